@@ -1,0 +1,1 @@
+//! patchcycle: the monthly patch cycle of a server fleet in one binary.
