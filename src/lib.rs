@@ -1,1 +1,13 @@
 //! patchcycle: the monthly patch cycle of a server fleet in one binary.
+//!
+//! The binary (`src/main.rs`) only parses arguments and maps errors to exit codes; all
+//! behaviour lives in this library, one module per concern.
+
+pub mod audit;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod inventory;
+pub mod output;

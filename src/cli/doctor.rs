@@ -1,0 +1,177 @@
+//! `patchcycle doctor`: check configuration, database and tools; print a table.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::Result;
+use clap::Args;
+use serde::Serialize;
+
+use super::Context;
+use crate::config::ConfigSource;
+use crate::db::{self, Db, OpenMode};
+use crate::error::Failure;
+use crate::output::{self, or_dash};
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {}
+
+/// One check's outcome.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Check {
+    pub check: String,
+    pub status: String,
+    pub detail: String,
+    pub hint: Option<String>,
+}
+
+fn check(name: &str, ok: bool, detail: String, hint: Option<&str>) -> Check {
+    Check {
+        check: name.into(),
+        status: if ok { "ok" } else { "FAIL" }.into(),
+        detail,
+        hint: if ok { None } else { hint.map(str::to_string) },
+    }
+}
+
+pub fn run(ctx: &Context, _args: &DoctorArgs) -> Result<()> {
+    let mut checks = Vec::new();
+    // Context::new already refused an invalid config; here we only say which one is used.
+    checks.push(match &ctx.config_source {
+        ConfigSource::File(p) => check("config", true, format!("{} is valid", p.display()), None),
+        ConfigSource::Defaults(p) => check(
+            "config",
+            true,
+            format!("{} not present; built-in defaults", p.display()),
+            None,
+        ),
+    });
+    checks.extend(database_checks(&ctx.db_path));
+    checks.push(ssh_check(&ctx.config.ssh.program));
+
+    output::list(
+        &ctx.style,
+        &checks,
+        &[
+            ("CHECK", &|c: &Check| c.check.clone()),
+            ("STATUS", &|c: &Check| c.status.clone()),
+            ("DETAIL", &|c: &Check| c.detail.clone()),
+            ("HINT", &|c: &Check| or_dash(c.hint.as_ref())),
+        ],
+    )?;
+    let failed: Vec<&str> = checks
+        .iter()
+        .filter(|c| c.status != "ok")
+        .map(|c| c.check.as_str())
+        .collect();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::gate(format!("doctor: failed check(s): {}", failed.join(", "))).into())
+    }
+}
+
+fn database_checks(path: &Path) -> Vec<Check> {
+    if !path.exists() {
+        return vec![check(
+            "database",
+            false,
+            format!("{} does not exist", path.display()),
+            Some("run `patchcycle init`"),
+        )];
+    }
+    let mut checks = Vec::new();
+    let db = match Db::open(path, OpenMode::Existing) {
+        Ok((db, _)) => db,
+        Err(e) => {
+            return vec![check(
+                "database",
+                false,
+                format!("{}: {}", path.display(), chain_line(&e)),
+                Some(
+                    "check the path and its permissions; restore from a backup if the file is damaged",
+                ),
+            )];
+        }
+    };
+    let integrity: Result<String, _> = db
+        .conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0));
+    checks.push(match integrity {
+        Ok(s) if s == "ok" => check(
+            "database",
+            true,
+            format!("{} integrity ok", path.display()),
+            None,
+        ),
+        Ok(s) => check(
+            "database",
+            false,
+            format!("{}: integrity_check: {s}", path.display()),
+            Some("restore the database from a backup"),
+        ),
+        Err(e) => check(
+            "database",
+            false,
+            format!("{}: {e}", path.display()),
+            Some("restore the database from a backup"),
+        ),
+    });
+    checks.push(match db.stored_version() {
+        Ok(v) => check(
+            "schema",
+            v == db::schema_version(),
+            format!("version {v} (this binary: {})", db::schema_version()),
+            Some("upgrade patchcycle"),
+        ),
+        Err(e) => check("schema", false, e.to_string(), None),
+    });
+    let mode = std::fs::metadata(path).map(|m| {
+        use std::os::unix::fs::PermissionsExt;
+        m.permissions().mode() & 0o777
+    });
+    checks.push(match mode {
+        Ok(m) => check(
+            "permissions",
+            m & 0o077 == 0,
+            format!("{m:04o}"),
+            Some("the database holds your fleet's weaknesses: `chmod 600` it (init does this)"),
+        ),
+        Err(e) => check("permissions", false, e.to_string(), None),
+    });
+    checks
+}
+
+fn ssh_check(program: &str) -> Check {
+    match Command::new(program).arg("-V").output() {
+        Ok(out) => {
+            // OpenSSH prints its version on stderr.
+            let text = String::from_utf8_lossy(if out.stderr.is_empty() {
+                &out.stdout
+            } else {
+                &out.stderr
+            })
+            .trim()
+            .to_string();
+            check(
+                "ssh",
+                out.status.success(),
+                text,
+                Some("install openssh-client"),
+            )
+        }
+        Err(e) => check(
+            "ssh",
+            false,
+            format!("{program}: {e}"),
+            Some("install openssh-client, or set ssh.program in the config"),
+        ),
+    }
+}
+
+fn chain_line(e: &anyhow::Error) -> String {
+    e.chain()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join(": ")
+}

@@ -1,0 +1,422 @@
+//! `patchcycle host add|list|show|set|rm|import`.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, Subcommand, ValueEnum};
+use serde_json::json;
+
+use super::Context;
+use crate::error::{Failure, usage};
+use crate::inventory::import::{self, ImportFormat, Plan};
+use crate::inventory::validate::Destination;
+use crate::inventory::{self, Host, HostFilter, HostSpec};
+use crate::output::{self, or_dash};
+use crate::{audit, clock, db};
+
+#[derive(Debug, Subcommand)]
+pub enum HostCommand {
+    /// Add a host
+    Add(AddArgs),
+    /// List hosts
+    #[command(visible_alias = "ls")]
+    List(ListArgs),
+    /// Show one host
+    Show(ShowArgs),
+    /// Change a host
+    Set(SetArgs),
+    /// Remove hosts
+    Rm(RmArgs),
+    /// Add or update hosts from a CSV, TOML or Ansible INI inventory (all or nothing)
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Unique name (letters, digits, '.', '_', '-')
+    pub name: String,
+    /// SSH destination: [user@]host[:port], [user@][v6addr]:port, or an ~/.ssh/config alias
+    /// [default: NAME]
+    pub destination: Option<String>,
+    /// Group (ring) the host belongs to
+    #[arg(short, long)]
+    pub group: Option<String>,
+    /// Tag (repeat, or separate with commas)
+    #[arg(short, long = "tag", value_delimiter = ',')]
+    pub tags: Vec<String>,
+    /// Free-form notes
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only hosts of this group
+    #[arg(short, long)]
+    pub group: Option<String>,
+    /// Only hosts with this tag
+    #[arg(short, long)]
+    pub tag: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SetArgs {
+    pub name: String,
+    /// New SSH destination
+    #[arg(long)]
+    pub destination: Option<String>,
+    /// Move to this group
+    #[arg(short, long, conflicts_with = "no_group")]
+    pub group: Option<String>,
+    /// Take the host out of its group
+    #[arg(long)]
+    pub no_group: bool,
+    /// Add a tag (repeat, or separate with commas)
+    #[arg(long, value_delimiter = ',')]
+    pub add_tag: Vec<String>,
+    /// Remove a tag (repeat, or separate with commas)
+    #[arg(long, value_delimiter = ',')]
+    pub rm_tag: Vec<String>,
+    /// Replace the notes ("" clears them)
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RmArgs {
+    /// Hosts to remove
+    #[arg(required = true)]
+    pub names: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ImportFormatArg {
+    Csv,
+    Toml,
+    Ini,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Inventory file ('-' reads standard input)
+    pub file: PathBuf,
+    /// File format [default: from the extension; .ini/.cfg/no extension = Ansible INI]
+    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    pub kind: Option<ImportFormatArg>,
+    /// Group for hosts that name none of the existing groups
+    #[arg(short, long)]
+    pub group: Option<String>,
+    /// Print what would change and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+pub fn run(ctx: &Context, cmd: HostCommand) -> Result<()> {
+    match cmd {
+        HostCommand::Add(a) => add(ctx, a),
+        HostCommand::List(a) => list(ctx, a),
+        HostCommand::Show(a) => show(ctx, a),
+        HostCommand::Set(a) => set(ctx, a),
+        HostCommand::Rm(a) => rm(ctx, a),
+        HostCommand::Import(a) => import_cmd(ctx, a),
+    }
+}
+
+fn spec_from_destination(name: &str, destination: &str) -> Result<HostSpec> {
+    let d = Destination::parse(destination).map_err(Failure::usage)?;
+    Ok(HostSpec {
+        name: name.to_string(),
+        address: d.address,
+        user: d.user,
+        port: d.port,
+        ..HostSpec::default()
+    })
+}
+
+fn add(ctx: &Context, a: AddArgs) -> Result<()> {
+    let mut spec = spec_from_destination(&a.name, a.destination.as_deref().unwrap_or(&a.name))?;
+    spec.group = a.group;
+    spec.tags = a.tags;
+    spec.notes = a.notes.filter(|n| !n.is_empty());
+    spec.normalize();
+    spec.validate().map_err(Failure::usage)?;
+
+    let mut db = ctx.open_db()?;
+    let now = clock::now_stamp()?;
+    let tx = db::write_tx(&mut db.conn)?;
+    inventory::insert_host(&tx, &spec, &now)?;
+    audit::append(
+        &tx,
+        &now,
+        &ctx.actor,
+        "host.add",
+        &spec.name,
+        &import::spec_json(&spec),
+    )?;
+    tx.commit()?;
+    ctx.style.status(format!(
+        "added host {} ({}{})",
+        spec.name,
+        spec_destination(&spec),
+        spec.group
+            .as_deref()
+            .map(|g| format!(", group {g}"))
+            .unwrap_or_default()
+    ));
+    Ok(())
+}
+
+fn spec_destination(spec: &HostSpec) -> String {
+    Host {
+        address: spec.address.clone(),
+        user: spec.user.clone(),
+        port: spec.port,
+        ..Host::default()
+    }
+    .destination()
+}
+
+fn list(ctx: &Context, a: ListArgs) -> Result<()> {
+    let db = ctx.open_db()?;
+    if let Some(g) = &a.group {
+        inventory::group_id(&db.conn, g)?;
+    }
+    let hosts = inventory::list_hosts(
+        &db.conn,
+        &HostFilter {
+            group: a.group,
+            tag: a.tag,
+        },
+    )?;
+    output::list(
+        &ctx.style,
+        &hosts,
+        &[
+            ("NAME", &|h: &Host| h.name.clone()),
+            ("DESTINATION", &|h: &Host| h.destination()),
+            ("GROUP", &|h: &Host| or_dash(h.group.as_ref())),
+            ("TAGS", &|h: &Host| {
+                if h.tags.is_empty() {
+                    "-".into()
+                } else {
+                    h.tags.join(",")
+                }
+            }),
+            ("OS", &|h: &Host| or_dash(h.ecosystem.as_ref())),
+            ("LAST SCAN", &|h: &Host| or_dash(h.last_scan.as_ref())),
+        ],
+    )
+}
+
+fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
+    let db = ctx.open_db()?;
+    let h = inventory::require_host(&db.conn, &a.name)?;
+    let fields = [
+        ("name", h.name.clone()),
+        ("destination", h.destination()),
+        ("group", or_dash(h.group.as_ref())),
+        (
+            "tags",
+            if h.tags.is_empty() {
+                "-".into()
+            } else {
+                h.tags.join(", ")
+            },
+        ),
+        ("notes", or_dash(h.notes.as_ref())),
+        ("os", or_dash(h.ecosystem.as_ref())),
+        ("kernel running", or_dash(h.kernel_running.as_ref())),
+        ("kernel latest", or_dash(h.kernel_latest.as_ref())),
+        (
+            "reboot required",
+            or_dash(h.reboot_required.map(|r| if r { "yes" } else { "no" })),
+        ),
+        ("last scan", or_dash(h.last_scan.as_ref())),
+        ("created", h.created_at.clone()),
+        ("updated", h.updated_at.clone()),
+    ];
+    output::show(&ctx.style, &h, &fields)
+}
+
+fn set(ctx: &Context, a: SetArgs) -> Result<()> {
+    if a.destination.is_none()
+        && a.group.is_none()
+        && !a.no_group
+        && a.add_tag.is_empty()
+        && a.rm_tag.is_empty()
+        && a.notes.is_none()
+    {
+        return usage(
+            "nothing to change: give at least one of --destination, --group, --no-group, --add-tag, --rm-tag, --notes",
+        );
+    }
+    let mut db = ctx.open_db()?;
+    let now = clock::now_stamp()?;
+    let tx = db::write_tx(&mut db.conn)?;
+    let old = inventory::require_host(&tx, &a.name)?;
+    let mut spec = HostSpec::from(&old);
+    if let Some(d) = &a.destination {
+        let parsed = spec_from_destination(&a.name, d)?;
+        spec.address = parsed.address;
+        spec.user = parsed.user;
+        spec.port = parsed.port;
+    }
+    if a.no_group {
+        spec.group = None;
+    } else if a.group.is_some() {
+        spec.group = a.group;
+    }
+    spec.tags.extend(a.add_tag);
+    spec.tags.retain(|t| !a.rm_tag.contains(t));
+    if let Some(n) = a.notes {
+        spec.notes = Some(n).filter(|n| !n.is_empty());
+    }
+    spec.normalize();
+    spec.validate().map_err(Failure::usage)?;
+    let before = HostSpec::from(&old);
+    if spec == before {
+        ctx.style.status(format!("host {} unchanged", a.name));
+        return Ok(());
+    }
+    inventory::update_host(&tx, &spec, &now)?;
+    audit::append(
+        &tx,
+        &now,
+        &ctx.actor,
+        "host.set",
+        &spec.name,
+        &json!({ "before": import::spec_json(&before), "after": import::spec_json(&spec) }),
+    )?;
+    tx.commit()?;
+    ctx.style.status(format!("updated host {}", spec.name));
+    Ok(())
+}
+
+fn rm(ctx: &Context, a: RmArgs) -> Result<()> {
+    let mut db = ctx.open_db()?;
+    for name in &a.names {
+        inventory::require_host(&db.conn, name)?;
+    }
+    let what = if a.names.len() == 1 {
+        format!("removing host {}", a.names[0])
+    } else {
+        format!("removing {} hosts", a.names.len())
+    };
+    if !ctx.confirm(&format!("Remove {}?", a.names.join(", ")), &what)? {
+        return Err(Failure::usage("not confirmed; nothing removed").into());
+    }
+    let now = clock::now_stamp()?;
+    let tx = db::write_tx(&mut db.conn)?;
+    for name in &a.names {
+        let host = inventory::require_host(&tx, name)?;
+        inventory::delete_host(&tx, name)?;
+        audit::append(
+            &tx,
+            &now,
+            &ctx.actor,
+            "host.rm",
+            name,
+            &import::spec_json(&HostSpec::from(&host)),
+        )?;
+    }
+    tx.commit()?;
+    ctx.style.status(format!("removed {}", a.names.join(", ")));
+    Ok(())
+}
+
+fn import_cmd(ctx: &Context, a: ImportArgs) -> Result<()> {
+    let format = match a.kind {
+        Some(ImportFormatArg::Csv) => ImportFormat::Csv,
+        Some(ImportFormatArg::Toml) => ImportFormat::Toml,
+        Some(ImportFormatArg::Ini) => ImportFormat::AnsibleIni,
+        None => ImportFormat::from_path(&a.file),
+    };
+    let (text, source) = import::read_source(&a.file)?;
+    let parsed = import::parse(format, &text, &source)?;
+
+    let mut db = ctx.open_db()?;
+    let now = clock::now_stamp()?;
+    let tx = db::write_tx(&mut db.conn)?;
+    let plan = import::plan(&tx, parsed, a.group.as_deref(), &source)?;
+    if a.dry_run {
+        print_plan(ctx, &plan)?;
+        // The transaction rolls back on drop: nothing is written.
+        return Ok(());
+    }
+    import::apply(&tx, &plan, &now)?;
+    audit::append(
+        &tx,
+        &now,
+        &ctx.actor,
+        "host.import",
+        &source,
+        &json!({
+            "format": format.name(),
+            "sha256": import::sha256_hex(text.as_bytes()),
+            "added": plan.added().count(),
+            "updated": plan.updated().count(),
+            "unchanged": plan.unchanged,
+        }),
+    )?;
+    tx.commit()?;
+    ctx.style.status(format!(
+        "imported {source}: {} added, {} updated, {} unchanged",
+        plan.added().count(),
+        plan.updated().count(),
+        plan.unchanged
+    ));
+    Ok(())
+}
+
+fn print_plan(ctx: &Context, plan: &Plan) -> Result<()> {
+    #[derive(serde::Serialize, Default)]
+    struct Row {
+        action: String,
+        name: String,
+        destination: String,
+        group: Option<String>,
+        tags: Vec<String>,
+        changes: Vec<String>,
+    }
+    let rows: Vec<Row> = plan
+        .changes
+        .iter()
+        .map(|c| Row {
+            action: if c.before.is_some() { "update" } else { "add" }.into(),
+            name: c.spec.name.clone(),
+            destination: spec_destination(&c.spec),
+            group: c.spec.group.clone(),
+            tags: c.spec.tags.clone(),
+            changes: c.changed_fields(),
+        })
+        .collect();
+    output::list(
+        &ctx.style,
+        &rows,
+        &[
+            ("ACTION", &|r: &Row| r.action.clone()),
+            ("NAME", &|r: &Row| r.name.clone()),
+            ("DESTINATION", &|r: &Row| r.destination.clone()),
+            ("GROUP", &|r: &Row| or_dash(r.group.as_ref())),
+            ("CHANGES", &|r: &Row| {
+                if r.changes.is_empty() {
+                    "-".into()
+                } else {
+                    r.changes.join(",")
+                }
+            }),
+        ],
+    )?;
+    ctx.style.status(format!(
+        "dry run: {} to add, {} to update, {} unchanged; nothing written",
+        plan.added().count(),
+        plan.updated().count(),
+        plan.unchanged
+    ));
+    Ok(())
+}

@@ -1,0 +1,194 @@
+//! The command line: one clap definition (the source of `--help`, completions and man
+//! pages) and one file per subcommand.
+
+pub mod audit;
+pub mod doctor;
+pub mod generate;
+pub mod group;
+pub mod host;
+pub mod init;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{self, Config, ConfigSource};
+use crate::db::{Db, OpenMode};
+use crate::error::Failure;
+use crate::output::{Format, Style};
+
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0    done
+  1    gate tripped (findings at/above --fail-on, approval refused, deploy halted,
+       broken audit chain, failed doctor check)
+  2    usage, configuration or input error
+  3    runtime error (network, database, I/O)
+  4    partial: finished, but some hosts failed or were unreachable
+  130  interrupted";
+
+/// Runs the monthly patch cycle of a server fleet: sync, scan, test, approve, deploy, report.
+#[derive(Debug, Parser)]
+#[command(name = "patchcycle", version, about, after_help = EXIT_CODES_HELP, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every subcommand accepts.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]
+    #[arg(long, global = true, env = "PATCHCYCLE_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]
+    #[arg(long, global = true, env = "PATCHCYCLE_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Output format of lists and records
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Print nothing but data and errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Say more about what is done (repeat for more)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// No colours (also when NO_COLOR is set)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// Answer yes to every confirmation; required where no terminal can ask
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+    /// Who is acting, for the audit log [default: $SUDO_USER, then $USER]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub actor: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the configuration file and the database (idempotent)
+    Init(init::InitArgs),
+    /// Check configuration, database and tools, and print what is wrong
+    Doctor(doctor::DoctorArgs),
+    /// Manage the inventory of hosts
+    #[command(subcommand)]
+    Host(host::HostCommand),
+    /// Manage groups (rings): order, window, policy, contacts
+    #[command(subcommand)]
+    Group(group::GroupCommand),
+    /// Read and verify the hash-chained audit log
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
+    /// Write shell completions and man pages (for packagers)
+    #[command(hide = true)]
+    Generate(generate::GenerateArgs),
+}
+
+/// What a command runs with: resolved paths, configuration, actor, output style.
+pub struct Context {
+    pub style: Style,
+    pub config: Config,
+    pub config_source: ConfigSource,
+    pub db_path: PathBuf,
+    pub actor: String,
+    pub yes: bool,
+}
+
+impl Context {
+    pub fn new(g: &GlobalArgs) -> Result<Context> {
+        let color = use_color(g.no_color);
+        let style = Style {
+            format: g.format,
+            quiet: g.quiet,
+            verbose: g.verbose,
+            color,
+            stdout_tty: std::io::stdout().is_terminal(),
+            stderr_tty: std::io::stderr().is_terminal(),
+            stdin_tty: std::io::stdin().is_terminal(),
+        };
+        let (config_path, explicit) = match &g.config {
+            Some(p) => (p.clone(), true),
+            None => (config::default_config_path()?, false),
+        };
+        let (config, config_source) = Config::load(&config_path, explicit)?;
+        let db_path = match (&g.db, &config.db) {
+            (Some(p), _) | (None, Some(p)) => p.clone(),
+            (None, None) => config::default_db_path()?,
+        };
+        let actor = resolve_actor(g.actor.as_deref())?;
+        Ok(Context {
+            style,
+            config,
+            config_source,
+            db_path,
+            actor,
+            yes: g.yes,
+        })
+    }
+
+    /// Opens the existing database (every command but `init`).
+    pub fn open_db(&self) -> Result<Db> {
+        Ok(Db::open(&self.db_path, OpenMode::Existing)?.0)
+    }
+
+    /// Asks for confirmation on a terminal; without one, `--yes` is required.
+    pub fn confirm(&self, question: &str, what: &str) -> Result<bool> {
+        if self.yes {
+            return Ok(true);
+        }
+        if !(self.style.stdin_tty && self.style.stderr_tty) {
+            return Err(Failure::usage(format!(
+                "{what} needs confirmation, and no terminal can ask"
+            ))
+            .hint("pass --yes to confirm")
+            .into());
+        }
+        Ok(dialoguer::Confirm::new()
+            .with_prompt(question)
+            .default(false)
+            .interact()?)
+    }
+}
+
+/// Colour on stderr: only on a terminal, never with `--no-color` or a non-empty NO_COLOR.
+pub fn use_color(no_color_flag: bool) -> bool {
+    !no_color_flag
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stderr().is_terminal()
+}
+
+fn resolve_actor(flag: Option<&str>) -> Result<String> {
+    let from_env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    let actor = flag
+        .map(str::to_string)
+        .or_else(|| from_env("SUDO_USER"))
+        .or_else(|| from_env("USER"))
+        .unwrap_or_else(|| "unknown".to_string());
+    if actor.trim().is_empty() || actor.len() > 128 || actor.chars().any(char::is_control) {
+        return Err(Failure::usage(format!(
+            "actor {actor:?} must be 1 to 128 characters without control characters"
+        ))
+        .into());
+    }
+    Ok(actor)
+}
+
+/// Parses nothing, runs the command: the entry point `main` calls.
+pub fn run(cli: Cli) -> Result<()> {
+    if let Command::Generate(args) = &cli.command {
+        return generate::run(args);
+    }
+    let ctx = Context::new(&cli.global)?;
+    match cli.command {
+        Command::Init(args) => init::run(&ctx, &args),
+        Command::Doctor(args) => doctor::run(&ctx, &args),
+        Command::Host(cmd) => host::run(&ctx, cmd),
+        Command::Group(cmd) => group::run(&ctx, cmd),
+        Command::Audit(cmd) => audit::run(&ctx, cmd),
+        Command::Generate(args) => generate::run(&args),
+    }
+}

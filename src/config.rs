@@ -1,0 +1,230 @@
+//! `config.toml`: where it lives, what it holds, how it is validated.
+//!
+//! Unknown keys are errors (a typo must not silently fall back to a default), and errors
+//! name the line and column.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use serde::{Deserialize, Serialize};
+
+use crate::error::Failure;
+use crate::inventory::policy::Policy;
+
+/// The commented default written by `patchcycle init`. It must parse to `Config::default()`
+/// (a unit test checks).
+pub const DEFAULT_CONFIG: &str = r#"# patchcycle configuration. Every key is optional; the values shown are the defaults.
+# Reference: README.md, section "Configuration".
+
+# Path of the SQLite database. --db and PATCHCYCLE_DB override it.
+# Default: $XDG_DATA_HOME/patchcycle/patchcycle.db (~/.local/share/patchcycle/patchcycle.db).
+# db = "/var/lib/patchcycle/patchcycle.db"
+
+[ssh]
+# The OpenSSH client to run. Your ~/.ssh/config is honoured.
+program = "ssh"
+# Seconds to wait for a TCP connection (ssh -o ConnectTimeout).
+connect_timeout = 10
+# Host key checking: "yes" (only known hosts) or "accept-new" (trust on first use).
+# "no" is refused: patchcycle never talks to a host it cannot authenticate.
+strict_host_key_checking = "yes"
+
+# The policy a new group starts with (`patchcycle group add`); each group keeps its own
+# copy, changed with `patchcycle group set NAME --set KEY=VALUE`.
+[default_policy]
+# Hosts patched at once in one wave.
+max_parallel = 5
+# Halt the rest of a deployment after this many failed hosts: a count (2) or a share ("10%").
+failure_threshold = "10%"
+# Reboot after patching: "never", "if-required" or "always".
+reboot = "if-required"
+# Snapshot before patching: "none", "command", "qemu-img", "lvm", "btrfs" or "zfs".
+snapshot = "none"
+# How long a ring must run the patches without trouble before the next ring may be approved.
+soak = "24h"
+# Classes approved by `approve --auto` after the soak: "kev", "critical", "high", "security".
+auto_approve = []
+# Roll a host back automatically when its health checks fail.
+rollback_on_failure = false
+# Health-check commands run on each host after patching (exit 0 = healthy).
+health_commands = []
+
+# Days allowed to close a finding, per severity.
+[default_policy.sla_days]
+critical = 7
+high = 14
+medium = 30
+low = 90
+"#;
+
+/// The whole configuration file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub db: Option<PathBuf>,
+    pub ssh: SshConfig,
+    pub default_policy: Policy,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SshConfig {
+    pub program: String,
+    pub connect_timeout: u32,
+    pub strict_host_key_checking: HostKeyChecking,
+}
+
+impl Default for SshConfig {
+    fn default() -> Self {
+        SshConfig {
+            program: "ssh".into(),
+            connect_timeout: 10,
+            strict_host_key_checking: HostKeyChecking::Yes,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HostKeyChecking {
+    Yes,
+    AcceptNew,
+}
+
+/// Where the configuration came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigSource {
+    /// The file was read.
+    File(PathBuf),
+    /// The default path holds no file: built-in defaults.
+    Defaults(PathBuf),
+}
+
+impl ConfigSource {
+    pub fn path(&self) -> &Path {
+        match self {
+            ConfigSource::File(p) | ConfigSource::Defaults(p) => p,
+        }
+    }
+}
+
+impl Config {
+    /// Reads the configuration. A missing file at the default path means defaults; a
+    /// missing file named explicitly (`--config`, `PATCHCYCLE_CONFIG`) is an error.
+    pub fn load(path: &Path, explicit: bool) -> Result<(Config, ConfigSource)> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Ok((
+                Config::parse(&text, path)?,
+                ConfigSource::File(path.to_path_buf()),
+            )),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
+                Ok((Config::default(), ConfigSource::Defaults(path.to_path_buf())))
+            }
+            Err(e) => Err(Failure::usage(format!(
+                "cannot read config {}: {e}",
+                path.display()
+            ))
+            .hint("run `patchcycle init` to write a default config, or fix --config / PATCHCYCLE_CONFIG")
+            .into()),
+        }
+    }
+
+    /// Parses and validates configuration text; `path` only names it in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        let config: Config = toml::from_str(text).map_err(|e| toml_failure(&e, text, path))?;
+        config
+            .default_policy
+            .validate()
+            .map_err(|e| Failure::usage(format!("invalid config {}: {e}", path.display())))?;
+        if config.ssh.program.trim().is_empty() {
+            return Err(Failure::usage(format!(
+                "invalid config {}: ssh.program is empty",
+                path.display()
+            ))
+            .into());
+        }
+        Ok(config)
+    }
+}
+
+/// A TOML error as one line: `invalid config PATH: line L, column C: MESSAGE`.
+pub fn toml_failure(e: &toml::de::Error, text: &str, path: &Path) -> Failure {
+    let message = e.message().trim().replace('\n', " ");
+    let what = format!("invalid config {}", path.display());
+    match e.span() {
+        Some(span) => {
+            let (line, col) = line_col(text, span.start);
+            Failure::usage(format!("{what}: line {line}, column {col}: {message}"))
+        }
+        None => Failure::usage(format!("{what}: {message}")),
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// `$XDG_CONFIG_HOME/patchcycle/config.toml`, falling back to `~/.config`.
+pub fn default_config_path() -> Result<PathBuf> {
+    Ok(xdg_dir("XDG_CONFIG_HOME", ".config")?
+        .join("patchcycle")
+        .join("config.toml"))
+}
+
+/// `$XDG_DATA_HOME/patchcycle/patchcycle.db`, falling back to `~/.local/share`.
+pub fn default_db_path() -> Result<PathBuf> {
+    Ok(xdg_dir("XDG_DATA_HOME", ".local/share")?
+        .join("patchcycle")
+        .join("patchcycle.db"))
+}
+
+fn xdg_dir(var: &str, fallback: &str) -> Result<PathBuf> {
+    // The XDG spec says relative values are to be ignored.
+    if let Some(dir) = std::env::var_os(var)
+        .map(PathBuf::from)
+        .filter(|d| d.is_absolute())
+    {
+        return Ok(dir);
+    }
+    match std::env::var_os("HOME").map(PathBuf::from) {
+        Some(home) if home.is_absolute() => Ok(home.join(fallback)),
+        _ => Err(
+            Failure::usage(format!("neither {var} nor HOME is set to an absolute path"))
+                .hint("set HOME, or pass --db and --config")
+                .into(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_text_parses_to_defaults() {
+        let parsed = Config::parse(DEFAULT_CONFIG, Path::new("config.toml")).unwrap();
+        assert_eq!(parsed, Config::default());
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_column() {
+        let err = Config::parse("[ssh]\nprogam = \"ssh\"\n", Path::new("c.toml")).unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("invalid config c.toml: line 2, column 1: "),
+            "{msg}"
+        );
+        assert!(msg.contains("progam"), "{msg}");
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col("ab\ncé\nx", 6), (2, 3));
+        assert_eq!(line_col("", 0), (1, 1));
+    }
+}

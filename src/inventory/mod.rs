@@ -1,0 +1,431 @@
+//! Inventory: hosts and groups (rings), and importing them from CSV, TOML and Ansible INI.
+
+pub mod import;
+pub mod policy;
+pub mod validate;
+
+use anyhow::{Context, Result};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use crate::error::Failure;
+use policy::Policy;
+
+/// A host as stored and as printed (JSON field names are part of the CLI contract).
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Host {
+    pub name: String,
+    pub address: String,
+    pub user: Option<String>,
+    pub port: Option<u16>,
+    pub group: Option<String>,
+    pub tags: Vec<String>,
+    pub notes: Option<String>,
+    pub os_id: Option<String>,
+    pub os_version: Option<String>,
+    pub ecosystem: Option<String>,
+    pub kernel_running: Option<String>,
+    pub kernel_latest: Option<String>,
+    pub reboot_required: Option<bool>,
+    pub last_scan: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl Host {
+    /// The ssh destination as a user would type it.
+    pub fn destination(&self) -> String {
+        let mut d = String::new();
+        if let Some(u) = &self.user {
+            d.push_str(u);
+            d.push('@');
+        }
+        let bracket = self.port.is_some() && self.address.contains(':');
+        if bracket {
+            d.push('[');
+        }
+        d.push_str(&self.address);
+        if bracket {
+            d.push(']');
+        }
+        if let Some(p) = self.port {
+            d.push_str(&format!(":{p}"));
+        }
+        d
+    }
+}
+
+/// The editable part of a host: what `host add`, `host set` and imports provide.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct HostSpec {
+    pub name: String,
+    pub address: String,
+    pub user: Option<String>,
+    pub port: Option<u16>,
+    pub group: Option<String>,
+    pub tags: Vec<String>,
+    pub notes: Option<String>,
+}
+
+impl HostSpec {
+    /// Validates every field; returns the first problem.
+    pub fn validate(&self) -> Result<(), String> {
+        validate::name("host", &self.name)?;
+        validate::address(&self.address)?;
+        if let Some(u) = &self.user {
+            validate::user(u)?;
+        }
+        if self.port == Some(0) {
+            return Err("port 0 is not a valid port".into());
+        }
+        if let Some(g) = &self.group {
+            validate::name("group", g)?;
+        }
+        for t in &self.tags {
+            validate::tag(t)?;
+        }
+        if let Some(n) = &self.notes {
+            validate::text("notes", n)?;
+        }
+        Ok(())
+    }
+
+    /// Tags sorted and deduplicated: the stored form.
+    pub fn normalize(&mut self) {
+        self.tags.sort();
+        self.tags.dedup();
+    }
+}
+
+const HOST_COLUMNS: &str = "h.name, h.address, h.user, h.port, g.name, h.tags, h.notes, h.os_id, \
+     h.os_version, h.ecosystem, h.kernel_running, h.kernel_latest, h.reboot_required, \
+     h.last_scan, h.created_at, h.updated_at";
+
+fn host_from_row(r: &Row<'_>) -> rusqlite::Result<Host> {
+    let tags: String = r.get(5)?;
+    let port: Option<i64> = r.get(3)?;
+    Ok(Host {
+        name: r.get(0)?,
+        address: r.get(1)?,
+        user: r.get(2)?,
+        port: port.and_then(|p| u16::try_from(p).ok()),
+        group: r.get(4)?,
+        // Written only by us as a JSON array; an unreadable value shows as no tags.
+        tags: serde_json::from_str(&tags).unwrap_or_default(),
+        notes: r.get(6)?,
+        os_id: r.get(7)?,
+        os_version: r.get(8)?,
+        ecosystem: r.get(9)?,
+        kernel_running: r.get(10)?,
+        kernel_latest: r.get(11)?,
+        reboot_required: r.get::<_, Option<i64>>(12)?.map(|v| v != 0),
+        last_scan: r.get(13)?,
+        created_at: r.get(14)?,
+        updated_at: r.get(15)?,
+    })
+}
+
+/// Filters for `host list`.
+#[derive(Debug, Clone, Default)]
+pub struct HostFilter {
+    pub group: Option<String>,
+    pub tag: Option<String>,
+}
+
+pub fn list_hosts(conn: &Connection, filter: &HostFilter) -> Result<Vec<Host>> {
+    let sql = format!(
+        "SELECT {HOST_COLUMNS} FROM hosts h LEFT JOIN groups g ON g.id = h.group_id \
+         WHERE (?1 IS NULL OR g.name = ?1) \
+           AND (?2 IS NULL OR EXISTS (SELECT 1 FROM json_each(h.tags) WHERE value = ?2)) \
+         ORDER BY h.name"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(params![filter.group, filter.tag], host_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn get_host(conn: &Connection, name: &str) -> Result<Option<Host>> {
+    let sql = format!(
+        "SELECT {HOST_COLUMNS} FROM hosts h LEFT JOIN groups g ON g.id = h.group_id WHERE h.name = ?1"
+    );
+    Ok(conn.query_row(&sql, [name], host_from_row).optional()?)
+}
+
+/// The host, or a usage error naming it.
+pub fn require_host(conn: &Connection, name: &str) -> Result<Host> {
+    get_host(conn, name)?.ok_or_else(|| {
+        Failure::usage(format!("unknown host {name:?}"))
+            .hint("see `patchcycle host list`")
+            .into()
+    })
+}
+
+/// The id of a group, or a usage error naming it.
+pub fn group_id(conn: &Connection, name: &str) -> Result<i64> {
+    conn.query_row("SELECT id FROM groups WHERE name = ?1", [name], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| {
+            Failure::usage(format!("unknown group {name:?}"))
+                .hint(format!(
+                    "create it with `patchcycle group add {name} --order N`, or see `patchcycle group list`"
+                ))
+                .into()
+        })
+}
+
+/// Inserts a new host. A duplicate name is a usage error.
+pub fn insert_host(conn: &Connection, spec: &HostSpec, now: &str) -> Result<()> {
+    let gid = spec
+        .group
+        .as_deref()
+        .map(|g| group_id(conn, g))
+        .transpose()?;
+    if get_host(conn, &spec.name)?.is_some() {
+        return Err(
+            Failure::usage(format!("host {:?} already exists", spec.name))
+                .hint(format!(
+                    "change it with `patchcycle host set {}`, or remove it first",
+                    spec.name
+                ))
+                .into(),
+        );
+    }
+    conn.prepare_cached(
+        "INSERT INTO hosts (name, address, user, port, group_id, tags, notes, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+    )?
+    .execute(params![
+        spec.name,
+        spec.address,
+        spec.user,
+        spec.port,
+        gid,
+        serde_json::to_string(&spec.tags)?,
+        spec.notes,
+        now
+    ])
+    .with_context(|| format!("inserting host {}", spec.name))?;
+    Ok(())
+}
+
+/// Replaces the editable fields of an existing host.
+pub fn update_host(conn: &Connection, spec: &HostSpec, now: &str) -> Result<()> {
+    let gid = spec
+        .group
+        .as_deref()
+        .map(|g| group_id(conn, g))
+        .transpose()?;
+    let n = conn
+        .prepare_cached(
+            "UPDATE hosts SET address = ?2, user = ?3, port = ?4, group_id = ?5, tags = ?6, \
+             notes = ?7, updated_at = ?8 WHERE name = ?1",
+        )?
+        .execute(params![
+            spec.name,
+            spec.address,
+            spec.user,
+            spec.port,
+            gid,
+            serde_json::to_string(&spec.tags)?,
+            spec.notes,
+            now
+        ])?;
+    if n == 0 {
+        return Err(Failure::usage(format!("unknown host {:?}", spec.name)).into());
+    }
+    Ok(())
+}
+
+pub fn delete_host(conn: &Connection, name: &str) -> Result<()> {
+    let n = conn.execute("DELETE FROM hosts WHERE name = ?1", [name])?;
+    if n == 0 {
+        return Err(Failure::usage(format!("unknown host {name:?}"))
+            .hint("see `patchcycle host list`")
+            .into());
+    }
+    Ok(())
+}
+
+/// The spec (editable part) of a stored host.
+impl From<&Host> for HostSpec {
+    fn from(h: &Host) -> Self {
+        HostSpec {
+            name: h.name.clone(),
+            address: h.address.clone(),
+            user: h.user.clone(),
+            port: h.port,
+            group: h.group.clone(),
+            tags: h.tags.clone(),
+            notes: h.notes.clone(),
+        }
+    }
+}
+
+/// A group (ring) as stored and printed.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Group {
+    pub name: String,
+    pub order: i64,
+    pub stakeholder: Option<String>,
+    pub admin: Option<String>,
+    pub window: Option<String>,
+    pub hosts: i64,
+    pub policy: Policy,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// The editable part of a group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupSpec {
+    pub name: String,
+    pub order: i64,
+    pub stakeholder: Option<String>,
+    pub admin: Option<String>,
+    pub window: Option<String>,
+    pub policy: Policy,
+}
+
+impl GroupSpec {
+    pub fn validate(&self) -> Result<(), String> {
+        validate::name("group", &self.name)?;
+        for (field, value) in [
+            ("stakeholder", &self.stakeholder),
+            ("admin", &self.admin),
+            ("window", &self.window),
+        ] {
+            if let Some(v) = value {
+                validate::text(field, v)?;
+            }
+        }
+        self.policy.validate()
+    }
+}
+
+fn group_from_row(r: &Row<'_>) -> rusqlite::Result<(Group, String)> {
+    Ok((
+        Group {
+            name: r.get(0)?,
+            order: r.get(1)?,
+            stakeholder: r.get(2)?,
+            admin: r.get(3)?,
+            window: r.get(4)?,
+            hosts: r.get(6)?,
+            policy: Policy::default(),
+            created_at: r.get(7)?,
+            updated_at: r.get(8)?,
+        },
+        r.get(5)?,
+    ))
+}
+
+const GROUP_SELECT: &str = "SELECT g.name, g.ring, g.stakeholder, g.admin, g.window, g.policy, \
+     (SELECT count(*) FROM hosts h WHERE h.group_id = g.id), g.created_at, g.updated_at FROM groups g";
+
+fn with_policy((mut g, text): (Group, String)) -> Result<Group> {
+    g.policy = Policy::from_toml(&text)
+        .with_context(|| format!("stored policy of group {} is invalid", g.name))?;
+    Ok(g)
+}
+
+pub fn list_groups(conn: &Connection) -> Result<Vec<Group>> {
+    let mut stmt = conn.prepare(&format!("{GROUP_SELECT} ORDER BY g.ring, g.name"))?;
+    let rows = stmt.query_map([], group_from_row)?;
+    rows.map(|r| with_policy(r?)).collect()
+}
+
+pub fn get_group(conn: &Connection, name: &str) -> Result<Option<Group>> {
+    conn.query_row(
+        &format!("{GROUP_SELECT} WHERE g.name = ?1"),
+        [name],
+        group_from_row,
+    )
+    .optional()?
+    .map(with_policy)
+    .transpose()
+}
+
+pub fn require_group(conn: &Connection, name: &str) -> Result<Group> {
+    get_group(conn, name)?.ok_or_else(|| {
+        Failure::usage(format!("unknown group {name:?}"))
+            .hint("see `patchcycle group list`")
+            .into()
+    })
+}
+
+pub fn insert_group(conn: &Connection, spec: &GroupSpec, now: &str) -> Result<()> {
+    if get_group(conn, &spec.name)?.is_some() {
+        return Err(
+            Failure::usage(format!("group {:?} already exists", spec.name))
+                .hint(format!(
+                    "change it with `patchcycle group set {}`",
+                    spec.name
+                ))
+                .into(),
+        );
+    }
+    conn.execute(
+        "INSERT INTO groups (name, ring, stakeholder, admin, window, policy, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+        params![
+            spec.name,
+            spec.order,
+            spec.stakeholder,
+            spec.admin,
+            spec.window,
+            spec.policy.to_toml(),
+            now
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn update_group(conn: &Connection, spec: &GroupSpec, now: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE groups SET ring = ?2, stakeholder = ?3, admin = ?4, window = ?5, policy = ?6, \
+         updated_at = ?7 WHERE name = ?1",
+        params![
+            spec.name,
+            spec.order,
+            spec.stakeholder,
+            spec.admin,
+            spec.window,
+            spec.policy.to_toml(),
+            now
+        ],
+    )?;
+    Ok(())
+}
+
+/// Removes a group; its hosts move to `move_to` first, or the removal is refused.
+pub fn delete_group(
+    conn: &Connection,
+    name: &str,
+    move_to: Option<&str>,
+    now: &str,
+) -> Result<i64> {
+    let group = require_group(conn, name)?;
+    let id = group_id(conn, name)?;
+    let moved = group.hosts;
+    if moved > 0 {
+        let Some(target) = move_to else {
+            return Err(Failure::usage(format!(
+                "group {name:?} still has {moved} host(s)"
+            ))
+            .hint(format!(
+                "move them with `patchcycle group rm {name} --move-to OTHER`, or remove them first"
+            ))
+            .into());
+        };
+        if target == name {
+            return Err(Failure::usage("--move-to names the group being removed").into());
+        }
+        let target_id = group_id(conn, target)?;
+        conn.execute(
+            "UPDATE hosts SET group_id = ?1, updated_at = ?3 WHERE group_id = ?2",
+            params![target_id, id, now],
+        )?;
+    }
+    conn.execute("DELETE FROM groups WHERE id = ?1", [id])?;
+    Ok(moved)
+}

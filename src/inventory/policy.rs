@@ -1,0 +1,300 @@
+//! A group's policy: how its hosts are patched. Stored as validated TOML in `groups.policy`.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A group's patch policy. Every field has a default, so a partial TOML table is valid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Policy {
+    pub max_parallel: u32,
+    pub failure_threshold: Threshold,
+    pub reboot: RebootPolicy,
+    pub snapshot: SnapshotProvider,
+    pub soak: Soak,
+    pub auto_approve: Vec<AutoApproveClass>,
+    pub rollback_on_failure: bool,
+    pub health_commands: Vec<String>,
+    pub sla_days: SlaDays,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            max_parallel: 5,
+            failure_threshold: Threshold::Percent(10),
+            reboot: RebootPolicy::IfRequired,
+            snapshot: SnapshotProvider::None,
+            soak: Soak(Duration::from_secs(24 * 3600)),
+            auto_approve: Vec::new(),
+            rollback_on_failure: false,
+            health_commands: Vec::new(),
+            sla_days: SlaDays::default(),
+        }
+    }
+}
+
+impl Policy {
+    /// Checks the rules serde cannot express.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.max_parallel == 0 {
+            return Err("max_parallel must be at least 1".into());
+        }
+        if let Threshold::Percent(p @ 101..) = self.failure_threshold {
+            return Err(format!("failure_threshold {p}% is over 100%"));
+        }
+        for cmd in &self.health_commands {
+            if cmd.trim().is_empty() {
+                return Err("health_commands holds an empty command".into());
+            }
+            if cmd.chars().any(|c| c.is_control() && c != '\t') {
+                return Err(format!(
+                    "health command {cmd:?} contains a control character"
+                ));
+            }
+        }
+        let s = &self.sla_days;
+        for (name, days) in [
+            ("critical", s.critical),
+            ("high", s.high),
+            ("medium", s.medium),
+            ("low", s.low),
+        ] {
+            if days == 0 {
+                return Err(format!("sla_days.{name} must be at least 1"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Parses policy TOML (a table of the keys above) and validates it.
+    pub fn from_toml(text: &str) -> Result<Policy, toml::de::Error> {
+        toml::from_str(text)
+    }
+
+    /// The canonical TOML form stored in the database.
+    pub fn to_toml(&self) -> String {
+        // Serialising plain data with string keys cannot fail.
+        toml::to_string(self).unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SlaDays {
+    pub critical: u32,
+    pub high: u32,
+    pub medium: u32,
+    pub low: u32,
+}
+
+impl Default for SlaDays {
+    fn default() -> Self {
+        SlaDays {
+            critical: 7,
+            high: 14,
+            medium: 30,
+            low: 90,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RebootPolicy {
+    Never,
+    IfRequired,
+    Always,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SnapshotProvider {
+    None,
+    Command,
+    QemuImg,
+    Lvm,
+    Btrfs,
+    Zfs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AutoApproveClass {
+    Kev,
+    Critical,
+    High,
+    Security,
+}
+
+/// Failed hosts that halt a deployment: a count, or a share of the group's hosts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Threshold {
+    Count(u32),
+    Percent(u32),
+}
+
+impl fmt::Display for Threshold {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Threshold::Count(n) => write!(f, "{n}"),
+            Threshold::Percent(p) => write!(f, "{p}%"),
+        }
+    }
+}
+
+impl Serialize for Threshold {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Threshold::Count(n) => s.serialize_u32(*n),
+            Threshold::Percent(_) => s.serialize_str(&self.to_string()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Threshold {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Count(u32),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Count(n) => Ok(Threshold::Count(n)),
+            Raw::Text(t) => {
+                let digits = t.strip_suffix('%').ok_or_else(|| {
+                    serde::de::Error::custom(format!(
+                        "failure_threshold {t:?} is neither a count (2) nor a share (\"10%\")"
+                    ))
+                })?;
+                digits
+                    .trim()
+                    .parse::<u32>()
+                    .map(Threshold::Percent)
+                    .map_err(|_| {
+                        serde::de::Error::custom(format!(
+                            "failure_threshold {t:?} is not a whole percentage"
+                        ))
+                    })
+            }
+        }
+    }
+}
+
+/// A soak time, written like `24h`, `90m`, `2d`, `1d12h`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Soak(pub Duration);
+
+impl fmt::Display for Soak {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&format_duration(self.0))
+    }
+}
+
+impl FromStr for Soak {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        parse_duration(s).map(Soak)
+    }
+}
+
+impl Serialize for Soak {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Soak {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Parses `1d12h30m15s`-style durations (units d, h, m, s; at least one part).
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let bad = || format!("{s:?} is not a duration like 24h, 90m, 2d or 1d12h");
+    let mut total: u64 = 0;
+    let mut digits = String::new();
+    let mut parts = 0;
+    for c in s.trim().chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let unit = match c {
+            'd' => 86_400,
+            'h' => 3_600,
+            'm' => 60,
+            's' => 1,
+            _ => return Err(bad()),
+        };
+        let n: u64 = digits.parse().map_err(|_| bad())?;
+        total = n
+            .checked_mul(unit)
+            .and_then(|v| total.checked_add(v))
+            .ok_or_else(bad)?;
+        digits.clear();
+        parts += 1;
+    }
+    if parts == 0 || !digits.is_empty() {
+        return Err(bad());
+    }
+    Ok(Duration::from_secs(total))
+}
+
+/// The shortest `1d12h`-style spelling of a duration; `0s` for zero.
+pub fn format_duration(d: Duration) -> String {
+    let mut secs = d.as_secs();
+    if secs == 0 {
+        return "0s".into();
+    }
+    let mut out = String::new();
+    for (unit, name) in [(86_400, 'd'), (3_600, 'h'), (60, 'm'), (1, 's')] {
+        if secs >= unit {
+            out.push_str(&format!("{}{name}", secs / unit));
+            secs %= unit;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_round_trip() {
+        for s in ["24h", "90m", "2d", "1d12h", "45s", "1d1h1m1s"] {
+            let d = parse_duration(s).unwrap();
+            let back = format_duration(d);
+            assert_eq!(parse_duration(&back).unwrap(), d, "{s} -> {back}");
+        }
+        assert_eq!(format_duration(parse_duration("90m").unwrap()), "1h30m");
+        for bad in ["", "h", "12", "1x", "-1h", "1.5h", "99999999999999999999d"] {
+            assert!(parse_duration(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn default_policy_round_trips_through_toml() {
+        let p = Policy::default();
+        assert_eq!(Policy::from_toml(&p.to_toml()).unwrap(), p);
+    }
+
+    #[test]
+    fn threshold_forms() {
+        let p = Policy::from_toml("failure_threshold = 3").unwrap();
+        assert_eq!(p.failure_threshold, Threshold::Count(3));
+        let p = Policy::from_toml("failure_threshold = \"25%\"").unwrap();
+        assert_eq!(p.failure_threshold, Threshold::Percent(25));
+        assert!(Policy::from_toml("failure_threshold = \"lots\"").is_err());
+        assert!(Policy::from_toml("max_paralel = 3").is_err());
+        let p = Policy::from_toml("failure_threshold = \"120%\"").unwrap();
+        assert!(p.validate().is_err());
+    }
+}

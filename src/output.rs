@@ -1,0 +1,158 @@
+//! Output of records as a table, JSON or CSV.
+//!
+//! JSON is the serde form of the record (field names are the contract). CSV has the same
+//! columns as the JSON's top-level fields, in the same order: arrays are joined with `;`,
+//! objects are embedded as JSON, null is empty. Tables show the columns a person needs.
+
+use std::io::Write;
+
+use anyhow::Result;
+use clap::ValueEnum;
+use comfy_table::{ContentArrangement, Table, presets};
+use serde::Serialize;
+use serde_json::Value;
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Table,
+    Json,
+    Csv,
+}
+
+/// Terminal facts every command needs for output.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub format: Format,
+    pub quiet: bool,
+    pub verbose: u8,
+    pub color: bool,
+    pub stdout_tty: bool,
+    pub stderr_tty: bool,
+    pub stdin_tty: bool,
+}
+
+impl Style {
+    /// A status line on stderr ("added host web1"), dropped under `-q`.
+    pub fn status(&self, msg: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("{}", msg.as_ref());
+        }
+    }
+
+    /// A warning on stderr; shown even under `-q`.
+    pub fn warn(&self, msg: impl AsRef<str>) {
+        let (y, r) = if self.color {
+            ("\x1b[1;33m", "\x1b[0m")
+        } else {
+            ("", "")
+        };
+        eprintln!("{y}warning:{r} {}", msg.as_ref());
+    }
+}
+
+/// A table column: its header and how to render a cell.
+pub type Column<'a, T> = (&'a str, &'a dyn Fn(&T) -> String);
+
+/// A list of records: `columns` are (header, cell) pairs for the table form.
+pub fn list<T: Serialize + Default>(
+    style: &Style,
+    items: &[T],
+    columns: &[Column<'_, T>],
+) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match style.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, items)?;
+            writeln!(out)?;
+        }
+        Format::Csv if items.is_empty() => write_csv(&mut out, &[T::default()], false)?,
+        Format::Csv => write_csv(&mut out, items, true)?,
+        Format::Table => {
+            let mut table = new_table(style);
+            table.set_header(columns.iter().map(|(h, _)| *h));
+            for item in items {
+                table.add_row(columns.iter().map(|(_, f)| f(item)));
+            }
+            write_table(&mut out, &table)?;
+        }
+    }
+    Ok(())
+}
+
+/// One record: a two-column FIELD/VALUE table, a JSON object, or a one-row CSV.
+pub fn show<T: Serialize>(style: &Style, item: &T, fields: &[(&str, String)]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match style.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, item)?;
+            writeln!(out)?;
+        }
+        Format::Csv => write_csv(&mut out, std::slice::from_ref(item), true)?,
+        Format::Table => {
+            let mut table = new_table(style);
+            for (k, v) in fields {
+                table.add_row(vec![format!("{k}:"), v.clone()]);
+            }
+            write_table(&mut out, &table)?;
+        }
+    }
+    Ok(())
+}
+
+/// Borderless, kubectl-like tables; wrapped to the terminal only on a TTY.
+pub fn new_table(style: &Style) -> Table {
+    let mut table = Table::new();
+    table.load_style(presets::NOTHING);
+    if style.stdout_tty {
+        table.set_content_arrangement(ContentArrangement::Dynamic);
+    }
+    table
+}
+
+/// Writes a table without the padding spaces comfy-table leaves at line ends and starts.
+pub fn write_table(out: &mut impl Write, table: &Table) -> Result<()> {
+    for line in table.lines() {
+        let line = line.trim_end();
+        writeln!(out, "{}", line.strip_prefix(' ').unwrap_or(line))?;
+    }
+    Ok(())
+}
+
+/// Writes the header from the first item and, when `rows`, every item as a row (an empty
+/// list still gets its header, taken from a default record).
+fn write_csv<T: Serialize>(out: &mut impl Write, items: &[T], rows: bool) -> Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    let mut header_written = false;
+    for item in items {
+        let Value::Object(map) = serde_json::to_value(item)? else {
+            anyhow::bail!("record does not serialise to an object");
+        };
+        if !header_written {
+            w.write_record(map.keys())?;
+            header_written = true;
+        }
+        if rows {
+            w.write_record(map.values().map(csv_cell))?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn csv_cell(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(a) => a.iter().map(csv_cell).collect::<Vec<_>>().join(";"),
+        Value::Object(_) => v.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+    }
+}
+
+/// `-` for a missing value in tables.
+pub fn or_dash(v: Option<impl ToString>) -> String {
+    v.map_or_else(|| "-".to_string(), |v| v.to_string())
+}
