@@ -337,7 +337,7 @@ fn import_cmd(ctx: &Context, a: ImportArgs) -> Result<()> {
         None => ImportFormat::from_path(&a.file),
     };
     let (text, source) = import::read_source(&a.file)?;
-    let parsed = import::parse(format, &text, &source)?;
+    let parsed = import::parse(format, &text);
 
     let mut db = ctx.open_db()?;
     let now = clock::now_stamp()?;

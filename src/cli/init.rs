@@ -18,19 +18,6 @@ use crate::{audit, clock};
 pub struct InitArgs {}
 
 pub fn run(ctx: &Context, _args: &InitArgs) -> Result<()> {
-    let config_path = ctx.config_source.path();
-    match &ctx.config_source {
-        ConfigSource::File(_) => ctx.style.status(format!(
-            "config:   {} (exists, kept)",
-            config_path.display()
-        )),
-        ConfigSource::Defaults(_) => {
-            write_new_file(config_path, DEFAULT_CONFIG)?;
-            ctx.style
-                .status(format!("config:   {} (created)", config_path.display()));
-        }
-    }
-
     let (mut db, created) = Db::open(&ctx.db_path, OpenMode::Create)?;
     let tightened = db::tighten_permissions(&ctx.db_path)?;
     if created {
@@ -55,6 +42,19 @@ pub fn run(ctx: &Context, _args: &InitArgs) -> Result<()> {
         ctx.db_path.display(),
         db.stored_version()?
     ));
+    let config_path = ctx.config_source.path();
+    match &ctx.config_source {
+        ConfigSource::File(_) => ctx.style.status(format!(
+            "config:   {} (exists, kept)",
+            config_path.display()
+        )),
+        ConfigSource::Defaults(_) => {
+            write_new_file(config_path, DEFAULT_CONFIG)?;
+            ctx.style
+                .status(format!("config:   {} (created)", config_path.display()));
+        }
+    }
+
     Ok(())
 }
 

@@ -99,7 +99,8 @@ pub struct Context {
 }
 
 impl Context {
-    pub fn new(g: &GlobalArgs) -> Result<Context> {
+    /// `creating_config`: `init` may be pointed at a config file it is about to write.
+    pub fn new(g: &GlobalArgs, creating_config: bool) -> Result<Context> {
         let color = use_color(g.no_color);
         let style = Style {
             format: g.format,
@@ -114,7 +115,7 @@ impl Context {
             Some(p) => (p.clone(), true),
             None => (config::default_config_path()?, false),
         };
-        let (config, config_source) = Config::load(&config_path, explicit)?;
+        let (config, config_source) = Config::load(&config_path, explicit && !creating_config)?;
         let db_path = match (&g.db, &config.db) {
             (Some(p), _) | (None, Some(p)) => p.clone(),
             (None, None) => config::default_db_path()?,
@@ -182,7 +183,7 @@ pub fn run(cli: Cli) -> Result<()> {
     if let Command::Generate(args) = &cli.command {
         return generate::run(args);
     }
-    let ctx = Context::new(&cli.global)?;
+    let ctx = Context::new(&cli.global, matches!(cli.command, Command::Init(_)))?;
     match cli.command {
         Command::Init(args) => init::run(&ctx, &args),
         Command::Doctor(args) => doctor::run(&ctx, &args),

@@ -140,18 +140,16 @@ fn create_file(path: &Path) -> Result<bool> {
         .parent()
         .filter(|d| !d.as_os_str().is_empty() && !d.is_dir())
     {
-        {
-            fs::DirBuilder::new()
-                .recursive(true)
-                .mode(0o700)
-                .create(dir)
-                .map_err(|e| {
-                    Failure::runtime(format!(
-                        "cannot create directory {} for the database: {e}",
-                        dir.display()
-                    ))
-                })?;
-        }
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| {
+                Failure::runtime(format!(
+                    "cannot create directory {} for the database: {e}",
+                    dir.display()
+                ))
+            })?;
     }
     match fs::OpenOptions::new()
         .write(true)

@@ -97,17 +97,22 @@ pub fn read_source(path: &Path) -> Result<(String, String)> {
     Ok((text, name))
 }
 
-/// Parses an inventory; every bad row is reported.
-pub fn parse(format: ImportFormat, text: &str, source: &str) -> Result<Vec<Record>> {
+/// What a file held: the good records and the problems of the bad rows.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub records: Vec<Record>,
+    pub errors: Vec<(usize, String)>,
+}
+
+/// Parses an inventory. Bad rows are collected, not fatal yet: [`plan`] adds the
+/// problems only the database can reveal and reports them all together.
+pub fn parse(format: ImportFormat, text: &str) -> Parsed {
     let (records, errors) = match format {
         ImportFormat::Csv => parse_csv(text),
         ImportFormat::Toml => parse_toml(text),
         ImportFormat::AnsibleIni => parse_ini(text),
     };
-    if !errors.is_empty() {
-        return Err(row_failure(source, errors).into());
-    }
-    Ok(records)
+    Parsed { records, errors }
 }
 
 fn row_failure(source: &str, mut errors: Vec<RowError>) -> Failure {
@@ -741,10 +746,14 @@ impl Plan {
 /// Resolves groups, compares with the stored hosts, and reports every bad row.
 pub fn plan(
     conn: &Connection,
-    records: Vec<Record>,
+    parsed: Parsed,
     default_group: Option<&str>,
     source: &str,
 ) -> Result<Plan> {
+    let Parsed {
+        records,
+        mut errors,
+    } = parsed;
     let existing: HashMap<String, HostSpec> = list_hosts(conn, &Default::default())?
         .iter()
         .map(|h| (h.name.clone(), HostSpec::from(h)))
@@ -757,7 +766,6 @@ pub fn plan(
     if let Some(g) = default_group.filter(|g| !groups.contains(*g)) {
         super::group_id(conn, g)?;
     }
-    let mut errors: Vec<RowError> = Vec::new();
     let mut first_line: HashMap<String, usize> = HashMap::new();
     let mut plan = Plan::default();
     for r in records {

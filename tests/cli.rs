@@ -1,0 +1,539 @@
+//! CLI contract tests: exit code, stdout and stderr of every command, as snapshots.
+
+mod common;
+
+use common::cli::{Env, examples};
+use insta::assert_snapshot;
+
+fn ex(name: &str) -> String {
+    examples().join(name).display().to_string()
+}
+
+#[test]
+fn help_lists_commands_and_exit_codes() {
+    let env = Env::new();
+    assert_snapshot!(env.snap(&["--help"]));
+}
+
+#[test]
+fn version() {
+    let env = Env::new();
+    let out = env.ok(&["--version"]);
+    assert_eq!(out, format!("patchcycle {}\n", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn init_creates_then_keeps() {
+    let env = Env::new();
+    assert_snapshot!("init_first", env.snap(&["init"]));
+    assert_snapshot!("init_again", env.snap(&["init"]));
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(env.db()).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let config = std::fs::read_to_string(env.config()).unwrap();
+    assert_eq!(config, patchcycle::config::DEFAULT_CONFIG);
+}
+
+#[test]
+fn init_quiet_prints_nothing() {
+    let env = Env::new();
+    assert_snapshot!(env.snap(&["-q", "init"]));
+}
+
+#[test]
+fn init_tightens_loose_permissions() {
+    let env = Env::init();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(env.db(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert_snapshot!(env.snap(&["init"]));
+    let mode = std::fs::metadata(env.db()).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+}
+
+#[test]
+fn missing_db_hints_init() {
+    let env = Env::new();
+    assert_snapshot!(env.snap(&["host", "list"]));
+}
+
+#[test]
+fn db_path_not_writable_is_runtime_error() {
+    let env = Env::new();
+    // A regular file where a directory should be: not writable even for root.
+    env.file("blocker", "");
+    let db = env.home().join("blocker/sub/patchcycle.db");
+    let out = env.snap(&["--db", db.to_str().unwrap(), "init"]);
+    assert_snapshot!(out);
+}
+
+#[test]
+fn invalid_config_names_line_and_column() {
+    let env = Env::new();
+    let cfg = env.file("bad.toml", "[ssh]\nconnect_timeout = \"soon\"\n");
+    assert_snapshot!(env.snap(&["--config", cfg.to_str().unwrap(), "host", "list"]));
+    let cfg = env.file("bad2.toml", "[ssh\nprogram = 1\n");
+    assert_snapshot!(
+        "invalid_config_syntax",
+        env.snap(&["--config", cfg.to_str().unwrap(), "init"])
+    );
+    let cfg = env.file("bad3.toml", "[default_policy]\nmax_paralel = 3\n");
+    assert_snapshot!(
+        "invalid_config_unknown_key",
+        env.snap(&["--config", cfg.to_str().unwrap(), "doctor"])
+    );
+}
+
+#[test]
+fn explicit_missing_config_is_an_error() {
+    let env = Env::new();
+    assert_snapshot!(env.snap(&["--config", "nope.toml", "host", "list"]));
+}
+
+#[test]
+fn env_vars_select_db_and_config() {
+    let env = Env::new();
+    let db = env.home().join("elsewhere/fleet.db");
+    let out = env
+        .cmd(&["init"])
+        .env("PATCHCYCLE_DB", &db)
+        .env("PATCHCYCLE_CONFIG", env.home().join("etc/pc.toml"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(db.exists());
+    assert!(env.home().join("etc/pc.toml").exists());
+    assert!(!env.db().exists());
+}
+
+#[test]
+fn doctor_reports_checks() {
+    let env = Env::new();
+    // Without a database: a failed check, exit 1, the table still printed.
+    let out = env.run(&["doctor", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let checks: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(checks[1]["check"], "database");
+    assert_eq!(checks[1]["status"], "FAIL");
+    assert_eq!(checks[1]["hint"], "run `patchcycle init`");
+
+    let env = Env::init();
+    let out = env.run(&["doctor", "--format", "json"]);
+    let checks: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["check"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["config", "database", "schema", "permissions", "ssh"]
+    );
+    assert_eq!(checks[2]["detail"], "version 1 (this binary: 1)");
+    assert_eq!(out.status.code(), Some(0), "{checks:#}");
+}
+
+#[test]
+fn doctor_flags_missing_ssh() {
+    let env = Env::init();
+    let cfg = env.file("c.toml", "[ssh]\nprogram = \"/nonexistent/ssh\"\n");
+    let out = env.run(&["--config", cfg.to_str().unwrap(), "doctor"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("ssh          FAIL    /nonexistent/ssh: No such file or directory"),
+        "{stdout}"
+    );
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "error: doctor: failed check(s): ssh\n"
+    );
+}
+
+#[test]
+fn newer_schema_is_refused() {
+    let env = Env::init();
+    env.sqlite()
+        .pragma_update(None, "user_version", 999)
+        .unwrap();
+    assert_snapshot!(env.snap(&["host", "list"]));
+}
+
+#[test]
+fn group_lifecycle() {
+    let env = Env::init();
+    assert_snapshot!(
+        "group_add_pilot",
+        env.snap(&["group", "add", "pilot", "--order", "0"])
+    );
+    assert_snapshot!(
+        "group_add_prod",
+        env.snap(&[
+            "group",
+            "add",
+            "prod",
+            "--order",
+            "2",
+            "--window",
+            "Patch Tuesday + 2 days 22:00-02:00",
+            "--stakeholder",
+            "Web team",
+            "--policy-file",
+            &ex("policy.toml"),
+        ])
+    );
+    assert_snapshot!(
+        "group_add_duplicate",
+        env.snap(&["group", "add", "pilot", "--order", "1"])
+    );
+    assert_snapshot!("group_add_no_order", env.snap(&["group", "add", "uat"]));
+    assert_snapshot!(
+        "group_set_policy",
+        env.snap(&[
+            "group",
+            "set",
+            "pilot",
+            "--set",
+            "max_parallel=2",
+            "--set",
+            "reboot=never",
+            "--set",
+            "sla_days.critical=2"
+        ])
+    );
+    assert_snapshot!(
+        "group_set_bad_policy",
+        env.snap(&["group", "set", "pilot", "--set", "reboot=sometimes"])
+    );
+    assert_snapshot!(
+        "group_set_unknown_key",
+        env.snap(&["group", "set", "pilot", "--set", "max_paralel=2"])
+    );
+    assert_snapshot!("group_list", env.snap(&["group", "list"]));
+    assert_snapshot!(
+        "group_list_json",
+        env.snap(&["group", "list", "--format", "json"])
+    );
+    assert_snapshot!(
+        "group_list_csv",
+        env.snap(&["group", "list", "--format", "csv"])
+    );
+    assert_snapshot!("group_show", env.snap(&["group", "show", "prod"]));
+    assert_snapshot!("group_show_unknown", env.snap(&["group", "show", "nope"]));
+}
+
+#[test]
+fn group_rm_with_hosts_needs_move_to() {
+    let env = Env::init();
+    env.ok(&["group", "add", "pilot", "--order", "0"]);
+    env.ok(&["group", "add", "prod", "--order", "1"]);
+    env.ok(&["host", "add", "web1", "-g", "pilot"]);
+    assert_snapshot!(
+        "group_rm_refused",
+        env.snap(&["--yes", "group", "rm", "pilot"])
+    );
+    assert_snapshot!(
+        "group_rm_no_tty",
+        env.snap(&["group", "rm", "pilot", "--move-to", "prod"])
+    );
+    assert_snapshot!(
+        "group_rm_moved",
+        env.snap(&["--yes", "group", "rm", "pilot", "--move-to", "prod"])
+    );
+    let h = env.ok(&["host", "show", "web1", "--format", "json"]);
+    let h: serde_json::Value = serde_json::from_str(&h).unwrap();
+    assert_eq!(h["group"], "prod");
+}
+
+#[test]
+fn host_lifecycle() {
+    let env = Env::init();
+    env.ok(&["group", "add", "pilot", "--order", "0"]);
+    assert_snapshot!(
+        "host_add",
+        env.snap(&[
+            "host",
+            "add",
+            "web1",
+            "root@192.0.2.1:2222",
+            "--group",
+            "pilot",
+            "--tag",
+            "web,eu",
+            "--notes",
+            "front"
+        ])
+    );
+    assert_snapshot!(
+        "host_add_v6",
+        env.snap(&["host", "add", "db1", "admin@[2001:db8::1]:22"])
+    );
+    assert_snapshot!("host_add_alias", env.snap(&["host", "add", "bastion"]));
+    assert_snapshot!("host_add_duplicate", env.snap(&["host", "add", "web1"]));
+    assert_snapshot!(
+        "host_add_unknown_group",
+        env.snap(&["host", "add", "web2", "-g", "nope"])
+    );
+    assert_snapshot!(
+        "host_add_proxycommand",
+        env.snap(&["host", "add", "evil", "--", "-oProxyCommand=x"])
+    );
+    assert_snapshot!(
+        "host_add_metachar",
+        env.snap(&["host", "add", "evil", "x;reboot"])
+    );
+    assert_snapshot!(
+        "host_add_bad_name",
+        env.snap(&["host", "add", "web;1", "192.0.2.1"])
+    );
+    assert_snapshot!("host_list", env.snap(&["host", "list"]));
+    assert_snapshot!(
+        "host_list_json",
+        env.snap(&["host", "list", "--format", "json"])
+    );
+    assert_snapshot!(
+        "host_list_csv",
+        env.snap(&["host", "list", "--format", "csv"])
+    );
+    assert_snapshot!(
+        "host_list_group",
+        env.snap(&["host", "list", "--group", "pilot"])
+    );
+    assert_snapshot!("host_list_tag", env.snap(&["host", "list", "--tag", "eu"]));
+    assert_snapshot!("host_show", env.snap(&["host", "show", "web1"]));
+    assert_snapshot!("host_show_unknown", env.snap(&["host", "show", "nope"]));
+    assert_snapshot!(
+        "host_set",
+        env.snap(&[
+            "host",
+            "set",
+            "web1",
+            "--destination",
+            "192.0.2.9",
+            "--rm-tag",
+            "eu",
+            "--add-tag",
+            "us"
+        ])
+    );
+    assert_snapshot!("host_set_nothing", env.snap(&["host", "set", "web1"]));
+    assert_snapshot!(
+        "host_set_same",
+        env.snap(&["host", "set", "web1", "--add-tag", "us"])
+    );
+    assert_snapshot!("host_rm_no_tty", env.snap(&["host", "rm", "db1"]));
+    assert_snapshot!(
+        "host_rm",
+        env.snap(&["--yes", "host", "rm", "db1", "bastion"])
+    );
+    assert_snapshot!(
+        "host_rm_unknown",
+        env.snap(&["--yes", "host", "rm", "nope"])
+    );
+    assert_snapshot!("audit_list", env.snap(&["audit", "list"]));
+    assert_snapshot!("audit_verify", env.snap(&["audit", "verify"]));
+}
+
+#[test]
+fn empty_lists_in_every_format() {
+    let env = Env::init();
+    assert_snapshot!("empty_table", env.snap(&["host", "list"]));
+    assert_snapshot!(
+        "empty_json",
+        env.snap(&["host", "list", "--format", "json"])
+    );
+    assert_snapshot!("empty_csv", env.snap(&["host", "list", "--format", "csv"]));
+}
+
+#[test]
+fn import_examples() {
+    let env = Env::init();
+    env.ok(&["group", "add", "pilot", "--order", "0"]);
+    assert_snapshot!(
+        "import_ini_dry_run",
+        env.snap(&["host", "import", &ex("inventory.ini"), "--dry-run"])
+    );
+    assert_eq!(
+        env.ok(&["host", "list", "--format", "csv"]).lines().count(),
+        1
+    );
+    assert_snapshot!(
+        "import_ini",
+        env.snap(&["host", "import", &ex("inventory.ini")])
+    );
+    assert_snapshot!(
+        "import_ini_again",
+        env.snap(&["host", "import", &ex("inventory.ini")])
+    );
+    assert_snapshot!(
+        "import_csv",
+        env.snap(&["host", "import", &ex("inventory.csv")])
+    );
+    assert_snapshot!(
+        "import_toml",
+        env.snap(&["host", "import", &ex("inventory.toml")])
+    );
+    assert_snapshot!("import_list", env.snap(&["host", "list"]));
+}
+
+#[test]
+fn csv_export_imports_back_unchanged() {
+    let env = Env::init();
+    env.ok(&["group", "add", "pilot", "--order", "0"]);
+    env.ok(&["host", "import", &ex("inventory.csv")]);
+    let csv = env.ok(&["host", "list", "--format", "csv"]);
+    let file = env.file("export.csv", &csv);
+    assert_snapshot!(env.snap(&["host", "import", file.to_str().unwrap()]));
+}
+
+#[test]
+fn import_bad_rows_write_nothing() {
+    let env = Env::init();
+    env.ok(&["group", "add", "pilot", "--order", "0"]);
+    let bad = env.file(
+        "bad.csv",
+        "name,address,user,port,group,tags\n\
+         ok-1,192.0.2.1,root,22,pilot,\n\
+         bad-port,192.0.2.2,root,70000,pilot,\n\
+         ok-2,192.0.2.3,,,pilot,\n\
+         evil,-oProxyCommand=x,,,pilot,\n\
+         ok-1,192.0.2.4,,,pilot,\n\
+         lost,192.0.2.5,,,nosuchgroup,\n",
+    );
+    assert_snapshot!(
+        "import_bad_csv",
+        env.snap(&["host", "import", bad.to_str().unwrap()])
+    );
+    let one = env.file(
+        "one.csv",
+        "name,address,user,port,group,tags\nok,192.0.2.1,,,,\nx y,192.0.2.2,,,,\n",
+    );
+    assert_snapshot!(
+        "import_one_bad_row",
+        env.snap(&["host", "import", one.to_str().unwrap()])
+    );
+    let cols = env.file("cols.csv", "name,adress\nx,192.0.2.1\n");
+    assert_snapshot!(
+        "import_unknown_column",
+        env.snap(&["host", "import", cols.to_str().unwrap()])
+    );
+    let ini = env.file("inv.ini", "[web]\nweb1 ansible_host=192.0.2.1\n");
+    assert_snapshot!(
+        "import_ini_unknown_group",
+        env.snap(&["host", "import", ini.to_str().unwrap()])
+    );
+    let toml = env.file("inv.toml", "[[hosts]]\nname = \"a\"\nport = \"x\"\n");
+    assert_snapshot!(
+        "import_bad_toml",
+        env.snap(&["host", "import", toml.to_str().unwrap()])
+    );
+    assert_eq!(
+        env.ok(&["host", "list", "--format", "csv"]).lines().count(),
+        1
+    );
+    // The failed imports left no audit rows either.
+    let n: i64 = env
+        .sqlite()
+        .query_row(
+            "SELECT count(*) FROM audit WHERE action = 'host.import'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 0);
+}
+
+#[test]
+fn import_ini_with_fallback_group() {
+    let env = Env::init();
+    env.ok(&["group", "add", "prod", "--order", "2"]);
+    let ini = env.file("inv.ini", "[web]\nweb1 ansible_host=192.0.2.1\n");
+    assert_snapshot!(env.snap(&["host", "import", ini.to_str().unwrap(), "--group", "prod"]));
+}
+
+#[test]
+fn import_from_stdin() {
+    let env = Env::init();
+    let out = env
+        .cmd(&["host", "import", "-", "--type", "csv"])
+        .write_stdin_bytes(b"name,address\nstdin-1,192.0.2.1\n");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(env.ok(&["host", "list"]).contains("stdin-1"));
+}
+
+trait StdinExt {
+    fn write_stdin_bytes(&mut self, bytes: &[u8]) -> std::process::Output;
+}
+
+impl StdinExt for std::process::Command {
+    fn write_stdin_bytes(&mut self, bytes: &[u8]) -> std::process::Output {
+        use std::io::Write;
+        let mut child = self
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(bytes).unwrap();
+        child.wait_with_output().unwrap()
+    }
+}
+
+#[test]
+fn audit_list_filters() {
+    let env = Env::init();
+    env.ok(&["group", "add", "pilot", "--order", "0"]);
+    env.ok(&["host", "add", "a", "-g", "pilot"]);
+    env.ok(&["host", "add", "b"]);
+    env.ok(&["--actor", "alice", "host", "set", "b", "--group", "pilot"]);
+    assert_snapshot!(
+        "audit_filter_action",
+        env.snap(&["audit", "list", "--action", "host"])
+    );
+    assert_snapshot!(
+        "audit_filter_object_json",
+        env.snap(&["audit", "list", "--object", "b", "--format", "json"])
+    );
+    assert_snapshot!(
+        "audit_filter_limit",
+        env.snap(&["audit", "list", "-n", "2"])
+    );
+    assert_snapshot!(
+        "audit_since_bad",
+        env.snap(&["audit", "list", "--since", "yesterday"])
+    );
+}
+
+#[test]
+fn actor_defaults_to_sudo_user() {
+    let env = Env::init();
+    let out = env
+        .cmd(&["group", "add", "g", "--order", "0"])
+        .env("SUDO_USER", "bob")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let actor: String = env
+        .sqlite()
+        .query_row(
+            "SELECT actor FROM audit ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(actor, "bob");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let env = Env::init();
+    let out = env.run(&["host", "frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = env.run(&["--format", "yaml", "host", "list"]);
+    assert_eq!(out.status.code(), Some(2));
+}

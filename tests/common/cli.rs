@@ -1,0 +1,116 @@
+//! Runs the real binary in an isolated HOME with a fixed clock and actor, and renders
+//! exit code, stdout and stderr for snapshots.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use assert_cmd::cargo::CommandCargoExt;
+use tempfile::TempDir;
+
+/// The fixed clock of CLI tests (PATCHCYCLE_NOW).
+pub const NOW: &str = "2026-11-10T09:00:00Z";
+
+/// An isolated environment: its own HOME, XDG dirs, config and database.
+pub struct Env {
+    pub dir: TempDir,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// A fresh environment with `init` already run.
+    pub fn init() -> Env {
+        let env = Env::new();
+        let out = env.run(&["init"]);
+        assert!(out.status.success(), "init failed: {}", render(&env, &out));
+        env
+    }
+
+    pub fn home(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.home().join(".local/share/patchcycle/patchcycle.db")
+    }
+
+    pub fn config(&self) -> PathBuf {
+        self.home().join(".config/patchcycle/config.toml")
+    }
+
+    /// The command with a clean, fixed environment (nothing of the caller's leaks in).
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::cargo_bin("patchcycle").expect("binary");
+        cmd.args(args)
+            .env_clear()
+            .env("HOME", self.home())
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("USER", "tester")
+            .env("PATCHCYCLE_NOW", NOW)
+            .env("NO_COLOR", "1")
+            .env("LC_ALL", "C")
+            .current_dir(self.home());
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().expect("run patchcycle")
+    }
+
+    /// Runs and renders for a snapshot.
+    pub fn snap(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        render(self, &out)
+    }
+
+    /// Runs and asserts success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "{args:?} failed:\n{}",
+            render(self, &out)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 stdout")
+    }
+
+    /// Writes a file in the environment's directory and returns its path.
+    pub fn file(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.home().join(name);
+        std::fs::write(&p, text).expect("write file");
+        p
+    }
+
+    pub fn sqlite(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.db()).expect("open db")
+    }
+}
+
+/// `exit: N`, then stdout and stderr, with the temp dir shown as `[HOME]` and the
+/// repository as `[REPO]`.
+pub fn render(env: &Env, out: &Output) -> String {
+    let home = env.home().display().to_string();
+    let repo = env!("CARGO_MANIFEST_DIR");
+    let clean = |b: &[u8]| {
+        String::from_utf8_lossy(b)
+            .replace(&home, "[HOME]")
+            .replace(repo, "[REPO]")
+    };
+    format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        out.status
+            .code()
+            .map_or_else(|| "signal".to_string(), |c| c.to_string()),
+        clean(&out.stdout),
+        clean(&out.stderr)
+    )
+}
+
+/// The repository's `examples/` directory.
+pub fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
+}
