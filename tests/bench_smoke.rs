@@ -1,0 +1,32 @@
+//! Runs every benchmark program in `examples/` at a small size, so they keep working.
+//! The real figures come from release builds at full size (README, "Benchmarks").
+
+use std::path::PathBuf;
+use std::process::Command;
+
+/// `target/<profile>/examples/NAME`, built by `cargo test` alongside this test.
+fn example(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("current exe");
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/<profile>");
+    profile_dir.join("examples").join(name)
+}
+
+#[test]
+fn import_bench_runs_small() {
+    let bin = example("import_bench");
+    assert!(bin.exists(), "{} not built", bin.display());
+    let out = Command::new(&bin)
+        .args(["--hosts", "500", "--runs", "1"])
+        .output()
+        .expect("run import_bench");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "import_bench failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.starts_with("host import of 500 CSV rows"), "{stdout}");
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs on a fresh Debian/Ubuntu machine (idempotent).
+# - dpkg (present on Debian) and rpm: live oracles for the version engines
+# - python3-apt: libapt's version comparison, for the version benchmark
+# - the fleet lab's packages (tests/lab/install-deps.sh), where that script exists
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+need=()
+for pkg in rpm python3-apt; do
+  dpkg-query -W -f '${Status}\n' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+if [ -x tests/lab/install-deps.sh ]; then
+  tests/lab/install-deps.sh
+fi
