@@ -14,10 +14,25 @@ fn example(name: &str) -> PathBuf {
     profile_dir.join("examples").join(name)
 }
 
+/// Builds the example when this test runs alone (`cargo test --test bench_smoke` does
+/// not build examples; a plain `cargo test` does).
+fn build_example(name: &str) -> PathBuf {
+    let bin = example(name);
+    if !bin.exists() {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "--quiet", "--example", name])
+            .status()
+            .expect("run cargo build");
+        assert!(status.success(), "cargo build --example {name} failed");
+    }
+    assert!(bin.exists(), "{} not built", bin.display());
+    bin
+}
+
 #[test]
 fn import_bench_runs_small() {
-    let bin = example("import_bench");
-    assert!(bin.exists(), "{} not built", bin.display());
+    let bin = build_example("import_bench");
     let out = Command::new(&bin)
         .args(["--hosts", "500", "--runs", "1"])
         .output()
@@ -28,5 +43,8 @@ fn import_bench_runs_small() {
         "import_bench failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.starts_with("host import of 500 CSV rows"), "{stdout}");
+    assert!(
+        stdout.starts_with("host import of 500 CSV rows"),
+        "{stdout}"
+    );
 }
