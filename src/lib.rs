@@ -1,1 +1,3 @@
 //! patchcycle: the monthly patch cycle of a server fleet in one binary.
+
+pub mod version;
