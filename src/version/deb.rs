@@ -452,14 +452,21 @@ mod tests {
 
     #[test]
     fn accepts_what_dpkg_accepts() {
+        // All confirmed with `dpkg --validate-version` 1.21.22; the epoch goes through strtol.
         for s in [
             " 1.0",
             "1.0 ",
             "\t1.0\t",
             "1:1.2:3-4",
+            "1:1.0:",
             "1.0-1-2",
+            "1.0-+",
             "0",
+            "0:0",
             "1a~b+c.d-e.f+g~h",
+            "+1:1.0",
+            "-0:1.0",
+            "\n1:1.0",
         ] {
             assert!(parse_ref(s).is_ok(), "{s:?}");
         }
