@@ -14,7 +14,7 @@ use std::str::FromStr;
 const EPOCH_MAX: u32 = i32::MAX as u32;
 
 /// A borrowed, validated view of a Debian version.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct DebRef<'a> {
     epoch: u32,
     upstream: &'a [u8],
@@ -39,8 +39,81 @@ fn char_at(s: &str, at: usize) -> char {
         .unwrap_or('\u{FFFD}')
 }
 
+/// Byte classes for the single-pass fast path of [`parse_ref`].
+const PLAIN: u8 = 0;
+const COLON: u8 = 1;
+const HYPHEN: u8 = 2;
+const OTHER: u8 = 3;
+
+static CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphanumeric() || b == b'.' || b == b'+' || b == b'~' {
+            t[c] = PLAIN;
+        }
+        c += 1;
+    }
+    t[b':' as usize] = COLON;
+    t[b'-' as usize] = HYPHEN;
+    t
+};
+
 /// Validates `raw` the way dpkg's `parseversion()` does and returns the parts.
+///
+/// Real versions are almost always plain (`[epoch:]digit[alnum.+~:-]*`), so one scan
+/// classifies the bytes and settles those; anything unusual (whitespace, signs, odd
+/// characters, misplaced separators) takes the careful path, which also builds the error.
 pub(crate) fn parse_ref(raw: &str) -> Result<DebRef<'_>, VersionError> {
+    let b = raw.as_bytes();
+    let (mut first_colon, mut last_colon, mut last_hyphen) = (usize::MAX, 0, 0);
+    let mut odd = b.is_empty();
+    for (i, &c) in b.iter().enumerate() {
+        match CLASS[c as usize] {
+            PLAIN => {}
+            COLON => {
+                first_colon = first_colon.min(i);
+                last_colon = i;
+            }
+            HYPHEN => last_hyphen = i,
+            _ => {
+                odd = true;
+                break;
+            }
+        }
+    }
+    if !odd {
+        let (epoch_digits, rest_at) = if first_colon == usize::MAX {
+            (&b[..0], 0)
+        } else {
+            (&b[..first_colon], first_colon + 1)
+        };
+        let has_rev = last_hyphen >= rest_at && b.get(last_hyphen) == Some(&b'-');
+        let up_end = if has_rev { last_hyphen } else { b.len() };
+        let plain = (first_colon == usize::MAX
+            || (!epoch_digits.is_empty()
+                && epoch_digits.len() <= 9
+                && epoch_digits.iter().all(u8::is_ascii_digit)))
+            && rest_at < up_end
+            && b[rest_at].is_ascii_digit()
+            && (!has_rev || (last_hyphen + 1 < b.len() && last_colon < last_hyphen));
+        if plain {
+            let epoch = epoch_digits
+                .iter()
+                .fold(0u32, |acc, &d| acc * 10 + u32::from(d - b'0'));
+            return Ok(DebRef {
+                epoch,
+                upstream: &b[rest_at..up_end],
+                revision: has_rev.then(|| &b[last_hyphen + 1..]),
+            });
+        }
+    }
+    parse_ref_careful(raw)
+}
+
+/// The full dpkg `parseversion()` logic, for everything the fast path does not settle.
+fn parse_ref_careful(raw: &str) -> Result<DebRef<'_>, VersionError> {
     let b = raw.as_bytes();
     let mut start = 0;
     while start < b.len() && is_blank(b[start]) {
@@ -493,6 +566,12 @@ mod tests {
     }
 
     proptest! {
+        /// The single-pass fast path must be indistinguishable from the careful parser.
+        #[test]
+        fn fast_path_agrees_with_careful_parser(s in "[0-9a:~+.\\- !_]{0,12}") {
+            prop_assert_eq!(parse_ref(&s), parse_ref_careful(&s));
+        }
+
         #[test]
         fn ordering_laws(a in version(), b in version(), c in version()) {
             let (x, y, z): (DebVersion, DebVersion, DebVersion) =

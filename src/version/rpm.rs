@@ -16,7 +16,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A borrowed, validated view of an RPM EVR.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct RpmRef<'a> {
     epoch: Option<&'a [u8]>,
     version: &'a [u8],
@@ -29,13 +29,77 @@ fn char_at(s: &str, at: usize) -> char {
         .unwrap_or('\u{FFFD}')
 }
 
-fn is_evr_char(c: u8) -> bool {
+const fn is_evr_char(c: u8) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'+' | b'~' | b'^')
 }
 
+/// Byte classes for the single-pass fast path of [`parse_ref`].
+const PLAIN: u8 = 0;
+const COLON: u8 = 1;
+const HYPHEN: u8 = 2;
+const OTHER: u8 = 3;
+
+static CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut c = 0;
+    while c < 256 {
+        if is_evr_char(c as u8) {
+            t[c] = PLAIN;
+        }
+        c += 1;
+    }
+    t[b':' as usize] = COLON;
+    t[b'-' as usize] = HYPHEN;
+    t
+};
+
 /// Splits like rpm's `parseEVR()`: an epoch is a run of digits ended by `:`, the release
 /// starts after the last `-`.
+///
+/// One scan classifies the bytes and settles the usual `[digits:]version[-release]`; anything
+/// else takes the careful path, which also builds the error.
 pub(crate) fn parse_ref(raw: &str) -> Result<RpmRef<'_>, VersionError> {
+    let b = raw.as_bytes();
+    let (mut colons, mut colon, mut hyphen) = (0usize, 0usize, usize::MAX);
+    let mut odd = b.is_empty();
+    for (i, &c) in b.iter().enumerate() {
+        match CLASS[c as usize] {
+            PLAIN => {}
+            COLON => {
+                colons += 1;
+                colon = i;
+            }
+            HYPHEN => hyphen = i,
+            _ => {
+                odd = true;
+                break;
+            }
+        }
+    }
+    if !odd && colons <= 1 {
+        let (epoch, vr_at) = if colons == 1 {
+            (Some(&b[..colon]), colon + 1)
+        } else {
+            (None, 0)
+        };
+        let epoch_ok = epoch.is_none_or(|e| !e.is_empty() && e.iter().all(u8::is_ascii_digit));
+        let (v_end, release) = if hyphen == usize::MAX {
+            (b.len(), None)
+        } else {
+            (hyphen, Some(&b[(hyphen + 1).min(b.len())..]))
+        };
+        if epoch_ok && vr_at < v_end && release.is_none_or(|r| !r.is_empty()) {
+            return Ok(RpmRef {
+                epoch,
+                version: &b[vr_at..v_end],
+                release,
+            });
+        }
+    }
+    parse_ref_careful(raw)
+}
+
+fn parse_ref_careful(raw: &str) -> Result<RpmRef<'_>, VersionError> {
     let b = raw.as_bytes();
     if b.is_empty() {
         return Err(VersionError::Empty);
@@ -437,6 +501,12 @@ mod tests {
     }
 
     proptest! {
+        /// The single-pass fast path must be indistinguishable from the careful parser.
+        #[test]
+        fn fast_path_agrees_with_careful_parser(s in "[0-9a:~^+._\\- !]{0,12}") {
+            prop_assert_eq!(parse_ref(&s), parse_ref_careful(&s));
+        }
+
         #[test]
         fn ordering_laws(a in version(), b in version(), c in version()) {
             let (x, y, z): (RpmVersion, RpmVersion, RpmVersion) =
