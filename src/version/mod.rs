@@ -1,0 +1,493 @@
+//! Exact package-version ordering for Debian (dpkg), RPM and Alpine (apk).
+//!
+//! A patch-cycle report is only as good as its "is the installed version older than the fixed
+//! one?" answer, so every scheme here reproduces its package manager bit for bit instead of
+//! approximating it, and a string the package manager would refuse is an error, never a guess.
+//! The expected answers in `shared/data/vectors` come from the real tools (dpkg 1.21, rpm 4.18,
+//! apk-tools 2.14) and `tests/version_vectors.rs` replays all of them.
+//!
+//! # Why not an existing crate
+//!
+//! Evaluated 2026-11-25 against the vectors before writing this module:
+//! - `debversion` 0.5.5: all 20,036 deb rows right, but it accepts 11 of the 23 strings
+//!   `dpkg --validate-version` rejects (`1:`, `1.0-`, `a1`, `~`, ...), and at about
+//!   0.5 M parse+compare/s (regex parsing, owned strings) it is an order of magnitude slower.
+//! - `rpm-version` 0.5.1: all 5,019 rpm rows right, but it splits the release at the *first*
+//!   `-`, treats a missing release like an empty one (`1.0` vs `1.0-~` answers `>`, rpm says `<`)
+//!   and validates nothing.
+//! - `apk-version` 0.1.0: bindings to a C copy of apk-tools *3.x* `version.c` (needs bindgen);
+//!   3.x orders leading-zero components differently from the 2.14 that Alpine stable ships, and
+//!   it has no validator.
+//!
+//! None passes every row and rejection, so the three comparators are written here.
+//!
+//! # Performance
+//!
+//! Comparison borrows the input: parsing a `&str` yields a view of byte slices, and the
+//! comparators walk those slices. Nothing on the compare path allocates, so
+//! [`vercmp_stream`] runs in constant memory over any number of lines.
+
+mod apk;
+mod deb;
+mod rpm;
+
+pub use apk::ApkVersion;
+pub use deb::DebVersion;
+pub use rpm::RpmVersion;
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::io::{BufRead, BufWriter, Write};
+use std::str::FromStr;
+
+/// The version syntax and ordering of one package manager.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scheme {
+    /// Debian / Ubuntu, `dpkg --compare-versions`.
+    Deb,
+    /// RHEL / Fedora / SUSE, `rpm.vercmp` on `[epoch:]version[-release]`.
+    Rpm,
+    /// Alpine, `apk version -t` of apk-tools 2.14.
+    Apk,
+}
+
+impl Scheme {
+    /// Every scheme, for CLIs that list them.
+    pub const ALL: [Scheme; 3] = [Scheme::Deb, Scheme::Rpm, Scheme::Apk];
+
+    /// Short lowercase name as used on the command line and in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scheme::Deb => "deb",
+            Scheme::Rpm => "rpm",
+            Scheme::Apk => "apk",
+        }
+    }
+
+    /// Parses and validates one version string into an owned [`Version`].
+    pub fn parse(self, s: &str) -> Result<Version, VersionError> {
+        Ok(match self {
+            Scheme::Deb => Version::Deb(s.parse()?),
+            Scheme::Rpm => Version::Rpm(s.parse()?),
+            Scheme::Apk => Version::Apk(s.parse()?),
+        })
+    }
+
+    /// Checks a version string without keeping anything.
+    pub fn validate(self, s: &str) -> Result<(), VersionError> {
+        match self {
+            Scheme::Deb => deb::parse_ref(s).map(|_| ()),
+            Scheme::Rpm => rpm::parse_ref(s).map(|_| ()),
+            Scheme::Apk => apk::validate(s),
+        }
+    }
+
+    /// Compares two version strings; both must be valid.
+    ///
+    /// This is the allocation-free hot path used by [`vercmp_stream`].
+    pub fn compare(self, a: &str, b: &str) -> Result<Ordering, VersionError> {
+        self.compare_pair(a, b).map_err(|(_, e)| e)
+    }
+
+    /// Like [`Scheme::compare`], but says which side (0 = `a`, 1 = `b`) was invalid.
+    fn compare_pair(self, a: &str, b: &str) -> Result<Ordering, (usize, VersionError)> {
+        match self {
+            Scheme::Deb => {
+                let x = deb::parse_ref(a).map_err(|e| (0, e))?;
+                let y = deb::parse_ref(b).map_err(|e| (1, e))?;
+                Ok(deb::cmp_ref(&x, &y))
+            }
+            Scheme::Rpm => {
+                let x = rpm::parse_ref(a).map_err(|e| (0, e))?;
+                let y = rpm::parse_ref(b).map_err(|e| (1, e))?;
+                Ok(rpm::cmp_ref(&x, &y))
+            }
+            Scheme::Apk => {
+                apk::validate(a).map_err(|e| (0, e))?;
+                apk::validate(b).map_err(|e| (1, e))?;
+                Ok(apk::cmp_valid(a, b))
+            }
+        }
+    }
+}
+
+impl fmt::Display for Scheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Error for an unknown scheme name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown version scheme {0:?} (expected deb, rpm or apk)")]
+pub struct UnknownScheme(pub String);
+
+impl FromStr for Scheme {
+    type Err = UnknownScheme;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "deb" | "dpkg" | "debian" => Ok(Scheme::Deb),
+            "rpm" => Ok(Scheme::Rpm),
+            "apk" | "alpine" => Ok(Scheme::Apk),
+            _ => Err(UnknownScheme(s.to_owned())),
+        }
+    }
+}
+
+/// A parsed version of any scheme.
+///
+/// Versions of different schemes are not comparable: `partial_cmp` answers `None` and
+/// [`Version::compare`] an error, because mixing them is always a caller bug.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Version {
+    Deb(DebVersion),
+    Rpm(RpmVersion),
+    Apk(ApkVersion),
+}
+
+impl Version {
+    pub fn scheme(&self) -> Scheme {
+        match self {
+            Version::Deb(_) => Scheme::Deb,
+            Version::Rpm(_) => Scheme::Rpm,
+            Version::Apk(_) => Scheme::Apk,
+        }
+    }
+
+    /// The string exactly as it was parsed.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Version::Deb(v) => v.as_str(),
+            Version::Rpm(v) => v.as_str(),
+            Version::Apk(v) => v.as_str(),
+        }
+    }
+
+    /// Orders two versions of the same scheme.
+    pub fn compare(&self, other: &Version) -> Result<Ordering, VersionError> {
+        self.partial_cmp(other).ok_or(VersionError::SchemeMismatch {
+            left: self.scheme(),
+            right: other.scheme(),
+        })
+    }
+}
+
+impl PartialOrd for Version {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        match (self, other) {
+            (Version::Deb(a), Version::Deb(b)) => Some(a.cmp(b)),
+            (Version::Rpm(a), Version::Rpm(b)) => Some(a.cmp(b)),
+            (Version::Apk(a), Version::Apk(b)) => Some(a.cmp(b)),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which part of a version an error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Epoch,
+    /// dpkg's upstream version (between epoch and revision).
+    Upstream,
+    /// dpkg's Debian revision (after the last `-`).
+    Revision,
+    /// rpm's version or apk's whole version string.
+    Version,
+    /// rpm's release (after the last `-`).
+    Release,
+}
+
+impl fmt::Display for Part {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Part::Epoch => "epoch",
+            Part::Upstream => "upstream version",
+            Part::Revision => "revision",
+            Part::Version => "version",
+            Part::Release => "release",
+        })
+    }
+}
+
+/// Why a string is not a valid version of its scheme.
+///
+/// All fields are `Copy` so the comparators can carry an error without allocating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VersionError {
+    #[error("version string is empty")]
+    Empty,
+    #[error("version string has embedded whitespace")]
+    EmbeddedWhitespace,
+    #[error("epoch is empty")]
+    EmptyEpoch,
+    #[error("epoch is not a number")]
+    EpochNotNumber,
+    #[error("epoch is negative")]
+    NegativeEpoch,
+    #[error("epoch is too big (maximum {max})")]
+    EpochTooBig { max: u32 },
+    #[error("nothing after the epoch colon")]
+    NothingAfterColon,
+    #[error("{part} is empty")]
+    EmptyPart { part: Part },
+    #[error("{part} does not start with a digit")]
+    NoLeadingDigit { part: Part },
+    #[error("invalid character {ch:?} in {part}")]
+    InvalidChar { ch: char, part: Part },
+    #[error("number of {digits} digits at byte {offset} (apk allows at most 17)")]
+    NumberTooLong { digits: usize, offset: usize },
+    #[error(
+        "unknown suffix at byte {offset} (apk knows _alpha _beta _pre _rc _cvs _svn _git _hg _p)"
+    )]
+    UnknownSuffix { offset: usize },
+    #[error("{what} at byte {offset}")]
+    Misplaced { what: &'static str, offset: usize },
+    #[error("cannot compare a {left} version with a {right} version")]
+    SchemeMismatch { left: Scheme, right: Scheme },
+}
+
+/// A version relation as written in dependency fields and on `dpkg --compare-versions`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Relation {
+    Lt,
+    Le,
+    Eq,
+    Ne,
+    Ge,
+    Gt,
+}
+
+impl Relation {
+    /// Whether `a.cmp(b) == ord` satisfies `a REL b`.
+    pub fn holds(self, ord: Ordering) -> bool {
+        match self {
+            Relation::Lt => ord == Ordering::Less,
+            Relation::Le => ord != Ordering::Greater,
+            Relation::Eq => ord == Ordering::Equal,
+            Relation::Ne => ord != Ordering::Equal,
+            Relation::Ge => ord != Ordering::Less,
+            Relation::Gt => ord == Ordering::Greater,
+        }
+    }
+
+    /// The dpkg operator spelling (`<<`, `<=`, `=`, `!=`, `>=`, `>>`).
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Relation::Lt => "<<",
+            Relation::Le => "<=",
+            Relation::Eq => "=",
+            Relation::Ne => "!=",
+            Relation::Ge => ">=",
+            Relation::Gt => ">>",
+        }
+    }
+}
+
+impl fmt::Display for Relation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Relation::Lt => "lt",
+            Relation::Le => "le",
+            Relation::Eq => "eq",
+            Relation::Ne => "ne",
+            Relation::Ge => "ge",
+            Relation::Gt => "gt",
+        })
+    }
+}
+
+/// Error for an unknown relation operator.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown relation {0:?} (expected lt, le, eq, ne, ge, gt, <<, <=, =, !=, >= or >>)")]
+pub struct UnknownRelation(pub String);
+
+impl FromStr for Relation {
+    type Err = UnknownRelation;
+
+    /// Bare `<` and `>` are refused on purpose: dpkg reads them as the obsolete `<=` / `>=`,
+    /// while most people mean strict, so accepting either reading would be a guess.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "lt" | "<<" => Relation::Lt,
+            "le" | "<=" => Relation::Le,
+            "eq" | "=" => Relation::Eq,
+            "ne" | "!=" => Relation::Ne,
+            "ge" | ">=" => Relation::Ge,
+            "gt" | ">>" => Relation::Gt,
+            _ => return Err(UnknownRelation(s.to_owned())),
+        })
+    }
+}
+
+/// Why [`vercmp_stream`] stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum VercmpStreamError {
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("line {line}: not valid UTF-8")]
+    NotUtf8 { line: u64 },
+    #[error("line {line}: expected 2 whitespace-separated versions, found {found} field(s)")]
+    FieldCount { line: u64, found: usize },
+    #[error("line {line}: invalid {scheme} version {version:?}: {source}")]
+    InvalidVersion {
+        line: u64,
+        scheme: Scheme,
+        version: String,
+        #[source]
+        source: VersionError,
+    },
+}
+
+/// Compares `A B` pairs line by line and writes `<`, `=` or `>` for each.
+///
+/// Streaming keeps memory constant however long the input is: one reused line buffer and a
+/// buffered writer. The first bad line stops the run with its 1-based number, because a
+/// comparison table with a silently skipped row would misalign with its input.
+pub fn vercmp_stream<R: BufRead, W: Write>(
+    scheme: Scheme,
+    mut input: R,
+    out: W,
+) -> Result<(), VercmpStreamError> {
+    let mut out = BufWriter::with_capacity(64 * 1024, out);
+    let mut buf: Vec<u8> = Vec::with_capacity(256);
+    let mut line: u64 = 0;
+    loop {
+        buf.clear();
+        if input.read_until(b'\n', &mut buf)? == 0 {
+            break;
+        }
+        line += 1;
+        let text = std::str::from_utf8(&buf).map_err(|_| VercmpStreamError::NotUtf8 { line })?;
+        let mut fields = text.split_ascii_whitespace();
+        let (Some(a), Some(b), None) = (fields.next(), fields.next(), fields.next()) else {
+            let found = text.split_ascii_whitespace().count();
+            return Err(VercmpStreamError::FieldCount { line, found });
+        };
+        let ord = scheme.compare_pair(a, b).map_err(|(side, source)| {
+            VercmpStreamError::InvalidVersion {
+                line,
+                scheme,
+                version: if side == 0 { a } else { b }.to_owned(),
+                source,
+            }
+        })?;
+        out.write_all(match ord {
+            Ordering::Less => b"<\n",
+            Ordering::Equal => b"=\n",
+            Ordering::Greater => b">\n",
+        })?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relation_parse_and_holds() {
+        for (s, r) in [
+            ("lt", Relation::Lt),
+            ("<<", Relation::Lt),
+            ("le", Relation::Le),
+            ("<=", Relation::Le),
+            ("eq", Relation::Eq),
+            ("=", Relation::Eq),
+            ("ne", Relation::Ne),
+            ("!=", Relation::Ne),
+            ("ge", Relation::Ge),
+            (">=", Relation::Ge),
+            ("gt", Relation::Gt),
+            (">>", Relation::Gt),
+        ] {
+            assert_eq!(s.parse::<Relation>().unwrap(), r, "{s}");
+        }
+        assert!("<".parse::<Relation>().is_err());
+        assert!(">".parse::<Relation>().is_err());
+        assert!("LT".parse::<Relation>().is_err());
+        use Ordering::*;
+        let table = [
+            (Relation::Lt, [true, false, false]),
+            (Relation::Le, [true, true, false]),
+            (Relation::Eq, [false, true, false]),
+            (Relation::Ne, [true, false, true]),
+            (Relation::Ge, [false, true, true]),
+            (Relation::Gt, [false, false, true]),
+        ];
+        for (rel, expect) in table {
+            for (ord, want) in [Less, Equal, Greater].into_iter().zip(expect) {
+                assert_eq!(rel.holds(ord), want, "{rel} {ord:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn stream_writes_one_symbol_per_line() {
+        let input = b"1.0 1.1\n2:1 1:9\n1.0-0   1.0\r\n";
+        let mut out = Vec::new();
+        vercmp_stream(Scheme::Deb, &input[..], &mut out).unwrap();
+        assert_eq!(out, b"<\n>\n=\n");
+    }
+
+    #[test]
+    fn stream_reports_line_number_and_reason() {
+        let input = b"1.0 1.1\n1.0 1.2\n1: 1.0\n";
+        let err = vercmp_stream(Scheme::Deb, &input[..], Vec::new()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "line 3: invalid deb version \"1:\": nothing after the epoch colon"
+        );
+        let err = vercmp_stream(Scheme::Apk, &b"1.0 1.0 1.0\n"[..], Vec::new()).unwrap_err();
+        assert!(
+            matches!(err, VercmpStreamError::FieldCount { line: 1, found: 3 }),
+            "{err}"
+        );
+        let err = vercmp_stream(Scheme::Rpm, &b"1.0 2.0\n\n"[..], Vec::new()).unwrap_err();
+        assert!(
+            matches!(err, VercmpStreamError::FieldCount { line: 2, found: 0 }),
+            "{err}"
+        );
+        let err = vercmp_stream(Scheme::Apk, &b"1.0 2.0_foo\n"[..], Vec::new()).unwrap_err();
+        assert!(
+            matches!(&err, VercmpStreamError::InvalidVersion { line: 1, version, .. } if version == "2.0_foo"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn scheme_names_round_trip() {
+        for s in Scheme::ALL {
+            assert_eq!(s.name().parse::<Scheme>().unwrap(), s);
+        }
+        assert!("pacman".parse::<Scheme>().is_err());
+    }
+
+    #[test]
+    fn versions_of_different_schemes_do_not_compare() {
+        let a = Scheme::Deb.parse("1.0").unwrap();
+        let b = Scheme::Rpm.parse("1.0").unwrap();
+        assert_eq!(a.partial_cmp(&b), None);
+        assert!(a.compare(&b).is_err());
+        assert_eq!(
+            a.compare(&Scheme::Deb.parse("1.0-0").unwrap()),
+            Ok(Ordering::Equal)
+        );
+    }
+
+    #[test]
+    fn invalid_char_message_names_the_part() {
+        assert_eq!(
+            Scheme::Deb.validate("1.0!").unwrap_err().to_string(),
+            "invalid character '!' in upstream version"
+        );
+    }
+}
