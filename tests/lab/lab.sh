@@ -229,8 +229,8 @@ pick_extra() {
         if in_root "$root" dpkg-query -W -f="\${Status}" "$p" 2>/dev/null | grep -q 'ok installed'; then
             continue
         fi
-        m=$(in_root "$root" apt-cache madison "$p" | awk -F' [|] ' -v s=" $SUITE/main " 'index($3, s) { print $2; exit }')
-        sec=$(in_root "$root" apt-cache madison "$p" | awk -F' [|] ' -v s=" $SUITE-security/main " 'index($3, s) { print $2; exit }')
+        m=$(in_root "$root" apt-cache madison "$p" | awk -F'|' -v s=" $SUITE/main " 'index($3, s) { gsub(/ /, "", $2); print $2; exit }')
+        sec=$(in_root "$root" apt-cache madison "$p" | awk -F'|' -v s=" $SUITE-security/main " 'index($3, s) { gsub(/ /, "", $2); print $2; exit }')
         if [ -z "$m" ] || [ -z "$sec" ]; then continue; fi
         if dpkg --compare-versions "$sec" gt "$m"; then
             echo "$p $m $sec"
@@ -475,7 +475,7 @@ ensure_host_key() {
 
 # PID 1 of a host, before it becomes sshd: runs with the machine's /bin/sh.
 # shellcheck disable=SC2016
-HOST_INIT='
+HOST_INIT='# patchcycle lab: PID 1 of a host until it execs sshd (written by lab.sh)
 set -eu
 name=$1 port=$2 lower=$3 upper=$4 work=$5 root=$6 keydir=$7 pidfile=$8
 read -r pid _ </proc/self/stat
@@ -506,6 +506,14 @@ umount -l /.lab-oldroot
 exec /usr/sbin/sshd -D -e -p "$port"
 '
 
+write_host_init() {
+    local f=$LAB_DIR/host-init.sh
+    if [ ! -f "$f" ] || [ "$(cat "$f")" != "$HOST_INIT" ]; then
+        printf '%s\n' "$HOST_INIT" >"$f.tmp"
+        mv -f "$f.tmp" "$f"
+    fi
+}
+
 launch_host() {   # N: start hN in the background (no wait)
     local n=$1 name=h$1 port=$((PORT_BASE + $1))
     local hd=$HOSTS/$name
@@ -519,7 +527,7 @@ launch_host() {   # N: start hN in the background (no wait)
         close_fds
         exec setsid -f env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
             unshare --mount --pid --uts --ipc --fork --kill-child --propagation private -- \
-            /bin/sh -c "$HOST_INIT" "init-$name" "$name" "$port" "$(host_lower "$n")" \
+            /bin/sh "$LAB_DIR/host-init.sh" "$name" "$port" "$(host_lower "$n")" \
             "$hd/upper" "$hd/work" "$hd/root" "$KEYS/$name" "$RUN/$name.pid" \
             </dev/null >>"$LOGS/$name.log" 2>&1
     )
@@ -650,6 +658,7 @@ cmd_up() {
     ensure_client_key
     build_base
     local i
+    write_host_init
     for i in $(seq 1 "$n"); do launch_host "$i"; done
     for i in $(seq 1 "$n"); do wait_host "$i"; done
     write_client_files
@@ -677,6 +686,7 @@ cmd_reset() {
     [ -f "$LAB_DIR/base.ok" ] || die "no base: run lab.sh up first"
     stop_hosts "$n"
     rm -rf "${HOSTS:?}/$h"
+    write_host_init
     launch_host "$n"
     wait_host "$n"
     write_client_files
