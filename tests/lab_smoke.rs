@@ -59,27 +59,45 @@ fn lab_smoke() {
     assert_eq!(extra.len(), 1, "h3 {e3:?} vs h1 {e1:?}");
     let extra_pkg = &extra[0].0;
     assert!(
-        !lab.ssh("h1", &format!("dpkg-query -W {extra_pkg}")).status.success(),
+        !lab.ssh("h1", &format!("dpkg-query -W {extra_pkg}"))
+            .status
+            .success(),
         "{extra_pkg} should be on h3 only"
     );
 
     // h2 wants a reboot; the others do not.
-    lab.ssh_ok("h2", "test -f /var/run/reboot-required && test -s /var/run/reboot-required.pkgs");
-    assert!(!lab.ssh("h1", "test -e /var/run/reboot-required").status.success());
+    lab.ssh_ok(
+        "h2",
+        "test -f /var/run/reboot-required && test -s /var/run/reboot-required.pkgs",
+    );
+    assert!(
+        !lab.ssh("h1", "test -e /var/run/reboot-required")
+            .status
+            .success()
+    );
 
     // reset drops every change and is fast.
-    lab.ssh_ok("h1", "touch /root/lab-marker && apt-mark hold apt >/dev/null");
+    lab.ssh_ok(
+        "h1",
+        "touch /root/lab-marker && apt-mark hold apt >/dev/null",
+    );
     let t = Instant::now();
     lab.reset("h1");
     let took = t.elapsed();
     eprintln!("reset h1 took {took:?}");
     assert!(took < Duration::from_secs(2), "reset took {took:?}");
-    lab.ssh_ok("h1", "test ! -e /root/lab-marker && test -z \"$(apt-mark showhold)\"");
+    lab.ssh_ok(
+        "h1",
+        "test ! -e /root/lab-marker && test -z \"$(apt-mark showhold)\"",
+    );
     assert_eq!(lab.expected("h1"), e1);
 
     // The reboot stand-in clears the reboot-required files and drops sessions.
     let _ = lab.ssh("h2", "reboot");
     std::thread::sleep(Duration::from_millis(500));
-    lab.ssh_ok("h2", "test ! -e /var/run/reboot-required && test ! -e /var/run/reboot-required.pkgs");
+    lab.ssh_ok(
+        "h2",
+        "test ! -e /var/run/reboot-required && test ! -e /var/run/reboot-required.pkgs",
+    );
     lab.reset("h2");
 }

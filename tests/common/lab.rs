@@ -49,7 +49,9 @@ pub struct Lab {
 /// True when running under CI (`CI=true`, or `CI=1`).
 pub fn in_ci() -> bool {
     matches!(
-        std::env::var("CI").map(|v| v.to_ascii_lowercase()).as_deref(),
+        std::env::var("CI")
+            .map(|v| v.to_ascii_lowercase())
+            .as_deref(),
         Ok("true") | Ok("1")
     )
 }
