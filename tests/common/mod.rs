@@ -1,4 +1,5 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests (`mod common;`).
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod lab;
