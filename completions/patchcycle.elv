@@ -37,7 +37,10 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand doctor 'Check configuration, database and tools, and print what is wrong'
             cand host 'Manage the inventory of hosts'
             cand group 'Manage groups (rings): order, window, policy, contacts'
+            cand sync 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database'
+            cand advisory 'Look up advisories in the catalogue'
             cand audit 'Read and verify the hash-chained audit log'
+            cand vercmp 'Compare package versions exactly as dpkg, rpm or apk do'
             cand generate 'Write shell completions and man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -391,6 +394,89 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         }
         &'patchcycle;group;help;help'= {
         }
+        &'patchcycle;sync'= {
+            cand --from 'Read every source from this directory instead of the network (air gap)'
+            cand --mirror 'Read every source from this base URL (http, https or file://) instead'
+            cand --export 'Write the raw files held to DIR, in the layout --from reads, and sync nothing'
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand --status 'Show each source''s last sync, record counts and warnings, and sync nothing'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'patchcycle;advisory'= {
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand show 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE'
+            cand search 'Search the catalogue; with --version, say whether that version is affected'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'patchcycle;advisory;show'= {
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'patchcycle;advisory;search'= {
+            cand -p 'Package name (for Debian and Ubuntu: the source package)'
+            cand --package 'Package name (for Debian and Ubuntu: the source package)'
+            cand -e 'Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux)'
+            cand --ecosystem 'Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux)'
+            cand --version 'A package version to check against each advisory''s ranges (needs --ecosystem)'
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'patchcycle;advisory;help'= {
+            cand show 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE'
+            cand search 'Search the catalogue; with --version, say whether that version is affected'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'patchcycle;advisory;help;show'= {
+        }
+        &'patchcycle;advisory;help;search'= {
+        }
+        &'patchcycle;advisory;help;help'= {
+        }
         &'patchcycle;audit'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
@@ -476,6 +562,22 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         }
         &'patchcycle;audit;help;help'= {
         }
+        &'patchcycle;vercmp'= {
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand --stdin 'Read lines `A B` from standard input and print `<`, `=` or `>` for each'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'patchcycle;generate'= {
             cand --out 'Directory to write completions/ and man/ into'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
@@ -497,7 +599,10 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand doctor 'Check configuration, database and tools, and print what is wrong'
             cand host 'Manage the inventory of hosts'
             cand group 'Manage groups (rings): order, window, policy, contacts'
+            cand sync 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database'
+            cand advisory 'Look up advisories in the catalogue'
             cand audit 'Read and verify the hash-chained audit log'
+            cand vercmp 'Compare package versions exactly as dpkg, rpm or apk do'
             cand generate 'Write shell completions and man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -542,6 +647,16 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         }
         &'patchcycle;help;group;rm'= {
         }
+        &'patchcycle;help;sync'= {
+        }
+        &'patchcycle;help;advisory'= {
+            cand show 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE'
+            cand search 'Search the catalogue; with --version, say whether that version is affected'
+        }
+        &'patchcycle;help;advisory;show'= {
+        }
+        &'patchcycle;help;advisory;search'= {
+        }
         &'patchcycle;help;audit'= {
             cand list 'List audit rows, oldest first'
             cand verify 'Recompute the hash chain; exit 1 and name the first bad row when broken'
@@ -549,6 +664,8 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;help;audit;list'= {
         }
         &'patchcycle;help;audit;verify'= {
+        }
+        &'patchcycle;help;vercmp'= {
         }
         &'patchcycle;help;generate'= {
         }

@@ -40,7 +40,10 @@ complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "init" -d 'Cre
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "doctor" -d 'Check configuration, database and tools, and print what is wrong'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "host" -d 'Manage the inventory of hosts'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "group" -d 'Manage groups (rings): order, window, policy, contacts'
+complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "sync" -d 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database'
+complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "advisory" -d 'Look up advisories in the catalogue'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "audit" -d 'Read and verify the hash-chained audit log'
+complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "vercmp" -d 'Compare package versions exactly as dpkg, rpm or apk do'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
@@ -289,6 +292,63 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change a group'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove a group'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l from -d 'Read every source from this directory instead of the network (air gap)' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l mirror -d 'Read every source from this base URL (http, https or file://) instead' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l export -d 'Write the raw files held to DIR, in the layout --from reads, and sync nothing' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l status -d 'Show each source\'s last sync, record counts and warnings, and sync nothing'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -f -a "show" -d 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -f -a "search" -d 'Search the catalogue; with --version, say whether that version is affected'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -s p -l package -d 'Package name (for Debian and Ubuntu: the source package)' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -s e -l ecosystem -d 'Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux)' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l version -d 'A package version to check against each advisory\'s ranges (needs --ecosystem)' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from help" -f -a "search" -d 'Search the catalogue; with --version, say whether that version is affected'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify help" -l format -d 'Output format of lists and records' -r -f -a "table\t''
@@ -348,6 +408,18 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "list" -d 'List audit rows, oldest first'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Recompute the hash chain; exit 1 and name the first bad row when broken'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -l stdin -d 'Read lines `A B` from standard input and print `<`, `=` or `>` for each'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -l out -d 'Directory to write completions/ and man/ into' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
@@ -360,13 +432,16 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -s v -l 
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -s h -l help -d 'Print help'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group audit generate help" -f -a "init" -d 'Create the configuration file and the database (idempotent)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group audit generate help" -f -a "doctor" -d 'Check configuration, database and tools, and print what is wrong'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group audit generate help" -f -a "host" -d 'Manage the inventory of hosts'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group audit generate help" -f -a "group" -d 'Manage groups (rings): order, window, policy, contacts'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group audit generate help" -f -a "audit" -d 'Read and verify the hash-chained audit log'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group audit generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group audit generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync advisory audit vercmp generate help" -f -a "init" -d 'Create the configuration file and the database (idempotent)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync advisory audit vercmp generate help" -f -a "doctor" -d 'Check configuration, database and tools, and print what is wrong'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync advisory audit vercmp generate help" -f -a "host" -d 'Manage the inventory of hosts'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync advisory audit vercmp generate help" -f -a "group" -d 'Manage groups (rings): order, window, policy, contacts'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync advisory audit vercmp generate help" -f -a "sync" -d 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync advisory audit vercmp generate help" -f -a "advisory" -d 'Look up advisories in the catalogue'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync advisory audit vercmp generate help" -f -a "audit" -d 'Read and verify the hash-chained audit log'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync advisory audit vercmp generate help" -f -a "vercmp" -d 'Compare package versions exactly as dpkg, rpm or apk do'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync advisory audit vercmp generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync advisory audit vercmp generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "add" -d 'Add a host'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "list" -d 'List hosts'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "show" -d 'Show one host'
@@ -378,5 +453,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "show" -d 'Show one group with its policy'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "set" -d 'Change a group'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "rm" -d 'Remove a group'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from advisory" -f -a "show" -d 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from advisory" -f -a "search" -d 'Search the catalogue; with --version, say whether that version is affected'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "list" -d 'List audit rows, oldest first'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Recompute the hash chain; exit 1 and name the first bad row when broken'

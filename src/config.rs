@@ -55,6 +55,37 @@ critical = 7
 high = 14
 medium = 30
 low = 90
+
+# Catalogue feeds for `patchcycle sync`. `sync --from DIR` and `sync --mirror URL` read
+# every source from one place instead (layout in README.md, section "Sync").
+[sync]
+# Seconds to wait for a connection, and for the next bytes of a response.
+connect_timeout = 10
+timeout = 60
+# Further attempts after a connection error, a timeout or an HTTP 5xx answer.
+retries = 3
+# A base URL (or file:// directory) that replaces every source's own URL.
+# mirror = "https://mirror.example.net/patchcycle/"
+
+[sync.osv]
+enabled = true
+url = "https://osv-vulnerabilities.storage.googleapis.com"
+# OSV ecosystems to sync besides those of the scanned hosts, e.g. ["Debian", "AlmaLinux"].
+ecosystems = []
+
+[sync.kev]
+enabled = true
+url = "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json"
+
+[sync.epss]
+enabled = true
+url = "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz"
+
+# RPM repositories whose errata (repodata updateinfo) to sync; one table each:
+# [[sync.errata]]
+# name = "rocky9-baseos"
+# url = "https://dl.rockylinux.org/pub/rocky/9/BaseOS/x86_64/os/"
+# ecosystem = "Rocky Linux:9"
 "#;
 
 /// The whole configuration file.
@@ -64,6 +95,84 @@ pub struct Config {
     pub db: Option<PathBuf>,
     pub ssh: SshConfig,
     pub default_policy: Policy,
+    pub sync: SyncConfig,
+}
+
+/// `[sync]`: the catalogue feeds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SyncConfig {
+    pub connect_timeout: u32,
+    pub timeout: u32,
+    pub retries: u32,
+    pub mirror: Option<String>,
+    pub osv: OsvConfig,
+    pub kev: FeedConfig,
+    pub epss: FeedConfig,
+    pub errata: Vec<ErrataConfig>,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        SyncConfig {
+            connect_timeout: 10,
+            timeout: 60,
+            retries: 3,
+            mirror: None,
+            osv: OsvConfig::default(),
+            kev: FeedConfig {
+                enabled: true,
+                url: "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json".into(),
+            },
+            epss: FeedConfig {
+                enabled: true,
+                url: "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz".into(),
+            },
+            errata: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OsvConfig {
+    pub enabled: bool,
+    pub url: String,
+    pub ecosystems: Vec<String>,
+}
+
+impl Default for OsvConfig {
+    fn default() -> Self {
+        OsvConfig {
+            enabled: true,
+            url: "https://osv-vulnerabilities.storage.googleapis.com".into(),
+            ecosystems: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedConfig {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrataConfig {
+    pub name: String,
+    /// The repository base URL (the directory holding `repodata/`).
+    pub url: String,
+    /// The OSV-style ecosystem the errata apply to, e.g. `Rocky Linux:9`.
+    pub ecosystem: String,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -136,6 +245,14 @@ impl Config {
             .default_policy
             .validate()
             .map_err(|e| Failure::usage(format!("invalid config {}: {e}", path.display())))?;
+        for e in &config.sync.errata {
+            crate::inventory::validate::name("errata source", &e.name).map_err(|m| {
+                Failure::usage(format!(
+                    "invalid config {}: sync.errata: {m}",
+                    path.display()
+                ))
+            })?;
+        }
         if config.ssh.program.trim().is_empty() {
             return Err(Failure::usage(format!(
                 "invalid config {}: ssh.program is empty",

@@ -135,6 +135,14 @@ pub fn render(err: &anyhow::Error, color: bool) -> String {
         ("", "", "", "")
     };
     let mut out = String::new();
+    // An answer given by exit code alone (`vercmp A lt B` is false) prints nothing.
+    if err.chain().count() == 1
+        && err
+            .downcast_ref::<Failure>()
+            .is_some_and(|f| f.message.is_empty())
+    {
+        return out;
+    }
     let mut chain = err.chain();
     if let Some(top) = chain.next() {
         out.push_str(&format!(

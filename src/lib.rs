@@ -4,6 +4,7 @@
 //! behaviour lives in this library, one module per concern.
 
 pub mod audit;
+pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -129,7 +129,8 @@ fn doctor_reports_checks() {
         names,
         ["config", "database", "schema", "permissions", "ssh"]
     );
-    assert_eq!(checks[2]["detail"], "version 1 (this binary: 1)");
+    let v = patchcycle::db::schema_version();
+    assert_eq!(checks[2]["detail"], format!("version {v} (this binary: {v})"));
     assert_eq!(out.status.code(), Some(0), "{checks:#}");
 }
 

@@ -17,5 +17,5 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 if [ -x tests/lab/install-deps.sh ]; then
-  tests/lab/install-deps.sh
+  $SUDO tests/lab/install-deps.sh
 fi

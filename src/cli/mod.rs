@@ -1,12 +1,15 @@
 //! The command line: one clap definition (the source of `--help`, completions and man
 //! pages) and one file per subcommand.
 
+pub mod advisory;
 pub mod audit;
 pub mod doctor;
 pub mod generate;
 pub mod group;
 pub mod host;
 pub mod init;
+pub mod sync;
+pub mod vercmp;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -80,9 +83,16 @@ pub enum Command {
     /// Manage groups (rings): order, window, policy, contacts
     #[command(subcommand)]
     Group(group::GroupCommand),
+    /// Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database
+    Sync(sync::SyncArgs),
+    /// Look up advisories in the catalogue
+    #[command(subcommand)]
+    Advisory(advisory::AdvisoryCommand),
     /// Read and verify the hash-chained audit log
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Compare package versions exactly as dpkg, rpm or apk do
+    Vercmp(vercmp::VercmpArgs),
     /// Write shell completions and man pages (for packagers)
     #[command(hide = true)]
     Generate(generate::GenerateArgs),
@@ -180,8 +190,11 @@ fn resolve_actor(flag: Option<&str>) -> Result<String> {
 
 /// Parses nothing, runs the command: the entry point `main` calls.
 pub fn run(cli: Cli) -> Result<()> {
-    if let Command::Generate(args) = &cli.command {
-        return generate::run(args);
+    // These need neither configuration nor database.
+    match &cli.command {
+        Command::Generate(args) => return generate::run(args),
+        Command::Vercmp(args) => return vercmp::run(args),
+        _ => {}
     }
     let ctx = Context::new(&cli.global, matches!(cli.command, Command::Init(_)))?;
     match cli.command {
@@ -190,6 +203,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Host(cmd) => host::run(&ctx, cmd),
         Command::Group(cmd) => group::run(&ctx, cmd),
         Command::Audit(cmd) => audit::run(&ctx, cmd),
+        Command::Sync(args) => sync::run(&ctx, &args),
+        Command::Advisory(cmd) => advisory::run(&ctx, cmd),
         Command::Generate(args) => generate::run(&args),
+        Command::Vercmp(args) => vercmp::run(&args),
     }
 }

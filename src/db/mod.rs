@@ -16,11 +16,18 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use crate::error::Failure;
 
 /// Numbered migrations, applied in order. Never edit a released one: append a new file.
-pub const MIGRATIONS: &[(u32, &str, &str)] = &[(
-    1,
-    "0001_init.sql",
-    include_str!("../../migrations/0001_init.sql"),
-)];
+pub const MIGRATIONS: &[(u32, &str, &str)] = &[
+    (
+        1,
+        "0001_init.sql",
+        include_str!("../../migrations/0001_init.sql"),
+    ),
+    (
+        2,
+        "0002_catalog.sql",
+        include_str!("../../migrations/0002_catalog.sql"),
+    ),
+];
 
 /// The schema version this binary writes.
 pub fn schema_version() -> u32 {

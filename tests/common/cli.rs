@@ -96,9 +96,11 @@ pub fn render(env: &Env, out: &Output) -> String {
     let home = env.home().display().to_string();
     let repo = env!("CARGO_MANIFEST_DIR");
     let clean = |b: &[u8]| {
-        String::from_utf8_lossy(b)
-            .replace(&home, "[HOME]")
-            .replace(repo, "[REPO]")
+        redact_hashes(
+            &String::from_utf8_lossy(b)
+                .replace(&home, "[HOME]")
+                .replace(repo, "[REPO]"),
+        )
     };
     format!(
         "exit: {}\n--- stdout\n{}--- stderr\n{}",
@@ -113,4 +115,29 @@ pub fn render(env: &Env, out: &Output) -> String {
 /// The repository's `examples/` directory.
 pub fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
+}
+
+/// Audit hashes chain through the `db.init` row, whose object is the (temporary)
+/// database path; runs of 12 or 64 lowercase hex digits become `[HASH]`.
+pub fn redact_hashes(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() == 12 || run.len() == 64 {
+            out.push_str("[HASH]");
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in s.chars() {
+        if c.is_ascii_digit() || ('a'..='f').contains(&c) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
 }

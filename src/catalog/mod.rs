@@ -1,0 +1,156 @@
+//! The vulnerability catalogue: feeds (OSV, CISA KEV, EPSS, RPM errata), how they are
+//! fetched, validated and imported, and how they are looked up.
+
+pub mod cvss;
+pub mod epss;
+pub mod errata;
+pub mod fetch;
+pub mod kev;
+pub mod osv;
+pub mod query;
+pub mod store;
+pub mod sync;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Normalised severity, ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    None,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::None => "none",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    /// The words feeds use: CVSS ratings, Red Hat impact (Important, Moderate), Debian
+    /// urgency (emergency, high, medium, low), Ubuntu priority (negligible).
+    pub fn from_word(w: &str) -> Option<Severity> {
+        match w.trim().to_ascii_lowercase().as_str() {
+            "critical" | "emergency" => Some(Severity::Critical),
+            "high" | "important" => Some(Severity::High),
+            "medium" | "moderate" => Some(Severity::Medium),
+            "low" | "negligible" | "unimportant" => Some(Severity::Low),
+            "none" => Some(Severity::None),
+            _ => None,
+        }
+    }
+
+    /// The CVSS v3/v4 qualitative rating of a base score.
+    pub fn from_score(score: f64) -> Severity {
+        match score {
+            s if s >= 9.0 => Severity::Critical,
+            s if s >= 7.0 => Severity::High,
+            s if s >= 4.0 => Severity::Medium,
+            s if s > 0.0 => Severity::Low,
+            _ => Severity::None,
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "none" => Some(Severity::None),
+            "low" => Some(Severity::Low),
+            "medium" => Some(Severity::Medium),
+            "high" => Some(Severity::High),
+            "critical" => Some(Severity::Critical),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The highest-scoring valid CVSS vector.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    pub score: f64,
+    pub severity: Severity,
+    pub vector: String,
+}
+
+/// Scores every vector that parses and keeps the highest; invalid vectors are ignored
+/// (they come from feeds: a bad vector must not cost the whole record).
+pub fn severity_from_vectors(vectors: &[&str]) -> Option<Scored> {
+    vectors
+        .iter()
+        .filter_map(|v| {
+            cvss::base_score(v).ok().map(|s| Scored {
+                score: s.base_score,
+                severity: match s.version {
+                    cvss::CvssVersion::V2 => match s.base_score {
+                        x if x >= 7.0 => Severity::High,
+                        x if x >= 4.0 => Severity::Medium,
+                        _ => Severity::Low,
+                    },
+                    _ => Severity::from_score(s.base_score),
+                },
+                vector: v.to_string(),
+            })
+        })
+        .max_by(|a, b| a.score.total_cmp(&b.score))
+}
+
+/// Advisory ids and aliases: printable ASCII without spaces, at most 128 bytes.
+pub fn validate_id(id: &str) -> Result<(), String> {
+    if id.is_empty() || id.len() > 128 {
+        return Err(format!(
+            "id {:?} is empty or longer than 128 bytes",
+            truncate(id)
+        ));
+    }
+    if let Some(c) = id.chars().find(|c| !c.is_ascii_graphic()) {
+        return Err(format!("id {:?} contains {c:?}", truncate(id)));
+    }
+    Ok(())
+}
+
+/// Feed text fields: bounded, no control characters but newline and tab.
+pub fn validate_text(field: &str, s: &str, max: usize) -> Result<(), String> {
+    if s.len() > max {
+        return Err(format!("{field} is longer than {max} bytes"));
+    }
+    if let Some(c) = s
+        .chars()
+        .find(|c| c.is_control() && *c != '\n' && *c != '\t')
+    {
+        return Err(format!(
+            "{field} {:?} contains control character {c:?}",
+            truncate(s)
+        ));
+    }
+    Ok(())
+}
+
+fn truncate(s: &str) -> String {
+    s.chars().take(40).collect()
+}
+
+/// A CVE id: `CVE-YYYY-NNNN…`.
+pub fn is_cve(s: &str) -> bool {
+    let mut parts = s.splitn(3, '-');
+    matches!(
+        (parts.next(), parts.next(), parts.next()),
+        (Some("CVE"), Some(y), Some(n))
+            if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit())
+                && (4..=12).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit())
+    )
+}

@@ -1,0 +1,405 @@
+//! Looking things up in the catalogue: `advisory show` and `advisory search`, and the OSV
+//! range evaluation that says whether a version is affected.
+
+use std::cmp::Ordering;
+
+use anyhow::Result;
+use rusqlite::{Connection, params};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::Failure;
+use crate::version::Scheme;
+
+/// The version scheme of an ecosystem (with or without release).
+pub fn scheme_for(ecosystem: &str) -> Option<Scheme> {
+    let base = ecosystem.split(':').next().unwrap_or(ecosystem);
+    match base {
+        "Debian" | "Ubuntu" => Some(Scheme::Deb),
+        "AlmaLinux" | "Rocky Linux" | "Red Hat" | "CentOS" | "Fedora" | "openSUSE" | "SUSE"
+        | "Amazon Linux" | "Oracle Linux" | "Mageia" | "openEuler" => Some(Scheme::Rpm),
+        "Alpine" | "Wolfi" | "Chainguard" => Some(Scheme::Apk),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct KevInfo {
+    pub cve: String,
+    pub date_added: Option<String>,
+    pub due_date: Option<String>,
+    pub ransomware: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct EpssInfo {
+    pub cve: String,
+    pub score: f64,
+    pub percentile: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct AffectedInfo {
+    pub ecosystem: String,
+    pub package: String,
+    pub ranges: Value,
+    pub versions: Vec<String>,
+}
+
+/// An advisory with everything known about it.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct AdvisoryInfo {
+    pub id: String,
+    pub source: String,
+    pub kind: Option<String>,
+    pub severity: Option<String>,
+    pub cvss: Option<f64>,
+    pub cvss_vector: Option<String>,
+    pub published: Option<String>,
+    pub modified: Option<String>,
+    pub summary: Option<String>,
+    pub aliases: Vec<String>,
+    pub kev: Vec<KevInfo>,
+    pub epss: Vec<EpssInfo>,
+    pub affected: Vec<AffectedInfo>,
+}
+
+/// Advisories whose id or alias is `id` (an advisory id or a CVE).
+pub fn show(conn: &Connection, id: &str) -> Result<Vec<AdvisoryInfo>> {
+    let mut stmt = conn.prepare(
+        "SELECT a.id, a.advisory_id, a.source, a.kind, a.severity, a.cvss, a.cvss_vector, a.published, a.modified, a.summary \
+         FROM advisories a WHERE a.advisory_id = ?1 \
+            OR a.id IN (SELECT advisory FROM aliases WHERE alias = ?1) \
+         ORDER BY a.source, a.advisory_id",
+    )?;
+    let rows: Vec<(i64, AdvisoryInfo)> = stmt
+        .query_map([id], |r| {
+            Ok((
+                r.get(0)?,
+                AdvisoryInfo {
+                    id: r.get(1)?,
+                    source: r.get(2)?,
+                    kind: r.get(3)?,
+                    severity: r.get(4)?,
+                    cvss: r.get(5)?,
+                    cvss_vector: r.get(6)?,
+                    published: r.get(7)?,
+                    modified: r.get(8)?,
+                    summary: r.get(9)?,
+                    ..AdvisoryInfo::default()
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for (rowid, mut info) in rows {
+        let mut st =
+            conn.prepare_cached("SELECT alias FROM aliases WHERE advisory = ?1 ORDER BY alias")?;
+        info.aliases = st
+            .query_map([rowid], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut cves: Vec<String> = info
+            .aliases
+            .iter()
+            .filter(|a| super::is_cve(a))
+            .cloned()
+            .collect();
+        if super::is_cve(&info.id) {
+            cves.push(info.id.clone());
+        }
+        for cve in &cves {
+            let mut k = conn.prepare_cached(
+                "SELECT date_added, due_date, ransomware FROM kev WHERE cve = ?1",
+            )?;
+            info.kev.extend(
+                k.query_map([cve], |r| {
+                    Ok(KevInfo {
+                        cve: cve.clone(),
+                        date_added: r.get(0)?,
+                        due_date: r.get(1)?,
+                        ransomware: r.get(2)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?,
+            );
+            let mut e = conn.prepare_cached("SELECT score, percentile FROM epss WHERE cve = ?1")?;
+            info.epss.extend(
+                e.query_map([cve], |r| {
+                    Ok(EpssInfo {
+                        cve: cve.clone(),
+                        score: r.get(0)?,
+                        percentile: r.get(1)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?,
+            );
+        }
+        let mut st = conn.prepare_cached(
+            "SELECT ecosystem, package, ranges, versions FROM affected WHERE advisory = ?1 ORDER BY ecosystem, package",
+        )?;
+        info.affected = st
+            .query_map([rowid], |r| {
+                let ranges: String = r.get(2)?;
+                let versions: String = r.get(3)?;
+                Ok(AffectedInfo {
+                    ecosystem: r.get(0)?,
+                    package: r.get(1)?,
+                    ranges: serde_json::from_str(&ranges).unwrap_or(Value::Null),
+                    versions: serde_json::from_str(&versions).unwrap_or_default(),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        out.push(info);
+    }
+    Ok(out)
+}
+
+/// `advisory search` filters.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    pub text: Option<String>,
+    pub package: Option<String>,
+    pub ecosystem: Option<String>,
+    pub version: Option<String>,
+}
+
+/// One (advisory, affected package) match.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Hit {
+    pub id: String,
+    pub source: String,
+    pub severity: Option<String>,
+    pub kev: bool,
+    pub ecosystem: String,
+    pub package: String,
+    /// The fixed versions named by the ranges.
+    pub fixed: Vec<String>,
+    /// With `--version`: whether that version is affected (null: cannot tell).
+    pub affected: Option<bool>,
+    /// With `--version`: the rule that decided.
+    pub rule: Option<String>,
+    pub summary: Option<String>,
+}
+
+pub fn search(conn: &Connection, q: &Search) -> Result<Vec<Hit>> {
+    let scheme = match (&q.version, &q.ecosystem) {
+        (Some(v), Some(e)) => {
+            let s = scheme_for(e).ok_or_else(|| {
+                Failure::usage(format!("cannot compare versions in ecosystem {e:?}"))
+                    .hint("--version works for Debian, Ubuntu, RPM-based and Alpine ecosystems")
+            })?;
+            s.validate(v)
+                .map_err(|err| Failure::usage(format!("--version {v:?}: {err}")))?;
+            Some(s)
+        }
+        (Some(_), None) => {
+            return Err(Failure::usage(
+                "--version needs --ecosystem (it decides the version rules)",
+            )
+            .hint("e.g. --ecosystem AlmaLinux:9 or --ecosystem Debian:12")
+            .into());
+        }
+        _ => None,
+    };
+    if q.text.is_none() && q.package.is_none() && q.ecosystem.is_none() {
+        return Err(Failure::usage("give a search text, --package or --ecosystem").into());
+    }
+    let like = q
+        .text
+        .as_ref()
+        .map(|t| format!("%{}%", t.replace(['%', '_'], "")));
+    let eco_exact = q.ecosystem.clone();
+    let eco_prefix = q
+        .ecosystem
+        .as_ref()
+        .filter(|e| !e.contains(':'))
+        .map(|e| format!("{e}:%"));
+    let mut stmt = conn.prepare(
+        "SELECT a.advisory_id, a.source, a.severity, a.summary, f.ecosystem, f.package, f.ranges, f.versions, \
+           EXISTS (SELECT 1 FROM aliases al JOIN kev k ON k.cve = al.alias WHERE al.advisory = a.id) \
+             OR EXISTS (SELECT 1 FROM kev k WHERE k.cve = a.advisory_id) \
+         FROM affected f JOIN advisories a ON a.id = f.advisory \
+         WHERE (?1 IS NULL OR f.package = ?1) \
+           AND (?2 IS NULL OR f.ecosystem = ?2 OR f.ecosystem LIKE ?3) \
+           AND (?4 IS NULL OR a.advisory_id LIKE ?4 OR a.summary LIKE ?4 \
+                OR EXISTS (SELECT 1 FROM aliases al WHERE al.advisory = a.id AND al.alias LIKE ?4)) \
+         ORDER BY f.ecosystem, f.package, a.advisory_id",
+    )?;
+    let rows = stmt.query_map(params![q.package, eco_exact, eco_prefix, like], |r| {
+        let ranges: String = r.get(6)?;
+        let versions: String = r.get(7)?;
+        Ok((
+            Hit {
+                id: r.get(0)?,
+                source: r.get(1)?,
+                severity: r.get(2)?,
+                summary: r.get(3)?,
+                ecosystem: r.get(4)?,
+                package: r.get(5)?,
+                kev: r.get(8)?,
+                ..Hit::default()
+            },
+            ranges,
+            versions,
+        ))
+    })?;
+    let mut hits = Vec::new();
+    for row in rows {
+        let (mut hit, ranges, versions) = row?;
+        let ranges: Value = serde_json::from_str(&ranges).unwrap_or(Value::Null);
+        let versions: Vec<String> = serde_json::from_str(&versions).unwrap_or_default();
+        hit.fixed = fixed_versions(&ranges);
+        if let (Some(s), Some(v)) = (scheme, &q.version) {
+            let (affected, rule) = evaluate(s, v, &ranges, &versions);
+            hit.affected = affected;
+            hit.rule = Some(rule);
+        }
+        hits.push(hit);
+    }
+    if q.version.is_some() {
+        // Affected first, then unknown, then not affected; stable within.
+        hits.sort_by_key(|h| match h.affected {
+            Some(true) => 0,
+            None => 1,
+            Some(false) => 2,
+        });
+    }
+    Ok(hits)
+}
+
+fn fixed_versions(ranges: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in ranges.as_array().into_iter().flatten() {
+        for ev in r["events"].as_array().into_iter().flatten() {
+            if let Some(f) = ev.get("fixed").and_then(Value::as_str)
+                && !out.iter().any(|x| x == f)
+            {
+                out.push(f.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Whether `version` is affected, by the OSV rules: listed in `versions`, or inside a
+/// range (events sorted by version; `introduced` opens, `fixed` and `last_affected`
+/// close). Returns the verdict (None: cannot tell) and the rule that decided.
+pub fn evaluate(
+    scheme: Scheme,
+    version: &str,
+    ranges: &Value,
+    versions: &[String],
+) -> (Option<bool>, String) {
+    if versions.iter().any(|v| v == version) {
+        return (Some(true), format!("{version} is listed as affected"));
+    }
+    let mut unknown = None;
+    let mut reasons = Vec::new();
+    for r in ranges.as_array().into_iter().flatten() {
+        let kind = r["type"].as_str().unwrap_or("");
+        if kind == "GIT" {
+            unknown = Some("a GIT range cannot be checked against a package version".to_string());
+            continue;
+        }
+        let mut events: Vec<(&str, &str)> = Vec::new();
+        for ev in r["events"].as_array().into_iter().flatten() {
+            if let Some((k, v)) = ev.as_object().and_then(|o| o.iter().next())
+                && let Some(v) = v.as_str()
+            {
+                events.push((k.as_str(), v));
+            }
+        }
+        // "0" is below every version; other values must parse with the scheme.
+        let cmp = |a: &str, b: &str| -> Option<Ordering> {
+            match (a, b) {
+                ("0", "0") => Some(Ordering::Equal),
+                ("0", _) => Some(Ordering::Less),
+                (_, "0") => Some(Ordering::Greater),
+                _ => scheme.compare(a, b).ok(),
+            }
+        };
+        if events
+            .iter()
+            .any(|(_, v)| *v != "0" && scheme.validate(v).is_err())
+        {
+            unknown = Some(format!(
+                "a {kind} range holds a version the {scheme} rules cannot read"
+            ));
+            continue;
+        }
+        events.sort_by(|a, b| cmp(a.1, b.1).unwrap_or(Ordering::Equal));
+        let mut inside = false;
+        let mut opened = "";
+        for (k, v) in &events {
+            let ord = cmp(version, v).unwrap_or(Ordering::Less);
+            match *k {
+                "introduced" if ord != Ordering::Less => {
+                    inside = true;
+                    opened = v;
+                }
+                "fixed" | "limit" if ord != Ordering::Less => inside = false,
+                "last_affected" if ord == Ordering::Greater => inside = false,
+                _ => {}
+            }
+        }
+        let bounds: Vec<String> = events.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        if inside {
+            return (
+                Some(true),
+                format!(
+                    "{version} is in range [{}] (from introduced {opened})",
+                    bounds.join(", ")
+                ),
+            );
+        }
+        reasons.push(format!("[{}]", bounds.join(", ")));
+    }
+    if let Some(u) = unknown {
+        return (None, u);
+    }
+    (
+        Some(false),
+        if reasons.is_empty() {
+            format!("{version}: no range or version list names it")
+        } else {
+            format!("{version} is outside {}", reasons.join(" and "))
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(events: Value) -> Value {
+        serde_json::json!([{ "type": "ECOSYSTEM", "events": events }])
+    }
+
+    #[test]
+    fn ranges() {
+        let fixed = r(serde_json::json!([{ "introduced": "0" }, { "fixed": "1:3.0.7-6.el9_2" }]));
+        assert_eq!(
+            evaluate(Scheme::Rpm, "1:3.0.7-1.el9", &fixed, &[]).0,
+            Some(true)
+        );
+        assert_eq!(
+            evaluate(Scheme::Rpm, "1:3.0.7-6.el9_2", &fixed, &[]).0,
+            Some(false)
+        );
+        // Epoch 1 beats any epoch-0 version.
+        assert_eq!(
+            evaluate(Scheme::Rpm, "3.9.9-1.el9", &fixed, &[]).0,
+            Some(true)
+        );
+        let last = r(serde_json::json!([{ "introduced": "1.2-1" }, { "last_affected": "1.4-1" }]));
+        assert_eq!(evaluate(Scheme::Deb, "1.1-1", &last, &[]).0, Some(false));
+        assert_eq!(evaluate(Scheme::Deb, "1.4-1", &last, &[]).0, Some(true));
+        assert_eq!(evaluate(Scheme::Deb, "1.4-2", &last, &[]).0, Some(false));
+        assert_eq!(
+            evaluate(Scheme::Deb, "9", &Value::Null, &["9".to_string()]).0,
+            Some(true)
+        );
+        let git = serde_json::json!([{ "type": "GIT", "events": [{ "introduced": "abc" }] }]);
+        assert_eq!(evaluate(Scheme::Deb, "1.0", &git, &[]).0, None);
+    }
+}

@@ -1,0 +1,199 @@
+//! Writing the catalogue: one source's advisories are replaced whole inside the import
+//! transaction, and the `sources` row records what was imported.
+
+use anyhow::Result;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use super::Severity;
+use super::fetch::Validators;
+
+/// An advisory ready to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Advisory {
+    pub id: String,
+    pub kind: Option<String>,
+    pub published: Option<String>,
+    pub modified: Option<String>,
+    pub summary: Option<String>,
+    pub severity: Option<Severity>,
+    pub cvss: Option<f64>,
+    pub cvss_vector: Option<String>,
+    pub aliases: Vec<String>,
+    pub affected: Vec<Affected>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Affected {
+    pub ecosystem: String,
+    pub package: String,
+    /// `[{"type": …, "events": [{"introduced": …}, {"fixed": …}]}]`
+    pub ranges: serde_json::Value,
+    pub versions: Vec<String>,
+}
+
+/// Counts of one import.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ImportStats {
+    pub records: u64,
+    pub skipped: u64,
+    pub withdrawn: u64,
+    /// The first problems met, one line each (bounded).
+    pub warnings: Vec<String>,
+}
+
+/// Warnings kept per import; the rest are counted.
+const MAX_WARNINGS: usize = 20;
+
+impl ImportStats {
+    /// Counts a skipped record and names it (the first few).
+    pub fn skip(&mut self, what: &str, why: impl AsRef<str>) {
+        self.skipped += 1;
+        if self.warnings.len() < MAX_WARNINGS {
+            let why: String = why.as_ref().chars().take(300).collect();
+            self.warnings.push(format!("{what}: {why}"));
+        }
+    }
+}
+
+/// Makes sure the source row exists (advisories reference it).
+pub fn ensure_source(conn: &Connection, name: &str, url: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO sources (name, url) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET url = ?2",
+        params![name, url],
+    )?;
+    Ok(())
+}
+
+/// Removes everything a source imported before (its advisories cascade).
+pub fn clear_source(conn: &Connection, name: &str) -> Result<()> {
+    conn.execute("DELETE FROM advisories WHERE source = ?1", [name])?;
+    Ok(())
+}
+
+/// Inserts an advisory; false when the source already has one with that id.
+pub fn insert_advisory(conn: &Connection, source: &str, a: &Advisory) -> Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO advisories (source, advisory_id, kind, published, modified, summary, severity, cvss, cvss_vector) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(source, advisory_id) DO NOTHING",
+        )?
+        .execute(params![
+            source,
+            a.id,
+            a.kind,
+            a.published,
+            a.modified,
+            a.summary,
+            a.severity.map(Severity::as_str),
+            a.cvss,
+            a.cvss_vector
+        ])?;
+    if n == 0 {
+        return Ok(false);
+    }
+    let rowid = conn.last_insert_rowid();
+    let mut alias =
+        conn.prepare_cached("INSERT OR IGNORE INTO aliases (advisory, alias) VALUES (?1, ?2)")?;
+    for al in &a.aliases {
+        alias.execute(params![rowid, al])?;
+    }
+    let mut aff = conn.prepare_cached(
+        "INSERT INTO affected (advisory, ecosystem, package, ranges, versions) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for f in &a.affected {
+        aff.execute(params![
+            rowid,
+            f.ecosystem,
+            f.package,
+            f.ranges.to_string(),
+            serde_json::to_string(&f.versions)?
+        ])?;
+    }
+    Ok(true)
+}
+
+/// The validators held for a source.
+pub fn validators(conn: &Connection, name: &str) -> Result<Validators> {
+    Ok(conn
+        .query_row(
+            "SELECT etag, last_modified, sha256 FROM sources WHERE name = ?1 AND status = 'ok'",
+            [name],
+            |r| {
+                Ok(Validators {
+                    etag: r.get(0)?,
+                    last_modified: r.get(1)?,
+                    sha256: r.get(2)?,
+                })
+            },
+        )
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// Records a successful import.
+#[allow(clippy::too_many_arguments)]
+pub fn record_import(
+    conn: &Connection,
+    name: &str,
+    url: &str,
+    etag: Option<&str>,
+    last_modified: Option<&str>,
+    sha256: &str,
+    bytes: u64,
+    stats: &ImportStats,
+    now: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO sources (name, url, etag, last_modified, sha256, bytes, synced_at, checked_at, records, skipped, status, error, warnings) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, 'ok', NULL, ?10) \
+         ON CONFLICT(name) DO UPDATE SET url = ?2, etag = ?3, last_modified = ?4, sha256 = ?5, bytes = ?6, \
+           synced_at = ?7, checked_at = ?7, records = ?8, skipped = ?9, status = 'ok', error = NULL, warnings = ?10",
+        params![
+            name,
+            url,
+            etag,
+            last_modified,
+            sha256,
+            bytes as i64,
+            now,
+            stats.records as i64,
+            stats.skipped as i64,
+            serde_json::to_string(&stats.warnings)?
+        ],
+    )?;
+    Ok(())
+}
+
+/// Records a check that found nothing new; new validators (if any) are remembered.
+pub fn record_unchanged(
+    conn: &Connection,
+    name: &str,
+    etag: Option<&str>,
+    last_modified: Option<&str>,
+    now: &str,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE sources SET checked_at = ?2, etag = coalesce(?3, etag), \
+         last_modified = coalesce(?4, last_modified) WHERE name = ?1",
+        params![name, now, etag, last_modified],
+    )?;
+    Ok(())
+}
+
+/// Records a failure; the data and validators of the last good import stay.
+pub fn record_failure(
+    conn: &Connection,
+    name: &str,
+    url: &str,
+    error: &str,
+    now: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO sources (name, url, checked_at, status, error) VALUES (?1, ?2, ?3, 'failed', ?4) \
+         ON CONFLICT(name) DO UPDATE SET checked_at = ?3, error = ?4, \
+           status = CASE WHEN synced_at IS NULL THEN 'failed' ELSE 'stale' END",
+        params![name, url, now, error],
+    )?;
+    Ok(())
+}

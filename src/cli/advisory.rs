@@ -1,0 +1,210 @@
+//! `patchcycle advisory show ID|CVE` and `patchcycle advisory search`.
+
+use anyhow::Result;
+use clap::{Args, Subcommand};
+
+use super::Context;
+use crate::catalog::query::{self, AdvisoryInfo, Hit, Search};
+use crate::error::Failure;
+use crate::output::{self, Format, or_dash};
+
+#[derive(Debug, Subcommand)]
+pub enum AdvisoryCommand {
+    /// Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE
+    Show(ShowArgs),
+    /// Search the catalogue; with --version, say whether that version is affected
+    Search(SearchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Advisory id or CVE id
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Text in the id, an alias or the summary
+    pub text: Option<String>,
+    /// Package name (for Debian and Ubuntu: the source package)
+    #[arg(short, long)]
+    pub package: Option<String>,
+    /// Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux)
+    #[arg(short, long)]
+    pub ecosystem: Option<String>,
+    /// A package version to check against each advisory's ranges (needs --ecosystem)
+    #[arg(long, allow_hyphen_values = true)]
+    pub version: Option<String>,
+}
+
+pub fn run(ctx: &Context, cmd: AdvisoryCommand) -> Result<()> {
+    match cmd {
+        AdvisoryCommand::Show(a) => show(ctx, &a),
+        AdvisoryCommand::Search(a) => search(ctx, a),
+    }
+}
+
+fn show(ctx: &Context, a: &ShowArgs) -> Result<()> {
+    let db = ctx.open_db()?;
+    let found = query::show(&db.conn, &a.id)?;
+    if found.is_empty() {
+        return Err(
+            Failure::usage(format!("no advisory or alias {:?} in the catalogue", a.id))
+                .hint(
+                    "run `patchcycle sync`, or check the id with `patchcycle advisory search TEXT`",
+                )
+                .into(),
+        );
+    }
+    if ctx.style.format != Format::Table {
+        return output::list(&ctx.style, &found, &[]);
+    }
+    for (i, adv) in found.iter().enumerate() {
+        if i > 0 {
+            println!();
+        }
+        print_advisory(ctx, adv)?;
+    }
+    Ok(())
+}
+
+fn print_advisory(ctx: &Context, a: &AdvisoryInfo) -> Result<()> {
+    let kev = if a.kev.is_empty() {
+        "no".to_string()
+    } else {
+        a.kev
+            .iter()
+            .map(|k| {
+                format!(
+                    "{} (added {}, due {}, ransomware {})",
+                    k.cve,
+                    k.date_added.as_deref().unwrap_or("?"),
+                    k.due_date.as_deref().unwrap_or("?"),
+                    k.ransomware.as_deref().unwrap_or("?")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let epss = if a.epss.is_empty() {
+        "-".to_string()
+    } else {
+        a.epss
+            .iter()
+            .map(|e| format!("{} {:.5} (percentile {:.3})", e.cve, e.score, e.percentile))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let fields = [
+        ("id", a.id.clone()),
+        ("source", a.source.clone()),
+        ("kind", or_dash(a.kind.as_ref())),
+        ("severity", or_dash(a.severity.as_ref())),
+        (
+            "cvss",
+            match (&a.cvss, &a.cvss_vector) {
+                (Some(s), Some(v)) => format!("{s:.1} {v}"),
+                _ => "-".into(),
+            },
+        ),
+        ("published", or_dash(a.published.as_ref())),
+        ("modified", or_dash(a.modified.as_ref())),
+        ("summary", or_dash(a.summary.as_ref())),
+        (
+            "aliases",
+            if a.aliases.is_empty() {
+                "-".into()
+            } else {
+                a.aliases.join(", ")
+            },
+        ),
+        ("kev", kev),
+        ("epss", epss),
+    ];
+    output::show(&ctx.style, a, &fields)?;
+    let mut table = output::new_table(&ctx.style);
+    table.set_header(vec!["ECOSYSTEM", "PACKAGE", "RANGES"]);
+    for f in &a.affected {
+        let mut ranges: Vec<String> = f
+            .ranges
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| {
+                let events: Vec<String> = r["events"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|e| {
+                        e.as_object()?
+                            .iter()
+                            .next()
+                            .map(|(k, v)| format!("{k} {}", v.as_str().unwrap_or("?")))
+                    })
+                    .collect();
+                format!(
+                    "{}: {}",
+                    r["type"].as_str().unwrap_or("?"),
+                    events.join(", ")
+                )
+            })
+            .collect();
+        if !f.versions.is_empty() {
+            ranges.push(format!("{} listed versions", f.versions.len()));
+        }
+        table.add_row(vec![
+            f.ecosystem.clone(),
+            f.package.clone(),
+            ranges.join("; "),
+        ]);
+    }
+    println!();
+    output::write_table(&mut std::io::stdout().lock(), &table)
+}
+
+fn search(ctx: &Context, a: SearchArgs) -> Result<()> {
+    let db = ctx.open_db()?;
+    let with_version = a.version.is_some();
+    let hits = query::search(
+        &db.conn,
+        &Search {
+            text: a.text,
+            package: a.package,
+            ecosystem: a.ecosystem,
+            version: a.version,
+        },
+    )?;
+    let yes_no = |h: &Hit| match h.affected {
+        Some(true) => "yes".to_string(),
+        Some(false) => "no".to_string(),
+        None => "unknown".to_string(),
+    };
+    let mut columns: Vec<output::Column<'_, Hit>> = vec![
+        ("ADVISORY", &|h: &Hit| h.id.clone()),
+        ("SEVERITY", &|h: &Hit| or_dash(h.severity.as_ref())),
+        ("KEV", &|h: &Hit| {
+            if h.kev { "yes".into() } else { "-".into() }
+        }),
+        ("ECOSYSTEM", &|h: &Hit| h.ecosystem.clone()),
+        ("PACKAGE", &|h: &Hit| h.package.clone()),
+        ("FIXED", &|h: &Hit| {
+            if h.fixed.is_empty() {
+                "-".into()
+            } else {
+                h.fixed.join(", ")
+            }
+        }),
+    ];
+    if with_version {
+        columns.push(("AFFECTED", &yes_no));
+    }
+    output::list(&ctx.style, &hits, &columns)?;
+    if with_version && !ctx.style.quiet {
+        let n = hits.iter().filter(|h| h.affected == Some(true)).count();
+        ctx.style.status(format!(
+            "{n} of {} advisories affect that version",
+            hits.len()
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,236 @@
+//! `patchcycle sync [SOURCE…] [--from DIR] [--mirror URL] [--export DIR] [--status]`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Result;
+use clap::Args;
+use rusqlite::Connection;
+use serde::Serialize;
+
+use super::Context;
+use crate::catalog::fetch::{FetchOptions, Fetcher, Location};
+use crate::catalog::sync::{self, LAYOUT_HELP, Origin, Outcome};
+use crate::clock;
+use crate::error::{Exit, Failure};
+use crate::output::{self, Format, or_dash};
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Sources: osv:<Ecosystem> (e.g. osv:Debian, osv:AlmaLinux), kev, epss, errata:<name>.
+Without sources, every enabled source is synced; OSV ecosystems default to those of
+the scanned hosts plus [sync.osv] ecosystems in the config.
+
+Layout of --from DIR, --mirror URL and --export DIR:
+  osv-mirror/<Ecosystem>/all.zip
+  kev/known_exploited_vulnerabilities.json
+  epss/epss_scores-current.csv.gz
+  errata/<name>/repodata/repomd.xml (+ the updateinfo file it names)")]
+pub struct SyncArgs {
+    /// Sources to sync [default: all enabled]
+    pub sources: Vec<String>,
+    /// Read every source from this directory instead of the network (air gap)
+    #[arg(long, value_name = "DIR", conflicts_with = "mirror")]
+    pub from: Option<PathBuf>,
+    /// Read every source from this base URL (http, https or file://) instead
+    #[arg(long, value_name = "URL")]
+    pub mirror: Option<String>,
+    /// Write the raw files held to DIR, in the layout --from reads, and sync nothing
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["from", "mirror", "status"])]
+    pub export: Option<PathBuf>,
+    /// Show each source's last sync, record counts and warnings, and sync nothing
+    #[arg(long, conflicts_with_all = ["from", "mirror"])]
+    pub status: bool,
+}
+
+pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
+    let mut db = ctx.open_db()?;
+    let feeds = sync::feeds_dir(&db.path);
+    if args.status {
+        return status(ctx, &db.conn);
+    }
+    if let Some(dir) = &args.export {
+        let written = sync::export(&feeds, dir)?;
+        if written.is_empty() {
+            return Err(
+                Failure::usage("nothing to export: no source has been synced")
+                    .hint("run `patchcycle sync` first")
+                    .into(),
+            );
+        }
+        for w in &written {
+            ctx.style.status(format!("wrote {}", dir.join(w).display()));
+        }
+        return Ok(());
+    }
+    let cfg = &ctx.config.sync;
+    let origin = match (&args.from, &args.mirror, &cfg.mirror) {
+        (Some(dir), _, _) => {
+            if !dir.is_dir() {
+                return Err(
+                    Failure::usage(format!("--from {}: no such directory", dir.display()))
+                        .hint(format!("the directory must hold {LAYOUT_HELP}"))
+                        .into(),
+                );
+            }
+            Origin::Base(Location::File(dir.clone()))
+        }
+        (None, Some(url), _) | (None, None, Some(url)) => Origin::Base(Location::parse(url)?),
+        (None, None, None) => Origin::Upstream,
+    };
+    let sources = sync::select(&db.conn, cfg, &args.sources)?;
+    if sources.is_empty() {
+        return Err(Failure::usage("no source to sync")
+            .hint("enable sources in [sync] of the config, or name them: patchcycle sync osv:Debian kev")
+            .into());
+    }
+    let fetcher = Fetcher::new(FetchOptions {
+        connect_timeout: Duration::from_secs(cfg.connect_timeout.into()),
+        read_timeout: Duration::from_secs(cfg.timeout.into()),
+        retries: cfg.retries,
+        backoff: Duration::from_millis(500),
+        progress: ctx.style.stderr_tty && !ctx.style.quiet,
+    })?;
+    let now = clock::now_stamp()?;
+    let run = sync::Run {
+        fetcher: &fetcher,
+        cfg,
+        origin: &origin,
+        feeds: &feeds,
+        actor: &ctx.actor,
+        now: &now,
+    };
+    let mut outcomes = Vec::new();
+    for s in &sources {
+        if !ctx.style.quiet && ctx.style.stderr_tty {
+            eprintln!("syncing {}", s.name());
+        }
+        let o = sync::sync_one(&mut db.conn, &run, s);
+        if !ctx.style.quiet {
+            for w in &o.warnings {
+                ctx.style.warn(format!("{}: skipped {w}", o.source));
+            }
+        }
+        outcomes.push(o);
+    }
+    if !ctx.style.quiet || ctx.style.format != Format::Table {
+        output::list(
+            &ctx.style,
+            &outcomes,
+            &[
+                ("SOURCE", &|o: &Outcome| o.source.clone()),
+                ("RESULT", &|o: &Outcome| o.result.clone()),
+                ("RECORDS", &|o: &Outcome| o.records.to_string()),
+                ("SKIPPED", &|o: &Outcome| o.skipped.to_string()),
+                ("WITHDRAWN", &|o: &Outcome| o.withdrawn.to_string()),
+                ("ERROR", &|o: &Outcome| or_dash(o.error.as_ref())),
+            ],
+        )?;
+    }
+    let failed: Vec<&str> = outcomes
+        .iter()
+        .filter(|o| o.result == "failed")
+        .map(|o| o.source.as_str())
+        .collect();
+    if failed.is_empty() {
+        return Ok(());
+    }
+    let first = outcomes
+        .iter()
+        .find(|o| o.result == "failed")
+        .and_then(|o| o.error.clone())
+        .unwrap_or_default();
+    Err(Failure::new(
+        Exit::Runtime,
+        format!(
+            "sync failed for {}; the catalogue held before is kept",
+            failed.join(", ")
+        ),
+    )
+    .details(vec![first])
+    .hint("check the network or the mirror, then run the sync again")
+    .into())
+}
+
+#[derive(Debug, Serialize, Default)]
+struct SourceStatus {
+    name: String,
+    status: String,
+    url: Option<String>,
+    synced_at: Option<String>,
+    checked_at: Option<String>,
+    etag: Option<String>,
+    last_modified: Option<String>,
+    sha256: Option<String>,
+    bytes: Option<i64>,
+    records: i64,
+    skipped: i64,
+    error: Option<String>,
+    warnings: Vec<String>,
+}
+
+fn status(ctx: &Context, conn: &Connection) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT name, status, url, synced_at, checked_at, etag, last_modified, sha256, bytes, records, skipped, error, warnings \
+         FROM sources ORDER BY name",
+    )?;
+    let rows: Vec<SourceStatus> = stmt
+        .query_map([], |r| {
+            let warnings: String = r.get(12)?;
+            Ok(SourceStatus {
+                name: r.get(0)?,
+                status: r.get(1)?,
+                url: r.get(2)?,
+                synced_at: r.get(3)?,
+                checked_at: r.get(4)?,
+                etag: r.get(5)?,
+                last_modified: r.get(6)?,
+                sha256: r.get(7)?,
+                bytes: r.get(8)?,
+                records: r.get(9)?,
+                skipped: r.get(10)?,
+                error: r.get(11)?,
+                warnings: serde_json::from_str(&warnings).unwrap_or_default(),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let now = clock::now()?;
+    let age = move |t: &Option<String>| -> String {
+        t.as_deref()
+            .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+            .map(|t| {
+                let secs = (now - t.with_timezone(&chrono::Utc)).num_seconds().max(0);
+                crate::inventory::policy::format_duration(Duration::from_secs(secs as u64))
+            })
+            .unwrap_or_else(|| "-".into())
+    };
+    output::list(
+        &ctx.style,
+        &rows,
+        &[
+            ("SOURCE", &|s: &SourceStatus| s.name.clone()),
+            ("STATUS", &|s: &SourceStatus| s.status.clone()),
+            ("SYNCED", &|s: &SourceStatus| or_dash(s.synced_at.as_ref())),
+            ("AGE", &|s: &SourceStatus| age(&s.synced_at)),
+            ("VALIDATOR", &|s: &SourceStatus| {
+                if s.etag.is_some() {
+                    "etag".into()
+                } else if s.last_modified.is_some() {
+                    "last-modified".into()
+                } else if s.sha256.is_some() {
+                    "sha256".into()
+                } else {
+                    "-".into()
+                }
+            }),
+            ("RECORDS", &|s: &SourceStatus| s.records.to_string()),
+            ("SKIPPED", &|s: &SourceStatus| s.skipped.to_string()),
+            ("PROBLEM", &|s: &SourceStatus| {
+                s.error
+                    .clone()
+                    .or_else(|| s.warnings.first().cloned())
+                    .unwrap_or_else(|| "-".into())
+            }),
+        ],
+    )
+}
