@@ -130,7 +130,10 @@ fn doctor_reports_checks() {
         ["config", "database", "schema", "permissions", "ssh"]
     );
     let v = patchcycle::db::schema_version();
-    assert_eq!(checks[2]["detail"], format!("version {v} (this binary: {v})"));
+    assert_eq!(
+        checks[2]["detail"],
+        format!("version {v} (this binary: {v})")
+    );
     assert_eq!(out.status.code(), Some(0), "{checks:#}");
 }
 
