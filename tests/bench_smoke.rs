@@ -48,3 +48,37 @@ fn import_bench_runs_small() {
         "{stdout}"
     );
 }
+
+#[test]
+fn vercmp_bench_runs_small_and_agrees_with_libapt_and_librpm() {
+    let bin = build_example("vercmp_bench");
+    let out = Command::new(&bin)
+        .args(["--pairs", "2000"])
+        .output()
+        .expect("run vercmp_bench");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "vercmp_bench failed: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Four library rows (libapt, librpm; raw and loop-subtracted), each checked pair
+    // by pair against our answers.
+    assert_eq!(stdout.matches("all agree").count(), 4, "{stdout}");
+}
+
+#[test]
+fn sync_bench_runs_small() {
+    let bin = build_example("sync_bench");
+    let out = Command::new(&bin)
+        .args(["--records", "2000"])
+        .output()
+        .expect("run sync_bench");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "sync_bench failed: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("unchanged re-sync"), "{stdout}");
+}
