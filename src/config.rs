@@ -28,6 +28,8 @@ connect_timeout = 10
 # Host key checking: "yes" (only known hosts) or "accept-new" (trust on first use).
 # "no" is refused: patchcycle never talks to a host it cannot authenticate.
 strict_host_key_checking = "yes"
+# An ssh_config file to use instead of ~/.ssh/config (ssh -F).
+# config_file = "/etc/patchcycle/ssh_config"
 
 # The policy a new group starts with (`patchcycle group add`); each group keeps its own
 # copy, changed with `patchcycle group set NAME --set KEY=VALUE`.
@@ -181,6 +183,7 @@ pub struct SshConfig {
     pub program: String,
     pub connect_timeout: u32,
     pub strict_host_key_checking: HostKeyChecking,
+    pub config_file: Option<PathBuf>,
 }
 
 impl Default for SshConfig {
@@ -189,6 +192,7 @@ impl Default for SshConfig {
             program: "ssh".into(),
             connect_timeout: 10,
             strict_host_key_checking: HostKeyChecking::Yes,
+            config_file: None,
         }
     }
 }

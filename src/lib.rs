@@ -10,6 +10,8 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod exec;
 pub mod inventory;
 pub mod output;
+pub mod scan;
 pub mod version;

@@ -4,10 +4,14 @@
 pub mod advisory;
 pub mod audit;
 pub mod doctor;
+pub mod exception;
+pub mod explain;
+pub mod findings;
 pub mod generate;
 pub mod group;
 pub mod host;
 pub mod init;
+pub mod scan;
 pub mod sync;
 pub mod vercmp;
 
@@ -85,6 +89,15 @@ pub enum Command {
     Group(group::GroupCommand),
     /// Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database
     Sync(sync::SyncArgs),
+    /// Collect packages, kernels and pending updates from hosts and match the catalogue
+    Scan(scan::ScanArgs),
+    /// List current findings (each host's latest scan), with filters and a CI gate
+    Findings(findings::FindingsArgs),
+    /// Explain why a host is, or is not, affected by an advisory
+    Explain(explain::ExplainArgs),
+    /// Manage exceptions: scoped risk acceptance with an expiry date
+    #[command(subcommand)]
+    Exception(exception::ExceptionCommand),
     /// Look up advisories in the catalogue
     #[command(subcommand)]
     Advisory(advisory::AdvisoryCommand),
@@ -205,6 +218,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Audit(cmd) => audit::run(&ctx, cmd),
         Command::Sync(args) => sync::run(&ctx, &args),
         Command::Advisory(cmd) => advisory::run(&ctx, cmd),
+        Command::Scan(args) => scan::run(&ctx, &args),
+        Command::Findings(args) => findings::run(&ctx, &args),
+        Command::Explain(args) => explain::run(&ctx, &args),
+        Command::Exception(cmd) => exception::run(&ctx, cmd),
         Command::Generate(args) => generate::run(&args),
         Command::Vercmp(args) => vercmp::run(&args),
     }

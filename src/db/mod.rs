@@ -27,6 +27,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "0002_catalog.sql",
         include_str!("../../migrations/0002_catalog.sql"),
     ),
+    (
+        3,
+        "0003_scans.sql",
+        include_str!("../../migrations/0003_scans.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

@@ -1,0 +1,149 @@
+//! `patchcycle exception add|list|rm`: scoped, expiring risk acceptance.
+
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use super::Context;
+use crate::error::Failure;
+use crate::output::{self, or_dash};
+use crate::scan::query::{self, Exception};
+use crate::{audit, clock, db, inventory};
+
+#[derive(Debug, Subcommand)]
+pub enum ExceptionCommand {
+    /// Accept a risk until a date: hides matching findings from gates and counts
+    Add(AddArgs),
+    /// List exceptions, active and expired
+    #[command(visible_alias = "ls")]
+    List,
+    /// Remove an exception
+    Rm(RmArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Advisory id or CVE the exception covers
+    #[arg(long)]
+    pub advisory: Option<String>,
+    /// Package (binary or source name)
+    #[arg(long)]
+    pub package: Option<String>,
+    /// Host
+    #[arg(long)]
+    pub host: Option<String>,
+    /// Group
+    #[arg(long)]
+    pub group: Option<String>,
+    /// Why the risk is accepted (recorded in the audit log)
+    #[arg(long)]
+    pub reason: String,
+    /// Last day the exception applies (YYYY-MM-DD, UTC); required, at most a year ahead
+    #[arg(long, value_name = "DATE")]
+    pub expires: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RmArgs {
+    pub id: i64,
+}
+
+pub fn run(ctx: &Context, cmd: ExceptionCommand) -> Result<()> {
+    match cmd {
+        ExceptionCommand::Add(a) => add(ctx, &a),
+        ExceptionCommand::List => list(ctx),
+        ExceptionCommand::Rm(a) => rm(ctx, &a),
+    }
+}
+
+fn add(ctx: &Context, a: &AddArgs) -> Result<()> {
+    if a.advisory.is_none() && a.package.is_none() && a.host.is_none() && a.group.is_none() {
+        return Err(Failure::usage("an exception needs a scope: --advisory, --package, --host and/or --group").into());
+    }
+    if a.reason.trim().is_empty() {
+        return Err(Failure::usage("--reason is empty").into());
+    }
+    inventory::validate::text("reason", &a.reason).map_err(Failure::usage)?;
+    if let Some(x) = &a.advisory {
+        crate::catalog::validate_id(x).map_err(Failure::usage)?;
+    }
+    if let Some(p) = &a.package {
+        inventory::validate::name("package", p).map_err(Failure::usage)?;
+    }
+    let now = clock::now()?;
+    let day = chrono::NaiveDate::parse_from_str(&a.expires, "%Y-%m-%d")
+        .map_err(|_| Failure::usage(format!("--expires {:?} is not YYYY-MM-DD", a.expires)))?;
+    let today = now.date_naive();
+    if day < today {
+        return Err(Failure::usage(format!("--expires {day} is in the past")).into());
+    }
+    if day > today + chrono::Days::new(366) {
+        return Err(Failure::usage(format!("--expires {day} is more than a year ahead"))
+            .hint("risk acceptance must be reviewed at least yearly; renew it when it expires")
+            .into());
+    }
+    // Applies through the whole last day (UTC).
+    let expires = format!("{}T00:00:00Z", day + chrono::Days::new(1));
+    let mut db = ctx.open_db()?;
+    if let Some(h) = &a.host {
+        inventory::require_host(&db.conn, h)?;
+    }
+    if let Some(g) = &a.group {
+        inventory::group_id(&db.conn, g)?;
+    }
+    let stamp = clock::stamp(now);
+    let tx = db::write_tx(&mut db.conn)?;
+    tx.execute(
+        "INSERT INTO exceptions (advisory, package, host, group_name, reason, actor, created_at, expires) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        rusqlite::params![a.advisory, a.package, a.host, a.group, a.reason, ctx.actor, stamp, expires],
+    )?;
+    let id = tx.last_insert_rowid();
+    audit::append(
+        &tx,
+        &stamp,
+        &ctx.actor,
+        "exception.add",
+        &format!("exception {id}"),
+        &json!({"advisory": a.advisory, "package": a.package, "host": a.host, "group": a.group, "reason": a.reason, "expires": expires}),
+    )?;
+    tx.commit()?;
+    ctx.style.status(format!("added exception {id} (until {day})"));
+    Ok(())
+}
+
+fn list(ctx: &Context) -> Result<()> {
+    let db = ctx.open_db()?;
+    let rows = query::exceptions(&db.conn, &clock::now_stamp()?)?;
+    output::list(
+        &ctx.style,
+        &rows,
+        &[
+            ("ID", &|e: &Exception| e.id.to_string()),
+            ("STATE", &|e: &Exception| e.state.clone()),
+            ("EXPIRES", &|e: &Exception| e.expires.clone()),
+            ("ADVISORY", &|e: &Exception| or_dash(e.advisory.as_ref())),
+            ("PACKAGE", &|e: &Exception| or_dash(e.package.as_ref())),
+            ("HOST", &|e: &Exception| or_dash(e.host.as_ref())),
+            ("GROUP", &|e: &Exception| or_dash(e.group.as_ref())),
+            ("ACTOR", &|e: &Exception| e.actor.clone()),
+            ("REASON", &|e: &Exception| e.reason.clone()),
+        ],
+    )
+}
+
+fn rm(ctx: &Context, a: &RmArgs) -> Result<()> {
+    let mut db = ctx.open_db()?;
+    let now = clock::now_stamp()?;
+    let tx = db::write_tx(&mut db.conn)?;
+    let n = tx.execute("DELETE FROM exceptions WHERE id = ?1", [a.id])?;
+    if n == 0 {
+        return Err(Failure::usage(format!("no exception {}", a.id))
+            .hint("see `patchcycle exception list`")
+            .into());
+    }
+    audit::append(&tx, &now, &ctx.actor, "exception.rm", &format!("exception {}", a.id), &json!({}))?;
+    tx.commit()?;
+    ctx.style.status(format!("removed exception {}", a.id));
+    Ok(())
+}

@@ -1,0 +1,210 @@
+//! Running the collector on a host: over the system OpenSSH, or locally. The script goes
+//! to `sh -s` on stdin, so no user data is ever quoted into a command line; output is
+//! bounded in size and the run in time.
+
+pub mod pool;
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+
+use crate::config::{HostKeyChecking, SshConfig};
+
+/// Most output read from one host.
+pub const MAX_OUTPUT: usize = 64 * 1024 * 1024;
+
+/// Where to run.
+#[derive(Debug, Clone)]
+pub enum Target {
+    Ssh {
+        /// Address or ~/.ssh/config alias (validated by the inventory grammar).
+        address: String,
+        user: Option<String>,
+        port: Option<u16>,
+    },
+    Local,
+}
+
+/// What a run produced.
+#[derive(Debug)]
+pub struct RunOutput {
+    pub stdout: Vec<u8>,
+    pub stderr: String,
+    pub status: Option<i32>,
+}
+
+/// How a run failed before producing usable output.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("timed out after {0:?}")]
+    Timeout(Duration),
+    #[error("{0}")]
+    Ssh(String),
+    #[error("output larger than {MAX_OUTPUT} bytes")]
+    TooLarge,
+    #[error("cannot start {0}: {1}")]
+    Spawn(String, std::io::Error),
+}
+
+/// The ssh command line for a target; the destination comes after `--`, so nothing in
+/// it can be read as an option (it is validated as well).
+pub fn ssh_command(cfg: &SshConfig, control_dir: &Path, target: &Target) -> Command {
+    let mut cmd = Command::new(&cfg.program);
+    if let Some(f) = &cfg.config_file {
+        cmd.arg("-F").arg(f);
+    }
+    cmd.args(["-T", "-o", "BatchMode=yes"])
+        .arg("-o")
+        .arg(format!("ConnectTimeout={}", cfg.connect_timeout))
+        .arg("-o")
+        .arg(match cfg.strict_host_key_checking {
+            HostKeyChecking::Yes => "StrictHostKeyChecking=yes",
+            HostKeyChecking::AcceptNew => "StrictHostKeyChecking=accept-new",
+        })
+        .args(["-o", "ControlMaster=auto", "-o", "ControlPersist=60"])
+        .arg("-o")
+        .arg(format!("ControlPath={}/%C", control_dir.display()));
+    if let Target::Ssh { address, user, port } = target {
+        if let Some(p) = port {
+            cmd.arg("-p").arg(p.to_string());
+        }
+        if let Some(u) = user {
+            cmd.arg("-l").arg(u);
+        }
+        cmd.arg("--").arg(address);
+    }
+    cmd.args(["sh", "-s"]);
+    cmd
+}
+
+/// A private directory for ControlMaster sockets (short path: sockets are limited to
+/// about 100 bytes).
+pub fn control_dir() -> Result<PathBuf> {
+    use std::os::unix::fs::DirBuilderExt;
+    let base = std::env::var_os("XDG_RUNTIME_DIR")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute() && p.is_dir())
+        // SAFETY: getuid has no preconditions and cannot fail.
+        .unwrap_or_else(|| PathBuf::from(format!("/tmp/patchcycle-{}", unsafe { libc::getuid() })));
+    let dir = if base.starts_with("/tmp") {
+        base
+    } else {
+        base.join("patchcycle")
+    };
+    if !dir.is_dir() {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&dir)
+            .with_context(|| format!("creating {}", dir.display()))?;
+    }
+    // A directory someone else owns or can write to would let them hijack connections.
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(&dir)?;
+    // SAFETY: getuid has no preconditions.
+    if meta.uid() != unsafe { libc::getuid() } || meta.mode() & 0o077 != 0 {
+        anyhow::bail!("{} is not a private directory of this user", dir.display());
+    }
+    Ok(dir)
+}
+
+/// Runs `script` on the target through `sh -s`, within `timeout`.
+pub fn run_script(
+    ssh: &SshConfig,
+    control_dir: &Path,
+    target: &Target,
+    script: &str,
+    timeout: Duration,
+) -> Result<RunOutput, RunError> {
+    let mut cmd = match target {
+        Target::Local => {
+            let mut c = Command::new("sh");
+            c.arg("-s");
+            c
+        }
+        Target::Ssh { .. } => ssh_command(ssh, control_dir, target),
+    };
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let program = format!("{:?}", cmd.get_program());
+    let mut child = cmd.spawn().map_err(|e| RunError::Spawn(program, e))?;
+    let mut stdin = child.stdin.take();
+    let script = script.to_string();
+    let writer = std::thread::spawn(move || {
+        if let Some(s) = stdin.as_mut() {
+            let _ = s.write_all(script.as_bytes());
+        }
+        drop(stdin);
+    });
+    let mut out = child.stdout.take();
+    let reader = std::thread::spawn(move || -> (Vec<u8>, bool) {
+        let mut buf = Vec::new();
+        let Some(o) = out.as_mut() else {
+            return (buf, false);
+        };
+        let n = o.take(MAX_OUTPUT as u64 + 1).read_to_end(&mut buf);
+        let too_large = buf.len() > MAX_OUTPUT;
+        // Drain the rest so the child does not block on a full pipe before we kill it.
+        if too_large {
+            let _ = std::io::copy(o, &mut std::io::sink());
+        }
+        let _ = n;
+        (buf, too_large)
+    });
+    let mut err = child.stderr.take();
+    let err_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(e) = err.as_mut() {
+            let _ = e.take(64 * 1024).read_to_end(&mut buf);
+            let _ = std::io::copy(e, &mut std::io::sink());
+        }
+        String::from_utf8_lossy(&buf).into_owned()
+    });
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(s)) => break Some(s),
+            Ok(None) if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(_) => break None,
+        }
+    };
+    let _ = writer.join();
+    let (stdout, too_large) = reader.join().unwrap_or_default();
+    let stderr = err_reader.join().unwrap_or_default();
+    let Some(status) = status else {
+        return Err(RunError::Timeout(timeout));
+    };
+    if too_large {
+        return Err(RunError::TooLarge);
+    }
+    // ssh exits 255 for its own errors (connection, authentication, host key).
+    if matches!(target, Target::Ssh { .. }) && status.code() == Some(255) {
+        let msg = stderr
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("@@@"))
+            .last()
+            .unwrap_or("ssh failed")
+            .to_string();
+        let msg = if stderr.contains("REMOTE HOST IDENTIFICATION HAS CHANGED") {
+            "host key changed: REMOTE HOST IDENTIFICATION HAS CHANGED (possible man-in-the-middle); fix known_hosts after checking".to_string()
+        } else {
+            msg
+        };
+        return Err(RunError::Ssh(msg));
+    }
+    Ok(RunOutput {
+        stdout,
+        stderr,
+        status: status.code(),
+    })
+}

@@ -1,0 +1,443 @@
+//! Parsing the collector's output. Everything here comes from a host and is untrusted:
+//! sections are found by the run's random token, every name and version is checked
+//! against the package manager's grammar, sizes are bounded, and rejected lines are
+//! reported (as warnings), never guessed at.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::version::Scheme;
+
+/// Most packages accepted from one host.
+const MAX_PACKAGES: usize = 200_000;
+/// Longest line read from any section.
+const MAX_LINE: usize = 8192;
+/// Warnings kept per host.
+const MAX_WARNINGS: usize = 50;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Package {
+    pub name: String,
+    pub arch: Option<String>,
+    pub version: String,
+    pub source_name: String,
+    pub source_version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Pending {
+    pub package: String,
+    pub from: Option<String>,
+    pub to: String,
+    pub origin: String,
+    pub security: bool,
+}
+
+/// What one host reported.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Facts {
+    pub os_id: Option<String>,
+    pub os_version: Option<String>,
+    pub os_pretty: Option<String>,
+    /// OSV ecosystem with release: `Debian:12`, `Ubuntu:22.04:LTS`; None when unknown.
+    pub ecosystem: Option<String>,
+    pub kernel_running: Option<String>,
+    pub kernels: Vec<String>,
+    pub reboot_required: Option<bool>,
+    pub reboot_pkgs: Vec<String>,
+    pub packages: Vec<Package>,
+    pub pending: Vec<Pending>,
+    pub warnings: Vec<String>,
+}
+
+impl Facts {
+    fn warn(&mut self, w: String) {
+        if self.warnings.len() < MAX_WARNINGS {
+            self.warnings.push(w);
+        }
+    }
+
+    /// The newest installed kernel (by dpkg rules), if any are known.
+    pub fn kernel_latest(&self) -> Option<&str> {
+        self.kernels
+            .iter()
+            .max_by(|a, b| {
+                Scheme::Deb
+                    .compare(a, b)
+                    .unwrap_or_else(|_| a.as_str().cmp(b.as_str()))
+            })
+            .map(String::as_str)
+    }
+}
+
+/// Why output could not be used at all.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum FactsError {
+    #[error("the output does not start with the collector's header (not a patchcycle collection)")]
+    NoHeader,
+    #[error("the output ends before the collector finished (truncated)")]
+    Truncated,
+    #[error("no /etc/os-release on the host")]
+    NoOsRelease,
+    #[error("unsupported OS {0:?}: no package collector for it yet")]
+    UnsupportedOs(String),
+    #[error("dpkg reported no installed packages")]
+    NoPackages,
+}
+
+/// Splits output into sections. The token comes from the header line, so saved output
+/// (`scan --import`) parses the same way as a live run.
+fn sections(out: &str) -> Result<HashMap<&str, Vec<&str>>, FactsError> {
+    let mut lines = out.lines();
+    let header = lines.next().ok_or(FactsError::NoHeader)?;
+    let mut parts = header.split(' ');
+    let (Some("@@PC"), Some(token), Some("BEGIN")) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(FactsError::NoHeader);
+    };
+    if token.len() < 16 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(FactsError::NoHeader);
+    }
+    let marker = format!("@@PC {token} ");
+    let mut map: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut current: Option<&str> = None;
+    let mut ended = false;
+    for line in lines {
+        if let Some(name) = line.strip_prefix(marker.as_str()) {
+            if name == "END" {
+                ended = true;
+                break;
+            }
+            current = Some(name);
+            map.entry(name).or_default();
+            continue;
+        }
+        if let Some(c) = current {
+            map.entry(c).or_default().push(line);
+        }
+    }
+    if !ended {
+        return Err(FactsError::Truncated);
+    }
+    Ok(map)
+}
+
+/// Parses collector output.
+pub fn parse(out: &str) -> Result<Facts, FactsError> {
+    let sec = sections(out)?;
+    let mut f = Facts::default();
+    let get = |k: &str| sec.get(k).cloned().unwrap_or_default();
+
+    let os: HashMap<String, String> = get("os-release")
+        .iter()
+        .filter(|l| l.len() < MAX_LINE)
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), unquote(v.trim())))
+        .collect();
+    if os.is_empty() {
+        return Err(FactsError::NoOsRelease);
+    }
+    let clean = |v: Option<&String>| v.filter(|v| safe_text(v, 256)).cloned();
+    f.os_id = clean(os.get("ID")).map(|s| s.to_ascii_lowercase());
+    f.os_version = clean(os.get("VERSION_ID"));
+    f.os_pretty = clean(os.get("PRETTY_NAME"));
+    f.ecosystem = ecosystem(
+        f.os_id.as_deref().unwrap_or(""),
+        f.os_version.as_deref(),
+        os.get("VERSION").map(String::as_str).unwrap_or(""),
+    );
+
+    f.kernel_running = get("uname")
+        .first()
+        .map(|s| s.trim().to_string())
+        .filter(|k| kernel_name_ok(k));
+    for l in get("boot") {
+        if let Some(k) = l.trim().strip_prefix("vmlinuz-").filter(|k| kernel_name_ok(k)) {
+            f.kernels.push(k.to_string());
+        }
+    }
+    f.reboot_required = match get("reboot").first().map(|s| s.trim()) {
+        Some("yes") => Some(true),
+        Some("no") => Some(false),
+        _ => None,
+    };
+    for l in get("reboot-pkgs") {
+        let p = l.trim();
+        if p.is_empty() {
+            continue;
+        }
+        if deb_name_ok(p) {
+            if !f.reboot_pkgs.iter().any(|x| x == p) {
+                f.reboot_pkgs.push(p.to_string());
+            }
+        } else {
+            f.warn(format!("reboot-required.pkgs: rejected {:?}", shorten(p)));
+        }
+    }
+
+    match f.os_id.as_deref() {
+        Some("debian" | "ubuntu" | "raspbian" | "linuxmint" | "pop") | None
+            if sec.contains_key("dpkg") =>
+        {
+            parse_dpkg(&mut f, &get("dpkg"));
+            parse_apt_sim(&mut f, &get("apt-sim"));
+            if f.packages.is_empty() {
+                return Err(FactsError::NoPackages);
+            }
+        }
+        _ => {
+            let what = f
+                .os_pretty
+                .clone()
+                .or_else(|| f.os_id.clone())
+                .unwrap_or_else(|| "unknown".into());
+            return Err(FactsError::UnsupportedOs(what));
+        }
+    }
+    // Kernel packages count as installed kernels too (a minimal /boot may be empty).
+    let from_pkgs: Vec<String> = f
+        .packages
+        .iter()
+        .filter_map(|p| p.name.strip_prefix("linux-image-"))
+        .filter(|k| k.starts_with(|c: char| c.is_ascii_digit()) && !k.ends_with("-unsigned"))
+        .map(str::to_string)
+        .collect();
+    for k in from_pkgs {
+        if !f.kernels.contains(&k) {
+            f.kernels.push(k);
+        }
+    }
+    f.kernels.sort();
+    Ok(f)
+}
+
+/// The OSV ecosystem of an os-release.
+pub fn ecosystem(id: &str, version_id: Option<&str>, version: &str) -> Option<String> {
+    let v = version_id?;
+    let major = v.split('.').next().unwrap_or(v);
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    if !digits(v) {
+        return None;
+    }
+    Some(match id {
+        "debian" => format!("Debian:{major}"),
+        "ubuntu" if version.contains("LTS") => format!("Ubuntu:{v}:LTS"),
+        "ubuntu" => format!("Ubuntu:{v}"),
+        "almalinux" => format!("AlmaLinux:{major}"),
+        "rocky" => format!("Rocky Linux:{major}"),
+        "rhel" => format!("Red Hat:{major}"),
+        "alpine" => {
+            let mut it = v.split('.');
+            format!("Alpine:v{}.{}", it.next()?, it.next()?)
+        }
+        _ => return None,
+    })
+}
+
+fn parse_dpkg(f: &mut Facts, lines: &[&str]) {
+    for (i, l) in lines.iter().enumerate() {
+        if l.is_empty() {
+            continue;
+        }
+        if f.packages.len() >= MAX_PACKAGES {
+            f.warn(format!("dpkg: more than {MAX_PACKAGES} packages; the rest ignored"));
+            break;
+        }
+        let n = i + 1;
+        if l.len() > MAX_LINE {
+            f.warn(format!("dpkg line {n}: longer than {MAX_LINE} bytes, rejected"));
+            continue;
+        }
+        let fields: Vec<&str> = l.split('\t').collect();
+        let [bin, version, src, src_version, status] = fields.as_slice() else {
+            f.warn(format!("dpkg line {n}: expected 5 tab-separated fields: {:?}", shorten(l)));
+            continue;
+        };
+        // db:Status-Abbrev "ii " = wanted install, installed, no error.
+        if !status.starts_with("ii") && !status.starts_with("hi") {
+            continue;
+        }
+        let (name, arch) = match bin.split_once(':') {
+            Some((n, a)) => (n, Some(a)),
+            None => (*bin, None),
+        };
+        if !deb_name_ok(name) || arch.is_some_and(|a| !arch_ok(a)) {
+            f.warn(format!("dpkg line {n}: rejected package name {:?}", shorten(bin)));
+            continue;
+        }
+        if Scheme::Deb.validate(version).is_err() || version.trim() != *version {
+            f.warn(format!("dpkg line {n}: rejected version {:?} of {name}", shorten(version)));
+            continue;
+        }
+        let src_name = if src.is_empty() { name } else { src };
+        let src_ver = if src_version.is_empty() { version } else { src_version };
+        if !deb_name_ok(src_name) || Scheme::Deb.validate(src_ver).is_err() {
+            f.warn(format!("dpkg line {n}: rejected source {:?} {:?}", shorten(src_name), shorten(src_ver)));
+            continue;
+        }
+        f.packages.push(Package {
+            name: name.to_string(),
+            arch: arch.map(str::to_string),
+            version: version.to_string(),
+            source_name: src_name.to_string(),
+            source_version: src_ver.to_string(),
+        });
+    }
+}
+
+/// `Inst NAME [OLD] (NEW ORIGIN[, ORIGIN…] [ARCH])` lines of `apt-get -s dist-upgrade`.
+fn parse_apt_sim(f: &mut Facts, lines: &[&str]) {
+    for l in lines {
+        let Some(rest) = l.strip_prefix("Inst ") else { continue };
+        if l.len() > MAX_LINE {
+            f.warn("apt: over-long Inst line rejected".into());
+            continue;
+        }
+        let mut it = rest.splitn(2, ' ');
+        let (Some(name), Some(rest)) = (it.next(), it.next()) else { continue };
+        let name = name.split(':').next().unwrap_or(name);
+        let (from, rest) = match rest.strip_prefix('[') {
+            Some(r) => match r.split_once("] ") {
+                Some((old, r)) => (Some(old), r),
+                None => continue,
+            },
+            None => (None, rest),
+        };
+        let Some(paren) = rest.strip_prefix('(') else { continue };
+        let Some((to, origin)) = paren.split_once(' ') else { continue };
+        let origin = origin.trim_end_matches(')').trim();
+        // The trailing "[arch]" is not part of the origin.
+        let origin = match origin.rfind(" [") {
+            Some(i) => &origin[..i],
+            None => origin,
+        };
+        let ok = deb_name_ok(name)
+            && Scheme::Deb.validate(to).is_ok()
+            && from.is_none_or(|v| Scheme::Deb.validate(v).is_ok())
+            && safe_text(origin, 512);
+        if !ok {
+            f.warn(format!("apt: rejected line {:?}", shorten(l)));
+            continue;
+        }
+        f.pending.push(Pending {
+            package: name.to_string(),
+            from: from.map(str::to_string),
+            to: to.to_string(),
+            origin: origin.to_string(),
+            security: origin.contains("-security"),
+        });
+    }
+}
+
+/// Debian package names (policy 5.6.1): lowercase letters, digits, `+ - .`, at least
+/// two characters, starting with a letter or digit.
+pub fn deb_name_ok(s: &str) -> bool {
+    s.len() >= 2
+        && s.len() <= 128
+        && s.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && s
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.'))
+}
+
+fn arch_ok(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn kernel_name_ok(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 128
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'+' | b'~'))
+}
+
+fn safe_text(s: &str, max: usize) -> bool {
+    s.len() <= max && !s.chars().any(char::is_control)
+}
+
+fn unquote(s: &str) -> String {
+    let s = s
+        .strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .or_else(|| s.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')))
+        .unwrap_or(s);
+    s.to_string()
+}
+
+fn shorten(s: &str) -> String {
+    let mut t: String = s.chars().take(60).collect();
+    if t.len() < s.len() {
+        t.push('…');
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
+    fn wrap(body: &str) -> String {
+        format!("@@PC {TOKEN} BEGIN 1\n{}\n@@PC {TOKEN} END\n", body.replace("@S ", &format!("@@PC {TOKEN} ")))
+    }
+
+    #[test]
+    fn debian_host() {
+        let out = wrap(
+            "@S os-release\nID=debian\nVERSION_ID=\"12\"\nVERSION=\"12 (bookworm)\"\n\
+             @S uname\n6.1.0-25-amd64\n@S boot\nvmlinuz-6.1.0-25-amd64\nvmlinuz-6.1.0-26-amd64\n\
+             @S reboot\nyes\n@S reboot-pkgs\nlinux-image-6.1.0-26-amd64\n\
+             @S dpkg\nlibssl3:amd64\t3.0.15-1~deb12u1\topenssl\t3.0.15-1~deb12u1\tii \n\
+             bash\t5.2.15-2+b7\tbash\t5.2.15-2\tii \nremoved\t1.0\t\t\trc \n\
+             @S apt-sim\nInst libssl3 [3.0.15-1~deb12u1] (3.0.17-1~deb12u2 Debian-Security:12/oldstable-security [amd64])\n\
+             Inst tzdata [2024a-0+deb12u1] (2025b-0+deb12u1 Debian:12.12/oldstable [all])",
+        );
+        let f = parse(&out).unwrap();
+        assert_eq!(f.ecosystem.as_deref(), Some("Debian:12"));
+        assert_eq!(f.kernel_running.as_deref(), Some("6.1.0-25-amd64"));
+        assert_eq!(f.kernel_latest(), Some("6.1.0-26-amd64"));
+        assert_eq!(f.reboot_required, Some(true));
+        assert_eq!(f.packages.len(), 2);
+        assert_eq!(f.packages[0].arch.as_deref(), Some("amd64"));
+        assert_eq!(f.packages[1].source_version, "5.2.15-2");
+        assert_eq!(f.pending.len(), 2);
+        assert!(f.pending[0].security);
+        assert_eq!(f.pending[0].origin, "Debian-Security:12/oldstable-security");
+        assert!(!f.pending[1].security);
+    }
+
+    #[test]
+    fn hostile_output_is_rejected_line_by_line() {
+        let out = wrap(
+            "@S os-release\nID=debian\nVERSION_ID=12\n@S dpkg\n\
+             foo;rm -rf /\t1.0\tfoo\t1.0\tii \n\
+             ok-pkg\t1.0\tok-pkg\t1.0\tii \n\
+             evil\t1.0$(reboot)\tevil\t1.0\tii \n\
+             short\tline\n\
+             @S reboot-pkgs\n../../etc\n",
+        );
+        let f = parse(&out).unwrap();
+        assert_eq!(f.packages.len(), 1);
+        assert_eq!(f.packages[0].name, "ok-pkg");
+        assert_eq!(f.warnings.len(), 4, "{:?}", f.warnings);
+    }
+
+    #[test]
+    fn garbage_and_truncation() {
+        assert_eq!(parse("hello").unwrap_err(), FactsError::NoHeader);
+        assert_eq!(
+            parse(&format!("@@PC {TOKEN} BEGIN 1\n@@PC {TOKEN} os-release\nID=debian\n")).unwrap_err(),
+            FactsError::Truncated
+        );
+        let out = wrap("@S os-release\nID=plan9\nVERSION_ID=4\n");
+        assert!(matches!(parse(&out), Err(FactsError::UnsupportedOs(_))));
+    }
+
+    #[test]
+    fn ecosystems() {
+        assert_eq!(ecosystem("ubuntu", Some("22.04"), "22.04.4 LTS (Jammy Jellyfish)").as_deref(), Some("Ubuntu:22.04:LTS"));
+        assert_eq!(ecosystem("rocky", Some("9.4"), "").as_deref(), Some("Rocky Linux:9"));
+        assert_eq!(ecosystem("alpine", Some("3.20.3"), "").as_deref(), Some("Alpine:v3.20"));
+        assert_eq!(ecosystem("debian", None, ""), None);
+    }
+}

@@ -1,0 +1,226 @@
+//! `scan`: collect facts from hosts (ssh, local, saved output), match them against the
+//! catalogue, and store each host's result in one transaction.
+
+pub mod facts;
+pub mod matcher;
+pub mod query;
+
+use std::time::Duration;
+
+use anyhow::Result;
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use crate::catalog::Severity;
+use crate::config::SshConfig;
+use crate::exec::{self, Target};
+use facts::Facts;
+use matcher::{Finding, Matcher};
+
+const COLLECTOR: &str = include_str!("collect.sh");
+
+/// The collector script with a fresh random token (section markers) and the refresh flag.
+pub fn collector_script(refresh: bool) -> String {
+    COLLECTOR
+        .replace("@TOKEN@", &random_token())
+        .replace("@REFRESH@", if refresh { "1" } else { "0" })
+}
+
+/// 128 random bits as hex, from the kernel.
+fn random_token() -> String {
+    let mut buf = [0u8; 16];
+    // SAFETY: getrandom writes at most buf.len() bytes into buf.
+    let n = unsafe { libc::getrandom(buf.as_mut_ptr().cast(), buf.len(), 0) };
+    if n != buf.len() as isize {
+        // Fall back to time and pid: the token only has to be unlikely in package data.
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        buf.copy_from_slice(&(t ^ u128::from(std::process::id()) << 64).to_le_bytes());
+    }
+    crate::catalog::fetch::hex(&buf)
+}
+
+/// How a host was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    Ssh,
+    Local,
+    Import,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Ssh => "ssh",
+            Method::Local => "local",
+            Method::Import => "import",
+        }
+    }
+}
+
+/// Collects and parses one host's facts.
+pub fn collect(ssh: &SshConfig, control_dir: &std::path::Path, target: &Target, refresh: bool, timeout: Duration) -> Result<Facts, String> {
+    let script = collector_script(refresh);
+    let out = exec::run_script(ssh, control_dir, target, &script, timeout).map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    facts::parse(&text).map_err(|e| {
+        let hint = out
+            .stderr
+            .lines()
+            .map(str::trim)
+            .rfind(|l| !l.is_empty())
+            .map(|l| format!(" (stderr: {})", l.chars().take(200).collect::<String>()))
+            .unwrap_or_default();
+        format!("{e}{hint}")
+    })
+}
+
+/// What one host's scan came to, for output.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Summary {
+    pub host: String,
+    pub status: String,
+    pub method: String,
+    pub ecosystem: Option<String>,
+    pub packages: usize,
+    pub pending: usize,
+    pub pending_security: usize,
+    pub findings: usize,
+    pub critical: usize,
+    pub high: usize,
+    pub kev: usize,
+    pub kernel_running: Option<String>,
+    pub kernel_latest: Option<String>,
+    pub reboot_required: Option<bool>,
+    pub warnings: Vec<String>,
+    pub error: Option<String>,
+}
+
+/// Stores one host's scan (facts or failure) in one transaction.
+#[allow(clippy::too_many_arguments)]
+pub fn store(
+    conn: &mut Connection,
+    matcher: &mut Matcher,
+    host_name: &str,
+    method: Method,
+    started: &str,
+    finished: &str,
+    result: Result<Facts, String>,
+) -> Result<Summary> {
+    let tx = crate::db::write_tx(conn)?;
+    let host_id: i64 = tx.query_row("SELECT id FROM hosts WHERE name = ?1", [host_name], |r| r.get(0))?;
+    let mut summary = Summary {
+        host: host_name.to_string(),
+        method: method.as_str().into(),
+        ..Summary::default()
+    };
+    match result {
+        Err(e) => {
+            tx.execute(
+                "INSERT INTO scans (host_id, started, finished, method, status, error) VALUES (?1, ?2, ?3, ?4, 'failed', ?5)",
+                params![host_id, started, finished, method.as_str(), e],
+            )?;
+            summary.status = "failed".into();
+            summary.error = Some(e);
+        }
+        Ok(f) => {
+            let findings = matcher.findings(&tx, &f)?;
+            let latest = f.kernel_latest().map(str::to_string);
+            tx.execute(
+                "INSERT INTO scans (host_id, started, finished, method, status, os_id, os_version, ecosystem, \
+                 kernel_running, kernels, reboot_required, reboot_pkgs, warnings) \
+                 VALUES (?1, ?2, ?3, ?4, 'ok', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                params![
+                    host_id,
+                    started,
+                    finished,
+                    method.as_str(),
+                    f.os_id,
+                    f.os_version,
+                    f.ecosystem,
+                    f.kernel_running,
+                    serde_json::to_string(&f.kernels)?,
+                    f.reboot_required,
+                    serde_json::to_string(&f.reboot_pkgs)?,
+                    serde_json::to_string(&f.warnings)?
+                ],
+            )?;
+            let scan_id = tx.last_insert_rowid();
+            // Only the latest good scan keeps its package list.
+            tx.execute(
+                "DELETE FROM installed WHERE scan_id IN (SELECT id FROM scans WHERE host_id = ?1 AND id <> ?2)",
+                params![host_id, scan_id],
+            )?;
+            {
+                let mut ins = tx.prepare_cached(
+                    "INSERT INTO installed (scan_id, name, arch, version, source_name, source_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?;
+                for p in &f.packages {
+                    ins.execute(params![scan_id, p.name, p.arch, p.version, p.source_name, p.source_version])?;
+                }
+                let mut pend = tx.prepare_cached(
+                    "INSERT INTO pending (scan_id, package, from_version, to_version, origin, security) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?;
+                for p in &f.pending {
+                    pend.execute(params![scan_id, p.package, p.from, p.to, p.origin, p.security])?;
+                }
+                let mut fi = tx.prepare_cached(
+                    "INSERT INTO findings (scan_id, package, source_name, installed, fixed, candidate, security, advisories, cves, severity, kev, epss) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                )?;
+                for x in &findings {
+                    fi.execute(params![
+                        scan_id,
+                        x.package,
+                        x.source_name,
+                        x.installed,
+                        x.fixed,
+                        x.candidate,
+                        x.security,
+                        serde_json::to_string(&x.advisories)?,
+                        serde_json::to_string(&x.cves)?,
+                        x.severity.map(Severity::as_str),
+                        x.kev,
+                        x.epss
+                    ])?;
+                }
+            }
+            tx.execute(
+                "UPDATE hosts SET os_id = ?2, os_version = ?3, ecosystem = ?4, kernel_running = ?5, kernel_latest = ?6, \
+                 reboot_required = ?7, last_scan = ?8, updated_at = ?8 WHERE id = ?1",
+                params![
+                    host_id,
+                    f.os_id,
+                    f.os_version,
+                    f.ecosystem,
+                    f.kernel_running,
+                    latest,
+                    f.reboot_required,
+                    finished
+                ],
+            )?;
+            summary.status = "ok".into();
+            summary.ecosystem = f.ecosystem.clone();
+            summary.packages = f.packages.len();
+            summary.pending = f.pending.len();
+            summary.pending_security = f.pending.iter().filter(|p| p.security).count();
+            summary.findings = findings.len();
+            summary.critical = count_sev(&findings, Severity::Critical);
+            summary.high = count_sev(&findings, Severity::High);
+            summary.kev = findings.iter().filter(|x| x.kev).count();
+            summary.kernel_running = f.kernel_running.clone();
+            summary.kernel_latest = latest;
+            summary.reboot_required = f.reboot_required;
+            summary.warnings = f.warnings;
+        }
+    }
+    tx.commit()?;
+    Ok(summary)
+}
+
+fn count_sev(f: &[Finding], s: Severity) -> usize {
+    f.iter().filter(|x| x.severity == Some(s)).count()
+}
