@@ -41,6 +41,10 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('host', 'host', [CompletionResultType]::ParameterValue, 'Manage the inventory of hosts')
             [CompletionResult]::new('group', 'group', [CompletionResultType]::ParameterValue, 'Manage groups (rings): order, window, policy, contacts')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database')
+            [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Collect packages, kernels and pending updates from hosts and match the catalogue')
+            [CompletionResult]::new('findings', 'findings', [CompletionResultType]::ParameterValue, 'List current findings (each host''s latest scan), with filters and a CI gate')
+            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain why a host is, or is not, affected by an advisory')
+            [CompletionResult]::new('exception', 'exception', [CompletionResultType]::ParameterValue, 'Manage exceptions: scoped risk acceptance with an expiry date')
             [CompletionResult]::new('advisory', 'advisory', [CompletionResultType]::ParameterValue, 'Look up advisories in the catalogue')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Read and verify the hash-chained audit log')
             [CompletionResult]::new('vercmp', 'vercmp', [CompletionResultType]::ParameterValue, 'Compare package versions exactly as dpkg, rpm or apk do')
@@ -450,6 +454,187 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'patchcycle;scan' {
+            [CompletionResult]::new('-g', '-g', [CompletionResultType]::ParameterName, 'Scan every host of this group')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Scan every host of this group')
+            [CompletionResult]::new('--import', '--import', [CompletionResultType]::ParameterName, 'Read saved collector output instead of connecting (needs --host)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'The host that --import or --local is for')
+            [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'Hosts scanned at once')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds allowed per host')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding is at or above this level')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of lists and records')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Scan every host in the inventory')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Scan this machine (no ssh); it is added to the inventory if missing')
+            [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Update the hosts'' package lists (apt-get update) before collecting')
+            [CompletionResult]::new('--print-script', '--print-script', [CompletionResultType]::ParameterName, 'Print the collector script and exit')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'patchcycle;findings' {
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Only this host')
+            [CompletionResult]::new('-g', '-g', [CompletionResultType]::ParameterName, 'Only hosts of this group')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Only hosts of this group')
+            [CompletionResult]::new('--severity', '--severity', [CompletionResultType]::ParameterName, 'Only findings at or above this severity')
+            [CompletionResult]::new('--epss-above', '--epss-above', [CompletionResultType]::ParameterName, 'Only findings whose highest EPSS score is above this (0 to 1)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Only this package (binary or source name)')
+            [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Only this package (binary or source name)')
+            [CompletionResult]::new('--advisory', '--advisory', [CompletionResultType]::ParameterName, 'Only findings naming this advisory or CVE')
+            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Order of the list')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a listed finding is at or above this level')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of lists and records')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
+            [CompletionResult]::new('--kev', '--kev', [CompletionResultType]::ParameterName, 'Only findings with a CISA KEV CVE')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Include findings hidden by exceptions')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'patchcycle;explain' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of lists and records')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'patchcycle;exception' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of lists and records')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Accept a risk until a date: hides matching findings from gates and counts')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List exceptions, active and expired')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List exceptions, active and expired')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove an exception')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'patchcycle;exception;add' {
+            [CompletionResult]::new('--advisory', '--advisory', [CompletionResultType]::ParameterName, 'Advisory id or CVE the exception covers')
+            [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Package (binary or source name)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Host')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Group')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why the risk is accepted (recorded in the audit log)')
+            [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'Last day the exception applies (YYYY-MM-DD, UTC); required, at most a year ahead')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of lists and records')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'patchcycle;exception;list' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of lists and records')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'patchcycle;exception;ls' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of lists and records')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'patchcycle;exception;rm' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of lists and records')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'patchcycle;exception;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Accept a risk until a date: hides matching findings from gates and counts')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List exceptions, active and expired')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove an exception')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'patchcycle;exception;help;add' {
+            break
+        }
+        'patchcycle;exception;help;list' {
+            break
+        }
+        'patchcycle;exception;help;rm' {
+            break
+        }
+        'patchcycle;exception;help;help' {
+            break
+        }
         'patchcycle;advisory' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
@@ -654,6 +839,10 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('host', 'host', [CompletionResultType]::ParameterValue, 'Manage the inventory of hosts')
             [CompletionResult]::new('group', 'group', [CompletionResultType]::ParameterValue, 'Manage groups (rings): order, window, policy, contacts')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database')
+            [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Collect packages, kernels and pending updates from hosts and match the catalogue')
+            [CompletionResult]::new('findings', 'findings', [CompletionResultType]::ParameterValue, 'List current findings (each host''s latest scan), with filters and a CI gate')
+            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain why a host is, or is not, affected by an advisory')
+            [CompletionResult]::new('exception', 'exception', [CompletionResultType]::ParameterValue, 'Manage exceptions: scoped risk acceptance with an expiry date')
             [CompletionResult]::new('advisory', 'advisory', [CompletionResultType]::ParameterValue, 'Look up advisories in the catalogue')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Read and verify the hash-chained audit log')
             [CompletionResult]::new('vercmp', 'vercmp', [CompletionResultType]::ParameterValue, 'Compare package versions exactly as dpkg, rpm or apk do')
@@ -718,6 +907,30 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             break
         }
         'patchcycle;help;sync' {
+            break
+        }
+        'patchcycle;help;scan' {
+            break
+        }
+        'patchcycle;help;findings' {
+            break
+        }
+        'patchcycle;help;explain' {
+            break
+        }
+        'patchcycle;help;exception' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Accept a risk until a date: hides matching findings from gates and counts')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List exceptions, active and expired')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove an exception')
+            break
+        }
+        'patchcycle;help;exception;add' {
+            break
+        }
+        'patchcycle;help;exception;list' {
+            break
+        }
+        'patchcycle;help;exception;rm' {
             break
         }
         'patchcycle;help;advisory' {

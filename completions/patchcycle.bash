@@ -25,6 +25,15 @@ _patchcycle() {
             patchcycle,doctor)
                 cmd="patchcycle__subcmd__doctor"
                 ;;
+            patchcycle,exception)
+                cmd="patchcycle__subcmd__exception"
+                ;;
+            patchcycle,explain)
+                cmd="patchcycle__subcmd__explain"
+                ;;
+            patchcycle,findings)
+                cmd="patchcycle__subcmd__findings"
+                ;;
             patchcycle,generate)
                 cmd="patchcycle__subcmd__generate"
                 ;;
@@ -39,6 +48,9 @@ _patchcycle() {
                 ;;
             patchcycle,init)
                 cmd="patchcycle__subcmd__init"
+                ;;
+            patchcycle,scan)
+                cmd="patchcycle__subcmd__scan"
                 ;;
             patchcycle,sync)
                 cmd="patchcycle__subcmd__sync"
@@ -84,6 +96,33 @@ _patchcycle() {
                 ;;
             patchcycle__subcmd__audit__subcmd__help,verify)
                 cmd="patchcycle__subcmd__audit__subcmd__help__subcmd__verify"
+                ;;
+            patchcycle__subcmd__exception,add)
+                cmd="patchcycle__subcmd__exception__subcmd__add"
+                ;;
+            patchcycle__subcmd__exception,help)
+                cmd="patchcycle__subcmd__exception__subcmd__help"
+                ;;
+            patchcycle__subcmd__exception,list)
+                cmd="patchcycle__subcmd__exception__subcmd__list"
+                ;;
+            patchcycle__subcmd__exception,ls)
+                cmd="patchcycle__subcmd__exception__subcmd__list"
+                ;;
+            patchcycle__subcmd__exception,rm)
+                cmd="patchcycle__subcmd__exception__subcmd__rm"
+                ;;
+            patchcycle__subcmd__exception__subcmd__help,add)
+                cmd="patchcycle__subcmd__exception__subcmd__help__subcmd__add"
+                ;;
+            patchcycle__subcmd__exception__subcmd__help,help)
+                cmd="patchcycle__subcmd__exception__subcmd__help__subcmd__help"
+                ;;
+            patchcycle__subcmd__exception__subcmd__help,list)
+                cmd="patchcycle__subcmd__exception__subcmd__help__subcmd__list"
+                ;;
+            patchcycle__subcmd__exception__subcmd__help,rm)
+                cmd="patchcycle__subcmd__exception__subcmd__help__subcmd__rm"
                 ;;
             patchcycle__subcmd__group,add)
                 cmd="patchcycle__subcmd__group__subcmd__add"
@@ -133,6 +172,15 @@ _patchcycle() {
             patchcycle__subcmd__help,doctor)
                 cmd="patchcycle__subcmd__help__subcmd__doctor"
                 ;;
+            patchcycle__subcmd__help,exception)
+                cmd="patchcycle__subcmd__help__subcmd__exception"
+                ;;
+            patchcycle__subcmd__help,explain)
+                cmd="patchcycle__subcmd__help__subcmd__explain"
+                ;;
+            patchcycle__subcmd__help,findings)
+                cmd="patchcycle__subcmd__help__subcmd__findings"
+                ;;
             patchcycle__subcmd__help,generate)
                 cmd="patchcycle__subcmd__help__subcmd__generate"
                 ;;
@@ -147,6 +195,9 @@ _patchcycle() {
                 ;;
             patchcycle__subcmd__help,init)
                 cmd="patchcycle__subcmd__help__subcmd__init"
+                ;;
+            patchcycle__subcmd__help,scan)
+                cmd="patchcycle__subcmd__help__subcmd__scan"
                 ;;
             patchcycle__subcmd__help,sync)
                 cmd="patchcycle__subcmd__help__subcmd__sync"
@@ -165,6 +216,15 @@ _patchcycle() {
                 ;;
             patchcycle__subcmd__help__subcmd__audit,verify)
                 cmd="patchcycle__subcmd__help__subcmd__audit__subcmd__verify"
+                ;;
+            patchcycle__subcmd__help__subcmd__exception,add)
+                cmd="patchcycle__subcmd__help__subcmd__exception__subcmd__add"
+                ;;
+            patchcycle__subcmd__help__subcmd__exception,list)
+                cmd="patchcycle__subcmd__help__subcmd__exception__subcmd__list"
+                ;;
+            patchcycle__subcmd__help__subcmd__exception,rm)
+                cmd="patchcycle__subcmd__help__subcmd__exception__subcmd__rm"
                 ;;
             patchcycle__subcmd__help__subcmd__group,add)
                 cmd="patchcycle__subcmd__help__subcmd__group__subcmd__add"
@@ -251,7 +311,7 @@ _patchcycle() {
 
     case "${cmd}" in
         patchcycle)
-            opts="-q -v -y -h -V --db --config --format --quiet --verbose --no-color --yes --actor --help --version init doctor host group sync advisory audit vercmp generate help"
+            opts="-q -v -y -h -V --db --config --format --quiet --verbose --no-color --yes --actor --help --version init doctor host group sync scan findings explain exception advisory audit vercmp generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -642,6 +702,320 @@ _patchcycle() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        patchcycle__subcmd__exception)
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help add list ls rm help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__exception__subcmd__add)
+            opts="-q -v -y -h --advisory --package --host --group --reason --expires --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --advisory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --package)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expires)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__exception__subcmd__help)
+            opts="add list rm help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__exception__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__exception__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__exception__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__exception__subcmd__help__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__exception__subcmd__list)
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__exception__subcmd__rm)
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__explain)
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__findings)
+            opts="-g -p -q -v -y -h --host --group --severity --kev --epss-above --package --advisory --sort --all --fail-on --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --severity)
+                    COMPREPLY=($(compgen -W "critical high medium low" -- "${cur}"))
+                    return 0
+                    ;;
+                --epss-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --package)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --advisory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "severity kev epss host package" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "critical high medium low kev any" -- "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         patchcycle__subcmd__generate)
             opts="-q -v -y -h --out --db --config --format --quiet --verbose --no-color --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1007,7 +1381,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__help)
-            opts="init doctor host group sync advisory audit vercmp generate help"
+            opts="init doctor host group sync scan findings explain exception advisory audit vercmp generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1105,6 +1479,90 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__help__subcmd__exception)
+            opts="add list rm"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__help__subcmd__exception__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__help__subcmd__exception__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__help__subcmd__exception__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__help__subcmd__explain)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__help__subcmd__findings)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1329,6 +1787,20 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__help__subcmd__scan)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1771,6 +2243,64 @@ _patchcycle() {
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__scan)
+            opts="-g -q -v -y -h --group --all --local --import --host --refresh --parallel --timeout --fail-on --print-script --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --import)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parallel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "critical high medium low kev any" -- "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

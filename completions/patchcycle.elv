@@ -38,6 +38,10 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand host 'Manage the inventory of hosts'
             cand group 'Manage groups (rings): order, window, policy, contacts'
             cand sync 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database'
+            cand scan 'Collect packages, kernels and pending updates from hosts and match the catalogue'
+            cand findings 'List current findings (each host''s latest scan), with filters and a CI gate'
+            cand explain 'Explain why a host is, or is not, affected by an advisory'
+            cand exception 'Manage exceptions: scoped risk acceptance with an expiry date'
             cand advisory 'Look up advisories in the catalogue'
             cand audit 'Read and verify the hash-chained audit log'
             cand vercmp 'Compare package versions exactly as dpkg, rpm or apk do'
@@ -413,6 +417,174 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'patchcycle;scan'= {
+            cand -g 'Scan every host of this group'
+            cand --group 'Scan every host of this group'
+            cand --import 'Read saved collector output instead of connecting (needs --host)'
+            cand --host 'The host that --import or --local is for'
+            cand --parallel 'Hosts scanned at once'
+            cand --timeout 'Seconds allowed per host'
+            cand --fail-on 'Exit 1 when a finding is at or above this level'
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand --all 'Scan every host in the inventory'
+            cand --local 'Scan this machine (no ssh); it is added to the inventory if missing'
+            cand --refresh 'Update the hosts'' package lists (apt-get update) before collecting'
+            cand --print-script 'Print the collector script and exit'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'patchcycle;findings'= {
+            cand --host 'Only this host'
+            cand -g 'Only hosts of this group'
+            cand --group 'Only hosts of this group'
+            cand --severity 'Only findings at or above this severity'
+            cand --epss-above 'Only findings whose highest EPSS score is above this (0 to 1)'
+            cand -p 'Only this package (binary or source name)'
+            cand --package 'Only this package (binary or source name)'
+            cand --advisory 'Only findings naming this advisory or CVE'
+            cand --sort 'Order of the list'
+            cand --fail-on 'Exit 1 when a listed finding is at or above this level'
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand --kev 'Only findings with a CISA KEV CVE'
+            cand --all 'Include findings hidden by exceptions'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'patchcycle;explain'= {
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'patchcycle;exception'= {
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand add 'Accept a risk until a date: hides matching findings from gates and counts'
+            cand list 'List exceptions, active and expired'
+            cand ls 'List exceptions, active and expired'
+            cand rm 'Remove an exception'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'patchcycle;exception;add'= {
+            cand --advisory 'Advisory id or CVE the exception covers'
+            cand --package 'Package (binary or source name)'
+            cand --host 'Host'
+            cand --group 'Group'
+            cand --reason 'Why the risk is accepted (recorded in the audit log)'
+            cand --expires 'Last day the exception applies (YYYY-MM-DD, UTC); required, at most a year ahead'
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'patchcycle;exception;list'= {
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'patchcycle;exception;ls'= {
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'patchcycle;exception;rm'= {
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'patchcycle;exception;help'= {
+            cand add 'Accept a risk until a date: hides matching findings from gates and counts'
+            cand list 'List exceptions, active and expired'
+            cand rm 'Remove an exception'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'patchcycle;exception;help;add'= {
+        }
+        &'patchcycle;exception;help;list'= {
+        }
+        &'patchcycle;exception;help;rm'= {
+        }
+        &'patchcycle;exception;help;help'= {
+        }
         &'patchcycle;advisory'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
@@ -600,6 +772,10 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand host 'Manage the inventory of hosts'
             cand group 'Manage groups (rings): order, window, policy, contacts'
             cand sync 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database'
+            cand scan 'Collect packages, kernels and pending updates from hosts and match the catalogue'
+            cand findings 'List current findings (each host''s latest scan), with filters and a CI gate'
+            cand explain 'Explain why a host is, or is not, affected by an advisory'
+            cand exception 'Manage exceptions: scoped risk acceptance with an expiry date'
             cand advisory 'Look up advisories in the catalogue'
             cand audit 'Read and verify the hash-chained audit log'
             cand vercmp 'Compare package versions exactly as dpkg, rpm or apk do'
@@ -648,6 +824,23 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;help;group;rm'= {
         }
         &'patchcycle;help;sync'= {
+        }
+        &'patchcycle;help;scan'= {
+        }
+        &'patchcycle;help;findings'= {
+        }
+        &'patchcycle;help;explain'= {
+        }
+        &'patchcycle;help;exception'= {
+            cand add 'Accept a risk until a date: hides matching findings from gates and counts'
+            cand list 'List exceptions, active and expired'
+            cand rm 'Remove an exception'
+        }
+        &'patchcycle;help;exception;add'= {
+        }
+        &'patchcycle;help;exception;list'= {
+        }
+        &'patchcycle;help;exception;rm'= {
         }
         &'patchcycle;help;advisory'= {
             cand show 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE'

@@ -41,6 +41,10 @@ complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "doctor" -d 'C
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "host" -d 'Manage the inventory of hosts'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "group" -d 'Manage groups (rings): order, window, policy, contacts'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "sync" -d 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database'
+complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "scan" -d 'Collect packages, kernels and pending updates from hosts and match the catalogue'
+complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "findings" -d 'List current findings (each host\'s latest scan), with filters and a CI gate'
+complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "explain" -d 'Explain why a host is, or is not, affected by an advisory'
+complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "exception" -d 'Manage exceptions: scoped risk acceptance with an expiry date'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "advisory" -d 'Look up advisories in the catalogue'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "audit" -d 'Read and verify the hash-chained audit log'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "vercmp" -d 'Compare package versions exactly as dpkg, rpm or apk do'
@@ -307,6 +311,146 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -s v -l verb
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s g -l group -d 'Scan every host of this group' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l import -d 'Read saved collector output instead of connecting (needs --host)' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l host -d 'The host that --import or --local is for' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l parallel -d 'Hosts scanned at once' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l timeout -d 'Seconds allowed per host' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l fail-on -d 'Exit 1 when a finding is at or above this level' -r -f -a "critical\t''
+high\t''
+medium\t''
+low\t''
+kev\t'Any finding whose advisories include a CISA KEV CVE'
+any\t'Any finding: a pending security update or an advisory'"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l all -d 'Scan every host in the inventory'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l local -d 'Scan this machine (no ssh); it is added to the inventory if missing'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l refresh -d 'Update the hosts\' package lists (apt-get update) before collecting'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l print-script -d 'Print the collector script and exit'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l host -d 'Only this host' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -s g -l group -d 'Only hosts of this group' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l severity -d 'Only findings at or above this severity' -r -f -a "critical\t''
+high\t''
+medium\t''
+low\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l epss-above -d 'Only findings whose highest EPSS score is above this (0 to 1)' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -s p -l package -d 'Only this package (binary or source name)' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l advisory -d 'Only findings naming this advisory or CVE' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l sort -d 'Order of the list' -r -f -a "severity\t''
+kev\t''
+epss\t''
+host\t''
+package\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l fail-on -d 'Exit 1 when a listed finding is at or above this level' -r -f -a "critical\t''
+high\t''
+medium\t''
+low\t''
+kev\t'Any finding whose advisories include a CISA KEV CVE'
+any\t'Any finding: a pending security update or an advisory'"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l kev -d 'Only findings with a CISA KEV CVE'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l all -d 'Include findings hidden by exceptions'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -f -a "add" -d 'Accept a risk until a date: hides matching findings from gates and counts'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -f -a "list" -d 'List exceptions, active and expired'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -f -a "ls" -d 'List exceptions, active and expired'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -f -a "rm" -d 'Remove an exception'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l advisory -d 'Advisory id or CVE the exception covers' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l package -d 'Package (binary or source name)' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l host -d 'Host' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l group -d 'Group' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l reason -d 'Why the risk is accepted (recorded in the audit log)' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l expires -d 'Last day the exception applies (YYYY-MM-DD, UTC); required, at most a year ahead' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from help" -f -a "add" -d 'Accept a risk until a date: hides matching findings from gates and counts'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from help" -f -a "list" -d 'List exceptions, active and expired'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove an exception'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -l format -d 'Output format of lists and records' -r -f -a "table\t''
@@ -432,16 +576,20 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -s v -l 
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -s h -l help -d 'Print help'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync advisory audit vercmp generate help" -f -a "init" -d 'Create the configuration file and the database (idempotent)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync advisory audit vercmp generate help" -f -a "doctor" -d 'Check configuration, database and tools, and print what is wrong'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync advisory audit vercmp generate help" -f -a "host" -d 'Manage the inventory of hosts'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync advisory audit vercmp generate help" -f -a "group" -d 'Manage groups (rings): order, window, policy, contacts'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync advisory audit vercmp generate help" -f -a "sync" -d 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync advisory audit vercmp generate help" -f -a "advisory" -d 'Look up advisories in the catalogue'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync advisory audit vercmp generate help" -f -a "audit" -d 'Read and verify the hash-chained audit log'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync advisory audit vercmp generate help" -f -a "vercmp" -d 'Compare package versions exactly as dpkg, rpm or apk do'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync advisory audit vercmp generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync advisory audit vercmp generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "init" -d 'Create the configuration file and the database (idempotent)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "doctor" -d 'Check configuration, database and tools, and print what is wrong'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "host" -d 'Manage the inventory of hosts'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "group" -d 'Manage groups (rings): order, window, policy, contacts'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "sync" -d 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "scan" -d 'Collect packages, kernels and pending updates from hosts and match the catalogue'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "findings" -d 'List current findings (each host\'s latest scan), with filters and a CI gate'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "explain" -d 'Explain why a host is, or is not, affected by an advisory'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "exception" -d 'Manage exceptions: scoped risk acceptance with an expiry date'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "advisory" -d 'Look up advisories in the catalogue'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "audit" -d 'Read and verify the hash-chained audit log'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "vercmp" -d 'Compare package versions exactly as dpkg, rpm or apk do'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "add" -d 'Add a host'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "list" -d 'List hosts'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "show" -d 'Show one host'
@@ -453,6 +601,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "show" -d 'Show one group with its policy'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "set" -d 'Change a group'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "rm" -d 'Remove a group'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from exception" -f -a "add" -d 'Accept a risk until a date: hides matching findings from gates and counts'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from exception" -f -a "list" -d 'List exceptions, active and expired'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from exception" -f -a "rm" -d 'Remove an exception'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from advisory" -f -a "show" -d 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from advisory" -f -a "search" -d 'Search the catalogue; with --version, say whether that version is affected'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "list" -d 'List audit rows, oldest first'

@@ -58,7 +58,10 @@ pub fn run(ctx: &Context, cmd: ExceptionCommand) -> Result<()> {
 
 fn add(ctx: &Context, a: &AddArgs) -> Result<()> {
     if a.advisory.is_none() && a.package.is_none() && a.host.is_none() && a.group.is_none() {
-        return Err(Failure::usage("an exception needs a scope: --advisory, --package, --host and/or --group").into());
+        return Err(Failure::usage(
+            "an exception needs a scope: --advisory, --package, --host and/or --group",
+        )
+        .into());
     }
     if a.reason.trim().is_empty() {
         return Err(Failure::usage("--reason is empty").into());
@@ -78,9 +81,11 @@ fn add(ctx: &Context, a: &AddArgs) -> Result<()> {
         return Err(Failure::usage(format!("--expires {day} is in the past")).into());
     }
     if day > today + chrono::Days::new(366) {
-        return Err(Failure::usage(format!("--expires {day} is more than a year ahead"))
-            .hint("risk acceptance must be reviewed at least yearly; renew it when it expires")
-            .into());
+        return Err(
+            Failure::usage(format!("--expires {day} is more than a year ahead"))
+                .hint("risk acceptance must be reviewed at least yearly; renew it when it expires")
+                .into(),
+        );
     }
     // Applies through the whole last day (UTC).
     let expires = format!("{}T00:00:00Z", day + chrono::Days::new(1));
@@ -108,7 +113,8 @@ fn add(ctx: &Context, a: &AddArgs) -> Result<()> {
         &json!({"advisory": a.advisory, "package": a.package, "host": a.host, "group": a.group, "reason": a.reason, "expires": expires}),
     )?;
     tx.commit()?;
-    ctx.style.status(format!("added exception {id} (until {day})"));
+    ctx.style
+        .status(format!("added exception {id} (until {day})"));
     Ok(())
 }
 
@@ -142,7 +148,14 @@ fn rm(ctx: &Context, a: &RmArgs) -> Result<()> {
             .hint("see `patchcycle exception list`")
             .into());
     }
-    audit::append(&tx, &now, &ctx.actor, "exception.rm", &format!("exception {}", a.id), &json!({}))?;
+    audit::append(
+        &tx,
+        &now,
+        &ctx.actor,
+        "exception.rm",
+        &format!("exception {}", a.id),
+        &json!({}),
+    )?;
     tx.commit()?;
     ctx.style.status(format!("removed exception {}", a.id));
     Ok(())

@@ -44,9 +44,11 @@ pub fn run(ctx: &Context, a: &ExplainArgs) -> Result<()> {
         .optional()?
         .flatten();
     let Some(scan_id) = scan_id else {
-        return Err(Failure::usage(format!("host {} has no successful scan", a.host))
-            .hint(format!("run `patchcycle scan {}`", a.host))
-            .into());
+        return Err(
+            Failure::usage(format!("host {} has no successful scan", a.host))
+                .hint(format!("run `patchcycle scan {}`", a.host))
+                .into(),
+        );
     };
     let Some(eco) = host.ecosystem.clone() else {
         return Err(Failure::usage(format!("the OS of {} has no known ecosystem", a.host)).into());
@@ -55,7 +57,9 @@ pub fn run(ctx: &Context, a: &ExplainArgs) -> Result<()> {
         .ok_or_else(|| Failure::usage(format!("no version rules for ecosystem {eco}")))?;
     // (source name, source version) of what the host runs.
     let installed: Vec<(String, String, String)> = conn
-        .prepare("SELECT DISTINCT name, source_name, source_version FROM installed WHERE scan_id = ?1")?
+        .prepare(
+            "SELECT DISTINCT name, source_name, source_version FROM installed WHERE scan_id = ?1",
+        )?
         .query_map([scan_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let source_version = |src: &str| {
@@ -82,7 +86,9 @@ pub fn run(ctx: &Context, a: &ExplainArgs) -> Result<()> {
     match &subject {
         Some(s) if s.contains('-') && s.chars().next().is_some_and(|c| c.is_ascii_uppercase()) => {
             push_rows(
-                &format!("{cols} WHERE (a.advisory_id = ?1 OR a.id IN (SELECT advisory FROM aliases WHERE alias = ?1)) AND (f.ecosystem LIKE ?2 OR f.ecosystem = ?3)"),
+                &format!(
+                    "{cols} WHERE (a.advisory_id = ?1 OR a.id IN (SELECT advisory FROM aliases WHERE alias = ?1)) AND (f.ecosystem LIKE ?2 OR f.ecosystem = ?3)"
+                ),
                 s,
             )?;
         }
@@ -92,7 +98,12 @@ pub fn run(ctx: &Context, a: &ExplainArgs) -> Result<()> {
                 .find(|(n, s, _)| n == p || s == p)
                 .map(|(_, s, _)| s.clone())
                 .unwrap_or_else(|| p.clone());
-            push_rows(&format!("{cols} WHERE f.package = ?1 AND (f.ecosystem LIKE ?2 OR f.ecosystem = ?3)"), &src)?;
+            push_rows(
+                &format!(
+                    "{cols} WHERE f.package = ?1 AND (f.ecosystem LIKE ?2 OR f.ecosystem = ?3)"
+                ),
+                &src,
+            )?;
         }
         None => {
             let srcs: Vec<String> = conn
@@ -117,7 +128,10 @@ pub fn run(ctx: &Context, a: &ExplainArgs) -> Result<()> {
         let versions: Vec<String> = serde_json::from_str(&versions).unwrap_or_default();
         let installed = source_version(&package);
         let (verdict, rule) = if ecosystem != eco {
-            ("other-release".to_string(), format!("the host is {eco}; ranges of {ecosystem} are not used (backports differ)"))
+            (
+                "other-release".to_string(),
+                format!("the host is {eco}; ranges of {ecosystem} are not used (backports differ)"),
+            )
         } else if let Some(v) = &installed {
             match evaluate(scheme, v, &ranges, &versions) {
                 (Some(true), r) => ("affected".into(), r),
@@ -125,9 +139,19 @@ pub fn run(ctx: &Context, a: &ExplainArgs) -> Result<()> {
                 (None, r) => ("unknown".into(), r),
             }
         } else {
-            ("not-installed".into(), format!("no installed package is built from source {package}"))
+            (
+                "not-installed".into(),
+                format!("no installed package is built from source {package}"),
+            )
         };
-        out.push(Verdict { advisory: adv, ecosystem, package, installed, verdict, rule });
+        out.push(Verdict {
+            advisory: adv,
+            ecosystem,
+            package,
+            installed,
+            verdict,
+            rule,
+        });
     }
     out.sort_by(|x, y| {
         let rank = |v: &Verdict| match v.verdict.as_str() {

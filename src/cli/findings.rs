@@ -52,7 +52,10 @@ impl FailOn {
 /// the hosts named trips `level`.
 pub fn gate(conn: &Connection, level: FailOn, hosts: Option<&[String]>, now: &str) -> Result<()> {
     let rows = query::current(conn, hosts, now)?;
-    let tripped: Vec<&Row> = rows.iter().filter(|r| !r.excepted && level.trips(r)).collect();
+    let tripped: Vec<&Row> = rows
+        .iter()
+        .filter(|r| !r.excepted && level.trips(r))
+        .collect();
     if tripped.is_empty() {
         return Ok(());
     }
@@ -63,7 +66,12 @@ pub fn gate(conn: &Connection, level: FailOn, hosts: Option<&[String]>, now: &st
         tripped.len(),
         level.name(),
         hosts.len(),
-        hosts.iter().take(10).copied().collect::<Vec<_>>().join(", ")
+        hosts
+            .iter()
+            .take(10)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ")
     ))
     .into())
 }
@@ -142,7 +150,11 @@ pub fn run(ctx: &Context, a: &FindingsArgs) -> Result<()> {
         .filter(|r| level.is_none_or(|l| at_least(r, l)))
         .filter(|r| !a.kev || r.kev)
         .filter(|r| a.epss_above.is_none_or(|e| r.epss.is_some_and(|x| x > e)))
-        .filter(|r| a.package.as_ref().is_none_or(|p| *p == r.package || *p == r.source_name))
+        .filter(|r| {
+            a.package
+                .as_ref()
+                .is_none_or(|p| *p == r.package || *p == r.source_name)
+        })
         .filter(|r| {
             a.advisory
                 .as_ref()
@@ -157,8 +169,14 @@ pub fn run(ctx: &Context, a: &FindingsArgs) -> Result<()> {
                 .then(x.host.cmp(&y.host))
                 .then(x.package.cmp(&y.package))
         }),
-        SortBy::Kev => rows.sort_by(|x, y| y.kev.cmp(&x.kev).then(severity_rank(y).cmp(&severity_rank(x)))),
-        SortBy::Epss => rows.sort_by(|x, y| y.epss.unwrap_or(-1.0).total_cmp(&x.epss.unwrap_or(-1.0))),
+        SortBy::Kev => rows.sort_by(|x, y| {
+            y.kev
+                .cmp(&x.kev)
+                .then(severity_rank(y).cmp(&severity_rank(x)))
+        }),
+        SortBy::Epss => {
+            rows.sort_by(|x, y| y.epss.unwrap_or(-1.0).total_cmp(&x.epss.unwrap_or(-1.0)))
+        }
         SortBy::Host => rows.sort_by(|x, y| x.host.cmp(&y.host).then(x.package.cmp(&y.package))),
         SortBy::Package => rows.sort_by(|x, y| x.package.cmp(&y.package).then(x.host.cmp(&y.host))),
     }
@@ -172,8 +190,12 @@ pub fn run(ctx: &Context, a: &FindingsArgs) -> Result<()> {
             ("FIXED", &|r: &Row| or_dash(r.fixed.as_ref())),
             ("CANDIDATE", &|r: &Row| or_dash(r.candidate.as_ref())),
             ("SEVERITY", &|r: &Row| or_dash(r.severity.as_ref())),
-            ("KEV", &|r: &Row| if r.kev { "yes".into() } else { "-".into() }),
-            ("EPSS", &|r: &Row| r.epss.map_or("-".into(), |e| format!("{e:.3}"))),
+            ("KEV", &|r: &Row| {
+                if r.kev { "yes".into() } else { "-".into() }
+            }),
+            ("EPSS", &|r: &Row| {
+                r.epss.map_or("-".into(), |e| format!("{e:.3}"))
+            }),
             ("ADVISORIES", &|r: &Row| {
                 let n = r.advisories.len();
                 match n {
@@ -182,11 +204,16 @@ pub fn run(ctx: &Context, a: &FindingsArgs) -> Result<()> {
                     _ => format!("{},… ({n})", r.advisories[..2].join(",")),
                 }
             }),
-            ("EXCEPTED", &|r: &Row| if r.excepted { "yes".into() } else { "-".into() }),
+            ("EXCEPTED", &|r: &Row| {
+                if r.excepted { "yes".into() } else { "-".into() }
+            }),
         ],
     )?;
     if let Some(level) = a.fail_on {
-        let tripped = rows.iter().filter(|r| !r.excepted && level.trips(r)).count();
+        let tripped = rows
+            .iter()
+            .filter(|r| !r.excepted && level.trips(r))
+            .count();
         if tripped > 0 {
             return Err(Failure::gate(format!(
                 "{tripped} finding(s) at or above --fail-on {}",

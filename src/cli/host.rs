@@ -237,6 +237,14 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
             or_dash(h.reboot_required.map(|r| if r { "yes" } else { "no" })),
         ),
         ("last scan", or_dash(h.last_scan.as_ref())),
+        (
+            "scan status",
+            match (&h.scan_status, &h.scan_error) {
+                (Some(s), Some(e)) => format!("{s}: {e}"),
+                (Some(s), None) => s.clone(),
+                _ => "-".into(),
+            },
+        ),
         ("created", h.created_at.clone()),
         ("updated", h.updated_at.clone()),
     ];

@@ -75,10 +75,23 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
         let bytes = std::fs::read(file)
             .map_err(|e| Failure::usage(format!("cannot read {}: {e}", file.display())))?;
         if bytes.len() > exec::MAX_OUTPUT {
-            return Err(Failure::usage(format!("{} is larger than {} bytes", file.display(), exec::MAX_OUTPUT)).into());
+            return Err(Failure::usage(format!(
+                "{} is larger than {} bytes",
+                file.display(),
+                exec::MAX_OUTPUT
+            ))
+            .into());
         }
         let result = facts::parse(&String::from_utf8_lossy(&bytes)).map_err(|e| e.to_string());
-        summaries.push(scan::store(&mut db.conn, &mut matcher, name, Method::Import, &now, &now, result)?);
+        summaries.push(scan::store(
+            &mut db.conn,
+            &mut matcher,
+            name,
+            Method::Import,
+            &now,
+            &now,
+            result,
+        )?);
     } else if a.local {
         let name = match &a.host {
             Some(h) => h.clone(),
@@ -95,7 +108,15 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
             Duration::from_secs(a.timeout),
         );
         let finished = clock::now_stamp()?;
-        summaries.push(scan::store(&mut db.conn, &mut matcher, &name, Method::Local, &started, &finished, result)?);
+        summaries.push(scan::store(
+            &mut db.conn,
+            &mut matcher,
+            &name,
+            Method::Local,
+            &started,
+            &finished,
+            result,
+        )?);
     } else {
         let hosts = select_hosts(&db.conn, a)?;
         let control = exec::control_dir()?;
@@ -119,7 +140,15 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
             },
         );
         for (h, (started, finished, r)) in hosts.iter().zip(results) {
-            summaries.push(scan::store(&mut db.conn, &mut matcher, &h.name, Method::Ssh, &started, &finished, r)?);
+            summaries.push(scan::store(
+                &mut db.conn,
+                &mut matcher,
+                &h.name,
+                Method::Ssh,
+                &started,
+                &finished,
+                r,
+            )?);
         }
     }
 
@@ -154,7 +183,9 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
                 ("STATUS", &|s: &Summary| s.status.clone()),
                 ("OS", &|s: &Summary| or_dash(s.ecosystem.as_ref())),
                 ("PACKAGES", &|s: &Summary| s.packages.to_string()),
-                ("PENDING", &|s: &Summary| format!("{} ({} security)", s.pending, s.pending_security)),
+                ("PENDING", &|s: &Summary| {
+                    format!("{} ({} security)", s.pending, s.pending_security)
+                }),
                 ("FINDINGS", &|s: &Summary| s.findings.to_string()),
                 ("CRITICAL", &|s: &Summary| s.critical.to_string()),
                 ("HIGH", &|s: &Summary| s.high.to_string()),
@@ -165,7 +196,11 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
         )?;
     }
     if let Some(level) = a.fail_on {
-        let names: Vec<String> = summaries.iter().filter(|s| s.status == "ok").map(|s| s.host.clone()).collect();
+        let names: Vec<String> = summaries
+            .iter()
+            .filter(|s| s.status == "ok")
+            .map(|s| s.host.clone())
+            .collect();
         gate(&db.conn, level, Some(&names), &now)?;
     }
     if failed > 0 {
@@ -176,7 +211,10 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
             .unwrap_or_default();
         return Err(Failure::new(
             Exit::Partial,
-            format!("{failed} of {} host(s) could not be scanned", summaries.len()),
+            format!(
+                "{failed} of {} host(s) could not be scanned",
+                summaries.len()
+            ),
         )
         .details(vec![first])
         .hint("each host's reason is in the ERROR column and in `patchcycle host show HOST`")
@@ -201,7 +239,13 @@ fn reboot_text(s: &Summary) -> String {
 fn select_hosts(conn: &rusqlite::Connection, a: &ScanArgs) -> Result<Vec<Host>> {
     if let Some(g) = &a.group {
         inventory::group_id(conn, g)?;
-        let hosts = inventory::list_hosts(conn, &HostFilter { group: Some(g.clone()), tag: None })?;
+        let hosts = inventory::list_hosts(
+            conn,
+            &HostFilter {
+                group: Some(g.clone()),
+                tag: None,
+            },
+        )?;
         if hosts.is_empty() {
             return Err(Failure::usage(format!("group {g:?} has no hosts")).into());
         }
@@ -219,7 +263,10 @@ fn select_hosts(conn: &rusqlite::Connection, a: &ScanArgs) -> Result<Vec<Host>> 
     if a.hosts.is_empty() {
         return Err(Failure::usage("nothing to scan: name hosts, or give --group G, --all, --local or --import FILE --host H").into());
     }
-    a.hosts.iter().map(|n| inventory::require_host(conn, n)).collect()
+    a.hosts
+        .iter()
+        .map(|n| inventory::require_host(conn, n))
+        .collect()
 }
 
 /// This machine's name, validated like any host name.
@@ -228,12 +275,19 @@ fn local_hostname() -> Result<String> {
         .or_else(|_| std::fs::read_to_string("/etc/hostname"))
         .unwrap_or_else(|_| "localhost".into());
     let name = raw.trim().to_string();
-    inventory::validate::name("host", &name)
-        .map_err(|e| Failure::usage(format!("this machine's hostname is not usable: {e}")).hint("pass --host NAME"))?;
+    inventory::validate::name("host", &name).map_err(|e| {
+        Failure::usage(format!("this machine's hostname is not usable: {e}"))
+            .hint("pass --host NAME")
+    })?;
     Ok(name)
 }
 
-fn ensure_local_host(ctx: &Context, conn: &mut rusqlite::Connection, name: &str, now: &str) -> Result<()> {
+fn ensure_local_host(
+    ctx: &Context,
+    conn: &mut rusqlite::Connection,
+    name: &str,
+    now: &str,
+) -> Result<()> {
     if inventory::get_host(conn, name)?.is_some() {
         return Ok(());
     }
@@ -246,8 +300,16 @@ fn ensure_local_host(ctx: &Context, conn: &mut rusqlite::Connection, name: &str,
     spec.validate().map_err(Failure::usage)?;
     let tx = db::write_tx(conn)?;
     inventory::insert_host(&tx, &spec, now)?;
-    audit::append(&tx, now, &ctx.actor, "host.add", name, &crate::inventory::import::spec_json(&spec))?;
+    audit::append(
+        &tx,
+        now,
+        &ctx.actor,
+        "host.add",
+        name,
+        &crate::inventory::import::spec_json(&spec),
+    )?;
     tx.commit()?;
-    ctx.style.status(format!("added host {name} (this machine) to the inventory"));
+    ctx.style
+        .status(format!("added host {name} (this machine) to the inventory"));
     Ok(())
 }

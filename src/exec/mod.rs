@@ -67,7 +67,12 @@ pub fn ssh_command(cfg: &SshConfig, control_dir: &Path, target: &Target) -> Comm
         .args(["-o", "ControlMaster=auto", "-o", "ControlPersist=60"])
         .arg("-o")
         .arg(format!("ControlPath={}/%C", control_dir.display()));
-    if let Target::Ssh { address, user, port } = target {
+    if let Target::Ssh {
+        address,
+        user,
+        port,
+    } = target
+    {
         if let Some(p) = port {
             cmd.arg("-p").arg(p.to_string());
         }
@@ -191,8 +196,7 @@ pub fn run_script(
         let msg = stderr
             .lines()
             .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with("@@@"))
-            .last()
+            .rfind(|l| !l.is_empty() && !l.starts_with("@@@"))
             .unwrap_or("ssh failed")
             .to_string();
         let msg = if stderr.contains("REMOTE HOST IDENTIFICATION HAS CHANGED") {

@@ -28,6 +28,10 @@ pub struct Host {
     pub kernel_latest: Option<String>,
     pub reboot_required: Option<bool>,
     pub last_scan: Option<String>,
+    /// `ok` or `failed`: the outcome of the newest scan attempt.
+    pub scan_status: Option<String>,
+    /// Why the newest scan attempt failed.
+    pub scan_error: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -99,7 +103,9 @@ impl HostSpec {
 
 const HOST_COLUMNS: &str = "h.name, h.address, h.user, h.port, g.name, h.tags, h.notes, h.os_id, \
      h.os_version, h.ecosystem, h.kernel_running, h.kernel_latest, h.reboot_required, \
-     h.last_scan, h.created_at, h.updated_at";
+     h.last_scan, h.created_at, h.updated_at, \
+     (SELECT s.status FROM scans s WHERE s.host_id = h.id ORDER BY s.id DESC LIMIT 1), \
+     (SELECT s.error FROM scans s WHERE s.host_id = h.id ORDER BY s.id DESC LIMIT 1)";
 
 fn host_from_row(r: &Row<'_>) -> rusqlite::Result<Host> {
     let tags: String = r.get(5)?;
@@ -122,6 +128,8 @@ fn host_from_row(r: &Row<'_>) -> rusqlite::Result<Host> {
         last_scan: r.get(13)?,
         created_at: r.get(14)?,
         updated_at: r.get(15)?,
+        scan_status: r.get(16)?,
+        scan_error: r.get(17)?,
     })
 }
 

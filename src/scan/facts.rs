@@ -92,7 +92,8 @@ fn sections(out: &str) -> Result<HashMap<&str, Vec<&str>>, FactsError> {
     let mut lines = out.lines();
     let header = lines.next().ok_or(FactsError::NoHeader)?;
     let mut parts = header.split(' ');
-    let (Some("@@PC"), Some(token), Some("BEGIN")) = (parts.next(), parts.next(), parts.next()) else {
+    let (Some("@@PC"), Some(token), Some("BEGIN")) = (parts.next(), parts.next(), parts.next())
+    else {
         return Err(FactsError::NoHeader);
     };
     if token.len() < 16 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -152,7 +153,11 @@ pub fn parse(out: &str) -> Result<Facts, FactsError> {
         .map(|s| s.trim().to_string())
         .filter(|k| kernel_name_ok(k));
     for l in get("boot") {
-        if let Some(k) = l.trim().strip_prefix("vmlinuz-").filter(|k| kernel_name_ok(k)) {
+        if let Some(k) = l
+            .trim()
+            .strip_prefix("vmlinuz-")
+            .filter(|k| kernel_name_ok(k))
+        {
             f.kernels.push(k.to_string());
         }
     }
@@ -240,17 +245,24 @@ fn parse_dpkg(f: &mut Facts, lines: &[&str]) {
             continue;
         }
         if f.packages.len() >= MAX_PACKAGES {
-            f.warn(format!("dpkg: more than {MAX_PACKAGES} packages; the rest ignored"));
+            f.warn(format!(
+                "dpkg: more than {MAX_PACKAGES} packages; the rest ignored"
+            ));
             break;
         }
         let n = i + 1;
         if l.len() > MAX_LINE {
-            f.warn(format!("dpkg line {n}: longer than {MAX_LINE} bytes, rejected"));
+            f.warn(format!(
+                "dpkg line {n}: longer than {MAX_LINE} bytes, rejected"
+            ));
             continue;
         }
         let fields: Vec<&str> = l.split('\t').collect();
         let [bin, version, src, src_version, status] = fields.as_slice() else {
-            f.warn(format!("dpkg line {n}: expected 5 tab-separated fields: {:?}", shorten(l)));
+            f.warn(format!(
+                "dpkg line {n}: expected 5 tab-separated fields: {:?}",
+                shorten(l)
+            ));
             continue;
         };
         // db:Status-Abbrev "ii " = wanted install, installed, no error.
@@ -262,17 +274,31 @@ fn parse_dpkg(f: &mut Facts, lines: &[&str]) {
             None => (*bin, None),
         };
         if !deb_name_ok(name) || arch.is_some_and(|a| !arch_ok(a)) {
-            f.warn(format!("dpkg line {n}: rejected package name {:?}", shorten(bin)));
+            f.warn(format!(
+                "dpkg line {n}: rejected package name {:?}",
+                shorten(bin)
+            ));
             continue;
         }
         if Scheme::Deb.validate(version).is_err() || version.trim() != *version {
-            f.warn(format!("dpkg line {n}: rejected version {:?} of {name}", shorten(version)));
+            f.warn(format!(
+                "dpkg line {n}: rejected version {:?} of {name}",
+                shorten(version)
+            ));
             continue;
         }
         let src_name = if src.is_empty() { name } else { src };
-        let src_ver = if src_version.is_empty() { version } else { src_version };
+        let src_ver = if src_version.is_empty() {
+            version
+        } else {
+            src_version
+        };
         if !deb_name_ok(src_name) || Scheme::Deb.validate(src_ver).is_err() {
-            f.warn(format!("dpkg line {n}: rejected source {:?} {:?}", shorten(src_name), shorten(src_ver)));
+            f.warn(format!(
+                "dpkg line {n}: rejected source {:?} {:?}",
+                shorten(src_name),
+                shorten(src_ver)
+            ));
             continue;
         }
         f.packages.push(Package {
@@ -288,13 +314,17 @@ fn parse_dpkg(f: &mut Facts, lines: &[&str]) {
 /// `Inst NAME [OLD] (NEW ORIGIN[, ORIGIN…] [ARCH])` lines of `apt-get -s dist-upgrade`.
 fn parse_apt_sim(f: &mut Facts, lines: &[&str]) {
     for l in lines {
-        let Some(rest) = l.strip_prefix("Inst ") else { continue };
+        let Some(rest) = l.strip_prefix("Inst ") else {
+            continue;
+        };
         if l.len() > MAX_LINE {
             f.warn("apt: over-long Inst line rejected".into());
             continue;
         }
         let mut it = rest.splitn(2, ' ');
-        let (Some(name), Some(rest)) = (it.next(), it.next()) else { continue };
+        let (Some(name), Some(rest)) = (it.next(), it.next()) else {
+            continue;
+        };
         let name = name.split(':').next().unwrap_or(name);
         let (from, rest) = match rest.strip_prefix('[') {
             Some(r) => match r.split_once("] ") {
@@ -303,8 +333,12 @@ fn parse_apt_sim(f: &mut Facts, lines: &[&str]) {
             },
             None => (None, rest),
         };
-        let Some(paren) = rest.strip_prefix('(') else { continue };
-        let Some((to, origin)) = paren.split_once(' ') else { continue };
+        let Some(paren) = rest.strip_prefix('(') else {
+            continue;
+        };
+        let Some((to, origin)) = paren.split_once(' ') else {
+            continue;
+        };
         let origin = origin.trim_end_matches(')').trim();
         // The trailing "[arch]" is not part of the origin.
         let origin = match origin.rfind(" [") {
@@ -335,19 +369,23 @@ pub fn deb_name_ok(s: &str) -> bool {
     s.len() >= 2
         && s.len() <= 128
         && s.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && s
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.'))
+        && s.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.')
+        })
 }
 
 fn arch_ok(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    !s.is_empty()
+        && s.len() <= 32
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn kernel_name_ok(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 128
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'+' | b'~'))
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'+' | b'~'))
 }
 
 fn safe_text(s: &str, max: usize) -> bool {
@@ -378,7 +416,10 @@ mod tests {
     const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 
     fn wrap(body: &str) -> String {
-        format!("@@PC {TOKEN} BEGIN 1\n{}\n@@PC {TOKEN} END\n", body.replace("@S ", &format!("@@PC {TOKEN} ")))
+        format!(
+            "@@PC {TOKEN} BEGIN 1\n{}\n@@PC {TOKEN} END\n",
+            body.replace("@S ", &format!("@@PC {TOKEN} "))
+        )
     }
 
     #[test]
@@ -426,7 +467,10 @@ mod tests {
     fn garbage_and_truncation() {
         assert_eq!(parse("hello").unwrap_err(), FactsError::NoHeader);
         assert_eq!(
-            parse(&format!("@@PC {TOKEN} BEGIN 1\n@@PC {TOKEN} os-release\nID=debian\n")).unwrap_err(),
+            parse(&format!(
+                "@@PC {TOKEN} BEGIN 1\n@@PC {TOKEN} os-release\nID=debian\n"
+            ))
+            .unwrap_err(),
             FactsError::Truncated
         );
         let out = wrap("@S os-release\nID=plan9\nVERSION_ID=4\n");
@@ -435,9 +479,18 @@ mod tests {
 
     #[test]
     fn ecosystems() {
-        assert_eq!(ecosystem("ubuntu", Some("22.04"), "22.04.4 LTS (Jammy Jellyfish)").as_deref(), Some("Ubuntu:22.04:LTS"));
-        assert_eq!(ecosystem("rocky", Some("9.4"), "").as_deref(), Some("Rocky Linux:9"));
-        assert_eq!(ecosystem("alpine", Some("3.20.3"), "").as_deref(), Some("Alpine:v3.20"));
+        assert_eq!(
+            ecosystem("ubuntu", Some("22.04"), "22.04.4 LTS (Jammy Jellyfish)").as_deref(),
+            Some("Ubuntu:22.04:LTS")
+        );
+        assert_eq!(
+            ecosystem("rocky", Some("9.4"), "").as_deref(),
+            Some("Rocky Linux:9")
+        );
+        assert_eq!(
+            ecosystem("alpine", Some("3.20.3"), "").as_deref(),
+            Some("Alpine:v3.20")
+        );
         assert_eq!(ecosystem("debian", None, ""), None);
     }
 }

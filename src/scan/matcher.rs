@@ -70,7 +70,11 @@ impl Matcher {
         source: &str,
         version: &str,
     ) -> Result<Vec<AdvisoryHit>> {
-        let key = (ecosystem.to_string(), source.to_string(), version.to_string());
+        let key = (
+            ecosystem.to_string(),
+            source.to_string(),
+            version.to_string(),
+        );
         if let Some(h) = self.cache.get(&key) {
             return Ok(h.clone());
         }
@@ -93,7 +97,11 @@ impl Matcher {
             }
             let (cves, kev, epss) = self.enrichment(conn, rowid, &id)?;
             if let Some(existing) = hits.iter_mut().find(|h| h.advisory == id) {
-                existing.fixed = max_version(scheme, existing.fixed.take(), fixed_above(scheme, version, &ranges));
+                existing.fixed = max_version(
+                    scheme,
+                    existing.fixed.take(),
+                    fixed_above(scheme, version, &ranges),
+                );
                 continue;
             }
             hits.push(AdvisoryHit {
@@ -110,7 +118,12 @@ impl Matcher {
         Ok(hits)
     }
 
-    fn enrichment(&mut self, conn: &Connection, rowid: i64, id: &str) -> Result<(Vec<String>, bool, Option<f64>)> {
+    fn enrichment(
+        &mut self,
+        conn: &Connection,
+        rowid: i64,
+        id: &str,
+    ) -> Result<(Vec<String>, bool, Option<f64>)> {
         if let Some(e) = self.enrich.get(&rowid) {
             return Ok(e.clone());
         }
@@ -145,12 +158,17 @@ impl Matcher {
     /// security updates from the host's own package manager (also without a catalogue).
     pub fn findings(&mut self, conn: &Connection, facts: &Facts) -> Result<Vec<Finding>> {
         let scheme = facts.ecosystem.as_deref().and_then(scheme_for);
-        let pending: HashMap<&str, &super::facts::Pending> =
-            facts.pending.iter().map(|p| (p.package.as_str(), p)).collect();
+        let pending: HashMap<&str, &super::facts::Pending> = facts
+            .pending
+            .iter()
+            .map(|p| (p.package.as_str(), p))
+            .collect();
         let mut out = Vec::new();
         for p in &facts.packages {
             let hits = match (scheme, facts.ecosystem.as_deref()) {
-                (Some(s), Some(eco)) => self.hits(conn, s, eco, &p.source_name, &p.source_version)?,
+                (Some(s), Some(eco)) => {
+                    self.hits(conn, s, eco, &p.source_name, &p.source_version)?
+                }
                 _ => Vec::new(),
             };
             let pend = pending.get(p.name.as_str());
@@ -193,7 +211,9 @@ fn fixed_above(scheme: Scheme, version: &str, ranges: &Value) -> Option<String> 
     let mut best: Option<String> = None;
     for r in ranges.as_array().into_iter().flatten() {
         for ev in r["events"].as_array().into_iter().flatten() {
-            let Some(f) = ev.get("fixed").and_then(Value::as_str) else { continue };
+            let Some(f) = ev.get("fixed").and_then(Value::as_str) else {
+                continue;
+            };
             if scheme.compare(version, f).is_ok_and(|o| o.is_lt())
                 && best
                     .as_deref()

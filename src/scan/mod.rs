@@ -62,9 +62,16 @@ impl Method {
 }
 
 /// Collects and parses one host's facts.
-pub fn collect(ssh: &SshConfig, control_dir: &std::path::Path, target: &Target, refresh: bool, timeout: Duration) -> Result<Facts, String> {
+pub fn collect(
+    ssh: &SshConfig,
+    control_dir: &std::path::Path,
+    target: &Target,
+    refresh: bool,
+    timeout: Duration,
+) -> Result<Facts, String> {
     let script = collector_script(refresh);
-    let out = exec::run_script(ssh, control_dir, target, &script, timeout).map_err(|e| e.to_string())?;
+    let out =
+        exec::run_script(ssh, control_dir, target, &script, timeout).map_err(|e| e.to_string())?;
     let text = String::from_utf8_lossy(&out.stdout);
     facts::parse(&text).map_err(|e| {
         let hint = out
@@ -111,7 +118,9 @@ pub fn store(
     result: Result<Facts, String>,
 ) -> Result<Summary> {
     let tx = crate::db::write_tx(conn)?;
-    let host_id: i64 = tx.query_row("SELECT id FROM hosts WHERE name = ?1", [host_name], |r| r.get(0))?;
+    let host_id: i64 = tx.query_row("SELECT id FROM hosts WHERE name = ?1", [host_name], |r| {
+        r.get(0)
+    })?;
     let mut summary = Summary {
         host: host_name.to_string(),
         method: method.as_str().into(),
@@ -159,13 +168,22 @@ pub fn store(
                     "INSERT INTO installed (scan_id, name, arch, version, source_name, source_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )?;
                 for p in &f.packages {
-                    ins.execute(params![scan_id, p.name, p.arch, p.version, p.source_name, p.source_version])?;
+                    ins.execute(params![
+                        scan_id,
+                        p.name,
+                        p.arch,
+                        p.version,
+                        p.source_name,
+                        p.source_version
+                    ])?;
                 }
                 let mut pend = tx.prepare_cached(
                     "INSERT INTO pending (scan_id, package, from_version, to_version, origin, security) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )?;
                 for p in &f.pending {
-                    pend.execute(params![scan_id, p.package, p.from, p.to, p.origin, p.security])?;
+                    pend.execute(params![
+                        scan_id, p.package, p.from, p.to, p.origin, p.security
+                    ])?;
                 }
                 let mut fi = tx.prepare_cached(
                     "INSERT INTO findings (scan_id, package, source_name, installed, fixed, candidate, security, advisories, cves, severity, kev, epss) \

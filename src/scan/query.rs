@@ -61,7 +61,12 @@ pub fn exceptions(conn: &Connection, now: &str) -> Result<Vec<Exception>> {
             reason: r.get(5)?,
             actor: r.get(6)?,
             created_at: r.get(7)?,
-            state: if expires.as_str() > now { "active" } else { "expired" }.into(),
+            state: if expires.as_str() > now {
+                "active"
+            } else {
+                "expired"
+            }
+            .into(),
             expires,
         })
     })?;
@@ -121,9 +126,14 @@ pub fn current(conn: &Connection, hosts: Option<&[String]>, now: &str) -> Result
 fn apply_exceptions(row: &mut Row, active: &[Exception]) {
     let mut remaining: Vec<String> = row.advisories.clone();
     for e in active {
-        let scope_ok = e.package.as_ref().is_none_or(|p| *p == row.package || *p == row.source_name)
+        let scope_ok = e
+            .package
+            .as_ref()
+            .is_none_or(|p| *p == row.package || *p == row.source_name)
             && e.host.as_ref().is_none_or(|h| *h == row.host)
-            && e.group.as_ref().is_none_or(|g| Some(g) == row.group.as_ref());
+            && e.group
+                .as_ref()
+                .is_none_or(|g| Some(g) == row.group.as_ref());
         if !scope_ok {
             continue;
         }

@@ -34,6 +34,13 @@ impl Env {
         self.dir.path()
     }
 
+    pub fn runtime_dir(&self) -> PathBuf {
+        use std::os::unix::fs::DirBuilderExt;
+        let d = self.home().join("run");
+        let _ = std::fs::DirBuilder::new().mode(0o700).create(&d);
+        d
+    }
+
     pub fn db(&self) -> PathBuf {
         self.home().join(".local/share/patchcycle/patchcycle.db")
     }
@@ -53,6 +60,9 @@ impl Env {
             .env("PATCHCYCLE_NOW", NOW)
             .env("NO_COLOR", "1")
             .env("LC_ALL", "C")
+            // Each environment its own ControlMaster sockets: a connection opened by
+            // one test must not be reused by another with other ssh settings.
+            .env("XDG_RUNTIME_DIR", self.runtime_dir())
             .current_dir(self.home());
         cmd
     }
