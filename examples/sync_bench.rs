@@ -19,6 +19,7 @@ use std::time::Instant;
 
 fn main() {
     let mut records = 100_000usize;
+    let mut make: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -28,8 +29,15 @@ fn main() {
                     .and_then(|v| v.parse().ok())
                     .expect("--records N")
             }
+            // Internal: build the synthetic archive in a child, so the measuring process
+            // stays small (children are measured one by one with wait4).
+            "--make-zip" => make = args.next().map(PathBuf::from),
             other => panic!("unknown argument {other}; use --records N"),
         }
+    }
+    if let Some(path) = make {
+        make_zip(&path, records);
+        return;
     }
     let bin = binary();
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
@@ -41,30 +49,20 @@ fn main() {
     std::fs::create_dir_all(real_dir.join("osv-mirror/Debian")).expect("mkdir");
     std::fs::copy(&real, real_dir.join("osv-mirror/Debian/all.zip")).expect("copy");
 
-    // The synthetic one: real records cycled, each with a fresh id.
+    // The synthetic one: real records cycled, each with a fresh id (made by a child).
     let synth_dir = dir.path().join("synthetic");
     let synth = synth_dir.join("osv-mirror/Debian/all.zip");
     std::fs::create_dir_all(synth.parent().expect("parent")).expect("mkdir");
     let t = Instant::now();
-    let mut src = zip::ZipArchive::new(std::fs::File::open(&real).expect("open")).expect("zip");
-    let mut bodies: Vec<serde_json::Value> = Vec::new();
-    for i in 0..src.len() {
-        let mut e = src.by_index(i).expect("entry");
-        let mut s = String::new();
-        e.read_to_string(&mut s).expect("read");
-        bodies.push(serde_json::from_str(&s).expect("json"));
-    }
-    let mut out = zip::ZipWriter::new(std::fs::File::create(&synth).expect("create"));
-    let opts = zip::write::SimpleFileOptions::default();
-    for n in 0..records {
-        let mut rec = bodies[n % bodies.len()].clone();
-        let id = format!("BENCH-{n:07}");
-        rec["id"] = id.clone().into();
-        out.start_file(format!("{id}.json"), opts).expect("start");
-        out.write_all(&serde_json::to_vec(&rec).expect("ser"))
-            .expect("write");
-    }
-    out.finish().expect("finish");
+    let me = std::env::current_exe().expect("current exe");
+    let mut maker = Command::new(me);
+    maker
+        .arg("--make-zip")
+        .arg(&synth)
+        .arg("--records")
+        .arg(records.to_string());
+    let (ok, _) = run_measured(maker);
+    assert!(ok, "making the synthetic archive failed");
     let size = std::fs::metadata(&synth).expect("meta").len();
     println!(
         "made a {records}-record archive ({:.1} MB) in {:.1} s",
@@ -74,25 +72,17 @@ fn main() {
 
     let run = |name: &str, from: &Path, db: &Path| {
         let t = Instant::now();
-        let out = Command::new(&bin)
-            .args(["-q", "sync", "--from"])
+        let mut cmd = Command::new(&bin);
+        cmd.args(["-q", "sync", "--from"])
             .arg(from)
             .arg("osv:Debian")
             .env("PATCHCYCLE_DB", db)
             .env("PATCHCYCLE_CONFIG", dir.path().join("config.toml"))
-            .env("HOME", dir.path())
-            .output()
-            .expect("run patchcycle");
+            .env("HOME", dir.path());
+        let (ok, rss) = run_measured(cmd);
         let secs = t.elapsed().as_secs_f64();
-        assert!(
-            out.status.success(),
-            "{name}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        println!(
-            "{name:<32} {secs:>7.2} s   peak RSS of all runs so far {:>6.1} MB",
-            peak_child_rss_mb()
-        );
+        assert!(ok, "{name} failed");
+        println!("{name:<36} {secs:>7.2} s   peak RSS {rss:>6.1} MB");
     };
     let init = |db: &Path| {
         let ok = Command::new(&bin)
@@ -117,17 +107,46 @@ fn main() {
     run("unchanged re-sync", &synth_dir, &db2);
 }
 
-/// Peak resident set of the largest finished child, in MB (Linux reports KiB).
-fn peak_child_rss_mb() -> f64 {
+/// Runs a command and returns (success, its own peak RSS in MB), from wait4's rusage.
+fn run_measured(mut cmd: Command) -> (bool, f64) {
+    let child = cmd.spawn().expect("spawn");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: getrusage fills the struct we own.
-    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr()) };
-    if rc != 0 {
-        return f64::NAN;
-    }
-    // SAFETY: initialised by the successful call above.
+    // SAFETY: wait4 reaps our own child and fills the status and rusage we own.
+    let rc = unsafe { libc::wait4(pid, &mut status, 0, usage.as_mut_ptr()) };
+    assert_eq!(rc, pid, "wait4 failed");
+    // SAFETY: initialised by the successful wait4 above.
     let usage = unsafe { usage.assume_init() };
-    usage.ru_maxrss as f64 / 1024.0
+    // The child is reaped already; dropping the handle does not wait again.
+    drop(child);
+    let ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    // Linux reports ru_maxrss in KiB.
+    (ok, usage.ru_maxrss as f64 / 1024.0)
+}
+
+fn make_zip(path: &Path, records: usize) {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    let real = data.join("osv-mirror/Debian/all.zip");
+    let mut src = zip::ZipArchive::new(std::fs::File::open(&real).expect("open")).expect("zip");
+    let mut bodies: Vec<serde_json::Value> = Vec::new();
+    for i in 0..src.len() {
+        let mut e = src.by_index(i).expect("entry");
+        let mut s = String::new();
+        e.read_to_string(&mut s).expect("read");
+        bodies.push(serde_json::from_str(&s).expect("json"));
+    }
+    let mut out = zip::ZipWriter::new(std::fs::File::create(path).expect("create"));
+    let opts = zip::write::SimpleFileOptions::default();
+    for n in 0..records {
+        let mut rec = bodies[n % bodies.len()].clone();
+        let id = format!("BENCH-{n:07}");
+        rec["id"] = id.clone().into();
+        out.start_file(format!("{id}.json"), opts).expect("start");
+        out.write_all(&serde_json::to_vec(&rec).expect("ser"))
+            .expect("write");
+    }
+    out.finish().expect("finish");
 }
 
 /// The binary beside this example (target/<profile>/patchcycle).
