@@ -82,3 +82,22 @@ fn sync_bench_runs_small() {
     );
     assert!(stdout.contains("unchanged re-sync"), "{stdout}");
 }
+
+#[test]
+fn match_bench_runs_small() {
+    let bin = build_example("match_bench");
+    let out = Command::new(&bin)
+        .args(["--hosts", "20", "--packages", "200", "--advisories", "2000"])
+        .output()
+        .expect("run match_bench");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "match_bench failed: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("matched 20 hosts x 200 packages"),
+        "{stdout}"
+    );
+}

@@ -281,6 +281,187 @@ fn fixed_versions(ranges: &Value) -> Vec<String> {
     out
 }
 
+/// Compares with OSV's `"0"` below every version.
+fn cmp_osv(scheme: Scheme, a: &str, b: &str) -> Option<Ordering> {
+    match (a, b) {
+        ("0", "0") => Some(Ordering::Equal),
+        ("0", _) => Some(Ordering::Less),
+        (_, "0") => Some(Ordering::Greater),
+        _ => scheme.compare(a, b).ok(),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Event {
+    Introduced,
+    Fixed,
+    LastAffected,
+    Limit,
+}
+
+impl Event {
+    fn name(self) -> &'static str {
+        match self {
+            Event::Introduced => "introduced",
+            Event::Fixed => "fixed",
+            Event::LastAffected => "last_affected",
+            Event::Limit => "limit",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Range {
+    /// Events sorted by version.
+    Ordered(Vec<(Event, String)>),
+    /// Cannot be evaluated against a package version (GIT, or unreadable versions).
+    Unreadable(String),
+}
+
+/// An affected entry's ranges, parsed and sorted once, evaluated many times (the
+/// scan matcher caches these per package).
+#[derive(Debug, Clone)]
+pub struct Ranges {
+    ranges: Vec<Range>,
+}
+
+impl Ranges {
+    pub fn parse(scheme: Scheme, ranges: &Value) -> Ranges {
+        let mut out = Vec::new();
+        for r in ranges.as_array().into_iter().flatten() {
+            let kind = r["type"].as_str().unwrap_or("");
+            if kind == "GIT" {
+                out.push(Range::Unreadable(
+                    "a GIT range cannot be checked against a package version".into(),
+                ));
+                continue;
+            }
+            let mut events: Vec<(Event, String)> = Vec::new();
+            for ev in r["events"].as_array().into_iter().flatten() {
+                if let Some((k, v)) = ev.as_object().and_then(|o| o.iter().next())
+                    && let Some(v) = v.as_str()
+                {
+                    let e = match k.as_str() {
+                        "introduced" => Event::Introduced,
+                        "fixed" => Event::Fixed,
+                        "last_affected" => Event::LastAffected,
+                        _ => Event::Limit,
+                    };
+                    events.push((e, v.to_string()));
+                }
+            }
+            if events
+                .iter()
+                .any(|(_, v)| v != "0" && scheme.validate(v).is_err())
+            {
+                out.push(Range::Unreadable(format!(
+                    "a {kind} range holds a version the {scheme} rules cannot read"
+                )));
+                continue;
+            }
+            events.sort_by(|a, b| cmp_osv(scheme, &a.1, &b.1).unwrap_or(Ordering::Equal));
+            out.push(Range::Ordered(events));
+        }
+        Ranges { ranges: out }
+    }
+
+    /// The verdict alone (the hot path of matching).
+    pub fn verdict(&self, scheme: Scheme, version: &str, versions: &[String]) -> Option<bool> {
+        if versions.iter().any(|v| v == version) {
+            return Some(true);
+        }
+        let mut unknown = false;
+        for r in &self.ranges {
+            match r {
+                Range::Unreadable(_) => unknown = true,
+                Range::Ordered(events) => {
+                    if Self::inside(scheme, version, events).is_some() {
+                        return Some(true);
+                    }
+                }
+            }
+        }
+        if unknown { None } else { Some(false) }
+    }
+
+    /// Whether `version` falls inside one range: the introducing event if so.
+    fn inside<'a>(scheme: Scheme, version: &str, events: &'a [(Event, String)]) -> Option<&'a str> {
+        let mut opened: Option<&str> = None;
+        for (k, v) in events {
+            let ord = cmp_osv(scheme, version, v).unwrap_or(Ordering::Less);
+            match k {
+                Event::Introduced if ord != Ordering::Less => opened = Some(v),
+                Event::Fixed | Event::Limit if ord != Ordering::Less => opened = None,
+                Event::LastAffected if ord == Ordering::Greater => opened = None,
+                _ => {}
+            }
+        }
+        opened
+    }
+
+    /// The verdict and the rule that decided it, for people (`explain`, `--version`).
+    pub fn explain(
+        &self,
+        scheme: Scheme,
+        version: &str,
+        versions: &[String],
+    ) -> (Option<bool>, String) {
+        if versions.iter().any(|v| v == version) {
+            return (Some(true), format!("{version} is listed as affected"));
+        }
+        let mut unknown = None;
+        let mut reasons = Vec::new();
+        for r in &self.ranges {
+            match r {
+                Range::Unreadable(why) => unknown = Some(why.clone()),
+                Range::Ordered(events) => {
+                    let bounds: Vec<String> = events
+                        .iter()
+                        .map(|(k, v)| format!("{} {v}", k.name()))
+                        .collect();
+                    if let Some(opened) = Self::inside(scheme, version, events) {
+                        return (
+                            Some(true),
+                            format!(
+                                "{version} is in range [{}] (from introduced {opened})",
+                                bounds.join(", ")
+                            ),
+                        );
+                    }
+                    reasons.push(format!("[{}]", bounds.join(", ")));
+                }
+            }
+        }
+        if let Some(u) = unknown {
+            return (None, u);
+        }
+        (
+            Some(false),
+            if reasons.is_empty() {
+                format!("{version}: no range or version list names it")
+            } else {
+                format!("{version} is outside {}", reasons.join(" and "))
+            },
+        )
+    }
+
+    /// The lowest `fixed` version above `version`.
+    pub fn fixed_above(&self, scheme: Scheme, version: &str) -> Option<&str> {
+        self.ranges
+            .iter()
+            .filter_map(|r| match r {
+                Range::Ordered(events) => events
+                    .iter()
+                    .find(|(k, v)| {
+                        *k == Event::Fixed && cmp_osv(scheme, version, v) == Some(Ordering::Less)
+                    })
+                    .map(|(_, v)| v.as_str()),
+                Range::Unreadable(_) => None,
+            })
+            .min_by(|a, b| cmp_osv(scheme, a, b).unwrap_or(Ordering::Equal))
+    }
+}
+
 /// Whether `version` is affected, by the OSV rules: listed in `versions`, or inside a
 /// range (events sorted by version; `introduced` opens, `fixed` and `last_affected`
 /// close). Returns the verdict (None: cannot tell) and the rule that decided.
@@ -290,81 +471,7 @@ pub fn evaluate(
     ranges: &Value,
     versions: &[String],
 ) -> (Option<bool>, String) {
-    if versions.iter().any(|v| v == version) {
-        return (Some(true), format!("{version} is listed as affected"));
-    }
-    let mut unknown = None;
-    let mut reasons = Vec::new();
-    for r in ranges.as_array().into_iter().flatten() {
-        let kind = r["type"].as_str().unwrap_or("");
-        if kind == "GIT" {
-            unknown = Some("a GIT range cannot be checked against a package version".to_string());
-            continue;
-        }
-        let mut events: Vec<(&str, &str)> = Vec::new();
-        for ev in r["events"].as_array().into_iter().flatten() {
-            if let Some((k, v)) = ev.as_object().and_then(|o| o.iter().next())
-                && let Some(v) = v.as_str()
-            {
-                events.push((k.as_str(), v));
-            }
-        }
-        // "0" is below every version; other values must parse with the scheme.
-        let cmp = |a: &str, b: &str| -> Option<Ordering> {
-            match (a, b) {
-                ("0", "0") => Some(Ordering::Equal),
-                ("0", _) => Some(Ordering::Less),
-                (_, "0") => Some(Ordering::Greater),
-                _ => scheme.compare(a, b).ok(),
-            }
-        };
-        if events
-            .iter()
-            .any(|(_, v)| *v != "0" && scheme.validate(v).is_err())
-        {
-            unknown = Some(format!(
-                "a {kind} range holds a version the {scheme} rules cannot read"
-            ));
-            continue;
-        }
-        events.sort_by(|a, b| cmp(a.1, b.1).unwrap_or(Ordering::Equal));
-        let mut inside = false;
-        let mut opened = "";
-        for (k, v) in &events {
-            let ord = cmp(version, v).unwrap_or(Ordering::Less);
-            match *k {
-                "introduced" if ord != Ordering::Less => {
-                    inside = true;
-                    opened = v;
-                }
-                "fixed" | "limit" if ord != Ordering::Less => inside = false,
-                "last_affected" if ord == Ordering::Greater => inside = false,
-                _ => {}
-            }
-        }
-        let bounds: Vec<String> = events.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        if inside {
-            return (
-                Some(true),
-                format!(
-                    "{version} is in range [{}] (from introduced {opened})",
-                    bounds.join(", ")
-                ),
-            );
-        }
-        reasons.push(format!("[{}]", bounds.join(", ")));
-    }
-    if let Some(u) = unknown {
-        return (None, u);
-    }
-    (
-        Some(false),
-        if reasons.is_empty() {
-            format!("{version}: no range or version list names it")
-        } else {
-            format!("{version} is outside {}", reasons.join(" and "))
-        },
-    )
+    Ranges::parse(scheme, ranges).explain(scheme, version, versions)
 }
 
 #[cfg(test)]

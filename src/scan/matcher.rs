@@ -7,6 +7,7 @@
 //! which fleets share widely.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use anyhow::Result;
 use rusqlite::Connection;
@@ -15,7 +16,7 @@ use serde_json::Value;
 
 use super::facts::Facts;
 use crate::catalog::Severity;
-use crate::catalog::query::{evaluate, scheme_for};
+use crate::catalog::query::{Ranges, scheme_for};
 use crate::version::Scheme;
 
 /// One advisory that affects an installed version.
@@ -30,28 +31,51 @@ pub struct AdvisoryHit {
     pub epss: Option<f64>,
 }
 
+/// What the advisories affecting one (ecosystem, source, version) come to, computed
+/// once and shared by every package and host with that source version.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Aggregate {
+    pub advisories: Vec<String>,
+    pub cves: Vec<String>,
+    /// The lowest version that fixes every advisory.
+    pub fixed: Option<String>,
+    pub severity: Option<Severity>,
+    pub kev: bool,
+    pub epss: Option<f64>,
+    /// `advisories` and `cves` as stored (JSON arrays).
+    pub advisories_json: String,
+    pub cves_json: String,
+}
+
 /// One finding: a package that needs attention on a host.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     pub package: String,
     pub source_name: String,
     pub installed: String,
-    pub fixed: Option<String>,
     pub candidate: Option<String>,
     pub security: bool,
-    pub advisories: Vec<String>,
-    pub cves: Vec<String>,
-    pub severity: Option<Severity>,
-    pub kev: bool,
-    pub epss: Option<f64>,
+    pub matched: Rc<Aggregate>,
 }
 
 type Key = (String, String, String);
 
+/// An affected entry of the catalogue, parsed once.
+struct Prepared {
+    rowid: i64,
+    id: String,
+    severity: Option<Severity>,
+    ranges: Ranges,
+    versions: Vec<String>,
+}
+
 /// Matches hosts against the catalogue, caching verdicts across hosts.
 #[derive(Default)]
 pub struct Matcher {
-    cache: HashMap<Key, Vec<AdvisoryHit>>,
+    /// (ecosystem, source, version) → what affects it
+    cache: HashMap<Key, Rc<Aggregate>>,
+    /// (ecosystem, source) → its affected entries, parsed
+    prepared: HashMap<(String, String), Rc<Vec<Prepared>>>,
     /// advisory rowid → (cves, kev, epss)
     enrich: HashMap<i64, (Vec<String>, bool, Option<f64>)>,
 }
@@ -61,15 +85,52 @@ impl Matcher {
         Matcher::default()
     }
 
-    /// Advisories affecting `source` at `version` in `ecosystem`.
-    pub fn hits(
+    fn prepared(
+        &mut self,
+        conn: &Connection,
+        scheme: Scheme,
+        ecosystem: &str,
+        source: &str,
+    ) -> Result<Rc<Vec<Prepared>>> {
+        let key = (ecosystem.to_string(), source.to_string());
+        if let Some(p) = self.prepared.get(&key) {
+            return Ok(p.clone());
+        }
+        let mut stmt = conn.prepare_cached(
+            "SELECT a.id, a.advisory_id, a.severity, f.ranges, f.versions \
+             FROM affected f JOIN advisories a ON a.id = f.advisory \
+             WHERE f.ecosystem = ?1 AND f.package = ?2 AND (a.kind IS NULL OR a.kind = 'security')",
+        )?;
+        let rows = stmt.query_map([ecosystem, source], |r| {
+            let ranges: String = r.get(3)?;
+            let versions: String = r.get(4)?;
+            let severity: Option<String> = r.get(2)?;
+            Ok(Prepared {
+                rowid: r.get(0)?,
+                id: r.get(1)?,
+                severity: severity.as_deref().and_then(Severity::parse),
+                ranges: Ranges::parse(
+                    scheme,
+                    &serde_json::from_str::<Value>(&ranges).unwrap_or(Value::Null),
+                ),
+                versions: serde_json::from_str(&versions).unwrap_or_default(),
+            })
+        })?;
+        let list: Vec<Prepared> = rows.collect::<rusqlite::Result<_>>()?;
+        let list = Rc::new(list);
+        self.prepared.insert(key, list.clone());
+        Ok(list)
+    }
+
+    /// What affects `source` at `version` in `ecosystem`, cached.
+    pub fn aggregate(
         &mut self,
         conn: &Connection,
         scheme: Scheme,
         ecosystem: &str,
         source: &str,
         version: &str,
-    ) -> Result<Vec<AdvisoryHit>> {
+    ) -> Result<Rc<Aggregate>> {
         let key = (
             ecosystem.to_string(),
             source.to_string(),
@@ -78,43 +139,61 @@ impl Matcher {
         if let Some(h) = self.cache.get(&key) {
             return Ok(h.clone());
         }
-        let mut stmt = conn.prepare_cached(
-            "SELECT a.id, a.advisory_id, a.severity, f.ranges, f.versions \
-             FROM affected f JOIN advisories a ON a.id = f.advisory \
-             WHERE f.ecosystem = ?1 AND f.package = ?2 AND (a.kind IS NULL OR a.kind = 'security')",
-        )?;
-        let rows: Vec<(i64, String, Option<String>, String, String)> = stmt
-            .query_map([ecosystem, source], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+        let hits = self.hits(conn, scheme, ecosystem, source, version)?;
+        let mut cves: Vec<String> = hits.iter().flat_map(|h| h.cves.iter().cloned()).collect();
+        cves.sort();
+        cves.dedup();
+        let mut fixed: Option<String> = None;
+        for h in &hits {
+            fixed = max_version(scheme, fixed, h.fixed.clone());
+        }
+        let advisories: Vec<String> = hits.iter().map(|h| h.advisory.clone()).collect();
+        let agg = Rc::new(Aggregate {
+            advisories_json: serde_json::to_string(&advisories)?,
+            cves_json: serde_json::to_string(&cves)?,
+            advisories,
+            cves,
+            fixed,
+            severity: hits.iter().filter_map(|h| h.severity).max(),
+            kev: hits.iter().any(|h| h.kev),
+            epss: hits.iter().filter_map(|h| h.epss).reduce(f64::max),
+        });
+        self.cache.insert(key, agg.clone());
+        Ok(agg)
+    }
+
+    /// Advisories affecting `source` at `version` in `ecosystem` (uncached; see
+    /// [`Matcher::aggregate`]).
+    pub fn hits(
+        &mut self,
+        conn: &Connection,
+        scheme: Scheme,
+        ecosystem: &str,
+        source: &str,
+        version: &str,
+    ) -> Result<Vec<AdvisoryHit>> {
+        let prepared = self.prepared(conn, scheme, ecosystem, source)?;
         let mut hits: Vec<AdvisoryHit> = Vec::new();
-        for (rowid, id, severity, ranges, versions) in rows {
-            let ranges: Value = serde_json::from_str(&ranges).unwrap_or(Value::Null);
-            let versions: Vec<String> = serde_json::from_str(&versions).unwrap_or_default();
-            if evaluate(scheme, version, &ranges, &versions).0 != Some(true) {
+        for p in prepared.iter() {
+            if p.ranges.verdict(scheme, version, &p.versions) != Some(true) {
                 continue;
             }
-            let (cves, kev, epss) = self.enrichment(conn, rowid, &id)?;
-            if let Some(existing) = hits.iter_mut().find(|h| h.advisory == id) {
-                existing.fixed = max_version(
-                    scheme,
-                    existing.fixed.take(),
-                    fixed_above(scheme, version, &ranges),
-                );
+            let fixed = p.ranges.fixed_above(scheme, version).map(str::to_string);
+            if let Some(existing) = hits.iter_mut().find(|h| h.advisory == p.id) {
+                existing.fixed = max_version(scheme, existing.fixed.take(), fixed);
                 continue;
             }
+            let (cves, kev, epss) = self.enrichment(conn, p.rowid, &p.id)?;
             hits.push(AdvisoryHit {
-                advisory: id,
-                severity: severity.as_deref().and_then(Severity::parse),
-                fixed: fixed_above(scheme, version, &ranges),
+                advisory: p.id.clone(),
+                severity: p.severity,
+                fixed,
                 cves,
                 kev,
                 epss,
             });
         }
         hits.sort_by(|a, b| a.advisory.cmp(&b.advisory));
-        self.cache.insert(key, hits.clone());
         Ok(hits)
     }
 
@@ -163,67 +242,35 @@ impl Matcher {
             .iter()
             .map(|p| (p.package.as_str(), p))
             .collect();
+        let none = Rc::new(Aggregate {
+            advisories_json: "[]".into(),
+            cves_json: "[]".into(),
+            ..Aggregate::default()
+        });
         let mut out = Vec::new();
         for p in &facts.packages {
-            let hits = match (scheme, facts.ecosystem.as_deref()) {
+            let matched = match (scheme, facts.ecosystem.as_deref()) {
                 (Some(s), Some(eco)) => {
-                    self.hits(conn, s, eco, &p.source_name, &p.source_version)?
+                    self.aggregate(conn, s, eco, &p.source_name, &p.source_version)?
                 }
-                _ => Vec::new(),
+                _ => none.clone(),
             };
             let pend = pending.get(p.name.as_str());
             let pending_security = pend.is_some_and(|x| x.security);
-            if hits.is_empty() && !pending_security {
+            if matched.advisories.is_empty() && !pending_security {
                 continue;
             }
-            let scheme = scheme.unwrap_or(Scheme::Deb);
-            let mut fixed: Option<String> = None;
-            let mut cves: Vec<String> = Vec::new();
-            for h in &hits {
-                fixed = max_version(scheme, fixed, h.fixed.clone());
-                for c in &h.cves {
-                    if !cves.contains(c) {
-                        cves.push(c.clone());
-                    }
-                }
-            }
-            cves.sort();
             out.push(Finding {
                 package: p.name.clone(),
                 source_name: p.source_name.clone(),
                 installed: p.version.clone(),
-                fixed,
                 candidate: pend.map(|x| x.to.clone()),
                 security: true,
-                advisories: hits.iter().map(|h| h.advisory.clone()).collect(),
-                cves,
-                severity: hits.iter().filter_map(|h| h.severity).max(),
-                kev: hits.iter().any(|h| h.kev),
-                epss: hits.iter().filter_map(|h| h.epss).reduce(f64::max),
+                matched,
             });
         }
         Ok(out)
     }
-}
-
-/// The lowest `fixed` event above `version`.
-fn fixed_above(scheme: Scheme, version: &str, ranges: &Value) -> Option<String> {
-    let mut best: Option<String> = None;
-    for r in ranges.as_array().into_iter().flatten() {
-        for ev in r["events"].as_array().into_iter().flatten() {
-            let Some(f) = ev.get("fixed").and_then(Value::as_str) else {
-                continue;
-            };
-            if scheme.compare(version, f).is_ok_and(|o| o.is_lt())
-                && best
-                    .as_deref()
-                    .is_none_or(|b| scheme.compare(f, b).is_ok_and(|o| o.is_lt()))
-            {
-                best = Some(f.to_string());
-            }
-        }
-    }
-    best
 }
 
 fn max_version(scheme: Scheme, a: Option<String>, b: Option<String>) -> Option<String> {

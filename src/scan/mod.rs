@@ -195,14 +195,14 @@ pub fn store(
                         x.package,
                         x.source_name,
                         x.installed,
-                        x.fixed,
+                        x.matched.fixed,
                         x.candidate,
                         x.security,
-                        serde_json::to_string(&x.advisories)?,
-                        serde_json::to_string(&x.cves)?,
-                        x.severity.map(Severity::as_str),
-                        x.kev,
-                        x.epss
+                        x.matched.advisories_json,
+                        x.matched.cves_json,
+                        x.matched.severity.map(Severity::as_str),
+                        x.matched.kev,
+                        x.matched.epss
                     ])?;
                 }
             }
@@ -228,7 +228,7 @@ pub fn store(
             summary.findings = findings.len();
             summary.critical = count_sev(&findings, Severity::Critical);
             summary.high = count_sev(&findings, Severity::High);
-            summary.kev = findings.iter().filter(|x| x.kev).count();
+            summary.kev = findings.iter().filter(|x| x.matched.kev).count();
             summary.kernel_running = f.kernel_running.clone();
             summary.kernel_latest = latest;
             summary.reboot_required = f.reboot_required;
@@ -240,5 +240,5 @@ pub fn store(
 }
 
 fn count_sev(f: &[Finding], s: Severity) -> usize {
-    f.iter().filter(|x| x.severity == Some(s)).count()
+    f.iter().filter(|x| x.matched.severity == Some(s)).count()
 }
