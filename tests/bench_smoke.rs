@@ -1,6 +1,8 @@
 //! Runs every benchmark program in `examples/` at a small size, so they keep working.
 //! The real figures come from release builds at full size (README, "Benchmarks").
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -100,4 +102,24 @@ fn match_bench_runs_small() {
         stdout.contains("matched 20 hosts x 200 packages"),
         "{stdout}"
     );
+}
+
+#[test]
+fn collect_bench_runs_small_on_the_lab() {
+    // Needs the fleet lab (root): skipped with a reason outside CI, required under CI.
+    let _lab = common::lab::lab_or_skip!(3);
+    let bin = build_example("collect_bench");
+    // The bench runs ../patchcycle: make sure the binary beside it is built.
+    assert!(PathBuf::from(env!("CARGO_BIN_EXE_patchcycle")).exists());
+    let out = Command::new(&bin)
+        .args(["--hosts", "3", "--runs", "1"])
+        .output()
+        .expect("run collect_bench");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "collect_bench failed: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("collection from 3 lab hosts"), "{stdout}");
 }

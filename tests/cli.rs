@@ -541,3 +541,20 @@ fn usage_errors_exit_2() {
     let out = env.run(&["--format", "yaml", "host", "list"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn print_script_works_with_env_settings() {
+    let env = Env::new();
+    let out = env
+        .cmd(&["scan", "--print-script"])
+        .env("PATCHCYCLE_DB", env.home().join("x.db"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("# patchcycle collector."));
+}

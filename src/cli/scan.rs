@@ -55,7 +55,7 @@ pub struct ScanArgs {
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,
     /// Print the collector script and exit
-    #[arg(long, exclusive = true)]
+    #[arg(long, conflicts_with_all = ["hosts", "group", "all", "local", "import", "host", "refresh", "fail_on"])]
     pub print_script: bool,
 }
 

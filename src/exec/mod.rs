@@ -89,15 +89,13 @@ pub fn ssh_command(cfg: &SshConfig, control_dir: &Path, target: &Target) -> Comm
 /// about 100 bytes).
 pub fn control_dir() -> Result<PathBuf> {
     use std::os::unix::fs::DirBuilderExt;
-    let base = std::env::var_os("XDG_RUNTIME_DIR")
+    let dir = match std::env::var_os("XDG_RUNTIME_DIR")
         .map(PathBuf::from)
         .filter(|p| p.is_absolute() && p.is_dir())
+    {
+        Some(run) => run.join("patchcycle"),
         // SAFETY: getuid has no preconditions and cannot fail.
-        .unwrap_or_else(|| PathBuf::from(format!("/tmp/patchcycle-{}", unsafe { libc::getuid() })));
-    let dir = if base.starts_with("/tmp") {
-        base
-    } else {
-        base.join("patchcycle")
+        None => PathBuf::from(format!("/tmp/patchcycle-{}", unsafe { libc::getuid() })),
     };
     if !dir.is_dir() {
         std::fs::DirBuilder::new()
