@@ -5,8 +5,6 @@
 //! it. `audit verify` recomputes the chain. Rows are appended inside the command's own
 //! write transaction: the change and its audit row commit together or not at all.
 
-use std::fmt::Write as _;
-
 use anyhow::{Context, Result};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
@@ -44,12 +42,7 @@ pub fn row_hash(
     h.update(prev_hash.as_bytes());
     h.update(b"\n");
     h.update(body.to_string().as_bytes());
-    let digest = h.finalize();
-    let mut hex = String::with_capacity(64);
-    for b in digest.iter() {
-        let _ = write!(hex, "{b:02x}");
-    }
-    hex
+    crate::digest::hex(&h.finalize())
 }
 
 /// Appends a row. Call inside the command's write transaction.

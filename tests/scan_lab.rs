@@ -305,7 +305,13 @@ fn unreachable_and_changed_host_keys_are_per_host_errors() {
     let (env, cfg) = lab_env(&cfg_path);
     env.ok(&["host", "add", "h1"]);
     env.ok(&["host", "add", "h2"]);
-    env.ok(&["host", "add", "h9"]); // nothing listens on 2209
+    // A port nothing listens on: bound, then released.
+    let dead_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    env.ok(&["host", "add", "dead", &format!("127.0.0.1:{dead_port}")]);
     let out = pc(&env, &cfg, &["scan", "--all", "--parallel", "3"]);
     let shown = render(&env, &out);
     assert_eq!(out.status.code(), Some(4), "{shown}");
@@ -325,14 +331,14 @@ fn unreachable_and_changed_host_keys_are_per_host_errors() {
         "{}",
         by("h1")
     );
-    assert_eq!(by("h9")["status"], "failed");
+    assert_eq!(by("dead")["status"], "failed");
     assert!(
-        by("h9")["error"]
+        by("dead")["error"]
             .as_str()
             .unwrap()
             .contains("Connection refused"),
         "{}",
-        by("h9")
+        by("dead")
     );
     assert!(
         shown.contains("error: 2 of 3 host(s) could not be scanned"),

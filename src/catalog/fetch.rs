@@ -272,7 +272,7 @@ impl Fetcher {
         }
         Ok(Download {
             file,
-            sha256: hex(&hasher.finalize()),
+            sha256: crate::digest::hex(&hasher.finalize()),
             bytes: total,
             etag,
             last_modified,
@@ -331,13 +331,4 @@ fn unchanged_or_new(d: Download, held: &Validators) -> Fetched {
     } else {
         Fetched::New(d)
     }
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
 }

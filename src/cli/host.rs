@@ -365,7 +365,7 @@ fn import_cmd(ctx: &Context, a: ImportArgs) -> Result<()> {
         &source,
         &json!({
             "format": format.name(),
-            "sha256": import::sha256_hex(text.as_bytes()),
+            "sha256": crate::digest::sha256_hex(text.as_bytes()),
             "added": plan.added().count(),
             "updated": plan.updated().count(),
             "unchanged": plan.unchanged,

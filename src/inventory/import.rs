@@ -5,14 +5,12 @@
 //! together, each with its line number.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
-use std::fmt::Write as _;
 use std::io::Read;
 use std::path::Path;
 
 use anyhow::Result;
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use super::validate::{self, Destination};
 use super::{HostSpec, list_hosts};
@@ -867,26 +865,14 @@ pub fn apply(conn: &Connection, plan: &Plan, now: &str) -> Result<()> {
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?
     };
-    let mut insert = conn.prepare(
-        "INSERT INTO hosts (name, address, user, port, group_id, tags, notes, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-    )?;
-    let mut update = conn.prepare(
-        "UPDATE hosts SET address = ?2, user = ?3, port = ?4, group_id = ?5, tags = ?6, notes = ?7, \
-         updated_at = ?8 WHERE name = ?1",
-    )?;
     for c in &plan.changes {
-        let s = &c.spec;
-        let gid = s.group.as_ref().and_then(|g| group_ids.get(g));
-        let tags = serde_json::to_string(&s.tags)?;
-        let stmt = if c.before.is_some() {
-            &mut update
-        } else {
-            &mut insert
-        };
-        stmt.execute(params![
-            s.name, s.address, s.user, s.port, gid, tags, s.notes, now
-        ])?;
+        let gid = c
+            .spec
+            .group
+            .as_ref()
+            .and_then(|g| group_ids.get(g))
+            .copied();
+        super::write_host_row(conn, &c.spec, gid, now, c.before.is_some())?;
     }
     Ok(())
 }
@@ -901,15 +887,6 @@ pub fn spec_json(s: &HostSpec) -> serde_json::Value {
         "tags": s.tags,
         "notes": s.notes,
     })
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut hex = String::with_capacity(64);
-    for b in digest.iter() {
-        let _ = write!(hex, "{b:02x}");
-    }
-    hex
 }
 
 #[cfg(test)]

@@ -198,22 +198,8 @@ pub fn insert_host(conn: &Connection, spec: &HostSpec, now: &str) -> Result<()> 
                 .into(),
         );
     }
-    conn.prepare_cached(
-        "INSERT INTO hosts (name, address, user, port, group_id, tags, notes, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-    )?
-    .execute(params![
-        spec.name,
-        spec.address,
-        spec.user,
-        spec.port,
-        gid,
-        serde_json::to_string(&spec.tags)?,
-        spec.notes,
-        now
-    ])
-    .with_context(|| format!("inserting host {}", spec.name))?;
-    Ok(())
+    write_host_row(conn, spec, gid, now, false)
+        .with_context(|| format!("inserting host {}", spec.name))
 }
 
 /// Replaces the editable fields of an existing host.
@@ -223,21 +209,35 @@ pub fn update_host(conn: &Connection, spec: &HostSpec, now: &str) -> Result<()> 
         .as_deref()
         .map(|g| group_id(conn, g))
         .transpose()?;
-    let n = conn
-        .prepare_cached(
-            "UPDATE hosts SET address = ?2, user = ?3, port = ?4, group_id = ?5, tags = ?6, \
-             notes = ?7, updated_at = ?8 WHERE name = ?1",
-        )?
-        .execute(params![
-            spec.name,
-            spec.address,
-            spec.user,
-            spec.port,
-            gid,
-            serde_json::to_string(&spec.tags)?,
-            spec.notes,
-            now
-        ])?;
+    write_host_row(conn, spec, gid, now, true)
+}
+
+/// Writes one host row, inserting or updating; the group is already resolved to its id.
+/// The one place that spells the host columns for writing (`import` calls it per row).
+pub(crate) fn write_host_row(
+    conn: &Connection,
+    spec: &HostSpec,
+    group_id: Option<i64>,
+    now: &str,
+    update: bool,
+) -> Result<()> {
+    let sql = if update {
+        "UPDATE hosts SET address = ?2, user = ?3, port = ?4, group_id = ?5, tags = ?6, \
+         notes = ?7, updated_at = ?8 WHERE name = ?1"
+    } else {
+        "INSERT INTO hosts (name, address, user, port, group_id, tags, notes, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)"
+    };
+    let n = conn.prepare_cached(sql)?.execute(params![
+        spec.name,
+        spec.address,
+        spec.user,
+        spec.port,
+        group_id,
+        serde_json::to_string(&spec.tags)?,
+        spec.notes,
+        now
+    ])?;
     if n == 0 {
         return Err(Failure::usage(format!("unknown host {:?}", spec.name)).into());
     }

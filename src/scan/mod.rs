@@ -39,7 +39,7 @@ fn random_token() -> String {
             .unwrap_or(0);
         buf.copy_from_slice(&(t ^ u128::from(std::process::id()) << 64).to_le_bytes());
     }
-    crate::catalog::fetch::hex(&buf)
+    crate::digest::hex(&buf)
 }
 
 /// How a host was reached.

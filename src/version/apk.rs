@@ -20,7 +20,6 @@
 
 use super::{Part, VersionError};
 use std::cmp::Ordering;
-use std::fmt;
 use std::str::FromStr;
 
 /// Token kinds in apk's order: when two versions agree up to a point, the one whose next
@@ -297,32 +296,13 @@ impl FromStr for ApkVersion {
     }
 }
 
-impl fmt::Display for ApkVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.raw)
-    }
-}
-
 impl Ord for ApkVersion {
     fn cmp(&self, other: &Self) -> Ordering {
         cmp_valid(&self.raw, &other.raw)
     }
 }
 
-impl PartialOrd for ApkVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-/// Equality is apk equality (`01.5` == `1.5`), consistent with `Ord`.
-impl PartialEq for ApkVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for ApkVersion {}
+version_traits!(ApkVersion);
 
 #[cfg(test)]
 mod tests {

@@ -7,7 +7,6 @@
 
 use super::{Part, VersionError};
 use std::cmp::Ordering;
-use std::fmt;
 use std::str::FromStr;
 
 /// dpkg stores the epoch in an `int`; anything above is "too big".
@@ -349,32 +348,13 @@ impl FromStr for DebVersion {
     }
 }
 
-impl fmt::Display for DebVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.raw)
-    }
-}
-
 impl Ord for DebVersion {
     fn cmp(&self, other: &Self) -> Ordering {
         cmp_ref(&self.view(), &other.view())
     }
 }
 
-impl PartialOrd for DebVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-/// Equality is dpkg equality (`1.0` == `0:1.0-0`), consistent with `Ord`.
-impl PartialEq for DebVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for DebVersion {}
+version_traits!(DebVersion);
 
 #[cfg(test)]
 mod tests {

@@ -27,6 +27,33 @@
 //! comparators walk those slices. Nothing on the compare path allocates, so
 //! [`vercmp_stream`] runs in constant memory over any number of lines.
 
+/// `Display` (the parsed string, unchanged), and `PartialOrd`, `PartialEq`, `Eq`
+/// derived from the type's `Ord`, so equality is the package manager's (`1.0` equals
+/// `0:1.0-0` for dpkg), consistent with ordering.
+macro_rules! version_traits {
+    ($t:ty) => {
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.raw)
+            }
+        }
+
+        impl PartialOrd for $t {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl PartialEq for $t {
+            fn eq(&self, other: &Self) -> bool {
+                self.cmp(other) == std::cmp::Ordering::Equal
+            }
+        }
+
+        impl Eq for $t {}
+    };
+}
+
 mod apk;
 mod deb;
 mod rpm;

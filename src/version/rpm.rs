@@ -12,7 +12,6 @@
 
 use super::{Part, VersionError};
 use std::cmp::Ordering;
-use std::fmt;
 use std::str::FromStr;
 
 /// A borrowed, validated view of an RPM EVR.
@@ -320,32 +319,13 @@ impl FromStr for RpmVersion {
     }
 }
 
-impl fmt::Display for RpmVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.raw)
-    }
-}
-
 impl Ord for RpmVersion {
     fn cmp(&self, other: &Self) -> Ordering {
         cmp_ref(&self.view(), &other.view())
     }
 }
 
-impl PartialOrd for RpmVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-/// Equality is rpm equality (`1.01` == `0:1.1`), consistent with `Ord`.
-impl PartialEq for RpmVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for RpmVersion {}
+version_traits!(RpmVersion);
 
 #[cfg(test)]
 mod tests {
