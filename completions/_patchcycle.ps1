@@ -45,6 +45,9 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('findings', 'findings', [CompletionResultType]::ParameterValue, 'List current findings (each host''s latest scan), with filters and a CI gate')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain why a host is, or is not, affected by an advisory')
             [CompletionResult]::new('exception', 'exception', [CompletionResultType]::ParameterValue, 'Manage exceptions: scoped risk acceptance with an expiry date')
+            [CompletionResult]::new('cycle', 'cycle', [CompletionResultType]::ParameterValue, 'Monthly cycles: freeze the patch set, follow each ring, close')
+            [CompletionResult]::new('approve', 'approve', [CompletionResultType]::ParameterValue, 'Record a CAB decision for a group (gated by the lower rings)')
+            [CompletionResult]::new('note', 'note', [CompletionResultType]::ParameterValue, 'Knowledge base: notes on advisories and packages')
             [CompletionResult]::new('advisory', 'advisory', [CompletionResultType]::ParameterValue, 'Look up advisories in the catalogue')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Read and verify the hash-chained audit log')
             [CompletionResult]::new('vercmp', 'vercmp', [CompletionResultType]::ParameterValue, 'Compare package versions exactly as dpkg, rpm or apk do')
@@ -635,6 +638,250 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
         'patchcycle;exception;help;help' {
             break
         }
+        'patchcycle;cycle' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of lists and records')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a cycle: freeze this month''s patch set from the latest scans')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show each group''s state in the cycle and what blocks its next step')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List cycles')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List cycles')
+            [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'Close a cycle (refused while approved groups are not deployed)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'patchcycle;cycle;start' {
+            [CompletionResult]::new('--cutoff', '--cutoff', [CompletionResultType]::ParameterName, 'Cutoff date (YYYY-MM-DD) [default: Patch Tuesday of the month]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of lists and records')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'patchcycle;cycle;status' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of lists and records')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'patchcycle;cycle;list' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of lists and records')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'patchcycle;cycle;ls' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of lists and records')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'patchcycle;cycle;close' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of lists and records')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'patchcycle;cycle;help' {
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a cycle: freeze this month''s patch set from the latest scans')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show each group''s state in the cycle and what blocks its next step')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List cycles')
+            [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'Close a cycle (refused while approved groups are not deployed)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'patchcycle;cycle;help;start' {
+            break
+        }
+        'patchcycle;cycle;help;status' {
+            break
+        }
+        'patchcycle;cycle;help;list' {
+            break
+        }
+        'patchcycle;cycle;help;close' {
+            break
+        }
+        'patchcycle;cycle;help;help' {
+            break
+        }
+        'patchcycle;approve' {
+            [CompletionResult]::new('-g', '-g', [CompletionResultType]::ParameterName, 'The group (ring) the decision is for')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'The group (ring) the decision is for')
+            [CompletionResult]::new('--cycle', '--cycle', [CompletionResultType]::ParameterName, 'Cycle [default: the open cycle]')
+            [CompletionResult]::new('--decision', '--decision', [CompletionResultType]::ParameterName, 'The decision')
+            [CompletionResult]::new('--advisory', '--advisory', [CompletionResultType]::ParameterName, 'Only patches naming this advisory or CVE (repeatable)')
+            [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Only these packages (repeatable)')
+            [CompletionResult]::new('--severity', '--severity', [CompletionResultType]::ParameterName, 'Only patches at or above this severity')
+            [CompletionResult]::new('--change', '--change', [CompletionResultType]::ParameterName, 'Change reference (CAB ticket)')
+            [CompletionResult]::new('--comment', '--comment', [CompletionResultType]::ParameterName, 'Free comment')
+            [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'Last day the approval is valid (YYYY-MM-DD)')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why the emergency lane is used')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of lists and records')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
+            [CompletionResult]::new('--kev', '--kev', [CompletionResultType]::ParameterName, 'Only patches with a CISA KEV CVE')
+            [CompletionResult]::new('--emergency', '--emergency', [CompletionResultType]::ParameterName, 'Bypass the ring gate (audited and flagged in reports); needs --reason')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'patchcycle;note' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of lists and records')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a note on an advisory or a package')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List notes')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List notes')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'patchcycle;note;add' {
+            [CompletionResult]::new('--advisory', '--advisory', [CompletionResultType]::ParameterName, 'The advisory or CVE the note is about')
+            [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'The package the note is about')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of lists and records')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'patchcycle;note;list' {
+            [CompletionResult]::new('--advisory', '--advisory', [CompletionResultType]::ParameterName, 'advisory')
+            [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'package')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of lists and records')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'patchcycle;note;ls' {
+            [CompletionResult]::new('--advisory', '--advisory', [CompletionResultType]::ParameterName, 'advisory')
+            [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'package')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of lists and records')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'patchcycle;note;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a note on an advisory or a package')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List notes')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'patchcycle;note;help;add' {
+            break
+        }
+        'patchcycle;note;help;list' {
+            break
+        }
+        'patchcycle;note;help;help' {
+            break
+        }
         'patchcycle;advisory' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
@@ -843,6 +1090,9 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('findings', 'findings', [CompletionResultType]::ParameterValue, 'List current findings (each host''s latest scan), with filters and a CI gate')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain why a host is, or is not, affected by an advisory')
             [CompletionResult]::new('exception', 'exception', [CompletionResultType]::ParameterValue, 'Manage exceptions: scoped risk acceptance with an expiry date')
+            [CompletionResult]::new('cycle', 'cycle', [CompletionResultType]::ParameterValue, 'Monthly cycles: freeze the patch set, follow each ring, close')
+            [CompletionResult]::new('approve', 'approve', [CompletionResultType]::ParameterValue, 'Record a CAB decision for a group (gated by the lower rings)')
+            [CompletionResult]::new('note', 'note', [CompletionResultType]::ParameterValue, 'Knowledge base: notes on advisories and packages')
             [CompletionResult]::new('advisory', 'advisory', [CompletionResultType]::ParameterValue, 'Look up advisories in the catalogue')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Read and verify the hash-chained audit log')
             [CompletionResult]::new('vercmp', 'vercmp', [CompletionResultType]::ParameterValue, 'Compare package versions exactly as dpkg, rpm or apk do')
@@ -931,6 +1181,39 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             break
         }
         'patchcycle;help;exception;rm' {
+            break
+        }
+        'patchcycle;help;cycle' {
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a cycle: freeze this month''s patch set from the latest scans')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show each group''s state in the cycle and what blocks its next step')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List cycles')
+            [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'Close a cycle (refused while approved groups are not deployed)')
+            break
+        }
+        'patchcycle;help;cycle;start' {
+            break
+        }
+        'patchcycle;help;cycle;status' {
+            break
+        }
+        'patchcycle;help;cycle;list' {
+            break
+        }
+        'patchcycle;help;cycle;close' {
+            break
+        }
+        'patchcycle;help;approve' {
+            break
+        }
+        'patchcycle;help;note' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a note on an advisory or a package')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List notes')
+            break
+        }
+        'patchcycle;help;note;add' {
+            break
+        }
+        'patchcycle;help;note;list' {
             break
         }
         'patchcycle;help;advisory' {

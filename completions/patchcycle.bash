@@ -19,8 +19,14 @@ _patchcycle() {
             patchcycle,advisory)
                 cmd="patchcycle__subcmd__advisory"
                 ;;
+            patchcycle,approve)
+                cmd="patchcycle__subcmd__approve"
+                ;;
             patchcycle,audit)
                 cmd="patchcycle__subcmd__audit"
+                ;;
+            patchcycle,cycle)
+                cmd="patchcycle__subcmd__cycle"
                 ;;
             patchcycle,doctor)
                 cmd="patchcycle__subcmd__doctor"
@@ -48,6 +54,9 @@ _patchcycle() {
                 ;;
             patchcycle,init)
                 cmd="patchcycle__subcmd__init"
+                ;;
+            patchcycle,note)
+                cmd="patchcycle__subcmd__note"
                 ;;
             patchcycle,scan)
                 cmd="patchcycle__subcmd__scan"
@@ -96,6 +105,39 @@ _patchcycle() {
                 ;;
             patchcycle__subcmd__audit__subcmd__help,verify)
                 cmd="patchcycle__subcmd__audit__subcmd__help__subcmd__verify"
+                ;;
+            patchcycle__subcmd__cycle,close)
+                cmd="patchcycle__subcmd__cycle__subcmd__close"
+                ;;
+            patchcycle__subcmd__cycle,help)
+                cmd="patchcycle__subcmd__cycle__subcmd__help"
+                ;;
+            patchcycle__subcmd__cycle,list)
+                cmd="patchcycle__subcmd__cycle__subcmd__list"
+                ;;
+            patchcycle__subcmd__cycle,ls)
+                cmd="patchcycle__subcmd__cycle__subcmd__list"
+                ;;
+            patchcycle__subcmd__cycle,start)
+                cmd="patchcycle__subcmd__cycle__subcmd__start"
+                ;;
+            patchcycle__subcmd__cycle,status)
+                cmd="patchcycle__subcmd__cycle__subcmd__status"
+                ;;
+            patchcycle__subcmd__cycle__subcmd__help,close)
+                cmd="patchcycle__subcmd__cycle__subcmd__help__subcmd__close"
+                ;;
+            patchcycle__subcmd__cycle__subcmd__help,help)
+                cmd="patchcycle__subcmd__cycle__subcmd__help__subcmd__help"
+                ;;
+            patchcycle__subcmd__cycle__subcmd__help,list)
+                cmd="patchcycle__subcmd__cycle__subcmd__help__subcmd__list"
+                ;;
+            patchcycle__subcmd__cycle__subcmd__help,start)
+                cmd="patchcycle__subcmd__cycle__subcmd__help__subcmd__start"
+                ;;
+            patchcycle__subcmd__cycle__subcmd__help,status)
+                cmd="patchcycle__subcmd__cycle__subcmd__help__subcmd__status"
                 ;;
             patchcycle__subcmd__exception,add)
                 cmd="patchcycle__subcmd__exception__subcmd__add"
@@ -166,8 +208,14 @@ _patchcycle() {
             patchcycle__subcmd__help,advisory)
                 cmd="patchcycle__subcmd__help__subcmd__advisory"
                 ;;
+            patchcycle__subcmd__help,approve)
+                cmd="patchcycle__subcmd__help__subcmd__approve"
+                ;;
             patchcycle__subcmd__help,audit)
                 cmd="patchcycle__subcmd__help__subcmd__audit"
+                ;;
+            patchcycle__subcmd__help,cycle)
+                cmd="patchcycle__subcmd__help__subcmd__cycle"
                 ;;
             patchcycle__subcmd__help,doctor)
                 cmd="patchcycle__subcmd__help__subcmd__doctor"
@@ -196,6 +244,9 @@ _patchcycle() {
             patchcycle__subcmd__help,init)
                 cmd="patchcycle__subcmd__help__subcmd__init"
                 ;;
+            patchcycle__subcmd__help,note)
+                cmd="patchcycle__subcmd__help__subcmd__note"
+                ;;
             patchcycle__subcmd__help,scan)
                 cmd="patchcycle__subcmd__help__subcmd__scan"
                 ;;
@@ -216,6 +267,18 @@ _patchcycle() {
                 ;;
             patchcycle__subcmd__help__subcmd__audit,verify)
                 cmd="patchcycle__subcmd__help__subcmd__audit__subcmd__verify"
+                ;;
+            patchcycle__subcmd__help__subcmd__cycle,close)
+                cmd="patchcycle__subcmd__help__subcmd__cycle__subcmd__close"
+                ;;
+            patchcycle__subcmd__help__subcmd__cycle,list)
+                cmd="patchcycle__subcmd__help__subcmd__cycle__subcmd__list"
+                ;;
+            patchcycle__subcmd__help__subcmd__cycle,start)
+                cmd="patchcycle__subcmd__help__subcmd__cycle__subcmd__start"
+                ;;
+            patchcycle__subcmd__help__subcmd__cycle,status)
+                cmd="patchcycle__subcmd__help__subcmd__cycle__subcmd__status"
                 ;;
             patchcycle__subcmd__help__subcmd__exception,add)
                 cmd="patchcycle__subcmd__help__subcmd__exception__subcmd__add"
@@ -258,6 +321,12 @@ _patchcycle() {
                 ;;
             patchcycle__subcmd__help__subcmd__host,show)
                 cmd="patchcycle__subcmd__help__subcmd__host__subcmd__show"
+                ;;
+            patchcycle__subcmd__help__subcmd__note,add)
+                cmd="patchcycle__subcmd__help__subcmd__note__subcmd__add"
+                ;;
+            patchcycle__subcmd__help__subcmd__note,list)
+                cmd="patchcycle__subcmd__help__subcmd__note__subcmd__list"
                 ;;
             patchcycle__subcmd__host,add)
                 cmd="patchcycle__subcmd__host__subcmd__add"
@@ -304,6 +373,27 @@ _patchcycle() {
             patchcycle__subcmd__host__subcmd__help,show)
                 cmd="patchcycle__subcmd__host__subcmd__help__subcmd__show"
                 ;;
+            patchcycle__subcmd__note,add)
+                cmd="patchcycle__subcmd__note__subcmd__add"
+                ;;
+            patchcycle__subcmd__note,help)
+                cmd="patchcycle__subcmd__note__subcmd__help"
+                ;;
+            patchcycle__subcmd__note,list)
+                cmd="patchcycle__subcmd__note__subcmd__list"
+                ;;
+            patchcycle__subcmd__note,ls)
+                cmd="patchcycle__subcmd__note__subcmd__list"
+                ;;
+            patchcycle__subcmd__note__subcmd__help,add)
+                cmd="patchcycle__subcmd__note__subcmd__help__subcmd__add"
+                ;;
+            patchcycle__subcmd__note__subcmd__help,help)
+                cmd="patchcycle__subcmd__note__subcmd__help__subcmd__help"
+                ;;
+            patchcycle__subcmd__note__subcmd__help,list)
+                cmd="patchcycle__subcmd__note__subcmd__help__subcmd__list"
+                ;;
             *)
                 ;;
         esac
@@ -311,7 +401,7 @@ _patchcycle() {
 
     case "${cmd}" in
         patchcycle)
-            opts="-q -v -y -h -V --db --config --format --quiet --verbose --no-color --yes --actor --help --version init doctor host group sync scan findings explain exception advisory audit vercmp generate help"
+            opts="-q -v -y -h -V --db --config --format --quiet --verbose --no-color --yes --actor --help --version init doctor host group sync scan findings explain exception cycle approve note advisory audit vercmp generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -506,6 +596,80 @@ _patchcycle() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        patchcycle__subcmd__approve)
+            opts="-g -q -v -y -h --group --cycle --decision --advisory --package --severity --kev --change --comment --expires --emergency --reason --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cycle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decision)
+                    COMPREPLY=($(compgen -W "approve decline defer" -- "${cur}"))
+                    return 0
+                    ;;
+                --advisory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --package)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --severity)
+                    COMPREPLY=($(compgen -W "critical high medium low" -- "${cur}"))
+                    return 0
+                    ;;
+                --change)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --comment)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expires)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         patchcycle__subcmd__audit)
             opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help list ls verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -643,6 +807,244 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__audit__subcmd__verify)
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__cycle)
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help start status list ls close help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__cycle__subcmd__close)
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__cycle__subcmd__help)
+            opts="start status list close help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__cycle__subcmd__help__subcmd__close)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__cycle__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__cycle__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__cycle__subcmd__help__subcmd__start)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__cycle__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__cycle__subcmd__list)
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__cycle__subcmd__start)
+            opts="-q -v -y -h --cutoff --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cutoff)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__cycle__subcmd__status)
             opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1381,7 +1783,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__help)
-            opts="init doctor host group sync scan findings explain exception advisory audit vercmp generate help"
+            opts="init doctor host group sync scan findings explain exception cycle approve note advisory audit vercmp generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1436,6 +1838,20 @@ _patchcycle() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        patchcycle__subcmd__help__subcmd__approve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         patchcycle__subcmd__help__subcmd__audit)
             opts="list verify"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1465,6 +1881,76 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__help__subcmd__audit__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__help__subcmd__cycle)
+            opts="start status list close"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__help__subcmd__cycle__subcmd__close)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__help__subcmd__cycle__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__help__subcmd__cycle__subcmd__start)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__help__subcmd__cycle__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1789,6 +2275,48 @@ _patchcycle() {
         patchcycle__subcmd__help__subcmd__init)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__help__subcmd__note)
+            opts="add list"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__help__subcmd__note__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__help__subcmd__note__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2243,6 +2771,168 @@ _patchcycle() {
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__note)
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help add list ls help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__note__subcmd__add)
+            opts="-q -v -y -h --advisory --package --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --advisory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --package)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__note__subcmd__help)
+            opts="add list help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__note__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__note__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__note__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__note__subcmd__list)
+            opts="-q -v -y -h --advisory --package --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --advisory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --package)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -42,6 +42,9 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand findings 'List current findings (each host''s latest scan), with filters and a CI gate'
             cand explain 'Explain why a host is, or is not, affected by an advisory'
             cand exception 'Manage exceptions: scoped risk acceptance with an expiry date'
+            cand cycle 'Monthly cycles: freeze the patch set, follow each ring, close'
+            cand approve 'Record a CAB decision for a group (gated by the lower rings)'
+            cand note 'Knowledge base: notes on advisories and packages'
             cand advisory 'Look up advisories in the catalogue'
             cand audit 'Read and verify the hash-chained audit log'
             cand vercmp 'Compare package versions exactly as dpkg, rpm or apk do'
@@ -585,6 +588,229 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         }
         &'patchcycle;exception;help;help'= {
         }
+        &'patchcycle;cycle'= {
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand start 'Start a cycle: freeze this month''s patch set from the latest scans'
+            cand status 'Show each group''s state in the cycle and what blocks its next step'
+            cand list 'List cycles'
+            cand ls 'List cycles'
+            cand close 'Close a cycle (refused while approved groups are not deployed)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'patchcycle;cycle;start'= {
+            cand --cutoff 'Cutoff date (YYYY-MM-DD) [default: Patch Tuesday of the month]'
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'patchcycle;cycle;status'= {
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'patchcycle;cycle;list'= {
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'patchcycle;cycle;ls'= {
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'patchcycle;cycle;close'= {
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'patchcycle;cycle;help'= {
+            cand start 'Start a cycle: freeze this month''s patch set from the latest scans'
+            cand status 'Show each group''s state in the cycle and what blocks its next step'
+            cand list 'List cycles'
+            cand close 'Close a cycle (refused while approved groups are not deployed)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'patchcycle;cycle;help;start'= {
+        }
+        &'patchcycle;cycle;help;status'= {
+        }
+        &'patchcycle;cycle;help;list'= {
+        }
+        &'patchcycle;cycle;help;close'= {
+        }
+        &'patchcycle;cycle;help;help'= {
+        }
+        &'patchcycle;approve'= {
+            cand -g 'The group (ring) the decision is for'
+            cand --group 'The group (ring) the decision is for'
+            cand --cycle 'Cycle [default: the open cycle]'
+            cand --decision 'The decision'
+            cand --advisory 'Only patches naming this advisory or CVE (repeatable)'
+            cand --package 'Only these packages (repeatable)'
+            cand --severity 'Only patches at or above this severity'
+            cand --change 'Change reference (CAB ticket)'
+            cand --comment 'Free comment'
+            cand --expires 'Last day the approval is valid (YYYY-MM-DD)'
+            cand --reason 'Why the emergency lane is used'
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand --kev 'Only patches with a CISA KEV CVE'
+            cand --emergency 'Bypass the ring gate (audited and flagged in reports); needs --reason'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'patchcycle;note'= {
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand add 'Add a note on an advisory or a package'
+            cand list 'List notes'
+            cand ls 'List notes'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'patchcycle;note;add'= {
+            cand --advisory 'The advisory or CVE the note is about'
+            cand --package 'The package the note is about'
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'patchcycle;note;list'= {
+            cand --advisory 'advisory'
+            cand --package 'package'
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'patchcycle;note;ls'= {
+            cand --advisory 'advisory'
+            cand --package 'package'
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'patchcycle;note;help'= {
+            cand add 'Add a note on an advisory or a package'
+            cand list 'List notes'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'patchcycle;note;help;add'= {
+        }
+        &'patchcycle;note;help;list'= {
+        }
+        &'patchcycle;note;help;help'= {
+        }
         &'patchcycle;advisory'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
@@ -776,6 +1002,9 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand findings 'List current findings (each host''s latest scan), with filters and a CI gate'
             cand explain 'Explain why a host is, or is not, affected by an advisory'
             cand exception 'Manage exceptions: scoped risk acceptance with an expiry date'
+            cand cycle 'Monthly cycles: freeze the patch set, follow each ring, close'
+            cand approve 'Record a CAB decision for a group (gated by the lower rings)'
+            cand note 'Knowledge base: notes on advisories and packages'
             cand advisory 'Look up advisories in the catalogue'
             cand audit 'Read and verify the hash-chained audit log'
             cand vercmp 'Compare package versions exactly as dpkg, rpm or apk do'
@@ -841,6 +1070,30 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;help;exception;list'= {
         }
         &'patchcycle;help;exception;rm'= {
+        }
+        &'patchcycle;help;cycle'= {
+            cand start 'Start a cycle: freeze this month''s patch set from the latest scans'
+            cand status 'Show each group''s state in the cycle and what blocks its next step'
+            cand list 'List cycles'
+            cand close 'Close a cycle (refused while approved groups are not deployed)'
+        }
+        &'patchcycle;help;cycle;start'= {
+        }
+        &'patchcycle;help;cycle;status'= {
+        }
+        &'patchcycle;help;cycle;list'= {
+        }
+        &'patchcycle;help;cycle;close'= {
+        }
+        &'patchcycle;help;approve'= {
+        }
+        &'patchcycle;help;note'= {
+            cand add 'Add a note on an advisory or a package'
+            cand list 'List notes'
+        }
+        &'patchcycle;help;note;add'= {
+        }
+        &'patchcycle;help;note;list'= {
         }
         &'patchcycle;help;advisory'= {
             cand show 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE'

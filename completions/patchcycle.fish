@@ -45,6 +45,9 @@ complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "scan" -d 'Col
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "findings" -d 'List current findings (each host\'s latest scan), with filters and a CI gate'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "explain" -d 'Explain why a host is, or is not, affected by an advisory'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "exception" -d 'Manage exceptions: scoped risk acceptance with an expiry date'
+complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "cycle" -d 'Monthly cycles: freeze the patch set, follow each ring, close'
+complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "approve" -d 'Record a CAB decision for a group (gated by the lower rings)'
+complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "note" -d 'Knowledge base: notes on advisories and packages'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "advisory" -d 'Look up advisories in the catalogue'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "audit" -d 'Read and verify the hash-chained audit log'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "vercmp" -d 'Compare package versions exactly as dpkg, rpm or apk do'
@@ -451,6 +454,169 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from help" -f -a "list" -d 'List exceptions, active and expired'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove an exception'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -f -a "start" -d 'Start a cycle: freeze this month\'s patch set from the latest scans'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -f -a "status" -d 'Show each group\'s state in the cycle and what blocks its next step'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -f -a "list" -d 'List cycles'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -f -a "ls" -d 'List cycles'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -f -a "close" -d 'Close a cycle (refused while approved groups are not deployed)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -l cutoff -d 'Cutoff date (YYYY-MM-DD) [default: Patch Tuesday of the month]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start a cycle: freeze this month\'s patch set from the latest scans'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show each group\'s state in the cycle and what blocks its next step'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from help" -f -a "list" -d 'List cycles'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from help" -f -a "close" -d 'Close a cycle (refused while approved groups are not deployed)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -s g -l group -d 'The group (ring) the decision is for' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l cycle -d 'Cycle [default: the open cycle]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l decision -d 'The decision' -r -f -a "approve\t''
+decline\t''
+defer\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l advisory -d 'Only patches naming this advisory or CVE (repeatable)' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l package -d 'Only these packages (repeatable)' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l severity -d 'Only patches at or above this severity' -r -f -a "critical\t''
+high\t''
+medium\t''
+low\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l change -d 'Change reference (CAB ticket)' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l comment -d 'Free comment' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l expires -d 'Last day the approval is valid (YYYY-MM-DD)' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l reason -d 'Why the emergency lane is used' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l kev -d 'Only patches with a CISA KEV CVE'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l emergency -d 'Bypass the ring gate (audited and flagged in reports); needs --reason'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -f -a "add" -d 'Add a note on an advisory or a package'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -f -a "list" -d 'List notes'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -f -a "ls" -d 'List notes'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -l advisory -d 'The advisory or CVE the note is about' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -l package -d 'The package the note is about' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -l advisory -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -l package -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -l advisory -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -l package -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a note on an advisory or a package'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from help" -f -a "list" -d 'List notes'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -l format -d 'Output format of lists and records' -r -f -a "table\t''
@@ -576,20 +742,23 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -s v -l 
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -s h -l help -d 'Print help'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "init" -d 'Create the configuration file and the database (idempotent)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "doctor" -d 'Check configuration, database and tools, and print what is wrong'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "host" -d 'Manage the inventory of hosts'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "group" -d 'Manage groups (rings): order, window, policy, contacts'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "sync" -d 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "scan" -d 'Collect packages, kernels and pending updates from hosts and match the catalogue'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "findings" -d 'List current findings (each host\'s latest scan), with filters and a CI gate'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "explain" -d 'Explain why a host is, or is not, affected by an advisory'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "exception" -d 'Manage exceptions: scoped risk acceptance with an expiry date'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "advisory" -d 'Look up advisories in the catalogue'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "audit" -d 'Read and verify the hash-chained audit log'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "vercmp" -d 'Compare package versions exactly as dpkg, rpm or apk do'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "init" -d 'Create the configuration file and the database (idempotent)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "doctor" -d 'Check configuration, database and tools, and print what is wrong'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "host" -d 'Manage the inventory of hosts'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "group" -d 'Manage groups (rings): order, window, policy, contacts'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "sync" -d 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "scan" -d 'Collect packages, kernels and pending updates from hosts and match the catalogue'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "findings" -d 'List current findings (each host\'s latest scan), with filters and a CI gate'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "explain" -d 'Explain why a host is, or is not, affected by an advisory'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "exception" -d 'Manage exceptions: scoped risk acceptance with an expiry date'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "cycle" -d 'Monthly cycles: freeze the patch set, follow each ring, close'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "approve" -d 'Record a CAB decision for a group (gated by the lower rings)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "note" -d 'Knowledge base: notes on advisories and packages'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "advisory" -d 'Look up advisories in the catalogue'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "audit" -d 'Read and verify the hash-chained audit log'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "vercmp" -d 'Compare package versions exactly as dpkg, rpm or apk do'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "add" -d 'Add a host'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "list" -d 'List hosts'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "show" -d 'Show one host'
@@ -604,6 +773,12 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from exception" -f -a "add" -d 'Accept a risk until a date: hides matching findings from gates and counts'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from exception" -f -a "list" -d 'List exceptions, active and expired'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from exception" -f -a "rm" -d 'Remove an exception'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from cycle" -f -a "start" -d 'Start a cycle: freeze this month\'s patch set from the latest scans'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from cycle" -f -a "status" -d 'Show each group\'s state in the cycle and what blocks its next step'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from cycle" -f -a "list" -d 'List cycles'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from cycle" -f -a "close" -d 'Close a cycle (refused while approved groups are not deployed)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from note" -f -a "add" -d 'Add a note on an advisory or a package'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from note" -f -a "list" -d 'List notes'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from advisory" -f -a "show" -d 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from advisory" -f -a "search" -d 'Search the catalogue; with --version, say whether that version is affected'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "list" -d 'List audit rows, oldest first'

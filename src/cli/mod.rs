@@ -2,7 +2,9 @@
 //! pages) and one file per subcommand.
 
 pub mod advisory;
+pub mod approve;
 pub mod audit;
+pub mod cycle;
 pub mod doctor;
 pub mod exception;
 pub mod explain;
@@ -11,6 +13,7 @@ pub mod generate;
 pub mod group;
 pub mod host;
 pub mod init;
+pub mod note;
 pub mod scan;
 pub mod sync;
 pub mod vercmp;
@@ -98,6 +101,14 @@ pub enum Command {
     /// Manage exceptions: scoped risk acceptance with an expiry date
     #[command(subcommand)]
     Exception(exception::ExceptionCommand),
+    /// Monthly cycles: freeze the patch set, follow each ring, close
+    #[command(subcommand)]
+    Cycle(cycle::CycleCommand),
+    /// Record a CAB decision for a group (gated by the lower rings)
+    Approve(approve::ApproveArgs),
+    /// Knowledge base: notes on advisories and packages
+    #[command(subcommand)]
+    Note(note::NoteCommand),
     /// Look up advisories in the catalogue
     #[command(subcommand)]
     Advisory(advisory::AdvisoryCommand),
@@ -222,6 +233,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Findings(args) => findings::run(&ctx, &args),
         Command::Explain(args) => explain::run(&ctx, &args),
         Command::Exception(cmd) => exception::run(&ctx, cmd),
+        Command::Cycle(cmd) => cycle::run(&ctx, cmd),
+        Command::Approve(args) => approve::run(&ctx, &args),
+        Command::Note(cmd) => note::run(&ctx, cmd),
         Command::Generate(args) => generate::run(&args),
         Command::Vercmp(args) => vercmp::run(&args),
     }

@@ -32,6 +32,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "0003_scans.sql",
         include_str!("../../migrations/0003_scans.sql"),
     ),
+    (
+        4,
+        "0004_cycle.sql",
+        include_str!("../../migrations/0004_cycle.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

@@ -1,0 +1,220 @@
+//! `patchcycle approve --group G …`: record a CAB decision for a group, behind the ring
+//! gate (or through the audited emergency lane).
+
+use anyhow::Result;
+use clap::{Args, ValueEnum};
+use serde_json::json;
+
+use super::Context;
+use crate::catalog::Severity;
+use crate::cycle::state::{self as cycle, Patch};
+use crate::error::Failure;
+use crate::{audit, clock, db, inventory};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Decision {
+    Approve,
+    Decline,
+    Defer,
+}
+
+impl Decision {
+    fn as_str(self) -> &'static str {
+        match self {
+            Decision::Approve => "approve",
+            Decision::Decline => "decline",
+            Decision::Defer => "defer",
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ApproveArgs {
+    /// The group (ring) the decision is for
+    #[arg(short, long)]
+    pub group: String,
+    /// Cycle [default: the open cycle]
+    #[arg(long)]
+    pub cycle: Option<String>,
+    /// The decision
+    #[arg(long, value_enum, default_value_t = Decision::Approve)]
+    pub decision: Decision,
+    /// Only patches naming this advisory or CVE (repeatable)
+    #[arg(long)]
+    pub advisory: Vec<String>,
+    /// Only these packages (repeatable)
+    #[arg(long)]
+    pub package: Vec<String>,
+    /// Only patches at or above this severity
+    #[arg(long, value_parser = ["critical", "high", "medium", "low"])]
+    pub severity: Option<String>,
+    /// Only patches with a CISA KEV CVE
+    #[arg(long)]
+    pub kev: bool,
+    /// Change reference (CAB ticket)
+    #[arg(long, value_name = "REF")]
+    pub change: Option<String>,
+    /// Free comment
+    #[arg(long)]
+    pub comment: Option<String>,
+    /// Last day the approval is valid (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub expires: Option<String>,
+    /// Bypass the ring gate (audited and flagged in reports); needs --reason
+    #[arg(long, requires = "reason")]
+    pub emergency: bool,
+    /// Why the emergency lane is used
+    #[arg(long)]
+    pub reason: Option<String>,
+}
+
+fn selected(a: &ApproveArgs, all: Vec<Patch>) -> Vec<Patch> {
+    let level = a.severity.as_deref().and_then(Severity::parse);
+    all.into_iter()
+        .filter(|p| a.package.is_empty() || a.package.contains(&p.package))
+        .filter(|p| a.advisory.is_empty() || p.advisories.iter().any(|x| a.advisory.contains(x)))
+        .filter(|p| {
+            level.is_none_or(|l| {
+                p.severity
+                    .as_deref()
+                    .and_then(Severity::parse)
+                    .is_some_and(|s| s >= l)
+            })
+        })
+        .filter(|p| !a.kev || p.kev)
+        .collect()
+}
+
+pub fn run(ctx: &Context, a: &ApproveArgs) -> Result<()> {
+    for (field, v) in [
+        ("--change", &a.change),
+        ("--comment", &a.comment),
+        ("--reason", &a.reason),
+    ] {
+        if let Some(v) = v {
+            inventory::validate::text(field, v).map_err(Failure::usage)?;
+        }
+    }
+    if a.emergency && a.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        return Err(Failure::usage("--emergency needs a --reason").into());
+    }
+    let expires = a
+        .expires
+        .as_deref()
+        .map(|d| {
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map(|d| format!("{}T00:00:00Z", d + chrono::Days::new(1)))
+                .map_err(|_| Failure::usage(format!("--expires {d:?} is not YYYY-MM-DD")))
+        })
+        .transpose()?;
+    let now = clock::now()?;
+    let mut db = ctx.open_db()?;
+    let group = inventory::require_group(&db.conn, &a.group)?;
+    let (cycle_id, c) = cycle::find(&db.conn, a.cycle.as_deref())?;
+    if c.state != "open" {
+        return Err(Failure::usage(format!("cycle {} is closed", c.name)).into());
+    }
+    let patches = selected(a, cycle::patches(&db.conn, cycle_id)?);
+    if patches.is_empty() && a.decision == Decision::Approve {
+        return Err(
+            Failure::usage(format!("the selection holds no patch of cycle {}", c.name))
+                .hint("check --advisory/--package/--severity/--kev, or `patchcycle cycle status`")
+                .into(),
+        );
+    }
+    if a.decision == Decision::Approve
+        && let Some(block) = cycle::gate_block(&db.conn, cycle_id, &group, now)?
+    {
+        if !a.emergency {
+            return Err(Failure::gate(format!(
+                "approval of {} (ring {}) refused: {block}",
+                group.name, group.order
+            ))
+            .hint("wait for the lower ring, or use --emergency --reason TEXT (audited)")
+            .into());
+        }
+        ctx.style
+            .warn(format!("emergency approval bypasses the gate: {block}"));
+    }
+    // Confirmation: on a terminal a person confirms; without one, --yes is required.
+    let question = format!(
+        "{} {} patch(es) of cycle {} for group {}{}?",
+        a.decision.as_str(),
+        patches.len(),
+        c.name,
+        group.name,
+        a.change
+            .as_deref()
+            .map(|r| format!(" under {r}"))
+            .unwrap_or_default()
+    );
+    if !ctx.yes && ctx.style.stdin_tty && ctx.style.stderr_tty {
+        for p in &patches {
+            eprintln!(
+                "  {} {} -> {}  {}{}",
+                p.ecosystem,
+                p.package,
+                p.target,
+                p.severity.as_deref().unwrap_or("-"),
+                if p.kev { " KEV" } else { "" }
+            );
+        }
+    }
+    if !ctx.confirm(&question, a.decision.as_str())? {
+        return Err(Failure::usage("not confirmed; nothing recorded").into());
+    }
+    let stamp = clock::stamp(now);
+    let chosen: Vec<(String, String, String)> = patches
+        .iter()
+        .map(|p| (p.ecosystem.clone(), p.package.clone(), p.target.clone()))
+        .collect();
+    let tx = db::write_tx(&mut db.conn)?;
+    let gid = inventory::group_id(&tx, &group.name)?;
+    tx.execute(
+        "INSERT INTO approvals (cycle_id, group_id, decision, packages, actor, change_ref, comment, emergency, reason, at, expires) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        rusqlite::params![
+            cycle_id,
+            gid,
+            a.decision.as_str(),
+            serde_json::to_string(&chosen)?,
+            ctx.actor,
+            a.change,
+            a.comment,
+            a.emergency,
+            a.reason,
+            stamp,
+            expires
+        ],
+    )?;
+    audit::append(
+        &tx,
+        &stamp,
+        &ctx.actor,
+        if a.emergency {
+            "approve.emergency"
+        } else {
+            "approve"
+        },
+        &format!("{}/{}", c.name, group.name),
+        &json!({
+            "decision": a.decision.as_str(),
+            "patches": chosen.len(),
+            "change": a.change,
+            "comment": a.comment,
+            "emergency": a.emergency,
+            "reason": a.reason,
+            "expires": expires,
+        }),
+    )?;
+    tx.commit()?;
+    ctx.style.status(format!(
+        "recorded: {} {} patch(es) of cycle {} for {}{}",
+        a.decision.as_str(),
+        chosen.len(),
+        c.name,
+        group.name,
+        if a.emergency { " (EMERGENCY)" } else { "" }
+    ));
+    Ok(())
+}

@@ -1,0 +1,126 @@
+//! `patchcycle note add|list`: the knowledge base on advisories and packages.
+
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use serde::Serialize;
+use serde_json::json;
+
+use super::Context;
+use crate::error::Failure;
+use crate::output::{self, or_dash};
+use crate::{audit, clock, db, inventory};
+
+#[derive(Debug, Subcommand)]
+pub enum NoteCommand {
+    /// Add a note on an advisory or a package
+    Add(AddArgs),
+    /// List notes
+    #[command(visible_alias = "ls")]
+    List(ListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The advisory or CVE the note is about
+    #[arg(long, required_unless_present = "package")]
+    pub advisory: Option<String>,
+    /// The package the note is about
+    #[arg(long)]
+    pub package: Option<String>,
+    /// The note
+    pub text: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(long)]
+    pub advisory: Option<String>,
+    #[arg(long)]
+    pub package: Option<String>,
+}
+
+#[derive(Debug, Serialize, Default)]
+pub struct Note {
+    pub id: i64,
+    pub advisory: Option<String>,
+    pub package: Option<String>,
+    pub text: String,
+    pub actor: String,
+    pub at: String,
+}
+
+pub fn run(ctx: &Context, cmd: NoteCommand) -> Result<()> {
+    match cmd {
+        NoteCommand::Add(a) => add(ctx, &a),
+        NoteCommand::List(a) => list(ctx, &a),
+    }
+}
+
+fn add(ctx: &Context, a: &AddArgs) -> Result<()> {
+    if a.text.trim().is_empty() {
+        return Err(Failure::usage("the note is empty").into());
+    }
+    inventory::validate::text("note", &a.text).map_err(Failure::usage)?;
+    if let Some(x) = &a.advisory {
+        crate::catalog::validate_id(x).map_err(Failure::usage)?;
+    }
+    if let Some(p) = &a.package {
+        inventory::validate::name("package", p).map_err(Failure::usage)?;
+    }
+    let mut db = ctx.open_db()?;
+    let now = clock::now_stamp()?;
+    let tx = db::write_tx(&mut db.conn)?;
+    tx.execute(
+        "INSERT INTO notes (advisory, package, body, actor, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        rusqlite::params![a.advisory, a.package, a.text, ctx.actor, now],
+    )?;
+    let id = tx.last_insert_rowid();
+    let object = a
+        .advisory
+        .clone()
+        .or_else(|| a.package.clone())
+        .unwrap_or_default();
+    audit::append(
+        &tx,
+        &now,
+        &ctx.actor,
+        "note.add",
+        &object,
+        &json!({"id": id, "text": a.text}),
+    )?;
+    tx.commit()?;
+    ctx.style.status(format!("added note {id} on {object}"));
+    Ok(())
+}
+
+fn list(ctx: &Context, a: &ListArgs) -> Result<()> {
+    let db = ctx.open_db()?;
+    let mut stmt = db.conn.prepare(
+        "SELECT id, advisory, package, body, actor, at FROM notes \
+         WHERE (?1 IS NULL OR advisory = ?1) AND (?2 IS NULL OR package = ?2) ORDER BY id",
+    )?;
+    let notes: Vec<Note> = stmt
+        .query_map(rusqlite::params![a.advisory, a.package], |r| {
+            Ok(Note {
+                id: r.get(0)?,
+                advisory: r.get(1)?,
+                package: r.get(2)?,
+                text: r.get(3)?,
+                actor: r.get(4)?,
+                at: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    output::list(
+        &ctx.style,
+        &notes,
+        &[
+            ("ID", &|n: &Note| n.id.to_string()),
+            ("ADVISORY", &|n: &Note| or_dash(n.advisory.as_ref())),
+            ("PACKAGE", &|n: &Note| or_dash(n.package.as_ref())),
+            ("ACTOR", &|n: &Note| n.actor.clone()),
+            ("AT", &|n: &Note| n.at.clone()),
+            ("NOTE", &|n: &Note| n.text.clone()),
+        ],
+    )
+}

@@ -1,0 +1,3 @@
+//! The monthly cycle: patch set, ring results, approvals.
+
+pub mod state;

@@ -1,0 +1,427 @@
+//! The monthly cycle: its frozen patch set, ring results, and the approval gate.
+//!
+//! A ring (group order N) may be approved only when every lower ring that holds hosts
+//! has a successful test/deploy result for the cycle and that result has soaked for the
+//! lower ring's policy time. The gate reads only `ring_results`, which `test` and
+//! `deploy` write (and, until they exist, [`record_ring_result`]).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use anyhow::Result;
+use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use crate::catalog::Severity;
+use crate::catalog::query::scheme_for;
+use crate::error::Failure;
+use crate::inventory::{self, Group};
+
+/// The second Tuesday of a month (Microsoft's Patch Tuesday, which the seeds' cycles
+/// follow).
+pub fn patch_tuesday(year: i32, month: u32) -> Option<NaiveDate> {
+    NaiveDate::from_weekday_of_month_opt(year, month, Weekday::Tue, 2)
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Cycle {
+    pub name: String,
+    pub cutoff: String,
+    pub state: String,
+    pub patches: i64,
+    pub created_at: String,
+    pub closed_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+pub struct Patch {
+    pub ecosystem: String,
+    pub package: String,
+    pub target: String,
+    pub advisories: Vec<String>,
+    pub severity: Option<String>,
+    pub kev: bool,
+    pub hosts: i64,
+}
+
+fn cycle_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Cycle)> {
+    Ok((
+        r.get(0)?,
+        Cycle {
+            name: r.get(1)?,
+            cutoff: r.get(2)?,
+            state: r.get(3)?,
+            created_at: r.get(4)?,
+            closed_at: r.get(5)?,
+            patches: r.get(6)?,
+        },
+    ))
+}
+
+const CYCLE_SELECT: &str = "SELECT c.id, c.name, c.cutoff, c.state, c.created_at, c.closed_at, \
+     (SELECT count(*) FROM cycle_patches p WHERE p.cycle_id = c.id) FROM cycles c";
+
+pub fn list(conn: &Connection) -> Result<Vec<Cycle>> {
+    let mut stmt = conn.prepare(&format!("{CYCLE_SELECT} ORDER BY c.id"))?;
+    let rows = stmt.query_map([], cycle_from_row)?;
+    Ok(rows
+        .map(|r| r.map(|(_, c)| c))
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// A cycle by name, or the open one (the newest, if several were left open).
+pub fn find(conn: &Connection, name: Option<&str>) -> Result<(i64, Cycle)> {
+    let found = match name {
+        Some(n) => conn
+            .query_row(
+                &format!("{CYCLE_SELECT} WHERE c.name = ?1"),
+                [n],
+                cycle_from_row,
+            )
+            .optional()?,
+        None => conn
+            .query_row(
+                &format!("{CYCLE_SELECT} WHERE c.state = 'open' ORDER BY c.id DESC LIMIT 1"),
+                [],
+                cycle_from_row,
+            )
+            .optional()?,
+    };
+    found.ok_or_else(|| {
+        match name {
+            Some(n) => {
+                Failure::usage(format!("no cycle {n:?}")).hint("see `patchcycle cycle list`")
+            }
+            None => Failure::usage("no open cycle").hint("start one with `patchcycle cycle start`"),
+        }
+        .into()
+    })
+}
+
+/// The newest cycle, open or closed.
+pub fn newest(conn: &Connection) -> Result<(i64, Cycle)> {
+    conn.query_row(
+        &format!("{CYCLE_SELECT} ORDER BY c.id DESC LIMIT 1"),
+        [],
+        cycle_from_row,
+    )
+    .optional()?
+    .ok_or_else(|| {
+        Failure::usage("no cycle yet")
+            .hint("start one with `patchcycle cycle start`")
+            .into()
+    })
+}
+
+/// Freezes the patch set from each host's latest good scan: for every (ecosystem,
+/// package) with a pending security update, the highest candidate version any host was
+/// offered, with the advisories the findings name.
+pub fn start(conn: &Connection, name: &str, cutoff: NaiveDate, now: &str) -> Result<(i64, usize)> {
+    if let Some(open) = conn
+        .query_row("SELECT name FROM cycles WHERE state = 'open'", [], |r| {
+            r.get::<_, String>(0)
+        })
+        .optional()?
+    {
+        return Err(Failure::usage(format!("cycle {open} is still open"))
+            .hint(format!("close it first: `patchcycle cycle close {open}`"))
+            .into());
+    }
+    if conn
+        .query_row("SELECT 1 FROM cycles WHERE name = ?1", [name], |_| Ok(()))
+        .optional()?
+        .is_some()
+    {
+        return Err(Failure::usage(format!("cycle {name} already exists"))
+            .hint("give another name: `patchcycle cycle start NAME`")
+            .into());
+    }
+    conn.execute(
+        "INSERT INTO cycles (name, cutoff, state, created_at) VALUES (?1, ?2, 'open', ?3)",
+        params![name, cutoff.to_string(), now],
+    )?;
+    let id = conn.last_insert_rowid();
+    let mut stmt = conn.prepare(
+        "SELECT s.ecosystem, p.package, p.to_version, \
+           (SELECT f.advisories FROM findings f WHERE f.scan_id = s.id AND f.package = p.package), \
+           (SELECT f.severity FROM findings f WHERE f.scan_id = s.id AND f.package = p.package), \
+           (SELECT f.kev FROM findings f WHERE f.scan_id = s.id AND f.package = p.package) \
+         FROM pending p JOIN scans s ON s.id = p.scan_id \
+         WHERE p.security = 1 AND s.ecosystem IS NOT NULL \
+           AND s.id IN (SELECT max(id) FROM scans WHERE status = 'ok' GROUP BY host_id)",
+    )?;
+    let mut set: BTreeMap<(String, String), Patch> = BTreeMap::new();
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, Option<bool>>(5)?,
+        ))
+    })?;
+    for row in rows {
+        let (eco, pkg, to, advisories, severity, kev) = row?;
+        let Some(scheme) = scheme_for(&eco) else {
+            continue;
+        };
+        let advisories: Vec<String> = advisories
+            .and_then(|a| serde_json::from_str(&a).ok())
+            .unwrap_or_default();
+        let e = set
+            .entry((eco.clone(), pkg.clone()))
+            .or_insert_with(|| Patch {
+                ecosystem: eco,
+                package: pkg,
+                target: to.clone(),
+                ..Patch::default()
+            });
+        e.hosts += 1;
+        if scheme.compare(&e.target, &to).is_ok_and(|o| o.is_lt()) {
+            e.target = to;
+        }
+        for a in advisories {
+            if !e.advisories.contains(&a) {
+                e.advisories.push(a);
+            }
+        }
+        let rank = |s: &Option<String>| s.as_deref().and_then(Severity::parse);
+        if rank(&severity) > rank(&e.severity) {
+            e.severity = severity;
+        }
+        e.kev |= kev.unwrap_or(false);
+    }
+    let mut ins = conn.prepare(
+        "INSERT INTO cycle_patches (cycle_id, ecosystem, package, target, advisories, severity, kev, hosts) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for p in set.values_mut() {
+        p.advisories.sort();
+        ins.execute(params![
+            id,
+            p.ecosystem,
+            p.package,
+            p.target,
+            serde_json::to_string(&p.advisories)?,
+            p.severity,
+            p.kev,
+            p.hosts
+        ])?;
+    }
+    Ok((id, set.len()))
+}
+
+pub fn patches(conn: &Connection, cycle_id: i64) -> Result<Vec<Patch>> {
+    let mut stmt = conn.prepare(
+        "SELECT ecosystem, package, target, advisories, severity, kev, hosts FROM cycle_patches \
+         WHERE cycle_id = ?1 ORDER BY ecosystem, package",
+    )?;
+    let rows = stmt.query_map([cycle_id], |r| {
+        let adv: String = r.get(3)?;
+        Ok(Patch {
+            ecosystem: r.get(0)?,
+            package: r.get(1)?,
+            target: r.get(2)?,
+            advisories: serde_json::from_str(&adv).unwrap_or_default(),
+            severity: r.get(4)?,
+            kev: r.get(5)?,
+            hosts: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Records a ring's test or deploy outcome (what `test` and `deploy` write).
+#[allow(clippy::too_many_arguments)]
+pub fn record_ring_result(
+    conn: &Connection,
+    cycle: &str,
+    group: &str,
+    kind: &str,
+    success: bool,
+    hosts_total: i64,
+    hosts_ok: i64,
+    started: &str,
+    finished: &str,
+) -> Result<()> {
+    let (cycle_id, _) = find(conn, Some(cycle))?;
+    let group_id = inventory::group_id(conn, group)?;
+    if !matches!(kind, "test" | "deploy") {
+        return Err(Failure::usage(format!(
+            "ring result kind {kind:?} is neither test nor deploy"
+        ))
+        .into());
+    }
+    conn.execute(
+        "INSERT INTO ring_results (cycle_id, group_id, kind, success, hosts_total, hosts_ok, started, finished) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![cycle_id, group_id, kind, success, hosts_total, hosts_ok, started, finished],
+    )?;
+    Ok(())
+}
+
+/// The latest ring result of a group in a cycle: (kind, success, finished).
+fn latest_result(
+    conn: &Connection,
+    cycle_id: i64,
+    group: &str,
+) -> Result<Option<(String, bool, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT r.kind, r.success, r.finished FROM ring_results r JOIN groups g ON g.id = r.group_id \
+             WHERE r.cycle_id = ?1 AND g.name = ?2 ORDER BY r.id DESC LIMIT 1",
+            params![cycle_id, group],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?)
+}
+
+/// Why a group may not be approved yet, or None when the gate is open.
+pub fn gate_block(
+    conn: &Connection,
+    cycle_id: i64,
+    group: &Group,
+    now: DateTime<Utc>,
+) -> Result<Option<String>> {
+    for lower in inventory::list_groups(conn)?
+        .into_iter()
+        .filter(|g| g.order < group.order && g.hosts > 0)
+    {
+        match latest_result(conn, cycle_id, &lower.name)? {
+            None => {
+                return Ok(Some(format!(
+                    "ring {} ({}) has no test or deploy result for this cycle",
+                    lower.order, lower.name
+                )));
+            }
+            Some((kind, false, _)) => {
+                return Ok(Some(format!(
+                    "ring {} ({}) failed its {kind}",
+                    lower.order, lower.name
+                )));
+            }
+            Some((_, true, finished)) => {
+                let finished = DateTime::parse_from_rfc3339(&finished)
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(|e| anyhow::anyhow!("stored result time {finished:?}: {e}"))?;
+                let soak = lower.policy.soak.0;
+                let soaked = now
+                    .signed_duration_since(finished)
+                    .to_std()
+                    .unwrap_or(Duration::ZERO);
+                if soaked < soak {
+                    let left = crate::inventory::policy::format_duration(Duration::from_secs(
+                        (soak - soaked).as_secs(),
+                    ));
+                    return Ok(Some(format!(
+                        "ring {} ({}) passed at {} but is still soaking: {left} left of {}",
+                        lower.order,
+                        lower.name,
+                        crate::clock::stamp(finished),
+                        lower.policy.soak
+                    )));
+                }
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// A group's state in a cycle, and what blocks its next step.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct GroupStatus {
+    pub group: String,
+    pub order: i64,
+    pub hosts: i64,
+    /// pending | approved | declined | deferred | tested | deployed | failed
+    pub state: String,
+    pub change_ref: Option<String>,
+    pub emergency: bool,
+    pub blocked_by: Option<String>,
+}
+
+pub fn status(conn: &Connection, cycle_id: i64, now: DateTime<Utc>) -> Result<Vec<GroupStatus>> {
+    let mut out = Vec::new();
+    for g in inventory::list_groups(conn)? {
+        let approval: Option<(String, Option<String>, bool)> = conn
+            .query_row(
+                "SELECT a.decision, a.change_ref, a.emergency FROM approvals a JOIN groups g ON g.id = a.group_id \
+                 WHERE a.cycle_id = ?1 AND g.name = ?2 ORDER BY a.id DESC LIMIT 1",
+                params![cycle_id, g.name],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let result = latest_result(conn, cycle_id, &g.name)?;
+        let state = match (&result, &approval) {
+            (Some((_, false, _)), _) => "failed".to_string(),
+            (Some((k, true, _)), _) if k == "deploy" => "deployed".into(),
+            (Some((_, true, _)), _) => "tested".into(),
+            (None, Some((d, _, _))) if d == "approve" => "approved".into(),
+            (None, Some((d, _, _))) if d == "decline" => "declined".into(),
+            (None, Some(_)) => "deferred".into(),
+            (None, None) => "pending".into(),
+        };
+        let blocked_by = if state == "pending" || state == "deferred" {
+            gate_block(conn, cycle_id, &g, now)?
+        } else {
+            None
+        };
+        out.push(GroupStatus {
+            group: g.name.clone(),
+            order: g.order,
+            hosts: g.hosts,
+            state,
+            change_ref: approval.as_ref().and_then(|a| a.1.clone()),
+            emergency: approval.as_ref().is_some_and(|a| a.2),
+            blocked_by,
+        });
+    }
+    Ok(out)
+}
+
+/// Closes a cycle; refused while a group is approved but not yet deployed.
+pub fn close(conn: &Connection, cycle_id: i64, name: &str, now: DateTime<Utc>) -> Result<()> {
+    let open: Vec<String> = status(conn, cycle_id, now)?
+        .into_iter()
+        .filter(|s| s.state == "approved")
+        .map(|s| format!("{} ({})", s.group, s.state))
+        .collect();
+    if !open.is_empty() {
+        return Err(Failure::usage(format!(
+            "cycle {name} still has open work: {}",
+            open.join(", ")
+        ))
+        .hint("deploy the approved groups, or record a decline, before closing")
+        .into());
+    }
+    conn.execute(
+        "UPDATE cycles SET state = 'closed', closed_at = ?2 WHERE id = ?1 AND state = 'open'",
+        params![cycle_id, crate::clock::stamp(now)],
+    )?;
+    Ok(())
+}
+
+/// The default cycle name for a time: `YYYY-MM`.
+pub fn default_name(now: DateTime<Utc>) -> String {
+    format!("{:04}-{:02}", now.year(), now.month())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patch_tuesdays() {
+        assert_eq!(
+            patch_tuesday(2026, 11),
+            NaiveDate::from_ymd_opt(2026, 11, 10)
+        );
+        assert_eq!(
+            patch_tuesday(2026, 12),
+            NaiveDate::from_ymd_opt(2026, 12, 8)
+        );
+        assert_eq!(patch_tuesday(2027, 6), NaiveDate::from_ymd_opt(2027, 6, 8));
+    }
+}

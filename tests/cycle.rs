@@ -1,0 +1,285 @@
+//! The cycle state machine: start, status, approve behind the ring gate, emergency
+//! lane, close; every refusal with its message and exit code.
+
+mod common;
+
+use common::cli::{Env, NOW};
+use insta::assert_snapshot;
+
+const TOKEN: &str = "00112233445566778899aabbccddeeff";
+
+/// Saved collector output of a Debian 12 host with pending security updates.
+fn collection(libssl_target: &str) -> String {
+    let s = |name: &str| format!("@@PC {TOKEN} {name}\n");
+    format!(
+        "@@PC {TOKEN} BEGIN 1\n{}ID=debian\nVERSION_ID=\"12\"\n{}6.1.0-26-amd64\n{}no\n{}\
+         libssl3:amd64\t3.0.15-1~deb12u1\topenssl\t3.0.15-1~deb12u1\tii \n\
+         bash\t5.2.15-2+b7\tbash\t5.2.15-2\tii \n\
+         tzdata\t2024a-0+deb12u1\ttzdata\t2024a-0+deb12u1\tii \n{}\
+         Inst libssl3 [3.0.15-1~deb12u1] ({libssl_target} Debian-Security:12/oldstable-security [amd64])\n\
+         Inst tzdata [2024a-0+deb12u1] (2025b-0+deb12u1 Debian:12.12/oldstable [all])\n{}",
+        s("os-release"),
+        s("uname"),
+        s("reboot"),
+        s("dpkg"),
+        s("apt-sim"),
+        s("END"),
+    )
+}
+
+/// Groups pilot (0), prod (2) and dmz (3), one scanned host each.
+fn fleet() -> Env {
+    let env = Env::init();
+    for (g, order) in [("pilot", "0"), ("prod", "2"), ("dmz", "3")] {
+        env.ok(&["group", "add", g, "--order", order]);
+    }
+    for (h, g, target) in [
+        ("p1", "pilot", "3.0.17-1~deb12u2"),
+        ("w1", "prod", "3.0.17-1~deb12u3"),
+        ("d1", "dmz", "3.0.17-1~deb12u3"),
+    ] {
+        env.ok(&["host", "add", h, "-g", g]);
+        let f = env.file(&format!("{h}.out"), &collection(target));
+        env.ok(&["-q", "scan", "--import", f.to_str().unwrap(), "--host", h]);
+    }
+    env
+}
+
+/// Records a ring result through the library, as `test`/`deploy` will.
+fn ring_result(env: &Env, group: &str, kind: &str, success: bool, finished: &str) {
+    let db = env.sqlite();
+    patchcycle::cycle::state::record_ring_result(
+        &db,
+        "2026-11",
+        group,
+        kind,
+        success,
+        1,
+        i64::from(success),
+        finished,
+        finished,
+    )
+    .unwrap();
+}
+
+fn at(env: &Env, now: &str, args: &[&str]) -> std::process::Output {
+    env.cmd(args).env("PATCHCYCLE_NOW", now).output().unwrap()
+}
+
+#[test]
+fn start_freezes_the_patch_set_and_refuses_a_second_open_cycle() {
+    let env = fleet();
+    assert_snapshot!("start", env.snap(&["cycle", "start"]));
+    let list: serde_json::Value =
+        serde_json::from_str(&env.ok(&["cycle", "list", "--format", "json"])).unwrap();
+    assert_eq!(list[0]["name"], "2026-11");
+    assert_eq!(list[0]["cutoff"], "2026-11-10"); // Patch Tuesday of November 2026
+    assert_eq!(list[0]["patches"], 1); // libssl3 only: tzdata's update is not a security one
+    let target: String = env
+        .sqlite()
+        .query_row(
+            "SELECT target FROM cycle_patches WHERE package = 'libssl3'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        target, "3.0.17-1~deb12u3",
+        "the highest candidate any host was offered"
+    );
+    assert_snapshot!("start_again", env.snap(&["cycle", "start", "2026-11b"]));
+    assert_snapshot!("status_initial", env.snap(&["cycle", "status"]));
+}
+
+#[test]
+fn approval_follows_the_rings_and_their_soak() {
+    let env = fleet();
+    env.ok(&["-q", "cycle", "start"]);
+    // prod before pilot passed: refused by the gate (exit 1).
+    assert_snapshot!(
+        "prod_before_pilot",
+        env.snap(&["--yes", "approve", "--group", "prod", "--change", "CHG-2"])
+    );
+    // Without a terminal and without --yes it never prompts (stdin is closed here).
+    assert_snapshot!("no_tty_no_yes", env.snap(&["approve", "--group", "pilot"]));
+    assert_snapshot!(
+        "pilot_ok",
+        env.snap(&["--yes", "approve", "--group", "pilot", "--change", "CHG-1"])
+    );
+    // The pilot passed its test just now: prod must wait for the pilot's soak (1d).
+    ring_result(&env, "pilot", "test", true, NOW);
+    assert_snapshot!(
+        "prod_soaking",
+        env.snap(&["--yes", "approve", "--group", "prod", "--change", "CHG-2"])
+    );
+    // A day and an hour later the gate is open.
+    let out = at(
+        &env,
+        "2026-11-11T10:00:00Z",
+        &["--yes", "approve", "--group", "prod", "--change", "CHG-2"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // dmz waits for prod's deploy; the emergency lane bypasses it, audited.
+    let out = at(
+        &env,
+        "2026-11-11T10:00:00Z",
+        &["--yes", "approve", "--group", "dmz"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: approval of dmz (ring 3) refused: ring 2 (prod) has no test or deploy result for this cycle\n\
+         hint: wait for the lower ring, or use --emergency --reason TEXT (audited)\n"
+    );
+    let out = at(
+        &env,
+        "2026-11-11T10:00:00Z",
+        &["--yes", "approve", "--group", "dmz", "--emergency"],
+    );
+    assert_eq!(out.status.code(), Some(2), "--emergency without --reason");
+    let out = at(
+        &env,
+        "2026-11-11T10:00:00Z",
+        &[
+            "--yes",
+            "approve",
+            "--group",
+            "dmz",
+            "--emergency",
+            "--reason",
+            "KEV exploited in the wild",
+            "--change",
+            "EMG-7",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let action: String = env
+        .sqlite()
+        .query_row(
+            "SELECT action FROM audit ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(action, "approve.emergency");
+    let status = at(
+        &env,
+        "2026-11-11T10:00:00Z",
+        &["cycle", "status", "--format", "json"],
+    );
+    let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    let by = |g: &str| {
+        status
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["group"] == g)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by("pilot")["state"], "tested");
+    assert_eq!(by("prod")["state"], "approved");
+    assert_eq!(by("prod")["change_ref"], "CHG-2");
+    assert_eq!(by("dmz")["emergency"], true);
+    assert_eq!(env.run(&["audit", "verify"]).status.code(), Some(0));
+}
+
+#[test]
+fn a_failed_pilot_blocks_and_decisions_are_recorded() {
+    let env = fleet();
+    env.ok(&["-q", "cycle", "start"]);
+    ring_result(&env, "pilot", "test", false, NOW);
+    let out = at(
+        &env,
+        "2026-11-20T00:00:00Z",
+        &["--yes", "approve", "--group", "prod"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ring 0 (pilot) failed its test"));
+    // Declining and deferring are not gated.
+    env.ok(&[
+        "--yes",
+        "approve",
+        "--group",
+        "prod",
+        "--decision",
+        "decline",
+        "--comment",
+        "pilot broke nginx",
+    ]);
+    env.ok(&["--yes", "approve", "--group", "dmz", "--decision", "defer"]);
+    let status: serde_json::Value =
+        serde_json::from_str(&env.ok(&["cycle", "status", "--format", "json"])).unwrap();
+    let states: Vec<&str> = status
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["failed", "declined", "deferred"]);
+    // A selection that matches nothing approves nothing.
+    let out = env.run(&[
+        "--yes",
+        "approve",
+        "--group",
+        "pilot",
+        "--package",
+        "nosuch",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn close_is_refused_while_approved_work_is_open() {
+    let env = fleet();
+    env.ok(&["-q", "cycle", "start"]);
+    env.ok(&["--yes", "approve", "--group", "pilot", "--change", "CHG-1"]);
+    assert_snapshot!("close_refused", env.snap(&["cycle", "close"]));
+    ring_result(&env, "pilot", "test", true, NOW);
+    assert_snapshot!("close_ok", env.snap(&["cycle", "close"]));
+    assert_snapshot!("close_again", env.snap(&["cycle", "close", "2026-11"]));
+    assert_snapshot!("status_after", env.snap(&["cycle", "status"]));
+    // A closed cycle takes no approvals; a new one can start.
+    let out = env.run(&["--yes", "approve", "--group", "prod", "--cycle", "2026-11"]);
+    assert_eq!(out.status.code(), Some(2));
+    env.ok(&[
+        "-q",
+        "cycle",
+        "start",
+        "2026-11-oob",
+        "--cutoff",
+        "2026-11-20",
+    ]);
+}
+
+#[test]
+fn notes_are_kept_and_audited() {
+    let env = Env::init();
+    env.ok(&[
+        "note",
+        "add",
+        "--advisory",
+        "CVE-2024-5535",
+        "only affects NPN users; none here",
+    ]);
+    env.ok(&[
+        "note",
+        "add",
+        "--package",
+        "openssl",
+        "restart nginx and postfix after upgrading",
+    ]);
+    assert_snapshot!("notes", env.snap(&["note", "list"]));
+    let out = env.run(&["note", "add", "text without subject"]);
+    assert_eq!(out.status.code(), Some(2));
+}
