@@ -597,7 +597,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__approve)
-            opts="-g -q -v -y -h --group --cycle --decision --advisory --package --severity --kev --change --comment --expires --emergency --reason --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -q -v -y -h --group --auto --cycle --decision --advisory --package --severity --kev --change --comment --expires --emergency --reason --db --config --format --quiet --verbose --no-color --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -718,6 +718,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
             cand --format 'Output format of lists and records'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand --auto 'For cron: approve, in every group whose policy lists auto_approve classes, the patches of those classes once the gate is open (never through the emergency lane)'
             cand --kev 'Only patches with a CISA KEV CVE'
             cand --emergency 'Bypass the ring gate (audited and flagged in reports); needs --reason'
             cand -q 'Print nothing but data and errors'

@@ -553,6 +553,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l format
 json\t''
 csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l auto -d 'For cron: approve, in every group whose policy lists auto_approve classes, the patches of those classes once the gate is open (never through the emergency lane)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l kev -d 'Only patches with a CISA KEV CVE'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l emergency -d 'Bypass the ring gate (audited and flagged in reports); needs --reason'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -s q -l quiet -d 'Print nothing but data and errors'

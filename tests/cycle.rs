@@ -283,3 +283,48 @@ fn notes_are_kept_and_audited() {
     let out = env.run(&["note", "add", "text without subject"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn auto_approval_follows_policy_classes_and_the_gate() {
+    let env = fleet();
+    env.ok(&[
+        "group",
+        "set",
+        "prod",
+        "--set",
+        "auto_approve=[\"kev\", \"security\"]",
+    ]);
+    env.ok(&["-q", "cycle", "start"]);
+    assert_snapshot!("auto_blocked", env.snap(&["approve", "--auto"]));
+    ring_result(&env, "pilot", "test", true, NOW);
+    let out = at(&env, "2026-11-12T00:00:00Z", &["approve", "--auto"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "prod: auto-approved 1 patch(es)\n"
+    );
+    let again = at(&env, "2026-11-12T00:00:00Z", &["approve", "--auto"]);
+    assert_eq!(
+        String::from_utf8_lossy(&again.stderr),
+        "nothing to auto-approve\n"
+    );
+    let (actor, action): (String, String) = env
+        .sqlite()
+        .query_row(
+            "SELECT actor, action FROM audit WHERE action LIKE 'approve%'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (actor.as_str(), action.as_str()),
+        ("tester", "approve.auto")
+    );
+    // --auto cannot be combined with a manual selection or the emergency lane.
+    assert_eq!(
+        env.run(&["approve", "--auto", "--group", "prod"])
+            .status
+            .code(),
+        Some(2)
+    );
+}

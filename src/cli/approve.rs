@@ -9,6 +9,7 @@ use super::Context;
 use crate::catalog::Severity;
 use crate::cycle::state::{self as cycle, Patch};
 use crate::error::Failure;
+use crate::inventory::policy::AutoApproveClass;
 use crate::{audit, clock, db, inventory};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -31,8 +32,12 @@ impl Decision {
 #[derive(Debug, Args)]
 pub struct ApproveArgs {
     /// The group (ring) the decision is for
-    #[arg(short, long)]
-    pub group: String,
+    #[arg(short, long, required_unless_present = "auto")]
+    pub group: Option<String>,
+    /// For cron: approve, in every group whose policy lists auto_approve classes, the
+    /// patches of those classes once the gate is open (never through the emergency lane)
+    #[arg(long, conflicts_with_all = ["group", "emergency", "decision", "advisory", "package", "severity", "kev"])]
+    pub auto: bool,
     /// Cycle [default: the open cycle]
     #[arg(long)]
     pub cycle: Option<String>,
@@ -109,7 +114,10 @@ pub fn run(ctx: &Context, a: &ApproveArgs) -> Result<()> {
         .transpose()?;
     let now = clock::now()?;
     let mut db = ctx.open_db()?;
-    let group = inventory::require_group(&db.conn, &a.group)?;
+    if a.auto {
+        return auto(ctx, &mut db.conn, a, now, expires);
+    }
+    let group = inventory::require_group(&db.conn, a.group.as_deref().unwrap_or_default())?;
     let (cycle_id, c) = cycle::find(&db.conn, a.cycle.as_deref())?;
     if c.state != "open" {
         return Err(Failure::usage(format!("cycle {} is closed", c.name)).into());
@@ -216,5 +224,91 @@ pub fn run(ctx: &Context, a: &ApproveArgs) -> Result<()> {
         group.name,
         if a.emergency { " (EMERGENCY)" } else { "" }
     ));
+    Ok(())
+}
+
+/// Whether a patch belongs to an auto-approve class.
+fn in_class(p: &Patch, class: AutoApproveClass) -> bool {
+    let sev = p.severity.as_deref().and_then(Severity::parse);
+    match class {
+        AutoApproveClass::Kev => p.kev,
+        AutoApproveClass::Critical => sev == Some(Severity::Critical),
+        AutoApproveClass::High => sev.is_some_and(|s| s >= Severity::High),
+        // Every patch of the set is a security update (the set is frozen from those).
+        AutoApproveClass::Security => true,
+    }
+}
+
+/// `approve --auto`: one approval per eligible group, recorded as the policy's.
+fn auto(
+    ctx: &Context,
+    conn: &mut rusqlite::Connection,
+    a: &ApproveArgs,
+    now: chrono::DateTime<chrono::Utc>,
+    expires: Option<String>,
+) -> Result<()> {
+    let (cycle_id, c) = cycle::find(conn, a.cycle.as_deref())?;
+    if c.state != "open" {
+        return Err(Failure::usage(format!("cycle {} is closed", c.name)).into());
+    }
+    let all = cycle::patches(conn, cycle_id)?;
+    let stamp = clock::stamp(now);
+    let mut approved = 0;
+    for group in inventory::list_groups(conn)? {
+        let classes = &group.policy.auto_approve;
+        if classes.is_empty() || group.hosts == 0 {
+            continue;
+        }
+        let decided: bool = conn
+            .prepare_cached(
+                "SELECT 1 FROM approvals a JOIN groups g ON g.id = a.group_id WHERE a.cycle_id = ?1 AND g.name = ?2",
+            )?
+            .exists(rusqlite::params![cycle_id, group.name])?;
+        if decided {
+            continue;
+        }
+        if let Some(block) = cycle::gate_block(conn, cycle_id, &group, now)? {
+            ctx.style
+                .status(format!("{}: not yet: {block}", group.name));
+            continue;
+        }
+        let chosen: Vec<(String, String, String)> = all
+            .iter()
+            .filter(|p| classes.iter().any(|&cl| in_class(p, cl)))
+            .map(|p| (p.ecosystem.clone(), p.package.clone(), p.target.clone()))
+            .collect();
+        if chosen.is_empty() {
+            continue;
+        }
+        let tx = db::write_tx(conn)?;
+        let gid = inventory::group_id(&tx, &group.name)?;
+        let comment = format!(
+            "auto-approved by policy: {}",
+            serde_json::to_string(classes)?
+        );
+        tx.execute(
+            "INSERT INTO approvals (cycle_id, group_id, decision, packages, actor, change_ref, comment, emergency, reason, at, expires) \
+             VALUES (?1, ?2, 'approve', ?3, ?4, ?5, ?6, 0, NULL, ?7, ?8)",
+            rusqlite::params![cycle_id, gid, serde_json::to_string(&chosen)?, ctx.actor, a.change, comment, stamp, expires],
+        )?;
+        audit::append(
+            &tx,
+            &stamp,
+            &ctx.actor,
+            "approve.auto",
+            &format!("{}/{}", c.name, group.name),
+            &json!({"patches": chosen.len(), "classes": classes, "change": a.change}),
+        )?;
+        tx.commit()?;
+        approved += 1;
+        ctx.style.status(format!(
+            "{}: auto-approved {} patch(es)",
+            group.name,
+            chosen.len()
+        ));
+    }
+    if approved == 0 {
+        ctx.style.status("nothing to auto-approve");
+    }
     Ok(())
 }
