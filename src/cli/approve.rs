@@ -144,7 +144,33 @@ pub fn run(ctx: &Context, a: &ApproveArgs) -> Result<()> {
         ctx.style
             .warn(format!("emergency approval bypasses the gate: {block}"));
     }
-    // Confirmation: on a terminal a person confirms; without one, --yes is required.
+    // On a terminal (without --yes) a person picks from the patch set, with the
+    // knowledge-base notes beside each, and confirms; without one, --yes is required and
+    // nothing ever waits on stdin.
+    let mut patches = patches;
+    if !ctx.yes && ctx.style.stdin_tty && ctx.style.stderr_tty && !patches.is_empty() {
+        let items: Vec<String> = patches
+            .iter()
+            .map(|p| describe(&db.conn, p))
+            .collect::<Result<_>>()?;
+        let picked = dialoguer::MultiSelect::new()
+            .with_prompt(format!(
+                "Patches of cycle {} to {} for {} (space toggles, enter accepts)",
+                c.name,
+                a.decision.as_str(),
+                group.name
+            ))
+            .items(&items)
+            .defaults(&vec![true; items.len()])
+            .interact()?;
+        patches = picked
+            .into_iter()
+            .filter_map(|i| patches.get(i).cloned())
+            .collect();
+        if patches.is_empty() && a.decision == Decision::Approve {
+            return Err(Failure::usage("no patch selected; nothing recorded").into());
+        }
+    }
     let question = format!(
         "{} {} patch(es) of cycle {} for group {}{}?",
         a.decision.as_str(),
@@ -156,18 +182,6 @@ pub fn run(ctx: &Context, a: &ApproveArgs) -> Result<()> {
             .map(|r| format!(" under {r}"))
             .unwrap_or_default()
     );
-    if !ctx.yes && ctx.style.stdin_tty && ctx.style.stderr_tty {
-        for p in &patches {
-            eprintln!(
-                "  {} {} -> {}  {}{}",
-                p.ecosystem,
-                p.package,
-                p.target,
-                p.severity.as_deref().unwrap_or("-"),
-                if p.kev { " KEV" } else { "" }
-            );
-        }
-    }
     if !ctx.confirm(&question, a.decision.as_str())? {
         return Err(Failure::usage("not confirmed; nothing recorded").into());
     }
@@ -311,4 +325,40 @@ fn auto(
         ctx.style.status("nothing to auto-approve");
     }
     Ok(())
+}
+
+/// One line of the patch set for a person: version, severity, KEV, EPSS and notes.
+fn describe(conn: &rusqlite::Connection, p: &Patch) -> Result<String> {
+    let mut notes: Vec<String> = conn
+        .prepare_cached("SELECT body FROM notes WHERE package = ?1 ORDER BY id")?
+        .query_map([&p.package], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for adv in &p.advisories {
+        let more: Vec<String> = conn
+            .prepare_cached("SELECT body FROM notes WHERE advisory = ?1 ORDER BY id")?
+            .query_map([adv], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        notes.extend(more);
+    }
+    let epss: Option<f64> = conn
+        .prepare_cached(
+            "SELECT max(e.score) FROM epss e JOIN aliases al ON al.alias = e.cve \
+             JOIN advisories a ON a.id = al.advisory WHERE a.advisory_id IN (SELECT value FROM json_each(?1))",
+        )?
+        .query_row([serde_json::to_string(&p.advisories)?], |r| r.get(0))?;
+    let mut line = format!(
+        "{} {} -> {}  severity {}{}{}  ({} advisories, {} host(s))",
+        p.ecosystem,
+        p.package,
+        p.target,
+        p.severity.as_deref().unwrap_or("-"),
+        if p.kev { "  KEV" } else { "" },
+        epss.map(|e| format!("  EPSS {e:.3}")).unwrap_or_default(),
+        p.advisories.len(),
+        p.hosts
+    );
+    for n in notes {
+        line.push_str(&format!("  [note: {n}]"));
+    }
+    Ok(line)
 }
