@@ -108,6 +108,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a host')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove hosts')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add or update hosts from a CSV, TOML or Ansible INI inventory (all or nothing)')
+            [CompletionResult]::new('defer', 'defer', [CompletionResultType]::ParameterValue, 'Leave a host out of deployments until a date (within the group''s max_deferral_days)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -247,6 +248,25 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'patchcycle;host;defer' {
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Last day of the deferral (YYYY-MM-DD, UTC)')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why (recorded in the audit log)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of lists and records')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
+            [CompletionResult]::new('--clear', '--clear', [CompletionResultType]::ParameterName, 'End the deferral now')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'patchcycle;host;help' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a host')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List hosts')
@@ -254,6 +274,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a host')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove hosts')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add or update hosts from a CSV, TOML or Ansible INI inventory (all or nothing)')
+            [CompletionResult]::new('defer', 'defer', [CompletionResultType]::ParameterValue, 'Leave a host out of deployments until a date (within the group''s max_deferral_days)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -273,6 +294,9 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             break
         }
         'patchcycle;host;help;import' {
+            break
+        }
+        'patchcycle;host;help;defer' {
             break
         }
         'patchcycle;host;help;help' {
@@ -1114,6 +1138,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a host')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove hosts')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add or update hosts from a CSV, TOML or Ansible INI inventory (all or nothing)')
+            [CompletionResult]::new('defer', 'defer', [CompletionResultType]::ParameterValue, 'Leave a host out of deployments until a date (within the group''s max_deferral_days)')
             break
         }
         'patchcycle;help;host;add' {
@@ -1132,6 +1157,9 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             break
         }
         'patchcycle;help;host;import' {
+            break
+        }
+        'patchcycle;help;host;defer' {
             break
         }
         'patchcycle;help;group' {

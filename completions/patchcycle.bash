@@ -307,6 +307,9 @@ _patchcycle() {
             patchcycle__subcmd__help__subcmd__host,add)
                 cmd="patchcycle__subcmd__help__subcmd__host__subcmd__add"
                 ;;
+            patchcycle__subcmd__help__subcmd__host,defer)
+                cmd="patchcycle__subcmd__help__subcmd__host__subcmd__defer"
+                ;;
             patchcycle__subcmd__help__subcmd__host,import)
                 cmd="patchcycle__subcmd__help__subcmd__host__subcmd__import"
                 ;;
@@ -331,6 +334,9 @@ _patchcycle() {
             patchcycle__subcmd__host,add)
                 cmd="patchcycle__subcmd__host__subcmd__add"
                 ;;
+            patchcycle__subcmd__host,defer)
+                cmd="patchcycle__subcmd__host__subcmd__defer"
+                ;;
             patchcycle__subcmd__host,help)
                 cmd="patchcycle__subcmd__host__subcmd__help"
                 ;;
@@ -354,6 +360,9 @@ _patchcycle() {
                 ;;
             patchcycle__subcmd__host__subcmd__help,add)
                 cmd="patchcycle__subcmd__host__subcmd__help__subcmd__add"
+                ;;
+            patchcycle__subcmd__host__subcmd__help,defer)
+                cmd="patchcycle__subcmd__host__subcmd__help__subcmd__defer"
                 ;;
             patchcycle__subcmd__host__subcmd__help,help)
                 cmd="patchcycle__subcmd__host__subcmd__help__subcmd__help"
@@ -2175,7 +2184,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__help__subcmd__host)
-            opts="add list show set rm import"
+            opts="add list show set rm import defer"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2189,6 +2198,20 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__help__subcmd__host__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__help__subcmd__host__subcmd__defer)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2371,7 +2394,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__host)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help add list ls show set rm import help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help add list ls show set rm import defer help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2450,8 +2473,46 @@ _patchcycle() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        patchcycle__subcmd__host__subcmd__defer)
+            opts="-q -v -y -h --until --reason --clear --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         patchcycle__subcmd__host__subcmd__help)
-            opts="add list show set rm import help"
+            opts="add list show set rm import defer help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2465,6 +2526,20 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__host__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__host__subcmd__help__subcmd__defer)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

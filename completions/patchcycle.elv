@@ -102,6 +102,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand set 'Change a host'
             cand rm 'Remove hosts'
             cand import 'Add or update hosts from a CSV, TOML or Ansible INI inventory (all or nothing)'
+            cand defer 'Leave a host out of deployments until a date (within the group''s max_deferral_days)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'patchcycle;host;add'= {
@@ -233,6 +234,24 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'patchcycle;host;defer'= {
+            cand --until 'Last day of the deferral (YYYY-MM-DD, UTC)'
+            cand --reason 'Why (recorded in the audit log)'
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand --clear 'End the deferral now'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'patchcycle;host;help'= {
             cand add 'Add a host'
             cand list 'List hosts'
@@ -240,6 +259,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand set 'Change a host'
             cand rm 'Remove hosts'
             cand import 'Add or update hosts from a CSV, TOML or Ansible INI inventory (all or nothing)'
+            cand defer 'Leave a host out of deployments until a date (within the group''s max_deferral_days)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'patchcycle;host;help;add'= {
@@ -253,6 +273,8 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;host;help;rm'= {
         }
         &'patchcycle;host;help;import'= {
+        }
+        &'patchcycle;host;help;defer'= {
         }
         &'patchcycle;host;help;help'= {
         }
@@ -1023,6 +1045,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand set 'Change a host'
             cand rm 'Remove hosts'
             cand import 'Add or update hosts from a CSV, TOML or Ansible INI inventory (all or nothing)'
+            cand defer 'Leave a host out of deployments until a date (within the group''s max_deferral_days)'
         }
         &'patchcycle;help;host;add'= {
         }
@@ -1035,6 +1058,8 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;help;host;rm'= {
         }
         &'patchcycle;help;host;import'= {
+        }
+        &'patchcycle;help;host;defer'= {
         }
         &'patchcycle;help;group'= {
             cand add 'Add a group (ring)'

@@ -75,25 +75,26 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -s v -l ve
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -s h -l help -d 'Print help'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import help" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -l format -d 'Output format of lists and records' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import help" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import help" -s q -l quiet -d 'Print nothing but data and errors'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import help" -l no-color -d 'No colours (also when NO_COLOR is set)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import help" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import help" -s h -l help -d 'Print help'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import help" -f -a "add" -d 'Add a host'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import help" -f -a "list" -d 'List hosts'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import help" -f -a "ls" -d 'List hosts'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import help" -f -a "show" -d 'Show one host'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import help" -f -a "set" -d 'Change a host'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import help" -f -a "rm" -d 'Remove hosts'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import help" -f -a "import" -d 'Add or update hosts from a CSV, TOML or Ansible INI inventory (all or nothing)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -f -a "add" -d 'Add a host'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -f -a "list" -d 'List hosts'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -f -a "ls" -d 'List hosts'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -f -a "show" -d 'Show one host'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -f -a "set" -d 'Change a host'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -f -a "rm" -d 'Remove hosts'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -f -a "import" -d 'Add or update hosts from a CSV, TOML or Ansible INI inventory (all or nothing)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -f -a "defer" -d 'Leave a host out of deployments until a date (within the group\'s max_deferral_days)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -s g -l group -d 'Group (ring) the host belongs to' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -s t -l tag -d 'Tag (repeat, or separate with commas)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l notes -d 'Free-form notes' -r
@@ -189,12 +190,27 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l until -d 'Last day of the deferral (YYYY-MM-DD, UTC)' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l reason -d 'Why (recorded in the audit log)' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l clear -d 'End the deferral now'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a host'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from help" -f -a "list" -d 'List hosts'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one host'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change a host'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove hosts'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from help" -f -a "import" -d 'Add or update hosts from a CSV, TOML or Ansible INI inventory (all or nothing)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from help" -f -a "defer" -d 'Leave a host out of deployments until a date (within the group\'s max_deferral_days)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and not __fish_seen_subcommand_from add list ls show set rm help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and not __fish_seen_subcommand_from add list ls show set rm help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
@@ -766,6 +782,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "set" -d 'Change a host'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "rm" -d 'Remove hosts'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "import" -d 'Add or update hosts from a CSV, TOML or Ansible INI inventory (all or nothing)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "defer" -d 'Leave a host out of deployments until a date (within the group\'s max_deferral_days)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "add" -d 'Add a group (ring)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "list" -d 'List groups in ring order'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "show" -d 'Show one group with its policy'

@@ -53,6 +53,10 @@ CREATE TABLE approvals (
 );
 CREATE INDEX approvals_cycle ON approvals(cycle_id, group_id);
 
+-- `host defer`: a host left out of deployments until a date, within the group's policy.
+ALTER TABLE hosts ADD COLUMN deferred_until TEXT;
+ALTER TABLE hosts ADD COLUMN defer_reason TEXT;
+
 CREATE TABLE notes (
     id       INTEGER PRIMARY KEY,
     advisory TEXT,

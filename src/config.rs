@@ -50,6 +50,12 @@ auto_approve = []
 rollback_on_failure = false
 # Health-check commands run on each host after patching (exit 0 = healthy).
 health_commands = []
+# Longest a host may be deferred past a cycle with `patchcycle host defer`.
+max_deferral_days = 14
+# A command run on this machine (sh -c) when a group is approved, e.g. to mail the
+# stakeholders; it gets PATCHCYCLE_CYCLE, _GROUP, _WINDOW, _CHANGE, _DECISION and
+# _PATCHES (a file listing "ecosystem package target" lines) in its environment.
+# notify = "mail -s \"patches approved for $PATCHCYCLE_GROUP\" ops@example.com < $PATCHCYCLE_PATCHES"
 
 # Days allowed to close a finding, per severity.
 [default_policy.sla_days]

@@ -387,6 +387,9 @@ fn csv_export_imports_back_unchanged() {
     env.ok(&["host", "import", &ex("inventory.csv")]);
     let csv = env.ok(&["host", "list", "--format", "csv"]);
     let file = env.file("export.csv", &csv);
+    let out = env.run(&["host", "import", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).ends_with(": 0 added, 0 updated, 4 unchanged\n"));
     assert_snapshot!(env.snap(&["host", "import", file.to_str().unwrap()]));
 }
 

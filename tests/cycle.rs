@@ -328,3 +328,102 @@ fn auto_approval_follows_policy_classes_and_the_gate() {
         Some(2)
     );
 }
+
+#[test]
+fn deferral_is_bounded_by_policy_and_shown() {
+    let env = fleet();
+    env.ok(&["group", "set", "prod", "--set", "max_deferral_days=7"]);
+    assert_snapshot!(
+        "defer_too_long",
+        env.snap(&[
+            "host",
+            "defer",
+            "w1",
+            "--until",
+            "2026-11-30",
+            "--reason",
+            "quarter close"
+        ])
+    );
+    assert_snapshot!(
+        "defer_ok",
+        env.snap(&[
+            "host",
+            "defer",
+            "w1",
+            "--until",
+            "2026-11-15",
+            "--reason",
+            "quarter close"
+        ])
+    );
+    env.ok(&["-q", "cycle", "start"]);
+    let status: serde_json::Value =
+        serde_json::from_str(&env.ok(&["cycle", "status", "--format", "json"])).unwrap();
+    assert_eq!(status[1]["group"], "prod");
+    assert_eq!(status[1]["deferred"], 1);
+    // The deferral covers its last day, then ends by itself.
+    let later = at(
+        &env,
+        "2026-11-16T00:00:01Z",
+        &["cycle", "status", "--format", "json"],
+    );
+    let later: serde_json::Value = serde_json::from_slice(&later.stdout).unwrap();
+    assert_eq!(later[1]["deferred"], 0);
+    env.ok(&["host", "defer", "w1", "--clear"]);
+    let h: serde_json::Value =
+        serde_json::from_str(&env.ok(&["host", "show", "w1", "--format", "json"])).unwrap();
+    assert!(h["deferred_until"].is_null());
+    let actions: Vec<String> = env
+        .sqlite()
+        .prepare("SELECT action FROM audit WHERE object = 'w1' AND action LIKE 'host.%defer'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(actions, ["host.defer", "host.undefer"]);
+}
+
+#[test]
+fn notify_runs_on_approval_with_data_in_the_environment() {
+    let env = fleet();
+    let log = env.home().join("notify.log");
+    let cmd = format!(
+        "notify=\"echo $PATCHCYCLE_CYCLE $PATCHCYCLE_GROUP $PATCHCYCLE_CHANGE >> {0}; cat $PATCHCYCLE_PATCHES >> {0}\"",
+        log.display()
+    );
+    env.ok(&["group", "set", "pilot", "--set", &cmd]);
+    env.ok(&["group", "set", "prod", "--set", "notify=\"exit 3\""]);
+    env.ok(&["-q", "cycle", "start"]);
+    env.ok(&["--yes", "approve", "--group", "pilot", "--change", "CHG-1"]);
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        "2026-11 pilot CHG-1\nDebian:12 libssl3 3.0.17-1~deb12u3\n"
+    );
+    // A failing notify is reported and audited; the decision stands.
+    let out = env.run(&[
+        "--yes",
+        "approve",
+        "--group",
+        "prod",
+        "--emergency",
+        "--reason",
+        "test",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: notify for prod failed (exit status: 3"),
+        "{stderr}"
+    );
+    let n: i64 = env
+        .sqlite()
+        .query_row(
+            "SELECT count(*) FROM audit WHERE action = 'notify.failed'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+}

@@ -230,6 +230,17 @@ pub fn run(ctx: &Context, a: &ApproveArgs) -> Result<()> {
         }),
     )?;
     tx.commit()?;
+    if a.decision == Decision::Approve {
+        notify(
+            ctx,
+            &mut db.conn,
+            &group,
+            &c.name,
+            a.decision.as_str(),
+            a.change.as_deref(),
+            &chosen,
+        )?;
+    }
     ctx.style.status(format!(
         "recorded: {} {} patch(es) of cycle {} for {}{}",
         a.decision.as_str(),
@@ -314,6 +325,15 @@ fn auto(
             &json!({"patches": chosen.len(), "classes": classes, "change": a.change}),
         )?;
         tx.commit()?;
+        notify(
+            ctx,
+            conn,
+            &group,
+            &c.name,
+            "approve",
+            a.change.as_deref(),
+            &chosen,
+        )?;
         approved += 1;
         ctx.style.status(format!(
             "{}: auto-approved {} patch(es)",
@@ -361,4 +381,67 @@ fn describe(conn: &rusqlite::Connection, p: &Patch) -> Result<String> {
         line.push_str(&format!("  [note: {n}]"));
     }
     Ok(line)
+}
+
+/// Runs the group's `notify` command after an approval. The data goes in environment
+/// variables and a file, never into the command text. A failing command is reported and
+/// audited; the approval stands.
+fn notify(
+    ctx: &Context,
+    conn: &mut rusqlite::Connection,
+    group: &inventory::Group,
+    cycle_name: &str,
+    decision: &str,
+    change: Option<&str>,
+    chosen: &[(String, String, String)],
+) -> Result<()> {
+    let Some(command) = group.policy.notify.as_deref() else {
+        return Ok(());
+    };
+    let mut list = tempfile::NamedTempFile::new()?;
+    for (eco, pkg, target) in chosen {
+        use std::io::Write;
+        writeln!(list, "{eco} {pkg} {target}")?;
+    }
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .env("PATCHCYCLE_CYCLE", cycle_name)
+        .env("PATCHCYCLE_GROUP", &group.name)
+        .env("PATCHCYCLE_WINDOW", group.window.as_deref().unwrap_or(""))
+        .env("PATCHCYCLE_CHANGE", change.unwrap_or(""))
+        .env("PATCHCYCLE_DECISION", decision)
+        .env("PATCHCYCLE_PATCHES", list.path())
+        .stdin(std::process::Stdio::null())
+        .output();
+    let failure = match out {
+        Ok(o) if o.status.success() => None,
+        Ok(o) => Some(format!(
+            "{}: {}",
+            o.status,
+            String::from_utf8_lossy(&o.stderr)
+                .trim()
+                .chars()
+                .take(200)
+                .collect::<String>()
+        )),
+        Err(e) => Some(e.to_string()),
+    };
+    if let Some(why) = failure {
+        ctx.style.warn(format!(
+            "notify for {} failed ({why}); the decision is recorded",
+            group.name
+        ));
+        let tx = db::write_tx(conn)?;
+        audit::append(
+            &tx,
+            &clock::now_stamp()?,
+            &ctx.actor,
+            "notify.failed",
+            &format!("{cycle_name}/{}", group.name),
+            &json!({"error": why}),
+        )?;
+        tx.commit()?;
+    }
+    Ok(())
 }

@@ -116,7 +116,13 @@ fn status(ctx: &Context, a: &NameArg) -> Result<()> {
         &[
             ("ORDER", &|s: &GroupStatus| s.order.to_string()),
             ("GROUP", &|s: &GroupStatus| s.group.clone()),
-            ("HOSTS", &|s: &GroupStatus| s.hosts.to_string()),
+            ("HOSTS", &|s: &GroupStatus| {
+                if s.deferred > 0 {
+                    format!("{} ({} deferred)", s.hosts, s.deferred)
+                } else {
+                    s.hosts.to_string()
+                }
+            }),
             ("STATE", &|s: &GroupStatus| {
                 if s.emergency {
                     format!("{} (emergency)", s.state)

@@ -268,6 +268,8 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         ),
         ("rollback_on_failure", p.rollback_on_failure.to_string()),
         ("health_commands", list_or_dash(p.health_commands.clone())),
+        ("max_deferral_days", p.max_deferral_days.to_string()),
+        ("notify", or_dash(p.notify.as_ref())),
         (
             "sla_days",
             format!(

@@ -29,6 +29,8 @@ pub enum HostCommand {
     Rm(RmArgs),
     /// Add or update hosts from a CSV, TOML or Ansible INI inventory (all or nothing)
     Import(ImportArgs),
+    /// Leave a host out of deployments until a date (within the group's max_deferral_days)
+    Defer(DeferArgs),
 }
 
 #[derive(Debug, Args)]
@@ -94,6 +96,25 @@ pub struct RmArgs {
     pub names: Vec<String>,
 }
 
+#[derive(Debug, Args)]
+pub struct DeferArgs {
+    pub name: String,
+    /// Last day of the deferral (YYYY-MM-DD, UTC)
+    #[arg(
+        long,
+        value_name = "DATE",
+        required_unless_present = "clear",
+        requires = "reason"
+    )]
+    pub until: Option<String>,
+    /// Why (recorded in the audit log)
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// End the deferral now
+    #[arg(long, conflicts_with_all = ["until", "reason"])]
+    pub clear: bool,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ImportFormatArg {
     Csv,
@@ -124,6 +145,7 @@ pub fn run(ctx: &Context, cmd: HostCommand) -> Result<()> {
         HostCommand::Set(a) => set(ctx, a),
         HostCommand::Rm(a) => rm(ctx, a),
         HostCommand::Import(a) => import_cmd(ctx, a),
+        HostCommand::Defer(a) => defer(ctx, a),
     }
 }
 
@@ -237,6 +259,14 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
             or_dash(h.reboot_required.map(|r| if r { "yes" } else { "no" })),
         ),
         ("last scan", or_dash(h.last_scan.as_ref())),
+        (
+            "deferred until",
+            match (&h.deferred_until, &h.defer_reason) {
+                (Some(u), Some(r)) => format!("{u} ({r})"),
+                (Some(u), None) => u.clone(),
+                _ => "-".into(),
+            },
+        ),
         (
             "scan status",
             match (&h.scan_status, &h.scan_error) {
@@ -426,5 +456,69 @@ fn print_plan(ctx: &Context, plan: &Plan) -> Result<()> {
         plan.updated().count(),
         plan.unchanged
     ));
+    Ok(())
+}
+
+fn defer(ctx: &Context, a: DeferArgs) -> Result<()> {
+    let mut db = ctx.open_db()?;
+    let now = clock::now()?;
+    let stamp = clock::stamp(now);
+    let tx = db::write_tx(&mut db.conn)?;
+    let host = inventory::require_host(&tx, &a.name)?;
+    let (until, reason) = if a.clear {
+        (None, None)
+    } else {
+        let text = a.until.as_deref().unwrap_or_default();
+        let day = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map_err(|_| Failure::usage(format!("--until {text:?} is not YYYY-MM-DD")))?;
+        let reason = a.reason.clone().unwrap_or_default();
+        if reason.trim().is_empty() {
+            return usage("--reason is empty");
+        }
+        crate::inventory::validate::text("reason", &reason).map_err(Failure::usage)?;
+        let max = match &host.group {
+            Some(g) => inventory::require_group(&tx, g)?.policy.max_deferral_days,
+            None => ctx.config.default_policy.max_deferral_days,
+        };
+        let today = now.date_naive();
+        if day < today {
+            return usage(format!("--until {day} is in the past"));
+        }
+        if day > today + chrono::Days::new(u64::from(max)) {
+            return Err(Failure::gate(format!(
+                "deferral of {} until {day} exceeds the policy's maximum of {max} day(s)",
+                a.name
+            ))
+            .hint("defer for less, or change the group's policy: --set max_deferral_days=N")
+            .into());
+        }
+        (
+            Some(format!("{}T00:00:00Z", day + chrono::Days::new(1))),
+            Some(reason),
+        )
+    };
+    tx.execute(
+        "UPDATE hosts SET deferred_until = ?2, defer_reason = ?3, updated_at = ?4 WHERE name = ?1",
+        rusqlite::params![a.name, until, reason, stamp],
+    )?;
+    audit::append(
+        &tx,
+        &stamp,
+        &ctx.actor,
+        if a.clear {
+            "host.undefer"
+        } else {
+            "host.defer"
+        },
+        &a.name,
+        &json!({"until": until, "reason": reason}),
+    )?;
+    tx.commit()?;
+    match until {
+        Some(u) => ctx.style.status(format!("deferred {} until {u}", a.name)),
+        None => ctx
+            .style
+            .status(format!("{} is no longer deferred", a.name)),
+    }
     Ok(())
 }

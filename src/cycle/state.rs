@@ -335,6 +335,8 @@ pub struct GroupStatus {
     pub group: String,
     pub order: i64,
     pub hosts: i64,
+    /// Hosts deferred past this moment (`host defer`): deploy leaves them out.
+    pub deferred: i64,
     /// pending | approved | declined | deferred | tested | deployed | failed
     pub state: String,
     pub change_ref: Option<String>,
@@ -368,10 +370,17 @@ pub fn status(conn: &Connection, cycle_id: i64, now: DateTime<Utc>) -> Result<Ve
         } else {
             None
         };
+        let deferred: i64 = conn.query_row(
+            "SELECT count(*) FROM hosts h JOIN groups g ON g.id = h.group_id \
+             WHERE g.name = ?1 AND h.deferred_until > ?2",
+            params![g.name, crate::clock::stamp(now)],
+            |r| r.get(0),
+        )?;
         out.push(GroupStatus {
             group: g.name.clone(),
             order: g.order,
             hosts: g.hosts,
+            deferred,
             state,
             change_ref: approval.as_ref().and_then(|a| a.1.clone()),
             emergency: approval.as_ref().is_some_and(|a| a.2),

@@ -134,19 +134,19 @@ fn row_failure(source: &str, mut errors: Vec<RowError>) -> Failure {
         .hint("fix the rows and import again; nothing was written")
 }
 
-/// Columns `host list --format csv` writes that import reads past (they are facts from
-/// scans, not inventory).
-const CSV_READ_ONLY: &[&str] = &[
-    "os_id",
-    "os_version",
-    "ecosystem",
-    "kernel_running",
-    "kernel_latest",
-    "reboot_required",
-    "last_scan",
-    "created_at",
-    "updated_at",
-];
+/// Whether a column is one that `host list --format csv` writes but import reads past
+/// (scan facts and timestamps): every field of [`Host`] that is not editable. Derived from
+/// the struct, so a new field can never break the export → import round trip.
+fn read_only_column(name: &str) -> bool {
+    const EDITABLE: &[&str] = &["name", "address", "user", "port", "group", "tags", "notes"];
+    if EDITABLE.contains(&name) {
+        return false;
+    }
+    match serde_json::to_value(super::Host::default()) {
+        Ok(serde_json::Value::Object(fields)) => fields.contains_key(name),
+        _ => false,
+    }
+}
 
 fn parse_csv(text: &str) -> (Vec<Record>, Vec<RowError>) {
     let mut errors = Vec::new();
@@ -167,7 +167,7 @@ fn parse_csv(text: &str) -> (Vec<Record>, Vec<RowError>) {
                     errors.push((1, format!("column {h:?} appears twice")));
                 }
             }
-            h if CSV_READ_ONLY.contains(&h) => {}
+            h if read_only_column(h) => {}
             other => errors.push((
                 1,
                 format!(

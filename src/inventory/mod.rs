@@ -32,6 +32,9 @@ pub struct Host {
     pub scan_status: Option<String>,
     /// Why the newest scan attempt failed.
     pub scan_error: Option<String>,
+    /// Left out of deployments until this time (`host defer`).
+    pub deferred_until: Option<String>,
+    pub defer_reason: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -105,7 +108,8 @@ const HOST_COLUMNS: &str = "h.name, h.address, h.user, h.port, g.name, h.tags, h
      h.os_version, h.ecosystem, h.kernel_running, h.kernel_latest, h.reboot_required, \
      h.last_scan, h.created_at, h.updated_at, \
      (SELECT s.status FROM scans s WHERE s.host_id = h.id ORDER BY s.id DESC LIMIT 1), \
-     (SELECT s.error FROM scans s WHERE s.host_id = h.id ORDER BY s.id DESC LIMIT 1)";
+     (SELECT s.error FROM scans s WHERE s.host_id = h.id ORDER BY s.id DESC LIMIT 1), \
+     h.deferred_until, h.defer_reason";
 
 fn host_from_row(r: &Row<'_>) -> rusqlite::Result<Host> {
     let tags: String = r.get(5)?;
@@ -130,6 +134,8 @@ fn host_from_row(r: &Row<'_>) -> rusqlite::Result<Host> {
         updated_at: r.get(15)?,
         scan_status: r.get(16)?,
         scan_error: r.get(17)?,
+        deferred_until: r.get(18)?,
+        defer_reason: r.get(19)?,
     })
 }
 

@@ -18,6 +18,11 @@ pub struct Policy {
     pub auto_approve: Vec<AutoApproveClass>,
     pub rollback_on_failure: bool,
     pub health_commands: Vec<String>,
+    /// Longest a host of the group may be deferred past a cycle (`host defer`).
+    pub max_deferral_days: u32,
+    /// Run (by `sh -c`, on the controller) when the group is approved; the details come
+    /// in PATCHCYCLE_* environment variables, never spliced into the command.
+    pub notify: Option<String>,
     pub sla_days: SlaDays,
 }
 
@@ -32,6 +37,8 @@ impl Default for Policy {
             auto_approve: Vec::new(),
             rollback_on_failure: false,
             health_commands: Vec::new(),
+            max_deferral_days: 14,
+            notify: None,
             sla_days: SlaDays::default(),
         }
     }
@@ -55,6 +62,14 @@ impl Policy {
                     "health command {cmd:?} contains a control character"
                 ));
             }
+        }
+        if let Some(n) = &self.notify
+            && (n.trim().is_empty() || n.chars().any(|c| c.is_control() && c != '\t'))
+        {
+            return Err("notify is empty or contains a control character".into());
+        }
+        if self.max_deferral_days > 366 {
+            return Err("max_deferral_days is over a year".into());
         }
         let s = &self.sla_days;
         for (name, days) in [
