@@ -5,12 +5,6 @@ use patchcycle::cli::{self, Cli};
 use patchcycle::error;
 
 fn main() -> ExitCode {
-    // Die quietly on a closed pipe (`patchcycle host list | head`), as Unix tools do,
-    // instead of panicking inside println!.
-    // SAFETY: restoring the default disposition of a signal has no preconditions.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
     let cli = Cli::parse();
     let color = cli::use_color(cli.global.no_color);
     match cli::run(cli) {

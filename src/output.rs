@@ -152,6 +152,16 @@ fn csv_cell(v: &Value) -> String {
     }
 }
 
+/// Writes a line to stdout. Unlike `println!`, a closed pipe (`| head`) is an error that
+/// ends the command quietly (see `error::is_broken_pipe`), not a panic. SIGPIPE stays
+/// ignored: patchcycle writes to ssh children's stdin, and a child that exits early must
+/// not kill the whole run.
+pub fn out_line(text: impl std::fmt::Display) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")?;
+    Ok(())
+}
+
 /// `-` for a missing value in tables.
 pub fn or_dash(v: Option<impl ToString>) -> String {
     v.map_or_else(|| "-".to_string(), |v| v.to_string())

@@ -561,3 +561,38 @@ fn print_script_works_with_env_settings() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("# patchcycle collector."));
 }
+
+/// An ssh that exits at once, before reading the script from its stdin: writing to it
+/// must be an ignored EPIPE for that host, never a SIGPIPE that kills the whole scan.
+#[test]
+fn an_ssh_that_exits_early_fails_its_host_not_the_run() {
+    let env = Env::init();
+    let fake = env.file("fake-ssh", "#!/bin/sh\nexec 0<&-\necho 'ssh: connect to host x port 22: Connection refused' >&2\nexit 255\n");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let cfg = env.file(
+        "c.toml",
+        &format!("[ssh]\nprogram = \"{}\"\n", fake.display()),
+    );
+    for i in 0..20 {
+        env.ok(&["host", "add", &format!("a{i}")]);
+    }
+    for _ in 0..3 {
+        let out = env.run(&[
+            "--config",
+            cfg.to_str().unwrap(),
+            "scan",
+            "--all",
+            "--parallel",
+            "20",
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(4),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(stdout.matches("Connection refused").count(), 20, "{stdout}");
+    }
+}

@@ -61,7 +61,7 @@ fn show(ctx: &Context, a: &ShowArgs) -> Result<()> {
     }
     for (i, adv) in found.iter().enumerate() {
         if i > 0 {
-            println!();
+            output::out_line("")?;
         }
         print_advisory(ctx, adv)?;
     }
@@ -158,7 +158,7 @@ fn print_advisory(ctx: &Context, a: &AdvisoryInfo) -> Result<()> {
             ranges.join("; "),
         ]);
     }
-    println!();
+    output::out_line("")?;
     output::write_table(&mut std::io::stdout().lock(), &table)
 }
 

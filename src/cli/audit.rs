@@ -82,15 +82,15 @@ fn verify(ctx: &Context) -> Result<()> {
     let db = ctx.open_db()?;
     let v = audit::verify(&db.conn)?;
     match ctx.style.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&v)?),
+        Format::Json => output::out_line(serde_json::to_string_pretty(&v)?)?,
         Format::Csv => output::show(&ctx.style, &v, &[])?,
         Format::Table => {
             if v.ok {
-                println!(
+                output::out_line(format!(
                     "audit chain intact: {} row(s), last hash {}",
                     v.rows,
                     v.last_hash.as_deref().unwrap_or("-")
-                );
+                ))?;
             }
         }
     }

@@ -61,7 +61,10 @@ pub struct ScanArgs {
 
 pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
     if a.print_script {
-        print!("{}", scan::collector_script(false));
+        use std::io::Write;
+        std::io::stdout()
+            .lock()
+            .write_all(scan::collector_script(false).as_bytes())?;
         return Ok(());
     }
     let mut db = ctx.open_db()?;

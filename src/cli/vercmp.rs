@@ -52,8 +52,7 @@ pub fn run(args: &VercmpArgs) -> Result<()> {
                 Ordering::Equal => "=",
                 Ordering::Greater => ">",
             };
-            println!("{symbol}");
-            Ok(())
+            crate::output::out_line(symbol)
         }
         [a, op, b] => {
             let rel: Relation = op.parse().map_err(|_| {
