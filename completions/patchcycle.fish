@@ -40,6 +40,7 @@ complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "init" -d 'Cre
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "doctor" -d 'Check configuration, database and tools, and print what is wrong'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "host" -d 'Manage the inventory of hosts'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "group" -d 'Manage groups (rings): order, window, policy, contacts'
+complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "calendar" -d 'Show each group\'s next maintenance windows'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "sync" -d 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "scan" -d 'Collect packages, kernels and pending updates from hosts and match the catalogue'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "findings" -d 'List current findings (each host\'s latest scan), with filters and a CI gate'
@@ -214,7 +215,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and not __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -l order -d 'Ring order: 0 = pilot, then test, production, …; lower rings go first' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -l stakeholder -d 'Who owns the service (for reports and CAB)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -l admin -d 'Admin contact' -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -l window -d 'Maintenance window, e.g. "Patch Tuesday + 2 days 22:00-02:00 Europe/Berlin"' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -l window -d 'Maintenance window: "Patch Tuesday +2d 22:00-02:00 Europe/Berlin", "Sat 01:00-05:00", "daily 23:00-01:00 UTC" (zone defaults to UTC; "" clears it)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -l policy-file -d 'Replace the policy with this TOML file' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -l set -d 'Set one policy key, VALUE in TOML syntax (repeatable): max_parallel=3, reboot="never", sla_days.critical=3, auto_approve=["kev"]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
@@ -264,7 +265,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -l order -d 'Ring order: 0 = pilot, then test, production, …; lower rings go first' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -l stakeholder -d 'Who owns the service (for reports and CAB)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -l admin -d 'Admin contact' -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -l window -d 'Maintenance window, e.g. "Patch Tuesday + 2 days 22:00-02:00 Europe/Berlin"' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -l window -d 'Maintenance window: "Patch Tuesday +2d 22:00-02:00 Europe/Berlin", "Sat 01:00-05:00", "daily 23:00-01:00 UTC" (zone defaults to UTC; "" clears it)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -l policy-file -d 'Replace the policy with this TOML file' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -l set -d 'Set one policy key, VALUE in TOML syntax (repeatable): max_parallel=3, reboot="never", sla_days.critical=3, auto_approve=["kev"]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
@@ -296,6 +297,20 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change a group'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove a group'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l group -d 'Only this group' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l count -d 'Windows to show per group' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l ics -d 'Print an iCalendar (RFC 5545) file instead of a list'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l from -d 'Read every source from this directory instead of the network (air gap)' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l mirror -d 'Read every source from this base URL (http, https or file://) instead' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l export -d 'Write the raw files held to DIR, in the layout --from reads, and sync nothing' -r -F
@@ -576,20 +591,21 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -s v -l 
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -s h -l help -d 'Print help'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "init" -d 'Create the configuration file and the database (idempotent)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "doctor" -d 'Check configuration, database and tools, and print what is wrong'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "host" -d 'Manage the inventory of hosts'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "group" -d 'Manage groups (rings): order, window, policy, contacts'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "sync" -d 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "scan" -d 'Collect packages, kernels and pending updates from hosts and match the catalogue'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "findings" -d 'List current findings (each host\'s latest scan), with filters and a CI gate'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "explain" -d 'Explain why a host is, or is not, affected by an advisory'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "exception" -d 'Manage exceptions: scoped risk acceptance with an expiry date'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "advisory" -d 'Look up advisories in the catalogue'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "audit" -d 'Read and verify the hash-chained audit log'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "vercmp" -d 'Compare package versions exactly as dpkg, rpm or apk do'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group sync scan findings explain exception advisory audit vercmp generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception advisory audit vercmp generate help" -f -a "init" -d 'Create the configuration file and the database (idempotent)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception advisory audit vercmp generate help" -f -a "doctor" -d 'Check configuration, database and tools, and print what is wrong'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception advisory audit vercmp generate help" -f -a "host" -d 'Manage the inventory of hosts'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception advisory audit vercmp generate help" -f -a "group" -d 'Manage groups (rings): order, window, policy, contacts'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception advisory audit vercmp generate help" -f -a "calendar" -d 'Show each group\'s next maintenance windows'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception advisory audit vercmp generate help" -f -a "sync" -d 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception advisory audit vercmp generate help" -f -a "scan" -d 'Collect packages, kernels and pending updates from hosts and match the catalogue'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception advisory audit vercmp generate help" -f -a "findings" -d 'List current findings (each host\'s latest scan), with filters and a CI gate'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception advisory audit vercmp generate help" -f -a "explain" -d 'Explain why a host is, or is not, affected by an advisory'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception advisory audit vercmp generate help" -f -a "exception" -d 'Manage exceptions: scoped risk acceptance with an expiry date'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception advisory audit vercmp generate help" -f -a "advisory" -d 'Look up advisories in the catalogue'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception advisory audit vercmp generate help" -f -a "audit" -d 'Read and verify the hash-chained audit log'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception advisory audit vercmp generate help" -f -a "vercmp" -d 'Compare package versions exactly as dpkg, rpm or apk do'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception advisory audit vercmp generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception advisory audit vercmp generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "add" -d 'Add a host'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "list" -d 'List hosts'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "show" -d 'Show one host'

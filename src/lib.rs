@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod cycle;
 pub mod db;
 pub mod digest;
 pub mod error;
