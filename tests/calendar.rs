@@ -170,6 +170,33 @@ fn invalid_window_is_a_usage_error() {
 }
 
 #[test]
+fn calendar_rrule_window() {
+    let env = Env::init();
+    env.ok(&[
+        "group",
+        "add",
+        "db",
+        "--order",
+        "3",
+        "--window",
+        "RRULE:FREQ=MONTHLY;BYDAY=SA;BYSETPOS=-1 01:00 3h30m Europe/Berlin",
+    ]);
+    assert_snapshot!(env.snap(&["calendar", "--count", "2"]));
+    assert_snapshot!(
+        "group_add_rrule_hourly",
+        env.snap(&[
+            "group",
+            "add",
+            "hourly",
+            "--order",
+            "4",
+            "--window",
+            "RRULE:FREQ=HOURLY 01:00 1h",
+        ])
+    );
+}
+
+#[test]
 fn empty_window_clears_it() {
     let env = fleet();
     env.ok(&["group", "set", "pilot", "--window", ""]);

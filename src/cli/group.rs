@@ -43,7 +43,8 @@ pub struct GroupFields {
     #[arg(long)]
     pub admin: Option<String>,
     /// Maintenance window: "Patch Tuesday +2d 22:00-02:00 Europe/Berlin", "Sat 01:00-05:00",
-    /// "daily 23:00-01:00 UTC" (zone defaults to UTC; "" clears it)
+    /// "daily 23:00-01:00 UTC", "RRULE:FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2 22:00 4h" (zone
+    /// defaults to UTC; "" clears it)
     #[arg(long)]
     pub window: Option<String>,
     /// Replace the policy with this TOML file
@@ -174,7 +175,7 @@ fn check_text_fields(f: &GroupFields) -> Result<()> {
     if let Some(window) = f.window.as_deref().filter(|w| !w.is_empty()) {
         Window::parse(window).map_err(|e| {
             Failure::usage(format!("--window: {e}")).hint(
-                "forms: \"Patch Tuesday +2d 22:00-02:00 Europe/Berlin\", \"Sat 01:00-05:00 UTC\", \"daily 23:00-01:00\"",
+                "forms: \"Patch Tuesday +2d 22:00-02:00 Europe/Berlin\", \"Sat 01:00-05:00 UTC\", \"daily 23:00-01:00\", \"RRULE:FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2 22:00 4h\"",
             )
         })?;
     }

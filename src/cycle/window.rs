@@ -8,8 +8,14 @@
 //!   month, the offset moves the window that many days later.
 //! - `Sat 01:00-05:00 Europe/Berlin`, `Mon,Wed 22:00-23:30 …`: weekly, on those weekdays.
 //! - `daily 23:00-01:00 UTC`: every day.
+//! - `RRULE:FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2 22:00 4h Europe/Berlin`: an RFC 5545
+//!   recurrence rule (evaluated by the `rrule` crate) choosing the days, a start time and a
+//!   duration. The rule picks dates only (FREQ=DAILY or coarser, no BYHOUR/BYMINUTE/
+//!   BYSECOND); it is anchored at DTSTART 2000-01-01, which decides what a rule leaves open
+//!   (FREQ=WEEKLY without BYDAY means Saturdays, INTERVAL=2 counts from that week).
 //!
-//! A window whose end is not after its start ends the next day. Start and end are wall
+//! A window whose end is not after its start ends the next day; a duration (RRULE form)
+//! is exact elapsed time from the start. Start and end are wall
 //! times in the window's zone, converted to UTC each day, so a window keeps its local hours
 //! across daylight saving changes (and lasts an hour more or less on the night of one).
 //! A local time that does not exist (the spring-forward gap) becomes the first instant
@@ -31,7 +37,24 @@ pub enum Recurrence {
     Weekly { days: Vec<Weekday> },
     /// Every day.
     Daily,
+    /// The dates an RFC 5545 RRULE (the text after `RRULE:`) yields.
+    Rule { rrule: String },
 }
+
+/// When a window closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// At this local wall time; on the next day when not after the start.
+    At(NaiveTime),
+    /// This long after the start (exact elapsed time).
+    After(TimeDelta),
+}
+
+/// The DTSTART every RRULE is anchored at (see the module documentation).
+const RRULE_ANCHOR: &str = "DTSTART:20000101T120000Z";
+
+/// The longest window the RRULE form accepts: occurrences must not overlap days.
+const MAX_RRULE_DURATION_HOURS: i64 = 24;
 
 /// A parsed maintenance window.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,8 +62,8 @@ pub struct Window {
     pub recurrence: Recurrence,
     /// Local wall time the window opens.
     pub start: NaiveTime,
-    /// Local wall time the window closes; on the next day when not after `start`.
-    pub end: NaiveTime,
+    /// When the window closes.
+    pub end: End,
     pub zone: Tz,
 }
 
@@ -55,6 +78,12 @@ impl Window {
     /// Parses a window's text; the error names the part that is wrong.
     pub fn parse(text: &str) -> Result<Window, String> {
         let tokens: Vec<&str> = text.split_whitespace().collect();
+        if tokens
+            .first()
+            .is_some_and(|t| t.to_ascii_uppercase().starts_with("RRULE:"))
+        {
+            return parse_rrule_form(&tokens);
+        }
         let Some(range_at) = tokens.iter().position(|t| looks_like_range(t)) else {
             return Err(format!(
                 "window {text:?} has no time range: expected HH:MM-HH:MM, e.g. 22:00-02:00"
@@ -63,11 +92,7 @@ impl Window {
         let (start, end) = parse_range(tokens[range_at])?;
         let zone = match &tokens[range_at + 1..] {
             [] => Tz::UTC,
-            [zone] => zone.parse::<Tz>().map_err(|_| {
-                format!(
-                    "unknown time zone {zone:?}: expected an IANA name such as Europe/Berlin or UTC"
-                )
-            })?,
+            [zone] => parse_zone(zone)?,
             more => {
                 return Err(format!(
                     "unexpected {:?} after the time zone",
@@ -79,7 +104,7 @@ impl Window {
         Ok(Window {
             recurrence,
             start,
-            end,
+            end: End::At(end),
             zone,
         })
     }
@@ -92,19 +117,47 @@ impl Window {
             Recurrence::PatchTuesday { offset_days } => date
                 .checked_sub_days(Days::new(u64::from(*offset_days)))
                 .is_some_and(|base| base == patch_tuesday(base.year(), base.month())),
+            // Rules are walked by `rule_dates`, never day by day.
+            Recurrence::Rule { .. } => false,
         }
     }
 
     /// The occurrence opening on a local date, in UTC.
     fn occurrence_on(&self, date: NaiveDate) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-        let end_date = if self.end > self.start {
-            date
-        } else {
-            date.succ_opt()?
-        };
         let start = resolve_local(self.zone, date.and_time(self.start))?;
-        let end = resolve_local(self.zone, end_date.and_time(self.end))?;
+        let end = match self.end {
+            End::At(end) => {
+                let end_date = if end > self.start {
+                    date
+                } else {
+                    date.succ_opt()?
+                };
+                resolve_local(self.zone, end_date.and_time(end))?
+            }
+            End::After(length) => start.checked_add_signed(length)?,
+        };
         Some((start, end))
+    }
+
+    /// Up to `n` dates from `first` on that the window's RRULE yields (empty for other
+    /// forms).
+    fn rule_dates(&self, first: NaiveDate, n: usize) -> Vec<NaiveDate> {
+        let Recurrence::Rule { rrule } = &self.recurrence else {
+            return Vec::new();
+        };
+        let Ok(set) = rrule_set(rrule) else {
+            return Vec::new();
+        };
+        // The anchor's 12:00 UTC time of day is carried by every date; starting the search
+        // at 00:00 of `first` therefore includes `first` itself.
+        let from = first.and_time(NaiveTime::MIN).and_utc();
+        let limit = u16::try_from(n).unwrap_or(u16::MAX);
+        set.after(from.with_timezone(&rrule::Tz::UTC))
+            .all(limit)
+            .dates
+            .iter()
+            .map(|d| d.date_naive())
+            .collect()
     }
 
     /// The first `n` occurrences (start, end) that have not ended at `after`, in order: an
@@ -123,6 +176,20 @@ impl Window {
         else {
             return out;
         };
+        if let Recurrence::Rule { .. } = self.recurrence {
+            // The rule may yield the day before and the day of `after`, both already over.
+            for day in self.rule_dates(date, n.saturating_add(2)) {
+                if out.len() >= n {
+                    break;
+                }
+                if let Some((start, end)) = self.occurrence_on(day)
+                    && end > after
+                {
+                    out.push((start, end));
+                }
+            }
+            return out;
+        }
         // Consecutive occurrences are at most 35 days apart (Patch Tuesdays), so this many
         // days always find `n` of them; the bound only guards against a bug looping on.
         let max_days = 2 + 36 * (n as u64 + 1);
@@ -151,6 +218,73 @@ impl Window {
             .first()
             .is_some_and(|(start, _)| *start <= t)
     }
+}
+
+/// `RRULE:… HH:MM DURATION [ZONE]`.
+fn parse_rrule_form(tokens: &[&str]) -> Result<Window, String> {
+    let usage = "expected RRULE:FREQ=…;… HH:MM DURATION [ZONE], e.g. RRULE:FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2 22:00 4h Europe/Berlin";
+    let [rule, start, length, rest @ ..] = tokens else {
+        return Err(format!("RRULE window: {usage}"));
+    };
+    let rrule = rule
+        .get("RRULE:".len()..)
+        .unwrap_or_default()
+        .to_ascii_uppercase();
+    // The parsed rule carries the anchor's time in BYHOUR etc., so check what was written.
+    let picks_times = rrule.split(';').any(|part| {
+        matches!(
+            part.split_once('=').unwrap_or((part, "")),
+            ("FREQ", "HOURLY" | "MINUTELY" | "SECONDLY") | ("BYHOUR" | "BYMINUTE" | "BYSECOND", _)
+        )
+    });
+    if picks_times {
+        return Err(format!(
+            "RRULE {rrule:?}: the rule picks days (FREQ=DAILY or coarser, no BYHOUR, BYMINUTE, BYSECOND); the time comes after it"
+        ));
+    }
+    rrule_set(&rrule)?;
+    let start = NaiveTime::parse_from_str(start, "%H:%M")
+        .map_err(|_| format!("RRULE window: start time {start:?}: {usage}"))?;
+    let length = crate::inventory::policy::parse_duration(length)
+        .map_err(|e| format!("RRULE window: duration {e}"))
+        .and_then(|d| {
+            TimeDelta::from_std(d)
+                .ok()
+                .filter(|d| *d > TimeDelta::zero() && *d <= TimeDelta::hours(MAX_RRULE_DURATION_HOURS))
+                .ok_or_else(|| {
+                    format!(
+                        "RRULE window: duration {length:?} must be more than 0 and at most {MAX_RRULE_DURATION_HOURS}h"
+                    )
+                })
+        })?;
+    let zone = match rest {
+        [] => Tz::UTC,
+        [zone] => parse_zone(zone)?,
+        more => {
+            return Err(format!(
+                "unexpected {:?} after the time zone",
+                more[1..].join(" ")
+            ));
+        }
+    };
+    Ok(Window {
+        recurrence: Recurrence::Rule { rrule },
+        start,
+        end: End::After(length),
+        zone,
+    })
+}
+
+fn rrule_set(rrule: &str) -> Result<rrule::RRuleSet, String> {
+    format!("{RRULE_ANCHOR}\nRRULE:{rrule}")
+        .parse::<rrule::RRuleSet>()
+        .map_err(|e| format!("RRULE {rrule:?}: {e}"))
+}
+
+fn parse_zone(zone: &str) -> Result<Tz, String> {
+    zone.parse::<Tz>().map_err(|_| {
+        format!("unknown time zone {zone:?}: expected an IANA name such as Europe/Berlin or UTC")
+    })
 }
 
 fn looks_like_range(token: &str) -> bool {
@@ -308,7 +442,7 @@ mod tests {
         assert_eq!(w.recurrence, Recurrence::PatchTuesday { offset_days: 2 });
         assert_eq!(w.zone, chrono_tz::Europe::Berlin);
         assert_eq!(w.start, NaiveTime::from_hms_opt(22, 0, 0).unwrap());
-        assert_eq!(w.end, NaiveTime::from_hms_opt(2, 0, 0).unwrap());
+        assert_eq!(w.end, End::At(NaiveTime::from_hms_opt(2, 0, 0).unwrap()));
         for same in [
             "Patch Tuesday + 2 days 22:00-02:00 Europe/Berlin",
             "patch tuesday +2 days 22:00-02:00 Europe/Berlin",
@@ -486,6 +620,61 @@ mod tests {
             (s, e),
             (utc("2026-10-25T00:30:00Z"), utc("2026-10-25T03:00:00Z"))
         );
+    }
+
+    #[test]
+    fn rrule_second_tuesday_is_patch_tuesday() {
+        let w = win("RRULE:FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2 22:00 4h Europe/Berlin");
+        assert_eq!(
+            w.recurrence,
+            Recurrence::Rule {
+                rrule: "FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2".into()
+            }
+        );
+        let occ = w.occurrences_after(utc("2026-01-01T00:00:00Z"), 24);
+        assert_eq!(occ.len(), 24);
+        let months = (2026..=2027).flat_map(|y| (1..=12).map(move |m| (y, m)));
+        for ((start, end), (year, month)) in occ.iter().zip(months) {
+            let local = start.with_timezone(&w.zone);
+            assert_eq!(local.date_naive(), second_tuesday_by_walking(year, month));
+            assert_eq!(local.time(), NaiveTime::from_hms_opt(22, 0, 0).unwrap());
+            assert_eq!(*end - *start, TimeDelta::hours(4));
+        }
+        // Lower case is accepted; an occurrence under way comes first, as for other forms.
+        let daily = win("rrule:freq=daily 23:00 2h");
+        assert_eq!(
+            daily.occurrences_after(utc("2026-11-11T00:30:00Z"), 1),
+            vec![(utc("2026-11-10T23:00:00Z"), utc("2026-11-11T01:00:00Z"))]
+        );
+        assert!(daily.contains(utc("2026-11-11T00:59:59Z")));
+        assert!(!daily.contains(utc("2026-11-11T01:00:00Z")));
+    }
+
+    #[test]
+    fn rrule_duration_is_elapsed_time_across_dst() {
+        let w = win("RRULE:FREQ=DAILY 01:00 4h Europe/Berlin");
+        // 01:00 CET on the spring-forward night, then 4 real hours: 05:00Z = 07:00 CEST.
+        let (s, e) = night_of(&w, "2026-03-29");
+        assert_eq!(
+            (s, e),
+            (utc("2026-03-29T00:00:00Z"), utc("2026-03-29T04:00:00Z"))
+        );
+        let gap = win("RRULE:FREQ=WEEKLY;BYDAY=SU 02:30 1h Europe/Berlin");
+        let (s, _) = night_of(&gap, "2026-03-29");
+        assert_eq!(s, utc("2026-03-29T01:00:00Z"));
+    }
+
+    #[test]
+    fn rrule_errors_name_the_bad_part() {
+        let err = |s: &str| Window::parse(s).expect_err(s);
+        assert!(err("RRULE:FREQ=MONTHLY").contains("expected RRULE:"));
+        assert!(err("RRULE:FREQ=FORTNIGHTLY 22:00 4h").contains("FORTNIGHTLY"));
+        assert!(err("RRULE:FREQ=HOURLY 22:00 4h").contains("picks days"));
+        assert!(err("RRULE:FREQ=DAILY;BYHOUR=3 22:00 4h").contains("picks days"));
+        assert!(err("RRULE:FREQ=DAILY 25:00 4h").contains("\"25:00\""));
+        assert!(err("RRULE:FREQ=DAILY 22:00 4x").contains("\"4x\""));
+        assert!(err("RRULE:FREQ=DAILY 22:00 2d").contains("at most"));
+        assert!(err("RRULE:FREQ=DAILY 22:00 4h Nowhere/Land").contains("Nowhere/Land"));
     }
 
     #[test]
