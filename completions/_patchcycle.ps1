@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check configuration, database and tools, and print what is wrong')
             [CompletionResult]::new('host', 'host', [CompletionResultType]::ParameterValue, 'Manage the inventory of hosts')
             [CompletionResult]::new('group', 'group', [CompletionResultType]::ParameterValue, 'Manage groups (rings): order, window, policy, contacts')
+            [CompletionResult]::new('calendar', 'calendar', [CompletionResultType]::ParameterValue, 'Show each group''s next maintenance windows')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Collect packages, kernels and pending updates from hosts and match the catalogue')
             [CompletionResult]::new('findings', 'findings', [CompletionResultType]::ParameterValue, 'List current findings (each host''s latest scan), with filters and a CI gate')
@@ -329,7 +330,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--order', '--order', [CompletionResultType]::ParameterName, 'Ring order: 0 = pilot, then test, production, …; lower rings go first')
             [CompletionResult]::new('--stakeholder', '--stakeholder', [CompletionResultType]::ParameterName, 'Who owns the service (for reports and CAB)')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'Admin contact')
-            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Maintenance window, e.g. "Patch Tuesday + 2 days 22:00-02:00 Europe/Berlin"')
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Maintenance window: "Patch Tuesday +2d 22:00-02:00 Europe/Berlin", "Sat 01:00-05:00", "daily 23:00-01:00 UTC", "RRULE:FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2 22:00 4h" (zone defaults to UTC; "" clears it)')
             [CompletionResult]::new('--policy-file', '--policy-file', [CompletionResultType]::ParameterName, 'Replace the policy with this TOML file')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Set one policy key, VALUE in TOML syntax (repeatable): max_parallel=3, reboot="never", sla_days.critical=3, auto_approve=["kev"]')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
@@ -399,7 +400,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--order', '--order', [CompletionResultType]::ParameterName, 'Ring order: 0 = pilot, then test, production, …; lower rings go first')
             [CompletionResult]::new('--stakeholder', '--stakeholder', [CompletionResultType]::ParameterName, 'Who owns the service (for reports and CAB)')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'Admin contact')
-            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Maintenance window, e.g. "Patch Tuesday + 2 days 22:00-02:00 Europe/Berlin"')
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Maintenance window: "Patch Tuesday +2d 22:00-02:00 Europe/Berlin", "Sat 01:00-05:00", "daily 23:00-01:00 UTC", "RRULE:FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2 22:00 4h" (zone defaults to UTC; "" clears it)')
             [CompletionResult]::new('--policy-file', '--policy-file', [CompletionResultType]::ParameterName, 'Replace the policy with this TOML file')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Set one policy key, VALUE in TOML syntax (repeatable): max_parallel=3, reboot="never", sla_days.critical=3, auto_approve=["kev"]')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
@@ -459,6 +460,25 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             break
         }
         'patchcycle;group;help;help' {
+            break
+        }
+        'patchcycle;calendar' {
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Only this group')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Windows to show per group')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of lists and records')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
+            [CompletionResult]::new('--ics', '--ics', [CompletionResultType]::ParameterName, 'Print an iCalendar (RFC 5545) file instead of a list')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'patchcycle;sync' {
@@ -1110,6 +1130,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check configuration, database and tools, and print what is wrong')
             [CompletionResult]::new('host', 'host', [CompletionResultType]::ParameterValue, 'Manage the inventory of hosts')
             [CompletionResult]::new('group', 'group', [CompletionResultType]::ParameterValue, 'Manage groups (rings): order, window, policy, contacts')
+            [CompletionResult]::new('calendar', 'calendar', [CompletionResultType]::ParameterValue, 'Show each group''s next maintenance windows')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Collect packages, kernels and pending updates from hosts and match the catalogue')
             [CompletionResult]::new('findings', 'findings', [CompletionResultType]::ParameterValue, 'List current findings (each host''s latest scan), with filters and a CI gate')
@@ -1183,6 +1204,9 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             break
         }
         'patchcycle;help;group;rm' {
+            break
+        }
+        'patchcycle;help;calendar' {
             break
         }
         'patchcycle;help;sync' {

@@ -25,6 +25,9 @@ _patchcycle() {
             patchcycle,audit)
                 cmd="patchcycle__subcmd__audit"
                 ;;
+            patchcycle,calendar)
+                cmd="patchcycle__subcmd__calendar"
+                ;;
             patchcycle,cycle)
                 cmd="patchcycle__subcmd__cycle"
                 ;;
@@ -213,6 +216,9 @@ _patchcycle() {
                 ;;
             patchcycle__subcmd__help,audit)
                 cmd="patchcycle__subcmd__help__subcmd__audit"
+                ;;
+            patchcycle__subcmd__help,calendar)
+                cmd="patchcycle__subcmd__help__subcmd__calendar"
                 ;;
             patchcycle__subcmd__help,cycle)
                 cmd="patchcycle__subcmd__help__subcmd__cycle"
@@ -410,7 +416,7 @@ _patchcycle() {
 
     case "${cmd}" in
         patchcycle)
-            opts="-q -v -y -h -V --db --config --format --quiet --verbose --no-color --yes --actor --help --version init doctor host group sync scan findings explain exception cycle approve note advisory audit vercmp generate help"
+            opts="-q -v -y -h -V --db --config --format --quiet --verbose --no-color --yes --actor --help --version init doctor host group calendar sync scan findings explain exception cycle approve note advisory audit vercmp generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -822,6 +828,44 @@ _patchcycle() {
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__calendar)
+            opts="-q -v -y -h --group --count --ics --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1792,7 +1836,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__help)
-            opts="init doctor host group sync scan findings explain exception cycle approve note advisory audit vercmp generate help"
+            opts="init doctor host group calendar sync scan findings explain exception cycle approve note advisory audit vercmp generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1892,6 +1936,20 @@ _patchcycle() {
         patchcycle__subcmd__help__subcmd__audit__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__help__subcmd__calendar)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -37,6 +37,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand doctor 'Check configuration, database and tools, and print what is wrong'
             cand host 'Manage the inventory of hosts'
             cand group 'Manage groups (rings): order, window, policy, contacts'
+            cand calendar 'Show each group''s next maintenance windows'
             cand sync 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database'
             cand scan 'Collect packages, kernels and pending updates from hosts and match the catalogue'
             cand findings 'List current findings (each host''s latest scan), with filters and a CI gate'
@@ -304,7 +305,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --order 'Ring order: 0 = pilot, then test, production, …; lower rings go first'
             cand --stakeholder 'Who owns the service (for reports and CAB)'
             cand --admin 'Admin contact'
-            cand --window 'Maintenance window, e.g. "Patch Tuesday + 2 days 22:00-02:00 Europe/Berlin"'
+            cand --window 'Maintenance window: "Patch Tuesday +2d 22:00-02:00 Europe/Berlin", "Sat 01:00-05:00", "daily 23:00-01:00 UTC", "RRULE:FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2 22:00 4h" (zone defaults to UTC; "" clears it)'
             cand --policy-file 'Replace the policy with this TOML file'
             cand --set 'Set one policy key, VALUE in TOML syntax (repeatable): max_parallel=3, reboot="never", sla_days.critical=3, auto_approve=["kev"]'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
@@ -370,7 +371,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --order 'Ring order: 0 = pilot, then test, production, …; lower rings go first'
             cand --stakeholder 'Who owns the service (for reports and CAB)'
             cand --admin 'Admin contact'
-            cand --window 'Maintenance window, e.g. "Patch Tuesday + 2 days 22:00-02:00 Europe/Berlin"'
+            cand --window 'Maintenance window: "Patch Tuesday +2d 22:00-02:00 Europe/Berlin", "Sat 01:00-05:00", "daily 23:00-01:00 UTC", "RRULE:FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2 22:00 4h" (zone defaults to UTC; "" clears it)'
             cand --policy-file 'Replace the policy with this TOML file'
             cand --set 'Set one policy key, VALUE in TOML syntax (repeatable): max_parallel=3, reboot="never", sla_days.critical=3, auto_approve=["kev"]'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
@@ -422,6 +423,24 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;group;help;rm'= {
         }
         &'patchcycle;group;help;help'= {
+        }
+        &'patchcycle;calendar'= {
+            cand --group 'Only this group'
+            cand --count 'Windows to show per group'
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand --ics 'Print an iCalendar (RFC 5545) file instead of a list'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'patchcycle;sync'= {
             cand --from 'Read every source from this directory instead of the network (air gap)'
@@ -1020,6 +1039,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand doctor 'Check configuration, database and tools, and print what is wrong'
             cand host 'Manage the inventory of hosts'
             cand group 'Manage groups (rings): order, window, policy, contacts'
+            cand calendar 'Show each group''s next maintenance windows'
             cand sync 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database'
             cand scan 'Collect packages, kernels and pending updates from hosts and match the catalogue'
             cand findings 'List current findings (each host''s latest scan), with filters and a CI gate'
@@ -1077,6 +1097,8 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;help;group;set'= {
         }
         &'patchcycle;help;group;rm'= {
+        }
+        &'patchcycle;help;calendar'= {
         }
         &'patchcycle;help;sync'= {
         }

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::Context;
 use crate::config::toml_failure;
+use crate::cycle::window::Window;
 use crate::error::{Failure, usage};
 use crate::inventory::policy::Policy;
 use crate::inventory::{self, Group, GroupSpec};
@@ -41,7 +42,9 @@ pub struct GroupFields {
     /// Admin contact
     #[arg(long)]
     pub admin: Option<String>,
-    /// Maintenance window, e.g. "Patch Tuesday + 2 days 22:00-02:00 Europe/Berlin"
+    /// Maintenance window: "Patch Tuesday +2d 22:00-02:00 Europe/Berlin", "Sat 01:00-05:00",
+    /// "daily 23:00-01:00 UTC", "RRULE:FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2 22:00 4h" (zone
+    /// defaults to UTC; "" clears it)
     #[arg(long)]
     pub window: Option<String>,
     /// Replace the policy with this TOML file
@@ -167,6 +170,14 @@ fn check_text_fields(f: &GroupFields) -> Result<()> {
         if let Some(v) = value {
             crate::inventory::validate::text(field, v).map_err(Failure::usage)?;
         }
+    }
+    // An empty --window clears it; anything else must be a window `calendar` can compute.
+    if let Some(window) = f.window.as_deref().filter(|w| !w.is_empty()) {
+        Window::parse(window).map_err(|e| {
+            Failure::usage(format!("--window: {e}")).hint(
+                "forms: \"Patch Tuesday +2d 22:00-02:00 Europe/Berlin\", \"Sat 01:00-05:00 UTC\", \"daily 23:00-01:00\", \"RRULE:FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2 22:00 4h\"",
+            )
+        })?;
     }
     Ok(())
 }

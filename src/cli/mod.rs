@@ -4,6 +4,7 @@
 pub mod advisory;
 pub mod approve;
 pub mod audit;
+pub mod calendar;
 pub mod cycle;
 pub mod doctor;
 pub mod exception;
@@ -90,6 +91,8 @@ pub enum Command {
     /// Manage groups (rings): order, window, policy, contacts
     #[command(subcommand)]
     Group(group::GroupCommand),
+    /// Show each group's next maintenance windows
+    Calendar(calendar::CalendarArgs),
     /// Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database
     Sync(sync::SyncArgs),
     /// Collect packages, kernels and pending updates from hosts and match the catalogue
@@ -226,6 +229,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Doctor(args) => doctor::run(&ctx, &args),
         Command::Host(cmd) => host::run(&ctx, cmd),
         Command::Group(cmd) => group::run(&ctx, cmd),
+        Command::Calendar(args) => calendar::run(&ctx, &args),
         Command::Audit(cmd) => audit::run(&ctx, cmd),
         Command::Sync(args) => sync::run(&ctx, &args),
         Command::Advisory(cmd) => advisory::run(&ctx, cmd),
