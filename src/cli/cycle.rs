@@ -56,9 +56,7 @@ fn start(ctx: &Context, a: &StartArgs) -> Result<()> {
             .map_err(|_| Failure::usage(format!("--cutoff {c:?} is not YYYY-MM-DD")))?,
         None => {
             use chrono::Datelike;
-            cycle::patch_tuesday(now.year(), now.month()).ok_or_else(|| {
-                anyhow::anyhow!("no Patch Tuesday in {}", cycle::default_name(now))
-            })?
+            crate::cycle::window::patch_tuesday(now.year(), now.month())
         }
     };
     let mut db = ctx.open_db()?;

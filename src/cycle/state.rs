@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use anyhow::Result;
-use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
@@ -17,12 +17,6 @@ use crate::catalog::Severity;
 use crate::catalog::query::scheme_for;
 use crate::error::Failure;
 use crate::inventory::{self, Group};
-
-/// The second Tuesday of a month (Microsoft's Patch Tuesday, which the seeds' cycles
-/// follow).
-pub fn patch_tuesday(year: i32, month: u32) -> Option<NaiveDate> {
-    NaiveDate::from_weekday_of_month_opt(year, month, Weekday::Tue, 2)
-}
 
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Cycle {
@@ -415,22 +409,4 @@ pub fn close(conn: &Connection, cycle_id: i64, name: &str, now: DateTime<Utc>) -
 /// The default cycle name for a time: `YYYY-MM`.
 pub fn default_name(now: DateTime<Utc>) -> String {
     format!("{:04}-{:02}", now.year(), now.month())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn patch_tuesdays() {
-        assert_eq!(
-            patch_tuesday(2026, 11),
-            NaiveDate::from_ymd_opt(2026, 11, 10)
-        );
-        assert_eq!(
-            patch_tuesday(2026, 12),
-            NaiveDate::from_ymd_opt(2026, 12, 8)
-        );
-        assert_eq!(patch_tuesday(2027, 6), NaiveDate::from_ymd_opt(2027, 6, 8));
-    }
 }
