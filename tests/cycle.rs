@@ -427,3 +427,116 @@ fn notify_runs_on_approval_with_data_in_the_environment() {
         .unwrap();
     assert_eq!(n, 1);
 }
+
+#[test]
+fn deploy_results_move_groups_to_deployed_or_failed() {
+    let env = fleet();
+    env.ok(&["-q", "cycle", "start"]);
+    env.ok(&["--yes", "approve", "--group", "pilot"]);
+    ring_result(&env, "pilot", "test", true, NOW);
+    let later = "2026-11-12T00:00:00Z";
+    assert_eq!(
+        at(&env, later, &["--yes", "approve", "--group", "prod"])
+            .status
+            .code(),
+        Some(0)
+    );
+    // Approved but not deployed: close is refused.
+    assert_eq!(at(&env, later, &["cycle", "close"]).status.code(), Some(2));
+    ring_result(&env, "prod", "deploy", true, later);
+    ring_result(&env, "dmz", "deploy", false, later);
+    let status = at(&env, later, &["cycle", "status", "--format", "json"]);
+    let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    let states: Vec<&str> = status
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["tested", "deployed", "failed"]);
+    assert_eq!(at(&env, later, &["cycle", "close"]).status.code(), Some(0));
+}
+
+/// On a terminal, approve shows the patch set (with knowledge-base notes) for selection
+/// and asks for confirmation. Driven through tmux; skipped without it (not under CI).
+#[test]
+fn approve_on_a_terminal_picks_and_confirms() {
+    use std::process::Command;
+    use std::time::{Duration, Instant};
+    if Command::new("tmux").arg("-V").output().is_err() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "tmux is required under CI"
+        );
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let env = fleet();
+    env.ok(&["-q", "cycle", "start"]);
+    env.ok(&[
+        "-q",
+        "note",
+        "add",
+        "--package",
+        "libssl3",
+        "restart nginx after upgrading",
+    ]);
+    let socket = env.home().join("tmux.sock");
+    let bin = env!("CARGO_BIN_EXE_patchcycle");
+    let script = format!(
+        "cd '{home}' && HOME='{home}' USER=tester PATCHCYCLE_NOW={NOW} NO_COLOR=1 '{bin}' approve --group pilot --change CHG-T; echo EXIT=$?; sleep 20",
+        home = env.home().display()
+    );
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .arg("-S")
+            .arg(&socket)
+            .args(args)
+            .output()
+            .expect("tmux")
+    };
+    assert!(
+        tmux(&["new-session", "-d", "-x", "200", "-y", "20", &script])
+            .status
+            .success()
+    );
+    let screen = || String::from_utf8_lossy(&tmux(&["capture-pane", "-p"]).stdout).into_owned();
+    let wait_for = |needle: &str| {
+        let start = Instant::now();
+        loop {
+            let s = screen();
+            if s.contains(needle) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "waiting for {needle:?}:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    let picker = wait_for("space toggles");
+    assert!(
+        picker.contains("[x] Debian:12 libssl3 -> 3.0.17-1~deb12u3"),
+        "{picker}"
+    );
+    assert!(
+        picker.contains("[note: restart nginx after upgrading]"),
+        "{picker}"
+    );
+    tmux(&["send-keys", "Enter"]);
+    wait_for("[y/N]");
+    tmux(&["send-keys", "y", "Enter"]);
+    let done = wait_for("EXIT=");
+    tmux(&["kill-server"]);
+    assert!(
+        done.contains("recorded: approve 1 patch(es) of cycle 2026-11 for pilot"),
+        "{done}"
+    );
+    assert!(done.contains("EXIT=0"), "{done}");
+    let change: String = env
+        .sqlite()
+        .query_row("SELECT change_ref FROM approvals", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(change, "CHG-T");
+}
