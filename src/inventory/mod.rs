@@ -378,26 +378,25 @@ pub fn insert_group(conn: &Connection, spec: &GroupSpec, now: &str) -> Result<()
                 .into(),
         );
     }
-    conn.execute(
-        "INSERT INTO groups (name, ring, stakeholder, admin, window, policy, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-        params![
-            spec.name,
-            spec.order,
-            spec.stakeholder,
-            spec.admin,
-            spec.window,
-            spec.policy.to_toml(),
-            now
-        ],
-    )?;
-    Ok(())
+    write_group_row(conn, spec, now, false)
 }
 
 pub fn update_group(conn: &Connection, spec: &GroupSpec, now: &str) -> Result<()> {
-    conn.execute(
+    write_group_row(conn, spec, now, true)
+}
+
+/// Writes one group row, inserting or updating: the one place that spells the group
+/// columns for writing.
+fn write_group_row(conn: &Connection, spec: &GroupSpec, now: &str, update: bool) -> Result<()> {
+    let sql = if update {
         "UPDATE groups SET ring = ?2, stakeholder = ?3, admin = ?4, window = ?5, policy = ?6, \
-         updated_at = ?7 WHERE name = ?1",
+         updated_at = ?7 WHERE name = ?1"
+    } else {
+        "INSERT INTO groups (name, ring, stakeholder, admin, window, policy, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)"
+    };
+    conn.execute(
+        sql,
         params![
             spec.name,
             spec.order,
