@@ -470,3 +470,29 @@ fn local_scan_and_import_of_saved_output() {
     assert_eq!(out.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&out.stdout).contains("truncated"));
 }
+
+#[test]
+fn refresh_updates_package_lists_first() {
+    let _turn = lab_turn();
+    let lab = lab_or_skip!(3);
+    lab.reset("h1");
+    // Make the lists stale on the host: remove them; a scan without --refresh then sees
+    // no candidates, one with --refresh (apt-get update, from the lab's local mirror) does.
+    lab.ssh_ok(
+        "h1",
+        "rm -f /var/lib/apt/lists/*Packages /var/lib/apt/lists/*InRelease /var/cache/apt/*.bin",
+    );
+    let (env, cfg) = lab_env(lab.ssh_config());
+    env.ok(&["host", "add", "h1"]);
+    let stale = pc(&env, &cfg, &["scan", "h1", "--format", "json"]);
+    let stale: serde_json::Value = serde_json::from_slice(&stale.stdout).unwrap();
+    let fresh = pc(&env, &cfg, &["scan", "h1", "--refresh", "--format", "json"]);
+    let shown = render(&env, &fresh);
+    lab.reset("h1");
+    assert_eq!(fresh.status.code(), Some(0), "{shown}");
+    let fresh: serde_json::Value = serde_json::from_slice(&fresh.stdout).unwrap();
+    assert_eq!(stale[0]["pending_security"], 0, "{stale}");
+    let expected = lab.expected("h1").len();
+    assert!(expected > 0);
+    assert_eq!(fresh[0]["pending_security"], expected, "{fresh}");
+}
