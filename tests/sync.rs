@@ -492,6 +492,27 @@ fn advisory_search_answers_with_the_rpm_rules() {
     assert!(shown.contains("id:         ALSA-2023:2523"), "{shown}");
 }
 
+/// Configures one `[[sync.errata]]` source and syncs it from `repo` (the --from layout);
+/// the sync must succeed.
+fn sync_errata(env: &Env, repo: &Path, name: &str, url: &str, ecosystem: &str) {
+    let cfg = env.file(
+        &format!("{name}.toml"),
+        &format!(
+            "[[sync.errata]]\nname = \"{name}\"\nurl = \"{url}\"\necosystem = \"{ecosystem}\"\n"
+        ),
+    );
+    let source = format!("errata:{name}");
+    let out = env.run(&[
+        "--config",
+        cfg.to_str().unwrap(),
+        "sync",
+        "--from",
+        repo.to_str().unwrap(),
+        &source,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", render(env, &out));
+}
+
 #[test]
 fn errata_from_a_repository_with_repomd() {
     let env = Env::init();
@@ -512,19 +533,13 @@ fn errata_from_a_repository_with_repomd() {
 </repomd>"#,
     )
     .unwrap();
-    let cfg = env.file(
-        "errata.toml",
-        "[[sync.errata]]\nname = \"rocky8\"\nurl = \"https://dl.rockylinux.org/pub/rocky/8/BaseOS/x86_64/os/\"\necosystem = \"Rocky Linux:8\"\n",
+    sync_errata(
+        &env,
+        repo.path(),
+        "rocky8",
+        "https://dl.rockylinux.org/pub/rocky/8/BaseOS/x86_64/os/",
+        "Rocky Linux:8",
     );
-    let out = env.run(&[
-        "--config",
-        cfg.to_str().unwrap(),
-        "sync",
-        "--from",
-        repo.path().to_str().unwrap(),
-        "errata:rocky8",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", render(&env, &out));
     let expected = patchcycle::catalog::errata::count_updates(xml.as_slice()).unwrap() as i64;
     assert_eq!(expected, 4);
     assert_eq!(source_count(&env, "errata:rocky8"), expected);
@@ -552,19 +567,13 @@ fn amazon_updateinfo_gzip_parses() {
         r#"<repomd><data type="updateinfo"><location href="repodata/updateinfo.xml.gz"/></data></repomd>"#,
     )
     .unwrap();
-    let cfg = env.file(
-        "al2.toml",
-        "[[sync.errata]]\nname = \"al2\"\nurl = \"https://example.invalid/al2/\"\necosystem = \"Amazon Linux:2\"\n",
+    sync_errata(
+        &env,
+        repo.path(),
+        "al2",
+        "https://example.invalid/al2/",
+        "Amazon Linux:2",
     );
-    let out = env.run(&[
-        "--config",
-        cfg.to_str().unwrap(),
-        "sync",
-        "--from",
-        repo.path().to_str().unwrap(),
-        "errata:al2",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", render(&env, &out));
     let expected = patchcycle::catalog::errata::count_updates(xml.as_slice()).unwrap() as i64;
     assert_eq!(source_count(&env, "errata:al2"), expected);
     let adv = env.ok(&["advisory", "show", "ALAS2-2018-949", "--format", "json"]);

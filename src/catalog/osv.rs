@@ -8,7 +8,7 @@
 use std::fs::File;
 use std::io::{BufReader, Read};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rusqlite::Connection;
 use serde::Deserialize;
 use serde_json::Value;
@@ -267,16 +267,6 @@ pub fn kind_from_id(id: &str) -> &'static str {
     } else {
         "security"
     }
-}
-
-/// Counts records in an OSV zip the way an import would see them (used by tests and
-/// `sync --status` checks): JSON entries, withdrawn ones apart.
-pub fn count_entries(file: &File) -> Result<usize> {
-    let zip = zip::ZipArchive::new(BufReader::new(file)).context("reading the zip")?;
-    Ok(zip
-        .file_names()
-        .filter(|n| n.as_ref().is_ok_and(|n| n.ends_with(".json")))
-        .count())
 }
 
 #[cfg(test)]

@@ -111,8 +111,12 @@ pub fn run(ctx: &Context, a: &ExplainArgs) -> Result<()> {
                 .query_map([scan_id], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             for s in srcs {
-                push_rows(&format!("{cols} WHERE f.package = ?1 AND f.ecosystem = '{}'", eco.replace('\'', "")), &s)
-                    .or_else(|_| push_rows(&format!("{cols} WHERE f.package = ?1 AND (f.ecosystem LIKE ?2 OR f.ecosystem = ?3)"), &s))?;
+                push_rows(
+                    &format!(
+                        "{cols} WHERE f.package = ?1 AND (f.ecosystem LIKE ?2 OR f.ecosystem = ?3)"
+                    ),
+                    &s,
+                )?;
             }
         }
     }

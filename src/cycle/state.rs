@@ -137,11 +137,9 @@ pub fn start(conn: &Connection, name: &str, cutoff: NaiveDate, now: &str) -> Res
     )?;
     let id = conn.last_insert_rowid();
     let mut stmt = conn.prepare(
-        "SELECT s.ecosystem, p.package, p.to_version, \
-           (SELECT f.advisories FROM findings f WHERE f.scan_id = s.id AND f.package = p.package), \
-           (SELECT f.severity FROM findings f WHERE f.scan_id = s.id AND f.package = p.package), \
-           (SELECT f.kev FROM findings f WHERE f.scan_id = s.id AND f.package = p.package) \
+        "SELECT s.ecosystem, p.package, p.to_version, f.advisories, f.severity, f.kev \
          FROM pending p JOIN scans s ON s.id = p.scan_id \
+         LEFT JOIN findings f ON f.scan_id = s.id AND f.package = p.package \
          WHERE p.security = 1 AND s.ecosystem IS NOT NULL \
            AND s.id IN (SELECT max(id) FROM scans WHERE status = 'ok' GROUP BY host_id)",
     )?;

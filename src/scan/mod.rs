@@ -107,7 +107,6 @@ pub struct Summary {
 }
 
 /// Stores one host's scan (facts or failure) in one transaction.
-#[allow(clippy::too_many_arguments)]
 pub fn store(
     conn: &mut Connection,
     matcher: &mut Matcher,
