@@ -37,6 +37,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "0004_cycle.sql",
         include_str!("../../migrations/0004_cycle.sql"),
     ),
+    (
+        5,
+        "0005_deploy.sql",
+        include_str!("../../migrations/0005_deploy.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.
