@@ -1,0 +1,248 @@
+//! `test`, `approve`, `deploy` and `rollback` end to end on the fleet lab: real Debian
+//! hosts over real ssh, with apt installing from the lab's offline mirror, checked with
+//! `dpkg-query` on the hosts and apt's own answer (`lab.sh expected`).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::cli::{Env, render};
+use common::lab::{Lab, lab_or_skip};
+
+/// Lab hosts are shared: tests that reset or change them take turns.
+static LAB: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn lab_turn() -> std::sync::MutexGuard<'static, ()> {
+    LAB.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
+}
+
+/// The fixed test clock, moved on by `secs`.
+fn at(secs: i64) -> String {
+    let t = chrono::DateTime::parse_from_rfc3339("2026-11-10T09:00:00Z").unwrap()
+        + chrono::Duration::seconds(secs);
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+struct Setup {
+    env: Env,
+    cfg: String,
+}
+
+impl Setup {
+    /// An environment whose ssh uses the lab's config, with groups and hosts.
+    fn new(lab: &Lab, pilot: &[&str], prod: &[&str], prod_policy: &[&str]) -> Setup {
+        let env = Env::init();
+        let cfg = env
+            .file(
+                "lab.toml",
+                &format!(
+                    "[ssh]\nconfig_file = \"{}\"\nconnect_timeout = 5\n",
+                    lab.ssh_config().display()
+                ),
+            )
+            .display()
+            .to_string();
+        let s = Setup { env, cfg };
+        s.ok(&[
+            "group", "add", "pilot", "--order", "0", "--set", "soak=\"30s\"", "--set",
+            "reboot_grace=\"1s\"", "--set", "reboot_timeout=\"60s\"", "--set", "lock_timeout=\"20s\"",
+        ]);
+        let mut args = vec![
+            "group", "add", "prod", "--order", "1", "--set", "reboot_grace=\"1s\"", "--set",
+            "reboot_timeout=\"60s\"", "--set", "lock_timeout=\"20s\"",
+        ];
+        for p in prod_policy {
+            args.push("--set");
+            args.push(p);
+        }
+        s.ok(&args);
+        for h in pilot {
+            s.ok(&["host", "add", h, "-g", "pilot"]);
+        }
+        for h in prod {
+            s.ok(&["host", "add", h, "-g", "prod"]);
+        }
+        s
+    }
+
+    fn run_at(&self, secs: i64, args: &[&str]) -> Output {
+        let mut all = vec!["--config", self.cfg.as_str()];
+        all.extend_from_slice(args);
+        self.env
+            .cmd(&all)
+            .env("PATCHCYCLE_NOW", at(secs))
+            .output()
+            .expect("run patchcycle")
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.run_at(0, args)
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(out.status.success(), "{args:?}:\n{}", render(&self.env, &out));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn code(&self, secs: i64, args: &[&str], want: i32) -> String {
+        let out = self.run_at(secs, args);
+        assert_eq!(
+            out.status.code(),
+            Some(want),
+            "{args:?}:\n{}",
+            render(&self.env, &out)
+        );
+        render(&self.env, &out)
+    }
+
+    /// Syncs the Debian catalogue, scans every host and starts the cycle.
+    fn scan_and_start(&self) {
+        let out = self.run(&["-q", "sync", "--from", data().to_str().unwrap(), "osv:Debian"]);
+        assert!(out.status.success(), "{}", render(&self.env, &out));
+        self.code(0, &["-q", "scan", "--all"], 0);
+        self.ok(&["cycle", "start"]);
+    }
+
+    fn deployment_of(&self, group: &str) -> i64 {
+        self.env
+            .sqlite()
+            .query_row(
+                "SELECT d.id FROM deployments d JOIN groups g ON g.id = d.group_id \
+                 WHERE g.name = ?1 ORDER BY d.id DESC LIMIT 1",
+                [group],
+                |r| r.get(0),
+            )
+            .expect("a deployment")
+    }
+
+    fn host_state(&self, deployment: i64, host: &str) -> (String, Option<String>) {
+        self.env
+            .sqlite()
+            .query_row(
+                "SELECT dh.state, dh.error FROM deployment_hosts dh JOIN hosts h ON h.id = dh.host_id \
+                 WHERE dh.deployment_id = ?1 AND h.name = ?2",
+                rusqlite::params![deployment, host],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("host row")
+    }
+}
+
+/// Every installed package and version of a host, as dpkg lists them.
+fn packages(lab: &Lab, host: &str) -> String {
+    lab.ssh_ok(host, "dpkg-query -W -f '${Package} ${Version} ${db:Status-Abbrev}\\n' | sort")
+}
+
+/// How often dpkg upgraded each package on a host, from its log.
+fn upgrades(lab: &Lab, host: &str) -> std::collections::BTreeMap<String, usize> {
+    let log = lab.ssh_ok(host, "cat /var/log/dpkg.log 2>/dev/null || true");
+    let mut m = std::collections::BTreeMap::new();
+    for l in log.lines() {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        if f.len() >= 4 && f[2] == "upgrade" {
+            *m.entry(f[3].split(':').next().unwrap_or_default().to_string())
+                .or_default() += 1;
+        }
+    }
+    m
+}
+
+#[test]
+fn full_cycle_test_approve_deploy_rollback() {
+    let _turn = lab_turn();
+    let lab = lab_or_skip!(3);
+    for h in lab.hosts() {
+        lab.reset(&h);
+    }
+    let s = Setup::new(&lab, &["h1"], &["h2", "h3"], &[]);
+    s.scan_and_start();
+    let before: Vec<String> = ["h1", "h2", "h3"].iter().map(|h| packages(&lab, h)).collect();
+    assert!(!lab.expected("h1").is_empty(), "h1 has pending security updates");
+
+    // A dry run of the pilot prints the plan and changes nothing.
+    let plan = s.code(0, &["test", "--dry-run"], 0);
+    assert!(plan.contains("dry run: nothing changes"), "{plan}");
+    for (p, _, to) in lab.expected("h1") {
+        assert!(plan.contains(&p) && plan.contains(&to), "{p} {to} missing:\n{plan}");
+    }
+    assert_eq!(packages(&lab, "h1"), before[0], "dry run changed h1");
+
+    // Production is gated on the pilot.
+    let refused = s.code(0, &["approve", "--group", "prod", "--change", "CHG-1", "--yes"], 1);
+    assert!(refused.contains("no test or deploy result"), "{refused}");
+    s.code(0, &["test", "--yes"], 0);
+    assert!(lab.expected("h1").is_empty(), "h1 still has pending security updates");
+    let st = s.code(5, &["test", "--status"], 0);
+    assert!(st.contains("soaking") && st.contains("25s"), "{st}");
+    // Soak of 30 s: refused after 5 s, accepted after 31 s.
+    let refused = s.code(5, &["approve", "--group", "prod", "--change", "CHG-1", "--yes"], 1);
+    assert!(refused.contains("still soaking"), "{refused}");
+    s.code(31, &["approve", "--group", "prod", "--change", "CHG-1", "--yes"], 0);
+
+    // A dry run of production leaves every host byte-identical in its package set.
+    let plan = s.code(40, &["deploy", "--group", "prod", "--dry-run"], 0);
+    assert!(plan.contains("CHG-1"), "{plan}");
+    assert_eq!(packages(&lab, "h2"), before[1]);
+    assert_eq!(packages(&lab, "h3"), before[2]);
+
+    s.code(40, &["deploy", "--group", "prod", "--yes"], 0);
+    let dep = s.deployment_of("prod");
+    for h in ["h2", "h3"] {
+        assert_eq!(s.host_state(dep, h).0, "done", "{h}");
+    }
+    // h2 needed a reboot (the lab's stand-in clears the flag).
+    let rebooted: bool = s
+        .env
+        .sqlite()
+        .query_row(
+            "SELECT rebooted FROM deployment_hosts dh JOIN hosts h ON h.id = dh.host_id \
+             WHERE dh.deployment_id = ?1 AND h.name = 'h2'",
+            [dep],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(rebooted, "h2 was not rebooted");
+
+    // A rescan shows no pending security update anywhere, in the DB and by apt.
+    s.code(50, &["-q", "scan", "--all"], 0);
+    let pending: i64 = s
+        .env
+        .sqlite()
+        .query_row(
+            "SELECT count(*) FROM pending p JOIN scans s ON s.id = p.scan_id WHERE p.security = 1 \
+             AND s.id IN (SELECT max(id) FROM scans GROUP BY host_id)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(pending, 0);
+    for h in lab.hosts() {
+        assert!(lab.expected(&h).is_empty(), "{h} still has pending security updates");
+    }
+
+    // Rolling h3 back restores its exact versions from before.
+    let out = s.code(60, &["rollback", &dep.to_string(), "--host", "h3", "--yes"], 0);
+    assert!(out.contains("rolled-back"), "{out}");
+    assert_eq!(packages(&lab, "h3"), before[2], "h3 not back at its versions");
+    assert_ne!(packages(&lab, "h2"), before[1], "h2 must stay patched");
+
+    s.code(60, &["audit", "verify"], 0);
+    let actions: Vec<String> = s
+        .env
+        .sqlite()
+        .prepare("SELECT action FROM audit ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for a in ["test.start", "test.finish", "approve", "deploy.start", "deploy.host", "deploy.finish", "rollback.host"] {
+        assert!(actions.iter().any(|x| x == a), "no {a} in the audit log: {actions:?}");
+    }
+}
