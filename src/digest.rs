@@ -33,4 +33,3 @@ pub fn random_token() -> String {
     }
     crate::digest::hex(&buf)
 }
-

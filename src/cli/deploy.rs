@@ -217,7 +217,11 @@ pub fn execute(ctx: &Context, kind: Kind, group: &str, a: &RunArgs) -> Result<()
         progress: ctx.style.stderr_tty && !ctx.style.quiet,
         group_hosts: g.hosts.max(0) as usize,
         deployment,
-        db: std::sync::Mutex::new(crate::db::Db::open(&ctx.db_path, crate::db::OpenMode::Existing)?.0.conn),
+        db: std::sync::Mutex::new(
+            crate::db::Db::open(&ctx.db_path, crate::db::OpenMode::Existing)?
+                .0
+                .conn,
+        ),
     };
     let outcome = engine.execute()?;
     drop(engine);
@@ -310,7 +314,9 @@ pub fn print_hosts(ctx: &Context, conn: &rusqlite::Connection, deployment: i64) 
             ("STATE", &|l| l.state.clone()),
             ("STEP", &|l| l.step.clone()),
             ("PACKAGES", &|l| l.packages.to_string()),
-            ("REBOOTED", &|l| if l.rebooted { "yes" } else { "no" }.into()),
+            ("REBOOTED", &|l| {
+                if l.rebooted { "yes" } else { "no" }.into()
+            }),
             ("ERROR", &|l| output::or_dash(l.error.as_ref())),
         ],
     )
@@ -363,18 +369,41 @@ fn print_plan(ctx: &Context, plan: &Plan) -> Result<()> {
         let snap = serde_json::to_string(&plan.snapshot).unwrap_or_default();
         let reboot = serde_json::to_string(&plan.reboot).unwrap_or_default();
         for (k, v) in [
-            ("plan", format!("{} of cycle {} on group {} (dry run: nothing changes)", plan.kind.as_str(), plan.cycle, plan.group)),
+            (
+                "plan",
+                format!(
+                    "{} of cycle {} on group {} (dry run: nothing changes)",
+                    plan.kind.as_str(),
+                    plan.cycle,
+                    plan.group
+                ),
+            ),
             ("change", output::or_dash(plan.change_ref.as_ref())),
             ("snapshot", snap.trim_matches('"').to_string()),
             ("reboot", reboot.trim_matches('"').to_string()),
-            ("waves", format!("max {} host(s) at once; halt at {} failed; rollback on failure: {}", plan.max_parallel, plan.failure_threshold, if plan.rollback_on_failure { "yes" } else { "no" })),
+            (
+                "waves",
+                format!(
+                    "max {} host(s) at once; halt at {} failed; rollback on failure: {}",
+                    plan.max_parallel,
+                    plan.failure_threshold,
+                    if plan.rollback_on_failure {
+                        "yes"
+                    } else {
+                        "no"
+                    }
+                ),
+            ),
             ("checks", plan.checks.join(", ")),
-            ("window", match (&plan.window, plan.in_window, &plan.next_window) {
-                (None, _, _) => "none (any time)".to_string(),
-                (Some(w), true, _) => format!("{w} (open now)"),
-                (Some(w), false, Some(n)) => format!("{w} (closed; next opens {n})"),
-                (Some(w), false, None) => format!("{w} (closed)"),
-            }),
+            (
+                "window",
+                match (&plan.window, plan.in_window, &plan.next_window) {
+                    (None, _, _) => "none (any time)".to_string(),
+                    (Some(w), true, _) => format!("{w} (open now)"),
+                    (Some(w), false, Some(n)) => format!("{w} (closed; next opens {n})"),
+                    (Some(w), false, None) => format!("{w} (closed)"),
+                },
+            ),
         ] {
             output::out_line(format!("{k:<9} {v}"))?;
         }
@@ -385,11 +414,25 @@ fn print_plan(ctx: &Context, plan: &Plan) -> Result<()> {
         &lines,
         &[
             ("HOST", &|l: &Line| l.host.clone()),
-            ("WAVE", &|l| if l.wave == 0 { "-".into() } else { l.wave.to_string() }),
-            ("PACKAGE", &|l| output::or_dash((!l.package.is_empty()).then_some(&l.package))),
-            ("FROM", &|l| output::or_dash((!l.from.is_empty()).then_some(&l.from))),
-            ("TO", &|l| output::or_dash((!l.to.is_empty()).then_some(&l.to))),
-            ("NOTE", &|l| output::or_dash((!l.note.is_empty()).then_some(&l.note))),
+            ("WAVE", &|l| {
+                if l.wave == 0 {
+                    "-".into()
+                } else {
+                    l.wave.to_string()
+                }
+            }),
+            ("PACKAGE", &|l| {
+                output::or_dash((!l.package.is_empty()).then_some(&l.package))
+            }),
+            ("FROM", &|l| {
+                output::or_dash((!l.from.is_empty()).then_some(&l.from))
+            }),
+            ("TO", &|l| {
+                output::or_dash((!l.to.is_empty()).then_some(&l.to))
+            }),
+            ("NOTE", &|l| {
+                output::or_dash((!l.note.is_empty()).then_some(&l.note))
+            }),
         ],
     )
 }

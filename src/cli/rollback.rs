@@ -35,12 +35,11 @@ pub fn run(ctx: &Context, a: &RollbackArgs) -> Result<()> {
     let d = deploy::get(&db.conn, a.deployment)?;
     let g = inventory::require_group(&db.conn, &d.group)?;
     let Some(_lock) = deploy::lock_group(&ctx.db_path, d.group_id)? else {
-        return Err(Failure::usage(format!(
-            "a deploy of group {} is running",
-            d.group
-        ))
-        .hint("wait for it to finish before rolling back")
-        .into());
+        return Err(
+            Failure::usage(format!("a deploy of group {} is running", d.group))
+                .hint("wait for it to finish before rolling back")
+                .into(),
+        );
     };
     let rows = deploy::host_rows(&db.conn, d.id)?;
     for h in &a.hosts {

@@ -171,9 +171,7 @@ pub fn rollback_script(
 pub fn health_script(token: &str) -> String {
     script(
         token,
-        &format!(
-            "s audit\ndpkg --audit 2>&1\ns audit-rc\necho $?\n{FACTS}"
-        ),
+        &format!("s audit\ndpkg --audit 2>&1\ns audit-rc\necho $?\n{FACTS}"),
     )
 }
 
@@ -307,7 +305,12 @@ pub fn parse_simulation(text: &str) -> Result<Vec<Change>, String> {
                 to: to.to_string(),
             });
         } else if let Some(rest) = line.strip_prefix("Remv ") {
-            removed.push(rest.split_whitespace().next().unwrap_or_default().to_string());
+            removed.push(
+                rest.split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+            );
         }
     }
     if !removed.is_empty() {
@@ -354,7 +357,9 @@ pub fn parse_kept(text: &str) -> Vec<(String, String)> {
 
 /// Whether `installed` is at least `target` (dpkg order); false for unreadable versions.
 pub fn at_least(installed: &str, target: &str) -> bool {
-    Scheme::Deb.compare(installed, target).is_ok_and(|o| o.is_ge())
+    Scheme::Deb
+        .compare(installed, target)
+        .is_ok_and(|o| o.is_ge())
 }
 
 #[cfg(test)]

@@ -237,9 +237,10 @@ pub fn create(
     )?;
     let id = tx.last_insert_rowid();
     for h in &plan.hosts {
-        let host_id: i64 = tx.query_row("SELECT id FROM hosts WHERE name = ?1", [&h.host], |r| {
-            r.get(0)
-        })?;
+        let host_id: i64 =
+            tx.query_row("SELECT id FROM hosts WHERE name = ?1", [&h.host], |r| {
+                r.get(0)
+            })?;
         let (state, error) = match (&h.skip, &h.blocker) {
             (Some(why), _) => ("skipped", Some(why.clone())),
             (None, Some(why)) => ("failed", Some(why.clone())),
@@ -357,17 +358,24 @@ impl Engine<'_> {
         })
     }
 
-    fn run(&self, h: &Host, script: &str, timeout: Duration) -> Result<BTreeMap<String, String>, String> {
+    fn run(
+        &self,
+        h: &Host,
+        script: &str,
+        timeout: Duration,
+    ) -> Result<BTreeMap<String, String>, String> {
         let token = script
             .lines()
             .next()
             .and_then(|l| l.strip_prefix("T="))
             .map(|t| t.trim_matches('\'').to_string())
             .unwrap_or_default();
-        let out = exec::run_script(self.ssh, &self.control, &dest(h), script, timeout)
-            .map_err(|e| match e {
-                exec::RunError::Ssh(m) => format!("unreachable: {m}"),
-                other => other.to_string(),
+        let out =
+            exec::run_script(self.ssh, &self.control, &dest(h), script, timeout).map_err(|e| {
+                match e {
+                    exec::RunError::Ssh(m) => format!("unreachable: {m}"),
+                    other => other.to_string(),
+                }
             })?;
         let text = String::from_utf8_lossy(&out.stdout);
         apt::sections(&text, &token).ok_or_else(|| {
@@ -385,7 +393,11 @@ impl Engine<'_> {
     }
 
     fn facts(&self, h: &Host, timeout: Duration) -> Result<apt::Facts, String> {
-        let map = self.run(h, &apt::facts_script(&crate::digest::random_token()), timeout)?;
+        let map = self.run(
+            h,
+            &apt::facts_script(&crate::digest::random_token()),
+            timeout,
+        )?;
         apt::parse_facts(&map)
     }
 
@@ -403,6 +415,9 @@ impl Engine<'_> {
             }
         }
         let mut halted: Option<String> = None;
+        // Hosts that failed before a resume were seen by whoever resumed: the threshold
+        // counts the failures of this run.
+        let baseline = self.count_failed()?;
         for (wave, hosts) in waves {
             if let Some(w) = &self.window
                 && self.deployment.override_reason.is_none()
@@ -419,7 +434,7 @@ impl Engine<'_> {
                 |r: &HostRow| format!("wave {wave}: {}", r.host.name),
                 |r: &HostRow| self.run_host(r),
             );
-            let failed = self.count_failed()?;
+            let failed = self.count_failed()?.saturating_sub(baseline);
             if self.threshold_reached(failed) {
                 halted = Some(format!(
                     "{failed} failed host(s) reached the failure threshold {}",
@@ -598,7 +613,10 @@ impl Engine<'_> {
                 .map(|s| serde_json::to_string(s).unwrap_or_default());
             self.save(
                 row.host_id,
-                &[("snapshot", v.into()), ("step", "snapshot".to_string().into())],
+                &[
+                    ("snapshot", v.into()),
+                    ("step", "snapshot".to_string().into()),
+                ],
             )
             .map_err(db_err)?;
         }
@@ -611,13 +629,18 @@ impl Engine<'_> {
         if at < 2 {
             let token = crate::digest::random_token();
             let script = apt::simulate_script(&token, &pins).map_err(untouched)?;
-            let map = self.run(h, &script, self.step_timeout()).map_err(untouched)?;
+            let map = self
+                .run(h, &script, self.step_timeout())
+                .map_err(untouched)?;
             let sim = map.get("sim").cloned().unwrap_or_default();
             let errors = apt::apt_errors(&sim);
             if apt::rc(&map) != Some(0) || !errors.is_empty() {
                 return Err(untouched(format!(
                     "apt cannot install the targets; nothing was changed: {}",
-                    errors.first().cloned().unwrap_or_else(|| "apt-get -s failed".into())
+                    errors
+                        .first()
+                        .cloned()
+                        .unwrap_or_else(|| "apt-get -s failed".into())
                 )));
             }
             let changes = apt::parse_simulation(&sim).map_err(untouched)?;
@@ -630,7 +653,10 @@ impl Engine<'_> {
             self.save(
                 row.host_id,
                 &[
-                    ("before", serde_json::to_string(&before).unwrap_or_default().into()),
+                    (
+                        "before",
+                        serde_json::to_string(&before).unwrap_or_default().into(),
+                    ),
                     ("step", "before".to_string().into()),
                 ],
             )
@@ -663,14 +689,17 @@ impl Engine<'_> {
             }
             self.save(
                 row.host_id,
-                &[("rollback_dir", dir.into()), ("step", "keep".to_string().into())],
+                &[
+                    ("rollback_dir", dir.into()),
+                    ("step", "keep".to_string().into()),
+                ],
             )
             .map_err(db_err)?;
         }
         if at < 4 {
             let token = crate::digest::random_token();
-            let script =
-                apt::install_script(&token, &pins, self.policy.lock_timeout.0).map_err(untouched)?;
+            let script = apt::install_script(&token, &pins, self.policy.lock_timeout.0)
+                .map_err(untouched)?;
             let map = self
                 .run(h, &script, self.step_timeout() + self.policy.lock_timeout.0)
                 .map_err(|e| touched(format!("install: {e}")))?;
@@ -682,9 +711,26 @@ impl Engine<'_> {
                     .cloned()
                     .unwrap_or_else(|| format!("apt-get exited {:?}", apt::rc(&map)));
                 // A lock that was never obtained changed nothing.
-                let changed = !first.contains("Could not get lock");
-                let msg = format!("install failed: {first}");
-                return Err(if changed { touched(msg) } else { untouched(msg) });
+                let no_lock = errors.iter().any(|e| {
+                    e.contains("Could not get lock")
+                        || e.contains("Unable to acquire the dpkg")
+                        || e.contains("Unable to lock")
+                });
+                let changed = !no_lock;
+                let msg = if no_lock {
+                    format!(
+                        "install failed: the dpkg lock stayed taken for the lock_timeout of {}; nothing was changed: {}",
+                        self.policy.lock_timeout,
+                        errors.join("; ")
+                    )
+                } else {
+                    format!("install failed: {first}")
+                };
+                return Err(if changed {
+                    touched(msg)
+                } else {
+                    untouched(msg)
+                });
             }
             self.save(row.host_id, &[("step", "install".to_string().into())])
                 .map_err(db_err)?;
@@ -709,11 +755,17 @@ impl Engine<'_> {
                 .collect();
             self.save(
                 row.host_id,
-                &[("health", serde_json::to_string(&checks).unwrap_or_default().into())],
+                &[(
+                    "health",
+                    serde_json::to_string(&checks).unwrap_or_default().into(),
+                )],
             )
             .map_err(db_err)?;
             if !failed.is_empty() {
-                return Err(touched(format!("health check failed: {}", failed.join("; "))));
+                return Err(touched(format!(
+                    "health check failed: {}",
+                    failed.join("; ")
+                )));
             }
             self.save(row.host_id, &[("step", "health".to_string().into())])
                 .map_err(db_err)?;
@@ -729,7 +781,10 @@ impl Engine<'_> {
         self.save(
             row.host_id,
             &[
-                ("after", serde_json::to_string(&after).unwrap_or_default().into()),
+                (
+                    "after",
+                    serde_json::to_string(&after).unwrap_or_default().into(),
+                ),
                 ("step", "after".to_string().into()),
                 ("state", "done".to_string().into()),
                 ("error", rusqlite::types::Value::Null),
@@ -777,9 +832,13 @@ impl Engine<'_> {
         }
         let token = crate::digest::random_token();
         // The session may be cut by the reboot itself: only a failure to start counts.
-        if let Err(exec::RunError::Spawn(p, e)) =
-            exec::run_script(self.ssh, &self.control, &dest(h), &apt::reboot_script(&token), self.step_timeout())
-        {
+        if let Err(exec::RunError::Spawn(p, e)) = exec::run_script(
+            self.ssh,
+            &self.control,
+            &dest(h),
+            &apt::reboot_script(&token),
+            self.step_timeout(),
+        ) {
             return Err(format!("reboot: cannot start {p}: {e}"));
         }
         exec::close_master(self.ssh, &self.control, &dest(h));
@@ -909,7 +968,15 @@ impl Engine<'_> {
                         .unwrap_or_default();
                     (
                         o.status == Some(0),
-                        format!("exit {}{}", o.status.unwrap_or(-1), if last.is_empty() { String::new() } else { format!(": {last}") }),
+                        format!(
+                            "exit {}{}",
+                            o.status.unwrap_or(-1),
+                            if last.is_empty() {
+                                String::new()
+                            } else {
+                                format!(": {last}")
+                            }
+                        ),
                     )
                 }
                 Err(e) => (false, e.to_string()),
@@ -921,7 +988,10 @@ impl Engine<'_> {
             });
         }
         for c in &self.policy.http_checks {
-            let url = c.url.replace("{host}", &h.name).replace("{address}", &h.address);
+            let url = c
+                .url
+                .replace("{host}", &h.name)
+                .replace("{address}", &h.address);
             let (ok, detail) = http_probe(&url, c.status, c.timeout.0);
             out.push(Check {
                 check: format!("http {url}"),
@@ -959,21 +1029,34 @@ impl Engine<'_> {
                 .map(|c| c.package.clone())
                 .collect();
             let token = crate::digest::random_token();
-            let script =
-                apt::rollback_script(&token, self.deployment.id, &remove, self.policy.lock_timeout.0)?;
+            let script = apt::rollback_script(
+                &token,
+                self.deployment.id,
+                &remove,
+                self.policy.lock_timeout.0,
+            )?;
             let map = self.run(h, &script, self.step_timeout() + self.policy.lock_timeout.0)?;
             let text = map.get("rollback").cloned().unwrap_or_default();
             let errors = apt::apt_errors(&text);
             if apt::rc(&map) != Some(0) || !errors.is_empty() {
                 return Err(format!(
                     "reinstalling kept packages failed: {}",
-                    errors.first().cloned().unwrap_or_else(|| apt::clip(text.lines().last().unwrap_or_default()))
+                    errors
+                        .first()
+                        .cloned()
+                        .unwrap_or_else(|| apt::clip(text.lines().last().unwrap_or_default()))
                 ));
             }
             "kept packages reinstalled".to_string()
         } else {
             let snap = row.snapshot.as_ref().ok_or("no snapshot for this host")?;
-            snapshot::revert(&self.policy, h, self.deployment.id, snap, self.step_timeout())?;
+            snapshot::revert(
+                &self.policy,
+                h,
+                self.deployment.id,
+                snap,
+                self.step_timeout(),
+            )?;
             format!("reverted to snapshot {}", snap.name)
         };
         match self.facts(h, self.step_timeout()) {
@@ -994,7 +1077,10 @@ impl Engine<'_> {
                     })
                     .collect();
                 if wrong.is_empty() {
-                    Ok(format!("{how}; {} package(s) verified at their versions before", before.changes.len()))
+                    Ok(format!(
+                        "{how}; {} package(s) verified at their versions before",
+                        before.changes.len()
+                    ))
                 } else {
                     Err(format!("{how}, but versions differ: {}", wrong.join(", ")))
                 }
@@ -1035,6 +1121,10 @@ fn http_probe(url: &str, want: u16, timeout: Duration) -> (bool, String) {
 
 impl Kind {
     pub fn parse(s: &str) -> Kind {
-        if s == "test" { Kind::Test } else { Kind::Deploy }
+        if s == "test" {
+            Kind::Test
+        } else {
+            Kind::Deploy
+        }
     }
 }

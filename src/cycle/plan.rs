@@ -264,9 +264,8 @@ pub fn build(
     let (in_window, next_window) = match &group.window {
         None => (true, None),
         Some(w) => {
-            let win = Window::parse(w).map_err(|e| {
-                Failure::usage(format!("group {}'s window {w:?}: {e}", group.name))
-            })?;
+            let win = Window::parse(w)
+                .map_err(|e| Failure::usage(format!("group {}'s window {w:?}: {e}", group.name)))?;
             if win.contains(now) {
                 (true, None)
             } else {
@@ -284,7 +283,12 @@ pub fn build(
         "dpkg --audit clean".into(),
         "versions equal targets".into(),
     ];
-    checks.extend(policy.health_commands.iter().map(|c| format!("command: {c}")));
+    checks.extend(
+        policy
+            .health_commands
+            .iter()
+            .map(|c| format!("command: {c}")),
+    );
     checks.extend(
         policy
             .http_checks

@@ -61,7 +61,9 @@ fn run(mut cmd: Command, timeout: Duration, what: &str) -> Result<(), String> {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
-    let mut child = cmd.spawn().map_err(|e| format!("{what}: cannot start: {e}"))?;
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("{what}: cannot start: {e}"))?;
     let mut err = child.stderr.take();
     let reader = std::thread::spawn(move || {
         use std::io::Read;

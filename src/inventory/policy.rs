@@ -156,12 +156,16 @@ impl Policy {
             _ => {}
         }
         for c in &self.http_checks {
-            if !(c.url.starts_with("http://") || c.url.starts_with("https://")) || !no_control(&c.url)
+            if !(c.url.starts_with("http://") || c.url.starts_with("https://"))
+                || !no_control(&c.url)
             {
                 return Err(format!("http check {:?} is not an http(s) URL", c.url));
             }
             if !(100..=599).contains(&c.status) {
-                return Err(format!("http check status {} is not an HTTP status", c.status));
+                return Err(format!(
+                    "http check status {} is not an HTTP status",
+                    c.status
+                ));
             }
         }
         for (name, d) in [
