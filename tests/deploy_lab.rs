@@ -562,3 +562,143 @@ fn unavailable_target_version_leaves_host_untouched() {
     );
     assert_eq!(packages(&lab, "h1"), before);
 }
+
+use common::http;
+
+#[test]
+fn window_override_qemu_snapshot_and_http_probe() {
+    let _turn = lab_turn();
+    let lab = lab_or_skip!(3);
+    for h in lab.hosts() {
+        lab.reset(&h);
+    }
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(site.path().join("health"), "ok\n").unwrap();
+    let server = http::Server::start(site.path());
+    let s = Setup::new(&lab, &["h1"], &[], &[]);
+    let vm = s.env.home().join("vm");
+    std::fs::create_dir(&vm).unwrap();
+    let disk = vm.join("h1.qcow2");
+    let st = std::process::Command::new("qemu-img")
+        .args(["create", "-q", "-f", "qcow2"])
+        .arg(&disk)
+        .arg("16M")
+        .status()
+        .unwrap();
+    assert!(st.success());
+    s.ok(&[
+        "group",
+        "set",
+        "pilot",
+        "--window",
+        "daily 22:00-23:00 UTC",
+        "--set",
+        "snapshot=\"qemu-img\"",
+        "--set",
+        &format!("qemu_img_disk=\"{}/{{host}}.qcow2\"", vm.display()),
+        "--set",
+        &format!("http_checks=[{{url=\"{}/health\"}}]", server.url()),
+    ]);
+    s.scan_and_start();
+    let before = packages(&lab, "h1");
+    let out = s.code(0, &["test", "--yes"], 1);
+    assert!(out.contains("outside its maintenance window"), "{out}");
+    assert!(
+        out.contains("next window opens at 2026-11-10T22:00:00Z"),
+        "{out}"
+    );
+    let plan = s.code(0, &["test", "--dry-run"], 0);
+    assert!(
+        plan.contains("closed; next opens 2026-11-10T22:00:00Z"),
+        "{plan}"
+    );
+    assert!(plan.contains("qemu-img"), "{plan}");
+    assert_eq!(packages(&lab, "h1"), before);
+    s.code(
+        0,
+        &["test", "--now", "--reason", "KEV under attack", "--yes"],
+        0,
+    );
+    let dep = s.deployment_of("pilot");
+    let list = std::process::Command::new("qemu-img")
+        .args(["snapshot", "-l"])
+        .arg(&disk)
+        .output()
+        .unwrap();
+    let list = String::from_utf8_lossy(&list.stdout);
+    assert!(list.contains(&format!("patchcycle-{dep}-h1")), "{list}");
+    let (health, details): (String, String) = s
+        .env
+        .sqlite()
+        .query_row(
+            "SELECT dh.health, (SELECT details FROM audit WHERE action = 'test.start') \
+             FROM deployment_hosts dh WHERE dh.deployment_id = ?1",
+            [dep],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(health.contains("status 200 (want 200)"), "{health}");
+    assert!(details.contains("KEV under attack"), "{details}");
+}
+
+#[test]
+fn failed_http_probe_and_rollback_through_a_snapshot_command() {
+    let _turn = lab_turn();
+    let lab = lab_or_skip!(3);
+    for h in lab.hosts() {
+        lab.reset(&h);
+    }
+    let site = tempfile::tempdir().unwrap();
+    let server = http::Server::start(site.path());
+    let s = Setup::new(&lab, &["h1"], &[], &[]);
+    let log = s.env.home().join("snapshots.log");
+    // The lab's own "snapshot": a host's initial image, to which reset returns it.
+    let policy = format!(
+        "snapshot = \"command\"\nhttp_checks = [{{ url = \"{}/missing\", timeout = \"5s\" }}]\n\
+         [snapshot_command]\ncreate = \"printf '%s\\\\n' {{name}} >> {}\"\n\
+         revert = \"bash {} reset {{host}}\"\n",
+        server.url(),
+        log.display(),
+        common::lab::script_path().display()
+    );
+    let file = s.env.file("policy.toml", &policy);
+    s.ok(&[
+        "group",
+        "set",
+        "pilot",
+        "--policy-file",
+        file.to_str().unwrap(),
+    ]);
+    s.scan_and_start();
+    let before = packages(&lab, "h1");
+    let out = s.code(0, &["test", "--yes"], 1);
+    assert!(out.contains("status 404 (want 200)"), "{out}");
+    let dep = s.deployment_of("pilot");
+    assert_eq!(s.host_state(dep, "h1").0, "failed");
+    assert_ne!(
+        packages(&lab, "h1"),
+        before,
+        "the install should have happened"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        format!("patchcycle-{dep}-h1\n")
+    );
+    let out = s.code(
+        0,
+        &[
+            "rollback",
+            &dep.to_string(),
+            "--method",
+            "snapshot",
+            "--yes",
+        ],
+        0,
+    );
+    assert!(
+        out.contains(&format!("reverted to snapshot patchcycle-{dep}-h1")),
+        "{out}"
+    );
+    assert!(out.contains("verified"), "{out}");
+    assert_eq!(packages(&lab, "h1"), before);
+}

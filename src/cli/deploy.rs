@@ -184,6 +184,26 @@ pub fn execute(ctx: &Context, kind: Kind, group: &str, a: &RunArgs) -> Result<()
             )? {
                 return Err(Failure::new(Exit::Usage, "cancelled").into());
             }
+            let mut chosen: Vec<(String, String, String)> = Vec::new();
+            for h in plan.planned() {
+                let eco = h.spec.ecosystem.clone().unwrap_or_default();
+                for t in &h.targets {
+                    let item = (eco.clone(), t.package.clone(), t.to.clone());
+                    if !chosen.contains(&item) {
+                        chosen.push(item);
+                    }
+                }
+            }
+            chosen.sort();
+            super::approve::notify(
+                ctx,
+                &mut db.conn,
+                &g,
+                &plan.cycle,
+                kind.as_str(),
+                plan.change_ref.as_deref(),
+                &chosen,
+            )?;
             let id = deploy::create(
                 &mut db.conn,
                 &plan,

@@ -279,7 +279,7 @@ pub fn build(
     };
     let mut checks = vec![
         "ssh".to_string(),
-        "systemd not degraded/failed".into(),
+        "systemd no worse than before".into(),
         "dpkg --audit clean".into(),
         "versions equal targets".into(),
     ];

@@ -153,7 +153,15 @@ impl Policy {
                     );
                 }
             },
-            _ => {}
+            SnapshotProvider::None => {}
+            other => {
+                return Err(format!(
+                    "snapshot provider {} is not built yet; use snapshot = \"command\" with your own create/revert commands",
+                    serde_json::to_string(&other)
+                        .unwrap_or_default()
+                        .trim_matches('"')
+                ));
+            }
         }
         for c in &self.http_checks {
             if !(c.url.starts_with("http://") || c.url.starts_with("https://"))
