@@ -300,6 +300,26 @@ fn full_cycle_test_approve_deploy_rollback() {
     );
     assert_ne!(packages(&lab, "h2"), before[1], "h2 must stay patched");
 
+    // Closing with --cleanup removes the kept packages from the hosts.
+    assert!(
+        lab.ssh(
+            "h2",
+            &format!("test -d /var/cache/patchcycle/rollback/{dep}")
+        )
+        .status
+        .success()
+    );
+    let out = s.code(60, &["cycle", "close", "--cleanup", "--yes"], 0);
+    assert!(out.contains("kept packages removed"), "{out}");
+    assert!(
+        !lab.ssh(
+            "h2",
+            &format!("test -d /var/cache/patchcycle/rollback/{dep}")
+        )
+        .status
+        .success()
+    );
+
     s.code(60, &["audit", "verify"], 0);
     let actions: Vec<String> = s
         .env
@@ -656,10 +676,11 @@ fn failed_http_probe_and_rollback_through_a_snapshot_command() {
     let policy = format!(
         "snapshot = \"command\"\nhttp_checks = [{{ url = \"{}/missing\", timeout = \"5s\" }}]\n\
          [snapshot_command]\ncreate = \"printf '%s\\\\n' {{name}} >> {}\"\n\
-         revert = \"bash {} reset {{host}}\"\n",
+         revert = \"bash {} reset {{host}}\"\ncleanup = \"printf 'cleanup %s\\\\n' {{name}} >> {}\"\n",
         server.url(),
         log.display(),
-        common::lab::script_path().display()
+        common::lab::script_path().display(),
+        log.display()
     );
     let file = s.env.file("policy.toml", &policy);
     s.ok(&[
@@ -701,4 +722,14 @@ fn failed_http_probe_and_rollback_through_a_snapshot_command() {
     );
     assert!(out.contains("verified"), "{out}");
     assert_eq!(packages(&lab, "h1"), before);
+    // Closing the cycle with --cleanup removes the snapshot (and any kept packages).
+    let out = s.code(70, &["cycle", "close", "--cleanup", "--yes"], 0);
+    assert!(
+        out.contains(&format!("snapshot patchcycle-{dep}-h1 removed")),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        format!("patchcycle-{dep}-h1\ncleanup patchcycle-{dep}-h1\n")
+    );
 }

@@ -370,13 +370,18 @@ impl Engine<'_> {
             .and_then(|l| l.strip_prefix("T="))
             .map(|t| t.trim_matches('\'').to_string())
             .unwrap_or_default();
-        let out =
-            exec::run_script(self.ssh, &self.control, &dest(h), script, timeout).map_err(|e| {
-                match e {
-                    exec::RunError::Ssh(m) => format!("unreachable: {m}"),
-                    other => other.to_string(),
-                }
-            })?;
+        // Every script run here is safe to repeat (simulation, exact-version install,
+        // downloads, reads), so a lost connection gets one more try on a new one.
+        let mut attempt = exec::run_script(self.ssh, &self.control, &dest(h), script, timeout);
+        if let Err(exec::RunError::Ssh(_)) = &attempt {
+            exec::close_master(self.ssh, &self.control, &dest(h));
+            std::thread::sleep(Duration::from_secs(2));
+            attempt = exec::run_script(self.ssh, &self.control, &dest(h), script, timeout);
+        }
+        let out = attempt.map_err(|e| match e {
+            exec::RunError::Ssh(m) => format!("unreachable: {m}"),
+            other => other.to_string(),
+        })?;
         let text = String::from_utf8_lossy(&out.stdout);
         apt::sections(&text, &token).ok_or_else(|| {
             let last = out
@@ -1086,6 +1091,34 @@ impl Engine<'_> {
                 }
             }
         }
+    }
+}
+
+impl Engine<'_> {
+    /// Removes a host's kept packages and its snapshot (the cycle is closed).
+    pub fn cleanup_host(&self, row: &HostRow) -> Result<String, String> {
+        let mut done = Vec::new();
+        if row.rollback_dir.is_some() {
+            let token = crate::digest::random_token();
+            let script = format!(
+                "T={}\ns() {{ printf '\\n@@PC %s %s\\n' \"$T\" \"$1\"; }}\nrm -rf -- {}\ns END\n",
+                apt::sh_quote(&token),
+                apt::sh_quote(&apt::rollback_dir(self.deployment.id))
+            );
+            self.run(&row.host, &script, self.step_timeout())?;
+            done.push("kept packages removed".to_string());
+        }
+        if let Some(snap) = &row.snapshot {
+            snapshot::cleanup(
+                &self.policy,
+                &row.host,
+                self.deployment.id,
+                snap,
+                self.step_timeout(),
+            )?;
+            done.push(format!("snapshot {} removed", snap.name));
+        }
+        Ok(done.join(", "))
     }
 }
 

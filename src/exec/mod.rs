@@ -213,7 +213,7 @@ pub fn run_script(
             .lines()
             .map(str::trim)
             .rfind(|l| !l.is_empty() && !l.starts_with("@@@"))
-            .unwrap_or("ssh failed")
+            .unwrap_or("ssh exited 255 without a message (connection lost?)")
             .to_string();
         let msg = if stderr.contains("REMOTE HOST IDENTIFICATION HAS CHANGED") {
             "host key changed: REMOTE HOST IDENTIFICATION HAS CHANGED (possible man-in-the-middle); fix known_hosts after checking".to_string()
