@@ -938,7 +938,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__cycle__subcmd__close)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --cleanup --db --config --format --quiet --verbose --no-color --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1146,7 +1146,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__deploy)
-            opts="-g -q -v -y -h --group --cycle --dry-run --resume --now --reason --no-rollback --parallel --list --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -q -v -y -h --group --cycle --dry-run --resume --now --reason --no-rollback --engine --parallel --list --db --config --format --quiet --verbose --no-color --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1166,6 +1166,10 @@ _patchcycle() {
                     ;;
                 --reason)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --engine)
+                    COMPREPLY=($(compgen -W "builtin ansible" -- "${cur}"))
                     return 0
                     ;;
                 --parallel)
@@ -3338,7 +3342,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__test)
-            opts="-g -q -v -y -h --group --cycle --dry-run --resume --now --reason --no-rollback --parallel --status --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -q -v -y -h --group --cycle --dry-run --resume --now --reason --no-rollback --engine --parallel --status --db --config --format --quiet --verbose --no-color --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3358,6 +3362,10 @@ _patchcycle() {
                     ;;
                 --reason)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --engine)
+                    COMPREPLY=($(compgen -W "builtin ansible" -- "${cur}"))
                     return 0
                     ;;
                 --parallel)

@@ -556,6 +556,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_
 json\t''
 csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -l cleanup -d 'Then remove what rollback would need: kept packages on the hosts and the snapshots of the cycle\'s deployments (no rollback is possible afterwards)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -l no-color -d 'No colours (also when NO_COLOR is set)'
@@ -569,6 +570,8 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -s g -l group -d 'The pilot group [default: the lowest ring that holds hosts]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l cycle -d 'Cycle [default: the open cycle]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l reason -d 'Why the window is overridden' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l engine -d 'Who runs the steps on the hosts: patchcycle\'s own SSH pool, or ansible-playbook (a generated inventory and playbook per wave; progress saved per wave)' -r -f -a "builtin\t''
+ansible\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l parallel -d 'Hosts at once [default: the group\'s max_parallel]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
@@ -618,6 +621,8 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -s h -l h
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -s g -l group -d 'The group (ring) to deploy' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l cycle -d 'Cycle [default: the open cycle]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l reason -d 'Why the window is overridden' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l engine -d 'Who runs the steps on the hosts: patchcycle\'s own SSH pool, or ansible-playbook (a generated inventory and playbook per wave; progress saved per wave)' -r -f -a "builtin\t''
+ansible\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l parallel -d 'Hosts at once [default: the group\'s max_parallel]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F

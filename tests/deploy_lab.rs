@@ -733,3 +733,63 @@ fn failed_http_probe_and_rollback_through_a_snapshot_command() {
         format!("patchcycle-{dep}-h1\ncleanup patchcycle-{dep}-h1\n")
     );
 }
+
+#[test]
+fn ansible_engine_patches_and_reads_results_back() {
+    let _turn = lab_turn();
+    if std::process::Command::new("ansible-playbook")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            !common::lab::in_ci(),
+            "ansible-playbook is required under CI"
+        );
+        eprintln!("skipped: no ansible-playbook (apt-get install ansible-core)");
+        return;
+    }
+    let lab = lab_or_skip!(3);
+    for h in lab.hosts() {
+        lab.reset(&h);
+    }
+    let s = Setup::new(&lab, &["h1", "h3"], &[], &[]);
+    s.ok(&[
+        "group",
+        "set",
+        "pilot",
+        "--set",
+        "reboot=\"never\"",
+        "--set",
+        "failure_threshold=2",
+        "--set",
+        "health_commands=[\"if [ -e /etc/lab-unhealthy ]; then echo service down; exit 1; fi\"]",
+    ]);
+    s.scan_and_start();
+    lab.ssh_ok("h3", "touch /etc/lab-unhealthy");
+    let before_h1 = packages(&lab, "h1");
+    let out = s.code(0, &["test", "--engine", "ansible", "--yes"], 4);
+    assert!(out.contains("1 done, 1 failed"), "{out}");
+    let dep = s.deployment_of("pilot");
+    assert_eq!(s.host_state(dep, "h1").0, "done");
+    let (state, error) = s.host_state(dep, "h3");
+    assert_eq!(state, "failed");
+    assert!(error.unwrap_or_default().contains("service down"));
+    assert!(
+        lab.expected("h1").is_empty(),
+        "h1 not patched through ansible"
+    );
+    // The generated inventory and playbook are kept next to the database.
+    let wave = PathBuf::from(format!(
+        "{}.ansible/deployment-{dep}/wave-1",
+        s.env.db().display()
+    ));
+    assert!(wave.join("inventory.yml").is_file() && wave.join("playbook.yml").is_file());
+    // What ansible kept on the host rolls it back exactly.
+    s.code(
+        0,
+        &["rollback", &dep.to_string(), "--host", "h1", "--yes"],
+        0,
+    );
+    assert_eq!(packages(&lab, "h1"), before_h1);
+}

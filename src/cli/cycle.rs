@@ -204,6 +204,8 @@ fn cleanup(
             window: None,
             progress: false,
             group_hosts: 0,
+            db_path: ctx.db_path.clone(),
+            ansible: false,
             deployment: d,
             db: std::sync::Mutex::new(
                 crate::db::Db::open(&ctx.db_path, crate::db::OpenMode::Existing)?

@@ -48,9 +48,19 @@ pub struct RunArgs {
     /// Patch hosts even where no rollback packages and no snapshot can be had (audited)
     #[arg(long)]
     pub no_rollback: bool,
+    /// Who runs the steps on the hosts: patchcycle's own SSH pool, or ansible-playbook
+    /// (a generated inventory and playbook per wave; progress saved per wave)
+    #[arg(long, value_enum, default_value_t = EngineKind::Builtin)]
+    pub engine: EngineKind,
     /// Hosts at once [default: the group's max_parallel]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     pub parallel: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EngineKind {
+    Builtin,
+    Ansible,
 }
 
 /// One host's line in the result.
@@ -237,6 +247,8 @@ pub fn execute(ctx: &Context, kind: Kind, group: &str, a: &RunArgs) -> Result<()
         progress: ctx.style.stderr_tty && !ctx.style.quiet,
         group_hosts: g.hosts.max(0) as usize,
         deployment,
+        db_path: ctx.db_path.clone(),
+        ansible: a.engine == EngineKind::Ansible,
         db: std::sync::Mutex::new(
             crate::db::Db::open(&ctx.db_path, crate::db::OpenMode::Existing)?
                 .0

@@ -76,6 +76,8 @@ pub fn run(ctx: &Context, a: &RollbackArgs) -> Result<()> {
         window: None,
         progress: false,
         group_hosts: g.hosts.max(0) as usize,
+        db_path: ctx.db_path.clone(),
+        ansible: false,
         deployment: d.clone(),
         db: std::sync::Mutex::new(db::Db::open(&ctx.db_path, db::OpenMode::Existing)?.0.conn),
     };

@@ -300,6 +300,10 @@ pub struct Engine<'a> {
     pub window: Option<Window>,
     pub progress: bool,
     pub group_hosts: usize,
+    /// The database file (the Ansible engine writes its files next to it).
+    pub db_path: PathBuf,
+    /// Run waves through ansible-playbook instead of the built-in SSH pool.
+    pub ansible: bool,
 }
 
 fn dest(h: &Host) -> Dest {
@@ -431,14 +435,21 @@ impl Engine<'_> {
                 halted = Some(format!("the maintenance window closed before wave {wave}"));
                 break;
             }
-            let parallel = self.policy.max_parallel.max(1) as usize;
-            exec::pool::run(
-                &hosts,
-                parallel,
-                self.progress,
-                |r: &HostRow| format!("wave {wave}: {}", r.host.name),
-                |r: &HostRow| self.run_host(r),
-            );
+            if self.ansible {
+                for r in &hosts {
+                    self.mark_running(r);
+                }
+                crate::cycle::ansible::run_wave(self, wave, &hosts)?;
+            } else {
+                let parallel = self.policy.max_parallel.max(1) as usize;
+                exec::pool::run(
+                    &hosts,
+                    parallel,
+                    self.progress,
+                    |r: &HostRow| format!("wave {wave}: {}", r.host.name),
+                    |r: &HostRow| self.run_host(r),
+                );
+            }
             let failed = self.count_failed()?.saturating_sub(baseline);
             if self.threshold_reached(failed) {
                 halted = Some(format!(
@@ -543,7 +554,7 @@ impl Engine<'_> {
     }
 
     /// One host's pipeline; failures are recorded on the host, never returned.
-    fn run_host(&self, row: &HostRow) {
+    fn mark_running(&self, row: &HostRow) {
         let started = clock::now_stamp().unwrap_or_default();
         let _ = self.save(
             row.host_id,
@@ -552,7 +563,16 @@ impl Engine<'_> {
                 ("started", started.into()),
             ],
         );
-        match self.steps(row) {
+    }
+
+    fn run_host(&self, row: &HostRow) {
+        self.mark_running(row);
+        let r = self.steps(row);
+        self.conclude(row, r);
+    }
+
+    fn conclude(&self, row: &HostRow, r: Result<(), StepError>) {
+        match r {
             Ok(()) => {
                 let _ = self.audit_host(
                     &row.host.name,
@@ -563,6 +583,164 @@ impl Engine<'_> {
             }
             Err(e) => self.fail_host(row, e),
         }
+    }
+
+    /// Records a failure that happened before anything on the host changed.
+    pub fn fail_host_untouched(&self, row: &HostRow, message: &str) {
+        self.fail_host(row, untouched(message));
+    }
+
+    /// Records a host from the outputs an Ansible run handed back, judging them as the
+    /// built-in engine judges its own runs.
+    pub fn record_from_outputs(
+        &self,
+        row: &HostRow,
+        token: &str,
+        outputs: &BTreeMap<&str, (bool, bool, String)>,
+        checks: &[(bool, String)],
+        rebooted: bool,
+        reboot_failed: bool,
+    ) {
+        let r = self.judge_outputs(row, token, outputs, checks, rebooted, reboot_failed);
+        self.conclude(row, r);
+    }
+
+    fn judge_outputs(
+        &self,
+        row: &HostRow,
+        token: &str,
+        outputs: &BTreeMap<&str, (bool, bool, String)>,
+        checks: &[(bool, String)],
+        rebooted: bool,
+        reboot_failed: bool,
+    ) -> Result<(), StepError> {
+        let db_err = |e: anyhow::Error| untouched(format!("saving progress: {e:#}"));
+        let get = |step: &str| -> Option<(bool, BTreeMap<String, String>, String)> {
+            let (ran, failed, out) = outputs.get(step)?;
+            if !ran {
+                return None;
+            }
+            let map = apt::sections(out, token).unwrap_or_default();
+            Some((*failed, map, out.clone()))
+        };
+        let at = step_index(&row.step);
+        let mut before = row.before.clone().unwrap_or_default();
+        if at < 2 {
+            let Some((_, map, out)) = get("before") else {
+                return Err(untouched(
+                    "ansible did not run the before step (unreachable?)",
+                ));
+            };
+            if map.is_empty() {
+                return Err(untouched(format!(
+                    "before: no output from the host{}",
+                    out.lines()
+                        .rev()
+                        .find(|l| !l.trim().is_empty())
+                        .map(|l| format!(": {}", apt::clip(l)))
+                        .unwrap_or_default()
+                )));
+            }
+            before = judge_before(&map)?;
+            self.save(
+                row.host_id,
+                &[
+                    (
+                        "before",
+                        serde_json::to_string(&before).unwrap_or_default().into(),
+                    ),
+                    ("step", "before".to_string().into()),
+                ],
+            )
+            .map_err(db_err)?;
+        }
+        if at < 3 {
+            let kept = get("keep").is_some_and(|(failed, _, _)| !failed);
+            if !kept && row.snapshot.is_none() && !self.deployment.no_rollback {
+                return Err(untouched(
+                    "cannot keep rollback packages, and there is no snapshot; nothing was changed",
+                ));
+            }
+            let dir = kept.then(|| apt::rollback_dir(self.deployment.id));
+            self.save(
+                row.host_id,
+                &[
+                    ("rollback_dir", dir.into()),
+                    ("step", "keep".to_string().into()),
+                ],
+            )
+            .map_err(db_err)?;
+        }
+        if at < 4 {
+            let Some((_, map, _)) = get("install") else {
+                return Err(touched(
+                    "ansible did not finish the install step (unreachable?)",
+                ));
+            };
+            self.judge_install(&map)?;
+            self.save(row.host_id, &[("step", "install".to_string().into())])
+                .map_err(db_err)?;
+        }
+        if at < 5 {
+            if reboot_failed {
+                return Err(touched(
+                    "reboot: the host did not come back (ansible.builtin.reboot)",
+                ));
+            }
+            self.save(
+                row.host_id,
+                &[
+                    ("rebooted", i64::from(rebooted).into()),
+                    ("step", "reboot".to_string().into()),
+                ],
+            )
+            .map_err(db_err)?;
+        }
+        let health = get("health");
+        let map = health.as_ref().map(|(_, m, _)| m.clone());
+        let unreachable = "the health step did not run (unreachable?)".to_string();
+        let mut results = builtin_checks(map.as_ref().ok_or(&unreachable), &row.targets, &before);
+        for (cmd, (ok, detail)) in self.policy.health_commands.iter().zip(checks) {
+            results.push(Check {
+                check: format!("command {cmd}"),
+                ok: *ok,
+                detail: detail.clone(),
+            });
+        }
+        if checks.len() < self.policy.health_commands.len() {
+            results.push(Check {
+                check: "commands".into(),
+                ok: false,
+                detail: "ansible did not run every health command".into(),
+            });
+        }
+        results.extend(self.http_probes(&row.host));
+        self.save(
+            row.host_id,
+            &[(
+                "health",
+                serde_json::to_string(&results).unwrap_or_default().into(),
+            )],
+        )
+        .map_err(db_err)?;
+        let failed: Vec<String> = results
+            .iter()
+            .filter(|c| !c.ok)
+            .map(|c| format!("{}: {}", c.check, c.detail))
+            .collect();
+        if !failed.is_empty() {
+            return Err(touched(format!(
+                "health check failed: {}",
+                failed.join("; ")
+            )));
+        }
+        self.save(row.host_id, &[("step", "health".to_string().into())])
+            .map_err(db_err)?;
+        let facts = map
+            .as_ref()
+            .ok_or_else(|| touched("no versions after"))
+            .and_then(|m| apt::parse_facts(m).map_err(touched))?;
+        self.record_after(row, &before, &facts).map_err(db_err)
     }
 
     fn fail_host(&self, row: &HostRow, e: StepError) {
@@ -609,22 +787,7 @@ impl Engine<'_> {
         let h = &row.host;
         let at = step_index(&row.step);
         let db_err = |e: anyhow::Error| untouched(format!("saving progress: {e:#}"));
-        let mut snap = row.snapshot.clone();
-        if at < 1 {
-            snap = snapshot::create(&self.policy, h, self.deployment.id, self.step_timeout())
-                .map_err(untouched)?;
-            let v = snap
-                .as_ref()
-                .map(|s| serde_json::to_string(s).unwrap_or_default());
-            self.save(
-                row.host_id,
-                &[
-                    ("snapshot", v.into()),
-                    ("step", "snapshot".to_string().into()),
-                ],
-            )
-            .map_err(db_err)?;
-        }
+        let snap = self.snapshot_step(row).map_err(untouched)?;
         let mut before = row.before.clone().unwrap_or_default();
         let pins: Vec<(String, String)> = row
             .targets
@@ -637,24 +800,7 @@ impl Engine<'_> {
             let map = self
                 .run(h, &script, self.step_timeout())
                 .map_err(untouched)?;
-            let sim = map.get("sim").cloned().unwrap_or_default();
-            let errors = apt::apt_errors(&sim);
-            if apt::rc(&map) != Some(0) || !errors.is_empty() {
-                return Err(untouched(format!(
-                    "apt cannot install the targets; nothing was changed: {}",
-                    errors
-                        .first()
-                        .cloned()
-                        .unwrap_or_else(|| "apt-get -s failed".into())
-                )));
-            }
-            let changes = apt::parse_simulation(&sim).map_err(untouched)?;
-            let facts = apt::parse_facts(&map).map_err(untouched)?;
-            before = Before {
-                changes,
-                boot_id: facts.boot_id,
-                systemd: facts.systemd,
-            };
+            before = judge_before(&map)?;
             self.save(
                 row.host_id,
                 &[
@@ -708,35 +854,7 @@ impl Engine<'_> {
             let map = self
                 .run(h, &script, self.step_timeout() + self.policy.lock_timeout.0)
                 .map_err(|e| touched(format!("install: {e}")))?;
-            let text = map.get("install").cloned().unwrap_or_default();
-            let errors = apt::apt_errors(&text);
-            if apt::rc(&map) != Some(0) || !errors.is_empty() {
-                let first = errors
-                    .first()
-                    .cloned()
-                    .unwrap_or_else(|| format!("apt-get exited {:?}", apt::rc(&map)));
-                // A lock that was never obtained changed nothing.
-                let no_lock = errors.iter().any(|e| {
-                    e.contains("Could not get lock")
-                        || e.contains("Unable to acquire the dpkg")
-                        || e.contains("Unable to lock")
-                });
-                let changed = !no_lock;
-                let msg = if no_lock {
-                    format!(
-                        "install failed: the dpkg lock stayed taken for the lock_timeout of {}; nothing was changed: {}",
-                        self.policy.lock_timeout,
-                        errors.join("; ")
-                    )
-                } else {
-                    format!("install failed: {first}")
-                };
-                return Err(if changed {
-                    touched(msg)
-                } else {
-                    untouched(msg)
-                });
-            }
+            self.judge_install(&map)?;
             self.save(row.host_id, &[("step", "install".to_string().into())])
                 .map_err(db_err)?;
         }
@@ -778,6 +896,11 @@ impl Engine<'_> {
         let facts = self
             .facts(h, self.step_timeout())
             .map_err(|e| touched(format!("reading versions after: {e}")))?;
+        self.record_after(row, &before, &facts).map_err(db_err)
+    }
+
+    /// Saves the versions after and marks the host done.
+    fn record_after(&self, row: &HostRow, before: &Before, facts: &apt::Facts) -> Result<()> {
         let after: BTreeMap<&str, Option<&String>> = before
             .changes
             .iter()
@@ -796,8 +919,58 @@ impl Engine<'_> {
                 ("finished", clock::now_stamp().unwrap_or_default().into()),
             ],
         )
-        .map_err(db_err)?;
-        Ok(())
+    }
+
+    /// Takes the host's snapshot unless a run before this one did; returns it.
+    pub fn snapshot_step(&self, row: &HostRow) -> Result<Option<Snapshot>, String> {
+        if step_index(&row.step) >= 1 {
+            return Ok(row.snapshot.clone());
+        }
+        let snap = snapshot::create(
+            &self.policy,
+            &row.host,
+            self.deployment.id,
+            self.step_timeout(),
+        )?;
+        let v = snap
+            .as_ref()
+            .map(|s| serde_json::to_string(s).unwrap_or_default());
+        self.save(
+            row.host_id,
+            &[
+                ("snapshot", v.into()),
+                ("step", "snapshot".to_string().into()),
+            ],
+        )
+        .map_err(|e| format!("saving progress: {e:#}"))?;
+        Ok(snap)
+    }
+
+    /// Whether an install run succeeded; a lock never obtained leaves the host untouched.
+    fn judge_install(&self, map: &BTreeMap<String, String>) -> Result<(), StepError> {
+        let text = map.get("install").cloned().unwrap_or_default();
+        let errors = apt::apt_errors(&text);
+        if apt::rc(map) == Some(0) && errors.is_empty() {
+            return Ok(());
+        }
+        let first = errors
+            .first()
+            .cloned()
+            .unwrap_or_else(|| format!("apt-get exited {:?}", apt::rc(map)));
+        let no_lock = errors.iter().any(|e| {
+            e.contains("Could not get lock")
+                || e.contains("Unable to acquire the dpkg")
+                || e.contains("Unable to lock")
+        });
+        Err(if no_lock {
+            untouched(format!(
+                "install failed: the dpkg lock stayed taken for the lock_timeout of {}; nothing was changed: {}",
+                self.policy.lock_timeout,
+                errors.join("; ")
+            ))
+        } else {
+            touched(format!("install failed: {first}"))
+        })
     }
 
     fn keep(&self, h: &Host, old: &[(String, String)]) -> Result<(), String> {
@@ -880,79 +1053,8 @@ impl Engine<'_> {
     fn health(&self, h: &Host, targets: &[Target], before: &Before) -> Vec<Check> {
         let mut out = Vec::new();
         let token = crate::digest::random_token();
-        match self.run(h, &apt::health_script(&token), self.step_timeout()) {
-            Err(e) => out.push(Check {
-                check: "ssh".into(),
-                ok: false,
-                detail: e,
-            }),
-            Ok(map) => {
-                out.push(Check {
-                    check: "ssh".into(),
-                    ok: true,
-                    detail: "answers".into(),
-                });
-                match apt::parse_facts(&map) {
-                    Err(e) => out.push(Check {
-                        check: "versions".into(),
-                        ok: false,
-                        detail: e,
-                    }),
-                    Ok(f) => {
-                        let bad_state = matches!(f.systemd.as_str(), "degraded" | "maintenance");
-                        out.push(Check {
-                            check: "systemd".into(),
-                            ok: !bad_state || f.systemd == before.systemd,
-                            detail: if f.systemd == "none" {
-                                "no systemd".into()
-                            } else if bad_state && f.systemd == before.systemd {
-                                format!("{} (as before the deploy)", f.systemd)
-                            } else {
-                                f.systemd.clone()
-                            },
-                        });
-                        let wrong: Vec<String> = targets
-                            .iter()
-                            .filter(|t| {
-                                f.versions.get(&t.package).is_none_or(|v| {
-                                    crate::version::Scheme::Deb
-                                        .compare(v, &t.to)
-                                        .map_or(true, |o| o.is_ne())
-                                })
-                            })
-                            .map(|t| {
-                                format!(
-                                    "{} is {} (target {})",
-                                    t.package,
-                                    f.versions.get(&t.package).map_or("missing", |v| v),
-                                    t.to
-                                )
-                            })
-                            .collect();
-                        out.push(Check {
-                            check: "versions".into(),
-                            ok: wrong.is_empty(),
-                            detail: if wrong.is_empty() {
-                                format!("{} equal their targets", targets.len())
-                            } else {
-                                wrong.join(", ")
-                            },
-                        });
-                    }
-                }
-                let audit = map.get("audit").map(|a| a.trim()).unwrap_or_default();
-                let audit_rc = map.get("audit-rc").map(|a| a.trim()).unwrap_or_default();
-                out.push(Check {
-                    check: "dpkg --audit".into(),
-                    ok: audit.is_empty() && audit_rc == "0",
-                    detail: if audit.is_empty() {
-                        "clean".into()
-                    } else {
-                        apt::clip(audit.lines().next().unwrap_or_default())
-                    },
-                });
-            }
-        }
+        let result = self.run(h, &apt::health_script(&token), self.step_timeout());
+        out.extend(builtin_checks(result.as_ref(), targets, before));
         for cmd in &self.policy.health_commands {
             let r = exec::run_script(
                 self.ssh,
@@ -992,6 +1094,13 @@ impl Engine<'_> {
                 detail,
             });
         }
+        out.extend(self.http_probes(h));
+        out
+    }
+
+    /// The group's HTTP probes, from this machine.
+    pub fn http_probes(&self, h: &Host) -> Vec<Check> {
+        let mut out = Vec::new();
         for c in &self.policy.http_checks {
             let url = c
                 .url
@@ -1120,6 +1229,111 @@ impl Engine<'_> {
         }
         Ok(done.join(", "))
     }
+}
+
+/// The built-in checks from the health script's output (or why it could not run).
+fn builtin_checks(
+    result: Result<&BTreeMap<String, String>, &String>,
+    targets: &[Target],
+    before: &Before,
+) -> Vec<Check> {
+    let mut out = Vec::new();
+    match result {
+        Err(e) => out.push(Check {
+            check: "ssh".into(),
+            ok: false,
+            detail: e.to_string(),
+        }),
+        Ok(map) => {
+            out.push(Check {
+                check: "ssh".into(),
+                ok: true,
+                detail: "answers".into(),
+            });
+            match apt::parse_facts(map) {
+                Err(e) => out.push(Check {
+                    check: "versions".into(),
+                    ok: false,
+                    detail: e,
+                }),
+                Ok(f) => {
+                    let bad_state = matches!(f.systemd.as_str(), "degraded" | "maintenance");
+                    out.push(Check {
+                        check: "systemd".into(),
+                        ok: !bad_state || f.systemd == before.systemd,
+                        detail: if f.systemd == "none" {
+                            "no systemd".into()
+                        } else if bad_state && f.systemd == before.systemd {
+                            format!("{} (as before the deploy)", f.systemd)
+                        } else {
+                            f.systemd.clone()
+                        },
+                    });
+                    let wrong: Vec<String> = targets
+                        .iter()
+                        .filter(|t| {
+                            f.versions.get(&t.package).is_none_or(|v| {
+                                crate::version::Scheme::Deb
+                                    .compare(v, &t.to)
+                                    .map_or(true, |o| o.is_ne())
+                            })
+                        })
+                        .map(|t| {
+                            format!(
+                                "{} is {} (target {})",
+                                t.package,
+                                f.versions.get(&t.package).map_or("missing", |v| v),
+                                t.to
+                            )
+                        })
+                        .collect();
+                    out.push(Check {
+                        check: "versions".into(),
+                        ok: wrong.is_empty(),
+                        detail: if wrong.is_empty() {
+                            format!("{} equal their targets", targets.len())
+                        } else {
+                            wrong.join(", ")
+                        },
+                    });
+                }
+            }
+            let audit = map.get("audit").map(|a| a.trim()).unwrap_or_default();
+            let audit_rc = map.get("audit-rc").map(|a| a.trim()).unwrap_or_default();
+            out.push(Check {
+                check: "dpkg --audit".into(),
+                ok: audit.is_empty() && audit_rc == "0",
+                detail: if audit.is_empty() {
+                    "clean".into()
+                } else {
+                    apt::clip(audit.lines().next().unwrap_or_default())
+                },
+            });
+        }
+    }
+    out
+}
+
+/// apt's simulation and the facts before: refused when apt cannot install the targets.
+fn judge_before(map: &BTreeMap<String, String>) -> Result<Before, StepError> {
+    let sim = map.get("sim").cloned().unwrap_or_default();
+    let errors = apt::apt_errors(&sim);
+    if apt::rc(map) != Some(0) || !errors.is_empty() {
+        return Err(untouched(format!(
+            "apt cannot install the targets; nothing was changed: {}",
+            errors
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "apt-get -s failed".into())
+        )));
+    }
+    let changes = apt::parse_simulation(&sim).map_err(untouched)?;
+    let facts = apt::parse_facts(map).map_err(untouched)?;
+    Ok(Before {
+        changes,
+        boot_id: facts.boot_id,
+        systemd: facts.systemd,
+    })
 }
 
 /// How to roll back.

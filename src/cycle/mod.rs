@@ -1,6 +1,7 @@
 //! The monthly cycle: patch set, ring results, approvals, maintenance windows, and the
 //! test/deploy/rollback engine.
 
+pub mod ansible;
 pub mod apt;
 pub mod deploy;
 pub mod plan;
