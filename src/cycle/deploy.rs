@@ -376,11 +376,12 @@ impl Engine<'_> {
             .unwrap_or_default();
         // Every script run here is safe to repeat (simulation, exact-version install,
         // downloads, reads), so a lost connection gets one more try on a new one.
-        let mut attempt = exec::run_script(self.ssh, &self.control, &dest(h), script, timeout);
+        let mut attempt =
+            exec::run_script_detached(self.ssh, &self.control, &dest(h), script, timeout);
         if let Err(exec::RunError::Ssh(_)) = &attempt {
             exec::close_master(self.ssh, &self.control, &dest(h));
             std::thread::sleep(Duration::from_secs(2));
-            attempt = exec::run_script(self.ssh, &self.control, &dest(h), script, timeout);
+            attempt = exec::run_script_detached(self.ssh, &self.control, &dest(h), script, timeout);
         }
         let out = attempt.map_err(|e| match e {
             exec::RunError::Ssh(m) => format!("unreachable: {m}"),
@@ -1010,7 +1011,7 @@ impl Engine<'_> {
         }
         let token = crate::digest::random_token();
         // The session may be cut by the reboot itself: only a failure to start counts.
-        if let Err(exec::RunError::Spawn(p, e)) = exec::run_script(
+        if let Err(exec::RunError::Spawn(p, e)) = exec::run_script_detached(
             self.ssh,
             &self.control,
             &dest(h),
@@ -1056,7 +1057,7 @@ impl Engine<'_> {
         let result = self.run(h, &apt::health_script(&token), self.step_timeout());
         out.extend(builtin_checks(result.as_ref(), targets, before));
         for cmd in &self.policy.health_commands {
-            let r = exec::run_script(
+            let r = exec::run_script_detached(
                 self.ssh,
                 &self.control,
                 &dest(h),

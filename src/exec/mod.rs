@@ -140,6 +140,30 @@ pub fn run_script(
     script: &str,
     timeout: Duration,
 ) -> Result<RunOutput, RunError> {
+    run(ssh, control_dir, target, script, timeout, false)
+}
+
+/// Like [`run_script`], but the ssh client runs in a process group of its own, so a
+/// Ctrl-C on the terminal does not cut a package installation short on the host: the
+/// step finishes there, and `--resume` picks the host up.
+pub fn run_script_detached(
+    ssh: &SshConfig,
+    control_dir: &Path,
+    target: &Target,
+    script: &str,
+    timeout: Duration,
+) -> Result<RunOutput, RunError> {
+    run(ssh, control_dir, target, script, timeout, true)
+}
+
+fn run(
+    ssh: &SshConfig,
+    control_dir: &Path,
+    target: &Target,
+    script: &str,
+    timeout: Duration,
+    detach: bool,
+) -> Result<RunOutput, RunError> {
     let mut cmd = match target {
         Target::Local => {
             let mut c = Command::new("sh");
@@ -151,6 +175,10 @@ pub fn run_script(
     cmd.stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    if detach {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
     let program = format!("{:?}", cmd.get_program());
     let mut child = cmd.spawn().map_err(|e| RunError::Spawn(program, e))?;
     let mut stdin = child.stdin.take();
