@@ -643,17 +643,7 @@ impl Engine<'_> {
                 )));
             }
             before = judge_before(&map)?;
-            self.save(
-                row.host_id,
-                &[
-                    (
-                        "before",
-                        serde_json::to_string(&before).unwrap_or_default().into(),
-                    ),
-                    ("step", "before".to_string().into()),
-                ],
-            )
-            .map_err(db_err)?;
+            self.save_before(row, &before).map_err(db_err)?;
         }
         if at < 3 {
             let kept = get("keep").is_some_and(|(failed, _, _)| !failed);
@@ -802,17 +792,7 @@ impl Engine<'_> {
                 .run(h, &script, self.step_timeout())
                 .map_err(untouched)?;
             before = judge_before(&map)?;
-            self.save(
-                row.host_id,
-                &[
-                    (
-                        "before",
-                        serde_json::to_string(&before).unwrap_or_default().into(),
-                    ),
-                    ("step", "before".to_string().into()),
-                ],
-            )
-            .map_err(db_err)?;
+            self.save_before(row, &before).map_err(db_err)?;
         }
         if at < 3 {
             let old: Vec<(String, String)> = before
@@ -898,6 +878,19 @@ impl Engine<'_> {
             .facts(h, self.step_timeout())
             .map_err(|e| touched(format!("reading versions after: {e}")))?;
         self.record_after(row, &before, &facts).map_err(db_err)
+    }
+
+    fn save_before(&self, row: &HostRow, before: &Before) -> Result<()> {
+        self.save(
+            row.host_id,
+            &[
+                (
+                    "before",
+                    serde_json::to_string(before).unwrap_or_default().into(),
+                ),
+                ("step", "before".to_string().into()),
+            ],
+        )
     }
 
     /// Saves the versions after and marks the host done.

@@ -132,6 +132,27 @@ pub fn control_dir() -> Result<PathBuf> {
     Ok(dir)
 }
 
+/// Waits for a child up to `timeout`, then kills it; None when it was killed (or could
+/// not be waited for).
+pub fn wait_or_kill(
+    child: &mut std::process::Child,
+    timeout: Duration,
+) -> Option<std::process::ExitStatus> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        match child.try_wait() {
+            Ok(Some(s)) => return Some(s),
+            Ok(None) if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(_) => return None,
+        }
+    }
+}
+
 /// Runs `script` on the target through `sh -s`, within `timeout`.
 pub fn run_script(
     ssh: &SshConfig,
@@ -213,19 +234,7 @@ fn run(
         }
         String::from_utf8_lossy(&buf).into_owned()
     });
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(s)) => break Some(s),
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(_) => break None,
-        }
-    };
+    let status = wait_or_kill(&mut child, timeout);
     let _ = writer.join();
     let (stdout, too_large) = reader.join().unwrap_or_default();
     let stderr = err_reader.join().unwrap_or_default();
