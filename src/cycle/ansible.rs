@@ -123,9 +123,10 @@ fn keep_script(token: &str, deployment: i64, pins: &[(String, String)]) -> Resul
         .ok_or("no simulation line")?
         .trim_end_matches(" 2>&1");
     let dir = sh_quote(&apt::rollback_dir(deployment));
+    let lock = apt::HOST_LOCK;
     Ok(format!(
         "LC_ALL=C; export LC_ALL\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH\n\
-         umask 022\nmkdir -p {dir} && cd {dir} || exit 1\n\
+         {lock}umask 022\nmkdir -p {dir} && cd {dir} || exit 1\n\
          {line} 2>/dev/null | sed -n 's/^Inst \\([^ ]*\\) \\[\\([^]]*\\)\\].*/\\1=\\2/p' > .want || exit 1\n\
          while read -r p; do apt-get -q download \"$p\" || exit 1; done < .want\n\
          kept=$(for f in *.deb; do [ -f \"$f\" ] && dpkg-deb -W --showformat='${{Package}}=${{Version}}\\n' \"$f\"; done)\n\

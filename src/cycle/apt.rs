@@ -44,8 +44,17 @@ fn pin(name: &str, version: &str) -> Result<String, String> {
     Ok(sh_quote(&format!("{name}={version}")))
 }
 
+/// One patchcycle step at a time on a host: a step left running by a controller that was
+/// killed finishes before the resumed one starts (flock is in util-linux, which every
+/// Debian and Ubuntu system has; without it the step runs unlocked).
+pub const HOST_LOCK: &str = "if command -v flock >/dev/null 2>&1; then\n\
+  d=/run/lock; [ -d \"$d\" ] || d=/tmp\n\
+  exec 9>>\"$d/patchcycle.lock\"\n\
+  flock -w 600 9 || { echo 'E: another patchcycle step kept the host lock for 10 minutes'; exit 1; }\n\
+fi\n";
+
 /// A script with the common prelude: token, section printer, C locale, plain PATH,
-/// non-interactive apt and dpkg.
+/// non-interactive apt and dpkg, and the host lock.
 fn script(token: &str, body: &str) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "T={}", sh_quote(token));
@@ -57,6 +66,7 @@ fn script(token: &str, body: &str) -> String {
          APT_LISTCHANGES_FRONTEND=none; export APT_LISTCHANGES_FRONTEND\n\
          NEEDRESTART_MODE=a; export NEEDRESTART_MODE\n",
     );
+    s.push_str(HOST_LOCK);
     s.push_str(body);
     s.push_str("s END\n");
     s
