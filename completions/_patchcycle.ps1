@@ -506,6 +506,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Scan every host of this group')
             [CompletionResult]::new('--import', '--import', [CompletionResultType]::ParameterName, 'Read saved collector output instead of connecting (needs --host)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'The host that --import or --local is for')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'With --local: collect from this root directory (a mounted disk, chroot or unpacked container image) instead of the running system (needs --host)')
             [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'Hosts scanned at once')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds allowed per host')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding is at or above this level')

@@ -466,6 +466,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --group 'Scan every host of this group'
             cand --import 'Read saved collector output instead of connecting (needs --host)'
             cand --host 'The host that --import or --local is for'
+            cand --root 'With --local: collect from this root directory (a mounted disk, chroot or unpacked container image) instead of the running system (needs --host)'
             cand --parallel 'Hosts scanned at once'
             cand --timeout 'Seconds allowed per host'
             cand --fail-on 'Exit 1 when a finding is at or above this level'

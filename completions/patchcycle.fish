@@ -348,6 +348,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -s h -l help
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s g -l group -d 'Scan every host of this group' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l import -d 'Read saved collector output instead of connecting (needs --host)' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l host -d 'The host that --import or --local is for' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l root -d 'With --local: collect from this root directory (a mounted disk, chroot or unpacked container image) instead of the running system (needs --host)' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l parallel -d 'Hosts scanned at once' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l timeout -d 'Seconds allowed per host' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l fail-on -d 'Exit 1 when a finding is at or above this level' -r -f -a "critical\t''

@@ -49,6 +49,12 @@ pub enum RunError {
     Spawn(String, std::io::Error),
 }
 
+/// One shell word for `s`: single-quoted, with each `'` written as `'\''`. Safe for any
+/// string without NUL (which no shell word can carry).
+pub fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
 /// The ssh command line for a target; the destination comes after `--`, so nothing in
 /// it can be read as an option (it is validated as well).
 pub fn ssh_command(cfg: &SshConfig, control_dir: &Path, target: &Target) -> Command {

@@ -1,10 +1,20 @@
 //! Matching installed packages against the catalogue.
 //!
 //! Debian and Ubuntu OSV records name *source* packages and source versions, so a binary
-//! package is matched through its source. Only ranges of the host's own ecosystem and
-//! release are used (`Debian:12` for a bookworm host): upstream ranges would flag
-//! backported fixes as vulnerable. Verdicts are cached per (ecosystem, source, version),
-//! which fleets share widely.
+//! package is matched through its source; so does Alpine's secdb-based OSV (the `o:`
+//! origin). The rpm family's OSV (AlmaLinux, Rocky Linux) and updateinfo errata name
+//! *binary* packages with their own EVR, so rpm packages are matched by name. Only
+//! ranges of the host's own ecosystem and release are used (`Debian:12` for a bookworm
+//! host): upstream ranges would flag backported fixes as vulnerable. Verdicts are cached
+//! per (ecosystem, package, version), which fleets share widely.
+//!
+//! One fix, several sources: AlmaLinux publishes ALSA-2023:2523 in OSV and in its
+//! repositories' updateinfo, and the host's dnf reports it too. For one package, two
+//! advisories are the same fix when their ids are equal or one lists the other's id
+//! among its aliases (a non-CVE alias, e.g. an RHSA an errata names); they become one
+//! entry with the union of CVEs, the highest severity and the highest fixed version.
+//! Sharing a CVE alone does not merge: one CVE can take several errata (an incomplete
+//! first fix, other streams), each of which needs installing.
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -14,7 +24,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::facts::Facts;
+use super::facts::{Facts, HostAdvisory, Manager};
 use crate::catalog::Severity;
 use crate::catalog::query::{Ranges, scheme_for};
 use crate::version::Scheme;
@@ -60,6 +70,15 @@ pub struct Finding {
 
 type Key = (String, String, String);
 
+/// What the catalogue adds to an advisory: CVEs, other aliases (for merging), KEV, EPSS.
+#[derive(Debug, Clone, Default)]
+struct Enrichment {
+    cves: Vec<String>,
+    others: Vec<String>,
+    kev: bool,
+    epss: Option<f64>,
+}
+
 /// An affected entry of the catalogue, parsed once.
 struct Prepared {
     rowid: i64,
@@ -76,8 +95,8 @@ pub struct Matcher {
     cache: HashMap<Key, Rc<Aggregate>>,
     /// (ecosystem, source) → its affected entries, parsed
     prepared: HashMap<(String, String), Rc<Vec<Prepared>>>,
-    /// advisory rowid → (cves, kev, epss)
-    enrich: HashMap<i64, (Vec<String>, bool, Option<f64>)>,
+    /// advisory rowid → enrichment
+    enrich: HashMap<i64, Enrichment>,
 }
 
 impl Matcher {
@@ -173,43 +192,67 @@ impl Matcher {
         version: &str,
     ) -> Result<Vec<AdvisoryHit>> {
         let prepared = self.prepared(conn, scheme, ecosystem, source)?;
-        let mut hits: Vec<AdvisoryHit> = Vec::new();
+        // (hit, the ids it goes by: its own and its non-CVE aliases)
+        let mut hits: Vec<(AdvisoryHit, Vec<String>)> = Vec::new();
         for p in prepared.iter() {
             if p.ranges.verdict(scheme, version, &p.versions) != Some(true) {
                 continue;
             }
             let fixed = p.ranges.fixed_above(scheme, version).map(str::to_string);
-            if let Some(existing) = hits.iter_mut().find(|h| h.advisory == p.id) {
+            let e = self.enrichment(conn, p.rowid, &p.id)?;
+            let same = |(_, ids): &(AdvisoryHit, Vec<String>)| {
+                ids.contains(&p.id) || e.others.iter().any(|o| ids.contains(o))
+            };
+            if let Some((existing, ids)) = hits.iter_mut().find(|h| same(h)) {
                 existing.fixed = max_version(scheme, existing.fixed.take(), fixed);
+                existing.severity = existing.severity.max(p.severity);
+                existing.kev |= e.kev;
+                existing.epss = match (existing.epss, e.epss) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    (a, b) => a.or(b),
+                };
+                for c in &e.cves {
+                    if !existing.cves.contains(c) {
+                        existing.cves.push(c.clone());
+                    }
+                }
+                existing.cves.sort();
+                for o in std::iter::once(&p.id).chain(&e.others) {
+                    if !ids.contains(o) {
+                        ids.push(o.clone());
+                    }
+                }
                 continue;
             }
-            let (cves, kev, epss) = self.enrichment(conn, p.rowid, &p.id)?;
-            hits.push(AdvisoryHit {
-                advisory: p.id.clone(),
-                severity: p.severity,
-                fixed,
-                cves,
-                kev,
-                epss,
-            });
+            let mut ids = vec![p.id.clone()];
+            ids.extend(e.others.iter().cloned());
+            hits.push((
+                AdvisoryHit {
+                    advisory: p.id.clone(),
+                    severity: p.severity,
+                    fixed,
+                    cves: e.cves,
+                    kev: e.kev,
+                    epss: e.epss,
+                },
+                ids,
+            ));
         }
+        let mut hits: Vec<AdvisoryHit> = hits.into_iter().map(|(h, _)| h).collect();
         hits.sort_by(|a, b| a.advisory.cmp(&b.advisory));
         Ok(hits)
     }
 
-    fn enrichment(
-        &mut self,
-        conn: &Connection,
-        rowid: i64,
-        id: &str,
-    ) -> Result<(Vec<String>, bool, Option<f64>)> {
+    fn enrichment(&mut self, conn: &Connection, rowid: i64, id: &str) -> Result<Enrichment> {
         if let Some(e) = self.enrich.get(&rowid) {
             return Ok(e.clone());
         }
-        let mut cves: Vec<String> = conn
-            .prepare_cached("SELECT alias FROM aliases WHERE advisory = ?1 AND alias LIKE 'CVE-%' ORDER BY alias")?
+        let aliases: Vec<String> = conn
+            .prepare_cached("SELECT alias FROM aliases WHERE advisory = ?1 ORDER BY alias")?
             .query_map([rowid], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        let (mut cves, others): (Vec<String>, Vec<String>) =
+            aliases.into_iter().partition(|a| a.starts_with("CVE-"));
         if id.starts_with("CVE-") && !cves.iter().any(|c| c == id) {
             cves.push(id.to_string());
         }
@@ -228,7 +271,12 @@ impl Matcher {
                 epss = Some(epss.map_or(e, |x: f64| x.max(e)));
             }
         }
-        let v = (cves, kev, epss);
+        let v = Enrichment {
+            cves,
+            others,
+            kev,
+            epss,
+        };
         self.enrich.insert(rowid, v.clone());
         Ok(v)
     }
@@ -247,14 +295,30 @@ impl Matcher {
             cves_json: "[]".into(),
             ..Aggregate::default()
         });
+        let by_binary = facts.manager == Some(Manager::Rpm);
         let mut out = Vec::new();
         for p in &facts.packages {
-            let matched = match (scheme, facts.ecosystem.as_deref()) {
-                (Some(s), Some(eco)) => {
-                    self.aggregate(conn, s, eco, &p.source_name, &p.source_version)?
-                }
+            let (name, version) = if by_binary {
+                (&p.name, &p.version)
+            } else {
+                (&p.source_name, &p.source_version)
+            };
+            let mut matched = match (scheme, facts.ecosystem.as_deref()) {
+                (Some(s), Some(eco)) => self.aggregate(conn, s, eco, name, version)?,
                 _ => none.clone(),
             };
+            let reported: Vec<&HostAdvisory> = facts
+                .host_advisories
+                .iter()
+                .filter(|h| h.package == p.name)
+                .collect();
+            if !reported.is_empty() {
+                matched = with_host_advisories(
+                    &matched,
+                    &reported,
+                    facts.manager.map_or(Scheme::Rpm, Manager::scheme),
+                )?;
+            }
             let pend = pending.get(p.name.as_str());
             let pending_security = pend.is_some_and(|x| x.security);
             if matched.advisories.is_empty() && !pending_security {
@@ -271,6 +335,33 @@ impl Matcher {
         }
         Ok(out)
     }
+}
+
+/// `agg` with the advisories the host's package manager reported for the package: an id
+/// the catalogue already matched is the same fix (nothing changes); a new one is added
+/// with its severity and fixed version.
+fn with_host_advisories(
+    agg: &Rc<Aggregate>,
+    reported: &[&HostAdvisory],
+    scheme: Scheme,
+) -> Result<Rc<Aggregate>> {
+    if reported.iter().all(|h| agg.advisories.contains(&h.id)) {
+        return Ok(agg.clone());
+    }
+    let mut a = (**agg).clone();
+    for h in reported {
+        if a.advisories.contains(&h.id) {
+            continue;
+        }
+        a.advisories.push(h.id.clone());
+        a.severity = a
+            .severity
+            .max(h.severity.as_deref().and_then(Severity::from_word));
+        a.fixed = max_version(scheme, a.fixed.take(), Some(h.version.clone()));
+    }
+    a.advisories.sort();
+    a.advisories_json = serde_json::to_string(&a.advisories)?;
+    Ok(Rc::new(a))
 }
 
 fn max_version(scheme: Scheme, a: Option<String>, b: Option<String>) -> Option<String> {
