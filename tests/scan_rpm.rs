@@ -554,3 +554,148 @@ fn a_hostile_root_path_is_one_shell_word() {
     // ... and nothing in it ran.
     assert!(!canary.exists());
 }
+
+/// Amazon Linux 2, the air-gapped way: `scan --print-script`, run against the root and
+/// saved, then `scan --import`; matched against the real ALAS errata (epoch 10 and 1).
+/// Amazon Linux has no OSV feed: a plain `sync` must not ask for one.
+#[test]
+fn amazon_linux_output_imported_matches_alas_errata_with_epochs() {
+    need(&["rpm", "rpmbuild"]);
+    let env = Env::init();
+    let home = env.home().to_path_buf();
+    let work = tempfile::tempdir().unwrap();
+    let w = work.path();
+    // qemu-img one release below the fix (10:1.5.3-141.amzn2.5.3); qemu-kvm-common at
+    // a far higher version but no epoch, which epoch 10 still beats; java at the fix.
+    let pkgs = [
+        ("qemu-img", Some(10), "1.5.3", "141.amzn2.5.2"),
+        ("qemu-kvm-common", None, "9.9.9", "1.amzn2"),
+        (
+            "java-1.8.0-openjdk-headless",
+            Some(1),
+            "1.8.0.161",
+            "0.b14.amzn2",
+        ),
+        ("system-release", Some(1), "2", "10.amzn2"),
+    ];
+    for (name, epoch, version, release) in pkgs {
+        rpmbuild(
+            &home,
+            w,
+            &Spec {
+                name,
+                epoch,
+                version,
+                release,
+                subpackages: &[],
+                provides: &[],
+            },
+        );
+    }
+    let root = w.join("root");
+    let files: Vec<PathBuf> = pkgs
+        .iter()
+        .map(|(n, _, v, r)| rpm_file(w, &format!("{n}-{v}-{r}")))
+        .collect();
+    make_root(
+        &home,
+        &root,
+        "NAME=\"Amazon Linux\"\nVERSION=\"2\"\nID=\"amzn\"\nID_LIKE=\"centos rhel fedora\"\nVERSION_ID=\"2\"\nPRETTY_NAME=\"Amazon Linux 2\"\n",
+        &files,
+    );
+    // The printed script, pointed at the root as `--root` would, run by sh and saved.
+    let script = env.ok(&["scan", "--print-script"]);
+    assert_eq!(script.matches("\nR=''\n").count(), 1);
+    let quoted = format!("\nR='{}'\n", root.display());
+    let script = script.replace("\nR=''\n", &quoted);
+    let out = std::process::Command::new("sh")
+        .arg("-s")
+        .env("HOME", &home)
+        .stdin(std::fs::File::open(env.file("collect.sh", &script)).unwrap())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let saved = env.home().join("al2.out");
+    std::fs::write(&saved, &out.stdout).unwrap();
+
+    let mirror = tempfile::tempdir().unwrap();
+    let base = mirror.path().join("errata/al2/repodata");
+    std::fs::create_dir_all(&base).unwrap();
+    std::fs::copy(
+        data().join("rpm/amazon-linux-2-updateinfo.xml.gz"),
+        base.join("updateinfo.xml.gz"),
+    )
+    .unwrap();
+    std::fs::write(
+        base.join("repomd.xml"),
+        "<repomd><data type=\"updateinfo\"><location href=\"repodata/updateinfo.xml.gz\"/></data></repomd>",
+    )
+    .unwrap();
+    let cfg = env.file(
+        "al2.toml",
+        "[sync.kev]\nenabled = false\nurl = \"https://example.invalid/kev.json\"\n\
+         [sync.epss]\nenabled = false\nurl = \"https://example.invalid/epss.csv.gz\"\n\
+         [[sync.errata]]\nname = \"al2\"\nurl = \"https://cdn.amazonlinux.com/2/core/latest/x86_64/mirror.list\"\necosystem = \"Amazon Linux:2\"\n",
+    );
+    env.ok(&["host", "add", "al2"]);
+    let s = scan_json(
+        &env,
+        &["--import", saved.to_str().unwrap(), "--host", "al2"],
+    );
+    assert_eq!(s["status"], "ok", "{s}");
+    assert_eq!(s["ecosystem"], "Amazon Linux:2");
+    assert_eq!(s["packages"], 4);
+    // Every enabled source, with an Amazon Linux host in the inventory: only the errata.
+    let out = env.run(&[
+        "--config",
+        cfg.to_str().unwrap(),
+        "sync",
+        "--from",
+        mirror.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", render(&env, &out));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("Amazon Linux/all.zip"));
+    let s = scan_json(
+        &env,
+        &["--import", saved.to_str().unwrap(), "--host", "al2"],
+    );
+    assert_eq!(s["findings"], 2, "{s}");
+    let found = findings(&env, "al2");
+    let mut got: Vec<(String, String, String, String)> = found
+        .iter()
+        .map(|f| {
+            (
+                f["package"].as_str().unwrap().into(),
+                f["installed"].as_str().unwrap().into(),
+                f["advisories"][0].as_str().unwrap().into(),
+                f["fixed"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    got.sort();
+    for (_, installed, _, fixed) in &got {
+        assert!(
+            rpm_lt(installed, fixed),
+            "rpm disagrees: {installed} {fixed}"
+        );
+    }
+    assert!(!rpm_lt(
+        "1:1.8.0.161-0.b14.amzn2",
+        "1:1.8.0.161-0.b14.amzn2"
+    ));
+    let row = |p: &str, i: &str| {
+        (
+            p.to_string(),
+            i.to_string(),
+            "ALAS2-2018-942".to_string(),
+            "10:1.5.3-141.amzn2.5.3".to_string(),
+        )
+    };
+    assert_eq!(
+        got,
+        vec![
+            row("qemu-img", "10:1.5.3-141.amzn2.5.2"),
+            row("qemu-kvm-common", "9.9.9-1.amzn2"),
+        ]
+    );
+}
