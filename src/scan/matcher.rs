@@ -376,3 +376,176 @@ fn max_version(scheme: Scheme, a: Option<String>, b: Option<String>) -> Option<S
         (a, b) => a.or(b),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::store::{self, Advisory, Affected};
+    use crate::scan::facts::{Package, Pending};
+
+    fn adv(id: &str, aliases: &[&str], severity: Severity, fixed: &str) -> Advisory {
+        Advisory {
+            id: id.into(),
+            kind: Some("security".into()),
+            published: None,
+            modified: None,
+            summary: None,
+            severity: Some(severity),
+            cvss: None,
+            cvss_vector: None,
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            affected: vec![Affected {
+                ecosystem: "Rocky Linux:9".into(),
+                package: "openssl-libs".into(),
+                ranges: serde_json::json!([{ "type": "ECOSYSTEM", "events": [{ "introduced": "0" }, { "fixed": fixed }] }]),
+                versions: vec![],
+            }],
+        }
+    }
+
+    fn host(advisories: Vec<HostAdvisory>) -> Facts {
+        Facts {
+            manager: Some(Manager::Rpm),
+            ecosystem: Some("Rocky Linux:9".into()),
+            packages: vec![Package {
+                name: "openssl-libs".into(),
+                arch: Some("x86_64".into()),
+                version: "1:3.0.7-1.el9".into(),
+                source_name: "openssl".into(),
+                source_version: "1:3.0.7-1.el9".into(),
+            }],
+            pending: vec![Pending {
+                package: "openssl-libs".into(),
+                from: Some("1:3.0.7-1.el9".into()),
+                to: "1:3.0.7-27.el9".into(),
+                origin: "baseos".into(),
+                security: !advisories.is_empty(),
+            }],
+            host_advisories: advisories,
+            ..Facts::default()
+        }
+    }
+
+    #[test]
+    fn one_fix_from_several_sources_is_one_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, _) =
+            crate::db::Db::open(&dir.path().join("t.db"), crate::db::OpenMode::Create).unwrap();
+        let c = &db.conn;
+        for s in ["osv:Rocky Linux", "errata:rocky9"] {
+            store::ensure_source(c, s, "https://example.invalid/").unwrap();
+        }
+        // The same id from OSV and from the errata, with different CVE lists and severities.
+        store::insert_advisory(
+            c,
+            "osv:Rocky Linux",
+            &adv(
+                "RLSA-2023:2523",
+                &["CVE-2022-3358"],
+                Severity::Low,
+                "1:3.0.7-6.el9_2",
+            ),
+        )
+        .unwrap();
+        store::insert_advisory(
+            c,
+            "errata:rocky9",
+            &adv(
+                "RLSA-2023:2523",
+                &["CVE-2023-0001"],
+                Severity::Medium,
+                "1:3.0.7-6.el9_2",
+            ),
+        )
+        .unwrap();
+        // An errata naming the OSV record's id as an alias: the same fix.
+        store::insert_advisory(
+            c,
+            "osv:Rocky Linux",
+            &adv(
+                "RLSA-2024:0310",
+                &["RHSA-2024:0310", "CVE-2023-5678"],
+                Severity::Medium,
+                "1:3.0.7-25.el9_3",
+            ),
+        )
+        .unwrap();
+        store::insert_advisory(
+            c,
+            "errata:rocky9",
+            &adv(
+                "RHSA-2024:0310",
+                &["CVE-2023-5678"],
+                Severity::High,
+                "1:3.0.7-24.el9",
+            ),
+        )
+        .unwrap();
+        // Another advisory sharing a CVE only: a different fix, kept apart.
+        store::insert_advisory(
+            c,
+            "errata:rocky9",
+            &adv(
+                "RLSA-2024:9999",
+                &["CVE-2023-5678"],
+                Severity::Low,
+                "1:3.0.7-27.el9",
+            ),
+        )
+        .unwrap();
+
+        let mut m = Matcher::new();
+        let hits = m
+            .hits(
+                c,
+                Scheme::Rpm,
+                "Rocky Linux:9",
+                "openssl-libs",
+                "1:3.0.7-1.el9",
+            )
+            .unwrap();
+        let ids: Vec<&str> = hits.iter().map(|h| h.advisory.as_str()).collect();
+        assert_eq!(ids, ["RLSA-2023:2523", "RLSA-2024:0310", "RLSA-2024:9999"]);
+        assert_eq!(hits[0].cves, ["CVE-2022-3358", "CVE-2023-0001"]);
+        assert_eq!(hits[0].severity, Some(Severity::Medium));
+        assert_eq!(hits[1].severity, Some(Severity::High));
+        assert_eq!(hits[1].fixed.as_deref(), Some("1:3.0.7-25.el9_3"));
+
+        // The host's dnf names one of them and one the catalogue does not know.
+        let f = host(vec![
+            HostAdvisory {
+                id: "RLSA-2023:2523".into(),
+                package: "openssl-libs".into(),
+                version: "1:3.0.7-6.el9_2".into(),
+                severity: Some("Low".into()),
+            },
+            HostAdvisory {
+                id: "RLSA-2024:4242".into(),
+                package: "openssl-libs".into(),
+                version: "1:3.0.7-28.el9".into(),
+                severity: Some("Critical".into()),
+            },
+        ]);
+        let found = m.findings(c, &f).unwrap();
+        assert_eq!(found.len(), 1);
+        let agg = &found[0].matched;
+        assert_eq!(
+            agg.advisories,
+            [
+                "RLSA-2023:2523",
+                "RLSA-2024:0310",
+                "RLSA-2024:4242",
+                "RLSA-2024:9999"
+            ]
+        );
+        assert_eq!(agg.fixed.as_deref(), Some("1:3.0.7-28.el9"));
+        assert_eq!(agg.severity, Some(Severity::Critical));
+        assert_eq!(found[0].candidate.as_deref(), Some("1:3.0.7-27.el9"));
+
+        // rpm packages match by binary name: the source name finds nothing.
+        let none = m
+            .hits(c, Scheme::Rpm, "Rocky Linux:9", "openssl", "1:3.0.7-1.el9")
+            .unwrap();
+        assert!(none.is_empty());
+    }
+}
