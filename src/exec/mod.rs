@@ -2,6 +2,7 @@
 //! to `sh -s` on stdin, so no user data is ever quoted into a command line; output is
 //! bounded in size and the run in time.
 
+pub mod pkgcmd;
 pub mod pool;
 
 use std::io::{Read, Write};
