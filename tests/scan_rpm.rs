@@ -173,16 +173,16 @@ fn findings(env: &Env, host: &str) -> Vec<Value> {
         .clone()
 }
 
-#[test]
-fn almalinux_root_with_rpm_and_dnf_matches_osv_and_errata_as_one_finding() {
+/// An AlmaLinux 9 root with openssl and openssl-libs 1:3.0.7-1.el9 installed, and a dnf
+/// repository (configured in the root) holding those builds, the fixed 1:3.0.7-6.el9_2
+/// ones and updateinfo built from the real ALSA-2023:2523 OSV record. Returns the root.
+fn alma_setup(env: &Env, work: &Path) -> PathBuf {
     need(&["rpm", "rpmbuild", "dnf", "createrepo_c", "modifyrepo_c"]);
-    let env = Env::init();
     let home = env.home().to_path_buf();
     // Debian's rpm keeps its database in ~/.rpmdb; dnf (through librpm) must look where a
     // RHEL-family root has it. rpm itself is given --dbpath by the collector.
     std::fs::write(home.join(".rpmmacros"), "%_dbpath /var/lib/rpm\n").unwrap();
-    let work = tempfile::tempdir().unwrap();
-    let w = work.path();
+    let w = work;
     for (version, release) in [("3.0.7", "1.el9"), ("3.0.7", "6.el9_2")] {
         rpmbuild(
             &home,
@@ -224,7 +224,12 @@ fn almalinux_root_with_rpm_and_dnf_matches_osv_and_errata_as_one_finding() {
     // repository is the errata source (sync --from reads errata/<name>/repodata).
     let repo = w.join("mirror/errata/alma9");
     std::fs::create_dir_all(&repo).unwrap();
-    for nvr in ["openssl-3.0.7-6.el9_2", "openssl-libs-3.0.7-6.el9_2"] {
+    for nvr in [
+        "openssl-3.0.7-1.el9",
+        "openssl-libs-3.0.7-1.el9",
+        "openssl-3.0.7-6.el9_2",
+        "openssl-libs-3.0.7-6.el9_2",
+    ] {
         std::fs::copy(rpm_file(w, nvr), repo.join(format!("{nvr}.noarch.rpm"))).unwrap();
     }
     run(Command::new("createrepo_c").arg("-q").arg(&repo));
@@ -235,6 +240,9 @@ fn almalinux_root_with_rpm_and_dnf_matches_osv_and_errata_as_one_finding() {
         .arg(&ui)
         .arg(repo.join("repodata")));
     std::fs::create_dir_all(root.join("etc/yum.repos.d")).unwrap();
+    std::fs::create_dir_all(root.join("etc/dnf")).unwrap();
+    // The test repository is not signed.
+    std::fs::write(root.join("etc/dnf/dnf.conf"), "[main]\ngpgcheck=0\n").unwrap();
     std::fs::write(
         root.join("etc/yum.repos.d/alma9.repo"),
         format!(
@@ -244,6 +252,15 @@ fn almalinux_root_with_rpm_and_dnf_matches_osv_and_errata_as_one_finding() {
     )
     .unwrap();
 
+    root
+}
+
+#[test]
+fn almalinux_root_with_rpm_and_dnf_matches_osv_and_errata_as_one_finding() {
+    let env = Env::init();
+    let work = tempfile::tempdir().unwrap();
+    let w = work.path();
+    let root = alma_setup(&env, w);
     // The catalogue: AlmaLinux OSV and the repository's errata.
     let out = env.run(&["sync", "--from", data().to_str().unwrap(), "osv:AlmaLinux"]);
     assert_eq!(out.status.code(), Some(0), "{}", render(&env, &out));
@@ -698,4 +715,160 @@ fn amazon_linux_output_imported_matches_alas_errata_with_epochs() {
             row("qemu-kvm-common", "9.9.9-1.amzn2"),
         ]
     );
+}
+
+/// The deploy/rollback command builders (`exec::pkgcmd`) run by `sh` against the
+/// AlmaLinux root with the real dnf, rpm and needs-restarting (dnf-plugins-core), through
+/// wrappers that add `--installroot`/`--root` the way a host's own tools need none; each
+/// step is checked by a scan.
+#[test]
+fn dnf_and_rpm_builders_deploy_and_roll_back_a_root_for_real() {
+    use patchcycle::exec::pkgcmd;
+    need(&["rpm", "rpmbuild", "dnf", "createrepo_c", "modifyrepo_c"]);
+    let dnf_plugins = Command::new("dnf")
+        .args(["download", "--help"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        dnf_plugins,
+        "dnf-plugins-core is missing: run tests/install-deps.sh"
+    );
+    let env = Env::init();
+    let work = tempfile::tempdir().unwrap();
+    let w = work.path();
+    let root = alma_setup(&env, w);
+    let home = env.home().to_path_buf();
+    let wrap = w.join("wrap");
+    std::fs::create_dir_all(&wrap).unwrap();
+    let r = root.display();
+    for (tool, line) in [
+        // Debian enables dnf's "local" plugin, which copies every installed package into
+        // a repository on this machine: not for a test.
+        (
+            "dnf",
+            format!("exec /usr/bin/dnf --disableplugin=local --installroot '{r}' \"$@\""),
+        ),
+        (
+            "rpm",
+            format!("exec /usr/bin/rpm --root '{r}' --dbpath /var/lib/rpm \"$@\""),
+        ),
+        (
+            "needs-restarting",
+            format!(
+                "exec /usr/bin/dnf -q --disableplugin=local --installroot '{r}' needs-restarting \"$@\""
+            ),
+        ),
+    ] {
+        let p = wrap.join(tool);
+        std::fs::write(&p, format!("#!/bin/sh\n{line}\n")).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let sh = |script: &str| -> String {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .env("HOME", &home)
+            .env(
+                "PATH",
+                format!("{}:{}", wrap.display(), std::env::var("PATH").unwrap()),
+            )
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{script}\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let installed = || -> Vec<String> {
+        let s = scan_json(
+            &env,
+            &[
+                "--local",
+                "--root",
+                root.to_str().unwrap(),
+                "--host",
+                "alma9",
+            ],
+        );
+        assert_eq!(s["status"], "ok", "{s}");
+        let db = env.sqlite();
+        let mut v: Vec<String> = db
+            .prepare(
+                "SELECT name || ' ' || version FROM installed WHERE name LIKE 'openssl%' ORDER BY name",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        v.sort();
+        v
+    };
+    let old = vec![
+        "openssl 1:3.0.7-1.el9".to_string(),
+        "openssl-libs 1:3.0.7-1.el9".to_string(),
+    ];
+    let new = vec![
+        "openssl 1:3.0.7-6.el9_2".to_string(),
+        "openssl-libs 1:3.0.7-6.el9_2".to_string(),
+    ];
+    sh("dnf -q makecache");
+    assert_eq!(installed(), old);
+
+    // Keep the installed builds, install the frozen versions, roll back from the kept.
+    let keep = w.join("kept packages");
+    let kept: Vec<(&str, &str, &str)> = vec![
+        ("openssl", "1:3.0.7-1.el9", "noarch"),
+        ("openssl-libs", "1:3.0.7-1.el9", "noarch"),
+    ];
+    sh(&pkgcmd::dnf_download_for_rollback(&keep, &kept).unwrap());
+    assert!(keep.join("openssl-libs-3.0.7-1.el9.noarch.rpm").is_file());
+    let pins = [
+        ("openssl", "1:3.0.7-6.el9_2"),
+        ("openssl-libs", "1:3.0.7-6.el9_2"),
+    ];
+    let t0 = std::time::Instant::now();
+    sh(&pkgcmd::dnf_install_exact(&pins).unwrap());
+    eprintln!(
+        "dnf install of 2 exact NEVRs into the root: {:?}",
+        t0.elapsed()
+    );
+    assert_eq!(installed(), new);
+    // glibc-less root: nothing core was updated.
+    assert_eq!(sh(&pkgcmd::needs_restarting()), "reboot no\n");
+    sh(&pkgcmd::rpm_rollback_from_kept(&keep, &kept).unwrap());
+    assert_eq!(installed(), old);
+
+    // The advisory way, then dnf's own undo of that transaction.
+    sh(&pkgcmd::dnf_upgrade_advisories(&["ALSA-2023:2523"]).unwrap());
+    assert_eq!(installed(), new);
+    let history = sh("dnf -q history list");
+    let last: u64 = history
+        .lines()
+        .filter_map(|l| l.split('|').next()?.trim().parse().ok())
+        .max()
+        .expect("a dnf transaction");
+    sh(&pkgcmd::dnf_history_undo(last));
+    assert_eq!(installed(), old);
+
+    // A core package installed after boot: needs-restarting asks for a reboot.
+    rpmbuild(
+        &home,
+        w,
+        &Spec {
+            name: "glibc",
+            epoch: None,
+            version: "2.34",
+            release: "60.el9",
+            subpackages: &[],
+            provides: &[],
+        },
+    );
+    let glibc = rpm_file(w, "glibc-2.34-60.el9");
+    sh(&format!("rpm -i --nodeps '{}'", glibc.display()));
+    assert_eq!(sh(&pkgcmd::needs_restarting()), "reboot yes\n");
 }

@@ -13,7 +13,19 @@ export LC_ALL
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
 s os-release
-cat "$R/etc/os-release" 2>/dev/null || cat "$R/usr/lib/os-release" 2>/dev/null
+OSR="$R/etc/os-release"
+[ -f "$OSR" ] || OSR="$R/usr/lib/os-release"
+cat "$OSR" 2>/dev/null
+# The package manager to ask follows the os-release ID (read, never sourced); the same
+# table as scan::facts::manager_for. Without an ID, dpkg if it is there.
+ID=$(sed -n 's/^ID=//p' "$OSR" 2>/dev/null | head -n 1 | tr -d "\"'" | tr 'A-Z' 'a-z')
+case "$ID" in
+  debian|ubuntu|raspbian|linuxmint|pop) FAM=dpkg ;;
+  almalinux|rocky|rhel|centos|fedora|amzn|ol) FAM=rpm ;;
+  alpine) FAM=apk ;;
+  '') FAM=dpkg ;;
+  *) FAM=none ;;
+esac
 s uname
 # An offline root does not run a kernel.
 if [ -z "$R" ]; then uname -r; fi
@@ -23,7 +35,7 @@ s reboot
 if [ -f "$R/var/run/reboot-required" ]; then echo yes; else echo no; fi
 s reboot-pkgs
 cat "$R/var/run/reboot-required.pkgs" 2>/dev/null
-if command -v dpkg-query >/dev/null 2>&1 && [ -f "$R/var/lib/dpkg/status" ]; then
+if [ "$FAM" = dpkg ] && command -v dpkg-query >/dev/null 2>&1 && [ -f "$R/var/lib/dpkg/status" ]; then
   if [ "$REFRESH" = 1 ] && [ -z "$R" ]; then
     s refresh
     apt-get update -q >/dev/null 2>&1; echo "exit $?"
@@ -37,7 +49,7 @@ if command -v dpkg-query >/dev/null 2>&1 && [ -f "$R/var/lib/dpkg/status" ]; the
     apt-get -s -o Debug::NoLocking=1 -o "Dir=$R/" dist-upgrade 2>&1
   fi
 fi
-if command -v rpm >/dev/null 2>&1 && { [ -d "$R/var/lib/rpm" ] || [ -d "$R/usr/lib/sysimage/rpm" ]; }; then
+if [ "$FAM" = rpm ] && command -v rpm >/dev/null 2>&1; then
   s rpm
   if [ -z "$R" ]; then
     rpm -qa --qf '%{NAME}\t%|EPOCH?{%{EPOCH}}:{0}|\t%{VERSION}\t%{RELEASE}\t%{ARCH}\t%{SOURCERPM}\n'
@@ -73,7 +85,7 @@ if command -v rpm >/dev/null 2>&1 && { [ -d "$R/var/lib/rpm" ] || [ -d "$R/usr/l
     needs-restarting -r >/dev/null 2>&1; echo "exit $?"
   fi
 fi
-if [ -f "$R/lib/apk/db/installed" ]; then
+if [ "$FAM" = apk ] && [ -f "$R/lib/apk/db/installed" ]; then
   if command -v apk >/dev/null 2>&1; then
     if [ -n "$R" ]; then set -- --root "$R"; else set --; fi
     if [ "$REFRESH" = 1 ]; then

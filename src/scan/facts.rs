@@ -610,6 +610,7 @@ mod tests {
              kernel-core\t0\t5.14.0\t284.11.1.el9_2\tx86_64\tkernel-5.14.0-284.11.1.el9_2.src.rpm\n\
              @S updateinfo\nALSA-2023:2523 Low/Sec.       openssl-libs-1:3.0.7-6.el9_2.x86_64\n\
              @S check-update\n\nopenssl-libs.x86_64              1:3.0.7-6.el9_2        appstream\n\
+             openssl-libs.x86_64              1:3.0.7-6.el9_2        appstream-mirror\n\
              a-very-long-package-name-that-wraps.noarch\n                        1.2-3.el9   baseos\n\
              Obsoleting Packages\ngrub2-tools.x86_64  1:2.06-70.el9  baseos\n    grub2-tools.x86_64 1:2.06-61.el9  @System\n\
              @S check-update-rc\nexit 100\n@S needs-restarting\nexit 1"
@@ -739,6 +740,25 @@ mod tests {
         assert_eq!(f.pending.len(), 1);
         assert_eq!(f.pending[0].to, "1.0-r2");
         assert_eq!(f.warnings.len(), 13, "{:#?}", f.warnings);
+    }
+
+    /// The collector picks the package manager by the same os-release IDs.
+    #[test]
+    fn collector_families_match_manager_for() {
+        let script = include_str!("collect.sh");
+        let mut seen = 0;
+        for line in script.lines().map(str::trim) {
+            let Some((ids, fam)) = line.split_once(") FAM=") else {
+                continue;
+            };
+            let fam = fam.trim_end_matches(" ;;");
+            for id in ids.split('|').filter(|i| !i.starts_with('\'') && *i != "*") {
+                seen += 1;
+                let want = manager_for(id).map(Manager::as_str).unwrap_or("none");
+                assert_eq!(fam, want, "{id}");
+            }
+        }
+        assert_eq!(seen, 13);
     }
 
     #[test]

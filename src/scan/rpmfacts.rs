@@ -273,6 +273,13 @@ pub fn parse_check_update(f: &mut Facts, lines: &[&str]) {
                     rejected.push(shorten(text));
                     continue;
                 };
+                // The same build offered by several repositories is one update.
+                if out
+                    .iter()
+                    .any(|p: &Pending| p.package == name && p.to == to)
+                {
+                    continue;
+                }
                 if out.len() >= MAX_PACKAGES {
                     break;
                 }
