@@ -398,6 +398,19 @@ fn almalinux_root_with_rpm_and_dnf_matches_osv_and_errata_as_one_finding() {
         );
     }
 
+    // explain matches by the binary package (its source, openssl, has records of its own).
+    let v: Value =
+        serde_json::from_str(&env.ok(&["--format", "json", "explain", "alma9", "openssl-libs"]))
+            .unwrap();
+    let rows = v.as_array().unwrap();
+    assert!(rows.iter().all(|r| r["package"] == "openssl-libs"), "{v}");
+    let r = rows
+        .iter()
+        .find(|r| r["advisory"] == "ALSA-2023:2523" && r["ecosystem"] == "AlmaLinux:9")
+        .unwrap();
+    assert_eq!(r["verdict"], "affected");
+    assert_eq!(r["installed"], "1:3.0.7-1.el9");
+
     // Without --refresh the collector reads dnf's cache only, and gets the same answer.
     let again = scan_json(
         &env,
@@ -510,6 +523,20 @@ fn rocky_root_matches_the_rocky_errata_and_ignores_bug_fixes() {
     assert_eq!(found[0]["fixed"], "1.8.3-3.el8_4");
     assert_eq!(found[0]["severity"], "medium");
     assert!(rpm_lt("1.8.3-2.el8", "1.8.3-3.el8_4"));
+    // explain goes by the binary package too, with or without naming it.
+    for args in [vec!["rocky8", "lz4"], vec!["rocky8"]] {
+        let mut all = vec!["--format", "json", "explain"];
+        all.extend(args);
+        let v: Value = serde_json::from_str(&env.ok(&all)).unwrap();
+        let lz4 = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["advisory"] == "RLSA-2021:2575")
+            .unwrap_or_else(|| panic!("{v}"));
+        assert_eq!(lz4["verdict"], "affected", "{lz4}");
+        assert_eq!(lz4["installed"], "1.8.3-2.el8");
+    }
 }
 
 #[test]
