@@ -516,7 +516,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Scan every host in the inventory')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Scan this machine (no ssh); it is added to the inventory if missing')
-            [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Update the hosts'' package lists (apt-get update) before collecting')
+            [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Update the hosts'' package lists first (apt-get update, dnf/yum makecache, apk update)')
             [CompletionResult]::new('--print-script', '--print-script', [CompletionResultType]::ParameterName, 'Print the collector script and exit')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')

@@ -476,7 +476,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand --all 'Scan every host in the inventory'
             cand --local 'Scan this machine (no ssh); it is added to the inventory if missing'
-            cand --refresh 'Update the hosts'' package lists (apt-get update) before collecting'
+            cand --refresh 'Update the hosts'' package lists first (apt-get update, dnf/yum makecache, apk update)'
             cand --print-script 'Print the collector script and exit'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'

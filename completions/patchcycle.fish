@@ -365,7 +365,7 @@ csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l all -d 'Scan every host in the inventory'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l local -d 'Scan this machine (no ssh); it is added to the inventory if missing'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l refresh -d 'Update the hosts\' package lists (apt-get update) before collecting'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l refresh -d 'Update the hosts\' package lists first (apt-get update, dnf/yum makecache, apk update)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l print-script -d 'Print the collector script and exit'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s v -l verbose -d 'Say more about what is done (repeat for more)'

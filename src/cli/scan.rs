@@ -51,7 +51,7 @@ pub struct ScanArgs {
     /// container image) instead of the running system (needs --host)
     #[arg(long, value_name = "DIR", requires_all = ["local", "host"])]
     pub root: Option<PathBuf>,
-    /// Update the hosts' package lists (apt-get update) before collecting
+    /// Update the hosts' package lists first (apt-get update, dnf/yum makecache, apk update)
     #[arg(long)]
     pub refresh: bool,
     /// Hosts scanned at once

@@ -268,6 +268,7 @@ pub fn parse(out: &str) -> Result<Facts, FactsError> {
             rpmfacts::parse_rpm(&mut f, &get("rpm"));
             rpmfacts::parse_updateinfo(&mut f, &get("updateinfo"));
             rpmfacts::parse_check_update(&mut f, &get("check-update"));
+            rpmfacts::check_update_status(&mut f, &get("check-update-rc"));
             // Debian's flag file does not exist here: its absence says nothing.
             f.reboot_required = match rpmfacts::parse_needs_restarting(&get("needs-restarting")) {
                 Some(r) => Some(r),
@@ -675,6 +676,14 @@ mod tests {
     fn rpm_host_without_rpm_section_or_packages() {
         let out = wrap(ALMA);
         assert!(matches!(parse(&out), Err(FactsError::NoManager { .. })));
+        // dnf without a metadata cache: check-update fails, and the scan says so.
+        let out = wrap(&format!(
+            "{ALMA}@S rpm\nbash\t0\t5.1.8\t6.el9_1\tx86_64\tbash-5.1.8-6.el9_1.src.rpm\n\
+             @S updateinfo\n@S check-update\n@S check-update-rc\nexit 1"
+        ));
+        let f = parse(&out).unwrap();
+        assert_eq!(f.warnings.len(), 1, "{:?}", f.warnings);
+        assert!(f.warnings[0].starts_with("check-update failed (exit 1)"));
         let out = wrap(&format!("{ALMA}@S rpm\n"));
         assert_eq!(parse(&out).unwrap_err(), FactsError::NoPackages("rpm"));
         // Truncated inside the rpm section: no END marker.

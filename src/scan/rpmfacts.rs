@@ -305,6 +305,21 @@ pub fn parse_check_update(f: &mut Facts, lines: &[&str]) {
     f.pending.extend(out);
 }
 
+/// `check-update`'s exit status: 0 nothing pending, 100 updates listed; anything else
+/// means the list is not to be trusted (no metadata cache, a broken repository).
+pub fn check_update_status(f: &mut Facts, lines: &[&str]) {
+    let Some(last) = lines.iter().rev().find(|l| !l.trim().is_empty()) else {
+        return;
+    };
+    match last.trim() {
+        "exit 0" | "exit 100" => {}
+        other => f.warn(format!(
+            "check-update failed ({}): pending updates are unknown; `scan --refresh` fetches the metadata",
+            shorten(other)
+        )),
+    }
+}
+
 /// `needs-restarting -r`'s exit status: 1 reboot needed, 0 not; anything else unknown.
 pub fn parse_needs_restarting(lines: &[&str]) -> Option<bool> {
     match lines
