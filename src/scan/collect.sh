@@ -46,7 +46,8 @@ if [ "$FAM" = dpkg ] && command -v dpkg-query >/dev/null 2>&1 && [ -f "$R/var/li
   if [ -z "$R" ]; then
     apt-get -s -o Debug::NoLocking=1 dist-upgrade 2>&1
   else
-    apt-get -s -o Debug::NoLocking=1 -o "Dir=$R/" dist-upgrade 2>&1
+    # An offline root is only read: apt's binary caches are built in memory.
+    apt-get -s -o Debug::NoLocking=1 -o "Dir=$R/" -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= dist-upgrade 2>&1
   fi
 fi
 if [ "$FAM" = rpm ] && command -v rpm >/dev/null 2>&1; then
