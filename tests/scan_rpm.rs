@@ -573,9 +573,14 @@ fn a_hostile_root_path_is_one_shell_word() {
         canary.display()
     ));
     std::fs::create_dir_all(root.join("etc")).unwrap();
+    // The collector reads os-release's ID to pick the package manager: read, never run.
+    let canary2 = work.path().join("canary2");
     std::fs::write(
         root.join("etc/os-release"),
-        "ID=plan9\nVERSION_ID=4\nPRETTY_NAME=\"Plan 9\"\n",
+        format!(
+            "ID=\"plan9$(touch {c})`touch {c}`\"\nVERSION_ID=4\nPRETTY_NAME=\"Plan 9\"\n",
+            c = canary2.display()
+        ),
     )
     .unwrap();
     let out = env.run(&[
@@ -597,6 +602,7 @@ fn a_hostile_root_path_is_one_shell_word() {
     );
     // ... and nothing in it ran.
     assert!(!canary.exists());
+    assert!(!canary2.exists());
 }
 
 /// Amazon Linux 2, the air-gapped way: `scan --print-script`, run against the root and
