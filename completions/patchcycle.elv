@@ -44,7 +44,10 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand explain 'Explain why a host is, or is not, affected by an advisory'
             cand exception 'Manage exceptions: scoped risk acceptance with an expiry date'
             cand cycle 'Monthly cycles: freeze the patch set, follow each ring, close'
+            cand test 'Put the cycle''s patch set on the pilot ring, check health, record the result'
             cand approve 'Record a CAB decision for a group (gated by the lower rings)'
+            cand deploy 'Put the approved patches on a group: windows, waves, snapshots, health, halt'
+            cand rollback 'Put a deployment''s hosts back to their versions before it'
             cand note 'Knowledge base: notes on advisories and packages'
             cand advisory 'Look up advisories in the catalogue'
             cand audit 'Read and verify the hash-chained audit log'
@@ -717,6 +720,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
             cand --format 'Output format of lists and records'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand --cleanup 'Then remove what rollback would need: kept packages on the hosts and the snapshots of the cycle''s deployments (no rollback is possible afterwards)'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
             cand -v 'Say more about what is done (repeat for more)'
@@ -743,6 +747,32 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;cycle;help;close'= {
         }
         &'patchcycle;cycle;help;help'= {
+        }
+        &'patchcycle;test'= {
+            cand -g 'The pilot group [default: the lowest ring that holds hosts]'
+            cand --group 'The pilot group [default: the lowest ring that holds hosts]'
+            cand --cycle 'Cycle [default: the open cycle]'
+            cand --reason 'Why the window is overridden'
+            cand --engine 'Who runs the steps on the hosts: patchcycle''s own SSH pool, or ansible-playbook (a generated inventory and playbook per wave; progress saved per wave)'
+            cand --parallel 'Hosts at once [default: the group''s max_parallel]'
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand --dry-run 'Print the plan per host (packages from → to, snapshot, reboot, checks, window) and change nothing'
+            cand --resume 'Continue the group''s interrupted or halted deployment; finished hosts are not touched again'
+            cand --now 'Run outside the maintenance window (audited); needs --reason'
+            cand --no-rollback 'Patch hosts even where no rollback packages and no snapshot can be had (audited)'
+            cand --status 'Show the pilot''s result and soak instead of testing'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'patchcycle;approve'= {
             cand -g 'The group (ring) the decision is for'
@@ -772,6 +802,49 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
             cand -h 'Print help'
             cand --help 'Print help'
+        }
+        &'patchcycle;deploy'= {
+            cand -g 'The group (ring) to deploy'
+            cand --group 'The group (ring) to deploy'
+            cand --cycle 'Cycle [default: the open cycle]'
+            cand --reason 'Why the window is overridden'
+            cand --engine 'Who runs the steps on the hosts: patchcycle''s own SSH pool, or ansible-playbook (a generated inventory and playbook per wave; progress saved per wave)'
+            cand --parallel 'Hosts at once [default: the group''s max_parallel]'
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand --dry-run 'Print the plan per host (packages from → to, snapshot, reboot, checks, window) and change nothing'
+            cand --resume 'Continue the group''s interrupted or halted deployment; finished hosts are not touched again'
+            cand --now 'Run outside the maintenance window (audited); needs --reason'
+            cand --no-rollback 'Patch hosts even where no rollback packages and no snapshot can be had (audited)'
+            cand --list 'List deployments (of --group, or all) instead'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'patchcycle;rollback'= {
+            cand --host 'Only these hosts (repeatable) [default: every host the deployment changed]'
+            cand --method 'How to go back'
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'patchcycle;note'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
@@ -1047,7 +1120,10 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand explain 'Explain why a host is, or is not, affected by an advisory'
             cand exception 'Manage exceptions: scoped risk acceptance with an expiry date'
             cand cycle 'Monthly cycles: freeze the patch set, follow each ring, close'
+            cand test 'Put the cycle''s patch set on the pilot ring, check health, record the result'
             cand approve 'Record a CAB decision for a group (gated by the lower rings)'
+            cand deploy 'Put the approved patches on a group: windows, waves, snapshots, health, halt'
+            cand rollback 'Put a deployment''s hosts back to their versions before it'
             cand note 'Knowledge base: notes on advisories and packages'
             cand advisory 'Look up advisories in the catalogue'
             cand audit 'Read and verify the hash-chained audit log'
@@ -1134,7 +1210,13 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         }
         &'patchcycle;help;cycle;close'= {
         }
+        &'patchcycle;help;test'= {
+        }
         &'patchcycle;help;approve'= {
+        }
+        &'patchcycle;help;deploy'= {
+        }
+        &'patchcycle;help;rollback'= {
         }
         &'patchcycle;help;note'= {
             cand add 'Add a note on an advisory or a package'

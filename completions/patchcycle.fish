@@ -47,7 +47,10 @@ complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "findings" -d 
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "explain" -d 'Explain why a host is, or is not, affected by an advisory'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "exception" -d 'Manage exceptions: scoped risk acceptance with an expiry date'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "cycle" -d 'Monthly cycles: freeze the patch set, follow each ring, close'
+complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "test" -d 'Put the cycle\'s patch set on the pilot ring, check health, record the result'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "approve" -d 'Record a CAB decision for a group (gated by the lower rings)'
+complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "deploy" -d 'Put the approved patches on a group: windows, waves, snapshots, health, halt'
+complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "rollback" -d 'Put a deployment\'s hosts back to their versions before it'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "note" -d 'Knowledge base: notes on advisories and packages'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "advisory" -d 'Look up advisories in the catalogue'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "audit" -d 'Read and verify the hash-chained audit log'
@@ -554,6 +557,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_
 json\t''
 csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -l cleanup -d 'Then remove what rollback would need: kept packages on the hosts and the snapshots of the cycle\'s deployments (no rollback is possible afterwards)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -l no-color -d 'No colours (also when NO_COLOR is set)'
@@ -564,6 +568,28 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from help" -f -a "list" -d 'List cycles'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from help" -f -a "close" -d 'Close a cycle (refused while approved groups are not deployed)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -s g -l group -d 'The pilot group [default: the lowest ring that holds hosts]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l cycle -d 'Cycle [default: the open cycle]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l reason -d 'Why the window is overridden' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l engine -d 'Who runs the steps on the hosts: patchcycle\'s own SSH pool, or ansible-playbook (a generated inventory and playbook per wave; progress saved per wave)' -r -f -a "builtin\t''
+ansible\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l parallel -d 'Hosts at once [default: the group\'s max_parallel]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l dry-run -d 'Print the plan per host (packages from → to, snapshot, reboot, checks, window) and change nothing'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l resume -d 'Continue the group\'s interrupted or halted deployment; finished hosts are not touched again'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l now -d 'Run outside the maintenance window (audited); needs --reason'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l no-rollback -d 'Patch hosts even where no rollback packages and no snapshot can be had (audited)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l status -d 'Show the pilot\'s result and soak instead of testing'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -s g -l group -d 'The group (ring) the decision is for' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l cycle -d 'Cycle [default: the open cycle]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l decision -d 'The decision' -r -f -a "approve\t''
@@ -593,6 +619,43 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -s v -l v
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -s g -l group -d 'The group (ring) to deploy' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l cycle -d 'Cycle [default: the open cycle]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l reason -d 'Why the window is overridden' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l engine -d 'Who runs the steps on the hosts: patchcycle\'s own SSH pool, or ansible-playbook (a generated inventory and playbook per wave; progress saved per wave)' -r -f -a "builtin\t''
+ansible\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l parallel -d 'Hosts at once [default: the group\'s max_parallel]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l dry-run -d 'Print the plan per host (packages from → to, snapshot, reboot, checks, window) and change nothing'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l resume -d 'Continue the group\'s interrupted or halted deployment; finished hosts are not touched again'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l now -d 'Run outside the maintenance window (audited); needs --reason'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l no-rollback -d 'Patch hosts even where no rollback packages and no snapshot can be had (audited)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l list -d 'List deployments (of --group, or all) instead'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -l host -d 'Only these hosts (repeatable) [default: every host the deployment changed]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -l method -d 'How to go back' -r -f -a "auto\t'Kept packages when there are some, else the snapshot'
+packages\t'Reinstall the kept packages'
+snapshot\t'Revert the snapshot'"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -l format -d 'Output format of lists and records' -r -f -a "table\t''
@@ -775,24 +838,27 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -s v -l 
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -s h -l help -d 'Print help'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "init" -d 'Create the configuration file and the database (idempotent)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "doctor" -d 'Check configuration, database and tools, and print what is wrong'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "host" -d 'Manage the inventory of hosts'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "group" -d 'Manage groups (rings): order, window, policy, contacts'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "calendar" -d 'Show each group\'s next maintenance windows'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "sync" -d 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "scan" -d 'Collect packages, kernels and pending updates from hosts and match the catalogue'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "findings" -d 'List current findings (each host\'s latest scan), with filters and a CI gate'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "explain" -d 'Explain why a host is, or is not, affected by an advisory'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "exception" -d 'Manage exceptions: scoped risk acceptance with an expiry date'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "cycle" -d 'Monthly cycles: freeze the patch set, follow each ring, close'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "approve" -d 'Record a CAB decision for a group (gated by the lower rings)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "note" -d 'Knowledge base: notes on advisories and packages'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "advisory" -d 'Look up advisories in the catalogue'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "audit" -d 'Read and verify the hash-chained audit log'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "vercmp" -d 'Compare package versions exactly as dpkg, rpm or apk do'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle approve note advisory audit vercmp generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "init" -d 'Create the configuration file and the database (idempotent)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "doctor" -d 'Check configuration, database and tools, and print what is wrong'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "host" -d 'Manage the inventory of hosts'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "group" -d 'Manage groups (rings): order, window, policy, contacts'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "calendar" -d 'Show each group\'s next maintenance windows'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "sync" -d 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "scan" -d 'Collect packages, kernels and pending updates from hosts and match the catalogue'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "findings" -d 'List current findings (each host\'s latest scan), with filters and a CI gate'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "explain" -d 'Explain why a host is, or is not, affected by an advisory'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "exception" -d 'Manage exceptions: scoped risk acceptance with an expiry date'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "cycle" -d 'Monthly cycles: freeze the patch set, follow each ring, close'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "test" -d 'Put the cycle\'s patch set on the pilot ring, check health, record the result'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "approve" -d 'Record a CAB decision for a group (gated by the lower rings)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "deploy" -d 'Put the approved patches on a group: windows, waves, snapshots, health, halt'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "rollback" -d 'Put a deployment\'s hosts back to their versions before it'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "note" -d 'Knowledge base: notes on advisories and packages'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "advisory" -d 'Look up advisories in the catalogue'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "audit" -d 'Read and verify the hash-chained audit log'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "vercmp" -d 'Compare package versions exactly as dpkg, rpm or apk do'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "add" -d 'Add a host'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "list" -d 'List hosts'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "show" -d 'Show one host'

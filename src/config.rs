@@ -40,8 +40,18 @@ max_parallel = 5
 failure_threshold = "10%"
 # Reboot after patching: "never", "if-required" or "always".
 reboot = "if-required"
-# Snapshot before patching: "none", "command", "qemu-img", "lvm", "btrfs" or "zfs".
+# Snapshot before patching: "none", "command" or "qemu-img" ("lvm", "btrfs" and "zfs"
+# are reserved and refused for now: use "command" with your own commands).
 snapshot = "none"
+# snapshot = "command": run on this machine; {host}, {address}, {deployment} and {name}
+# become shell-quoted values.
+# [default_policy.snapshot_command]
+# create = "virsh snapshot-create-as {host} {name}"
+# revert = "virsh snapshot-revert {host} {name}"
+# cleanup = "virsh snapshot-delete {host} {name}"
+# snapshot = "qemu-img": the host's qcow2 image (an internal snapshot; the VM must be
+# shut down, as qemu-img refuses an image in use).
+# qemu_img_disk = "/srv/vm/{host}.qcow2"
 # How long a ring must run the patches without trouble before the next ring may be approved.
 soak = "24h"
 # Classes approved by `approve --auto` after the soak: "kev", "critical", "high", "security".
@@ -50,11 +60,22 @@ auto_approve = []
 rollback_on_failure = false
 # Health-check commands run on each host after patching (exit 0 = healthy).
 health_commands = []
+# HTTP probes from this machine after a host is patched ({host} and {address} in the URL).
+http_checks = []
+# http_checks = [{ url = "https://{address}/health", status = 200, timeout = "10s" }]
+# How long apt may wait for another package manager's lock.
+lock_timeout = "5m"
+# Longest one step on a host (snapshot, install, a check) may take.
+step_timeout = "30m"
+# Longest a host may take to answer SSH again after a reboot, and the pause before asking.
+reboot_timeout = "15m"
+reboot_grace = "10s"
 # Longest a host may be deferred past a cycle with `patchcycle host defer`.
 max_deferral_days = 14
-# A command run on this machine (sh -c) when a group is approved, e.g. to mail the
-# stakeholders; it gets PATCHCYCLE_CYCLE, _GROUP, _WINDOW, _CHANGE, _DECISION and
-# _PATCHES (a file listing "ecosystem package target" lines) in its environment.
+# A command run on this machine (sh -c) when a group is approved and before its test or
+# deploy starts, e.g. to mail the stakeholders; it gets PATCHCYCLE_EVENT (approve, test,
+# deploy), _CYCLE, _GROUP, _WINDOW, _CHANGE, _DECISION and _PATCHES (a file listing
+# "ecosystem package target" lines) in its environment.
 # notify = "mail -s \"patches approved for $PATCHCYCLE_GROUP\" ops@example.com < $PATCHCYCLE_PATCHES"
 
 # Days allowed to close a finding, per severity.

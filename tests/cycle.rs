@@ -540,3 +540,51 @@ fn approve_on_a_terminal_picks_and_confirms() {
         .unwrap();
     assert_eq!(change, "CHG-T");
 }
+
+#[test]
+fn deploy_plans_and_refusals() {
+    let env = fleet();
+    env.ok(&["cycle", "start"]);
+    // The pilot's plan: exact versions from each host's scan, nothing run.
+    assert_snapshot!("test_dry_run", env.snap(&["test", "--dry-run"]));
+    assert_snapshot!(
+        "test_dry_run_json",
+        env.snap(&["test", "--dry-run", "--format", "json"])
+    );
+    // Production without an approval.
+    assert_snapshot!(
+        "deploy_unapproved",
+        env.snap(&["deploy", "--group", "prod", "--yes"])
+    );
+    assert_snapshot!(
+        "deploy_unknown_group",
+        env.snap(&["deploy", "--group", "nope", "--yes"])
+    );
+    assert_snapshot!(
+        "deploy_now_needs_reason",
+        env.snap(&["deploy", "--group", "prod", "--now"])
+    );
+    assert_snapshot!(
+        "deploy_nothing_to_resume",
+        env.snap(&["deploy", "--group", "prod", "--resume", "--yes"])
+    );
+    assert_snapshot!("rollback_unknown", env.snap(&["rollback", "99", "--yes"]));
+    // Without a terminal, a real run needs --yes.
+    assert_snapshot!("test_needs_yes", env.snap(&["test"]));
+    // Outside the window, refused with the next opening; the dry run says so too.
+    env.ok(&["group", "set", "pilot", "--window", "daily 22:00-23:00 UTC"]);
+    assert_snapshot!("test_outside_window", env.snap(&["test", "--yes"]));
+    // A snapshot provider that is not built is refused when it is set.
+    assert_snapshot!(
+        "unbuilt_snapshot",
+        env.snap(&["group", "set", "pilot", "--set", "snapshot=\"lvm\""])
+    );
+    assert_snapshot!("deploy_list_empty", env.snap(&["deploy", "--list"]));
+    assert_snapshot!("test_status_untested", env.snap(&["test", "--status"]));
+    // Nothing was recorded by any of it.
+    let n: i64 = env
+        .sqlite()
+        .query_row("SELECT count(*) FROM deployments", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 0);
+}

@@ -5,13 +5,15 @@
 #   rpm-family scan and deploy-command tests
 # - python3-apt, python3-rpm: libapt and librpm comparisons, for the version benchmark
 # - tmux: drives the terminal (TTY) tests of prompts
+# - qemu-utils: qemu-img and qemu-io, for the qemu-img snapshot provider
+# - ansible-core: ansible-playbook, for deploy --engine ansible
 # - the fleet lab's packages (tests/lab/install-deps.sh), where that script exists
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 need=()
-for pkg in rpm dnf dnf-plugins-core createrepo-c python3-apt python3-rpm tmux; do
+for pkg in rpm dnf dnf-plugins-core createrepo-c python3-apt python3-rpm tmux qemu-utils ansible-core; do
   dpkg-query -W -f '${Status}\n' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

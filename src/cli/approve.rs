@@ -383,10 +383,11 @@ fn describe(conn: &rusqlite::Connection, p: &Patch) -> Result<String> {
     Ok(line)
 }
 
-/// Runs the group's `notify` command after an approval. The data goes in environment
-/// variables and a file, never into the command text. A failing command is reported and
-/// audited; the approval stands.
-fn notify(
+/// Runs the group's `notify` command after an approval and before a test or deploy
+/// (PATCHCYCLE_EVENT: approve, test or deploy). The data goes in environment variables
+/// and a file, never into the command text. A failing command is reported and audited;
+/// the approval or deployment goes on.
+pub(super) fn notify(
     ctx: &Context,
     conn: &mut rusqlite::Connection,
     group: &inventory::Group,
@@ -411,6 +412,14 @@ fn notify(
         .env("PATCHCYCLE_WINDOW", group.window.as_deref().unwrap_or(""))
         .env("PATCHCYCLE_CHANGE", change.unwrap_or(""))
         .env("PATCHCYCLE_DECISION", decision)
+        .env(
+            "PATCHCYCLE_EVENT",
+            if matches!(decision, "test" | "deploy") {
+                decision
+            } else {
+                "approve"
+            },
+        )
         .env("PATCHCYCLE_PATCHES", list.path())
         .stdin(std::process::Stdio::null())
         .output();
@@ -429,7 +438,7 @@ fn notify(
     };
     if let Some(why) = failure {
         ctx.style.warn(format!(
-            "notify for {} failed ({why}); the decision is recorded",
+            "notify for {} failed ({why}); going on",
             group.name
         ));
         let tx = db::write_tx(conn)?;

@@ -20,7 +20,7 @@ pub enum CycleCommand {
     #[command(visible_alias = "ls")]
     List,
     /// Close a cycle (refused while approved groups are not deployed)
-    Close(NameArg),
+    Close(CloseArgs),
 }
 
 #[derive(Debug, Args)]
@@ -36,6 +36,16 @@ pub struct StartArgs {
 pub struct NameArg {
     /// Cycle name [default: the open cycle]
     pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CloseArgs {
+    /// Cycle name [default: the open cycle]
+    pub name: Option<String>,
+    /// Then remove what rollback would need: kept packages on the hosts and the
+    /// snapshots of the cycle's deployments (no rollback is possible afterwards)
+    #[arg(long)]
+    pub cleanup: bool,
 }
 
 pub fn run(ctx: &Context, cmd: CycleCommand) -> Result<()> {
@@ -136,7 +146,7 @@ fn status(ctx: &Context, a: &NameArg) -> Result<()> {
     )
 }
 
-fn close(ctx: &Context, a: &NameArg) -> Result<()> {
+fn close(ctx: &Context, a: &CloseArgs) -> Result<()> {
     let mut db = ctx.open_db()?;
     let now = clock::now()?;
     let tx = db::write_tx(&mut db.conn)?;
@@ -155,5 +165,98 @@ fn close(ctx: &Context, a: &NameArg) -> Result<()> {
     )?;
     tx.commit()?;
     ctx.style.status(format!("closed cycle {}", c.name));
+    if a.cleanup {
+        return cleanup(ctx, &mut db.conn, id, &c.name);
+    }
+    Ok(())
+}
+
+/// Removes kept packages and snapshots of a closed cycle's deployments, host by host.
+fn cleanup(
+    ctx: &Context,
+    conn: &mut rusqlite::Connection,
+    cycle_id: i64,
+    name: &str,
+) -> Result<()> {
+    use crate::cycle::deploy::{self, Engine};
+    if !ctx.confirm(
+        &format!("Remove the rollback packages and snapshots of cycle {name}?"),
+        "cleanup",
+    )? {
+        return Err(Failure::usage("cancelled").into());
+    }
+    let ids: Vec<i64> = conn
+        .prepare("SELECT id FROM deployments WHERE cycle_id = ?1 ORDER BY id")?
+        .query_map([cycle_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut failed = Vec::new();
+    for id in ids {
+        let d = deploy::get(conn, id)?;
+        let g = crate::inventory::require_group(conn, &d.group)?;
+        let rows: Vec<_> = deploy::host_rows(conn, id)?
+            .into_iter()
+            .filter(|r| r.rollback_dir.is_some() || r.snapshot.is_some())
+            .collect();
+        let engine = Engine {
+            ssh: &ctx.config.ssh,
+            control: crate::exec::control_dir()?,
+            policy: g.policy.clone(),
+            window: None,
+            progress: false,
+            group_hosts: 0,
+            db_path: ctx.db_path.clone(),
+            ansible: false,
+            deployment: d,
+            db: std::sync::Mutex::new(
+                crate::db::Db::open(&ctx.db_path, crate::db::OpenMode::Existing)?
+                    .0
+                    .conn,
+            ),
+        };
+        let results = crate::exec::pool::run(
+            &rows,
+            g.policy.max_parallel.max(1) as usize,
+            false,
+            |r| r.host.name.clone(),
+            |r| engine.cleanup_host(r),
+        );
+        drop(engine);
+        let tx = db::write_tx(conn)?;
+        for (r, res) in rows.iter().zip(results) {
+            let detail = match &res {
+                Ok(what) => what.clone(),
+                Err(why) => {
+                    failed.push(format!("{} (deployment {id}): {why}", r.host.name));
+                    why.clone()
+                }
+            };
+            if res.is_ok() {
+                tx.execute(
+                    "UPDATE deployment_hosts SET rollback_dir = NULL, snapshot = NULL \
+                     WHERE deployment_id = ?1 AND host_id = ?2",
+                    rusqlite::params![id, r.host_id],
+                )?;
+            }
+            audit::append(
+                &tx,
+                &clock::now_stamp()?,
+                &ctx.actor,
+                "cycle.cleanup",
+                &r.host.name,
+                &json!({"deployment": id, "ok": res.is_ok(), "detail": detail}),
+            )?;
+            ctx.style
+                .status(format!("{}: deployment {id}: {detail}", r.host.name));
+        }
+        tx.commit()?;
+    }
+    if !failed.is_empty() {
+        return Err(crate::error::Failure::new(
+            crate::error::Exit::Partial,
+            format!("cleanup of cycle {name} failed on {} host(s)", failed.len()),
+        )
+        .details(failed)
+        .into());
+    }
     Ok(())
 }

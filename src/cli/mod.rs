@@ -6,6 +6,7 @@ pub mod approve;
 pub mod audit;
 pub mod calendar;
 pub mod cycle;
+pub mod deploy;
 pub mod doctor;
 pub mod exception;
 pub mod explain;
@@ -15,8 +16,10 @@ pub mod group;
 pub mod host;
 pub mod init;
 pub mod note;
+pub mod rollback;
 pub mod scan;
 pub mod sync;
+pub mod test;
 pub mod vercmp;
 
 use std::io::IsTerminal;
@@ -107,8 +110,14 @@ pub enum Command {
     /// Monthly cycles: freeze the patch set, follow each ring, close
     #[command(subcommand)]
     Cycle(cycle::CycleCommand),
+    /// Put the cycle's patch set on the pilot ring, check health, record the result
+    Test(test::TestArgs),
     /// Record a CAB decision for a group (gated by the lower rings)
     Approve(approve::ApproveArgs),
+    /// Put the approved patches on a group: windows, waves, snapshots, health, halt
+    Deploy(deploy::DeployArgs),
+    /// Put a deployment's hosts back to their versions before it
+    Rollback(rollback::RollbackArgs),
     /// Knowledge base: notes on advisories and packages
     #[command(subcommand)]
     Note(note::NoteCommand),
@@ -238,7 +247,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Explain(args) => explain::run(&ctx, &args),
         Command::Exception(cmd) => exception::run(&ctx, cmd),
         Command::Cycle(cmd) => cycle::run(&ctx, cmd),
+        Command::Test(args) => test::run(&ctx, &args),
         Command::Approve(args) => approve::run(&ctx, &args),
+        Command::Deploy(args) => deploy::run(&ctx, &args),
+        Command::Rollback(args) => rollback::run(&ctx, &args),
         Command::Note(cmd) => note::run(&ctx, cmd),
         Command::Generate(args) => generate::run(&args),
         Command::Vercmp(args) => vercmp::run(&args),

@@ -1,4 +1,10 @@
-//! The monthly cycle: patch set, ring results, approvals, and maintenance windows.
+//! The monthly cycle: patch set, ring results, approvals, maintenance windows, and the
+//! test/deploy/rollback engine.
 
+pub mod ansible;
+pub mod apt;
+pub mod deploy;
+pub mod plan;
+pub mod snapshot;
 pub mod state;
 pub mod window;

@@ -329,7 +329,8 @@ pub struct GroupStatus {
     pub hosts: i64,
     /// Hosts deferred past this moment (`host defer`): deploy leaves them out.
     pub deferred: i64,
-    /// pending | approved | declined | deferred | tested | deployed | failed
+    /// pending | approved | declined | deferred | testing | tested | deploying | deployed
+    /// | halted | failed | rolled-back
     pub state: String,
     pub change_ref: Option<String>,
     pub emergency: bool,
@@ -348,14 +349,28 @@ pub fn status(conn: &Connection, cycle_id: i64, now: DateTime<Utc>) -> Result<Ve
             )
             .optional()?;
         let result = latest_result(conn, cycle_id, &g.name)?;
-        let state = match (&result, &approval) {
-            (Some((_, false, _)), _) => "failed".to_string(),
-            (Some((k, true, _)), _) if k == "deploy" => "deployed".into(),
-            (Some((_, true, _)), _) => "tested".into(),
-            (None, Some((d, _, _))) if d == "approve" => "approved".into(),
-            (None, Some((d, _, _))) if d == "decline" => "declined".into(),
-            (None, Some(_)) => "deferred".into(),
-            (None, None) => "pending".into(),
+        let deployment: Option<(String, String)> = conn
+            .query_row(
+                "SELECT d.kind, d.state FROM deployments d JOIN groups g ON g.id = d.group_id \
+                 WHERE d.cycle_id = ?1 AND g.name = ?2 ORDER BY d.id DESC LIMIT 1",
+                params![cycle_id, g.name],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let state = match (&deployment, &result, &approval) {
+            (Some((k, s)), _, _) if s == "running" => {
+                if k == "test" { "testing" } else { "deploying" }.to_string()
+            }
+            (Some((_, s)), _, _) if s == "halted" || s == "rolled-back" => s.clone(),
+            (_, result, approval) => match (result, approval) {
+                (Some((_, false, _)), _) => "failed".to_string(),
+                (Some((k, true, _)), _) if k == "deploy" => "deployed".into(),
+                (Some((_, true, _)), _) => "tested".into(),
+                (None, Some((d, _, _))) if d == "approve" => "approved".into(),
+                (None, Some((d, _, _))) if d == "decline" => "declined".into(),
+                (None, Some(_)) => "deferred".into(),
+                (None, None) => "pending".into(),
+            },
         };
         let blocked_by = if state == "pending" || state == "deferred" {
             gate_block(conn, cycle_id, &g, now)?
@@ -386,7 +401,12 @@ pub fn status(conn: &Connection, cycle_id: i64, now: DateTime<Utc>) -> Result<Ve
 pub fn close(conn: &Connection, cycle_id: i64, name: &str, now: DateTime<Utc>) -> Result<()> {
     let open: Vec<String> = status(conn, cycle_id, now)?
         .into_iter()
-        .filter(|s| s.state == "approved")
+        .filter(|s| {
+            matches!(
+                s.state.as_str(),
+                "approved" | "testing" | "deploying" | "halted"
+            )
+        })
         .map(|s| format!("{} ({})", s.group, s.state))
         .collect();
     if !open.is_empty() {
@@ -394,7 +414,7 @@ pub fn close(conn: &Connection, cycle_id: i64, name: &str, now: DateTime<Utc>) -
             "cycle {name} still has open work: {}",
             open.join(", ")
         ))
-        .hint("deploy the approved groups, or record a decline, before closing")
+        .hint("finish (or roll back) the groups' deployments, or record a decline, before closing")
         .into());
     }
     conn.execute(

@@ -59,6 +59,24 @@ pub fn shell_quote(s: &str) -> String {
 /// The ssh command line for a target; the destination comes after `--`, so nothing in
 /// it can be read as an option (it is validated as well).
 pub fn ssh_command(cfg: &SshConfig, control_dir: &Path, target: &Target) -> Command {
+    let mut cmd = ssh_base(cfg, control_dir, target, &[]);
+    cmd.args(["sh", "-s"]);
+    cmd
+}
+
+/// Asks the ControlMaster of a target to exit (after a reboot its socket is stale).
+/// Errors are ignored: there may be no master at all.
+pub fn close_master(cfg: &SshConfig, control_dir: &Path, target: &Target) {
+    if let Target::Ssh { .. } = target {
+        let _ = ssh_base(cfg, control_dir, target, &["-O", "exit"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+fn ssh_base(cfg: &SshConfig, control_dir: &Path, target: &Target, extra: &[&str]) -> Command {
     let mut cmd = Command::new(&cfg.program);
     if let Some(f) = &cfg.config_file {
         cmd.arg("-F").arg(f);
@@ -73,7 +91,8 @@ pub fn ssh_command(cfg: &SshConfig, control_dir: &Path, target: &Target) -> Comm
         })
         .args(["-o", "ControlMaster=auto", "-o", "ControlPersist=60"])
         .arg("-o")
-        .arg(format!("ControlPath={}/%C", control_dir.display()));
+        .arg(format!("ControlPath={}/%C", control_dir.display()))
+        .args(extra);
     if let Target::Ssh {
         address,
         user,
@@ -88,7 +107,6 @@ pub fn ssh_command(cfg: &SshConfig, control_dir: &Path, target: &Target) -> Comm
         }
         cmd.arg("--").arg(address);
     }
-    cmd.args(["sh", "-s"]);
     cmd
 }
 
@@ -202,7 +220,7 @@ pub fn run_script(
             .lines()
             .map(str::trim)
             .rfind(|l| !l.is_empty() && !l.starts_with("@@@"))
-            .unwrap_or("ssh failed")
+            .unwrap_or("ssh exited 255 without a message (connection lost?)")
             .to_string();
         let msg = if stderr.contains("REMOTE HOST IDENTIFICATION HAS CHANGED") {
             "host key changed: REMOTE HOST IDENTIFICATION HAS CHANGED (possible man-in-the-middle); fix known_hosts after checking".to_string()

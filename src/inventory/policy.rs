@@ -14,7 +14,7 @@ pub struct Policy {
     pub failure_threshold: Threshold,
     pub reboot: RebootPolicy,
     pub snapshot: SnapshotProvider,
-    pub soak: Soak,
+    pub soak: Span,
     pub auto_approve: Vec<AutoApproveClass>,
     pub rollback_on_failure: bool,
     pub health_commands: Vec<String>,
@@ -24,6 +24,53 @@ pub struct Policy {
     /// in PATCHCYCLE_* environment variables, never spliced into the command.
     pub notify: Option<String>,
     pub sla_days: SlaDays,
+    /// How long apt/dnf may wait for another package manager's lock.
+    pub lock_timeout: Span,
+    /// Longest one deploy step (snapshot, install, a health check) may take on a host.
+    pub step_timeout: Span,
+    /// Longest a host may take to answer SSH again after a reboot.
+    pub reboot_timeout: Span,
+    /// Wait this long after the reboot command before polling SSH, so an answer from
+    /// the host still shutting down is not taken for the rebooted one.
+    pub reboot_grace: Span,
+    /// `snapshot = "command"`: commands run on the controller.
+    pub snapshot_command: Option<SnapshotCommands>,
+    /// `snapshot = "qemu-img"`: the qcow2 image of a host, `{host}` replaced by its name.
+    pub qemu_img_disk: Option<String>,
+    /// HTTP probes run from the controller after a host is patched.
+    pub http_checks: Vec<HttpCheck>,
+}
+
+/// Snapshot commands, run by `sh -c` on the controller. `{host}`, `{address}`,
+/// `{deployment}` and `{name}` (the snapshot name) are replaced by shell-quoted values,
+/// and the same values are in PATCHCYCLE_HOST, PATCHCYCLE_ADDRESS, PATCHCYCLE_DEPLOYMENT
+/// and PATCHCYCLE_SNAPSHOT.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SnapshotCommands {
+    pub create: String,
+    pub revert: String,
+    #[serde(default)]
+    pub cleanup: Option<String>,
+}
+
+/// An HTTP probe: `{host}` and `{address}` in the URL are replaced by the host's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpCheck {
+    pub url: String,
+    #[serde(default = "default_http_status")]
+    pub status: u16,
+    #[serde(default = "default_http_timeout")]
+    pub timeout: Span,
+}
+
+fn default_http_status() -> u16 {
+    200
+}
+
+fn default_http_timeout() -> Span {
+    Span(Duration::from_secs(10))
 }
 
 impl Default for Policy {
@@ -33,13 +80,20 @@ impl Default for Policy {
             failure_threshold: Threshold::Percent(10),
             reboot: RebootPolicy::IfRequired,
             snapshot: SnapshotProvider::None,
-            soak: Soak(Duration::from_secs(24 * 3600)),
+            soak: Span(Duration::from_secs(24 * 3600)),
             auto_approve: Vec::new(),
             rollback_on_failure: false,
             health_commands: Vec::new(),
             max_deferral_days: 14,
             notify: None,
             sla_days: SlaDays::default(),
+            lock_timeout: Span(Duration::from_secs(300)),
+            step_timeout: Span(Duration::from_secs(1800)),
+            reboot_timeout: Span(Duration::from_secs(900)),
+            reboot_grace: Span(Duration::from_secs(10)),
+            snapshot_command: None,
+            qemu_img_disk: None,
+            http_checks: Vec::new(),
         }
     }
 }
@@ -67,6 +121,68 @@ impl Policy {
             && (n.trim().is_empty() || n.chars().any(|c| c.is_control() && c != '\t'))
         {
             return Err("notify is empty or contains a control character".into());
+        }
+        let no_control = |t: &str| !t.chars().any(|c| c.is_control() && c != '\t');
+        match self.snapshot {
+            SnapshotProvider::Command => match &self.snapshot_command {
+                None => {
+                    return Err(
+                        "snapshot = \"command\" needs [snapshot_command] with create and revert"
+                            .into(),
+                    );
+                }
+                Some(c) => {
+                    for t in [Some(&c.create), Some(&c.revert), c.cleanup.as_ref()]
+                        .into_iter()
+                        .flatten()
+                    {
+                        if t.trim().is_empty() || !no_control(t) {
+                            return Err(format!(
+                                "snapshot command {t:?} is empty or contains a control character"
+                            ));
+                        }
+                    }
+                }
+            },
+            SnapshotProvider::QemuImg => match &self.qemu_img_disk {
+                Some(d) if d.starts_with('/') && no_control(d) => {}
+                _ => {
+                    return Err(
+                        "snapshot = \"qemu-img\" needs qemu_img_disk, an absolute path like /srv/vm/{host}.qcow2"
+                            .into(),
+                    );
+                }
+            },
+            SnapshotProvider::None => {}
+            other => {
+                return Err(format!(
+                    "snapshot provider {} is not built yet; use snapshot = \"command\" with your own create/revert commands",
+                    serde_json::to_string(&other)
+                        .unwrap_or_default()
+                        .trim_matches('"')
+                ));
+            }
+        }
+        for c in &self.http_checks {
+            if !(c.url.starts_with("http://") || c.url.starts_with("https://"))
+                || !no_control(&c.url)
+            {
+                return Err(format!("http check {:?} is not an http(s) URL", c.url));
+            }
+            if !(100..=599).contains(&c.status) {
+                return Err(format!(
+                    "http check status {} is not an HTTP status",
+                    c.status
+                ));
+            }
+        }
+        for (name, d) in [
+            ("step_timeout", self.step_timeout),
+            ("reboot_timeout", self.reboot_timeout),
+        ] {
+            if d.0.is_zero() {
+                return Err(format!("{name} must be longer than 0s"));
+            }
         }
         if self.max_deferral_days > 366 {
             return Err("max_deferral_days is over a year".into());
@@ -200,30 +316,30 @@ impl<'de> Deserialize<'de> for Threshold {
     }
 }
 
-/// A soak time, written like `24h`, `90m`, `2d`, `1d12h`.
+/// A duration in policy TOML (soak, timeouts), written like `24h`, `90m`, `2d`, `1d12h`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Soak(pub Duration);
+pub struct Span(pub Duration);
 
-impl fmt::Display for Soak {
+impl fmt::Display for Span {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&format_duration(self.0))
     }
 }
 
-impl FromStr for Soak {
+impl FromStr for Span {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        parse_duration(s).map(Soak)
+        parse_duration(s).map(Span)
     }
 }
 
-impl Serialize for Soak {
+impl Serialize for Span {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.to_string())
     }
 }
 
-impl<'de> Deserialize<'de> for Soak {
+impl<'de> Deserialize<'de> for Span {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
         text.parse().map_err(serde::de::Error::custom)

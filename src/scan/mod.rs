@@ -41,25 +41,9 @@ pub fn collector_script(refresh: bool, root: Option<&std::path::Path>) -> Result
         }
     };
     Ok(COLLECTOR
-        .replace("@TOKEN@", &random_token())
+        .replace("@TOKEN@", &crate::digest::random_token())
         .replace("@REFRESH@", if refresh { "1" } else { "0" })
         .replace("@ROOT@", &root))
-}
-
-/// 128 random bits as hex, from the kernel.
-fn random_token() -> String {
-    let mut buf = [0u8; 16];
-    // SAFETY: getrandom writes at most buf.len() bytes into buf.
-    let n = unsafe { libc::getrandom(buf.as_mut_ptr().cast(), buf.len(), 0) };
-    if n != buf.len() as isize {
-        // Fall back to time and pid: the token only has to be unlikely in package data.
-        let t = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        buf.copy_from_slice(&(t ^ u128::from(std::process::id()) << 64).to_le_bytes());
-    }
-    crate::digest::hex(&buf)
 }
 
 /// How a host was reached.

@@ -1,0 +1,470 @@
+//! `patchcycle deploy --group G`: put the approved patch set on a ring, in waves, inside
+//! its maintenance window. `test` (pilot ring) runs the same engine.
+
+use anyhow::Result;
+use clap::Args;
+use serde::Serialize;
+
+use super::Context;
+use crate::cycle::deploy::{self, Engine};
+use crate::cycle::plan::{self, Kind, Plan};
+use crate::cycle::{snapshot, window::Window};
+use crate::error::{Exit, Failure};
+use crate::output::{self, Format};
+use crate::{clock, exec, inventory};
+
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    /// The group (ring) to deploy
+    #[arg(short, long, required_unless_present = "list")]
+    pub group: Option<String>,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// List deployments (of --group, or all) instead
+    #[arg(long, conflicts_with_all = ["dry_run", "resume", "now"])]
+    pub list: bool,
+}
+
+/// What `test` and `deploy` share.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Cycle [default: the open cycle]
+    #[arg(long)]
+    pub cycle: Option<String>,
+    /// Print the plan per host (packages from → to, snapshot, reboot, checks, window)
+    /// and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Continue the group's interrupted or halted deployment; finished hosts are not
+    /// touched again
+    #[arg(long, conflicts_with = "dry_run")]
+    pub resume: bool,
+    /// Run outside the maintenance window (audited); needs --reason
+    #[arg(long, requires = "reason")]
+    pub now: bool,
+    /// Why the window is overridden
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Patch hosts even where no rollback packages and no snapshot can be had (audited)
+    #[arg(long)]
+    pub no_rollback: bool,
+    /// Who runs the steps on the hosts: patchcycle's own SSH pool, or ansible-playbook
+    /// (a generated inventory and playbook per wave; progress saved per wave)
+    #[arg(long, value_enum, default_value_t = EngineKind::Builtin)]
+    pub engine: EngineKind,
+    /// Hosts at once [default: the group's max_parallel]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub parallel: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EngineKind {
+    Builtin,
+    Ansible,
+}
+
+/// One host's line in the result.
+#[derive(Debug, Serialize, Default)]
+pub struct HostLine {
+    pub deployment: i64,
+    pub host: String,
+    pub wave: i64,
+    pub state: String,
+    pub step: String,
+    pub packages: usize,
+    pub rebooted: bool,
+    pub error: Option<String>,
+}
+
+pub fn run(ctx: &Context, a: &DeployArgs) -> Result<()> {
+    if a.list {
+        return list(ctx, a.group.as_deref());
+    }
+    let group = a.group.as_deref().unwrap_or_default();
+    execute(ctx, Kind::Deploy, group, &a.run)
+}
+
+fn list(ctx: &Context, group: Option<&str>) -> Result<()> {
+    let db = ctx.open_db()?;
+    if let Some(g) = group {
+        inventory::require_group(&db.conn, g)?;
+    }
+    let items = deploy::list(&db.conn, group)?;
+    output::list(
+        &ctx.style,
+        &items,
+        &[
+            ("ID", &|d: &deploy::Deployment| d.id.to_string()),
+            ("CYCLE", &|d| d.cycle.clone()),
+            ("GROUP", &|d| d.group.clone()),
+            ("KIND", &|d| d.kind.clone()),
+            ("STATE", &|d| d.state.clone()),
+            ("STARTED", &|d| d.started.clone()),
+            ("FINISHED", &|d| output::or_dash(d.finished.as_ref())),
+            ("ACTOR", &|d| d.actor.clone()),
+        ],
+    )
+}
+
+/// Plans, checks the gate and the window, and runs (or resumes) a deployment.
+pub fn execute(ctx: &Context, kind: Kind, group: &str, a: &RunArgs) -> Result<()> {
+    let mut db = ctx.open_db()?;
+    let mut g = inventory::require_group(&db.conn, group)?;
+    if let Some(p) = a.parallel {
+        g.policy.max_parallel = p;
+    }
+    let now = clock::now()?;
+    if a.dry_run {
+        let plan = plan::build(&db.conn, a.cycle.as_deref(), &g, kind, now)?;
+        return print_plan(ctx, &plan);
+    }
+    let group_id = inventory::group_id(&db.conn, group)?;
+    // Held until this process ends: a second deploy of the group is refused meanwhile.
+    let Some(_lock) = deploy::lock_group(&ctx.db_path, group_id)? else {
+        let running = deploy::unfinished(&db.conn, group_id)?
+            .map(|d| format!(" (deployment {})", d.id))
+            .unwrap_or_default();
+        return Err(Failure::usage(format!(
+            "another deploy of group {group} is running{running}"
+        ))
+        .hint("wait for it to finish; `patchcycle deploy --list` shows its state")
+        .into());
+    };
+    snapshot::check_supported(&g.policy).map_err(|e| {
+        Failure::usage(format!("group {group}: {e}"))
+            .hint("use snapshot = \"command\" with your own create/revert commands, or \"none\"")
+    })?;
+    let deployment = match (a.resume, deploy::unfinished(&db.conn, group_id)?) {
+        (true, Some(d)) => {
+            if d.kind != kind.as_str() {
+                return Err(Failure::usage(format!(
+                    "deployment {} of group {group} is a {}, not a {}",
+                    d.id,
+                    d.kind,
+                    kind.as_str()
+                ))
+                .hint(format!("resume it with `patchcycle {} --resume`", d.kind))
+                .into());
+            }
+            reopen(&mut db.conn, &d, &ctx.actor)?;
+            ctx.style
+                .status(format!("resuming deployment {} of group {group}", d.id));
+            deploy::get(&db.conn, d.id)?
+        }
+        (true, None) => {
+            return Err(Failure::usage(format!(
+                "group {group} has no interrupted or halted deployment to resume"
+            ))
+            .into());
+        }
+        (false, Some(d)) => {
+            return Err(Failure::usage(format!(
+                "deployment {} of group {group} is unfinished ({})",
+                d.id, d.state
+            ))
+            .hint(format!(
+                "continue it with `patchcycle {} --group {group} --resume`",
+                d.kind
+            ))
+            .into());
+        }
+        (false, None) => {
+            let plan = plan::build(&db.conn, a.cycle.as_deref(), &g, kind, now)?;
+            if !plan.in_window && !a.now {
+                return Err(Failure::gate(format!(
+                    "group {group} is outside its maintenance window ({})",
+                    plan.window.as_deref().unwrap_or_default()
+                ))
+                .hint(match &plan.next_window {
+                    Some(n) => format!(
+                        "the next window opens at {n}; or override with --now --reason TEXT"
+                    ),
+                    None => "override with --now --reason TEXT".into(),
+                })
+                .into());
+            }
+            let planned = plan.planned().count();
+            let packages: usize = plan.planned().map(|h| h.targets.len()).sum();
+            if !ctx.confirm(
+                &format!(
+                    "{} {packages} package update(s) on {planned} host(s) of group {group}?",
+                    if kind == Kind::Test { "Test" } else { "Deploy" }
+                ),
+                kind.as_str(),
+            )? {
+                return Err(Failure::new(Exit::Usage, "cancelled").into());
+            }
+            let mut chosen: Vec<(String, String, String)> = Vec::new();
+            for h in plan.planned() {
+                let eco = h.spec.ecosystem.clone().unwrap_or_default();
+                for t in &h.targets {
+                    let item = (eco.clone(), t.package.clone(), t.to.clone());
+                    if !chosen.contains(&item) {
+                        chosen.push(item);
+                    }
+                }
+            }
+            chosen.sort();
+            super::approve::notify(
+                ctx,
+                &mut db.conn,
+                &g,
+                &plan.cycle,
+                kind.as_str(),
+                plan.change_ref.as_deref(),
+                &chosen,
+            )?;
+            let id = deploy::create(
+                &mut db.conn,
+                &plan,
+                &ctx.actor,
+                a.now.then_some(a.reason.as_deref()).flatten(),
+                a.no_rollback,
+            )?;
+            if a.now && !plan.in_window {
+                ctx.style.warn(format!(
+                    "deploying outside the window of group {group} (audited): {}",
+                    a.reason.as_deref().unwrap_or_default()
+                ));
+            }
+            ctx.style.status(format!(
+                "deployment {id}: {packages} package update(s) on {planned} host(s) of group {group}"
+            ));
+            deploy::get(&db.conn, id)?
+        }
+    };
+    let window = g
+        .window
+        .as_deref()
+        .map(Window::parse)
+        .transpose()
+        .map_err(|e| Failure::usage(format!("group {group}'s window: {e}")))?;
+    let engine = Engine {
+        ssh: &ctx.config.ssh,
+        control: exec::control_dir()?,
+        policy: g.policy.clone(),
+        window,
+        progress: ctx.style.stderr_tty && !ctx.style.quiet,
+        group_hosts: g.hosts.max(0) as usize,
+        deployment,
+        db_path: ctx.db_path.clone(),
+        ansible: a.engine == EngineKind::Ansible,
+        db: std::sync::Mutex::new(
+            crate::db::Db::open(&ctx.db_path, crate::db::OpenMode::Existing)?
+                .0
+                .conn,
+        ),
+    };
+    let outcome = engine.execute()?;
+    drop(engine);
+    print_hosts(ctx, &db.conn, outcome.deployment)?;
+    let summary = format!(
+        "deployment {}: {} done, {} failed, {} not reached",
+        outcome.deployment, outcome.done, outcome.failed, outcome.pending
+    );
+    match outcome.state.as_str() {
+        "done" => {
+            ctx.style.status(summary);
+            Ok(())
+        }
+        "halted" => Err(Failure::gate(format!(
+            "{summary}: halted, {}",
+            outcome.reason.unwrap_or_default()
+        ))
+        .hint(format!(
+            "see `patchcycle rollback {}` and `--resume` once fixed",
+            outcome.deployment
+        ))
+        .into()),
+        _ => Err(Failure::new(Exit::Partial, summary)
+            .hint(format!(
+                "failed hosts keep their error; `patchcycle rollback {} --host H` undoes one",
+                outcome.deployment
+            ))
+            .into()),
+    }
+}
+
+/// Marks a halted or interrupted deployment running again (audited).
+fn reopen(conn: &mut rusqlite::Connection, d: &deploy::Deployment, actor: &str) -> Result<()> {
+    let now = clock::now_stamp()?;
+    let tx = crate::db::write_tx(conn)?;
+    tx.execute(
+        "UPDATE deployments SET state = 'running', finished = NULL, error = NULL WHERE id = ?1",
+        [d.id],
+    )?;
+    crate::audit::append(
+        &tx,
+        &now,
+        actor,
+        &format!("{}.resume", d.kind),
+        &format!("{}/{}", d.cycle, d.group),
+        &serde_json::json!({"deployment": d.id, "was": d.state}),
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+pub fn host_lines(conn: &rusqlite::Connection, deployment: i64) -> Result<Vec<HostLine>> {
+    let mut stmt = conn.prepare(
+        "SELECT h.name, dh.wave, dh.state, dh.step, dh.targets, dh.rebooted, dh.error \
+         FROM deployment_hosts dh JOIN hosts h ON h.id = dh.host_id \
+         WHERE dh.deployment_id = ?1 ORDER BY dh.wave, h.name",
+    )?;
+    let rows = stmt.query_map([deployment], |r| {
+        let targets: String = r.get(4)?;
+        Ok(HostLine {
+            deployment,
+            host: r.get(0)?,
+            wave: r.get(1)?,
+            state: r.get(2)?,
+            step: r.get(3)?,
+            packages: serde_json::from_str::<Vec<plan::Target>>(&targets)
+                .map(|t| t.len())
+                .unwrap_or(0),
+            rebooted: r.get(5)?,
+            error: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn print_hosts(ctx: &Context, conn: &rusqlite::Connection, deployment: i64) -> Result<()> {
+    let lines = host_lines(conn, deployment)?;
+    output::list(
+        &ctx.style,
+        &lines,
+        &[
+            ("HOST", &|l: &HostLine| l.host.clone()),
+            ("WAVE", &|l| {
+                if l.wave == 0 {
+                    "-".into()
+                } else {
+                    l.wave.to_string()
+                }
+            }),
+            ("STATE", &|l| l.state.clone()),
+            ("STEP", &|l| l.step.clone()),
+            ("PACKAGES", &|l| l.packages.to_string()),
+            ("REBOOTED", &|l| {
+                if l.rebooted { "yes" } else { "no" }.into()
+            }),
+            ("ERROR", &|l| output::or_dash(l.error.as_ref())),
+        ],
+    )
+}
+
+/// A dry run: the plan, and nothing else.
+fn print_plan(ctx: &Context, plan: &Plan) -> Result<()> {
+    #[derive(Serialize, Default)]
+    struct Line {
+        host: String,
+        wave: usize,
+        package: String,
+        from: String,
+        to: String,
+        note: String,
+    }
+    if ctx.style.format == Format::Json {
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, plan)?;
+        return output::out_line("").or(Ok(()));
+    }
+    let mut lines = Vec::new();
+    for h in &plan.hosts {
+        let note = h
+            .skip
+            .clone()
+            .map(|s| format!("skipped: {s}"))
+            .or_else(|| h.blocker.clone().map(|b| format!("will fail: {b}")))
+            .unwrap_or_default();
+        if h.targets.is_empty() {
+            lines.push(Line {
+                host: h.host.clone(),
+                wave: h.wave,
+                note: note.clone(),
+                ..Line::default()
+            });
+        }
+        for t in &h.targets {
+            lines.push(Line {
+                host: h.host.clone(),
+                wave: h.wave,
+                package: t.package.clone(),
+                from: t.from.clone(),
+                to: t.to.clone(),
+                note: note.clone(),
+            });
+        }
+    }
+    if ctx.style.format == Format::Table {
+        let snap = serde_json::to_string(&plan.snapshot).unwrap_or_default();
+        let reboot = serde_json::to_string(&plan.reboot).unwrap_or_default();
+        for (k, v) in [
+            (
+                "plan",
+                format!(
+                    "{} of cycle {} on group {} (dry run: nothing changes)",
+                    plan.kind.as_str(),
+                    plan.cycle,
+                    plan.group
+                ),
+            ),
+            ("change", output::or_dash(plan.change_ref.as_ref())),
+            ("snapshot", snap.trim_matches('"').to_string()),
+            ("reboot", reboot.trim_matches('"').to_string()),
+            (
+                "waves",
+                format!(
+                    "max {} host(s) at once; halt at {} failed; rollback on failure: {}",
+                    plan.max_parallel,
+                    plan.failure_threshold,
+                    if plan.rollback_on_failure {
+                        "yes"
+                    } else {
+                        "no"
+                    }
+                ),
+            ),
+            ("checks", plan.checks.join(", ")),
+            (
+                "window",
+                match (&plan.window, plan.in_window, &plan.next_window) {
+                    (None, _, _) => "none (any time)".to_string(),
+                    (Some(w), true, _) => format!("{w} (open now)"),
+                    (Some(w), false, Some(n)) => format!("{w} (closed; next opens {n})"),
+                    (Some(w), false, None) => format!("{w} (closed)"),
+                },
+            ),
+        ] {
+            output::out_line(format!("{k:<9} {v}"))?;
+        }
+        output::out_line("")?;
+    }
+    output::list(
+        &ctx.style,
+        &lines,
+        &[
+            ("HOST", &|l: &Line| l.host.clone()),
+            ("WAVE", &|l| {
+                if l.wave == 0 {
+                    "-".into()
+                } else {
+                    l.wave.to_string()
+                }
+            }),
+            ("PACKAGE", &|l| {
+                output::or_dash((!l.package.is_empty()).then_some(&l.package))
+            }),
+            ("FROM", &|l| {
+                output::or_dash((!l.from.is_empty()).then_some(&l.from))
+            }),
+            ("TO", &|l| {
+                output::or_dash((!l.to.is_empty()).then_some(&l.to))
+            }),
+            ("NOTE", &|l| {
+                output::or_dash((!l.note.is_empty()).then_some(&l.note))
+            }),
+        ],
+    )
+}

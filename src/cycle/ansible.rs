@@ -1,0 +1,300 @@
+//! `--engine ansible`: each wave of a deployment becomes an Ansible inventory and
+//! playbook that `ansible-playbook` runs, for fleets that patch from more than one
+//! controller or already run Ansible. The playbook runs the same scripts as the built-in
+//! engine (through `ansible.builtin.script`, so hosts need no Python), writes each
+//! host's outputs to a JSON file on this machine, and patchcycle reads them back into
+//! the same tables with the same parsers. Snapshots (taken here) and HTTP probes (run
+//! from here) stay with patchcycle. Progress is saved per wave, not per step.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context as _, Result};
+use serde_json::{Value, json};
+
+use crate::cycle::apt::{self, sh_quote};
+use crate::cycle::deploy::{Engine, HostRow, STEPS};
+use crate::inventory::policy::RebootPolicy;
+
+/// Steps the playbook runs (snapshot is taken here before it starts).
+const PLAYBOOK_STEPS: [&str; 4] = ["before", "keep", "install", "health"];
+
+/// Writes the files of one wave and returns the playbook directory.
+fn write_wave(
+    engine: &Engine<'_>,
+    base: &Path,
+    wave: i64,
+    rows: &[(HostRow, Vec<&'static str>, String)],
+) -> Result<PathBuf> {
+    let dir = base.join(format!("wave-{wave}"));
+    let results = dir.join("results");
+    std::fs::create_dir_all(&results).with_context(|| format!("creating {}", results.display()))?;
+    let mut hosts = serde_json::Map::new();
+    for (row, steps, token) in rows {
+        let h = &row.host;
+        let files = dir.join("files").join(&h.name);
+        std::fs::create_dir_all(&files)?;
+        let pins: Vec<(String, String)> = row
+            .targets
+            .iter()
+            .map(|t| (t.package.clone(), t.to.clone()))
+            .collect();
+        let lock = engine.policy.lock_timeout.0;
+        let before = apt::simulate_script(token, &pins).map_err(anyhow::Error::msg)?;
+        let install = apt::install_script(token, &pins, lock).map_err(anyhow::Error::msg)?;
+        let keep = keep_script(token, engine.deployment.id, &pins).map_err(anyhow::Error::msg)?;
+        let scripts = [
+            ("before.sh", format!("{before}{RC_VERDICT}")),
+            ("keep.sh", keep),
+            ("install.sh", format!("{install}{RC_VERDICT}")),
+            ("health.sh", apt::health_script(token)),
+        ];
+        for (name, text) in scripts {
+            std::fs::write(files.join(name), format!("#!/bin/sh\n{text}"))?;
+        }
+        for (i, cmd) in engine.policy.health_commands.iter().enumerate() {
+            std::fs::write(
+                files.join(format!("check-{i}.sh")),
+                format!("#!/bin/sh\n{}", apt::command_script(cmd)),
+            )?;
+        }
+        let mut vars = serde_json::Map::new();
+        vars.insert("ansible_host".into(), json!(h.address));
+        if let Some(p) = h.port {
+            vars.insert("ansible_port".into(), json!(p));
+        }
+        if let Some(u) = &h.user {
+            vars.insert("ansible_user".into(), json!(u));
+        }
+        vars.insert("pc_steps".into(), json!(steps));
+        vars.insert("pc_token".into(), json!(token));
+        // Without kept packages the snapshot (or --no-rollback) is the way back.
+        vars.insert(
+            "pc_keep_optional".into(),
+            json!(row.snapshot.is_some() || engine.deployment.no_rollback),
+        );
+        hosts.insert(h.name.clone(), Value::Object(vars));
+    }
+    let mut ssh_args = format!(
+        "-o BatchMode=yes -o ConnectTimeout={} -o StrictHostKeyChecking={}",
+        engine.ssh.connect_timeout,
+        match engine.ssh.strict_host_key_checking {
+            crate::config::HostKeyChecking::Yes => "yes",
+            crate::config::HostKeyChecking::AcceptNew => "accept-new",
+        }
+    );
+    if let Some(f) = &engine.ssh.config_file {
+        ssh_args = format!("-F {} {ssh_args}", sh_quote(&f.display().to_string()));
+    }
+    let inventory = json!({"all": {"hosts": hosts, "vars": {
+        "ansible_connection": "ssh",
+        "ansible_ssh_common_args": ssh_args,
+        "pc_results": results.display().to_string(),
+        "pc_reboot": match engine.policy.reboot {
+            RebootPolicy::Never => "never",
+            RebootPolicy::IfRequired => "if-required",
+            RebootPolicy::Always => "always",
+        },
+        "pc_reboot_timeout": engine.policy.reboot_timeout.0.as_secs(),
+        "pc_checks": engine.policy.health_commands.len(),
+    }}});
+    // JSON is YAML: the inventory plugin reads it as such.
+    std::fs::write(
+        dir.join("inventory.yml"),
+        serde_json::to_string_pretty(&inventory)?,
+    )?;
+    std::fs::write(dir.join("playbook.yml"), PLAYBOOK)?;
+    Ok(dir)
+}
+
+/// Stops the host in Ansible when apt's exit status was not 0 (the scripts keep it in
+/// $rc); error lines printed with status 0 are judged by patchcycle afterwards.
+const RC_VERDICT: &str = "if [ \"$rc\" != 0 ]; then exit 1; fi\n";
+
+/// Downloads the installed versions of what apt would upgrade (read from its simulation
+/// on the host, so dependencies are kept too) and fails unless every one is there.
+fn keep_script(token: &str, deployment: i64, pins: &[(String, String)]) -> Result<String, String> {
+    let sim = apt::simulate_script(token, pins)?;
+    // The pins are checked and quoted by simulate_script; reuse its apt-get line.
+    let line = sim
+        .lines()
+        .find(|l| l.starts_with("apt-get -s "))
+        .ok_or("no simulation line")?
+        .trim_end_matches(" 2>&1");
+    let dir = sh_quote(&apt::rollback_dir(deployment));
+    Ok(format!(
+        "LC_ALL=C; export LC_ALL\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH\n\
+         umask 022\nmkdir -p {dir} && cd {dir} || exit 1\n\
+         {line} 2>/dev/null | sed -n 's/^Inst \\([^ ]*\\) \\[\\([^]]*\\)\\].*/\\1=\\2/p' > .want || exit 1\n\
+         while read -r p; do apt-get -q download \"$p\" || exit 1; done < .want\n\
+         kept=$(for f in *.deb; do [ -f \"$f\" ] && dpkg-deb -W --showformat='${{Package}}=${{Version}}\\n' \"$f\"; done)\n\
+         while read -r p; do printf '%s\\n' \"$kept\" | grep -qxF \"$p\" || {{ echo \"not kept: $p\"; exit 1; }}; done < .want\n"
+    ))
+}
+
+const PLAYBOOK: &str = r#"# Written by patchcycle for one wave of a deployment; it runs the same step scripts
+# as patchcycle's own engine and leaves each host's outputs in {{ pc_results }}.
+- name: patchcycle wave
+  hosts: all
+  gather_facts: false
+  any_errors_fatal: false
+  tasks:
+    - name: patch
+      block:
+        - name: before (apt simulation, versions)
+          ansible.builtin.script: "files/{{ inventory_hostname }}/before.sh"
+          register: pc_before
+          when: "'before' in pc_steps"
+        - name: keep rollback packages
+          ansible.builtin.script: "files/{{ inventory_hostname }}/keep.sh"
+          register: pc_keep
+          when: "'keep' in pc_steps"
+          ignore_errors: "{{ pc_keep_optional }}"
+        - name: install the exact targets
+          ansible.builtin.script: "files/{{ inventory_hostname }}/install.sh"
+          register: pc_install
+          when: "'install' in pc_steps"
+        - name: reboot
+          ansible.builtin.reboot:
+            reboot_timeout: "{{ pc_reboot_timeout }}"
+          register: pc_reboot_result
+          when: >-
+            'install' in pc_steps and (pc_reboot == 'always' or (pc_reboot == 'if-required'
+            and (pc_install.stdout | default('')) is search('@@PC ' ~ pc_token ~ ' reboot\r?\nyes')))
+        - name: health (built-in)
+          ansible.builtin.script: "files/{{ inventory_hostname }}/health.sh"
+          register: pc_health
+          when: "'health' in pc_steps"
+        - name: health (the group's commands)
+          ansible.builtin.script: "files/{{ inventory_hostname }}/check-{{ item }}.sh"
+          loop: "{{ range(pc_checks | int) | list }}"
+          register: pc_checks_result
+          ignore_errors: true
+          when: "'health' in pc_steps"
+      always:
+        - name: hand the outputs back to patchcycle
+          ansible.builtin.copy:
+            dest: "{{ pc_results }}/{{ inventory_hostname }}.json"
+            mode: "0600"
+            content: >-
+              {{ {'before': pc_before | default({}), 'keep': pc_keep | default({}),
+                  'install': pc_install | default({}), 'reboot': pc_reboot_result | default({}),
+                  'health': pc_health | default({}), 'checks': pc_checks_result | default({})} | to_json }}
+          delegate_to: localhost
+"#;
+
+/// One step's registered result: (ran, failed, stdout).
+fn step(v: &Value, name: &str) -> (bool, bool, String) {
+    let r = &v[name];
+    let ran = r.is_object()
+        && !r.get("skipped").and_then(Value::as_bool).unwrap_or(false)
+        && r.as_object().is_some_and(|o| !o.is_empty());
+    let failed = r.get("failed").and_then(Value::as_bool).unwrap_or(false)
+        || r.get("unreachable")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+    let out = r
+        .get("stdout")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .replace("\r\n", "\n");
+    (ran, failed, out)
+}
+
+/// Runs one wave through ansible-playbook and records every host from its outputs.
+pub fn run_wave(engine: &Engine<'_>, wave: i64, rows: &[HostRow]) -> Result<()> {
+    let base = PathBuf::from(format!(
+        "{}.ansible/deployment-{}",
+        engine.db_path.display(),
+        engine.deployment.id
+    ));
+    let mut planned = Vec::new();
+    for row in rows {
+        // Snapshots are taken here, as with the built-in engine.
+        if let Err(e) = engine.snapshot_step(row) {
+            engine.fail_host_untouched(row, &e);
+            continue;
+        }
+        let at = STEPS.iter().position(|s| *s == row.step).unwrap_or(0);
+        let steps: Vec<&'static str> = PLAYBOOK_STEPS
+            .iter()
+            .copied()
+            .filter(|s| STEPS.iter().position(|x| x == s).unwrap_or(0) > at)
+            .collect();
+        planned.push((row.clone(), steps, crate::digest::random_token()));
+    }
+    if planned.is_empty() {
+        return Ok(());
+    }
+    let dir = write_wave(engine, &base, wave, &planned)?;
+    let out = Command::new("ansible-playbook")
+        .args(["-i", "inventory.yml", "playbook.yml", "--forks"])
+        .arg(engine.policy.max_parallel.max(1).to_string())
+        .current_dir(&dir)
+        .env("ANSIBLE_HOST_KEY_CHECKING", "True")
+        .env("ANSIBLE_RETRY_FILES_ENABLED", "False")
+        .env("ANSIBLE_NOCOLOR", "1")
+        // Ansible refuses to start without a UTF-8 locale (cron often runs with LC_ALL=C).
+        .env("LC_ALL", "C.UTF-8")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| {
+            anyhow::Error::new(
+                crate::error::Failure::usage(format!("cannot run ansible-playbook: {e}")).hint(
+                    "install ansible-core (apt-get install ansible-core), or use --engine builtin",
+                ),
+            )
+        })?;
+    let mut log = out.stdout.clone();
+    log.extend_from_slice(&out.stderr);
+    std::fs::write(dir.join("ansible.log"), &log)?;
+    for (row, _, token) in &planned {
+        let file = dir.join("results").join(format!("{}.json", row.host.name));
+        let v: Value = match std::fs::read_to_string(&file)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+        {
+            Some(v) => v,
+            None => {
+                engine.fail_host_untouched(
+                    row,
+                    &format!(
+                        "ansible-playbook left no result for this host (exit {:?}; see {})",
+                        out.status.code(),
+                        dir.join("ansible.log").display()
+                    ),
+                );
+                continue;
+            }
+        };
+        let mut outputs = BTreeMap::new();
+        for s in ["before", "keep", "install", "health"] {
+            outputs.insert(s, step(&v, s));
+        }
+        let checks: Vec<(bool, String)> = v["checks"]["results"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|r| {
+                        let rc = r.get("rc").and_then(Value::as_i64).unwrap_or(-1);
+                        let out = r.get("stdout").and_then(Value::as_str).unwrap_or_default();
+                        (rc == 0, format!("exit {rc}{}", last_line(out)))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let rebooted = v["reboot"]["rebooted"].as_bool().unwrap_or(false);
+        let reboot_failed = v["reboot"]["failed"].as_bool().unwrap_or(false);
+        engine.record_from_outputs(row, token, &outputs, &checks, rebooted, reboot_failed);
+    }
+    Ok(())
+}
+
+fn last_line(s: &str) -> String {
+    s.lines()
+        .map(str::trim)
+        .rfind(|l| !l.is_empty())
+        .map(|l| format!(": {}", apt::clip(l)))
+        .unwrap_or_default()
+}

@@ -1,0 +1,407 @@
+//! What deploy and rollback run on a dpkg/apt host: shell scripts sent to `sh -s`, and
+//! parsers of what they print. Every package name and version put into a script has
+//! passed the dpkg grammar and is single-quoted; the scripts print sections that start
+//! with "@@PC <token> <name>", like the collector, so package output cannot fake one.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use crate::version::Scheme;
+
+/// Quotes a word for a POSIX shell: 'it'\''s'.
+pub fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// Where kept packages of a deployment live on a host.
+pub fn rollback_dir(deployment: i64) -> String {
+    format!("/var/cache/patchcycle/rollback/{deployment}")
+}
+
+/// A package name as dpkg accepts it (policy: lower case, digits, + - .; 2+ chars).
+pub fn valid_package(name: &str) -> bool {
+    name.len() >= 2
+        && name.len() <= 128
+        && name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '+' | '-' | '.'))
+}
+
+fn valid_version(v: &str) -> bool {
+    Scheme::Deb.validate(v).is_ok()
+}
+
+/// `name=version` for apt, checked.
+fn pin(name: &str, version: &str) -> Result<String, String> {
+    if !valid_package(name) {
+        return Err(format!("invalid package name {name:?}"));
+    }
+    if !valid_version(version) {
+        return Err(format!("invalid version {version:?} of {name}"));
+    }
+    Ok(sh_quote(&format!("{name}={version}")))
+}
+
+/// A script with the common prelude: token, section printer, C locale, plain PATH,
+/// non-interactive apt and dpkg.
+fn script(token: &str, body: &str) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "T={}", sh_quote(token));
+    s.push_str(
+        "s() { printf '\\n@@PC %s %s\\n' \"$T\" \"$1\"; }\n\
+         LC_ALL=C; export LC_ALL\n\
+         PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH\n\
+         DEBIAN_FRONTEND=noninteractive; export DEBIAN_FRONTEND\n\
+         APT_LISTCHANGES_FRONTEND=none; export APT_LISTCHANGES_FRONTEND\n\
+         NEEDRESTART_MODE=a; export NEEDRESTART_MODE\n",
+    );
+    s.push_str(body);
+    s.push_str("s END\n");
+    s
+}
+
+/// apt options for a real run: wait for the dpkg lock, keep changed config files.
+fn apt_options(lock: Duration) -> String {
+    format!(
+        "-q -y -o DPkg::Lock::Timeout={} -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold",
+        lock.as_secs()
+    )
+}
+
+const FACTS: &str = "s systemd\n\
+if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then systemctl is-system-running 2>&1; else echo none; fi\n\
+s dpkg\n\
+dpkg-query -W -f '${Package}\\t${Version}\\t${db:Status-Abbrev}\\n' 2>/dev/null\n\
+s boot-id\ncat /proc/sys/kernel/random/boot_id 2>/dev/null\n\
+s reboot\nif [ -f /var/run/reboot-required ]; then echo yes; else echo no; fi\n";
+
+/// Installed versions, boot id and the reboot flag.
+pub fn facts_script(token: &str) -> String {
+    script(token, FACTS)
+}
+
+/// What apt would do to install the targets: nothing changes on the host.
+pub fn simulate_script(token: &str, targets: &[(String, String)]) -> Result<String, String> {
+    let pins = pins(targets)?;
+    Ok(script(
+        token,
+        &format!(
+            "s sim\napt-get -s -o Debug::NoLocking=1 install --only-upgrade --no-install-recommends {pins} 2>&1\n\
+             rc=$?\ns rc\necho $rc\n{FACTS}"
+        ),
+    ))
+}
+
+fn pins(targets: &[(String, String)]) -> Result<String, String> {
+    Ok(targets
+        .iter()
+        .map(|(n, v)| pin(n, v))
+        .collect::<Result<Vec<_>, _>>()?
+        .join(" "))
+}
+
+/// Downloads the versions installed now into the deployment's rollback directory, then
+/// lists what is there (package and version read from each file).
+pub fn keep_script(
+    token: &str,
+    deployment: i64,
+    installed: &[(String, String)],
+) -> Result<String, String> {
+    let pins = pins(installed)?;
+    let dir = sh_quote(&rollback_dir(deployment));
+    Ok(script(
+        token,
+        &format!(
+            "s keep\numask 022\nmkdir -p {dir} && cd {dir} && apt-get -q download {pins} 2>&1\n\
+             rc=$?\ns rc\necho $rc\ns kept\n\
+             for f in {dir}/*.deb; do [ -f \"$f\" ] && dpkg-deb -W --showformat='${{Package}}\\t${{Version}}\\n' \"$f\" 2>/dev/null; done\n"
+        ),
+    ))
+}
+
+/// Installs the exact target versions, non-interactively, keeping changed config files.
+pub fn install_script(
+    token: &str,
+    targets: &[(String, String)],
+    lock: Duration,
+) -> Result<String, String> {
+    let pins = pins(targets)?;
+    let opts = apt_options(lock);
+    Ok(script(
+        token,
+        &format!(
+            "s install\napt-get {opts} install --only-upgrade --no-install-recommends {pins} 2>&1\n\
+             rc=$?\ns rc\necho $rc\n{FACTS}"
+        ),
+    ))
+}
+
+/// Puts the kept packages back (downgrading) and removes packages the deployment
+/// newly installed.
+pub fn rollback_script(
+    token: &str,
+    deployment: i64,
+    remove: &[String],
+    lock: Duration,
+) -> Result<String, String> {
+    for n in remove {
+        if !valid_package(n) {
+            return Err(format!("invalid package name {n:?}"));
+        }
+    }
+    let removes: String = remove
+        .iter()
+        .map(|n| format!(" {}", sh_quote(&format!("{n}-"))))
+        .collect();
+    let dir = sh_quote(&rollback_dir(deployment));
+    let opts = apt_options(lock);
+    Ok(script(
+        token,
+        &format!(
+            "s rollback\nset -- {dir}/*.deb\nif [ -f \"$1\" ]; then\n\
+             apt-get {opts} --allow-downgrades install \"$@\"{removes} 2>&1\nrc=$?\n\
+             else echo 'no kept packages in '{dir}; rc=1; fi\ns rc\necho $rc\n{FACTS}"
+        ),
+    ))
+}
+
+/// Built-in health checks: `dpkg --audit`, and the facts (systemd state, versions).
+pub fn health_script(token: &str) -> String {
+    script(
+        token,
+        &format!("s audit\ndpkg --audit 2>&1\ns audit-rc\necho $?\n{FACTS}"),
+    )
+}
+
+/// Starts a reboot detached from the session, after printing the boot id.
+pub fn reboot_script(token: &str) -> String {
+    script(
+        token,
+        "s boot-id\ncat /proc/sys/kernel/random/boot_id 2>/dev/null\n\
+         setsid sh -c 'sleep 1; if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; \
+         then systemctl reboot; else reboot; fi' </dev/null >/dev/null 2>&1 &\n",
+    )
+}
+
+/// A custom health command, run as the script itself.
+pub fn command_script(command: &str) -> String {
+    format!("LC_ALL=C; export LC_ALL\n{command}\n")
+}
+
+/// Output split into its sections; None when the END marker is missing (cut short).
+pub fn sections(out: &str, token: &str) -> Option<BTreeMap<String, String>> {
+    let marker = format!("@@PC {token} ");
+    let mut map: BTreeMap<String, String> = BTreeMap::new();
+    let mut current: Option<String> = None;
+    let mut ended = false;
+    for line in out.lines() {
+        if let Some(name) = line.strip_prefix(&marker) {
+            if name == "END" {
+                ended = true;
+                break;
+            }
+            current = Some(name.to_string());
+            map.entry(name.to_string()).or_default();
+            continue;
+        }
+        if let Some(c) = &current
+            && let Some(buf) = map.get_mut(c)
+        {
+            buf.push_str(line);
+            buf.push('\n');
+        }
+    }
+    ended.then_some(map)
+}
+
+/// The facts sections: installed versions (status "ii" only), boot id, reboot flag.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    pub versions: BTreeMap<String, String>,
+    pub boot_id: String,
+    pub reboot_required: bool,
+    /// `systemctl is-system-running`, or "none" without systemd.
+    pub systemd: String,
+}
+
+pub fn parse_facts(map: &BTreeMap<String, String>) -> Result<Facts, String> {
+    let dpkg = map.get("dpkg").ok_or("no dpkg section")?;
+    let mut versions = BTreeMap::new();
+    for line in dpkg.lines().filter(|l| !l.is_empty()) {
+        let mut f = line.split('\t');
+        let (Some(name), Some(version), Some(status)) = (f.next(), f.next(), f.next()) else {
+            continue;
+        };
+        if !status.starts_with("ii") {
+            continue;
+        }
+        if valid_package(name) && valid_version(version) {
+            versions
+                .entry(name.to_string())
+                .or_insert_with(|| version.to_string());
+        }
+    }
+    if versions.is_empty() {
+        return Err("dpkg-query listed no installed package".into());
+    }
+    let boot_id = map
+        .get("boot-id")
+        .map(|b| b.trim().to_string())
+        .filter(|b| b.len() <= 64 && b.chars().all(|c| c.is_ascii_hexdigit() || c == '-'))
+        .unwrap_or_default();
+    let reboot_required = map.get("reboot").is_some_and(|r| r.trim() == "yes");
+    let systemd = map
+        .get("systemd")
+        .and_then(|s| s.lines().map(str::trim).find(|l| !l.is_empty()))
+        .map(clip)
+        .unwrap_or_else(|| "none".into());
+    Ok(Facts {
+        versions,
+        boot_id,
+        reboot_required,
+        systemd,
+    })
+}
+
+/// The exit status a script section recorded.
+pub fn rc(map: &BTreeMap<String, String>) -> Option<i32> {
+    map.get("rc").and_then(|r| r.trim().parse().ok())
+}
+
+/// One package apt would change: old version (None: newly installed) → new version.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Change {
+    pub package: String,
+    pub from: Option<String>,
+    pub to: String,
+}
+
+/// apt's simulation: `Inst name [old] (new …)` lines; `Remv` lines are refused.
+pub fn parse_simulation(text: &str) -> Result<Vec<Change>, String> {
+    let mut out = Vec::new();
+    let mut removed = Vec::new();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("Inst ") {
+            let mut words = rest.split_whitespace();
+            let name = words.next().unwrap_or_default();
+            let mut from = None;
+            let mut next = words.next().unwrap_or_default();
+            if let Some(old) = next.strip_prefix('[').and_then(|o| o.strip_suffix(']')) {
+                from = Some(old.to_string());
+                next = words.next().unwrap_or_default();
+            }
+            let to = next.strip_prefix('(').unwrap_or_default();
+            if !valid_package(name)
+                || !valid_version(to)
+                || from.as_deref().is_some_and(|f| !valid_version(f))
+            {
+                return Err(format!("apt printed an unreadable line: {}", clip(line)));
+            }
+            out.push(Change {
+                package: name.to_string(),
+                from,
+                to: to.to_string(),
+            });
+        } else if let Some(rest) = line.strip_prefix("Remv ") {
+            removed.push(
+                rest.split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+            );
+        }
+    }
+    if !removed.is_empty() {
+        return Err(format!(
+            "apt would remove {}; refusing to remove packages",
+            removed.join(", ")
+        ));
+    }
+    Ok(out)
+}
+
+/// apt's error lines, which some failures print with exit status 0.
+pub fn apt_errors(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| {
+            l.starts_with("E: ")
+                || l.starts_with("dpkg: error")
+                || l.starts_with("Errors were encountered")
+                || l.starts_with("dpkg: dependency problems")
+        })
+        .map(clip)
+        .collect()
+}
+
+/// A line cut to something printable and short.
+pub fn clip(line: &str) -> String {
+    let clean: String = line
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(300)
+        .collect();
+    clean.trim().to_string()
+}
+
+/// Kept packages as listed by `keep_script`: (package, version).
+pub fn parse_kept(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter_map(|l| {
+            let (n, v) = l.split_once('\t')?;
+            (valid_package(n) && valid_version(v)).then(|| (n.to_string(), v.to_string()))
+        })
+        .collect()
+}
+
+/// Whether `installed` is at least `target` (dpkg order); false for unreadable versions.
+pub fn at_least(installed: &str, target: &str) -> bool {
+    Scheme::Deb
+        .compare(installed, target)
+        .is_ok_and(|o| o.is_ge())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_survives_quotes() {
+        assert_eq!(sh_quote("a'b"), r"'a'\''b'");
+        assert_eq!(sh_quote("$(reboot)"), "'$(reboot)'");
+    }
+
+    #[test]
+    fn pins_refuse_hostile_names_and_versions() {
+        assert!(pin("libssl3", "3.0.20-1~deb12u2").is_ok());
+        assert!(pin("foo;rm", "1.0").is_err());
+        assert!(pin("foo", "1.0 bar").is_err());
+        assert!(pin("foo", "$(reboot)").is_err());
+        assert!(pin("-oAPT::x", "1").is_err());
+    }
+
+    #[test]
+    fn simulation_lines() {
+        let text = "NOTE: This is only a simulation!\n\
+            Inst libssl3 [3.0.20-1~deb12u2] (3.0.22-1~deb12u2 Debian-Security:12/stable-security [amd64])\n\
+            Inst newdep (1.0-1 Debian:12/stable [amd64])\n\
+            Conf libssl3 (3.0.22-1~deb12u2 Debian-Security:12/stable-security [amd64])\n";
+        let c = parse_simulation(text).unwrap();
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[0].from.as_deref(), Some("3.0.20-1~deb12u2"));
+        assert_eq!(c[1].from, None);
+        assert!(parse_simulation("Remv libfoo [1.0]\n").is_err());
+        assert!(parse_simulation("Inst $(x) [1] (2 a)\n").is_err());
+    }
+
+    #[test]
+    fn sections_need_the_end_marker() {
+        let out = "@@PC t rc\n0\n@@PC t END\n";
+        assert_eq!(rc(&sections(out, "t").unwrap()), Some(0));
+        assert!(sections("@@PC t rc\n0\n", "t").is_none());
+        // Another token is data, not a section.
+        let m = sections("@@PC t sim\n@@PC x rc\n@@PC t END\n", "t").unwrap();
+        assert_eq!(m["sim"], "@@PC x rc\n");
+    }
+}

@@ -1,0 +1,1377 @@
+//! The engine `test` and `deploy` share, and rollback.
+//!
+//! Per host, in order: snapshot → versions before (and apt's simulation, which refuses
+//! removals and unavailable versions before anything changes) → keep rollback packages
+//! → install the exact targets → reboot per policy → health checks → versions after.
+//! Each step is saved before the next starts, so `--resume` continues where a crash
+//! stopped. Hosts run in waves of `max_parallel`; after each wave the failure threshold
+//! may halt the rest, and the maintenance window is checked before each wave.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::config::SshConfig;
+use crate::cycle::apt::{self, Change};
+use crate::cycle::plan::{Kind, Plan, Target};
+use crate::cycle::snapshot::{self, Snapshot};
+use crate::cycle::window::Window;
+use crate::error::Failure;
+use crate::exec::{self, Target as Dest};
+use crate::inventory::policy::{Policy, RebootPolicy, Threshold};
+use crate::inventory::{self, Host};
+use crate::{audit, clock, db};
+
+/// The steps of a host, in order; the stored `step` is the last one finished.
+pub const STEPS: [&str; 8] = [
+    "planned", "snapshot", "before", "keep", "install", "reboot", "health", "after",
+];
+
+fn step_index(step: &str) -> usize {
+    STEPS.iter().position(|s| *s == step).unwrap_or(0)
+}
+
+/// What was recorded before the install: apt's planned changes and the host's state.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Before {
+    pub changes: Vec<Change>,
+    pub boot_id: String,
+    pub systemd: String,
+}
+
+/// One health check's outcome.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Check {
+    pub check: String,
+    pub ok: bool,
+    pub detail: String,
+}
+
+/// A host row of a deployment.
+#[derive(Debug, Clone)]
+pub struct HostRow {
+    pub host_id: i64,
+    pub host: Host,
+    pub wave: i64,
+    pub step: String,
+    pub state: String,
+    pub targets: Vec<Target>,
+    pub before: Option<Before>,
+    pub snapshot: Option<Snapshot>,
+    pub rollback_dir: Option<String>,
+    pub error: Option<String>,
+}
+
+/// A deployment row.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Deployment {
+    pub id: i64,
+    pub cycle: String,
+    pub group: String,
+    pub kind: String,
+    pub state: String,
+    pub actor: String,
+    pub started: String,
+    pub finished: Option<String>,
+    pub error: Option<String>,
+    #[serde(skip)]
+    pub group_id: i64,
+    #[serde(skip)]
+    pub cycle_id: i64,
+    #[serde(skip)]
+    pub no_rollback: bool,
+    #[serde(skip)]
+    pub override_reason: Option<String>,
+}
+
+const DEPLOYMENT_SELECT: &str = "SELECT d.id, c.name, g.name, d.kind, d.state, d.actor, d.started, \
+     d.finished, d.error, d.group_id, d.cycle_id, d.no_rollback, d.override FROM deployments d \
+     JOIN cycles c ON c.id = d.cycle_id JOIN groups g ON g.id = d.group_id";
+
+fn deployment_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Deployment> {
+    Ok(Deployment {
+        id: r.get(0)?,
+        cycle: r.get(1)?,
+        group: r.get(2)?,
+        kind: r.get(3)?,
+        state: r.get(4)?,
+        actor: r.get(5)?,
+        started: r.get(6)?,
+        finished: r.get(7)?,
+        error: r.get(8)?,
+        group_id: r.get(9)?,
+        cycle_id: r.get(10)?,
+        no_rollback: r.get(11)?,
+        override_reason: r.get(12)?,
+    })
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Deployment> {
+    conn.query_row(
+        &format!("{DEPLOYMENT_SELECT} WHERE d.id = ?1"),
+        [id],
+        deployment_from_row,
+    )
+    .optional()?
+    .ok_or_else(|| {
+        Failure::usage(format!("no deployment {id}"))
+            .hint("see `patchcycle deploy --list`")
+            .into()
+    })
+}
+
+pub fn list(conn: &Connection, group: Option<&str>) -> Result<Vec<Deployment>> {
+    let mut stmt = conn.prepare(&format!(
+        "{DEPLOYMENT_SELECT} WHERE ?1 IS NULL OR g.name = ?1 ORDER BY d.id"
+    ))?;
+    let rows = stmt.query_map([group], deployment_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The unfinished (running or halted) deployment of a group, if any.
+pub fn unfinished(conn: &Connection, group_id: i64) -> Result<Option<Deployment>> {
+    Ok(conn
+        .query_row(
+            &format!(
+                "{DEPLOYMENT_SELECT} WHERE d.group_id = ?1 AND d.state IN ('running', 'halted') \
+                 ORDER BY d.id DESC LIMIT 1"
+            ),
+            [group_id],
+            deployment_from_row,
+        )
+        .optional()?)
+}
+
+pub fn host_rows(conn: &Connection, deployment: i64) -> Result<Vec<HostRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT dh.host_id, h.name, dh.wave, dh.step, dh.state, dh.targets, dh.before, dh.snapshot, \
+         dh.rollback_dir, dh.error FROM deployment_hosts dh JOIN hosts h ON h.id = dh.host_id \
+         WHERE dh.deployment_id = ?1 ORDER BY dh.wave, h.name",
+    )?;
+    let rows = stmt.query_map([deployment], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, Option<String>>(6)?,
+            r.get::<_, Option<String>>(7)?,
+            r.get::<_, Option<String>>(8)?,
+            r.get::<_, Option<String>>(9)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (host_id, name, wave, step, state, targets, before, snap, dir, error) = row?;
+        let host = inventory::require_host(conn, &name)?;
+        out.push(HostRow {
+            host_id,
+            host,
+            wave,
+            step,
+            state,
+            targets: serde_json::from_str(&targets).context("stored targets")?,
+            before: before
+                .map(|b| serde_json::from_str(&b))
+                .transpose()
+                .context("stored before")?,
+            snapshot: snap
+                .map(|s| serde_json::from_str(&s))
+                .transpose()
+                .context("stored snapshot")?,
+            rollback_dir: dir,
+            error,
+        });
+    }
+    Ok(out)
+}
+
+/// An exclusive lock per group, held while a deployment of it runs; the kernel drops
+/// it when the process dies, so a crashed deployment never blocks `--resume`.
+pub fn lock_group(db_path: &Path, group_id: i64) -> Result<Option<File>> {
+    use std::os::unix::io::AsRawFd;
+    let path = PathBuf::from(format!("{}.deploy-{group_id}.lock", db_path.display()));
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    // SAFETY: flock on a valid descriptor we own.
+    let rc = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    Ok((rc == 0).then_some(f))
+}
+
+/// Records a new deployment and its hosts (one transaction).
+pub fn create(
+    conn: &mut Connection,
+    plan: &Plan,
+    actor: &str,
+    override_reason: Option<&str>,
+    no_rollback: bool,
+) -> Result<i64> {
+    let now = clock::now_stamp()?;
+    let tx = db::write_tx(conn)?;
+    tx.execute(
+        "INSERT INTO deployments (cycle_id, group_id, kind, state, actor, plan, override, no_rollback, started) \
+         VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6, ?7, ?8)",
+        params![
+            plan.cycle_id,
+            plan.group_id,
+            plan.kind.as_str(),
+            actor,
+            serde_json::to_string(plan)?,
+            override_reason,
+            no_rollback,
+            now
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    for h in &plan.hosts {
+        let host_id: i64 =
+            tx.query_row("SELECT id FROM hosts WHERE name = ?1", [&h.host], |r| {
+                r.get(0)
+            })?;
+        let (state, error) = match (&h.skip, &h.blocker) {
+            (Some(why), _) => ("skipped", Some(why.clone())),
+            (None, Some(why)) => ("failed", Some(why.clone())),
+            (None, None) => ("pending", None),
+        };
+        tx.execute(
+            "INSERT INTO deployment_hosts (deployment_id, host_id, wave, step, state, targets, error) \
+             VALUES (?1, ?2, ?3, 'planned', ?4, ?5, ?6)",
+            params![
+                id,
+                host_id,
+                h.wave as i64,
+                state,
+                serde_json::to_string(&h.targets)?,
+                error
+            ],
+        )?;
+    }
+    audit::append(
+        &tx,
+        &now,
+        actor,
+        &format!("{}.start", plan.kind.as_str()),
+        &format!("{}/{}", plan.cycle, plan.group),
+        &json!({
+            "deployment": id,
+            "hosts": plan.planned().count(),
+            "change_ref": plan.change_ref,
+            "window": plan.window,
+            "override": override_reason,
+            "no_rollback": no_rollback,
+        }),
+    )?;
+    tx.commit()?;
+    Ok(id)
+}
+
+/// How a deployment ended.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Outcome {
+    pub deployment: i64,
+    pub state: String,
+    pub hosts: usize,
+    pub done: usize,
+    pub failed: usize,
+    pub pending: usize,
+    pub reason: Option<String>,
+}
+
+/// Runs (or resumes) a deployment.
+pub struct Engine<'a> {
+    pub db: Mutex<Connection>,
+    pub ssh: &'a SshConfig,
+    pub control: PathBuf,
+    pub policy: Policy,
+    pub deployment: Deployment,
+    pub window: Option<Window>,
+    pub progress: bool,
+    pub group_hosts: usize,
+    /// The database file (the Ansible engine writes its files next to it).
+    pub db_path: PathBuf,
+    /// Run waves through ansible-playbook instead of the built-in SSH pool.
+    pub ansible: bool,
+}
+
+fn dest(h: &Host) -> Dest {
+    Dest::Ssh {
+        address: h.address.clone(),
+        user: h.user.clone(),
+        port: h.port,
+    }
+}
+
+/// A step failed: why, and whether the host was changed already.
+struct StepError {
+    message: String,
+    touched: bool,
+}
+
+fn untouched(message: impl Into<String>) -> StepError {
+    StepError {
+        message: message.into(),
+        touched: false,
+    }
+}
+
+fn touched(message: impl Into<String>) -> StepError {
+    StepError {
+        message: message.into(),
+        touched: true,
+    }
+}
+
+impl Engine<'_> {
+    fn with_db<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        let mut guard = self
+            .db
+            .lock()
+            .map_err(|_| anyhow::anyhow!("database lock poisoned"))?;
+        f(&mut guard)
+    }
+
+    /// Saves a host's progress (one transaction per step).
+    fn save(&self, host_id: i64, sets: &[(&str, rusqlite::types::Value)]) -> Result<()> {
+        let dep = self.deployment.id;
+        self.with_db(|conn| {
+            let tx = db::write_tx(conn)?;
+            for (col, val) in sets {
+                // Column names come from this file only.
+                tx.execute(
+                    &format!(
+                        "UPDATE deployment_hosts SET {col} = ?1 WHERE deployment_id = ?2 AND host_id = ?3"
+                    ),
+                    params![val, dep, host_id],
+                )?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn run(
+        &self,
+        h: &Host,
+        script: &str,
+        timeout: Duration,
+    ) -> Result<BTreeMap<String, String>, String> {
+        let token = script
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("T="))
+            .map(|t| t.trim_matches('\'').to_string())
+            .unwrap_or_default();
+        // Every script run here is safe to repeat (simulation, exact-version install,
+        // downloads, reads), so a lost connection gets one more try on a new one.
+        let mut attempt = exec::run_script(self.ssh, &self.control, &dest(h), script, timeout);
+        if let Err(exec::RunError::Ssh(_)) = &attempt {
+            exec::close_master(self.ssh, &self.control, &dest(h));
+            std::thread::sleep(Duration::from_secs(2));
+            attempt = exec::run_script(self.ssh, &self.control, &dest(h), script, timeout);
+        }
+        let out = attempt.map_err(|e| match e {
+            exec::RunError::Ssh(m) => format!("unreachable: {m}"),
+            other => other.to_string(),
+        })?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        apt::sections(&text, &token).ok_or_else(|| {
+            let last = out
+                .stderr
+                .lines()
+                .map(str::trim)
+                .rfind(|l| !l.is_empty())
+                .map(apt::clip)
+                .unwrap_or_default();
+            format!("the host's output was cut short (connection lost?) {last}")
+                .trim()
+                .to_string()
+        })
+    }
+
+    fn facts(&self, h: &Host, timeout: Duration) -> Result<apt::Facts, String> {
+        let map = self.run(
+            h,
+            &apt::facts_script(&crate::digest::random_token()),
+            timeout,
+        )?;
+        apt::parse_facts(&map)
+    }
+
+    fn step_timeout(&self) -> Duration {
+        self.policy.step_timeout.0
+    }
+
+    /// Runs every remaining wave; returns how the deployment ended.
+    pub fn execute(&self) -> Result<Outcome> {
+        let rows = self.with_db(|c| host_rows(c, self.deployment.id))?;
+        let mut waves: BTreeMap<i64, Vec<HostRow>> = BTreeMap::new();
+        for r in rows {
+            if matches!(r.state.as_str(), "pending" | "running") {
+                waves.entry(r.wave).or_default().push(r);
+            }
+        }
+        let mut halted: Option<String> = None;
+        // Hosts that failed before a resume were seen by whoever resumed: the threshold
+        // counts the failures of this run.
+        let baseline = self.count_failed()?;
+        for (wave, hosts) in waves {
+            if let Some(w) = &self.window
+                && self.deployment.override_reason.is_none()
+                && !w.contains(clock::now()?)
+            {
+                halted = Some(format!("the maintenance window closed before wave {wave}"));
+                break;
+            }
+            if self.ansible {
+                for r in &hosts {
+                    self.mark_running(r);
+                }
+                crate::cycle::ansible::run_wave(self, wave, &hosts)?;
+            } else {
+                let parallel = self.policy.max_parallel.max(1) as usize;
+                exec::pool::run(
+                    &hosts,
+                    parallel,
+                    self.progress,
+                    |r: &HostRow| format!("wave {wave}: {}", r.host.name),
+                    |r: &HostRow| self.run_host(r),
+                );
+            }
+            let failed = self.count_failed()?.saturating_sub(baseline);
+            if self.threshold_reached(failed) {
+                halted = Some(format!(
+                    "{failed} failed host(s) reached the failure threshold {}",
+                    self.policy.failure_threshold
+                ));
+                break;
+            }
+        }
+        self.finish(halted)
+    }
+
+    fn count_failed(&self) -> Result<usize> {
+        self.with_db(|c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM deployment_hosts WHERE deployment_id = ?1 \
+                 AND state IN ('failed', 'rolled-back', 'rollback-failed')",
+                [self.deployment.id],
+                |r| r.get::<_, i64>(0),
+            )? as usize)
+        })
+    }
+
+    fn threshold_reached(&self, failed: usize) -> bool {
+        if failed == 0 {
+            return false;
+        }
+        match self.policy.failure_threshold {
+            Threshold::Count(n) => failed >= n.max(1) as usize,
+            Threshold::Percent(p) => failed * 100 >= p as usize * self.group_hosts.max(1),
+        }
+    }
+
+    fn finish(&self, halted: Option<String>) -> Result<Outcome> {
+        let d = &self.deployment;
+        self.with_db(|conn| {
+            let counts: Vec<(String, i64)> = conn
+                .prepare(
+                    "SELECT state, count(*) FROM deployment_hosts WHERE deployment_id = ?1 GROUP BY state",
+                )?
+                .query_map([d.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let n = |names: &[&str]| -> usize {
+                counts
+                    .iter()
+                    .filter(|(s, _)| names.contains(&s.as_str()))
+                    .map(|(_, c)| *c as usize)
+                    .sum()
+            };
+            let done = n(&["done"]);
+            let failed = n(&["failed", "rolled-back", "rollback-failed"]);
+            let pending = n(&["pending", "running"]);
+            let hosts = done + failed + pending;
+            let state = if halted.is_some() {
+                "halted"
+            } else if failed > 0 {
+                "failed"
+            } else {
+                "done"
+            };
+            let now = clock::now_stamp()?;
+            let tx = db::write_tx(conn)?;
+            tx.execute(
+                "UPDATE deployments SET state = ?2, finished = ?3, error = ?4 WHERE id = ?1",
+                params![d.id, state, now, halted],
+            )?;
+            tx.execute(
+                "INSERT INTO ring_results (cycle_id, group_id, kind, success, hosts_total, hosts_ok, started, finished) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![d.cycle_id, d.group_id, d.kind, state == "done", hosts as i64, done as i64, d.started, now],
+            )?;
+            audit::append(
+                &tx,
+                &now,
+                &d.actor,
+                &format!("{}.{}", d.kind, if state == "done" { "finish" } else { state }),
+                &format!("{}/{}", d.cycle, d.group),
+                &json!({"deployment": d.id, "done": done, "failed": failed, "pending": pending, "reason": halted}),
+            )?;
+            tx.commit()?;
+            Ok(Outcome {
+                deployment: d.id,
+                state: state.to_string(),
+                hosts,
+                done,
+                failed,
+                pending,
+                reason: halted.clone(),
+            })
+        })
+    }
+
+    fn audit_host(&self, host: &str, action: &str, details: serde_json::Value) -> Result<()> {
+        let d = &self.deployment;
+        self.with_db(|conn| {
+            let now = clock::now_stamp()?;
+            let tx = db::write_tx(conn)?;
+            audit::append(&tx, &now, &d.actor, action, host, &details)?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    /// One host's pipeline; failures are recorded on the host, never returned.
+    fn mark_running(&self, row: &HostRow) {
+        let started = clock::now_stamp().unwrap_or_default();
+        let _ = self.save(
+            row.host_id,
+            &[
+                ("state", "running".to_string().into()),
+                ("started", started.into()),
+            ],
+        );
+    }
+
+    fn run_host(&self, row: &HostRow) {
+        self.mark_running(row);
+        let r = self.steps(row);
+        self.conclude(row, r);
+    }
+
+    fn conclude(&self, row: &HostRow, r: Result<(), StepError>) {
+        match r {
+            Ok(()) => {
+                let _ = self.audit_host(
+                    &row.host.name,
+                    &format!("{}.host", self.deployment.kind),
+                    json!({"deployment": self.deployment.id, "state": "done",
+                           "packages": row.targets.len()}),
+                );
+            }
+            Err(e) => self.fail_host(row, e),
+        }
+    }
+
+    /// Records a failure that happened before anything on the host changed.
+    pub fn fail_host_untouched(&self, row: &HostRow, message: &str) {
+        self.fail_host(row, untouched(message));
+    }
+
+    /// Records a host from the outputs an Ansible run handed back, judging them as the
+    /// built-in engine judges its own runs.
+    pub fn record_from_outputs(
+        &self,
+        row: &HostRow,
+        token: &str,
+        outputs: &BTreeMap<&str, (bool, bool, String)>,
+        checks: &[(bool, String)],
+        rebooted: bool,
+        reboot_failed: bool,
+    ) {
+        let r = self.judge_outputs(row, token, outputs, checks, rebooted, reboot_failed);
+        self.conclude(row, r);
+    }
+
+    fn judge_outputs(
+        &self,
+        row: &HostRow,
+        token: &str,
+        outputs: &BTreeMap<&str, (bool, bool, String)>,
+        checks: &[(bool, String)],
+        rebooted: bool,
+        reboot_failed: bool,
+    ) -> Result<(), StepError> {
+        let db_err = |e: anyhow::Error| untouched(format!("saving progress: {e:#}"));
+        let get = |step: &str| -> Option<(bool, BTreeMap<String, String>, String)> {
+            let (ran, failed, out) = outputs.get(step)?;
+            if !ran {
+                return None;
+            }
+            let map = apt::sections(out, token).unwrap_or_default();
+            Some((*failed, map, out.clone()))
+        };
+        let at = step_index(&row.step);
+        let mut before = row.before.clone().unwrap_or_default();
+        if at < 2 {
+            let Some((_, map, out)) = get("before") else {
+                return Err(untouched(
+                    "ansible did not run the before step (unreachable?)",
+                ));
+            };
+            if map.is_empty() {
+                return Err(untouched(format!(
+                    "before: no output from the host{}",
+                    out.lines()
+                        .rev()
+                        .find(|l| !l.trim().is_empty())
+                        .map(|l| format!(": {}", apt::clip(l)))
+                        .unwrap_or_default()
+                )));
+            }
+            before = judge_before(&map)?;
+            self.save(
+                row.host_id,
+                &[
+                    (
+                        "before",
+                        serde_json::to_string(&before).unwrap_or_default().into(),
+                    ),
+                    ("step", "before".to_string().into()),
+                ],
+            )
+            .map_err(db_err)?;
+        }
+        if at < 3 {
+            let kept = get("keep").is_some_and(|(failed, _, _)| !failed);
+            if !kept && row.snapshot.is_none() && !self.deployment.no_rollback {
+                return Err(untouched(
+                    "cannot keep rollback packages, and there is no snapshot; nothing was changed",
+                ));
+            }
+            let dir = kept.then(|| apt::rollback_dir(self.deployment.id));
+            self.save(
+                row.host_id,
+                &[
+                    ("rollback_dir", dir.into()),
+                    ("step", "keep".to_string().into()),
+                ],
+            )
+            .map_err(db_err)?;
+        }
+        if at < 4 {
+            let Some((_, map, _)) = get("install") else {
+                return Err(touched(
+                    "ansible did not finish the install step (unreachable?)",
+                ));
+            };
+            self.judge_install(&map)?;
+            self.save(row.host_id, &[("step", "install".to_string().into())])
+                .map_err(db_err)?;
+        }
+        if at < 5 {
+            if reboot_failed {
+                return Err(touched(
+                    "reboot: the host did not come back (ansible.builtin.reboot)",
+                ));
+            }
+            self.save(
+                row.host_id,
+                &[
+                    ("rebooted", i64::from(rebooted).into()),
+                    ("step", "reboot".to_string().into()),
+                ],
+            )
+            .map_err(db_err)?;
+        }
+        let health = get("health");
+        let map = health.as_ref().map(|(_, m, _)| m.clone());
+        let unreachable = "the health step did not run (unreachable?)".to_string();
+        let mut results = builtin_checks(map.as_ref().ok_or(&unreachable), &row.targets, &before);
+        for (cmd, (ok, detail)) in self.policy.health_commands.iter().zip(checks) {
+            results.push(Check {
+                check: format!("command {cmd}"),
+                ok: *ok,
+                detail: detail.clone(),
+            });
+        }
+        if checks.len() < self.policy.health_commands.len() {
+            results.push(Check {
+                check: "commands".into(),
+                ok: false,
+                detail: "ansible did not run every health command".into(),
+            });
+        }
+        results.extend(self.http_probes(&row.host));
+        self.save(
+            row.host_id,
+            &[(
+                "health",
+                serde_json::to_string(&results).unwrap_or_default().into(),
+            )],
+        )
+        .map_err(db_err)?;
+        let failed: Vec<String> = results
+            .iter()
+            .filter(|c| !c.ok)
+            .map(|c| format!("{}: {}", c.check, c.detail))
+            .collect();
+        if !failed.is_empty() {
+            return Err(touched(format!(
+                "health check failed: {}",
+                failed.join("; ")
+            )));
+        }
+        self.save(row.host_id, &[("step", "health".to_string().into())])
+            .map_err(db_err)?;
+        let facts = map
+            .as_ref()
+            .ok_or_else(|| touched("no versions after"))
+            .and_then(|m| apt::parse_facts(m).map_err(touched))?;
+        self.record_after(row, &before, &facts).map_err(db_err)
+    }
+
+    fn fail_host(&self, row: &HostRow, e: StepError) {
+        let now = clock::now_stamp().unwrap_or_default();
+        let _ = self.save(
+            row.host_id,
+            &[
+                ("state", "failed".to_string().into()),
+                ("error", e.message.clone().into()),
+                ("finished", now.into()),
+            ],
+        );
+        let mut state = "failed".to_string();
+        let mut rollback = None;
+        if e.touched && self.policy.rollback_on_failure {
+            // Re-read: the row now has what the steps recorded.
+            let fresh = self
+                .with_db(|c| host_rows(c, self.deployment.id))
+                .ok()
+                .and_then(|rows| rows.into_iter().find(|r| r.host_id == row.host_id));
+            if let Some(fresh) = fresh {
+                match self.rollback_host(&fresh, Method::Auto) {
+                    Ok(how) => {
+                        state = "rolled-back".into();
+                        rollback = Some(how);
+                    }
+                    Err(why) => {
+                        state = "rollback-failed".into();
+                        rollback = Some(why);
+                    }
+                }
+                let _ = self.save(row.host_id, &[("state", state.clone().into())]);
+            }
+        }
+        let _ = self.audit_host(
+            &row.host.name,
+            &format!("{}.host", self.deployment.kind),
+            json!({"deployment": self.deployment.id, "state": state, "error": e.message,
+                   "rollback": rollback}),
+        );
+    }
+
+    fn steps(&self, row: &HostRow) -> Result<(), StepError> {
+        let h = &row.host;
+        let at = step_index(&row.step);
+        let db_err = |e: anyhow::Error| untouched(format!("saving progress: {e:#}"));
+        let snap = self.snapshot_step(row).map_err(untouched)?;
+        let mut before = row.before.clone().unwrap_or_default();
+        let pins: Vec<(String, String)> = row
+            .targets
+            .iter()
+            .map(|t| (t.package.clone(), t.to.clone()))
+            .collect();
+        if at < 2 {
+            let token = crate::digest::random_token();
+            let script = apt::simulate_script(&token, &pins).map_err(untouched)?;
+            let map = self
+                .run(h, &script, self.step_timeout())
+                .map_err(untouched)?;
+            before = judge_before(&map)?;
+            self.save(
+                row.host_id,
+                &[
+                    (
+                        "before",
+                        serde_json::to_string(&before).unwrap_or_default().into(),
+                    ),
+                    ("step", "before".to_string().into()),
+                ],
+            )
+            .map_err(db_err)?;
+        }
+        if at < 3 {
+            let old: Vec<(String, String)> = before
+                .changes
+                .iter()
+                .filter_map(|c| c.from.clone().map(|f| (c.package.clone(), f)))
+                .collect();
+            let mut dir: Option<String> = None;
+            if !old.is_empty() {
+                match self.keep(h, &old) {
+                    Ok(()) => dir = Some(apt::rollback_dir(self.deployment.id)),
+                    Err(why) if snap.is_some() || self.deployment.no_rollback => {
+                        let _ = self.audit_host(
+                            &h.name,
+                            "deploy.keep-failed",
+                            json!({"deployment": self.deployment.id, "error": why,
+                                   "fallback": if snap.is_some() { "snapshot" } else { "none (--no-rollback)" }}),
+                        );
+                    }
+                    Err(why) => {
+                        return Err(untouched(format!(
+                            "cannot keep rollback packages, and there is no snapshot; nothing was changed: {why}"
+                        )));
+                    }
+                }
+            }
+            self.save(
+                row.host_id,
+                &[
+                    ("rollback_dir", dir.into()),
+                    ("step", "keep".to_string().into()),
+                ],
+            )
+            .map_err(db_err)?;
+        }
+        if at < 4 {
+            let token = crate::digest::random_token();
+            let script = apt::install_script(&token, &pins, self.policy.lock_timeout.0)
+                .map_err(untouched)?;
+            let map = self
+                .run(h, &script, self.step_timeout() + self.policy.lock_timeout.0)
+                .map_err(|e| touched(format!("install: {e}")))?;
+            self.judge_install(&map)?;
+            self.save(row.host_id, &[("step", "install".to_string().into())])
+                .map_err(db_err)?;
+        }
+        if at < 5 {
+            let rebooted = self.reboot(h, &before).map_err(touched)?;
+            self.save(
+                row.host_id,
+                &[
+                    ("rebooted", i64::from(rebooted).into()),
+                    ("step", "reboot".to_string().into()),
+                ],
+            )
+            .map_err(db_err)?;
+        }
+        if at < 6 {
+            let checks = self.health(h, &row.targets, &before);
+            let failed: Vec<String> = checks
+                .iter()
+                .filter(|c| !c.ok)
+                .map(|c| format!("{}: {}", c.check, c.detail))
+                .collect();
+            self.save(
+                row.host_id,
+                &[(
+                    "health",
+                    serde_json::to_string(&checks).unwrap_or_default().into(),
+                )],
+            )
+            .map_err(db_err)?;
+            if !failed.is_empty() {
+                return Err(touched(format!(
+                    "health check failed: {}",
+                    failed.join("; ")
+                )));
+            }
+            self.save(row.host_id, &[("step", "health".to_string().into())])
+                .map_err(db_err)?;
+        }
+        let facts = self
+            .facts(h, self.step_timeout())
+            .map_err(|e| touched(format!("reading versions after: {e}")))?;
+        self.record_after(row, &before, &facts).map_err(db_err)
+    }
+
+    /// Saves the versions after and marks the host done.
+    fn record_after(&self, row: &HostRow, before: &Before, facts: &apt::Facts) -> Result<()> {
+        let after: BTreeMap<&str, Option<&String>> = before
+            .changes
+            .iter()
+            .map(|c| (c.package.as_str(), facts.versions.get(&c.package)))
+            .collect();
+        self.save(
+            row.host_id,
+            &[
+                (
+                    "after",
+                    serde_json::to_string(&after).unwrap_or_default().into(),
+                ),
+                ("step", "after".to_string().into()),
+                ("state", "done".to_string().into()),
+                ("error", rusqlite::types::Value::Null),
+                ("finished", clock::now_stamp().unwrap_or_default().into()),
+            ],
+        )
+    }
+
+    /// Takes the host's snapshot unless a run before this one did; returns it.
+    pub fn snapshot_step(&self, row: &HostRow) -> Result<Option<Snapshot>, String> {
+        if step_index(&row.step) >= 1 {
+            return Ok(row.snapshot.clone());
+        }
+        let snap = snapshot::create(
+            &self.policy,
+            &row.host,
+            self.deployment.id,
+            self.step_timeout(),
+        )?;
+        let v = snap
+            .as_ref()
+            .map(|s| serde_json::to_string(s).unwrap_or_default());
+        self.save(
+            row.host_id,
+            &[
+                ("snapshot", v.into()),
+                ("step", "snapshot".to_string().into()),
+            ],
+        )
+        .map_err(|e| format!("saving progress: {e:#}"))?;
+        Ok(snap)
+    }
+
+    /// Whether an install run succeeded; a lock never obtained leaves the host untouched.
+    fn judge_install(&self, map: &BTreeMap<String, String>) -> Result<(), StepError> {
+        let text = map.get("install").cloned().unwrap_or_default();
+        let errors = apt::apt_errors(&text);
+        if apt::rc(map) == Some(0) && errors.is_empty() {
+            return Ok(());
+        }
+        let first = errors
+            .first()
+            .cloned()
+            .unwrap_or_else(|| format!("apt-get exited {:?}", apt::rc(map)));
+        let no_lock = errors.iter().any(|e| {
+            e.contains("Could not get lock")
+                || e.contains("Unable to acquire the dpkg")
+                || e.contains("Unable to lock")
+        });
+        Err(if no_lock {
+            untouched(format!(
+                "install failed: the dpkg lock stayed taken for the lock_timeout of {}; nothing was changed: {}",
+                self.policy.lock_timeout,
+                errors.join("; ")
+            ))
+        } else {
+            touched(format!("install failed: {first}"))
+        })
+    }
+
+    fn keep(&self, h: &Host, old: &[(String, String)]) -> Result<(), String> {
+        let token = crate::digest::random_token();
+        let script = apt::keep_script(&token, self.deployment.id, old)?;
+        let map = self.run(h, &script, self.step_timeout())?;
+        let kept = apt::parse_kept(map.get("kept").map(String::as_str).unwrap_or_default());
+        let missing: Vec<String> = old
+            .iter()
+            .filter(|(n, v)| !kept.iter().any(|(kn, kv)| kn == n && kv == v))
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let why = apt::apt_errors(map.get("keep").map(String::as_str).unwrap_or_default());
+        Err(format!(
+            "not downloadable: {}{}",
+            missing.join(", "),
+            why.first().map(|w| format!(" ({w})")).unwrap_or_default()
+        ))
+    }
+
+    /// Reboots per policy and waits for SSH; true when the host was rebooted.
+    fn reboot(&self, h: &Host, before: &Before) -> Result<bool, String> {
+        let need = match self.policy.reboot {
+            RebootPolicy::Never => false,
+            RebootPolicy::Always => true,
+            RebootPolicy::IfRequired => {
+                self.facts(h, self.step_timeout())
+                    .map_err(|e| format!("checking reboot-required: {e}"))?
+                    .reboot_required
+            }
+        };
+        if !need {
+            return Ok(false);
+        }
+        let token = crate::digest::random_token();
+        // The session may be cut by the reboot itself: only a failure to start counts.
+        if let Err(exec::RunError::Spawn(p, e)) = exec::run_script(
+            self.ssh,
+            &self.control,
+            &dest(h),
+            &apt::reboot_script(&token),
+            self.step_timeout(),
+        ) {
+            return Err(format!("reboot: cannot start {p}: {e}"));
+        }
+        exec::close_master(self.ssh, &self.control, &dest(h));
+        std::thread::sleep(self.policy.reboot_grace.0);
+        let deadline = Instant::now() + self.policy.reboot_timeout.0;
+        let probe = Duration::from_secs(u64::from(self.ssh.connect_timeout) + 30);
+        loop {
+            match self.facts(h, probe) {
+                Ok(f) => {
+                    if !before.boot_id.is_empty() && f.boot_id == before.boot_id {
+                        let _ = self.audit_host(
+                            &h.name,
+                            "deploy.reboot",
+                            json!({"deployment": self.deployment.id, "boot_id": "unchanged"}),
+                        );
+                    }
+                    return Ok(true);
+                }
+                Err(e) if Instant::now() >= deadline => {
+                    return Err(format!(
+                        "not back {} after the reboot: {e}",
+                        crate::inventory::policy::format_duration(self.policy.reboot_timeout.0)
+                    ));
+                }
+                Err(_) => {
+                    exec::close_master(self.ssh, &self.control, &dest(h));
+                    std::thread::sleep(Duration::from_secs(2));
+                }
+            }
+        }
+    }
+
+    /// Built-in checks, the group's commands, and HTTP probes.
+    fn health(&self, h: &Host, targets: &[Target], before: &Before) -> Vec<Check> {
+        let mut out = Vec::new();
+        let token = crate::digest::random_token();
+        let result = self.run(h, &apt::health_script(&token), self.step_timeout());
+        out.extend(builtin_checks(result.as_ref(), targets, before));
+        for cmd in &self.policy.health_commands {
+            let r = exec::run_script(
+                self.ssh,
+                &self.control,
+                &dest(h),
+                &apt::command_script(cmd),
+                self.step_timeout(),
+            );
+            let (ok, detail) = match r {
+                Ok(o) => {
+                    let text = String::from_utf8_lossy(&o.stdout);
+                    let last = text
+                        .lines()
+                        .chain(o.stderr.lines())
+                        .map(str::trim)
+                        .rfind(|l| !l.is_empty())
+                        .map(apt::clip)
+                        .unwrap_or_default();
+                    (
+                        o.status == Some(0),
+                        format!(
+                            "exit {}{}",
+                            o.status.unwrap_or(-1),
+                            if last.is_empty() {
+                                String::new()
+                            } else {
+                                format!(": {last}")
+                            }
+                        ),
+                    )
+                }
+                Err(e) => (false, e.to_string()),
+            };
+            out.push(Check {
+                check: format!("command {cmd}"),
+                ok,
+                detail,
+            });
+        }
+        out.extend(self.http_probes(h));
+        out
+    }
+
+    /// The group's HTTP probes, from this machine.
+    pub fn http_probes(&self, h: &Host) -> Vec<Check> {
+        let mut out = Vec::new();
+        for c in &self.policy.http_checks {
+            let url = c
+                .url
+                .replace("{host}", &h.name)
+                .replace("{address}", &h.address);
+            let (ok, detail) = http_probe(&url, c.status, c.timeout.0);
+            out.push(Check {
+                check: format!("http {url}"),
+                ok,
+                detail,
+            });
+        }
+        out
+    }
+
+    /// Rolls one host back: kept packages first, the snapshot otherwise; then verifies
+    /// the versions against those recorded before. Returns how it was done.
+    pub fn rollback_host(&self, row: &HostRow, method: Method) -> Result<String, String> {
+        let h = &row.host;
+        let Some(before) = &row.before else {
+            return Ok("nothing to undo: the host was not changed".into());
+        };
+        // The install starts after "keep": before that, nothing on the host changed.
+        if step_index(&row.step) < 3 {
+            return Ok("nothing to undo: the host was not changed".into());
+        }
+        let use_packages = match method {
+            Method::Packages => true,
+            Method::Snapshot => false,
+            Method::Auto => row.rollback_dir.is_some() || row.snapshot.is_none(),
+        };
+        let how = if use_packages {
+            if row.rollback_dir.is_none() {
+                return Err("no kept packages for this host (and no snapshot)".into());
+            }
+            let remove: Vec<String> = before
+                .changes
+                .iter()
+                .filter(|c| c.from.is_none())
+                .map(|c| c.package.clone())
+                .collect();
+            let token = crate::digest::random_token();
+            let script = apt::rollback_script(
+                &token,
+                self.deployment.id,
+                &remove,
+                self.policy.lock_timeout.0,
+            )?;
+            let map = self.run(h, &script, self.step_timeout() + self.policy.lock_timeout.0)?;
+            let text = map.get("rollback").cloned().unwrap_or_default();
+            let errors = apt::apt_errors(&text);
+            if apt::rc(&map) != Some(0) || !errors.is_empty() {
+                return Err(format!(
+                    "reinstalling kept packages failed: {}",
+                    errors
+                        .first()
+                        .cloned()
+                        .unwrap_or_else(|| apt::clip(text.lines().last().unwrap_or_default()))
+                ));
+            }
+            "kept packages reinstalled".to_string()
+        } else {
+            let snap = row.snapshot.as_ref().ok_or("no snapshot for this host")?;
+            snapshot::revert(
+                &self.policy,
+                h,
+                self.deployment.id,
+                snap,
+                self.step_timeout(),
+            )?;
+            format!("reverted to snapshot {}", snap.name)
+        };
+        match self.facts(h, self.step_timeout()) {
+            Err(e) if !use_packages => Ok(format!("{how}; not verified: {e}")),
+            Err(e) => Err(format!("{how}, but reading versions failed: {e}")),
+            Ok(f) => {
+                let wrong: Vec<String> = before
+                    .changes
+                    .iter()
+                    .filter(|c| f.versions.get(&c.package) != c.from.as_ref())
+                    .map(|c| {
+                        format!(
+                            "{} is {} (before: {})",
+                            c.package,
+                            f.versions.get(&c.package).map_or("absent", |v| v),
+                            c.from.as_deref().unwrap_or("absent")
+                        )
+                    })
+                    .collect();
+                if wrong.is_empty() {
+                    Ok(format!(
+                        "{how}; {} package(s) verified at their versions before",
+                        before.changes.len()
+                    ))
+                } else {
+                    Err(format!("{how}, but versions differ: {}", wrong.join(", ")))
+                }
+            }
+        }
+    }
+}
+
+impl Engine<'_> {
+    /// Removes a host's kept packages and its snapshot (the cycle is closed).
+    pub fn cleanup_host(&self, row: &HostRow) -> Result<String, String> {
+        let mut done = Vec::new();
+        if row.rollback_dir.is_some() {
+            let token = crate::digest::random_token();
+            let script = format!(
+                "T={}\ns() {{ printf '\\n@@PC %s %s\\n' \"$T\" \"$1\"; }}\nrm -rf -- {}\ns END\n",
+                apt::sh_quote(&token),
+                apt::sh_quote(&apt::rollback_dir(self.deployment.id))
+            );
+            self.run(&row.host, &script, self.step_timeout())?;
+            done.push("kept packages removed".to_string());
+        }
+        if let Some(snap) = &row.snapshot {
+            snapshot::cleanup(
+                &self.policy,
+                &row.host,
+                self.deployment.id,
+                snap,
+                self.step_timeout(),
+            )?;
+            done.push(format!("snapshot {} removed", snap.name));
+        }
+        Ok(done.join(", "))
+    }
+}
+
+/// The built-in checks from the health script's output (or why it could not run).
+fn builtin_checks(
+    result: Result<&BTreeMap<String, String>, &String>,
+    targets: &[Target],
+    before: &Before,
+) -> Vec<Check> {
+    let mut out = Vec::new();
+    match result {
+        Err(e) => out.push(Check {
+            check: "ssh".into(),
+            ok: false,
+            detail: e.to_string(),
+        }),
+        Ok(map) => {
+            out.push(Check {
+                check: "ssh".into(),
+                ok: true,
+                detail: "answers".into(),
+            });
+            match apt::parse_facts(map) {
+                Err(e) => out.push(Check {
+                    check: "versions".into(),
+                    ok: false,
+                    detail: e,
+                }),
+                Ok(f) => {
+                    let bad_state = matches!(f.systemd.as_str(), "degraded" | "maintenance");
+                    out.push(Check {
+                        check: "systemd".into(),
+                        ok: !bad_state || f.systemd == before.systemd,
+                        detail: if f.systemd == "none" {
+                            "no systemd".into()
+                        } else if bad_state && f.systemd == before.systemd {
+                            format!("{} (as before the deploy)", f.systemd)
+                        } else {
+                            f.systemd.clone()
+                        },
+                    });
+                    let wrong: Vec<String> = targets
+                        .iter()
+                        .filter(|t| {
+                            f.versions.get(&t.package).is_none_or(|v| {
+                                crate::version::Scheme::Deb
+                                    .compare(v, &t.to)
+                                    .map_or(true, |o| o.is_ne())
+                            })
+                        })
+                        .map(|t| {
+                            format!(
+                                "{} is {} (target {})",
+                                t.package,
+                                f.versions.get(&t.package).map_or("missing", |v| v),
+                                t.to
+                            )
+                        })
+                        .collect();
+                    out.push(Check {
+                        check: "versions".into(),
+                        ok: wrong.is_empty(),
+                        detail: if wrong.is_empty() {
+                            format!("{} equal their targets", targets.len())
+                        } else {
+                            wrong.join(", ")
+                        },
+                    });
+                }
+            }
+            let audit = map.get("audit").map(|a| a.trim()).unwrap_or_default();
+            let audit_rc = map.get("audit-rc").map(|a| a.trim()).unwrap_or_default();
+            out.push(Check {
+                check: "dpkg --audit".into(),
+                ok: audit.is_empty() && audit_rc == "0",
+                detail: if audit.is_empty() {
+                    "clean".into()
+                } else {
+                    apt::clip(audit.lines().next().unwrap_or_default())
+                },
+            });
+        }
+    }
+    out
+}
+
+/// apt's simulation and the facts before: refused when apt cannot install the targets.
+fn judge_before(map: &BTreeMap<String, String>) -> Result<Before, StepError> {
+    let sim = map.get("sim").cloned().unwrap_or_default();
+    let errors = apt::apt_errors(&sim);
+    if apt::rc(map) != Some(0) || !errors.is_empty() {
+        return Err(untouched(format!(
+            "apt cannot install the targets; nothing was changed: {}",
+            errors
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "apt-get -s failed".into())
+        )));
+    }
+    let changes = apt::parse_simulation(&sim).map_err(untouched)?;
+    let facts = apt::parse_facts(map).map_err(untouched)?;
+    Ok(Before {
+        changes,
+        boot_id: facts.boot_id,
+        systemd: facts.systemd,
+    })
+}
+
+/// How to roll back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Method {
+    /// Kept packages when there are some, else the snapshot
+    Auto,
+    /// Reinstall the kept packages
+    Packages,
+    /// Revert the snapshot
+    Snapshot,
+}
+
+/// One HTTP probe from the controller: (passed, detail).
+fn http_probe(url: &str, want: u16, timeout: Duration) -> (bool, String) {
+    let client = match reqwest::blocking::Client::builder()
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+    {
+        Ok(c) => c,
+        Err(e) => return (false, format!("HTTP client: {e}")),
+    };
+    match client.get(url).send() {
+        Ok(r) => {
+            let got = r.status().as_u16();
+            (got == want, format!("status {got} (want {want})"))
+        }
+        Err(e) => (false, format!("{e}")),
+    }
+}
+
+impl Kind {
+    pub fn parse(s: &str) -> Kind {
+        if s == "test" {
+            Kind::Test
+        } else {
+            Kind::Deploy
+        }
+    }
+}

@@ -1,0 +1,317 @@
+//! The plan of a test or deploy: which hosts of a group get which exact versions, in
+//! which waves, with which snapshot, reboot and checks. Built from the frozen patch set
+//! (test) or the group's approval (deploy) and each host's latest scan.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use crate::catalog::query::scheme_for;
+use crate::cycle::state;
+use crate::cycle::window::Window;
+use crate::error::Failure;
+use crate::inventory::policy::{Policy, RebootPolicy, SnapshotProvider};
+use crate::inventory::{self, Group, Host};
+
+/// `test` runs on the pilot ring with the whole patch set; `deploy` on an approved ring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Test,
+    Deploy,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Test => "test",
+            Kind::Deploy => "deploy",
+        }
+    }
+}
+
+/// One package on one host: installed now (per its latest scan) → the cycle's target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Target {
+    pub package: String,
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HostPlan {
+    pub host: String,
+    #[serde(skip)]
+    pub spec: Host,
+    /// 1-based wave; 0 for hosts left out.
+    pub wave: usize,
+    pub targets: Vec<Target>,
+    /// Why the host is left out (deferred, nothing to install, already done).
+    pub skip: Option<String>,
+    /// Why the host cannot be patched (it is planned and will fail untouched).
+    pub blocker: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub cycle: String,
+    #[serde(skip)]
+    pub cycle_id: i64,
+    pub group: String,
+    #[serde(skip)]
+    pub group_id: i64,
+    pub kind: Kind,
+    pub change_ref: Option<String>,
+    pub snapshot: SnapshotProvider,
+    pub reboot: RebootPolicy,
+    pub max_parallel: u32,
+    pub failure_threshold: String,
+    pub rollback_on_failure: bool,
+    pub checks: Vec<String>,
+    pub window: Option<String>,
+    /// Whether now is inside the window (true without a window).
+    pub in_window: bool,
+    /// The next window opening, when now is outside.
+    pub next_window: Option<String>,
+    pub hosts: Vec<HostPlan>,
+    #[serde(skip)]
+    pub policy: Policy,
+}
+
+impl Plan {
+    pub fn planned(&self) -> impl Iterator<Item = &HostPlan> {
+        self.hosts.iter().filter(|h| h.skip.is_none())
+    }
+}
+
+/// (ecosystem, package) → target version.
+type PackageSet = BTreeMap<(String, String), String>;
+
+/// The approved package set of a group in a cycle, and the change reference.
+fn approved(
+    conn: &Connection,
+    cycle_id: i64,
+    cycle: &str,
+    group: &Group,
+    now: DateTime<Utc>,
+) -> Result<(PackageSet, Option<String>)> {
+    let row: Option<(String, String, Option<String>, Option<String>)> = conn
+        .query_row(
+            "SELECT a.decision, a.packages, a.change_ref, a.expires FROM approvals a \
+             JOIN groups g ON g.id = a.group_id WHERE a.cycle_id = ?1 AND g.name = ?2 \
+             ORDER BY a.id DESC LIMIT 1",
+            params![cycle_id, group.name],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    let not_approved = |why: String| -> anyhow::Error {
+        Failure::gate(why)
+            .hint(format!(
+                "approve it first: `patchcycle approve --group {} --change REF`",
+                group.name
+            ))
+            .into()
+    };
+    let Some((decision, packages, change_ref, expires)) = row else {
+        return Err(not_approved(format!(
+            "group {} has no approval in cycle {cycle}",
+            group.name
+        )));
+    };
+    if decision != "approve" {
+        return Err(not_approved(format!(
+            "group {}'s latest decision in cycle {cycle} is {decision}",
+            group.name
+        )));
+    }
+    // `--expires` names the last valid day.
+    if let Some(e) = &expires
+        && e.get(..10).unwrap_or(e) < now.date_naive().to_string().as_str()
+    {
+        return Err(not_approved(format!(
+            "group {}'s approval in cycle {cycle} expired on {e}",
+            group.name
+        )));
+    }
+    let list: Vec<(String, String, String)> = serde_json::from_str(&packages)
+        .map_err(|e| anyhow::anyhow!("stored approval packages: {e}"))?;
+    Ok((
+        list.into_iter().map(|(e, p, t)| ((e, p), t)).collect(),
+        change_ref,
+    ))
+}
+
+/// Builds the plan. `Failure::gate` when a deploy lacks a valid approval.
+pub fn build(
+    conn: &Connection,
+    cycle: Option<&str>,
+    group: &Group,
+    kind: Kind,
+    now: DateTime<Utc>,
+) -> Result<Plan> {
+    let (cycle_id, c) = state::find(conn, cycle)?;
+    if c.state != "open" {
+        return Err(Failure::usage(format!("cycle {} is closed", c.name)).into());
+    }
+    let group_id = inventory::group_id(conn, &group.name)?;
+    let (packages, change_ref) = match kind {
+        Kind::Deploy => approved(conn, cycle_id, &c.name, group, now)?,
+        Kind::Test => (
+            state::patches(conn, cycle_id)?
+                .into_iter()
+                .map(|p| ((p.ecosystem, p.package), p.target))
+                .collect(),
+            None,
+        ),
+    };
+    let policy = group.policy.clone();
+    let hosts = inventory::list_hosts(
+        conn,
+        &inventory::HostFilter {
+            group: Some(group.name.clone()),
+            ..Default::default()
+        },
+    )?;
+    let stamp = crate::clock::stamp(now);
+    let mut plans = Vec::new();
+    for h in hosts {
+        let mut hp = HostPlan {
+            host: h.name.clone(),
+            spec: h.clone(),
+            wave: 0,
+            targets: Vec::new(),
+            skip: None,
+            blocker: None,
+        };
+        if let Some(until) = &h.deferred_until
+            && until.as_str() > stamp.as_str()
+        {
+            hp.skip = Some(format!("deferred until {until}"));
+            plans.push(hp);
+            continue;
+        }
+        let done: Option<i64> = conn
+            .query_row(
+                "SELECT d.id FROM deployment_hosts dh JOIN deployments d ON d.id = dh.deployment_id \
+                 JOIN hosts h ON h.id = dh.host_id WHERE d.cycle_id = ?1 AND h.name = ?2 \
+                 AND dh.state = 'done' ORDER BY d.id DESC LIMIT 1",
+                params![cycle_id, h.name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(d) = done {
+            hp.skip = Some(format!("patched by deployment {d}"));
+            plans.push(hp);
+            continue;
+        }
+        let scan: Option<(i64, Option<String>)> = conn
+            .query_row(
+                "SELECT s.id, s.ecosystem FROM scans s JOIN hosts h ON h.id = s.host_id \
+                 WHERE h.name = ?1 AND s.status = 'ok' ORDER BY s.id DESC LIMIT 1",
+                [&h.name],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((scan_id, Some(eco))) = scan else {
+            hp.blocker = Some("no successful scan yet: run `patchcycle scan` first".into());
+            plans.push(hp);
+            continue;
+        };
+        if !(eco.starts_with("Debian:") || eco.starts_with("Ubuntu:")) {
+            hp.blocker = Some(format!(
+                "deploy to {eco} hosts is not supported yet (dpkg/apt hosts only)"
+            ));
+            plans.push(hp);
+            continue;
+        }
+        let Some(scheme) = scheme_for(&eco) else {
+            hp.blocker = Some(format!("no version scheme for {eco}"));
+            plans.push(hp);
+            continue;
+        };
+        let mut stmt = conn.prepare_cached(
+            "SELECT name, version FROM installed WHERE scan_id = ?1 AND name = ?2 LIMIT 1",
+        )?;
+        for ((pe, pkg), target) in &packages {
+            if *pe != eco {
+                continue;
+            }
+            let installed: Option<(String, String)> = stmt
+                .query_row(params![scan_id, pkg], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            if let Some((name, version)) = installed
+                && scheme.compare(&version, target).is_ok_and(|o| o.is_lt())
+            {
+                hp.targets.push(Target {
+                    package: name,
+                    from: version,
+                    to: target.clone(),
+                });
+            }
+        }
+        if hp.targets.is_empty() {
+            hp.skip = Some("nothing to install".into());
+        }
+        plans.push(hp);
+    }
+    let per_wave = policy.max_parallel.max(1) as usize;
+    for (i, hp) in plans.iter_mut().filter(|h| h.skip.is_none()).enumerate() {
+        hp.wave = i / per_wave + 1;
+    }
+    let (in_window, next_window) = match &group.window {
+        None => (true, None),
+        Some(w) => {
+            let win = Window::parse(w)
+                .map_err(|e| Failure::usage(format!("group {}'s window {w:?}: {e}", group.name)))?;
+            if win.contains(now) {
+                (true, None)
+            } else {
+                let next = win
+                    .occurrences_after(now, 1)
+                    .first()
+                    .map(|(s, _)| crate::clock::stamp(*s));
+                (false, next)
+            }
+        }
+    };
+    let mut checks = vec![
+        "ssh".to_string(),
+        "systemd no worse than before".into(),
+        "dpkg --audit clean".into(),
+        "versions equal targets".into(),
+    ];
+    checks.extend(
+        policy
+            .health_commands
+            .iter()
+            .map(|c| format!("command: {c}")),
+    );
+    checks.extend(
+        policy
+            .http_checks
+            .iter()
+            .map(|c| format!("http: {} -> {}", c.url, c.status)),
+    );
+    Ok(Plan {
+        cycle: c.name,
+        cycle_id,
+        group: group.name.clone(),
+        group_id,
+        kind,
+        change_ref,
+        snapshot: policy.snapshot,
+        reboot: policy.reboot,
+        max_parallel: policy.max_parallel,
+        failure_threshold: policy.failure_threshold.to_string(),
+        rollback_on_failure: policy.rollback_on_failure,
+        checks,
+        window: group.window.clone(),
+        in_window,
+        next_window,
+        hosts: plans,
+        policy,
+    })
+}

@@ -1,0 +1,216 @@
+//! Snapshots before a host is patched, and reverting to them. Providers run on the
+//! controller: `command` (the site's own create / revert / cleanup commands) and
+//! `qemu-img` (an internal snapshot of the host's qcow2 image). lvm, btrfs and zfs are
+//! not built yet; a policy naming them is refused before anything runs.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::cycle::apt::sh_quote;
+use crate::inventory::Host;
+use crate::inventory::policy::{Policy, SnapshotProvider};
+
+/// A snapshot taken: enough to revert to it or remove it later.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub provider: String,
+    pub name: String,
+    /// The image (qemu-img); None for commands.
+    pub disk: Option<String>,
+}
+
+/// Whether the policy's provider can run; the error names what to do instead.
+pub fn check_supported(policy: &Policy) -> Result<(), String> {
+    match policy.snapshot {
+        SnapshotProvider::None | SnapshotProvider::Command | SnapshotProvider::QemuImg => Ok(()),
+        other => Err(format!(
+            "snapshot provider {} is not built yet",
+            serde_json::to_string(&other)
+                .unwrap_or_default()
+                .trim_matches('"')
+        )),
+    }
+}
+
+/// The snapshot name of a host in a deployment.
+pub fn name(deployment: i64, host: &str) -> String {
+    format!("patchcycle-{deployment}-{host}")
+}
+
+fn disk_of(policy: &Policy, host: &Host) -> Result<String, String> {
+    let t = policy
+        .qemu_img_disk
+        .as_deref()
+        .ok_or("qemu_img_disk is not set")?;
+    // Host names follow the inventory grammar (no '/', no '..' component).
+    Ok(t.replace("{host}", &host.name))
+}
+
+/// Replaces placeholders by shell-quoted values.
+fn template(cmd: &str, host: &Host, deployment: i64, snap: &str) -> String {
+    cmd.replace("{host}", &sh_quote(&host.name))
+        .replace("{address}", &sh_quote(&host.address))
+        .replace("{deployment}", &sh_quote(&deployment.to_string()))
+        .replace("{name}", &sh_quote(snap))
+}
+
+/// Runs a program with a time limit; the error carries the last stderr line.
+fn run(mut cmd: Command, timeout: Duration, what: &str) -> Result<(), String> {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("{what}: cannot start: {e}"))?;
+    let mut err = child.stderr.take();
+    let reader = std::thread::spawn(move || {
+        use std::io::Read;
+        let mut buf = Vec::new();
+        if let Some(e) = err.as_mut() {
+            let _ = e.take(64 * 1024).read_to_end(&mut buf);
+        }
+        String::from_utf8_lossy(&buf).into_owned()
+    });
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(s)) => break Some(s),
+            Ok(None) if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(_) => break None,
+        }
+    };
+    let stderr = reader.join().unwrap_or_default();
+    match status {
+        None => Err(format!("{what}: timed out after {timeout:?}")),
+        Some(s) if s.success() => Ok(()),
+        Some(s) => {
+            let last = stderr
+                .lines()
+                .map(str::trim)
+                .rfind(|l| !l.is_empty())
+                .map(crate::cycle::apt::clip)
+                .unwrap_or_default();
+            Err(format!("{what} failed ({s}): {last}"))
+        }
+    }
+}
+
+fn shell(cmd: &str, host: &Host, deployment: i64, snap: &str) -> Command {
+    let mut c = Command::new("sh");
+    c.arg("-c")
+        .arg(template(cmd, host, deployment, snap))
+        .env("PATCHCYCLE_HOST", &host.name)
+        .env("PATCHCYCLE_ADDRESS", &host.address)
+        .env("PATCHCYCLE_DEPLOYMENT", deployment.to_string())
+        .env("PATCHCYCLE_SNAPSHOT", snap);
+    c
+}
+
+/// Takes the snapshot of a host; None when the policy has no provider.
+pub fn create(
+    policy: &Policy,
+    host: &Host,
+    deployment: i64,
+    timeout: Duration,
+) -> Result<Option<Snapshot>, String> {
+    let snap = name(deployment, &host.name);
+    match policy.snapshot {
+        SnapshotProvider::None => Ok(None),
+        SnapshotProvider::Command => {
+            let c = policy
+                .snapshot_command
+                .as_ref()
+                .ok_or("snapshot_command is not set")?;
+            run(
+                shell(&c.create, host, deployment, &snap),
+                timeout,
+                "snapshot create command",
+            )?;
+            Ok(Some(Snapshot {
+                provider: "command".into(),
+                name: snap,
+                disk: None,
+            }))
+        }
+        SnapshotProvider::QemuImg => {
+            let disk = disk_of(policy, host)?;
+            let mut c = Command::new("qemu-img");
+            c.args(["snapshot", "-c", &snap, "--"]).arg(&disk);
+            run(c, timeout, "qemu-img snapshot -c")?;
+            Ok(Some(Snapshot {
+                provider: "qemu-img".into(),
+                name: snap,
+                disk: Some(disk),
+            }))
+        }
+        _ => Err(check_supported(policy).err().unwrap_or_default()),
+    }
+}
+
+/// Reverts a host to its snapshot.
+pub fn revert(
+    policy: &Policy,
+    host: &Host,
+    deployment: i64,
+    snap: &Snapshot,
+    timeout: Duration,
+) -> Result<(), String> {
+    match snap.provider.as_str() {
+        "command" => {
+            let c = policy
+                .snapshot_command
+                .as_ref()
+                .ok_or("the group's policy no longer has snapshot_command")?;
+            run(
+                shell(&c.revert, host, deployment, &snap.name),
+                timeout,
+                "snapshot revert command",
+            )
+        }
+        "qemu-img" => {
+            let disk = snap.disk.as_deref().ok_or("snapshot without its image")?;
+            let mut c = Command::new("qemu-img");
+            c.args(["snapshot", "-a", &snap.name, "--"]).arg(disk);
+            run(c, timeout, "qemu-img snapshot -a")
+        }
+        other => Err(format!("unknown snapshot provider {other:?}")),
+    }
+}
+
+/// Removes a snapshot that is no longer needed (the cycle is closed).
+pub fn cleanup(
+    policy: &Policy,
+    host: &Host,
+    deployment: i64,
+    snap: &Snapshot,
+    timeout: Duration,
+) -> Result<(), String> {
+    match snap.provider.as_str() {
+        "command" => match policy
+            .snapshot_command
+            .as_ref()
+            .and_then(|c| c.cleanup.as_ref())
+        {
+            Some(cmd) => run(
+                shell(cmd, host, deployment, &snap.name),
+                timeout,
+                "snapshot cleanup command",
+            ),
+            None => Ok(()),
+        },
+        "qemu-img" => {
+            let disk = snap.disk.as_deref().ok_or("snapshot without its image")?;
+            let mut c = Command::new("qemu-img");
+            c.args(["snapshot", "-d", &snap.name, "--"]).arg(disk);
+            run(c, timeout, "qemu-img snapshot -d")
+        }
+        other => Err(format!("unknown snapshot provider {other:?}")),
+    }
+}
