@@ -588,3 +588,30 @@ fn deploy_plans_and_refusals() {
         .unwrap();
     assert_eq!(n, 0);
 }
+
+#[test]
+fn notify_runs_before_a_test_with_the_event() {
+    let env = fleet();
+    let log = env.home().join("notify.log");
+    let cmd = format!(
+        "notify=\"echo $PATCHCYCLE_EVENT $PATCHCYCLE_GROUP >> {0}; cat $PATCHCYCLE_PATCHES >> {0}\"",
+        log.display()
+    );
+    env.ok(&["group", "set", "pilot", "--set", &cmd]);
+    // Nothing listens on 127.0.0.1:1: the host fails, the notification went out first.
+    env.ok(&["host", "set", "p1", "--destination", "127.0.0.1:1"]);
+    env.ok(&["-q", "cycle", "start"]);
+    let out = env.run(&["--yes", "test"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        common::cli::render(&env, &out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        "test pilot\nDebian:12 libssl3 3.0.17-1~deb12u3\n"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("unreachable"), "{stdout}");
+}

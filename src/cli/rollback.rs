@@ -7,7 +7,8 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::Context;
-use crate::cycle::deploy::{self, Engine, Method};
+use crate::cycle::deploy::{self, Engine};
+use crate::cycle::rollback::Method;
 use crate::error::{Exit, Failure};
 use crate::{audit, clock, db, exec, inventory, output};
 

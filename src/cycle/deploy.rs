@@ -1,4 +1,5 @@
-//! The engine `test` and `deploy` share, and rollback.
+//! The engine `test` and `deploy` share (health checks in `health.rs`, rollback in
+//! `rollback.rs`, the Ansible transport in `ansible.rs`).
 //!
 //! Per host, in order: snapshot → versions before (and apt's simulation, which refuses
 //! removals and unavailable versions before anything changes) → keep rollback packages
@@ -20,7 +21,9 @@ use serde_json::json;
 
 use crate::config::SshConfig;
 use crate::cycle::apt::{self, Change};
+use crate::cycle::health::{Check, builtin_checks};
 use crate::cycle::plan::{Kind, Plan, Target};
+use crate::cycle::rollback::Method;
 use crate::cycle::snapshot::{self, Snapshot};
 use crate::cycle::window::Window;
 use crate::error::Failure;
@@ -34,7 +37,7 @@ pub const STEPS: [&str; 8] = [
     "planned", "snapshot", "before", "keep", "install", "reboot", "health", "after",
 ];
 
-fn step_index(step: &str) -> usize {
+pub(crate) fn step_index(step: &str) -> usize {
     STEPS.iter().position(|s| *s == step).unwrap_or(0)
 }
 
@@ -44,14 +47,6 @@ pub struct Before {
     pub changes: Vec<Change>,
     pub boot_id: String,
     pub systemd: String,
-}
-
-/// One health check's outcome.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Check {
-    pub check: String,
-    pub ok: bool,
-    pub detail: String,
 }
 
 /// A host row of a deployment.
@@ -306,7 +301,7 @@ pub struct Engine<'a> {
     pub ansible: bool,
 }
 
-fn dest(h: &Host) -> Dest {
+pub(crate) fn dest(h: &Host) -> Dest {
     Dest::Ssh {
         address: h.address.clone(),
         user: h.user.clone(),
@@ -335,7 +330,7 @@ fn touched(message: impl Into<String>) -> StepError {
 }
 
 impl Engine<'_> {
-    fn with_db<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+    pub(crate) fn with_db<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
         let mut guard = self
             .db
             .lock()
@@ -344,7 +339,7 @@ impl Engine<'_> {
     }
 
     /// Saves a host's progress (one transaction per step).
-    fn save(&self, host_id: i64, sets: &[(&str, rusqlite::types::Value)]) -> Result<()> {
+    pub(crate) fn save(&self, host_id: i64, sets: &[(&str, rusqlite::types::Value)]) -> Result<()> {
         let dep = self.deployment.id;
         self.with_db(|conn| {
             let tx = db::write_tx(conn)?;
@@ -362,7 +357,7 @@ impl Engine<'_> {
         })
     }
 
-    fn run(
+    pub(crate) fn run(
         &self,
         h: &Host,
         script: &str,
@@ -376,11 +371,12 @@ impl Engine<'_> {
             .unwrap_or_default();
         // Every script run here is safe to repeat (simulation, exact-version install,
         // downloads, reads), so a lost connection gets one more try on a new one.
-        let mut attempt = exec::run_script(self.ssh, &self.control, &dest(h), script, timeout);
+        let mut attempt =
+            exec::run_script_detached(self.ssh, &self.control, &dest(h), script, timeout);
         if let Err(exec::RunError::Ssh(_)) = &attempt {
             exec::close_master(self.ssh, &self.control, &dest(h));
             std::thread::sleep(Duration::from_secs(2));
-            attempt = exec::run_script(self.ssh, &self.control, &dest(h), script, timeout);
+            attempt = exec::run_script_detached(self.ssh, &self.control, &dest(h), script, timeout);
         }
         let out = attempt.map_err(|e| match e {
             exec::RunError::Ssh(m) => format!("unreachable: {m}"),
@@ -401,7 +397,7 @@ impl Engine<'_> {
         })
     }
 
-    fn facts(&self, h: &Host, timeout: Duration) -> Result<apt::Facts, String> {
+    pub(crate) fn facts(&self, h: &Host, timeout: Duration) -> Result<apt::Facts, String> {
         let map = self.run(
             h,
             &apt::facts_script(&crate::digest::random_token()),
@@ -410,7 +406,7 @@ impl Engine<'_> {
         apt::parse_facts(&map)
     }
 
-    fn step_timeout(&self) -> Duration {
+    pub(crate) fn step_timeout(&self) -> Duration {
         self.policy.step_timeout.0
     }
 
@@ -542,7 +538,12 @@ impl Engine<'_> {
         })
     }
 
-    fn audit_host(&self, host: &str, action: &str, details: serde_json::Value) -> Result<()> {
+    pub(crate) fn audit_host(
+        &self,
+        host: &str,
+        action: &str,
+        details: serde_json::Value,
+    ) -> Result<()> {
         let d = &self.deployment;
         self.with_db(|conn| {
             let now = clock::now_stamp()?;
@@ -642,17 +643,7 @@ impl Engine<'_> {
                 )));
             }
             before = judge_before(&map)?;
-            self.save(
-                row.host_id,
-                &[
-                    (
-                        "before",
-                        serde_json::to_string(&before).unwrap_or_default().into(),
-                    ),
-                    ("step", "before".to_string().into()),
-                ],
-            )
-            .map_err(db_err)?;
+            self.save_before(row, &before).map_err(db_err)?;
         }
         if at < 3 {
             let kept = get("keep").is_some_and(|(failed, _, _)| !failed);
@@ -801,17 +792,7 @@ impl Engine<'_> {
                 .run(h, &script, self.step_timeout())
                 .map_err(untouched)?;
             before = judge_before(&map)?;
-            self.save(
-                row.host_id,
-                &[
-                    (
-                        "before",
-                        serde_json::to_string(&before).unwrap_or_default().into(),
-                    ),
-                    ("step", "before".to_string().into()),
-                ],
-            )
-            .map_err(db_err)?;
+            self.save_before(row, &before).map_err(db_err)?;
         }
         if at < 3 {
             let old: Vec<(String, String)> = before
@@ -897,6 +878,19 @@ impl Engine<'_> {
             .facts(h, self.step_timeout())
             .map_err(|e| touched(format!("reading versions after: {e}")))?;
         self.record_after(row, &before, &facts).map_err(db_err)
+    }
+
+    fn save_before(&self, row: &HostRow, before: &Before) -> Result<()> {
+        self.save(
+            row.host_id,
+            &[
+                (
+                    "before",
+                    serde_json::to_string(before).unwrap_or_default().into(),
+                ),
+                ("step", "before".to_string().into()),
+            ],
+        )
     }
 
     /// Saves the versions after and marks the host done.
@@ -1010,7 +1004,7 @@ impl Engine<'_> {
         }
         let token = crate::digest::random_token();
         // The session may be cut by the reboot itself: only a failure to start counts.
-        if let Err(exec::RunError::Spawn(p, e)) = exec::run_script(
+        if let Err(exec::RunError::Spawn(p, e)) = exec::run_script_detached(
             self.ssh,
             &self.control,
             &dest(h),
@@ -1048,270 +1042,6 @@ impl Engine<'_> {
             }
         }
     }
-
-    /// Built-in checks, the group's commands, and HTTP probes.
-    fn health(&self, h: &Host, targets: &[Target], before: &Before) -> Vec<Check> {
-        let mut out = Vec::new();
-        let token = crate::digest::random_token();
-        let result = self.run(h, &apt::health_script(&token), self.step_timeout());
-        out.extend(builtin_checks(result.as_ref(), targets, before));
-        for cmd in &self.policy.health_commands {
-            let r = exec::run_script(
-                self.ssh,
-                &self.control,
-                &dest(h),
-                &apt::command_script(cmd),
-                self.step_timeout(),
-            );
-            let (ok, detail) = match r {
-                Ok(o) => {
-                    let text = String::from_utf8_lossy(&o.stdout);
-                    let last = text
-                        .lines()
-                        .chain(o.stderr.lines())
-                        .map(str::trim)
-                        .rfind(|l| !l.is_empty())
-                        .map(apt::clip)
-                        .unwrap_or_default();
-                    (
-                        o.status == Some(0),
-                        format!(
-                            "exit {}{}",
-                            o.status.unwrap_or(-1),
-                            if last.is_empty() {
-                                String::new()
-                            } else {
-                                format!(": {last}")
-                            }
-                        ),
-                    )
-                }
-                Err(e) => (false, e.to_string()),
-            };
-            out.push(Check {
-                check: format!("command {cmd}"),
-                ok,
-                detail,
-            });
-        }
-        out.extend(self.http_probes(h));
-        out
-    }
-
-    /// The group's HTTP probes, from this machine.
-    pub fn http_probes(&self, h: &Host) -> Vec<Check> {
-        let mut out = Vec::new();
-        for c in &self.policy.http_checks {
-            let url = c
-                .url
-                .replace("{host}", &h.name)
-                .replace("{address}", &h.address);
-            let (ok, detail) = http_probe(&url, c.status, c.timeout.0);
-            out.push(Check {
-                check: format!("http {url}"),
-                ok,
-                detail,
-            });
-        }
-        out
-    }
-
-    /// Rolls one host back: kept packages first, the snapshot otherwise; then verifies
-    /// the versions against those recorded before. Returns how it was done.
-    pub fn rollback_host(&self, row: &HostRow, method: Method) -> Result<String, String> {
-        let h = &row.host;
-        let Some(before) = &row.before else {
-            return Ok("nothing to undo: the host was not changed".into());
-        };
-        // The install starts after "keep": before that, nothing on the host changed.
-        if step_index(&row.step) < 3 {
-            return Ok("nothing to undo: the host was not changed".into());
-        }
-        let use_packages = match method {
-            Method::Packages => true,
-            Method::Snapshot => false,
-            Method::Auto => row.rollback_dir.is_some() || row.snapshot.is_none(),
-        };
-        let how = if use_packages {
-            if row.rollback_dir.is_none() {
-                return Err("no kept packages for this host (and no snapshot)".into());
-            }
-            let remove: Vec<String> = before
-                .changes
-                .iter()
-                .filter(|c| c.from.is_none())
-                .map(|c| c.package.clone())
-                .collect();
-            let token = crate::digest::random_token();
-            let script = apt::rollback_script(
-                &token,
-                self.deployment.id,
-                &remove,
-                self.policy.lock_timeout.0,
-            )?;
-            let map = self.run(h, &script, self.step_timeout() + self.policy.lock_timeout.0)?;
-            let text = map.get("rollback").cloned().unwrap_or_default();
-            let errors = apt::apt_errors(&text);
-            if apt::rc(&map) != Some(0) || !errors.is_empty() {
-                return Err(format!(
-                    "reinstalling kept packages failed: {}",
-                    errors
-                        .first()
-                        .cloned()
-                        .unwrap_or_else(|| apt::clip(text.lines().last().unwrap_or_default()))
-                ));
-            }
-            "kept packages reinstalled".to_string()
-        } else {
-            let snap = row.snapshot.as_ref().ok_or("no snapshot for this host")?;
-            snapshot::revert(
-                &self.policy,
-                h,
-                self.deployment.id,
-                snap,
-                self.step_timeout(),
-            )?;
-            format!("reverted to snapshot {}", snap.name)
-        };
-        match self.facts(h, self.step_timeout()) {
-            Err(e) if !use_packages => Ok(format!("{how}; not verified: {e}")),
-            Err(e) => Err(format!("{how}, but reading versions failed: {e}")),
-            Ok(f) => {
-                let wrong: Vec<String> = before
-                    .changes
-                    .iter()
-                    .filter(|c| f.versions.get(&c.package) != c.from.as_ref())
-                    .map(|c| {
-                        format!(
-                            "{} is {} (before: {})",
-                            c.package,
-                            f.versions.get(&c.package).map_or("absent", |v| v),
-                            c.from.as_deref().unwrap_or("absent")
-                        )
-                    })
-                    .collect();
-                if wrong.is_empty() {
-                    Ok(format!(
-                        "{how}; {} package(s) verified at their versions before",
-                        before.changes.len()
-                    ))
-                } else {
-                    Err(format!("{how}, but versions differ: {}", wrong.join(", ")))
-                }
-            }
-        }
-    }
-}
-
-impl Engine<'_> {
-    /// Removes a host's kept packages and its snapshot (the cycle is closed).
-    pub fn cleanup_host(&self, row: &HostRow) -> Result<String, String> {
-        let mut done = Vec::new();
-        if row.rollback_dir.is_some() {
-            let token = crate::digest::random_token();
-            let script = format!(
-                "T={}\ns() {{ printf '\\n@@PC %s %s\\n' \"$T\" \"$1\"; }}\nrm -rf -- {}\ns END\n",
-                apt::sh_quote(&token),
-                apt::sh_quote(&apt::rollback_dir(self.deployment.id))
-            );
-            self.run(&row.host, &script, self.step_timeout())?;
-            done.push("kept packages removed".to_string());
-        }
-        if let Some(snap) = &row.snapshot {
-            snapshot::cleanup(
-                &self.policy,
-                &row.host,
-                self.deployment.id,
-                snap,
-                self.step_timeout(),
-            )?;
-            done.push(format!("snapshot {} removed", snap.name));
-        }
-        Ok(done.join(", "))
-    }
-}
-
-/// The built-in checks from the health script's output (or why it could not run).
-fn builtin_checks(
-    result: Result<&BTreeMap<String, String>, &String>,
-    targets: &[Target],
-    before: &Before,
-) -> Vec<Check> {
-    let mut out = Vec::new();
-    match result {
-        Err(e) => out.push(Check {
-            check: "ssh".into(),
-            ok: false,
-            detail: e.to_string(),
-        }),
-        Ok(map) => {
-            out.push(Check {
-                check: "ssh".into(),
-                ok: true,
-                detail: "answers".into(),
-            });
-            match apt::parse_facts(map) {
-                Err(e) => out.push(Check {
-                    check: "versions".into(),
-                    ok: false,
-                    detail: e,
-                }),
-                Ok(f) => {
-                    let bad_state = matches!(f.systemd.as_str(), "degraded" | "maintenance");
-                    out.push(Check {
-                        check: "systemd".into(),
-                        ok: !bad_state || f.systemd == before.systemd,
-                        detail: if f.systemd == "none" {
-                            "no systemd".into()
-                        } else if bad_state && f.systemd == before.systemd {
-                            format!("{} (as before the deploy)", f.systemd)
-                        } else {
-                            f.systemd.clone()
-                        },
-                    });
-                    let wrong: Vec<String> = targets
-                        .iter()
-                        .filter(|t| {
-                            f.versions.get(&t.package).is_none_or(|v| {
-                                crate::version::Scheme::Deb
-                                    .compare(v, &t.to)
-                                    .map_or(true, |o| o.is_ne())
-                            })
-                        })
-                        .map(|t| {
-                            format!(
-                                "{} is {} (target {})",
-                                t.package,
-                                f.versions.get(&t.package).map_or("missing", |v| v),
-                                t.to
-                            )
-                        })
-                        .collect();
-                    out.push(Check {
-                        check: "versions".into(),
-                        ok: wrong.is_empty(),
-                        detail: if wrong.is_empty() {
-                            format!("{} equal their targets", targets.len())
-                        } else {
-                            wrong.join(", ")
-                        },
-                    });
-                }
-            }
-            let audit = map.get("audit").map(|a| a.trim()).unwrap_or_default();
-            let audit_rc = map.get("audit-rc").map(|a| a.trim()).unwrap_or_default();
-            out.push(Check {
-                check: "dpkg --audit".into(),
-                ok: audit.is_empty() && audit_rc == "0",
-                detail: if audit.is_empty() {
-                    "clean".into()
-                } else {
-                    apt::clip(audit.lines().next().unwrap_or_default())
-                },
-            });
-        }
-    }
-    out
 }
 
 /// apt's simulation and the facts before: refused when apt cannot install the targets.
@@ -1334,36 +1064,6 @@ fn judge_before(map: &BTreeMap<String, String>) -> Result<Before, StepError> {
         boot_id: facts.boot_id,
         systemd: facts.systemd,
     })
-}
-
-/// How to roll back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Method {
-    /// Kept packages when there are some, else the snapshot
-    Auto,
-    /// Reinstall the kept packages
-    Packages,
-    /// Revert the snapshot
-    Snapshot,
-}
-
-/// One HTTP probe from the controller: (passed, detail).
-fn http_probe(url: &str, want: u16, timeout: Duration) -> (bool, String) {
-    let client = match reqwest::blocking::Client::builder()
-        .timeout(timeout)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-    {
-        Ok(c) => c,
-        Err(e) => return (false, format!("HTTP client: {e}")),
-    };
-    match client.get(url).send() {
-        Ok(r) => {
-            let got = r.status().as_u16();
-            (got == want, format!("status {got} (want {want})"))
-        }
-        Err(e) => (false, format!("{e}")),
-    }
 }
 
 impl Kind {

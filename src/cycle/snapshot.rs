@@ -4,7 +4,7 @@
 //! not built yet; a policy naming them is refused before anything runs.
 
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -73,19 +73,7 @@ fn run(mut cmd: Command, timeout: Duration, what: &str) -> Result<(), String> {
         }
         String::from_utf8_lossy(&buf).into_owned()
     });
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(s)) => break Some(s),
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(_) => break None,
-        }
-    };
+    let status = crate::exec::wait_or_kill(&mut child, timeout);
     let stderr = reader.join().unwrap_or_default();
     match status {
         None => Err(format!("{what}: timed out after {timeout:?}")),
@@ -100,6 +88,13 @@ fn run(mut cmd: Command, timeout: Duration, what: &str) -> Result<(), String> {
             Err(format!("{what} failed ({s}): {last}"))
         }
     }
+}
+
+/// `qemu-img snapshot <op> NAME -- DISK`.
+fn qemu_img(op: &str, name: &str, disk: &str, timeout: Duration) -> Result<(), String> {
+    let mut c = Command::new("qemu-img");
+    c.args(["snapshot", op, name, "--"]).arg(disk);
+    run(c, timeout, &format!("qemu-img snapshot {op}"))
 }
 
 fn shell(cmd: &str, host: &Host, deployment: i64, snap: &str) -> Command {
@@ -141,9 +136,7 @@ pub fn create(
         }
         SnapshotProvider::QemuImg => {
             let disk = disk_of(policy, host)?;
-            let mut c = Command::new("qemu-img");
-            c.args(["snapshot", "-c", &snap, "--"]).arg(&disk);
-            run(c, timeout, "qemu-img snapshot -c")?;
+            qemu_img("-c", &snap, &disk, timeout)?;
             Ok(Some(Snapshot {
                 provider: "qemu-img".into(),
                 name: snap,
@@ -176,9 +169,7 @@ pub fn revert(
         }
         "qemu-img" => {
             let disk = snap.disk.as_deref().ok_or("snapshot without its image")?;
-            let mut c = Command::new("qemu-img");
-            c.args(["snapshot", "-a", &snap.name, "--"]).arg(disk);
-            run(c, timeout, "qemu-img snapshot -a")
+            qemu_img("-a", &snap.name, disk, timeout)
         }
         other => Err(format!("unknown snapshot provider {other:?}")),
     }
@@ -207,9 +198,7 @@ pub fn cleanup(
         },
         "qemu-img" => {
             let disk = snap.disk.as_deref().ok_or("snapshot without its image")?;
-            let mut c = Command::new("qemu-img");
-            c.args(["snapshot", "-d", &snap.name, "--"]).arg(disk);
-            run(c, timeout, "qemu-img snapshot -d")
+            qemu_img("-d", &snap.name, disk, timeout)
         }
         other => Err(format!("unknown snapshot provider {other:?}")),
     }

@@ -139,6 +139,27 @@ pub fn control_dir() -> Result<PathBuf> {
     Ok(dir)
 }
 
+/// Waits for a child up to `timeout`, then kills it; None when it was killed (or could
+/// not be waited for).
+pub fn wait_or_kill(
+    child: &mut std::process::Child,
+    timeout: Duration,
+) -> Option<std::process::ExitStatus> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        match child.try_wait() {
+            Ok(Some(s)) => return Some(s),
+            Ok(None) if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(_) => return None,
+        }
+    }
+}
+
 /// Runs `script` on the target through `sh -s`, within `timeout`.
 pub fn run_script(
     ssh: &SshConfig,
@@ -146,6 +167,30 @@ pub fn run_script(
     target: &Target,
     script: &str,
     timeout: Duration,
+) -> Result<RunOutput, RunError> {
+    run(ssh, control_dir, target, script, timeout, false)
+}
+
+/// Like [`run_script`], but the ssh client runs in a process group of its own, so a
+/// Ctrl-C on the terminal does not cut a package installation short on the host: the
+/// step finishes there, and `--resume` picks the host up.
+pub fn run_script_detached(
+    ssh: &SshConfig,
+    control_dir: &Path,
+    target: &Target,
+    script: &str,
+    timeout: Duration,
+) -> Result<RunOutput, RunError> {
+    run(ssh, control_dir, target, script, timeout, true)
+}
+
+fn run(
+    ssh: &SshConfig,
+    control_dir: &Path,
+    target: &Target,
+    script: &str,
+    timeout: Duration,
+    detach: bool,
 ) -> Result<RunOutput, RunError> {
     let mut cmd = match target {
         Target::Local => {
@@ -158,6 +203,10 @@ pub fn run_script(
     cmd.stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    if detach {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
     let program = format!("{:?}", cmd.get_program());
     let mut child = cmd.spawn().map_err(|e| RunError::Spawn(program, e))?;
     let mut stdin = child.stdin.take();
@@ -192,19 +241,7 @@ pub fn run_script(
         }
         String::from_utf8_lossy(&buf).into_owned()
     });
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(s)) => break Some(s),
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(_) => break None,
-        }
-    };
+    let status = wait_or_kill(&mut child, timeout);
     let _ = writer.join();
     let (stdout, too_large) = reader.join().unwrap_or_default();
     let stderr = err_reader.join().unwrap_or_default();

@@ -1,0 +1,130 @@
+//! Going back: kept packages reinstalled or the snapshot reverted, then the versions
+//! verified against those recorded before; and removing both once a cycle is closed.
+
+use crate::cycle::apt;
+use crate::cycle::deploy::{Engine, HostRow, step_index};
+use crate::cycle::snapshot;
+
+impl Engine<'_> {
+    /// Rolls one host back: kept packages first, the snapshot otherwise; then verifies
+    /// the versions against those recorded before. Returns how it was done.
+    pub fn rollback_host(&self, row: &HostRow, method: Method) -> Result<String, String> {
+        let h = &row.host;
+        let Some(before) = &row.before else {
+            return Ok("nothing to undo: the host was not changed".into());
+        };
+        // The install starts after "keep": before that, nothing on the host changed.
+        if step_index(&row.step) < 3 {
+            return Ok("nothing to undo: the host was not changed".into());
+        }
+        let use_packages = match method {
+            Method::Packages => true,
+            Method::Snapshot => false,
+            Method::Auto => row.rollback_dir.is_some() || row.snapshot.is_none(),
+        };
+        let how = if use_packages {
+            if row.rollback_dir.is_none() {
+                return Err("no kept packages for this host (and no snapshot)".into());
+            }
+            let remove: Vec<String> = before
+                .changes
+                .iter()
+                .filter(|c| c.from.is_none())
+                .map(|c| c.package.clone())
+                .collect();
+            let token = crate::digest::random_token();
+            let script = apt::rollback_script(
+                &token,
+                self.deployment.id,
+                &remove,
+                self.policy.lock_timeout.0,
+            )?;
+            let map = self.run(h, &script, self.step_timeout() + self.policy.lock_timeout.0)?;
+            let text = map.get("rollback").cloned().unwrap_or_default();
+            let errors = apt::apt_errors(&text);
+            if apt::rc(&map) != Some(0) || !errors.is_empty() {
+                return Err(format!(
+                    "reinstalling kept packages failed: {}",
+                    errors
+                        .first()
+                        .cloned()
+                        .unwrap_or_else(|| apt::clip(text.lines().last().unwrap_or_default()))
+                ));
+            }
+            "kept packages reinstalled".to_string()
+        } else {
+            let snap = row.snapshot.as_ref().ok_or("no snapshot for this host")?;
+            snapshot::revert(
+                &self.policy,
+                h,
+                self.deployment.id,
+                snap,
+                self.step_timeout(),
+            )?;
+            format!("reverted to snapshot {}", snap.name)
+        };
+        match self.facts(h, self.step_timeout()) {
+            Err(e) if !use_packages => Ok(format!("{how}; not verified: {e}")),
+            Err(e) => Err(format!("{how}, but reading versions failed: {e}")),
+            Ok(f) => {
+                let wrong: Vec<String> = before
+                    .changes
+                    .iter()
+                    .filter(|c| f.versions.get(&c.package) != c.from.as_ref())
+                    .map(|c| {
+                        format!(
+                            "{} is {} (before: {})",
+                            c.package,
+                            f.versions.get(&c.package).map_or("absent", |v| v),
+                            c.from.as_deref().unwrap_or("absent")
+                        )
+                    })
+                    .collect();
+                if wrong.is_empty() {
+                    Ok(format!(
+                        "{how}; {} package(s) verified at their versions before",
+                        before.changes.len()
+                    ))
+                } else {
+                    Err(format!("{how}, but versions differ: {}", wrong.join(", ")))
+                }
+            }
+        }
+    }
+    /// Removes a host's kept packages and its snapshot (the cycle is closed).
+    pub fn cleanup_host(&self, row: &HostRow) -> Result<String, String> {
+        let mut done = Vec::new();
+        if row.rollback_dir.is_some() {
+            let token = crate::digest::random_token();
+            let script = format!(
+                "T={}\ns() {{ printf '\\n@@PC %s %s\\n' \"$T\" \"$1\"; }}\nrm -rf -- {}\ns END\n",
+                apt::sh_quote(&token),
+                apt::sh_quote(&apt::rollback_dir(self.deployment.id))
+            );
+            self.run(&row.host, &script, self.step_timeout())?;
+            done.push("kept packages removed".to_string());
+        }
+        if let Some(snap) = &row.snapshot {
+            snapshot::cleanup(
+                &self.policy,
+                &row.host,
+                self.deployment.id,
+                snap,
+                self.step_timeout(),
+            )?;
+            done.push(format!("snapshot {} removed", snap.name));
+        }
+        Ok(done.join(", "))
+    }
+}
+
+/// How to roll back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Method {
+    /// Kept packages when there are some, else the snapshot
+    Auto,
+    /// Reinstall the kept packages
+    Packages,
+    /// Revert the snapshot
+    Snapshot,
+}
