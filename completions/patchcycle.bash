@@ -3242,7 +3242,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__scan)
-            opts="-g -q -v -y -h --group --all --local --import --host --refresh --parallel --timeout --fail-on --print-script --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -q -v -y -h --group --all --local --import --host --root --refresh --parallel --timeout --fail-on --print-script --db --config --format --quiet --verbose --no-color --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3261,6 +3261,10 @@ _patchcycle() {
                     return 0
                     ;;
                 --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

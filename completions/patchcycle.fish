@@ -351,6 +351,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -s h -l help
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s g -l group -d 'Scan every host of this group' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l import -d 'Read saved collector output instead of connecting (needs --host)' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l host -d 'The host that --import or --local is for' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l root -d 'With --local: collect from this root directory (a mounted disk, chroot or unpacked container image) instead of the running system (needs --host)' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l parallel -d 'Hosts scanned at once' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l timeout -d 'Seconds allowed per host' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l fail-on -d 'Exit 1 when a finding is at or above this level' -r -f -a "critical\t''
@@ -367,7 +368,7 @@ csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l all -d 'Scan every host in the inventory'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l local -d 'Scan this machine (no ssh); it is added to the inventory if missing'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l refresh -d 'Update the hosts\' package lists (apt-get update) before collecting'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l refresh -d 'Update the hosts\' package lists first (apt-get update, dnf/yum makecache, apk update)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l print-script -d 'Print the collector script and exit'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s v -l verbose -d 'Say more about what is done (repeat for more)'

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian/Ubuntu machine (idempotent).
-# - dpkg (present on Debian) and rpm: live oracles for the version engines
+# - dpkg (present on Debian) and rpm: live oracles for the version engines; rpm (rpmbuild),
+#   dnf, dnf-plugins-core and createrepo-c: real rpm databases and dnf repositories for the
+#   rpm-family scan and deploy-command tests
 # - python3-apt, python3-rpm: libapt and librpm comparisons, for the version benchmark
 # - tmux: drives the terminal (TTY) tests of prompts
 # - qemu-utils: qemu-img and qemu-io, for the qemu-img snapshot provider
@@ -11,7 +13,7 @@ cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 need=()
-for pkg in rpm python3-apt python3-rpm tmux qemu-utils ansible-core; do
+for pkg in rpm dnf dnf-plugins-core createrepo-c python3-apt python3-rpm tmux qemu-utils ansible-core; do
   dpkg-query -W -f '${Status}\n' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

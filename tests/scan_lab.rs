@@ -496,3 +496,91 @@ fn refresh_updates_package_lists_first() {
     assert!(expected > 0);
     assert_eq!(fresh[0]["pending_security"], expected, "{fresh}");
 }
+
+/// `scan --local --root DIR` of a Debian root filesystem (the lab's base, which the lab
+/// hosts run on as an overlay and which is only read here) against apt run inside it by
+/// chroot: the same pending security updates, and dpkg's own package list.
+#[test]
+fn root_scan_of_the_lab_base_matches_apt_inside_it() {
+    let _lab = lab_or_skip!(1);
+    let base = PathBuf::from(
+        std::env::var("PATCHCYCLE_LAB_DIR").unwrap_or_else(|_| "/var/lib/patchcycle-lab".into()),
+    )
+    .join("base");
+    let cache = base.join("var/cache/apt/pkgcache.bin");
+    let cache_before = std::fs::metadata(&cache).and_then(|m| m.modified()).ok();
+    let env = Env::init();
+    let out = env.run(&[
+        "--format",
+        "json",
+        "scan",
+        "--local",
+        "--root",
+        base.to_str().unwrap(),
+        "--host",
+        "lab-base",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", render(&env, &out));
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(s[0]["ecosystem"], "Debian:12");
+    assert_eq!(s[0]["kernel_running"], serde_json::Value::Null);
+    let apt = Command::new("chroot")
+        .arg(&base)
+        .args([
+            "/usr/bin/env",
+            "-i",
+            "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+            "LC_ALL=C",
+            "apt-get",
+            "-s",
+            "-o",
+            "Debug::NoLocking=1",
+            "dist-upgrade",
+        ])
+        .output()
+        .expect("chroot");
+    assert!(apt.status.success());
+    let expected: BTreeSet<(String, String, String)> = String::from_utf8_lossy(&apt.stdout)
+        .lines()
+        .filter(|l| l.starts_with("Inst ") && l.contains("-security"))
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let old = f.get(2)?.strip_prefix('[')?.strip_suffix(']')?;
+            let new = f.get(3)?.strip_prefix('(')?;
+            Some((
+                f[1].split(':').next()?.to_string(),
+                old.to_string(),
+                new.to_string(),
+            ))
+        })
+        .collect();
+    assert!(
+        !expected.is_empty(),
+        "the base has pending security updates"
+    );
+    let db = env.sqlite();
+    let got: BTreeSet<(String, String, String)> = db
+        .prepare("SELECT package, from_version, to_version FROM pending WHERE security = 1")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(got, expected);
+    let dpkg = Command::new("dpkg-query")
+        .arg(format!(
+            "--admindir={}",
+            base.join("var/lib/dpkg").display()
+        ))
+        .args(["-W", "-f", "${db:Status-Abbrev}\n"])
+        .output()
+        .unwrap();
+    let installed = String::from_utf8_lossy(&dpkg.stdout)
+        .lines()
+        .filter(|l| l.starts_with("ii"))
+        .count();
+    assert_eq!(s[0]["packages"], installed);
+    // Only read: apt's cache file in the root is as it was.
+    let cache_after = std::fs::metadata(&cache).and_then(|m| m.modified()).ok();
+    assert_eq!(cache_before, cache_after);
+}

@@ -62,6 +62,18 @@ pub fn osv_base_ecosystem(eco: &str) -> &str {
     eco.split(':').next().unwrap_or(eco)
 }
 
+/// Whether OSV publishes advisories a host of `base` (from its os-release) can be matched
+/// against. Fedora, CentOS Stream, Amazon Linux and Oracle Linux have no OSV feed; Red
+/// Hat's names CPE streams (`Red Hat:enterprise_linux:9::appstream`) an os-release cannot
+/// place. Their hosts match the errata of their repositories (`[[sync.errata]]`) and
+/// what their own dnf reports.
+pub fn host_has_osv_feed(base: &str) -> bool {
+    !matches!(
+        base,
+        "Fedora" | "CentOS" | "Amazon Linux" | "Oracle Linux" | "Red Hat"
+    )
+}
+
 /// Checks an OSV ecosystem name from the command line or config.
 fn valid_osv_ecosystem(e: &str) -> Result<()> {
     if e.is_empty()
@@ -124,6 +136,7 @@ pub fn select(conn: &Connection, cfg: &SyncConfig, names: &[String]) -> Result<V
                 .collect::<rusqlite::Result<Vec<_>>>()?
                 .iter()
                 .map(|e| osv_base_ecosystem(e).to_string())
+                .filter(|e| host_has_osv_feed(e))
                 .collect()
         };
         ecos.extend(cfg.osv.ecosystems.iter().cloned());

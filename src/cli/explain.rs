@@ -55,11 +55,15 @@ pub fn run(ctx: &Context, a: &ExplainArgs) -> Result<()> {
     };
     let scheme = scheme_for(&eco)
         .ok_or_else(|| Failure::usage(format!("no version rules for ecosystem {eco}")))?;
-    // (source name, source version) of what the host runs.
+    // Advisories name source packages (Debian, Ubuntu, Alpine) or, in the rpm family,
+    // binary packages: (name, matched name, matched version) of what the host runs.
+    let by_binary = scheme == crate::version::Scheme::Rpm;
     let installed: Vec<(String, String, String)> = conn
-        .prepare(
-            "SELECT DISTINCT name, source_name, source_version FROM installed WHERE scan_id = ?1",
-        )?
+        .prepare(if by_binary {
+            "SELECT DISTINCT name, name, version FROM installed WHERE scan_id = ?1"
+        } else {
+            "SELECT DISTINCT name, source_name, source_version FROM installed WHERE scan_id = ?1"
+        })?
         .query_map([scan_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let source_version = |src: &str| {
@@ -107,7 +111,11 @@ pub fn run(ctx: &Context, a: &ExplainArgs) -> Result<()> {
         }
         None => {
             let srcs: Vec<String> = conn
-                .prepare("SELECT DISTINCT source_name FROM findings WHERE scan_id = ?1")?
+                .prepare(if by_binary {
+                    "SELECT DISTINCT package FROM findings WHERE scan_id = ?1"
+                } else {
+                    "SELECT DISTINCT source_name FROM findings WHERE scan_id = ?1"
+                })?
                 .query_map([scan_id], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             for s in srcs {
@@ -123,7 +131,7 @@ pub fn run(ctx: &Context, a: &ExplainArgs) -> Result<()> {
     if candidates.is_empty() {
         let what = subject.as_deref().unwrap_or("its findings");
         return Err(Failure::usage(format!("the catalogue has nothing for {what} in {base}"))
-            .hint("check the name (Debian/Ubuntu advisories name source packages), or run `patchcycle sync`")
+            .hint("check the name (Debian, Ubuntu and Alpine advisories name source packages, the rpm family's binary ones), or run `patchcycle sync`")
             .into());
     }
     let mut out: Vec<Verdict> = Vec::new();
@@ -145,7 +153,11 @@ pub fn run(ctx: &Context, a: &ExplainArgs) -> Result<()> {
         } else {
             (
                 "not-installed".into(),
-                format!("no installed package is built from source {package}"),
+                if by_binary {
+                    format!("no package {package} is installed")
+                } else {
+                    format!("no installed package is built from source {package}")
+                },
             )
         };
         out.push(Verdict {

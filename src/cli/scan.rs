@@ -20,7 +20,12 @@ use crate::{audit, clock, db};
 #[command(after_help = "\
 Air-gapped hosts: print the collector with `patchcycle scan --print-script > collect.sh`,
 run it there as `sh collect.sh > HOST.out` (as root, or a user who may run dpkg-query
-and apt-get -s), bring HOST.out back and `patchcycle scan --import HOST.out --host HOST`.
+and apt-get -s, rpm and dnf, or apk), bring HOST.out back and
+`patchcycle scan --import HOST.out --host HOST`.
+
+Offline systems (a mounted disk, a chroot, an unpacked image):
+`patchcycle scan --local --root DIR --host NAME` reads DIR's os-release and package
+database with this machine's dpkg-query, rpm/dnf or apk.
 
 Exit codes: 0 all hosts scanned; 1 --fail-on tripped; 4 some hosts failed (each one's
 reason is shown and stored); 2 and 3 as usual.")]
@@ -42,7 +47,11 @@ pub struct ScanArgs {
     /// The host that --import or --local is for
     #[arg(long = "host", value_name = "HOST")]
     pub host: Option<String>,
-    /// Update the hosts' package lists (apt-get update) before collecting
+    /// With --local: collect from this root directory (a mounted disk, chroot or unpacked
+    /// container image) instead of the running system (needs --host)
+    #[arg(long, value_name = "DIR", requires_all = ["local", "host"])]
+    pub root: Option<PathBuf>,
+    /// Update the hosts' package lists first (apt-get update, dnf/yum makecache, apk update)
     #[arg(long)]
     pub refresh: bool,
     /// Hosts scanned at once
@@ -55,16 +64,18 @@ pub struct ScanArgs {
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,
     /// Print the collector script and exit
-    #[arg(long, conflicts_with_all = ["hosts", "group", "all", "local", "import", "host", "refresh", "fail_on"])]
+    #[arg(long, conflicts_with_all = ["hosts", "group", "all", "local", "import", "host", "root", "refresh", "fail_on"])]
     pub print_script: bool,
 }
 
 pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
     if a.print_script {
         use std::io::Write;
-        std::io::stdout()
-            .lock()
-            .write_all(scan::collector_script(false).as_bytes())?;
+        std::io::stdout().lock().write_all(
+            scan::collector_script(false, None)
+                .map_err(Failure::usage)?
+                .as_bytes(),
+        )?;
         return Ok(());
     }
     let mut db = ctx.open_db()?;
@@ -100,6 +111,21 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
             Some(h) => h.clone(),
             None => local_hostname()?,
         };
+        let root = match &a.root {
+            Some(r) => {
+                let abs = std::path::absolute(r)
+                    .map_err(|e| Failure::usage(format!("--root {}: {e}", r.display())))?;
+                if !abs.is_dir() {
+                    return Err(
+                        Failure::usage(format!("--root {}: not a directory", r.display())).into(),
+                    );
+                }
+                // Checked before anything is written.
+                scan::collector_script(false, Some(&abs)).map_err(Failure::usage)?;
+                Some(abs)
+            }
+            None => None,
+        };
         ensure_local_host(ctx, &mut db.conn, &name, &now)?;
         let started = now.clone();
         let control = exec::control_dir()?;
@@ -108,6 +134,7 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
             &control,
             &Target::Local,
             a.refresh,
+            root.as_deref(),
             Duration::from_secs(a.timeout),
         );
         let finished = clock::now_stamp()?;
@@ -137,7 +164,7 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
                     port: h.port,
                 };
                 let started = clock::now_stamp().unwrap_or_default();
-                let r = scan::collect(ssh, &control, &target, a.refresh, timeout);
+                let r = scan::collect(ssh, &control, &target, a.refresh, None, timeout);
                 let finished = clock::now_stamp().unwrap_or_default();
                 (started, finished, r)
             },

@@ -2,6 +2,7 @@
 //! to `sh -s` on stdin, so no user data is ever quoted into a command line; output is
 //! bounded in size and the run in time.
 
+pub mod pkgcmd;
 pub mod pool;
 
 use std::io::{Read, Write};
@@ -47,6 +48,12 @@ pub enum RunError {
     TooLarge,
     #[error("cannot start {0}: {1}")]
     Spawn(String, std::io::Error),
+}
+
+/// One shell word for `s`: single-quoted, with each `'` written as `'\''`. Safe for any
+/// string without NUL (which no shell word can carry).
+pub fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
 }
 
 /// The ssh command line for a target; the destination comes after `--`, so nothing in

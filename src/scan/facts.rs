@@ -7,12 +7,13 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::{apkfacts, rpmfacts};
 use crate::version::Scheme;
 
 /// Most packages accepted from one host.
-const MAX_PACKAGES: usize = 200_000;
+pub(crate) const MAX_PACKAGES: usize = 200_000;
 /// Longest line read from any section.
-const MAX_LINE: usize = 8192;
+pub(crate) const MAX_LINE: usize = 8192;
 /// Warnings kept per host.
 const MAX_WARNINGS: usize = 50;
 
@@ -34,9 +35,48 @@ pub struct Pending {
     pub security: bool,
 }
 
+/// An advisory the host's own package manager offers for an installed package
+/// (`dnf updateinfo list --security`): merged into the catalogue's findings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HostAdvisory {
+    pub id: String,
+    pub package: String,
+    /// The version that carries the fix.
+    pub version: String,
+    pub severity: Option<String>,
+}
+
+/// The package manager whose database a host reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Manager {
+    Dpkg,
+    Rpm,
+    Apk,
+}
+
+impl Manager {
+    pub fn scheme(self) -> Scheme {
+        match self {
+            Manager::Dpkg => Scheme::Deb,
+            Manager::Rpm => Scheme::Rpm,
+            Manager::Apk => Scheme::Apk,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Manager::Dpkg => "dpkg",
+            Manager::Rpm => "rpm",
+            Manager::Apk => "apk",
+        }
+    }
+}
+
 /// What one host reported.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Facts {
+    pub manager: Option<Manager>,
     pub os_id: Option<String>,
     pub os_version: Option<String>,
     pub os_pretty: Option<String>,
@@ -48,22 +88,24 @@ pub struct Facts {
     pub reboot_pkgs: Vec<String>,
     pub packages: Vec<Package>,
     pub pending: Vec<Pending>,
+    pub host_advisories: Vec<HostAdvisory>,
     pub warnings: Vec<String>,
 }
 
 impl Facts {
-    fn warn(&mut self, w: String) {
+    pub(crate) fn warn(&mut self, w: String) {
         if self.warnings.len() < MAX_WARNINGS {
             self.warnings.push(w);
         }
     }
 
-    /// The newest installed kernel (by dpkg rules), if any are known.
+    /// The newest installed kernel (by the package manager's rules), if any are known.
     pub fn kernel_latest(&self) -> Option<&str> {
+        let scheme = self.manager.map_or(Scheme::Deb, Manager::scheme);
         self.kernels
             .iter()
             .max_by(|a, b| {
-                Scheme::Deb
+                scheme
                     .compare(a, b)
                     .unwrap_or_else(|_| a.as_str().cmp(b.as_str()))
             })
@@ -82,8 +124,12 @@ pub enum FactsError {
     NoOsRelease,
     #[error("unsupported OS {0:?}: no package collector for it yet")]
     UnsupportedOs(String),
-    #[error("dpkg reported no installed packages")]
-    NoPackages,
+    #[error("{0} reported no installed packages")]
+    NoPackages(&'static str),
+    #[error(
+        "{os} uses {manager}, but the output has no {manager} section (the collector found no {manager} on the host)"
+    )]
+    NoManager { os: String, manager: &'static str },
 }
 
 /// Splits output into sections. The token comes from the header line, so saved output
@@ -180,29 +226,79 @@ pub fn parse(out: &str) -> Result<Facts, FactsError> {
         }
     }
 
-    match f.os_id.as_deref() {
-        Some("debian" | "ubuntu" | "raspbian" | "linuxmint" | "pop") | None
-            if sec.contains_key("dpkg") =>
-        {
+    let what = f
+        .os_pretty
+        .clone()
+        .or_else(|| f.os_id.clone())
+        .unwrap_or_else(|| "unknown".into());
+    let manager = match f.os_id.as_deref() {
+        None if sec.contains_key("dpkg") => Manager::Dpkg,
+        Some(id) => match manager_for(id) {
+            Some(m) => m,
+            None => return Err(FactsError::UnsupportedOs(what)),
+        },
+        None => return Err(FactsError::UnsupportedOs(what)),
+    };
+    if f.ecosystem.is_none() && manager != Manager::Dpkg {
+        // A known family at a release we cannot name (e.g. no VERSION_ID): say so.
+        f.warn(format!(
+            "no advisory ecosystem for {what} (VERSION_ID {:?}): only the host's own security updates are matched",
+            f.os_version.as_deref().unwrap_or("")
+        ));
+    }
+    f.manager = Some(manager);
+    let need = |name: &'static str| {
+        if sec.contains_key(name) {
+            Ok(())
+        } else {
+            Err(FactsError::NoManager {
+                os: what.clone(),
+                manager: manager.as_str(),
+            })
+        }
+    };
+    match manager {
+        Manager::Dpkg => {
+            need("dpkg")?;
             parse_dpkg(&mut f, &get("dpkg"));
             parse_apt_sim(&mut f, &get("apt-sim"));
-            if f.packages.is_empty() {
-                return Err(FactsError::NoPackages);
+        }
+        Manager::Rpm => {
+            need("rpm")?;
+            rpmfacts::parse_rpm(&mut f, &get("rpm"));
+            rpmfacts::parse_updateinfo(&mut f, &get("updateinfo"));
+            rpmfacts::parse_check_update(&mut f, &get("check-update"));
+            rpmfacts::check_update_status(&mut f, &get("check-update-rc"));
+            // Debian's flag file does not exist here: its absence says nothing.
+            f.reboot_required = match rpmfacts::parse_needs_restarting(&get("needs-restarting")) {
+                Some(r) => Some(r),
+                None => f.reboot_required.filter(|r| *r),
+            };
+            // /boot also holds rescue images ("vmlinuz-0-rescue-<machine id>").
+            f.kernels.retain(|k| !k.starts_with("0-rescue"));
+            for k in rpmfacts::kernels_from_packages(&f) {
+                if !f.kernels.contains(&k) {
+                    f.kernels.push(k);
+                }
             }
         }
-        _ => {
-            let what = f
-                .os_pretty
-                .clone()
-                .or_else(|| f.os_id.clone())
-                .unwrap_or_else(|| "unknown".into());
-            return Err(FactsError::UnsupportedOs(what));
+        Manager::Apk => {
+            need("apk-installed")?;
+            apkfacts::parse_installed(&mut f, &get("apk-installed"));
+            apkfacts::parse_version(&mut f, &get("apk-version"));
+            f.reboot_required = f.reboot_required.filter(|r| *r);
+            // /boot names flavours (vmlinuz-lts), not versions: kernels come from packages.
+            f.kernels = apkfacts::kernels_from_packages(&f);
         }
+    }
+    if f.packages.is_empty() {
+        return Err(FactsError::NoPackages(manager.as_str()));
     }
     // Kernel packages count as installed kernels too (a minimal /boot may be empty).
     let from_pkgs: Vec<String> = f
         .packages
         .iter()
+        .filter(|_| manager == Manager::Dpkg)
         .filter_map(|p| p.name.strip_prefix("linux-image-"))
         .filter(|k| k.starts_with(|c: char| c.is_ascii_digit()) && !k.ends_with("-unsigned"))
         .map(str::to_string)
@@ -216,7 +312,18 @@ pub fn parse(out: &str) -> Result<Facts, FactsError> {
     Ok(f)
 }
 
-/// The OSV ecosystem of an os-release.
+/// The package manager of an os-release `ID`; None for an OS without a collector.
+pub fn manager_for(id: &str) -> Option<Manager> {
+    Some(match id {
+        "debian" | "ubuntu" | "raspbian" | "linuxmint" | "pop" => Manager::Dpkg,
+        "almalinux" | "rocky" | "rhel" | "centos" | "fedora" | "amzn" | "ol" => Manager::Rpm,
+        "alpine" => Manager::Apk,
+        _ => return None,
+    })
+}
+
+/// The OSV ecosystem of an os-release (for the rpm family without an OSV feed, the name
+/// an errata source is configured with, e.g. `Amazon Linux:2023`).
 pub fn ecosystem(id: &str, version_id: Option<&str>, version: &str) -> Option<String> {
     let v = version_id?;
     let major = v.split('.').next().unwrap_or(v);
@@ -231,6 +338,10 @@ pub fn ecosystem(id: &str, version_id: Option<&str>, version: &str) -> Option<St
         "almalinux" => format!("AlmaLinux:{major}"),
         "rocky" => format!("Rocky Linux:{major}"),
         "rhel" => format!("Red Hat:{major}"),
+        "centos" => format!("CentOS:{major}"),
+        "fedora" => format!("Fedora:{major}"),
+        "amzn" => format!("Amazon Linux:{major}"),
+        "ol" => format!("Oracle Linux:{major}"),
         "alpine" => {
             let mut it = v.split('.');
             format!("Alpine:v{}.{}", it.next()?, it.next()?)
@@ -401,7 +512,7 @@ fn unquote(s: &str) -> String {
     s.to_string()
 }
 
-fn shorten(s: &str) -> String {
+pub(crate) fn shorten(s: &str) -> String {
     let mut t: String = s.chars().take(60).collect();
     if t.len() < s.len() {
         t.push('…');
@@ -475,6 +586,188 @@ mod tests {
         );
         let out = wrap("@S os-release\nID=plan9\nVERSION_ID=4\n");
         assert!(matches!(parse(&out), Err(FactsError::UnsupportedOs(_))));
+        // An unknown OS is refused even when it has a package database we could read.
+        let out = wrap(
+            "@S os-release\nID=gentoo\nPRETTY_NAME=\"Gentoo\"\n@S rpm\nbash\t0\t5\t1\tx86_64\t(none)\n",
+        );
+        assert_eq!(
+            parse(&out).unwrap_err().to_string(),
+            "unsupported OS \"Gentoo\": no package collector for it yet"
+        );
+    }
+
+    const ALMA: &str = "@S os-release\nNAME=\"AlmaLinux\"\nID=\"almalinux\"\nVERSION_ID=\"9.2\"\n\
+        PRETTY_NAME=\"AlmaLinux 9.2 (Turquoise Kodkod)\"\n";
+
+    #[test]
+    fn almalinux_host() {
+        let out = wrap(&format!(
+            "{ALMA}@S uname\n5.14.0-284.11.1.el9_2.x86_64\n@S boot\nvmlinuz-0-rescue-0123abcd\n\
+             vmlinuz-5.14.0-284.11.1.el9_2.x86_64\n@S reboot\nno\n@S reboot-pkgs\n\
+             @S rpm\nopenssl-libs\t1\t3.0.7\t1.el9\tx86_64\topenssl-3.0.7-1.el9.src.rpm\n\
+             gpg-pubkey\t0\tb86b3716\t61e69f29\t(none)\t(none)\n\
+             bash\t0\t5.1.8\t6.el9_1\tx86_64\tbash-5.1.8-6.el9_1.src.rpm\n\
+             kernel-core\t0\t5.14.0\t362.8.1.el9_3\tx86_64\tkernel-5.14.0-362.8.1.el9_3.src.rpm\n\
+             kernel-core\t0\t5.14.0\t284.11.1.el9_2\tx86_64\tkernel-5.14.0-284.11.1.el9_2.src.rpm\n\
+             @S updateinfo\nALSA-2023:2523 Low/Sec.       openssl-libs-1:3.0.7-6.el9_2.x86_64\n\
+             @S check-update\n\nopenssl-libs.x86_64              1:3.0.7-6.el9_2        appstream\n\
+             openssl-libs.x86_64              1:3.0.7-6.el9_2        appstream-mirror\n\
+             a-very-long-package-name-that-wraps.noarch\n                        1.2-3.el9   baseos\n\
+             Obsoleting Packages\ngrub2-tools.x86_64  1:2.06-70.el9  baseos\n    grub2-tools.x86_64 1:2.06-61.el9  @System\n\
+             @S check-update-rc\nexit 100\n@S needs-restarting\nexit 1"
+        ));
+        let f = parse(&out).unwrap();
+        assert_eq!(f.manager, Some(Manager::Rpm));
+        assert_eq!(f.ecosystem.as_deref(), Some("AlmaLinux:9"));
+        assert_eq!(f.packages.len(), 4, "{:?}", f.packages);
+        let ssl = &f.packages[0];
+        assert_eq!(ssl.version, "1:3.0.7-1.el9");
+        assert_eq!(ssl.source_name, "openssl");
+        assert_eq!(ssl.source_version, "1:3.0.7-1.el9");
+        assert_eq!(f.packages[1].version, "5.1.8-6.el9_1");
+        assert_eq!(f.host_advisories.len(), 1);
+        assert_eq!(f.host_advisories[0].id, "ALSA-2023:2523");
+        assert_eq!(f.host_advisories[0].version, "1:3.0.7-6.el9_2");
+        assert_eq!(f.host_advisories[0].severity.as_deref(), Some("Low"));
+        assert_eq!(f.pending.len(), 2, "{:?}", f.pending);
+        assert_eq!(f.pending[0].from.as_deref(), Some("1:3.0.7-1.el9"));
+        assert_eq!(f.pending[0].to, "1:3.0.7-6.el9_2");
+        assert_eq!(f.pending[0].origin, "appstream");
+        assert!(f.pending[0].security);
+        assert_eq!(f.pending[1].package, "a-very-long-package-name-that-wraps");
+        assert!(!f.pending[1].security);
+        // needs-restarting -r exit 1 wins over the absent Debian flag file.
+        assert_eq!(f.reboot_required, Some(true));
+        assert_eq!(f.kernel_latest(), Some("5.14.0-362.8.1.el9_3.x86_64"));
+        assert!(!f.kernels.iter().any(|k| k.contains("rescue")));
+        assert!(f.warnings.is_empty(), "{:?}", f.warnings);
+    }
+
+    #[test]
+    fn rpm_hostile_lines() {
+        let huge = "x".repeat(MAX_LINE + 1);
+        let out = wrap(&format!(
+            "{ALMA}@S rpm\nok\t0\t1.0\t1.el9\tnoarch\tok-1.0-1.el9.src.rpm\n\
+             evil;rm -rf /\t0\t1.0\t1\tx86_64\tevil-1.0-1.src.rpm\n\
+             evil2\t0\t1.0$(reboot)\t1\tx86_64\tevil2-1.0-1.src.rpm\n\
+             evil3\t0\t1.0\t1\tx86_64;id\tevil3-1.0-1.src.rpm\n\
+             evil4\tone\t1.0\t1\tx86_64\tevil4-1.0-1.src.rpm\n\
+             evil5\t0\t1.0-2\t1\tx86_64\tevil5-1.0-1.src.rpm\n\
+             srcbad\t0\t1.0\t1\tx86_64\t`reboot`.src.rpm\n\
+             short\tline\n{huge}\n\
+             @S updateinfo\nALSA-1;reboot Important/Sec. ok-1.0-2.el9.noarch\n\
+             ALSA-2 Important/Sec. ok-$(reboot)-2.el9.noarch\nrandom garbage here and there\n{huge}\n\
+             @S check-update\nok.noarch 1.0-2.el9 appstream;reboot\nok.noarch 1.0-2.el9$(id) appstream\n\
+             ok.noarch 1.0-2.el9 appstream extra\n{huge}\n@S needs-restarting\nexit 2"
+        ));
+        let f = parse(&out).unwrap();
+        let names: Vec<&str> = f.packages.iter().map(|p| p.name.as_str()).collect();
+        // srcbad keeps its binary name as source, with a warning.
+        assert_eq!(names, ["ok", "srcbad"]);
+        assert_eq!(f.packages[1].source_name, "srcbad");
+        assert!(f.host_advisories.is_empty());
+        assert!(f.pending.is_empty());
+        assert_eq!(f.reboot_required, None, "exit 2 says nothing");
+        assert_eq!(f.warnings.len(), 16, "{:#?}", f.warnings);
+        assert!(f.warnings.iter().all(|w| w.chars().count() < 200));
+    }
+
+    #[test]
+    fn rpm_host_without_rpm_section_or_packages() {
+        let out = wrap(ALMA);
+        assert!(matches!(parse(&out), Err(FactsError::NoManager { .. })));
+        // dnf without a metadata cache: check-update fails, and the scan says so.
+        let out = wrap(&format!(
+            "{ALMA}@S rpm\nbash\t0\t5.1.8\t6.el9_1\tx86_64\tbash-5.1.8-6.el9_1.src.rpm\n\
+             @S updateinfo\n@S check-update\n@S check-update-rc\nexit 1"
+        ));
+        let f = parse(&out).unwrap();
+        assert_eq!(f.warnings.len(), 1, "{:?}", f.warnings);
+        assert!(f.warnings[0].starts_with("check-update failed (exit 1)"));
+        let out = wrap(&format!("{ALMA}@S rpm\n"));
+        assert_eq!(parse(&out).unwrap_err(), FactsError::NoPackages("rpm"));
+        // Truncated inside the rpm section: no END marker.
+        let cut = format!(
+            "@@PC {TOKEN} BEGIN 1\n@@PC {TOKEN} os-release\nID=almalinux\nVERSION_ID=9\n@@PC {TOKEN} rpm\nbash\t0\t5"
+        );
+        assert_eq!(parse(&cut).unwrap_err(), FactsError::Truncated);
+    }
+
+    const ALPINE: &str = "@S os-release\nNAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.20.3\n\
+        PRETTY_NAME=\"Alpine Linux v3.20\"\n";
+
+    #[test]
+    fn alpine_host() {
+        let out = wrap(&format!(
+            "{ALPINE}@S uname\n6.6.58-0-lts\n@S boot\nvmlinuz-lts\n\
+             @S apk-installed\nP:musl\nV:1.2.5-r0\nA:x86_64\no:musl\n\n\
+             P:libcrypto3\nV:3.3.2-r0\nA:x86_64\no:openssl\n\n\
+             P:libssl3\nV:3.3.2-r0\nA:x86_64\no:openssl\n\n\
+             P:linux-lts\nV:6.6.58-r0\nA:x86_64\no:linux-lts\n\n\
+             P:busybox-binsh\nV:1.36.1-r29\nA:x86_64\no:busybox\n\
+             @S apk-version\nInstalled:                                Available:\n\
+             libcrypto3-3.3.2-r0                     < 3.3.2-r1 \n\
+             libssl3-3.3.2-r0                        < 3.3.2-r1 \n\
+             musl-1.2.5-r0                           < 1.2.5-r1 @edge\n"
+        ));
+        let f = parse(&out).unwrap();
+        assert_eq!(f.manager, Some(Manager::Apk));
+        assert_eq!(f.ecosystem.as_deref(), Some("Alpine:v3.20"));
+        assert_eq!(f.packages.len(), 5);
+        assert_eq!(f.packages[1].name, "libcrypto3");
+        assert_eq!(f.packages[1].source_name, "openssl");
+        assert_eq!(f.packages[1].source_version, "3.3.2-r0");
+        assert_eq!(f.pending.len(), 3, "{:?}", f.warnings);
+        assert_eq!(f.pending[0].package, "libcrypto3");
+        assert_eq!(f.pending[0].from.as_deref(), Some("3.3.2-r0"));
+        assert_eq!(f.pending[0].to, "3.3.2-r1");
+        assert_eq!(f.pending[2].origin, "@edge");
+        assert_eq!(f.kernels, ["6.6.58-0-lts"]);
+        assert_eq!(f.kernel_latest(), Some("6.6.58-0-lts"));
+        assert!(f.warnings.is_empty(), "{:?}", f.warnings);
+    }
+
+    #[test]
+    fn apk_hostile_records() {
+        let huge = "x".repeat(MAX_LINE + 1);
+        let out = wrap(&format!(
+            "{ALPINE}@S apk-installed\nP:ok\nV:1.0-r0\n\n\
+             P:evil;rm -rf /\nV:1.0-r0\n\n\
+             P:evil2\nV:$(reboot)\n\n\
+             P:noversion\n\n\
+             V:1.0-r0\n\n\
+             P:evil3\nV:1.0-r0\no:`id`\n\n\
+             P:long\nV:1.0-r0\nT:{huge}\n\n\
+             garbage without a colon\n\n\
+             P:empty\nV:\n\n\
+             @S apk-version\nok-1.0-r0 < 1.0-r1;reboot\nok-1.0-r0 < 1.0-r1 @tag$(id)\n\
+             notinstalled-1.0-r0 < 2.0-r0\nok-1.0-r0 <\n{huge}\nok-1.0-r0 < 1.0-r2 \n"
+        ));
+        let f = parse(&out).unwrap();
+        let names: Vec<&str> = f.packages.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["ok"]);
+        assert_eq!(f.pending.len(), 1);
+        assert_eq!(f.pending[0].to, "1.0-r2");
+        assert_eq!(f.warnings.len(), 13, "{:#?}", f.warnings);
+    }
+
+    /// The collector picks the package manager by the same os-release IDs.
+    #[test]
+    fn collector_families_match_manager_for() {
+        let script = include_str!("collect.sh");
+        let mut seen = 0;
+        for line in script.lines().map(str::trim) {
+            let Some((ids, fam)) = line.split_once(") FAM=") else {
+                continue;
+            };
+            let fam = fam.trim_end_matches(" ;;");
+            for id in ids.split('|').filter(|i| !i.starts_with('\'') && *i != "*") {
+                seen += 1;
+                let want = manager_for(id).map(Manager::as_str).unwrap_or("none");
+                assert_eq!(fam, want, "{id}");
+            }
+        }
+        assert_eq!(seen, 13);
     }
 
     #[test]
@@ -492,5 +785,20 @@ mod tests {
             Some("Alpine:v3.20")
         );
         assert_eq!(ecosystem("debian", None, ""), None);
+        for (id, v, want) in [
+            ("almalinux", "9.4", "AlmaLinux:9"),
+            ("rhel", "8.10", "Red Hat:8"),
+            ("centos", "9", "CentOS:9"),
+            ("fedora", "40", "Fedora:40"),
+            ("amzn", "2023", "Amazon Linux:2023"),
+            ("amzn", "2", "Amazon Linux:2"),
+            ("ol", "9.3", "Oracle Linux:9"),
+        ] {
+            assert_eq!(ecosystem(id, Some(v), "").as_deref(), Some(want), "{id}");
+            assert_eq!(manager_for(id), Some(Manager::Rpm));
+        }
+        assert_eq!(manager_for("alpine"), Some(Manager::Apk));
+        assert_eq!(manager_for("gentoo"), None);
+        assert_eq!(ecosystem("alpine", Some("3.21.0_alpha20240807"), ""), None);
     }
 }

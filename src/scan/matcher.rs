@@ -1,10 +1,20 @@
 //! Matching installed packages against the catalogue.
 //!
 //! Debian and Ubuntu OSV records name *source* packages and source versions, so a binary
-//! package is matched through its source. Only ranges of the host's own ecosystem and
-//! release are used (`Debian:12` for a bookworm host): upstream ranges would flag
-//! backported fixes as vulnerable. Verdicts are cached per (ecosystem, source, version),
-//! which fleets share widely.
+//! package is matched through its source; so does Alpine's secdb-based OSV (the `o:`
+//! origin). The rpm family's OSV (AlmaLinux, Rocky Linux) and updateinfo errata name
+//! *binary* packages with their own EVR, so rpm packages are matched by name. Only
+//! ranges of the host's own ecosystem and release are used (`Debian:12` for a bookworm
+//! host): upstream ranges would flag backported fixes as vulnerable. Verdicts are cached
+//! per (ecosystem, package, version), which fleets share widely.
+//!
+//! One fix, several sources: AlmaLinux publishes ALSA-2023:2523 in OSV and in its
+//! repositories' updateinfo, and the host's dnf reports it too. For one package, two
+//! advisories are the same fix when their ids are equal or one lists the other's id
+//! among its aliases (a non-CVE alias, e.g. an RHSA an errata names); they become one
+//! entry with the union of CVEs, the highest severity and the highest fixed version.
+//! Sharing a CVE alone does not merge: one CVE can take several errata (an incomplete
+//! first fix, other streams), each of which needs installing.
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -14,7 +24,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::facts::Facts;
+use super::facts::{Facts, HostAdvisory, Manager};
 use crate::catalog::Severity;
 use crate::catalog::query::{Ranges, scheme_for};
 use crate::version::Scheme;
@@ -60,6 +70,15 @@ pub struct Finding {
 
 type Key = (String, String, String);
 
+/// What the catalogue adds to an advisory: CVEs, other aliases (for merging), KEV, EPSS.
+#[derive(Debug, Clone, Default)]
+struct Enrichment {
+    cves: Vec<String>,
+    others: Vec<String>,
+    kev: bool,
+    epss: Option<f64>,
+}
+
 /// An affected entry of the catalogue, parsed once.
 struct Prepared {
     rowid: i64,
@@ -76,8 +95,8 @@ pub struct Matcher {
     cache: HashMap<Key, Rc<Aggregate>>,
     /// (ecosystem, source) → its affected entries, parsed
     prepared: HashMap<(String, String), Rc<Vec<Prepared>>>,
-    /// advisory rowid → (cves, kev, epss)
-    enrich: HashMap<i64, (Vec<String>, bool, Option<f64>)>,
+    /// advisory rowid → enrichment
+    enrich: HashMap<i64, Enrichment>,
 }
 
 impl Matcher {
@@ -173,43 +192,67 @@ impl Matcher {
         version: &str,
     ) -> Result<Vec<AdvisoryHit>> {
         let prepared = self.prepared(conn, scheme, ecosystem, source)?;
-        let mut hits: Vec<AdvisoryHit> = Vec::new();
+        // (hit, the ids it goes by: its own and its non-CVE aliases)
+        let mut hits: Vec<(AdvisoryHit, Vec<String>)> = Vec::new();
         for p in prepared.iter() {
             if p.ranges.verdict(scheme, version, &p.versions) != Some(true) {
                 continue;
             }
             let fixed = p.ranges.fixed_above(scheme, version).map(str::to_string);
-            if let Some(existing) = hits.iter_mut().find(|h| h.advisory == p.id) {
+            let e = self.enrichment(conn, p.rowid, &p.id)?;
+            let same = |(_, ids): &(AdvisoryHit, Vec<String>)| {
+                ids.contains(&p.id) || e.others.iter().any(|o| ids.contains(o))
+            };
+            if let Some((existing, ids)) = hits.iter_mut().find(|h| same(h)) {
                 existing.fixed = max_version(scheme, existing.fixed.take(), fixed);
+                existing.severity = existing.severity.max(p.severity);
+                existing.kev |= e.kev;
+                existing.epss = match (existing.epss, e.epss) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    (a, b) => a.or(b),
+                };
+                for c in &e.cves {
+                    if !existing.cves.contains(c) {
+                        existing.cves.push(c.clone());
+                    }
+                }
+                existing.cves.sort();
+                for o in std::iter::once(&p.id).chain(&e.others) {
+                    if !ids.contains(o) {
+                        ids.push(o.clone());
+                    }
+                }
                 continue;
             }
-            let (cves, kev, epss) = self.enrichment(conn, p.rowid, &p.id)?;
-            hits.push(AdvisoryHit {
-                advisory: p.id.clone(),
-                severity: p.severity,
-                fixed,
-                cves,
-                kev,
-                epss,
-            });
+            let mut ids = vec![p.id.clone()];
+            ids.extend(e.others.iter().cloned());
+            hits.push((
+                AdvisoryHit {
+                    advisory: p.id.clone(),
+                    severity: p.severity,
+                    fixed,
+                    cves: e.cves,
+                    kev: e.kev,
+                    epss: e.epss,
+                },
+                ids,
+            ));
         }
+        let mut hits: Vec<AdvisoryHit> = hits.into_iter().map(|(h, _)| h).collect();
         hits.sort_by(|a, b| a.advisory.cmp(&b.advisory));
         Ok(hits)
     }
 
-    fn enrichment(
-        &mut self,
-        conn: &Connection,
-        rowid: i64,
-        id: &str,
-    ) -> Result<(Vec<String>, bool, Option<f64>)> {
+    fn enrichment(&mut self, conn: &Connection, rowid: i64, id: &str) -> Result<Enrichment> {
         if let Some(e) = self.enrich.get(&rowid) {
             return Ok(e.clone());
         }
-        let mut cves: Vec<String> = conn
-            .prepare_cached("SELECT alias FROM aliases WHERE advisory = ?1 AND alias LIKE 'CVE-%' ORDER BY alias")?
+        let aliases: Vec<String> = conn
+            .prepare_cached("SELECT alias FROM aliases WHERE advisory = ?1 ORDER BY alias")?
             .query_map([rowid], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        let (mut cves, others): (Vec<String>, Vec<String>) =
+            aliases.into_iter().partition(|a| a.starts_with("CVE-"));
         if id.starts_with("CVE-") && !cves.iter().any(|c| c == id) {
             cves.push(id.to_string());
         }
@@ -228,7 +271,12 @@ impl Matcher {
                 epss = Some(epss.map_or(e, |x: f64| x.max(e)));
             }
         }
-        let v = (cves, kev, epss);
+        let v = Enrichment {
+            cves,
+            others,
+            kev,
+            epss,
+        };
         self.enrich.insert(rowid, v.clone());
         Ok(v)
     }
@@ -247,14 +295,30 @@ impl Matcher {
             cves_json: "[]".into(),
             ..Aggregate::default()
         });
+        let by_binary = facts.manager == Some(Manager::Rpm);
         let mut out = Vec::new();
         for p in &facts.packages {
-            let matched = match (scheme, facts.ecosystem.as_deref()) {
-                (Some(s), Some(eco)) => {
-                    self.aggregate(conn, s, eco, &p.source_name, &p.source_version)?
-                }
+            let (name, version) = if by_binary {
+                (&p.name, &p.version)
+            } else {
+                (&p.source_name, &p.source_version)
+            };
+            let mut matched = match (scheme, facts.ecosystem.as_deref()) {
+                (Some(s), Some(eco)) => self.aggregate(conn, s, eco, name, version)?,
                 _ => none.clone(),
             };
+            let reported: Vec<&HostAdvisory> = facts
+                .host_advisories
+                .iter()
+                .filter(|h| h.package == p.name)
+                .collect();
+            if !reported.is_empty() {
+                matched = with_host_advisories(
+                    &matched,
+                    &reported,
+                    facts.manager.map_or(Scheme::Rpm, Manager::scheme),
+                )?;
+            }
             let pend = pending.get(p.name.as_str());
             let pending_security = pend.is_some_and(|x| x.security);
             if matched.advisories.is_empty() && !pending_security {
@@ -273,6 +337,33 @@ impl Matcher {
     }
 }
 
+/// `agg` with the advisories the host's package manager reported for the package: an id
+/// the catalogue already matched is the same fix (nothing changes); a new one is added
+/// with its severity and fixed version.
+fn with_host_advisories(
+    agg: &Rc<Aggregate>,
+    reported: &[&HostAdvisory],
+    scheme: Scheme,
+) -> Result<Rc<Aggregate>> {
+    if reported.iter().all(|h| agg.advisories.contains(&h.id)) {
+        return Ok(agg.clone());
+    }
+    let mut a = (**agg).clone();
+    for h in reported {
+        if a.advisories.contains(&h.id) {
+            continue;
+        }
+        a.advisories.push(h.id.clone());
+        a.severity = a
+            .severity
+            .max(h.severity.as_deref().and_then(Severity::from_word));
+        a.fixed = max_version(scheme, a.fixed.take(), Some(h.version.clone()));
+    }
+    a.advisories.sort();
+    a.advisories_json = serde_json::to_string(&a.advisories)?;
+    Ok(Rc::new(a))
+}
+
 fn max_version(scheme: Scheme, a: Option<String>, b: Option<String>) -> Option<String> {
     match (a, b) {
         (Some(a), Some(b)) => {
@@ -283,5 +374,178 @@ fn max_version(scheme: Scheme, a: Option<String>, b: Option<String>) -> Option<S
             }
         }
         (a, b) => a.or(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::store::{self, Advisory, Affected};
+    use crate::scan::facts::{Package, Pending};
+
+    fn adv(id: &str, aliases: &[&str], severity: Severity, fixed: &str) -> Advisory {
+        Advisory {
+            id: id.into(),
+            kind: Some("security".into()),
+            published: None,
+            modified: None,
+            summary: None,
+            severity: Some(severity),
+            cvss: None,
+            cvss_vector: None,
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            affected: vec![Affected {
+                ecosystem: "Rocky Linux:9".into(),
+                package: "openssl-libs".into(),
+                ranges: serde_json::json!([{ "type": "ECOSYSTEM", "events": [{ "introduced": "0" }, { "fixed": fixed }] }]),
+                versions: vec![],
+            }],
+        }
+    }
+
+    fn host(advisories: Vec<HostAdvisory>) -> Facts {
+        Facts {
+            manager: Some(Manager::Rpm),
+            ecosystem: Some("Rocky Linux:9".into()),
+            packages: vec![Package {
+                name: "openssl-libs".into(),
+                arch: Some("x86_64".into()),
+                version: "1:3.0.7-1.el9".into(),
+                source_name: "openssl".into(),
+                source_version: "1:3.0.7-1.el9".into(),
+            }],
+            pending: vec![Pending {
+                package: "openssl-libs".into(),
+                from: Some("1:3.0.7-1.el9".into()),
+                to: "1:3.0.7-27.el9".into(),
+                origin: "baseos".into(),
+                security: !advisories.is_empty(),
+            }],
+            host_advisories: advisories,
+            ..Facts::default()
+        }
+    }
+
+    #[test]
+    fn one_fix_from_several_sources_is_one_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, _) =
+            crate::db::Db::open(&dir.path().join("t.db"), crate::db::OpenMode::Create).unwrap();
+        let c = &db.conn;
+        for s in ["osv:Rocky Linux", "errata:rocky9"] {
+            store::ensure_source(c, s, "https://example.invalid/").unwrap();
+        }
+        // The same id from OSV and from the errata, with different CVE lists and severities.
+        store::insert_advisory(
+            c,
+            "osv:Rocky Linux",
+            &adv(
+                "RLSA-2023:2523",
+                &["CVE-2022-3358"],
+                Severity::Low,
+                "1:3.0.7-6.el9_2",
+            ),
+        )
+        .unwrap();
+        store::insert_advisory(
+            c,
+            "errata:rocky9",
+            &adv(
+                "RLSA-2023:2523",
+                &["CVE-2023-0001"],
+                Severity::Medium,
+                "1:3.0.7-6.el9_2",
+            ),
+        )
+        .unwrap();
+        // An errata naming the OSV record's id as an alias: the same fix.
+        store::insert_advisory(
+            c,
+            "osv:Rocky Linux",
+            &adv(
+                "RLSA-2024:0310",
+                &["RHSA-2024:0310", "CVE-2023-5678"],
+                Severity::Medium,
+                "1:3.0.7-25.el9_3",
+            ),
+        )
+        .unwrap();
+        store::insert_advisory(
+            c,
+            "errata:rocky9",
+            &adv(
+                "RHSA-2024:0310",
+                &["CVE-2023-5678"],
+                Severity::High,
+                "1:3.0.7-24.el9",
+            ),
+        )
+        .unwrap();
+        // Another advisory sharing a CVE only: a different fix, kept apart.
+        store::insert_advisory(
+            c,
+            "errata:rocky9",
+            &adv(
+                "RLSA-2024:9999",
+                &["CVE-2023-5678"],
+                Severity::Low,
+                "1:3.0.7-27.el9",
+            ),
+        )
+        .unwrap();
+
+        let mut m = Matcher::new();
+        let hits = m
+            .hits(
+                c,
+                Scheme::Rpm,
+                "Rocky Linux:9",
+                "openssl-libs",
+                "1:3.0.7-1.el9",
+            )
+            .unwrap();
+        let ids: Vec<&str> = hits.iter().map(|h| h.advisory.as_str()).collect();
+        assert_eq!(ids, ["RLSA-2023:2523", "RLSA-2024:0310", "RLSA-2024:9999"]);
+        assert_eq!(hits[0].cves, ["CVE-2022-3358", "CVE-2023-0001"]);
+        assert_eq!(hits[0].severity, Some(Severity::Medium));
+        assert_eq!(hits[1].severity, Some(Severity::High));
+        assert_eq!(hits[1].fixed.as_deref(), Some("1:3.0.7-25.el9_3"));
+
+        // The host's dnf names one of them and one the catalogue does not know.
+        let f = host(vec![
+            HostAdvisory {
+                id: "RLSA-2023:2523".into(),
+                package: "openssl-libs".into(),
+                version: "1:3.0.7-6.el9_2".into(),
+                severity: Some("Low".into()),
+            },
+            HostAdvisory {
+                id: "RLSA-2024:4242".into(),
+                package: "openssl-libs".into(),
+                version: "1:3.0.7-28.el9".into(),
+                severity: Some("Critical".into()),
+            },
+        ]);
+        let found = m.findings(c, &f).unwrap();
+        assert_eq!(found.len(), 1);
+        let agg = &found[0].matched;
+        assert_eq!(
+            agg.advisories,
+            [
+                "RLSA-2023:2523",
+                "RLSA-2024:0310",
+                "RLSA-2024:4242",
+                "RLSA-2024:9999"
+            ]
+        );
+        assert_eq!(agg.fixed.as_deref(), Some("1:3.0.7-28.el9"));
+        assert_eq!(agg.severity, Some(Severity::Critical));
+        assert_eq!(found[0].candidate.as_deref(), Some("1:3.0.7-27.el9"));
+
+        // rpm packages match by binary name: the source name finds nothing.
+        let none = m
+            .hits(c, Scheme::Rpm, "Rocky Linux:9", "openssl", "1:3.0.7-1.el9")
+            .unwrap();
+        assert!(none.is_empty());
     }
 }

@@ -1,9 +1,11 @@
 //! `scan`: collect facts from hosts (ssh, local, saved output), match them against the
 //! catalogue, and store each host's result in one transaction.
 
+pub mod apkfacts;
 pub mod facts;
 pub mod matcher;
 pub mod query;
+pub mod rpmfacts;
 
 use std::time::Duration;
 
@@ -19,11 +21,29 @@ use matcher::{Finding, Matcher};
 
 const COLLECTOR: &str = include_str!("collect.sh");
 
-/// The collector script with a fresh random token (section markers) and the refresh flag.
-pub fn collector_script(refresh: bool) -> String {
-    COLLECTOR
+/// The collector script with a fresh random token (section markers), the refresh flag
+/// and the root directory to collect from (None: the running system).
+pub fn collector_script(refresh: bool, root: Option<&std::path::Path>) -> Result<String, String> {
+    let root = match root {
+        None => "''".to_string(),
+        Some(p) => {
+            let s = p
+                .to_str()
+                .ok_or_else(|| format!("--root {}: not valid UTF-8", p.display()))?;
+            if !s.starts_with('/') || s.len() > 4096 || s.chars().any(char::is_control) {
+                return Err(format!(
+                    "--root {s:?}: must be an absolute path without control characters"
+                ));
+            }
+            // "/" is the running system; a trailing slash would double up in "$R/etc".
+            let s = s.trim_end_matches('/');
+            exec::shell_quote(s)
+        }
+    };
+    Ok(COLLECTOR
         .replace("@TOKEN@", &crate::digest::random_token())
         .replace("@REFRESH@", if refresh { "1" } else { "0" })
+        .replace("@ROOT@", &root))
 }
 
 /// How a host was reached.
@@ -51,9 +71,10 @@ pub fn collect(
     control_dir: &std::path::Path,
     target: &Target,
     refresh: bool,
+    root: Option<&std::path::Path>,
     timeout: Duration,
 ) -> Result<Facts, String> {
-    let script = collector_script(refresh);
+    let script = collector_script(refresh, root)?;
     let out =
         exec::run_script(ssh, control_dir, target, &script, timeout).map_err(|e| e.to_string())?;
     let text = String::from_utf8_lossy(&out.stdout);

@@ -1,0 +1,387 @@
+//! The rpm family's collector sections: `rpm -qa --qf` (installed packages with their
+//! source RPM), `dnf`/`yum updateinfo list --security` (advisories the host's repositories
+//! offer for installed packages), `check-update` (pending updates) and `needs-restarting
+//! -r` (reboot). Everything is untrusted: names by rpm's package-name grammar, versions
+//! by the rpm engine, arches and repository ids by their own small grammars.
+
+use std::collections::HashMap;
+
+use super::facts::{Facts, HostAdvisory, MAX_LINE, MAX_PACKAGES, Package, Pending, shorten};
+use crate::version::Scheme;
+
+/// Package names as rpmbuild accepts them in practice: ASCII letters, digits and
+/// `- . _ +`, starting with a letter, digit or `_`.
+pub fn rpm_name_ok(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 256
+        && s.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'+'))
+}
+
+fn rpm_arch_ok(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// Repository ids (`appstream`, `epel-testing`, `@System`, `amzn2-core`).
+fn repo_ok(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 200
+        && s.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'@' | b':' | b'+')
+        })
+}
+
+/// A version or release part alone: no `-` or `:`, valid for the rpm engine.
+fn part_ok(s: &str) -> bool {
+    !s.is_empty() && !s.contains(['-', ':']) && Scheme::Rpm.validate(s).is_ok()
+}
+
+/// `[E:]V-R`, leaving out a zero epoch (rpm compares a missing epoch as 0).
+pub fn evr(epoch: &str, version: &str, release: &str) -> String {
+    if epoch.is_empty() || epoch.trim_start_matches('0').is_empty() {
+        format!("{version}-{release}")
+    } else {
+        format!("{}:{version}-{release}", epoch.trim_start_matches('0'))
+    }
+}
+
+/// `name-version-release.src.rpm` → (name, version, release).
+pub fn split_srpm(s: &str) -> Option<(&str, &str, &str)> {
+    let stem = s
+        .strip_suffix(".src.rpm")
+        .or_else(|| s.strip_suffix(".nosrc.rpm"))?;
+    let (rest, release) = stem.rsplit_once('-')?;
+    let (name, version) = rest.rsplit_once('-')?;
+    (rpm_name_ok(name) && part_ok(version) && part_ok(release)).then_some((name, version, release))
+}
+
+/// `name-[E:]V-R.arch` (dnf's NEVRA) → (name, EVR, arch).
+pub fn split_nevra(s: &str) -> Option<(&str, String, &str)> {
+    let (nevr, arch) = s.rsplit_once('.')?;
+    let (rest, release) = nevr.rsplit_once('-')?;
+    let (name, ev) = rest.rsplit_once('-')?;
+    let (epoch, version) = match ev.split_once(':') {
+        Some((e, v)) => (e, v),
+        None => ("", ev),
+    };
+    let epoch_ok =
+        epoch.is_empty() || (epoch.len() <= 10 && epoch.bytes().all(|b| b.is_ascii_digit()));
+    (rpm_name_ok(name) && rpm_arch_ok(arch) && epoch_ok && part_ok(version) && part_ok(release))
+        .then(|| (name, evr(epoch, version, release), arch))
+}
+
+/// `rpm -qa --qf` lines: name, epoch (0 for none), version, release, arch, source RPM.
+pub fn parse_rpm(f: &mut Facts, lines: &[&str]) {
+    for (i, l) in lines.iter().enumerate() {
+        if l.is_empty() {
+            continue;
+        }
+        if f.packages.len() >= MAX_PACKAGES {
+            f.warn(format!(
+                "rpm: more than {MAX_PACKAGES} packages; the rest ignored"
+            ));
+            break;
+        }
+        let n = i + 1;
+        if l.len() > MAX_LINE {
+            f.warn(format!(
+                "rpm line {n}: longer than {MAX_LINE} bytes, rejected"
+            ));
+            continue;
+        }
+        let fields: Vec<&str> = l.split('\t').collect();
+        let [name, epoch, version, release, arch, srpm] = fields.as_slice() else {
+            f.warn(format!(
+                "rpm line {n}: expected 6 tab-separated fields: {:?}",
+                shorten(l)
+            ));
+            continue;
+        };
+        // The imported signing keys are pseudo-packages, not software.
+        if *name == "gpg-pubkey" {
+            continue;
+        }
+        if !rpm_name_ok(name) {
+            f.warn(format!(
+                "rpm line {n}: rejected package name {:?}",
+                shorten(name)
+            ));
+            continue;
+        }
+        let epoch = if *epoch == "(none)" { "0" } else { epoch };
+        if epoch.is_empty() || epoch.len() > 10 || !epoch.bytes().all(|b| b.is_ascii_digit()) {
+            f.warn(format!(
+                "rpm line {n}: rejected epoch {:?} of {name}",
+                shorten(epoch)
+            ));
+            continue;
+        }
+        if !part_ok(version) || !part_ok(release) {
+            f.warn(format!(
+                "rpm line {n}: rejected version {:?} of {name}",
+                shorten(&format!("{version}-{release}"))
+            ));
+            continue;
+        }
+        let arch = match *arch {
+            "(none)" => None,
+            a if rpm_arch_ok(a) => Some(a),
+            a => {
+                f.warn(format!(
+                    "rpm line {n}: rejected arch {:?} of {name}",
+                    shorten(a)
+                ));
+                continue;
+            }
+        };
+        let v = evr(epoch, version, release);
+        let (src_name, src_version) = match split_srpm(srpm) {
+            Some((sn, sv, sr)) => (sn.to_string(), evr(epoch, sv, sr)),
+            None => {
+                if *srpm != "(none)" {
+                    f.warn(format!(
+                        "rpm line {n}: rejected source RPM {:?} of {name}",
+                        shorten(srpm)
+                    ));
+                }
+                (name.to_string(), v.clone())
+            }
+        };
+        f.packages.push(Package {
+            name: name.to_string(),
+            arch: arch.map(str::to_string),
+            version: v,
+            source_name: src_name,
+            source_version: src_version,
+        });
+    }
+}
+
+/// `dnf -q updateinfo list --security` / `yum -q updateinfo list security`:
+/// `ADVISORY TYPE/SEVERITY NEVRA` (dnf 4, yum 3). Advisories the host's own repositories
+/// offer for its installed packages.
+pub fn parse_updateinfo(f: &mut Facts, lines: &[&str]) {
+    for l in lines {
+        let l = l.trim();
+        if l.is_empty() || l.starts_with("Last metadata") || l.starts_with("Loaded plugins") {
+            continue;
+        }
+        if l.len() > MAX_LINE {
+            f.warn("updateinfo: over-long line rejected".into());
+            continue;
+        }
+        let fields: Vec<&str> = l.split_whitespace().collect();
+        let [id, kind, nevra] = fields.as_slice() else {
+            // yum prints "updateinfo list done" and similar; anything else is reported.
+            if !l.starts_with("updateinfo list") {
+                f.warn(format!("updateinfo: rejected line {:?}", shorten(l)));
+            }
+            continue;
+        };
+        let id_ok = crate::catalog::validate_id(id).is_ok()
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b':' | b'_' | b'.'));
+        let (Some((name, version, _arch)), true) = (split_nevra(nevra), id_ok) else {
+            f.warn(format!("updateinfo: rejected line {:?}", shorten(l)));
+            continue;
+        };
+        // "Important/Sec.", "Moderate/Sec.", "security", "Low/Sec."
+        let severity = kind
+            .split('/')
+            .next()
+            .filter(|w| crate::catalog::Severity::from_word(w).is_some())
+            .map(str::to_string);
+        if f.host_advisories.len() >= MAX_PACKAGES {
+            break;
+        }
+        if !f
+            .host_advisories
+            .iter()
+            .any(|h| h.id == *id && h.package == name && h.version == version)
+        {
+            f.host_advisories.push(HostAdvisory {
+                id: id.to_string(),
+                package: name.to_string(),
+                version,
+                severity,
+            });
+        }
+    }
+}
+
+/// `dnf -q check-update` / `yum -q check-update`: `name.arch  [E:]V-R  repo`, a long name
+/// may stand alone with the rest on the next line; the "Obsoleting Packages" block at the
+/// end is not a list of updates.
+pub fn parse_check_update(f: &mut Facts, lines: &[&str]) {
+    let installed: HashMap<(&str, Option<&str>), &str> = f
+        .packages
+        .iter()
+        .map(|p| ((p.name.as_str(), p.arch.as_deref()), p.version.as_str()))
+        .collect();
+    let mut out: Vec<Pending> = Vec::new();
+    let mut rejected: Vec<String> = Vec::new();
+    let mut carry: Option<String> = None;
+    for l in lines {
+        if l.starts_with("Obsoleting Packages") {
+            break;
+        }
+        // dnf notes installed security updates ("Security: kernel-… is an installed
+        // security update") among the list; they are not pending.
+        if l.starts_with("Security:") {
+            continue;
+        }
+        if l.len() > MAX_LINE {
+            rejected.push("over-long line".into());
+            carry = None;
+            continue;
+        }
+        let joined;
+        let text: &str = match carry.take() {
+            Some(c) => {
+                joined = format!("{c} {l}");
+                &joined
+            }
+            None => l,
+        };
+        let fields: Vec<&str> = text.split_whitespace().collect();
+        match fields.as_slice() {
+            [] => continue,
+            [one] if one.contains('.') && !l.starts_with(' ') => {
+                carry = Some(one.to_string());
+                continue;
+            }
+            [na, ver, repo] => {
+                let parsed = na.rsplit_once('.').and_then(|(name, arch)| {
+                    let (e, vr) = match ver.split_once(':') {
+                        Some((e, vr)) => (e, vr),
+                        None => ("", *ver),
+                    };
+                    let (v, r) = vr.rsplit_once('-')?;
+                    let e_ok =
+                        e.is_empty() || (e.len() <= 10 && e.bytes().all(|b| b.is_ascii_digit()));
+                    (rpm_name_ok(name)
+                        && rpm_arch_ok(arch)
+                        && e_ok
+                        && part_ok(v)
+                        && part_ok(r)
+                        && repo_ok(repo))
+                    .then(|| (name, arch, evr(e, v, r)))
+                });
+                let Some((name, arch, to)) = parsed else {
+                    rejected.push(shorten(text));
+                    continue;
+                };
+                // The same build offered by several repositories is one update.
+                if out
+                    .iter()
+                    .any(|p: &Pending| p.package == name && p.to == to)
+                {
+                    continue;
+                }
+                if out.len() >= MAX_PACKAGES {
+                    break;
+                }
+                let from = installed
+                    .get(&(name, Some(arch)))
+                    .or_else(|| installed.get(&(name, None)))
+                    .map(|v| v.to_string());
+                let security = f.host_advisories.iter().any(|h| h.package == name);
+                out.push(Pending {
+                    package: name.to_string(),
+                    from,
+                    to,
+                    origin: repo.to_string(),
+                    security,
+                });
+            }
+            _ => rejected.push(shorten(text)),
+        }
+    }
+    for r in rejected {
+        f.warn(format!("check-update: rejected line {r:?}"));
+    }
+    f.pending.extend(out);
+}
+
+/// `check-update`'s exit status: 0 nothing pending, 100 updates listed; anything else
+/// means the list is not to be trusted (no metadata cache, a broken repository).
+pub fn check_update_status(f: &mut Facts, lines: &[&str]) {
+    let Some(last) = lines.iter().rev().find(|l| !l.trim().is_empty()) else {
+        return;
+    };
+    match last.trim() {
+        "exit 0" | "exit 100" => {}
+        other => f.warn(format!(
+            "check-update failed ({}): pending updates are unknown; `scan --refresh` fetches the metadata",
+            shorten(other)
+        )),
+    }
+}
+
+/// `needs-restarting -r`'s exit status: 1 reboot needed, 0 not; anything else unknown.
+pub fn parse_needs_restarting(lines: &[&str]) -> Option<bool> {
+    match lines
+        .iter()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .map(|l| l.trim())
+    {
+        Some("exit 1") => Some(true),
+        Some("exit 0") => Some(false),
+        _ => None,
+    }
+}
+
+/// Kernels from kernel / kernel-core packages: `VERSION-RELEASE.ARCH` as `uname -r`
+/// prints it.
+pub fn kernels_from_packages(f: &Facts) -> Vec<String> {
+    f.packages
+        .iter()
+        .filter(|p| {
+            matches!(
+                p.name.as_str(),
+                "kernel" | "kernel-core" | "kernel-uek-core" | "kernel-uek"
+            )
+        })
+        .filter_map(|p| {
+            let vr = p
+                .version
+                .split_once(':')
+                .map_or(p.version.as_str(), |(_, r)| r);
+            Some(format!("{vr}.{}", p.arch.as_deref()?))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_versions() {
+        assert_eq!(
+            split_srpm("openssl-3.0.7-6.el9_2.src.rpm"),
+            Some(("openssl", "3.0.7", "6.el9_2"))
+        );
+        assert_eq!(split_srpm("(none)"), None);
+        assert_eq!(split_srpm("x;rm -rf /-1-1.src.rpm"), None);
+        assert_eq!(
+            split_nevra("openssl-libs-1:3.0.7-6.el9_2.x86_64"),
+            Some(("openssl-libs", "1:3.0.7-6.el9_2".to_string(), "x86_64"))
+        );
+        assert_eq!(
+            split_nevra("lz4-1.8.3-3.el8_4.x86_64"),
+            Some(("lz4", "1.8.3-3.el8_4".to_string(), "x86_64"))
+        );
+        assert_eq!(split_nevra("a-$(reboot)-1.x86_64"), None);
+        assert_eq!(split_nevra("noarch"), None);
+        assert_eq!(evr("0", "1", "2"), "1-2");
+        assert_eq!(evr("10", "1", "2"), "10:1-2");
+        assert!(rpm_name_ok("python3-firewall"));
+        assert!(rpm_name_ok("libstdc++"));
+        assert!(!rpm_name_ok("-rf"));
+        assert!(!rpm_name_ok("a b"));
+    }
+}
