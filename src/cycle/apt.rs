@@ -9,10 +9,7 @@ use std::time::Duration;
 
 use crate::version::Scheme;
 
-/// Quotes a word for a POSIX shell: 'it'\''s'.
-pub fn sh_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
-}
+pub use crate::exec::shell_quote as sh_quote;
 
 /// Where kept packages of a deployment live on a host.
 pub fn rollback_dir(deployment: i64) -> String {
