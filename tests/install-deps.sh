@@ -3,13 +3,14 @@
 # - dpkg (present on Debian) and rpm: live oracles for the version engines
 # - python3-apt, python3-rpm: libapt and librpm comparisons, for the version benchmark
 # - tmux: drives the terminal (TTY) tests of prompts
+# - chromium, chromium-driver: render the HTML report headless (tests/report.rs)
 # - the fleet lab's packages (tests/lab/install-deps.sh), where that script exists
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 need=()
-for pkg in rpm python3-apt python3-rpm tmux; do
+for pkg in rpm python3-apt python3-rpm tmux chromium chromium-driver; do
   dpkg-query -W -f '${Status}\n' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -177,7 +177,7 @@ pub fn gate(r: &model::Report, levels: &[Gate]) -> Result<()> {
                     continue;
                 }
                 (
-                    format!("{} host(s) pending a reboot", r.reboots.len()),
+                    format!("{} pending reboot(s)", r.reboots.len()),
                     r.reboots.iter().map(|b| b.host.as_str()).collect(),
                 )
             }

@@ -58,8 +58,8 @@ fn chart(o: &mut String, id: &str, title: &str, rows: &[Compliance]) {
         o,
         "<svg id=\"{id}\" role=\"img\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{height}\" viewBox=\"0 0 {} {height}\">",
         esc(title),
-        label_w + bar_w + 70.0,
-        label_w + bar_w + 70.0
+        label_w + bar_w + 120.0,
+        label_w + bar_w + 120.0
     );
     let _ = writeln!(o, "<title>{}</title>", esc(title));
     if rows.is_empty() {

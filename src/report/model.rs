@@ -378,9 +378,7 @@ type Fix = (DateTime<Utc>, f64);
 
 /// Walks every good scan in order: the first-seen time of each current finding, and
 /// every fix seen (fixed time, days open).
-fn history(
-    conn: &Connection,
-) -> Result<(FirstSeen, Vec<Fix>)> {
+fn history(conn: &Connection) -> Result<(FirstSeen, Vec<Fix>)> {
     let mut stmt = conn.prepare(
         "SELECT s.host_id, s.id, s.finished, f.package FROM scans s \
          LEFT JOIN findings f ON f.scan_id = s.id WHERE s.status = 'ok' ORDER BY s.host_id, s.id",
