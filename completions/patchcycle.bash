@@ -61,6 +61,9 @@ _patchcycle() {
             patchcycle,note)
                 cmd="patchcycle__subcmd__note"
                 ;;
+            patchcycle,report)
+                cmd="patchcycle__subcmd__report"
+                ;;
             patchcycle,scan)
                 cmd="patchcycle__subcmd__scan"
                 ;;
@@ -88,6 +91,9 @@ _patchcycle() {
             patchcycle__subcmd__advisory__subcmd__help,show)
                 cmd="patchcycle__subcmd__advisory__subcmd__help__subcmd__show"
                 ;;
+            patchcycle__subcmd__audit,export)
+                cmd="patchcycle__subcmd__audit__subcmd__export"
+                ;;
             patchcycle__subcmd__audit,help)
                 cmd="patchcycle__subcmd__audit__subcmd__help"
                 ;;
@@ -99,6 +105,9 @@ _patchcycle() {
                 ;;
             patchcycle__subcmd__audit,verify)
                 cmd="patchcycle__subcmd__audit__subcmd__verify"
+                ;;
+            patchcycle__subcmd__audit__subcmd__help,export)
+                cmd="patchcycle__subcmd__audit__subcmd__help__subcmd__export"
                 ;;
             patchcycle__subcmd__audit__subcmd__help,help)
                 cmd="patchcycle__subcmd__audit__subcmd__help__subcmd__help"
@@ -253,6 +262,9 @@ _patchcycle() {
             patchcycle__subcmd__help,note)
                 cmd="patchcycle__subcmd__help__subcmd__note"
                 ;;
+            patchcycle__subcmd__help,report)
+                cmd="patchcycle__subcmd__help__subcmd__report"
+                ;;
             patchcycle__subcmd__help,scan)
                 cmd="patchcycle__subcmd__help__subcmd__scan"
                 ;;
@@ -267,6 +279,9 @@ _patchcycle() {
                 ;;
             patchcycle__subcmd__help__subcmd__advisory,show)
                 cmd="patchcycle__subcmd__help__subcmd__advisory__subcmd__show"
+                ;;
+            patchcycle__subcmd__help__subcmd__audit,export)
+                cmd="patchcycle__subcmd__help__subcmd__audit__subcmd__export"
                 ;;
             patchcycle__subcmd__help__subcmd__audit,list)
                 cmd="patchcycle__subcmd__help__subcmd__audit__subcmd__list"
@@ -416,7 +431,7 @@ _patchcycle() {
 
     case "${cmd}" in
         patchcycle)
-            opts="-q -v -y -h -V --db --config --format --quiet --verbose --no-color --yes --actor --help --version init doctor host group calendar sync scan findings explain exception cycle approve note advisory audit vercmp generate help"
+            opts="-q -v -y -h -V --db --config --format --quiet --verbose --no-color --yes --actor --help --version init doctor host group calendar sync scan findings explain exception cycle approve note advisory report audit vercmp generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -431,7 +446,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -461,7 +476,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -567,7 +582,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -597,7 +612,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -671,7 +686,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -686,7 +701,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__audit)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help list ls verify help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help list ls verify export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -701,7 +716,49 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__audit__subcmd__export)
+            opts="-o -q -v -y -h --since --output --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -716,8 +773,22 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__audit__subcmd__help)
-            opts="list verify help"
+            opts="list verify export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__audit__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -807,7 +878,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -837,7 +908,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -875,7 +946,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -905,7 +976,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -935,7 +1006,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1049,7 +1120,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1083,7 +1154,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1113,7 +1184,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1143,7 +1214,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1173,7 +1244,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1227,7 +1298,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1327,7 +1398,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1357,7 +1428,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1387,7 +1458,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1457,7 +1528,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1491,7 +1562,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1521,7 +1592,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1575,7 +1646,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1703,7 +1774,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1737,7 +1808,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1791,7 +1862,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1821,7 +1892,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1836,7 +1907,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__help)
-            opts="init doctor host group calendar sync scan findings explain exception cycle approve note advisory audit vercmp generate help"
+            opts="init doctor host group calendar sync scan findings explain exception cycle approve note advisory report audit vercmp generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1906,8 +1977,22 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__help__subcmd__audit)
-            opts="list verify"
+            opts="list verify export"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__help__subcmd__audit__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2409,6 +2494,20 @@ _patchcycle() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        patchcycle__subcmd__help__subcmd__report)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         patchcycle__subcmd__help__subcmd__scan)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2467,7 +2566,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -2517,7 +2616,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -2555,7 +2654,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -2723,7 +2822,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -2769,7 +2868,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -2799,7 +2898,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -2853,7 +2952,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -2883,7 +2982,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -2913,7 +3012,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -2943,7 +3042,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -2981,7 +3080,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -3075,7 +3174,69 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__report)
+            opts="-o -q -v -y -h --cycle --fail-on --output --threshold --stale-days --expiring-days --now --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cycle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "critical high medium low kev sla reboot" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threshold)
+                    COMPREPLY=($(compgen -W "critical high medium low" -- "${cur}"))
+                    return 0
+                    ;;
+                --stale-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expiring-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -3133,7 +3294,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -3175,7 +3336,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -3205,7 +3366,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)

@@ -20,7 +20,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -47,7 +47,8 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand approve 'Record a CAB decision for a group (gated by the lower rings)'
             cand note 'Knowledge base: notes on advisories and packages'
             cand advisory 'Look up advisories in the catalogue'
-            cand audit 'Read and verify the hash-chained audit log'
+            cand report 'Compliance, SLA, MTTR, reboots, approvals and deployments of a cycle, in every format'
+            cand audit 'Read, verify and export the hash-chained audit log'
             cand vercmp 'Compare package versions exactly as dpkg, rpm or apk do'
             cand generate 'Write shell completions and man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -55,7 +56,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;init'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -70,7 +71,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;doctor'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -85,7 +86,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;host'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -114,7 +115,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --notes 'Free-form notes'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -133,7 +134,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --tag 'Only hosts with this tag'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -152,7 +153,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --tag 'Only hosts with this tag'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -167,7 +168,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;host;show'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -188,7 +189,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --notes 'Replace the notes ("" clears them)'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand --no-group 'Take the host out of its group'
             cand -q 'Print nothing but data and errors'
@@ -204,7 +205,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;host;rm'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -222,7 +223,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --group 'Group for hosts that name none of the existing groups'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand --dry-run 'Print what would change and write nothing'
             cand -q 'Print nothing but data and errors'
@@ -240,7 +241,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --reason 'Why (recorded in the audit log)'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand --clear 'End the deferral now'
             cand -q 'Print nothing but data and errors'
@@ -282,7 +283,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;group'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -310,7 +311,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --set 'Set one policy key, VALUE in TOML syntax (repeatable): max_parallel=3, reboot="never", sla_days.critical=3, auto_approve=["kev"]'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -325,7 +326,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;group;list'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -340,7 +341,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;group;ls'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -355,7 +356,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;group;show'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -376,7 +377,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --set 'Set one policy key, VALUE in TOML syntax (repeatable): max_parallel=3, reboot="never", sla_days.critical=3, auto_approve=["kev"]'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -392,7 +393,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --move-to 'Move the group''s hosts to this group first'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -429,7 +430,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --count 'Windows to show per group'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand --ics 'Print an iCalendar (RFC 5545) file instead of a list'
             cand -q 'Print nothing but data and errors'
@@ -448,7 +449,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --export 'Write the raw files held to DIR, in the layout --from reads, and sync nothing'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand --status 'Show each source''s last sync, record counts and warnings, and sync nothing'
             cand -q 'Print nothing but data and errors'
@@ -471,7 +472,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --fail-on 'Exit 1 when a finding is at or above this level'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand --all 'Scan every host in the inventory'
             cand --local 'Scan this machine (no ssh); it is added to the inventory if missing'
@@ -500,7 +501,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --fail-on 'Exit 1 when a listed finding is at or above this level'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand --kev 'Only findings with a CISA KEV CVE'
             cand --all 'Include findings hidden by exceptions'
@@ -517,7 +518,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;explain'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -532,7 +533,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;exception'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -558,7 +559,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --expires 'Last day the exception applies (YYYY-MM-DD, UTC); required, at most a year ahead'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -573,7 +574,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;exception;list'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -588,7 +589,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;exception;ls'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -603,7 +604,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;exception;rm'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -632,7 +633,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;cycle'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -654,7 +655,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --cutoff 'Cutoff date (YYYY-MM-DD) [default: Patch Tuesday of the month]'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -669,7 +670,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;cycle;status'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -684,7 +685,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;cycle;list'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -699,7 +700,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;cycle;ls'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -714,7 +715,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;cycle;close'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -757,7 +758,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --reason 'Why the emergency lane is used'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand --auto 'For cron: approve, in every group whose policy lists auto_approve classes, the patches of those classes once the gate is open (never through the emergency lane)'
             cand --kev 'Only patches with a CISA KEV CVE'
@@ -775,7 +776,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;note'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -796,7 +797,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --package 'The package the note is about'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -813,7 +814,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --package 'package'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -830,7 +831,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --package 'package'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -856,7 +857,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;advisory'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -874,7 +875,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;advisory;show'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -894,7 +895,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --version 'A package version to check against each advisory''s ranges (needs --ecosystem)'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -917,10 +918,33 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         }
         &'patchcycle;advisory;help;help'= {
         }
+        &'patchcycle;report'= {
+            cand --cycle 'Cycle [default: the open cycle, else the newest]'
+            cand --fail-on 'Exit 1 when the report shows this (repeatable, or comma-separated); stdout keeps the whole report, a one-line summary goes to stderr'
+            cand -o 'Write the report to FILE (atomically: temporary file, fsync, rename) instead of stdout'
+            cand --output 'Write the report to FILE (atomically: temporary file, fsync, rename) instead of stdout'
+            cand --threshold 'Compliance: a host with an open finding at or above this (or in KEV) is not compliant'
+            cand --stale-days 'A host without a good scan for more than this many days is stale'
+            cand --expiring-days 'List exceptions expiring within this many days'
+            cand --now 'Fix the report''s clock (RFC 3339 or YYYY-MM-DD); also PATCHCYCLE_NOW'
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'patchcycle;audit'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -934,6 +958,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand list 'List audit rows, oldest first'
             cand ls 'List audit rows, oldest first'
             cand verify 'Recompute the hash chain; exit 1 and name the first bad row when broken'
+            cand export 'Export rows with the chain''s verification, as evidence (ISO 27001, SOX); --format json or csv; exit 1 when the chain is broken (the export is still written)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'patchcycle;audit;list'= {
@@ -944,7 +969,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --limit 'Only the newest N rows'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -964,7 +989,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --limit 'Only the newest N rows'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -979,7 +1004,25 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;audit;verify'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'patchcycle;audit;export'= {
+            cand --since 'Only rows at or after this time (RFC 3339 or YYYY-MM-DD, UTC)'
+            cand -o 'Write to FILE (atomically) instead of stdout'
+            cand --output 'Write to FILE (atomically) instead of stdout'
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -994,18 +1037,21 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;audit;help'= {
             cand list 'List audit rows, oldest first'
             cand verify 'Recompute the hash chain; exit 1 and name the first bad row when broken'
+            cand export 'Export rows with the chain''s verification, as evidence (ISO 27001, SOX); --format json or csv; exit 1 when the chain is broken (the export is still written)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'patchcycle;audit;help;list'= {
         }
         &'patchcycle;audit;help;verify'= {
         }
+        &'patchcycle;audit;help;export'= {
+        }
         &'patchcycle;audit;help;help'= {
         }
         &'patchcycle;vercmp'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand --stdin 'Read lines `A B` from standard input and print `<`, `=` or `>` for each'
             cand -q 'Print nothing but data and errors'
@@ -1022,7 +1068,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --out 'Directory to write completions/ and man/ into'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -1049,7 +1095,8 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand approve 'Record a CAB decision for a group (gated by the lower rings)'
             cand note 'Knowledge base: notes on advisories and packages'
             cand advisory 'Look up advisories in the catalogue'
-            cand audit 'Read and verify the hash-chained audit log'
+            cand report 'Compliance, SLA, MTTR, reboots, approvals and deployments of a cycle, in every format'
+            cand audit 'Read, verify and export the hash-chained audit log'
             cand vercmp 'Compare package versions exactly as dpkg, rpm or apk do'
             cand generate 'Write shell completions and man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -1151,13 +1198,18 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         }
         &'patchcycle;help;advisory;search'= {
         }
+        &'patchcycle;help;report'= {
+        }
         &'patchcycle;help;audit'= {
             cand list 'List audit rows, oldest first'
             cand verify 'Recompute the hash chain; exit 1 and name the first bad row when broken'
+            cand export 'Export rows with the chain''s verification, as evidence (ISO 27001, SOX); --format json or csv; exit 1 when the chain is broken (the export is still written)'
         }
         &'patchcycle;help;audit;list'= {
         }
         &'patchcycle;help;audit;verify'= {
+        }
+        &'patchcycle;help;audit;export'= {
         }
         &'patchcycle;help;vercmp'= {
         }

@@ -19,15 +19,14 @@ pub enum Format {
     Table,
     Json,
     Csv,
-    /// JUnit XML (report only)
+    // JUnit XML
     Junit,
-    /// SARIF 2.1.0 (report only)
+    // SARIF 2.1.0
     Sarif,
-    /// Markdown (report only)
     Markdown,
-    /// One self-contained HTML file (report only)
+    // One self-contained HTML file
     Html,
-    /// Prometheus text format, for node_exporter's textfile collector (report only)
+    // Prometheus text format, for node_exporter's textfile collector
     Prometheus,
 }
 

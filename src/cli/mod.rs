@@ -60,7 +60,7 @@ pub struct GlobalArgs {
     /// Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]
     #[arg(long, global = true, env = "PATCHCYCLE_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
-    /// Output format of lists and records (junit, sarif, markdown, html and prometheus: `report` only)
+    /// Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Print nothing but data and errors

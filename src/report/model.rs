@@ -505,7 +505,7 @@ fn mttr_row(cycle: Option<String>, mut days: Vec<f64>) -> MttrRow {
 /// Gathers the report.
 pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Report> {
     // A report reads a lot at once: sort in memory, and a larger page cache.
-    conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;")?;
+    conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384;")?;
     let now_stamp = clock::stamp(now);
     let cycles = cycle::list(conn)?;
     let selected: Option<(i64, cycle::Cycle)> = match &opts.cycle {
@@ -584,13 +584,21 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
             host: r.host,
         });
     }
-    findings.sort_by(|a, b| {
-        a.host
-            .cmp(&b.host)
-            .then(b.severity_rank().cmp(&a.severity_rank()))
+    // Rows come ordered by host: order each host's findings (severity, KEV, package)
+    // without comparing host names again.
+    let within = |a: &FindingRow, b: &FindingRow| {
+        b.severity_rank()
+            .cmp(&a.severity_rank())
             .then(b.kev.cmp(&a.kev))
             .then(a.package.cmp(&b.package))
-    });
+    };
+    if findings.is_sorted_by(|a, b| a.host <= b.host) {
+        for chunk in findings.chunk_by_mut(|a, b| a.host == b.host) {
+            chunk.sort_by(within);
+        }
+    } else {
+        findings.sort_by(|a, b| a.host.cmp(&b.host).then_with(|| within(a, b)));
+    }
 
     // Per host.
     let stale_before = now - Duration::days(i64::from(opts.stale_days));
