@@ -523,9 +523,34 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         .collect();
     let hosts = hosts(conn)?;
     let id_of: HashMap<&str, i64> = hosts.iter().map(|h| (h.name.as_str(), h.id)).collect();
-    let history = history(conn)?;
+    // The scan-history walk and the current findings are the two big reads: on a file
+    // database the history runs beside, on a second (read-only) connection. A scan that
+    // commits in between can only leave a finding without its history, which then counts
+    // from its own scan.
+    let path = conn.path().filter(|p| !p.is_empty()).map(str::to_string);
+    let (history, rows) = std::thread::scope(|s| {
+        let beside = path.map(|p| {
+            s.spawn(move || -> Result<History> {
+                let c = Connection::open_with_flags(
+                    &p,
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                c.busy_timeout(crate::db::BUSY_TIMEOUT)?;
+                history(&c)
+            })
+        });
+        let rows = query::current(conn, None, &now_stamp);
+        let history = match beside {
+            Some(h) => h
+                .join()
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("the history reader panicked"))),
+            None => history(conn),
+        };
+        (history, rows)
+    });
+    let (history, rows): (History, Vec<Row>) = (history?, rows?);
     let kev_due = kev_due_dates(conn)?;
-    let rows: Vec<Row> = query::current(conn, None, &now_stamp)?;
 
     let mut findings: Vec<FindingRow> = Vec::with_capacity(rows.len());
     for r in rows {
