@@ -18,6 +18,18 @@ td.num{text-align:right}.cards{display:flex;flex-wrap:wrap;gap:.8em;margin:1em 0
 svg text{font-size:12px;fill:#1d2125}.more{color:#5e6c84;font-style:italic}";
 
 fn table(o: &mut String, header: &[&str], rows: Vec<Vec<String>>, numeric: &[usize]) {
+    let total = rows.len();
+    table_n(o, header, rows, numeric, total);
+}
+
+/// A table of the first rows of a longer list (`total` rows in all).
+fn table_n(
+    o: &mut String,
+    header: &[&str],
+    rows: Vec<Vec<String>>,
+    numeric: &[usize],
+    total: usize,
+) {
     if rows.is_empty() {
         o.push_str("<p>None.</p>\n");
         return;
@@ -27,7 +39,6 @@ fn table(o: &mut String, header: &[&str], rows: Vec<Vec<String>>, numeric: &[usi
         let _ = write!(o, "<th>{}</th>", esc(h));
     }
     o.push_str("</tr></thead>\n<tbody>\n");
-    let total = rows.len();
     for r in rows.into_iter().take(LIST_LIMIT) {
         o.push_str("<tr>");
         for (i, c) in r.iter().enumerate() {
@@ -209,7 +220,7 @@ pub fn render(r: &Report) -> String {
         &[0, 1, 2, 3, 4, 5, 6],
     );
     o.push_str("<h2>SLA breaches</h2>\n");
-    table(
+    table_n(
         &mut o,
         &[
             "Host",
@@ -223,6 +234,7 @@ pub fn render(r: &Report) -> String {
         r.findings
             .iter()
             .filter(|f| !f.excepted && f.sla_breached)
+            .take(LIST_LIMIT)
             .map(|f| {
                 vec![
                     f.host.clone(),
@@ -236,9 +248,10 @@ pub fn render(r: &Report) -> String {
             })
             .collect(),
         &[6],
+        r.summary.sla_breaches,
     );
     o.push_str("<h2>Open findings</h2>\n");
-    table(
+    table_n(
         &mut o,
         &[
             "Host",
@@ -253,6 +266,7 @@ pub fn render(r: &Report) -> String {
         r.findings
             .iter()
             .filter(|f| !f.excepted)
+            .take(LIST_LIMIT)
             .map(|f| {
                 vec![
                     f.host.clone(),
@@ -271,6 +285,7 @@ pub fn render(r: &Report) -> String {
             })
             .collect(),
         &[],
+        r.summary.open_findings,
     );
     o.push_str("<h2>Pending reboots</h2>\n");
     table(

@@ -24,6 +24,12 @@ pub fn cell(s: &str) -> String {
 }
 
 fn table(out: &mut String, header: &[&str], rows: Vec<Vec<String>>) {
+    let total = rows.len();
+    table_n(out, header, rows, total);
+}
+
+/// A table of the first rows of a longer list (`total` rows in all).
+fn table_n(out: &mut String, header: &[&str], rows: Vec<Vec<String>>, total: usize) {
     if rows.is_empty() {
         out.push_str("None.\n");
         return;
@@ -34,7 +40,6 @@ fn table(out: &mut String, header: &[&str], rows: Vec<Vec<String>>) {
         "|{}",
         header.iter().map(|_| "---|").collect::<String>()
     );
-    let total = rows.len();
     for r in rows.into_iter().take(LIST_LIMIT) {
         let cells: Vec<String> = r.iter().map(|c| cell(c)).collect();
         let _ = writeln!(out, "| {} |", cells.join(" | "));
@@ -144,7 +149,7 @@ pub fn render(r: &Report) -> String {
     }
 
     let _ = writeln!(o, "## SLA breaches\n");
-    table(
+    table_n(
         &mut o,
         &[
             "Host",
@@ -158,6 +163,7 @@ pub fn render(r: &Report) -> String {
         r.findings
             .iter()
             .filter(|f| !f.excepted && f.sla_breached)
+            .take(LIST_LIMIT)
             .map(|f| {
                 vec![
                     f.host.clone(),
@@ -170,9 +176,10 @@ pub fn render(r: &Report) -> String {
                 ]
             })
             .collect(),
+        r.summary.sla_breaches,
     );
     let _ = writeln!(o, "\n## Open findings\n");
-    table(
+    table_n(
         &mut o,
         &[
             "Host",
@@ -187,6 +194,7 @@ pub fn render(r: &Report) -> String {
         r.findings
             .iter()
             .filter(|f| !f.excepted)
+            .take(LIST_LIMIT)
             .map(|f| {
                 let n = f.advisories.len();
                 vec![
@@ -205,6 +213,7 @@ pub fn render(r: &Report) -> String {
                 ]
             })
             .collect(),
+        r.summary.open_findings,
     );
     let _ = writeln!(o, "\n## Pending reboots\n");
     table(
