@@ -1053,3 +1053,65 @@ fn html_renders_its_chart_in_headless_chromium() {
     let (_, console) = load_in_chromium(&bin, &bad, None);
     assert!(!console.is_empty(), "a refused load went unnoticed");
 }
+
+/// Exceptions by advisory and by host only (no package): the report counts what they
+/// leave, and `findings` agrees finding by finding.
+#[test]
+fn advisory_and_host_exceptions_apply() {
+    let env = fixture();
+    env.ok(&[
+        "-q",
+        "exception",
+        "add",
+        "--advisory",
+        "DCL-CVE-2026-103111",
+        "--reason",
+        "pcre2 JIT is off here",
+        "--expires",
+        "2026-12-01",
+    ]);
+    env.ok(&[
+        "-q",
+        "exception",
+        "add",
+        "--host",
+        "u1",
+        "--reason",
+        "decommissioned next week",
+        "--expires",
+        "2026-11-20",
+    ]);
+    let r: serde_json::Value =
+        serde_json::from_str(&stdout(&env, &["report", "--format", "json"])).unwrap();
+    let findings = r["findings"].as_array().unwrap();
+    for f in findings {
+        let want = f["package"] == "libpcre2-8-0"
+            || f["host"] == "u1"
+            || f["package"] == "tzdata"
+            || (f["package"] == "unzip" && f["host"] == "w2");
+        assert_eq!(f["excepted"], want, "{f}");
+    }
+    let listed: serde_json::Value =
+        serde_json::from_str(&stdout(&env, &["findings", "--all", "--format", "json"])).unwrap();
+    let excepted = |v: &serde_json::Value| {
+        let mut e: Vec<(String, String, bool)> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["host"].as_str().unwrap().to_string(),
+                    f["package"].as_str().unwrap().to_string(),
+                    f["excepted"].as_bool().unwrap(),
+                )
+            })
+            .collect();
+        e.sort();
+        e
+    };
+    assert_eq!(excepted(&r["findings"]), excepted(&listed));
+    assert_eq!(
+        r["summary"]["excepted_findings"].as_u64().unwrap() as usize,
+        findings.iter().filter(|f| f["excepted"] == true).count()
+    );
+}
