@@ -64,6 +64,9 @@ _patchcycle() {
             patchcycle,note)
                 cmd="patchcycle__subcmd__note"
                 ;;
+            patchcycle,report)
+                cmd="patchcycle__subcmd__report"
+                ;;
             patchcycle,rollback)
                 cmd="patchcycle__subcmd__rollback"
                 ;;
@@ -97,6 +100,9 @@ _patchcycle() {
             patchcycle__subcmd__advisory__subcmd__help,show)
                 cmd="patchcycle__subcmd__advisory__subcmd__help__subcmd__show"
                 ;;
+            patchcycle__subcmd__audit,export)
+                cmd="patchcycle__subcmd__audit__subcmd__export"
+                ;;
             patchcycle__subcmd__audit,help)
                 cmd="patchcycle__subcmd__audit__subcmd__help"
                 ;;
@@ -108,6 +114,9 @@ _patchcycle() {
                 ;;
             patchcycle__subcmd__audit,verify)
                 cmd="patchcycle__subcmd__audit__subcmd__verify"
+                ;;
+            patchcycle__subcmd__audit__subcmd__help,export)
+                cmd="patchcycle__subcmd__audit__subcmd__help__subcmd__export"
                 ;;
             patchcycle__subcmd__audit__subcmd__help,help)
                 cmd="patchcycle__subcmd__audit__subcmd__help__subcmd__help"
@@ -265,6 +274,9 @@ _patchcycle() {
             patchcycle__subcmd__help,note)
                 cmd="patchcycle__subcmd__help__subcmd__note"
                 ;;
+            patchcycle__subcmd__help,report)
+                cmd="patchcycle__subcmd__help__subcmd__report"
+                ;;
             patchcycle__subcmd__help,rollback)
                 cmd="patchcycle__subcmd__help__subcmd__rollback"
                 ;;
@@ -285,6 +297,9 @@ _patchcycle() {
                 ;;
             patchcycle__subcmd__help__subcmd__advisory,show)
                 cmd="patchcycle__subcmd__help__subcmd__advisory__subcmd__show"
+                ;;
+            patchcycle__subcmd__help__subcmd__audit,export)
+                cmd="patchcycle__subcmd__help__subcmd__audit__subcmd__export"
                 ;;
             patchcycle__subcmd__help__subcmd__audit,list)
                 cmd="patchcycle__subcmd__help__subcmd__audit__subcmd__list"
@@ -434,7 +449,7 @@ _patchcycle() {
 
     case "${cmd}" in
         patchcycle)
-            opts="-q -v -y -h -V --db --config --format --quiet --verbose --no-color --yes --actor --help --version init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help"
+            opts="-q -v -y -h -V --db --config --format --quiet --verbose --no-color --yes --actor --help --version init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -449,7 +464,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -479,7 +494,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -585,7 +600,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -615,7 +630,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -689,7 +704,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -704,7 +719,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__audit)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help list ls verify help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help list ls verify export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -719,7 +734,49 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__audit__subcmd__export)
+            opts="-o -q -v -y -h --since --output --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -734,8 +791,22 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__audit__subcmd__help)
-            opts="list verify help"
+            opts="list verify export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__audit__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -825,7 +896,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -855,7 +926,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -893,7 +964,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -923,7 +994,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -953,7 +1024,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1067,7 +1138,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1101,7 +1172,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1131,7 +1202,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1185,7 +1256,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1215,7 +1286,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1245,7 +1316,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1299,7 +1370,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1399,7 +1470,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1429,7 +1500,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1459,7 +1530,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1529,7 +1600,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1563,7 +1634,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1593,7 +1664,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1647,7 +1718,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1775,7 +1846,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1809,7 +1880,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1863,7 +1934,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1893,7 +1964,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1908,7 +1979,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__help)
-            opts="init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help"
+            opts="init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1978,8 +2049,22 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__help__subcmd__audit)
-            opts="list verify"
+            opts="list verify export"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__help__subcmd__audit__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2495,6 +2580,20 @@ _patchcycle() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        patchcycle__subcmd__help__subcmd__report)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         patchcycle__subcmd__help__subcmd__rollback)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2581,7 +2680,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -2631,7 +2730,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -2669,7 +2768,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -2837,7 +2936,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -2883,7 +2982,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -2913,7 +3012,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -2967,7 +3066,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -2997,7 +3096,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -3027,7 +3126,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -3057,7 +3156,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -3095,7 +3194,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -3189,7 +3288,69 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__report)
+            opts="-o -q -v -y -h --cycle --fail-on --output --threshold --stale-days --expiring-days --now --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cycle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "critical high medium low kev sla reboot" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threshold)
+                    COMPREPLY=($(compgen -W "critical high medium low" -- "${cur}"))
+                    return 0
+                    ;;
+                --stale-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expiring-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -3227,7 +3388,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -3289,7 +3450,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -3331,7 +3492,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -3385,7 +3546,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -3415,7 +3576,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)

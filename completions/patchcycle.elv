@@ -20,7 +20,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -50,7 +50,8 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand rollback 'Put a deployment''s hosts back to their versions before it'
             cand note 'Knowledge base: notes on advisories and packages'
             cand advisory 'Look up advisories in the catalogue'
-            cand audit 'Read and verify the hash-chained audit log'
+            cand report 'Compliance, SLA, MTTR, reboots, approvals and deployments of a cycle, in every format'
+            cand audit 'Read, verify and export the hash-chained audit log'
             cand vercmp 'Compare package versions exactly as dpkg, rpm or apk do'
             cand generate 'Write shell completions and man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -58,7 +59,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;init'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -73,7 +74,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;doctor'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -88,7 +89,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;host'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -117,7 +118,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --notes 'Free-form notes'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -136,7 +137,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --tag 'Only hosts with this tag'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -155,7 +156,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --tag 'Only hosts with this tag'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -170,7 +171,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;host;show'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -191,7 +192,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --notes 'Replace the notes ("" clears them)'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand --no-group 'Take the host out of its group'
             cand -q 'Print nothing but data and errors'
@@ -207,7 +208,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;host;rm'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -225,7 +226,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --group 'Group for hosts that name none of the existing groups'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand --dry-run 'Print what would change and write nothing'
             cand -q 'Print nothing but data and errors'
@@ -243,7 +244,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --reason 'Why (recorded in the audit log)'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand --clear 'End the deferral now'
             cand -q 'Print nothing but data and errors'
@@ -285,7 +286,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;group'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -313,7 +314,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --set 'Set one policy key, VALUE in TOML syntax (repeatable): max_parallel=3, reboot="never", sla_days.critical=3, auto_approve=["kev"]'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -328,7 +329,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;group;list'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -343,7 +344,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;group;ls'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -358,7 +359,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;group;show'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -379,7 +380,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --set 'Set one policy key, VALUE in TOML syntax (repeatable): max_parallel=3, reboot="never", sla_days.critical=3, auto_approve=["kev"]'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -395,7 +396,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --move-to 'Move the group''s hosts to this group first'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -432,7 +433,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --count 'Windows to show per group'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand --ics 'Print an iCalendar (RFC 5545) file instead of a list'
             cand -q 'Print nothing but data and errors'
@@ -451,7 +452,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --export 'Write the raw files held to DIR, in the layout --from reads, and sync nothing'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand --status 'Show each source''s last sync, record counts and warnings, and sync nothing'
             cand -q 'Print nothing but data and errors'
@@ -475,7 +476,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --fail-on 'Exit 1 when a finding is at or above this level'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand --all 'Scan every host in the inventory'
             cand --local 'Scan this machine (no ssh); it is added to the inventory if missing'
@@ -504,7 +505,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --fail-on 'Exit 1 when a listed finding is at or above this level'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand --kev 'Only findings with a CISA KEV CVE'
             cand --all 'Include findings hidden by exceptions'
@@ -521,7 +522,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;explain'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -536,7 +537,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;exception'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -562,7 +563,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --expires 'Last day the exception applies (YYYY-MM-DD, UTC); required, at most a year ahead'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -577,7 +578,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;exception;list'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -592,7 +593,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;exception;ls'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -607,7 +608,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;exception;rm'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -636,7 +637,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;cycle'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -658,7 +659,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --cutoff 'Cutoff date (YYYY-MM-DD) [default: Patch Tuesday of the month]'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -673,7 +674,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;cycle;status'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -688,7 +689,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;cycle;list'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -703,7 +704,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;cycle;ls'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -718,7 +719,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;cycle;close'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand --cleanup 'Then remove what rollback would need: kept packages on the hosts and the snapshots of the cycle''s deployments (no rollback is possible afterwards)'
             cand -q 'Print nothing but data and errors'
@@ -757,7 +758,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --parallel 'Hosts at once [default: the group''s max_parallel]'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand --dry-run 'Print the plan per host (packages from → to, snapshot, reboot, checks, window) and change nothing'
             cand --resume 'Continue the group''s interrupted or halted deployment; finished hosts are not touched again'
@@ -788,7 +789,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --reason 'Why the emergency lane is used'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand --auto 'For cron: approve, in every group whose policy lists auto_approve classes, the patches of those classes once the gate is open (never through the emergency lane)'
             cand --kev 'Only patches with a CISA KEV CVE'
@@ -812,7 +813,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --parallel 'Hosts at once [default: the group''s max_parallel]'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand --dry-run 'Print the plan per host (packages from → to, snapshot, reboot, checks, window) and change nothing'
             cand --resume 'Continue the group''s interrupted or halted deployment; finished hosts are not touched again'
@@ -834,7 +835,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --method 'How to go back'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -849,7 +850,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;note'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -870,7 +871,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --package 'The package the note is about'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -887,7 +888,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --package 'package'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -904,7 +905,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --package 'package'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -930,7 +931,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;advisory'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -948,7 +949,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;advisory;show'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -968,7 +969,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --version 'A package version to check against each advisory''s ranges (needs --ecosystem)'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -991,10 +992,33 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         }
         &'patchcycle;advisory;help;help'= {
         }
+        &'patchcycle;report'= {
+            cand --cycle 'Cycle [default: the open cycle, else the newest]'
+            cand --fail-on 'Exit 1 when the report shows this (repeatable, or comma-separated); stdout keeps the whole report, a one-line summary goes to stderr'
+            cand -o 'Write the report to FILE (atomically: temporary file, fsync, rename) instead of stdout'
+            cand --output 'Write the report to FILE (atomically: temporary file, fsync, rename) instead of stdout'
+            cand --threshold 'Compliance: a host with an open finding at or above this (or in KEV) is not compliant'
+            cand --stale-days 'A host without a good scan for more than this many days is stale'
+            cand --expiring-days 'List exceptions expiring within this many days'
+            cand --now 'Fix the report''s clock (RFC 3339 or YYYY-MM-DD); also PATCHCYCLE_NOW'
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'patchcycle;audit'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -1008,6 +1032,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand list 'List audit rows, oldest first'
             cand ls 'List audit rows, oldest first'
             cand verify 'Recompute the hash chain; exit 1 and name the first bad row when broken'
+            cand export 'Export rows with the chain''s verification, as evidence (ISO 27001, SOX); --format json or csv; exit 1 when the chain is broken (the export is still written)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'patchcycle;audit;list'= {
@@ -1018,7 +1043,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --limit 'Only the newest N rows'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -1038,7 +1063,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --limit 'Only the newest N rows'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -1053,7 +1078,25 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;audit;verify'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'patchcycle;audit;export'= {
+            cand --since 'Only rows at or after this time (RFC 3339 or YYYY-MM-DD, UTC)'
+            cand -o 'Write to FILE (atomically) instead of stdout'
+            cand --output 'Write to FILE (atomically) instead of stdout'
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -1068,18 +1111,21 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;audit;help'= {
             cand list 'List audit rows, oldest first'
             cand verify 'Recompute the hash chain; exit 1 and name the first bad row when broken'
+            cand export 'Export rows with the chain''s verification, as evidence (ISO 27001, SOX); --format json or csv; exit 1 when the chain is broken (the export is still written)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'patchcycle;audit;help;list'= {
         }
         &'patchcycle;audit;help;verify'= {
         }
+        &'patchcycle;audit;help;export'= {
+        }
         &'patchcycle;audit;help;help'= {
         }
         &'patchcycle;vercmp'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand --stdin 'Read lines `A B` from standard input and print `<`, `=` or `>` for each'
             cand -q 'Print nothing but data and errors'
@@ -1096,7 +1142,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --out 'Directory to write completions/ and man/ into'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format of lists and records'
+            cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -1126,7 +1172,8 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand rollback 'Put a deployment''s hosts back to their versions before it'
             cand note 'Knowledge base: notes on advisories and packages'
             cand advisory 'Look up advisories in the catalogue'
-            cand audit 'Read and verify the hash-chained audit log'
+            cand report 'Compliance, SLA, MTTR, reboots, approvals and deployments of a cycle, in every format'
+            cand audit 'Read, verify and export the hash-chained audit log'
             cand vercmp 'Compare package versions exactly as dpkg, rpm or apk do'
             cand generate 'Write shell completions and man pages (for packagers)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -1234,13 +1281,18 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         }
         &'patchcycle;help;advisory;search'= {
         }
+        &'patchcycle;help;report'= {
+        }
         &'patchcycle;help;audit'= {
             cand list 'List audit rows, oldest first'
             cand verify 'Recompute the hash chain; exit 1 and name the first bad row when broken'
+            cand export 'Export rows with the chain''s verification, as evidence (ISO 27001, SOX); --format json or csv; exit 1 when the chain is broken (the export is still written)'
         }
         &'patchcycle;help;audit;list'= {
         }
         &'patchcycle;help;audit;verify'= {
+        }
+        &'patchcycle;help;audit;export'= {
         }
         &'patchcycle;help;vercmp'= {
         }

@@ -26,9 +26,14 @@ end
 
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_needs_command" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_needs_command" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -53,15 +58,21 @@ complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "deploy" -d 'P
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "rollback" -d 'Put a deployment\'s hosts back to their versions before it'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "note" -d 'Knowledge base: notes on advisories and packages'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "advisory" -d 'Look up advisories in the catalogue'
-complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "audit" -d 'Read and verify the hash-chained audit log'
+complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "report" -d 'Compliance, SLA, MTTR, reboots, approvals and deployments of a cycle, in every format'
+complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "audit" -d 'Read, verify and export the hash-chained audit log'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "vercmp" -d 'Compare package versions exactly as dpkg, rpm or apk do'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -70,9 +81,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -s y -l yes 
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -81,9 +97,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -s y -l ye
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -104,9 +125,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l notes -d 'Free-form notes' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -117,9 +143,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from list" -s t -l tag -d 'Only hosts with this tag' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from list" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from list" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from list" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from list" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -130,9 +161,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from ls" -s t -l tag -d 'Only hosts with this tag' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from ls" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from ls" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from ls" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from ls" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -141,9 +177,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from show" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from show" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from show" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from show" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -157,9 +198,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l notes -d 'Replace the notes ("" clears them)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l no-group -d 'Take the host out of its group'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print nothing but data and errors'
@@ -169,9 +215,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -184,9 +235,14 @@ ini\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -s g -l group -d 'Group for hosts that name none of the existing groups' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -l dry-run -d 'Print what would change and write nothing'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print nothing but data and errors'
@@ -198,9 +254,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l reason -d 'Why (recorded in the audit log)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l clear -d 'End the deferral now'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -s q -l quiet -d 'Print nothing but data and errors'
@@ -218,9 +279,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and not __fish_seen_subcommand_from add list ls show set rm help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and not __fish_seen_subcommand_from add list ls show set rm help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and not __fish_seen_subcommand_from add list ls show set rm help" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and not __fish_seen_subcommand_from add list ls show set rm help" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and not __fish_seen_subcommand_from add list ls show set rm help" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and not __fish_seen_subcommand_from add list ls show set rm help" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and not __fish_seen_subcommand_from add list ls show set rm help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -242,9 +308,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -l set -d 'Set one policy key, VALUE in TOML syntax (repeatable): max_parallel=3, reboot="never", sla_days.critical=3, auto_approve=["kev"]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -253,9 +324,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from list" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from list" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from list" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from list" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -264,9 +340,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from ls" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from ls" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from ls" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from ls" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -275,9 +356,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from show" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from show" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from show" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from show" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -292,9 +378,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -l set -d 'Set one policy key, VALUE in TOML syntax (repeatable): max_parallel=3, reboot="never", sla_days.critical=3, auto_approve=["kev"]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -304,9 +395,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from rm" -l move-to -d 'Move the group\'s hosts to this group first' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from rm" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from rm" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from rm" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from rm" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from rm" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -323,9 +419,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l group
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l count -d 'Windows to show per group' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l ics -d 'Print an iCalendar (RFC 5545) file instead of a list'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -s q -l quiet -d 'Print nothing but data and errors'
@@ -338,9 +439,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l mirror -d
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l export -d 'Write the raw files held to DIR, in the layout --from reads, and sync nothing' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l status -d 'Show each source\'s last sync, record counts and warnings, and sync nothing'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -s q -l quiet -d 'Print nothing but data and errors'
@@ -362,9 +468,14 @@ kev\t'Any finding whose advisories include a CISA KEV CVE'
 any\t'Any finding: a pending security update or an advisory'"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l all -d 'Scan every host in the inventory'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l local -d 'Scan this machine (no ssh); it is added to the inventory if missing'
@@ -397,9 +508,14 @@ kev\t'Any finding whose advisories include a CISA KEV CVE'
 any\t'Any finding: a pending security update or an advisory'"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l kev -d 'Only findings with a CISA KEV CVE'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l all -d 'Include findings hidden by exceptions'
@@ -410,9 +526,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -s y -l 
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -421,9 +542,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -s y -l y
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -443,9 +569,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l expires -d 'Last day the exception applies (YYYY-MM-DD, UTC); required, at most a year ahead' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -454,9 +585,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -465,9 +601,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -476,9 +617,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -491,9 +637,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -509,9 +660,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -l cutoff -d 'Cutoff date (YYYY-MM-DD) [default: Patch Tuesday of the month]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -520,9 +676,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -531,9 +692,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -542,9 +708,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -553,9 +724,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -l cleanup -d 'Then remove what rollback would need: kept packages on the hosts and the snapshots of the cycle\'s deployments (no rollback is possible afterwards)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -s q -l quiet -d 'Print nothing but data and errors'
@@ -576,9 +752,14 @@ ansible\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l parallel -d 'Hosts at once [default: the group\'s max_parallel]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l dry-run -d 'Print the plan per host (packages from → to, snapshot, reboot, checks, window) and change nothing'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l resume -d 'Continue the group\'s interrupted or halted deployment; finished hosts are not touched again'
@@ -607,9 +788,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l expire
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l reason -d 'Why the emergency lane is used' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l auto -d 'For cron: approve, in every group whose policy lists auto_approve classes, the patches of those classes once the gate is open (never through the emergency lane)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l kev -d 'Only patches with a CISA KEV CVE'
@@ -627,9 +813,14 @@ ansible\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l parallel -d 'Hosts at once [default: the group\'s max_parallel]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l dry-run -d 'Print the plan per host (packages from → to, snapshot, reboot, checks, window) and change nothing'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l resume -d 'Continue the group\'s interrupted or halted deployment; finished hosts are not touched again'
@@ -647,9 +838,14 @@ packages\t'Reinstall the kept packages'
 snapshot\t'Revert the snapshot'"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -658,9 +854,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -s y -l 
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -675,9 +876,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -l package -d 'The package the note is about' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -688,9 +894,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -l package -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -701,9 +912,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -l package -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -715,9 +931,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -729,9 +950,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not 
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -743,9 +969,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fi
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l version -d 'A package version to check against each advisory\'s ranges (needs --ecosystem)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -755,30 +986,73 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fi
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from help" -f -a "search" -d 'Search the catalogue; with --version, say whether that version is affected'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify help" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l cycle -d 'Cycle [default: the open cycle, else the newest]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l fail-on -d 'Exit 1 when the report shows this (repeatable, or comma-separated); stdout keeps the whole report, a one-line summary goes to stderr' -r -f -a "critical\t'An open finding at or above critical'
+high\t'An open finding at or above high'
+medium\t'An open finding at or above medium'
+low\t'An open finding at or above low'
+kev\t'An open finding with a CISA KEV CVE'
+sla\t'An open finding past its SLA or KEV due date'
+reboot\t'A host that needs a reboot'"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -s o -l output -d 'Write the report to FILE (atomically: temporary file, fsync, rename) instead of stdout' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l threshold -d 'Compliance: a host with an open finding at or above this (or in KEV) is not compliant' -r -f -a "critical\t''
+high\t''
+medium\t''
+low\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l stale-days -d 'A host without a good scan for more than this many days is stale' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l expiring-days -d 'List exceptions expiring within this many days' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l now -d 'Fix the report\'s clock (RFC 3339 or YYYY-MM-DD); also PATCHCYCLE_NOW' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify help" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify help" -s q -l quiet -d 'Print nothing but data and errors'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify help" -l no-color -d 'No colours (also when NO_COLOR is set)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify help" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify help" -s h -l help -d 'Print help'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify help" -f -a "list" -d 'List audit rows, oldest first'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify help" -f -a "ls" -d 'List audit rows, oldest first'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify help" -f -a "verify" -d 'Recompute the hash chain; exit 1 and name the first bad row when broken'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+json\t''
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -f -a "list" -d 'List audit rows, oldest first'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -f -a "ls" -d 'List audit rows, oldest first'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -f -a "verify" -d 'Recompute the hash chain; exit 1 and name the first bad row when broken'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -f -a "export" -d 'Export rows with the chain\'s verification, as evidence (ISO 27001, SOX); --format json or csv; exit 1 when the chain is broken (the export is still written)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -l since -d 'Only rows at or after this time (RFC 3339 or YYYY-MM-DD, UTC)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -l action -d 'Only this action, or a family of them (`host` matches host.add, host.rm, …)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -l object -d 'Only rows about this object (host, group, …)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -s n -l limit -d 'Only the newest N rows' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -791,9 +1065,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -s n -l limit -d 'Only the newest N rows' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -802,23 +1081,52 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -l since -d 'Only rows at or after this time (RFC 3339 or YYYY-MM-DD, UTC)' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to FILE (atomically) instead of stdout' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+json\t''
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "list" -d 'List audit rows, oldest first'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Recompute the hash chain; exit 1 and name the first bad row when broken'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "export" -d 'Export rows with the chain\'s verification, as evidence (ISO 27001, SOX); --format json or csv; exit 1 when the chain is broken (the export is still written)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -l stdin -d 'Read lines `A B` from standard input and print `<`, `=` or `>` for each'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -s q -l quiet -d 'Print nothing but data and errors'
@@ -829,36 +1137,42 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -s h -l he
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -l out -d 'Directory to write completions/ and man/ into' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -l format -d 'Output format of lists and records' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -s h -l help -d 'Print help'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "init" -d 'Create the configuration file and the database (idempotent)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "doctor" -d 'Check configuration, database and tools, and print what is wrong'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "host" -d 'Manage the inventory of hosts'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "group" -d 'Manage groups (rings): order, window, policy, contacts'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "calendar" -d 'Show each group\'s next maintenance windows'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "sync" -d 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "scan" -d 'Collect packages, kernels and pending updates from hosts and match the catalogue'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "findings" -d 'List current findings (each host\'s latest scan), with filters and a CI gate'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "explain" -d 'Explain why a host is, or is not, affected by an advisory'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "exception" -d 'Manage exceptions: scoped risk acceptance with an expiry date'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "cycle" -d 'Monthly cycles: freeze the patch set, follow each ring, close'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "test" -d 'Put the cycle\'s patch set on the pilot ring, check health, record the result'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "approve" -d 'Record a CAB decision for a group (gated by the lower rings)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "deploy" -d 'Put the approved patches on a group: windows, waves, snapshots, health, halt'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "rollback" -d 'Put a deployment\'s hosts back to their versions before it'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "note" -d 'Knowledge base: notes on advisories and packages'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "advisory" -d 'Look up advisories in the catalogue'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "audit" -d 'Read and verify the hash-chained audit log'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "vercmp" -d 'Compare package versions exactly as dpkg, rpm or apk do'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "init" -d 'Create the configuration file and the database (idempotent)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "doctor" -d 'Check configuration, database and tools, and print what is wrong'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "host" -d 'Manage the inventory of hosts'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "group" -d 'Manage groups (rings): order, window, policy, contacts'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "calendar" -d 'Show each group\'s next maintenance windows'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "sync" -d 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "scan" -d 'Collect packages, kernels and pending updates from hosts and match the catalogue'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "findings" -d 'List current findings (each host\'s latest scan), with filters and a CI gate'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "explain" -d 'Explain why a host is, or is not, affected by an advisory'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "exception" -d 'Manage exceptions: scoped risk acceptance with an expiry date'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "cycle" -d 'Monthly cycles: freeze the patch set, follow each ring, close'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "test" -d 'Put the cycle\'s patch set on the pilot ring, check health, record the result'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "approve" -d 'Record a CAB decision for a group (gated by the lower rings)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "deploy" -d 'Put the approved patches on a group: windows, waves, snapshots, health, halt'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "rollback" -d 'Put a deployment\'s hosts back to their versions before it'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "note" -d 'Knowledge base: notes on advisories and packages'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "advisory" -d 'Look up advisories in the catalogue'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "report" -d 'Compliance, SLA, MTTR, reboots, approvals and deployments of a cycle, in every format'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "audit" -d 'Read, verify and export the hash-chained audit log'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "vercmp" -d 'Compare package versions exactly as dpkg, rpm or apk do'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "add" -d 'Add a host'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "list" -d 'List hosts'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "show" -d 'Show one host'
@@ -884,3 +1198,4 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from advisory" -f -a "search" -d 'Search the catalogue; with --version, say whether that version is affected'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "list" -d 'List audit rows, oldest first'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Recompute the hash chain; exit 1 and name the first bad row when broken'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "export" -d 'Export rows with the chain\'s verification, as evidence (ISO 27001, SOX); --format json or csv; exit 1 when the chain is broken (the export is still written)'

@@ -15,5 +15,6 @@ pub mod error;
 pub mod exec;
 pub mod inventory;
 pub mod output;
+pub mod report;
 pub mod scan;
 pub mod version;

@@ -12,13 +12,52 @@ use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 use serde_json::Value;
 
-/// `--format`.
+/// `--format`. The formats after `csv` are those of `report` only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum Format {
     #[default]
     Table,
     Json,
     Csv,
+    // JUnit XML
+    Junit,
+    // SARIF 2.1.0
+    Sarif,
+    Markdown,
+    // One self-contained HTML file
+    Html,
+    // Prometheus text format, for node_exporter's textfile collector
+    Prometheus,
+}
+
+impl Format {
+    /// The `--format` value as typed.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Junit => "junit",
+            Format::Sarif => "sarif",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+            Format::Prometheus => "prometheus",
+        }
+    }
+
+    /// Table, JSON and CSV: the formats of every command.
+    pub fn is_generic(self) -> bool {
+        matches!(self, Format::Table | Format::Json | Format::Csv)
+    }
+}
+
+pub fn report_only(format: Format) -> anyhow::Error {
+    crate::error::Failure::usage(format!(
+        "--format {} is a format of `patchcycle report` only",
+        format.name()
+    ))
+    .hint("use --format table, json or csv here")
+    .into()
 }
 
 /// Terminal facts every command needs for output.
@@ -69,7 +108,8 @@ pub fn list<T: Serialize + Default>(
         }
         Format::Csv if items.is_empty() => write_csv(&mut out, &[T::default()], false)?,
         Format::Csv => write_csv(&mut out, items, true)?,
-        Format::Table => {
+        f if !f.is_generic() => return Err(report_only(f)),
+        _ => {
             let mut table = new_table(style);
             table.set_header(columns.iter().map(|(h, _)| *h));
             for item in items {
@@ -90,7 +130,8 @@ pub fn show<T: Serialize>(style: &Style, item: &T, fields: &[(&str, String)]) ->
             writeln!(out)?;
         }
         Format::Csv => write_csv(&mut out, std::slice::from_ref(item), true)?,
-        Format::Table => {
+        f if !f.is_generic() => return Err(report_only(f)),
+        _ => {
             let mut table = new_table(style);
             for (k, v) in fields {
                 table.add_row(vec![format!("{k}:"), v.clone()]);
@@ -165,4 +206,50 @@ pub fn out_line(text: impl std::fmt::Display) -> Result<()> {
 /// `-` for a missing value in tables.
 pub fn or_dash(v: Option<impl ToString>) -> String {
     v.map_or_else(|| "-".to_string(), |v| v.to_string())
+}
+
+/// Writes a file atomically: a temporary file in the same directory, fsync, rename over
+/// the target, fsync of the directory. A reader (cron mail, node_exporter's textfile
+/// collector) never sees half a file. The file is readable by others (0644): reports
+/// are meant to be picked up by other users' tools.
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let fail = |what: &str, e: &dyn std::fmt::Display| -> anyhow::Error {
+        crate::error::Failure::runtime(format!("cannot {what} {}: {e}", path.display())).into()
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    if path.is_dir() {
+        return Err(crate::error::Failure::usage(format!(
+            "--output {} is a directory",
+            path.display()
+        ))
+        .into());
+    }
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".patchcycle-")
+        .tempfile_in(dir)
+        .map_err(|e| fail("create a temporary file beside", &e))?;
+    tmp.write_all(bytes).map_err(|e| fail("write", &e))?;
+    tmp.as_file()
+        .set_permissions(std::fs::Permissions::from_mode(0o644))
+        .map_err(|e| fail("set permissions of", &e))?;
+    tmp.as_file().sync_all().map_err(|e| fail("sync", &e))?;
+    tmp.persist(path)
+        .map_err(|e| fail("rename into", &e.error))?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        // Makes the rename durable; not every file system supports it on a directory.
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Writes a whole rendered document to stdout.
+pub fn out_all(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
 }

@@ -123,3 +123,39 @@ fn collect_bench_runs_small_on_the_lab() {
     );
     assert!(stdout.contains("collection from 3 lab hosts"), "{stdout}");
 }
+
+#[test]
+fn report_bench_runs_small() {
+    let bin = build_example("report_bench");
+    // The bench runs ../patchcycle: make sure the binary beside it is built.
+    assert!(PathBuf::from(env!("CARGO_BIN_EXE_patchcycle")).exists());
+    let out = Command::new(&bin)
+        .args(["--hosts", "200", "--runs", "1"])
+        .output()
+        .expect("run report_bench");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "report_bench failed: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.starts_with("generated 200 hosts x 3 scans"),
+        "{stdout}"
+    );
+    for f in [
+        "table",
+        "json",
+        "csv",
+        "junit",
+        "sarif",
+        "markdown",
+        "html",
+        "prometheus",
+    ] {
+        assert!(
+            stdout.lines().any(|l| l.starts_with(&format!("{f} "))),
+            "{f} missing: {stdout}"
+        );
+    }
+}

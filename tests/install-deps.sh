@@ -7,13 +7,14 @@
 # - tmux: drives the terminal (TTY) tests of prompts
 # - qemu-utils: qemu-img and qemu-io, for the qemu-img snapshot provider
 # - ansible-core: ansible-playbook, for deploy --engine ansible
+# - chromium, chromium-driver: render the HTML report headless (tests/report.rs)
 # - the fleet lab's packages (tests/lab/install-deps.sh), where that script exists
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 need=()
-for pkg in rpm dnf dnf-plugins-core createrepo-c python3-apt python3-rpm tmux qemu-utils ansible-core; do
+for pkg in rpm dnf dnf-plugins-core createrepo-c python3-apt python3-rpm tmux qemu-utils ansible-core chromium chromium-driver; do
   dpkg-query -W -f '${Status}\n' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -2,6 +2,8 @@
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
+use serde::Serialize;
+use serde_json::json;
 
 use super::Context;
 use crate::audit::{self, Entry, Filter};
@@ -15,6 +17,36 @@ pub enum AuditCommand {
     List(ListArgs),
     /// Recompute the hash chain; exit 1 and name the first bad row when broken
     Verify,
+    /// Export rows with the chain's verification, as evidence (ISO 27001, SOX);
+    /// --format json or csv; exit 1 when the chain is broken (the export is still written)
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Only rows at or after this time (RFC 3339 or YYYY-MM-DD, UTC)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Write to FILE (atomically) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+}
+
+/// The `schema` value of `audit export --format json`.
+pub const EXPORT_SCHEMA: &str = "patchcycle-audit-export/1";
+
+/// One exported row: the stored row and whether the verified chain covers it.
+#[derive(Debug, Serialize)]
+struct ExportRow<'a> {
+    seq: i64,
+    at: &'a str,
+    actor: &'a str,
+    action: &'a str,
+    object: &'a str,
+    details: String,
+    prev_hash: &'a str,
+    hash: &'a str,
+    chain_verified: bool,
 }
 
 #[derive(Debug, Args)]
@@ -37,6 +69,7 @@ pub fn run(ctx: &Context, cmd: AuditCommand) -> Result<()> {
     match cmd {
         AuditCommand::List(a) => list(ctx, a),
         AuditCommand::Verify => verify(ctx),
+        AuditCommand::Export(a) => export(ctx, &a),
     }
 }
 
@@ -84,7 +117,7 @@ fn verify(ctx: &Context) -> Result<()> {
     match ctx.style.format {
         Format::Json => output::out_line(serde_json::to_string_pretty(&v)?)?,
         Format::Csv => output::show(&ctx.style, &v, &[])?,
-        Format::Table => {
+        _ => {
             if v.ok {
                 output::out_line(format!(
                     "audit chain intact: {} row(s), last hash {}",
@@ -103,5 +136,102 @@ fn verify(ctx: &Context) -> Result<()> {
         v.problem.as_deref().unwrap_or("unknown problem")
     ))
     .hint("the database was changed outside patchcycle; compare with a backup and investigate")
+    .into())
+}
+
+fn export(ctx: &Context, a: &ExportArgs) -> Result<()> {
+    if !matches!(ctx.style.format, Format::Json | Format::Csv) {
+        return Err(
+            Failure::usage("audit export writes --format json or --format csv")
+                .hint("pass --format json (one document) or --format csv (one row per audit row)")
+                .into(),
+        );
+    }
+    let since = a.since.as_deref().map(parse_since).transpose()?;
+    let db = ctx.open_db()?;
+    // One read transaction: the rows and their verification see the same log.
+    let tx = db.conn.unchecked_transaction()?;
+    let v = audit::verify(&tx)?;
+    let rows = audit::list(
+        &tx,
+        &Filter {
+            since: since.clone(),
+            ..Filter::default()
+        },
+    )?;
+    tx.finish()?;
+    let verified = |seq: i64| v.ok || v.first_bad_seq.is_some_and(|b| seq < b);
+    let export_rows: Vec<ExportRow<'_>> = rows
+        .iter()
+        .map(|e| ExportRow {
+            seq: e.seq,
+            at: &e.at,
+            actor: &e.actor,
+            action: &e.action,
+            object: &e.object,
+            details: e.details.to_string(),
+            prev_hash: &e.prev_hash,
+            hash: &e.hash,
+            chain_verified: verified(e.seq),
+        })
+        .collect();
+    let text = if ctx.style.format == Format::Json {
+        let doc = json!({
+            "schema": EXPORT_SCHEMA,
+            "generated_at": crate::clock::now_stamp()?,
+            "generator": format!("patchcycle {}", env!("CARGO_PKG_VERSION")),
+            "database": db.path.display().to_string(),
+            "since": since,
+            "verification": v,
+            "rows": export_rows.len(),
+            "entries": rows.iter().zip(&export_rows).map(|(e, x)| json!({
+                "seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action,
+                "object": e.object, "details": e.details, "prev_hash": e.prev_hash,
+                "hash": e.hash, "chain_verified": x.chain_verified
+            })).collect::<Vec<_>>(),
+        });
+        let mut s = serde_json::to_string_pretty(&doc)?;
+        s.push('\n');
+        s
+    } else {
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::new());
+        w.write_record([
+            "seq",
+            "at",
+            "actor",
+            "action",
+            "object",
+            "details",
+            "prev_hash",
+            "hash",
+            "chain_verified",
+        ])?;
+        for r in &export_rows {
+            w.serialize(r)?;
+        }
+        String::from_utf8(w.into_inner()?)?
+    };
+    match &a.output {
+        Some(p) => output::write_atomic(p, text.as_bytes())?,
+        None => output::out_all(&text)?,
+    }
+    if v.ok {
+        ctx.style.status(format!(
+            "exported {} audit row(s); chain intact: {} row(s), last hash {}",
+            export_rows.len(),
+            v.rows,
+            v.last_hash.as_deref().unwrap_or("-")
+        ));
+        return Ok(());
+    }
+    Err(Failure::gate(format!(
+        "exported {} audit row(s), but the chain is broken at row {}: {}",
+        export_rows.len(),
+        v.first_bad_seq.unwrap_or(0),
+        v.problem.as_deref().unwrap_or("unknown problem")
+    ))
+    .hint("rows from the first bad one on are marked chain_verified=false; compare with a backup")
     .into())
 }

@@ -26,17 +26,27 @@ pub enum FailOn {
 
 impl FailOn {
     fn trips(self, r: &Row) -> bool {
+        self.trips_on(r.severity.as_deref(), r.kev)
+    }
+
+    /// Whether a finding of this severity (and KEV flag) trips the level.
+    pub fn trips_on(self, severity: Option<&str>, kev: bool) -> bool {
+        let at_least = |level: Severity| {
+            severity
+                .and_then(Severity::parse)
+                .is_some_and(|s| s >= level)
+        };
         match self {
-            FailOn::Critical => at_least(r, Severity::Critical),
-            FailOn::High => at_least(r, Severity::High),
-            FailOn::Medium => at_least(r, Severity::Medium),
-            FailOn::Low => at_least(r, Severity::Low),
-            FailOn::Kev => r.kev,
+            FailOn::Critical => at_least(Severity::Critical),
+            FailOn::High => at_least(Severity::High),
+            FailOn::Medium => at_least(Severity::Medium),
+            FailOn::Low => at_least(Severity::Low),
+            FailOn::Kev => kev,
             FailOn::Any => true,
         }
     }
 
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             FailOn::Critical => "critical",
             FailOn::High => "high",

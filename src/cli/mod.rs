@@ -17,6 +17,7 @@ pub mod host;
 pub mod init;
 pub mod note;
 pub mod rollback;
+pub mod report;
 pub mod scan;
 pub mod sync;
 pub mod test;
@@ -62,7 +63,7 @@ pub struct GlobalArgs {
     /// Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]
     #[arg(long, global = true, env = "PATCHCYCLE_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
-    /// Output format of lists and records
+    /// Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Print nothing but data and errors
@@ -124,7 +125,9 @@ pub enum Command {
     /// Look up advisories in the catalogue
     #[command(subcommand)]
     Advisory(advisory::AdvisoryCommand),
-    /// Read and verify the hash-chained audit log
+    /// Compliance, SLA, MTTR, reboots, approvals and deployments of a cycle, in every format
+    Report(report::ReportArgs),
+    /// Read, verify and export the hash-chained audit log
     #[command(subcommand)]
     Audit(audit::AuditCommand),
     /// Compare package versions exactly as dpkg, rpm or apk do
@@ -232,6 +235,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Vercmp(args) => return vercmp::run(args),
         _ => {}
     }
+    if !cli.global.format.is_generic() && !matches!(cli.command, Command::Report(_)) {
+        return Err(crate::output::report_only(cli.global.format));
+    }
     let ctx = Context::new(&cli.global, matches!(cli.command, Command::Init(_)))?;
     match cli.command {
         Command::Init(args) => init::run(&ctx, &args),
@@ -252,6 +258,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Deploy(args) => deploy::run(&ctx, &args),
         Command::Rollback(args) => rollback::run(&ctx, &args),
         Command::Note(cmd) => note::run(&ctx, cmd),
+        Command::Report(args) => report::run(&ctx, &args),
         Command::Generate(args) => generate::run(&args),
         Command::Vercmp(args) => vercmp::run(&args),
     }

@@ -114,8 +114,35 @@ pub fn current(conn: &Connection, hosts: Option<&[String]>, now: &str) -> Result
         .into_iter()
         .filter(|e| e.state == "active")
         .collect();
+    // Only exceptions naming the row's package (binary or source) or no package can
+    // apply: index them, so a large fleet is not checked against every exception.
+    let mut by_package: std::collections::HashMap<&str, Vec<&Exception>> =
+        std::collections::HashMap::new();
+    let mut any_package: Vec<&Exception> = Vec::new();
+    for e in &active {
+        match &e.package {
+            Some(p) => by_package.entry(p.as_str()).or_default().push(e),
+            None => any_package.push(e),
+        }
+    }
+    let mut candidates: Vec<&Exception> = Vec::new();
     for row in &mut rows {
-        apply_exceptions(row, &active);
+        candidates.clear();
+        candidates.extend(any_package.iter().copied());
+        if let Some(v) = by_package.get(row.package.as_str()) {
+            candidates.extend(v.iter().copied());
+        }
+        if row.source_name != row.package
+            && let Some(v) = by_package.get(row.source_name.as_str())
+        {
+            candidates.extend(v.iter().copied());
+        }
+        if candidates.is_empty() {
+            continue;
+        }
+        // In id order, as if every exception were checked.
+        candidates.sort_by_key(|e| e.id);
+        apply_exceptions(row, &candidates);
     }
     Ok(rows)
 }
@@ -123,7 +150,7 @@ pub fn current(conn: &Connection, hosts: Option<&[String]>, now: &str) -> Result
 /// An exception applies when every scope it names matches. One naming an advisory (or
 /// CVE) takes that advisory off the finding; the finding is hidden when nothing is left.
 /// One without an advisory hides the finding whole.
-fn apply_exceptions(row: &mut Row, active: &[Exception]) {
+fn apply_exceptions(row: &mut Row, active: &[&Exception]) {
     let mut remaining: Vec<String> = row.advisories.clone();
     for e in active {
         let scope_ok = e

@@ -1,0 +1,58 @@
+//! CSV: one row per host, the compliance sheet (the other sections are in the JSON).
+//! Columns are the fields of the JSON `hosts[]` records, in the same order.
+
+use anyhow::Result;
+
+use super::model::Report;
+
+pub const HEADER: &[&str] = &[
+    "name",
+    "group",
+    "os",
+    "ecosystem",
+    "last_scan",
+    "scan_status",
+    "compliant",
+    "open_findings",
+    "critical",
+    "high",
+    "medium",
+    "low",
+    "kev",
+    "sla_breaches",
+    "reboot_pending",
+    "kernel_running",
+    "kernel_latest",
+    "stale",
+    "unreachable",
+];
+
+pub fn render(r: &Report) -> Result<String> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    w.write_record(HEADER)?;
+    let o = |v: &Option<String>| v.clone().unwrap_or_default();
+    for h in &r.hosts {
+        w.write_record([
+            h.name.clone(),
+            o(&h.group),
+            o(&h.os),
+            o(&h.ecosystem),
+            o(&h.last_scan),
+            h.scan_status.clone(),
+            h.compliant.to_string(),
+            h.open_findings.to_string(),
+            h.critical.to_string(),
+            h.high.to_string(),
+            h.medium.to_string(),
+            h.low.to_string(),
+            h.kev.to_string(),
+            h.sla_breaches.to_string(),
+            h.reboot_pending.to_string(),
+            o(&h.kernel_running),
+            o(&h.kernel_latest),
+            h.stale.to_string(),
+            h.unreachable.to_string(),
+        ])?;
+    }
+    Ok(String::from_utf8(w.into_inner()?)?)
+}

@@ -1,0 +1,932 @@
+//! The data of a report, gathered once from the database; every format renders this.
+//!
+//! Definitions (also in README.md, "Report"):
+//! - A *finding* is a package with an open advisory or a pending security update on a
+//!   host's latest good scan. Findings hidden by an active exception are listed with
+//!   `excepted: true` and count nowhere else.
+//! - A host is *compliant* when it has a good scan and no open finding at or above the
+//!   threshold severity and no open KEV finding. A host never scanned is not compliant.
+//! - *first seen*: the finish time of the first scan of the unbroken run of good scans
+//!   in which the host had a finding for the package. *Fixed seen*: the first good scan
+//!   after that without it. MTTR is their mean difference, per cycle of the fix.
+//! - *Due*: first seen plus the group policy's `sla_days` for the severity; for a KEV
+//!   finding, the earlier of that and the end of CISA's dueDate. Past due = SLA breach.
+
+use std::collections::{BTreeMap, HashMap};
+
+use anyhow::Result;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use crate::catalog::Severity;
+use crate::clock;
+use crate::cycle::state as cycle;
+use crate::inventory::{self, policy::SlaDays};
+use crate::scan::query::{self, Row};
+
+/// The `schema` value of the JSON form; bumped on incompatible changes.
+pub const SCHEMA: &str = "patchcycle-report/1";
+
+/// What the caller chooses.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub cycle: Option<String>,
+    /// Compliance threshold: an open finding at or above it makes a host non-compliant.
+    pub threshold: Severity,
+    /// A host whose last good scan is older than this many days is stale.
+    pub stale_days: u32,
+    /// Exceptions expiring within this many days are listed.
+    pub expiring_days: u32,
+    /// SLA days of hosts without a group.
+    pub default_sla: SlaDays,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema: String,
+    pub generated_at: String,
+    pub generator: String,
+    pub threshold: String,
+    pub stale_days: u32,
+    pub expiring_days: u32,
+    pub cycle: Option<CycleInfo>,
+    pub summary: Summary,
+    pub compliance_by_group: Vec<Compliance>,
+    pub compliance_by_os: Vec<Compliance>,
+    pub findings_by_severity: SeverityCounts,
+    pub epss: EpssBuckets,
+    pub hosts: Vec<HostRow>,
+    pub findings: Vec<FindingRow>,
+    pub reboots: Vec<RebootRow>,
+    pub mttr: Vec<MttrRow>,
+    pub approvals: Vec<ApprovalRow>,
+    pub deployments: Vec<DeploymentRow>,
+    pub exceptions_expiring: Vec<ExceptionRow>,
+    pub stale_hosts: Vec<StaleRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CycleInfo {
+    pub name: String,
+    pub state: String,
+    pub cutoff: String,
+    pub patches: i64,
+    pub started: String,
+    pub closed: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Summary {
+    pub hosts: usize,
+    pub scanned: usize,
+    pub compliant: usize,
+    pub compliance_pct: f64,
+    pub open_findings: usize,
+    pub excepted_findings: usize,
+    pub kev_findings: usize,
+    pub sla_breaches: usize,
+    pub pending_reboots: usize,
+    pub stale_hosts: usize,
+    pub unreachable_hosts: usize,
+    pub exceptions_expiring: usize,
+    /// MTTR (days) of the findings fixed in the report's cycle.
+    pub mttr_days: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Compliance {
+    pub name: String,
+    pub hosts: usize,
+    pub scanned: usize,
+    pub compliant: usize,
+    pub compliance_pct: f64,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Default)]
+pub struct SeverityCounts {
+    pub critical: usize,
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+    /// No severity: a pending security update without a catalogue advisory, or an
+    /// advisory without a rating.
+    pub unrated: usize,
+    pub kev: usize,
+}
+
+/// Open findings by their highest EPSS probability.
+#[derive(Debug, Clone, Copy, Serialize, Default)]
+pub struct EpssBuckets {
+    pub at_least_0_5: usize,
+    pub at_least_0_1: usize,
+    pub at_least_0_01: usize,
+    pub below_0_01: usize,
+    pub no_score: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct HostRow {
+    pub name: String,
+    pub group: Option<String>,
+    pub os: Option<String>,
+    pub ecosystem: Option<String>,
+    pub last_scan: Option<String>,
+    /// ok | failed | never: the newest scan attempt.
+    pub scan_status: String,
+    pub compliant: bool,
+    pub open_findings: usize,
+    pub critical: usize,
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+    pub kev: usize,
+    pub sla_breaches: usize,
+    pub reboot_pending: bool,
+    pub kernel_running: Option<String>,
+    pub kernel_latest: Option<String>,
+    pub stale: bool,
+    pub unreachable: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct FindingRow {
+    pub host: String,
+    pub group: Option<String>,
+    pub package: String,
+    pub source_name: String,
+    pub installed: String,
+    pub fixed: Option<String>,
+    pub candidate: Option<String>,
+    pub severity: Option<String>,
+    pub kev: bool,
+    pub epss: Option<f64>,
+    pub advisories: Vec<String>,
+    pub cves: Vec<String>,
+    pub first_seen: String,
+    pub age_days: i64,
+    pub sla_days: Option<u32>,
+    /// CISA's dueDate (YYYY-MM-DD), the earliest of the finding's KEV CVEs.
+    pub kev_due: Option<String>,
+    pub due: Option<String>,
+    pub sla_breached: bool,
+    pub days_overdue: Option<i64>,
+    pub excepted: bool,
+    pub excepted_by: Vec<i64>,
+}
+
+impl FindingRow {
+    pub fn severity_rank(&self) -> u8 {
+        rank(self.severity.as_deref())
+    }
+
+    /// At or above `level` (unrated findings are below every level).
+    pub fn at_least(&self, level: Severity) -> bool {
+        self.severity
+            .as_deref()
+            .and_then(Severity::parse)
+            .is_some_and(|s| s >= level)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct RebootRow {
+    pub host: String,
+    pub group: Option<String>,
+    /// `/var/run/reboot-required` was present.
+    pub reboot_required: bool,
+    pub kernel_running: Option<String>,
+    pub kernel_latest: Option<String>,
+    /// A newer kernel is installed than the one running.
+    pub kernel_update: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct MttrRow {
+    /// The cycle during which the fixes were seen (None: before the first cycle).
+    pub cycle: Option<String>,
+    pub fixed: usize,
+    pub mean_days: f64,
+    pub median_days: f64,
+    pub max_days: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ApprovalRow {
+    pub group: String,
+    pub decision: String,
+    pub actor: String,
+    pub change_ref: Option<String>,
+    pub comment: Option<String>,
+    pub emergency: bool,
+    pub reason: Option<String>,
+    pub at: String,
+    pub expires: Option<String>,
+    pub packages: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct DeploymentRow {
+    pub id: i64,
+    pub group: String,
+    pub kind: String,
+    pub state: String,
+    pub actor: String,
+    /// The change reference of the group's approval in the cycle.
+    pub change_ref: Option<String>,
+    /// An emergency approval, or `--now --reason` outside the window.
+    pub emergency: bool,
+    pub override_reason: Option<String>,
+    pub started: String,
+    pub finished: Option<String>,
+    pub hosts: usize,
+    pub hosts_done: usize,
+    pub hosts_failed: usize,
+    pub hosts_rolled_back: usize,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ExceptionRow {
+    pub id: i64,
+    pub advisory: Option<String>,
+    pub package: Option<String>,
+    pub host: Option<String>,
+    pub group: Option<String>,
+    pub reason: String,
+    pub actor: String,
+    pub expires: String,
+    pub days_left: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct StaleRow {
+    pub host: String,
+    pub group: Option<String>,
+    /// never-scanned | stale | unreachable
+    pub state: String,
+    pub last_scan: Option<String>,
+    pub days_since_scan: Option<i64>,
+    pub error: Option<String>,
+}
+
+pub fn rank(s: Option<&str>) -> u8 {
+    match s {
+        Some("critical") => 4,
+        Some("high") => 3,
+        Some("medium") => 2,
+        Some("low") => 1,
+        _ => 0,
+    }
+}
+
+fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// One decimal, the precision every format shows.
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+fn pct(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        return 100.0;
+    }
+    round1(part as f64 * 100.0 / whole as f64)
+}
+
+/// A host as the report needs it.
+struct HostFacts {
+    id: i64,
+    name: String,
+    group: Option<String>,
+    os: Option<String>,
+    ecosystem: Option<String>,
+    kernel_running: Option<String>,
+    kernel_latest: Option<String>,
+    reboot_required: bool,
+    last_scan: Option<String>,
+    scan_status: String,
+    scan_error: Option<String>,
+}
+
+fn hosts(conn: &Connection) -> Result<Vec<HostFacts>> {
+    // The newest attempt per host, in one pass (not a subquery per host).
+    let mut latest: HashMap<i64, (String, Option<String>)> = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT s.host_id, s.status, s.error FROM scans s \
+         WHERE s.id IN (SELECT max(id) FROM scans GROUP BY host_id)",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    for row in rows {
+        let (id, status, error): (i64, String, Option<String>) = row?;
+        latest.insert(id, (status, error));
+    }
+    let mut stmt = conn.prepare(
+        "SELECT h.id, h.name, g.name, h.os_id, h.os_version, h.ecosystem, h.kernel_running, \
+                h.kernel_latest, h.reboot_required, h.last_scan \
+         FROM hosts h LEFT JOIN groups g ON g.id = h.group_id ORDER BY h.name",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let os_id: Option<String> = r.get(3)?;
+        let os_version: Option<String> = r.get(4)?;
+        let os = match (os_id, os_version) {
+            (Some(i), Some(v)) => Some(format!("{i} {v}")),
+            (Some(i), None) => Some(i),
+            _ => None,
+        };
+        Ok(HostFacts {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            group: r.get(2)?,
+            os,
+            ecosystem: r.get(5)?,
+            kernel_running: r.get(6)?,
+            kernel_latest: r.get(7)?,
+            reboot_required: r.get::<_, Option<bool>>(8)?.unwrap_or(false),
+            last_scan: r.get(9)?,
+            scan_status: String::new(),
+            scan_error: None,
+        })
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let mut h = row?;
+        match latest.remove(&h.id) {
+            Some((status, error)) => {
+                h.scan_status = status;
+                h.scan_error = error;
+            }
+            None => h.scan_status = "never".into(),
+        }
+        out.push(h);
+    }
+    Ok(out)
+}
+
+/// Scan history, read once: package names interned, times as Unix seconds.
+struct History {
+    /// Package name -> id.
+    packages: HashMap<String, u32>,
+    /// (host id, package id) -> first seen (Unix seconds) of each current finding.
+    first_seen: HashMap<(i64, u32), i64>,
+    /// Fixes seen: (when, days open).
+    fixes: Vec<(i64, f64)>,
+}
+
+impl History {
+    fn first_seen(&self, host: i64, package: &str) -> Option<i64> {
+        let p = self.packages.get(package)?;
+        self.first_seen.get(&(host, *p)).copied()
+    }
+}
+
+fn seconds(stamp: &str) -> Option<i64> {
+    parse_time(stamp).map(|t| t.timestamp())
+}
+
+/// Walks every good scan in order: the first-seen time of each current finding, and
+/// every fix seen (fixed time, days open).
+fn history(conn: &Connection) -> Result<History> {
+    let mut stmt = conn.prepare(
+        "SELECT s.host_id, s.id, s.finished, f.package FROM scans s \
+         LEFT JOIN findings f ON f.scan_id = s.id WHERE s.status = 'ok' ORDER BY s.host_id, s.id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut h = History {
+        packages: HashMap::new(),
+        first_seen: HashMap::new(),
+        fixes: Vec::new(),
+    };
+    // The host and scan being read (id, finished), its packages, and the open findings
+    // of the host (package -> since).
+    let mut host: Option<i64> = None;
+    let mut scan: Option<(i64, i64)> = None;
+    let mut in_scan: Vec<u32> = Vec::new();
+    let mut open: HashMap<u32, i64> = HashMap::new();
+
+    fn close_scan(
+        finished: i64,
+        in_scan: &mut Vec<u32>,
+        open: &mut HashMap<u32, i64>,
+        fixes: &mut Vec<(i64, f64)>,
+    ) {
+        in_scan.sort_unstable();
+        open.retain(|pkg, since| {
+            if in_scan.binary_search(pkg).is_ok() {
+                return true;
+            }
+            fixes.push((finished, ((finished - *since) as f64 / 86_400.0).max(0.0)));
+            false
+        });
+        for p in in_scan.drain(..) {
+            open.entry(p).or_insert(finished);
+        }
+    }
+
+    while let Some(r) = rows.next()? {
+        let host_id: i64 = r.get(0)?;
+        let scan_id: i64 = r.get(1)?;
+        if scan.is_none_or(|s| s.0 != scan_id) {
+            if let Some(s) = scan {
+                close_scan(s.1, &mut in_scan, &mut open, &mut h.fixes);
+            }
+            if host != Some(host_id) {
+                if let Some(prev) = host {
+                    for (p, since) in open.drain() {
+                        h.first_seen.insert((prev, p), since);
+                    }
+                }
+                host = Some(host_id);
+            }
+            let finished = r.get_ref(2)?.as_str().ok().and_then(seconds).unwrap_or(0);
+            scan = Some((scan_id, finished));
+        }
+        if let Ok(p) = r.get_ref(3)?.as_str() {
+            let next = h.packages.len() as u32;
+            let id = match h.packages.get(p) {
+                Some(id) => *id,
+                None => {
+                    h.packages.insert(p.to_string(), next);
+                    next
+                }
+            };
+            in_scan.push(id);
+        }
+    }
+    if let Some(s) = scan {
+        close_scan(s.1, &mut in_scan, &mut open, &mut h.fixes);
+    }
+    if let Some(prev) = host {
+        for (p, since) in open.drain() {
+            h.first_seen.insert((prev, p), since);
+        }
+    }
+    Ok(h)
+}
+
+fn kev_due_dates(conn: &Connection) -> Result<HashMap<String, String>> {
+    let mut stmt = conn.prepare("SELECT cve, due_date FROM kev WHERE due_date IS NOT NULL")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn sla_for(sla: &SlaDays, severity: Option<&str>) -> Option<u32> {
+    match severity {
+        Some("critical") => Some(sla.critical),
+        Some("high") => Some(sla.high),
+        Some("medium") => Some(sla.medium),
+        Some("low") => Some(sla.low),
+        _ => None,
+    }
+}
+
+fn mttr_row(cycle: Option<String>, mut days: Vec<f64>) -> MttrRow {
+    days.sort_by(f64::total_cmp);
+    let n = days.len();
+    let mean = days.iter().sum::<f64>() / n.max(1) as f64;
+    let median = match n {
+        0 => 0.0,
+        _ if n % 2 == 1 => days[n / 2],
+        _ => (days[n / 2 - 1] + days[n / 2]) / 2.0,
+    };
+    MttrRow {
+        cycle,
+        fixed: n,
+        mean_days: round1(mean),
+        median_days: round1(median),
+        max_days: round1(days.last().copied().unwrap_or(0.0)),
+    }
+}
+
+/// Gathers the report.
+pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Report> {
+    // A report reads a lot at once: sort in memory, and a larger page cache.
+    conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384;")?;
+    let now_stamp = clock::stamp(now);
+    let cycles = cycle::list(conn)?;
+    let selected: Option<(i64, cycle::Cycle)> = match &opts.cycle {
+        Some(name) => Some(cycle::find(conn, Some(name))?),
+        None => match cycle::find(conn, None) {
+            Ok(c) => Some(c),
+            Err(_) => cycle::newest(conn).ok(),
+        },
+    };
+
+    // Policies: SLA days per group.
+    let sla_of_group: HashMap<String, SlaDays> = inventory::list_groups(conn)?
+        .into_iter()
+        .map(|g| (g.name, g.policy.sla_days))
+        .collect();
+    let hosts = hosts(conn)?;
+    let id_of: HashMap<&str, i64> = hosts.iter().map(|h| (h.name.as_str(), h.id)).collect();
+    // The scan-history walk and the current findings are the two big reads: on a file
+    // database the history runs beside, on a second (read-only) connection. A scan that
+    // commits in between can only leave a finding without its history, which then counts
+    // from its own scan.
+    let path = conn.path().filter(|p| !p.is_empty()).map(str::to_string);
+    let (history, rows) = std::thread::scope(|s| {
+        let beside = path.map(|p| {
+            s.spawn(move || -> Result<History> {
+                let c = Connection::open_with_flags(
+                    &p,
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                c.busy_timeout(crate::db::BUSY_TIMEOUT)?;
+                history(&c)
+            })
+        });
+        let rows = query::current(conn, None, &now_stamp);
+        let history = match beside {
+            Some(h) => h
+                .join()
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("the history reader panicked"))),
+            None => history(conn),
+        };
+        (history, rows)
+    });
+    let (history, rows): (History, Vec<Row>) = (history?, rows?);
+    let kev_due = kev_due_dates(conn)?;
+
+    let mut findings: Vec<FindingRow> = Vec::with_capacity(rows.len());
+    for r in rows {
+        let host_id = id_of.get(r.host.as_str()).copied().unwrap_or(-1);
+        let first_t = history
+            .first_seen(host_id, &r.package)
+            .and_then(|t| DateTime::from_timestamp(t, 0))
+            .or_else(|| parse_time(&r.scanned_at))
+            .unwrap_or(now);
+        let first = clock::stamp(first_t);
+        let sla = r
+            .group
+            .as_ref()
+            .and_then(|g| sla_of_group.get(g))
+            .unwrap_or(&opts.default_sla);
+        let sla_days = sla_for(sla, r.severity.as_deref());
+        let kev_due_date: Option<String> = if r.kev {
+            r.cves.iter().filter_map(|c| kev_due.get(c)).min().cloned()
+        } else {
+            None
+        };
+        let sla_deadline = sla_days.map(|d| first_t + Duration::days(i64::from(d)));
+        // CISA's dueDate is a day: due by its end.
+        let kev_deadline = kev_due_date
+            .as_deref()
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .and_then(|d| d.succ_opt())
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc());
+        let due = match (sla_deadline, kev_deadline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let breached = due.is_some_and(|d| now > d);
+        findings.push(FindingRow {
+            group: r.group,
+            package: r.package,
+            source_name: r.source_name,
+            installed: r.installed,
+            fixed: r.fixed,
+            candidate: r.candidate,
+            severity: r.severity,
+            kev: r.kev,
+            epss: r.epss,
+            advisories: r.advisories,
+            cves: r.cves,
+            age_days: (now - first_t).num_days(),
+            first_seen: first,
+            sla_days,
+            kev_due: kev_due_date,
+            due: due.map(clock::stamp),
+            sla_breached: breached,
+            days_overdue: due.filter(|_| breached).map(|d| (now - d).num_days()),
+            excepted: r.excepted,
+            excepted_by: r.excepted_by,
+            host: r.host,
+        });
+    }
+    // Rows come ordered by host: order each host's findings (severity, KEV, package)
+    // without comparing host names again.
+    let within = |a: &FindingRow, b: &FindingRow| {
+        b.severity_rank()
+            .cmp(&a.severity_rank())
+            .then(b.kev.cmp(&a.kev))
+            .then(a.package.cmp(&b.package))
+    };
+    if findings.is_sorted_by(|a, b| a.host <= b.host) {
+        for chunk in findings.chunk_by_mut(|a, b| a.host == b.host) {
+            chunk.sort_by(within);
+        }
+    } else {
+        findings.sort_by(|a, b| a.host.cmp(&b.host).then_with(|| within(a, b)));
+    }
+
+    // Per host.
+    let stale_before = now - Duration::days(i64::from(opts.stale_days));
+    let mut per_host: HashMap<&str, HostRow> = HashMap::new();
+    for f in findings.iter().filter(|f| !f.excepted) {
+        let h = per_host.entry(f.host.as_str()).or_default();
+        h.open_findings += 1;
+        match f.severity.as_deref() {
+            Some("critical") => h.critical += 1,
+            Some("high") => h.high += 1,
+            Some("medium") => h.medium += 1,
+            Some("low") => h.low += 1,
+            _ => {}
+        }
+        h.kev += usize::from(f.kev);
+        h.sla_breaches += usize::from(f.sla_breached);
+        if f.kev || f.at_least(opts.threshold) {
+            // Marked here, inverted below.
+            h.compliant = true;
+        }
+    }
+    let mut host_rows = Vec::with_capacity(hosts.len());
+    let mut reboots = Vec::new();
+    let mut stale_hosts = Vec::new();
+    for h in &hosts {
+        let mut row = per_host.remove(h.name.as_str()).unwrap_or_default();
+        let scanned = h.last_scan.is_some();
+        let blocking = row.compliant;
+        let kernel_update =
+            matches!((&h.kernel_running, &h.kernel_latest), (Some(r), Some(l)) if r != l);
+        let last = h.last_scan.as_deref().and_then(parse_time);
+        let stale = last.is_none_or(|t| t < stale_before);
+        let unreachable = h.scan_status == "failed";
+        row = HostRow {
+            name: h.name.clone(),
+            group: h.group.clone(),
+            os: h.os.clone(),
+            ecosystem: h.ecosystem.clone(),
+            last_scan: h.last_scan.clone(),
+            scan_status: h.scan_status.clone(),
+            compliant: scanned && !blocking,
+            reboot_pending: scanned && (h.reboot_required || kernel_update),
+            kernel_running: h.kernel_running.clone(),
+            kernel_latest: h.kernel_latest.clone(),
+            stale,
+            unreachable,
+            ..row
+        };
+        if row.reboot_pending {
+            reboots.push(RebootRow {
+                host: h.name.clone(),
+                group: h.group.clone(),
+                reboot_required: h.reboot_required,
+                kernel_running: h.kernel_running.clone(),
+                kernel_latest: h.kernel_latest.clone(),
+                kernel_update,
+            });
+        }
+        if stale || unreachable {
+            stale_hosts.push(StaleRow {
+                host: h.name.clone(),
+                group: h.group.clone(),
+                state: if unreachable {
+                    "unreachable"
+                } else if scanned {
+                    "stale"
+                } else {
+                    "never-scanned"
+                }
+                .into(),
+                last_scan: h.last_scan.clone(),
+                days_since_scan: last.map(|t| (now - t).num_days()),
+                error: h.scan_error.clone().filter(|_| unreachable),
+            });
+        }
+        host_rows.push(row);
+    }
+
+    // Compliance per group and OS.
+    let compliance = |key: &dyn Fn(&HostRow) -> String| {
+        let mut by: BTreeMap<String, Compliance> = BTreeMap::new();
+        for h in &host_rows {
+            let c = by.entry(key(h)).or_default();
+            c.hosts += 1;
+            c.scanned += usize::from(h.last_scan.is_some());
+            c.compliant += usize::from(h.compliant);
+        }
+        by.into_iter()
+            .map(|(name, mut c)| {
+                c.name = name;
+                c.compliance_pct = pct(c.compliant, c.hosts);
+                c
+            })
+            .collect::<Vec<_>>()
+    };
+    let compliance_by_group =
+        compliance(&|h| h.group.clone().unwrap_or_else(|| "(no group)".into()));
+    let compliance_by_os = compliance(&|h| h.os.clone().unwrap_or_else(|| "(unknown)".into()));
+
+    let mut by_sev = SeverityCounts::default();
+    let mut epss = EpssBuckets::default();
+    for f in findings.iter().filter(|f| !f.excepted) {
+        match f.severity.as_deref() {
+            Some("critical") => by_sev.critical += 1,
+            Some("high") => by_sev.high += 1,
+            Some("medium") => by_sev.medium += 1,
+            Some("low") => by_sev.low += 1,
+            _ => by_sev.unrated += 1,
+        }
+        by_sev.kev += usize::from(f.kev);
+        match f.epss {
+            Some(e) if e >= 0.5 => epss.at_least_0_5 += 1,
+            Some(e) if e >= 0.1 => epss.at_least_0_1 += 1,
+            Some(e) if e >= 0.01 => epss.at_least_0_01 += 1,
+            Some(_) => epss.below_0_01 += 1,
+            None => epss.no_score += 1,
+        }
+    }
+
+    // MTTR: each fix belongs to the cycle running when it was seen.
+    let starts: Vec<(i64, String)> = cycles
+        .iter()
+        .filter_map(|c| seconds(&c.created_at).map(|t| (t, c.name.clone())))
+        .collect();
+    let mut per_cycle: BTreeMap<Option<String>, Vec<f64>> = BTreeMap::new();
+    for (at, days) in &history.fixes {
+        let c = starts
+            .iter()
+            .rev()
+            .find(|(start, _)| start <= at)
+            .map(|(_, n)| n.clone());
+        per_cycle.entry(c).or_default().push(*days);
+    }
+    let order: HashMap<&str, usize> = cycles
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.name.as_str(), i))
+        .collect();
+    let mut mttr: Vec<MttrRow> = per_cycle.into_iter().map(|(c, d)| mttr_row(c, d)).collect();
+    mttr.sort_by_key(|m| {
+        m.cycle
+            .as_deref()
+            .map_or(0, |c| order.get(c).map_or(0, |i| i + 1))
+    });
+
+    let (approvals, deployments) = match &selected {
+        Some((id, _)) => (approvals(conn, *id)?, deployments(conn, *id)?),
+        None => (Vec::new(), Vec::new()),
+    };
+
+    let horizon = clock::stamp(now + Duration::days(i64::from(opts.expiring_days)));
+    let exceptions_expiring: Vec<ExceptionRow> = query::exceptions(conn, &now_stamp)?
+        .into_iter()
+        .filter(|e| e.state == "active" && e.expires <= horizon)
+        .map(|e| ExceptionRow {
+            days_left: parse_time(&e.expires).map_or(0, |t| (t - now).num_days()),
+            id: e.id,
+            advisory: e.advisory,
+            package: e.package,
+            host: e.host,
+            group: e.group,
+            reason: e.reason,
+            actor: e.actor,
+            expires: e.expires,
+        })
+        .collect();
+
+    let open = findings.iter().filter(|f| !f.excepted);
+    let scanned = host_rows.iter().filter(|h| h.last_scan.is_some()).count();
+    let compliant = host_rows.iter().filter(|h| h.compliant).count();
+    let cycle_name = selected.as_ref().map(|(_, c)| c.name.clone());
+    let summary = Summary {
+        hosts: host_rows.len(),
+        scanned,
+        compliant,
+        compliance_pct: pct(compliant, host_rows.len()),
+        open_findings: open.clone().count(),
+        excepted_findings: findings.iter().filter(|f| f.excepted).count(),
+        kev_findings: open.clone().filter(|f| f.kev).count(),
+        sla_breaches: open.filter(|f| f.sla_breached).count(),
+        pending_reboots: reboots.len(),
+        stale_hosts: stale_hosts
+            .iter()
+            .filter(|s| s.state != "unreachable")
+            .count(),
+        unreachable_hosts: stale_hosts
+            .iter()
+            .filter(|s| s.state == "unreachable")
+            .count(),
+        exceptions_expiring: exceptions_expiring.len(),
+        mttr_days: mttr
+            .iter()
+            .find(|m| m.cycle.is_some() && m.cycle == cycle_name)
+            .map(|m| m.mean_days),
+    };
+
+    Ok(Report {
+        schema: SCHEMA.into(),
+        generated_at: now_stamp,
+        generator: format!("patchcycle {}", env!("CARGO_PKG_VERSION")),
+        threshold: opts.threshold.as_str().into(),
+        stale_days: opts.stale_days,
+        expiring_days: opts.expiring_days,
+        cycle: selected.map(|(_, c)| CycleInfo {
+            name: c.name,
+            state: c.state,
+            cutoff: c.cutoff,
+            patches: c.patches,
+            started: c.created_at,
+            closed: c.closed_at,
+        }),
+        summary,
+        compliance_by_group,
+        compliance_by_os,
+        findings_by_severity: by_sev,
+        epss,
+        hosts: host_rows,
+        findings,
+        reboots,
+        mttr,
+        approvals,
+        deployments,
+        exceptions_expiring,
+        stale_hosts,
+    })
+}
+
+fn approvals(conn: &Connection, cycle_id: i64) -> Result<Vec<ApprovalRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT g.name, a.decision, a.actor, a.change_ref, a.comment, a.emergency, a.reason, a.at, \
+                a.expires, a.packages \
+         FROM approvals a JOIN groups g ON g.id = a.group_id WHERE a.cycle_id = ?1 ORDER BY a.id",
+    )?;
+    let rows = stmt.query_map([cycle_id], |r| {
+        let packages: String = r.get(9)?;
+        Ok(ApprovalRow {
+            group: r.get(0)?,
+            decision: r.get(1)?,
+            actor: r.get(2)?,
+            change_ref: r.get(3)?,
+            comment: r.get(4)?,
+            emergency: r.get(5)?,
+            reason: r.get(6)?,
+            at: r.get(7)?,
+            expires: r.get(8)?,
+            packages: serde_json::from_str::<Vec<serde_json::Value>>(&packages)
+                .map_or(0, |v| v.len()),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn deployments(conn: &Connection, cycle_id: i64) -> Result<Vec<DeploymentRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT d.id, g.name, d.kind, d.state, d.actor, d.override, d.started, d.finished, d.error, \
+                count(dh.host_id), \
+                coalesce(sum(dh.state = 'done'), 0), \
+                coalesce(sum(dh.state IN ('failed', 'rollback-failed')), 0), \
+                coalesce(sum(dh.state = 'rolled-back'), 0), \
+                d.group_id \
+         FROM deployments d JOIN groups g ON g.id = d.group_id \
+         LEFT JOIN deployment_hosts dh ON dh.deployment_id = d.id \
+         WHERE d.cycle_id = ?1 GROUP BY d.id ORDER BY d.id",
+    )?;
+    let rows = stmt.query_map([cycle_id], |r| {
+        Ok((
+            DeploymentRow {
+                id: r.get(0)?,
+                group: r.get(1)?,
+                kind: r.get(2)?,
+                state: r.get(3)?,
+                actor: r.get(4)?,
+                override_reason: r.get(5)?,
+                started: r.get(6)?,
+                finished: r.get(7)?,
+                error: r.get(8)?,
+                hosts: r.get::<_, i64>(9)?.try_into().unwrap_or(0),
+                hosts_done: r.get::<_, i64>(10)?.try_into().unwrap_or(0),
+                hosts_failed: r.get::<_, i64>(11)?.try_into().unwrap_or(0),
+                hosts_rolled_back: r.get::<_, i64>(12)?.try_into().unwrap_or(0),
+                ..DeploymentRow::default()
+            },
+            r.get::<_, i64>(13)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (mut d, group_id) = row?;
+        // The group's approval in force when the deployment started.
+        let approval: Option<(Option<String>, bool)> = conn
+            .query_row(
+                "SELECT change_ref, emergency FROM approvals WHERE cycle_id = ?1 AND group_id = ?2 \
+                 AND decision = 'approve' AND at <= ?3 ORDER BY id DESC LIMIT 1",
+                params![cycle_id, group_id, d.started],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if let Some((change, emergency)) = approval {
+            d.change_ref = change;
+            d.emergency = emergency;
+        }
+        d.emergency |= d.override_reason.is_some();
+        out.push(d);
+    }
+    Ok(out)
+}

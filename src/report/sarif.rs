@@ -1,0 +1,291 @@
+//! SARIF 2.1.0: three rules (`vulnerable-package`, `reboot-pending`, `stale-scan`); one
+//! result per finding (level by severity, KEV and SLA; suppressed when an exception covers
+//! it), per pending reboot and per stale or unreachable host. Locations are logical
+//! (`host/package`): there is no source file to point at.
+
+use anyhow::Result;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::junit::finding_message;
+use super::model::{FindingRow, Report};
+
+pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+fn level(f: &FindingRow) -> &'static str {
+    if f.kev || f.sla_breached || f.severity_rank() >= 3 {
+        "error"
+    } else if f.severity_rank() == 2 {
+        "warning"
+    } else {
+        "note"
+    }
+}
+
+/// GitHub's `security-severity`: a CVSS-like number for the severity word.
+fn security_severity(f: &FindingRow) -> &'static str {
+    match f.severity.as_deref() {
+        Some("critical") => "9.5",
+        Some("high") => "8.0",
+        Some("medium") => "5.5",
+        Some("low") => "2.0",
+        _ => "0.0",
+    }
+}
+
+/// One result, serialised straight from borrowed report data (no intermediate
+/// `serde_json::Value` per result: at 100,000 findings that tree alone took over 1 GB).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'static str,
+    rule_index: u8,
+    level: &'static str,
+    message: Text,
+    locations: [Location<'a>; 1],
+    partial_fingerprints: Fingerprint,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressions: Option<[Suppression; 1]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<Props<'a>>,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    logical_locations: [Logical<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Logical<'a> {
+    name: &'a str,
+    fully_qualified_name: String,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Fingerprint {
+    #[serde(rename = "hostPackage/v1")]
+    host_package: String,
+}
+
+#[derive(Serialize)]
+struct Suppression {
+    kind: &'static str,
+    status: &'static str,
+    justification: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Props<'a> {
+    host: &'a str,
+    group: &'a Option<String>,
+    package: &'a str,
+    source_package: &'a str,
+    installed: &'a str,
+    fixed: &'a Option<String>,
+    candidate: &'a Option<String>,
+    severity: &'a Option<String>,
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
+    kev: bool,
+    epss: Option<f64>,
+    advisories: &'a [String],
+    cves: &'a [String],
+    first_seen: &'a str,
+    due: &'a Option<String>,
+    sla_breached: bool,
+}
+
+fn location<'a>(host: &str, what: &'a str, kind: &'static str) -> [Location<'a>; 1] {
+    [Location {
+        logical_locations: [Logical {
+            name: what,
+            fully_qualified_name: format!("{host}/{what}"),
+            kind,
+        }],
+    }]
+}
+
+fn finding_result(f: &FindingRow) -> SarifResult<'_> {
+    let advisories = if f.advisories.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", f.advisories.join(", "))
+    };
+    SarifResult {
+        rule_id: "vulnerable-package",
+        rule_index: 0,
+        level: level(f),
+        message: Text {
+            text: format!("{} on {}{advisories}", finding_message(f), f.host),
+        },
+        locations: location(&f.host, &f.package, "module"),
+        partial_fingerprints: Fingerprint {
+            host_package: format!("{}/{}", f.host, f.package),
+        },
+        suppressions: f.excepted.then(|| {
+            [Suppression {
+                kind: "external",
+                status: "accepted",
+                justification: format!(
+                    "patchcycle exception {}",
+                    f.excepted_by
+                        .iter()
+                        .map(|i| format!("#{i}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }]
+        }),
+        properties: Some(Props {
+            host: &f.host,
+            group: &f.group,
+            package: &f.package,
+            source_package: &f.source_name,
+            installed: &f.installed,
+            fixed: &f.fixed,
+            candidate: &f.candidate,
+            severity: &f.severity,
+            security_severity: security_severity(f),
+            kev: f.kev,
+            epss: f.epss,
+            advisories: &f.advisories,
+            cves: &f.cves,
+            first_seen: &f.first_seen,
+            due: &f.due,
+            sla_breached: f.sla_breached,
+        }),
+    }
+}
+
+/// The results array, serialised lazily from an iterator.
+struct Results<'a>(&'a Report);
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let r = self.0;
+        let mut seq = s.serialize_seq(Some(
+            r.findings.len() + r.reboots.len() + r.stale_hosts.len(),
+        ))?;
+        for f in &r.findings {
+            seq.serialize_element(&finding_result(f))?;
+        }
+        for b in &r.reboots {
+            seq.serialize_element(&SarifResult {
+                rule_id: "reboot-pending",
+                rule_index: 1,
+                level: "warning",
+                message: Text {
+                    text: format!(
+                        "{} needs a reboot ({}); running kernel {}, installed {}",
+                        b.host,
+                        super::reboot_why(b),
+                        b.kernel_running.as_deref().unwrap_or("-"),
+                        b.kernel_latest.as_deref().unwrap_or("-")
+                    ),
+                },
+                locations: location(&b.host, "kernel", "resource"),
+                partial_fingerprints: Fingerprint {
+                    host_package: format!("{}/kernel", b.host),
+                },
+                suppressions: None,
+                properties: None,
+            })?;
+        }
+        for h in &r.stale_hosts {
+            seq.serialize_element(&SarifResult {
+                rule_id: "stale-scan",
+                rule_index: 2,
+                level: "warning",
+                message: Text {
+                    text: format!(
+                        "{} is {} (last good scan: {})",
+                        h.host,
+                        h.state,
+                        h.last_scan.as_deref().unwrap_or("never")
+                    ),
+                },
+                locations: location(&h.host, "scan", "resource"),
+                partial_fingerprints: Fingerprint {
+                    host_package: format!("{}/scan", h.host),
+                },
+                suppressions: None,
+                properties: None,
+            })?;
+        }
+        seq.end()
+    }
+}
+
+pub fn render(r: &Report) -> Result<String> {
+    let rules = json!([
+        {
+            "id": "vulnerable-package",
+            "name": "VulnerablePackage",
+            "shortDescription": {"text": "An installed package has an open security advisory or a pending security update"},
+            "fullDescription": {"text": "The package's installed version is below the version that fixes the advisories named, or the host's package manager offers a security update for it."},
+            "help": {"text": "Install the fixed version in the next patch cycle (patchcycle approve / deploy), or record a time-limited exception."},
+            "defaultConfiguration": {"level": "error"},
+            "properties": {"tags": ["security", "patch-management"]}
+        },
+        {
+            "id": "reboot-pending",
+            "name": "RebootPending",
+            "shortDescription": {"text": "The host needs a reboot to run its patched software"},
+            "help": {"text": "Reboot the host in its maintenance window."},
+            "defaultConfiguration": {"level": "warning"}
+        },
+        {
+            "id": "stale-scan",
+            "name": "StaleScan",
+            "shortDescription": {"text": "The host has no recent good scan"},
+            "help": {"text": "Check that the host is reachable and scan it (patchcycle scan HOST)."},
+            "defaultConfiguration": {"level": "warning"}
+        }
+    ]);
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Run<'a> {
+        tool: Value,
+        automation_details: Value,
+        invocations: Value,
+        results: Results<'a>,
+        properties: Value,
+    }
+    #[derive(Serialize)]
+    struct Log<'a> {
+        #[serde(rename = "$schema")]
+        schema: &'static str,
+        version: &'static str,
+        runs: [Run<'a>; 1],
+    }
+    let log = Log {
+        schema: SCHEMA_URI,
+        version: "2.1.0",
+        runs: [Run {
+            tool: json!({"driver": {
+                "name": "patchcycle",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules
+            }}),
+            automation_details: json!({"id": format!("patchcycle/{}/",
+                r.cycle.as_ref().map_or("no-cycle", |c| c.name.as_str()))}),
+            invocations: json!([{"executionSuccessful": true, "endTimeUtc": r.generated_at}]),
+            results: Results(r),
+            properties: json!({"summary": r.summary}),
+        }],
+    };
+    let mut out = Vec::with_capacity(1024 + r.findings.len() * 1400);
+    serde_json::to_writer_pretty(&mut out, &log)?;
+    out.push(b'\n');
+    Ok(String::from_utf8(out)?)
+}

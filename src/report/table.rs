@@ -1,0 +1,362 @@
+//! The terminal form: sections of borderless tables (wrapped to the terminal on a TTY).
+//! Long lists show their first [`super::LIST_LIMIT`] rows; `--format json` has them all.
+
+use std::fmt::Write;
+
+use anyhow::Result;
+
+use super::model::Report;
+use super::{LIST_LIMIT, fmt_epss, fmt_opt};
+use crate::output::{Style, new_table, write_table};
+
+fn section(out: &mut Vec<u8>, title: &str) -> Result<()> {
+    use std::io::Write as _;
+    writeln!(out)?;
+    writeln!(out, "{title}")?;
+    Ok(())
+}
+
+fn table(
+    out: &mut Vec<u8>,
+    style: &Style,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+    total: usize,
+) -> Result<()> {
+    use std::io::Write as _;
+    let mut t = new_table(style);
+    t.set_header(header.iter().copied());
+    for r in rows.take(LIST_LIMIT) {
+        t.add_row(r);
+    }
+    write_table(out, &t)?;
+    if total > LIST_LIMIT {
+        writeln!(
+            out,
+            "… and {} more (all of them in --format json)",
+            total - LIST_LIMIT
+        )?;
+    }
+    Ok(())
+}
+
+pub fn render(r: &Report, style: &Style) -> Result<String> {
+    let mut out: Vec<u8> = Vec::new();
+    let mut head = String::new();
+    match &r.cycle {
+        Some(c) => writeln!(
+            head,
+            "Patch report, cycle {} ({}, cutoff {}, {} patches), generated {}",
+            c.name, c.state, c.cutoff, c.patches, r.generated_at
+        )?,
+        None => writeln!(
+            head,
+            "Patch report (no cycle yet), generated {}",
+            r.generated_at
+        )?,
+    }
+    let s = &r.summary;
+    writeln!(
+        head,
+        "Compliance: {} of {} hosts ({:.1}%) have no open finding at or above {} and none in CISA KEV",
+        s.compliant, s.hosts, s.compliance_pct, r.threshold
+    )?;
+    out.extend_from_slice(head.as_bytes());
+    let mut t = new_table(style);
+    let sev = &r.findings_by_severity;
+    for (k, v) in [
+        (
+            "open findings",
+            format!(
+                "{} (critical {}, high {}, medium {}, low {}, unrated {}; {} excepted)",
+                s.open_findings,
+                sev.critical,
+                sev.high,
+                sev.medium,
+                sev.low,
+                sev.unrated,
+                s.excepted_findings
+            ),
+        ),
+        ("in CISA KEV", s.kev_findings.to_string()),
+        (
+            "EPSS",
+            format!(
+                ">=0.5: {}, >=0.1: {}, >=0.01: {}, lower: {}, no score: {}",
+                r.epss.at_least_0_5,
+                r.epss.at_least_0_1,
+                r.epss.at_least_0_01,
+                r.epss.below_0_01,
+                r.epss.no_score
+            ),
+        ),
+        ("SLA breaches", s.sla_breaches.to_string()),
+        ("pending reboots", s.pending_reboots.to_string()),
+        (
+            "stale / unreachable",
+            format!(
+                "{} / {} (no good scan within {} days / last scan failed)",
+                s.stale_hosts, s.unreachable_hosts, r.stale_days
+            ),
+        ),
+        (
+            "exceptions expiring",
+            format!("{} within {} days", s.exceptions_expiring, r.expiring_days),
+        ),
+        (
+            "MTTR this cycle",
+            s.mttr_days.map_or("-".into(), |d| format!("{d:.1} days")),
+        ),
+    ] {
+        t.add_row(vec![format!("{k}:"), v]);
+    }
+    {
+        use std::io::Write as _;
+        writeln!(out)?;
+    }
+    write_table(&mut out, &t)?;
+
+    for (title, rows) in [
+        ("COMPLIANCE BY GROUP", &r.compliance_by_group),
+        ("COMPLIANCE BY OS", &r.compliance_by_os),
+    ] {
+        section(&mut out, title)?;
+        table(
+            &mut out,
+            style,
+            &["NAME", "HOSTS", "SCANNED", "COMPLIANT", "%"],
+            rows.iter().map(|c| {
+                vec![
+                    c.name.clone(),
+                    c.hosts.to_string(),
+                    c.scanned.to_string(),
+                    c.compliant.to_string(),
+                    format!("{:.1}", c.compliance_pct),
+                ]
+            }),
+            rows.len(),
+        )?;
+    }
+
+    let breaches: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| !f.excepted && f.sla_breached)
+        .collect();
+    section(&mut out, &format!("SLA BREACHES ({})", breaches.len()))?;
+    if !breaches.is_empty() {
+        table(
+            &mut out,
+            style,
+            &[
+                "HOST",
+                "PACKAGE",
+                "SEVERITY",
+                "KEV",
+                "FIRST SEEN",
+                "DUE",
+                "OVERDUE",
+            ],
+            breaches.iter().map(|f| {
+                vec![
+                    f.host.clone(),
+                    f.package.clone(),
+                    fmt_opt(&f.severity),
+                    if f.kev { "yes".into() } else { "-".into() },
+                    f.first_seen.clone(),
+                    fmt_opt(&f.due),
+                    f.days_overdue.map_or("-".into(), |d| format!("{d}d")),
+                ]
+            }),
+            breaches.len(),
+        )?;
+    }
+
+    let open: Vec<_> = r.findings.iter().filter(|f| !f.excepted).collect();
+    section(&mut out, &format!("OPEN FINDINGS ({})", open.len()))?;
+    if !open.is_empty() {
+        table(
+            &mut out,
+            style,
+            &[
+                "HOST",
+                "PACKAGE",
+                "INSTALLED",
+                "FIXED",
+                "SEVERITY",
+                "KEV",
+                "EPSS",
+                "AGE",
+                "DUE",
+            ],
+            open.iter().map(|f| {
+                vec![
+                    f.host.clone(),
+                    f.package.clone(),
+                    f.installed.clone(),
+                    fmt_opt(&f.fixed),
+                    fmt_opt(&f.severity),
+                    if f.kev { "yes".into() } else { "-".into() },
+                    fmt_epss(f.epss),
+                    format!("{}d", f.age_days),
+                    f.due
+                        .as_deref()
+                        .map_or("-".into(), |d| d.get(..10).unwrap_or(d).to_string()),
+                ]
+            }),
+            open.len(),
+        )?;
+    }
+
+    section(&mut out, &format!("PENDING REBOOTS ({})", r.reboots.len()))?;
+    if !r.reboots.is_empty() {
+        table(
+            &mut out,
+            style,
+            &["HOST", "GROUP", "RUNNING KERNEL", "INSTALLED KERNEL", "WHY"],
+            r.reboots.iter().map(|b| {
+                vec![
+                    b.host.clone(),
+                    fmt_opt(&b.group),
+                    fmt_opt(&b.kernel_running),
+                    fmt_opt(&b.kernel_latest),
+                    super::reboot_why(b),
+                ]
+            }),
+            r.reboots.len(),
+        )?;
+    }
+
+    section(&mut out, "MTTR PER CYCLE")?;
+    if !r.mttr.is_empty() {
+        table(
+            &mut out,
+            style,
+            &["CYCLE", "FIXED", "MEAN DAYS", "MEDIAN DAYS", "MAX DAYS"],
+            r.mttr.iter().map(|m| {
+                vec![
+                    m.cycle.clone().unwrap_or_else(|| "(before cycles)".into()),
+                    m.fixed.to_string(),
+                    format!("{:.1}", m.mean_days),
+                    format!("{:.1}", m.median_days),
+                    format!("{:.1}", m.max_days),
+                ]
+            }),
+            r.mttr.len(),
+        )?;
+    }
+
+    section(&mut out, &format!("APPROVALS ({})", r.approvals.len()))?;
+    if !r.approvals.is_empty() {
+        table(
+            &mut out,
+            style,
+            &["GROUP", "DECISION", "CHANGE", "BY", "AT", "EMERGENCY"],
+            r.approvals.iter().map(|a| {
+                vec![
+                    a.group.clone(),
+                    a.decision.clone(),
+                    fmt_opt(&a.change_ref),
+                    a.actor.clone(),
+                    a.at.clone(),
+                    if a.emergency {
+                        format!("yes: {}", a.reason.as_deref().unwrap_or(""))
+                    } else {
+                        "-".into()
+                    },
+                ]
+            }),
+            r.approvals.len(),
+        )?;
+    }
+
+    section(&mut out, &format!("DEPLOYMENTS ({})", r.deployments.len()))?;
+    if !r.deployments.is_empty() {
+        table(
+            &mut out,
+            style,
+            &[
+                "ID",
+                "GROUP",
+                "KIND",
+                "STATE",
+                "CHANGE",
+                "HOSTS",
+                "DONE",
+                "FAILED",
+                "STARTED",
+                "EMERGENCY",
+            ],
+            r.deployments.iter().map(|d| {
+                vec![
+                    d.id.to_string(),
+                    d.group.clone(),
+                    d.kind.clone(),
+                    d.state.clone(),
+                    fmt_opt(&d.change_ref),
+                    d.hosts.to_string(),
+                    d.hosts_done.to_string(),
+                    d.hosts_failed.to_string(),
+                    d.started.clone(),
+                    if d.emergency {
+                        d.override_reason
+                            .as_ref()
+                            .map_or("yes".into(), |r| format!("yes: {r}"))
+                    } else {
+                        "-".into()
+                    },
+                ]
+            }),
+            r.deployments.len(),
+        )?;
+    }
+
+    section(
+        &mut out,
+        &format!(
+            "EXCEPTIONS EXPIRING WITHIN {} DAYS ({})",
+            r.expiring_days,
+            r.exceptions_expiring.len()
+        ),
+    )?;
+    if !r.exceptions_expiring.is_empty() {
+        table(
+            &mut out,
+            style,
+            &["ID", "SCOPE", "EXPIRES", "DAYS LEFT", "REASON"],
+            r.exceptions_expiring.iter().map(|e| {
+                vec![
+                    e.id.to_string(),
+                    super::exception_scope(e),
+                    e.expires.clone(),
+                    e.days_left.to_string(),
+                    e.reason.clone(),
+                ]
+            }),
+            r.exceptions_expiring.len(),
+        )?;
+    }
+
+    section(
+        &mut out,
+        &format!("STALE OR UNREACHABLE HOSTS ({})", r.stale_hosts.len()),
+    )?;
+    if !r.stale_hosts.is_empty() {
+        table(
+            &mut out,
+            style,
+            &["HOST", "GROUP", "STATE", "LAST SCAN", "ERROR"],
+            r.stale_hosts.iter().map(|h| {
+                vec![
+                    h.host.clone(),
+                    fmt_opt(&h.group),
+                    h.state.clone(),
+                    fmt_opt(&h.last_scan),
+                    fmt_opt(&h.error),
+                ]
+            }),
+            r.stale_hosts.len(),
+        )?;
+    }
+    Ok(String::from_utf8(out)?)
+}
