@@ -300,6 +300,25 @@ fn full_cycle_test_approve_deploy_rollback() {
     );
     assert_ne!(packages(&lab, "h2"), before[1], "h2 must stay patched");
 
+    // The report carries the real deployments with their change reference, and no
+    // host has an open finding with an update pending.
+    let out = s.run_at(60, &["report", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", render(&s.env, &out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let deps = report["deployments"].as_array().expect("deployments");
+    let prod = deps
+        .iter()
+        .find(|d| d["id"] == dep)
+        .unwrap_or_else(|| panic!("deployment {dep} missing: {deps:?}"));
+    assert_eq!(prod["change_ref"], "CHG-1");
+    assert_eq!(prod["kind"], "deploy");
+    assert_eq!(prod["hosts_rolled_back"], 1, "{prod}");
+    assert!(
+        deps.iter()
+            .any(|d| d["kind"] == "test" && d["state"] == "done"),
+        "{deps:?}"
+    );
+
     // Closing with --cleanup removes the kept packages from the hosts.
     assert!(
         lab.ssh(
