@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use super::junit::esc;
 use super::model::{Compliance, Report};
+use super::rows;
 use super::{LIST_LIMIT, fmt_epss, fmt_opt};
 
 const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2em;color:#1d2125;max-width:80em}\
@@ -288,103 +289,17 @@ pub fn render(r: &Report) -> String {
         r.summary.open_findings,
     );
     o.push_str("<h2>Pending reboots</h2>\n");
-    table(
-        &mut o,
-        &["Host", "Group", "Running kernel", "Installed kernel", "Why"],
-        r.reboots
-            .iter()
-            .map(|b| {
-                vec![
-                    b.host.clone(),
-                    fmt_opt(&b.group),
-                    fmt_opt(&b.kernel_running),
-                    fmt_opt(&b.kernel_latest),
-                    super::reboot_why(b),
-                ]
-            })
-            .collect(),
-        &[],
-    );
+    table(&mut o, &rows::REBOOTS, rows::reboots(r), &[]);
     o.push_str("<h2>MTTR per cycle</h2>\n");
-    table(
-        &mut o,
-        &["Cycle", "Fixed", "Mean days", "Median days", "Max days"],
-        r.mttr
-            .iter()
-            .map(|m| {
-                vec![
-                    m.cycle.clone().unwrap_or_else(|| "(before cycles)".into()),
-                    m.fixed.to_string(),
-                    format!("{:.1}", m.mean_days),
-                    format!("{:.1}", m.median_days),
-                    format!("{:.1}", m.max_days),
-                ]
-            })
-            .collect(),
-        &[1, 2, 3, 4],
-    );
+    table(&mut o, &rows::MTTR, rows::mttr(r), &[1, 2, 3, 4]);
     o.push_str("<h2>Approvals</h2>\n");
-    table(
-        &mut o,
-        &["Group", "Decision", "Change", "By", "At", "Emergency"],
-        r.approvals
-            .iter()
-            .map(|a| {
-                vec![
-                    a.group.clone(),
-                    a.decision.clone(),
-                    fmt_opt(&a.change_ref),
-                    a.actor.clone(),
-                    a.at.clone(),
-                    if a.emergency {
-                        format!("yes: {}", a.reason.as_deref().unwrap_or(""))
-                    } else {
-                        "-".into()
-                    },
-                ]
-            })
-            .collect(),
-        &[],
-    );
+    table(&mut o, &rows::APPROVALS, rows::approvals(r), &[]);
     o.push_str("<h2>Deployments</h2>\n");
     table(
         &mut o,
-        &[
-            "Id",
-            "Group",
-            "Kind",
-            "State",
-            "Change",
-            "Hosts",
-            "Done",
-            "Failed",
-            "Started",
-            "Emergency",
-        ],
-        r.deployments
-            .iter()
-            .map(|d| {
-                vec![
-                    d.id.to_string(),
-                    d.group.clone(),
-                    d.kind.clone(),
-                    d.state.clone(),
-                    fmt_opt(&d.change_ref),
-                    d.hosts.to_string(),
-                    d.hosts_done.to_string(),
-                    d.hosts_failed.to_string(),
-                    d.started.clone(),
-                    if d.emergency {
-                        d.override_reason
-                            .as_ref()
-                            .map_or("yes".into(), |r| format!("yes: {r}"))
-                    } else {
-                        "-".into()
-                    },
-                ]
-            })
-            .collect(),
-        &[0, 5, 6, 7],
+        &rows::DEPLOYMENTS,
+        rows::deployments(r),
+        &rows::DEPLOYMENTS_NUMERIC,
     );
     let _ = writeln!(
         o,

@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use super::model::Report;
+use super::rows;
 use super::{LIST_LIMIT, fmt_epss, fmt_opt};
 
 /// A table cell: pipes, backslashes and markup characters escaped, one line.
@@ -216,104 +217,13 @@ pub fn render(r: &Report) -> String {
         r.summary.open_findings,
     );
     let _ = writeln!(o, "\n## Pending reboots\n");
-    table(
-        &mut o,
-        &["Host", "Group", "Running kernel", "Installed kernel", "Why"],
-        r.reboots
-            .iter()
-            .map(|b| {
-                vec![
-                    b.host.clone(),
-                    fmt_opt(&b.group),
-                    fmt_opt(&b.kernel_running),
-                    fmt_opt(&b.kernel_latest),
-                    super::reboot_why(b),
-                ]
-            })
-            .collect(),
-    );
+    table(&mut o, &rows::REBOOTS, rows::reboots(r));
     let _ = writeln!(o, "\n## MTTR per cycle\n");
-    table(
-        &mut o,
-        &["Cycle", "Fixed", "Mean days", "Median days", "Max days"],
-        r.mttr
-            .iter()
-            .map(|m| {
-                vec![
-                    m.cycle.clone().unwrap_or_else(|| "(before cycles)".into()),
-                    m.fixed.to_string(),
-                    format!("{:.1}", m.mean_days),
-                    format!("{:.1}", m.median_days),
-                    format!("{:.1}", m.max_days),
-                ]
-            })
-            .collect(),
-    );
+    table(&mut o, &rows::MTTR, rows::mttr(r));
     let _ = writeln!(o, "\n## Approvals\n");
-    table(
-        &mut o,
-        &["Group", "Decision", "Change", "By", "At", "Emergency"],
-        r.approvals
-            .iter()
-            .map(|a| {
-                vec![
-                    a.group.clone(),
-                    a.decision.clone(),
-                    fmt_opt(&a.change_ref),
-                    a.actor.clone(),
-                    a.at.clone(),
-                    if a.emergency {
-                        format!("yes: {}", a.reason.as_deref().unwrap_or(""))
-                    } else {
-                        "-".into()
-                    },
-                ]
-            })
-            .collect(),
-    );
+    table(&mut o, &rows::APPROVALS, rows::approvals(r));
     let _ = writeln!(o, "\n## Deployments\n");
-    table(
-        &mut o,
-        &[
-            "Id",
-            "Group",
-            "Kind",
-            "State",
-            "Change",
-            "Hosts",
-            "Done",
-            "Failed",
-            "Rolled back",
-            "Started",
-            "Finished",
-            "Emergency",
-        ],
-        r.deployments
-            .iter()
-            .map(|d| {
-                vec![
-                    d.id.to_string(),
-                    d.group.clone(),
-                    d.kind.clone(),
-                    d.state.clone(),
-                    fmt_opt(&d.change_ref),
-                    d.hosts.to_string(),
-                    d.hosts_done.to_string(),
-                    d.hosts_failed.to_string(),
-                    d.hosts_rolled_back.to_string(),
-                    d.started.clone(),
-                    fmt_opt(&d.finished),
-                    if d.emergency {
-                        d.override_reason
-                            .as_ref()
-                            .map_or("yes".into(), |r| format!("yes: {r}"))
-                    } else {
-                        "-".into()
-                    },
-                ]
-            })
-            .collect(),
-    );
+    table(&mut o, &rows::DEPLOYMENTS, rows::deployments(r));
     let _ = writeln!(
         o,
         "\n## Exceptions expiring within {} days\n",

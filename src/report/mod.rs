@@ -9,6 +9,7 @@ pub mod junit;
 pub mod markdown;
 pub mod model;
 pub mod prometheus;
+mod rows;
 pub mod sarif;
 pub mod table;
 

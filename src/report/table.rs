@@ -6,6 +6,7 @@ use std::fmt::Write;
 use anyhow::Result;
 
 use super::model::Report;
+use super::rows;
 use super::{LIST_LIMIT, fmt_epss, fmt_opt};
 use crate::output::{Style, new_table, write_table};
 
@@ -14,6 +15,19 @@ fn section(out: &mut Vec<u8>, title: &str) -> Result<()> {
     writeln!(out)?;
     writeln!(out, "{title}")?;
     Ok(())
+}
+
+/// A table with the shared headers (upper-cased for the terminal) and rows.
+fn table_of(
+    out: &mut Vec<u8>,
+    style: &Style,
+    header: &[&str],
+    rows: Vec<Vec<String>>,
+) -> Result<()> {
+    let upper: Vec<String> = header.iter().map(|h| h.to_uppercase()).collect();
+    let upper: Vec<&str> = upper.iter().map(String::as_str).collect();
+    let total = rows.len();
+    table(out, style, &upper, rows.into_iter(), total)
 }
 
 fn table(
@@ -210,105 +224,22 @@ pub fn render(r: &Report, style: &Style) -> Result<String> {
 
     section(&mut out, &format!("PENDING REBOOTS ({})", r.reboots.len()))?;
     if !r.reboots.is_empty() {
-        table(
-            &mut out,
-            style,
-            &["HOST", "GROUP", "RUNNING KERNEL", "INSTALLED KERNEL", "WHY"],
-            r.reboots.iter().map(|b| {
-                vec![
-                    b.host.clone(),
-                    fmt_opt(&b.group),
-                    fmt_opt(&b.kernel_running),
-                    fmt_opt(&b.kernel_latest),
-                    super::reboot_why(b),
-                ]
-            }),
-            r.reboots.len(),
-        )?;
+        table_of(&mut out, style, &rows::REBOOTS, rows::reboots(r))?;
     }
 
     section(&mut out, "MTTR PER CYCLE")?;
     if !r.mttr.is_empty() {
-        table(
-            &mut out,
-            style,
-            &["CYCLE", "FIXED", "MEAN DAYS", "MEDIAN DAYS", "MAX DAYS"],
-            r.mttr.iter().map(|m| {
-                vec![
-                    m.cycle.clone().unwrap_or_else(|| "(before cycles)".into()),
-                    m.fixed.to_string(),
-                    format!("{:.1}", m.mean_days),
-                    format!("{:.1}", m.median_days),
-                    format!("{:.1}", m.max_days),
-                ]
-            }),
-            r.mttr.len(),
-        )?;
+        table_of(&mut out, style, &rows::MTTR, rows::mttr(r))?;
     }
 
     section(&mut out, &format!("APPROVALS ({})", r.approvals.len()))?;
     if !r.approvals.is_empty() {
-        table(
-            &mut out,
-            style,
-            &["GROUP", "DECISION", "CHANGE", "BY", "AT", "EMERGENCY"],
-            r.approvals.iter().map(|a| {
-                vec![
-                    a.group.clone(),
-                    a.decision.clone(),
-                    fmt_opt(&a.change_ref),
-                    a.actor.clone(),
-                    a.at.clone(),
-                    if a.emergency {
-                        format!("yes: {}", a.reason.as_deref().unwrap_or(""))
-                    } else {
-                        "-".into()
-                    },
-                ]
-            }),
-            r.approvals.len(),
-        )?;
+        table_of(&mut out, style, &rows::APPROVALS, rows::approvals(r))?;
     }
 
     section(&mut out, &format!("DEPLOYMENTS ({})", r.deployments.len()))?;
     if !r.deployments.is_empty() {
-        table(
-            &mut out,
-            style,
-            &[
-                "ID",
-                "GROUP",
-                "KIND",
-                "STATE",
-                "CHANGE",
-                "HOSTS",
-                "DONE",
-                "FAILED",
-                "STARTED",
-                "EMERGENCY",
-            ],
-            r.deployments.iter().map(|d| {
-                vec![
-                    d.id.to_string(),
-                    d.group.clone(),
-                    d.kind.clone(),
-                    d.state.clone(),
-                    fmt_opt(&d.change_ref),
-                    d.hosts.to_string(),
-                    d.hosts_done.to_string(),
-                    d.hosts_failed.to_string(),
-                    d.started.clone(),
-                    if d.emergency {
-                        d.override_reason
-                            .as_ref()
-                            .map_or("yes".into(), |r| format!("yes: {r}"))
-                    } else {
-                        "-".into()
-                    },
-                ]
-            }),
-            r.deployments.len(),
-        )?;
+        table_of(&mut out, style, &rows::DEPLOYMENTS, rows::deployments(r))?;
     }
 
     section(

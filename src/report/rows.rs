@@ -1,0 +1,107 @@
+//! The cells of the sections every human format shows the same way (table, markdown,
+//! html): one place decides what a row of reboots, MTTR, approvals and deployments says.
+
+use super::fmt_opt;
+use super::model::Report;
+
+pub const REBOOTS: [&str; 5] = ["Host", "Group", "Running kernel", "Installed kernel", "Why"];
+
+pub fn reboots(r: &Report) -> Vec<Vec<String>> {
+    r.reboots
+        .iter()
+        .map(|b| {
+            vec![
+                b.host.clone(),
+                fmt_opt(&b.group),
+                fmt_opt(&b.kernel_running),
+                fmt_opt(&b.kernel_latest),
+                super::reboot_why(b),
+            ]
+        })
+        .collect()
+}
+
+pub const MTTR: [&str; 5] = ["Cycle", "Fixed", "Mean days", "Median days", "Max days"];
+
+pub fn mttr(r: &Report) -> Vec<Vec<String>> {
+    r.mttr
+        .iter()
+        .map(|m| {
+            vec![
+                m.cycle.clone().unwrap_or_else(|| "(before cycles)".into()),
+                m.fixed.to_string(),
+                format!("{:.1}", m.mean_days),
+                format!("{:.1}", m.median_days),
+                format!("{:.1}", m.max_days),
+            ]
+        })
+        .collect()
+}
+
+pub const APPROVALS: [&str; 6] = ["Group", "Decision", "Change", "By", "At", "Emergency"];
+
+pub fn approvals(r: &Report) -> Vec<Vec<String>> {
+    r.approvals
+        .iter()
+        .map(|a| {
+            vec![
+                a.group.clone(),
+                a.decision.clone(),
+                fmt_opt(&a.change_ref),
+                a.actor.clone(),
+                a.at.clone(),
+                if a.emergency {
+                    format!("yes: {}", a.reason.as_deref().unwrap_or(""))
+                } else {
+                    "-".into()
+                },
+            ]
+        })
+        .collect()
+}
+
+pub const DEPLOYMENTS: [&str; 12] = [
+    "Id",
+    "Group",
+    "Kind",
+    "State",
+    "Change",
+    "Hosts",
+    "Done",
+    "Failed",
+    "Rolled back",
+    "Started",
+    "Finished",
+    "Emergency",
+];
+
+/// The numeric columns of [`DEPLOYMENTS`] (right-aligned in html).
+pub const DEPLOYMENTS_NUMERIC: [usize; 5] = [0, 5, 6, 7, 8];
+
+pub fn deployments(r: &Report) -> Vec<Vec<String>> {
+    r.deployments
+        .iter()
+        .map(|d| {
+            vec![
+                d.id.to_string(),
+                d.group.clone(),
+                d.kind.clone(),
+                d.state.clone(),
+                fmt_opt(&d.change_ref),
+                d.hosts.to_string(),
+                d.hosts_done.to_string(),
+                d.hosts_failed.to_string(),
+                d.hosts_rolled_back.to_string(),
+                d.started.clone(),
+                fmt_opt(&d.finished),
+                if d.emergency {
+                    d.override_reason
+                        .as_ref()
+                        .map_or("yes".into(), |r| format!("yes: {r}"))
+                } else {
+                    "-".into()
+                },
+            ]
+        })
+        .collect()
+}
