@@ -61,6 +61,12 @@ impl Severity {
         }
     }
 
+    /// A stored severity as a sort key: critical 4, high 3, medium 2, low 1, anything
+    /// else (none, unrated, unknown) 0.
+    pub fn rank(s: Option<&str>) -> u8 {
+        s.and_then(Severity::parse).map_or(0, |v| v as u8)
+    }
+
     pub fn parse(s: &str) -> Option<Severity> {
         match s {
             "none" => Some(Severity::None),

@@ -75,12 +75,9 @@ pub fn run(ctx: &Context, cmd: AuditCommand) -> Result<()> {
 
 /// Accepts `YYYY-MM-DD` or RFC 3339 and returns the stored (UTC, seconds) form.
 fn parse_since(s: &str) -> Result<String> {
-    if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return Ok(format!("{d}T00:00:00Z"));
-    }
-    chrono::DateTime::parse_from_rfc3339(s)
-        .map(|t| crate::clock::stamp(t.with_timezone(&chrono::Utc)))
-        .map_err(|_| {
+    crate::clock::parse_day_or_time(s)
+        .map(crate::clock::stamp)
+        .ok_or_else(|| {
             Failure::usage(format!(
                 "--since {s:?} is neither YYYY-MM-DD nor an RFC 3339 time"
             ))

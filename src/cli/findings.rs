@@ -130,13 +130,7 @@ pub struct FindingsArgs {
 }
 
 fn severity_rank(r: &Row) -> u8 {
-    match r.severity.as_deref() {
-        Some("critical") => 4,
-        Some("high") => 3,
-        Some("medium") => 2,
-        Some("low") => 1,
-        _ => 0,
-    }
+    Severity::rank(r.severity.as_deref())
 }
 
 pub fn run(ctx: &Context, a: &FindingsArgs) -> Result<()> {

@@ -4,12 +4,13 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
 
 use super::Context;
 use super::findings::FailOn;
 use crate::catalog::Severity;
+use crate::clock;
 use crate::error::Failure;
 use crate::output;
 use crate::report::{self, model};
@@ -82,19 +83,12 @@ pub struct ReportArgs {
 
 /// `--now`: RFC 3339, or a day (its midnight UTC).
 fn parse_now(s: &str) -> Result<DateTime<Utc>> {
-    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        && let Some(t) = d.and_hms_opt(0, 0, 0)
-    {
-        return Ok(t.and_utc());
-    }
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| {
-            Failure::usage(format!(
-                "--now {s:?} is neither YYYY-MM-DD nor an RFC 3339 time"
-            ))
-            .into()
-        })
+    clock::parse_day_or_time(s).ok_or_else(|| {
+        Failure::usage(format!(
+            "--now {s:?} is neither YYYY-MM-DD nor an RFC 3339 time"
+        ))
+        .into()
+    })
 }
 
 pub fn run(ctx: &Context, a: &ReportArgs) -> Result<()> {

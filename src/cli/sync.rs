@@ -197,9 +197,9 @@ fn status(ctx: &Context, conn: &Connection) -> Result<()> {
     let now = clock::now()?;
     let age = move |t: &Option<String>| -> String {
         t.as_deref()
-            .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+            .and_then(clock::parse)
             .map(|t| {
-                let secs = (now - t.with_timezone(&chrono::Utc)).num_seconds().max(0);
+                let secs = (now - t).num_seconds().max(0);
                 crate::inventory::policy::format_duration(Duration::from_secs(secs as u64))
             })
             .unwrap_or_else(|| "-".into())

@@ -12,7 +12,6 @@ use super::deploy::{RunArgs, execute};
 use crate::cycle::plan::Kind;
 use crate::cycle::state;
 use crate::error::Failure;
-use crate::inventory::policy::format_duration;
 use crate::{clock, inventory, output};
 
 #[derive(Debug, Args)]
@@ -96,23 +95,18 @@ fn status(ctx: &Context, group: &str, cycle: Option<&str>) -> Result<()> {
     if let Some((ok, total, hosts_ok, finished)) = result {
         st.hosts_total = total;
         st.hosts_ok = hosts_ok;
-        let done = chrono::DateTime::parse_from_rfc3339(&finished)
-            .map(|t| t.with_timezone(&chrono::Utc))
-            .map_err(|e| anyhow::anyhow!("stored result time {finished:?}: {e}"))?;
-        st.finished = Some(finished);
         if !ok {
             st.state = "failed".into();
         } else {
-            let soaked = now.signed_duration_since(done).to_std().unwrap_or_default();
-            if soaked < g.policy.soak.0 {
-                st.state = "soaking".into();
-                st.soak_left = Some(format_duration(std::time::Duration::from_secs(
-                    (g.policy.soak.0 - soaked).as_secs(),
-                )));
+            st.soak_left = state::soak_left(&finished, g.policy.soak.0, now)?;
+            st.state = if st.soak_left.is_some() {
+                "soaking"
             } else {
-                st.state = "passed".into();
+                "passed"
             }
+            .into();
         }
+        st.finished = Some(finished);
     } else if let Some(d) = st.deployment {
         let dep = crate::cycle::deploy::get(&db.conn, d)?;
         st.state = dep.state;

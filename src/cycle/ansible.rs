@@ -115,22 +115,17 @@ const RC_VERDICT: &str = "if [ \"$rc\" != 0 ]; then exit 1; fi\n";
 /// Downloads the installed versions of what apt would upgrade (read from its simulation
 /// on the host, so dependencies are kept too) and fails unless every one is there.
 fn keep_script(token: &str, deployment: i64, pins: &[(String, String)]) -> Result<String, String> {
-    let sim = apt::simulate_script(token, pins)?;
-    // The pins are checked and quoted by simulate_script; reuse its apt-get line.
-    let line = sim
-        .lines()
-        .find(|l| l.starts_with("apt-get -s "))
-        .ok_or("no simulation line")?
-        .trim_end_matches(" 2>&1");
+    let line = apt::simulate_command(pins)?;
     let dir = sh_quote(&apt::rollback_dir(deployment));
-    let lock = apt::HOST_LOCK;
-    Ok(format!(
-        "LC_ALL=C; export LC_ALL\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH\n\
-         {lock}umask 022\nmkdir -p {dir} && cd {dir} || exit 1\n\
+    Ok(apt::script(
+        token,
+        &format!(
+            "umask 022\nmkdir -p {dir} && cd {dir} || exit 1\n\
          {line} 2>/dev/null | sed -n 's/^Inst \\([^ ]*\\) \\[\\([^]]*\\)\\].*/\\1=\\2/p' > .want || exit 1\n\
          while read -r p; do apt-get -q download \"$p\" || exit 1; done < .want\n\
          kept=$(for f in *.deb; do [ -f \"$f\" ] && dpkg-deb -W --showformat='${{Package}}=${{Version}}\\n' \"$f\"; done)\n\
          while read -r p; do printf '%s\\n' \"$kept\" | grep -qxF \"$p\" || {{ echo \"not kept: $p\"; exit 1; }}; done < .want\n"
+        ),
     ))
 }
 

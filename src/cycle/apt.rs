@@ -44,7 +44,7 @@ fn pin(name: &str, version: &str) -> Result<String, String> {
 /// One patchcycle step at a time on a host: a step left running by a controller that was
 /// killed finishes before the resumed one starts (flock is in util-linux, which every
 /// Debian and Ubuntu system has; without it the step runs unlocked).
-pub const HOST_LOCK: &str = "if command -v flock >/dev/null 2>&1; then\n\
+const HOST_LOCK: &str = "if command -v flock >/dev/null 2>&1; then\n\
   d=/run/lock; [ -d \"$d\" ] || d=/tmp\n\
   exec 9>>\"$d/patchcycle.lock\"\n\
   flock -w 600 9 || { echo 'E: another patchcycle step kept the host lock for 10 minutes'; exit 1; }\n\
@@ -52,7 +52,7 @@ fi\n";
 
 /// A script with the common prelude: token, section printer, C locale, plain PATH,
 /// non-interactive apt and dpkg, and the host lock.
-fn script(token: &str, body: &str) -> String {
+pub(crate) fn script(token: &str, body: &str) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "T={}", sh_quote(token));
     s.push_str(
@@ -89,13 +89,21 @@ pub fn facts_script(token: &str) -> String {
     script(token, FACTS)
 }
 
+/// The apt-get command line that simulates installing the targets.
+pub(crate) fn simulate_command(targets: &[(String, String)]) -> Result<String, String> {
+    Ok(format!(
+        "apt-get -s -o Debug::NoLocking=1 install --only-upgrade --no-install-recommends {}",
+        pins(targets)?
+    ))
+}
+
 /// What apt would do to install the targets: nothing changes on the host.
 pub fn simulate_script(token: &str, targets: &[(String, String)]) -> Result<String, String> {
-    let pins = pins(targets)?;
+    let sim = simulate_command(targets)?;
     Ok(script(
         token,
         &format!(
-            "s sim\napt-get -s -o Debug::NoLocking=1 install --only-upgrade --no-install-recommends {pins} 2>&1\n\
+            "s sim\n{sim} 2>&1\n\
              rc=$?\ns rc\necho $rc\n{FACTS}"
         ),
     ))
@@ -126,6 +134,14 @@ pub fn keep_script(
              for f in {dir}/*.deb; do [ -f \"$f\" ] && dpkg-deb -W --showformat='${{Package}}\\t${{Version}}\\n' \"$f\" 2>/dev/null; done\n"
         ),
     ))
+}
+
+/// Removes a deployment's kept packages (the cycle is closed).
+pub fn cleanup_script(token: &str, deployment: i64) -> String {
+    script(
+        token,
+        &format!("rm -rf -- {}\n", sh_quote(&rollback_dir(deployment))),
+    )
 }
 
 /// Installs the exact target versions, non-interactively, keeping changed config files.

@@ -96,11 +96,7 @@ impl Engine<'_> {
         let mut done = Vec::new();
         if row.rollback_dir.is_some() {
             let token = crate::digest::random_token();
-            let script = format!(
-                "T={}\ns() {{ printf '\\n@@PC %s %s\\n' \"$T\" \"$1\"; }}\nrm -rf -- {}\ns END\n",
-                apt::sh_quote(&token),
-                apt::sh_quote(&apt::rollback_dir(self.deployment.id))
-            );
+            let script = apt::cleanup_script(&token, self.deployment.id);
             self.run(&row.host, &script, self.step_timeout())?;
             done.push("kept packages removed".to_string());
         }

@@ -295,30 +295,30 @@ pub fn gate_block(
                 )));
             }
             Some((_, true, finished)) => {
-                let finished = DateTime::parse_from_rfc3339(&finished)
-                    .map(|t| t.with_timezone(&Utc))
-                    .map_err(|e| anyhow::anyhow!("stored result time {finished:?}: {e}"))?;
-                let soak = lower.policy.soak.0;
-                let soaked = now
-                    .signed_duration_since(finished)
-                    .to_std()
-                    .unwrap_or(Duration::ZERO);
-                if soaked < soak {
-                    let left = crate::inventory::policy::format_duration(Duration::from_secs(
-                        (soak - soaked).as_secs(),
-                    ));
+                if let Some(left) = soak_left(&finished, lower.policy.soak.0, now)? {
                     return Ok(Some(format!(
-                        "ring {} ({}) passed at {} but is still soaking: {left} left of {}",
-                        lower.order,
-                        lower.name,
-                        crate::clock::stamp(finished),
-                        lower.policy.soak
+                        "ring {} ({}) passed at {finished} but is still soaking: {left} left of {}",
+                        lower.order, lower.name, lower.policy.soak
                     )));
                 }
             }
         }
     }
     Ok(None)
+}
+
+/// How much of `soak` is left at `now` after a result that finished at `finished` (a
+/// stored stamp), spelled like `1h30m`; None once it has soaked.
+pub fn soak_left(finished: &str, soak: Duration, now: DateTime<Utc>) -> Result<Option<String>> {
+    let done = crate::clock::parse(finished)
+        .ok_or_else(|| anyhow::anyhow!("stored result time {finished:?} is not RFC 3339"))?;
+    let soaked = now
+        .signed_duration_since(done)
+        .to_std()
+        .unwrap_or(Duration::ZERO);
+    Ok((soaked < soak).then(|| {
+        crate::inventory::policy::format_duration(Duration::from_secs((soak - soaked).as_secs()))
+    }))
 }
 
 /// A group's state in a cycle, and what blocks its next step.

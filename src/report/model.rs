@@ -177,7 +177,7 @@ pub struct FindingRow {
 
 impl FindingRow {
     pub fn severity_rank(&self) -> u8 {
-        rank(self.severity.as_deref())
+        Severity::rank(self.severity.as_deref())
     }
 
     /// At or above `level` (unrated findings are below every level).
@@ -268,22 +268,6 @@ pub struct StaleRow {
     pub last_scan: Option<String>,
     pub days_since_scan: Option<i64>,
     pub error: Option<String>,
-}
-
-pub fn rank(s: Option<&str>) -> u8 {
-    match s {
-        Some("critical") => 4,
-        Some("high") => 3,
-        Some("medium") => 2,
-        Some("low") => 1,
-        _ => 0,
-    }
-}
-
-fn parse_time(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
 }
 
 /// One decimal, the precision every format shows.
@@ -385,7 +369,7 @@ impl History {
 }
 
 fn seconds(stamp: &str) -> Option<i64> {
-    parse_time(stamp).map(|t| t.timestamp())
+    clock::parse(stamp).map(|t| t.timestamp())
 }
 
 /// Walks every good scan in order: the first-seen time of each current finding, and
@@ -558,7 +542,7 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         let first_t = history
             .first_seen(host_id, &r.package)
             .and_then(|t| DateTime::from_timestamp(t, 0))
-            .or_else(|| parse_time(&r.scanned_at))
+            .or_else(|| clock::parse(&r.scanned_at))
             .unwrap_or(now);
         let first = clock::stamp(first_t);
         let sla = r
@@ -654,7 +638,7 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         let blocking = row.compliant;
         let kernel_update =
             matches!((&h.kernel_running, &h.kernel_latest), (Some(r), Some(l)) if r != l);
-        let last = h.last_scan.as_deref().and_then(parse_time);
+        let last = h.last_scan.as_deref().and_then(clock::parse);
         let stale = last.is_none_or(|t| t < stale_before);
         let unreachable = h.scan_status == "failed";
         row = HostRow {
@@ -779,7 +763,7 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         .into_iter()
         .filter(|e| e.state == "active" && e.expires <= horizon)
         .map(|e| ExceptionRow {
-            days_left: parse_time(&e.expires).map_or(0, |t| (t - now).num_days()),
+            days_left: clock::parse(&e.expires).map_or(0, |t| (t - now).num_days()),
             id: e.id,
             advisory: e.advisory,
             package: e.package,

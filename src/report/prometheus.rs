@@ -3,8 +3,6 @@
 
 use std::fmt::Write;
 
-use chrono::DateTime;
-
 use super::model::Report;
 
 /// A label value: backslash, double quote and line feed escaped.
@@ -47,9 +45,7 @@ fn sample(o: &mut String, name: &str, labels: &[(&str, &str)], value: impl std::
 }
 
 fn seconds(stamp: &str) -> Option<i64> {
-    DateTime::parse_from_rfc3339(stamp)
-        .ok()
-        .map(|t| t.timestamp())
+    crate::clock::parse(stamp).map(|t| t.timestamp())
 }
 
 pub fn render(r: &Report) -> String {
