@@ -208,48 +208,177 @@ pub fn or_dash(v: Option<impl ToString>) -> String {
     v.map_or_else(|| "-".to_string(), |v| v.to_string())
 }
 
-/// Writes a file atomically: a temporary file in the same directory, fsync, rename over
-/// the target, fsync of the directory. A reader (cron mail, node_exporter's textfile
-/// collector) never sees half a file. The file is readable by others (0644): reports
-/// are meant to be picked up by other users' tools.
-pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    let fail = |what: &str, e: &dyn std::fmt::Display| -> anyhow::Error {
-        crate::error::Failure::runtime(format!("cannot {what} {}: {e}", path.display())).into()
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => std::path::Path::new("."),
-    };
-    if path.is_dir() {
-        return Err(crate::error::Failure::usage(format!(
-            "--output {} is a directory",
-            path.display()
-        ))
-        .into());
-    }
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".patchcycle-")
-        .tempfile_in(dir)
-        .map_err(|e| fail("create a temporary file beside", &e))?;
-    tmp.write_all(bytes).map_err(|e| fail("write", &e))?;
-    tmp.as_file()
-        .set_permissions(std::fs::Permissions::from_mode(0o644))
-        .map_err(|e| fail("set permissions of", &e))?;
-    tmp.as_file().sync_all().map_err(|e| fail("sync", &e))?;
-    tmp.persist(path)
-        .map_err(|e| fail("rename into", &e.error))?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        // Makes the rename durable; not every file system supports it on a directory.
-        let _ = d.sync_all();
-    }
-    Ok(())
+/// Where a whole document (a report, an audit export) goes: stdout, or a file that is
+/// replaced atomically. Write through a `BufWriter`, then call [`Sink::finish`].
+pub enum Sink {
+    Stdout(std::io::StdoutLock<'static>),
+    File(AtomicFile),
 }
 
-/// Writes a whole rendered document to stdout.
-pub fn out_all(text: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
-    Ok(())
+impl Sink {
+    pub fn open(path: Option<&std::path::Path>) -> Result<Self> {
+        Ok(match path {
+            Some(p) => Sink::File(AtomicFile::create(p)?),
+            None => Sink::Stdout(std::io::stdout().lock()),
+        })
+    }
+
+    /// Makes the document visible: flushes stdout, or syncs and renames the file.
+    pub fn finish(self) -> Result<()> {
+        match self {
+            Sink::Stdout(mut out) => Ok(out.flush()?),
+            Sink::File(f) => f.persist(),
+        }
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Sink::Stdout(o) => o.write(buf),
+            Sink::File(f) => f.write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        match self {
+            Sink::Stdout(o) => o.write_all(buf),
+            Sink::File(f) => f.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::Stdout(o) => o.flush(),
+            Sink::File(f) => f.flush(),
+        }
+    }
+}
+
+/// Writes a document to `--output FILE` (atomically) or stdout, streamed through a
+/// buffer: a 100 MB report is never held in memory whole. When `write` fails, a file
+/// target is left untouched (the temporary file is removed).
+pub fn write_document(
+    path: Option<&std::path::Path>,
+    write: impl FnOnce(&mut std::io::BufWriter<Sink>) -> Result<()>,
+) -> Result<()> {
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, Sink::open(path)?);
+    let fail = |e: anyhow::Error| -> anyhow::Error {
+        match path {
+            // A full disk or a lost mount: say which file; other errors say it themselves.
+            Some(p) if e.chain().any(|c| c.is::<std::io::Error>()) => {
+                crate::error::Failure::runtime(format!("cannot write {}: {e}", p.display())).into()
+            }
+            _ => e,
+        }
+    };
+    write(&mut w).map_err(fail)?;
+    let sink = w.into_inner().map_err(|e| fail(e.into_error().into()))?;
+    sink.finish()
+}
+
+/// A file written beside its target and renamed over it when complete: a reader (cron
+/// mail, node_exporter's textfile collector) never sees half a file. Dropped without
+/// [`AtomicFile::persist`], the temporary file is removed. The file is readable by others
+/// (0644): reports are meant to be picked up by other users' tools.
+pub struct AtomicFile {
+    tmp: tempfile::NamedTempFile,
+    path: std::path::PathBuf,
+    dir: std::path::PathBuf,
+    /// Bytes written, and how far writeback has been started.
+    written: u64,
+    flushing_from: u64,
+}
+
+/// Writeback of a large file is started every this many bytes, so the final fsync waits
+/// for the tail only instead of the whole file.
+const WRITEBACK_STEP: u64 = 8 << 20;
+
+impl AtomicFile {
+    pub fn create(path: &std::path::Path) -> Result<Self> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => std::path::Path::new("."),
+        };
+        if path.is_dir() {
+            return Err(crate::error::Failure::usage(format!(
+                "--output {} is a directory",
+                path.display()
+            ))
+            .into());
+        }
+        let tmp = tempfile::Builder::new()
+            .prefix(".patchcycle-")
+            .tempfile_in(dir)
+            .map_err(|e| {
+                crate::error::Failure::runtime(format!(
+                    "cannot create a temporary file beside {}: {e}",
+                    path.display()
+                ))
+            })?;
+        Ok(AtomicFile {
+            tmp,
+            path: path.to_path_buf(),
+            dir: dir.to_path_buf(),
+            written: 0,
+            flushing_from: 0,
+        })
+    }
+
+    /// Sets 0644, fsyncs, renames over the target and fsyncs the directory.
+    pub fn persist(self) -> Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.path;
+        let fail = |what: &str, e: &dyn std::fmt::Display| -> anyhow::Error {
+            crate::error::Failure::runtime(format!("cannot {what} {}: {e}", path.display())).into()
+        };
+        let file = self.tmp.as_file();
+        file.set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| fail("set permissions of", &e))?;
+        file.sync_all().map_err(|e| fail("sync", &e))?;
+        self.tmp
+            .persist(&path)
+            .map_err(|e| fail("rename into", &e.error))?;
+        if let Ok(d) = std::fs::File::open(&self.dir) {
+            // Makes the rename durable; not every file system supports it on a directory.
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
+
+    #[cfg(target_os = "linux")]
+    fn start_writeback(&mut self) {
+        use std::os::fd::AsRawFd;
+        if self.written - self.flushing_from < WRITEBACK_STEP {
+            return;
+        }
+        let (from, len) = (self.flushing_from, self.written - self.flushing_from);
+        // SAFETY: a plain syscall on an open descriptor; SYNC_FILE_RANGE_WRITE only starts
+        // writeback and does not wait. A failure is harmless: fsync does it all later.
+        unsafe {
+            libc::sync_file_range(
+                self.tmp.as_file().as_raw_fd(),
+                from as libc::off64_t,
+                len as libc::off64_t,
+                libc::SYNC_FILE_RANGE_WRITE,
+            );
+        }
+        self.flushing_from = self.written;
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn start_writeback(&mut self) {}
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.tmp.as_file_mut().write(buf)?;
+        self.written += n as u64;
+        self.start_writeback();
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

@@ -291,13 +291,22 @@ fn every_format_is_golden() {
         "json",
         "csv",
         "junit",
-        "sarif",
         "markdown",
         "html",
         "prometheus",
     ] {
         assert_snapshot!(format!("format_{f}"), env.snap(&["report", "--format", f]));
     }
+    // SARIF is written on one line (tools read it, and at fleet scale indentation was
+    // 42 % of the file): byte-exact against its own compact form, shown indented.
+    let out = env.run(&["report", "--format", "sarif"]);
+    assert_eq!(out.status.code(), Some(0), "{}", render(&env, &out));
+    assert!(out.stderr.is_empty(), "{}", render(&env, &out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.matches('\n').count(), 1, "one line");
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(serde_json::to_string(&doc).unwrap() + "\n", text);
+    assert_snapshot!("format_sarif", serde_json::to_string_pretty(&doc).unwrap());
     // A closed cycle by name: its own approvals (none) and the same fleet state.
     assert_snapshot!(
         "closed_cycle_markdown",

@@ -210,10 +210,9 @@ fn export(ctx: &Context, a: &ExportArgs) -> Result<()> {
         }
         String::from_utf8(w.into_inner()?)?
     };
-    match &a.output {
-        Some(p) => output::write_atomic(p, text.as_bytes())?,
-        None => output::out_all(&text)?,
-    }
+    output::write_document(a.output.as_deref(), |w| {
+        Ok(std::io::Write::write_all(w, text.as_bytes())?)
+    })?;
     if v.ok {
         ctx.style.status(format!(
             "exported {} audit row(s); chain intact: {} row(s), last hash {}",

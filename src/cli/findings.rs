@@ -150,7 +150,11 @@ pub fn run(ctx: &Context, a: &FindingsArgs) -> Result<()> {
         .into_iter()
         .filter(|r| a.all || !r.excepted)
         .filter(|r| a.host.as_ref().is_none_or(|h| *h == r.host))
-        .filter(|r| a.group.as_ref().is_none_or(|g| Some(g) == r.group.as_ref()))
+        .filter(|r| {
+            a.group
+                .as_ref()
+                .is_none_or(|g| r.group.as_deref() == Some(g.as_str()))
+        })
         .filter(|r| level.is_none_or(|l| at_least(r, l)))
         .filter(|r| !a.kev || r.kev)
         .filter(|r| a.epss_above.is_none_or(|e| r.epss.is_some_and(|x| x > e)))
@@ -162,7 +166,7 @@ pub fn run(ctx: &Context, a: &FindingsArgs) -> Result<()> {
         .filter(|r| {
             a.advisory
                 .as_ref()
-                .is_none_or(|x| r.advisories.contains(x) || r.cves.contains(x))
+                .is_none_or(|x| r.advisories.iter().chain(&r.cves).any(|a| a == x))
         })
         .collect();
     match a.sort {
@@ -188,9 +192,9 @@ pub fn run(ctx: &Context, a: &FindingsArgs) -> Result<()> {
         &ctx.style,
         &rows,
         &[
-            ("HOST", &|r: &Row| r.host.clone()),
-            ("PACKAGE", &|r: &Row| r.package.clone()),
-            ("INSTALLED", &|r: &Row| r.installed.clone()),
+            ("HOST", &|r: &Row| r.host.to_string()),
+            ("PACKAGE", &|r: &Row| r.package.to_string()),
+            ("INSTALLED", &|r: &Row| r.installed.to_string()),
             ("FIXED", &|r: &Row| or_dash(r.fixed.as_ref())),
             ("CANDIDATE", &|r: &Row| or_dash(r.candidate.as_ref())),
             ("SEVERITY", &|r: &Row| or_dash(r.severity.as_ref())),

@@ -116,17 +116,15 @@ pub fn run(ctx: &Context, a: &ReportArgs) -> Result<()> {
         default_sla: ctx.config.default_policy.sla_days.clone(),
     };
     let r = model::build(&db.conn, &opts, now)?;
-    let text = report::render(&r, ctx.style.format, &ctx.style)?;
-    match &a.output {
-        Some(path) => {
-            output::write_atomic(path, text.as_bytes())?;
-            ctx.style.status(format!(
-                "wrote the {} report to {}",
-                ctx.style.format.name(),
-                path.display()
-            ));
-        }
-        None => output::out_all(&text)?,
+    output::write_document(a.output.as_deref(), |w| {
+        report::render(&r, ctx.style.format, &ctx.style, w)
+    })?;
+    if let Some(path) = &a.output {
+        ctx.style.status(format!(
+            "wrote the {} report to {}",
+            ctx.style.format.name(),
+            path.display()
+        ));
     }
     let result = gate(&r, &a.fail_on);
     // The process ends here: freeing 100,000 findings one by one would only cost time.

@@ -1,6 +1,8 @@
 //! CSV: one row per host, the compliance sheet (the other sections are in the JSON).
 //! Columns are the fields of the JSON `hosts[]` records, in the same order.
 
+use std::io::Write;
+
 use anyhow::Result;
 
 use super::model::Report;
@@ -27,8 +29,8 @@ pub const HEADER: &[&str] = &[
     "unreachable",
 ];
 
-pub fn render(r: &Report) -> Result<String> {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
+pub fn render<W: Write>(r: &Report, out: &mut W) -> Result<()> {
+    let mut w = ::csv::Writer::from_writer(out);
     w.write_record(HEADER)?;
     let o = |v: &Option<String>| v.clone().unwrap_or_default();
     for h in &r.hosts {
@@ -54,5 +56,6 @@ pub fn render(r: &Report) -> Result<String> {
             h.unreachable.to_string(),
         ])?;
     }
-    Ok(String::from_utf8(w.into_inner()?)?)
+    w.flush()?;
+    Ok(())
 }

@@ -3,199 +3,288 @@
 //! reboot is pending) and one case per finding (fails; skipped when an exception
 //! covers it). Hosts with nothing open get a passing `findings` case.
 
-use std::fmt::Write;
+use std::collections::HashMap;
+use std::fmt;
+use std::io::{self, Write};
 
 use anyhow::Result;
 
-use super::model::{FindingRow, Report};
+use super::model::{FindingRow, HostRow, Report};
+
+/// Text for XML attributes and content, escaped as it is written (`{}`); characters
+/// XML 1.0 forbids are dropped. Clean runs are written whole.
+pub struct Xml<'a>(pub &'a str);
+
+impl fmt::Display for Xml<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        escape_into(f, self.0)
+    }
+}
 
 /// Escapes text for XML attributes and content; drops characters XML 1.0 forbids.
 pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
+    Xml(s).to_string()
+}
+
+fn escape_into(out: &mut impl fmt::Write, s: &str) -> fmt::Result {
+    let mut clean = 0;
+    for (i, c) in s.char_indices() {
+        let replacement = match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            '\'' => "&apos;",
+            '\t' | '\n' | '\r' => continue,
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => "",
+            _ => continue,
+        };
+        out.write_str(&s[clean..i])?;
+        out.write_str(replacement)?;
+        clean = i + c.len_utf8();
     }
-    out
+    out.write_str(&s[clean..])
+}
+
+/// An `io::Write` seen as a `fmt::Write` that escapes everything written through it.
+struct Escaping<'a, W: Write> {
+    out: &'a mut W,
+    error: Option<io::Error>,
+}
+
+impl<W: Write> fmt::Write for Escaping<'_, W> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        struct Raw<'b, W: Write>(&'b mut W, &'b mut Option<io::Error>);
+        impl<W: Write> fmt::Write for Raw<'_, W> {
+            fn write_str(&mut self, s: &str) -> fmt::Result {
+                self.0.write_all(s.as_bytes()).map_err(|e| {
+                    *self.1 = Some(e);
+                    fmt::Error
+                })
+            }
+        }
+        escape_into(&mut Raw(self.out, &mut self.error), s)
+    }
+}
+
+/// Writes formatted text, escaped.
+fn text<W: Write>(out: &mut W, args: fmt::Arguments<'_>) -> io::Result<()> {
+    let mut e = Escaping { out, error: None };
+    match fmt::Write::write_fmt(&mut e, args) {
+        Ok(()) => Ok(()),
+        Err(_) => Err(e
+            .error
+            .unwrap_or_else(|| io::Error::other("formatting failed"))),
+    }
 }
 
 /// The one-line failure message of a finding.
 pub fn finding_message(f: &FindingRow) -> String {
-    let mut m = format!("{} {}", f.package, f.installed);
-    match (&f.fixed, &f.candidate) {
-        (Some(x), _) => m.push_str(&format!(" < {x} (fixed)")),
-        (None, Some(c)) => m.push_str(&format!(", security update {c} pending")),
-        _ => {}
-    }
-    m.push_str(&format!(": {}", f.severity.as_deref().unwrap_or("unrated")));
-    if f.kev {
-        m.push_str(", CISA KEV");
-    }
-    if f.sla_breached {
-        m.push_str(&format!(
-            ", SLA breached ({} days overdue)",
-            f.days_overdue.unwrap_or(0)
-        ));
-    }
+    let mut m = String::new();
+    let _ = write_finding_message(&mut m, f);
     m
 }
 
-fn finding_details(f: &FindingRow) -> String {
-    let mut d = String::new();
-    let _ = writeln!(d, "host: {}", f.host);
-    let _ = writeln!(d, "package: {} (source {})", f.package, f.source_name);
-    let _ = writeln!(d, "installed: {}", f.installed);
-    let _ = writeln!(d, "fixed: {}", f.fixed.as_deref().unwrap_or("-"));
-    let _ = writeln!(d, "candidate: {}", f.candidate.as_deref().unwrap_or("-"));
-    let _ = writeln!(d, "advisories: {}", f.advisories.join(", "));
-    let _ = writeln!(d, "cves: {}", f.cves.join(", "));
-    let _ = writeln!(
-        d,
-        "epss: {}",
-        f.epss.map_or("-".into(), |e| format!("{e:.5}"))
-    );
-    let _ = writeln!(d, "first seen: {} ({} days)", f.first_seen, f.age_days);
-    let _ = writeln!(d, "due: {}", f.due.as_deref().unwrap_or("-"));
-    d
+fn write_finding_message(m: &mut impl fmt::Write, f: &FindingRow) -> fmt::Result {
+    write!(m, "{} {}", f.package, f.installed)?;
+    match (&f.fixed, &f.candidate) {
+        (Some(x), _) => write!(m, " < {x} (fixed)")?,
+        (None, Some(c)) => write!(m, ", security update {c} pending")?,
+        _ => {}
+    }
+    write!(m, ": {}", f.severity.as_deref().unwrap_or("unrated"))?;
+    if f.kev {
+        m.write_str(", CISA KEV")?;
+    }
+    if f.sla_breached {
+        write!(
+            m,
+            ", SLA breached ({} days overdue)",
+            f.days_overdue.unwrap_or(0)
+        )?;
+    }
+    Ok(())
 }
 
-pub fn render(r: &Report) -> Result<String> {
-    // Findings are sorted by host: walk them beside the hosts.
-    let mut by_host: std::collections::HashMap<&str, Vec<&FindingRow>> =
-        std::collections::HashMap::new();
-    for f in &r.findings {
-        by_host.entry(f.host.as_str()).or_default().push(f);
+fn write_finding_details(d: &mut impl fmt::Write, f: &FindingRow) -> fmt::Result {
+    writeln!(d, "host: {}", f.host)?;
+    writeln!(d, "package: {} (source {})", f.package, f.source_name)?;
+    writeln!(d, "installed: {}", f.installed)?;
+    writeln!(d, "fixed: {}", f.fixed.as_deref().unwrap_or("-"))?;
+    writeln!(d, "candidate: {}", f.candidate.as_deref().unwrap_or("-"))?;
+    d.write_str("advisories: ")?;
+    list(d, &f.advisories)?;
+    d.write_str("\ncves: ")?;
+    list(d, &f.cves)?;
+    match f.epss {
+        Some(e) => writeln!(d, "\nepss: {e:.5}")?,
+        None => d.write_str("\nepss: -\n")?,
     }
-    let mut body = String::new();
+    writeln!(d, "first seen: {} ({} days)", f.first_seen, f.age_days)?;
+    writeln!(d, "due: {}", f.due.as_deref().unwrap_or("-"))
+}
+
+fn list(d: &mut impl fmt::Write, items: &[impl AsRef<str>]) -> fmt::Result {
+    for (i, s) in items.iter().enumerate() {
+        if i > 0 {
+            d.write_str(", ")?;
+        }
+        d.write_str(s.as_ref())?;
+    }
+    Ok(())
+}
+
+/// A host's test counts: (tests, failures, skipped).
+fn counts(h: &HostRow, findings: &[FindingRow]) -> (usize, usize, usize) {
+    let skipped = findings.iter().filter(|f| f.excepted).count();
+    let all_excepted = skipped == findings.len();
+    let tests = 2 + usize::from(all_excepted) + findings.len();
+    let failures = usize::from(h.unreachable || h.stale)
+        + usize::from(h.reboot_pending)
+        + (findings.len() - skipped);
+    (tests, failures, skipped)
+}
+
+/// Streams the document: counts come first (the `testsuites` and `testsuite`
+/// attributes), so they are taken in a first pass over the counts only.
+pub fn render<W: Write>(r: &Report, out: &mut W) -> Result<()> {
+    // Findings come sorted by host (model::build): one slice per host.
+    let mut by_host: HashMap<&str, &[FindingRow]> = HashMap::with_capacity(r.hosts.len());
+    for chunk in r.findings.chunk_by(|a, b| a.host == b.host) {
+        by_host.insert(chunk[0].host.as_str(), chunk);
+    }
+    debug_assert_eq!(
+        by_host.values().map(|c| c.len()).sum::<usize>(),
+        r.findings.len(),
+        "findings must be sorted by host"
+    );
+    let of = |h: &HostRow| by_host.get(h.name.as_str()).copied().unwrap_or(&[]);
     let (mut all_tests, mut all_failures, mut all_skipped) = (0, 0, 0);
     for h in &r.hosts {
-        let findings = by_host
-            .get(h.name.as_str())
-            .map_or(&[][..], |v| v.as_slice());
-        let mut cases = String::new();
-        let (mut tests, mut failures, mut skipped) = (0, 0, 0);
-        let class = format!(
-            "patchcycle.{}.{}",
-            h.group.as_deref().unwrap_or("ungrouped"),
-            h.name
-        );
-        let mut case = |name: &str,
-                        outcome: Option<(&str, String, String)>,
-                        skip: Option<String>| {
-            tests += 1;
-            let _ = write!(
-                cases,
-                "    <testcase name=\"{}\" classname=\"{}\" time=\"0\"",
-                esc(name),
-                esc(&class)
-            );
-            if let Some(reason) = skip {
-                skipped += 1;
-                let _ = write!(
-                    cases,
-                    ">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
-                    esc(&reason)
-                );
-            } else if let Some((kind, msg, text)) = outcome {
-                failures += 1;
-                let _ = write!(
-                    cases,
-                    ">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>\n",
-                    esc(kind),
-                    esc(&msg),
-                    esc(&text)
-                );
-            } else {
-                cases.push_str("/>\n");
-            }
-        };
-        let scan_fail = if h.unreachable {
-            Some((
-                "unreachable",
-                "the last scan attempt failed".to_string(),
-                format!(
-                    "last good scan: {}",
-                    h.last_scan.as_deref().unwrap_or("never")
-                ),
-            ))
-        } else if h.stale {
-            Some((
-                "stale",
-                format!("no good scan within {} days", r.stale_days),
-                format!(
-                    "last good scan: {}",
-                    h.last_scan.as_deref().unwrap_or("never")
-                ),
-            ))
-        } else {
-            None
-        };
-        case("scan", scan_fail, None);
-        let reboot_fail = h.reboot_pending.then(|| {
-            (
-                "reboot",
-                "reboot pending".to_string(),
-                format!(
-                    "running kernel: {}\ninstalled kernel: {}",
-                    h.kernel_running.as_deref().unwrap_or("-"),
-                    h.kernel_latest.as_deref().unwrap_or("-")
-                ),
-            )
-        });
-        case("reboot", reboot_fail, None);
-        if findings.iter().all(|f| f.excepted) {
-            case("findings", None, None);
-        }
-        for f in findings {
-            let name = format!("{} {}", f.package, f.installed);
-            if f.excepted {
-                let ids: Vec<String> = f.excepted_by.iter().map(|i| format!("#{i}")).collect();
-                case(
-                    &name,
-                    None,
-                    Some(format!("accepted risk: exception {}", ids.join(", "))),
-                );
-            } else {
-                case(
-                    &name,
-                    Some((
-                        f.severity.as_deref().unwrap_or("unrated"),
-                        finding_message(f),
-                        finding_details(f),
-                    )),
-                    None,
-                );
-            }
-        }
-        all_tests += tests;
-        all_failures += failures;
-        all_skipped += skipped;
-        let _ = write!(
-            body,
-            "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\" time=\"0\" timestamp=\"{}\" hostname=\"{}\">\n{cases}  </testsuite>\n",
-            esc(&h.name),
-            esc(h
-                .last_scan
-                .as_deref()
-                .unwrap_or(&r.generated_at)
-                .trim_end_matches('Z')),
-            esc(&h.name),
-        );
+        let (t, f, s) = counts(h, of(h));
+        all_tests += t;
+        all_failures += f;
+        all_skipped += s;
     }
     let title = match &r.cycle {
         Some(c) => format!("patchcycle report {}", c.name),
         None => "patchcycle report".into(),
     };
-    Ok(format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"{}\" tests=\"{all_tests}\" failures=\"{all_failures}\" errors=\"0\" skipped=\"{all_skipped}\" time=\"0\">\n{body}</testsuites>\n",
-        esc(&title)
-    ))
+    write!(
+        out,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"{}\" tests=\"{all_tests}\" failures=\"{all_failures}\" errors=\"0\" skipped=\"{all_skipped}\" time=\"0\">\n",
+        Xml(&title)
+    )?;
+    super::chunks::write_in_order(&r.hosts, out, |hosts, buf| {
+        for h in hosts {
+            write_suite(buf, r, h, of(h))?;
+        }
+        Ok(())
+    })?;
+    out.write_all(b"</testsuites>\n")?;
+    Ok(())
+}
+
+/// One host's `<testsuite>`.
+fn write_suite<W: Write>(
+    out: &mut W,
+    r: &Report,
+    h: &HostRow,
+    findings: &[FindingRow],
+) -> io::Result<()> {
+    let (tests, failures, skipped) = counts(h, findings);
+    let name = Xml(&h.name);
+    writeln!(
+        out,
+        "  <testsuite name=\"{name}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\" time=\"0\" timestamp=\"{}\" hostname=\"{name}\">",
+        Xml(h
+            .last_scan
+            .as_deref()
+            .unwrap_or(&r.generated_at)
+            .trim_end_matches('Z')),
+    )?;
+    let class = esc(&format!(
+        "patchcycle.{}.{}",
+        h.group.as_deref().unwrap_or("ungrouped"),
+        h.name
+    ));
+    let open = |out: &mut W, name: fmt::Arguments<'_>| -> io::Result<()> {
+        out.write_all(b"    <testcase name=\"")?;
+        text(out, name)?;
+        write!(out, "\" classname=\"{class}\" time=\"0\"")
+    };
+    let last_scan = h.last_scan.as_deref().unwrap_or("never");
+    open(out, format_args!("scan"))?;
+    if h.unreachable || h.stale {
+        let (kind, message) = if h.unreachable {
+            ("unreachable", "the last scan attempt failed".to_string())
+        } else {
+            (
+                "stale",
+                format!("no good scan within {} days", r.stale_days),
+            )
+        };
+        write!(
+            out,
+            ">\n      <failure type=\"{kind}\" message=\"{}\">last good scan: {}</failure>\n    </testcase>\n",
+            Xml(&message),
+            Xml(last_scan)
+        )?;
+    } else {
+        out.write_all(b"/>\n")?;
+    }
+    open(out, format_args!("reboot"))?;
+    if h.reboot_pending {
+        write!(
+            out,
+            ">\n      <failure type=\"reboot\" message=\"reboot pending\">running kernel: {}\ninstalled kernel: {}</failure>\n    </testcase>\n",
+            Xml(h.kernel_running.as_deref().unwrap_or("-")),
+            Xml(h.kernel_latest.as_deref().unwrap_or("-"))
+        )?;
+    } else {
+        out.write_all(b"/>\n")?;
+    }
+    if findings.iter().all(|f| f.excepted) {
+        open(out, format_args!("findings"))?;
+        out.write_all(b"/>\n")?;
+    }
+    for f in findings {
+        open(out, format_args!("{} {}", f.package, f.installed))?;
+        if f.excepted {
+            out.write_all(b">\n      <skipped message=\"accepted risk: exception ")?;
+            for (i, id) in f.excepted_by.iter().enumerate() {
+                let sep = if i > 0 { ", " } else { "" };
+                write!(out, "{sep}#{id}")?;
+            }
+            out.write_all(b"\"/>\n    </testcase>\n")?;
+        } else {
+            write!(
+                out,
+                ">\n      <failure type=\"{}\" message=\"",
+                Xml(f.severity.as_deref().unwrap_or("unrated"))
+            )?;
+            text(out, format_args!("{}", Message(f)))?;
+            out.write_all(b"\">")?;
+            text(out, format_args!("{}", Details(f)))?;
+            out.write_all(b"</failure>\n    </testcase>\n")?;
+        }
+    }
+    out.write_all(b"  </testsuite>\n")?;
+    Ok(())
+}
+
+struct Message<'a>(&'a FindingRow);
+
+impl fmt::Display for Message<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_finding_message(f, self.0)
+    }
+}
+
+struct Details<'a>(&'a FindingRow);
+
+impl fmt::Display for Details<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_finding_details(f, self.0)
+    }
 }

@@ -167,11 +167,11 @@ pub fn render(r: &Report) -> String {
             .take(LIST_LIMIT)
             .map(|f| {
                 vec![
-                    f.host.clone(),
-                    f.package.clone(),
+                    f.host.to_string(),
+                    f.package.to_string(),
                     fmt_opt(&f.severity),
                     if f.kev { "yes".into() } else { "-".into() },
-                    f.first_seen.clone(),
+                    f.first_seen.to_string(),
                     fmt_opt(&f.due),
                     f.days_overdue.map_or("-".into(), |d| format!("{d} days")),
                 ]
@@ -199,9 +199,9 @@ pub fn render(r: &Report) -> String {
             .map(|f| {
                 let n = f.advisories.len();
                 vec![
-                    f.host.clone(),
-                    f.package.clone(),
-                    f.installed.clone(),
+                    f.host.to_string(),
+                    f.package.to_string(),
+                    f.installed.to_string(),
                     fmt_opt(&f.fixed),
                     fmt_opt(&f.severity),
                     if f.kev { "yes".into() } else { "-".into() },

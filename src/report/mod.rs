@@ -3,8 +3,10 @@
 //! [`model::build`] gathers the data once into a serde [`model::Report`]; each format
 //! module renders that struct, so every format tells the same story.
 
+mod chunks;
 pub mod csv;
 pub mod html;
+mod json;
 pub mod junit;
 pub mod markdown;
 pub mod model;
@@ -12,6 +14,8 @@ pub mod prometheus;
 mod rows;
 pub mod sarif;
 pub mod table;
+
+use std::io::Write;
 
 use anyhow::Result;
 
@@ -21,26 +25,28 @@ use model::{ExceptionRow, RebootRow, Report};
 /// Rows shown per list in the human formats (table, markdown, html).
 pub const LIST_LIMIT: usize = 50;
 
-/// Renders the report in a format.
-pub fn render(r: &Report, format: Format, style: &Style) -> Result<String> {
-    Ok(match format {
-        Format::Table => table::render(r, style)?,
+/// Renders the report in a format into `out`. The large machine formats (json, sarif,
+/// junit, csv) stream; the human ones are short and are built as a string first.
+pub fn render<W: Write>(r: &Report, format: Format, style: &Style, out: &mut W) -> Result<()> {
+    match format {
+        Format::Table => out.write_all(table::render(r, style)?.as_bytes())?,
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(r)?;
-            s.push('\n');
-            s
+            json::write_spliced(&mut *out, r, json::Layout::Pretty, "findings", &r.findings)?;
+            out.write_all(b"\n")?;
         }
-        Format::Csv => csv::render(r)?,
-        Format::Junit => junit::render(r)?,
-        Format::Sarif => sarif::render(r)?,
-        Format::Markdown => markdown::render(r),
-        Format::Html => html::render(r),
-        Format::Prometheus => prometheus::render(r),
-    })
+        Format::Csv => csv::render(r, out)?,
+        Format::Junit => junit::render(r, out)?,
+        Format::Sarif => sarif::render(r, out)?,
+        Format::Markdown => out.write_all(markdown::render(r).as_bytes())?,
+        Format::Html => out.write_all(html::render(r).as_bytes())?,
+        Format::Prometheus => out.write_all(prometheus::render(r).as_bytes())?,
+    }
+    Ok(())
 }
 
-pub(crate) fn fmt_opt(v: &Option<String>) -> String {
-    v.clone().unwrap_or_else(|| "-".into())
+pub(crate) fn fmt_opt<S: AsRef<str>>(v: &Option<S>) -> String {
+    v.as_ref()
+        .map_or_else(|| "-".into(), |s| s.as_ref().to_string())
 }
 
 pub(crate) fn fmt_epss(e: Option<f64>) -> String {

@@ -12,7 +12,9 @@
 //! - *Due*: first seen plus the group policy's `sla_days` for the severity; for a KEV
 //!   finding, the earlier of that and the end of CISA's dueDate. Past due = SLA breach.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use anyhow::Result;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -23,7 +25,7 @@ use crate::catalog::Severity;
 use crate::clock;
 use crate::cycle::state as cycle;
 use crate::inventory::{self, policy::SlaDays};
-use crate::scan::query::{self, Row};
+use crate::scan::query::{self, Str};
 
 /// The `schema` value of the JSON form; bumped on incompatible changes.
 pub const SCHEMA: &str = "patchcycle-report/1";
@@ -57,6 +59,7 @@ pub struct Report {
     pub findings_by_severity: SeverityCounts,
     pub epss: EpssBuckets,
     pub hosts: Vec<HostRow>,
+    #[serde(serialize_with = "super::json::spliceable")]
     pub findings: Vec<FindingRow>,
     pub reboots: Vec<RebootRow>,
     pub mttr: Vec<MttrRow>,
@@ -151,24 +154,24 @@ pub struct HostRow {
 
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct FindingRow {
-    pub host: String,
-    pub group: Option<String>,
-    pub package: String,
-    pub source_name: String,
-    pub installed: String,
-    pub fixed: Option<String>,
-    pub candidate: Option<String>,
-    pub severity: Option<String>,
+    pub host: Str,
+    pub group: Option<Str>,
+    pub package: Str,
+    pub source_name: Str,
+    pub installed: Str,
+    pub fixed: Option<Str>,
+    pub candidate: Option<Str>,
+    pub severity: Option<Str>,
     pub kev: bool,
     pub epss: Option<f64>,
-    pub advisories: Vec<String>,
-    pub cves: Vec<String>,
-    pub first_seen: String,
+    pub advisories: Vec<Str>,
+    pub cves: Vec<Str>,
+    pub first_seen: Str,
     pub age_days: i64,
     pub sla_days: Option<u32>,
     /// CISA's dueDate (YYYY-MM-DD), the earliest of the finding's KEV CVEs.
-    pub kev_due: Option<String>,
-    pub due: Option<String>,
+    pub kev_due: Option<Str>,
+    pub due: Option<Str>,
     pub sla_breached: bool,
     pub days_overdue: Option<i64>,
     pub excepted: bool,
@@ -299,7 +302,7 @@ struct HostFacts {
 
 fn hosts(conn: &Connection) -> Result<Vec<HostFacts>> {
     // The newest attempt per host, in one pass (not a subquery per host).
-    let mut latest: HashMap<i64, (String, Option<String>)> = HashMap::new();
+    let mut latest: HashMap<i64, (String, Option<String>)> = HashMap::default();
     let mut stmt = conn.prepare(
         "SELECT s.host_id, s.status, s.error FROM scans s \
          WHERE s.id IN (SELECT max(id) FROM scans GROUP BY host_id)",
@@ -381,8 +384,8 @@ fn history(conn: &Connection) -> Result<History> {
     )?;
     let mut rows = stmt.query([])?;
     let mut h = History {
-        packages: HashMap::new(),
-        first_seen: HashMap::new(),
+        packages: HashMap::default(),
+        first_seen: HashMap::default(),
         fixes: Vec::new(),
     };
     // The host and scan being read (id, finished), its packages, and the open findings
@@ -390,7 +393,7 @@ fn history(conn: &Connection) -> Result<History> {
     let mut host: Option<i64> = None;
     let mut scan: Option<(i64, i64)> = None;
     let mut in_scan: Vec<u32> = Vec::new();
-    let mut open: HashMap<u32, i64> = HashMap::new();
+    let mut open: HashMap<u32, i64> = HashMap::default();
 
     fn close_scan(
         finished: i64,
@@ -486,10 +489,44 @@ fn mttr_row(cycle: Option<String>, mut days: Vec<f64>) -> MttrRow {
     }
 }
 
+/// The current findings as report rows, in host order, each with its host id and scan
+/// time (Unix seconds); what depends on the scan history is filled in later.
+#[allow(clippy::type_complexity)]
+fn current_findings(
+    conn: &Connection,
+    now: &str,
+    hosts: query::Hosts<'_>,
+) -> Result<(Vec<FindingRow>, Vec<(i64, Option<i64>)>)> {
+    let mut findings = Vec::new();
+    let mut ids = Vec::new();
+    query::each_current(conn, now, hosts, |r| {
+        ids.push((r.host_id, seconds(&r.scanned_at)));
+        findings.push(FindingRow {
+            host: r.host,
+            group: r.group,
+            package: r.package,
+            source_name: r.source_name,
+            installed: r.installed,
+            fixed: r.fixed,
+            candidate: r.candidate,
+            severity: r.severity,
+            kev: r.kev,
+            epss: r.epss,
+            advisories: r.advisories,
+            cves: r.cves,
+            excepted: r.excepted,
+            excepted_by: r.excepted_by,
+            ..FindingRow::default()
+        });
+        Ok(())
+    })?;
+    Ok((findings, ids))
+}
+
 /// Gathers the report.
 pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Report> {
     // A report reads a lot at once: sort in memory, and a larger page cache.
-    conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384;")?;
+    conn.execute_batch("PRAGMA temp_store = MEMORY;")?;
     let now_stamp = clock::stamp(now);
     let cycles = cycle::list(conn)?;
     let selected: Option<(i64, cycle::Cycle)> = match &opts.cycle {
@@ -506,53 +543,89 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         .map(|g| (g.name, g.policy.sla_days))
         .collect();
     let hosts = hosts(conn)?;
-    let id_of: HashMap<&str, i64> = hosts.iter().map(|h| (h.name.as_str(), h.id)).collect();
     // The scan-history walk and the current findings are the two big reads: on a file
     // database the history runs beside, on a second (read-only) connection. A scan that
     // commits in between can only leave a finding without its history, which then counts
     // from its own scan.
+    // The scan-history walk and the current findings are the big reads. On a file
+    // database they run at once on read-only connections of their own: the history,
+    // and the second half of the fleet's findings (by host name) beside the first. A
+    // scan that commits in between can only leave a finding without its history, which
+    // then counts from its own scan.
     let path = conn.path().filter(|p| !p.is_empty()).map(str::to_string);
-    let (history, rows) = std::thread::scope(|s| {
-        let beside = path.map(|p| {
-            s.spawn(move || -> Result<History> {
-                let c = Connection::open_with_flags(
-                    &p,
-                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
-                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                )?;
-                c.busy_timeout(crate::db::BUSY_TIMEOUT)?;
-                history(&c)
-            })
-        });
-        let rows = query::current(conn, None, &now_stamp);
+    let middle = match &path {
+        Some(_) => query::middle_host(conn)?,
+        None => None,
+    };
+    let open = |p: &str| -> Result<Connection> {
+        let c = Connection::open_with_flags(
+            p,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        c.busy_timeout(crate::db::BUSY_TIMEOUT)?;
+        Ok(c)
+    };
+    let stamp_now = now_stamp.as_str();
+    let (history, findings) = std::thread::scope(|s| {
+        let beside = path.as_deref().map(|p| s.spawn(move || history(&open(p)?)));
+        let second = match (path.as_deref(), middle.as_deref()) {
+            (Some(p), Some(m)) => {
+                Some(s.spawn(move || current_findings(&open(p)?, stamp_now, query::Hosts::From(m))))
+            }
+            _ => None,
+        };
+        let first = match middle.as_deref() {
+            Some(m) => current_findings(conn, stamp_now, query::Hosts::Before(m)),
+            None => current_findings(conn, stamp_now, query::Hosts::All),
+        };
+        fn joined<T>(h: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
+            h.join()
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("a report reader panicked")))
+        }
+        let findings = match second {
+            Some(h) => first.and_then(|(mut f, mut ids)| {
+                let (f2, ids2) = joined(h)?;
+                f.extend(f2);
+                ids.extend(ids2);
+                Ok((f, ids))
+            }),
+            None => first,
+        };
         let history = match beside {
-            Some(h) => h
-                .join()
-                .unwrap_or_else(|_| Err(anyhow::anyhow!("the history reader panicked"))),
+            Some(h) => joined(h),
             None => history(conn),
         };
-        (history, rows)
+        (history, findings)
     });
-    let (history, rows): (History, Vec<Row>) = (history?, rows?);
+    let (history, (mut findings, ids)) = (history?, findings?);
     let kev_due = kev_due_dates(conn)?;
 
-    let mut findings: Vec<FindingRow> = Vec::with_capacity(rows.len());
-    for r in rows {
-        let host_id = id_of.get(r.host.as_str()).copied().unwrap_or(-1);
+    // What depends on when a finding was first seen: age, SLA, due date.
+    let mut stamps: HashMap<i64, Str> = HashMap::default();
+    let mut stamp_of = |t: DateTime<Utc>| -> Str {
+        stamps
+            .entry(t.timestamp())
+            .or_insert_with(|| clock::stamp(t).into())
+            .clone()
+    };
+    for (f, (host_id, scanned)) in findings.iter_mut().zip(ids) {
         let first_t = history
-            .first_seen(host_id, &r.package)
+            .first_seen(host_id, &f.package)
             .and_then(|t| DateTime::from_timestamp(t, 0))
-            .or_else(|| clock::parse(&r.scanned_at))
+            .or_else(|| scanned.and_then(|t| DateTime::from_timestamp(t, 0)))
             .unwrap_or(now);
-        let first = clock::stamp(first_t);
-        let sla = r
+        let sla = f
             .group
             .as_ref()
-            .and_then(|g| sla_of_group.get(g))
+            .and_then(|g| sla_of_group.get(g.as_str()))
             .unwrap_or(&opts.default_sla);
-        let sla_days = sla_for(sla, r.severity.as_deref());
-        let kev_due_date: Option<String> = if r.kev {
-            r.cves.iter().filter_map(|c| kev_due.get(c)).min().cloned()
+        let sla_days = sla_for(sla, f.severity.as_deref());
+        let kev_due_date: Option<Str> = if f.kev {
+            f.cves
+                .iter()
+                .filter_map(|c| kev_due.get(c.as_str()))
+                .min()
+                .map(Str::from)
         } else {
             None
         };
@@ -569,29 +642,13 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
             (a, b) => a.or(b),
         };
         let breached = due.is_some_and(|d| now > d);
-        findings.push(FindingRow {
-            group: r.group,
-            package: r.package,
-            source_name: r.source_name,
-            installed: r.installed,
-            fixed: r.fixed,
-            candidate: r.candidate,
-            severity: r.severity,
-            kev: r.kev,
-            epss: r.epss,
-            advisories: r.advisories,
-            cves: r.cves,
-            age_days: (now - first_t).num_days(),
-            first_seen: first,
-            sla_days,
-            kev_due: kev_due_date,
-            due: due.map(clock::stamp),
-            sla_breached: breached,
-            days_overdue: due.filter(|_| breached).map(|d| (now - d).num_days()),
-            excepted: r.excepted,
-            excepted_by: r.excepted_by,
-            host: r.host,
-        });
+        f.age_days = (now - first_t).num_days();
+        f.first_seen = stamp_of(first_t);
+        f.sla_days = sla_days;
+        f.kev_due = kev_due_date;
+        f.due = due.map(&mut stamp_of);
+        f.sla_breached = breached;
+        f.days_overdue = due.filter(|_| breached).map(|d| (now - d).num_days());
     }
     // Rows come ordered by host: order each host's findings (severity, KEV, package)
     // without comparing host names again.
@@ -608,10 +665,9 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
     } else {
         findings.sort_by(|a, b| a.host.cmp(&b.host).then_with(|| within(a, b)));
     }
-
     // Per host.
     let stale_before = now - Duration::days(i64::from(opts.stale_days));
-    let mut per_host: HashMap<&str, HostRow> = HashMap::new();
+    let mut per_host: HashMap<&str, HostRow> = HashMap::default();
     for f in findings.iter().filter(|f| !f.excepted) {
         let h = per_host.entry(f.host.as_str()).or_default();
         h.open_findings += 1;
@@ -803,7 +859,6 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
             .find(|m| m.cycle.is_some() && m.cycle == cycle_name)
             .map(|m| m.mean_days),
     };
-
     Ok(Report {
         schema: SCHEMA.into(),
         generated_at: now_stamp,

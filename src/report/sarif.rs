@@ -3,12 +3,16 @@
 //! it), per pending reboot and per stale or unreachable host. Locations are logical
 //! (`host/package`): there is no source file to point at.
 
+use std::io::Write;
+
 use anyhow::Result;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::json::Layout;
 use super::junit::finding_message;
-use super::model::{FindingRow, Report};
+use super::model::{FindingRow, RebootRow, Report, StaleRow};
+use crate::scan::query::Str;
 
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -86,21 +90,21 @@ struct Suppression {
 #[serde(rename_all = "camelCase")]
 struct Props<'a> {
     host: &'a str,
-    group: &'a Option<String>,
+    group: &'a Option<Str>,
     package: &'a str,
     source_package: &'a str,
     installed: &'a str,
-    fixed: &'a Option<String>,
-    candidate: &'a Option<String>,
-    severity: &'a Option<String>,
+    fixed: &'a Option<Str>,
+    candidate: &'a Option<Str>,
+    severity: &'a Option<Str>,
     #[serde(rename = "security-severity")]
     security_severity: &'static str,
     kev: bool,
     epss: Option<f64>,
-    advisories: &'a [String],
-    cves: &'a [String],
+    advisories: &'a [Str],
+    cves: &'a [Str],
     first_seen: &'a str,
-    due: &'a Option<String>,
+    due: &'a Option<Str>,
     sla_breached: bool,
 }
 
@@ -166,21 +170,18 @@ fn finding_result(f: &FindingRow) -> SarifResult<'_> {
     }
 }
 
-/// The results array, serialised lazily from an iterator.
-struct Results<'a>(&'a Report);
+/// One SARIF result: of a finding, a pending reboot or a stale host.
+enum Item<'a> {
+    Finding(&'a FindingRow),
+    Reboot(&'a RebootRow),
+    Stale(&'a StaleRow),
+}
 
-impl Serialize for Results<'_> {
+impl Serialize for Item<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let r = self.0;
-        let mut seq = s.serialize_seq(Some(
-            r.findings.len() + r.reboots.len() + r.stale_hosts.len(),
-        ))?;
-        for f in &r.findings {
-            seq.serialize_element(&finding_result(f))?;
-        }
-        for b in &r.reboots {
-            seq.serialize_element(&SarifResult {
+        match self {
+            Item::Finding(f) => finding_result(f).serialize(s),
+            Item::Reboot(b) => SarifResult {
                 rule_id: "reboot-pending",
                 rule_index: 1,
                 level: "warning",
@@ -199,10 +200,9 @@ impl Serialize for Results<'_> {
                 },
                 suppressions: None,
                 properties: None,
-            })?;
-        }
-        for h in &r.stale_hosts {
-            seq.serialize_element(&SarifResult {
+            }
+            .serialize(s),
+            Item::Stale(h) => SarifResult {
                 rule_id: "stale-scan",
                 rule_index: 2,
                 level: "warning",
@@ -220,13 +220,22 @@ impl Serialize for Results<'_> {
                 },
                 suppressions: None,
                 properties: None,
-            })?;
+            }
+            .serialize(s),
         }
-        seq.end()
     }
 }
 
-pub fn render(r: &Report) -> Result<String> {
+/// The results array's place in the document (see `json::write_spliced`).
+struct Results<'a>(&'a [Item<'a>]);
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::json::spliceable(self.0, s)
+    }
+}
+
+pub fn render<W: Write>(r: &Report, out: &mut W) -> Result<()> {
     let rules = json!([
         {
             "id": "vulnerable-package",
@@ -268,6 +277,13 @@ pub fn render(r: &Report) -> Result<String> {
         version: &'static str,
         runs: [Run<'a>; 1],
     }
+    let items: Vec<Item<'_>> = r
+        .findings
+        .iter()
+        .map(Item::Finding)
+        .chain(r.reboots.iter().map(Item::Reboot))
+        .chain(r.stale_hosts.iter().map(Item::Stale))
+        .collect();
     let log = Log {
         schema: SCHEMA_URI,
         version: "2.1.0",
@@ -280,12 +296,11 @@ pub fn render(r: &Report) -> Result<String> {
             automation_details: json!({"id": format!("patchcycle/{}/",
                 r.cycle.as_ref().map_or("no-cycle", |c| c.name.as_str()))}),
             invocations: json!([{"executionSuccessful": true, "endTimeUtc": r.generated_at}]),
-            results: Results(r),
+            results: Results(&items),
             properties: json!({"summary": r.summary}),
         }],
     };
-    let mut out = Vec::with_capacity(1024 + r.findings.len() * 1400);
-    serde_json::to_writer_pretty(&mut out, &log)?;
-    out.push(b'\n');
-    Ok(String::from_utf8(out)?)
+    super::json::write_spliced(&mut *out, &log, Layout::Compact, "results", &items)?;
+    out.write_all(b"\n")?;
+    Ok(())
 }
