@@ -143,6 +143,7 @@ fn report_bench_runs_small() {
         stdout.starts_with("generated 200 hosts x 3 scans"),
         "{stdout}"
     );
+    assert!(stdout.contains("\nslowest: "), "{stdout}");
     for f in [
         "table",
         "json",

@@ -27,21 +27,33 @@ pub fn esc(s: &str) -> String {
 }
 
 fn escape_into(out: &mut impl fmt::Write, s: &str) -> fmt::Result {
+    // Byte by byte: everything to replace or drop is ASCII, except U+FFFE and U+FFFF
+    // (EF BF BE, EF BF BF), and no other character's UTF-8 contains these bytes.
+    let bytes = s.as_bytes();
     let mut clean = 0;
-    for (i, c) in s.char_indices() {
-        let replacement = match c {
-            '&' => "&amp;",
-            '<' => "&lt;",
-            '>' => "&gt;",
-            '"' => "&quot;",
-            '\'' => "&apos;",
-            '\t' | '\n' | '\r' => continue,
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => "",
-            _ => continue,
+    let mut i = 0;
+    while i < bytes.len() {
+        let (replacement, len) = match bytes[i] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&apos;", 1),
+            b'\t' | b'\n' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            0..=0x1f => ("", 1),
+            0xef if matches!(bytes.get(i + 1..i + 3), Some([0xbf, 0xbe | 0xbf])) => ("", 3),
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         out.write_str(&s[clean..i])?;
         out.write_str(replacement)?;
-        clean = i + c.len_utf8();
+        i += len;
+        clean = i;
     }
     out.write_str(&s[clean..])
 }
@@ -78,14 +90,8 @@ fn text<W: Write>(out: &mut W, args: fmt::Arguments<'_>) -> io::Result<()> {
     }
 }
 
-/// The one-line failure message of a finding.
-pub fn finding_message(f: &FindingRow) -> String {
-    let mut m = String::new();
-    let _ = write_finding_message(&mut m, f);
-    m
-}
-
-fn write_finding_message(m: &mut impl fmt::Write, f: &FindingRow) -> fmt::Result {
+/// The one-line failure message of a finding (JUnit's and SARIF's).
+pub(crate) fn write_finding_message(m: &mut impl fmt::Write, f: &FindingRow) -> fmt::Result {
     write!(m, "{} {}", f.package, f.installed)?;
     match (&f.fixed, &f.candidate) {
         (Some(x), _) => write!(m, " < {x} (fixed)")?,
@@ -286,5 +292,42 @@ struct Details<'a>(&'a FindingRow);
 impl fmt::Display for Details<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write_finding_details(f, self.0)
+    }
+}
+
+#[cfg(test)]
+mod escape_tests {
+    use super::esc;
+
+    /// The byte scanner against the obvious char-by-char rules.
+    #[test]
+    fn escapes_like_the_char_rules() {
+        fn by_chars(s: &str) -> String {
+            let mut out = String::new();
+            for c in s.chars() {
+                match c {
+                    '&' => out.push_str("&amp;"),
+                    '<' => out.push_str("&lt;"),
+                    '>' => out.push_str("&gt;"),
+                    '"' => out.push_str("&quot;"),
+                    '\'' => out.push_str("&apos;"),
+                    '\t' | '\n' | '\r' => out.push(c),
+                    c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+                    c => out.push(c),
+                }
+            }
+            out
+        }
+        for s in [
+            "",
+            "plain",
+            "a&b<c>d\"e'f",
+            "tab\tnl\ncr\r bell\u{7} nul\u{0}",
+            "\u{FFFE}x\u{FFFF}y\u{FFFD}z\u{FEFF}",
+            "é ü 漢字 \u{EFBF}",
+            "end&",
+        ] {
+            assert_eq!(esc(s), by_chars(s), "{s:?}");
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! it), per pending reboot and per stale or unreachable host. Locations are logical
 //! (`host/package`): there is no source file to point at.
 
+use std::fmt;
 use std::io::Write;
 
 use anyhow::Result;
@@ -10,7 +11,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::json::Layout;
-use super::junit::finding_message;
+use super::junit::write_finding_message;
 use super::model::{FindingRow, RebootRow, Report, StaleRow};
 use crate::scan::query::Str;
 
@@ -45,9 +46,9 @@ struct SarifResult<'a> {
     rule_id: &'static str,
     rule_index: u8,
     level: &'static str,
-    message: Text,
+    message: Text<'a>,
     locations: [Location<'a>; 1],
-    partial_fingerprints: Fingerprint,
+    partial_fingerprints: Fingerprint<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     suppressions: Option<[Suppression; 1]>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -55,8 +56,58 @@ struct SarifResult<'a> {
 }
 
 #[derive(Serialize)]
-struct Text {
-    text: String,
+struct Text<'a> {
+    text: Message<'a>,
+}
+
+/// A result's message: a finding's is written straight from the finding (escaped as
+/// serde_json writes it), not formatted into a String first: there are 100,000.
+enum Message<'a> {
+    Finding(&'a FindingRow),
+    Text(String),
+}
+
+impl fmt::Display for Message<'_> {
+    fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Message::Text(t) => out.write_str(t),
+            Message::Finding(f) => {
+                write_finding_message(out, f)?;
+                write!(out, " on {}", f.host)?;
+                for (i, a) in f.advisories.iter().enumerate() {
+                    out.write_str(if i == 0 { " [" } else { ", " })?;
+                    out.write_str(a)?;
+                }
+                if !f.advisories.is_empty() {
+                    out.write_str("]")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Serialize for Message<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// `host/what`, written from its parts.
+struct HostPath<'a>(&'a str, &'a str);
+
+impl fmt::Display for HostPath<'_> {
+    fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        out.write_str(self.0)?;
+        out.write_str("/")?;
+        out.write_str(self.1)
+    }
+}
+
+impl Serialize for HostPath<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 #[derive(Serialize)]
@@ -69,14 +120,14 @@ struct Location<'a> {
 #[serde(rename_all = "camelCase")]
 struct Logical<'a> {
     name: &'a str,
-    fully_qualified_name: String,
+    fully_qualified_name: HostPath<'a>,
     kind: &'static str,
 }
 
 #[derive(Serialize)]
-struct Fingerprint {
+struct Fingerprint<'a> {
     #[serde(rename = "hostPackage/v1")]
-    host_package: String,
+    host_package: HostPath<'a>,
 }
 
 #[derive(Serialize)]
@@ -108,32 +159,27 @@ struct Props<'a> {
     sla_breached: bool,
 }
 
-fn location<'a>(host: &str, what: &'a str, kind: &'static str) -> [Location<'a>; 1] {
+fn location<'a>(host: &'a str, what: &'a str, kind: &'static str) -> [Location<'a>; 1] {
     [Location {
         logical_locations: [Logical {
             name: what,
-            fully_qualified_name: format!("{host}/{what}"),
+            fully_qualified_name: HostPath(host, what),
             kind,
         }],
     }]
 }
 
 fn finding_result(f: &FindingRow) -> SarifResult<'_> {
-    let advisories = if f.advisories.is_empty() {
-        String::new()
-    } else {
-        format!(" [{}]", f.advisories.join(", "))
-    };
     SarifResult {
         rule_id: "vulnerable-package",
         rule_index: 0,
         level: level(f),
         message: Text {
-            text: format!("{} on {}{advisories}", finding_message(f), f.host),
+            text: Message::Finding(f),
         },
         locations: location(&f.host, &f.package, "module"),
         partial_fingerprints: Fingerprint {
-            host_package: format!("{}/{}", f.host, f.package),
+            host_package: HostPath(&f.host, &f.package),
         },
         suppressions: f.excepted.then(|| {
             [Suppression {
@@ -186,17 +232,17 @@ impl Serialize for Item<'_> {
                 rule_index: 1,
                 level: "warning",
                 message: Text {
-                    text: format!(
+                    text: Message::Text(format!(
                         "{} needs a reboot ({}); running kernel {}, installed {}",
                         b.host,
                         super::reboot_why(b),
                         b.kernel_running.as_deref().unwrap_or("-"),
                         b.kernel_latest.as_deref().unwrap_or("-")
-                    ),
+                    )),
                 },
                 locations: location(&b.host, "kernel", "resource"),
                 partial_fingerprints: Fingerprint {
-                    host_package: format!("{}/kernel", b.host),
+                    host_package: HostPath(&b.host, "kernel"),
                 },
                 suppressions: None,
                 properties: None,
@@ -207,16 +253,16 @@ impl Serialize for Item<'_> {
                 rule_index: 2,
                 level: "warning",
                 message: Text {
-                    text: format!(
+                    text: Message::Text(format!(
                         "{} is {} (last good scan: {})",
                         h.host,
                         h.state,
                         h.last_scan.as_deref().unwrap_or("never")
-                    ),
+                    )),
                 },
                 locations: location(&h.host, "scan", "resource"),
                 partial_fingerprints: Fingerprint {
-                    host_package: format!("{}/scan", h.host),
+                    host_package: HostPath(&h.host, "scan"),
                 },
                 suppressions: None,
                 properties: None,
