@@ -208,50 +208,70 @@ pub fn or_dash(v: Option<impl ToString>) -> String {
     v.map_or_else(|| "-".to_string(), |v| v.to_string())
 }
 
-/// Where a whole document (a report, an audit export) goes: stdout, or a file that is
-/// replaced atomically. Write through a `BufWriter`, then call [`Sink::finish`].
+/// Where a whole document (a report, an audit export) goes: stdout, a file that is
+/// replaced atomically, or a device or pipe written in place. Write through a
+/// `BufWriter`, then call [`Sink::finish`].
 pub enum Sink {
     Stdout(std::io::StdoutLock<'static>),
     File(AtomicFile),
+    /// `--output /dev/stdout`, a FIFO, a device: nothing to replace, so written in place
+    /// (renaming over it would put a plain file where the device was).
+    InPlace(std::fs::File),
 }
 
 impl Sink {
     pub fn open(path: Option<&std::path::Path>) -> Result<Self> {
-        Ok(match path {
-            Some(p) => Sink::File(AtomicFile::create(p)?),
-            None => Sink::Stdout(std::io::stdout().lock()),
-        })
+        let Some(p) = path else {
+            return Ok(Sink::Stdout(std::io::stdout().lock()));
+        };
+        let cannot = |e: std::io::Error| -> anyhow::Error {
+            crate::error::Failure::runtime(format!("cannot open {}: {e}", p.display())).into()
+        };
+        match std::fs::metadata(p) {
+            Ok(m) if !m.is_file() && !m.is_dir() => Ok(Sink::InPlace(
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(p)
+                    .map_err(cannot)?,
+            )),
+            // A symlink to a file: the file it names is replaced, the link stays.
+            Ok(m) if m.is_file() && p.is_symlink() => Ok(Sink::File(AtomicFile::create(
+                &std::fs::canonicalize(p).map_err(cannot)?,
+            )?)),
+            _ => Ok(Sink::File(AtomicFile::create(p)?)),
+        }
     }
 
-    /// Makes the document visible: flushes stdout, or syncs and renames the file.
+    /// Makes the document visible: flushes stdout or the device, or syncs and renames
+    /// the file.
     pub fn finish(self) -> Result<()> {
         match self {
             Sink::Stdout(mut out) => Ok(out.flush()?),
             Sink::File(f) => f.persist(),
+            Sink::InPlace(mut f) => Ok(f.flush()?),
+        }
+    }
+
+    fn inner(&mut self) -> &mut dyn Write {
+        match self {
+            Sink::Stdout(o) => o,
+            Sink::File(f) => f,
+            Sink::InPlace(f) => f,
         }
     }
 }
 
 impl Write for Sink {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        match self {
-            Sink::Stdout(o) => o.write(buf),
-            Sink::File(f) => f.write(buf),
-        }
+        self.inner().write(buf)
     }
 
     fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        match self {
-            Sink::Stdout(o) => o.write_all(buf),
-            Sink::File(f) => f.write_all(buf),
-        }
+        self.inner().write_all(buf)
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        match self {
-            Sink::Stdout(o) => o.flush(),
-            Sink::File(f) => f.flush(),
-        }
+        self.inner().flush()
     }
 }
 
@@ -263,18 +283,18 @@ pub fn write_document(
     write: impl FnOnce(&mut std::io::BufWriter<Sink>) -> Result<()>,
 ) -> Result<()> {
     let mut w = std::io::BufWriter::with_capacity(1 << 20, Sink::open(path)?);
+    // A full disk or a lost mount: say where the document was going. A closed pipe stays
+    // as it is (it ends the command quietly); other errors say it themselves.
     let fail = |e: anyhow::Error| -> anyhow::Error {
-        match path {
-            // A full disk or a lost mount: say which file; other errors say it themselves.
-            Some(p) if e.chain().any(|c| c.is::<std::io::Error>()) => {
-                crate::error::Failure::runtime(format!("cannot write {}: {e}", p.display())).into()
-            }
-            _ => e,
+        if crate::error::is_broken_pipe(&e) || !e.chain().any(|c| c.is::<std::io::Error>()) {
+            return e;
         }
+        let target = path.map_or("to stdout".to_string(), |p| p.display().to_string());
+        crate::error::Failure::runtime(format!("cannot write {target}: {e}")).into()
     };
     write(&mut w).map_err(fail)?;
     let sink = w.into_inner().map_err(|e| fail(e.into_error().into()))?;
-    sink.finish()
+    sink.finish().map_err(fail)
 }
 
 /// A file written beside its target and renamed over it when complete: a reader (cron
@@ -380,5 +400,42 @@ impl Write for AtomicFile {
 
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &std::path::Path) -> Vec<String> {
+        let mut n: Vec<String> = std::fs::read_dir(dir)
+            .expect("read dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().to_string())
+            .collect();
+        n.sort();
+        n
+    }
+
+    /// A document that fails half way (a full disk, a render error) leaves the old file
+    /// as it was and no temporary file; one that completes replaces it whole.
+    #[test]
+    fn a_failed_document_leaves_the_old_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("report.json");
+        std::fs::write(&file, "old").expect("write");
+        // More than the buffer, so part of it has reached the temporary file.
+        let err = write_document(Some(&file), |w| {
+            w.write_all(&vec![b'x'; 3 << 20])?;
+            Err(std::io::Error::from(std::io::ErrorKind::StorageFull).into())
+        })
+        .expect_err("must fail");
+        let prefix = format!("cannot write {}: ", file.display());
+        assert!(err.to_string().starts_with(&prefix), "{err}");
+        assert_eq!(std::fs::read_to_string(&file).expect("read"), "old");
+        assert_eq!(names(dir.path()), ["report.json"]);
+
+        write_document(Some(&file), |w| Ok(w.write_all(b"new")?)).expect("write");
+        assert_eq!(std::fs::read_to_string(&file).expect("read"), "new");
+        assert_eq!(names(dir.path()), ["report.json"]);
     }
 }

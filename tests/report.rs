@@ -1124,3 +1124,60 @@ fn advisory_and_host_exceptions_apply() {
         findings.iter().filter(|f| f["excepted"] == true).count()
     );
 }
+
+/// A full disk under stdout is one `error:` line naming stdout and exit 3, in the
+/// streamed formats and the built ones alike.
+#[test]
+fn a_full_disk_under_stdout_is_one_error_and_exit_3() {
+    let env = fixture();
+    for f in ["json", "sarif", "junit", "csv", "table"] {
+        let out = env
+            .cmd(&["report", "--format", f])
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(3), "{f}: {}", render(&env, &out));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "error: cannot write to stdout: No space left on device (os error 28)\n",
+            "{f}"
+        );
+    }
+}
+
+/// `--output` to a device is written in place (the device stays a device), and to a
+/// symlink replaces the file it names (the link stays a link).
+#[test]
+fn output_to_a_device_or_a_symlink_keeps_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let env = fixture();
+    let out = env.run(&["report", "--format", "json", "--output", "/dev/full"]);
+    assert_eq!(out.status.code(), Some(3), "{}", render(&env, &out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: cannot write /dev/full: No space left on device (os error 28)\n"
+    );
+    let dev = std::fs::symlink_metadata("/dev/full").unwrap();
+    assert!(
+        dev.file_type().is_char_device(),
+        "/dev/full is still a device"
+    );
+
+    let real = env.home().join("real.md");
+    let link = env.home().join("link.md");
+    std::fs::write(&real, "old").unwrap();
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let out = env.run(&[
+        "report",
+        "--format",
+        "markdown",
+        "--output",
+        link.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", render(&env, &out));
+    assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(&real).unwrap(),
+        stdout(&env, &["report", "--format", "markdown"])
+    );
+}
