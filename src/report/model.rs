@@ -489,14 +489,11 @@ fn mttr_row(cycle: Option<String>, mut days: Vec<f64>) -> MttrRow {
     }
 }
 
-/// The current findings as report rows, in host order, each with its host id and scan
-/// time (Unix seconds); what depends on the scan history is filled in later.
-#[allow(clippy::type_complexity)]
-fn current_findings(
-    conn: &Connection,
-    now: &str,
-    hosts: query::Hosts<'_>,
-) -> Result<(Vec<FindingRow>, Vec<(i64, Option<i64>)>)> {
+/// Current findings as report rows, in host order, and beside each its host id and scan
+/// time (Unix seconds): what depends on the scan history is filled in later.
+type Current = (Vec<FindingRow>, Vec<(i64, Option<i64>)>);
+
+fn current_findings(conn: &Connection, now: &str, hosts: query::Hosts<'_>) -> Result<Current> {
     let mut findings = Vec::new();
     let mut ids = Vec::new();
     query::each_current(conn, now, hosts, |r| {
@@ -525,7 +522,7 @@ fn current_findings(
 
 /// Gathers the report.
 pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Report> {
-    // A report reads a lot at once: sort in memory, and a larger page cache.
+    // Any sort SQLite still needs stays in memory.
     conn.execute_batch("PRAGMA temp_store = MEMORY;")?;
     let now_stamp = clock::stamp(now);
     let cycles = cycle::list(conn)?;
@@ -543,10 +540,6 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         .map(|g| (g.name, g.policy.sla_days))
         .collect();
     let hosts = hosts(conn)?;
-    // The scan-history walk and the current findings are the two big reads: on a file
-    // database the history runs beside, on a second (read-only) connection. A scan that
-    // commits in between can only leave a finding without its history, which then counts
-    // from its own scan.
     // The scan-history walk and the current findings are the big reads. On a file
     // database they run at once on read-only connections of their own: the history,
     // and the second half of the fleet's findings (by host name) beside the first. A
