@@ -7,7 +7,7 @@ use std::fmt::Write;
 use super::junit::esc;
 use super::model::{Compliance, Report};
 use super::rows;
-use super::{LIST_LIMIT, fmt_epss, fmt_opt};
+use super::{LIST_LIMIT, fmt_opt};
 
 const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2em;color:#1d2125;max-width:80em}\
 h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ddd;padding-bottom:.2em}\
@@ -236,17 +236,7 @@ pub fn render(r: &Report) -> String {
             .iter()
             .filter(|f| !f.excepted && f.sla_breached)
             .take(LIST_LIMIT)
-            .map(|f| {
-                vec![
-                    f.host.to_string(),
-                    f.package.to_string(),
-                    fmt_opt(&f.severity),
-                    if f.kev { "yes".into() } else { "-".into() },
-                    f.first_seen.to_string(),
-                    fmt_opt(&f.due),
-                    f.days_overdue.map_or("-".into(), |d| d.to_string()),
-                ]
-            })
+            .map(|f| rows::breach(f, |d| d.to_string()))
             .collect(),
         &[6],
         r.summary.sla_breaches,
@@ -269,20 +259,13 @@ pub fn render(r: &Report) -> String {
             .filter(|f| !f.excepted)
             .take(LIST_LIMIT)
             .map(|f| {
-                vec![
-                    f.host.to_string(),
-                    f.package.to_string(),
-                    f.installed.to_string(),
-                    fmt_opt(&f.fixed),
-                    fmt_opt(&f.severity),
-                    if f.kev { "yes".into() } else { "-".into() },
-                    fmt_epss(f.epss),
-                    if f.advisories.is_empty() {
-                        "(security update)".into()
-                    } else {
-                        f.advisories.join(", ")
-                    },
-                ]
+                let mut row = rows::open_finding(f);
+                row.push(if f.advisories.is_empty() {
+                    "(security update)".into()
+                } else {
+                    f.advisories.join(", ")
+                });
+                row
             })
             .collect(),
         &[],

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::model::Report;
 use super::rows;
-use super::{LIST_LIMIT, fmt_epss, fmt_opt};
+use super::{LIST_LIMIT, fmt_opt};
 
 /// A table cell: pipes, backslashes and markup characters escaped, one line.
 pub fn cell(s: &str) -> String {
@@ -165,17 +165,7 @@ pub fn render(r: &Report) -> String {
             .iter()
             .filter(|f| !f.excepted && f.sla_breached)
             .take(LIST_LIMIT)
-            .map(|f| {
-                vec![
-                    f.host.to_string(),
-                    f.package.to_string(),
-                    fmt_opt(&f.severity),
-                    if f.kev { "yes".into() } else { "-".into() },
-                    f.first_seen.to_string(),
-                    fmt_opt(&f.due),
-                    f.days_overdue.map_or("-".into(), |d| format!("{d} days")),
-                ]
-            })
+            .map(|f| rows::breach(f, |d| format!("{d} days")))
             .collect(),
         r.summary.sla_breaches,
     );
@@ -198,20 +188,13 @@ pub fn render(r: &Report) -> String {
             .take(LIST_LIMIT)
             .map(|f| {
                 let n = f.advisories.len();
-                vec![
-                    f.host.to_string(),
-                    f.package.to_string(),
-                    f.installed.to_string(),
-                    fmt_opt(&f.fixed),
-                    fmt_opt(&f.severity),
-                    if f.kev { "yes".into() } else { "-".into() },
-                    fmt_epss(f.epss),
-                    match n {
-                        0 => "(security update)".into(),
-                        1..=3 => f.advisories.join(", "),
-                        _ => format!("{}, … ({n})", f.advisories[..3].join(", ")),
-                    },
-                ]
+                let mut row = rows::open_finding(f);
+                row.push(match n {
+                    0 => "(security update)".into(),
+                    1..=3 => f.advisories.join(", "),
+                    _ => format!("{}, … ({n})", f.advisories[..3].join(", ")),
+                });
+                row
             })
             .collect(),
         r.summary.open_findings,

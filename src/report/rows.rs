@@ -1,8 +1,41 @@
 //! The cells of the sections every human format shows the same way (table, markdown,
-//! html): one place decides what a row of reboots, MTTR, approvals and deployments says.
+//! html): one place decides what a row of reboots, MTTR, approvals and deployments says,
+//! and how an SLA breach and an open finding begin.
 
-use super::fmt_opt;
-use super::model::Report;
+use super::model::{FindingRow, Report};
+use super::{fmt_epss, fmt_opt};
+
+/// An SLA breach: host, package, severity, KEV, first seen, due, and the days overdue
+/// as the format writes them.
+pub fn breach(f: &FindingRow, overdue: impl Fn(i64) -> String) -> Vec<String> {
+    vec![
+        f.host.to_string(),
+        f.package.to_string(),
+        fmt_opt(&f.severity),
+        yes(f.kev),
+        f.first_seen.to_string(),
+        fmt_opt(&f.due),
+        f.days_overdue.map_or("-".into(), overdue),
+    ]
+}
+
+/// The cells an open finding's row starts with: host, package, installed, fixed,
+/// severity, KEV, EPSS; each format adds its own after them.
+pub fn open_finding(f: &FindingRow) -> Vec<String> {
+    vec![
+        f.host.to_string(),
+        f.package.to_string(),
+        f.installed.to_string(),
+        fmt_opt(&f.fixed),
+        fmt_opt(&f.severity),
+        yes(f.kev),
+        fmt_epss(f.epss),
+    ]
+}
+
+fn yes(b: bool) -> String {
+    if b { "yes" } else { "-" }.into()
+}
 
 pub const REBOOTS: [&str; 5] = ["Host", "Group", "Running kernel", "Installed kernel", "Why"];
 

@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use super::model::Report;
 use super::rows;
-use super::{LIST_LIMIT, fmt_epss, fmt_opt};
+use super::{LIST_LIMIT, fmt_opt};
 use crate::output::{Style, new_table, write_table};
 
 fn section(out: &mut Vec<u8>, title: &str) -> Result<()> {
@@ -171,17 +171,9 @@ pub fn render(r: &Report, style: &Style) -> Result<String> {
                 "DUE",
                 "OVERDUE",
             ],
-            breaches.iter().map(|f| {
-                vec![
-                    f.host.to_string(),
-                    f.package.to_string(),
-                    fmt_opt(&f.severity),
-                    if f.kev { "yes".into() } else { "-".into() },
-                    f.first_seen.to_string(),
-                    fmt_opt(&f.due),
-                    f.days_overdue.map_or("-".into(), |d| format!("{d}d")),
-                ]
-            }),
+            breaches
+                .iter()
+                .map(|f| rows::breach(f, |d| format!("{d}d"))),
             breaches.len(),
         )?;
     }
@@ -204,19 +196,14 @@ pub fn render(r: &Report, style: &Style) -> Result<String> {
                 "DUE",
             ],
             open.iter().map(|f| {
-                vec![
-                    f.host.to_string(),
-                    f.package.to_string(),
-                    f.installed.to_string(),
-                    fmt_opt(&f.fixed),
-                    fmt_opt(&f.severity),
-                    if f.kev { "yes".into() } else { "-".into() },
-                    fmt_epss(f.epss),
-                    format!("{}d", f.age_days),
+                let mut row = rows::open_finding(f);
+                row.push(format!("{}d", f.age_days));
+                row.push(
                     f.due
                         .as_deref()
                         .map_or("-".into(), |d| d.get(..10).unwrap_or(d).to_string()),
-                ]
+                );
+                row
             }),
             open.len(),
         )?;
