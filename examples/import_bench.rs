@@ -7,9 +7,11 @@
 //!
 //! Goal (issue 3): 10,000 hosts in < 1 s.
 
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+mod support;
+use support::binary;
 
 fn main() {
     let mut hosts = 10_000usize;
@@ -67,18 +69,4 @@ fn main() {
         times[0].as_secs_f64() * 1e3,
         median.as_secs_f64() * 1e3
     );
-}
-
-/// The release binary beside this example, else the debug one.
-fn binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("current exe");
-    // target/<profile>/examples/import_bench -> target/<profile>/patchcycle
-    let profile_dir = exe.parent().and_then(|p| p.parent()).expect("target dir");
-    let bin = profile_dir.join("patchcycle");
-    assert!(
-        bin.exists(),
-        "{} not found; run `cargo build --release` first",
-        bin.display()
-    );
-    bin
 }

@@ -18,6 +18,9 @@ use std::time::Instant;
 
 use rusqlite::{Connection, params};
 
+mod support;
+use support::{binary, run_measured};
+
 /// xorshift64*: deterministic data without a dependency.
 struct Rng(u64);
 
@@ -347,41 +350,4 @@ fn generate(db: &Path, hosts: usize, per_host: usize, scans: usize) -> usize {
     conn.execute_batch("ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);")
         .expect("analyze");
     open
-}
-
-/// Runs a child and returns (exit code, its peak RSS in MB) from wait4.
-fn run_measured(mut cmd: Command) -> (i32, f64) {
-    let child = cmd.spawn().expect("spawn");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: wait4 reaps our own child and fills the status and rusage we own.
-    let rc = unsafe { libc::wait4(pid, &mut status, 0, usage.as_mut_ptr()) };
-    assert_eq!(rc, pid, "wait4 failed");
-    // SAFETY: initialised by the successful wait4 above.
-    let usage = unsafe { usage.assume_init() };
-    drop(child);
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -1
-    };
-    // Linux reports ru_maxrss in KiB.
-    (code, usage.ru_maxrss as f64 / 1024.0)
-}
-
-/// The patchcycle binary beside this example (target/<profile>/patchcycle).
-fn binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("current exe");
-    let bin = exe
-        .parent()
-        .and_then(|p| p.parent())
-        .expect("target dir")
-        .join("patchcycle");
-    assert!(
-        bin.exists(),
-        "{} not found; run `cargo build --release` first",
-        bin.display()
-    );
-    bin
 }

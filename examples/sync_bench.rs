@@ -17,6 +17,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+mod support;
+use support::{binary, run_measured};
+
 fn main() {
     let mut records = 100_000usize;
     let mut make: Option<PathBuf> = None;
@@ -61,7 +64,8 @@ fn main() {
         .arg(&synth)
         .arg("--records")
         .arg(records.to_string());
-    let (ok, _) = run_measured(maker);
+    let (code, _) = run_measured(maker);
+    let ok = code == 0;
     assert!(ok, "making the synthetic archive failed");
     let size = std::fs::metadata(&synth).expect("meta").len();
     println!(
@@ -79,7 +83,8 @@ fn main() {
             .env("PATCHCYCLE_DB", db)
             .env("PATCHCYCLE_CONFIG", dir.path().join("config.toml"))
             .env("HOME", dir.path());
-        let (ok, rss) = run_measured(cmd);
+        let (code, rss) = run_measured(cmd);
+        let ok = code == 0;
         let secs = t.elapsed().as_secs_f64();
         assert!(ok, "{name} failed");
         println!("{name:<36} {secs:>7.2} s   peak RSS {rss:>6.1} MB");
@@ -107,24 +112,6 @@ fn main() {
     run("unchanged re-sync", &synth_dir, &db2);
 }
 
-/// Runs a command and returns (success, its own peak RSS in MB), from wait4's rusage.
-fn run_measured(mut cmd: Command) -> (bool, f64) {
-    let child = cmd.spawn().expect("spawn");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: wait4 reaps our own child and fills the status and rusage we own.
-    let rc = unsafe { libc::wait4(pid, &mut status, 0, usage.as_mut_ptr()) };
-    assert_eq!(rc, pid, "wait4 failed");
-    // SAFETY: initialised by the successful wait4 above.
-    let usage = unsafe { usage.assume_init() };
-    // The child is reaped already; dropping the handle does not wait again.
-    drop(child);
-    let ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
-    // Linux reports ru_maxrss in KiB.
-    (ok, usage.ru_maxrss as f64 / 1024.0)
-}
-
 fn make_zip(path: &Path, records: usize) {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
     let real = data.join("osv-mirror/Debian/all.zip");
@@ -147,20 +134,4 @@ fn make_zip(path: &Path, records: usize) {
             .expect("write");
     }
     out.finish().expect("finish");
-}
-
-/// The binary beside this example (target/<profile>/patchcycle).
-fn binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("current exe");
-    let bin = exe
-        .parent()
-        .and_then(|p| p.parent())
-        .expect("target dir")
-        .join("patchcycle");
-    assert!(
-        bin.exists(),
-        "{} not found; run `cargo build --release` first",
-        bin.display()
-    );
-    bin
 }
