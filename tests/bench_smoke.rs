@@ -20,14 +20,14 @@ fn example(name: &str) -> PathBuf {
 /// not build examples; a plain `cargo test` does).
 fn build_example(name: &str) -> PathBuf {
     let bin = example(name);
-    if !bin.exists() {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "--quiet", "--example", name])
-            .status()
-            .expect("run cargo build");
-        assert!(status.success(), "cargo build --example {name} failed");
-    }
+    // Always asked for: cargo does nothing when it is up to date, and a binary left from
+    // an older checkout would measure old code (or refuse a newer database).
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "--quiet", "--example", name])
+        .status()
+        .expect("run cargo build");
+    assert!(status.success(), "cargo build --example {name} failed");
     assert!(bin.exists(), "{} not built", bin.display());
     bin
 }
