@@ -228,14 +228,19 @@ impl Sink {
             crate::error::Failure::runtime(format!("cannot open {}: {e}", p.display())).into()
         };
         match std::fs::metadata(p) {
-            Ok(m) if !m.is_file() && !m.is_dir() => Ok(Sink::InPlace(
+            Ok(m) if m.is_dir() => Err(crate::error::Failure::usage(format!(
+                "--output {} is a directory",
+                p.display()
+            ))
+            .into()),
+            Ok(m) if !m.is_file() => Ok(Sink::InPlace(
                 std::fs::OpenOptions::new()
                     .write(true)
                     .open(p)
                     .map_err(cannot)?,
             )),
             // A symlink to a file: the file it names is replaced, the link stays.
-            Ok(m) if m.is_file() && p.is_symlink() => Ok(Sink::File(AtomicFile::create(
+            Ok(_) if p.is_symlink() => Ok(Sink::File(AtomicFile::create(
                 &std::fs::canonicalize(p).map_err(cannot)?,
             )?)),
             _ => Ok(Sink::File(AtomicFile::create(p)?)),
@@ -320,13 +325,6 @@ impl AtomicFile {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => std::path::Path::new("."),
         };
-        if path.is_dir() {
-            return Err(crate::error::Failure::usage(format!(
-                "--output {} is a directory",
-                path.display()
-            ))
-            .into());
-        }
         let tmp = tempfile::Builder::new()
             .prefix(".patchcycle-")
             .tempfile_in(dir)
