@@ -46,3 +46,40 @@ pub fn parse_day_or_time(s: &str) -> Option<DateTime<Utc>> {
 pub fn now_stamp() -> Result<String> {
     Ok(stamp(now()?))
 }
+
+/// How long ago `then` was, for people: "just now", "42 s ago", "5 min ago", "3 h ago",
+/// "12 d ago"; a time in the future (a skewed clock) says "in 3 h".
+pub fn ago(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (now - then).num_seconds();
+    let (n, future) = (secs.unsigned_abs(), secs < 0);
+    let amount = match n {
+        0..=9 => return "just now".into(),
+        10..=59 => format!("{n} s"),
+        60..=3599 => format!("{} min", n / 60),
+        3600..=172_799 => format!("{} h", n / 3600),
+        _ => format!("{} d", n / 86_400),
+    };
+    if future {
+        format!("in {amount}")
+    } else {
+        format!("{amount} ago")
+    }
+}
+
+#[cfg(test)]
+mod ago_tests {
+    use super::*;
+
+    #[test]
+    fn ago_reads_like_a_person() {
+        let now = parse("2026-12-06T12:00:00Z").unwrap();
+        let at = |s: &str| ago(parse(s).unwrap(), now);
+        assert_eq!(at("2026-12-06T11:59:55Z"), "just now");
+        assert_eq!(at("2026-12-06T11:59:18Z"), "42 s ago");
+        assert_eq!(at("2026-12-06T11:55:00Z"), "5 min ago");
+        assert_eq!(at("2026-12-06T09:00:00Z"), "3 h ago");
+        assert_eq!(at("2026-12-04T12:00:01Z"), "47 h ago");
+        assert_eq!(at("2026-06-06T12:00:00Z"), "183 d ago");
+        assert_eq!(at("2026-12-06T15:00:00Z"), "in 3 h");
+    }
+}

@@ -79,6 +79,32 @@ impl Severity {
     }
 }
 
+/// What a list ordered "worst first" sorts on: a known-exploited (CISA KEV) finding ranks
+/// above every other, then severity, then EPSS. One definition for findings, report,
+/// approve picker, cycle patch set and SARIF, so they never disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Risk<'a> {
+    pub kev: bool,
+    pub severity: Option<&'a str>,
+    pub epss: Option<f64>,
+}
+
+impl Risk<'_> {
+    /// Worst first: `a.worst_first(&b)` is `Less` when `a` is the greater risk.
+    pub fn worst_first(&self, other: &Risk<'_>) -> std::cmp::Ordering {
+        other
+            .kev
+            .cmp(&self.kev)
+            .then(Severity::rank(other.severity).cmp(&Severity::rank(self.severity)))
+            .then(
+                other
+                    .epss
+                    .unwrap_or(-1.0)
+                    .total_cmp(&self.epss.unwrap_or(-1.0)),
+            )
+    }
+}
+
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -159,4 +185,40 @@ pub fn is_cve(s: &str) -> bool {
             if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit())
                 && (4..=12).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit())
     )
+}
+
+#[cfg(test)]
+mod risk_tests {
+    use super::Risk;
+
+    #[test]
+    fn kev_ranks_above_every_severity_then_epss() {
+        let kev_medium = Risk {
+            kev: true,
+            severity: Some("medium"),
+            epss: None,
+        };
+        let critical = Risk {
+            kev: false,
+            severity: Some("critical"),
+            epss: Some(0.9),
+        };
+        let high_low_epss = Risk {
+            kev: false,
+            severity: Some("high"),
+            epss: Some(0.01),
+        };
+        let high_high_epss = Risk {
+            kev: false,
+            severity: Some("high"),
+            epss: Some(0.5),
+        };
+        let unrated = Risk::default();
+        let mut v = [unrated, high_low_epss, critical, kev_medium, high_high_epss];
+        v.sort_by(|a, b| a.worst_first(b));
+        assert_eq!(
+            v,
+            [kev_medium, critical, high_high_epss, high_low_epss, unrated]
+        );
+    }
 }
