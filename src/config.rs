@@ -78,6 +78,14 @@ max_deferral_days = 14
 # "ecosystem package target" lines) in its environment.
 # notify = "mail -s \"patches approved for $PATCHCYCLE_GROUP\" ops@example.com < $PATCHCYCLE_PATCHES"
 
+# What patchcycle must know before it calls a host compliant or lets a gate pass: a host
+# whose last good scan is older than max_scan_age, or whose ecosystem's catalogue (OSV or
+# errata source) was last brought up to date longer ago than max_feed_age, is "unknown".
+max_scan_age = "7d"
+max_feed_age = "3d"
+# A pending security update that no synced advisory rates counts as this severity.
+unrated_severity = "medium"
+
 # Days allowed to close a finding, per severity.
 [default_policy.sla_days]
 critical = 7

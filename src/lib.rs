@@ -17,4 +17,5 @@ pub mod inventory;
 pub mod output;
 pub mod report;
 pub mod scan;
+pub mod verdict;
 pub mod version;

@@ -127,8 +127,21 @@ fn doctor_reports_checks() {
         .collect();
     assert_eq!(
         names,
-        ["config", "database", "schema", "permissions", "ssh"]
+        [
+            "config",
+            "database",
+            "schema",
+            "permissions",
+            "catalogue",
+            "hosts",
+            "ssh"
+        ]
     );
+    // A new database: nothing to judge yet, so told, not failed.
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(checks[4]["status"], "warn");
+    assert_eq!(checks[4]["detail"], "never synced");
+    assert_eq!(checks[5]["status"], "warn");
     let v = patchcycle::db::schema_version();
     assert_eq!(
         checks[2]["detail"],

@@ -27,9 +27,19 @@ fn collection(libssl_target: &str) -> String {
     )
 }
 
-/// Groups pilot (0), prod (2) and dmz (3), one scanned host each.
+/// The small mirror of real catalogue data (tests/data/mirror-small).
+pub fn mirror_small() -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/mirror-small")
+        .display()
+        .to_string()
+}
+
+/// Groups pilot (0), prod (2) and dmz (3), one scanned host each, matched against a
+/// current catalogue (without one every host is unknown and no cycle can start).
 fn fleet() -> Env {
     let env = Env::init();
+    env.ok(&["-q", "sync", "--from", &mirror_small(), "osv:Debian", "kev"]);
     for (g, order) in [("pilot", "0"), ("prod", "2"), ("dmz", "3")] {
         env.ok(&["group", "add", g, "--order", order]);
     }

@@ -127,10 +127,21 @@ fn template() -> &'static Path {
         scan("2026-09-20T09:00:00Z", "p1", "bookworm-base.out");
         scan("2026-09-20T09:00:00Z", "w1", "bookworm-base.out");
         scan("2026-09-20T09:00:00Z", "d1", "bookworm-old-glibc.out");
+        // The catalogue is brought up to date before each cycle starts (the feeds did
+        // not change: "not modified" still counts as current).
+        let resync = |when: &str| {
+            at(
+                &env,
+                when,
+                &["-q", "sync", "--from", m, "osv:Debian", "kev"],
+            )
+        };
+        resync("2026-10-13T07:00:00Z");
+        // September's scans are old by then: the cycle is frozen from them knowingly.
         at(
             &env,
             "2026-10-13T08:00:00Z",
-            &["-q", "cycle", "start", "2026-10"],
+            &["-q", "cycle", "start", "2026-10", "--allow-stale"],
         );
         // w1 patched half its updates during October's cycle.
         scan("2026-10-20T09:00:00Z", "w1", "bookworm-patched.out");
@@ -142,7 +153,12 @@ fn template() -> &'static Path {
         scan("2026-11-01T09:00:00Z", "w2", "bookworm-oldpkg.out");
         scan("2026-11-01T09:00:00Z", "u1", "bookworm-base.out");
         scan("2026-11-08T09:00:00Z", "w1", "bookworm-patched.out");
-        at(&env, "2026-11-09T08:00:00Z", &["-q", "cycle", "start"]);
+        resync("2026-11-09T07:00:00Z");
+        at(
+            &env,
+            "2026-11-09T08:00:00Z",
+            &["-q", "cycle", "start", "--allow-stale"],
+        );
         // The pilot patched in November's cycle; u1's last attempt came back truncated.
         scan("2026-11-09T14:00:00Z", "p1", "bookworm-patched.out");
         let full = std::fs::read_to_string(collect("bookworm-base.out")).unwrap();
@@ -163,7 +179,14 @@ fn template() -> &'static Path {
             &env,
             "2026-11-09T12:00:00Z",
             &[
-                "-q", "--yes", "approve", "--group", "pilot", "--change", "CHG-100",
+                "-q",
+                "--yes",
+                "approve",
+                "--group",
+                "pilot",
+                "--change",
+                "CHG-100",
+                "--allow-stale",
             ],
         );
         {
@@ -195,6 +218,7 @@ fn template() -> &'static Path {
                 "--emergency",
                 "--reason",
                 "glibc KEV on the DMZ; CAB by phone",
+                "--allow-stale",
             ],
         );
         deployment_rows_by_sql(&env);
@@ -323,7 +347,7 @@ fn the_model_says_what_the_data_says() {
     let env = fixture();
     let r: serde_json::Value =
         serde_json::from_str(&stdout(&env, &["report", "--format", "json"])).unwrap();
-    schema_check(&repo("docs/schemas/report-v1.schema.json"), &r);
+    schema_check(&repo("docs/schemas/report-v2.schema.json"), &r);
     let hosts = r["hosts"].as_array().unwrap();
     let host = |n: &str| hosts.iter().find(|h| h["name"] == n).unwrap().clone();
     // d1: glibc 2.36-9+deb12u1 is below the CVE-2023-4911 fix; CISA's due date passed.
@@ -731,24 +755,50 @@ fn csv_has_a_row_per_host() {
 fn fail_on_gates_exit_1_with_one_line_and_keep_stdout_pure() {
     let env = fixture();
     let plain = stdout(&env, &["report", "--format", "json"]);
+    // Four of the six hosts are unknown (stale scans, one never scanned): every level
+    // trips, and says why in one error line plus a hint.
+    for level in [
+        "any", "critical", "high", "medium", "low", "kev", "sla", "reboot", "unknown",
+    ] {
+        let out = env.run(&["report", "--format", "json", "--fail-on", level]);
+        assert_eq!(String::from_utf8_lossy(&out.stdout), plain, "{level}");
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(out.status.code(), Some(1), "{level}: {stderr}");
+        assert_eq!(stderr.lines().count(), 2, "{level}: {stderr}");
+        assert!(
+            stderr.contains("4 of 6 host(s) unknown"),
+            "{level}: {stderr}"
+        );
+        assert!(
+            stderr.starts_with(&format!("error: --fail-on {level}: ")),
+            "{stderr}"
+        );
+    }
+    // Old data accepted, the never-scanned host gone: the levels judge the findings.
+    env.ok(&["--yes", "host", "rm", "new1"]);
     for (level, trips) in [
-        ("critical", false),
-        ("high", true),
-        ("medium", true),
-        ("low", true),
+        ("unknown", false),
+        ("any", true),
+        ("critical", true), // d1's glibc is in CISA KEV: it trips every severity level
         ("kev", true),
         ("sla", true),
         ("reboot", true),
     ] {
-        let out = env.run(&["report", "--format", "json", "--fail-on", level]);
-        assert_eq!(String::from_utf8_lossy(&out.stdout), plain, "{level}");
+        let out = env.run(&[
+            "report",
+            "--format",
+            "json",
+            "--fail-on",
+            level,
+            "--allow-stale",
+        ]);
         let stderr = String::from_utf8_lossy(&out.stderr).to_string();
         if trips {
             assert_eq!(out.status.code(), Some(1), "{level}: {stderr}");
             assert_eq!(stderr.lines().count(), 1, "{level}: {stderr}");
         } else {
             assert_eq!(out.status.code(), Some(0), "{level}: {stderr}");
-            assert!(stderr.is_empty());
+            assert!(stderr.is_empty(), "{level}: {stderr}");
         }
     }
     assert_snapshot!(
@@ -1029,18 +1079,22 @@ fn html_renders_its_chart_in_headless_chromium() {
     ))
     .unwrap();
     assert!(dom.contains("<svg id=\"compliance-chart\""), "{dom}");
-    let pcts: Vec<f64> = json["compliance_by_group"]
+    // A group whose hosts are all unknown has no percentage (null), drawn as "unknown".
+    let pcts: Vec<Option<f64>> = json["compliance_by_group"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|g| g["compliance_pct"].as_f64().unwrap())
+        .map(|g| g["compliance_pct"].as_f64())
         .collect();
-    assert!(pcts.iter().any(|p| *p > 0.0), "{pcts:?}");
+    assert!(pcts.iter().any(|p| p.is_some_and(|p| p > 0.0)), "{pcts:?}");
+    assert!(pcts.iter().any(Option::is_none), "{pcts:?}");
     for g in json["compliance_by_group"].as_array().unwrap() {
         let bar = format!(
-            "class=\"bar\" data-name=\"{}\" data-pct=\"{:.1}\"",
+            "class=\"bar\" data-name=\"{}\" data-pct=\"{}\"",
             g["name"].as_str().unwrap(),
-            g["compliance_pct"].as_f64().unwrap()
+            g["compliance_pct"]
+                .as_f64()
+                .map_or_else(|| "unknown".to_string(), |p| format!("{p:.1}"))
         );
         assert!(dom.contains(&bar), "missing {bar}");
     }

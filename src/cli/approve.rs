@@ -71,6 +71,10 @@ pub struct ApproveArgs {
     /// Why the emergency lane is used
     #[arg(long)]
     pub reason: Option<String>,
+    /// Approve although the group's scans or the catalogue are older than the policy's
+    /// max_scan_age / max_feed_age (audited with the hosts concerned)
+    #[arg(long)]
+    pub allow_stale: bool,
 }
 
 fn selected(a: &ApproveArgs, all: Vec<Patch>) -> Vec<Patch> {
@@ -144,6 +148,19 @@ pub fn run(ctx: &Context, a: &ApproveArgs) -> Result<()> {
         ctx.style
             .warn(format!("emergency approval bypasses the gate: {block}"));
     }
+    // An approval stands on the group's scans and the catalogue: not on old ones.
+    let accepted_stale = if a.decision == Decision::Approve {
+        super::cycle::check_data(
+            ctx,
+            &db.conn,
+            Some(&group.name),
+            now,
+            a.allow_stale,
+            "approval",
+        )?
+    } else {
+        Vec::new()
+    };
     // On a terminal (without --yes) a person picks from the patch set, with the
     // knowledge-base notes beside each, and confirms; without one, --yes is required and
     // nothing ever waits on stdin.
@@ -227,6 +244,7 @@ pub fn run(ctx: &Context, a: &ApproveArgs) -> Result<()> {
             "emergency": a.emergency,
             "reason": a.reason,
             "expires": expires,
+            "accepted_stale": accepted_stale,
         }),
     )?;
     tx.commit()?;

@@ -8,7 +8,7 @@ use super::Context;
 use crate::cycle::state::{self as cycle, Cycle, GroupStatus};
 use crate::error::Failure;
 use crate::output::{self, or_dash};
-use crate::{audit, clock, db};
+use crate::{audit, clock, db, verdict};
 
 #[derive(Debug, Subcommand)]
 pub enum CycleCommand {
@@ -30,6 +30,10 @@ pub struct StartArgs {
     /// Cutoff date (YYYY-MM-DD) [default: Patch Tuesday of the month]
     #[arg(long, value_name = "DATE")]
     pub cutoff: Option<String>,
+    /// Freeze the patch set although scans or the catalogue are older than the policy's
+    /// max_scan_age / max_feed_age (audited with the hosts concerned)
+    #[arg(long)]
+    pub allow_stale: bool,
 }
 
 #[derive(Debug, Args)]
@@ -71,6 +75,7 @@ fn start(ctx: &Context, a: &StartArgs) -> Result<()> {
     };
     let mut db = ctx.open_db()?;
     let stamp = clock::stamp(now);
+    let accepted_stale = check_data(ctx, &db.conn, None, now, a.allow_stale, "cycle start")?;
     let tx = db::write_tx(&mut db.conn)?;
     let (_, patches) = cycle::start(&tx, &name, cutoff, &stamp)?;
     audit::append(
@@ -79,13 +84,55 @@ fn start(ctx: &Context, a: &StartArgs) -> Result<()> {
         &ctx.actor,
         "cycle.start",
         &name,
-        &json!({"cutoff": cutoff.to_string(), "patches": patches}),
+        &json!({"cutoff": cutoff.to_string(), "patches": patches, "accepted_stale": accepted_stale}),
     )?;
     tx.commit()?;
     ctx.style.status(format!(
         "started cycle {name} (cutoff {cutoff}) with {patches} patch(es) frozen from the latest scans"
     ));
     Ok(())
+}
+
+/// The data a patch set is frozen from (the hosts of `group`, or all): refused when old,
+/// unless `allow_stale` (then warned about, and returned for the audit log). Hosts never
+/// scanned are named: they add nothing to the patch set.
+pub fn check_data(
+    ctx: &Context,
+    conn: &rusqlite::Connection,
+    group: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+    allow_stale: bool,
+    what: &str,
+) -> Result<Vec<serde_json::Value>> {
+    let hosts = crate::inventory::list_hosts(
+        conn,
+        &crate::inventory::HostFilter {
+            group: group.map(str::to_string),
+            tag: None,
+        },
+    )?;
+    let mut knowledge =
+        verdict::Knowledge::load(conn, &ctx.config.default_policy, now, allow_stale)?;
+    let judged = verdict::judge_hosts(conn, &mut knowledge, &hosts)?;
+    let never: Vec<&str> = judged
+        .iter()
+        .filter(|j| j.unknown == [verdict::Unknown::NeverScanned])
+        .map(|j| j.host.as_str())
+        .collect();
+    if !never.is_empty() {
+        ctx.style.warn(format!(
+            "never scanned, so not in the patch set: {}",
+            never.join(", ")
+        ));
+    }
+    let accepted = verdict::check_freeze(what, &judged, now, allow_stale)?;
+    if !accepted.is_empty() {
+        ctx.style.warn(format!(
+            "--allow-stale: {what} stands on old data of {} host(s) (audited)",
+            accepted.len()
+        ));
+    }
+    Ok(accepted)
 }
 
 fn list(ctx: &Context) -> Result<()> {

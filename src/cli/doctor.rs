@@ -12,6 +12,7 @@ use crate::config::ConfigSource;
 use crate::db::{self, Db, OpenMode};
 use crate::error::Failure;
 use crate::output::{self, or_dash};
+use crate::verdict;
 
 #[derive(Debug, Args)]
 pub struct DoctorArgs {}
@@ -47,6 +48,11 @@ pub fn run(ctx: &Context, _args: &DoctorArgs) -> Result<()> {
         ),
     });
     checks.extend(database_checks(&ctx.db_path));
+    if ctx.db_path.exists()
+        && let Ok((db, _)) = Db::open(&ctx.db_path, OpenMode::Existing)
+    {
+        checks.extend(data_checks(ctx, &db.conn)?);
+    }
     checks.push(ssh_check(&ctx.config.ssh.program));
 
     output::list(
@@ -61,7 +67,7 @@ pub fn run(ctx: &Context, _args: &DoctorArgs) -> Result<()> {
     )?;
     let failed: Vec<&str> = checks
         .iter()
-        .filter(|c| c.status != "ok")
+        .filter(|c| c.status == "FAIL")
         .map(|c| c.check.as_str())
         .collect();
     if failed.is_empty() {
@@ -140,6 +146,136 @@ fn database_checks(path: &Path) -> Vec<Check> {
         Err(e) => check("permissions", false, e.to_string(), None),
     });
     checks
+}
+
+/// A check that informs without failing the doctor.
+fn notice(name: &str, detail: String, hint: &str) -> Check {
+    Check {
+        check: name.into(),
+        status: "warn".into(),
+        detail,
+        hint: Some(hint.into()),
+    }
+}
+
+/// Names at most five, then "+N more".
+fn some_of(names: &[&str]) -> String {
+    let mut text = names.iter().take(5).copied().collect::<Vec<_>>().join(", ");
+    if names.len() > 5 {
+        text.push_str(&format!(", +{} more", names.len() - 5));
+    }
+    text
+}
+
+/// Is what patchcycle knows current? The catalogue's age, hosts never scanned, hosts
+/// whose scans are old or fail, ecosystems without a catalogue.
+fn data_checks(ctx: &Context, conn: &rusqlite::Connection) -> Result<Vec<Check>> {
+    let now = crate::clock::now()?;
+    let hosts = crate::inventory::list_hosts(conn, &crate::inventory::HostFilter::default())?;
+    let mut knowledge = verdict::Knowledge::load(conn, &ctx.config.default_policy, now, false)?;
+    let mut checks = Vec::new();
+    let max_feed_age = ctx.config.default_policy.max_feed_age;
+    let synced: Vec<&verdict::Feed> = knowledge
+        .feeds
+        .iter()
+        .filter(|f| f.as_of.is_some())
+        .collect();
+    checks.push(if synced.is_empty() {
+        let detail = "never synced".to_string();
+        if hosts.is_empty() {
+            notice(
+                "catalogue",
+                detail,
+                "run `patchcycle sync` once hosts are added",
+            )
+        } else {
+            check("catalogue", false, detail, Some("run `patchcycle sync`"))
+        }
+    } else {
+        let mut old = Vec::new();
+        let ages: Vec<String> = synced
+            .iter()
+            .map(|f| {
+                let t = f.as_of.as_deref().and_then(crate::clock::parse);
+                let age = t.map_or_else(|| "?".into(), |t| crate::clock::ago(t, now));
+                if t.is_none_or(|t| (now - t).to_std().is_ok_and(|a| a > max_feed_age.0)) {
+                    old.push(f.source.as_str());
+                    format!("{} {age} (stale)", f.source)
+                } else {
+                    format!("{} {age}", f.source)
+                }
+            })
+            .collect();
+        check(
+            "catalogue",
+            old.is_empty(),
+            format!("{} (max_feed_age {max_feed_age})", ages.join(", ")),
+            Some("run `patchcycle sync` (daily, from cron or a systemd timer)"),
+        )
+    });
+    if hosts.is_empty() {
+        checks.push(notice(
+            "hosts",
+            "the inventory is empty".into(),
+            "add hosts with `patchcycle host add` or `patchcycle host import`",
+        ));
+        return Ok(checks);
+    }
+    let judged = verdict::judge_hosts(conn, &mut knowledge, &hosts)?;
+    let with = |pred: &dyn Fn(&verdict::Unknown) -> bool| -> Vec<&str> {
+        judged
+            .iter()
+            .filter(|j| j.unknown.iter().any(pred))
+            .map(|j| j.host.as_str())
+            .collect()
+    };
+    let never = with(&|u| *u == verdict::Unknown::NeverScanned);
+    checks.push(check(
+        "never scanned",
+        never.is_empty(),
+        if never.is_empty() {
+            format!("all {} host(s) scanned", hosts.len())
+        } else {
+            format!("{} host(s): {}", never.len(), some_of(&never))
+        },
+        Some("`patchcycle scan --all`"),
+    ));
+    let stale = with(&|u| matches!(u, verdict::Unknown::StaleScan { .. }));
+    checks.push(check(
+        "scan age",
+        stale.is_empty(),
+        if stale.is_empty() {
+            "every good scan is within max_scan_age".into()
+        } else {
+            format!("older than max_scan_age: {}", some_of(&stale))
+        },
+        Some("scan them again (daily, from cron or a systemd timer)"),
+    ));
+    let failing: Vec<&str> = hosts
+        .iter()
+        .filter(|h| h.scan_status.as_deref() == Some("failed"))
+        .map(|h| h.name.as_str())
+        .collect();
+    checks.push(check(
+        "failing scans",
+        failing.is_empty(),
+        if failing.is_empty() {
+            "no host's newest scan failed".into()
+        } else {
+            format!("newest scan failed: {}", some_of(&failing))
+        },
+        Some("see why with `patchcycle host show HOST`"),
+    ));
+    let uncovered = with(&|u| matches!(u, verdict::Unknown::NoCatalogue { .. }));
+    if !uncovered.is_empty() {
+        checks.push(check(
+            "coverage",
+            false,
+            format!("no synced catalogue for the ecosystem of: {}", some_of(&uncovered)),
+            Some("`patchcycle sync` (it covers the scanned hosts' ecosystems), or add [[sync.errata]]"),
+        ));
+    }
+    Ok(checks)
 }
 
 fn ssh_check(program: &str) -> Check {

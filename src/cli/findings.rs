@@ -1,94 +1,29 @@
-//! `patchcycle findings` and the `--fail-on` gate shared with `scan`.
+//! `patchcycle findings`: current findings with filters, the age of the data they come
+//! from, and the `--fail-on` gate shared with `scan` and `report`.
+
+use std::collections::HashSet;
 
 use anyhow::Result;
+use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
 use rusqlite::Connection;
 
 use super::Context;
-use crate::catalog::Severity;
+use crate::catalog::{Risk, Severity};
 use crate::error::Failure;
+use crate::inventory::{Host, HostFilter};
 use crate::output::{self, or_dash};
+use crate::report::gate::Scope;
 use crate::scan::query::{self, Row, at_least};
+pub use crate::verdict::FailOn;
+use crate::verdict::{self, Judged, Knowledge, Policies};
 use crate::{clock, inventory};
-
-/// `--fail-on` levels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    Critical,
-    High,
-    Medium,
-    Low,
-    /// Any finding whose advisories include a CISA KEV CVE
-    Kev,
-    /// Any finding: a pending security update or an advisory
-    Any,
-}
-
-impl FailOn {
-    fn trips(self, r: &Row) -> bool {
-        self.trips_on(r.severity.as_deref(), r.kev)
-    }
-
-    /// Whether a finding of this severity (and KEV flag) trips the level.
-    pub fn trips_on(self, severity: Option<&str>, kev: bool) -> bool {
-        let at_least = |level: Severity| {
-            severity
-                .and_then(Severity::parse)
-                .is_some_and(|s| s >= level)
-        };
-        match self {
-            FailOn::Critical => at_least(Severity::Critical),
-            FailOn::High => at_least(Severity::High),
-            FailOn::Medium => at_least(Severity::Medium),
-            FailOn::Low => at_least(Severity::Low),
-            FailOn::Kev => kev,
-            FailOn::Any => true,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            FailOn::Critical => "critical",
-            FailOn::High => "high",
-            FailOn::Medium => "medium",
-            FailOn::Low => "low",
-            FailOn::Kev => "kev",
-            FailOn::Any => "any",
-        }
-    }
-}
-
-/// Exit 1 (with a one-line summary on stderr) when a current, non-excepted finding of
-/// the hosts named trips `level`.
-pub fn gate(conn: &Connection, level: FailOn, hosts: Option<&[String]>, now: &str) -> Result<()> {
-    let rows = query::current(conn, hosts, now)?;
-    let tripped: Vec<&Row> = rows
-        .iter()
-        .filter(|r| !r.excepted && level.trips(r))
-        .collect();
-    if tripped.is_empty() {
-        return Ok(());
-    }
-    let mut hosts: Vec<&str> = tripped.iter().map(|r| r.host.as_str()).collect();
-    hosts.dedup();
-    Err(Failure::gate(format!(
-        "{} finding(s) at or above --fail-on {} on {} host(s): {}",
-        tripped.len(),
-        level.name(),
-        hosts.len(),
-        hosts
-            .iter()
-            .take(10)
-            .copied()
-            .collect::<Vec<_>>()
-            .join(", ")
-    ))
-    .into())
-}
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum SortBy {
-    Severity,
+    /// Worst first: CISA KEV, then severity, then EPSS
+    #[value(alias = "severity")]
+    Risk,
     Kev,
     Epss,
     Host,
@@ -103,7 +38,8 @@ pub struct FindingsArgs {
     /// Only hosts of this group
     #[arg(short, long)]
     pub group: Option<String>,
-    /// Only findings at or above this severity
+    /// Only findings at or above this severity (CISA KEV findings stay listed: known
+    /// exploitation outranks any rating)
     #[arg(long, value_name = "LEVEL", value_parser = ["critical", "high", "medium", "low"])]
     pub severity: Option<String>,
     /// Only findings with a CISA KEV CVE
@@ -119,23 +55,41 @@ pub struct FindingsArgs {
     #[arg(long)]
     pub advisory: Option<String>,
     /// Order of the list
-    #[arg(long, value_enum, default_value_t = SortBy::Severity)]
+    #[arg(long, value_enum, default_value_t = SortBy::Risk)]
     pub sort: SortBy,
     /// Include findings hidden by exceptions
     #[arg(long)]
     pub all: bool,
-    /// Exit 1 when a listed finding is at or above this level
-    #[arg(long, value_enum, value_name = "LEVEL")]
-    pub fail_on: Option<FailOn>,
+    #[command(flatten)]
+    pub gate: GateArgs,
 }
 
-fn severity_rank(r: &Row) -> u8 {
-    Severity::rank(r.severity.as_deref())
+/// `--fail-on` and `--allow-stale`: the same gate in scan, findings and report.
+#[derive(Debug, Args, Clone, Default)]
+pub struct GateArgs {
+    /// Exit 1 when this shows (comma-separated or repeated): any, critical, high, medium,
+    /// low (each also trips on CISA KEV findings), kev, sla, reboot, unknown. Every level
+    /// also trips on an empty selection and on hosts patchcycle cannot judge
+    #[arg(long, value_enum, value_name = "LEVEL", value_delimiter = ',')]
+    pub fail_on: Vec<FailOn>,
+    /// Judge hosts on scans older than max_scan_age and catalogues older than
+    /// max_feed_age instead of calling them unknown (never on missing data)
+    #[arg(long)]
+    pub allow_stale: bool,
+}
+
+fn risk(r: &Row) -> Risk<'_> {
+    Risk {
+        kev: r.kev,
+        severity: r.severity.as_deref(),
+        epss: r.epss,
+    }
 }
 
 pub fn run(ctx: &Context, a: &FindingsArgs) -> Result<()> {
     let db = ctx.open_db()?;
-    let now = clock::now_stamp()?;
+    let now = clock::now()?;
+    let stamp = clock::stamp(now);
     if let Some(h) = &a.host {
         inventory::require_host(&db.conn, h)?;
     }
@@ -145,42 +99,55 @@ pub fn run(ctx: &Context, a: &FindingsArgs) -> Result<()> {
     if let Some(e) = a.epss_above.filter(|e| !(0.0..=1.0).contains(e)) {
         return Err(Failure::usage(format!("--epss-above {e} is not between 0 and 1")).into());
     }
+    let advisory = a.advisory.as_deref().map(str::to_ascii_uppercase);
     let level = a.severity.as_deref().and_then(Severity::parse);
-    let mut rows: Vec<Row> = query::current(&db.conn, None, &now)?
-        .into_iter()
-        .filter(|r| a.all || !r.excepted)
-        .filter(|r| a.host.as_ref().is_none_or(|h| *h == r.host))
-        .filter(|r| {
-            a.group
+    let policies = Policies::load(&db.conn, &ctx.config.default_policy)?;
+    let in_scope = |r: &Row| {
+        (a.all || !r.excepted)
+            && a.host.as_ref().is_none_or(|h| *h == r.host)
+            && a.group
                 .as_ref()
                 .is_none_or(|g| r.group.as_deref() == Some(g.as_str()))
-        })
-        .filter(|r| level.is_none_or(|l| at_least(r, l)))
-        .filter(|r| !a.kev || r.kev)
-        .filter(|r| a.epss_above.is_none_or(|e| r.epss.is_some_and(|x| x > e)))
-        .filter(|r| {
-            a.package
+    };
+    // Filters on what a finding is (not where it is): a KEV finding they would hide
+    // is either kept (severity: KEV outranks any rating) or counted aloud.
+    let shown = |r: &Row| {
+        level.is_none_or(|l| r.kev || at_least(r, l))
+            && (!a.kev || r.kev)
+            && a.epss_above.is_none_or(|e| r.epss.is_some_and(|x| x > e))
+            && a.package
                 .as_ref()
                 .is_none_or(|p| *p == r.package || *p == r.source_name)
-        })
-        .filter(|r| {
-            a.advisory
-                .as_ref()
-                .is_none_or(|x| r.advisories.iter().chain(&r.cves).any(|a| a == x))
-        })
-        .collect();
+            && advisory.as_ref().is_none_or(|x| {
+                r.advisories
+                    .iter()
+                    .chain(&r.cves)
+                    .any(|a| a.eq_ignore_ascii_case(x))
+            })
+    };
+    let mut hidden_kev = 0usize;
+    let mut rows: Vec<Row> = Vec::new();
+    for r in query::current(&db.conn, None, &stamp, &policies)? {
+        if !in_scope(&r) {
+            continue;
+        }
+        if shown(&r) {
+            rows.push(r);
+        } else if r.kev && !r.excepted {
+            hidden_kev += 1;
+        }
+    }
     match a.sort {
-        SortBy::Severity => rows.sort_by(|x, y| {
-            severity_rank(y)
-                .cmp(&severity_rank(x))
-                .then(y.kev.cmp(&x.kev))
+        SortBy::Risk => rows.sort_by(|x, y| {
+            risk(x)
+                .worst_first(&risk(y))
                 .then(x.host.cmp(&y.host))
                 .then(x.package.cmp(&y.package))
         }),
         SortBy::Kev => rows.sort_by(|x, y| {
-            y.kev
-                .cmp(&x.kev)
-                .then(severity_rank(y).cmp(&severity_rank(x)))
+            y.kev.cmp(&x.kev).then(
+                Severity::rank(y.severity.as_deref()).cmp(&Severity::rank(x.severity.as_deref())),
+            )
         }),
         SortBy::Epss => {
             rows.sort_by(|x, y| y.epss.unwrap_or(-1.0).total_cmp(&x.epss.unwrap_or(-1.0)))
@@ -197,7 +164,14 @@ pub fn run(ctx: &Context, a: &FindingsArgs) -> Result<()> {
             ("INSTALLED", &|r: &Row| r.installed.to_string()),
             ("FIXED", &|r: &Row| or_dash(r.fixed.as_ref())),
             ("CANDIDATE", &|r: &Row| or_dash(r.candidate.as_ref())),
-            ("SEVERITY", &|r: &Row| or_dash(r.severity.as_ref())),
+            ("SEVERITY", &|r: &Row| {
+                let s = or_dash(r.severity.as_ref());
+                if r.unrated {
+                    format!("{s} (unrated)")
+                } else {
+                    s
+                }
+            }),
             ("KEV", &|r: &Row| {
                 if r.kev { "yes".into() } else { "-".into() }
             }),
@@ -217,18 +191,76 @@ pub fn run(ctx: &Context, a: &FindingsArgs) -> Result<()> {
             }),
         ],
     )?;
-    if let Some(level) = a.fail_on {
-        let tripped = rows
+    if hidden_kev > 0 {
+        ctx.style.warn(format!(
+            "the filters hid {hidden_kev} CISA KEV finding(s); list them with `patchcycle findings --kev`"
+        ));
+    }
+    // The hosts this view is about, and how old what it knows of them is.
+    let hosts: Vec<Host> = inventory::list_hosts(
+        &db.conn,
+        &HostFilter {
+            group: a.group.clone(),
+            tag: None,
+        },
+    )?
+    .into_iter()
+    .filter(|h| a.host.as_ref().is_none_or(|n| *n == h.name))
+    .collect();
+    tell_data_age(ctx, &db.conn, &hosts, now, a.gate.allow_stale)?;
+    if !a.gate.fail_on.is_empty() {
+        let names: HashSet<&str> = hosts.iter().map(|h| h.name.as_str()).collect();
+        let listed: HashSet<(&str, &str)> = rows
             .iter()
-            .filter(|r| !r.excepted && level.trips(r))
-            .count();
-        if tripped > 0 {
-            return Err(Failure::gate(format!(
-                "{tripped} finding(s) at or above --fail-on {}",
-                level.name()
-            ))
-            .into());
-        }
+            .map(|r| (r.host.as_str(), r.package.as_str()))
+            .collect();
+        let scope = Scope {
+            hosts: Some(names),
+            findings: Some(listed),
+        };
+        super::report::gate(ctx, &db.conn, &a.gate, &scope, now)?;
+    }
+    Ok(())
+}
+
+/// On stderr (not with -q): how old the scans and catalogue behind a view are, and which
+/// hosts are unknown and why.
+pub fn tell_data_age(
+    ctx: &Context,
+    conn: &Connection,
+    hosts: &[Host],
+    now: DateTime<Utc>,
+    allow_stale: bool,
+) -> Result<()> {
+    if hosts.is_empty() {
+        ctx.style.warn("no hosts in the selection");
+        return Ok(());
+    }
+    let mut knowledge = Knowledge::load(conn, &ctx.config.default_policy, now, allow_stale)?;
+    ctx.style.status(verdict::age_line(
+        &knowledge.feeds,
+        hosts
+            .iter()
+            .map(|h| h.last_scan.as_deref().and_then(clock::parse)),
+        now,
+    ));
+    let mut judged = Vec::with_capacity(hosts.len());
+    for h in hosts {
+        let why = knowledge.judge(
+            conn,
+            verdict::HostFacts {
+                group: h.group.as_deref(),
+                ecosystem: h.ecosystem.as_deref(),
+                last_scan: h.last_scan.as_deref(),
+            },
+        )?;
+        judged.push(Judged {
+            host: h.name.clone(),
+            unknown: knowledge.effective(why),
+        });
+    }
+    if let Some(line) = verdict::unknown_summary(&judged, now, 5) {
+        ctx.style.warn(line);
     }
     Ok(())
 }

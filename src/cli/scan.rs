@@ -8,7 +8,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::Context;
-use super::findings::{FailOn, gate};
+use super::findings::GateArgs;
 use crate::error::{Exit, Failure};
 use crate::exec::{self, Target, pool};
 use crate::inventory::{self, Host, HostFilter, HostSpec};
@@ -60,11 +60,10 @@ pub struct ScanArgs {
     /// Seconds allowed per host
     #[arg(long, default_value_t = 300, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86400))]
     pub timeout: u64,
-    /// Exit 1 when a finding is at or above this level
-    #[arg(long, value_enum, value_name = "LEVEL")]
-    pub fail_on: Option<FailOn>,
+    #[command(flatten)]
+    pub gate: GateArgs,
     /// Print the collector script and exit
-    #[arg(long, conflicts_with_all = ["hosts", "group", "all", "local", "import", "host", "root", "refresh", "fail_on"])]
+    #[arg(long, conflicts_with_all = ["hosts", "group", "all", "local", "import", "host", "root", "refresh", "fail_on", "allow_stale"])]
     pub print_script: bool,
 }
 
@@ -225,14 +224,19 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
             ],
         )?;
     }
-    if let Some(level) = a.fail_on {
-        let names: Vec<String> = summaries
-            .iter()
-            .filter(|s| s.status == "ok")
-            .map(|s| s.host.clone())
-            .collect();
-        gate(&db.conn, level, Some(&names), &now)?;
-    }
+    // What the scanned hosts' verdicts rest on (a host scanned before any sync is
+    // unknown, not compliant), then the gate on them.
+    let when = clock::now()?;
+    let scanned: Vec<Host> = summaries
+        .iter()
+        .filter_map(|s| inventory::get_host(&db.conn, &s.host).transpose())
+        .collect::<Result<_>>()?;
+    super::findings::tell_data_age(ctx, &db.conn, &scanned, when, a.gate.allow_stale)?;
+    let scope = crate::report::gate::Scope {
+        hosts: Some(summaries.iter().map(|s| s.host.as_str()).collect()),
+        findings: None,
+    };
+    super::report::gate(ctx, &db.conn, &a.gate, &scope, when)?;
     if failed > 0 {
         let first = summaries
             .iter()

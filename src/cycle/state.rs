@@ -222,7 +222,19 @@ pub fn patches(conn: &Connection, cycle_id: i64) -> Result<Vec<Patch>> {
             hosts: r.get(6)?,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut patches: Vec<Patch> = rows.collect::<rusqlite::Result<_>>()?;
+    // Worst first (KEV, severity), as every risk-ordered list.
+    patches.sort_by(|a, b| {
+        fn risk(p: &Patch) -> crate::catalog::Risk<'_> {
+            crate::catalog::Risk {
+                kev: p.kev,
+                severity: p.severity.as_deref(),
+                epss: None,
+            }
+        }
+        risk(a).worst_first(&risk(b))
+    });
+    Ok(patches)
 }
 
 /// Records a ring's test or deploy outcome (what `test` and `deploy` write).

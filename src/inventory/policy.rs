@@ -39,6 +39,14 @@ pub struct Policy {
     pub qemu_img_disk: Option<String>,
     /// HTTP probes run from the controller after a host is patched.
     pub http_checks: Vec<HttpCheck>,
+    /// A host whose last good scan is older than this is *unknown*, not compliant.
+    pub max_scan_age: Span,
+    /// A host whose catalogue (the OSV or errata source of its ecosystem) was last
+    /// brought up to date longer ago than this is *unknown*, not compliant.
+    pub max_feed_age: Span,
+    /// The severity a pending security update counts as when no synced advisory rates
+    /// it: it is still an open finding, never invisible to a gate.
+    pub unrated_severity: crate::catalog::Severity,
 }
 
 /// Snapshot commands, run by `sh -c` on the controller. `{host}`, `{address}`,
@@ -94,6 +102,9 @@ impl Default for Policy {
             snapshot_command: None,
             qemu_img_disk: None,
             http_checks: Vec::new(),
+            max_scan_age: Span(Duration::from_secs(7 * 86_400)),
+            max_feed_age: Span(Duration::from_secs(3 * 86_400)),
+            unrated_severity: crate::catalog::Severity::Medium,
         }
     }
 }
@@ -179,10 +190,18 @@ impl Policy {
         for (name, d) in [
             ("step_timeout", self.step_timeout),
             ("reboot_timeout", self.reboot_timeout),
+            ("max_scan_age", self.max_scan_age),
+            ("max_feed_age", self.max_feed_age),
         ] {
             if d.0.is_zero() {
                 return Err(format!("{name} must be longer than 0s"));
             }
+        }
+        if self.unrated_severity == crate::catalog::Severity::None {
+            return Err(
+                "unrated_severity must be low, medium, high or critical: an unrated security update is never nothing"
+                    .into(),
+            );
         }
         if self.max_deferral_days > 366 {
             return Err("max_deferral_days is over a year".into());

@@ -79,10 +79,13 @@ fn chart(o: &mut String, id: &str, title: &str, rows: &[Compliance]) {
     }
     for (i, c) in rows.iter().enumerate() {
         let y = 10.0 + row_h * i as f64;
-        let w = bar_w * c.compliance_pct.clamp(0.0, 100.0) / 100.0;
-        let color = if c.compliance_pct >= 95.0 {
+        let pct = c.compliance_pct.unwrap_or(0.0);
+        let w = bar_w * pct.clamp(0.0, 100.0) / 100.0;
+        let color = if c.compliance_pct.is_none() {
+            "#98a2b3"
+        } else if pct >= 95.0 {
             "#12b76a"
-        } else if c.compliance_pct >= 80.0 {
+        } else if pct >= 80.0 {
             "#f79009"
         } else {
             "#f04438"
@@ -91,17 +94,19 @@ fn chart(o: &mut String, id: &str, title: &str, rows: &[Compliance]) {
         let _ = writeln!(
             o,
             "<text x=\"0\" y=\"{}\">{}</text><rect x=\"{label_w}\" y=\"{y}\" width=\"{bar_w}\" height=\"18\" fill=\"#eef0f2\"/>\
-<rect class=\"bar\" data-name=\"{}\" data-pct=\"{:.1}\" x=\"{label_w}\" y=\"{y}\" width=\"{w:.1}\" height=\"18\" fill=\"{color}\"/>\
-<text x=\"{}\" y=\"{}\">{:.1}% ({}/{})</text>",
+<rect class=\"bar\" data-name=\"{}\" data-pct=\"{}\" x=\"{label_w}\" y=\"{y}\" width=\"{w:.1}\" height=\"18\" fill=\"{color}\"/>\
+<text x=\"{}\" y=\"{}\">{} ({}/{}, {} unknown)</text>",
             y + 13.0,
             esc(&label),
             esc(&c.name),
-            c.compliance_pct,
+            c.compliance_pct
+                .map_or_else(|| "unknown".into(), |p| format!("{p:.1}")),
             label_w + bar_w + 6.0,
             y + 13.0,
-            c.compliance_pct,
+            super::pct_text(c.compliance_pct),
             c.compliant,
-            c.hosts
+            c.hosts,
+            c.unknown
         );
     }
     o.push_str("</svg>\n");
@@ -131,15 +136,21 @@ pub fn render(r: &Report) -> String {
         None => format!("No cycle yet. Generated {}.", r.generated_at),
     };
     let _ = writeln!(o, "<p class=\"meta\">{}</p>", esc(&meta));
+    let _ = writeln!(
+        o,
+        "<p class=\"meta\">Catalogue: {}.</p>",
+        esc(&super::feeds_text(r))
+    );
     let s = &r.summary;
     let cls = |bad: bool| if bad { "bad" } else { "ok" };
     o.push_str("<div class=\"cards\">\n");
     for (label, value, bad) in [
         (
             "compliance",
-            format!("{:.1}%", s.compliance_pct),
+            super::pct_text(s.compliance_pct),
             s.compliant < s.hosts,
         ),
+        ("unknown hosts", super::unknown_text(s), s.unknown > 0),
         (
             "open findings",
             s.open_findings.to_string(),
@@ -306,10 +317,10 @@ pub fn render(r: &Report) -> String {
             .collect(),
         &[0, 3],
     );
-    o.push_str("<h2>Stale or unreachable hosts</h2>\n");
+    o.push_str("<h2>Unknown, stale or unreachable hosts</h2>\n");
     table(
         &mut o,
-        &["Host", "Group", "State", "Last good scan", "Error"],
+        &["Host", "Group", "State", "Last good scan", "Why"],
         r.stale_hosts
             .iter()
             .map(|h| {
@@ -318,7 +329,7 @@ pub fn render(r: &Report) -> String {
                     fmt_opt(&h.group),
                     h.state.clone(),
                     fmt_opt(&h.last_scan),
-                    fmt_opt(&h.error),
+                    super::stale_why(h),
                 ]
             })
             .collect(),

@@ -221,14 +221,15 @@ fn write_suite<W: Write>(
     };
     let last_scan = h.last_scan.as_deref().unwrap_or("never");
     open(out, format_args!("scan"))?;
-    if h.unreachable || h.stale {
-        let (kind, message) = if h.unreachable {
+    if h.unreachable || h.stale || !h.unknown.is_empty() {
+        let (kind, message) = if !h.unknown.is_empty() {
+            let now = crate::clock::parse(&r.generated_at).unwrap_or_default();
+            let why: Vec<String> = h.unknown.iter().map(|u| u.describe(now)).collect();
+            ("unknown", why.join("; "))
+        } else if h.unreachable {
             ("unreachable", "the last scan attempt failed".to_string())
         } else {
-            (
-                "stale",
-                format!("no good scan within {} days", r.stale_days),
-            )
+            ("stale", "no good scan within max_scan_age".to_string())
         };
         write!(
             out,

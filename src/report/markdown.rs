@@ -84,12 +84,18 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(o, "## Summary\n");
     let _ = writeln!(
         o,
-        "- **Compliance: {:.1}%** ({} of {} hosts have no open finding at or above {} and none in CISA KEV; {} scanned)",
-        s.compliance_pct, s.compliant, s.hosts, r.threshold, s.scanned
+        "- **Compliance: {}** ({} of {} hosts have no open finding at or above {} and none in CISA KEV; {} scanned)",
+        super::pct_text(s.compliance_pct),
+        s.compliant,
+        s.hosts,
+        r.threshold,
+        s.scanned
     );
+    let _ = writeln!(o, "- Unknown hosts: {}", super::unknown_text(s));
+    let _ = writeln!(o, "- Catalogue: {}", super::feeds_text(r));
     let _ = writeln!(
         o,
-        "- Open findings: {} (critical {}, high {}, medium {}, low {}, unrated {}); {} excepted",
+        "- Open findings: {} (critical {}, high {}, medium {}, low {}; {} of them unrated); {} excepted",
         s.open_findings,
         sev.critical,
         sev.high,
@@ -112,8 +118,8 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(o, "- Pending reboots: {}", s.pending_reboots);
     let _ = writeln!(
         o,
-        "- Stale hosts (no good scan within {} days): {}; unreachable: {}",
-        r.stale_days, s.stale_hosts, s.unreachable_hosts
+        "- Stale hosts (no current scan or catalogue): {}; unreachable: {}",
+        s.stale_hosts, s.unreachable_hosts
     );
     let _ = writeln!(
         o,
@@ -133,7 +139,7 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(o, "## {title}\n");
         table(
             &mut o,
-            &["Name", "Hosts", "Scanned", "Compliant", "%"],
+            &["Name", "Hosts", "Scanned", "Compliant", "Unknown", "%"],
             rows.iter()
                 .map(|c| {
                     vec![
@@ -141,7 +147,9 @@ pub fn render(r: &Report) -> String {
                         c.hosts.to_string(),
                         c.scanned.to_string(),
                         c.compliant.to_string(),
-                        format!("{:.1}", c.compliance_pct),
+                        c.unknown.to_string(),
+                        c.compliance_pct
+                            .map_or_else(|| "-".into(), |p| format!("{p:.1}")),
                     ]
                 })
                 .collect(),
@@ -229,10 +237,10 @@ pub fn render(r: &Report) -> String {
             })
             .collect(),
     );
-    let _ = writeln!(o, "\n## Stale or unreachable hosts\n");
+    let _ = writeln!(o, "\n## Unknown, stale or unreachable hosts\n");
     table(
         &mut o,
-        &["Host", "Group", "State", "Last good scan", "Error"],
+        &["Host", "Group", "State", "Last good scan", "Why"],
         r.stale_hosts
             .iter()
             .map(|h| {
@@ -241,7 +249,7 @@ pub fn render(r: &Report) -> String {
                     fmt_opt(&h.group),
                     h.state.clone(),
                     fmt_opt(&h.last_scan),
-                    fmt_opt(&h.error),
+                    super::stale_why(h),
                 ]
             })
             .collect(),

@@ -22,6 +22,54 @@ use anyhow::Result;
 use crate::output::{Format, Style};
 use model::{ExceptionRow, RebootRow, Report};
 
+pub mod gate;
+
+/// A compliance share for people: "66.7%", or "unknown" when no host is known.
+pub fn pct_text(p: Option<f64>) -> String {
+    p.map_or_else(|| "unknown".into(), |p| format!("{p:.1}%"))
+}
+
+/// Unknown hosts and why: "2 (never-scanned 1, stale-scan 1)", or "0".
+pub fn unknown_text(s: &model::Summary) -> String {
+    if s.unknown == 0 {
+        return "0".into();
+    }
+    let by: Vec<String> = s
+        .unknown_by_reason
+        .iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect();
+    format!("{} ({})", s.unknown, by.join(", "))
+}
+
+/// The catalogue's age: "kev 1 h ago, osv:Debian 2 h ago", or "never synced".
+pub fn feeds_text(r: &Report) -> String {
+    let synced: Vec<String> = r
+        .feeds
+        .iter()
+        .filter_map(|f| Some(format!("{} {}", f.source, f.age.as_deref()?)))
+        .collect();
+    if synced.is_empty() {
+        "never synced".into()
+    } else {
+        synced.join(", ")
+    }
+}
+
+/// Why a host is in the unknown/stale/unreachable list: its reasons, then the error of
+/// its failed scan; "(accepted with --allow-stale)" when it was judged anyway.
+pub fn stale_why(h: &model::StaleRow) -> String {
+    let mut parts = h.reasons.clone();
+    if let Some(e) = &h.error {
+        parts.push(format!("last scan failed: {e}"));
+    }
+    let mut text = parts.join("; ");
+    if h.accepted && !h.reasons.is_empty() {
+        text.push_str(" (judged anyway)");
+    }
+    text
+}
+
 /// Rows shown per list in the human formats (table, markdown, html).
 pub const LIST_LIMIT: usize = 50;
 

@@ -4,8 +4,14 @@
 //! - A *finding* is a package with an open advisory or a pending security update on a
 //!   host's latest good scan. Findings hidden by an active exception are listed with
 //!   `excepted: true` and count nowhere else.
-//! - A host is *compliant* when it has a good scan and no open finding at or above the
-//!   threshold severity and no open KEV finding. A host never scanned is not compliant.
+//! - A host is *unknown* when patchcycle lacks the knowledge to judge it (never scanned,
+//!   last good scan older than `max_scan_age`, no synced catalogue for its ecosystem, or
+//!   one older than `max_feed_age`: see `crate::verdict`). An unknown host is never
+//!   compliant; it is counted and listed with its reasons.
+//! - A host is *compliant* when it is known and has no open finding at or above the
+//!   threshold severity and no open KEV finding. Compliance is the share of compliant
+//!   hosts among all hosts; with no host known it is unknown (`null`), never 100 %.
+//! - A finding no synced advisory rates counts at the policy's `unrated_severity`.
 //! - *first seen*: the finish time of the first scan of the unbroken run of good scans
 //!   in which the host had a finding for the package. *Fixed seen*: the first good scan
 //!   after that without it. MTTR is their mean difference, per cycle of the fix.
@@ -26,9 +32,10 @@ use crate::clock;
 use crate::cycle::state as cycle;
 use crate::inventory::{self, policy::SlaDays};
 use crate::scan::query::{self, Str};
+use crate::verdict::{Knowledge, Policies, Unknown};
 
 /// The `schema` value of the JSON form; bumped on incompatible changes.
-pub const SCHEMA: &str = "patchcycle-report/1";
+pub const SCHEMA: &str = "patchcycle-report/2";
 
 /// What the caller chooses.
 #[derive(Debug, Clone)]
@@ -36,12 +43,12 @@ pub struct Options {
     pub cycle: Option<String>,
     /// Compliance threshold: an open finding at or above it makes a host non-compliant.
     pub threshold: Severity,
-    /// A host whose last good scan is older than this many days is stale.
-    pub stale_days: u32,
     /// Exceptions expiring within this many days are listed.
     pub expiring_days: u32,
-    /// SLA days of hosts without a group.
-    pub default_sla: SlaDays,
+    /// The policy of hosts without a group (SLA days, age limits, unrated severity).
+    pub default_policy: crate::inventory::policy::Policy,
+    /// Judge hosts on old scans and feeds (`--allow-stale`) instead of calling them unknown.
+    pub allow_stale: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -50,8 +57,13 @@ pub struct Report {
     pub generated_at: String,
     pub generator: String,
     pub threshold: String,
-    pub stale_days: u32,
     pub expiring_days: u32,
+    /// Old scans and feeds were accepted (`--allow-stale`).
+    pub allow_stale: bool,
+    /// The catalogue sources and how current each is.
+    pub feeds: Vec<FeedRow>,
+    /// Why the CISA KEV catalogue cannot be trusted (never synced, or stale), if so.
+    pub kev_feed_problem: Option<String>,
     pub cycle: Option<CycleInfo>,
     pub summary: Summary,
     pub compliance_by_group: Vec<Compliance>,
@@ -84,7 +96,12 @@ pub struct Summary {
     pub hosts: usize,
     pub scanned: usize,
     pub compliant: usize,
-    pub compliance_pct: f64,
+    /// Hosts patchcycle cannot judge (see `HostRow::unknown`).
+    pub unknown: usize,
+    /// Unknown hosts per reason (never-scanned, stale-scan, no-catalogue, …).
+    pub unknown_by_reason: BTreeMap<String, usize>,
+    /// compliant / hosts; None (`null`, `-`) when no host is known.
+    pub compliance_pct: Option<f64>,
     pub open_findings: usize,
     pub excepted_findings: usize,
     pub kev_findings: usize,
@@ -103,7 +120,18 @@ pub struct Compliance {
     pub hosts: usize,
     pub scanned: usize,
     pub compliant: usize,
-    pub compliance_pct: f64,
+    pub unknown: usize,
+    pub compliance_pct: Option<f64>,
+}
+
+/// A catalogue source and the time its data was last known current.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct FeedRow {
+    pub source: String,
+    pub status: String,
+    pub as_of: Option<String>,
+    /// `as_of` for people: "3 h ago".
+    pub age: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Default)]
@@ -112,8 +140,9 @@ pub struct SeverityCounts {
     pub high: usize,
     pub medium: usize,
     pub low: usize,
-    /// No severity: a pending security update without a catalogue advisory, or an
-    /// advisory without a rating.
+    /// Findings no synced advisory rates (a pending security update without an
+    /// advisory, or an unrated advisory); each is also counted at its policy's
+    /// `unrated_severity` above.
     pub unrated: usize,
     pub kev: usize,
 }
@@ -137,6 +166,12 @@ pub struct HostRow {
     pub last_scan: Option<String>,
     /// ok | failed | never: the newest scan attempt.
     pub scan_status: String,
+    /// `last_scan` for people: "3 h ago".
+    pub scan_age: Option<String>,
+    /// compliant | non-compliant | unknown
+    pub state: HostState,
+    /// Why the host is unknown (empty when it is known).
+    pub unknown: Vec<crate::verdict::Unknown>,
     pub compliant: bool,
     pub open_findings: usize,
     pub critical: usize,
@@ -162,6 +197,8 @@ pub struct FindingRow {
     pub fixed: Option<Str>,
     pub candidate: Option<Str>,
     pub severity: Option<Str>,
+    /// No synced advisory rates it: `severity` is the policy's `unrated_severity`.
+    pub unrated: bool,
     pub kev: bool,
     pub epss: Option<f64>,
     pub advisories: Vec<Str>,
@@ -181,6 +218,14 @@ pub struct FindingRow {
 impl FindingRow {
     pub fn severity_rank(&self) -> u8 {
         Severity::rank(self.severity.as_deref())
+    }
+
+    pub fn risk(&self) -> crate::catalog::Risk<'_> {
+        crate::catalog::Risk {
+            kev: self.kev,
+            severity: self.severity.as_deref(),
+            epss: self.epss,
+        }
     }
 
     /// At or above `level` (unrated findings are below every level).
@@ -266,8 +311,13 @@ pub struct ExceptionRow {
 pub struct StaleRow {
     pub host: String,
     pub group: Option<String>,
-    /// never-scanned | stale | unreachable
+    /// never-scanned | unreachable | stale | no-current-catalogue
     pub state: String,
+    /// Every reason the host's data is missing or old, for people.
+    pub reasons: Vec<String>,
+    /// Judged anyway: only old data, accepted with `--allow-stale`, or a failed newest
+    /// scan with a good one recent enough.
+    pub accepted: bool,
     pub last_scan: Option<String>,
     pub days_since_scan: Option<i64>,
     pub error: Option<String>,
@@ -278,11 +328,33 @@ fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-fn pct(part: usize, whole: usize) -> f64 {
-    if whole == 0 {
-        return 100.0;
+/// A host's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum HostState {
+    Compliant,
+    NonCompliant,
+    #[default]
+    Unknown,
+}
+
+impl HostState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HostState::Compliant => "compliant",
+            HostState::NonCompliant => "non-compliant",
+            HostState::Unknown => "unknown",
+        }
     }
-    round1(part as f64 * 100.0 / whole as f64)
+}
+
+/// `part` of `whole` in percent; None when nothing is known (`known == 0`): a share of
+/// nothing is not 100 %.
+fn pct(part: usize, whole: usize, known: usize) -> Option<f64> {
+    if whole == 0 || known == 0 {
+        return None;
+    }
+    Some(round1(part as f64 * 100.0 / whole as f64))
 }
 
 /// A host as the report needs it.
@@ -493,10 +565,15 @@ fn mttr_row(cycle: Option<String>, mut days: Vec<f64>) -> MttrRow {
 /// time (Unix seconds): what depends on the scan history is filled in later.
 type Current = (Vec<FindingRow>, Vec<(i64, Option<i64>)>);
 
-fn current_findings(conn: &Connection, now: &str, hosts: query::Hosts<'_>) -> Result<Current> {
+fn current_findings(
+    conn: &Connection,
+    now: &str,
+    hosts: query::Hosts<'_>,
+    policies: &Policies,
+) -> Result<Current> {
     let mut findings = Vec::new();
     let mut ids = Vec::new();
-    query::each_current(conn, now, hosts, |r| {
+    query::each_current(conn, now, hosts, policies, |r| {
         ids.push((r.host_id, seconds(&r.scanned_at)));
         findings.push(FindingRow {
             host: r.host,
@@ -507,6 +584,7 @@ fn current_findings(conn: &Connection, now: &str, hosts: query::Hosts<'_>) -> Re
             fixed: r.fixed,
             candidate: r.candidate,
             severity: r.severity,
+            unrated: r.unrated,
             kev: r.kev,
             epss: r.epss,
             advisories: r.advisories,
@@ -540,6 +618,8 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         .map(|g| (g.name, g.policy.sla_days))
         .collect();
     let hosts = hosts(conn)?;
+    let mut knowledge = Knowledge::load(conn, &opts.default_policy, now, opts.allow_stale)?;
+    let policies = &knowledge.policies.clone();
     // The scan-history walk and the current findings are the big reads. On a file
     // database they run at once on read-only connections of their own: the history,
     // and the second half of the fleet's findings (by host name) beside the first. A
@@ -562,14 +642,14 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
     let (history, findings) = std::thread::scope(|s| {
         let beside = path.as_deref().map(|p| s.spawn(move || history(&open(p)?)));
         let second = match (path.as_deref(), middle.as_deref()) {
-            (Some(p), Some(m)) => {
-                Some(s.spawn(move || current_findings(&open(p)?, stamp_now, query::Hosts::From(m))))
-            }
+            (Some(p), Some(m)) => Some(s.spawn(move || {
+                current_findings(&open(p)?, stamp_now, query::Hosts::From(m), policies)
+            })),
             _ => None,
         };
         let first = match middle.as_deref() {
-            Some(m) => current_findings(conn, stamp_now, query::Hosts::Before(m)),
-            None => current_findings(conn, stamp_now, query::Hosts::All),
+            Some(m) => current_findings(conn, stamp_now, query::Hosts::Before(m), policies),
+            None => current_findings(conn, stamp_now, query::Hosts::All, policies),
         };
         fn joined<T>(h: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
             h.join()
@@ -611,7 +691,7 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
             .group
             .as_ref()
             .and_then(|g| sla_of_group.get(g.as_str()))
-            .unwrap_or(&opts.default_sla);
+            .unwrap_or(&opts.default_policy.sla_days);
         let sla_days = sla_for(sla, f.severity.as_deref());
         let kev_due_date: Option<Str> = if f.kev {
             f.cves
@@ -643,12 +723,11 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         f.sla_breached = breached;
         f.days_overdue = due.filter(|_| breached).map(|d| (now - d).num_days());
     }
-    // Rows come ordered by host: order each host's findings (severity, KEV, package)
-    // without comparing host names again.
+    // Rows come ordered by host: order each host's findings worst first (KEV, severity,
+    // EPSS, then package) without comparing host names again.
     let within = |a: &FindingRow, b: &FindingRow| {
-        b.severity_rank()
-            .cmp(&a.severity_rank())
-            .then(b.kev.cmp(&a.kev))
+        a.risk()
+            .worst_first(&b.risk())
             .then(a.package.cmp(&b.package))
     };
     if findings.is_sorted_by(|a, b| a.host <= b.host) {
@@ -659,7 +738,6 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         findings.sort_by(|a, b| a.host.cmp(&b.host).then_with(|| within(a, b)));
     }
     // Per host.
-    let stale_before = now - Duration::days(i64::from(opts.stale_days));
     let mut per_host: HashMap<&str, HostRow> = HashMap::default();
     for f in findings.iter().filter(|f| !f.excepted) {
         let h = per_host.entry(f.host.as_str()).or_default();
@@ -688,8 +766,33 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         let kernel_update =
             matches!((&h.kernel_running, &h.kernel_latest), (Some(r), Some(l)) if r != l);
         let last = h.last_scan.as_deref().and_then(clock::parse);
-        let stale = last.is_none_or(|t| t < stale_before);
+        let why = knowledge.judge(
+            conn,
+            crate::verdict::HostFacts {
+                group: h.group.as_deref(),
+                ecosystem: h.ecosystem.as_deref(),
+                last_scan: h.last_scan.as_deref(),
+            },
+        )?;
+        let stale = why
+            .iter()
+            .any(|u| matches!(u, Unknown::NeverScanned | Unknown::StaleScan { .. }));
+        let reasons: Vec<String> = why.iter().map(|u| u.describe(now)).collect();
+        let catalogue_problem = why.iter().any(|u| {
+            matches!(
+                u,
+                Unknown::NoCatalogue { .. } | Unknown::StaleCatalogue { .. }
+            )
+        });
+        let unknown = knowledge.effective(why);
         let unreachable = h.scan_status == "failed";
+        let state = if !unknown.is_empty() {
+            HostState::Unknown
+        } else if blocking {
+            HostState::NonCompliant
+        } else {
+            HostState::Compliant
+        };
         row = HostRow {
             name: h.name.clone(),
             group: h.group.clone(),
@@ -697,7 +800,10 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
             ecosystem: h.ecosystem.clone(),
             last_scan: h.last_scan.clone(),
             scan_status: h.scan_status.clone(),
-            compliant: scanned && !blocking,
+            scan_age: last.map(|t| clock::ago(t, now)),
+            state,
+            unknown,
+            compliant: state == HostState::Compliant,
             reboot_pending: scanned && (h.reboot_required || kernel_update),
             kernel_running: h.kernel_running.clone(),
             kernel_latest: h.kernel_latest.clone(),
@@ -715,18 +821,22 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
                 kernel_update,
             });
         }
-        if stale || unreachable {
+        if stale || unreachable || catalogue_problem {
             stale_hosts.push(StaleRow {
                 host: h.name.clone(),
                 group: h.group.clone(),
-                state: if unreachable {
+                state: if !scanned {
+                    "never-scanned"
+                } else if unreachable {
                     "unreachable"
-                } else if scanned {
+                } else if stale {
                     "stale"
                 } else {
-                    "never-scanned"
+                    "no-current-catalogue"
                 }
                 .into(),
+                reasons,
+                accepted: state != HostState::Unknown,
                 last_scan: h.last_scan.clone(),
                 days_since_scan: last.map(|t| (now - t).num_days()),
                 error: h.scan_error.clone().filter(|_| unreachable),
@@ -743,11 +853,12 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
             c.hosts += 1;
             c.scanned += usize::from(h.last_scan.is_some());
             c.compliant += usize::from(h.compliant);
+            c.unknown += usize::from(h.state == HostState::Unknown);
         }
         by.into_iter()
             .map(|(name, mut c)| {
                 c.name = name;
-                c.compliance_pct = pct(c.compliant, c.hosts);
+                c.compliance_pct = pct(c.compliant, c.hosts, c.hosts - c.unknown);
                 c
             })
             .collect::<Vec<_>>()
@@ -764,8 +875,9 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
             Some("high") => by_sev.high += 1,
             Some("medium") => by_sev.medium += 1,
             Some("low") => by_sev.low += 1,
-            _ => by_sev.unrated += 1,
+            _ => {}
         }
+        by_sev.unrated += usize::from(f.unrated);
         by_sev.kev += usize::from(f.kev);
         match f.epss {
             Some(e) if e >= 0.5 => epss.at_least_0_5 += 1,
@@ -827,12 +939,24 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
     let open = findings.iter().filter(|f| !f.excepted);
     let scanned = host_rows.iter().filter(|h| h.last_scan.is_some()).count();
     let compliant = host_rows.iter().filter(|h| h.compliant).count();
+    let unknown = host_rows
+        .iter()
+        .filter(|h| h.state == HostState::Unknown)
+        .count();
+    let mut unknown_by_reason: BTreeMap<String, usize> = BTreeMap::new();
+    for h in &host_rows {
+        for u in &h.unknown {
+            *unknown_by_reason.entry(u.kind().to_string()).or_default() += 1;
+        }
+    }
     let cycle_name = selected.as_ref().map(|(_, c)| c.name.clone());
     let summary = Summary {
         hosts: host_rows.len(),
         scanned,
         compliant,
-        compliance_pct: pct(compliant, host_rows.len()),
+        unknown,
+        unknown_by_reason,
+        compliance_pct: pct(compliant, host_rows.len(), host_rows.len() - unknown),
         open_findings: open.clone().count(),
         excepted_findings: findings.iter().filter(|f| f.excepted).count(),
         kev_findings: open.clone().filter(|f| f.kev).count(),
@@ -857,8 +981,23 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         generated_at: now_stamp,
         generator: format!("patchcycle {}", env!("CARGO_PKG_VERSION")),
         threshold: opts.threshold.as_str().into(),
-        stale_days: opts.stale_days,
         expiring_days: opts.expiring_days,
+        allow_stale: opts.allow_stale,
+        kev_feed_problem: knowledge.kev_problem(),
+        feeds: knowledge
+            .feeds
+            .iter()
+            .map(|f| FeedRow {
+                source: f.source.clone(),
+                status: f.status.clone(),
+                age: f
+                    .as_of
+                    .as_deref()
+                    .and_then(clock::parse)
+                    .map(|t| clock::ago(t, now)),
+                as_of: f.as_of.clone(),
+            })
+            .collect(),
         cycle: selected.map(|(_, c)| CycleInfo {
             name: c.name,
             state: c.state,

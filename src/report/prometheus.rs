@@ -93,14 +93,18 @@ pub fn render(r: &Report) -> String {
         &mut o,
         "patchcycle_compliance_ratio",
         "gauge",
-        "Share of compliant hosts (0 to 1), per group and per OS.",
+        "Share of compliant hosts (0 to 1), per group and per OS; NaN when no host is known.",
     );
+    let ratio = |c: &super::model::Compliance| match c.compliance_pct {
+        Some(_) => format!("{:.4}", c.compliant as f64 / c.hosts.max(1) as f64),
+        None => "NaN".into(),
+    };
     for c in &r.compliance_by_group {
         sample(
             &mut o,
             "patchcycle_compliance_ratio",
             &[("dimension", "group"), ("name", &c.name)],
-            format!("{:.4}", c.compliant as f64 / c.hosts.max(1) as f64),
+            ratio(c),
         );
     }
     for c in &r.compliance_by_os {
@@ -108,7 +112,21 @@ pub fn render(r: &Report) -> String {
             &mut o,
             "patchcycle_compliance_ratio",
             &[("dimension", "os"), ("name", &c.name)],
-            format!("{:.4}", c.compliant as f64 / c.hosts.max(1) as f64),
+            ratio(c),
+        );
+    }
+    family(
+        &mut o,
+        "patchcycle_hosts_unknown",
+        "gauge",
+        "Hosts patchcycle cannot judge (never scanned, stale scan or catalogue), per group.",
+    );
+    for c in &r.compliance_by_group {
+        sample(
+            &mut o,
+            "patchcycle_hosts_unknown",
+            &[("group", &c.name)],
+            c.unknown,
         );
     }
 
@@ -124,11 +142,15 @@ pub fn render(r: &Report) -> String {
         ("high", sev.high),
         ("medium", sev.medium),
         ("low", sev.low),
-        ("unrated", sev.unrated),
     ] {
         sample(&mut o, "patchcycle_findings_open", &[("severity", k)], v);
     }
     for (name, text, value) in [
+        (
+            "patchcycle_findings_unrated",
+            "Open findings no synced advisory rates (counted above at unrated_severity).",
+            sev.unrated,
+        ),
         (
             "patchcycle_findings_kev",
             "Open findings with a CISA KEV CVE.",
@@ -151,7 +173,7 @@ pub fn render(r: &Report) -> String {
         ),
         (
             "patchcycle_hosts_stale",
-            "Hosts without a good scan within the stale limit.",
+            "Hosts without a current scan or catalogue (never scanned, max_scan_age, max_feed_age).",
             s.stale_hosts,
         ),
         (

@@ -72,8 +72,12 @@ pub fn render(r: &Report, style: &Style) -> Result<String> {
     let s = &r.summary;
     writeln!(
         head,
-        "Compliance: {} of {} hosts ({:.1}%) have no open finding at or above {} and none in CISA KEV",
-        s.compliant, s.hosts, s.compliance_pct, r.threshold
+        "Compliance: {} of {} hosts ({}) have no open finding at or above {} and none in CISA KEV; {} unknown",
+        s.compliant,
+        s.hosts,
+        super::pct_text(s.compliance_pct),
+        r.threshold,
+        s.unknown
     )?;
     out.extend_from_slice(head.as_bytes());
     let mut t = new_table(style);
@@ -82,7 +86,7 @@ pub fn render(r: &Report, style: &Style) -> Result<String> {
         (
             "open findings",
             format!(
-                "{} (critical {}, high {}, medium {}, low {}, unrated {}; {} excepted)",
+                "{} (critical {}, high {}, medium {}, low {}; {} of them unrated; {} excepted)",
                 s.open_findings,
                 sev.critical,
                 sev.high,
@@ -106,13 +110,15 @@ pub fn render(r: &Report, style: &Style) -> Result<String> {
         ),
         ("SLA breaches", s.sla_breaches.to_string()),
         ("pending reboots", s.pending_reboots.to_string()),
+        ("unknown hosts", super::unknown_text(s)),
         (
             "stale / unreachable",
             format!(
-                "{} / {} (no good scan within {} days / last scan failed)",
-                s.stale_hosts, s.unreachable_hosts, r.stale_days
+                "{} / {} (no current scan or catalogue / last scan failed)",
+                s.stale_hosts, s.unreachable_hosts
             ),
         ),
+        ("catalogue", super::feeds_text(r)),
         (
             "exceptions expiring",
             format!("{} within {} days", s.exceptions_expiring, r.expiring_days),
@@ -138,14 +144,16 @@ pub fn render(r: &Report, style: &Style) -> Result<String> {
         table(
             &mut out,
             style,
-            &["NAME", "HOSTS", "SCANNED", "COMPLIANT", "%"],
+            &["NAME", "HOSTS", "SCANNED", "COMPLIANT", "UNKNOWN", "%"],
             rows.iter().map(|c| {
                 vec![
                     c.name.clone(),
                     c.hosts.to_string(),
                     c.scanned.to_string(),
                     c.compliant.to_string(),
-                    format!("{:.1}", c.compliance_pct),
+                    c.unknown.to_string(),
+                    c.compliance_pct
+                        .map_or_else(|| "-".into(), |p| format!("{p:.1}")),
                 ]
             }),
             rows.len(),
@@ -257,20 +265,23 @@ pub fn render(r: &Report, style: &Style) -> Result<String> {
 
     section(
         &mut out,
-        &format!("STALE OR UNREACHABLE HOSTS ({})", r.stale_hosts.len()),
+        &format!(
+            "UNKNOWN, STALE OR UNREACHABLE HOSTS ({})",
+            r.stale_hosts.len()
+        ),
     )?;
     if !r.stale_hosts.is_empty() {
         table(
             &mut out,
             style,
-            &["HOST", "GROUP", "STATE", "LAST SCAN", "ERROR"],
+            &["HOST", "GROUP", "STATE", "LAST SCAN", "WHY"],
             r.stale_hosts.iter().map(|h| {
                 vec![
                     h.host.clone(),
                     fmt_opt(&h.group),
                     h.state.clone(),
                     fmt_opt(&h.last_scan),
-                    fmt_opt(&h.error),
+                    super::stale_why(h),
                 ]
             }),
             r.stale_hosts.len(),

@@ -5,6 +5,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use crate::catalog::Severity;
+use crate::verdict::Policies;
 
 /// Text of a finding (names, versions, ids, times): almost always short, so kept
 /// inline (up to 24 bytes) instead of in an allocation each; 100,000 findings have
@@ -27,7 +28,11 @@ pub struct Row {
     pub update_available: bool,
     pub advisories: Vec<Str>,
     pub cves: Vec<Str>,
+    /// The advisories' highest rating, or the policy's `unrated_severity` when none
+    /// rates the finding (then `unrated` is true).
     pub severity: Option<Str>,
+    /// No synced advisory rates this finding: `severity` is the policy's floor.
+    pub unrated: bool,
     pub kev: bool,
     pub epss: Option<f64>,
     pub scanned_at: Str,
@@ -82,9 +87,14 @@ pub fn exceptions(conn: &Connection, now: &str) -> Result<Vec<Exception>> {
 
 /// Every current finding (of the hosts named, or all), with exceptions marked: by host
 /// name, then package.
-pub fn current(conn: &Connection, hosts: Option<&[String]>, now: &str) -> Result<Vec<Row>> {
+pub fn current(
+    conn: &Connection,
+    hosts: Option<&[String]>,
+    now: &str,
+    policies: &Policies,
+) -> Result<Vec<Row>> {
     let mut rows = Vec::new();
-    each_current(conn, now, Hosts::All, |r| {
+    each_current(conn, now, Hosts::All, policies, |r| {
         if hosts.is_none_or(|names| names.iter().any(|n| *n == r.host)) {
             rows.push(r);
         }
@@ -123,6 +133,7 @@ pub fn each_current(
     conn: &Connection,
     now: &str,
     hosts: Hosts<'_>,
+    policies: &Policies,
     mut each: impl FnMut(Row) -> Result<()>,
 ) -> Result<()> {
     let active: Vec<Exception> = exceptions(conn, now)?
@@ -186,6 +197,10 @@ pub fn each_current(
             scanned_at: text(13)?,
             ..Row::default()
         };
+        if row.severity.is_none() {
+            row.severity = Some(Str::from(policies.unrated(row.group.as_deref()).as_str()));
+            row.unrated = true;
+        }
         candidates.clear();
         candidates.extend(any_package.iter().copied());
         if let Some(v) = by_package.get(row.package.as_str()) {
