@@ -80,6 +80,14 @@ impl Style {
         }
     }
 
+    /// Progress under `-v` (`level` 1: per host, with timings) and details under `-vv`
+    /// (`level` 2: command lines, sizes), on stderr. `-q` and `-v` exclude each other.
+    pub fn verbose(&self, level: u8, msg: impl AsRef<str>) {
+        if !self.quiet && self.verbose >= level {
+            eprintln!("{}", msg.as_ref());
+        }
+    }
+
     /// A warning on stderr; shown even under `-q`.
     pub fn warn(&self, msg: impl AsRef<str>) {
         let (y, r) = if self.color {
@@ -88,6 +96,20 @@ impl Style {
             ("", "")
         };
         eprintln!("{y}warning:{r} {}", msg.as_ref());
+    }
+}
+
+/// A duration for progress lines: `0.21 s`.
+pub fn seconds(d: std::time::Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+/// A size for progress lines: `812 B`, `40.1 KiB`, `2.3 MiB`.
+pub fn bytes(n: usize) -> String {
+    match n {
+        n if n < 1024 => format!("{n} B"),
+        n if n < 1024 * 1024 => format!("{:.1} KiB", n as f64 / 1024.0),
+        n => format!("{:.1} MiB", n as f64 / (1024.0 * 1024.0)),
     }
 }
 

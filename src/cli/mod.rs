@@ -160,6 +160,7 @@ impl Context {
             stderr_tty: std::io::stderr().is_terminal(),
             stdin_tty: std::io::stdin().is_terminal(),
         };
+        crate::exec::trace_commands(style.verbose >= 2);
         let (config_path, explicit) = match &g.config {
             Some(p) => (p.clone(), true),
             None => (config::default_config_path()?, false),
