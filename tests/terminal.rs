@@ -546,3 +546,32 @@ fn the_picker_summarises_what_was_approved() {
     names.sort();
     assert_eq!(names, ["libc6", "libcurl4", "libssl3"]);
 }
+
+/// `-v` on `test` (and `deploy`, the same engine): each host's start, and its end with
+/// the time it took and why it failed. p1 is an ssh alias for a closed port.
+#[test]
+fn verbose_test_shows_each_host_start_and_end() {
+    let env = picker_fleet();
+    let port = closed_port();
+    std::fs::create_dir_all(env.home().join(".ssh")).expect("mkdir .ssh");
+    let home = env.home().display().to_string();
+    env.file(
+        ".ssh/config",
+        &format!(
+            "Host p1\n  HostName 127.0.0.1\n  Port {port}\n\
+             Host *\n  UserKnownHostsFile {home}/.ssh/known_hosts\n  GlobalKnownHostsFile /dev/null\n"
+        ),
+    );
+    let config = std::fs::read_to_string(env.config()).expect("read config");
+    std::fs::write(
+        env.config(),
+        config.replace(
+            "\n[ssh]\n",
+            &format!("\n[ssh]\nconfig_file = \"{home}/.ssh/config\"\n"),
+        ),
+    )
+    .expect("write config");
+    let out = redact_timings(&env.snap(&["-v", "--yes", "test", "--now", "--reason", "lab"]))
+        .replace(&format!("port {port}:"), "port [PORT]:");
+    assert_snapshot!("test_v", out);
+}
