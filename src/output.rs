@@ -105,8 +105,12 @@ impl Style {
 /// previous handlers back. Exiting from the handler is deliberate: a read of a cooked
 /// terminal is retried after EINTR by std, so a flag would never be looked at, and the
 /// guard is only held while nothing has been written.
+///
+/// Guards nest (a confirmation inside the approve picker's guard): each puts back the
+/// handlers and the message it found.
 pub struct PromptGuard {
     previous: Vec<(libc::c_int, libc::sigaction)>,
+    previous_message: (*mut u8, usize),
 }
 
 /// What the handler prints; set before it is installed, never freed (one per prompt).
@@ -140,6 +144,12 @@ impl PromptGuard {
     pub fn new(message: &str) -> PromptGuard {
         use std::sync::atomic::Ordering;
         let text: &'static mut [u8] = format!("{message}\n").into_bytes().leak();
+        let previous_message = (
+            INTERRUPT_MESSAGE.swap(std::ptr::null_mut(), Ordering::SeqCst),
+            INTERRUPT_MESSAGE_LEN.load(Ordering::SeqCst),
+        );
+        // Length first, then the pointer: the handler never pairs a new pointer with an
+        // old length.
         INTERRUPT_MESSAGE_LEN.store(text.len(), Ordering::SeqCst);
         INTERRUPT_MESSAGE.store(text.as_mut_ptr(), Ordering::SeqCst);
         let mut previous = Vec::new();
@@ -156,19 +166,27 @@ impl PromptGuard {
                 }
             }
         }
-        PromptGuard { previous }
+        PromptGuard {
+            previous,
+            previous_message,
+        }
     }
 }
 
 impl Drop for PromptGuard {
     fn drop(&mut self) {
         use std::io::Write;
+        use std::sync::atomic::Ordering;
         for (signal, old) in &self.previous {
             // SAFETY: puts back the action read when the guard was made.
             unsafe {
                 libc::sigaction(*signal, old, std::ptr::null_mut());
             }
         }
+        let (ptr, len) = self.previous_message;
+        INTERRUPT_MESSAGE.store(std::ptr::null_mut(), Ordering::SeqCst);
+        INTERRUPT_MESSAGE_LEN.store(len, Ordering::SeqCst);
+        INTERRUPT_MESSAGE.store(ptr, Ordering::SeqCst);
         // The prompt shows the cursor when it returns; an error path may not have.
         let mut err = std::io::stderr().lock();
         let _ = err.write_all(b"\x1b[?25h");

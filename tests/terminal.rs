@@ -503,10 +503,13 @@ fn ctrl_c_restores_the_cursor_and_records_nothing() {
         let done = tmux.wait_for("EXIT=");
         assert!(tmux.cursor_visible(), "cursor hidden after Ctrl-C:\n{done}");
         assert!(done.contains("EXIT=130"), "{done}");
-        assert!(
-            done.contains("error: interrupted, nothing approved"),
-            "{done}"
-        );
+        // At the confirmation, the confirmation's own guard speaks.
+        let said = if at_confirmation {
+            "error: interrupted, approve not confirmed"
+        } else {
+            "error: interrupted, nothing approved"
+        };
+        assert!(done.contains(said), "{done}");
         assert_nothing_recorded(&env);
     }
 }

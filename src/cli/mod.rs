@@ -198,6 +198,9 @@ impl Context {
             .hint("pass --yes to confirm")
             .into());
         }
+        // The prompt hides the cursor: a Ctrl-C must not leave it hidden.
+        let _guard =
+            crate::output::PromptGuard::new(&format!("error: interrupted, {what} not confirmed"));
         Ok(dialoguer::Confirm::new()
             .with_prompt(question)
             .default(false)
