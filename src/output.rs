@@ -80,6 +80,14 @@ impl Style {
         }
     }
 
+    /// Progress under `-v` (`level` 1: per host, with timings) and details under `-vv`
+    /// (`level` 2: command lines, sizes), on stderr. `-q` and `-v` exclude each other.
+    pub fn verbose(&self, level: u8, msg: impl AsRef<str>) {
+        if !self.quiet && self.verbose >= level {
+            eprintln!("{}", msg.as_ref());
+        }
+    }
+
     /// A warning on stderr; shown even under `-q`.
     pub fn warn(&self, msg: impl AsRef<str>) {
         let (y, r) = if self.color {
@@ -88,6 +96,115 @@ impl Style {
             ("", "")
         };
         eprintln!("{y}warning:{r} {}", msg.as_ref());
+    }
+}
+
+/// While a prompt owns the terminal (dialoguer hides the cursor while it reads keys):
+/// SIGINT, SIGTERM and SIGHUP show the cursor again, print `message` and end the process
+/// with 128 + the signal (130 for Ctrl-C). Dropped, it shows the cursor and puts the
+/// previous handlers back. Exiting from the handler is deliberate: a read of a cooked
+/// terminal is retried after EINTR by std, so a flag would never be looked at, and the
+/// guard is only held while nothing has been written.
+///
+/// Guards nest (a confirmation inside the approve picker's guard): each puts back the
+/// handlers and the message it found.
+pub struct PromptGuard {
+    previous: Vec<(libc::c_int, libc::sigaction)>,
+    previous_message: (*mut u8, usize),
+}
+
+/// What the handler prints; set before it is installed, never freed (one per prompt).
+static INTERRUPT_MESSAGE: std::sync::atomic::AtomicPtr<u8> =
+    std::sync::atomic::AtomicPtr::new(std::ptr::null_mut());
+static INTERRUPT_MESSAGE_LEN: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(0);
+
+/// Shows the cursor and moves past the prompt's line.
+const SHOW_CURSOR: &[u8] = b"\x1b[?25h\n";
+
+extern "C" fn on_interrupt(signal: libc::c_int) {
+    use std::sync::atomic::Ordering;
+    // Only async-signal-safe calls: write(2) and _exit(2).
+    let msg = INTERRUPT_MESSAGE.load(Ordering::SeqCst);
+    let len = INTERRUPT_MESSAGE_LEN.load(Ordering::SeqCst);
+    // SAFETY: the message is a leaked, immutable buffer of `len` bytes (or null).
+    unsafe {
+        libc::write(2, SHOW_CURSOR.as_ptr().cast(), SHOW_CURSOR.len());
+        if !msg.is_null() {
+            libc::write(2, msg.cast(), len);
+        }
+        libc::_exit(128 + signal);
+    }
+}
+
+impl PromptGuard {
+    const SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+
+    /// `message`: the line printed when a signal ends the prompt (a newline is added).
+    pub fn new(message: &str) -> PromptGuard {
+        use std::sync::atomic::Ordering;
+        let text: &'static mut [u8] = format!("{message}\n").into_bytes().leak();
+        let previous_message = (
+            INTERRUPT_MESSAGE.swap(std::ptr::null_mut(), Ordering::SeqCst),
+            INTERRUPT_MESSAGE_LEN.load(Ordering::SeqCst),
+        );
+        // Length first, then the pointer: the handler never pairs a new pointer with an
+        // old length.
+        INTERRUPT_MESSAGE_LEN.store(text.len(), Ordering::SeqCst);
+        INTERRUPT_MESSAGE.store(text.as_mut_ptr(), Ordering::SeqCst);
+        let mut previous = Vec::new();
+        for signal in Self::SIGNALS {
+            // SAFETY: a zeroed sigaction is valid; the handler only calls async-signal-safe
+            // functions.
+            unsafe {
+                let mut action: libc::sigaction = std::mem::zeroed();
+                action.sa_sigaction = on_interrupt as extern "C" fn(libc::c_int) as usize;
+                libc::sigemptyset(&mut action.sa_mask);
+                let mut old: libc::sigaction = std::mem::zeroed();
+                if libc::sigaction(signal, &action, &mut old) == 0 {
+                    previous.push((signal, old));
+                }
+            }
+        }
+        PromptGuard {
+            previous,
+            previous_message,
+        }
+    }
+}
+
+impl Drop for PromptGuard {
+    fn drop(&mut self) {
+        use std::io::Write;
+        use std::sync::atomic::Ordering;
+        for (signal, old) in &self.previous {
+            // SAFETY: puts back the action read when the guard was made.
+            unsafe {
+                libc::sigaction(*signal, old, std::ptr::null_mut());
+            }
+        }
+        let (ptr, len) = self.previous_message;
+        INTERRUPT_MESSAGE.store(std::ptr::null_mut(), Ordering::SeqCst);
+        INTERRUPT_MESSAGE_LEN.store(len, Ordering::SeqCst);
+        INTERRUPT_MESSAGE.store(ptr, Ordering::SeqCst);
+        // The prompt shows the cursor when it returns; an error path may not have.
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(b"\x1b[?25h");
+        let _ = err.flush();
+    }
+}
+
+/// A duration for progress lines: `0.21 s`.
+pub fn seconds(d: std::time::Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+/// A size for progress lines: `812 B`, `40.1 KiB`, `2.3 MiB`.
+pub fn bytes(n: usize) -> String {
+    match n {
+        n if n < 1024 => format!("{n} B"),
+        n if n < 1024 * 1024 => format!("{:.1} KiB", n as f64 / 1024.0),
+        n => format!("{:.1} MiB", n as f64 / (1024.0 * 1024.0)),
     }
 }
 

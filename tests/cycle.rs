@@ -525,7 +525,7 @@ fn approve_on_a_terminal_picks_and_confirms() {
             std::thread::sleep(Duration::from_millis(50));
         }
     };
-    let picker = wait_for("space toggles");
+    let picker = wait_for("esc/q: cancel");
     assert!(
         picker.contains("[x] Debian:12 libssl3 -> 3.0.17-1~deb12u3"),
         "{picker}"
@@ -540,7 +540,7 @@ fn approve_on_a_terminal_picks_and_confirms() {
     let done = wait_for("EXIT=");
     tmux(&["kill-server"]);
     assert!(
-        done.contains("recorded: approve 1 patch(es) of cycle 2026-11 for pilot"),
+        done.contains("approved 1 patch of cycle 2026-11 for pilot: 1 high"),
         "{done}"
     );
     assert!(done.contains("EXIT=0"), "{done}");

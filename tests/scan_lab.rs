@@ -341,7 +341,7 @@ fn unreachable_and_changed_host_keys_are_per_host_errors() {
         by("dead")
     );
     assert!(
-        shown.contains("error: 2 of 3 host(s) could not be scanned"),
+        shown.contains("error: 2 of 3 hosts failed: ") && shown.contains("dead (ssh: "),
         "{shown}"
     );
 }

@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 use serde_json::json;
 
 use super::Context;
-use crate::catalog::Severity;
+use crate::catalog::{Risk, Severity};
 use crate::cycle::state::{self as cycle, Patch};
 use crate::error::Failure;
 use crate::inventory::policy::AutoApproveClass;
@@ -27,9 +27,28 @@ impl Decision {
             Decision::Defer => "defer",
         }
     }
+
+    /// "approved", for what was (or was not) recorded.
+    fn past(self) -> &'static str {
+        match self {
+            Decision::Approve => "approved",
+            Decision::Decline => "declined",
+            Decision::Defer => "deferred",
+        }
+    }
 }
 
+/// The keys of the picker, shown above it.
+const PICKER_KEYS: &str = "up/down: move | space: toggle | a: all | enter: confirm | esc/q: cancel";
+
 #[derive(Debug, Args)]
+#[command(after_help = "\
+On a terminal (without --yes) the patch set is shown as a picker, worst first (KEV, then
+severity, then EPSS), every patch selected; then the decision is confirmed.
+
+Exit codes: 0 recorded; 1 refused by the ring gate; 2 usage error, or cancelled (Esc or q
+in the picker, or no at the confirmation): nothing is recorded; 130 interrupted (Ctrl-C):
+nothing is recorded, the terminal is restored.")]
 pub struct ApproveArgs {
     /// The group (ring) the decision is for
     #[arg(short, long, required_unless_present = "auto")]
@@ -163,27 +182,18 @@ pub fn run(ctx: &Context, a: &ApproveArgs) -> Result<()> {
     };
     // On a terminal (without --yes) a person picks from the patch set, with the
     // knowledge-base notes beside each, and confirms; without one, --yes is required and
-    // nothing ever waits on stdin.
+    // nothing ever waits on stdin. While the prompts own the terminal, a signal restores
+    // it and ends the command before anything is written.
+    let interactive = !ctx.yes && ctx.style.stdin_tty && ctx.style.stderr_tty;
+    let guard = interactive.then(|| {
+        crate::output::PromptGuard::new(&format!(
+            "error: interrupted, nothing {}",
+            a.decision.past()
+        ))
+    });
     let mut patches = patches;
-    if !ctx.yes && ctx.style.stdin_tty && ctx.style.stderr_tty && !patches.is_empty() {
-        let items: Vec<String> = patches
-            .iter()
-            .map(|p| describe(&db.conn, p))
-            .collect::<Result<_>>()?;
-        let picked = dialoguer::MultiSelect::new()
-            .with_prompt(format!(
-                "Patches of cycle {} to {} for {} (space toggles, enter accepts)",
-                c.name,
-                a.decision.as_str(),
-                group.name
-            ))
-            .items(&items)
-            .defaults(&vec![true; items.len()])
-            .interact()?;
-        patches = picked
-            .into_iter()
-            .filter_map(|i| patches.get(i).cloned())
-            .collect();
+    if interactive && !patches.is_empty() {
+        patches = pick(&db.conn, patches, a.decision, &c.name, &group.name)?;
         if patches.is_empty() && a.decision == Decision::Approve {
             return Err(Failure::usage("no patch selected; nothing recorded").into());
         }
@@ -202,6 +212,7 @@ pub fn run(ctx: &Context, a: &ApproveArgs) -> Result<()> {
     if !ctx.confirm(&question, a.decision.as_str())? {
         return Err(Failure::usage("not confirmed; nothing recorded").into());
     }
+    drop(guard);
     let stamp = clock::stamp(now);
     let chosen: Vec<(String, String, String)> = patches
         .iter()
@@ -259,15 +270,106 @@ pub fn run(ctx: &Context, a: &ApproveArgs) -> Result<()> {
             &chosen,
         )?;
     }
+    let by_risk = tally(&patches);
     ctx.style.status(format!(
-        "recorded: {} {} patch(es) of cycle {} for {}{}",
-        a.decision.as_str(),
-        chosen.len(),
+        "{} {} patch{} of cycle {} for {}{}{}",
+        a.decision.past(),
+        patches.len(),
+        if patches.len() == 1 { "" } else { "es" },
         c.name,
         group.name,
-        if a.emergency { " (EMERGENCY)" } else { "" }
+        if a.emergency { " (EMERGENCY)" } else { "" },
+        if by_risk.is_empty() {
+            String::new()
+        } else {
+            format!(": {by_risk}")
+        }
     ));
     Ok(())
+}
+
+/// The picker: the patch set worst first, every patch selected, the keys shown above.
+/// Esc or q cancels (exit 2), Ctrl-C ends the process through the [`PromptGuard`].
+fn pick(
+    conn: &rusqlite::Connection,
+    patches: Vec<Patch>,
+    decision: Decision,
+    cycle: &str,
+    group: &str,
+) -> Result<Vec<Patch>> {
+    let mut items: Vec<(Patch, Option<f64>, String)> = patches
+        .into_iter()
+        .map(|p| {
+            let epss = patch_epss(conn, &p)?;
+            let line = describe(conn, &p, epss)?;
+            Ok((p, epss, line))
+        })
+        .collect::<Result<_>>()?;
+    items.sort_by(|(p, pe, _), (q, qe, _)| risk(p, *pe).worst_first(&risk(q, *qe)));
+    let term = dialoguer::console::Term::stderr();
+    term.write_line(PICKER_KEYS)?;
+    let lines: Vec<&str> = items.iter().map(|(_, _, l)| l.as_str()).collect();
+    let picked = dialoguer::MultiSelect::new()
+        .with_prompt(format!(
+            "Patches of cycle {cycle} to {} for {group}",
+            decision.as_str()
+        ))
+        .items(&lines)
+        .defaults(&vec![true; lines.len()])
+        // The summary after the decision says what was picked; no dump of every line.
+        .report(false)
+        .interact_opt()?;
+    term.clear_last_lines(1)?;
+    let Some(picked) = picked else {
+        return Err(
+            Failure::usage(format!("cancelled, nothing {}", decision.past()))
+                .hint("Esc or q leaves the picker; nothing is recorded")
+                .into(),
+        );
+    };
+    let mut items: Vec<Option<Patch>> = items.into_iter().map(|(p, _, _)| Some(p)).collect();
+    Ok(picked
+        .into_iter()
+        .filter_map(|i| items.get_mut(i).and_then(Option::take))
+        .collect())
+}
+
+fn risk(p: &Patch, epss: Option<f64>) -> Risk<'_> {
+    Risk {
+        kev: p.kev,
+        severity: p.severity.as_deref(),
+        epss,
+    }
+}
+
+/// "2 KEV, 3 critical, 6 high, 3 medium": each patch counted once, in the order of risk
+/// (a KEV patch under KEV, the others under their severity; "unrated" without one).
+fn tally(patches: &[Patch]) -> String {
+    let kev = patches.iter().filter(|p| p.kev).count();
+    let mut parts: Vec<String> = Vec::new();
+    if kev > 0 {
+        parts.push(format!("{kev} KEV"));
+    }
+    for level in [
+        Some(Severity::Critical),
+        Some(Severity::High),
+        Some(Severity::Medium),
+        Some(Severity::Low),
+        Some(Severity::None),
+        None,
+    ] {
+        let count = patches
+            .iter()
+            .filter(|p| !p.kev && p.severity.as_deref().and_then(Severity::parse) == level)
+            .count();
+        if count > 0 {
+            parts.push(format!(
+                "{count} {}",
+                level.map_or("unrated", Severity::as_str)
+            ));
+        }
+    }
+    parts.join(", ")
 }
 
 /// Whether a patch belongs to an auto-approve class.
@@ -365,8 +467,18 @@ fn auto(
     Ok(())
 }
 
+/// The highest EPSS score of the CVEs a patch fixes.
+fn patch_epss(conn: &rusqlite::Connection, p: &Patch) -> Result<Option<f64>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT max(e.score) FROM epss e JOIN aliases al ON al.alias = e.cve \
+             JOIN advisories a ON a.id = al.advisory WHERE a.advisory_id IN (SELECT value FROM json_each(?1))",
+        )?
+        .query_row([serde_json::to_string(&p.advisories)?], |r| r.get(0))?)
+}
+
 /// One line of the patch set for a person: version, severity, KEV, EPSS and notes.
-fn describe(conn: &rusqlite::Connection, p: &Patch) -> Result<String> {
+fn describe(conn: &rusqlite::Connection, p: &Patch, epss: Option<f64>) -> Result<String> {
     let mut notes: Vec<String> = conn
         .prepare_cached("SELECT body FROM notes WHERE package = ?1 ORDER BY id")?
         .query_map([&p.package], |r| r.get(0))?
@@ -378,12 +490,6 @@ fn describe(conn: &rusqlite::Connection, p: &Patch) -> Result<String> {
             .collect::<rusqlite::Result<_>>()?;
         notes.extend(more);
     }
-    let epss: Option<f64> = conn
-        .prepare_cached(
-            "SELECT max(e.score) FROM epss e JOIN aliases al ON al.alias = e.cve \
-             JOIN advisories a ON a.id = al.advisory WHERE a.advisory_id IN (SELECT value FROM json_each(?1))",
-        )?
-        .query_row([serde_json::to_string(&p.advisories)?], |r| r.get(0))?;
     let mut line = format!(
         "{} {} -> {}  severity {}{}{}  ({} advisories, {} host(s))",
         p.ecosystem,
@@ -471,4 +577,37 @@ pub(super) fn notify(
         tx.commit()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn patch(package: &str, severity: Option<&str>, kev: bool) -> Patch {
+        Patch {
+            ecosystem: "Debian:12".into(),
+            package: package.into(),
+            target: "1".into(),
+            advisories: Vec::new(),
+            severity: severity.map(str::to_string),
+            kev,
+            hosts: 1,
+        }
+    }
+
+    /// Each patch is counted once, KEV before any severity, in the order of risk.
+    #[test]
+    fn the_tally_counts_kev_first_then_each_severity() {
+        let set = [
+            patch("a", Some("high"), false),
+            patch("b", Some("medium"), true),
+            patch("c", Some("critical"), false),
+            patch("d", None, false),
+            patch("e", Some("high"), false),
+            patch("f", Some("critical"), true),
+            patch("g", Some("low"), false),
+        ];
+        assert_eq!(tally(&set), "2 KEV, 1 critical, 2 high, 1 low, 1 unrated");
+        assert_eq!(tally(&[]), "");
+    }
 }

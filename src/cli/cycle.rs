@@ -249,7 +249,7 @@ fn cleanup(
             control: crate::exec::control_dir()?,
             policy: g.policy.clone(),
             window: None,
-            progress: false,
+            progress: crate::exec::pool::Progress::Silent,
             group_hosts: 0,
             db_path: ctx.db_path.clone(),
             ansible: false,
@@ -263,7 +263,7 @@ fn cleanup(
         let results = crate::exec::pool::run(
             &rows,
             g.policy.max_parallel.max(1) as usize,
-            false,
+            crate::exec::pool::Progress::Silent,
             |r| r.host.name.clone(),
             |r| engine.cleanup_host(r),
         );

@@ -244,7 +244,7 @@ pub fn execute(ctx: &Context, kind: Kind, group: &str, a: &RunArgs) -> Result<()
         control: exec::control_dir()?,
         policy: g.policy.clone(),
         window,
-        progress: ctx.style.stderr_tty && !ctx.style.quiet,
+        progress: crate::exec::pool::Progress::for_style(&ctx.style),
         group_hosts: g.hosts.max(0) as usize,
         deployment,
         db_path: ctx.db_path.clone(),

@@ -233,7 +233,9 @@ pub fn tell_data_age(
     allow_stale: bool,
 ) -> Result<()> {
     if hosts.is_empty() {
-        ctx.style.warn("no hosts in the selection");
+        if !ctx.style.quiet {
+            ctx.style.warn("no hosts in the selection");
+        }
         return Ok(());
     }
     let mut knowledge = Knowledge::load(conn, &ctx.config.default_policy, now, allow_stale)?;
@@ -259,7 +261,10 @@ pub fn tell_data_age(
             unknown: knowledge.effective(why),
         });
     }
-    if let Some(line) = verdict::unknown_summary(&judged, now, 5) {
+    // Under -q the gate's error says it, if one was asked for.
+    if let Some(line) = verdict::unknown_summary(&judged, now, 5)
+        && !ctx.style.quiet
+    {
         ctx.style.warn(line);
     }
     Ok(())

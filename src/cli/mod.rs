@@ -160,6 +160,7 @@ impl Context {
             stderr_tty: std::io::stderr().is_terminal(),
             stdin_tty: std::io::stdin().is_terminal(),
         };
+        crate::exec::trace_commands(style.verbose >= 2);
         let (config_path, explicit) = match &g.config {
             Some(p) => (p.clone(), true),
             None => (config::default_config_path()?, false),
@@ -197,6 +198,9 @@ impl Context {
             .hint("pass --yes to confirm")
             .into());
         }
+        // The prompt hides the cursor: a Ctrl-C must not leave it hidden.
+        let _guard =
+            crate::output::PromptGuard::new(&format!("error: interrupted, {what} not confirmed"));
         Ok(dialoguer::Confirm::new()
             .with_prompt(question)
             .default(false)

@@ -75,7 +75,7 @@ pub fn run(ctx: &Context, a: &RollbackArgs) -> Result<()> {
         control: exec::control_dir()?,
         policy: g.policy.clone(),
         window: None,
-        progress: false,
+        progress: exec::pool::Progress::Silent,
         group_hosts: g.hosts.max(0) as usize,
         db_path: ctx.db_path.clone(),
         ansible: false,
@@ -85,7 +85,7 @@ pub fn run(ctx: &Context, a: &RollbackArgs) -> Result<()> {
     let results = exec::pool::run(
         &chosen,
         g.policy.max_parallel.max(1) as usize,
-        ctx.style.stderr_tty && !ctx.style.quiet,
+        exec::pool::Progress::for_style(&ctx.style),
         |r| r.host.name.clone(),
         |r| engine.rollback_host(r, a.method),
     );

@@ -1,7 +1,7 @@
 //! `patchcycle scan [HOST…|--group G|--all] [--local] [--import FILE --host H] …`
 
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use clap::Args;
@@ -12,8 +12,8 @@ use super::findings::GateArgs;
 use crate::error::{Exit, Failure};
 use crate::exec::{self, Target, pool};
 use crate::inventory::{self, Host, HostFilter, HostSpec};
-use crate::output::{self, or_dash};
-use crate::scan::{self, Method, Summary, facts, matcher::Matcher};
+use crate::output::{self, Style, or_dash, seconds};
+use crate::scan::{self, Collection, Method, Summary, facts, matcher::Matcher};
 use crate::{audit, clock, db};
 
 #[derive(Debug, Args)]
@@ -95,15 +95,23 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
             ))
             .into());
         }
-        let result = facts::parse(&String::from_utf8_lossy(&bytes)).map_err(|e| e.to_string());
-        summaries.push(scan::store(
+        let started = Instant::now();
+        let text = String::from_utf8_lossy(&bytes);
+        let collection = Collection {
+            facts: facts::parse(&text).map_err(|e| e.to_string()),
+            first_output: None,
+            elapsed: started.elapsed(),
+            sections: scan::section_sizes(&text),
+        };
+        report_collection(&ctx.style, name, Method::Import, &collection);
+        summaries.push(store(
+            &ctx.style,
             &mut db.conn,
             &mut matcher,
             name,
             Method::Import,
-            &now,
-            &now,
-            result,
+            (&now, &now),
+            collection,
         )?);
     } else if a.local {
         let name = match &a.host {
@@ -128,7 +136,7 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
         ensure_local_host(ctx, &mut db.conn, &name, &now)?;
         let started = now.clone();
         let control = exec::control_dir()?;
-        let result = scan::collect(
+        let collection = scan::collect(
             &ctx.config.ssh,
             &control,
             &Target::Local,
@@ -136,25 +144,31 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
             root.as_deref(),
             Duration::from_secs(a.timeout),
         );
+        report_collection(&ctx.style, &name, Method::Local, &collection);
         let finished = clock::now_stamp()?;
-        summaries.push(scan::store(
+        summaries.push(store(
+            &ctx.style,
             &mut db.conn,
             &mut matcher,
             &name,
             Method::Local,
-            &started,
-            &finished,
-            result,
+            (&started, &finished),
+            collection,
         )?);
     } else {
         let hosts = select_hosts(&db.conn, a)?;
         let control = exec::control_dir()?;
         let timeout = Duration::from_secs(a.timeout);
         let ssh = &ctx.config.ssh;
+        // Under -v each host reports itself as it finishes, with more than a pool can say.
+        let progress = match pool::Progress::for_style(&ctx.style) {
+            pool::Progress::Lines => pool::Progress::Silent,
+            p => p,
+        };
         let results = pool::run(
             &hosts,
             a.parallel as usize,
-            ctx.style.stderr_tty && !ctx.style.quiet,
+            progress,
             |h: &Host| h.name.clone(),
             |h: &Host| {
                 let target = Target::Ssh {
@@ -163,25 +177,29 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
                     port: h.port,
                 };
                 let started = clock::now_stamp().unwrap_or_default();
-                let r = scan::collect(ssh, &control, &target, a.refresh, None, timeout);
+                let c = scan::collect(ssh, &control, &target, a.refresh, None, timeout);
                 let finished = clock::now_stamp().unwrap_or_default();
-                (started, finished, r)
+                report_collection(&ctx.style, &h.name, Method::Ssh, &c);
+                HostRun {
+                    started,
+                    finished,
+                    collection: c,
+                }
             },
         );
-        for (h, (started, finished, r)) in hosts.iter().zip(results) {
-            summaries.push(scan::store(
+        for (h, run) in hosts.iter().zip(results) {
+            summaries.push(store(
+                &ctx.style,
                 &mut db.conn,
                 &mut matcher,
                 &h.name,
                 Method::Ssh,
-                &started,
-                &finished,
-                r,
+                (&run.started, &run.finished),
+                run.collection,
             )?);
         }
     }
 
-    let failed = summaries.iter().filter(|s| s.status != "ok").count();
     {
         let tx = db::write_tx(&mut db.conn)?;
         audit::append(
@@ -237,24 +255,121 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
         findings: None,
     };
     super::report::gate(ctx, &db.conn, &a.gate, &scope, when)?;
-    if failed > 0 {
-        let first = summaries
-            .iter()
-            .find(|s| s.status != "ok")
-            .map(|s| format!("{}: {}", s.host, s.error.as_deref().unwrap_or("failed")))
-            .unwrap_or_default();
-        return Err(Failure::new(
-            Exit::Partial,
-            format!(
-                "{failed} of {} host(s) could not be scanned",
-                summaries.len()
-            ),
-        )
-        .details(vec![first])
-        .hint("each host's reason is in the ERROR column and in `patchcycle host show HOST`")
-        .into());
+    partial_failure(&summaries)
+}
+
+/// Exit 4 when some hosts failed, naming every one with its reason: under `-q` (and in
+/// cron mail) this line is all that is seen of them.
+fn partial_failure(summaries: &[Summary]) -> Result<()> {
+    let failed: Vec<String> = summaries
+        .iter()
+        .filter(|s| s.status != "ok")
+        .map(|s| format!("{} ({})", s.host, s.error.as_deref().unwrap_or("failed")))
+        .collect();
+    if failed.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let total = summaries.len();
+    Err(Failure::new(
+        Exit::Partial,
+        format!(
+            "{} of {total} host{} failed: {}",
+            failed.len(),
+            if total == 1 { "" } else { "s" },
+            failed.join(", ")
+        ),
+    )
+    .hint("the reasons are stored too: `patchcycle host show HOST` shows a host's last one")
+    .into())
+}
+
+/// One host's collection from the pool, with its start and end for the scan record.
+struct HostRun {
+    started: String,
+    finished: String,
+    collection: Collection,
+}
+
+impl pool::Outcome for HostRun {
+    fn failure(&self) -> Option<String> {
+        self.collection.facts.as_ref().err().cloned()
+    }
+}
+
+/// `-v`: how long the host took to answer and to collect; `-vv`: the sizes of the
+/// collector's sections. Printed as each host finishes.
+fn report_collection(style: &Style, host: &str, method: Method, c: &Collection) {
+    if let Some(t) = c.first_output {
+        let what = match method {
+            Method::Ssh => "connected",
+            Method::Local | Method::Import => "collector started",
+        };
+        style.verbose(1, format!("{host}: {what} in {}", seconds(t)));
+    }
+    if !c.sections.is_empty() {
+        let sizes: Vec<String> = c
+            .sections
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} {} line{} {}",
+                    s.name,
+                    s.lines,
+                    if s.lines == 1 { "" } else { "s" },
+                    output::bytes(s.bytes)
+                )
+            })
+            .collect();
+        style.verbose(2, format!("{host}: sections: {}", sizes.join(", ")));
+    }
+    let took = seconds(c.elapsed);
+    match &c.facts {
+        Ok(f) => {
+            let verb = match method {
+                Method::Import => "read",
+                Method::Ssh | Method::Local => "collected",
+            };
+            style.verbose(
+                1,
+                format!("{host}: {verb} {} packages in {took}", f.packages.len()),
+            );
+        }
+        Err(e) => style.verbose(1, format!("{host}: failed after {took}: {e}")),
+    }
+}
+
+/// Matches and stores one host's collection; `-v` says how long that took.
+fn store(
+    style: &Style,
+    conn: &mut rusqlite::Connection,
+    matcher: &mut Matcher,
+    host: &str,
+    method: Method,
+    (started, finished): (&str, &str),
+    collection: Collection,
+) -> Result<Summary> {
+    let t = Instant::now();
+    let ok = collection.facts.is_ok();
+    let summary = scan::store(
+        conn,
+        matcher,
+        host,
+        method,
+        started,
+        finished,
+        collection.facts,
+    )?;
+    if ok {
+        style.verbose(
+            1,
+            format!(
+                "{host}: matched and stored {} findings in {}",
+                summary.findings,
+                seconds(t.elapsed())
+            ),
+        );
+    }
+    Ok(summary)
 }
 
 fn reboot_text(s: &Summary) -> String {
@@ -346,4 +461,40 @@ fn ensure_local_host(
     ctx.style
         .status(format!("added host {name} (this machine) to the inventory"));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(host: &str, error: Option<&str>) -> Summary {
+        Summary {
+            host: host.into(),
+            status: if error.is_some() { "failed" } else { "ok" }.into(),
+            error: error.map(str::to_string),
+            ..Summary::default()
+        }
+    }
+
+    /// Every failed host is named with its reason, in the order they were scanned.
+    #[test]
+    fn a_partial_failure_names_every_failed_host() {
+        let all = [
+            summary("h1", None),
+            summary("h2", Some("connection refused")),
+            summary("h3", Some("timed out after 300s")),
+        ];
+        let err = partial_failure(&all).expect_err("two failed");
+        assert_eq!(crate::error::exit_code_of(&err), Exit::Partial);
+        assert_eq!(
+            err.to_string(),
+            "2 of 3 hosts failed: h2 (connection refused), h3 (timed out after 300s)"
+        );
+        let one = partial_failure(&all[1..2]).expect_err("one failed");
+        assert_eq!(
+            one.to_string(),
+            "1 of 1 host failed: h2 (connection refused)"
+        );
+        assert!(partial_failure(&all[..1]).is_ok());
+    }
 }

@@ -102,8 +102,11 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
     };
     let mut outcomes = Vec::new();
     for s in &sources {
-        if !ctx.style.quiet && ctx.style.stderr_tty {
-            eprintln!("syncing {}", s.name());
+        // On a terminal as a status line; in a log only when asked for with -v.
+        if ctx.style.stderr_tty {
+            ctx.style.status(format!("syncing {}", s.name()));
+        } else {
+            ctx.style.verbose(1, format!("syncing {}", s.name()));
         }
         let o = sync::sync_one(&mut db.conn, &run, s);
         if !ctx.style.quiet {

@@ -293,7 +293,7 @@ pub struct Engine<'a> {
     pub policy: Policy,
     pub deployment: Deployment,
     pub window: Option<Window>,
-    pub progress: bool,
+    pub progress: exec::pool::Progress,
     pub group_hosts: usize,
     /// The database file (the Ansible engine writes its files next to it).
     pub db_path: PathBuf,
@@ -566,10 +566,13 @@ impl Engine<'_> {
         );
     }
 
-    fn run_host(&self, row: &HostRow) {
+    /// Works on one host; returns why it failed, for the `-v` progress line.
+    fn run_host(&self, row: &HostRow) -> Result<(), String> {
         self.mark_running(row);
         let r = self.steps(row);
+        let outcome = r.as_ref().map(|_| ()).map_err(|e| e.message.clone());
         self.conclude(row, r);
+        outcome
     }
 
     fn conclude(&self, row: &HostRow, r: Result<(), StepError>) {

@@ -8,6 +8,7 @@ pub mod pool;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -35,6 +36,46 @@ pub struct RunOutput {
     pub stdout: Vec<u8>,
     pub stderr: String,
     pub status: Option<i32>,
+    /// From the start to the first byte on stdout: over ssh, the time to connect,
+    /// authenticate and start the shell (the collector writes its header first). None
+    /// when nothing came.
+    pub first_output: Option<Duration>,
+    /// From the start to the end of the run.
+    pub elapsed: Duration,
+}
+
+/// `-vv`: every command run on a host is printed on stderr first (see [`trace_commands`]).
+static TRACE_COMMANDS: AtomicBool = AtomicBool::new(false);
+
+/// Prints every ssh (or local `sh`) command line on stderr before it runs, shell-quoted
+/// so that it can be pasted; set once by the command line for `-vv`. Process-wide
+/// because every path that reaches a host (scan, deploy, health checks, rollback,
+/// closing a ControlMaster) must show it, not only those that remember to.
+pub fn trace_commands(on: bool) {
+    TRACE_COMMANDS.store(on, Ordering::Relaxed);
+}
+
+fn trace(cmd: &Command, note: &str) {
+    if TRACE_COMMANDS.load(Ordering::Relaxed) {
+        eprintln!("+ {}{note}", command_line(cmd));
+    }
+}
+
+/// A command as one would type it: each word shell-quoted where it needs to be.
+pub fn command_line(cmd: &Command) -> String {
+    std::iter::once(cmd.get_program())
+        .chain(cmd.get_args())
+        .map(|w| shell_word(&w.to_string_lossy()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `s` as is when the shell reads it as one literal word, else [`shell_quote`]d.
+fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_@%+=:,./-".contains(&b));
+    if plain { s.to_string() } else { shell_quote(s) }
 }
 
 /// How a run failed before producing usable output.
@@ -68,7 +109,9 @@ pub fn ssh_command(cfg: &SshConfig, control_dir: &Path, target: &Target) -> Comm
 /// Errors are ignored: there may be no master at all.
 pub fn close_master(cfg: &SshConfig, control_dir: &Path, target: &Target) {
     if let Target::Ssh { .. } = target {
-        let _ = ssh_base(cfg, control_dir, target, &["-O", "exit"])
+        let mut cmd = ssh_base(cfg, control_dir, target, &["-O", "exit"]);
+        trace(&cmd, "");
+        let _ = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -207,7 +250,9 @@ fn run(
         use std::os::unix::process::CommandExt;
         cmd.process_group(0);
     }
+    trace(&cmd, "  # the script on stdin");
     let program = format!("{:?}", cmd.get_program());
+    let started = Instant::now();
     let mut child = cmd.spawn().map_err(|e| RunError::Spawn(program, e))?;
     let mut stdin = child.stdin.take();
     let script = script.to_string();
@@ -218,19 +263,31 @@ fn run(
         drop(stdin);
     });
     let mut out = child.stdout.take();
-    let reader = std::thread::spawn(move || -> (Vec<u8>, bool) {
+    let reader = std::thread::spawn(move || -> (Vec<u8>, bool, Option<Duration>) {
         let mut buf = Vec::new();
         let Some(o) = out.as_mut() else {
-            return (buf, false);
+            return (buf, false, None);
         };
-        let n = o.take(MAX_OUTPUT as u64 + 1).read_to_end(&mut buf);
+        let mut limited = o.take(MAX_OUTPUT as u64 + 1);
+        let mut first = None;
+        let mut chunk = vec![0u8; 64 * 1024];
+        loop {
+            match limited.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => {
+                    first.get_or_insert_with(|| started.elapsed());
+                    buf.extend_from_slice(&chunk[..n]);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
         let too_large = buf.len() > MAX_OUTPUT;
         // Drain the rest so the child does not block on a full pipe before we kill it.
         if too_large {
             let _ = std::io::copy(o, &mut std::io::sink());
         }
-        let _ = n;
-        (buf, too_large)
+        (buf, too_large, first)
     });
     let mut err = child.stderr.take();
     let err_reader = std::thread::spawn(move || {
@@ -243,7 +300,8 @@ fn run(
     });
     let status = wait_or_kill(&mut child, timeout);
     let _ = writer.join();
-    let (stdout, too_large) = reader.join().unwrap_or_default();
+    let (stdout, too_large, first_output) = reader.join().unwrap_or_default();
+    let elapsed = started.elapsed();
     let stderr = err_reader.join().unwrap_or_default();
     let Some(status) = status else {
         return Err(RunError::Timeout(timeout));
@@ -270,5 +328,64 @@ fn run(
         stdout,
         stderr,
         status: status.code(),
+        first_output,
+        elapsed,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The printed line is what a shell reads back as the same words, whatever they hold.
+    #[test]
+    fn a_command_line_reads_back_as_the_same_words() {
+        let words = [
+            "-o",
+            "ControlPath=/tmp/patchcycle-1000/%C",
+            "it's",
+            "two words",
+            "$HOME",
+            "a;b",
+            "",
+            "*",
+            "-p",
+            "2222",
+        ];
+        let mut cmd = Command::new("printf");
+        cmd.arg("%s\\n").args(words);
+        let line = command_line(&cmd);
+        assert!(
+            line.starts_with("printf '%s\\n' -o ControlPath=/tmp/patchcycle-1000/%C 'it'\\''s'"),
+            "{line}"
+        );
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(&line)
+            .output()
+            .expect("run sh");
+        let text = String::from_utf8(out.stdout).expect("utf-8");
+        assert_eq!(text.lines().collect::<Vec<_>>(), words);
+    }
+
+    /// The time to the first byte is measured apart from the whole run.
+    #[test]
+    fn a_local_run_measures_first_output_and_elapsed() {
+        let out = run_script(
+            &SshConfig::default(),
+            Path::new("/nonexistent"),
+            &Target::Local,
+            "echo first; sleep 0.3; echo second",
+            Duration::from_secs(10),
+        )
+        .expect("run");
+        assert_eq!(out.stdout, b"first\nsecond\n");
+        let first = out.first_output.expect("output came");
+        assert!(first < Duration::from_millis(250), "{first:?}");
+        assert!(
+            out.elapsed >= Duration::from_millis(300),
+            "{:?}",
+            out.elapsed
+        );
+    }
 }

@@ -65,6 +65,20 @@ impl Method {
     }
 }
 
+/// One run of the collector: the parsed facts (or why there are none), and what `-v`
+/// and `-vv` show of the run.
+#[derive(Debug)]
+pub struct Collection {
+    pub facts: Result<Facts, String>,
+    /// Time to the collector's first output (connected, authenticated, shell started);
+    /// None when the run failed before any output.
+    pub first_output: Option<std::time::Duration>,
+    /// From the start of the run to the parsed facts (or the failure).
+    pub elapsed: std::time::Duration,
+    /// The sections of the output, in order (empty when there was none).
+    pub sections: Vec<SectionSize>,
+}
+
 /// Collects and parses one host's facts.
 pub fn collect(
     ssh: &SshConfig,
@@ -73,12 +87,24 @@ pub fn collect(
     refresh: bool,
     root: Option<&std::path::Path>,
     timeout: Duration,
-) -> Result<Facts, String> {
-    let script = collector_script(refresh, root)?;
-    let out =
-        exec::run_script(ssh, control_dir, target, &script, timeout).map_err(|e| e.to_string())?;
+) -> Collection {
+    let started = std::time::Instant::now();
+    let failed = |e: String| Collection {
+        facts: Err(e),
+        first_output: None,
+        elapsed: started.elapsed(),
+        sections: Vec::new(),
+    };
+    let script = match collector_script(refresh, root) {
+        Ok(s) => s,
+        Err(e) => return failed(e),
+    };
+    let out = match exec::run_script(ssh, control_dir, target, &script, timeout) {
+        Ok(o) => o,
+        Err(e) => return failed(e.to_string()),
+    };
     let text = String::from_utf8_lossy(&out.stdout);
-    facts::parse(&text).map_err(|e| {
+    let facts = facts::parse(&text).map_err(|e| {
         let hint = out
             .stderr
             .lines()
@@ -87,7 +113,56 @@ pub fn collect(
             .map(|l| format!(" (stderr: {})", l.chars().take(200).collect::<String>()))
             .unwrap_or_default();
         format!("{e}{hint}")
-    })
+    });
+    Collection {
+        facts,
+        first_output: out.first_output,
+        elapsed: started.elapsed(),
+        sections: section_sizes(&text),
+    }
+}
+
+/// The size of one section of collector output (`-vv`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionSize {
+    pub name: String,
+    pub lines: usize,
+    /// The bytes of its lines, each with its newline.
+    pub bytes: usize,
+}
+
+/// The sections of collector output in the order they came, with their sizes. Only
+/// what follows a `@@PC TOKEN BEGIN` header counts, with that token; anything else (no
+/// header, text before it) gives no sections.
+pub fn section_sizes(out: &str) -> Vec<SectionSize> {
+    let mut lines = out.lines();
+    let Some(token) = lines.next().and_then(|h| {
+        let mut p = h.split(' ');
+        match (p.next(), p.next(), p.next()) {
+            (Some("@@PC"), Some(t), Some("BEGIN")) => Some(t),
+            _ => None,
+        }
+    }) else {
+        return Vec::new();
+    };
+    let marker = format!("@@PC {token} ");
+    let mut sizes: Vec<SectionSize> = Vec::new();
+    for line in lines {
+        if let Some(name) = line.strip_prefix(marker.as_str()) {
+            if name == "END" {
+                break;
+            }
+            sizes.push(SectionSize {
+                name: name.to_string(),
+                lines: 0,
+                bytes: 0,
+            });
+        } else if let Some(s) = sizes.last_mut() {
+            s.lines += 1;
+            s.bytes += line.len() + 1;
+        }
+    }
+    sizes
 }
 
 /// What one host's scan came to, for output.
@@ -245,4 +320,32 @@ pub fn store(
 
 fn count_sev(f: &[Finding], s: Severity) -> usize {
     f.iter().filter(|x| x.matched.severity == Some(s)).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn section_sizes_follow_the_markers_of_the_header_token() {
+        let t = "0123456789abcdef0123456789abcdef";
+        let out = format!(
+            "@@PC {t} BEGIN 1\n@@PC {t} os-release\nID=debian\nVERSION_ID=12\n@@PC {t} uname\n\
+             @@PC {t} dpkg\nbash\t5.2\n@@PC ffff0000ffff0000 dpkg\n@@PC {t} END\nafter\n"
+        );
+        let got: Vec<(String, usize, usize)> = section_sizes(&out)
+            .into_iter()
+            .map(|s| (s.name, s.lines, s.bytes))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("os-release".to_string(), 2, 24),
+                ("uname".to_string(), 0, 0),
+                // A marker with another token is a line of the section.
+                ("dpkg".to_string(), 2, 36),
+            ]
+        );
+        assert!(section_sizes("no header\n@@PC x os-release\n").is_empty());
+    }
 }

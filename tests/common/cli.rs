@@ -151,3 +151,34 @@ pub fn redact_hashes(s: &str) -> String {
     flush(&mut run, &mut out);
     out
 }
+
+/// Durations printed by `-v` (`0.21 s`, `12.05 s`) become `[T] s`: they differ from run
+/// to run.
+pub fn redact_timings(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(" s") {
+        let (before, after) = rest.split_at(i);
+        // The number right before " s": digits, a dot, two digits.
+        let start = before
+            .rfind(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .map_or(0, |j| j + 1);
+        let number = &before[start..];
+        let timing = number.split_once('.').is_some_and(|(whole, frac)| {
+            !whole.is_empty()
+                && whole.bytes().all(|b| b.is_ascii_digit())
+                && frac.len() == 2
+                && frac.bytes().all(|b| b.is_ascii_digit())
+        });
+        if timing {
+            out.push_str(&before[..start]);
+            out.push_str("[T]");
+        } else {
+            out.push_str(before);
+        }
+        out.push_str(" s");
+        rest = &after[2..];
+    }
+    out.push_str(rest);
+    out
+}
