@@ -98,10 +98,10 @@ pub enum SortBy {
 #[derive(Debug, Args)]
 pub struct FindingsArgs {
     /// Only this host
-    #[arg(long)]
+    #[arg(long, add = super::complete::hosts())]
     pub host: Option<String>,
     /// Only hosts of this group
-    #[arg(short, long)]
+    #[arg(short, long, add = super::complete::groups())]
     pub group: Option<String>,
     /// Only findings at or above this severity
     #[arg(long, value_name = "LEVEL", value_parser = ["critical", "high", "medium", "low"])]

@@ -58,7 +58,7 @@ pub enum Threshold {
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// Cycle [default: the open cycle, else the newest]
-    #[arg(long)]
+    #[arg(long, add = super::complete::cycles())]
     pub cycle: Option<String>,
     /// Exit 1 when the report shows this (repeatable, or comma-separated); stdout keeps
     /// the whole report, a one-line summary goes to stderr
