@@ -50,9 +50,9 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand rollback 'Put a deployment''s hosts back to their versions before it'
             cand note 'Knowledge base: notes on advisories and packages'
             cand advisory 'Look up advisories in the catalogue'
+            cand report 'Compliance, SLA, MTTR, reboots, approvals and deployments of a cycle, in every format'
             cand audit 'Read, verify and export the hash-chained audit log'
             cand vercmp 'Compare package versions exactly as dpkg, rpm or apk do'
-            cand report 'Compliance, SLA, MTTR, reboots, approvals and deployments of a cycle, in every format'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'patchcycle;init'= {
@@ -991,6 +991,29 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         }
         &'patchcycle;advisory;help;help'= {
         }
+        &'patchcycle;report'= {
+            cand --cycle 'Cycle [default: the open cycle, else the newest]'
+            cand --fail-on 'Exit 1 when the report shows this (repeatable, or comma-separated); stdout keeps the whole report, a one-line summary goes to stderr'
+            cand -o 'Write the report to FILE (atomically: temporary file, fsync, rename) instead of stdout'
+            cand --output 'Write the report to FILE (atomically: temporary file, fsync, rename) instead of stdout'
+            cand --threshold 'Compliance: a host with an open finding at or above this (or in KEV) is not compliant'
+            cand --stale-days 'A host without a good scan for more than this many days is stale'
+            cand --expiring-days 'List exceptions expiring within this many days'
+            cand --now 'Fix the report''s clock (RFC 3339 or YYYY-MM-DD); also PATCHCYCLE_NOW'
+            cand --format 'Output format'
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'patchcycle;audit'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
@@ -1070,9 +1093,9 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --since 'Only rows at or after this time (RFC 3339 or YYYY-MM-DD, UTC)'
             cand -o 'Write to FILE (atomically) instead of stdout'
             cand --output 'Write to FILE (atomically) instead of stdout'
+            cand --format 'Output format'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --format 'Output format'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -1114,29 +1137,6 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
-        &'patchcycle;report'= {
-            cand --cycle 'Cycle [default: the open cycle, else the newest]'
-            cand --fail-on 'Exit 1 when the report shows this (repeatable, or comma-separated); stdout keeps the whole report, a one-line summary goes to stderr'
-            cand -o 'Write the report to FILE (atomically: temporary file, fsync, rename) instead of stdout'
-            cand --output 'Write the report to FILE (atomically: temporary file, fsync, rename) instead of stdout'
-            cand --threshold 'Compliance: a host with an open finding at or above this (or in KEV) is not compliant'
-            cand --stale-days 'A host without a good scan for more than this many days is stale'
-            cand --expiring-days 'List exceptions expiring within this many days'
-            cand --now 'Fix the report''s clock (RFC 3339 or YYYY-MM-DD); also PATCHCYCLE_NOW'
-            cand --format 'Output format'
-            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
-            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
-            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
-            cand -q 'Print nothing but data and errors'
-            cand --quiet 'Print nothing but data and errors'
-            cand -v 'Say more about what is done (repeat for more)'
-            cand --verbose 'Say more about what is done (repeat for more)'
-            cand --no-color 'No colours (also when NO_COLOR is set)'
-            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
-            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-        }
         &'patchcycle;help'= {
             cand init 'Create the configuration file and the database (idempotent)'
             cand doctor 'Check configuration, database and tools, and print what is wrong'
@@ -1155,9 +1155,9 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand rollback 'Put a deployment''s hosts back to their versions before it'
             cand note 'Knowledge base: notes on advisories and packages'
             cand advisory 'Look up advisories in the catalogue'
+            cand report 'Compliance, SLA, MTTR, reboots, approvals and deployments of a cycle, in every format'
             cand audit 'Read, verify and export the hash-chained audit log'
             cand vercmp 'Compare package versions exactly as dpkg, rpm or apk do'
-            cand report 'Compliance, SLA, MTTR, reboots, approvals and deployments of a cycle, in every format'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'patchcycle;help;init'= {
@@ -1263,6 +1263,8 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         }
         &'patchcycle;help;advisory;search'= {
         }
+        &'patchcycle;help;report'= {
+        }
         &'patchcycle;help;audit'= {
             cand list 'List audit rows, oldest first'
             cand verify 'Recompute the hash chain; exit 1 and name the first bad row when broken'
@@ -1275,8 +1277,6 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;help;audit;export'= {
         }
         &'patchcycle;help;vercmp'= {
-        }
-        &'patchcycle;help;report'= {
         }
         &'patchcycle;help;help'= {
         }

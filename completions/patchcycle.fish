@@ -53,9 +53,9 @@ complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "deploy" -d 'P
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "rollback" -d 'Put a deployment\'s hosts back to their versions before it'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "note" -d 'Knowledge base: notes on advisories and packages'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "advisory" -d 'Look up advisories in the catalogue'
+complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "report" -d 'Compliance, SLA, MTTR, reboots, approvals and deployments of a cycle, in every format'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "audit" -d 'Read, verify and export the hash-chained audit log'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "vercmp" -d 'Compare package versions exactly as dpkg, rpm or apk do'
-complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "report" -d 'Compliance, SLA, MTTR, reboots, approvals and deployments of a cycle, in every format'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
@@ -755,6 +755,38 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fi
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from help" -f -a "search" -d 'Search the catalogue; with --version, say whether that version is affected'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l cycle -d 'Cycle [default: the open cycle, else the newest]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l fail-on -d 'Exit 1 when the report shows this (repeatable, or comma-separated); stdout keeps the whole report, a one-line summary goes to stderr' -r -f -a "critical\t'An open finding at or above critical'
+high\t'An open finding at or above high'
+medium\t'An open finding at or above medium'
+low\t'An open finding at or above low'
+kev\t'An open finding with a CISA KEV CVE'
+sla\t'An open finding past its SLA or KEV due date'
+reboot\t'A host that needs a reboot'"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -s o -l output -d 'Write the report to FILE (atomically: temporary file, fsync, rename) instead of stdout' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l threshold -d 'Compliance: a host with an open finding at or above this (or in KEV) is not compliant' -r -f -a "critical\t''
+high\t''
+medium\t''
+low\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l stale-days -d 'A host without a good scan for more than this many days is stale' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l expiring-days -d 'List exceptions expiring within this many days' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l now -d 'Fix the report\'s clock (RFC 3339 or YYYY-MM-DD); also PATCHCYCLE_NOW' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''
+junit\t''
+sarif\t''
+markdown\t''
+html\t''
+prometheus\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -l format -d 'Output format' -r -f -a "table\t''
@@ -814,11 +846,10 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -l since -d 'Only rows at or after this time (RFC 3339 or YYYY-MM-DD, UTC)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to FILE (atomically) instead of stdout' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -l format -d 'Output format' -r -f -a "json\t''
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -l format -d 'Output format' -r -f -a "table\t''
-json\t''
-csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -841,59 +872,27 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -s v -l ve
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -s h -l help -d 'Print help'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l cycle -d 'Cycle [default: the open cycle, else the newest]' -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l fail-on -d 'Exit 1 when the report shows this (repeatable, or comma-separated); stdout keeps the whole report, a one-line summary goes to stderr' -r -f -a "critical\t'An open finding at or above critical'
-high\t'An open finding at or above high'
-medium\t'An open finding at or above medium'
-low\t'An open finding at or above low'
-kev\t'An open finding with a CISA KEV CVE'
-sla\t'An open finding past its SLA or KEV due date'
-reboot\t'A host that needs a reboot'"
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -s o -l output -d 'Write the report to FILE (atomically: temporary file, fsync, rename) instead of stdout' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l threshold -d 'Compliance: a host with an open finding at or above this (or in KEV) is not compliant' -r -f -a "critical\t''
-high\t''
-medium\t''
-low\t''"
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l stale-days -d 'A host without a good scan for more than this many days is stale' -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l expiring-days -d 'List exceptions expiring within this many days' -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l now -d 'Fix the report\'s clock (RFC 3339 or YYYY-MM-DD); also PATCHCYCLE_NOW' -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l format -d 'Output format' -r -f -a "table\t''
-json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -s q -l quiet -d 'Print nothing but data and errors'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -s v -l verbose -d 'Say more about what is done (repeat for more)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l no-color -d 'No colours (also when NO_COLOR is set)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp report help" -f -a "init" -d 'Create the configuration file and the database (idempotent)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp report help" -f -a "doctor" -d 'Check configuration, database and tools, and print what is wrong'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp report help" -f -a "host" -d 'Manage the inventory of hosts'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp report help" -f -a "group" -d 'Manage groups (rings): order, window, policy, contacts'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp report help" -f -a "calendar" -d 'Show each group\'s next maintenance windows'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp report help" -f -a "sync" -d 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp report help" -f -a "scan" -d 'Collect packages, kernels and pending updates from hosts and match the catalogue'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp report help" -f -a "findings" -d 'List current findings (each host\'s latest scan), with filters and a CI gate'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp report help" -f -a "explain" -d 'Explain why a host is, or is not, affected by an advisory'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp report help" -f -a "exception" -d 'Manage exceptions: scoped risk acceptance with an expiry date'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp report help" -f -a "cycle" -d 'Monthly cycles: freeze the patch set, follow each ring, close'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp report help" -f -a "test" -d 'Put the cycle\'s patch set on the pilot ring, check health, record the result'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp report help" -f -a "approve" -d 'Record a CAB decision for a group (gated by the lower rings)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp report help" -f -a "deploy" -d 'Put the approved patches on a group: windows, waves, snapshots, health, halt'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp report help" -f -a "rollback" -d 'Put a deployment\'s hosts back to their versions before it'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp report help" -f -a "note" -d 'Knowledge base: notes on advisories and packages'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp report help" -f -a "advisory" -d 'Look up advisories in the catalogue'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp report help" -f -a "audit" -d 'Read, verify and export the hash-chained audit log'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp report help" -f -a "vercmp" -d 'Compare package versions exactly as dpkg, rpm or apk do'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp report help" -f -a "report" -d 'Compliance, SLA, MTTR, reboots, approvals and deployments of a cycle, in every format'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory audit vercmp report help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "init" -d 'Create the configuration file and the database (idempotent)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "doctor" -d 'Check configuration, database and tools, and print what is wrong'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "host" -d 'Manage the inventory of hosts'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "group" -d 'Manage groups (rings): order, window, policy, contacts'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "calendar" -d 'Show each group\'s next maintenance windows'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "sync" -d 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "scan" -d 'Collect packages, kernels and pending updates from hosts and match the catalogue'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "findings" -d 'List current findings (each host\'s latest scan), with filters and a CI gate'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "explain" -d 'Explain why a host is, or is not, affected by an advisory'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "exception" -d 'Manage exceptions: scoped risk acceptance with an expiry date'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "cycle" -d 'Monthly cycles: freeze the patch set, follow each ring, close'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "test" -d 'Put the cycle\'s patch set on the pilot ring, check health, record the result'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "approve" -d 'Record a CAB decision for a group (gated by the lower rings)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "deploy" -d 'Put the approved patches on a group: windows, waves, snapshots, health, halt'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "rollback" -d 'Put a deployment\'s hosts back to their versions before it'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "note" -d 'Knowledge base: notes on advisories and packages'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "advisory" -d 'Look up advisories in the catalogue'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "report" -d 'Compliance, SLA, MTTR, reboots, approvals and deployments of a cycle, in every format'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "audit" -d 'Read, verify and export the hash-chained audit log'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "vercmp" -d 'Compare package versions exactly as dpkg, rpm or apk do'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "add" -d 'Add a host'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "list" -d 'List hosts'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "show" -d 'Show one host'

@@ -42,6 +42,8 @@ pub enum FormatSet {
     Records,
     /// `report`: every format
     Report,
+    /// `audit export`: JSON or CSV (evidence is for machines)
+    Export,
 }
 
 impl FormatSet {
@@ -49,6 +51,7 @@ impl FormatSet {
         match self {
             FormatSet::Records => &[Format::Table, Format::Json, Format::Csv],
             FormatSet::Report => Format::value_variants(),
+            FormatSet::Export => &[Format::Json, Format::Csv],
         }
     }
 

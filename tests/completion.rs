@@ -192,6 +192,10 @@ fn formats_are_those_the_command_accepts() {
         ]
     );
     assert_eq!(complete(&env, &["report", "--format", "h"]), ["html"]);
+    assert_eq!(
+        complete(&env, &["audit", "export", "--format", ""]),
+        ["json", "csv"]
+    );
 }
 
 #[test]

@@ -82,8 +82,9 @@ fn global_options_are_the_same_block_on_every_page() {
         let help = short_help(cmd);
         let block = global_block(&help)
             .unwrap_or_else(|| panic!("`patchcycle {path} -h` has no {GLOBAL_OPTIONS}:\n{help}"));
-        // report accepts every format; its block differs in the --format line only.
-        let (want, got) = if path == "report" {
+        // report and audit export take other formats; their blocks differ in the --format
+        // entry only.
+        let (want, got) = if path == "report" || path == "audit export" {
             (without_format(&top), without_format(&block))
         } else {
             (top.clone(), block)
@@ -139,7 +140,11 @@ fn format_lists_only_the_values_a_command_accepts() {
             .filter(|v| !v.is_hide_set())
             .map(|v| v.get_name().to_string())
             .collect();
-        let want: &[&str] = if path == "report" { &report } else { &records };
+        let want: &[&str] = match path.as_str() {
+            "report" => &report,
+            "audit export" => &["json", "csv"],
+            _ => &records,
+        };
         assert_eq!(shown, want, "`patchcycle {path} --format`");
     }
 }
@@ -157,6 +162,11 @@ fn help_headings_of_host_add() {
 #[test]
 fn help_headings_of_report() {
     assert_snapshot!(Env::new().snap(&["report", "--help"]));
+}
+
+#[test]
+fn help_of_audit_export_offers_json_and_csv() {
+    assert_snapshot!(Env::new().snap(&["audit", "export", "-h"]));
 }
 
 #[test]

@@ -52,7 +52,7 @@ pub const GLOBAL_OPTIONS: &str = "Global options";
 /// Runs the monthly patch cycle of a server fleet: sync, scan, test, approve, deploy, report.
 #[derive(Debug, Parser)]
 #[command(name = "patchcycle", version, about, after_help = EXIT_CODES_HELP, max_term_width = 100)]
-#[command(mut_subcommand("report", |report: clap::Command| report.arg(format_arg(FormatSet::Report))))]
+#[command(mut_subcommands(with_own_formats))]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -97,9 +97,24 @@ pub struct GlobalArgs {
     pub actor: Option<String>,
 }
 
-/// The global `--format` with the values of `set`. `report` has its own copy (with every
-/// format); clap then does not propagate the global one to it, and the value still
-/// reaches [`GlobalArgs::format`], as global values do, wherever it is typed.
+/// `report` (every format) and `audit export` (JSON, CSV: its format must be named, so the
+/// global default is hidden) get their own `--format`; a test checks each command's
+/// values. (`mut_subcommands` keeps the order of the commands, unlike `mut_subcommand`.)
+fn with_own_formats(cmd: clap::Command) -> clap::Command {
+    match cmd.get_name() {
+        "report" => cmd.arg(format_arg(FormatSet::Report)),
+        "audit" => cmd.mut_subcommands(|sub| match sub.get_name() {
+            "export" => sub.arg(format_arg(FormatSet::Export).hide_default_value(true)),
+            _ => sub,
+        }),
+        _ => cmd,
+    }
+}
+
+/// The global `--format` with the values of `set`. `report` (every format) and `audit
+/// export` (JSON, CSV) have their own copy; clap then does not propagate the global one
+/// to them, and the value still reaches [`GlobalArgs::format`], as global values do,
+/// wherever it is typed.
 fn format_arg(set: FormatSet) -> clap::Arg {
     let globals = GlobalArgs::augment_args(clap::Command::new("patchcycle"));
     let defined = globals
