@@ -75,18 +75,12 @@ impl FormatParser {
     }
 
     /// The names of the set that start with `prefix` (for shell completion).
-    pub fn names_starting_with(self, prefix: &str) -> Vec<(&'static str, String)> {
+    pub fn names_starting_with(self, prefix: &str) -> Vec<&'static str> {
         self.0
             .formats()
             .iter()
-            .filter(|f| f.name().starts_with(prefix))
-            .map(|f| {
-                let help = f
-                    .to_possible_value()
-                    .and_then(|v| v.get_help().map(ToString::to_string))
-                    .unwrap_or_default();
-                (f.name(), help)
-            })
+            .map(|f| f.name())
+            .filter(|name| name.starts_with(prefix))
             .collect()
     }
 }

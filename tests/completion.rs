@@ -231,3 +231,24 @@ fn the_registration_script_calls_the_binary_back() {
         );
     }
 }
+
+#[test]
+fn zsh_and_fish_get_the_same_names() {
+    let env = fleet();
+    for shell in ["zsh", "fish"] {
+        let out = env
+            .cmd(&["--", "patchcycle", "host", "show", "w"])
+            .env("COMPLETE", shell)
+            .env("_CLAP_COMPLETE_INDEX", "3")
+            .env("_CLAP_IFS", "\n")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{shell}: {out:?}");
+        let names: Vec<String> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect();
+        assert_eq!(names, ["web1", "web10"], "{shell}");
+    }
+}

@@ -24,7 +24,7 @@ pub fn formats(set: FormatSet) -> ArgValueCompleter {
         FormatParser(set)
             .names_starting_with(prefix)
             .into_iter()
-            .map(|(name, help)| CompletionCandidate::new(name).help(Some(help.into())))
+            .map(CompletionCandidate::new)
             .collect()
     })
 }
