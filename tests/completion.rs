@@ -252,3 +252,20 @@ fn zsh_and_fish_get_the_same_names() {
         assert_eq!(names, ["web1", "web10"], "{shell}");
     }
 }
+
+#[test]
+fn a_database_of_another_schema_is_left_alone() {
+    let env = fleet();
+    env.sqlite()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    assert_eq!(
+        complete(&env, &["host", "show", ""]),
+        with_globals(&[], &["--help"])
+    );
+    let version: i64 = env
+        .sqlite()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 99);
+}

@@ -126,6 +126,11 @@ const FILES: &[(&str, &str)] = &[
         "SSH ControlMaster sockets (/tmp/patchcycle-UID/ without XDG_RUNTIME_DIR); a \
          private directory of the user.",
     ),
+    (
+        "/var/cache/patchcycle/rollback/DEPLOYMENT/",
+        "On the managed hosts: the packages a deployment replaced, kept for rollback until \
+         cycle close --cleanup.",
+    ),
 ];
 
 /// What roff's `render` puts first (and clap_mangen's pages start with).
