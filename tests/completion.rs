@@ -269,3 +269,21 @@ fn a_database_of_another_schema_is_left_alone() {
         .unwrap();
     assert_eq!(version, 99);
 }
+
+#[test]
+fn deployment_ids_come_from_the_database_in_order() {
+    let env = fleet();
+    env.ok(&["-q", "cycle", "start", "2026-11"]);
+    let db = env.sqlite();
+    for id in [2, 10] {
+        db.execute(
+            "INSERT INTO deployments (id, cycle_id, group_id, kind, state, actor, plan, started) \
+             SELECT ?1, c.id, g.id, 'deploy', 'done', 'tester', '{}', '2026-11-10T09:00:00Z' \
+             FROM cycles c, groups g WHERE c.name = '2026-11' AND g.name = 'prod'",
+            [id],
+        )
+        .unwrap();
+    }
+    assert_eq!(complete(&env, &["rollback", ""])[..2], ["2", "10"]);
+    assert_eq!(complete(&env, &["rollback", "1"]), ["10"]);
+}

@@ -29,7 +29,7 @@ pub fn formats(set: FormatSet) -> ArgValueCompleter {
     })
 }
 
-/// Host names of the inventory.
+/// Host names of the inventory, in the order `host list` shows them.
 pub fn hosts() -> ArgValueCompleter {
     ArgValueCompleter::new(|current: &OsStr| {
         from_database(current, |db| {
@@ -41,7 +41,7 @@ pub fn hosts() -> ArgValueCompleter {
     })
 }
 
-/// Group names.
+/// Group names, in ring order.
 pub fn groups() -> ArgValueCompleter {
     ArgValueCompleter::new(|current: &OsStr| {
         from_database(current, |db| {
@@ -65,6 +65,18 @@ pub fn cycles() -> ArgValueCompleter {
     })
 }
 
+/// Deployment ids, oldest first as `deploy --list` shows them.
+pub fn deployments() -> ArgValueCompleter {
+    ArgValueCompleter::new(|current: &OsStr| {
+        from_database(current, |db| {
+            Ok(cycle::deploy::list(&db.conn, None)?
+                .into_iter()
+                .map(|d| d.id.to_string())
+                .collect())
+        })
+    })
+}
+
 /// Sync sources: `kev`, `epss`, the sources a plain `sync` would take (the inventory's and
 /// the config's OSV ecosystems, enabled errata) and every configured errata source.
 pub fn sync_sources() -> ArgValueCompleter {
@@ -82,6 +94,8 @@ pub fn sync_sources() -> ArgValueCompleter {
                 names.extend(sources.iter().map(sync::Source::name));
             }
         }
+        names.sort();
+        names.dedup();
         candidates(names, prefix)
     })
 }
@@ -108,11 +122,13 @@ fn from_database(
     }
 }
 
-fn candidates(mut names: Vec<String>, prefix: &str) -> Vec<CompletionCandidate> {
-    names.retain(|n| n.starts_with(prefix));
-    names.sort();
-    names.dedup();
-    names.into_iter().map(CompletionCandidate::new).collect()
+/// The names that start with what is typed, in the order given (the shell keeps it).
+fn candidates(names: Vec<String>, prefix: &str) -> Vec<CompletionCandidate> {
+    names
+        .into_iter()
+        .filter(|n| n.starts_with(prefix))
+        .map(CompletionCandidate::new)
+        .collect()
 }
 
 /// The words of the command line being completed: the shell passes them after `--`.

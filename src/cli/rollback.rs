@@ -15,6 +15,7 @@ use crate::{audit, clock, db, exec, inventory, output};
 #[derive(Debug, Args)]
 pub struct RollbackArgs {
     /// The deployment (see `patchcycle deploy --list`)
+    #[arg(add = super::complete::deployments())]
     pub deployment: i64,
     /// Only these hosts (repeatable) [default: every host the deployment changed]
     #[arg(long = "host", value_name = "HOST", add = super::complete::hosts())]
