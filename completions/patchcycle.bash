@@ -46,9 +46,6 @@ _patchcycle() {
             patchcycle,findings)
                 cmd="patchcycle__subcmd__findings"
                 ;;
-            patchcycle,generate)
-                cmd="patchcycle__subcmd__generate"
-                ;;
             patchcycle,group)
                 cmd="patchcycle__subcmd__group"
                 ;;
@@ -256,9 +253,6 @@ _patchcycle() {
             patchcycle__subcmd__help,findings)
                 cmd="patchcycle__subcmd__help__subcmd__findings"
                 ;;
-            patchcycle__subcmd__help,generate)
-                cmd="patchcycle__subcmd__help__subcmd__generate"
-                ;;
             patchcycle__subcmd__help,group)
                 cmd="patchcycle__subcmd__help__subcmd__group"
                 ;;
@@ -449,7 +443,7 @@ _patchcycle() {
 
     case "${cmd}" in
         patchcycle)
-            opts="-q -v -y -h -V --db --config --format --quiet --verbose --no-color --yes --actor --help --version init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help"
+            opts="-q -v -y -h -V --db --config --format --quiet --verbose --no-color --yes --actor --help --version init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -464,7 +458,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -494,7 +488,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -600,7 +594,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -630,7 +624,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -645,7 +639,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__approve)
-            opts="-g -q -v -y -h --group --auto --cycle --decision --advisory --package --severity --kev --change --comment --expires --emergency --reason --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -q -v -y -h --group --auto --cycle --decision --advisory --package --severity --kev --change --comment --expires --emergency --reason --allow-stale --db --config --format --quiet --verbose --no-color --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -704,7 +698,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -734,7 +728,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -749,7 +743,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__audit__subcmd__export)
-            opts="-o -q -v -y -h --since --output --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-o -q -v -y -h --since --output --format --db --config --quiet --verbose --no-color --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -767,16 +761,16 @@ _patchcycle() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "json csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -896,7 +890,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -926,7 +920,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -964,7 +958,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -994,7 +988,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1024,7 +1018,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1138,7 +1132,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1153,7 +1147,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__cycle__subcmd__start)
-            opts="-q -v -y -h --cutoff --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --cutoff --allow-stale --db --config --format --quiet --verbose --no-color --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1172,7 +1166,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1202,7 +1196,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1256,7 +1250,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1286,7 +1280,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1316,7 +1310,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1370,7 +1364,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1470,7 +1464,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1500,7 +1494,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1530,7 +1524,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1545,7 +1539,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__findings)
-            opts="-g -p -q -v -y -h --host --group --severity --kev --epss-above --package --advisory --sort --all --fail-on --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -p -q -v -y -h --host --group --severity --kev --epss-above --package --advisory --sort --all --fail-on --allow-stale --db --config --format --quiet --verbose --no-color --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1584,11 +1578,11 @@ _patchcycle() {
                     return 0
                     ;;
                 --sort)
-                    COMPREPLY=($(compgen -W "severity kev epss host package" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "risk kev epss host package" -- "${cur}"))
                     return 0
                     ;;
                 --fail-on)
-                    COMPREPLY=($(compgen -W "critical high medium low kev any" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "any critical high medium low kev sla reboot unknown" -- "${cur}"))
                     return 0
                     ;;
                 --db)
@@ -1600,41 +1594,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
-                    return 0
-                    ;;
-                --actor)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        patchcycle__subcmd__generate)
-            opts="-q -v -y -h --out --db --config --format --quiet --verbose --no-color --yes --actor --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --out)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --db)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1664,7 +1624,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1718,7 +1678,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1846,7 +1806,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1880,7 +1840,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1934,7 +1894,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1964,7 +1924,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -1979,7 +1939,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__help)
-            opts="init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help"
+            opts="init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2287,20 +2247,6 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__help__subcmd__findings)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        patchcycle__subcmd__help__subcmd__generate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2680,7 +2626,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -2730,7 +2676,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -2768,7 +2714,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -2936,7 +2882,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -2982,7 +2928,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -3012,7 +2958,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -3066,7 +3012,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -3096,7 +3042,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -3126,7 +3072,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -3156,7 +3102,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -3194,7 +3140,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -3288,7 +3234,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -3303,7 +3249,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__report)
-            opts="-o -q -v -y -h --cycle --fail-on --output --threshold --stale-days --expiring-days --now --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-o -q -v -y -h --cycle --fail-on --allow-stale --output --threshold --expiring-days --now --format --db --config --quiet --verbose --no-color --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3314,7 +3260,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --fail-on)
-                    COMPREPLY=($(compgen -W "critical high medium low kev sla reboot" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "any critical high medium low kev sla reboot unknown" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -3329,10 +3275,6 @@ _patchcycle() {
                     COMPREPLY=($(compgen -W "critical high medium low" -- "${cur}"))
                     return 0
                     ;;
-                --stale-days)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --expiring-days)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3341,16 +3283,16 @@ _patchcycle() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -3388,7 +3330,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -3403,7 +3345,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__scan)
-            opts="-g -q -v -y -h --group --all --local --import --host --root --refresh --parallel --timeout --fail-on --print-script --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -q -v -y -h --group --all --local --import --host --root --refresh --parallel --timeout --fail-on --allow-stale --print-script --db --config --format --quiet --verbose --no-color --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3438,7 +3380,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --fail-on)
-                    COMPREPLY=($(compgen -W "critical high medium low kev any" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "any critical high medium low kev sla reboot unknown" -- "${cur}"))
                     return 0
                     ;;
                 --db)
@@ -3450,7 +3392,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -3492,7 +3434,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -3546,7 +3488,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -3576,7 +3518,7 @@ _patchcycle() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv junit sarif markdown html prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
                 --actor)

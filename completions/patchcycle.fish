@@ -26,14 +26,9 @@ end
 
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_needs_command" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_needs_command" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -61,18 +56,12 @@ complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "advisory" -d 
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "report" -d 'Compliance, SLA, MTTR, reboots, approvals and deployments of a cycle, in every format'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "audit" -d 'Read, verify and export the hash-chained audit log'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "vercmp" -d 'Compare package versions exactly as dpkg, rpm or apk do'
-complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -81,14 +70,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -s y -l yes 
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -97,14 +81,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -s y -l ye
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -125,14 +104,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l notes -d 'Free-form notes' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -143,14 +117,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from list" -s t -l tag -d 'Only hosts with this tag' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from list" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from list" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from list" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -161,14 +130,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from ls" -s t -l tag -d 'Only hosts with this tag' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from ls" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from ls" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from ls" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from ls" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -177,14 +141,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from show" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from show" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from show" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from show" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -198,14 +157,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l notes -d 'Replace the notes ("" clears them)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l no-group -d 'Take the host out of its group'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print nothing but data and errors'
@@ -215,14 +169,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -235,14 +184,9 @@ ini\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -s g -l group -d 'Group for hosts that name none of the existing groups' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -l dry-run -d 'Print what would change and write nothing'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print nothing but data and errors'
@@ -254,14 +198,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l reason -d 'Why (recorded in the audit log)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l clear -d 'End the deferral now'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -s q -l quiet -d 'Print nothing but data and errors'
@@ -279,14 +218,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and not __fish_seen_subcommand_from add list ls show set rm help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and not __fish_seen_subcommand_from add list ls show set rm help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and not __fish_seen_subcommand_from add list ls show set rm help" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and not __fish_seen_subcommand_from add list ls show set rm help" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and not __fish_seen_subcommand_from add list ls show set rm help" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and not __fish_seen_subcommand_from add list ls show set rm help" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and not __fish_seen_subcommand_from add list ls show set rm help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -308,14 +242,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -l set -d 'Set one policy key, VALUE in TOML syntax (repeatable): max_parallel=3, reboot="never", sla_days.critical=3, auto_approve=["kev"]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -324,14 +253,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from list" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from list" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from list" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -340,14 +264,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from ls" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from ls" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from ls" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from ls" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -356,14 +275,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from show" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from show" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from show" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from show" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -378,14 +292,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -l set -d 'Set one policy key, VALUE in TOML syntax (repeatable): max_parallel=3, reboot="never", sla_days.critical=3, auto_approve=["kev"]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -395,14 +304,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from rm" -l move-to -d 'Move the group\'s hosts to this group first' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from rm" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from rm" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from rm" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from rm" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from rm" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -419,14 +323,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l group
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l count -d 'Windows to show per group' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l ics -d 'Print an iCalendar (RFC 5545) file instead of a list'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -s q -l quiet -d 'Print nothing but data and errors'
@@ -439,14 +338,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l mirror -d
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l export -d 'Write the raw files held to DIR, in the layout --from reads, and sync nothing' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l status -d 'Show each source\'s last sync, record counts and warnings, and sync nothing'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -s q -l quiet -d 'Print nothing but data and errors'
@@ -460,26 +354,25 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l host -d '
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l root -d 'With --local: collect from this root directory (a mounted disk, chroot or unpacked container image) instead of the running system (needs --host)' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l parallel -d 'Hosts scanned at once' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l timeout -d 'Seconds allowed per host' -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l fail-on -d 'Exit 1 when a finding is at or above this level' -r -f -a "critical\t''
-high\t''
-medium\t''
-low\t''
-kev\t'Any finding whose advisories include a CISA KEV CVE'
-any\t'Any finding: a pending security update or an advisory'"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l fail-on -d 'Exit 1 when this shows (comma-separated or repeated); every level also trips on an empty selection and on hosts patchcycle cannot judge. Stdout stays whole; a one-line summary goes to stderr' -r -f -a "any\t'Any open finding (a pending security update or an advisory, rated or not)'
+critical\t'An open finding at or above critical, or in CISA KEV'
+high\t'An open finding at or above high, or in CISA KEV'
+medium\t'An open finding at or above medium, or in CISA KEV'
+low\t'An open finding at or above low, or in CISA KEV'
+kev\t'An open finding in CISA KEV (and a KEV catalogue that is missing or stale)'
+sla\t'An open finding past its SLA or KEV due date'
+reboot\t'A host that needs a reboot'
+unknown\t'A host patchcycle cannot judge (never scanned, stale scan or catalogue)'"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l all -d 'Scan every host in the inventory'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l local -d 'Scan this machine (no ssh); it is added to the inventory if missing'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l refresh -d 'Update the hosts\' package lists first (apt-get update, dnf/yum makecache, apk update)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l allow-stale -d 'Judge hosts on scans older than max_scan_age and catalogues older than max_feed_age instead of calling them unknown (never on missing data)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l print-script -d 'Print the collector script and exit'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -488,37 +381,36 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s y -l yes 
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l host -d 'Only this host' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -s g -l group -d 'Only hosts of this group' -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l severity -d 'Only findings at or above this severity' -r -f -a "critical\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l severity -d 'Only findings at or above this severity (CISA KEV findings stay listed: known exploitation outranks any rating)' -r -f -a "critical\t''
 high\t''
 medium\t''
 low\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l epss-above -d 'Only findings whose highest EPSS score is above this (0 to 1)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -s p -l package -d 'Only this package (binary or source name)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l advisory -d 'Only findings naming this advisory or CVE' -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l sort -d 'Order of the list' -r -f -a "severity\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l sort -d 'Order of the list' -r -f -a "risk\t'Worst first: CISA KEV, then severity, then EPSS'
 kev\t''
 epss\t''
 host\t''
 package\t''"
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l fail-on -d 'Exit 1 when a listed finding is at or above this level' -r -f -a "critical\t''
-high\t''
-medium\t''
-low\t''
-kev\t'Any finding whose advisories include a CISA KEV CVE'
-any\t'Any finding: a pending security update or an advisory'"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l fail-on -d 'Exit 1 when this shows (comma-separated or repeated); every level also trips on an empty selection and on hosts patchcycle cannot judge. Stdout stays whole; a one-line summary goes to stderr' -r -f -a "any\t'Any open finding (a pending security update or an advisory, rated or not)'
+critical\t'An open finding at or above critical, or in CISA KEV'
+high\t'An open finding at or above high, or in CISA KEV'
+medium\t'An open finding at or above medium, or in CISA KEV'
+low\t'An open finding at or above low, or in CISA KEV'
+kev\t'An open finding in CISA KEV (and a KEV catalogue that is missing or stale)'
+sla\t'An open finding past its SLA or KEV due date'
+reboot\t'A host that needs a reboot'
+unknown\t'A host patchcycle cannot judge (never scanned, stale scan or catalogue)'"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l kev -d 'Only findings with a CISA KEV CVE'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l all -d 'Include findings hidden by exceptions'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l allow-stale -d 'Judge hosts on scans older than max_scan_age and catalogues older than max_feed_age instead of calling them unknown (never on missing data)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l no-color -d 'No colours (also when NO_COLOR is set)'
@@ -526,14 +418,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -s y -l 
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -542,14 +429,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -s y -l y
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -569,14 +451,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l expires -d 'Last day the exception applies (YYYY-MM-DD, UTC); required, at most a year ahead' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -585,14 +462,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -601,14 +473,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -617,14 +484,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -637,14 +499,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -660,15 +517,11 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -l cutoff -d 'Cutoff date (YYYY-MM-DD) [default: Patch Tuesday of the month]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -l allow-stale -d 'Freeze the patch set although scans or the catalogue are older than the policy\'s max_scan_age / max_feed_age (audited with the hosts concerned)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -l no-color -d 'No colours (also when NO_COLOR is set)'
@@ -676,14 +529,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -692,14 +540,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -708,14 +551,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -724,14 +562,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -l cleanup -d 'Then remove what rollback would need: kept packages on the hosts and the snapshots of the cycle\'s deployments (no rollback is possible afterwards)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -s q -l quiet -d 'Print nothing but data and errors'
@@ -752,14 +585,9 @@ ansible\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l parallel -d 'Hosts at once [default: the group\'s max_parallel]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l dry-run -d 'Print the plan per host (packages from → to, snapshot, reboot, checks, window) and change nothing'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l resume -d 'Continue the group\'s interrupted or halted deployment; finished hosts are not touched again'
@@ -788,18 +616,14 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l expire
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l reason -d 'Why the emergency lane is used' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l auto -d 'For cron: approve, in every group whose policy lists auto_approve classes, the patches of those classes once the gate is open (never through the emergency lane)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l kev -d 'Only patches with a CISA KEV CVE'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l emergency -d 'Bypass the ring gate (audited and flagged in reports); needs --reason'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l allow-stale -d 'Approve although the group\'s scans or the catalogue are older than the policy\'s max_scan_age / max_feed_age (audited with the hosts concerned)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l no-color -d 'No colours (also when NO_COLOR is set)'
@@ -813,14 +637,9 @@ ansible\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l parallel -d 'Hosts at once [default: the group\'s max_parallel]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l dry-run -d 'Print the plan per host (packages from → to, snapshot, reboot, checks, window) and change nothing'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l resume -d 'Continue the group\'s interrupted or halted deployment; finished hosts are not touched again'
@@ -838,14 +657,9 @@ packages\t'Reinstall the kept packages'
 snapshot\t'Revert the snapshot'"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -854,14 +668,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -s y -l 
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -876,50 +685,35 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -l package -d 'The package the note is about' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -l advisory -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -l package -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -l advisory -d 'Only notes on this advisory or CVE' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -l package -d 'Only notes on this package' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -l advisory -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -l package -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -l advisory -d 'Only notes on this advisory or CVE' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -l package -d 'Only notes on this package' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -931,14 +725,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -950,14 +739,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not 
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -969,14 +753,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fi
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l version -d 'A package version to check against each advisory\'s ranges (needs --ecosystem)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -987,24 +766,23 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fi
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from help" -f -a "search" -d 'Search the catalogue; with --version, say whether that version is affected'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l cycle -d 'Cycle [default: the open cycle, else the newest]' -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l fail-on -d 'Exit 1 when the report shows this (repeatable, or comma-separated); stdout keeps the whole report, a one-line summary goes to stderr' -r -f -a "critical\t'An open finding at or above critical'
-high\t'An open finding at or above high'
-medium\t'An open finding at or above medium'
-low\t'An open finding at or above low'
-kev\t'An open finding with a CISA KEV CVE'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l fail-on -d 'Exit 1 when this shows (comma-separated or repeated); every level also trips on an empty selection and on hosts patchcycle cannot judge. Stdout stays whole; a one-line summary goes to stderr' -r -f -a "any\t'Any open finding (a pending security update or an advisory, rated or not)'
+critical\t'An open finding at or above critical, or in CISA KEV'
+high\t'An open finding at or above high, or in CISA KEV'
+medium\t'An open finding at or above medium, or in CISA KEV'
+low\t'An open finding at or above low, or in CISA KEV'
+kev\t'An open finding in CISA KEV (and a KEV catalogue that is missing or stale)'
 sla\t'An open finding past its SLA or KEV due date'
-reboot\t'A host that needs a reboot'"
+reboot\t'A host that needs a reboot'
+unknown\t'A host patchcycle cannot judge (never scanned, stale scan or catalogue)'"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -s o -l output -d 'Write the report to FILE (atomically: temporary file, fsync, rename) instead of stdout' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l threshold -d 'Compliance: a host with an open finding at or above this (or in KEV) is not compliant' -r -f -a "critical\t''
 high\t''
 medium\t''
 low\t''"
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l stale-days -d 'A host without a good scan for more than this many days is stale' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l expiring-days -d 'List exceptions expiring within this many days' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l now -d 'Fix the report\'s clock (RFC 3339 or YYYY-MM-DD); also PATCHCYCLE_NOW' -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''
 junit\t''
@@ -1012,7 +790,10 @@ sarif\t''
 markdown\t''
 html\t''
 prometheus\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l allow-stale -d 'Judge hosts on scans older than max_scan_age and catalogues older than max_feed_age instead of calling them unknown (never on missing data)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l no-color -d 'No colours (also when NO_COLOR is set)'
@@ -1020,14 +801,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -s y -l ye
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -1045,14 +821,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -s n -l limit -d 'Only the newest N rows' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -1065,14 +836,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -s n -l limit -d 'Only the newest N rows' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -1081,14 +847,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -1097,16 +858,10 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -l since -d 'Only rows at or after this time (RFC 3339 or YYYY-MM-DD, UTC)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to FILE (atomically) instead of stdout' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -l format -d 'Output format' -r -f -a "json\t''
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
-json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -1119,14 +874,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
+csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -l stdin -d 'Read lines `A B` from standard input and print `<`, `=` or `>` for each'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -s q -l quiet -d 'Print nothing but data and errors'
@@ -1134,45 +884,27 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -s v -l ve
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -s h -l help -d 'Print help'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -l out -d 'Directory to write completions/ and man/ into' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -l format -d 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)' -r -f -a "table\t''
-json\t''
-csv\t''
-junit\t''
-sarif\t''
-markdown\t''
-html\t''
-prometheus\t''"
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -s q -l quiet -d 'Print nothing but data and errors'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -s v -l verbose -d 'Say more about what is done (repeat for more)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -l no-color -d 'No colours (also when NO_COLOR is set)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand generate" -s h -l help -d 'Print help'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "init" -d 'Create the configuration file and the database (idempotent)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "doctor" -d 'Check configuration, database and tools, and print what is wrong'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "host" -d 'Manage the inventory of hosts'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "group" -d 'Manage groups (rings): order, window, policy, contacts'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "calendar" -d 'Show each group\'s next maintenance windows'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "sync" -d 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "scan" -d 'Collect packages, kernels and pending updates from hosts and match the catalogue'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "findings" -d 'List current findings (each host\'s latest scan), with filters and a CI gate'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "explain" -d 'Explain why a host is, or is not, affected by an advisory'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "exception" -d 'Manage exceptions: scoped risk acceptance with an expiry date'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "cycle" -d 'Monthly cycles: freeze the patch set, follow each ring, close'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "test" -d 'Put the cycle\'s patch set on the pilot ring, check health, record the result'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "approve" -d 'Record a CAB decision for a group (gated by the lower rings)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "deploy" -d 'Put the approved patches on a group: windows, waves, snapshots, health, halt'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "rollback" -d 'Put a deployment\'s hosts back to their versions before it'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "note" -d 'Knowledge base: notes on advisories and packages'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "advisory" -d 'Look up advisories in the catalogue'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "report" -d 'Compliance, SLA, MTTR, reboots, approvals and deployments of a cycle, in every format'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "audit" -d 'Read, verify and export the hash-chained audit log'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "vercmp" -d 'Compare package versions exactly as dpkg, rpm or apk do'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "init" -d 'Create the configuration file and the database (idempotent)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "doctor" -d 'Check configuration, database and tools, and print what is wrong'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "host" -d 'Manage the inventory of hosts'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "group" -d 'Manage groups (rings): order, window, policy, contacts'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "calendar" -d 'Show each group\'s next maintenance windows'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "sync" -d 'Pull vulnerability catalogues (OSV, CISA KEV, EPSS, RPM errata) into the database'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "scan" -d 'Collect packages, kernels and pending updates from hosts and match the catalogue'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "findings" -d 'List current findings (each host\'s latest scan), with filters and a CI gate'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "explain" -d 'Explain why a host is, or is not, affected by an advisory'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "exception" -d 'Manage exceptions: scoped risk acceptance with an expiry date'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "cycle" -d 'Monthly cycles: freeze the patch set, follow each ring, close'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "test" -d 'Put the cycle\'s patch set on the pilot ring, check health, record the result'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "approve" -d 'Record a CAB decision for a group (gated by the lower rings)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "deploy" -d 'Put the approved patches on a group: windows, waves, snapshots, health, halt'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "rollback" -d 'Put a deployment\'s hosts back to their versions before it'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "note" -d 'Knowledge base: notes on advisories and packages'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "advisory" -d 'Look up advisories in the catalogue'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "report" -d 'Compliance, SLA, MTTR, reboots, approvals and deployments of a cycle, in every format'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "audit" -d 'Read, verify and export the hash-chained audit log'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "vercmp" -d 'Compare package versions exactly as dpkg, rpm or apk do'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "add" -d 'Add a host'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "list" -d 'List hosts'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from host" -f -a "show" -d 'Show one host'

@@ -8,6 +8,7 @@ use std::io::Write;
 
 use anyhow::Result;
 use clap::ValueEnum;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 use serde_json::Value;
@@ -15,19 +16,93 @@ use serde_json::Value;
 /// `--format`. The formats after `csv` are those of `report` only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum Format {
+    // Aligned columns for people
     #[default]
     Table,
+    // The records as JSON (field names are the contract)
     Json,
+    // The JSON's top-level fields as CSV columns
     Csv,
-    // JUnit XML
+    // JUnit XML, one test case per host
     Junit,
-    // SARIF 2.1.0
+    // SARIF 2.1.0, for code-scanning dashboards
     Sarif,
+    // Markdown, for tickets and wikis
     Markdown,
     // One self-contained HTML file
     Html,
     // Prometheus text format, for node_exporter's textfile collector
     Prometheus,
+}
+
+/// The formats a command accepts; its `--format` help and completion list only these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormatSet {
+    /// Lists and records: table, JSON, CSV (every command)
+    Records,
+    /// `report`: every format
+    Report,
+    /// `audit export`: JSON or CSV (evidence is for machines)
+    Export,
+}
+
+impl FormatSet {
+    pub fn formats(self) -> &'static [Format] {
+        match self {
+            FormatSet::Records => &[Format::Table, Format::Json, Format::Csv],
+            FormatSet::Report => Format::value_variants(),
+            FormatSet::Export => &[Format::Json, Format::Csv],
+        }
+    }
+
+    pub fn contains(self, format: Format) -> bool {
+        self.formats().contains(&format)
+    }
+}
+
+/// The value parser of `--format`: it accepts every format, because `--format` may come
+/// before the subcommand (`patchcycle --format html report`), but shows only those of
+/// its set in help, errors and completion; a format of another set is refused at run
+/// time with a reason ([`report_only`]).
+#[derive(Debug, Clone, Copy)]
+pub struct FormatParser(pub FormatSet);
+
+impl FormatParser {
+    fn possible(self) -> impl Iterator<Item = PossibleValue> {
+        Format::value_variants()
+            .iter()
+            .filter_map(move |f| f.to_possible_value().map(|v| v.hide(!self.0.contains(*f))))
+    }
+
+    /// The names of the set that start with `prefix` (for shell completion).
+    pub fn names_starting_with(self, prefix: &str) -> Vec<&'static str> {
+        self.0
+            .formats()
+            .iter()
+            .map(|f| f.name())
+            .filter(|name| name.starts_with(prefix))
+            .collect()
+    }
+}
+
+impl TypedValueParser for FormatParser {
+    type Value = Format;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Format, clap::Error> {
+        let name = PossibleValuesParser::new(self.possible()).parse_ref(cmd, arg, value)?;
+        let ignore_case = arg.is_some_and(clap::Arg::is_ignore_case_set);
+        Format::from_str(&name, ignore_case)
+            .map_err(|e| clap::Error::raw(clap::error::ErrorKind::InvalidValue, e))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(self.possible()))
+    }
 }
 
 impl Format {
@@ -47,7 +122,7 @@ impl Format {
 
     /// Table, JSON and CSV: the formats of every command.
     pub fn is_generic(self) -> bool {
-        matches!(self, Format::Table | Format::Json | Format::Csv)
+        FormatSet::Records.contains(self)
     }
 }
 

@@ -51,14 +51,14 @@ in the picker, or no at the confirmation): nothing is recorded; 130 interrupted 
 nothing is recorded, the terminal is restored.")]
 pub struct ApproveArgs {
     /// The group (ring) the decision is for
-    #[arg(short, long, required_unless_present = "auto")]
+    #[arg(short, long, required_unless_present = "auto", add = super::complete::groups())]
     pub group: Option<String>,
     /// For cron: approve, in every group whose policy lists auto_approve classes, the
     /// patches of those classes once the gate is open (never through the emergency lane)
     #[arg(long, conflicts_with_all = ["group", "emergency", "decision", "advisory", "package", "severity", "kev"])]
     pub auto: bool,
     /// Cycle [default: the open cycle]
-    #[arg(long)]
+    #[arg(long, add = super::complete::cycles())]
     pub cycle: Option<String>,
     /// The decision
     #[arg(long, value_enum, default_value_t = Decision::Approve)]

@@ -17,7 +17,7 @@ use crate::output::{self, or_dash};
 #[derive(Debug, Args)]
 pub struct CalendarArgs {
     /// Only this group
-    #[arg(long, value_name = "GROUP")]
+    #[arg(long, value_name = "GROUP", add = super::complete::groups())]
     pub group: Option<String>,
     /// Windows to show per group
     #[arg(long, value_name = "N", default_value_t = 3,

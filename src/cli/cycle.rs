@@ -39,12 +39,14 @@ pub struct StartArgs {
 #[derive(Debug, Args)]
 pub struct NameArg {
     /// Cycle name [default: the open cycle]
+    #[arg(add = super::complete::cycles())]
     pub name: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct CloseArgs {
     /// Cycle name [default: the open cycle]
+    #[arg(add = super::complete::cycles())]
     pub name: Option<String>,
     /// Then remove what rollback would need: kept packages on the hosts and the
     /// snapshots of the cycle's deployments (no rollback is possible afterwards)

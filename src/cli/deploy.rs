@@ -16,7 +16,7 @@ use crate::{clock, exec, inventory};
 #[derive(Debug, Args)]
 pub struct DeployArgs {
     /// The group (ring) to deploy
-    #[arg(short, long, required_unless_present = "list")]
+    #[arg(short, long, required_unless_present = "list", add = super::complete::groups())]
     pub group: Option<String>,
     #[command(flatten)]
     pub run: RunArgs,
@@ -29,7 +29,7 @@ pub struct DeployArgs {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Cycle [default: the open cycle]
-    #[arg(long)]
+    #[arg(long, add = super::complete::cycles())]
     pub cycle: Option<String>,
     /// Print the plan per host (packages from → to, snapshot, reboot, checks, window)
     /// and change nothing

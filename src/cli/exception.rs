@@ -30,10 +30,10 @@ pub struct AddArgs {
     #[arg(long)]
     pub package: Option<String>,
     /// Host
-    #[arg(long)]
+    #[arg(long, add = super::complete::hosts())]
     pub host: Option<String>,
     /// Group
-    #[arg(long)]
+    #[arg(long, add = super::complete::groups())]
     pub group: Option<String>,
     /// Why the risk is accepted (recorded in the audit log)
     #[arg(long)]
@@ -45,6 +45,7 @@ pub struct AddArgs {
 
 #[derive(Debug, Args)]
 pub struct RmArgs {
+    /// The exception's id (see `patchcycle exception list`)
     pub id: i64,
 }
 

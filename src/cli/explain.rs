@@ -14,6 +14,8 @@ use crate::output::{self, or_dash};
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
+    /// The host (its latest good scan is explained)
+    #[arg(add = super::complete::hosts())]
     pub host: String,
     /// A package (binary or source name) or an advisory/CVE id; default: every finding
     pub subject: Option<String>,

@@ -33,10 +33,10 @@ pub enum SortBy {
 #[derive(Debug, Args)]
 pub struct FindingsArgs {
     /// Only this host
-    #[arg(long)]
+    #[arg(long, add = super::complete::hosts())]
     pub host: Option<String>,
     /// Only hosts of this group
-    #[arg(short, long)]
+    #[arg(short, long, add = super::complete::groups())]
     pub group: Option<String>,
     /// Only findings at or above this severity (CISA KEV findings stay listed: known
     /// exploitation outranks any rating)
@@ -67,9 +67,9 @@ pub struct FindingsArgs {
 /// `--fail-on` and `--allow-stale`: the same gate in scan, findings and report.
 #[derive(Debug, Args, Clone, Default)]
 pub struct GateArgs {
-    /// Exit 1 when this shows (comma-separated or repeated): any, critical, high, medium,
-    /// low (each also trips on CISA KEV findings), kev, sla, reboot, unknown. Every level
-    /// also trips on an empty selection and on hosts patchcycle cannot judge
+    /// Exit 1 when this shows (comma-separated or repeated); every level also trips on an
+    /// empty selection and on hosts patchcycle cannot judge. Stdout stays whole; a one-line
+    /// summary goes to stderr
     #[arg(long, value_enum, value_name = "LEVEL", value_delimiter = ',')]
     pub fail_on: Vec<FailOn>,
     /// Judge hosts on scans older than max_scan_age and catalogues older than

@@ -58,6 +58,7 @@ pub struct GroupFields {
 
 #[derive(Debug, Args)]
 pub struct AddArgs {
+    /// Unique name of the new group (letters, digits, '.', '_', '-')
     pub name: String,
     #[command(flatten)]
     pub fields: GroupFields,
@@ -65,11 +66,15 @@ pub struct AddArgs {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
+    /// The group
+    #[arg(add = super::complete::groups())]
     pub name: String,
 }
 
 #[derive(Debug, Args)]
 pub struct SetArgs {
+    /// The group to change
+    #[arg(add = super::complete::groups())]
     pub name: String,
     #[command(flatten)]
     pub fields: GroupFields,
@@ -77,9 +82,11 @@ pub struct SetArgs {
 
 #[derive(Debug, Args)]
 pub struct RmArgs {
+    /// The group to remove
+    #[arg(add = super::complete::groups())]
     pub name: String,
     /// Move the group's hosts to this group first
-    #[arg(long, value_name = "GROUP")]
+    #[arg(long, value_name = "GROUP", add = super::complete::groups())]
     pub move_to: Option<String>,
 }
 

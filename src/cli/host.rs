@@ -41,7 +41,7 @@ pub struct AddArgs {
     /// [default: NAME]
     pub destination: Option<String>,
     /// Group (ring) the host belongs to
-    #[arg(short, long)]
+    #[arg(short, long, add = super::complete::groups())]
     pub group: Option<String>,
     /// Tag (repeat, or separate with commas)
     #[arg(short, long = "tag", value_delimiter = ',')]
@@ -54,7 +54,7 @@ pub struct AddArgs {
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Only hosts of this group
-    #[arg(short, long)]
+    #[arg(short, long, add = super::complete::groups())]
     pub group: Option<String>,
     /// Only hosts with this tag
     #[arg(short, long)]
@@ -63,17 +63,21 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
+    /// The host
+    #[arg(add = super::complete::hosts())]
     pub name: String,
 }
 
 #[derive(Debug, Args)]
 pub struct SetArgs {
+    /// The host to change
+    #[arg(add = super::complete::hosts())]
     pub name: String,
     /// New SSH destination
     #[arg(long)]
     pub destination: Option<String>,
     /// Move to this group
-    #[arg(short, long, conflicts_with = "no_group")]
+    #[arg(short, long, conflicts_with = "no_group", add = super::complete::groups())]
     pub group: Option<String>,
     /// Take the host out of its group
     #[arg(long)]
@@ -92,12 +96,14 @@ pub struct SetArgs {
 #[derive(Debug, Args)]
 pub struct RmArgs {
     /// Hosts to remove
-    #[arg(required = true)]
+    #[arg(required = true, add = super::complete::hosts())]
     pub names: Vec<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct DeferArgs {
+    /// The host to leave out of deployments
+    #[arg(add = super::complete::hosts())]
     pub name: String,
     /// Last day of the deferral (YYYY-MM-DD, UTC)
     #[arg(
@@ -130,7 +136,7 @@ pub struct ImportArgs {
     #[arg(long = "type", value_enum, value_name = "TYPE")]
     pub kind: Option<ImportFormatArg>,
     /// Group for hosts that name none of the existing groups
-    #[arg(short, long)]
+    #[arg(short, long, add = super::complete::groups())]
     pub group: Option<String>,
     /// Print what would change and write nothing
     #[arg(long)]

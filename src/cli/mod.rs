@@ -5,6 +5,7 @@ pub mod advisory;
 pub mod approve;
 pub mod audit;
 pub mod calendar;
+pub mod complete;
 pub mod cycle;
 pub mod deploy;
 pub mod doctor;
@@ -32,7 +33,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::{self, Config, ConfigSource};
 use crate::db::{Db, OpenMode};
 use crate::error::Failure;
-use crate::output::{Format, Style};
+use crate::output::{Format, FormatParser, FormatSet, Style};
 
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
@@ -44,9 +45,14 @@ Exit codes:
   4    partial: finished, but some hosts failed or were unreachable
   130  interrupted";
 
+/// The help heading of the options every command accepts, the same on every page (as
+/// uv and gh show them).
+pub const GLOBAL_OPTIONS: &str = "Global options";
+
 /// Runs the monthly patch cycle of a server fleet: sync, scan, test, approve, deploy, report.
 #[derive(Debug, Parser)]
 #[command(name = "patchcycle", version, about, after_help = EXIT_CODES_HELP, max_term_width = 100)]
+#[command(mut_subcommands(with_own_formats))]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -58,29 +64,68 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]
-    #[arg(long, global = true, env = "PATCHCYCLE_DB", value_name = "PATH")]
+    #[arg(long, global = true, env = "PATCHCYCLE_DB", hide_env_values = true, value_name = "PATH", help_heading = GLOBAL_OPTIONS)]
     pub db: Option<PathBuf>,
     /// Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]
-    #[arg(long, global = true, env = "PATCHCYCLE_CONFIG", value_name = "PATH")]
+    #[arg(long, global = true, env = "PATCHCYCLE_CONFIG", hide_env_values = true, value_name = "PATH", help_heading = GLOBAL_OPTIONS)]
     pub config: Option<PathBuf>,
-    /// Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    /// Output format
+    #[arg(
+        long,
+        global = true,
+        value_name = "FORMAT",
+        default_value = "table",
+        value_parser = FormatParser(FormatSet::Records),
+        add = complete::formats(FormatSet::Records),
+        help_heading = GLOBAL_OPTIONS
+    )]
     pub format: Format,
     /// Print nothing but data and errors
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = GLOBAL_OPTIONS)]
     pub quiet: bool,
     /// Say more about what is done (repeat for more)
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = GLOBAL_OPTIONS)]
     pub verbose: u8,
     /// No colours (also when NO_COLOR is set)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL_OPTIONS)]
     pub no_color: bool,
     /// Answer yes to every confirmation; required where no terminal can ask
-    #[arg(short = 'y', long, global = true)]
+    #[arg(short = 'y', long, global = true, help_heading = GLOBAL_OPTIONS)]
     pub yes: bool,
     /// Who is acting, for the audit log [default: $SUDO_USER, then $USER]
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", help_heading = GLOBAL_OPTIONS)]
     pub actor: Option<String>,
+}
+
+/// `report` (every format) and `audit export` (JSON, CSV: its format must be named, so the
+/// global default is hidden) get their own `--format`; a test checks each command's
+/// values. (`mut_subcommands` keeps the order of the commands, unlike `mut_subcommand`.)
+fn with_own_formats(cmd: clap::Command) -> clap::Command {
+    match cmd.get_name() {
+        "report" => cmd.arg(format_arg(FormatSet::Report)),
+        "audit" => cmd.mut_subcommands(|sub| match sub.get_name() {
+            "export" => sub.arg(format_arg(FormatSet::Export).hide_default_value(true)),
+            _ => sub,
+        }),
+        _ => cmd,
+    }
+}
+
+/// The global `--format` with the values of `set`. `report` (every format) and `audit
+/// export` (JSON, CSV) have their own copy; clap then does not propagate the global one
+/// to them, and the value still reaches [`GlobalArgs::format`], as global values do,
+/// wherever it is typed.
+fn format_arg(set: FormatSet) -> clap::Arg {
+    let globals = GlobalArgs::augment_args(clap::Command::new("patchcycle"));
+    let defined = globals
+        .get_arguments()
+        .find(|a| a.get_id() == "format")
+        .cloned()
+        // GlobalArgs defines `format` just above; a test checks report's help lists it.
+        .unwrap_or_else(|| clap::Arg::new("format").long("format"));
+    defined
+        .value_parser(FormatParser(set))
+        .add(complete::formats(set))
 }
 
 #[derive(Debug, Subcommand)]
@@ -132,9 +177,6 @@ pub enum Command {
     Audit(audit::AuditCommand),
     /// Compare package versions exactly as dpkg, rpm or apk do
     Vercmp(vercmp::VercmpArgs),
-    /// Write shell completions and man pages (for packagers)
-    #[command(hide = true)]
-    Generate(generate::GenerateArgs),
 }
 
 /// What a command runs with: resolved paths, configuration, actor, output style.
@@ -233,11 +275,9 @@ fn resolve_actor(flag: Option<&str>) -> Result<String> {
 
 /// Parses nothing, runs the command: the entry point `main` calls.
 pub fn run(cli: Cli) -> Result<()> {
-    // These need neither configuration nor database.
-    match &cli.command {
-        Command::Generate(args) => return generate::run(args),
-        Command::Vercmp(args) => return vercmp::run(args),
-        _ => {}
+    // vercmp needs neither configuration nor database.
+    if let Command::Vercmp(args) = &cli.command {
+        return vercmp::run(args);
     }
     if !cli.global.format.is_generic() && !matches!(cli.command, Command::Report(_)) {
         return Err(crate::output::report_only(cli.global.format));
@@ -263,7 +303,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Rollback(args) => rollback::run(&ctx, &args),
         Command::Note(cmd) => note::run(&ctx, cmd),
         Command::Report(args) => report::run(&ctx, &args),
-        Command::Generate(args) => generate::run(&args),
         Command::Vercmp(args) => vercmp::run(&args),
     }
 }

@@ -33,8 +33,10 @@ pub struct AddArgs {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
+    /// Only notes on this advisory or CVE
     #[arg(long)]
     pub advisory: Option<String>,
+    /// Only notes on this package
     #[arg(long)]
     pub package: Option<String>,
 }

@@ -27,7 +27,7 @@ pub enum Threshold {
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// Cycle [default: the open cycle, else the newest]
-    #[arg(long)]
+    #[arg(long, add = super::complete::cycles())]
     pub cycle: Option<String>,
     #[command(flatten)]
     pub gate: GateArgs,

@@ -15,9 +15,10 @@ use crate::{audit, clock, db, exec, inventory, output};
 #[derive(Debug, Args)]
 pub struct RollbackArgs {
     /// The deployment (see `patchcycle deploy --list`)
+    #[arg(add = super::complete::deployments())]
     pub deployment: i64,
     /// Only these hosts (repeatable) [default: every host the deployment changed]
-    #[arg(long = "host", value_name = "HOST")]
+    #[arg(long = "host", value_name = "HOST", add = super::complete::hosts())]
     pub hosts: Vec<String>,
     /// How to go back
     #[arg(long, value_enum, default_value_t = Method::Auto)]

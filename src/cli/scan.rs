@@ -31,9 +31,10 @@ Exit codes: 0 all hosts scanned; 1 --fail-on tripped; 4 some hosts failed (each 
 reason is shown and stored); 2 and 3 as usual.")]
 pub struct ScanArgs {
     /// Hosts to scan
+    #[arg(add = super::complete::hosts())]
     pub hosts: Vec<String>,
     /// Scan every host of this group
-    #[arg(short, long, conflicts_with_all = ["all", "local", "import"])]
+    #[arg(short, long, conflicts_with_all = ["all", "local", "import"], add = super::complete::groups())]
     pub group: Option<String>,
     /// Scan every host in the inventory
     #[arg(long, conflicts_with_all = ["local", "import"])]
@@ -45,7 +46,7 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE", requires = "host")]
     pub import: Option<PathBuf>,
     /// The host that --import or --local is for
-    #[arg(long = "host", value_name = "HOST")]
+    #[arg(long = "host", value_name = "HOST", add = super::complete::hosts())]
     pub host: Option<String>,
     /// With --local: collect from this root directory (a mounted disk, chroot or unpacked
     /// container image) instead of the running system (needs --host)

@@ -28,6 +28,7 @@ Layout of --from DIR, --mirror URL and --export DIR:
   errata/<name>/repodata/repomd.xml (+ the updateinfo file it names)")]
 pub struct SyncArgs {
     /// Sources to sync [default: all enabled]
+    #[arg(add = super::complete::sync_sources())]
     pub sources: Vec<String>,
     /// Read every source from this directory instead of the network (air gap)
     #[arg(long, value_name = "DIR", conflicts_with = "mirror")]

@@ -17,7 +17,7 @@ use crate::{clock, inventory, output};
 #[derive(Debug, Args)]
 pub struct TestArgs {
     /// The pilot group [default: the lowest ring that holds hosts]
-    #[arg(short, long)]
+    #[arg(short, long, add = super::complete::groups())]
     pub group: Option<String>,
     #[command(flatten)]
     pub run: RunArgs,

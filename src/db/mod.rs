@@ -114,6 +114,32 @@ impl Db {
         Ok((db, created))
     }
 
+    /// Opens an existing database for reading only: no migration, no journal-mode change,
+    /// no lock held beyond a read (shell completion reads names while a deploy may run).
+    /// A database of another schema version is refused, since its tables may differ.
+    pub fn open_read_only(path: &Path) -> Result<Db> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| runtime_db_error(path, e))?;
+        conn.busy_timeout(Duration::from_millis(500))?;
+        let db = Db {
+            conn,
+            path: path.to_path_buf(),
+        };
+        let stored = db.stored_version()?;
+        if stored != schema_version() {
+            return Err(Failure::runtime(format!(
+                "database {} has schema version {stored}, this patchcycle reads {}",
+                path.display(),
+                schema_version()
+            ))
+            .into());
+        }
+        Ok(db)
+    }
+
     /// The schema version stored in the file.
     pub fn stored_version(&self) -> Result<u32> {
         let v: i64 = self
