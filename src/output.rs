@@ -100,6 +100,14 @@ pub fn list<T: Serialize + Default>(
     items: &[T],
     columns: &[Column<'_, T>],
 ) -> Result<()> {
+    unless_stdout_closed(write_list(style, items, columns))
+}
+
+fn write_list<T: Serialize + Default>(
+    style: &Style,
+    items: &[T],
+    columns: &[Column<'_, T>],
+) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match style.format {
         Format::Json => {
@@ -123,6 +131,10 @@ pub fn list<T: Serialize + Default>(
 
 /// One record: a two-column FIELD/VALUE table, a JSON object, or a one-row CSV.
 pub fn show<T: Serialize>(style: &Style, item: &T, fields: &[(&str, String)]) -> Result<()> {
+    unless_stdout_closed(write_show(style, item, fields))
+}
+
+fn write_show<T: Serialize>(style: &Style, item: &T, fields: &[(&str, String)]) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match style.format {
         Format::Json => {
@@ -199,8 +211,29 @@ fn csv_cell(v: &Value) -> String {
 /// not kill the whole run.
 pub fn out_line(text: impl std::fmt::Display) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{text}")?;
-    Ok(())
+    unless_stdout_closed(writeln!(out, "{text}").map_err(Into::into))
+}
+
+/// Writes bytes to stdout, as [`out_line`] does a line.
+pub fn out_bytes(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    unless_stdout_closed(
+        out.write_all(bytes)
+            .and_then(|()| out.flush())
+            .map_err(Into::into),
+    )
+}
+
+/// A reader that closed stdout (`| head`) has all it wants: the rest of the output is
+/// dropped without a message, and the command goes on to its verdict. A gate that trips
+/// still exits 1 (`findings --fail-on high | head` under `pipefail` must not pass
+/// because the reader stopped early); with nothing else to say, the command exits 0.
+/// Errors that are not a closed pipe are returned as they are.
+pub fn unless_stdout_closed(written: Result<()>) -> Result<()> {
+    match written {
+        Err(e) if crate::error::is_broken_pipe(&e) => Ok(()),
+        other => other,
+    }
 }
 
 /// `-` for a missing value in tables.
@@ -297,9 +330,16 @@ pub fn write_document(
         let target = path.map_or("to stdout".to_string(), |p| p.display().to_string());
         crate::error::Failure::runtime(format!("cannot write {target}: {e}")).into()
     };
-    write(&mut w).map_err(fail)?;
-    let sink = w.into_inner().map_err(|e| fail(e.into_error().into()))?;
-    sink.finish().map_err(fail)
+    // A closed pipe drops the rest of the document (see [`unless_stdout_closed`]); the
+    // buffer then holds bytes nobody can read, and is discarded.
+    if let Err(e) = write(&mut w) {
+        return unless_stdout_closed(Err(fail(e)));
+    }
+    let sink = match w.into_inner() {
+        Ok(sink) => sink,
+        Err(e) => return unless_stdout_closed(Err(fail(e.into_error().into()))),
+    };
+    unless_stdout_closed(sink.finish().map_err(fail))
 }
 
 /// A file written beside its target and renamed over it when complete: a reader (cron

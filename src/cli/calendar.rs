@@ -1,8 +1,6 @@
 //! `patchcycle calendar`: each group's next maintenance windows, as a list or as an
 //! iCalendar (RFC 5545) file.
 
-use std::io::Write;
-
 use anyhow::Result;
 use chrono::{DateTime, SecondsFormat, Utc};
 use clap::Args;
@@ -83,9 +81,7 @@ pub fn run(ctx: &Context, args: &CalendarArgs) -> Result<()> {
         })
         .collect();
     if args.ics {
-        let mut out = std::io::stdout().lock();
-        out.write_all(ics(&windows, now).as_bytes())?;
-        return Ok(());
+        return output::out_bytes(ics(&windows, now).as_bytes());
     }
     let rows = rows(&windows);
     output::list(
