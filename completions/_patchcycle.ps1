@@ -234,7 +234,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             break
         }
         'patchcycle;host;import' {
-            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'File format [default: from the extension; .ini/.cfg/no extension = Ansible INI]')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'File format [default: from the extension (.csv, .toml, .ini/.cfg = Ansible INI), else recognised from the content (a CSV header, a TOML [[hosts]] table, INI sections)]')
             [CompletionResult]::new('-g', '-g', [CompletionResultType]::ParameterName, 'Group for hosts that name none of the existing groups')
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Group for hosts that name none of the existing groups')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')

@@ -221,7 +221,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --help 'Print help'
         }
         &'patchcycle;host;import'= {
-            cand --type 'File format [default: from the extension; .ini/.cfg/no extension = Ansible INI]'
+            cand --type 'File format [default: from the extension (.csv, .toml, .ini/.cfg = Ansible INI), else recognised from the content (a CSV header, a TOML [[hosts]] table, INI sections)]'
             cand -g 'Group for hosts that name none of the existing groups'
             cand --group 'Group for hosts that name none of the existing groups'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'

@@ -229,7 +229,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -l type -d 'File format [default: from the extension; .ini/.cfg/no extension = Ansible INI]' -r -f -a "csv\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -l type -d 'File format [default: from the extension (.csv, .toml, .ini/.cfg = Ansible INI), else recognised from the content (a CSV header, a TOML [[hosts]] table, INI sections)]' -r -f -a "csv\t''
 toml\t''
 ini\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -s g -l group -d 'Group for hosts that name none of the existing groups' -r

@@ -126,7 +126,8 @@ pub enum ImportFormatArg {
 pub struct ImportArgs {
     /// Inventory file ('-' reads standard input)
     pub file: PathBuf,
-    /// File format [default: from the extension; .ini/.cfg/no extension = Ansible INI]
+    /// File format [default: from the extension (.csv, .toml, .ini/.cfg = Ansible INI), else
+    /// recognised from the content (a CSV header, a TOML [[hosts]] table, INI sections)]
     #[arg(long = "type", value_enum, value_name = "TYPE")]
     pub kind: Option<ImportFormatArg>,
     /// Group for hosts that name none of the existing groups
@@ -368,13 +369,16 @@ fn rm(ctx: &Context, a: RmArgs) -> Result<()> {
 }
 
 fn import_cmd(ctx: &Context, a: ImportArgs) -> Result<()> {
+    let (text, source) = import::read_source(&a.file)?;
     let format = match a.kind {
         Some(ImportFormatArg::Csv) => ImportFormat::Csv,
         Some(ImportFormatArg::Toml) => ImportFormat::Toml,
         Some(ImportFormatArg::Ini) => ImportFormat::AnsibleIni,
-        None => ImportFormat::from_path(&a.file),
+        None => match ImportFormat::from_extension(&a.file) {
+            Some(f) => f,
+            None => ImportFormat::detect(&text, &source)?,
+        },
     };
-    let (text, source) = import::read_source(&a.file)?;
     let parsed = import::parse(format, &text);
 
     let mut db = ctx.open_db()?;
