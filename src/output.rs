@@ -365,6 +365,33 @@ impl AtomicFile {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => std::path::Path::new("."),
         };
+        match std::fs::metadata(dir) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(crate::error::Failure::usage(format!(
+                    "cannot write {}: {} is not a directory",
+                    path.display(),
+                    dir.display()
+                ))
+                .hint("choose a path in an existing directory")
+                .into());
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(crate::error::Failure::usage(format!(
+                    "cannot write {}: the directory {} does not exist",
+                    path.display(),
+                    dir.display()
+                ))
+                .hint(format!(
+                    "create it first (mkdir -p {}) or choose another path",
+                    dir.display()
+                ))
+                .into());
+            }
+            // Not allowed to look (a directory without search permission): the attempt
+            // below says why.
+            Err(_) => {}
+        }
         let tmp = tempfile::Builder::new()
             .prefix(".patchcycle-")
             .tempfile_in(dir)
@@ -444,6 +471,43 @@ impl Write for AtomicFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `--output reports/x.json` with no `reports/`: the error names the directory.
+    #[test]
+    fn a_missing_directory_is_named() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = dir.path().join("reports/2026/x.json");
+        let err =
+            write_document(Some(&target), |w| Ok(w.write_all(b"{}")?)).expect_err("must fail");
+        let missing = dir.path().join("reports/2026");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "cannot write {}: the directory {} does not exist",
+                target.display(),
+                missing.display()
+            )
+        );
+        assert_eq!(
+            crate::error::hint_of(&err),
+            Some(
+                format!(
+                    "create it first (mkdir -p {}) or choose another path",
+                    missing.display()
+                )
+                .as_str()
+            )
+        );
+        assert_eq!(crate::error::exit_code_of(&err), crate::error::Exit::Usage);
+
+        std::fs::write(dir.path().join("file"), "").expect("write");
+        let under_file = dir.path().join("file/x.json");
+        let err = write_document(Some(&under_file), |_| Ok(())).expect_err("must fail");
+        assert!(
+            err.to_string().ends_with("/file is not a directory"),
+            "{err}"
+        );
+    }
 
     fn names(dir: &std::path::Path) -> Vec<String> {
         let mut n: Vec<String> = std::fs::read_dir(dir)

@@ -376,3 +376,17 @@ fn a_closed_stdout_does_not_open_a_gate() {
         }
     }
 }
+
+/// `--output` into a directory that does not exist names that directory.
+#[test]
+fn output_into_a_missing_directory_names_it() {
+    let env = Env::init();
+    insta::assert_snapshot!(env.snap(&[
+        "audit",
+        "export",
+        "--format",
+        "json",
+        "--output",
+        "evidence/2026/audit.json"
+    ]));
+}
