@@ -390,3 +390,27 @@ fn output_into_a_missing_directory_names_it() {
         "evidence/2026/audit.json"
     ]));
 }
+
+/// A host whose scan failed shows `-` (JSON null) for what is not known about it, not
+/// zeros: nobody can tell a clean host from one that could not be read otherwise.
+#[test]
+fn a_failed_scan_shows_unknown_counts() {
+    let env = Env::init();
+    env.ok(&["host", "add", "h1"]);
+    let full = std::fs::read_to_string(collect("bookworm-base.out")).unwrap();
+    let cut = full.find(" dpkg\n").unwrap();
+    let truncated = env.file("truncated.out", &full[..cut]);
+    let scan = |format: &str| {
+        env.snap(&[
+            "scan",
+            "--import",
+            truncated.to_str().unwrap(),
+            "--host",
+            "h1",
+            "--format",
+            format,
+        ])
+    };
+    insta::assert_snapshot!("failed_scan_table", scan("table"));
+    insta::assert_snapshot!("failed_scan_json", scan("json"));
+}

@@ -138,13 +138,15 @@ pub struct HostRow {
     /// ok | failed | never: the newest scan attempt.
     pub scan_status: String,
     pub compliant: bool,
-    pub open_findings: usize,
-    pub critical: usize,
-    pub high: usize,
-    pub medium: usize,
-    pub low: usize,
-    pub kev: usize,
-    pub sla_breaches: usize,
+    /// The counts are `None` (JSON `null`, `-`) for a host without a good scan: nothing
+    /// is known about its findings, which is not the same as knowing it has none.
+    pub open_findings: Option<usize>,
+    pub critical: Option<usize>,
+    pub high: Option<usize>,
+    pub medium: Option<usize>,
+    pub low: Option<usize>,
+    pub kev: Option<usize>,
+    pub sla_breaches: Option<usize>,
     pub reboot_pending: bool,
     pub kernel_running: Option<String>,
     pub kernel_latest: Option<String>,
@@ -660,10 +662,23 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
     }
     // Per host.
     let stale_before = now - Duration::days(i64::from(opts.stale_days));
-    let mut per_host: HashMap<&str, HostRow> = HashMap::default();
+    /// A host's open findings, counted.
+    #[derive(Default)]
+    struct Tally {
+        open: usize,
+        critical: usize,
+        high: usize,
+        medium: usize,
+        low: usize,
+        kev: usize,
+        sla_breaches: usize,
+        /// An open finding at or above the threshold, or a KEV one.
+        blocking: bool,
+    }
+    let mut per_host: HashMap<&str, Tally> = HashMap::default();
     for f in findings.iter().filter(|f| !f.excepted) {
         let h = per_host.entry(f.host.as_str()).or_default();
-        h.open_findings += 1;
+        h.open += 1;
         match f.severity.as_deref() {
             Some("critical") => h.critical += 1,
             Some("high") => h.high += 1,
@@ -673,24 +688,22 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         }
         h.kev += usize::from(f.kev);
         h.sla_breaches += usize::from(f.sla_breached);
-        if f.kev || f.at_least(opts.threshold) {
-            // Marked here, inverted below.
-            h.compliant = true;
-        }
+        h.blocking |= f.kev || f.at_least(opts.threshold);
     }
     let mut host_rows = Vec::with_capacity(hosts.len());
     let mut reboots = Vec::new();
     let mut stale_hosts = Vec::new();
     for h in &hosts {
-        let mut row = per_host.remove(h.name.as_str()).unwrap_or_default();
+        let tally = per_host.remove(h.name.as_str()).unwrap_or_default();
         let scanned = h.last_scan.is_some();
-        let blocking = row.compliant;
+        let known = |n: usize| scanned.then_some(n);
+        let blocking = tally.blocking;
         let kernel_update =
             matches!((&h.kernel_running, &h.kernel_latest), (Some(r), Some(l)) if r != l);
         let last = h.last_scan.as_deref().and_then(clock::parse);
         let stale = last.is_none_or(|t| t < stale_before);
         let unreachable = h.scan_status == "failed";
-        row = HostRow {
+        let row = HostRow {
             name: h.name.clone(),
             group: h.group.clone(),
             os: h.os.clone(),
@@ -703,7 +716,13 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
             kernel_latest: h.kernel_latest.clone(),
             stale,
             unreachable,
-            ..row
+            open_findings: known(tally.open),
+            critical: known(tally.critical),
+            high: known(tally.high),
+            medium: known(tally.medium),
+            low: known(tally.low),
+            kev: known(tally.kev),
+            sla_breaches: known(tally.sla_breaches),
         };
         if row.reboot_pending {
             reboots.push(RebootRow {
