@@ -240,7 +240,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --help 'Print help'
         }
         &'patchcycle;host;defer'= {
-            cand --until 'Last day of the deferral (YYYY-MM-DD, UTC)'
+            cand --until 'Until when: a last day (YYYY-MM-DD, through its end in the configured time_zone), a span (30d, 12h, 2w) or an RFC 3339 time'
             cand --reason 'Why (recorded in the audit log)'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
@@ -560,7 +560,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --host 'Host'
             cand --group 'Group'
             cand --reason 'Why the risk is accepted (recorded in the audit log)'
-            cand --expires 'Last day the exception applies (YYYY-MM-DD, UTC); required, at most a year ahead'
+            cand --expires 'Until when the exception applies: a last day (YYYY-MM-DD, through its end in the configured time_zone), a span (30d, 12h, 2w) or an RFC 3339 time; at most a year ahead'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
             cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
@@ -785,7 +785,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --severity 'Only patches at or above this severity'
             cand --change 'Change reference (CAB ticket)'
             cand --comment 'Free comment'
-            cand --expires 'Last day the approval is valid (YYYY-MM-DD)'
+            cand --expires 'Until when the approval is valid: a last day (YYYY-MM-DD, through its end in the configured time_zone), a span (30d, 12h, 2w) or an RFC 3339 time'
             cand --reason 'Why the emergency lane is used'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
@@ -1000,7 +1000,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --threshold 'Compliance: a host with an open finding at or above this (or in KEV) is not compliant'
             cand --stale-days 'A host without a good scan for more than this many days is stale'
             cand --expiring-days 'List exceptions expiring within this many days'
-            cand --now 'Fix the report''s clock (RFC 3339 or YYYY-MM-DD); also PATCHCYCLE_NOW'
+            cand --now 'Fix the report''s clock: a day (its start in the configured time_zone), a span back (7d) or an RFC 3339 time; also PATCHCYCLE_NOW'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
             cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
@@ -1036,7 +1036,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'patchcycle;audit;list'= {
-            cand --since 'Only rows at or after this time (RFC 3339 or YYYY-MM-DD, UTC)'
+            cand --since 'Only rows at or after this time: a day (YYYY-MM-DD, from its start in the configured time_zone), a span back from now (7d, 12h, 2w) or an RFC 3339 time'
             cand --action 'Only this action, or a family of them (`host` matches host.add, host.rm, …)'
             cand --object 'Only rows about this object (host, group, …)'
             cand -n 'Only the newest N rows'
@@ -1056,7 +1056,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --help 'Print help'
         }
         &'patchcycle;audit;ls'= {
-            cand --since 'Only rows at or after this time (RFC 3339 or YYYY-MM-DD, UTC)'
+            cand --since 'Only rows at or after this time: a day (YYYY-MM-DD, from its start in the configured time_zone), a span back from now (7d, 12h, 2w) or an RFC 3339 time'
             cand --action 'Only this action, or a family of them (`host` matches host.add, host.rm, …)'
             cand --object 'Only rows about this object (host, group, …)'
             cand -n 'Only the newest N rows'
@@ -1091,7 +1091,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --help 'Print help'
         }
         &'patchcycle;audit;export'= {
-            cand --since 'Only rows at or after this time (RFC 3339 or YYYY-MM-DD, UTC)'
+            cand --since 'Only rows at or after this time: a day (YYYY-MM-DD, from its start in the configured time_zone), a span back from now (7d, 12h, 2w) or an RFC 3339 time'
             cand -o 'Write to FILE (atomically) instead of stdout'
             cand --output 'Write to FILE (atomically) instead of stdout'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
