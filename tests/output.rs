@@ -266,7 +266,7 @@ fn cases() -> Vec<(Vec<&'static str>, bool)> {
             (vec!["host", "show", "web0001"], false),
             (vec!["group", "list"], false),
             (vec!["group", "show", "prod"], false),
-            (vec!["calendar", "--count", "500"], true),
+            (vec!["calendar", "--count", "1000"], true),
             (vec!["findings"], true),
             (vec!["explain", "web0001"], true),
             (vec!["exception", "list"], false),
@@ -294,7 +294,7 @@ fn cases() -> Vec<(Vec<&'static str>, bool)> {
     for format in ["json", "csv"] {
         cases.push((vec!["audit", "export", "--format", format], false));
     }
-    cases.push((vec!["calendar", "--ics", "--count", "500"], true));
+    cases.push((vec!["calendar", "--ics", "--count", "1000"], true));
     cases.push((vec!["scan", "--print-script"], false));
     cases
 }
