@@ -233,7 +233,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             break
         }
         'patchcycle;host;import' {
-            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'File format [default: from the extension; .ini/.cfg/no extension = Ansible INI]')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'File format [default: from the extension (.csv, .toml, .ini/.cfg = Ansible INI), else recognised from the content (a CSV header, a TOML [[hosts]] table, INI sections)]')
             [CompletionResult]::new('-g', '-g', [CompletionResultType]::ParameterName, 'Group for hosts that name none of the existing groups')
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Group for hosts that name none of the existing groups')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
@@ -253,7 +253,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             break
         }
         'patchcycle;host;defer' {
-            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Last day of the deferral (YYYY-MM-DD, UTC)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Until when: a last day (YYYY-MM-DD, through its end in the configured time_zone), a span (30d, 12h, 2w) or an RFC 3339 time')
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why (recorded in the audit log)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
@@ -605,7 +605,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Host')
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Group')
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why the risk is accepted (recorded in the audit log)')
-            [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'Last day the exception applies (YYYY-MM-DD, UTC); required, at most a year ahead')
+            [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'Until when the exception applies: a last day (YYYY-MM-DD, through its end in the configured time_zone), a span (30d, 12h, 2w) or an RFC 3339 time; at most a year ahead')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
@@ -853,7 +853,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--severity', '--severity', [CompletionResultType]::ParameterName, 'Only patches at or above this severity')
             [CompletionResult]::new('--change', '--change', [CompletionResultType]::ParameterName, 'Change reference (CAB ticket)')
             [CompletionResult]::new('--comment', '--comment', [CompletionResultType]::ParameterName, 'Free comment')
-            [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'Last day the approval is valid (YYYY-MM-DD)')
+            [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'Until when the approval is valid: a last day (YYYY-MM-DD, through its end in the configured time_zone), a span (30d, 12h, 2w) or an RFC 3339 time')
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why the emergency lane is used')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
@@ -1086,7 +1086,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report to FILE (atomically: temporary file, fsync, rename) instead of stdout')
             [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'Compliance: a host with an open finding at or above this (or in KEV) is not compliant')
             [CompletionResult]::new('--expiring-days', '--expiring-days', [CompletionResultType]::ParameterName, 'List exceptions expiring within this many days')
-            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Fix the report''s clock (RFC 3339 or YYYY-MM-DD); also PATCHCYCLE_NOW')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Fix the report''s clock: a day (its start in the configured time_zone), a span back (7d) or an RFC 3339 time; also PATCHCYCLE_NOW')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
@@ -1125,7 +1125,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             break
         }
         'patchcycle;audit;list' {
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only rows at or after this time (RFC 3339 or YYYY-MM-DD, UTC)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only rows at or after this time: a day (YYYY-MM-DD, from its start in the configured time_zone), a span back from now (7d, 12h, 2w) or an RFC 3339 time')
             [CompletionResult]::new('--action', '--action', [CompletionResultType]::ParameterName, 'Only this action, or a family of them (`host` matches host.add, host.rm, …)')
             [CompletionResult]::new('--object', '--object', [CompletionResultType]::ParameterName, 'Only rows about this object (host, group, …)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Only the newest N rows')
@@ -1146,7 +1146,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             break
         }
         'patchcycle;audit;ls' {
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only rows at or after this time (RFC 3339 or YYYY-MM-DD, UTC)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only rows at or after this time: a day (YYYY-MM-DD, from its start in the configured time_zone), a span back from now (7d, 12h, 2w) or an RFC 3339 time')
             [CompletionResult]::new('--action', '--action', [CompletionResultType]::ParameterName, 'Only this action, or a family of them (`host` matches host.add, host.rm, …)')
             [CompletionResult]::new('--object', '--object', [CompletionResultType]::ParameterName, 'Only rows about this object (host, group, …)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Only the newest N rows')
@@ -1183,7 +1183,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             break
         }
         'patchcycle;audit;export' {
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only rows at or after this time (RFC 3339 or YYYY-MM-DD, UTC)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only rows at or after this time: a day (YYYY-MM-DD, from its start in the configured time_zone), a span back from now (7d, 12h, 2w) or an RFC 3339 time')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE (atomically) instead of stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE (atomically) instead of stdout')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')

@@ -220,7 +220,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --help 'Print help'
         }
         &'patchcycle;host;import'= {
-            cand --type 'File format [default: from the extension; .ini/.cfg/no extension = Ansible INI]'
+            cand --type 'File format [default: from the extension (.csv, .toml, .ini/.cfg = Ansible INI), else recognised from the content (a CSV header, a TOML [[hosts]] table, INI sections)]'
             cand -g 'Group for hosts that name none of the existing groups'
             cand --group 'Group for hosts that name none of the existing groups'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
@@ -239,7 +239,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --help 'Print help'
         }
         &'patchcycle;host;defer'= {
-            cand --until 'Last day of the deferral (YYYY-MM-DD, UTC)'
+            cand --until 'Until when: a last day (YYYY-MM-DD, through its end in the configured time_zone), a span (30d, 12h, 2w) or an RFC 3339 time'
             cand --reason 'Why (recorded in the audit log)'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
@@ -561,7 +561,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --host 'Host'
             cand --group 'Group'
             cand --reason 'Why the risk is accepted (recorded in the audit log)'
-            cand --expires 'Last day the exception applies (YYYY-MM-DD, UTC); required, at most a year ahead'
+            cand --expires 'Until when the exception applies: a last day (YYYY-MM-DD, through its end in the configured time_zone), a span (30d, 12h, 2w) or an RFC 3339 time; at most a year ahead'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
             cand --format 'Output format'
@@ -787,7 +787,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --severity 'Only patches at or above this severity'
             cand --change 'Change reference (CAB ticket)'
             cand --comment 'Free comment'
-            cand --expires 'Last day the approval is valid (YYYY-MM-DD)'
+            cand --expires 'Until when the approval is valid: a last day (YYYY-MM-DD, through its end in the configured time_zone), a span (30d, 12h, 2w) or an RFC 3339 time'
             cand --reason 'Why the emergency lane is used'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
@@ -1002,7 +1002,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --output 'Write the report to FILE (atomically: temporary file, fsync, rename) instead of stdout'
             cand --threshold 'Compliance: a host with an open finding at or above this (or in KEV) is not compliant'
             cand --expiring-days 'List exceptions expiring within this many days'
-            cand --now 'Fix the report''s clock (RFC 3339 or YYYY-MM-DD); also PATCHCYCLE_NOW'
+            cand --now 'Fix the report''s clock: a day (its start in the configured time_zone), a span back (7d) or an RFC 3339 time; also PATCHCYCLE_NOW'
             cand --format 'Output format'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
@@ -1039,7 +1039,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'patchcycle;audit;list'= {
-            cand --since 'Only rows at or after this time (RFC 3339 or YYYY-MM-DD, UTC)'
+            cand --since 'Only rows at or after this time: a day (YYYY-MM-DD, from its start in the configured time_zone), a span back from now (7d, 12h, 2w) or an RFC 3339 time'
             cand --action 'Only this action, or a family of them (`host` matches host.add, host.rm, …)'
             cand --object 'Only rows about this object (host, group, …)'
             cand -n 'Only the newest N rows'
@@ -1059,7 +1059,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --help 'Print help'
         }
         &'patchcycle;audit;ls'= {
-            cand --since 'Only rows at or after this time (RFC 3339 or YYYY-MM-DD, UTC)'
+            cand --since 'Only rows at or after this time: a day (YYYY-MM-DD, from its start in the configured time_zone), a span back from now (7d, 12h, 2w) or an RFC 3339 time'
             cand --action 'Only this action, or a family of them (`host` matches host.add, host.rm, …)'
             cand --object 'Only rows about this object (host, group, …)'
             cand -n 'Only the newest N rows'
@@ -1094,7 +1094,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --help 'Print help'
         }
         &'patchcycle;audit;export'= {
-            cand --since 'Only rows at or after this time (RFC 3339 or YYYY-MM-DD, UTC)'
+            cand --since 'Only rows at or after this time: a day (YYYY-MM-DD, from its start in the configured time_zone), a span back from now (7d, 12h, 2w) or an RFC 3339 time'
             cand -o 'Write to FILE (atomically) instead of stdout'
             cand --output 'Write to FILE (atomically) instead of stdout'
             cand --format 'Output format'

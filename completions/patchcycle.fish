@@ -178,7 +178,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -l type -d 'File format [default: from the extension; .ini/.cfg/no extension = Ansible INI]' -r -f -a "csv\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -l type -d 'File format [default: from the extension (.csv, .toml, .ini/.cfg = Ansible INI), else recognised from the content (a CSV header, a TOML [[hosts]] table, INI sections)]' -r -f -a "csv\t''
 toml\t''
 ini\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -s g -l group -d 'Group for hosts that name none of the existing groups' -r
@@ -194,7 +194,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l until -d 'Last day of the deferral (YYYY-MM-DD, UTC)' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l until -d 'Until when: a last day (YYYY-MM-DD, through its end in the configured time_zone), a span (30d, 12h, 2w) or an RFC 3339 time' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l reason -d 'Why (recorded in the audit log)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
@@ -448,7 +448,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l host -d 'Host' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l group -d 'Group' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l reason -d 'Why the risk is accepted (recorded in the audit log)' -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l expires -d 'Last day the exception applies (YYYY-MM-DD, UTC); required, at most a year ahead' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l expires -d 'Until when the exception applies: a last day (YYYY-MM-DD, through its end in the configured time_zone), a span (30d, 12h, 2w) or an RFC 3339 time; at most a year ahead' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l format -d 'Output format' -r -f -a "table\t''
@@ -612,7 +612,7 @@ medium\t''
 low\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l change -d 'Change reference (CAB ticket)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l comment -d 'Free comment' -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l expires -d 'Last day the approval is valid (YYYY-MM-DD)' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l expires -d 'Until when the approval is valid: a last day (YYYY-MM-DD, through its end in the configured time_zone), a span (30d, 12h, 2w) or an RFC 3339 time' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l reason -d 'Why the emergency lane is used' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
@@ -781,7 +781,7 @@ high\t''
 medium\t''
 low\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l expiring-days -d 'List exceptions expiring within this many days' -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l now -d 'Fix the report\'s clock (RFC 3339 or YYYY-MM-DD); also PATCHCYCLE_NOW' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l now -d 'Fix the report\'s clock: a day (its start in the configured time_zone), a span back (7d) or an RFC 3339 time; also PATCHCYCLE_NOW' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''
@@ -815,7 +815,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -f -a "verify" -d 'Recompute the hash chain; exit 1 and name the first bad row when broken'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -f -a "export" -d 'Export rows with the chain\'s verification, as evidence (ISO 27001, SOX); --format json or csv; exit 1 when the chain is broken (the export is still written)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -l since -d 'Only rows at or after this time (RFC 3339 or YYYY-MM-DD, UTC)' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -l since -d 'Only rows at or after this time: a day (YYYY-MM-DD, from its start in the configured time_zone), a span back from now (7d, 12h, 2w) or an RFC 3339 time' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -l action -d 'Only this action, or a family of them (`host` matches host.add, host.rm, …)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -l object -d 'Only rows about this object (host, group, …)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -s n -l limit -d 'Only the newest N rows' -r
@@ -830,7 +830,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -l since -d 'Only rows at or after this time (RFC 3339 or YYYY-MM-DD, UTC)' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -l since -d 'Only rows at or after this time: a day (YYYY-MM-DD, from its start in the configured time_zone), a span back from now (7d, 12h, 2w) or an RFC 3339 time' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -l action -d 'Only this action, or a family of them (`host` matches host.add, host.rm, …)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -l object -d 'Only rows about this object (host, group, …)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -s n -l limit -d 'Only the newest N rows' -r
@@ -856,7 +856,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -l since -d 'Only rows at or after this time (RFC 3339 or YYYY-MM-DD, UTC)' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -l since -d 'Only rows at or after this time: a day (YYYY-MM-DD, from its start in the configured time_zone), a span back from now (7d, 12h, 2w) or an RFC 3339 time' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to FILE (atomically) instead of stdout' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -l format -d 'Output format' -r -f -a "json\t''
 csv\t''"

@@ -20,6 +20,12 @@ pub const DEFAULT_CONFIG: &str = r#"# patchcycle configuration. Every key is opt
 # Default: $XDG_DATA_HOME/patchcycle/patchcycle.db (~/.local/share/patchcycle/patchcycle.db).
 # db = "/var/lib/patchcycle/patchcycle.db"
 
+# The time zone of the dates you give and are shown: `exception add --expires 2026-12-31`
+# lasts through the end of that day there, and is shown as 2026-12-31. An IANA name.
+# Default: the machine's zone (TZ, then /etc/localtime), else UTC. Maintenance windows
+# keep their own zone.
+# time_zone = "Europe/Berlin"
+
 [ssh]
 # The OpenSSH client to run. Your ~/.ssh/config is honoured.
 program = "ssh"
@@ -130,9 +136,63 @@ url = "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz"
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub db: Option<PathBuf>,
+    /// `None`: the machine's zone, see [`Config::zone`].
+    pub time_zone: Option<TimeZone>,
     pub ssh: SshConfig,
     pub default_policy: Policy,
     pub sync: SyncConfig,
+}
+
+/// An IANA time zone (`Europe/Berlin`), validated when the configuration is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeZone(pub chrono_tz::Tz);
+
+impl Serialize for TimeZone {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for TimeZone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        name.parse::<chrono_tz::Tz>().map(TimeZone).map_err(|_| {
+            serde::de::Error::custom(format!(
+                "unknown time zone {name:?}; use an IANA name such as \"Europe/Berlin\" or \"UTC\""
+            ))
+        })
+    }
+}
+
+/// The machine's time zone: `TZ` when it names an IANA zone (`Europe/Berlin`,
+/// `:Europe/Berlin`), then the zone /etc/localtime links to (or /etc/timezone names),
+/// else UTC. A POSIX rule in `TZ` (`CET-1CEST`) names no zone and is passed over.
+pub fn machine_zone() -> chrono_tz::Tz {
+    let named = |s: &str| {
+        s.trim()
+            .trim_start_matches(':')
+            .parse::<chrono_tz::Tz>()
+            .ok()
+    };
+    if let Some(tz) = std::env::var("TZ").ok().as_deref().and_then(named) {
+        return tz;
+    }
+    let linked = std::fs::read_link("/etc/localtime")
+        .ok()
+        .and_then(|target| {
+            let target = target.to_string_lossy().into_owned();
+            target
+                .split_once("zoneinfo/")
+                .and_then(|(_, name)| named(name))
+        });
+    linked
+        .or_else(|| {
+            std::fs::read_to_string("/etc/timezone")
+                .ok()
+                .as_deref()
+                .and_then(named)
+        })
+        .unwrap_or(chrono_tz::Tz::UTC)
 }
 
 /// `[sync]`: the catalogue feeds.
@@ -257,6 +317,11 @@ impl ConfigSource {
 }
 
 impl Config {
+    /// The zone of dates given and shown: `time_zone`, else the machine's.
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.time_zone.map_or_else(machine_zone, |z| z.0)
+    }
+
     /// Reads the configuration. A missing file at the default path means defaults; a
     /// missing file named explicitly (`--config`, `PATCHCYCLE_CONFIG`) is an error.
     pub fn load(path: &Path, explicit: bool) -> Result<(Config, ConfigSource)> {
@@ -376,6 +441,20 @@ mod tests {
             "{msg}"
         );
         assert!(msg.contains("progam"), "{msg}");
+    }
+
+    #[test]
+    fn time_zone_is_an_iana_name() {
+        let parsed =
+            Config::parse("time_zone = \"Europe/Berlin\"\n", Path::new("c.toml")).expect("valid");
+        assert_eq!(parsed.zone(), chrono_tz::Europe::Berlin);
+        let err = Config::parse("time_zone = \"Europe/Berln\"\n", Path::new("c.toml"))
+            .expect_err("unknown zone");
+        assert_eq!(
+            err.to_string(),
+            "invalid config c.toml: line 1, column 13: unknown time zone \"Europe/Berln\"; \
+             use an IANA name such as \"Europe/Berlin\" or \"UTC\""
+        );
     }
 
     #[test]

@@ -179,9 +179,57 @@ fn one_line(s: &str) -> String {
 
 /// A closed stdout (`patchcycle host list | head`) ends the command quietly, as in
 /// other Unix tools; it is not an error worth a message.
+///
+/// serde_json and csv wrap the `io::Error` of their writer without exposing it as a
+/// `source()`, so they are asked for their I/O error kind directly.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
     err.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            .is_some_and(|e| e.kind() == BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|e| e.io_error_kind() == Some(BrokenPipe))
+            || c.downcast_ref::<csv::Error>().is_some_and(
+                |e| matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == BrokenPipe),
+            )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pipe_closed() -> std::io::Error {
+        std::io::Error::from(std::io::ErrorKind::BrokenPipe)
+    }
+
+    /// The writers of JSON and CSV hide the I/O error inside their own; a closed pipe is
+    /// still recognised through them, and through context added on top.
+    #[test]
+    fn a_closed_pipe_is_recognised_through_every_writer() {
+        let plain = anyhow::Error::new(pipe_closed()).context("writing the report");
+        assert!(is_broken_pipe(&plain));
+        let json = anyhow::Error::new(serde_json::Error::io(pipe_closed()));
+        assert!(is_broken_pipe(&json));
+        let csv = anyhow::Error::new(csv::Error::from(pipe_closed())).context("host list");
+        assert!(is_broken_pipe(&csv));
+        let wrapped: anyhow::Error = Failure::runtime("cannot write to stdout")
+            .source(serde_json::Error::io(pipe_closed()))
+            .into();
+        assert!(is_broken_pipe(&wrapped));
+    }
+
+    #[test]
+    fn other_io_errors_are_not_a_closed_pipe() {
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        assert!(!is_broken_pipe(&anyhow::Error::new(serde_json::Error::io(
+            full
+        ))));
+        let parse = serde_json::from_str::<u8>("x").expect_err("not a number");
+        assert!(!is_broken_pipe(&anyhow::Error::new(parse)));
+        let other = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert!(!is_broken_pipe(&anyhow::Error::new(csv::Error::from(
+            other
+        ))));
+    }
 }

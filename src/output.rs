@@ -292,6 +292,14 @@ pub fn list<T: Serialize + Default>(
     items: &[T],
     columns: &[Column<'_, T>],
 ) -> Result<()> {
+    unless_stdout_closed(write_list(style, items, columns))
+}
+
+fn write_list<T: Serialize + Default>(
+    style: &Style,
+    items: &[T],
+    columns: &[Column<'_, T>],
+) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match style.format {
         Format::Json => {
@@ -315,6 +323,10 @@ pub fn list<T: Serialize + Default>(
 
 /// One record: a two-column FIELD/VALUE table, a JSON object, or a one-row CSV.
 pub fn show<T: Serialize>(style: &Style, item: &T, fields: &[(&str, String)]) -> Result<()> {
+    unless_stdout_closed(write_show(style, item, fields))
+}
+
+fn write_show<T: Serialize>(style: &Style, item: &T, fields: &[(&str, String)]) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match style.format {
         Format::Json => {
@@ -391,8 +403,29 @@ fn csv_cell(v: &Value) -> String {
 /// not kill the whole run.
 pub fn out_line(text: impl std::fmt::Display) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{text}")?;
-    Ok(())
+    unless_stdout_closed(writeln!(out, "{text}").map_err(Into::into))
+}
+
+/// Writes bytes to stdout, as [`out_line`] does a line.
+pub fn out_bytes(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    unless_stdout_closed(
+        out.write_all(bytes)
+            .and_then(|()| out.flush())
+            .map_err(Into::into),
+    )
+}
+
+/// A reader that closed stdout (`| head`) has all it wants: the rest of the output is
+/// dropped without a message, and the command goes on to its verdict. A gate that trips
+/// still exits 1 (`findings --fail-on high | head` under `pipefail` must not pass
+/// because the reader stopped early); with nothing else to say, the command exits 0.
+/// Errors that are not a closed pipe are returned as they are.
+pub fn unless_stdout_closed(written: Result<()>) -> Result<()> {
+    match written {
+        Err(e) if crate::error::is_broken_pipe(&e) => Ok(()),
+        other => other,
+    }
 }
 
 /// `-` for a missing value in tables.
@@ -489,9 +522,16 @@ pub fn write_document(
         let target = path.map_or("to stdout".to_string(), |p| p.display().to_string());
         crate::error::Failure::runtime(format!("cannot write {target}: {e}")).into()
     };
-    write(&mut w).map_err(fail)?;
-    let sink = w.into_inner().map_err(|e| fail(e.into_error().into()))?;
-    sink.finish().map_err(fail)
+    // A closed pipe drops the rest of the document (see [`unless_stdout_closed`]); the
+    // buffer then holds bytes nobody can read, and is discarded.
+    if let Err(e) = write(&mut w) {
+        return unless_stdout_closed(Err(fail(e)));
+    }
+    let sink = match w.into_inner() {
+        Ok(sink) => sink,
+        Err(e) => return unless_stdout_closed(Err(fail(e.into_error().into()))),
+    };
+    unless_stdout_closed(sink.finish().map_err(fail))
 }
 
 /// A file written beside its target and renamed over it when complete: a reader (cron
@@ -517,6 +557,33 @@ impl AtomicFile {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => std::path::Path::new("."),
         };
+        match std::fs::metadata(dir) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(crate::error::Failure::usage(format!(
+                    "cannot write {}: {} is not a directory",
+                    path.display(),
+                    dir.display()
+                ))
+                .hint("choose a path in an existing directory")
+                .into());
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(crate::error::Failure::usage(format!(
+                    "cannot write {}: the directory {} does not exist",
+                    path.display(),
+                    dir.display()
+                ))
+                .hint(format!(
+                    "create it first (mkdir -p {}) or choose another path",
+                    dir.display()
+                ))
+                .into());
+            }
+            // Not allowed to look (a directory without search permission): the attempt
+            // below says why.
+            Err(_) => {}
+        }
         let tmp = tempfile::Builder::new()
             .prefix(".patchcycle-")
             .tempfile_in(dir)
@@ -596,6 +663,43 @@ impl Write for AtomicFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `--output reports/x.json` with no `reports/`: the error names the directory.
+    #[test]
+    fn a_missing_directory_is_named() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = dir.path().join("reports/2026/x.json");
+        let err =
+            write_document(Some(&target), |w| Ok(w.write_all(b"{}")?)).expect_err("must fail");
+        let missing = dir.path().join("reports/2026");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "cannot write {}: the directory {} does not exist",
+                target.display(),
+                missing.display()
+            )
+        );
+        assert_eq!(
+            crate::error::hint_of(&err),
+            Some(
+                format!(
+                    "create it first (mkdir -p {}) or choose another path",
+                    missing.display()
+                )
+                .as_str()
+            )
+        );
+        assert_eq!(crate::error::exit_code_of(&err), crate::error::Exit::Usage);
+
+        std::fs::write(dir.path().join("file"), "").expect("write");
+        let under_file = dir.path().join("file/x.json");
+        let err = write_document(Some(&under_file), |_| Ok(())).expect_err("must fail");
+        assert!(
+            err.to_string().ends_with("/file is not a directory"),
+            "{err}"
+        );
+    }
 
     fn names(dir: &std::path::Path) -> Vec<String> {
         let mut n: Vec<String> = std::fs::read_dir(dir)

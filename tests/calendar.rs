@@ -202,3 +202,206 @@ fn empty_window_clears_it() {
     env.ok(&["group", "set", "pilot", "--window", ""]);
     assert_snapshot!(env.snap(&["calendar", "--group", "pilot"]));
 }
+
+/// An environment whose configured time zone is Berlin (the tests' clock is
+/// 2026-11-10T09:00:00Z, 10:00 in Berlin).
+fn in_berlin() -> Env {
+    let env = Env::init();
+    let config = std::fs::read_to_string(env.config()).unwrap();
+    std::fs::write(
+        env.config(),
+        format!("time_zone = \"Europe/Berlin\"\n{config}"),
+    )
+    .unwrap();
+    env
+}
+
+/// `--expires 2026-12-31` lasts through that day in the configured zone and is shown as
+/// that day; `--expires 30d` is an exact time; JSON keeps the exact instant either way.
+#[test]
+fn exception_expires_day_and_span() {
+    let env = in_berlin();
+    assert_snapshot!(
+        "exception_add_day",
+        env.snap(&[
+            "exception",
+            "add",
+            "--package",
+            "glibc",
+            "--reason",
+            "vendor fix pending",
+            "--expires",
+            "2026-12-31",
+        ])
+    );
+    assert_snapshot!(
+        "exception_add_span",
+        env.snap(&[
+            "exception",
+            "add",
+            "--package",
+            "zlib",
+            "--reason",
+            "not reachable",
+            "--expires",
+            "30d",
+        ])
+    );
+    assert_snapshot!("exception_list_days", env.snap(&["exception", "list"]));
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["exception", "list", "--format", "json"])).unwrap();
+    assert_eq!(json[0]["expires"], "2026-12-31T23:00:00Z");
+    assert_eq!(json[1]["expires"], "2026-12-10T09:00:00Z");
+    assert_snapshot!(
+        "exception_add_past",
+        env.snap(&[
+            "exception",
+            "add",
+            "--package",
+            "zlib",
+            "--reason",
+            "r",
+            "--expires",
+            "2026-11-09",
+        ])
+    );
+    assert_snapshot!(
+        "exception_add_too_far",
+        env.snap(&[
+            "exception",
+            "add",
+            "--package",
+            "zlib",
+            "--reason",
+            "r",
+            "--expires",
+            "60w",
+        ])
+    );
+    // The last day a year ahead is still allowed; the next is not.
+    env.ok(&[
+        "exception",
+        "add",
+        "--package",
+        "zlib",
+        "--reason",
+        "r",
+        "--expires",
+        "2027-11-10",
+    ]);
+    assert_eq!(
+        env.run(&[
+            "exception",
+            "add",
+            "--package",
+            "zlib",
+            "--reason",
+            "r",
+            "--expires",
+            "2027-11-12",
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
+}
+
+/// `host defer --until` takes a day (through its end in Berlin) or a span, and `host
+/// show` shows the day given.
+#[test]
+fn host_defer_until_day_and_span() {
+    let env = in_berlin();
+    env.ok(&[
+        "group",
+        "add",
+        "prod",
+        "--order",
+        "1",
+        "--set",
+        "max_deferral_days=14",
+    ]);
+    env.ok(&["host", "add", "w1", "-g", "prod"]);
+    assert_snapshot!(
+        "defer_until_day",
+        env.snap(&[
+            "host",
+            "defer",
+            "w1",
+            "--until",
+            "2026-11-24",
+            "--reason",
+            "quarter close"
+        ])
+    );
+    let show = env.ok(&["host", "show", "w1"]);
+    assert!(
+        show.contains("deferred until:   2026-11-24 (quarter close)\n"),
+        "{show}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["host", "show", "w1", "--format", "json"])).unwrap();
+    assert_eq!(json["deferred_until"], "2026-11-24T23:00:00Z");
+    assert_snapshot!(
+        "defer_until_span",
+        env.snap(&[
+            "host",
+            "defer",
+            "w1",
+            "--until",
+            "2w",
+            "--reason",
+            "quarter close"
+        ])
+    );
+    // 14 days from today is the last day allowed: 2026-11-24, not the 25th.
+    assert_snapshot!(
+        "defer_until_too_long",
+        env.snap(&[
+            "host",
+            "defer",
+            "w1",
+            "--until",
+            "2026-11-25",
+            "--reason",
+            "quarter close"
+        ])
+    );
+}
+
+/// `audit list --since 7d` counts back from now; a day starts at its midnight in Berlin.
+#[test]
+fn audit_since_day_and_span() {
+    let env = in_berlin();
+    let at = |now: &str, args: &[&str]| {
+        let out = env.cmd(args).env("PATCHCYCLE_NOW", now).output().unwrap();
+        assert!(out.status.success(), "{}", common::cli::render(&env, &out));
+    };
+    at(
+        "2026-11-01T12:00:00Z",
+        &["group", "add", "old", "--order", "1"],
+    );
+    // 23:30 UTC on the 9th is already the 10th in Berlin.
+    at(
+        "2026-11-09T23:30:00Z",
+        &["group", "add", "late", "--order", "2"],
+    );
+    at(
+        "2026-11-10T08:00:00Z",
+        &["group", "add", "new", "--order", "3"],
+    );
+    assert_snapshot!(
+        "audit_since_span",
+        env.snap(&["audit", "list", "--since", "7d", "--action", "group"])
+    );
+    assert_snapshot!(
+        "audit_since_day",
+        env.snap(&[
+            "audit",
+            "list",
+            "--since",
+            "2026-11-10",
+            "--action",
+            "group"
+        ])
+    );
+}

@@ -486,6 +486,43 @@ fn import_from_stdin() {
     assert!(env.ok(&["host", "list"]).contains("stdin-1"));
 }
 
+/// `host list --format csv | patchcycle host import -` on another database: the CSV is
+/// recognised by its header, and the inventory arrives whole.
+#[test]
+fn csv_round_trip_through_stdin_without_type() {
+    let from = Env::init();
+    from.ok(&["group", "add", "pilot", "--order", "0"]);
+    from.ok(&["host", "import", &ex("inventory.csv")]);
+    let csv = from.ok(&["host", "list", "--format", "csv"]);
+
+    let to = Env::init();
+    to.ok(&["group", "add", "pilot", "--order", "0"]);
+    let out = to
+        .cmd(&["host", "import", "-"])
+        .write_stdin_bytes(csv.as_bytes());
+    assert_snapshot!(common::cli::render(&to, &out));
+    assert_eq!(to.ok(&["host", "list", "--format", "csv"]), csv);
+
+    // Ansible's usual file has no extension: recognised as INI by its sections.
+    let hosts = to.file("hosts", "# fleet\n[pilot]\nini-1 ansible_host=192.0.2.9\n");
+    to.ok(&["host", "import", hosts.to_str().unwrap()]);
+    assert!(to.ok(&["host", "show", "ini-1"]).contains("192.0.2.9"));
+}
+
+#[test]
+fn import_of_an_unrecognised_type_names_the_accepted_ones() {
+    let env = Env::init();
+    let out = env
+        .cmd(&["host", "import", "-"])
+        .write_stdin_bytes(b"{\"hosts\": [{\"name\": \"a\"}]}\n");
+    assert_snapshot!(common::cli::render(&env, &out));
+    let empty = env.file("hosts.txt", "\n");
+    assert_snapshot!(
+        "import_empty_without_type",
+        env.snap(&["host", "import", empty.to_str().unwrap()])
+    );
+}
+
 trait StdinExt {
     fn write_stdin_bytes(&mut self, bytes: &[u8]) -> std::process::Output;
 }

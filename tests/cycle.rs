@@ -584,6 +584,25 @@ fn deploy_plans_and_refusals() {
     // Outside the window, refused with the next opening; the dry run says so too.
     env.ok(&["group", "set", "pilot", "--window", "daily 22:00-23:00 UTC"]);
     assert_snapshot!("test_outside_window", env.snap(&["test", "--yes"]));
+    // A window is shown in its own zone, with the weekday, wherever it appears.
+    env.ok(&[
+        "group",
+        "set",
+        "pilot",
+        "--window",
+        "Tue,Thu 22:00-02:00 Europe/Berlin",
+    ]);
+    assert_snapshot!("test_outside_berlin_window", env.snap(&["test", "--yes"]));
+    let dry_run = env.ok(&["test", "--dry-run"]);
+    assert!(
+        dry_run.contains(
+            "\nwindow    Tue,Thu 22:00-02:00 Europe/Berlin (closed; next opens \
+             Tue 2026-11-10 22:00–02:00 Europe/Berlin)\n"
+        ),
+        "{dry_run}"
+    );
+    assert_snapshot!("status_berlin_window", env.snap(&["cycle", "status"]));
+    env.ok(&["group", "set", "pilot", "--window", "daily 22:00-23:00 UTC"]);
     // A snapshot provider that is not built is refused when it is set.
     assert_snapshot!(
         "unbuilt_snapshot",

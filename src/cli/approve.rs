@@ -81,7 +81,8 @@ pub struct ApproveArgs {
     /// Free comment
     #[arg(long)]
     pub comment: Option<String>,
-    /// Last day the approval is valid (YYYY-MM-DD)
+    /// Until when the approval is valid: a last day (YYYY-MM-DD, through its end in the
+    /// configured time_zone), a span (30d, 12h, 2w) or an RFC 3339 time
     #[arg(long, value_name = "DATE")]
     pub expires: Option<String>,
     /// Bypass the ring gate (audited and flagged in reports); needs --reason
@@ -126,16 +127,21 @@ pub fn run(ctx: &Context, a: &ApproveArgs) -> Result<()> {
     if a.emergency && a.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
         return Err(Failure::usage("--emergency needs a --reason").into());
     }
+    let now = clock::now()?;
     let expires = a
         .expires
         .as_deref()
         .map(|d| {
-            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map(|d| format!("{}T00:00:00Z", d + chrono::Days::new(1)))
-                .map_err(|_| Failure::usage(format!("--expires {d:?} is not YYYY-MM-DD")))
+            clock::parse_date_flag(
+                "--expires",
+                d,
+                clock::Toward::Future,
+                ctx.config.zone(),
+                now,
+            )
+            .map(clock::stamp)
         })
         .transpose()?;
-    let now = clock::now()?;
     let mut db = ctx.open_db()?;
     if a.auto {
         return auto(ctx, &mut db.conn, a, now, expires);

@@ -24,7 +24,8 @@ pub enum AuditCommand {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Only rows at or after this time (RFC 3339 or YYYY-MM-DD, UTC)
+    /// Only rows at or after this time: a day (YYYY-MM-DD, from its start in the configured
+    /// time_zone), a span back from now (7d, 12h, 2w) or an RFC 3339 time
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
     /// Write to FILE (atomically) instead of stdout
@@ -51,7 +52,8 @@ struct ExportRow<'a> {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Only rows at or after this time (RFC 3339 or YYYY-MM-DD, UTC)
+    /// Only rows at or after this time: a day (YYYY-MM-DD, from its start in the configured
+    /// time_zone), a span back from now (7d, 12h, 2w) or an RFC 3339 time
     #[arg(long, value_name = "TIME")]
     pub since: Option<String>,
     /// Only this action, or a family of them (`host` matches host.add, host.rm, …)
@@ -73,22 +75,27 @@ pub fn run(ctx: &Context, cmd: AuditCommand) -> Result<()> {
     }
 }
 
-/// Accepts `YYYY-MM-DD` or RFC 3339 and returns the stored (UTC, seconds) form.
-fn parse_since(s: &str) -> Result<String> {
-    crate::clock::parse_day_or_time(s)
-        .map(crate::clock::stamp)
-        .ok_or_else(|| {
-            Failure::usage(format!(
-                "--since {s:?} is neither YYYY-MM-DD nor an RFC 3339 time"
-            ))
-            .into()
-        })
+/// `--since`: a day (from its start in the configured zone), a span back from now (`7d`)
+/// or an RFC 3339 time, in the stored (UTC, seconds) form.
+fn parse_since(ctx: &Context, s: &str) -> Result<String> {
+    let at = crate::clock::parse_date_flag(
+        "--since",
+        s,
+        crate::clock::Toward::Past,
+        ctx.config.zone(),
+        crate::clock::now()?,
+    )?;
+    Ok(crate::clock::stamp(at))
 }
 
 fn list(ctx: &Context, a: ListArgs) -> Result<()> {
     let db = ctx.open_db()?;
     let filter = Filter {
-        since: a.since.as_deref().map(parse_since).transpose()?,
+        since: a
+            .since
+            .as_deref()
+            .map(|s| parse_since(ctx, s))
+            .transpose()?,
         action: a.action,
         object: a.object,
         limit: a.limit,
@@ -144,7 +151,11 @@ fn export(ctx: &Context, a: &ExportArgs) -> Result<()> {
                 .into(),
         );
     }
-    let since = a.since.as_deref().map(parse_since).transpose()?;
+    let since = a
+        .since
+        .as_deref()
+        .map(|s| parse_since(ctx, s))
+        .transpose()?;
     let db = ctx.open_db()?;
     // One read transaction: the rows and their verification see the same log.
     let tx = db.conn.unchecked_transaction()?;

@@ -1,8 +1,6 @@
 //! `patchcycle calendar`: each group's next maintenance windows, as a list or as an
 //! iCalendar (RFC 5545) file.
 
-use std::io::Write;
-
 use anyhow::Result;
 use chrono::{DateTime, SecondsFormat, Utc};
 use clap::Args;
@@ -38,6 +36,9 @@ pub struct CalendarRow {
     pub end: Option<String>,
     pub zone: Option<String>,
     pub window: Option<String>,
+    /// The occurrence as the table shows it (`Tue 2026-12-08 22:00–02:00 Europe/Berlin`).
+    #[serde(skip)]
+    pub shown: Option<String>,
 }
 
 /// A group's occurrences in UTC, for the list and the iCalendar form alike.
@@ -83,9 +84,7 @@ pub fn run(ctx: &Context, args: &CalendarArgs) -> Result<()> {
         })
         .collect();
     if args.ics {
-        let mut out = std::io::stdout().lock();
-        out.write_all(ics(&windows, now).as_bytes())?;
-        return Ok(());
+        return output::out_bytes(ics(&windows, now).as_bytes());
     }
     let rows = rows(&windows);
     output::list(
@@ -94,9 +93,7 @@ pub fn run(ctx: &Context, args: &CalendarArgs) -> Result<()> {
         &[
             ("GROUP", &|r: &CalendarRow| r.group.clone()),
             ("ORDER", &|r: &CalendarRow| r.order.to_string()),
-            ("START", &|r: &CalendarRow| or_dash(r.start.as_ref())),
-            ("END", &|r: &CalendarRow| or_dash(r.end.as_ref())),
-            ("ZONE", &|r: &CalendarRow| or_dash(r.zone.as_ref())),
+            ("WINDOW", &|r: &CalendarRow| or_dash(r.shown.as_ref())),
         ],
     )
 }
@@ -122,6 +119,7 @@ fn rows(windows: &[GroupWindows]) -> Vec<CalendarRow> {
             rows.push(CalendarRow {
                 start: Some(local(start)),
                 end: Some(local(end)),
+                shown: Some(window.show_occurrence(*start, *end)),
                 zone: Some(window.zone.name().to_string()),
                 ..base()
             });

@@ -162,7 +162,17 @@ fn status(ctx: &Context, a: &NameArg) -> Result<()> {
         (None, Ok(found)) => found,
         (Some(n), _) => cycle::find(&db.conn, Some(n))?,
     };
-    let rows = cycle::status(&db.conn, id, clock::now()?)?;
+    let now = clock::now()?;
+    let rows = cycle::status(&db.conn, id, now)?;
+    // Each group's window, under way or next, in the window's own zone.
+    let windows: std::collections::HashMap<String, String> =
+        crate::inventory::list_groups(&db.conn)?
+            .into_iter()
+            .filter_map(|g| {
+                let window = crate::cycle::window::Window::parse(g.window.as_deref()?).ok()?;
+                Some((g.name, window.show_next(now)?))
+            })
+            .collect();
     ctx.style.status(format!(
         "cycle {} ({}, cutoff {}, {} patches)",
         c.name, c.state, c.cutoff, c.patches
@@ -188,6 +198,7 @@ fn status(ctx: &Context, a: &NameArg) -> Result<()> {
                 }
             }),
             ("CHANGE", &|s: &GroupStatus| or_dash(s.change_ref.as_ref())),
+            ("WINDOW", &|s: &GroupStatus| or_dash(windows.get(&s.group))),
             ("BLOCKED BY", &|s: &GroupStatus| {
                 or_dash(s.blocked_by.as_ref())
             }),

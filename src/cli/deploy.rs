@@ -175,10 +175,10 @@ pub fn execute(ctx: &Context, kind: Kind, group: &str, a: &RunArgs) -> Result<()
                     "group {group} is outside its maintenance window ({})",
                     plan.window.as_deref().unwrap_or_default()
                 ))
-                .hint(match &plan.next_window {
-                    Some(n) => format!(
-                        "the next window opens at {n}; or override with --now --reason TEXT"
-                    ),
+                .hint(match &plan.next_window_shown {
+                    Some(n) => {
+                        format!("the next window opens {n}; or override with --now --reason TEXT")
+                    }
                     None => "override with --now --reason TEXT".into(),
                 })
                 .into());
@@ -429,7 +429,7 @@ fn print_plan(ctx: &Context, plan: &Plan) -> Result<()> {
             ("checks", plan.checks.join(", ")),
             (
                 "window",
-                match (&plan.window, plan.in_window, &plan.next_window) {
+                match (&plan.window, plan.in_window, &plan.next_window_shown) {
                     (None, _, _) => "none (any time)".to_string(),
                     (Some(w), true, _) => format!("{w} (open now)"),
                     (Some(w), false, Some(n)) => format!("{w} (closed; next opens {n})"),

@@ -38,7 +38,8 @@ pub struct AddArgs {
     /// Why the risk is accepted (recorded in the audit log)
     #[arg(long)]
     pub reason: String,
-    /// Last day the exception applies (YYYY-MM-DD, UTC); required, at most a year ahead
+    /// Until when the exception applies: a last day (YYYY-MM-DD, through its end in the
+    /// configured time_zone), a span (30d, 12h, 2w) or an RFC 3339 time; at most a year ahead
     #[arg(long, value_name = "DATE")]
     pub expires: String,
 }
@@ -75,21 +76,24 @@ fn add(ctx: &Context, a: &AddArgs) -> Result<()> {
         inventory::validate::name("package", p).map_err(Failure::usage)?;
     }
     let now = clock::now()?;
-    let day = chrono::NaiveDate::parse_from_str(&a.expires, "%Y-%m-%d")
-        .map_err(|_| Failure::usage(format!("--expires {:?} is not YYYY-MM-DD", a.expires)))?;
-    let today = now.date_naive();
-    if day < today {
-        return Err(Failure::usage(format!("--expires {day} is in the past")).into());
+    let zone = ctx.config.zone();
+    let until = clock::parse_date_flag("--expires", &a.expires, clock::Toward::Future, zone, now)?;
+    if until <= now {
+        return Err(Failure::usage(format!("--expires {} is in the past", a.expires)).into());
     }
-    if day > today + chrono::Days::new(366) {
+    // A year ahead, through the end of that day: the latest day allowed is a year and a
+    // day from today (a leap year's worth).
+    let latest = clock::day_start(now.with_timezone(&zone).date_naive(), zone)
+        .map(|t| t + chrono::Duration::days(367));
+    if latest.is_some_and(|latest| until > latest) {
         return Err(
-            Failure::usage(format!("--expires {day} is more than a year ahead"))
+            Failure::usage(format!("--expires {} is more than a year ahead", a.expires))
                 .hint("risk acceptance must be reviewed at least yearly; renew it when it expires")
                 .into(),
         );
     }
-    // Applies through the whole last day (UTC).
-    let expires = format!("{}T00:00:00Z", day + chrono::Days::new(1));
+    let expires = clock::stamp(until);
+    let shown = clock::show_until(until, zone);
     let mut db = ctx.open_db()?;
     if let Some(h) = &a.host {
         inventory::require_host(&db.conn, h)?;
@@ -115,20 +119,23 @@ fn add(ctx: &Context, a: &AddArgs) -> Result<()> {
     )?;
     tx.commit()?;
     ctx.style
-        .status(format!("added exception {id} (until {day})"));
+        .status(format!("added exception {id} (until {shown})"));
     Ok(())
 }
 
 fn list(ctx: &Context) -> Result<()> {
     let db = ctx.open_db()?;
     let rows = query::exceptions(&db.conn, &clock::now_stamp()?)?;
+    let zone = ctx.config.zone();
     output::list(
         &ctx.style,
         &rows,
         &[
             ("ID", &|e: &Exception| e.id.to_string()),
             ("STATE", &|e: &Exception| e.state.clone()),
-            ("EXPIRES", &|e: &Exception| e.expires.clone()),
+            ("EXPIRES", &|e: &Exception| {
+                clock::show_stored_until(&e.expires, zone)
+            }),
             ("ADVISORY", &|e: &Exception| or_dash(e.advisory.as_ref())),
             ("PACKAGE", &|e: &Exception| or_dash(e.package.as_ref())),
             ("HOST", &|e: &Exception| or_dash(e.host.as_ref())),

@@ -61,6 +61,11 @@ pub const ENVIRONMENT: &[EnvVar] = &[
                reports.",
     },
     EnvVar {
+        name: "TZ",
+        what: "The time zone of date-only flags and shown days when the config sets no \
+               time_zone (then /etc/localtime, else UTC).",
+    },
+    EnvVar {
         name: "NO_COLOR",
         what: "When set and not empty, no colours (as --no-color).",
     },

@@ -105,7 +105,8 @@ pub struct DeferArgs {
     /// The host to leave out of deployments
     #[arg(add = super::complete::hosts())]
     pub name: String,
-    /// Last day of the deferral (YYYY-MM-DD, UTC)
+    /// Until when: a last day (YYYY-MM-DD, through its end in the configured time_zone), a
+    /// span (30d, 12h, 2w) or an RFC 3339 time
     #[arg(
         long,
         value_name = "DATE",
@@ -132,7 +133,8 @@ pub enum ImportFormatArg {
 pub struct ImportArgs {
     /// Inventory file ('-' reads standard input)
     pub file: PathBuf,
-    /// File format [default: from the extension; .ini/.cfg/no extension = Ansible INI]
+    /// File format [default: from the extension (.csv, .toml, .ini/.cfg = Ansible INI), else
+    /// recognised from the content (a CSV header, a TOML [[hosts]] table, INI sections)]
     #[arg(long = "type", value_enum, value_name = "TYPE")]
     pub kind: Option<ImportFormatArg>,
     /// Group for hosts that name none of the existing groups
@@ -244,6 +246,7 @@ fn list(ctx: &Context, a: ListArgs) -> Result<()> {
 fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
     let db = ctx.open_db()?;
     let h = inventory::require_host(&db.conn, &a.name)?;
+    let zone = ctx.config.zone();
     let fields = [
         ("name", h.name.clone()),
         ("destination", h.destination()),
@@ -268,8 +271,8 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         (
             "deferred until",
             match (&h.deferred_until, &h.defer_reason) {
-                (Some(u), Some(r)) => format!("{u} ({r})"),
-                (Some(u), None) => u.clone(),
+                (Some(u), Some(r)) => format!("{} ({r})", clock::show_stored_until(u, zone)),
+                (Some(u), None) => clock::show_stored_until(u, zone),
                 _ => "-".into(),
             },
         ),
@@ -374,13 +377,16 @@ fn rm(ctx: &Context, a: RmArgs) -> Result<()> {
 }
 
 fn import_cmd(ctx: &Context, a: ImportArgs) -> Result<()> {
+    let (text, source) = import::read_source(&a.file)?;
     let format = match a.kind {
         Some(ImportFormatArg::Csv) => ImportFormat::Csv,
         Some(ImportFormatArg::Toml) => ImportFormat::Toml,
         Some(ImportFormatArg::Ini) => ImportFormat::AnsibleIni,
-        None => ImportFormat::from_path(&a.file),
+        None => match ImportFormat::from_extension(&a.file) {
+            Some(f) => f,
+            None => ImportFormat::detect(&text, &source)?,
+        },
     };
-    let (text, source) = import::read_source(&a.file)?;
     let parsed = import::parse(format, &text);
 
     let mut db = ctx.open_db()?;
@@ -475,8 +481,8 @@ fn defer(ctx: &Context, a: DeferArgs) -> Result<()> {
         (None, None)
     } else {
         let text = a.until.as_deref().unwrap_or_default();
-        let day = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map_err(|_| Failure::usage(format!("--until {text:?} is not YYYY-MM-DD")))?;
+        let zone = ctx.config.zone();
+        let until = clock::parse_date_flag("--until", text, clock::Toward::Future, zone, now)?;
         let reason = a.reason.clone().unwrap_or_default();
         if reason.trim().is_empty() {
             return usage("--reason is empty");
@@ -486,22 +492,24 @@ fn defer(ctx: &Context, a: DeferArgs) -> Result<()> {
             Some(g) => inventory::require_group(&tx, g)?.policy.max_deferral_days,
             None => ctx.config.default_policy.max_deferral_days,
         };
-        let today = now.date_naive();
-        if day < today {
-            return usage(format!("--until {day} is in the past"));
+        if until <= now {
+            return usage(format!("--until {text} is in the past"));
         }
-        if day > today + chrono::Days::new(u64::from(max)) {
+        // Through the end of the max_deferral_days-th day from today, in the zone.
+        let today = now.with_timezone(&zone).date_naive();
+        let latest = today
+            .checked_add_days(chrono::Days::new(u64::from(max) + 1))
+            .and_then(|d| clock::day_start(d, zone));
+        if latest.is_some_and(|latest| until > latest) {
             return Err(Failure::gate(format!(
-                "deferral of {} until {day} exceeds the policy's maximum of {max} day(s)",
-                a.name
+                "deferral of {} until {} exceeds the policy's maximum of {max} day(s)",
+                a.name,
+                clock::show_until(until, zone)
             ))
             .hint("defer for less, or change the group's policy: --set max_deferral_days=N")
             .into());
         }
-        (
-            Some(format!("{}T00:00:00Z", day + chrono::Days::new(1))),
-            Some(reason),
-        )
+        (Some(clock::stamp(until)), Some(reason))
     };
     tx.execute(
         "UPDATE hosts SET deferred_until = ?2, defer_reason = ?3, updated_at = ?4 WHERE name = ?1",
@@ -521,7 +529,11 @@ fn defer(ctx: &Context, a: DeferArgs) -> Result<()> {
     )?;
     tx.commit()?;
     match until {
-        Some(u) => ctx.style.status(format!("deferred {} until {u}", a.name)),
+        Some(u) => ctx.style.status(format!(
+            "deferred {} until {}",
+            a.name,
+            clock::show_stored_until(&u, ctx.config.zone())
+        )),
         None => ctx
             .style
             .status(format!("{} is no longer deferred", a.name)),

@@ -40,24 +40,27 @@ pub struct ReportArgs {
     /// List exceptions expiring within this many days
     #[arg(long, value_name = "DAYS", default_value_t = 14)]
     pub expiring_days: u32,
-    /// Fix the report's clock (RFC 3339 or YYYY-MM-DD); also PATCHCYCLE_NOW
+    /// Fix the report's clock: a day (its start in the configured time_zone), a span back
+    /// (7d) or an RFC 3339 time; also PATCHCYCLE_NOW
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
 }
 
-/// `--now`: RFC 3339, or a day (its midnight UTC).
-fn parse_now(s: &str) -> Result<DateTime<Utc>> {
-    clock::parse_day_or_time(s).ok_or_else(|| {
-        Failure::usage(format!(
-            "--now {s:?} is neither YYYY-MM-DD nor an RFC 3339 time"
-        ))
-        .into()
-    })
+/// `--now`: a day (its start in the configured zone), a span back from the clock (`7d`:
+/// the report as of a week ago) or an RFC 3339 time.
+fn parse_now(ctx: &Context, s: &str) -> Result<DateTime<Utc>> {
+    Ok(clock::parse_date_flag(
+        "--now",
+        s,
+        clock::Toward::Past,
+        ctx.config.zone(),
+        clock::now()?,
+    )?)
 }
 
 pub fn run(ctx: &Context, a: &ReportArgs) -> Result<()> {
     let now = match &a.now {
-        Some(s) => parse_now(s)?,
+        Some(s) => parse_now(ctx, s)?,
         None => crate::clock::now()?,
     };
     if a.expiring_days > 3650 {

@@ -230,14 +230,18 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
                 ("HOST", &|s: &Summary| s.host.clone()),
                 ("STATUS", &|s: &Summary| s.status.clone()),
                 ("OS", &|s: &Summary| or_dash(s.ecosystem.as_ref())),
-                ("PACKAGES", &|s: &Summary| s.packages.to_string()),
-                ("PENDING", &|s: &Summary| {
-                    format!("{} ({} security)", s.pending, s.pending_security)
-                }),
-                ("FINDINGS", &|s: &Summary| s.findings.to_string()),
-                ("CRITICAL", &|s: &Summary| s.critical.to_string()),
-                ("HIGH", &|s: &Summary| s.high.to_string()),
-                ("KEV", &|s: &Summary| s.kev.to_string()),
+                ("PACKAGES", &|s: &Summary| or_dash(s.packages)),
+                (
+                    "PENDING",
+                    &|s: &Summary| match (s.pending, s.pending_security) {
+                        (Some(all), Some(security)) => format!("{all} ({security} security)"),
+                        _ => "-".into(),
+                    },
+                ),
+                ("FINDINGS", &|s: &Summary| or_dash(s.findings)),
+                ("CRITICAL", &|s: &Summary| or_dash(s.critical)),
+                ("HIGH", &|s: &Summary| or_dash(s.high)),
+                ("KEV", &|s: &Summary| or_dash(s.kev)),
                 ("REBOOT", &|s: &Summary| reboot_text(s)),
                 ("ERROR", &|s: &Summary| or_dash(s.error.as_ref())),
             ],
@@ -365,7 +369,7 @@ fn store(
             1,
             format!(
                 "{host}: matched and stored {} findings in {}",
-                summary.findings,
+                summary.findings.unwrap_or(0),
                 seconds(t.elapsed())
             ),
         );

@@ -76,6 +76,10 @@ pub struct Plan {
     pub in_window: bool,
     /// The next window opening, when now is outside.
     pub next_window: Option<String>,
+    /// That next occurrence as people read it, in the window's own zone with the weekday
+    /// (`Tue 2026-12-08 22:00–02:00 Europe/Berlin`).
+    #[serde(skip)]
+    pub next_window_shown: Option<String>,
     pub hosts: Vec<HostPlan>,
     #[serde(skip)]
     pub policy: Policy,
@@ -261,19 +265,20 @@ pub fn build(
     for (i, hp) in plans.iter_mut().filter(|h| h.skip.is_none()).enumerate() {
         hp.wave = i / per_wave + 1;
     }
-    let (in_window, next_window) = match &group.window {
-        None => (true, None),
+    let (in_window, next_window, next_window_shown) = match &group.window {
+        None => (true, None, None),
         Some(w) => {
             let win = Window::parse(w)
                 .map_err(|e| Failure::usage(format!("group {}'s window {w:?}: {e}", group.name)))?;
             if win.contains(now) {
-                (true, None)
+                (true, None, None)
             } else {
-                let next = win
-                    .occurrences_after(now, 1)
-                    .first()
-                    .map(|(s, _)| crate::clock::stamp(*s));
-                (false, next)
+                let next = win.occurrences_after(now, 1).first().copied();
+                (
+                    false,
+                    next.map(|(s, _)| crate::clock::stamp(s)),
+                    next.map(|(s, e)| win.show_occurrence(s, e)),
+                )
             }
         }
     };
@@ -311,6 +316,7 @@ pub fn build(
         window: group.window.clone(),
         in_window,
         next_window,
+        next_window_shown,
         hosts: plans,
         policy,
     })

@@ -211,6 +211,36 @@ impl Window {
         out
     }
 
+    /// An occurrence as people read it: in the window's own zone, with the weekday,
+    /// `Tue 2026-12-08 22:00–02:00 Europe/Berlin`. An end that is not on the same day, or
+    /// earlier on the next, carries its own weekday and date.
+    pub fn show_occurrence(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> String {
+        let (s, e) = (
+            start.with_timezone(&self.zone),
+            end.with_timezone(&self.zone),
+        );
+        let same_day = e.date_naive() == s.date_naive();
+        let next_morning = s.date_naive().succ_opt() == Some(e.date_naive()) && e.time() < s.time();
+        let end_text = if same_day || next_morning {
+            e.format("%H:%M").to_string()
+        } else {
+            e.format("%a %Y-%m-%d %H:%M").to_string()
+        };
+        format!(
+            "{}–{end_text} {}",
+            s.format("%a %Y-%m-%d %H:%M"),
+            self.zone.name()
+        )
+    }
+
+    /// The occurrence under way at `now`, or else the next one, as [`Window::show_occurrence`]
+    /// shows it.
+    pub fn show_next(&self, now: DateTime<Utc>) -> Option<String> {
+        self.occurrences_after(now, 1)
+            .first()
+            .map(|(start, end)| self.show_occurrence(*start, *end))
+    }
+
     /// Whether `t` lies inside an occurrence (start inclusive, end exclusive), including
     /// one that opened the day before.
     pub fn contains(&self, t: DateTime<Utc>) -> bool {
@@ -580,6 +610,34 @@ mod tests {
         assert!(
             !over.contains(utc("2026-11-14T01:00:00Z")),
             "Saturday early"
+        );
+    }
+
+    #[test]
+    fn occurrences_read_in_their_own_zone_with_the_weekday() {
+        let now = utc("2026-12-01T12:00:00Z");
+        // Patch Tuesday of December 2026 is the 8th; the window runs past midnight.
+        let w = win("Patch Tuesday 22:00-02:00 Europe/Berlin");
+        assert_eq!(
+            w.show_next(now).as_deref(),
+            Some("Tue 2026-12-08 22:00–02:00 Europe/Berlin")
+        );
+        let ny = win("Mon,Wed 22:00-23:30 America/New_York");
+        assert_eq!(
+            ny.show_next(now).as_deref(),
+            Some("Wed 2026-12-02 22:00–23:30 America/New_York")
+        );
+        // A whole day: the end is dated, not a bare 01:00 that reads as no time at all.
+        let day = win("RRULE:FREQ=WEEKLY;BYDAY=SA 01:00 24h UTC");
+        assert_eq!(
+            day.show_next(now).as_deref(),
+            Some("Sat 2026-12-05 01:00–Sun 2026-12-06 01:00 UTC")
+        );
+        // Under way: the current occurrence.
+        let open = win("daily 11:00-13:00 UTC");
+        assert_eq!(
+            open.show_next(now).as_deref(),
+            Some("Tue 2026-12-01 11:00–13:00 UTC")
         );
     }
 

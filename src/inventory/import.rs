@@ -31,18 +31,71 @@ pub enum ImportFormat {
 }
 
 impl ImportFormat {
-    /// `.csv`, `.toml`; anything else is read as Ansible INI (its usual files,
-    /// `hosts` and `inventory`, have no extension).
-    pub fn from_path(p: &Path) -> ImportFormat {
+    /// The type a file's extension names: `.csv`, `.toml`, and Ansible's `.ini`/`.cfg`.
+    /// Anything else (Ansible's usual `hosts` and `inventory` have no extension, stdin
+    /// has no name) is recognised by its content, see [`ImportFormat::detect`].
+    pub fn from_extension(p: &Path) -> Option<ImportFormat> {
+        if p.as_os_str() == "-" {
+            return None;
+        }
         match p
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase)
+            .as_deref()
         {
-            Some(e) if e == "csv" => ImportFormat::Csv,
-            Some(e) if e == "toml" => ImportFormat::Toml,
-            _ => ImportFormat::AnsibleIni,
+            Some("csv") => Some(ImportFormat::Csv),
+            Some("toml") => Some(ImportFormat::Toml),
+            Some("ini" | "cfg") => Some(ImportFormat::AnsibleIni),
+            _ => None,
         }
+    }
+
+    /// Recognises an inventory by its first line that says something:
+    /// - CSV: a header naming columns, separated by commas (`name,address,…`, as
+    ///   `host list --format csv` writes it). CSV has no comments: this is the first
+    ///   non-blank line.
+    /// - TOML: a `[[hosts]]` table or a `hosts = […]` array (after `#` comments).
+    /// - Ansible INI: a `[group]` section or an ungrouped host line (`web1`,
+    ///   `web1 ansible_host=192.0.2.1`), after `#` and `;` comments.
+    ///
+    /// `source` names the input in the error (a file name, `<stdin>`).
+    pub fn detect(text: &str, source: &str) -> Result<ImportFormat> {
+        let unknown = |why: &str| -> anyhow::Error {
+            Failure::usage(format!(
+                "cannot tell the type of {source}: {why}; accepted are a CSV header with a \"name\" column, a TOML [[hosts]] table or an Ansible INI inventory"
+            ))
+            .hint("pass --type csv, toml or ini")
+            .into()
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let first = text.lines().map(str::trim).find(|l| !l.is_empty());
+        let Some(first) = first else {
+            return Err(unknown("it is empty"));
+        };
+        // A one-column CSV is its header `name`, which would also pass for a host.
+        if (first.contains(',') && !first.starts_with(['#', ';', '[']))
+            || first.trim_matches('"') == "name"
+        {
+            return Ok(ImportFormat::Csv);
+        }
+        let Some(line) = text
+            .lines()
+            .map(|l| strip_ini_comment(l).trim())
+            .find(|l| !l.is_empty())
+        else {
+            return Err(unknown("it holds nothing but comments"));
+        };
+        if line.starts_with("[[") || is_toml_hosts_array(line) {
+            return Ok(ImportFormat::Toml);
+        }
+        if line.starts_with('[') || is_ini_host_line(line) {
+            return Ok(ImportFormat::AnsibleIni);
+        }
+        let shown: String = line.chars().take(40).collect();
+        Err(unknown(&format!(
+            "its first line {shown:?} is none of them"
+        )))
     }
 
     pub fn name(self) -> &'static str {
@@ -540,6 +593,25 @@ fn parse_ini(text: &str) -> (Vec<Record>, Vec<RowError>) {
     (records, errors)
 }
 
+/// `hosts = [` (TOML's array form of the inventory).
+fn is_toml_hosts_array(line: &str) -> bool {
+    line.strip_prefix("hosts")
+        .map(str::trim_start)
+        .and_then(|rest| rest.strip_prefix('='))
+        .is_some_and(|rest| rest.trim_start().starts_with('['))
+}
+
+/// An ungrouped Ansible host line: a host pattern (`web1`, `web[01:20]`, `db:2222`),
+/// then only `key=value` variables.
+fn is_ini_host_line(line: &str) -> bool {
+    let mut words = line.split_whitespace();
+    let host_pattern = words.next().is_some_and(|w| {
+        w.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-:[]".contains(c))
+    });
+    host_pattern && words.all(|w| w.split_once('=').is_some_and(|(k, _)| !k.is_empty()))
+}
+
 /// Drops `#` and `;` comments: whole lines, and ` #` after a value.
 fn strip_ini_comment(line: &str) -> &str {
     let t = line.trim_start();
@@ -892,6 +964,75 @@ pub fn spec_json(s: &HostSpec) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn detected(text: &str) -> std::result::Result<ImportFormat, String> {
+        ImportFormat::detect(text, "<stdin>").map_err(|e| {
+            let hint = crate::error::hint_of(&e).unwrap_or_default().to_string();
+            format!("{e} / {hint}")
+        })
+    }
+
+    #[test]
+    fn inventories_are_recognised_by_their_content() {
+        use ImportFormat::*;
+        assert_eq!(
+            detected("name,address,user,port,group,tags,notes,os_id\nweb1,,,,,,,\n"),
+            Ok(Csv)
+        );
+        assert_eq!(
+            detected("\u{feff}\n\"name\",\"group\"\nweb1,pilot\n"),
+            Ok(Csv)
+        );
+        assert_eq!(detected("name\nweb1\n"), Ok(Csv));
+        assert_eq!(detected("# fleet\n\n[[hosts]]\nname = \"a\"\n"), Ok(Toml));
+        assert_eq!(detected("hosts = [{ name = \"a\" }]\n"), Ok(Toml));
+        assert_eq!(
+            detected("; ansible\n[web:children]\nfront\n"),
+            Ok(AnsibleIni)
+        );
+        assert_eq!(
+            detected("web[01:20] ansible_user=root\n[db]\n"),
+            Ok(AnsibleIni)
+        );
+        assert_eq!(detected("db:2222\n"), Ok(AnsibleIni));
+    }
+
+    #[test]
+    fn an_unrecognised_inventory_names_the_accepted_types() {
+        let accepted = "accepted are a CSV header with a \"name\" column, a TOML [[hosts]] \
+                        table or an Ansible INI inventory / pass --type csv, toml or ini";
+        assert_eq!(
+            detected("{\"hosts\": []}\n"),
+            Err(format!(
+                "cannot tell the type of <stdin>: its first line \"{{\\\"hosts\\\": []}}\" is none of them; {accepted}"
+            ))
+        );
+        assert_eq!(
+            detected(" \n\n"),
+            Err(format!(
+                "cannot tell the type of <stdin>: it is empty; {accepted}"
+            ))
+        );
+        assert_eq!(
+            detected("# only a comment\n"),
+            Err(format!(
+                "cannot tell the type of <stdin>: it holds nothing but comments; {accepted}"
+            ))
+        );
+    }
+
+    #[test]
+    fn known_extensions_decide_without_looking() {
+        use ImportFormat::*;
+        let of = |p: &str| ImportFormat::from_extension(Path::new(p));
+        assert_eq!(of("fleet.CSV"), Some(Csv));
+        assert_eq!(of("fleet.toml"), Some(Toml));
+        assert_eq!(of("/etc/ansible/hosts.ini"), Some(AnsibleIni));
+        assert_eq!(of("ansible.cfg"), Some(AnsibleIni));
+        assert_eq!(of("/etc/ansible/hosts"), None);
+        assert_eq!(of("export.txt"), None);
+        assert_eq!(of("-"), None);
+    }
 
     #[test]
     fn ranges_expand() {

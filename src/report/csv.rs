@@ -33,6 +33,8 @@ pub fn render<W: Write>(r: &Report, out: &mut W) -> Result<()> {
     let mut w = ::csv::Writer::from_writer(out);
     w.write_record(HEADER)?;
     let o = |v: &Option<String>| v.clone().unwrap_or_default();
+    // Unknown (a host without a good scan) is empty, as null is in every CSV.
+    let n = |v: Option<usize>| v.map(|n| n.to_string()).unwrap_or_default();
     for h in &r.hosts {
         w.write_record([
             h.name.clone(),
@@ -42,13 +44,13 @@ pub fn render<W: Write>(r: &Report, out: &mut W) -> Result<()> {
             o(&h.last_scan),
             h.scan_status.clone(),
             h.compliant.to_string(),
-            h.open_findings.to_string(),
-            h.critical.to_string(),
-            h.high.to_string(),
-            h.medium.to_string(),
-            h.low.to_string(),
-            h.kev.to_string(),
-            h.sla_breaches.to_string(),
+            n(h.open_findings),
+            n(h.critical),
+            n(h.high),
+            n(h.medium),
+            n(h.low),
+            n(h.kev),
+            n(h.sla_breaches),
             h.reboot_pending.to_string(),
             o(&h.kernel_running),
             o(&h.kernel_latest),

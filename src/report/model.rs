@@ -173,13 +173,15 @@ pub struct HostRow {
     /// Why the host is unknown (empty when it is known).
     pub unknown: Vec<crate::verdict::Unknown>,
     pub compliant: bool,
-    pub open_findings: usize,
-    pub critical: usize,
-    pub high: usize,
-    pub medium: usize,
-    pub low: usize,
-    pub kev: usize,
-    pub sla_breaches: usize,
+    /// The counts are `None` (JSON `null`, `-`) for a host without a good scan: nothing
+    /// is known about its findings, which is not the same as knowing it has none.
+    pub open_findings: Option<usize>,
+    pub critical: Option<usize>,
+    pub high: Option<usize>,
+    pub medium: Option<usize>,
+    pub low: Option<usize>,
+    pub kev: Option<usize>,
+    pub sla_breaches: Option<usize>,
     pub reboot_pending: bool,
     pub kernel_running: Option<String>,
     pub kernel_latest: Option<String>,
@@ -738,10 +740,23 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         findings.sort_by(|a, b| a.host.cmp(&b.host).then_with(|| within(a, b)));
     }
     // Per host.
-    let mut per_host: HashMap<&str, HostRow> = HashMap::default();
+    /// A host's open findings, counted.
+    #[derive(Default)]
+    struct Tally {
+        open: usize,
+        critical: usize,
+        high: usize,
+        medium: usize,
+        low: usize,
+        kev: usize,
+        sla_breaches: usize,
+        /// An open finding at or above the threshold, or a KEV one.
+        blocking: bool,
+    }
+    let mut per_host: HashMap<&str, Tally> = HashMap::default();
     for f in findings.iter().filter(|f| !f.excepted) {
         let h = per_host.entry(f.host.as_str()).or_default();
-        h.open_findings += 1;
+        h.open += 1;
         match f.severity.as_deref() {
             Some("critical") => h.critical += 1,
             Some("high") => h.high += 1,
@@ -751,18 +766,16 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         }
         h.kev += usize::from(f.kev);
         h.sla_breaches += usize::from(f.sla_breached);
-        if f.kev || f.at_least(opts.threshold) {
-            // Marked here, inverted below.
-            h.compliant = true;
-        }
+        h.blocking |= f.kev || f.at_least(opts.threshold);
     }
     let mut host_rows = Vec::with_capacity(hosts.len());
     let mut reboots = Vec::new();
     let mut stale_hosts = Vec::new();
     for h in &hosts {
-        let mut row = per_host.remove(h.name.as_str()).unwrap_or_default();
+        let tally = per_host.remove(h.name.as_str()).unwrap_or_default();
         let scanned = h.last_scan.is_some();
-        let blocking = row.compliant;
+        let known = |n: usize| scanned.then_some(n);
+        let blocking = tally.blocking;
         let kernel_update =
             matches!((&h.kernel_running, &h.kernel_latest), (Some(r), Some(l)) if r != l);
         let last = h.last_scan.as_deref().and_then(clock::parse);
@@ -793,7 +806,7 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         } else {
             HostState::Compliant
         };
-        row = HostRow {
+        let row = HostRow {
             name: h.name.clone(),
             group: h.group.clone(),
             os: h.os.clone(),
@@ -809,7 +822,13 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
             kernel_latest: h.kernel_latest.clone(),
             stale,
             unreachable,
-            ..row
+            open_findings: known(tally.open),
+            critical: known(tally.critical),
+            high: known(tally.high),
+            medium: known(tally.medium),
+            low: known(tally.low),
+            kev: known(tally.kev),
+            sla_breaches: known(tally.sla_breaches),
         };
         if row.reboot_pending {
             reboots.push(RebootRow {

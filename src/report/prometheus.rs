@@ -227,7 +227,12 @@ pub fn render(r: &Report) -> String {
         "gauge",
         "Open findings of a host.",
     );
+    // A host without a good scan has no sample: its count is unknown, and an absent
+    // series is how Prometheus says so (`absent()`), where 0 would read as clean.
     for h in &r.hosts {
+        let Some(open) = h.open_findings else {
+            continue;
+        };
         sample(
             &mut o,
             "patchcycle_host_findings_open",
@@ -235,7 +240,7 @@ pub fn render(r: &Report) -> String {
                 ("host", &h.name),
                 ("group", h.group.as_deref().unwrap_or("")),
             ],
-            h.open_findings,
+            open,
         );
     }
     family(

@@ -165,20 +165,22 @@ pub fn section_sizes(out: &str) -> Vec<SectionSize> {
     sizes
 }
 
-/// What one host's scan came to, for output.
+/// What one host's scan came to, for output. The counts are `None` (shown as `-`, JSON
+/// `null`) when the scan failed: nothing is known about the host's packages, which is not
+/// the same as knowing there are none.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Summary {
     pub host: String,
     pub status: String,
     pub method: String,
     pub ecosystem: Option<String>,
-    pub packages: usize,
-    pub pending: usize,
-    pub pending_security: usize,
-    pub findings: usize,
-    pub critical: usize,
-    pub high: usize,
-    pub kev: usize,
+    pub packages: Option<usize>,
+    pub pending: Option<usize>,
+    pub pending_security: Option<usize>,
+    pub findings: Option<usize>,
+    pub critical: Option<usize>,
+    pub high: Option<usize>,
+    pub kev: Option<usize>,
     pub kernel_running: Option<String>,
     pub kernel_latest: Option<String>,
     pub reboot_required: Option<bool>,
@@ -301,13 +303,13 @@ pub fn store(
             )?;
             summary.status = "ok".into();
             summary.ecosystem = f.ecosystem.clone();
-            summary.packages = f.packages.len();
-            summary.pending = f.pending.len();
-            summary.pending_security = f.pending.iter().filter(|p| p.security).count();
-            summary.findings = findings.len();
-            summary.critical = count_sev(&findings, Severity::Critical);
-            summary.high = count_sev(&findings, Severity::High);
-            summary.kev = findings.iter().filter(|x| x.matched.kev).count();
+            summary.packages = Some(f.packages.len());
+            summary.pending = Some(f.pending.len());
+            summary.pending_security = Some(f.pending.iter().filter(|p| p.security).count());
+            summary.findings = Some(findings.len());
+            summary.critical = Some(count_sev(&findings, Severity::Critical));
+            summary.high = Some(count_sev(&findings, Severity::High));
+            summary.kev = Some(findings.iter().filter(|x| x.matched.kev).count());
             summary.kernel_running = f.kernel_running.clone();
             summary.kernel_latest = latest;
             summary.reboot_required = f.reboot_required;

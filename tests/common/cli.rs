@@ -60,6 +60,9 @@ impl Env {
             .env("PATCHCYCLE_NOW", NOW)
             .env("NO_COLOR", "1")
             .env("LC_ALL", "C")
+            // Dates given and shown are in the configured zone, by default the machine's:
+            // fixed here, so no snapshot depends on where the tests run.
+            .env("TZ", "UTC")
             // Each environment its own ControlMaster sockets: a connection opened by
             // one test must not be reused by another with other ssh settings.
             .env("XDG_RUNTIME_DIR", self.runtime_dir())
