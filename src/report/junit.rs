@@ -142,12 +142,17 @@ fn list(d: &mut impl fmt::Write, items: &[impl AsRef<str>]) -> fmt::Result {
 
 /// A host's test counts: (tests, failures, skipped).
 fn counts(h: &HostRow, findings: &[FindingRow]) -> (usize, usize, usize) {
-    let skipped = findings.iter().filter(|f| f.excepted).count();
-    let all_excepted = skipped == findings.len();
+    let excepted = findings.iter().filter(|f| f.excepted).count();
+    let all_excepted = excepted == findings.len();
+    let unjudged = !h.unknown.is_empty();
     let tests = 2 + usize::from(all_excepted) + findings.len();
-    let failures = usize::from(h.unreachable || h.stale)
+    let failures = usize::from(h.unreachable || h.stale || unjudged)
         + usize::from(h.reboot_pending)
-        + (findings.len() - skipped);
+        + (findings.len() - excepted);
+    // An unknown host's reboot and "findings" cases are skipped: not judged.
+    let skipped = excepted
+        + usize::from(unjudged && !h.reboot_pending)
+        + usize::from(unjudged && all_excepted);
     (tests, failures, skipped)
 }
 
@@ -240,8 +245,15 @@ fn write_suite<W: Write>(
     } else {
         out.write_all(b"/>\n")?;
     }
+    // A host patchcycle cannot judge passes nothing: its reboot and findings cases are
+    // skipped (not judged), beside its failing "scan" case.
+    let unjudged = !h.unknown.is_empty();
     open(out, format_args!("reboot"))?;
-    if h.reboot_pending {
+    if unjudged && !h.reboot_pending {
+        out.write_all(
+            b">\n      <skipped message=\"not judged: the host is unknown\"/>\n    </testcase>\n",
+        )?;
+    } else if h.reboot_pending {
         write!(
             out,
             ">\n      <failure type=\"reboot\" message=\"reboot pending\">running kernel: {}\ninstalled kernel: {}</failure>\n    </testcase>\n",
@@ -253,7 +265,11 @@ fn write_suite<W: Write>(
     }
     if findings.iter().all(|f| f.excepted) {
         open(out, format_args!("findings"))?;
-        out.write_all(b"/>\n")?;
+        if unjudged {
+            out.write_all(b">\n      <skipped message=\"not judged: the host is unknown\"/>\n    </testcase>\n")?;
+        } else {
+            out.write_all(b"/>\n")?;
+        }
     }
     for f in findings {
         open(out, format_args!("{} {}", f.package, f.installed))?;
