@@ -423,6 +423,22 @@ fn auto(
                 .status(format!("{}: not yet: {block}", group.name));
             continue;
         }
+        // Nothing is approved on old data, not even automatically.
+        let accepted_stale = match super::cycle::check_data(
+            ctx,
+            conn,
+            Some(&group.name),
+            now,
+            a.allow_stale,
+            "automatic approval",
+        ) {
+            Ok(accepted) => accepted,
+            Err(e) if crate::error::exit_code_of(&e) == crate::error::Exit::Gate => {
+                ctx.style.warn(format!("{}: not approved: {e}", group.name));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         let chosen: Vec<(String, String, String)> = all
             .iter()
             .filter(|p| classes.iter().any(|&cl| in_class(p, cl)))
@@ -448,7 +464,7 @@ fn auto(
             &ctx.actor,
             "approve.auto",
             &format!("{}/{}", c.name, group.name),
-            &json!({"patches": chosen.len(), "classes": classes, "change": a.change}),
+            &json!({"patches": chosen.len(), "classes": classes, "change": a.change, "accepted_stale": accepted_stale}),
         )?;
         tx.commit()?;
         notify(
