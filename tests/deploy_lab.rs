@@ -643,12 +643,12 @@ fn window_override_qemu_snapshot_and_http_probe() {
     let out = s.code(0, &["test", "--yes"], 1);
     assert!(out.contains("outside its maintenance window"), "{out}");
     assert!(
-        out.contains("next window opens at 2026-11-10T22:00:00Z"),
+        out.contains("the next window opens Tue 2026-11-10 22:00–23:00 UTC"),
         "{out}"
     );
     let plan = s.code(0, &["test", "--dry-run"], 0);
     assert!(
-        plan.contains("closed; next opens 2026-11-10T22:00:00Z"),
+        plan.contains("closed; next opens Tue 2026-11-10 22:00–23:00 UTC"),
         "{plan}"
     );
     assert!(plan.contains("qemu-img"), "{plan}");
