@@ -183,24 +183,13 @@ fn template() -> &'static Path {
             ],
         );
         must(&env, &["-q", "cycle", "start", "2026-11"]);
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("output-fixture");
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let db = env.sqlite();
-        db.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
-        drop(db);
-        let path = dir.join("patchcycle.db");
-        std::fs::copy(env.db(), &path).unwrap();
-        path
+        env.save_template("output-fixture")
     })
 }
 
 /// A fresh environment holding a copy of the template database.
 fn fleet() -> Env {
-    let env = Env::new();
-    std::fs::create_dir_all(env.db().parent().unwrap()).unwrap();
-    std::fs::copy(template(), env.db()).unwrap();
-    env
+    Env::from_template(template())
 }
 
 /// Waits for the child, at most [`RUN_LIMIT`]; a child that hangs is killed and fails

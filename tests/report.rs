@@ -255,24 +255,13 @@ fn template() -> &'static Path {
                 "2027-01-09",
             ],
         );
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("report-fixture");
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let db = env.sqlite();
-        db.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
-        drop(db);
-        let path = dir.join("patchcycle.db");
-        std::fs::copy(env.db(), &path).unwrap();
-        path
+        env.save_template("report-fixture")
     })
 }
 
 /// A fresh environment holding a copy of the fixture database.
 fn fixture() -> Env {
-    let env = Env::new();
-    std::fs::create_dir_all(env.db().parent().unwrap()).unwrap();
-    std::fs::copy(template(), env.db()).unwrap();
-    env
+    Env::from_template(template())
 }
 
 fn stdout(env: &Env, args: &[&str]) -> String {

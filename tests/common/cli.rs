@@ -98,6 +98,31 @@ impl Env {
         p
     }
 
+    /// Keeps this environment's database as a template for other tests of the process
+    /// (in cargo's per-crate temp dir, under `name`); returns its path.
+    #[allow(dead_code)]
+    pub fn save_template(&self, name: &str) -> PathBuf {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("template dir");
+        let db = self.sqlite();
+        db.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .expect("checkpoint");
+        drop(db);
+        let path = dir.join("patchcycle.db");
+        std::fs::copy(self.db(), &path).expect("copy template");
+        path
+    }
+
+    /// A fresh environment holding a copy of a template database.
+    #[allow(dead_code)]
+    pub fn from_template(template: &Path) -> Env {
+        let env = Env::new();
+        std::fs::create_dir_all(env.db().parent().expect("db dir")).expect("db dir");
+        std::fs::copy(template, env.db()).expect("copy template");
+        env
+    }
+
     pub fn sqlite(&self) -> rusqlite::Connection {
         rusqlite::Connection::open(self.db()).expect("open db")
     }
