@@ -615,3 +615,126 @@ fn notify_runs_before_a_test_with_the_event() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("unreachable"), "{stdout}");
 }
+
+/// A pilot test of three hosts, every host done, written through the library
+/// (`deploy::create`) with the engine's per-host progress set by SQL, as the engine
+/// would leave it (the engine itself needs hosts to ssh into: the lab tests run it).
+fn done_pilot_test(env: &Env) -> i64 {
+    use patchcycle::cycle::{deploy, plan};
+    env.ok(&["host", "add", "p2", "-g", "pilot"]);
+    env.ok(&["host", "add", "p10", "-g", "pilot"]);
+    for h in ["p2", "p10"] {
+        let f = env.file(&format!("{h}.out"), &collection("3.0.17-1~deb12u2"));
+        env.ok(&["-q", "scan", "--import", f.to_str().unwrap(), "--host", h]);
+    }
+    env.ok(&["-q", "cycle", "start"]);
+    let mut db = env.sqlite();
+    let g = patchcycle::inventory::require_group(&db, "pilot").unwrap();
+    let now = patchcycle::clock::parse(NOW).unwrap();
+    let p = plan::build(&db, None, &g, plan::Kind::Test, now).unwrap();
+    assert_eq!(p.planned().count(), 3);
+    let id = deploy::create(&mut db, &p, "tester", None, false).unwrap();
+    let before = r#"{"changes":[{"package":"libssl3","from":"3.0.15-1~deb12u1","to":"3.0.17-1~deb12u2"}],"boot_id":"b","systemd":"running"}"#;
+    db.execute(
+        "UPDATE deployment_hosts SET state = 'done', step = 'after', before = ?2, \
+         rollback_dir = '/var/cache/patchcycle/1', started = ?3, finished = ?3 \
+         WHERE deployment_id = ?1",
+        rusqlite::params![id, before, NOW],
+    )
+    .unwrap();
+    db.execute(
+        "UPDATE deployments SET state = 'done', started = ?2, finished = ?2 WHERE id = ?1",
+        rusqlite::params![id, NOW],
+    )
+    .unwrap();
+    patchcycle::cycle::state::record_ring_result(
+        &db, "2026-11", "pilot", "test", true, 3, 3, NOW, NOW,
+    )
+    .unwrap();
+    id
+}
+
+/// What `rollback` records once its hosts answered (the rollback itself runs over ssh).
+fn rolled_back(env: &Env, deployment: i64, hosts: &[&str]) -> String {
+    use patchcycle::cycle::{deploy, rollback};
+    let mut db = env.sqlite();
+    let d = deploy::get(&db, deployment).unwrap();
+    let rows = rollback::candidates(
+        deploy::host_rows(&db, deployment).unwrap(),
+        &hosts.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
+    );
+    assert_eq!(rows.len(), hosts.len());
+    let results: Vec<_> = rows
+        .iter()
+        .map(|r| (r, Ok("kept packages reinstalled".to_string())))
+        .collect();
+    let done = rollback::record(
+        &mut db,
+        &d,
+        &results,
+        "tester",
+        rollback::Method::Auto,
+        "2026-11-10T10:00:00Z",
+    )
+    .unwrap();
+    done.state.to_string()
+}
+
+#[test]
+fn a_rollback_of_some_hosts_leaves_the_deployment_partly_rolled_back() {
+    let env = fleet();
+    let id = done_pilot_test(&env);
+    assert_eq!(rolled_back(&env, id, &["p2"]), "partly-rolled-back");
+    let later = "2026-11-12T00:00:00Z";
+    let snap = |args: &[&str]| common::cli::render(&env, &at(&env, later, args));
+    assert_snapshot!("partly_rolled_back_list", snap(&["deploy", "--list"]));
+    assert_snapshot!("partly_rolled_back_status", snap(&["cycle", "status"]));
+    // The ring's result is a failure: the next ring waits for a new pilot test.
+    assert_snapshot!(
+        "partly_rolled_back_gate",
+        snap(&["--yes", "approve", "--group", "prod"])
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&at(&env, later, &["report", "--format", "json"]).stdout).unwrap();
+    let dep = &report["deployments"][0];
+    assert_eq!(dep["state"], "partly-rolled-back");
+    assert_eq!(
+        (&dep["hosts"], &dep["hosts_done"], &dep["hosts_rolled_back"]),
+        (
+            &serde_json::json!(3),
+            &serde_json::json!(2),
+            &serde_json::json!(1)
+        )
+    );
+    // Rolling back p2 again finds nothing to do; the others complete the rollback.
+    assert_snapshot!(
+        "rollback_nothing_left_on_host",
+        env.snap(&["--yes", "rollback", &id.to_string(), "--host", "p2"])
+    );
+    assert_eq!(rolled_back(&env, id, &["p1", "p10"]), "rolled-back");
+    assert_snapshot!("rolled_back_status", snap(&["cycle", "status"]));
+    assert_snapshot!(
+        "rollback_nothing_left",
+        env.snap(&["--yes", "rollback", &id.to_string()])
+    );
+    let actions: Vec<String> = env
+        .sqlite()
+        .prepare("SELECT action FROM audit WHERE action LIKE 'test.%' OR action LIKE 'rollback.%' ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "test.start",
+            "rollback.host",
+            "test.partly-rolled-back",
+            "rollback.host",
+            "rollback.host",
+            "test.rolled-back"
+        ]
+    );
+    assert_eq!(env.run(&["audit", "verify"]).status.code(), Some(0));
+}

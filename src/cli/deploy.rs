@@ -6,7 +6,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::Context;
-use crate::cycle::deploy::{self, Engine};
+use crate::cycle::deploy::{self, DeploymentState, Engine};
 use crate::cycle::plan::{self, Kind, Plan};
 use crate::cycle::{snapshot, window::Window};
 use crate::error::{Exit, Failure};
@@ -98,7 +98,7 @@ fn list(ctx: &Context, group: Option<&str>) -> Result<()> {
             ("CYCLE", &|d| d.cycle.clone()),
             ("GROUP", &|d| d.group.clone()),
             ("KIND", &|d| d.kind.clone()),
-            ("STATE", &|d| d.state.clone()),
+            ("STATE", &|d| d.state.to_string()),
             ("STARTED", &|d| d.started.clone()),
             ("FINISHED", &|d| output::or_dash(d.finished.as_ref())),
             ("ACTOR", &|d| d.actor.clone()),
@@ -258,30 +258,47 @@ pub fn execute(ctx: &Context, kind: Kind, group: &str, a: &RunArgs) -> Result<()
     let outcome = engine.execute()?;
     drop(engine);
     print_hosts(ctx, &db.conn, outcome.deployment)?;
-    let summary = format!(
-        "deployment {}: {} done, {} failed, {} not reached",
-        outcome.deployment, outcome.done, outcome.failed, outcome.pending
+    let summary = conclude(&outcome, kind, group)?;
+    ctx.style.status(summary);
+    Ok(())
+}
+
+/// The last line of a run (Ok: a success to print): counts that add up to the
+/// deployment's hosts, and a hint that offers a rollback only when a host was changed.
+fn conclude(outcome: &deploy::Outcome, kind: Kind, group: &str) -> Result<String, Failure> {
+    let id = outcome.deployment;
+    let c = &outcome.counts;
+    let summary = format!("deployment {id}: {}", c.summary());
+    let rollback = match c.changed {
+        0 => None,
+        n => Some(format!(
+            "`patchcycle rollback {id}` puts back the {n} host(s) it changed"
+        )),
+    };
+    let resume = format!(
+        "`patchcycle {} --group {group} --resume` continues once fixed",
+        kind.as_str()
     );
-    match outcome.state.as_str() {
-        "done" => {
-            ctx.style.status(summary);
-            Ok(())
-        }
-        "halted" => Err(Failure::gate(format!(
-            "{summary}: halted, {}",
-            outcome.reason.unwrap_or_default()
+    match outcome.state {
+        DeploymentState::Done => Ok(summary),
+        DeploymentState::Halted => Err(Failure::gate(format!(
+            "{summary}; halted: {}",
+            outcome.reason.as_deref().unwrap_or_default()
         ))
-        .hint(format!(
-            "see `patchcycle rollback {}` and `--resume` once fixed",
-            outcome.deployment
-        ))
-        .into()),
-        _ => Err(Failure::new(Exit::Partial, summary)
-            .hint(format!(
-                "failed hosts keep their error; `patchcycle rollback {} --host H` undoes one",
-                outcome.deployment
-            ))
-            .into()),
+        .hint(match rollback {
+            Some(r) => format!("{r}; {resume}"),
+            None => format!("no host was changed, so there is nothing to roll back; {resume}"),
+        })),
+        _ => Err(Failure::new(Exit::Partial, summary).hint(match rollback {
+            Some(_) => format!(
+                "failed hosts keep their error; `patchcycle rollback {id} --host H` undoes one, \
+                 `patchcycle rollback {id}` all it changed"
+            ),
+            None => {
+                "failed hosts keep their error; none was changed, so there is nothing to roll back"
+                    .to_string()
+            }
+        })),
     }
 }
 
@@ -467,4 +484,109 @@ fn print_plan(ctx: &Context, plan: &Plan) -> Result<()> {
             }),
         ],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cycle::deploy::{HostCounts, Outcome};
+
+    fn outcome(state: DeploymentState, counts: HostCounts) -> Outcome {
+        Outcome {
+            deployment: 7,
+            state,
+            counts,
+            reason: Some("the maintenance window closed before wave 2".into()),
+        }
+    }
+
+    fn rendered(r: Result<String, Failure>) -> (Exit, String) {
+        let f = r.expect_err("a failure");
+        let exit = f.exit;
+        (exit, crate::error::render(&anyhow::Error::from(f), false))
+    }
+
+    #[test]
+    fn a_halt_before_any_host_changed_offers_no_rollback() {
+        let counts = HostCounts {
+            hosts: 5,
+            done: 0,
+            failed: 1,
+            pending: 3,
+            skipped: 1,
+            changed: 0,
+            ..HostCounts::default()
+        };
+        let (exit, text) = rendered(conclude(
+            &outcome(DeploymentState::Halted, counts),
+            Kind::Deploy,
+            "prod",
+        ));
+        assert_eq!(exit, Exit::Gate);
+        assert_eq!(
+            text,
+            "error: deployment 7: 0 of 5 host(s) done, 1 failed, 3 not reached, 1 skipped; \
+             halted: the maintenance window closed before wave 2\n\
+             hint: no host was changed, so there is nothing to roll back; \
+             `patchcycle deploy --group prod --resume` continues once fixed\n"
+        );
+    }
+
+    #[test]
+    fn a_halt_after_changes_offers_the_rollback_of_the_changed_hosts() {
+        let counts = HostCounts {
+            hosts: 6,
+            done: 2,
+            failed: 2,
+            rolled_back: 1,
+            pending: 2,
+            changed: 3,
+            ..HostCounts::default()
+        };
+        let (exit, text) = rendered(conclude(
+            &outcome(DeploymentState::Halted, counts),
+            Kind::Test,
+            "pilot",
+        ));
+        assert_eq!(exit, Exit::Gate);
+        assert_eq!(
+            text,
+            "error: deployment 7: 2 of 6 host(s) done, 2 failed (1 rolled back), 2 not reached; \
+             halted: the maintenance window closed before wave 2\n\
+             hint: `patchcycle rollback 7` puts back the 3 host(s) it changed; \
+             `patchcycle test --group pilot --resume` continues once fixed\n"
+        );
+    }
+
+    #[test]
+    fn failed_hosts_that_changed_nothing_offer_no_rollback() {
+        let counts = HostCounts {
+            hosts: 2,
+            done: 0,
+            failed: 2,
+            ..HostCounts::default()
+        };
+        let (exit, text) = rendered(conclude(
+            &outcome(DeploymentState::Failed, counts),
+            Kind::Deploy,
+            "prod",
+        ));
+        assert_eq!(exit, Exit::Partial);
+        assert_eq!(
+            text,
+            "error: deployment 7: 0 of 2 host(s) done, 2 failed, 0 not reached\n\
+             hint: failed hosts keep their error; none was changed, so there is nothing to roll back\n"
+        );
+        let done = HostCounts {
+            hosts: 3,
+            done: 2,
+            skipped: 1,
+            changed: 2,
+            ..HostCounts::default()
+        };
+        assert_eq!(
+            conclude(&outcome(DeploymentState::Done, done), Kind::Deploy, "prod").unwrap(),
+            "deployment 7: 2 of 3 host(s) done, 0 failed, 0 not reached, 1 skipped"
+        );
+    }
 }

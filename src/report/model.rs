@@ -23,6 +23,7 @@ use serde::Serialize;
 
 use crate::catalog::Severity;
 use crate::clock;
+use crate::cycle::deploy::{DeploymentState, HostState};
 use crate::cycle::state as cycle;
 use crate::inventory::{self, policy::SlaDays};
 use crate::scan::query::{self, Str};
@@ -233,7 +234,8 @@ pub struct DeploymentRow {
     pub id: i64,
     pub group: String,
     pub kind: String,
-    pub state: String,
+    /// Follows the hosts once a rollback put some back (`partly-rolled-back`).
+    pub state: DeploymentState,
     pub actor: String,
     /// The change reference of the group's approval in the cycle.
     pub change_ref: Option<String>,
@@ -912,35 +914,44 @@ fn deployments(conn: &Connection, cycle_id: i64) -> Result<Vec<DeploymentRow>> {
     let mut stmt = conn.prepare(
         "SELECT d.id, g.name, d.kind, d.state, d.actor, d.override, d.started, d.finished, d.error, \
                 count(dh.host_id), \
-                coalesce(sum(dh.state = 'done'), 0), \
-                coalesce(sum(dh.state IN ('failed', 'rollback-failed')), 0), \
-                coalesce(sum(dh.state = 'rolled-back'), 0), \
+                coalesce(sum(dh.state = ?2), 0), \
+                coalesce(sum(dh.state IN (?3, ?4)), 0), \
+                coalesce(sum(dh.state = ?5), 0), \
                 d.group_id \
          FROM deployments d JOIN groups g ON g.id = d.group_id \
          LEFT JOIN deployment_hosts dh ON dh.deployment_id = d.id \
          WHERE d.cycle_id = ?1 GROUP BY d.id ORDER BY d.id",
     )?;
-    let rows = stmt.query_map([cycle_id], |r| {
-        Ok((
-            DeploymentRow {
-                id: r.get(0)?,
-                group: r.get(1)?,
-                kind: r.get(2)?,
-                state: r.get(3)?,
-                actor: r.get(4)?,
-                override_reason: r.get(5)?,
-                started: r.get(6)?,
-                finished: r.get(7)?,
-                error: r.get(8)?,
-                hosts: r.get::<_, i64>(9)?.try_into().unwrap_or(0),
-                hosts_done: r.get::<_, i64>(10)?.try_into().unwrap_or(0),
-                hosts_failed: r.get::<_, i64>(11)?.try_into().unwrap_or(0),
-                hosts_rolled_back: r.get::<_, i64>(12)?.try_into().unwrap_or(0),
-                ..DeploymentRow::default()
-            },
-            r.get::<_, i64>(13)?,
-        ))
-    })?;
+    let rows = stmt.query_map(
+        params![
+            cycle_id,
+            HostState::Done,
+            HostState::Failed,
+            HostState::RollbackFailed,
+            HostState::RolledBack
+        ],
+        |r| {
+            Ok((
+                DeploymentRow {
+                    id: r.get(0)?,
+                    group: r.get(1)?,
+                    kind: r.get(2)?,
+                    state: r.get(3)?,
+                    actor: r.get(4)?,
+                    override_reason: r.get(5)?,
+                    started: r.get(6)?,
+                    finished: r.get(7)?,
+                    error: r.get(8)?,
+                    hosts: r.get::<_, i64>(9)?.try_into().unwrap_or(0),
+                    hosts_done: r.get::<_, i64>(10)?.try_into().unwrap_or(0),
+                    hosts_failed: r.get::<_, i64>(11)?.try_into().unwrap_or(0),
+                    hosts_rolled_back: r.get::<_, i64>(12)?.try_into().unwrap_or(0),
+                    ..DeploymentRow::default()
+                },
+                r.get::<_, i64>(13)?,
+            ))
+        },
+    )?;
     let mut out = Vec::new();
     for row in rows {
         let (mut d, group_id) = row?;
