@@ -536,6 +536,44 @@ fn actor_defaults_to_sudo_user() {
     assert_eq!(actor, "bob");
 }
 
+/// The actor of the last audit row after `group add NAME` run with `env` on top of a
+/// cleared environment (no USER, as under cron or systemd).
+fn actor_with(env: &Env, name: &str, vars: &[(&str, &str)]) -> String {
+    let mut cmd = env.cmd(&["group", "add", name, "--order", "0"]);
+    cmd.env_remove("USER");
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", common::cli::render(env, &out));
+    env.sqlite()
+        .query_row(
+            "SELECT actor FROM audit ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn actor_falls_back_to_logname_then_the_uid_name() {
+    let env = Env::init();
+    assert_eq!(actor_with(&env, "a", &[("LOGNAME", "carol")]), "carol");
+    // Nothing in the environment: the passwd name of our uid, read here from
+    // /etc/passwd (the binary asks NSS).
+    // SAFETY: getuid cannot fail.
+    let uid = unsafe { libc::getuid() }.to_string();
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap();
+    let expected = passwd
+        .lines()
+        .map(|l| l.split(':').collect::<Vec<_>>())
+        .find(|f| f.len() > 2 && f[2] == uid)
+        .map(|f| f[0].to_string())
+        .expect("this uid has a line in /etc/passwd");
+    assert_eq!(actor_with(&env, "b", &[]), expected);
+    assert_ne!(expected, "unknown");
+}
+
 #[test]
 fn usage_errors_exit_2() {
     let env = Env::init();
