@@ -127,7 +127,14 @@ fn doctor_reports_checks() {
         .collect();
     assert_eq!(
         names,
-        ["config", "database", "schema", "permissions", "ssh"]
+        [
+            "config",
+            "database",
+            "schema",
+            "permissions",
+            "rings",
+            "ssh"
+        ]
     );
     let v = patchcycle::db::schema_version();
     assert_eq!(
@@ -224,6 +231,58 @@ fn group_lifecycle() {
     );
     assert_snapshot!("group_show", env.snap(&["group", "show", "prod"]));
     assert_snapshot!("group_show_unknown", env.snap(&["group", "show", "nope"]));
+}
+
+#[test]
+fn a_ring_order_belongs_to_one_group() {
+    let env = Env::init();
+    env.ok(&["group", "add", "pilot", "--order", "0"]);
+    env.ok(&["group", "add", "prod", "--order", "2"]);
+    assert_snapshot!(
+        "group_add_taken_order",
+        env.snap(&["group", "add", "web", "--order", "2"])
+    );
+    assert_snapshot!(
+        "group_set_taken_order",
+        env.snap(&["group", "set", "pilot", "--order", "2"])
+    );
+    // Its own order again is no conflict; a free one is taken.
+    env.ok(&["group", "set", "prod", "--order", "2", "--admin", "ops"]);
+    env.ok(&["group", "add", "web", "--order", "3"]);
+    let out = env.run(&["doctor", "--format", "json"]);
+    let checks: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rings = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "rings")
+        .unwrap();
+    assert_eq!(rings["status"], "ok");
+    // A database written before orders were unique: doctor names the groups.
+    env.sqlite()
+        .execute("UPDATE groups SET ring = 2 WHERE name = 'web'", [])
+        .unwrap();
+    let out = env.run(&["doctor", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let checks: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rings = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "rings")
+        .unwrap();
+    assert_eq!(
+        rings["detail"],
+        "groups share a ring order (order 2: prod, web); the gate does not order them"
+    );
+    assert_eq!(
+        rings["hint"],
+        "give each its own: `patchcycle group set web --order N`"
+    );
+    // Other fields still change while the duplicate stands, and so does the way out.
+    env.ok(&["group", "set", "web", "--admin", "web team"]);
+    env.ok(&["group", "set", "web", "--order", "3"]);
+    assert_eq!(env.run(&["doctor"]).status.code(), Some(0));
 }
 
 #[test]
@@ -538,8 +597,8 @@ fn actor_defaults_to_sudo_user() {
 
 /// The actor of the last audit row after `group add NAME` run with `env` on top of a
 /// cleared environment (no USER, as under cron or systemd).
-fn actor_with(env: &Env, name: &str, vars: &[(&str, &str)]) -> String {
-    let mut cmd = env.cmd(&["group", "add", name, "--order", "0"]);
+fn actor_with(env: &Env, name: &str, order: &str, vars: &[(&str, &str)]) -> String {
+    let mut cmd = env.cmd(&["group", "add", name, "--order", order]);
     cmd.env_remove("USER");
     for (k, v) in vars {
         cmd.env(k, v);
@@ -558,7 +617,7 @@ fn actor_with(env: &Env, name: &str, vars: &[(&str, &str)]) -> String {
 #[test]
 fn actor_falls_back_to_logname_then_the_uid_name() {
     let env = Env::init();
-    assert_eq!(actor_with(&env, "a", &[("LOGNAME", "carol")]), "carol");
+    assert_eq!(actor_with(&env, "a", "1", &[("LOGNAME", "carol")]), "carol");
     // Nothing in the environment: the passwd name of our uid, read here from
     // /etc/passwd (the binary asks NSS).
     // SAFETY: getuid cannot fail.
@@ -570,7 +629,7 @@ fn actor_falls_back_to_logname_then_the_uid_name() {
         .find(|f| f.len() > 2 && f[2] == uid)
         .map(|f| f[0].to_string())
         .expect("this uid has a line in /etc/passwd");
-    assert_eq!(actor_with(&env, "b", &[]), expected);
+    assert_eq!(actor_with(&env, "b", "2", &[]), expected);
     assert_ne!(expected, "unknown");
 }
 

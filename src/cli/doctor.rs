@@ -47,6 +47,7 @@ pub fn run(ctx: &Context, _args: &DoctorArgs) -> Result<()> {
         ),
     });
     checks.extend(database_checks(&ctx.db_path));
+    checks.extend(ring_check(&ctx.db_path));
     checks.push(ssh_check(&ctx.config.ssh.program));
 
     output::list(
@@ -140,6 +141,42 @@ fn database_checks(path: &Path) -> Vec<Check> {
         Err(e) => check("permissions", false, e.to_string(), None),
     });
     checks
+}
+
+/// Groups sharing a ring order (allowed before orders were unique): the gate cannot
+/// order them, so each must get its own.
+fn ring_check(path: &Path) -> Option<Check> {
+    let (db, _) = Db::open(path, OpenMode::Existing).ok()?;
+    let shared = match crate::inventory::shared_orders(&db.conn) {
+        Ok(s) => s,
+        Err(e) => return Some(check("rings", false, chain_line(&e), None)),
+    };
+    if shared.is_empty() {
+        return Some(check(
+            "rings",
+            true,
+            "every group has its own ring order".into(),
+            None,
+        ));
+    }
+    let detail = shared
+        .iter()
+        .map(|(ring, names)| format!("order {ring}: {}", names.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let first = shared
+        .first()
+        .and_then(|(_, names)| names.get(1))
+        .cloned()
+        .unwrap_or_default();
+    Some(Check {
+        check: "rings".into(),
+        status: "FAIL".into(),
+        detail: format!("groups share a ring order ({detail}); the gate does not order them"),
+        hint: Some(format!(
+            "give each its own: `patchcycle group set {first} --order N`"
+        )),
+    })
 }
 
 fn ssh_check(program: &str) -> Check {

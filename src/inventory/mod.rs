@@ -348,6 +348,25 @@ pub fn list_groups(conn: &Connection) -> Result<Vec<Group>> {
     rows.map(|r| with_policy(r?)).collect()
 }
 
+/// Ring orders that more than one group holds (only in databases written before orders
+/// were unique), each with its groups by name: `doctor` reports them.
+pub fn shared_orders(conn: &Connection) -> Result<Vec<(i64, Vec<String>)>> {
+    let mut stmt = conn.prepare(
+        "SELECT ring, name FROM groups WHERE ring IN \
+         (SELECT ring FROM groups GROUP BY ring HAVING count(*) > 1) ORDER BY ring, name",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out: Vec<(i64, Vec<String>)> = Vec::new();
+    for row in rows {
+        let (ring, name) = row?;
+        match out.last_mut() {
+            Some((r, names)) if *r == ring => names.push(name),
+            _ => out.push((ring, vec![name])),
+        }
+    }
+    Ok(out)
+}
+
 pub fn get_group(conn: &Connection, name: &str) -> Result<Option<Group>> {
     conn.query_row(
         &format!("{GROUP_SELECT} WHERE g.name = ?1"),
@@ -386,8 +405,40 @@ pub fn update_group(conn: &Connection, spec: &GroupSpec, now: &str) -> Result<()
 }
 
 /// Writes one group row, inserting or updating: the one place that spells the group
-/// columns for writing.
+/// columns for writing. A ring order held by another group is refused: the approval
+/// gate orders rings by it, and two groups in one ring would neither gate each other nor
+/// have a defined order.
 fn write_group_row(conn: &Connection, spec: &GroupSpec, now: &str, update: bool) -> Result<()> {
+    // A group that shares its order from before orders were unique may still change
+    // anything else.
+    let kept: Option<i64> = conn
+        .query_row(
+            "SELECT ring FROM groups WHERE name = ?1",
+            [&spec.name],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let holder: Option<String> = if update && kept == Some(spec.order) {
+        None
+    } else {
+        conn.query_row(
+            "SELECT name FROM groups WHERE ring = ?1 AND name <> ?2 ORDER BY name LIMIT 1",
+            params![spec.order, spec.name],
+            |r| r.get(0),
+        )
+        .optional()?
+    };
+    if let Some(other) = holder {
+        return Err(Failure::usage(format!(
+            "ring order {} belongs to group {other}",
+            spec.order
+        ))
+        .hint(format!(
+            "each group needs its own order (the approval gate goes ring by ring): pick a free one \
+             (see `patchcycle group list`), or move {other} first with `patchcycle group set {other} --order N`"
+        ))
+        .into());
+    }
     let sql = if update {
         "UPDATE groups SET ring = ?2, stakeholder = ?3, admin = ?4, window = ?5, policy = ?6, \
          updated_at = ?7 WHERE name = ?1"
