@@ -738,3 +738,66 @@ fn a_rollback_of_some_hosts_leaves_the_deployment_partly_rolled_back() {
     );
     assert_eq!(env.run(&["audit", "verify"]).status.code(), Some(0));
 }
+
+/// `host show`, the scan summary and the report agree on a host whose newest installed
+/// kernel is not the running one, although the host's own flag says no reboot.
+#[test]
+fn reboot_required_is_one_answer_everywhere() {
+    let env = Env::init();
+    env.ok(&["group", "add", "pilot", "--order", "0"]);
+    env.ok(&["host", "add", "k1", "-g", "pilot"]);
+    env.ok(&["host", "add", "k2", "-g", "pilot"]);
+    let newer = collection("3.0.17-1~deb12u2").replace(
+        &format!("@@PC {TOKEN} dpkg\n"),
+        &format!(
+            "@@PC {TOKEN} boot\nvmlinuz-6.1.0-26-amd64\nvmlinuz-6.1.0-28-amd64\n@@PC {TOKEN} dpkg\n"
+        ),
+    );
+    let k1 = env.file("k1.out", &newer);
+    let k2 = env.file("k2.out", &collection("3.0.17-1~deb12u2"));
+    assert_snapshot!(
+        "reboot_scan_summary",
+        env.snap(&["scan", "--import", k1.to_str().unwrap(), "--host", "k1"])
+    );
+    env.ok(&[
+        "-q",
+        "scan",
+        "--import",
+        k2.to_str().unwrap(),
+        "--host",
+        "k2",
+    ]);
+    let show = env.ok(&["host", "show", "k1"]);
+    let line = show
+        .lines()
+        .find(|l| l.starts_with("reboot required"))
+        .unwrap();
+    assert_eq!(
+        line,
+        "reboot required:  yes (kernel 6.1.0-26-amd64 → 6.1.0-28-amd64)"
+    );
+    let k2_show = env.ok(&["host", "show", "k2"]);
+    assert!(k2_show.contains("reboot required:  no\n"), "{k2_show}");
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["host", "list", "--format", "json"])).unwrap();
+    assert_eq!(json[0]["name"], "k1");
+    assert_eq!(json[0]["reboot_required"], true);
+    assert_eq!(json[1]["reboot_required"], false);
+    let report: serde_json::Value =
+        serde_json::from_str(&env.ok(&["report", "--format", "json"])).unwrap();
+    let pending: Vec<(&str, bool)> = report["hosts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["name"].as_str().unwrap(),
+                h["reboot_pending"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(pending, [("k1", true), ("k2", false)]);
+    assert_eq!(report["reboots"][0]["host"], "k1");
+    assert_eq!(report["reboots"][0]["kernel_update"], true);
+    assert_eq!(report["reboots"].as_array().unwrap().len(), 1);
+}

@@ -254,16 +254,12 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
 }
 
 fn reboot_text(s: &Summary) -> String {
-    let kernel = match (&s.kernel_running, &s.kernel_latest) {
-        (Some(r), Some(l)) if r != l => Some(format!("kernel {r} → {l}")),
-        _ => None,
-    };
-    match (s.reboot_required, kernel) {
-        (_, Some(k)) => format!("yes ({k})"),
-        (Some(true), None) => "yes".into(),
-        (Some(false), None) => "no".into(),
-        (None, None) => "-".into(),
-    }
+    inventory::reboot::Reboot::of(
+        s.reboot_required,
+        s.kernel_running.as_deref(),
+        s.kernel_latest.as_deref(),
+    )
+    .text()
 }
 
 fn select_hosts(conn: &rusqlite::Connection, a: &ScanArgs) -> Result<Vec<Host>> {

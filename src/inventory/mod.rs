@@ -2,6 +2,7 @@
 
 pub mod import;
 pub mod policy;
+pub mod reboot;
 pub mod validate;
 
 use anyhow::{Context, Result};
@@ -26,6 +27,8 @@ pub struct Host {
     pub ecosystem: Option<String>,
     pub kernel_running: Option<String>,
     pub kernel_latest: Option<String>,
+    /// A reboot is needed (the host's own flag, or a newer installed kernel than the
+    /// running one: [`reboot::Reboot`]); None when the scan could not tell.
     pub reboot_required: Option<bool>,
     pub last_scan: Option<String>,
     /// `ok` or `failed`: the outcome of the newest scan attempt.
@@ -128,7 +131,13 @@ fn host_from_row(r: &Row<'_>) -> rusqlite::Result<Host> {
         ecosystem: r.get(9)?,
         kernel_running: r.get(10)?,
         kernel_latest: r.get(11)?,
-        reboot_required: r.get::<_, Option<i64>>(12)?.map(|v| v != 0),
+        // Decided as everywhere else (the flag, or a newer installed kernel).
+        reboot_required: reboot::Reboot::of(
+            r.get::<_, Option<i64>>(12)?.map(|v| v != 0),
+            r.get::<_, Option<String>>(10)?.as_deref(),
+            r.get::<_, Option<String>>(11)?.as_deref(),
+        )
+        .needed(),
         last_scan: r.get(13)?,
         created_at: r.get(14)?,
         updated_at: r.get(15)?,

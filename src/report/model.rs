@@ -25,6 +25,7 @@ use crate::catalog::Severity;
 use crate::clock;
 use crate::cycle::deploy::{DeploymentState, HostState};
 use crate::cycle::state as cycle;
+use crate::inventory::reboot::Reboot;
 use crate::inventory::{self, policy::SlaDays};
 use crate::scan::query::{self, Str};
 
@@ -687,8 +688,12 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         let mut row = per_host.remove(h.name.as_str()).unwrap_or_default();
         let scanned = h.last_scan.is_some();
         let blocking = row.compliant;
-        let kernel_update =
-            matches!((&h.kernel_running, &h.kernel_latest), (Some(r), Some(l)) if r != l);
+        let reboot = Reboot::of(
+            Some(h.reboot_required),
+            h.kernel_running.as_deref(),
+            h.kernel_latest.as_deref(),
+        );
+        let kernel_update = reboot.kernel.is_some();
         let last = h.last_scan.as_deref().and_then(clock::parse);
         let stale = last.is_none_or(|t| t < stale_before);
         let unreachable = h.scan_status == "failed";
@@ -700,7 +705,7 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
             last_scan: h.last_scan.clone(),
             scan_status: h.scan_status.clone(),
             compliant: scanned && !blocking,
-            reboot_pending: scanned && (h.reboot_required || kernel_update),
+            reboot_pending: scanned && reboot.needed() == Some(true),
             kernel_running: h.kernel_running.clone(),
             kernel_latest: h.kernel_latest.clone(),
             stale,
