@@ -767,6 +767,17 @@ fn reboot_required_is_one_answer_everywhere() {
         "--host",
         "k2",
     ]);
+    let again: serde_json::Value = serde_json::from_str(&env.ok(&[
+        "scan",
+        "--import",
+        k1.to_str().unwrap(),
+        "--host",
+        "k1",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(again[0]["reboot_required"], true);
     let show = env.ok(&["host", "show", "k1"]);
     let line = show
         .lines()
