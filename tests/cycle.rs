@@ -812,3 +812,81 @@ fn reboot_required_is_one_answer_everywhere() {
     assert_eq!(report["reboots"][0]["kernel_update"], true);
     assert_eq!(report["reboots"].as_array().unwrap().len(), 1);
 }
+
+/// Hosts come in natural order (h2 before h10) in every list of hosts.
+#[test]
+fn hosts_are_listed_in_natural_order() {
+    let env = Env::init();
+    env.ok(&["group", "add", "pilot", "--order", "0"]);
+    for h in ["h10", "h2", "h1"] {
+        env.ok(&["host", "add", h, "-g", "pilot"]);
+        let f = env.file(&format!("{h}.out"), &collection("3.0.17-1~deb12u2"));
+        env.ok(&["-q", "scan", "--import", f.to_str().unwrap(), "--host", h]);
+    }
+    let names = |text: &str| -> Vec<String> {
+        text.lines()
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().next())
+            .map(str::to_string)
+            .collect()
+    };
+    assert_snapshot!("natural_host_list", env.snap(&["host", "list"]));
+    assert_eq!(names(&env.ok(&["findings"])), ["h1", "h2", "h10"]);
+    assert_eq!(
+        names(&env.ok(&["findings", "--sort", "host"])),
+        ["h1", "h2", "h10"]
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&env.ok(&["report", "--format", "json"])).unwrap();
+    let field = |list: &str, key: &str| -> Vec<String> {
+        report[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v[key].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(field("hosts", "name"), ["h1", "h2", "h10"]);
+    assert_eq!(field("findings", "host"), ["h1", "h2", "h10"]);
+    let csv = env.ok(&["report", "--format", "csv"]);
+    let csv_hosts: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next())
+        .collect();
+    assert_eq!(csv_hosts, ["h1", "h2", "h10"]);
+    env.ok(&["-q", "cycle", "start"]);
+    assert_eq!(
+        names(
+            &env.ok(&["test", "--dry-run"])
+                .split("\n\n")
+                .nth(1)
+                .unwrap_or_default()
+                .to_string()
+        ),
+        ["h1", "h2", "h10"]
+    );
+    // The scan summary of a group: an ssh that refuses every host, in host order.
+    let fake = env.file(
+        "fake-ssh",
+        "#!/bin/sh\nexec 0<&-\necho 'ssh: connect to host x port 22: Connection refused' >&2\nexit 255\n",
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let cfg = env.file(
+        "c.toml",
+        &format!("[ssh]\nprogram = \"{}\"\n", fake.display()),
+    );
+    let out = env.run(&[
+        "--config",
+        cfg.to_str().unwrap(),
+        "scan",
+        "--group",
+        "pilot",
+    ]);
+    assert_eq!(out.status.code(), Some(4));
+    assert_eq!(
+        names(&String::from_utf8_lossy(&out.stdout)),
+        ["h1", "h2", "h10"]
+    );
+}

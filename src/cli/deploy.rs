@@ -343,7 +343,13 @@ pub fn host_lines(conn: &rusqlite::Connection, deployment: i64) -> Result<Vec<Ho
             error: r.get(6)?,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut lines: Vec<HostLine> = rows.collect::<rusqlite::Result<_>>()?;
+    lines.sort_by(|a, b| {
+        a.wave
+            .cmp(&b.wave)
+            .then_with(|| inventory::natural_cmp(&a.host, &b.host))
+    });
+    Ok(lines)
 }
 
 pub fn print_hosts(ctx: &Context, conn: &rusqlite::Connection, deployment: i64) -> Result<()> {

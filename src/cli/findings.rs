@@ -7,6 +7,7 @@ use rusqlite::Connection;
 use super::Context;
 use crate::catalog::Severity;
 use crate::error::Failure;
+use crate::inventory::natural_cmp;
 use crate::output::{self, or_dash};
 use crate::scan::query::{self, Row, at_least};
 use crate::{clock, inventory};
@@ -174,7 +175,7 @@ pub fn run(ctx: &Context, a: &FindingsArgs) -> Result<()> {
             severity_rank(y)
                 .cmp(&severity_rank(x))
                 .then(y.kev.cmp(&x.kev))
-                .then(x.host.cmp(&y.host))
+                .then_with(|| natural_cmp(&x.host, &y.host))
                 .then(x.package.cmp(&y.package))
         }),
         SortBy::Kev => rows.sort_by(|x, y| {
@@ -185,8 +186,14 @@ pub fn run(ctx: &Context, a: &FindingsArgs) -> Result<()> {
         SortBy::Epss => {
             rows.sort_by(|x, y| y.epss.unwrap_or(-1.0).total_cmp(&x.epss.unwrap_or(-1.0)))
         }
-        SortBy::Host => rows.sort_by(|x, y| x.host.cmp(&y.host).then(x.package.cmp(&y.package))),
-        SortBy::Package => rows.sort_by(|x, y| x.package.cmp(&y.package).then(x.host.cmp(&y.host))),
+        SortBy::Host => {
+            rows.sort_by(|x, y| natural_cmp(&x.host, &y.host).then(x.package.cmp(&y.package)))
+        }
+        SortBy::Package => rows.sort_by(|x, y| {
+            x.package
+                .cmp(&y.package)
+                .then_with(|| natural_cmp(&x.host, &y.host))
+        }),
     }
     output::list(
         &ctx.style,

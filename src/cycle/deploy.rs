@@ -271,7 +271,7 @@ pub fn host_rows(conn: &Connection, deployment: i64) -> Result<Vec<HostRow>> {
             r.get::<_, Option<String>>(9)?,
         ))
     })?;
-    let mut out = Vec::new();
+    let mut out: Vec<HostRow> = Vec::new();
     for row in rows {
         let (host_id, name, wave, step, state, targets, before, snap, dir, error) = row?;
         let host = inventory::require_host(conn, &name)?;
@@ -294,6 +294,11 @@ pub fn host_rows(conn: &Connection, deployment: i64) -> Result<Vec<HostRow>> {
             error,
         });
     }
+    out.sort_by(|a, b| {
+        a.wave
+            .cmp(&b.wave)
+            .then_with(|| inventory::natural_cmp(&a.host.name, &b.host.name))
+    });
     Ok(out)
 }
 

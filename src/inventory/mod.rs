@@ -155,6 +155,7 @@ pub struct HostFilter {
     pub tag: Option<String>,
 }
 
+/// Hosts in natural name order ([`natural_cmp`]).
 pub fn list_hosts(conn: &Connection, filter: &HostFilter) -> Result<Vec<Host>> {
     let sql = format!(
         "SELECT {HOST_COLUMNS} FROM hosts h LEFT JOIN groups g ON g.id = h.group_id \
@@ -164,7 +165,11 @@ pub fn list_hosts(conn: &Connection, filter: &HostFilter) -> Result<Vec<Host>> {
     );
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(params![filter.group, filter.tag], host_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut hosts: Vec<Host> = rows.collect::<rusqlite::Result<_>>()?;
+    // Sorted here, not by an SQL collation: readers without it (sqlite3, other tools)
+    // keep working, and SQL's name order stays the unique index's.
+    hosts.sort_by(|a, b| natural_cmp(&a.name, &b.name));
+    Ok(hosts)
 }
 
 pub fn get_host(conn: &Connection, name: &str) -> Result<Option<Host>> {
@@ -501,4 +506,99 @@ pub fn delete_group(
     }
     conn.execute("DELETE FROM groups WHERE id = ?1", [id])?;
     Ok(moved)
+}
+
+/// Host (and other) names in natural order: runs of digits compare as numbers, so `h2`
+/// comes before `h10`; everything else compares byte by byte. Equal under this order
+/// only when equal as strings (ties such as `h01`/`h1` fall back to byte order), so it
+/// is a total order fit for sorting and for deduplication.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    while i < x.len() && j < y.len() {
+        if x[i].is_ascii_digit() && y[j].is_ascii_digit() {
+            let start = (i, j);
+            while i < x.len() && x[i].is_ascii_digit() {
+                i += 1;
+            }
+            while j < y.len() && y[j].is_ascii_digit() {
+                j += 1;
+            }
+            let trim = |d: &[u8]| -> usize { d.iter().take_while(|c| **c == b'0').count() };
+            let (dx, dy) = (&x[start.0..i], &y[start.1..j]);
+            let (nx, ny) = (&dx[trim(dx)..], &dy[trim(dy)..]);
+            let by_value = nx.len().cmp(&ny.len()).then_with(|| nx.cmp(ny));
+            if by_value != Ordering::Equal {
+                return by_value;
+            }
+        } else {
+            if x[i] != y[j] {
+                return x[i].cmp(&y[j]);
+            }
+            i += 1;
+            j += 1;
+        }
+    }
+    (x.len() - i).cmp(&(y.len() - j)).then_with(|| a.cmp(b))
+}
+
+#[cfg(test)]
+mod natural_tests {
+    use super::natural_cmp;
+    use std::cmp::Ordering;
+
+    #[test]
+    fn numbers_inside_names_compare_as_numbers() {
+        let mut names = vec![
+            "h10",
+            "h2",
+            "h1",
+            "web-10.example",
+            "web-9.example",
+            "h",
+            "db01",
+            "db1",
+            "db001a",
+            "h2b",
+            "h2a",
+            "h02",
+            "x",
+            "10",
+            "9",
+        ];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            names,
+            [
+                "9",
+                "10",
+                "db01",
+                "db1",
+                "db001a",
+                "h",
+                "h1",
+                "h02",
+                "h2",
+                "h2a",
+                "h2b",
+                "h10",
+                "web-9.example",
+                "web-10.example",
+                "x"
+            ]
+        );
+    }
+
+    #[test]
+    fn equal_only_when_the_same_string() {
+        assert_eq!(natural_cmp("h01", "h01"), Ordering::Equal);
+        assert_ne!(natural_cmp("h01", "h1"), Ordering::Equal);
+        assert_eq!(natural_cmp("h1", "h01"), Ordering::Greater);
+        // Longer than any integer type: still compared by value.
+        assert_eq!(
+            natural_cmp("n99999999999999999999999", "n100000000000000000000000"),
+            Ordering::Less
+        );
+    }
 }

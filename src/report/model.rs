@@ -354,6 +354,7 @@ fn hosts(conn: &Connection) -> Result<Vec<HostFacts>> {
         }
         out.push(h);
     }
+    out.sort_by(|a: &HostFacts, b: &HostFacts| inventory::natural_cmp(&a.name, &b.name));
     Ok(out)
 }
 
@@ -658,8 +659,28 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         for chunk in findings.chunk_by_mut(|a, b| a.host == b.host) {
             chunk.sort_by(within);
         }
+        // Then the hosts in natural order (h2 before h10): a stable sort of whole runs by
+        // each host's rank, which leaves each host's findings as they are.
+        let rank: HashMap<&str, usize> = hosts
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.name.as_str(), i))
+            .collect();
+        let mut runs: Vec<(usize, Vec<FindingRow>)> = Vec::new();
+        for f in findings.drain(..) {
+            match runs.last_mut() {
+                Some((_, run)) if run.first().is_some_and(|r| r.host == f.host) => run.push(f),
+                _ => runs.push((
+                    rank.get(f.host.as_str()).copied().unwrap_or(usize::MAX),
+                    vec![f],
+                )),
+            }
+        }
+        runs.sort_by_key(|(r, _)| *r);
+        findings = runs.into_iter().flat_map(|(_, run)| run).collect();
     } else {
-        findings.sort_by(|a, b| a.host.cmp(&b.host).then_with(|| within(a, b)));
+        findings
+            .sort_by(|a, b| inventory::natural_cmp(&a.host, &b.host).then_with(|| within(a, b)));
     }
     // Per host.
     let stale_before = now - Duration::days(i64::from(opts.stale_days));
