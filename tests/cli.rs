@@ -133,7 +133,8 @@ fn doctor_reports_checks() {
             "schema",
             "permissions",
             "rings",
-            "ssh"
+            "ssh",
+            "ssh config"
         ]
     );
     let v = patchcycle::db::schema_version();
@@ -692,4 +693,170 @@ fn an_ssh_that_exits_early_fails_its_host_not_the_run() {
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert_eq!(stdout.matches("Connection refused").count(), 20, "{stdout}");
     }
+}
+
+/// `scan --local` marks its host: `scan --all` collects it here (from its root, for a
+/// host a `--root` scan added) and never hands it to ssh.
+#[test]
+fn a_local_host_is_scanned_here_not_over_ssh() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::init();
+    let log = env.home().join("ssh.log");
+    let fake = env.file(
+        "fake-ssh",
+        &format!(
+            "#!/bin/sh\nexec 0<&-\necho \"$@\" >> '{}'\necho 'ssh: connect to host x port 22: Connection refused' >&2\nexit 255\n",
+            log.display()
+        ),
+    );
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let cfg = env.file(
+        "c.toml",
+        &format!("[ssh]\nprogram = \"{}\"\n", fake.display()),
+    );
+    let cfg = cfg.to_str().unwrap();
+    // An Alpine root (recorded installed database; no apk binary needed).
+    let root = env.home().join("alpine");
+    std::fs::create_dir_all(root.join("etc")).unwrap();
+    std::fs::create_dir_all(root.join("lib/apk/db")).unwrap();
+    std::fs::write(
+        root.join("etc/os-release"),
+        "ID=alpine\nVERSION_ID=3.20.3\nPRETTY_NAME=\"Alpine Linux v3.20\"\n",
+    )
+    .unwrap();
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/alpine/installed"),
+        root.join("lib/apk/db/installed"),
+    )
+    .unwrap();
+    let root = root.to_str().unwrap();
+    assert_snapshot!(
+        "local_root_added",
+        env.snap(&["scan", "--local", "--root", root, "--host", "img1"])
+    );
+    env.ok(&["host", "add", "w1"]);
+    // An ssh host scanned once from its disk stays an ssh host.
+    env.ok(&["-q", "scan", "--local", "--root", root, "--host", "w1"]);
+    assert_snapshot!("local_host_list", env.snap(&["host", "list"]));
+    let out = env.run(&["--config", cfg, "--format", "json", "scan", "--all"]);
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        common::cli::render(&env, &out)
+    );
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let by: Vec<(&str, &str, &str)> = s
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["host"].as_str().unwrap(),
+                h["method"].as_str().unwrap(),
+                h["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(by, [("img1", "local", "ok"), ("w1", "ssh", "failed")]);
+    let asked = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(asked.lines().count(), 1, "{asked}");
+    assert!(
+        asked.contains(" w1 ") || asked.ends_with(" w1\n"),
+        "{asked}"
+    );
+    // A root that is gone fails its host by name, still without ssh.
+    std::fs::rename(root, format!("{root}.moved")).unwrap();
+    let out = env.run(&["--config", cfg, "scan", "img1"]);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("is no longer a directory"),
+        "{}",
+        common::cli::render(&env, &out)
+    );
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), asked);
+    // The running system: marked at its scan (whatever this machine's collector finds),
+    // then scanned here by name.
+    env.run(&["-q", "scan", "--local", "--host", "me"]);
+    let out = env.run(&["--config", cfg, "--format", "json", "scan", "me"]);
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        s[0]["method"],
+        "local",
+        "{}",
+        common::cli::render(&env, &out)
+    );
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), asked);
+    let host: serde_json::Value =
+        serde_json::from_str(&env.ok(&["host", "list", "--format", "json"])).unwrap();
+    assert_eq!(host[1]["name"], "me");
+    let actions: i64 = env
+        .sqlite()
+        .query_row(
+            "SELECT count(*) FROM audit WHERE action = 'host.add' AND object IN ('img1', 'me')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(actions, 2);
+}
+
+/// `doctor` names the ssh config OpenSSH will read: from the passwd home, whatever
+/// `$HOME` says (here a temporary directory), or the configured file.
+#[test]
+fn doctor_says_which_ssh_config_applies() {
+    let env = Env::init();
+    // SAFETY: getuid cannot fail.
+    let uid = unsafe { libc::getuid() }.to_string();
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap();
+    let (name, home) = passwd
+        .lines()
+        .map(|l| l.split(':').collect::<Vec<_>>())
+        .find(|f| f.len() > 5 && f[2] == uid)
+        .map(|f| (f[0].to_string(), f[5].to_string()))
+        .expect("this uid has a line in /etc/passwd");
+    let check = |args: &[&str]| -> serde_json::Value {
+        let out = env.run(args);
+        let checks: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        checks
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["check"] == "ssh config")
+            .unwrap()
+            .clone()
+    };
+    let c = check(&["doctor", "--format", "json"]);
+    let path = format!("{home}/.ssh/config");
+    let state = if std::path::Path::new(&path).is_file() {
+        "exists"
+    } else {
+        "not present: ssh's defaults and /etc/ssh/ssh_config apply"
+    };
+    assert_eq!(c["status"], "ok");
+    assert_eq!(
+        c["detail"],
+        format!(
+            "{path} ({state}; from the passwd home of {name}; $HOME={} is not what ssh reads)",
+            env.home().display()
+        )
+    );
+    let cfg = env.file(
+        "c.toml",
+        &format!(
+            "[ssh]\nconfig_file = \"{}/missing_ssh_config\"\n",
+            env.home().display()
+        ),
+    );
+    let out = env.run(&["--config", cfg.to_str().unwrap(), "doctor"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_snapshot!(
+        "doctor_missing_ssh_config_file",
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.starts_with("ssh config"))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .replace(&env.home().display().to_string(), "[HOME]")
+    );
 }

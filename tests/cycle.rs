@@ -858,11 +858,10 @@ fn hosts_are_listed_in_natural_order() {
     env.ok(&["-q", "cycle", "start"]);
     assert_eq!(
         names(
-            &env.ok(&["test", "--dry-run"])
+            env.ok(&["test", "--dry-run"])
                 .split("\n\n")
                 .nth(1)
                 .unwrap_or_default()
-                .to_string()
         ),
         ["h1", "h2", "h10"]
     );

@@ -63,19 +63,6 @@ pub enum EngineKind {
     Ansible,
 }
 
-/// One host's line in the result.
-#[derive(Debug, Serialize, Default)]
-pub struct HostLine {
-    pub deployment: i64,
-    pub host: String,
-    pub wave: i64,
-    pub state: String,
-    pub step: String,
-    pub packages: usize,
-    pub rebooted: bool,
-    pub error: Option<String>,
-}
-
 pub fn run(ctx: &Context, a: &DeployArgs) -> Result<()> {
     if a.list {
         return list(ctx, a.group.as_deref());
@@ -146,7 +133,7 @@ pub fn execute(ctx: &Context, kind: Kind, group: &str, a: &RunArgs) -> Result<()
                 .hint(format!("resume it with `patchcycle {} --resume`", d.kind))
                 .into());
             }
-            reopen(&mut db.conn, &d, &ctx.actor)?;
+            deploy::reopen(&mut db.conn, &d, &ctx.actor)?;
             ctx.style
                 .status(format!("resuming deployment {} of group {group}", d.id));
             deploy::get(&db.conn, d.id)?
@@ -302,63 +289,13 @@ fn conclude(outcome: &deploy::Outcome, kind: Kind, group: &str) -> Result<String
     }
 }
 
-/// Marks a halted or interrupted deployment running again (audited).
-fn reopen(conn: &mut rusqlite::Connection, d: &deploy::Deployment, actor: &str) -> Result<()> {
-    let now = clock::now_stamp()?;
-    let tx = crate::db::write_tx(conn)?;
-    tx.execute(
-        "UPDATE deployments SET state = 'running', finished = NULL, error = NULL WHERE id = ?1",
-        [d.id],
-    )?;
-    crate::audit::append(
-        &tx,
-        &now,
-        actor,
-        &format!("{}.resume", d.kind),
-        &format!("{}/{}", d.cycle, d.group),
-        &serde_json::json!({"deployment": d.id, "was": d.state}),
-    )?;
-    tx.commit()?;
-    Ok(())
-}
-
-pub fn host_lines(conn: &rusqlite::Connection, deployment: i64) -> Result<Vec<HostLine>> {
-    let mut stmt = conn.prepare(
-        "SELECT h.name, dh.wave, dh.state, dh.step, dh.targets, dh.rebooted, dh.error \
-         FROM deployment_hosts dh JOIN hosts h ON h.id = dh.host_id \
-         WHERE dh.deployment_id = ?1 ORDER BY dh.wave, h.name",
-    )?;
-    let rows = stmt.query_map([deployment], |r| {
-        let targets: String = r.get(4)?;
-        Ok(HostLine {
-            deployment,
-            host: r.get(0)?,
-            wave: r.get(1)?,
-            state: r.get(2)?,
-            step: r.get(3)?,
-            packages: serde_json::from_str::<Vec<plan::Target>>(&targets)
-                .map(|t| t.len())
-                .unwrap_or(0),
-            rebooted: r.get(5)?,
-            error: r.get(6)?,
-        })
-    })?;
-    let mut lines: Vec<HostLine> = rows.collect::<rusqlite::Result<_>>()?;
-    lines.sort_by(|a, b| {
-        a.wave
-            .cmp(&b.wave)
-            .then_with(|| inventory::natural_cmp(&a.host, &b.host))
-    });
-    Ok(lines)
-}
-
 pub fn print_hosts(ctx: &Context, conn: &rusqlite::Connection, deployment: i64) -> Result<()> {
-    let lines = host_lines(conn, deployment)?;
+    let lines = deploy::host_lines(conn, deployment)?;
     output::list(
         &ctx.style,
         &lines,
         &[
-            ("HOST", &|l: &HostLine| l.host.clone()),
+            ("HOST", &|l: &deploy::HostLine| l.host.clone()),
             ("WAVE", &|l| {
                 if l.wave == 0 {
                     "-".into()
@@ -366,7 +303,7 @@ pub fn print_hosts(ctx: &Context, conn: &rusqlite::Connection, deployment: i64) 
                     l.wave.to_string()
                 }
             }),
-            ("STATE", &|l| l.state.clone()),
+            ("STATE", &|l| l.state.to_string()),
             ("STEP", &|l| l.step.clone()),
             ("PACKAGES", &|l| l.packages.to_string()),
             ("REBOOTED", &|l| {

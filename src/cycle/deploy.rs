@@ -302,6 +302,70 @@ pub fn host_rows(conn: &Connection, deployment: i64) -> Result<Vec<HostRow>> {
     Ok(out)
 }
 
+/// One host's line in the result.
+#[derive(Debug, Serialize, Default)]
+pub struct HostLine {
+    pub deployment: i64,
+    pub host: String,
+    pub wave: i64,
+    pub state: HostState,
+    pub step: String,
+    pub packages: usize,
+    pub rebooted: bool,
+    pub error: Option<String>,
+}
+
+/// Marks a halted or interrupted deployment running again (audited).
+pub fn reopen(conn: &mut Connection, d: &Deployment, actor: &str) -> Result<()> {
+    let now = clock::now_stamp()?;
+    let tx = db::write_tx(conn)?;
+    tx.execute(
+        "UPDATE deployments SET state = ?2, finished = NULL, error = NULL WHERE id = ?1",
+        params![d.id, DeploymentState::Running],
+    )?;
+    audit::append(
+        &tx,
+        &now,
+        actor,
+        &format!("{}.resume", d.kind),
+        &format!("{}/{}", d.cycle, d.group),
+        &json!({"deployment": d.id, "was": d.state}),
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// A deployment's hosts as `test`/`deploy` print them: by wave, then natural name order.
+pub fn host_lines(conn: &Connection, deployment: i64) -> Result<Vec<HostLine>> {
+    let mut stmt = conn.prepare(
+        "SELECT h.name, dh.wave, dh.state, dh.step, dh.targets, dh.rebooted, dh.error \
+         FROM deployment_hosts dh JOIN hosts h ON h.id = dh.host_id \
+         WHERE dh.deployment_id = ?1 ORDER BY dh.wave, h.name",
+    )?;
+    let rows = stmt.query_map([deployment], |r| {
+        let targets: String = r.get(4)?;
+        Ok(HostLine {
+            deployment,
+            host: r.get(0)?,
+            wave: r.get(1)?,
+            state: r.get(2)?,
+            step: r.get(3)?,
+            packages: serde_json::from_str::<Vec<Target>>(&targets)
+                .map(|t| t.len())
+                .unwrap_or(0),
+            rebooted: r.get(5)?,
+            error: r.get(6)?,
+        })
+    })?;
+    let mut lines: Vec<HostLine> = rows.collect::<rusqlite::Result<_>>()?;
+    lines.sort_by(|a, b| {
+        a.wave
+            .cmp(&b.wave)
+            .then_with(|| inventory::natural_cmp(&a.host, &b.host))
+    });
+    Ok(lines)
+}
+
 /// An exclusive lock per group, held while a deployment of it runs; the kernel drops
 /// it when the process dies, so a crashed deployment never blocks `--resume`.
 pub fn lock_group(db_path: &Path, group_id: i64) -> Result<Option<File>> {

@@ -40,11 +40,24 @@ pub struct Host {
     pub defer_reason: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// Collected on this machine (`scan --local`), never over ssh.
+    #[serde(skip)]
+    pub local: bool,
+    /// With `local`: the root directory read instead of the running system.
+    #[serde(skip)]
+    pub local_root: Option<String>,
 }
 
 impl Host {
-    /// The ssh destination as a user would type it.
+    /// The ssh destination as a user would type it; `local` (or `local:DIR`) for a
+    /// host collected on this machine.
     pub fn destination(&self) -> String {
+        if self.local {
+            return match &self.local_root {
+                Some(root) => format!("local:{root}"),
+                None => "local".into(),
+            };
+        }
         let mut d = String::new();
         if let Some(u) = &self.user {
             d.push_str(u);
@@ -112,7 +125,7 @@ const HOST_COLUMNS: &str = "h.name, h.address, h.user, h.port, g.name, h.tags, h
      h.last_scan, h.created_at, h.updated_at, \
      (SELECT s.status FROM scans s WHERE s.host_id = h.id ORDER BY s.id DESC LIMIT 1), \
      (SELECT s.error FROM scans s WHERE s.host_id = h.id ORDER BY s.id DESC LIMIT 1), \
-     h.deferred_until, h.defer_reason";
+     h.deferred_until, h.defer_reason, h.local, h.local_root";
 
 fn host_from_row(r: &Row<'_>) -> rusqlite::Result<Host> {
     let tags: String = r.get(5)?;
@@ -145,6 +158,8 @@ fn host_from_row(r: &Row<'_>) -> rusqlite::Result<Host> {
         scan_error: r.get(17)?,
         deferred_until: r.get(18)?,
         defer_reason: r.get(19)?,
+        local: r.get(20)?,
+        local_root: r.get(21)?,
     })
 }
 
@@ -170,6 +185,17 @@ pub fn list_hosts(conn: &Connection, filter: &HostFilter) -> Result<Vec<Host>> {
     // keep working, and SQL's name order stays the unique index's.
     hosts.sort_by(|a, b| natural_cmp(&a.name, &b.name));
     Ok(hosts)
+}
+
+/// Marks a host as collected on this machine (from `root`, or the running system).
+/// Returns whether that changed anything.
+pub fn mark_local(conn: &Connection, name: &str, root: Option<&str>, now: &str) -> Result<bool> {
+    let changed = conn.execute(
+        "UPDATE hosts SET local = 1, local_root = ?2, updated_at = ?3 \
+         WHERE name = ?1 AND NOT (local = 1 AND local_root IS ?2)",
+        params![name, root, now],
+    )?;
+    Ok(changed > 0)
 }
 
 pub fn get_host(conn: &Connection, name: &str) -> Result<Option<Host>> {
