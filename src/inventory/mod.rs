@@ -616,6 +616,19 @@ mod natural_tests {
         );
     }
 
+    proptest::proptest! {
+        /// A total order: antisymmetric, transitive, and equal only for equal strings
+        /// (what `sort_by` needs).
+        #[test]
+        fn a_total_order(a in "[a0-9-]{0,6}", b in "[a0-9-]{0,6}", c in "[a0-9-]{0,6}") {
+            proptest::prop_assert_eq!(natural_cmp(&a, &b), natural_cmp(&b, &a).reverse());
+            proptest::prop_assert_eq!(natural_cmp(&a, &b) == Ordering::Equal, a == b);
+            if natural_cmp(&a, &b) != Ordering::Greater && natural_cmp(&b, &c) != Ordering::Greater {
+                proptest::prop_assert_ne!(natural_cmp(&a, &c), Ordering::Greater);
+            }
+        }
+    }
+
     #[test]
     fn equal_only_when_the_same_string() {
         assert_eq!(natural_cmp("h01", "h01"), Ordering::Equal);
