@@ -684,6 +684,36 @@ fn rolled_back(env: &Env, deployment: i64, hosts: &[&str]) -> String {
 fn a_rollback_of_some_hosts_leaves_the_deployment_partly_rolled_back() {
     let env = fleet();
     let id = done_pilot_test(&env);
+    // Through the command, with an ssh that reaches no host: the host's rollback fails,
+    // and the deployment keeps its state (nothing was put back).
+    let fake = env.file(
+        "fake-ssh",
+        "#!/bin/sh\nexec 0<&-\necho 'ssh: connect to host p2 port 22: Connection refused' >&2\nexit 255\n",
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let cfg = env.file(
+        "c.toml",
+        &format!("[ssh]\nprogram = \"{}\"\n", fake.display()),
+    );
+    assert_snapshot!(
+        "rollback_unreachable",
+        env.snap(&[
+            "--config",
+            cfg.to_str().unwrap(),
+            "--yes",
+            "rollback",
+            &id.to_string(),
+            "--host",
+            "p2"
+        ])
+    );
+    assert_eq!(
+        patchcycle::cycle::deploy::get(&env.sqlite(), id)
+            .unwrap()
+            .state,
+        patchcycle::cycle::deploy::DeploymentState::Done
+    );
     assert_eq!(rolled_back(&env, id, &["p2"]), "partly-rolled-back");
     let later = "2026-11-12T00:00:00Z";
     let snap = |args: &[&str]| common::cli::render(&env, &at(&env, later, args));
@@ -729,6 +759,7 @@ fn a_rollback_of_some_hosts_leaves_the_deployment_partly_rolled_back() {
         actions,
         [
             "test.start",
+            "rollback.host",
             "rollback.host",
             "test.partly-rolled-back",
             "rollback.host",

@@ -92,19 +92,18 @@ pub fn run(ctx: &Context, a: &RollbackArgs) -> Result<()> {
             ("DETAIL", &|l| l.detail.clone()),
         ],
     )?;
-    ctx.style.status(format!(
-        "deployment {}: {}{}",
-        d.id,
-        done.state,
-        if done.state == DeploymentState::PartlyRolledBack {
-            format!(
-                " ({} host(s) still run what it installed)",
-                done.counts.changed
-            )
-        } else {
-            String::new()
-        }
-    ));
+    let put_back = done.hosts.iter().any(|h| h.state == HostState::RolledBack);
+    ctx.style.status(match done.state {
+        _ if !put_back => format!(
+            "deployment {} stays {}: no host was put back",
+            d.id, done.state
+        ),
+        DeploymentState::PartlyRolledBack => format!(
+            "deployment {}: {} ({} host(s) still run what it installed)",
+            d.id, done.state, done.counts.changed
+        ),
+        state => format!("deployment {}: {state}", d.id),
+    });
     let failed = done
         .hosts
         .iter()
