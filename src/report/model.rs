@@ -1030,7 +1030,7 @@ mod tests {
 
     #[test]
     fn runs_of_findings_move_to_their_hosts_natural_place_intact() {
-        let mut names = vec!["h1", "h10", "h2", "h3"];
+        let mut names = ["h1", "h10", "h2", "h3"];
         names.sort_by(|a, b| inventory::natural_cmp(a, b));
         let hosts: Vec<HostFacts> = names
             .iter()
