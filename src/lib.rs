@@ -3,6 +3,7 @@
 //! The binary (`src/main.rs`) only parses arguments and maps errors to exit codes; all
 //! behaviour lives in this library, one module per concern.
 
+pub mod account;
 pub mod audit;
 pub mod catalog;
 pub mod cli;

@@ -132,16 +132,18 @@ fn doctor_reports_checks() {
             "database",
             "schema",
             "permissions",
+            "rings",
             "catalogue",
             "hosts",
-            "ssh"
+            "ssh",
+            "ssh config"
         ]
     );
     // A new database: nothing to judge yet, so told, not failed.
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(checks[4]["status"], "warn");
-    assert_eq!(checks[4]["detail"], "never synced");
     assert_eq!(checks[5]["status"], "warn");
+    assert_eq!(checks[5]["detail"], "never synced");
+    assert_eq!(checks[6]["status"], "warn");
     let v = patchcycle::db::schema_version();
     assert_eq!(
         checks[2]["detail"],
@@ -237,6 +239,58 @@ fn group_lifecycle() {
     );
     assert_snapshot!("group_show", env.snap(&["group", "show", "prod"]));
     assert_snapshot!("group_show_unknown", env.snap(&["group", "show", "nope"]));
+}
+
+#[test]
+fn a_ring_order_belongs_to_one_group() {
+    let env = Env::init();
+    env.ok(&["group", "add", "pilot", "--order", "0"]);
+    env.ok(&["group", "add", "prod", "--order", "2"]);
+    assert_snapshot!(
+        "group_add_taken_order",
+        env.snap(&["group", "add", "web", "--order", "2"])
+    );
+    assert_snapshot!(
+        "group_set_taken_order",
+        env.snap(&["group", "set", "pilot", "--order", "2"])
+    );
+    // Its own order again is no conflict; a free one is taken.
+    env.ok(&["group", "set", "prod", "--order", "2", "--admin", "ops"]);
+    env.ok(&["group", "add", "web", "--order", "3"]);
+    let out = env.run(&["doctor", "--format", "json"]);
+    let checks: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rings = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "rings")
+        .unwrap();
+    assert_eq!(rings["status"], "ok");
+    // A database written before orders were unique: doctor names the groups.
+    env.sqlite()
+        .execute("UPDATE groups SET ring = 2 WHERE name = 'web'", [])
+        .unwrap();
+    let out = env.run(&["doctor", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let checks: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rings = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "rings")
+        .unwrap();
+    assert_eq!(
+        rings["detail"],
+        "groups share a ring order (order 2: prod, web); the gate does not order them"
+    );
+    assert_eq!(
+        rings["hint"],
+        "give each its own: `patchcycle group set web --order N`"
+    );
+    // Other fields still change while the duplicate stands, and so does the way out.
+    env.ok(&["group", "set", "web", "--admin", "web team"]);
+    env.ok(&["group", "set", "web", "--order", "3"]);
+    assert_eq!(env.run(&["doctor"]).status.code(), Some(0));
 }
 
 #[test]
@@ -586,6 +640,44 @@ fn actor_defaults_to_sudo_user() {
     assert_eq!(actor, "bob");
 }
 
+/// The actor of the last audit row after `group add NAME` run with `env` on top of a
+/// cleared environment (no USER, as under cron or systemd).
+fn actor_with(env: &Env, name: &str, order: &str, vars: &[(&str, &str)]) -> String {
+    let mut cmd = env.cmd(&["group", "add", name, "--order", order]);
+    cmd.env_remove("USER");
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", common::cli::render(env, &out));
+    env.sqlite()
+        .query_row(
+            "SELECT actor FROM audit ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn actor_falls_back_to_logname_then_the_uid_name() {
+    let env = Env::init();
+    assert_eq!(actor_with(&env, "a", "1", &[("LOGNAME", "carol")]), "carol");
+    // Nothing in the environment: the passwd name of our uid, read here from
+    // /etc/passwd (the binary asks NSS).
+    // SAFETY: getuid cannot fail.
+    let uid = unsafe { libc::getuid() }.to_string();
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap();
+    let expected = passwd
+        .lines()
+        .map(|l| l.split(':').collect::<Vec<_>>())
+        .find(|f| f.len() > 2 && f[2] == uid)
+        .map(|f| f[0].to_string())
+        .expect("this uid has a line in /etc/passwd");
+    assert_eq!(actor_with(&env, "b", "2", &[]), expected);
+    assert_ne!(expected, "unknown");
+}
+
 #[test]
 fn usage_errors_exit_2() {
     let env = Env::init();
@@ -645,4 +737,170 @@ fn an_ssh_that_exits_early_fails_its_host_not_the_run() {
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert_eq!(stdout.matches("Connection refused").count(), 20, "{stdout}");
     }
+}
+
+/// `scan --local` marks its host: `scan --all` collects it here (from its root, for a
+/// host a `--root` scan added) and never hands it to ssh.
+#[test]
+fn a_local_host_is_scanned_here_not_over_ssh() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::init();
+    let log = env.home().join("ssh.log");
+    let fake = env.file(
+        "fake-ssh",
+        &format!(
+            "#!/bin/sh\nexec 0<&-\necho \"$@\" >> '{}'\necho 'ssh: connect to host x port 22: Connection refused' >&2\nexit 255\n",
+            log.display()
+        ),
+    );
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let cfg = env.file(
+        "c.toml",
+        &format!("[ssh]\nprogram = \"{}\"\n", fake.display()),
+    );
+    let cfg = cfg.to_str().unwrap();
+    // An Alpine root (recorded installed database; no apk binary needed).
+    let root = env.home().join("alpine");
+    std::fs::create_dir_all(root.join("etc")).unwrap();
+    std::fs::create_dir_all(root.join("lib/apk/db")).unwrap();
+    std::fs::write(
+        root.join("etc/os-release"),
+        "ID=alpine\nVERSION_ID=3.20.3\nPRETTY_NAME=\"Alpine Linux v3.20\"\n",
+    )
+    .unwrap();
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/alpine/installed"),
+        root.join("lib/apk/db/installed"),
+    )
+    .unwrap();
+    let root = root.to_str().unwrap();
+    assert_snapshot!(
+        "local_root_added",
+        env.snap(&["scan", "--local", "--root", root, "--host", "img1"])
+    );
+    env.ok(&["host", "add", "w1"]);
+    // An ssh host scanned once from its disk stays an ssh host.
+    env.ok(&["-q", "scan", "--local", "--root", root, "--host", "w1"]);
+    assert_snapshot!("local_host_list", env.snap(&["host", "list"]));
+    let out = env.run(&["--config", cfg, "--format", "json", "scan", "--all"]);
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        common::cli::render(&env, &out)
+    );
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let by: Vec<(&str, &str, &str)> = s
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["host"].as_str().unwrap(),
+                h["method"].as_str().unwrap(),
+                h["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(by, [("img1", "local", "ok"), ("w1", "ssh", "failed")]);
+    let asked = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(asked.lines().count(), 1, "{asked}");
+    assert!(
+        asked.contains(" w1 ") || asked.ends_with(" w1\n"),
+        "{asked}"
+    );
+    // A root that is gone fails its host by name, still without ssh.
+    std::fs::rename(root, format!("{root}.moved")).unwrap();
+    let out = env.run(&["--config", cfg, "scan", "img1"]);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("is no longer a directory"),
+        "{}",
+        common::cli::render(&env, &out)
+    );
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), asked);
+    // The running system: marked at its scan (whatever this machine's collector finds),
+    // then scanned here by name.
+    env.run(&["-q", "scan", "--local", "--host", "me"]);
+    let out = env.run(&["--config", cfg, "--format", "json", "scan", "me"]);
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        s[0]["method"],
+        "local",
+        "{}",
+        common::cli::render(&env, &out)
+    );
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), asked);
+    let host: serde_json::Value =
+        serde_json::from_str(&env.ok(&["host", "list", "--format", "json"])).unwrap();
+    assert_eq!(host[1]["name"], "me");
+    let actions: i64 = env
+        .sqlite()
+        .query_row(
+            "SELECT count(*) FROM audit WHERE action = 'host.add' AND object IN ('img1', 'me')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(actions, 2);
+}
+
+/// `doctor` names the ssh config OpenSSH will read: from the passwd home, whatever
+/// `$HOME` says (here a temporary directory), or the configured file.
+#[test]
+fn doctor_says_which_ssh_config_applies() {
+    let env = Env::init();
+    // SAFETY: getuid cannot fail.
+    let uid = unsafe { libc::getuid() }.to_string();
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap();
+    let (name, home) = passwd
+        .lines()
+        .map(|l| l.split(':').collect::<Vec<_>>())
+        .find(|f| f.len() > 5 && f[2] == uid)
+        .map(|f| (f[0].to_string(), f[5].to_string()))
+        .expect("this uid has a line in /etc/passwd");
+    let check = |args: &[&str]| -> serde_json::Value {
+        let out = env.run(args);
+        let checks: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        checks
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["check"] == "ssh config")
+            .unwrap()
+            .clone()
+    };
+    let c = check(&["doctor", "--format", "json"]);
+    let path = format!("{home}/.ssh/config");
+    let state = if std::path::Path::new(&path).is_file() {
+        "exists"
+    } else {
+        "not present: ssh's defaults and /etc/ssh/ssh_config apply"
+    };
+    assert_eq!(c["status"], "ok");
+    assert_eq!(
+        c["detail"],
+        format!(
+            "{path} ({state}; from the passwd home of {name}; $HOME={} is not what ssh reads)",
+            env.home().display()
+        )
+    );
+    let cfg = env.file(
+        "c.toml",
+        &format!(
+            "[ssh]\nconfig_file = \"{}/missing_ssh_config\"\n",
+            env.home().display()
+        ),
+    );
+    let out = env.run(&["--config", cfg.to_str().unwrap(), "doctor"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_snapshot!(
+        "doctor_missing_ssh_config_file",
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.starts_with("ssh config"))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .replace(&env.home().display().to_string(), "[HOME]")
+    );
 }

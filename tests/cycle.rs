@@ -644,3 +644,309 @@ fn notify_runs_before_a_test_with_the_event() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("unreachable"), "{stdout}");
 }
+
+/// A pilot test of three hosts, every host done, written through the library
+/// (`deploy::create`) with the engine's per-host progress set by SQL, as the engine
+/// would leave it (the engine itself needs hosts to ssh into: the lab tests run it).
+fn done_pilot_test(env: &Env) -> i64 {
+    use patchcycle::cycle::{deploy, plan};
+    env.ok(&["host", "add", "p2", "-g", "pilot"]);
+    env.ok(&["host", "add", "p10", "-g", "pilot"]);
+    for h in ["p2", "p10"] {
+        let f = env.file(&format!("{h}.out"), &collection("3.0.17-1~deb12u2"));
+        env.ok(&["-q", "scan", "--import", f.to_str().unwrap(), "--host", h]);
+    }
+    env.ok(&["-q", "cycle", "start"]);
+    let mut db = env.sqlite();
+    let g = patchcycle::inventory::require_group(&db, "pilot").unwrap();
+    let now = patchcycle::clock::parse(NOW).unwrap();
+    let p = plan::build(&db, None, &g, plan::Kind::Test, now).unwrap();
+    assert_eq!(p.planned().count(), 3);
+    let id = deploy::create(&mut db, &p, "tester", None, false).unwrap();
+    let before = r#"{"changes":[{"package":"libssl3","from":"3.0.15-1~deb12u1","to":"3.0.17-1~deb12u2"}],"boot_id":"b","systemd":"running"}"#;
+    db.execute(
+        "UPDATE deployment_hosts SET state = 'done', step = 'after', before = ?2, \
+         rollback_dir = '/var/cache/patchcycle/1', started = ?3, finished = ?3 \
+         WHERE deployment_id = ?1",
+        rusqlite::params![id, before, NOW],
+    )
+    .unwrap();
+    db.execute(
+        "UPDATE deployments SET state = 'done', started = ?2, finished = ?2 WHERE id = ?1",
+        rusqlite::params![id, NOW],
+    )
+    .unwrap();
+    patchcycle::cycle::state::record_ring_result(
+        &db, "2026-11", "pilot", "test", true, 3, 3, NOW, NOW,
+    )
+    .unwrap();
+    id
+}
+
+/// What `rollback` records once its hosts answered (the rollback itself runs over ssh).
+fn rolled_back(env: &Env, deployment: i64, hosts: &[&str]) -> String {
+    use patchcycle::cycle::{deploy, rollback};
+    let mut db = env.sqlite();
+    let d = deploy::get(&db, deployment).unwrap();
+    let rows = rollback::candidates(
+        deploy::host_rows(&db, deployment).unwrap(),
+        &hosts.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
+    );
+    assert_eq!(rows.len(), hosts.len());
+    let results: Vec<_> = rows
+        .iter()
+        .map(|r| (r, Ok("kept packages reinstalled".to_string())))
+        .collect();
+    let done = rollback::record(
+        &mut db,
+        &d,
+        &results,
+        "tester",
+        rollback::Method::Auto,
+        "2026-11-10T10:00:00Z",
+    )
+    .unwrap();
+    done.state.to_string()
+}
+
+#[test]
+fn a_rollback_of_some_hosts_leaves_the_deployment_partly_rolled_back() {
+    let env = fleet();
+    let id = done_pilot_test(&env);
+    // Through the command, with an ssh that reaches no host: the host's rollback fails,
+    // and the deployment keeps its state (nothing was put back).
+    let fake = env.file(
+        "fake-ssh",
+        "#!/bin/sh\nexec 0<&-\necho 'ssh: connect to host p2 port 22: Connection refused' >&2\nexit 255\n",
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let cfg = env.file(
+        "c.toml",
+        &format!("[ssh]\nprogram = \"{}\"\n", fake.display()),
+    );
+    assert_snapshot!(
+        "rollback_unreachable",
+        env.snap(&[
+            "--config",
+            cfg.to_str().unwrap(),
+            "--yes",
+            "rollback",
+            &id.to_string(),
+            "--host",
+            "p2"
+        ])
+    );
+    assert_eq!(
+        patchcycle::cycle::deploy::get(&env.sqlite(), id)
+            .unwrap()
+            .state,
+        patchcycle::cycle::deploy::DeploymentState::Done
+    );
+    assert_eq!(rolled_back(&env, id, &["p2"]), "partly-rolled-back");
+    let later = "2026-11-12T00:00:00Z";
+    let snap = |args: &[&str]| common::cli::render(&env, &at(&env, later, args));
+    assert_snapshot!("partly_rolled_back_list", snap(&["deploy", "--list"]));
+    assert_snapshot!("partly_rolled_back_status", snap(&["cycle", "status"]));
+    // The ring's result is a failure: the next ring waits for a new pilot test.
+    assert_snapshot!(
+        "partly_rolled_back_gate",
+        snap(&["--yes", "approve", "--group", "prod"])
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&at(&env, later, &["report", "--format", "json"]).stdout).unwrap();
+    let dep = &report["deployments"][0];
+    assert_eq!(dep["state"], "partly-rolled-back");
+    assert_eq!(
+        (&dep["hosts"], &dep["hosts_done"], &dep["hosts_rolled_back"]),
+        (
+            &serde_json::json!(3),
+            &serde_json::json!(2),
+            &serde_json::json!(1)
+        )
+    );
+    // Rolling back p2 again finds nothing to do; the others complete the rollback.
+    assert_snapshot!(
+        "rollback_nothing_left_on_host",
+        env.snap(&["--yes", "rollback", &id.to_string(), "--host", "p2"])
+    );
+    assert_eq!(rolled_back(&env, id, &["p1", "p10"]), "rolled-back");
+    assert_snapshot!("rolled_back_status", snap(&["cycle", "status"]));
+    assert_snapshot!(
+        "rollback_nothing_left",
+        env.snap(&["--yes", "rollback", &id.to_string()])
+    );
+    let actions: Vec<String> = env
+        .sqlite()
+        .prepare("SELECT action FROM audit WHERE action LIKE 'test.%' OR action LIKE 'rollback.%' ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "test.start",
+            "rollback.host",
+            "rollback.host",
+            "test.partly-rolled-back",
+            "rollback.host",
+            "rollback.host",
+            "test.rolled-back"
+        ]
+    );
+    assert_eq!(env.run(&["audit", "verify"]).status.code(), Some(0));
+}
+
+/// `host show`, the scan summary and the report agree on a host whose newest installed
+/// kernel is not the running one, although the host's own flag says no reboot.
+#[test]
+fn reboot_required_is_one_answer_everywhere() {
+    let env = Env::init();
+    env.ok(&["group", "add", "pilot", "--order", "0"]);
+    env.ok(&["host", "add", "k1", "-g", "pilot"]);
+    env.ok(&["host", "add", "k2", "-g", "pilot"]);
+    let newer = collection("3.0.17-1~deb12u2").replace(
+        &format!("@@PC {TOKEN} dpkg\n"),
+        &format!(
+            "@@PC {TOKEN} boot\nvmlinuz-6.1.0-26-amd64\nvmlinuz-6.1.0-28-amd64\n@@PC {TOKEN} dpkg\n"
+        ),
+    );
+    let k1 = env.file("k1.out", &newer);
+    let k2 = env.file("k2.out", &collection("3.0.17-1~deb12u2"));
+    assert_snapshot!(
+        "reboot_scan_summary",
+        env.snap(&["scan", "--import", k1.to_str().unwrap(), "--host", "k1"])
+    );
+    env.ok(&[
+        "-q",
+        "scan",
+        "--import",
+        k2.to_str().unwrap(),
+        "--host",
+        "k2",
+    ]);
+    let again: serde_json::Value = serde_json::from_str(&env.ok(&[
+        "scan",
+        "--import",
+        k1.to_str().unwrap(),
+        "--host",
+        "k1",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(again[0]["reboot_required"], true);
+    let show = env.ok(&["host", "show", "k1"]);
+    let line = show
+        .lines()
+        .find(|l| l.starts_with("reboot required"))
+        .unwrap();
+    assert_eq!(
+        line,
+        "reboot required:  yes (kernel 6.1.0-26-amd64 → 6.1.0-28-amd64)"
+    );
+    let k2_show = env.ok(&["host", "show", "k2"]);
+    assert!(k2_show.contains("reboot required:  no\n"), "{k2_show}");
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["host", "list", "--format", "json"])).unwrap();
+    assert_eq!(json[0]["name"], "k1");
+    assert_eq!(json[0]["reboot_required"], true);
+    assert_eq!(json[1]["reboot_required"], false);
+    let report: serde_json::Value =
+        serde_json::from_str(&env.ok(&["report", "--format", "json"])).unwrap();
+    let pending: Vec<(&str, bool)> = report["hosts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["name"].as_str().unwrap(),
+                h["reboot_pending"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(pending, [("k1", true), ("k2", false)]);
+    assert_eq!(report["reboots"][0]["host"], "k1");
+    assert_eq!(report["reboots"][0]["kernel_update"], true);
+    assert_eq!(report["reboots"].as_array().unwrap().len(), 1);
+}
+
+/// Hosts come in natural order (h2 before h10) in every list of hosts.
+#[test]
+fn hosts_are_listed_in_natural_order() {
+    let env = Env::init();
+    env.ok(&["-q", "sync", "--from", &mirror_small(), "osv:Debian", "kev"]);
+    env.ok(&["group", "add", "pilot", "--order", "0"]);
+    for h in ["h10", "h2", "h1"] {
+        env.ok(&["host", "add", h, "-g", "pilot"]);
+        let f = env.file(&format!("{h}.out"), &collection("3.0.17-1~deb12u2"));
+        env.ok(&["-q", "scan", "--import", f.to_str().unwrap(), "--host", h]);
+    }
+    let names = |text: &str| -> Vec<String> {
+        text.lines()
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().next())
+            .map(str::to_string)
+            .collect()
+    };
+    assert_snapshot!("natural_host_list", env.snap(&["host", "list"]));
+    assert_eq!(names(&env.ok(&["findings"])), ["h1", "h2", "h10"]);
+    assert_eq!(
+        names(&env.ok(&["findings", "--sort", "host"])),
+        ["h1", "h2", "h10"]
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&env.ok(&["report", "--format", "json"])).unwrap();
+    let field = |list: &str, key: &str| -> Vec<String> {
+        report[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v[key].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(field("hosts", "name"), ["h1", "h2", "h10"]);
+    assert_eq!(field("findings", "host"), ["h1", "h2", "h10"]);
+    let csv = env.ok(&["report", "--format", "csv"]);
+    let csv_hosts: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next())
+        .collect();
+    assert_eq!(csv_hosts, ["h1", "h2", "h10"]);
+    env.ok(&["-q", "cycle", "start"]);
+    assert_eq!(
+        names(
+            env.ok(&["test", "--dry-run"])
+                .split("\n\n")
+                .nth(1)
+                .unwrap_or_default()
+        ),
+        ["h1", "h2", "h10"]
+    );
+    // The scan summary of a group: an ssh that refuses every host, in host order.
+    let fake = env.file(
+        "fake-ssh",
+        "#!/bin/sh\nexec 0<&-\necho 'ssh: connect to host x port 22: Connection refused' >&2\nexit 255\n",
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let cfg = env.file(
+        "c.toml",
+        &format!("[ssh]\nprogram = \"{}\"\n", fake.display()),
+    );
+    let out = env.run(&[
+        "--config",
+        cfg.to_str().unwrap(),
+        "scan",
+        "--group",
+        "pilot",
+    ]);
+    assert_eq!(out.status.code(), Some(4));
+    assert_eq!(
+        names(&String::from_utf8_lossy(&out.stdout)),
+        ["h1", "h2", "h10"]
+    );
+}

@@ -293,6 +293,8 @@ fn full_cycle_test_approve_deploy_rollback() {
         0,
     );
     assert!(out.contains("rolled-back"), "{out}");
+    // Only h3 was rolled back: the deployment follows its hosts.
+    assert!(out.contains(": partly-rolled-back ("), "{out}");
     assert_eq!(
         packages(&lab, "h3"),
         before[2],
@@ -420,7 +422,10 @@ fn failing_health_check_rolls_back_halts_and_resume_continues() {
     let out = s.code(0, &["test", "--yes"], 2);
     assert!(out.contains("--resume"), "{out}");
     let out = s.code(0, &["test", "--resume", "--yes"], 4);
-    assert!(out.contains("2 done, 1 failed"), "{out}");
+    assert!(
+        out.contains("2 of 3 host(s) done, 1 failed (1 rolled back), 0 not reached"),
+        "{out}"
+    );
     assert_eq!(s.host_state(dep, "h1").0, "rolled-back", "h1 redone");
     assert!(lab.expected("h3").is_empty());
     s.code(0, &["audit", "verify"], 0);
@@ -512,7 +517,10 @@ fn unreachable_host_mid_wave_fails_alone() {
     );
     lab.ssh_ok("h2", "touch /etc/lab-vanish");
     let out = s.code(0, &["test", "--yes"], 4);
-    assert!(out.contains("2 done, 1 failed"), "{out}");
+    assert!(
+        out.contains("2 of 3 host(s) done, 1 failed (1 rolled back), 0 not reached"),
+        "{out}"
+    );
     let dep = s.deployment_of("pilot");
     assert_eq!(s.host_state(dep, "h1").0, "done");
     assert_eq!(s.host_state(dep, "h3").0, "done");

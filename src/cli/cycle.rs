@@ -194,7 +194,7 @@ fn status(ctx: &Context, a: &NameArg) -> Result<()> {
                 if s.emergency {
                     format!("{} (emergency)", s.state)
                 } else {
-                    s.state.clone()
+                    s.state.to_string()
                 }
             }),
             ("CHANGE", &|s: &GroupStatus| or_dash(s.change_ref.as_ref())),

@@ -6,7 +6,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::Context;
-use crate::cycle::deploy::{self, Engine};
+use crate::cycle::deploy::{self, DeploymentState, Engine};
 use crate::cycle::plan::{self, Kind, Plan};
 use crate::cycle::{snapshot, window::Window};
 use crate::error::{Exit, Failure};
@@ -63,19 +63,6 @@ pub enum EngineKind {
     Ansible,
 }
 
-/// One host's line in the result.
-#[derive(Debug, Serialize, Default)]
-pub struct HostLine {
-    pub deployment: i64,
-    pub host: String,
-    pub wave: i64,
-    pub state: String,
-    pub step: String,
-    pub packages: usize,
-    pub rebooted: bool,
-    pub error: Option<String>,
-}
-
 pub fn run(ctx: &Context, a: &DeployArgs) -> Result<()> {
     if a.list {
         return list(ctx, a.group.as_deref());
@@ -98,7 +85,7 @@ fn list(ctx: &Context, group: Option<&str>) -> Result<()> {
             ("CYCLE", &|d| d.cycle.clone()),
             ("GROUP", &|d| d.group.clone()),
             ("KIND", &|d| d.kind.clone()),
-            ("STATE", &|d| d.state.clone()),
+            ("STATE", &|d| d.state.to_string()),
             ("STARTED", &|d| d.started.clone()),
             ("FINISHED", &|d| output::or_dash(d.finished.as_ref())),
             ("ACTOR", &|d| d.actor.clone()),
@@ -146,7 +133,7 @@ pub fn execute(ctx: &Context, kind: Kind, group: &str, a: &RunArgs) -> Result<()
                 .hint(format!("resume it with `patchcycle {} --resume`", d.kind))
                 .into());
             }
-            reopen(&mut db.conn, &d, &ctx.actor)?;
+            deploy::reopen(&mut db.conn, &d, &ctx.actor)?;
             ctx.style
                 .status(format!("resuming deployment {} of group {group}", d.id));
             deploy::get(&db.conn, d.id)?
@@ -258,84 +245,57 @@ pub fn execute(ctx: &Context, kind: Kind, group: &str, a: &RunArgs) -> Result<()
     let outcome = engine.execute()?;
     drop(engine);
     print_hosts(ctx, &db.conn, outcome.deployment)?;
-    let summary = format!(
-        "deployment {}: {} done, {} failed, {} not reached",
-        outcome.deployment, outcome.done, outcome.failed, outcome.pending
-    );
-    match outcome.state.as_str() {
-        "done" => {
-            ctx.style.status(summary);
-            Ok(())
-        }
-        "halted" => Err(Failure::gate(format!(
-            "{summary}: halted, {}",
-            outcome.reason.unwrap_or_default()
-        ))
-        .hint(format!(
-            "see `patchcycle rollback {}` and `--resume` once fixed",
-            outcome.deployment
-        ))
-        .into()),
-        _ => Err(Failure::new(Exit::Partial, summary)
-            .hint(format!(
-                "failed hosts keep their error; `patchcycle rollback {} --host H` undoes one",
-                outcome.deployment
-            ))
-            .into()),
-    }
-}
-
-/// Marks a halted or interrupted deployment running again (audited).
-fn reopen(conn: &mut rusqlite::Connection, d: &deploy::Deployment, actor: &str) -> Result<()> {
-    let now = clock::now_stamp()?;
-    let tx = crate::db::write_tx(conn)?;
-    tx.execute(
-        "UPDATE deployments SET state = 'running', finished = NULL, error = NULL WHERE id = ?1",
-        [d.id],
-    )?;
-    crate::audit::append(
-        &tx,
-        &now,
-        actor,
-        &format!("{}.resume", d.kind),
-        &format!("{}/{}", d.cycle, d.group),
-        &serde_json::json!({"deployment": d.id, "was": d.state}),
-    )?;
-    tx.commit()?;
+    let summary = conclude(&outcome, kind, group)?;
+    ctx.style.status(summary);
     Ok(())
 }
 
-pub fn host_lines(conn: &rusqlite::Connection, deployment: i64) -> Result<Vec<HostLine>> {
-    let mut stmt = conn.prepare(
-        "SELECT h.name, dh.wave, dh.state, dh.step, dh.targets, dh.rebooted, dh.error \
-         FROM deployment_hosts dh JOIN hosts h ON h.id = dh.host_id \
-         WHERE dh.deployment_id = ?1 ORDER BY dh.wave, h.name",
-    )?;
-    let rows = stmt.query_map([deployment], |r| {
-        let targets: String = r.get(4)?;
-        Ok(HostLine {
-            deployment,
-            host: r.get(0)?,
-            wave: r.get(1)?,
-            state: r.get(2)?,
-            step: r.get(3)?,
-            packages: serde_json::from_str::<Vec<plan::Target>>(&targets)
-                .map(|t| t.len())
-                .unwrap_or(0),
-            rebooted: r.get(5)?,
-            error: r.get(6)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+/// The last line of a run (Ok: a success to print): counts that add up to the
+/// deployment's hosts, and a hint that offers a rollback only when a host was changed.
+fn conclude(outcome: &deploy::Outcome, kind: Kind, group: &str) -> Result<String, Failure> {
+    let id = outcome.deployment;
+    let c = &outcome.counts;
+    let summary = format!("deployment {id}: {}", c.summary());
+    let rollback = match c.changed {
+        0 => None,
+        n => Some(format!(
+            "`patchcycle rollback {id}` puts back the {n} host(s) it changed"
+        )),
+    };
+    let resume = format!(
+        "`patchcycle {} --group {group} --resume` continues once fixed",
+        kind.as_str()
+    );
+    match outcome.state {
+        DeploymentState::Done => Ok(summary),
+        DeploymentState::Halted => Err(Failure::gate(format!(
+            "{summary}; halted: {}",
+            outcome.reason.as_deref().unwrap_or_default()
+        ))
+        .hint(match rollback {
+            Some(r) => format!("{r}; {resume}"),
+            None => format!("no host was changed, so there is nothing to roll back; {resume}"),
+        })),
+        _ => Err(Failure::new(Exit::Partial, summary).hint(match rollback {
+            Some(_) => format!(
+                "failed hosts keep their error; `patchcycle rollback {id} --host H` undoes one, \
+                 `patchcycle rollback {id}` all it changed"
+            ),
+            None => {
+                "failed hosts keep their error; none was changed, so there is nothing to roll back"
+                    .to_string()
+            }
+        })),
+    }
 }
 
 pub fn print_hosts(ctx: &Context, conn: &rusqlite::Connection, deployment: i64) -> Result<()> {
-    let lines = host_lines(conn, deployment)?;
+    let lines = deploy::host_lines(conn, deployment)?;
     output::list(
         &ctx.style,
         &lines,
         &[
-            ("HOST", &|l: &HostLine| l.host.clone()),
+            ("HOST", &|l: &deploy::HostLine| l.host.clone()),
             ("WAVE", &|l| {
                 if l.wave == 0 {
                     "-".into()
@@ -343,7 +303,7 @@ pub fn print_hosts(ctx: &Context, conn: &rusqlite::Connection, deployment: i64) 
                     l.wave.to_string()
                 }
             }),
-            ("STATE", &|l| l.state.clone()),
+            ("STATE", &|l| l.state.to_string()),
             ("STEP", &|l| l.step.clone()),
             ("PACKAGES", &|l| l.packages.to_string()),
             ("REBOOTED", &|l| {
@@ -467,4 +427,109 @@ fn print_plan(ctx: &Context, plan: &Plan) -> Result<()> {
             }),
         ],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cycle::deploy::{HostCounts, Outcome};
+
+    fn outcome(state: DeploymentState, counts: HostCounts) -> Outcome {
+        Outcome {
+            deployment: 7,
+            state,
+            counts,
+            reason: Some("the maintenance window closed before wave 2".into()),
+        }
+    }
+
+    fn rendered(r: Result<String, Failure>) -> (Exit, String) {
+        let f = r.expect_err("a failure");
+        let exit = f.exit;
+        (exit, crate::error::render(&anyhow::Error::from(f), false))
+    }
+
+    #[test]
+    fn a_halt_before_any_host_changed_offers_no_rollback() {
+        let counts = HostCounts {
+            hosts: 5,
+            done: 0,
+            failed: 1,
+            pending: 3,
+            skipped: 1,
+            changed: 0,
+            ..HostCounts::default()
+        };
+        let (exit, text) = rendered(conclude(
+            &outcome(DeploymentState::Halted, counts),
+            Kind::Deploy,
+            "prod",
+        ));
+        assert_eq!(exit, Exit::Gate);
+        assert_eq!(
+            text,
+            "error: deployment 7: 0 of 5 host(s) done, 1 failed, 3 not reached, 1 skipped; \
+             halted: the maintenance window closed before wave 2\n\
+             hint: no host was changed, so there is nothing to roll back; \
+             `patchcycle deploy --group prod --resume` continues once fixed\n"
+        );
+    }
+
+    #[test]
+    fn a_halt_after_changes_offers_the_rollback_of_the_changed_hosts() {
+        let counts = HostCounts {
+            hosts: 6,
+            done: 2,
+            failed: 2,
+            rolled_back: 1,
+            pending: 2,
+            changed: 3,
+            ..HostCounts::default()
+        };
+        let (exit, text) = rendered(conclude(
+            &outcome(DeploymentState::Halted, counts),
+            Kind::Test,
+            "pilot",
+        ));
+        assert_eq!(exit, Exit::Gate);
+        assert_eq!(
+            text,
+            "error: deployment 7: 2 of 6 host(s) done, 2 failed (1 rolled back), 2 not reached; \
+             halted: the maintenance window closed before wave 2\n\
+             hint: `patchcycle rollback 7` puts back the 3 host(s) it changed; \
+             `patchcycle test --group pilot --resume` continues once fixed\n"
+        );
+    }
+
+    #[test]
+    fn failed_hosts_that_changed_nothing_offer_no_rollback() {
+        let counts = HostCounts {
+            hosts: 2,
+            done: 0,
+            failed: 2,
+            ..HostCounts::default()
+        };
+        let (exit, text) = rendered(conclude(
+            &outcome(DeploymentState::Failed, counts),
+            Kind::Deploy,
+            "prod",
+        ));
+        assert_eq!(exit, Exit::Partial);
+        assert_eq!(
+            text,
+            "error: deployment 7: 0 of 2 host(s) done, 2 failed, 0 not reached\n\
+             hint: failed hosts keep their error; none was changed, so there is nothing to roll back\n"
+        );
+        let done = HostCounts {
+            hosts: 3,
+            done: 2,
+            skipped: 1,
+            changed: 2,
+            ..HostCounts::default()
+        };
+        assert_eq!(
+            conclude(&outcome(DeploymentState::Done, done), Kind::Deploy, "prod").unwrap(),
+            "deployment 7: 2 of 3 host(s) done, 0 failed, 0 not reached, 1 skipped"
+        );
+    }
 }

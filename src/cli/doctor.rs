@@ -48,12 +48,20 @@ pub fn run(ctx: &Context, _args: &DoctorArgs) -> Result<()> {
         ),
     });
     checks.extend(database_checks(&ctx.db_path));
+    checks.extend(ring_check(&ctx.db_path));
     if ctx.db_path.exists()
         && let Ok((db, _)) = Db::open(&ctx.db_path, OpenMode::Existing)
     {
         checks.extend(data_checks(ctx, &db.conn)?);
     }
     checks.push(ssh_check(&ctx.config.ssh.program));
+    checks.push(ssh_config_check(
+        ctx.config.ssh.config_file.as_deref(),
+        crate::account::current().as_ref(),
+        std::env::var_os("HOME")
+            .map(std::path::PathBuf::from)
+            .as_deref(),
+    ));
 
     output::list(
         &ctx.style,
@@ -278,6 +286,42 @@ fn data_checks(ctx: &Context, conn: &rusqlite::Connection) -> Result<Vec<Check>>
     Ok(checks)
 }
 
+/// Groups sharing a ring order (allowed before orders were unique): the gate cannot
+/// order them, so each must get its own.
+fn ring_check(path: &Path) -> Option<Check> {
+    let (db, _) = Db::open(path, OpenMode::Existing).ok()?;
+    let shared = match crate::inventory::shared_orders(&db.conn) {
+        Ok(s) => s,
+        Err(e) => return Some(check("rings", false, chain_line(&e), None)),
+    };
+    if shared.is_empty() {
+        return Some(check(
+            "rings",
+            true,
+            "every group has its own ring order".into(),
+            None,
+        ));
+    }
+    let detail = shared
+        .iter()
+        .map(|(ring, names)| format!("order {ring}: {}", names.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let first = shared
+        .first()
+        .and_then(|(_, names)| names.get(1))
+        .cloned()
+        .unwrap_or_default();
+    Some(Check {
+        check: "rings".into(),
+        status: "FAIL".into(),
+        detail: format!("groups share a ring order ({detail}); the gate does not order them"),
+        hint: Some(format!(
+            "give each its own: `patchcycle group set {first} --order N`"
+        )),
+    })
+}
+
 fn ssh_check(program: &str) -> Check {
     match Command::new(program).arg("-V").output() {
         Ok(out) => {
@@ -305,9 +349,129 @@ fn ssh_check(program: &str) -> Check {
     }
 }
 
+/// Which ssh config file applies to the hosts. `[ssh] config_file` is passed as `-F`
+/// (then `~/.ssh/config` and /etc/ssh/ssh_config are not read); otherwise OpenSSH reads
+/// `~/.ssh/config` from the account's passwd home directory, not from `$HOME`, so a
+/// `$HOME` pointing elsewhere (sudo -E, a service's environment) does not change it.
+fn ssh_config_check(
+    config_file: Option<&Path>,
+    account: Option<&crate::account::Account>,
+    home_env: Option<&Path>,
+) -> Check {
+    const NAME: &str = "ssh config";
+    if let Some(f) = config_file {
+        return check(
+            NAME,
+            f.is_file(),
+            format!(
+                "{} ([ssh] config_file, passed as -F: ~/.ssh/config is not read){}",
+                f.display(),
+                if f.is_file() { "" } else { "; missing" }
+            ),
+            Some("create it, or remove config_file from [ssh] to use ~/.ssh/config"),
+        );
+    }
+    let Some(account) = account else {
+        return check(
+            NAME,
+            false,
+            "this uid has no passwd entry: OpenSSH refuses to run (\"No user exists for uid\")"
+                .into(),
+            Some("run patchcycle as an account with a passwd entry"),
+        );
+    };
+    let path = account.home.join(".ssh/config");
+    let state = if path.is_file() {
+        "exists"
+    } else {
+        "not present: ssh's defaults and /etc/ssh/ssh_config apply"
+    };
+    let differs = match home_env {
+        Some(h) if h != account.home => format!("; $HOME={} is not what ssh reads", h.display()),
+        _ => String::new(),
+    };
+    check(
+        NAME,
+        true,
+        format!(
+            "{} ({state}; from the passwd home of {}{differs})",
+            path.display(),
+            account.name
+        ),
+        None,
+    )
+}
+
 fn chain_line(e: &anyhow::Error) -> String {
     e.chain()
         .map(|c| c.to_string())
         .collect::<Vec<_>>()
         .join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::Account;
+
+    fn account(home: &Path) -> Account {
+        Account {
+            uid: 1000,
+            name: "ops".into(),
+            home: home.to_path_buf(),
+        }
+    }
+
+    #[test]
+    fn the_passwd_home_decides_not_home() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("ops");
+        std::fs::create_dir_all(home.join(".ssh")).unwrap();
+        let c = ssh_config_check(
+            None,
+            Some(&account(&home)),
+            Some(Path::new("/tmp/elsewhere")),
+        );
+        assert_eq!(c.status, "ok");
+        assert_eq!(
+            c.detail,
+            format!(
+                "{}/.ssh/config (not present: ssh's defaults and /etc/ssh/ssh_config apply; \
+                 from the passwd home of ops; $HOME=/tmp/elsewhere is not what ssh reads)",
+                home.display()
+            )
+        );
+        std::fs::write(home.join(".ssh/config"), "Host *\n").unwrap();
+        let c = ssh_config_check(None, Some(&account(&home)), Some(&home));
+        assert_eq!(
+            c.detail,
+            format!(
+                "{}/.ssh/config (exists; from the passwd home of ops)",
+                home.display()
+            )
+        );
+    }
+
+    #[test]
+    fn a_configured_file_overrides_and_must_exist() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("ssh_config");
+        let c = ssh_config_check(Some(&f), None, None);
+        assert_eq!((c.status.as_str(), c.hint.is_some()), ("FAIL", true));
+        assert_eq!(
+            c.detail,
+            format!(
+                "{} ([ssh] config_file, passed as -F: ~/.ssh/config is not read); missing",
+                f.display()
+            )
+        );
+        std::fs::write(&f, "").unwrap();
+        assert_eq!(ssh_config_check(Some(&f), None, None).status, "ok");
+    }
+
+    #[test]
+    fn no_passwd_entry_fails() {
+        let c = ssh_config_check(None, None, None);
+        assert_eq!(c.status, "FAIL");
+    }
 }

@@ -11,6 +11,7 @@ use rusqlite::Connection;
 use super::Context;
 use crate::catalog::{Risk, Severity};
 use crate::error::Failure;
+use crate::inventory::natural_cmp;
 use crate::inventory::{Host, HostFilter};
 use crate::output::{self, or_dash};
 use crate::report::gate::Scope;
@@ -141,7 +142,7 @@ pub fn run(ctx: &Context, a: &FindingsArgs) -> Result<()> {
         SortBy::Risk => rows.sort_by(|x, y| {
             risk(x)
                 .worst_first(&risk(y))
-                .then(x.host.cmp(&y.host))
+                .then_with(|| natural_cmp(&x.host, &y.host))
                 .then(x.package.cmp(&y.package))
         }),
         SortBy::Kev => rows.sort_by(|x, y| {
@@ -152,8 +153,14 @@ pub fn run(ctx: &Context, a: &FindingsArgs) -> Result<()> {
         SortBy::Epss => {
             rows.sort_by(|x, y| y.epss.unwrap_or(-1.0).total_cmp(&x.epss.unwrap_or(-1.0)))
         }
-        SortBy::Host => rows.sort_by(|x, y| x.host.cmp(&y.host).then(x.package.cmp(&y.package))),
-        SortBy::Package => rows.sort_by(|x, y| x.package.cmp(&y.package).then(x.host.cmp(&y.host))),
+        SortBy::Host => {
+            rows.sort_by(|x, y| natural_cmp(&x.host, &y.host).then(x.package.cmp(&y.package)))
+        }
+        SortBy::Package => rows.sort_by(|x, y| {
+            x.package
+                .cmp(&y.package)
+                .then_with(|| natural_cmp(&x.host, &y.host))
+        }),
     }
     output::list(
         &ctx.style,

@@ -96,6 +96,11 @@ pub const ENVIRONMENT: &[EnvVar] = &[
                given.",
     },
     EnvVar {
+        name: "LOGNAME",
+        what: "The actor when --actor, SUDO_USER and USER are not set (then the name of the \
+               process's uid, as under cron or systemd).",
+    },
+    EnvVar {
         name: "COMPLETE",
         what: "Set to a shell (bash, zsh, fish, elvish, powershell): patchcycle prints that \
                shell's completion script, or answers the shell's completion request, and \

@@ -265,7 +265,12 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         ("kernel latest", or_dash(h.kernel_latest.as_ref())),
         (
             "reboot required",
-            or_dash(h.reboot_required.map(|r| if r { "yes" } else { "no" })),
+            crate::inventory::reboot::Reboot::of(
+                h.reboot_required,
+                h.kernel_running.as_deref(),
+                h.kernel_latest.as_deref(),
+            )
+            .text(),
         ),
         ("last scan", or_dash(h.last_scan.as_ref())),
         (

@@ -257,13 +257,19 @@ pub fn use_color(no_color_flag: bool) -> bool {
         && std::io::stderr().is_terminal()
 }
 
+/// Who the audit log names: `--actor`, else `$SUDO_USER` (the person behind sudo),
+/// `$USER`, `$LOGNAME`, else the passwd name of the process's uid (cron and systemd set
+/// no `$USER`), else `uid N`: never a made-up name.
 fn resolve_actor(flag: Option<&str>) -> Result<String> {
     let from_env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
     let actor = flag
         .map(str::to_string)
         .or_else(|| from_env("SUDO_USER"))
         .or_else(|| from_env("USER"))
-        .unwrap_or_else(|| "unknown".to_string());
+        .or_else(|| from_env("LOGNAME"))
+        .or_else(|| crate::account::current().map(|a| a.name))
+        // SAFETY: getuid cannot fail.
+        .unwrap_or_else(|| format!("uid {}", unsafe { libc::getuid() }));
     if actor.trim().is_empty() || actor.len() > 128 || actor.chars().any(char::is_control) {
         return Err(Failure::usage(format!(
             "actor {actor:?} must be 1 to 128 characters without control characters"

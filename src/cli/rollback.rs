@@ -1,16 +1,13 @@
 //! `patchcycle rollback DEPLOYMENT [--host H]`: put hosts back to the versions recorded
 //! before the deployment (kept packages, or the snapshot) and verify them.
 
+use super::Context;
+use crate::cycle::deploy::{self, DeploymentState, Engine, HostState};
+use crate::cycle::rollback::{self, Method, RolledHost};
+use crate::error::{Exit, Failure};
+use crate::{clock, db, exec, inventory, output};
 use anyhow::Result;
 use clap::Args;
-use serde::Serialize;
-use serde_json::json;
-
-use super::Context;
-use crate::cycle::deploy::{self, Engine};
-use crate::cycle::rollback::Method;
-use crate::error::{Exit, Failure};
-use crate::{audit, clock, db, exec, inventory, output};
 
 #[derive(Debug, Args)]
 pub struct RollbackArgs {
@@ -23,13 +20,6 @@ pub struct RollbackArgs {
     /// How to go back
     #[arg(long, value_enum, default_value_t = Method::Auto)]
     pub method: Method,
-}
-
-#[derive(Debug, Serialize, Default)]
-struct Line {
-    host: String,
-    state: String,
-    detail: String,
 }
 
 pub fn run(ctx: &Context, a: &RollbackArgs) -> Result<()> {
@@ -49,19 +39,13 @@ pub fn run(ctx: &Context, a: &RollbackArgs) -> Result<()> {
             return Err(Failure::usage(format!("host {h} is not in deployment {}", d.id)).into());
         }
     }
-    let chosen: Vec<_> = rows
-        .into_iter()
-        .filter(|r| a.hosts.is_empty() || a.hosts.contains(&r.host.name))
-        .filter(|r| {
-            matches!(
-                r.state.as_str(),
-                "done" | "failed" | "rollback-failed" | "running"
-            ) && r.before.is_some()
-        })
-        .collect();
+    let chosen = rollback::candidates(rows, &a.hosts);
     if chosen.is_empty() {
-        ctx.style
-            .status(format!("deployment {}: nothing to roll back", d.id));
+        ctx.style.status(format!(
+            "deployment {}: nothing to roll back (no {}host still runs what it installed)",
+            d.id,
+            if a.hosts.is_empty() { "" } else { "named " }
+        ));
         return Ok(());
     }
     let names: Vec<&str> = chosen.iter().map(|r| r.host.name.as_str()).collect();
@@ -91,57 +75,41 @@ pub fn run(ctx: &Context, a: &RollbackArgs) -> Result<()> {
         |r| engine.rollback_host(r, a.method),
     );
     drop(engine);
-    let now = clock::now_stamp()?;
-    let mut lines = Vec::new();
-    let tx = db::write_tx(&mut db.conn)?;
-    for (r, res) in chosen.iter().zip(&results) {
-        let (state, detail) = match res {
-            Ok(how) => ("rolled-back", how.clone()),
-            Err(why) => ("rollback-failed", why.clone()),
-        };
-        tx.execute(
-            "UPDATE deployment_hosts SET state = ?3, error = CASE WHEN ?3 = 'rollback-failed' THEN ?4 ELSE error END \
-             WHERE deployment_id = ?1 AND host_id = ?2",
-            rusqlite::params![d.id, r.host_id, state, detail],
-        )?;
-        audit::append(
-            &tx,
-            &now,
-            &ctx.actor,
-            "rollback.host",
-            &r.host.name,
-            &json!({"deployment": d.id, "state": state, "detail": detail, "method": format!("{:?}", a.method).to_lowercase()}),
-        )?;
-        lines.push(Line {
-            host: r.host.name.clone(),
-            state: state.into(),
-            detail,
-        });
-    }
-    let rolled = results.iter().filter(|r| r.is_ok()).count() as i64;
-    if rolled > 0 {
-        // The ring no longer runs what it was tested or deployed with.
-        tx.execute(
-            "UPDATE deployments SET state = 'rolled-back', finished = ?2 WHERE id = ?1",
-            rusqlite::params![d.id, now],
-        )?;
-        tx.execute(
-            "INSERT INTO ring_results (cycle_id, group_id, kind, success, hosts_total, hosts_ok, started, finished) \
-             VALUES (?1, ?2, ?3, 0, ?4, 0, ?5, ?5)",
-            rusqlite::params![d.cycle_id, d.group_id, d.kind, rolled, now],
-        )?;
-    }
-    tx.commit()?;
+    let outcomes: Vec<_> = chosen.iter().zip(results).collect();
+    let done = rollback::record(
+        &mut db.conn,
+        &d,
+        &outcomes,
+        &ctx.actor,
+        a.method,
+        &clock::now_stamp()?,
+    )?;
     output::list(
         &ctx.style,
-        &lines,
+        &done.hosts,
         &[
-            ("HOST", &|l: &Line| l.host.clone()),
-            ("STATE", &|l| l.state.clone()),
+            ("HOST", &|l: &RolledHost| l.host.clone()),
+            ("STATE", &|l| l.state.to_string()),
             ("DETAIL", &|l| l.detail.clone()),
         ],
     )?;
-    let failed = results.iter().filter(|r| r.is_err()).count();
+    let put_back = done.hosts.iter().any(|h| h.state == HostState::RolledBack);
+    ctx.style.status(match done.state {
+        _ if !put_back => format!(
+            "deployment {} stays {}: no host was put back",
+            d.id, done.state
+        ),
+        DeploymentState::PartlyRolledBack => format!(
+            "deployment {}: {} ({} host(s) still run what it installed)",
+            d.id, done.state, done.counts.changed
+        ),
+        state => format!("deployment {}: {state}", d.id),
+    });
+    let failed = done
+        .hosts
+        .iter()
+        .filter(|h| h.state == HostState::RollbackFailed)
+        .count();
     if failed > 0 {
         return Err(Failure::new(
             Exit::Partial,

@@ -134,7 +134,7 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
             }
             None => None,
         };
-        ensure_local_host(ctx, &mut db.conn, &name, &now)?;
+        ensure_local_host(ctx, &mut db.conn, &name, root.as_deref(), &now)?;
         let started = now.clone();
         let control = exec::control_dir()?;
         let collection = scan::collect(
@@ -172,13 +172,8 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
             progress,
             |h: &Host| h.name.clone(),
             |h: &Host| {
-                let target = Target::Ssh {
-                    address: h.address.clone(),
-                    user: h.user.clone(),
-                    port: h.port,
-                };
                 let started = clock::now_stamp().unwrap_or_default();
-                let c = scan::collect(ssh, &control, &target, a.refresh, None, timeout);
+                let c = collect_host(ssh, &control, h, a.refresh, timeout);
                 let finished = clock::now_stamp().unwrap_or_default();
                 report_collection(&ctx.style, &h.name, Method::Ssh, &c);
                 HostRun {
@@ -194,7 +189,7 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
                 &mut db.conn,
                 &mut matcher,
                 &h.name,
-                Method::Ssh,
+                if h.local { Method::Local } else { Method::Ssh },
                 (&run.started, &run.finished),
                 run.collection,
             )?);
@@ -378,16 +373,46 @@ fn store(
 }
 
 fn reboot_text(s: &Summary) -> String {
-    let kernel = match (&s.kernel_running, &s.kernel_latest) {
-        (Some(r), Some(l)) if r != l => Some(format!("kernel {r} → {l}")),
-        _ => None,
-    };
-    match (s.reboot_required, kernel) {
-        (_, Some(k)) => format!("yes ({k})"),
-        (Some(true), None) => "yes".into(),
-        (Some(false), None) => "no".into(),
-        (None, None) => "-".into(),
+    inventory::reboot::Reboot::of(
+        s.reboot_required,
+        s.kernel_running.as_deref(),
+        s.kernel_latest.as_deref(),
+    )
+    .text()
+}
+
+/// Collects one inventory host: over ssh, or here for a host `scan --local` marked (from
+/// its root directory, if it has one).
+fn collect_host(
+    ssh: &crate::config::SshConfig,
+    control: &std::path::Path,
+    h: &Host,
+    refresh: bool,
+    timeout: Duration,
+) -> scan::Collection {
+    if !h.local {
+        let target = Target::Ssh {
+            address: h.address.clone(),
+            user: h.user.clone(),
+            port: h.port,
+        };
+        return scan::collect(ssh, control, &target, refresh, None, timeout);
     }
+    let root = h.local_root.as_deref().map(std::path::Path::new);
+    if let Some(r) = root
+        && !r.is_dir()
+    {
+        return scan::Collection {
+            facts: Err(format!(
+                "its root {} (scan --local --root) is no longer a directory",
+                r.display()
+            )),
+            first_output: None,
+            elapsed: Duration::ZERO,
+            sections: Vec::new(),
+        };
+    }
+    scan::collect(ssh, control, &Target::Local, refresh, root, timeout)
 }
 
 fn select_hosts(conn: &rusqlite::Connection, a: &ScanArgs) -> Result<Vec<Host>> {
@@ -436,13 +461,35 @@ fn local_hostname() -> Result<String> {
     Ok(name)
 }
 
+/// Adds the host `scan --local` scans if it is missing, and marks it local so later
+/// scans collect it here: the running system always; a `--root` directory only for a
+/// host this adds (an existing host scanned once from its disk keeps its ssh).
 fn ensure_local_host(
     ctx: &Context,
     conn: &mut rusqlite::Connection,
     name: &str,
+    root: Option<&std::path::Path>,
     now: &str,
 ) -> Result<()> {
+    let root_text = root.map(|r| r.display().to_string());
     if inventory::get_host(conn, name)?.is_some() {
+        if root.is_none() {
+            let tx = db::write_tx(conn)?;
+            if inventory::mark_local(&tx, name, None, now)? {
+                audit::append(
+                    &tx,
+                    now,
+                    &ctx.actor,
+                    "host.local",
+                    name,
+                    &json!({"root": null}),
+                )?;
+                ctx.style.status(format!(
+                    "host {name} is this machine: `scan` collects it here from now on, not over ssh"
+                ));
+            }
+            tx.commit()?;
+        }
         return Ok(());
     }
     let spec = HostSpec {
@@ -454,17 +501,17 @@ fn ensure_local_host(
     spec.validate().map_err(Failure::usage)?;
     let tx = db::write_tx(conn)?;
     inventory::insert_host(&tx, &spec, now)?;
-    audit::append(
-        &tx,
-        now,
-        &ctx.actor,
-        "host.add",
-        name,
-        &crate::inventory::import::spec_json(&spec),
-    )?;
+    inventory::mark_local(&tx, name, root_text.as_deref(), now)?;
+    let mut details = crate::inventory::import::spec_json(&spec);
+    if let Some(o) = details.as_object_mut() {
+        o.insert("local_root".into(), json!(root_text));
+    }
+    audit::append(&tx, now, &ctx.actor, "host.add", name, &details)?;
     tx.commit()?;
-    ctx.style
-        .status(format!("added host {name} (this machine) to the inventory"));
+    ctx.style.status(match &root_text {
+        None => format!("added host {name} (this machine) to the inventory"),
+        Some(r) => format!("added host {name} (the system under {r}) to the inventory"),
+    });
     Ok(())
 }
 

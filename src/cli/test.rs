@@ -109,7 +109,7 @@ fn status(ctx: &Context, group: &str, cycle: Option<&str>) -> Result<()> {
         st.finished = Some(finished);
     } else if let Some(d) = st.deployment {
         let dep = crate::cycle::deploy::get(&db.conn, d)?;
-        st.state = dep.state;
+        st.state = dep.state.to_string();
     }
     output::show(
         &ctx.style,

@@ -41,6 +41,113 @@ pub(crate) fn step_index(step: &str) -> usize {
     STEPS.iter().position(|s| *s == step).unwrap_or(0)
 }
 
+/// Declares a state stored as text: its spelling in the database and on output is the
+/// one given here, and nothing else reads or writes that column.
+macro_rules! stored_state {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        pub enum $name {
+            #[default]
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            pub const ALL: &[$name] = &[$($name::$variant,)+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+
+            pub fn parse(s: &str) -> Option<$name> {
+                match s {
+                    $($text => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl rusqlite::types::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
+            }
+        }
+
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(
+                v: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<Self> {
+                let text = v.as_str()?;
+                $name::parse(text).ok_or_else(|| {
+                    rusqlite::types::FromSqlError::Other(
+                        format!("unknown {} {text:?}", stringify!($name)).into(),
+                    )
+                })
+            }
+        }
+    };
+}
+pub(crate) use stored_state;
+
+stored_state! {
+    /// A deployment's state. While it runs it is the run's state; once a rollback has put
+    /// hosts back, it follows its hosts: `partly-rolled-back` while some host still runs
+    /// what the deployment installed, `rolled-back` when none does.
+    DeploymentState {
+        Running = "running",
+        Done = "done",
+        Halted = "halted",
+        Failed = "failed",
+        PartlyRolledBack = "partly-rolled-back",
+        RolledBack = "rolled-back",
+    }
+}
+
+stored_state! {
+    /// A host's state in a deployment.
+    HostState {
+        Pending = "pending",
+        Running = "running",
+        Done = "done",
+        Failed = "failed",
+        RolledBack = "rolled-back",
+        RollbackFailed = "rollback-failed",
+        /// Left out by the plan (deferred, nothing to do, …); never touched.
+        Skipped = "skipped",
+    }
+}
+
+impl DeploymentState {
+    /// A deployment `--resume` may continue.
+    pub fn is_unfinished(self) -> bool {
+        matches!(self, DeploymentState::Running | DeploymentState::Halted)
+    }
+}
+
+impl HostState {
+    /// Hosts the deployment counts as failed (a failure later rolled back included).
+    pub fn is_failed(self) -> bool {
+        matches!(
+            self,
+            HostState::Failed | HostState::RolledBack | HostState::RollbackFailed
+        )
+    }
+}
+
 /// What was recorded before the install: apt's planned changes and the host's state.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Before {
@@ -56,7 +163,7 @@ pub struct HostRow {
     pub host: Host,
     pub wave: i64,
     pub step: String,
-    pub state: String,
+    pub state: HostState,
     pub targets: Vec<Target>,
     pub before: Option<Before>,
     pub snapshot: Option<Snapshot>,
@@ -71,7 +178,7 @@ pub struct Deployment {
     pub cycle: String,
     pub group: String,
     pub kind: String,
-    pub state: String,
+    pub state: DeploymentState,
     pub actor: String,
     pub started: String,
     pub finished: Option<String>,
@@ -135,10 +242,10 @@ pub fn unfinished(conn: &Connection, group_id: i64) -> Result<Option<Deployment>
     Ok(conn
         .query_row(
             &format!(
-                "{DEPLOYMENT_SELECT} WHERE d.group_id = ?1 AND d.state IN ('running', 'halted') \
+                "{DEPLOYMENT_SELECT} WHERE d.group_id = ?1 AND d.state IN (?2, ?3) \
                  ORDER BY d.id DESC LIMIT 1"
             ),
-            [group_id],
+            params![group_id, DeploymentState::Running, DeploymentState::Halted],
             deployment_from_row,
         )
         .optional()?)
@@ -156,7 +263,7 @@ pub fn host_rows(conn: &Connection, deployment: i64) -> Result<Vec<HostRow>> {
             r.get::<_, String>(1)?,
             r.get::<_, i64>(2)?,
             r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
+            r.get::<_, HostState>(4)?,
             r.get::<_, String>(5)?,
             r.get::<_, Option<String>>(6)?,
             r.get::<_, Option<String>>(7)?,
@@ -164,7 +271,7 @@ pub fn host_rows(conn: &Connection, deployment: i64) -> Result<Vec<HostRow>> {
             r.get::<_, Option<String>>(9)?,
         ))
     })?;
-    let mut out = Vec::new();
+    let mut out: Vec<HostRow> = Vec::new();
     for row in rows {
         let (host_id, name, wave, step, state, targets, before, snap, dir, error) = row?;
         let host = inventory::require_host(conn, &name)?;
@@ -187,7 +294,76 @@ pub fn host_rows(conn: &Connection, deployment: i64) -> Result<Vec<HostRow>> {
             error,
         });
     }
+    out.sort_by(|a, b| {
+        a.wave
+            .cmp(&b.wave)
+            .then_with(|| inventory::natural_cmp(&a.host.name, &b.host.name))
+    });
     Ok(out)
+}
+
+/// One host's line in the result.
+#[derive(Debug, Serialize, Default)]
+pub struct HostLine {
+    pub deployment: i64,
+    pub host: String,
+    pub wave: i64,
+    pub state: HostState,
+    pub step: String,
+    pub packages: usize,
+    pub rebooted: bool,
+    pub error: Option<String>,
+}
+
+/// Marks a halted or interrupted deployment running again (audited).
+pub fn reopen(conn: &mut Connection, d: &Deployment, actor: &str) -> Result<()> {
+    let now = clock::now_stamp()?;
+    let tx = db::write_tx(conn)?;
+    tx.execute(
+        "UPDATE deployments SET state = ?2, finished = NULL, error = NULL WHERE id = ?1",
+        params![d.id, DeploymentState::Running],
+    )?;
+    audit::append(
+        &tx,
+        &now,
+        actor,
+        &format!("{}.resume", d.kind),
+        &format!("{}/{}", d.cycle, d.group),
+        &json!({"deployment": d.id, "was": d.state}),
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// A deployment's hosts as `test`/`deploy` print them: by wave, then natural name order.
+pub fn host_lines(conn: &Connection, deployment: i64) -> Result<Vec<HostLine>> {
+    let mut stmt = conn.prepare(
+        "SELECT h.name, dh.wave, dh.state, dh.step, dh.targets, dh.rebooted, dh.error \
+         FROM deployment_hosts dh JOIN hosts h ON h.id = dh.host_id \
+         WHERE dh.deployment_id = ?1 ORDER BY dh.wave, h.name",
+    )?;
+    let rows = stmt.query_map([deployment], |r| {
+        let targets: String = r.get(4)?;
+        Ok(HostLine {
+            deployment,
+            host: r.get(0)?,
+            wave: r.get(1)?,
+            state: r.get(2)?,
+            step: r.get(3)?,
+            packages: serde_json::from_str::<Vec<Target>>(&targets)
+                .map(|t| t.len())
+                .unwrap_or(0),
+            rebooted: r.get(5)?,
+            error: r.get(6)?,
+        })
+    })?;
+    let mut lines: Vec<HostLine> = rows.collect::<rusqlite::Result<_>>()?;
+    lines.sort_by(|a, b| {
+        a.wave
+            .cmp(&b.wave)
+            .then_with(|| inventory::natural_cmp(&a.host, &b.host))
+    });
+    Ok(lines)
 }
 
 /// An exclusive lock per group, held while a deployment of it runs; the kernel drops
@@ -218,7 +394,7 @@ pub fn create(
     let tx = db::write_tx(conn)?;
     tx.execute(
         "INSERT INTO deployments (cycle_id, group_id, kind, state, actor, plan, override, no_rollback, started) \
-         VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6, ?7, ?8)",
+         VALUES (?1, ?2, ?3, ?9, ?4, ?5, ?6, ?7, ?8)",
         params![
             plan.cycle_id,
             plan.group_id,
@@ -227,7 +403,8 @@ pub fn create(
             serde_json::to_string(plan)?,
             override_reason,
             no_rollback,
-            now
+            now,
+            DeploymentState::Running
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -237,9 +414,9 @@ pub fn create(
                 r.get(0)
             })?;
         let (state, error) = match (&h.skip, &h.blocker) {
-            (Some(why), _) => ("skipped", Some(why.clone())),
-            (None, Some(why)) => ("failed", Some(why.clone())),
-            (None, None) => ("pending", None),
+            (Some(why), _) => (HostState::Skipped, Some(why.clone())),
+            (None, Some(why)) => (HostState::Failed, Some(why.clone())),
+            (None, None) => (HostState::Pending, None),
         };
         tx.execute(
             "INSERT INTO deployment_hosts (deployment_id, host_id, wave, step, state, targets, error) \
@@ -277,12 +454,86 @@ pub fn create(
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Outcome {
     pub deployment: i64,
-    pub state: String,
+    pub state: DeploymentState,
+    pub counts: HostCounts,
+    pub reason: Option<String>,
+}
+
+/// A deployment's hosts by state. `done + failed + pending + skipped == hosts`, so a
+/// message built from them adds up.
+#[derive(Debug, Clone, Copy, Serialize, Default, PartialEq, Eq)]
+pub struct HostCounts {
     pub hosts: usize,
     pub done: usize,
+    /// Failed hosts, those rolled back (or not) after failing included.
     pub failed: usize,
+    /// Of the failed ones and the ones `rollback` put back: how many are rolled back.
+    pub rolled_back: usize,
+    /// Not reached (pending, or running when the process died).
     pub pending: usize,
-    pub reason: Option<String>,
+    /// Left out by the plan.
+    pub skipped: usize,
+    /// Hosts that may still run what the deployment installed: what `rollback` would
+    /// act on. Zero means there is nothing to roll back.
+    pub changed: usize,
+}
+
+impl HostCounts {
+    /// `2 of 5 host(s) done, 1 failed (1 rolled back), 2 not reached[, 1 skipped]`: the
+    /// parts add up to the hosts.
+    pub fn summary(&self) -> String {
+        let mut s = format!(
+            "{} of {} host(s) done, {} failed",
+            self.done, self.hosts, self.failed
+        );
+        if self.rolled_back > 0 {
+            s.push_str(&format!(" ({} rolled back)", self.rolled_back));
+        }
+        s.push_str(&format!(", {} not reached", self.pending));
+        if self.skipped > 0 {
+            s.push_str(&format!(", {} skipped", self.skipped));
+        }
+        s
+    }
+
+    pub fn read(conn: &Connection, deployment: i64) -> Result<HostCounts> {
+        let mut stmt =
+            conn.prepare("SELECT state, step FROM deployment_hosts WHERE deployment_id = ?1")?;
+        let rows = stmt.query_map([deployment], |r| {
+            Ok((r.get::<_, HostState>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut c = HostCounts::default();
+        for row in rows {
+            let (state, step) = row?;
+            c.hosts += 1;
+            match state {
+                HostState::Done => c.done += 1,
+                HostState::Pending | HostState::Running => c.pending += 1,
+                HostState::Skipped => c.skipped += 1,
+                HostState::Failed | HostState::RollbackFailed => c.failed += 1,
+                // The engine rolls a host back when it fails (rollback_on_failure): a
+                // failure of the run all the same.
+                HostState::RolledBack => {
+                    c.failed += 1;
+                    c.rolled_back += 1;
+                }
+            }
+            if may_be_changed(state, &step) {
+                c.changed += 1;
+            }
+        }
+        Ok(c)
+    }
+}
+
+/// Whether a host may still run what the deployment installed: its install started
+/// (the step "keep" finished) and it was not rolled back. These are the hosts
+/// `rollback` acts on; a host that failed before its install has nothing to undo.
+pub fn may_be_changed(state: HostState, step: &str) -> bool {
+    matches!(
+        state,
+        HostState::Done | HostState::Failed | HostState::RollbackFailed | HostState::Running
+    ) && step_index(step) >= 3
 }
 
 /// Runs (or resumes) a deployment.
@@ -415,7 +666,7 @@ impl Engine<'_> {
         let rows = self.with_db(|c| host_rows(c, self.deployment.id))?;
         let mut waves: BTreeMap<i64, Vec<HostRow>> = BTreeMap::new();
         for r in rows {
-            if matches!(r.state.as_str(), "pending" | "running") {
+            if matches!(r.state, HostState::Pending | HostState::Running) {
                 waves.entry(r.wave).or_default().push(r);
             }
         }
@@ -459,14 +710,7 @@ impl Engine<'_> {
     }
 
     fn count_failed(&self) -> Result<usize> {
-        self.with_db(|c| {
-            Ok(c.query_row(
-                "SELECT count(*) FROM deployment_hosts WHERE deployment_id = ?1 \
-                 AND state IN ('failed', 'rolled-back', 'rollback-failed')",
-                [self.deployment.id],
-                |r| r.get::<_, i64>(0),
-            )? as usize)
-        })
+        self.with_db(|c| Ok(HostCounts::read(c, self.deployment.id)?.failed))
     }
 
     fn threshold_reached(&self, failed: usize) -> bool {
@@ -482,29 +726,13 @@ impl Engine<'_> {
     fn finish(&self, halted: Option<String>) -> Result<Outcome> {
         let d = &self.deployment;
         self.with_db(|conn| {
-            let counts: Vec<(String, i64)> = conn
-                .prepare(
-                    "SELECT state, count(*) FROM deployment_hosts WHERE deployment_id = ?1 GROUP BY state",
-                )?
-                .query_map([d.id], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            let n = |names: &[&str]| -> usize {
-                counts
-                    .iter()
-                    .filter(|(s, _)| names.contains(&s.as_str()))
-                    .map(|(_, c)| *c as usize)
-                    .sum()
-            };
-            let done = n(&["done"]);
-            let failed = n(&["failed", "rolled-back", "rollback-failed"]);
-            let pending = n(&["pending", "running"]);
-            let hosts = done + failed + pending;
+            let counts = HostCounts::read(conn, d.id)?;
             let state = if halted.is_some() {
-                "halted"
-            } else if failed > 0 {
-                "failed"
+                DeploymentState::Halted
+            } else if counts.failed > 0 {
+                DeploymentState::Failed
             } else {
-                "done"
+                DeploymentState::Done
             };
             let now = clock::now_stamp()?;
             let tx = db::write_tx(conn)?;
@@ -512,27 +740,34 @@ impl Engine<'_> {
                 "UPDATE deployments SET state = ?2, finished = ?3, error = ?4 WHERE id = ?1",
                 params![d.id, state, now, halted],
             )?;
+            // Skipped hosts were never part of the run: the ring's result is about the
+            // hosts it was meant to patch.
+            let attempted = counts.hosts - counts.skipped;
             tx.execute(
                 "INSERT INTO ring_results (cycle_id, group_id, kind, success, hosts_total, hosts_ok, started, finished) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![d.cycle_id, d.group_id, d.kind, state == "done", hosts as i64, done as i64, d.started, now],
+                params![d.cycle_id, d.group_id, d.kind, state == DeploymentState::Done, attempted as i64, counts.done as i64, d.started, now],
             )?;
+            let action = match state {
+                DeploymentState::Done => "finish",
+                other => other.as_str(),
+            };
             audit::append(
                 &tx,
                 &now,
                 &d.actor,
-                &format!("{}.{}", d.kind, if state == "done" { "finish" } else { state }),
+                &format!("{}.{action}", d.kind),
                 &format!("{}/{}", d.cycle, d.group),
-                &json!({"deployment": d.id, "done": done, "failed": failed, "pending": pending, "reason": halted}),
+                &json!({"deployment": d.id, "hosts": counts.hosts, "done": counts.done,
+                        "failed": counts.failed, "rolled_back": counts.rolled_back,
+                        "pending": counts.pending, "skipped": counts.skipped,
+                        "changed": counts.changed, "reason": halted}),
             )?;
             tx.commit()?;
             Ok(Outcome {
                 deployment: d.id,
-                state: state.to_string(),
-                hosts,
-                done,
-                failed,
-                pending,
+                state,
+                counts,
                 reason: halted.clone(),
             })
         })
@@ -560,7 +795,7 @@ impl Engine<'_> {
         let _ = self.save(
             row.host_id,
             &[
-                ("state", "running".to_string().into()),
+                ("state", HostState::Running.as_str().to_string().into()),
                 ("started", started.into()),
             ],
         );
@@ -742,12 +977,12 @@ impl Engine<'_> {
         let _ = self.save(
             row.host_id,
             &[
-                ("state", "failed".to_string().into()),
+                ("state", HostState::Failed.as_str().to_string().into()),
                 ("error", e.message.clone().into()),
                 ("finished", now.into()),
             ],
         );
-        let mut state = "failed".to_string();
+        let mut state = HostState::Failed;
         let mut rollback = None;
         if e.touched && self.policy.rollback_on_failure {
             // Re-read: the row now has what the steps recorded.
@@ -758,15 +993,15 @@ impl Engine<'_> {
             if let Some(fresh) = fresh {
                 match self.rollback_host(&fresh, Method::Auto) {
                     Ok(how) => {
-                        state = "rolled-back".into();
+                        state = HostState::RolledBack;
                         rollback = Some(how);
                     }
                     Err(why) => {
-                        state = "rollback-failed".into();
+                        state = HostState::RollbackFailed;
                         rollback = Some(why);
                     }
                 }
-                let _ = self.save(row.host_id, &[("state", state.clone().into())]);
+                let _ = self.save(row.host_id, &[("state", state.as_str().to_string().into())]);
             }
         }
         let _ = self.audit_host(
@@ -911,7 +1146,7 @@ impl Engine<'_> {
                     serde_json::to_string(&after).unwrap_or_default().into(),
                 ),
                 ("step", "after".to_string().into()),
-                ("state", "done".to_string().into()),
+                ("state", HostState::Done.as_str().to_string().into()),
                 ("error", rusqlite::types::Value::Null),
                 ("finished", clock::now_stamp().unwrap_or_default().into()),
             ],

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::catalog::Severity;
 use crate::catalog::query::scheme_for;
+use crate::cycle::deploy::DeploymentState;
 use crate::error::Failure;
 use crate::inventory::{self, Group};
 
@@ -301,10 +302,17 @@ pub fn gate_block(
                 )));
             }
             Some((kind, false, _)) => {
-                return Ok(Some(format!(
-                    "ring {} ({}) failed its {kind}",
-                    lower.order, lower.name
-                )));
+                // A rollback records a failed result too; say which it was.
+                let why = match latest_deployment(conn, cycle_id, &lower.name)? {
+                    Some((id, k, DeploymentState::PartlyRolledBack)) => {
+                        format!("was partly rolled back after its {k} (deployment {id})")
+                    }
+                    Some((id, k, DeploymentState::RolledBack)) => {
+                        format!("was rolled back after its {k} (deployment {id})")
+                    }
+                    _ => format!("failed its {kind}"),
+                };
+                return Ok(Some(format!("ring {} ({}) {why}", lower.order, lower.name)));
             }
             Some((_, true, finished)) => {
                 if let Some(left) = soak_left(&finished, lower.policy.soak.0, now)? {
@@ -333,6 +341,51 @@ pub fn soak_left(finished: &str, soak: Duration, now: DateTime<Utc>) -> Result<O
     }))
 }
 
+crate::cycle::deploy::stored_state! {
+    /// A group's state in a cycle: its latest deployment's while one runs, halted or was
+    /// rolled back; else its latest ring result's; else its approval's.
+    GroupState {
+        Pending = "pending",
+        Approved = "approved",
+        Declined = "declined",
+        Deferred = "deferred",
+        Testing = "testing",
+        Tested = "tested",
+        Deploying = "deploying",
+        Deployed = "deployed",
+        Halted = "halted",
+        Failed = "failed",
+        PartlyRolledBack = "partly-rolled-back",
+        RolledBack = "rolled-back",
+    }
+}
+
+impl GroupState {
+    /// Work that `cycle close` must not leave behind.
+    pub fn is_open_work(self) -> bool {
+        matches!(
+            self,
+            GroupState::Approved | GroupState::Testing | GroupState::Deploying | GroupState::Halted
+        )
+    }
+}
+
+/// The latest deployment of a group in a cycle: (id, kind, state).
+fn latest_deployment(
+    conn: &Connection,
+    cycle_id: i64,
+    group: &str,
+) -> Result<Option<(i64, String, DeploymentState)>> {
+    Ok(conn
+        .query_row(
+            "SELECT d.id, d.kind, d.state FROM deployments d JOIN groups g ON g.id = d.group_id \
+             WHERE d.cycle_id = ?1 AND g.name = ?2 ORDER BY d.id DESC LIMIT 1",
+            params![cycle_id, group],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?)
+}
+
 /// A group's state in a cycle, and what blocks its next step.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct GroupStatus {
@@ -341,9 +394,7 @@ pub struct GroupStatus {
     pub hosts: i64,
     /// Hosts deferred past this moment (`host defer`): deploy leaves them out.
     pub deferred: i64,
-    /// pending | approved | declined | deferred | testing | tested | deploying | deployed
-    /// | halted | failed | rolled-back
-    pub state: String,
+    pub state: GroupState,
     pub change_ref: Option<String>,
     pub emergency: bool,
     pub blocked_by: Option<String>,
@@ -361,30 +412,28 @@ pub fn status(conn: &Connection, cycle_id: i64, now: DateTime<Utc>) -> Result<Ve
             )
             .optional()?;
         let result = latest_result(conn, cycle_id, &g.name)?;
-        let deployment: Option<(String, String)> = conn
-            .query_row(
-                "SELECT d.kind, d.state FROM deployments d JOIN groups g ON g.id = d.group_id \
-                 WHERE d.cycle_id = ?1 AND g.name = ?2 ORDER BY d.id DESC LIMIT 1",
-                params![cycle_id, g.name],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let state = match (&deployment, &result, &approval) {
-            (Some((k, s)), _, _) if s == "running" => {
-                if k == "test" { "testing" } else { "deploying" }.to_string()
+        let deployment = latest_deployment(conn, cycle_id, &g.name)?;
+        let state = match (deployment.as_ref().map(|d| d.2), &result, &approval) {
+            (Some(DeploymentState::Running), _, _) => {
+                match deployment.as_ref().map(|d| d.1.as_str()) {
+                    Some("test") => GroupState::Testing,
+                    _ => GroupState::Deploying,
+                }
             }
-            (Some((_, s)), _, _) if s == "halted" || s == "rolled-back" => s.clone(),
+            (Some(DeploymentState::Halted), _, _) => GroupState::Halted,
+            (Some(DeploymentState::PartlyRolledBack), _, _) => GroupState::PartlyRolledBack,
+            (Some(DeploymentState::RolledBack), _, _) => GroupState::RolledBack,
             (_, result, approval) => match (result, approval) {
-                (Some((_, false, _)), _) => "failed".to_string(),
-                (Some((k, true, _)), _) if k == "deploy" => "deployed".into(),
-                (Some((_, true, _)), _) => "tested".into(),
-                (None, Some((d, _, _))) if d == "approve" => "approved".into(),
-                (None, Some((d, _, _))) if d == "decline" => "declined".into(),
-                (None, Some(_)) => "deferred".into(),
-                (None, None) => "pending".into(),
+                (Some((_, false, _)), _) => GroupState::Failed,
+                (Some((k, true, _)), _) if k == "deploy" => GroupState::Deployed,
+                (Some((_, true, _)), _) => GroupState::Tested,
+                (None, Some((d, _, _))) if d == "approve" => GroupState::Approved,
+                (None, Some((d, _, _))) if d == "decline" => GroupState::Declined,
+                (None, Some(_)) => GroupState::Deferred,
+                (None, None) => GroupState::Pending,
             },
         };
-        let blocked_by = if state == "pending" || state == "deferred" {
+        let blocked_by = if matches!(state, GroupState::Pending | GroupState::Deferred) {
             gate_block(conn, cycle_id, &g, now)?
         } else {
             None
@@ -413,12 +462,7 @@ pub fn status(conn: &Connection, cycle_id: i64, now: DateTime<Utc>) -> Result<Ve
 pub fn close(conn: &Connection, cycle_id: i64, name: &str, now: DateTime<Utc>) -> Result<()> {
     let open: Vec<String> = status(conn, cycle_id, now)?
         .into_iter()
-        .filter(|s| {
-            matches!(
-                s.state.as_str(),
-                "approved" | "testing" | "deploying" | "halted"
-            )
-        })
+        .filter(|s| s.state.is_open_work())
         .map(|s| format!("{} ({})", s.group, s.state))
         .collect();
     if !open.is_empty() {

@@ -2,6 +2,7 @@
 
 pub mod import;
 pub mod policy;
+pub mod reboot;
 pub mod validate;
 
 use anyhow::{Context, Result};
@@ -26,6 +27,8 @@ pub struct Host {
     pub ecosystem: Option<String>,
     pub kernel_running: Option<String>,
     pub kernel_latest: Option<String>,
+    /// A reboot is needed (the host's own flag, or a newer installed kernel than the
+    /// running one: [`reboot::Reboot`]); None when the scan could not tell.
     pub reboot_required: Option<bool>,
     pub last_scan: Option<String>,
     /// `ok` or `failed`: the outcome of the newest scan attempt.
@@ -37,11 +40,24 @@ pub struct Host {
     pub defer_reason: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// Collected on this machine (`scan --local`), never over ssh.
+    #[serde(skip)]
+    pub local: bool,
+    /// With `local`: the root directory read instead of the running system.
+    #[serde(skip)]
+    pub local_root: Option<String>,
 }
 
 impl Host {
-    /// The ssh destination as a user would type it.
+    /// The ssh destination as a user would type it; `local` (or `local:DIR`) for a
+    /// host collected on this machine.
     pub fn destination(&self) -> String {
+        if self.local {
+            return match &self.local_root {
+                Some(root) => format!("local:{root}"),
+                None => "local".into(),
+            };
+        }
         let mut d = String::new();
         if let Some(u) = &self.user {
             d.push_str(u);
@@ -109,7 +125,7 @@ const HOST_COLUMNS: &str = "h.name, h.address, h.user, h.port, g.name, h.tags, h
      h.last_scan, h.created_at, h.updated_at, \
      (SELECT s.status FROM scans s WHERE s.host_id = h.id ORDER BY s.id DESC LIMIT 1), \
      (SELECT s.error FROM scans s WHERE s.host_id = h.id ORDER BY s.id DESC LIMIT 1), \
-     h.deferred_until, h.defer_reason";
+     h.deferred_until, h.defer_reason, h.local, h.local_root";
 
 fn host_from_row(r: &Row<'_>) -> rusqlite::Result<Host> {
     let tags: String = r.get(5)?;
@@ -128,7 +144,13 @@ fn host_from_row(r: &Row<'_>) -> rusqlite::Result<Host> {
         ecosystem: r.get(9)?,
         kernel_running: r.get(10)?,
         kernel_latest: r.get(11)?,
-        reboot_required: r.get::<_, Option<i64>>(12)?.map(|v| v != 0),
+        // Decided as everywhere else (the flag, or a newer installed kernel).
+        reboot_required: reboot::Reboot::of(
+            r.get::<_, Option<i64>>(12)?.map(|v| v != 0),
+            r.get::<_, Option<String>>(10)?.as_deref(),
+            r.get::<_, Option<String>>(11)?.as_deref(),
+        )
+        .needed(),
         last_scan: r.get(13)?,
         created_at: r.get(14)?,
         updated_at: r.get(15)?,
@@ -136,6 +158,8 @@ fn host_from_row(r: &Row<'_>) -> rusqlite::Result<Host> {
         scan_error: r.get(17)?,
         deferred_until: r.get(18)?,
         defer_reason: r.get(19)?,
+        local: r.get(20)?,
+        local_root: r.get(21)?,
     })
 }
 
@@ -146,6 +170,7 @@ pub struct HostFilter {
     pub tag: Option<String>,
 }
 
+/// Hosts in natural name order ([`natural_cmp`]).
 pub fn list_hosts(conn: &Connection, filter: &HostFilter) -> Result<Vec<Host>> {
     let sql = format!(
         "SELECT {HOST_COLUMNS} FROM hosts h LEFT JOIN groups g ON g.id = h.group_id \
@@ -155,7 +180,22 @@ pub fn list_hosts(conn: &Connection, filter: &HostFilter) -> Result<Vec<Host>> {
     );
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(params![filter.group, filter.tag], host_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut hosts: Vec<Host> = rows.collect::<rusqlite::Result<_>>()?;
+    // Sorted here, not by an SQL collation: readers without it (sqlite3, other tools)
+    // keep working, and SQL's name order stays the unique index's.
+    hosts.sort_by(|a, b| natural_cmp(&a.name, &b.name));
+    Ok(hosts)
+}
+
+/// Marks a host as collected on this machine (from `root`, or the running system).
+/// Returns whether that changed anything.
+pub fn mark_local(conn: &Connection, name: &str, root: Option<&str>, now: &str) -> Result<bool> {
+    let changed = conn.execute(
+        "UPDATE hosts SET local = 1, local_root = ?2, updated_at = ?3 \
+         WHERE name = ?1 AND NOT (local = 1 AND local_root IS ?2)",
+        params![name, root, now],
+    )?;
+    Ok(changed > 0)
 }
 
 pub fn get_host(conn: &Connection, name: &str) -> Result<Option<Host>> {
@@ -348,6 +388,25 @@ pub fn list_groups(conn: &Connection) -> Result<Vec<Group>> {
     rows.map(|r| with_policy(r?)).collect()
 }
 
+/// Ring orders that more than one group holds (only in databases written before orders
+/// were unique), each with its groups by name: `doctor` reports them.
+pub fn shared_orders(conn: &Connection) -> Result<Vec<(i64, Vec<String>)>> {
+    let mut stmt = conn.prepare(
+        "SELECT ring, name FROM groups WHERE ring IN \
+         (SELECT ring FROM groups GROUP BY ring HAVING count(*) > 1) ORDER BY ring, name",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out: Vec<(i64, Vec<String>)> = Vec::new();
+    for row in rows {
+        let (ring, name) = row?;
+        match out.last_mut() {
+            Some((r, names)) if *r == ring => names.push(name),
+            _ => out.push((ring, vec![name])),
+        }
+    }
+    Ok(out)
+}
+
 pub fn get_group(conn: &Connection, name: &str) -> Result<Option<Group>> {
     conn.query_row(
         &format!("{GROUP_SELECT} WHERE g.name = ?1"),
@@ -386,8 +445,40 @@ pub fn update_group(conn: &Connection, spec: &GroupSpec, now: &str) -> Result<()
 }
 
 /// Writes one group row, inserting or updating: the one place that spells the group
-/// columns for writing.
+/// columns for writing. A ring order held by another group is refused: the approval
+/// gate orders rings by it, and two groups in one ring would neither gate each other nor
+/// have a defined order.
 fn write_group_row(conn: &Connection, spec: &GroupSpec, now: &str, update: bool) -> Result<()> {
+    // A group that shares its order from before orders were unique may still change
+    // anything else.
+    let kept: Option<i64> = conn
+        .query_row(
+            "SELECT ring FROM groups WHERE name = ?1",
+            [&spec.name],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let holder: Option<String> = if update && kept == Some(spec.order) {
+        None
+    } else {
+        conn.query_row(
+            "SELECT name FROM groups WHERE ring = ?1 AND name <> ?2 ORDER BY name LIMIT 1",
+            params![spec.order, spec.name],
+            |r| r.get(0),
+        )
+        .optional()?
+    };
+    if let Some(other) = holder {
+        return Err(Failure::usage(format!(
+            "ring order {} belongs to group {other}",
+            spec.order
+        ))
+        .hint(format!(
+            "each group needs its own order (the approval gate goes ring by ring): pick a free one \
+             (see `patchcycle group list`), or move {other} first with `patchcycle group set {other} --order N`"
+        ))
+        .into());
+    }
     let sql = if update {
         "UPDATE groups SET ring = ?2, stakeholder = ?3, admin = ?4, window = ?5, policy = ?6, \
          updated_at = ?7 WHERE name = ?1"
@@ -441,4 +532,112 @@ pub fn delete_group(
     }
     conn.execute("DELETE FROM groups WHERE id = ?1", [id])?;
     Ok(moved)
+}
+
+/// Host (and other) names in natural order: runs of digits compare as numbers, so `h2`
+/// comes before `h10`; everything else compares byte by byte. Equal under this order
+/// only when equal as strings (ties such as `h01`/`h1` fall back to byte order), so it
+/// is a total order fit for sorting and for deduplication.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    while i < x.len() && j < y.len() {
+        if x[i].is_ascii_digit() && y[j].is_ascii_digit() {
+            let start = (i, j);
+            while i < x.len() && x[i].is_ascii_digit() {
+                i += 1;
+            }
+            while j < y.len() && y[j].is_ascii_digit() {
+                j += 1;
+            }
+            let trim = |d: &[u8]| -> usize { d.iter().take_while(|c| **c == b'0').count() };
+            let (dx, dy) = (&x[start.0..i], &y[start.1..j]);
+            let (nx, ny) = (&dx[trim(dx)..], &dy[trim(dy)..]);
+            let by_value = nx.len().cmp(&ny.len()).then_with(|| nx.cmp(ny));
+            if by_value != Ordering::Equal {
+                return by_value;
+            }
+        } else {
+            if x[i] != y[j] {
+                return x[i].cmp(&y[j]);
+            }
+            i += 1;
+            j += 1;
+        }
+    }
+    (x.len() - i).cmp(&(y.len() - j)).then_with(|| a.cmp(b))
+}
+
+#[cfg(test)]
+mod natural_tests {
+    use super::natural_cmp;
+    use std::cmp::Ordering;
+
+    #[test]
+    fn numbers_inside_names_compare_as_numbers() {
+        let mut names = vec![
+            "h10",
+            "h2",
+            "h1",
+            "web-10.example",
+            "web-9.example",
+            "h",
+            "db01",
+            "db1",
+            "db001a",
+            "h2b",
+            "h2a",
+            "h02",
+            "x",
+            "10",
+            "9",
+        ];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            names,
+            [
+                "9",
+                "10",
+                "db01",
+                "db1",
+                "db001a",
+                "h",
+                "h1",
+                "h02",
+                "h2",
+                "h2a",
+                "h2b",
+                "h10",
+                "web-9.example",
+                "web-10.example",
+                "x"
+            ]
+        );
+    }
+
+    proptest::proptest! {
+        /// A total order: antisymmetric, transitive, and equal only for equal strings
+        /// (what `sort_by` needs).
+        #[test]
+        fn a_total_order(a in "[a0-9-]{0,6}", b in "[a0-9-]{0,6}", c in "[a0-9-]{0,6}") {
+            proptest::prop_assert_eq!(natural_cmp(&a, &b), natural_cmp(&b, &a).reverse());
+            proptest::prop_assert_eq!(natural_cmp(&a, &b) == Ordering::Equal, a == b);
+            if natural_cmp(&a, &b) != Ordering::Greater && natural_cmp(&b, &c) != Ordering::Greater {
+                proptest::prop_assert_ne!(natural_cmp(&a, &c), Ordering::Greater);
+            }
+        }
+    }
+
+    #[test]
+    fn equal_only_when_the_same_string() {
+        assert_eq!(natural_cmp("h01", "h01"), Ordering::Equal);
+        assert_ne!(natural_cmp("h01", "h1"), Ordering::Equal);
+        assert_eq!(natural_cmp("h1", "h01"), Ordering::Greater);
+        // Longer than any integer type: still compared by value.
+        assert_eq!(
+            natural_cmp("n99999999999999999999999", "n100000000000000000000000"),
+            Ordering::Less
+        );
+    }
 }

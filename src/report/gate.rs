@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 
-use super::model::{FindingRow, HostRow, HostState, Report};
+use super::model::{FindingRow, HostRow, HostVerdict, Report};
 use crate::error::Failure;
 use crate::verdict::FailOn;
 
@@ -107,7 +107,7 @@ pub fn check(r: &Report, levels: &[FailOn], scope: &Scope<'_>, now: DateTime<Utc
     }
     let unknown: Vec<&&HostRow> = hosts
         .iter()
-        .filter(|h| h.state == HostState::Unknown)
+        .filter(|h| h.state == HostVerdict::Unknown)
         .collect();
     if !unknown.is_empty() {
         let named: Vec<String> = unknown

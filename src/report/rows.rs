@@ -119,7 +119,7 @@ pub fn deployments(r: &Report) -> Vec<Vec<String>> {
                 d.id.to_string(),
                 d.group.clone(),
                 d.kind.clone(),
-                d.state.clone(),
+                d.state.to_string(),
                 fmt_opt(&d.change_ref),
                 d.hosts.to_string(),
                 d.hosts_done.to_string(),

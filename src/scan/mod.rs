@@ -312,7 +312,13 @@ pub fn store(
             summary.kev = Some(findings.iter().filter(|x| x.matched.kev).count());
             summary.kernel_running = f.kernel_running.clone();
             summary.kernel_latest = latest;
-            summary.reboot_required = f.reboot_required;
+            // Decided as `host show` and the report decide it.
+            summary.reboot_required = crate::inventory::reboot::Reboot::of(
+                f.reboot_required,
+                f.kernel_running.as_deref(),
+                summary.kernel_latest.as_deref(),
+            )
+            .needed();
             summary.warnings = f.warnings;
         }
     }

@@ -100,10 +100,11 @@ pub fn current(
         }
         Ok(())
     })?;
-    // Each host's findings by package (stable: a package listed twice keeps scan order).
-    for chunk in rows.chunk_by_mut(|a, b| a.host_id == b.host_id) {
-        chunk.sort_by(|a, b| a.package.cmp(&b.package));
-    }
+    // Hosts in natural order (h2 before h10), each host's findings by package (stable: a
+    // package listed twice keeps scan order).
+    rows.sort_by(|a, b| {
+        crate::inventory::natural_cmp(&a.host, &b.host).then_with(|| a.package.cmp(&b.package))
+    });
     Ok(rows)
 }
 
