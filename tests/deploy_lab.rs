@@ -423,7 +423,7 @@ fn failing_health_check_rolls_back_halts_and_resume_continues() {
     assert!(out.contains("--resume"), "{out}");
     let out = s.code(0, &["test", "--resume", "--yes"], 4);
     assert!(
-        out.contains("2 of 3 host(s) done, 1 failed (1 rolled back), 0 not reached"),
+        out.contains("2 of 3 host(s) done, 1 failed, 0 not reached"),
         "{out}"
     );
     assert_eq!(s.host_state(dep, "h1").0, "rolled-back", "h1 redone");
@@ -478,7 +478,7 @@ fn kill_during_deploy_then_resume_does_each_host_once() {
         "killed after step {step}"
     );
     let out = s.code(0, &["test", "--resume", "--yes"], 0);
-    assert!(out.contains("3 done, 0 failed"), "{out}");
+    assert!(out.contains("3 of 3 host(s) done, 0 failed"), "{out}");
     for (i, h) in lab.hosts().iter().enumerate() {
         assert!(
             lab.expected(h).is_empty(),
@@ -518,7 +518,7 @@ fn unreachable_host_mid_wave_fails_alone() {
     lab.ssh_ok("h2", "touch /etc/lab-vanish");
     let out = s.code(0, &["test", "--yes"], 4);
     assert!(
-        out.contains("2 of 3 host(s) done, 1 failed (1 rolled back), 0 not reached"),
+        out.contains("2 of 3 host(s) done, 1 failed, 0 not reached"),
         "{out}"
     );
     let dep = s.deployment_of("pilot");
@@ -796,7 +796,7 @@ fn ansible_engine_patches_and_reads_results_back() {
     lab.ssh_ok("h3", "touch /etc/lab-unhealthy");
     let before_h1 = packages(&lab, "h1");
     let out = s.code(0, &["test", "--engine", "ansible", "--yes"], 4);
-    assert!(out.contains("1 done, 1 failed"), "{out}");
+    assert!(out.contains("1 of 2 host(s) done, 1 failed"), "{out}");
     let dep = s.deployment_of("pilot");
     assert_eq!(s.host_state(dep, "h1").0, "done");
     let (state, error) = s.host_state(dep, "h3");
