@@ -14,6 +14,7 @@ use crate::catalog::sync::{self, LAYOUT_HELP, Origin, Outcome};
 use crate::clock;
 use crate::error::{Exit, Failure};
 use crate::output::{self, Format, or_dash};
+use crate::scan::rematch;
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -78,7 +79,14 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
         (None, Some(url), _) | (None, None, Some(url)) => Origin::Base(Location::parse(url)?),
         (None, None, None) => Origin::Upstream,
     };
-    let sources = sync::select(&db.conn, cfg, &args.sources)?;
+    let selection = sync::select(&db.conn, cfg, &args.sources)?;
+    for n in &selection.notices {
+        ctx.style.warn(&n.warning);
+        if let Some(h) = &n.hint {
+            ctx.style.status(format!("hint: {h}"));
+        }
+    }
+    let sources = selection.sources;
     if sources.is_empty() {
         return Err(Failure::usage("no source to sync")
             .hint("enable sources in [sync] of the config, or name them: patchcycle sync osv:Debian kev")
@@ -99,6 +107,7 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
         feeds: &feeds,
         actor: &ctx.actor,
         now: &now,
+        named: selection.named,
     };
     let mut outcomes = Vec::new();
     for s in &sources {
@@ -111,7 +120,42 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
                 ctx.style.warn(format!("{}: skipped {w}", o.source));
             }
         }
+        if o.result == "missing" {
+            ctx.style.warn(format!(
+                "{}: not synced, {}; the catalogue held for it is kept",
+                o.source,
+                o.error.as_deref().unwrap_or("the file is missing")
+            ));
+        }
         outcomes.push(o);
+    }
+    // A changed catalogue changes what the stored scans mean: match them again now, so
+    // findings and reports follow without a new scan.
+    if outcomes.iter().any(|o| o.result == "imported") {
+        let r = rematch::rematch_all(&mut db.conn, &now, &ctx.actor)?;
+        if r.hosts > 0 || !r.skipped.is_empty() {
+            ctx.style.status(format!(
+                "re-matched {} against the new catalogue: +{} new, -{} gone{} findings",
+                if r.hosts == 1 {
+                    "1 host".to_string()
+                } else {
+                    format!("{} hosts", r.hosts)
+                },
+                r.new,
+                r.gone,
+                if r.changed > 0 {
+                    format!(", {} changed", r.changed)
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        if !r.skipped.is_empty() {
+            ctx.style.warn(format!(
+                "not re-matched: {} (rpm hosts scanned by an older patchcycle, which did not keep what dnf reported); scan them again",
+                r.skipped.join(", ")
+            ));
+        }
     }
     if !ctx.style.quiet || ctx.style.format != Format::Table {
         output::list(
@@ -195,13 +239,11 @@ fn status(ctx: &Context, conn: &Connection) -> Result<()> {
         })?
         .collect::<rusqlite::Result<_>>()?;
     let now = clock::now()?;
+    // Relative here; JSON carries the absolute synced_at / checked_at.
     let age = move |t: &Option<String>| -> String {
         t.as_deref()
             .and_then(clock::parse)
-            .map(|t| {
-                let secs = (now - t).num_seconds().max(0);
-                crate::inventory::policy::format_duration(Duration::from_secs(secs as u64))
-            })
+            .map(|t| clock::ago(t, now))
             .unwrap_or_else(|| "-".into())
     };
     output::list(

@@ -42,6 +42,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "0005_deploy.sql",
         include_str!("../../migrations/0005_deploy.sql"),
     ),
+    (
+        6,
+        "0006_catalog.sql",
+        include_str!("../../migrations/0006_catalog.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.
