@@ -116,6 +116,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand -t 'Tag (repeat, or separate with commas)'
             cand --tag 'Tag (repeat, or separate with commas)'
             cand --notes 'Free-form notes'
+            cand --ecosystem 'OS and release, so `sync` covers it before the first scan (Debian:12, Ubuntu:24.04:LTS, AlmaLinux:9, Rocky Linux:9, Alpine:v3.20); a scan replaces it'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
             cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
@@ -190,6 +191,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --add-tag 'Add a tag (repeat, or separate with commas)'
             cand --rm-tag 'Remove a tag (repeat, or separate with commas)'
             cand --notes 'Replace the notes ("" clears them)'
+            cand --ecosystem 'Declare the OS and release (Debian:12, AlmaLinux:9, …); a scan replaces it'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
             cand --format 'Output format of lists and records (junit, sarif, markdown, html, prometheus: `report` only)'
@@ -942,7 +944,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand show 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE'
+            cand show 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE, in any case; a CVE only KEV or EPSS know shows what they know'
             cand search 'Search the catalogue; with --version, say whether that version is affected'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -982,7 +984,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --help 'Print help'
         }
         &'patchcycle;advisory;help'= {
-            cand show 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE'
+            cand show 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE, in any case; a CVE only KEV or EPSS know shows what they know'
             cand search 'Search the catalogue; with --version, say whether that version is affected'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -1274,7 +1276,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;help;note;list'= {
         }
         &'patchcycle;help;advisory'= {
-            cand show 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE'
+            cand show 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE, in any case; a CVE only KEV or EPSS know shows what they know'
             cand search 'Search the catalogue; with --version, say whether that version is affected'
         }
         &'patchcycle;help;advisory;show'= {

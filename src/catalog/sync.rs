@@ -204,6 +204,7 @@ pub fn select(conn: &Connection, cfg: &SyncConfig, names: &[String]) -> Result<S
         // ecosystem with release -> hosts, for those OSV has no feed for
         let mut feedless: Vec<(String, Vec<String>)> = Vec::new();
         let mut unknown: Vec<String> = Vec::new();
+        let known = hosts.iter().filter(|(_, e)| e.is_some()).count();
         for (host, eco) in hosts {
             let Some(eco) = eco else {
                 unknown.push(host);
@@ -231,7 +232,8 @@ pub fn select(conn: &Connection, cfg: &SyncConfig, names: &[String]) -> Result<S
         }
         ecos.sort();
         ecos.dedup();
-        if ecos.is_empty() {
+        // Hosts whose ecosystem only errata cover need no OSV ecosystem.
+        if ecos.is_empty() && known == 0 {
             let why = if unknown.is_empty() {
                 "the inventory has no hosts".to_string()
             } else {
@@ -253,9 +255,14 @@ pub fn select(conn: &Connection, cfg: &SyncConfig, names: &[String]) -> Result<S
         } else if !unknown.is_empty() {
             notices.push(Notice {
                 warning: format!(
-                    "{} no known OS yet ({}): the advisories of their ecosystems may not be synced",
+                    "{} no known OS yet ({}): {} may not be synced",
                     plural(unknown.len(), "host has", "hosts have"),
-                    some_hosts(&unknown)
+                    some_hosts(&unknown),
+                    if unknown.len() == 1 {
+                        "the advisories of its ecosystem"
+                    } else {
+                        "the advisories of their ecosystems"
+                    }
                 ),
                 hint: Some(
                     "scan them, or declare their OS: `patchcycle host set NAME --ecosystem Debian:12`"

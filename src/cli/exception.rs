@@ -101,7 +101,14 @@ fn add(ctx: &Context, a: &AddArgs) -> Result<()> {
     // warning, since it matches only findings that carry exactly that id.
     let advisory = match &a.advisory {
         Some(x) => match crate::catalog::query::known_spelling(&db.conn, x)? {
-            Some(known) => Some(known),
+            Some(known) => {
+                if &known != x {
+                    ctx.style.status(format!(
+                        "{x} is spelled {known} in the catalogue; stored so"
+                    ));
+                }
+                Some(known)
+            }
             None => {
                 let spelled = if crate::catalog::is_cve(&x.to_ascii_uppercase()) {
                     x.to_ascii_uppercase()

@@ -18,9 +18,14 @@ use crate::scan::rematch;
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
-Sources: osv:<Ecosystem> (e.g. osv:Debian, osv:AlmaLinux), kev, epss, errata:<name>.
+Sources: osv:<Ecosystem> (e.g. osv:Debian, osv:AlmaLinux), kev, epss, errata:<name>;
+names are matched case-insensitively.
 Without sources, every enabled source is synced; OSV ecosystems default to those of
-the scanned hosts plus [sync.osv] ecosystems in the config.
+every host in the inventory (from its latest scan, or `host add --ecosystem`) plus
+[sync.osv] ecosystems in the config. A source the --from directory or mirror lacks is
+then a warning; a source named on the command line must be there.
+After an import, the stored scans of every host are matched again against the new
+catalogue (no host is contacted).
 
 Layout of --from DIR, --mirror URL and --export DIR:
   osv-mirror/<Ecosystem>/all.zip

@@ -52,6 +52,16 @@ impl StoredManager {
     }
 }
 
+/// A host's latest good scan, as stored.
+struct LatestScan {
+    host: String,
+    scan_id: i64,
+    os_id: Option<String>,
+    ecosystem: Option<String>,
+    /// `scans.manager`: see [`StoredManager`].
+    manager: Option<String>,
+}
+
 /// One `findings` row, as stored, for comparing a scan's rows before and after.
 #[derive(Debug, Clone, PartialEq)]
 struct Row {
@@ -95,15 +105,30 @@ pub fn rematch_all(conn: &mut Connection, now: &str, actor: &str) -> Result<Rema
     let tx = db::write_tx(conn)?;
     let mut matcher = Matcher::new();
     let mut out = Rematch::default();
-    let scans: Vec<(String, i64, Option<String>, Option<String>, Option<String>)> = tx
+    let scans: Vec<LatestScan> = tx
         .prepare(
             "SELECT h.name, s.id, s.os_id, s.ecosystem, s.manager FROM hosts h \
              JOIN scans s ON s.id = (SELECT max(x.id) FROM scans x WHERE x.host_id = h.id AND x.status = 'ok') \
              ORDER BY s.id",
         )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        .query_map([], |r| {
+            Ok(LatestScan {
+                host: r.get(0)?,
+                scan_id: r.get(1)?,
+                os_id: r.get(2)?,
+                ecosystem: r.get(3)?,
+                manager: r.get(4)?,
+            })
+        })?
         .collect::<rusqlite::Result<_>>()?;
-    for (host, scan_id, os_id, ecosystem, manager) in scans {
+    for LatestScan {
+        host,
+        scan_id,
+        os_id,
+        ecosystem,
+        manager,
+    } in scans
+    {
         let manager = match StoredManager::read(manager.as_deref(), os_id.as_deref()) {
             StoredManager::Known(m) => m,
             StoredManager::Legacy(Some(Manager::Rpm)) => {
