@@ -1045,8 +1045,8 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
         'patchcycle;advisory;search' {
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Package name (for Debian and Ubuntu: the source package)')
             [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Package name (for Debian and Ubuntu: the source package)')
-            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux)')
-            [CompletionResult]::new('--ecosystem', '--ecosystem', [CompletionResultType]::ParameterName, 'Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux)')
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux), any case')
+            [CompletionResult]::new('--ecosystem', '--ecosystem', [CompletionResultType]::ParameterName, 'Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux), any case')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'A package version to check against each advisory''s ranges (needs --ecosystem)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')

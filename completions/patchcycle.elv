@@ -966,8 +966,8 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;advisory;search'= {
             cand -p 'Package name (for Debian and Ubuntu: the source package)'
             cand --package 'Package name (for Debian and Ubuntu: the source package)'
-            cand -e 'Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux)'
-            cand --ecosystem 'Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux)'
+            cand -e 'Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux), any case'
+            cand --ecosystem 'Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux), any case'
             cand --version 'A package version to check against each advisory''s ranges (needs --ecosystem)'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'

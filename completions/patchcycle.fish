@@ -967,7 +967,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fi
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -s p -l package -d 'Package name (for Debian and Ubuntu: the source package)' -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -s e -l ecosystem -d 'Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux)' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -s e -l ecosystem -d 'Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux), any case' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l version -d 'A package version to check against each advisory\'s ranges (needs --ecosystem)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F

@@ -964,6 +964,19 @@ fn source_and_ecosystem_names_ignore_case_and_near_misses_are_named() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("osv:AlmaLinux  imported"), "{stdout}");
     assert!(stdout.contains("\nkev            imported"), "{stdout}");
+    let hits = env.ok(&[
+        "advisory",
+        "search",
+        "--package",
+        "openssl",
+        "--ecosystem",
+        "almalinux:9",
+        "--format",
+        "json",
+    ]);
+    let hits: Vec<serde_json::Value> = serde_json::from_str(&hits).unwrap();
+    assert!(!hits.is_empty());
+    assert!(hits.iter().all(|h| h["ecosystem"] == "AlmaLinux:9"));
     let cfg = env.file(
         "ecos.toml",
         "[sync.osv]\necosystems = [\"rocky linux\", \"Almalinx\"]\n",

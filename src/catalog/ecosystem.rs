@@ -92,6 +92,28 @@ fn canonical<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
     known.iter().find(|k| k.eq_ignore_ascii_case(name)).copied()
 }
 
+/// An ecosystem with or without release as a filter (`advisory search --ecosystem`): the
+/// name in its known spelling (`almalinux:9` -> `AlmaLinux:9`), anything else as given.
+pub fn canonical_name(name: &str) -> String {
+    let (base, release) = match name.split_once(':') {
+        Some((b, r)) => (b, Some(r)),
+        None => (name, None),
+    };
+    let base = canonical(base, OSV_ECOSYSTEMS)
+        .or_else(|| canonical(base, HOST_ECOSYSTEMS))
+        .unwrap_or(base);
+    match release {
+        Some(r) => {
+            let r = match r.rsplit_once(':') {
+                Some((v, lts)) if lts.eq_ignore_ascii_case("lts") => format!("{v}:LTS"),
+                _ => r.to_string(),
+            };
+            format!("{base}:{r}")
+        }
+        None => base.to_string(),
+    }
+}
+
 /// Why a name is not taken as an OSV ecosystem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NotOsv {
@@ -201,6 +223,14 @@ mod tests {
         assert_eq!(osv_ecosystem("a/b"), Err(NotOsv::Invalid));
         let e = osv_ecosystem_or_usage("Almalinx", "entry").unwrap_err();
         assert_eq!(e.hint.as_deref(), Some("did you mean \"AlmaLinux\"?"));
+    }
+
+    #[test]
+    fn filters_take_the_known_spelling() {
+        assert_eq!(canonical_name("almalinux:9"), "AlmaLinux:9");
+        assert_eq!(canonical_name("ubuntu:22.04:lts"), "Ubuntu:22.04:LTS");
+        assert_eq!(canonical_name("CRATES.IO"), "crates.io");
+        assert_eq!(canonical_name("Other:1"), "Other:1");
     }
 
     #[test]

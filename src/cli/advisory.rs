@@ -30,7 +30,7 @@ pub struct SearchArgs {
     /// Package name (for Debian and Ubuntu: the source package)
     #[arg(short, long)]
     pub package: Option<String>,
-    /// Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux)
+    /// Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux), any case
     #[arg(short, long)]
     pub ecosystem: Option<String>,
     /// A package version to check against each advisory's ranges (needs --ecosystem)
@@ -247,7 +247,9 @@ fn search(ctx: &Context, a: SearchArgs) -> Result<()> {
         &Search {
             text: a.text,
             package: a.package,
-            ecosystem: a.ecosystem,
+            ecosystem: a
+                .ecosystem
+                .map(|e| crate::catalog::ecosystem::canonical_name(&e)),
             version: a.version,
         },
     )?;
