@@ -158,6 +158,10 @@ pub fn rematch_all(conn: &mut Connection, now: &str, actor: &str) -> Result<Rema
         tx.execute("DELETE FROM findings WHERE scan_id = ?1", [scan_id])?;
         super::insert_findings(&tx, scan_id, &findings)?;
     }
+    // Nothing stored to match (no host scanned yet): nothing happened worth a record.
+    if out.hosts == 0 && out.skipped.is_empty() {
+        return Ok(out);
+    }
     audit::append(
         &tx,
         now,
