@@ -21,6 +21,7 @@ use std::rc::Rc;
 
 use anyhow::Result;
 use rusqlite::Connection;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -68,8 +69,6 @@ pub struct Finding {
     pub matched: Rc<Aggregate>,
 }
 
-type Key = (String, String, String);
-
 /// What the catalogue adds to an advisory: CVEs, other aliases (for merging), KEV, EPSS.
 #[derive(Debug, Clone, Default)]
 struct Enrichment {
@@ -91,8 +90,9 @@ struct Prepared {
 /// Matches hosts against the catalogue, caching verdicts across hosts.
 #[derive(Default)]
 pub struct Matcher {
-    /// (ecosystem, source, version) → what affects it
-    cache: HashMap<Key, Rc<Aggregate>>,
+    /// ecosystem → source → version → what affects it; nested so that a lookup (once
+    /// per installed package of every host) allocates nothing.
+    cache: FxHashMap<String, FxHashMap<String, FxHashMap<String, Rc<Aggregate>>>>,
     /// (ecosystem, source) → its affected entries, parsed
     prepared: HashMap<(String, String), Rc<Vec<Prepared>>>,
     /// advisory rowid → enrichment
@@ -150,12 +150,12 @@ impl Matcher {
         source: &str,
         version: &str,
     ) -> Result<Rc<Aggregate>> {
-        let key = (
-            ecosystem.to_string(),
-            source.to_string(),
-            version.to_string(),
-        );
-        if let Some(h) = self.cache.get(&key) {
+        if let Some(h) = self
+            .cache
+            .get(ecosystem)
+            .and_then(|m| m.get(source))
+            .and_then(|m| m.get(version))
+        {
             return Ok(h.clone());
         }
         let hits = self.hits(conn, scheme, ecosystem, source, version)?;
@@ -177,7 +177,12 @@ impl Matcher {
             kev: hits.iter().any(|h| h.kev),
             epss: hits.iter().filter_map(|h| h.epss).reduce(f64::max),
         });
-        self.cache.insert(key, agg.clone());
+        self.cache
+            .entry(ecosystem.to_string())
+            .or_default()
+            .entry(source.to_string())
+            .or_default()
+            .insert(version.to_string(), agg.clone());
         Ok(agg)
     }
 
