@@ -55,13 +55,16 @@ fn cve(i: usize, k: usize) -> String {
 fn main() {
     let mut hosts = 10_000usize;
     let mut per_host = 1500usize;
+    let mut keep: Option<std::path::PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut num = || args.next().and_then(|v| v.parse().ok()).expect("a number");
         match a.as_str() {
             "--hosts" => hosts = num(),
             "--packages" => per_host = num(),
-            other => panic!("unknown argument {other}; use --hosts N --packages N"),
+            // Keep a copy of the generated database, before any re-match (for profiling).
+            "--keep" => keep = args.next().map(std::path::PathBuf::from),
+            other => panic!("unknown argument {other}; use --hosts N --packages N --keep FILE"),
         }
     }
     assert!(per_host <= POOL, "--packages at most {POOL}");
@@ -92,6 +95,9 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
 
+    if let Some(k) = &keep {
+        std::fs::copy(&db_path, k).expect("keep a copy");
+    }
     let from = dir.path().join("from");
     let mut worst = (0.0f64, 0.0f64);
     for (run, kev_entries) in [("first re-match", 40usize), ("second re-match", 41)] {

@@ -13,8 +13,8 @@ use anyhow::Result;
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
-use super::facts::{Facts, HostAdvisory, Manager, Package, Pending, manager_for};
-use super::matcher::{Finding, Matcher};
+use super::facts::{HostAdvisory, Manager, Pending, manager_for};
+use super::matcher::{Installed, Matcher};
 use crate::catalog::Severity;
 use crate::{audit, db};
 
@@ -62,42 +62,106 @@ struct LatestScan {
     manager: Option<String>,
 }
 
-/// One `findings` row, as stored, for comparing a scan's rows before and after.
-#[derive(Debug, Clone, PartialEq)]
-struct Row {
-    package: String,
-    source_name: String,
-    installed: String,
-    fixed: Option<String>,
-    candidate: Option<String>,
-    security: bool,
-    advisories: String,
-    cves: String,
-    severity: Option<String>,
-    kev: bool,
-    epss: Option<f64>,
+/// The installed packages of one stored scan: every name and version in one buffer,
+/// reused from host to host, so that reading 1,500 packages allocates nothing per package.
+#[derive(Default)]
+struct StoredPackages {
+    text: String,
+    /// Per package: the ends in `text` of name, version, source name, source version.
+    ends: Vec<[usize; 4]>,
 }
 
-impl Row {
-    fn of(f: &Finding) -> Row {
-        Row {
-            package: f.package.clone(),
-            source_name: f.source_name.clone(),
-            installed: f.installed.clone(),
-            fixed: f.matched.fixed.clone(),
-            candidate: f.candidate.clone(),
-            security: f.security,
-            advisories: f.matched.advisories_json.clone(),
-            cves: f.matched.cves_json.clone(),
-            severity: f.matched.severity.map(|s| Severity::as_str(s).to_string()),
-            kev: f.matched.kev,
-            epss: f.matched.epss,
+impl StoredPackages {
+    fn read(&mut self, conn: &Connection, scan_id: i64) -> Result<()> {
+        self.text.clear();
+        self.ends.clear();
+        let mut stmt = conn.prepare_cached(
+            "SELECT name, version, source_name, source_version FROM installed WHERE scan_id = ?1 ORDER BY rowid",
+        )?;
+        let mut rows = stmt.query([scan_id])?;
+        while let Some(r) = rows.next()? {
+            let mut ends = [0; 4];
+            for (i, end) in ends.iter_mut().enumerate() {
+                self.text.push_str(r.get_ref(i)?.as_str()?);
+                *end = self.text.len();
+            }
+            self.ends.push(ends);
         }
+        Ok(())
     }
 
-    fn key(&self) -> (&str, &str, &str) {
-        (&self.package, &self.installed, &self.source_name)
+    fn iter(&self) -> impl Iterator<Item = Installed<'_>> {
+        let mut start = 0;
+        self.ends.iter().map(move |e| {
+            let field = |from: usize, to: usize| &self.text[from..to];
+            let p = Installed {
+                name: field(start, e[0]),
+                version: field(e[0], e[1]),
+                source_name: field(e[1], e[2]),
+                source_version: field(e[2], e[3]),
+            };
+            start = e[3];
+            p
+        })
     }
+}
+
+/// Separates the fields of a row line; validated names, versions and JSON text never
+/// hold it.
+const SEP: char = '\u{1f}';
+
+/// One `findings` row as a line (fields in table order): the rows of a scan before and
+/// after are compared as sorted lines. The first three fields (package, source name,
+/// installed version) identify a finding.
+#[allow(clippy::too_many_arguments)]
+fn row_line(
+    out: &mut String,
+    package: &str,
+    source_name: &str,
+    installed: &str,
+    fixed: Option<&str>,
+    candidate: Option<&str>,
+    security: bool,
+    advisories: &str,
+    cves: &str,
+    severity: Option<&str>,
+    kev: bool,
+    epss: Option<f64>,
+) {
+    // Plain pushes: this runs for every findings row of every host, twice.
+    let null = "\u{0}";
+    for field in [
+        package,
+        source_name,
+        installed,
+        fixed.unwrap_or(null),
+        candidate.unwrap_or(null),
+        if security { "1" } else { "0" },
+        advisories,
+        cves,
+        severity.unwrap_or(null),
+        if kev { "1" } else { "0" },
+    ] {
+        out.push_str(field);
+        out.push(SEP);
+    }
+    match epss {
+        // The exact bits: the stored REAL and the computed score compare equal.
+        Some(e) => {
+            use std::fmt::Write;
+            // Writing to a String cannot fail.
+            let _ = write!(out, "{:x}", e.to_bits());
+        }
+        None => out.push_str(null),
+    }
+    out.push('\n');
+}
+
+/// The identifying part of a row line.
+fn key(line: &str) -> &str {
+    line.match_indices(SEP)
+        .nth(2)
+        .map_or(line, |(i, _)| &line[..i])
 }
 
 /// Re-matches every host's latest good scan in one transaction, audited.
@@ -105,6 +169,9 @@ pub fn rematch_all(conn: &mut Connection, now: &str, actor: &str) -> Result<Rema
     let tx = db::write_tx(conn)?;
     let mut matcher = Matcher::new();
     let mut out = Rematch::default();
+    // Buffers reused from host to host.
+    let mut packages = StoredPackages::default();
+    let (mut before_text, mut after_text) = (String::new(), String::new());
     let scans: Vec<LatestScan> = tx
         .prepare(
             "SELECT h.name, s.id, s.os_id, s.ecosystem, s.manager FROM hosts h \
@@ -137,23 +204,67 @@ pub fn rematch_all(conn: &mut Connection, now: &str, actor: &str) -> Result<Rema
             }
             StoredManager::Legacy(m) => m,
         };
-        let facts = stored_facts(&tx, scan_id, manager, ecosystem)?;
-        let findings = matcher.findings(&tx, &facts)?;
-        let mut after: Vec<Row> = findings.iter().map(Row::of).collect();
-        let mut before = stored_rows(&tx, scan_id)?;
+        packages.read(&tx, scan_id)?;
+        let (pending, host_advisories) = stored_reports(&tx, scan_id)?;
+        let findings = matcher.match_host(
+            &tx,
+            ecosystem.as_deref(),
+            manager,
+            packages.iter(),
+            &pending,
+            &host_advisories,
+        )?;
         out.hosts += 1;
-        before.sort_by(|a, b| a.key().cmp(&b.key()));
-        after.sort_by(|a, b| a.key().cmp(&b.key()));
-        if before == after {
+        before_text.clear();
+        stored_lines(&tx, scan_id, &mut before_text)?;
+        if before_text.is_empty() {
+            // Nothing stored before (scanned before any catalogue): every finding is new.
+            if !findings.is_empty() {
+                let keys: HashSet<(&str, &str, &str)> = findings
+                    .iter()
+                    .map(|f| {
+                        (
+                            f.package.as_str(),
+                            f.source_name.as_str(),
+                            f.installed.as_str(),
+                        )
+                    })
+                    .collect();
+                out.new += keys.len() as u64;
+                super::insert_findings(&tx, scan_id, &findings)?;
+            }
             continue;
         }
-        let old: HashSet<_> = before.iter().map(Row::key).collect();
-        let new: HashSet<_> = after.iter().map(Row::key).collect();
-        out.new += new.difference(&old).count() as u64;
-        out.gone += old.difference(&new).count() as u64;
+        after_text.clear();
+        for f in &findings {
+            row_line(
+                &mut after_text,
+                &f.package,
+                &f.source_name,
+                &f.installed,
+                f.matched.fixed.as_deref(),
+                f.candidate.as_deref(),
+                f.security,
+                &f.matched.advisories_json,
+                &f.matched.cves_json,
+                f.matched.severity.map(Severity::as_str),
+                f.matched.kev,
+                f.matched.epss,
+            );
+        }
+        // Both sides are in package order (a scan stores its findings in the order of
+        // its packages, and they are read back by rowid): unchanged is one comparison.
+        if before_text == after_text {
+            continue;
+        }
+        let old_keys: HashSet<&str> = before_text.lines().map(key).collect();
+        let new_keys: HashSet<&str> = after_text.lines().map(key).collect();
+        let old_lines: HashSet<&str> = before_text.lines().collect();
+        let after = after_text.lines();
+        out.new += new_keys.difference(&old_keys).count() as u64;
+        out.gone += old_keys.difference(&new_keys).count() as u64;
         out.changed += after
-            .iter()
-            .filter(|a| old.contains(&a.key()) && !holds(&before, a))
+            .filter(|l| old_keys.contains(key(l)) && !old_lines.contains(l))
             .count() as u64;
         tx.execute("DELETE FROM findings WHERE scan_id = ?1", [scan_id])?;
         super::insert_findings(&tx, scan_id, &findings)?;
@@ -180,36 +291,8 @@ pub fn rematch_all(conn: &mut Connection, now: &str, actor: &str) -> Result<Rema
     Ok(out)
 }
 
-/// Whether `sorted` (by [`Row::key`]) holds a row equal to `row`.
-fn holds(sorted: &[Row], row: &Row) -> bool {
-    let start = sorted.partition_point(|r| r.key() < row.key());
-    sorted[start..]
-        .iter()
-        .take_while(|r| r.key() == row.key())
-        .any(|r| r == row)
-}
-
-/// The facts of a stored scan, as far as matching reads them.
-fn stored_facts(
-    conn: &Connection,
-    scan_id: i64,
-    manager: Option<Manager>,
-    ecosystem: Option<String>,
-) -> Result<Facts> {
-    let packages = conn
-        .prepare_cached(
-            "SELECT name, arch, version, source_name, source_version FROM installed WHERE scan_id = ?1 ORDER BY rowid",
-        )?
-        .query_map([scan_id], |r| {
-            Ok(Package {
-                name: r.get(0)?,
-                arch: r.get(1)?,
-                version: r.get(2)?,
-                source_name: r.get(3)?,
-                source_version: r.get(4)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+/// What a stored scan's package manager reported besides packages.
+fn stored_reports(conn: &Connection, scan_id: i64) -> Result<(Vec<Pending>, Vec<HostAdvisory>)> {
     let pending = conn
         .prepare_cached(
             "SELECT package, from_version, to_version, origin, security FROM pending WHERE scan_id = ?1 ORDER BY rowid",
@@ -237,36 +320,31 @@ fn stored_facts(
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(Facts {
-        manager,
-        ecosystem,
-        packages,
-        pending,
-        host_advisories,
-        ..Facts::default()
-    })
+    Ok((pending, host_advisories))
 }
 
-fn stored_rows(conn: &Connection, scan_id: i64) -> Result<Vec<Row>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT package, source_name, installed, fixed, candidate, security, advisories, cves, severity, kev, epss \
-             FROM findings WHERE scan_id = ?1",
-        )?
-        .query_map(params![scan_id], |r| {
-            Ok(Row {
-                package: r.get(0)?,
-                source_name: r.get(1)?,
-                installed: r.get(2)?,
-                fixed: r.get(3)?,
-                candidate: r.get(4)?,
-                security: r.get(5)?,
-                advisories: r.get(6)?,
-                cves: r.get(7)?,
-                severity: r.get(8)?,
-                kev: r.get(9)?,
-                epss: r.get(10)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?)
+/// The stored findings rows of a scan, as lines ([`row_line`]) appended to `out`.
+fn stored_lines(conn: &Connection, scan_id: i64, out: &mut String) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT package, source_name, installed, fixed, candidate, security, advisories, cves, severity, kev, epss \
+         FROM findings WHERE scan_id = ?1 ORDER BY rowid",
+    )?;
+    let mut rows = stmt.query(params![scan_id])?;
+    while let Some(r) = rows.next()? {
+        row_line(
+            out,
+            r.get_ref(0)?.as_str()?,
+            r.get_ref(1)?.as_str()?,
+            r.get_ref(2)?.as_str()?,
+            r.get_ref(3)?.as_str_or_null()?,
+            r.get_ref(4)?.as_str_or_null()?,
+            r.get(5)?,
+            r.get_ref(6)?.as_str()?,
+            r.get_ref(7)?.as_str()?,
+            r.get_ref(8)?.as_str_or_null()?,
+            r.get(9)?,
+            r.get(10)?,
+        );
+    }
+    Ok(())
 }
