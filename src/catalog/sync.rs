@@ -328,13 +328,34 @@ impl Origin {
     }
 }
 
+/// How one source's sync ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum SyncResult {
+    Imported,
+    #[default]
+    NotModified,
+    /// Not in the `--from` directory or mirror, and not named: a warning.
+    Missing,
+    Failed,
+}
+
+impl SyncResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncResult::Imported => "imported",
+            SyncResult::NotModified => "not-modified",
+            SyncResult::Missing => "missing",
+            SyncResult::Failed => "failed",
+        }
+    }
+}
+
 /// What happened to one source.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Outcome {
     pub source: String,
-    /// `imported`, `not-modified`, `missing` (not in the `--from` directory or mirror;
-    /// a warning) or `failed`
-    pub result: String,
+    pub result: SyncResult,
     pub records: u64,
     pub skipped: u64,
     pub withdrawn: u64,
@@ -391,16 +412,16 @@ pub fn sync_one(conn: &mut Connection, run: &Run<'_>, source: &Source) -> Outcom
         .unwrap_or_default();
     match sync_inner(conn, run, source) {
         Ok(Step::Imported(stats, bytes)) => {
-            outcome.result = "imported".into();
+            outcome.result = SyncResult::Imported;
             outcome.records = stats.records;
             outcome.skipped = stats.skipped;
             outcome.withdrawn = stats.withdrawn;
             outcome.warnings = stats.warnings;
             outcome.bytes = bytes;
         }
-        Ok(Step::NotModified) => outcome.result = "not-modified".into(),
+        Ok(Step::NotModified) => outcome.result = SyncResult::NotModified,
         Ok(Step::Missing(why)) => {
-            outcome.result = "missing".into();
+            outcome.result = SyncResult::Missing;
             outcome.error = Some(why);
         }
         Err(e) => {
@@ -415,7 +436,7 @@ pub fn sync_one(conn: &mut Connection, run: &Run<'_>, source: &Source) -> Outcom
             {
                 let _ = tx.commit();
             }
-            outcome.result = "failed".into();
+            outcome.result = SyncResult::Failed;
             outcome.error = Some(msg);
         }
     }

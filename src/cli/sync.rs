@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::Context;
 use crate::catalog::fetch::{FetchOptions, Fetcher, Location};
-use crate::catalog::sync::{self, LAYOUT_HELP, Origin, Outcome};
+use crate::catalog::sync::{self, LAYOUT_HELP, Origin, Outcome, SyncResult};
 use crate::clock;
 use crate::error::{Exit, Failure};
 use crate::output::{self, Format, or_dash};
@@ -125,7 +125,7 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
                 ctx.style.warn(format!("{}: skipped {w}", o.source));
             }
         }
-        if o.result == "missing" {
+        if o.result == SyncResult::Missing {
             ctx.style.warn(format!(
                 "{}: not synced, {}; the catalogue held for it is kept",
                 o.source,
@@ -136,7 +136,7 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
     }
     // A changed catalogue changes what the stored scans mean: match them again now, so
     // findings and reports follow without a new scan.
-    if outcomes.iter().any(|o| o.result == "imported") {
+    if outcomes.iter().any(|o| o.result == SyncResult::Imported) {
         let r = rematch::rematch_all(&mut db.conn, &now, &ctx.actor)?;
         if r.hosts > 0 || !r.skipped.is_empty() {
             ctx.style.status(format!(
@@ -168,7 +168,7 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
             &outcomes,
             &[
                 ("SOURCE", &|o: &Outcome| o.source.clone()),
-                ("RESULT", &|o: &Outcome| o.result.clone()),
+                ("RESULT", &|o: &Outcome| o.result.as_str().to_string()),
                 ("RECORDS", &|o: &Outcome| o.records.to_string()),
                 ("SKIPPED", &|o: &Outcome| o.skipped.to_string()),
                 ("WITHDRAWN", &|o: &Outcome| o.withdrawn.to_string()),
@@ -178,7 +178,7 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
     }
     let failed: Vec<&str> = outcomes
         .iter()
-        .filter(|o| o.result == "failed")
+        .filter(|o| o.result == SyncResult::Failed)
         .map(|o| o.source.as_str())
         .collect();
     if failed.is_empty() {
@@ -186,7 +186,7 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
     }
     let first = outcomes
         .iter()
-        .find(|o| o.result == "failed")
+        .find(|o| o.result == SyncResult::Failed)
         .and_then(|o| o.error.clone())
         .unwrap_or_default();
     Err(Failure::new(
