@@ -122,6 +122,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Tag (repeat, or separate with commas)')
             [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Tag (repeat, or separate with commas)')
             [CompletionResult]::new('--notes', '--notes', [CompletionResultType]::ParameterName, 'Free-form notes')
+            [CompletionResult]::new('--ecosystem', '--ecosystem', [CompletionResultType]::ParameterName, 'OS and release, so `sync` covers it before the first scan (Debian:12, Ubuntu:24.04:LTS, AlmaLinux:9, Rocky Linux:9, Alpine:v3.20); a scan replaces it')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
@@ -200,6 +201,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--add-tag', '--add-tag', [CompletionResultType]::ParameterName, 'Add a tag (repeat, or separate with commas)')
             [CompletionResult]::new('--rm-tag', '--rm-tag', [CompletionResultType]::ParameterName, 'Remove a tag (repeat, or separate with commas)')
             [CompletionResult]::new('--notes', '--notes', [CompletionResultType]::ParameterName, 'Replace the notes ("" clears them)')
+            [CompletionResult]::new('--ecosystem', '--ecosystem', [CompletionResultType]::ParameterName, 'Declare the OS and release (Debian:12, AlmaLinux:9, …); a scan replaces it')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
@@ -1022,7 +1024,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE, in any case; a CVE only KEV or EPSS know shows what they know')
             [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Search the catalogue; with --version, say whether that version is affected')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -1046,8 +1048,8 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
         'patchcycle;advisory;search' {
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Package name (for Debian and Ubuntu: the source package)')
             [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Package name (for Debian and Ubuntu: the source package)')
-            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux)')
-            [CompletionResult]::new('--ecosystem', '--ecosystem', [CompletionResultType]::ParameterName, 'Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux)')
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux), any case')
+            [CompletionResult]::new('--ecosystem', '--ecosystem', [CompletionResultType]::ParameterName, 'Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux), any case')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'A package version to check against each advisory''s ranges (needs --ecosystem)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
@@ -1065,7 +1067,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             break
         }
         'patchcycle;advisory;help' {
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE, in any case; a CVE only KEV or EPSS know shows what they know')
             [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Search the catalogue; with --version, say whether that version is affected')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -1394,7 +1396,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             break
         }
         'patchcycle;help;advisory' {
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE, in any case; a CVE only KEV or EPSS know shows what they know')
             [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Search the catalogue; with --version, say whether that version is affected')
             break
         }

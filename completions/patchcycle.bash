@@ -2641,7 +2641,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__host__subcmd__add)
-            opts="-g -t -q -v -y -h --group --tag --notes --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -t -q -v -y -h --group --tag --notes --ecosystem --db --config --format --quiet --verbose --no-color --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2664,6 +2664,10 @@ _patchcycle() {
                     return 0
                     ;;
                 --notes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ecosystem)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2973,7 +2977,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__host__subcmd__set)
-            opts="-g -q -v -y -h --destination --group --no-group --add-tag --rm-tag --notes --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -q -v -y -h --destination --group --no-group --add-tag --rm-tag --notes --ecosystem --db --config --format --quiet --verbose --no-color --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3000,6 +3004,10 @@ _patchcycle() {
                     return 0
                     ;;
                 --notes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ecosystem)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -115,6 +115,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand -t 'Tag (repeat, or separate with commas)'
             cand --tag 'Tag (repeat, or separate with commas)'
             cand --notes 'Free-form notes'
+            cand --ecosystem 'OS and release, so `sync` covers it before the first scan (Debian:12, Ubuntu:24.04:LTS, AlmaLinux:9, Rocky Linux:9, Alpine:v3.20); a scan replaces it'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
             cand --format 'Output format'
@@ -189,6 +190,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --add-tag 'Add a tag (repeat, or separate with commas)'
             cand --rm-tag 'Remove a tag (repeat, or separate with commas)'
             cand --notes 'Replace the notes ("" clears them)'
+            cand --ecosystem 'Declare the OS and release (Debian:12, AlmaLinux:9, …); a scan replaces it'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
             cand --format 'Output format'
@@ -945,7 +947,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand show 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE'
+            cand show 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE, in any case; a CVE only KEV or EPSS know shows what they know'
             cand search 'Search the catalogue; with --version, say whether that version is affected'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -967,8 +969,8 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;advisory;search'= {
             cand -p 'Package name (for Debian and Ubuntu: the source package)'
             cand --package 'Package name (for Debian and Ubuntu: the source package)'
-            cand -e 'Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux)'
-            cand --ecosystem 'Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux)'
+            cand -e 'Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux), any case'
+            cand --ecosystem 'Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux), any case'
             cand --version 'A package version to check against each advisory''s ranges (needs --ecosystem)'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
@@ -985,7 +987,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --help 'Print help'
         }
         &'patchcycle;advisory;help'= {
-            cand show 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE'
+            cand show 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE, in any case; a CVE only KEV or EPSS know shows what they know'
             cand search 'Search the catalogue; with --version, say whether that version is affected'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -1260,7 +1262,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;help;note;list'= {
         }
         &'patchcycle;help;advisory'= {
-            cand show 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE'
+            cand show 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE, in any case; a CVE only KEV or EPSS know shows what they know'
             cand search 'Search the catalogue; with --version, say whether that version is affected'
         }
         &'patchcycle;help;advisory;show'= {

@@ -102,6 +102,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fi
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -s g -l group -d 'Group (ring) the host belongs to' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -s t -l tag -d 'Tag (repeat, or separate with commas)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l notes -d 'Free-form notes' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l ecosystem -d 'OS and release, so `sync` covers it before the first scan (Debian:12, Ubuntu:24.04:LTS, AlmaLinux:9, Rocky Linux:9, Alpine:v3.20); a scan replaces it' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l format -d 'Output format' -r -f -a "table\t''
@@ -155,6 +156,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l add-tag -d 'Add a tag (repeat, or separate with commas)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l rm-tag -d 'Remove a tag (repeat, or separate with commas)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l notes -d 'Replace the notes ("" clears them)' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l ecosystem -d 'Declare the OS and release (Debian:12, AlmaLinux:9, …); a scan replaces it' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l format -d 'Output format' -r -f -a "table\t''
@@ -734,7 +736,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not 
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -s h -l help -d 'Print help'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -f -a "show" -d 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -f -a "show" -d 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE, in any case; a CVE only KEV or EPSS know shows what they know'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -f -a "search" -d 'Search the catalogue; with --version, say whether that version is affected'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
@@ -749,7 +751,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fi
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -s p -l package -d 'Package name (for Debian and Ubuntu: the source package)' -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -s e -l ecosystem -d 'Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux)' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -s e -l ecosystem -d 'Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux), any case' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l version -d 'A package version to check against each advisory\'s ranges (needs --ecosystem)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
@@ -762,7 +764,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fi
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -s h -l help -d 'Print help'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE, in any case; a CVE only KEV or EPSS know shows what they know'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from help" -f -a "search" -d 'Search the catalogue; with --version, say whether that version is affected'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l cycle -d 'Cycle [default: the open cycle, else the newest]' -r
@@ -926,7 +928,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from cycle" -f -a "close" -d 'Close a cycle (refused while approved groups are not deployed)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from note" -f -a "add" -d 'Add a note on an advisory or a package'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from note" -f -a "list" -d 'List notes'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from advisory" -f -a "show" -d 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from advisory" -f -a "show" -d 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE, in any case; a CVE only KEV or EPSS know shows what they know'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from advisory" -f -a "search" -d 'Search the catalogue; with --version, say whether that version is affected'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "list" -d 'List audit rows, oldest first'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Recompute the hash chain; exit 1 and name the first bad row when broken'

@@ -160,3 +160,34 @@ fn report_bench_runs_small() {
         );
     }
 }
+
+#[test]
+fn rematch_bench_runs_small() {
+    let bin = build_example("rematch_bench");
+    // The bench runs ../patchcycle: make sure the binary beside it is built.
+    assert!(PathBuf::from(env!("CARGO_BIN_EXE_patchcycle")).exists());
+    let out = Command::new(&bin)
+        .args(["--hosts", "50", "--packages", "200"])
+        .output()
+        .expect("run rematch_bench");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "rematch_bench failed: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.starts_with("generated 50 hosts x 200 packages"),
+        "{stdout}"
+    );
+    // Every host re-matched, each time; the first time every finding is new.
+    assert!(
+        stdout.contains("first re-match: ")
+            && stdout.contains(
+                "re-matched 50 hosts against the new catalogue: +950 new, -0 gone findings"
+            ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\n950 findings rows stored\n"), "{stdout}");
+    assert!(stdout.contains("\nslowest: "), "{stdout}");
+}

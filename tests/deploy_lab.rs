@@ -423,7 +423,7 @@ fn failing_health_check_rolls_back_halts_and_resume_continues() {
     assert!(out.contains("--resume"), "{out}");
     let out = s.code(0, &["test", "--resume", "--yes"], 4);
     assert!(
-        out.contains("2 of 3 host(s) done, 1 failed, 0 not reached"),
+        out.contains("2 of 3 host(s) done, 1 failed (1 rolled back), 0 not reached"),
         "{out}"
     );
     assert_eq!(s.host_state(dep, "h1").0, "rolled-back", "h1 redone");

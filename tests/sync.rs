@@ -10,10 +10,18 @@ use std::time::{Duration, Instant};
 
 use common::cli::{Env, render};
 use common::http::{Fault, Server};
+use insta::assert_snapshot;
 use tempfile::TempDir;
 
+/// `shared/data` beside the checkout (`../shared/data`), or beside a directory above it
+/// for a git worktree kept deeper down.
 fn data() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .skip(1)
+        .map(|d| d.join("shared/data"))
+        .find(|d| d.is_dir())
+        .expect("shared/data beside the repository")
 }
 
 /// (records, withdrawn) of an OSV zip, counted by reading every entry.
@@ -701,4 +709,380 @@ fn kill_9_during_import_keeps_the_previous_catalogue() {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", render(&env, &out));
     assert_eq!(counts(&env), before);
+}
+
+/// A `--from` directory under the environment's home (shown as `[HOME]`) holding copies
+/// of these files of the shared data.
+fn from_dir(env: &Env, name: &str, rels: &[&str]) -> String {
+    let root = env.home().join(name);
+    std::fs::create_dir_all(&root).unwrap();
+    for rel in rels {
+        let dest = root.join(rel);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(data().join(rel), &dest).unwrap();
+    }
+    root.display().to_string()
+}
+
+const DEBIAN: &str = "osv-mirror/Debian/all.zip";
+const ALMA: &str = "osv-mirror/AlmaLinux/all.zip";
+const KEV: &str = "kev/known_exploited_vulnerabilities.json";
+
+fn collect(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/collect")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// The findings rows of a host's latest scan, every column but the scan id, sorted.
+fn finding_rows(env: &Env, host: &str) -> Vec<Vec<String>> {
+    let db = env.sqlite();
+    let mut stmt = db
+        .prepare(
+            "SELECT f.package, f.source_name, f.installed, coalesce(f.fixed, '-'), coalesce(f.candidate, '-'), \
+               f.security, f.advisories, f.cves, coalesce(f.severity, '-'), f.kev, coalesce(f.epss, -1) \
+             FROM findings f WHERE f.scan_id = \
+               (SELECT max(s.id) FROM scans s JOIN hosts h ON h.id = s.host_id WHERE h.name = ?1 AND s.status = 'ok')",
+        )
+        .unwrap();
+    let mut rows: Vec<Vec<String>> = stmt
+        .query_map([host], |r| {
+            (0..11)
+                .map(|i| {
+                    r.get::<_, rusqlite::types::Value>(i)
+                        .map(|v| format!("{v:?}"))
+                })
+                .collect()
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[test]
+fn sync_on_a_new_database_says_no_ecosystem_is_known() {
+    let env = Env::init();
+    let from = from_dir(&env, "mirror", &[KEV]);
+    // The README's order on a new database: sync before any host or scan.
+    assert_snapshot!(
+        "sync_new_database_no_ecosystem",
+        env.snap(&["sync", "--from", &from])
+    );
+    // A host added without an OS is named, with how to declare it.
+    env.ok(&["-q", "host", "add", "web1"]);
+    let out = env.run(&["sync", "--from", &from]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{}", render(&env, &out));
+    assert!(
+        stderr.contains("no OSV ecosystem to sync: no host has a known OS yet (1 host never scanned and declared none)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn sync_covers_scanned_and_declared_ecosystems_and_rematches_stored_scans() {
+    let env = Env::init();
+    // Scanned before any catalogue: only dpkg's pending security updates are findings.
+    env.ok(&["-q", "host", "add", "h1"]);
+    env.ok(&[
+        "-q",
+        "scan",
+        "--import",
+        &collect("bookworm-old-glibc.out"),
+        "--host",
+        "h1",
+    ]);
+    let before = finding_rows(&env, "h1");
+    assert!(!before.is_empty());
+    assert!(before.iter().all(|r| r[6] == "Text(\"[]\")"), "{before:?}");
+    // Declared, never scanned; and one with no known OS.
+    env.ok(&["-q", "host", "add", "h2", "--ecosystem", "almalinux:9"]);
+    env.ok(&["-q", "host", "add", "h3"]);
+    let host = env.ok(&["host", "show", "h2", "--format", "json"]);
+    let host: serde_json::Value = serde_json::from_str(&host).unwrap();
+    assert_eq!(host["ecosystem"], "AlmaLinux:9");
+
+    let from = from_dir(&env, "mirror", &[DEBIAN, ALMA, KEV]);
+    let audit_before: i64 = env
+        .sqlite()
+        .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
+        .unwrap();
+    assert_snapshot!(
+        "sync_scanned_and_declared_ecosystems",
+        env.snap(&["sync", "--from", &from])
+    );
+
+    // Re-matched without contacting any host: the KEV glibc finding is there now.
+    let after = finding_rows(&env, "h1");
+    let glibc = after
+        .iter()
+        .find(|r| r[0] == "Text(\"libc6\")")
+        .expect("libc6 finding");
+    assert!(glibc[7].contains("CVE-2023-4911"), "{glibc:?}");
+    assert_eq!(glibc[9], "Integer(1)", "KEV: {glibc:?}");
+    let shown = env.ok(&["findings", "--host", "h1", "--format", "json"]);
+    assert!(shown.contains("DCL-CVE-2023-4911"), "{shown}");
+    let rematch: (String, String) = env
+        .sqlite()
+        .query_row(
+            "SELECT action, details FROM audit WHERE seq > ?1 AND action = 'catalog.rematch'",
+            [audit_before],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let details: serde_json::Value = serde_json::from_str(&rematch.1).unwrap();
+    assert_eq!(details["hosts"], 1);
+
+    // A fresh scan of the same facts gives exactly the re-matched rows.
+    env.ok(&["-q", "host", "add", "h4"]);
+    env.ok(&[
+        "-q",
+        "scan",
+        "--import",
+        &collect("bookworm-old-glibc.out"),
+        "--host",
+        "h4",
+    ]);
+    assert_eq!(finding_rows(&env, "h4"), after);
+
+    // An unchanged catalogue re-imports nothing and re-matches nothing.
+    let out = env.run(&["sync", "--from", &from]);
+    assert_eq!(out.status.code(), Some(0), "{}", render(&env, &out));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("re-matched"));
+}
+
+/// Collector output of an AlmaLinux 9 host, written for this test in the collector's
+/// format: glibc and openssl-libs below the fixes of ALSA-2023:5453 and ALSA-2023:2523
+/// (real records of the AlmaLinux OSV data), and dnf reporting those two plus an EPEL
+/// advisory for chromium that no OSV source carries.
+const ALMA9_OUT: &str = "@@PC 0123456789abcdef0123456789abcdef BEGIN 1
+
+@@PC 0123456789abcdef0123456789abcdef os-release
+NAME=\"AlmaLinux\"
+VERSION=\"9.2 (Turquoise Kodkod)\"
+ID=\"almalinux\"
+VERSION_ID=\"9.2\"
+PRETTY_NAME=\"AlmaLinux 9.2 (Turquoise Kodkod)\"
+
+@@PC 0123456789abcdef0123456789abcdef uname
+5.14.0-284.11.1.el9_2.x86_64
+
+@@PC 0123456789abcdef0123456789abcdef boot
+vmlinuz-5.14.0-284.11.1.el9_2.x86_64
+
+@@PC 0123456789abcdef0123456789abcdef reboot
+no
+
+@@PC 0123456789abcdef0123456789abcdef reboot-pkgs
+
+@@PC 0123456789abcdef0123456789abcdef rpm
+bash\t0\t5.1.8\t6.el9_1\tx86_64\tbash-5.1.8-6.el9_1.src.rpm
+glibc\t0\t2.34\t60.el9\tx86_64\tglibc-2.34-60.el9.src.rpm
+openssl-libs\t1\t3.0.7\t1.el9\tx86_64\topenssl-3.0.7-1.el9.src.rpm
+chromium\t0\t130.0.6723.116\t1.el9\tx86_64\tchromium-130.0.6723.116-1.el9.src.rpm
+
+@@PC 0123456789abcdef0123456789abcdef updateinfo
+ALSA-2023:2523 Moderate/Sec. openssl-libs-1:3.0.7-6.el9_2.x86_64
+ALSA-2023:5453 Important/Sec. glibc-2.34-60.el9_2.7.x86_64
+FEDORA-EPEL-2024-8f1c2a9d37 Important/Sec. chromium-131.0.6778.85-1.el9.x86_64
+
+@@PC 0123456789abcdef0123456789abcdef check-update
+chromium.x86_64    131.0.6778.85-1.el9    epel
+glibc.x86_64    2.34-60.el9_2.7    baseos
+openssl-libs.x86_64    1:3.0.7-6.el9_2    baseos
+
+@@PC 0123456789abcdef0123456789abcdef check-update-rc
+exit 100
+
+@@PC 0123456789abcdef0123456789abcdef END
+";
+
+#[test]
+fn rpm_rematch_keeps_what_dnf_reported_and_equals_a_fresh_scan() {
+    let env = Env::init();
+    let out = env.file("alma9.out", ALMA9_OUT);
+    let out = out.to_str().unwrap();
+    env.ok(&["-q", "host", "add", "a1"]);
+    let scanned = env.ok(&["scan", "--import", out, "--host", "a1", "--format", "json"]);
+    assert!(
+        scanned.contains("\"ecosystem\": \"AlmaLinux:9\""),
+        "{scanned}"
+    );
+    let before = finding_rows(&env, "a1");
+    assert_eq!(before.len(), 3, "{before:?}");
+
+    let from = from_dir(&env, "mirror", &[ALMA, KEV]);
+    let synced = env.run(&["sync", "--from", &from, "osv:AlmaLinux", "kev"]);
+    assert_eq!(synced.status.code(), Some(0), "{}", render(&env, &synced));
+    let stderr = String::from_utf8_lossy(&synced.stderr);
+    assert!(
+        stderr.contains(
+            "re-matched 1 host against the new catalogue: +0 new, -0 gone, 2 changed findings"
+        ),
+        "{stderr}"
+    );
+    let after = finding_rows(&env, "a1");
+    // The EPEL advisory only dnf knows is still there after the re-match.
+    assert!(
+        after
+            .iter()
+            .any(|r| r[0] == "Text(\"chromium\")" && r[6].contains("FEDORA-EPEL-2024-8f1c2a9d37")),
+        "{after:?}"
+    );
+    // glibc now carries the KEV CVE from the catalogue.
+    assert!(
+        after.iter().any(|r| r[0] == "Text(\"glibc\")"
+            && r[7].contains("CVE-2023-4911")
+            && r[9] == "Integer(1)"),
+        "{after:?}"
+    );
+    env.ok(&["-q", "host", "add", "a2"]);
+    env.ok(&["-q", "scan", "--import", out, "--host", "a2"]);
+    assert_eq!(finding_rows(&env, "a2"), after);
+}
+
+#[test]
+fn source_and_ecosystem_names_ignore_case_and_near_misses_are_named() {
+    let env = Env::init();
+    assert_snapshot!("sync_osv_near_miss", env.snap(&["sync", "osv:debain"]));
+    assert_snapshot!("sync_unknown_bare_source", env.snap(&["sync", "debian"]));
+    assert_snapshot!(
+        "host_add_ecosystem_near_miss",
+        env.snap(&["host", "add", "h1", "--ecosystem", "Debain:12"])
+    );
+    assert_snapshot!(
+        "host_add_ecosystem_without_release",
+        env.snap(&["host", "add", "h1", "--ecosystem", "debian"])
+    );
+    let from = from_dir(&env, "mirror", &[ALMA, KEV]);
+    let out = env.run(&["sync", "--from", &from, "OSV:almalinux", "KEV"]);
+    assert_eq!(out.status.code(), Some(0), "{}", render(&env, &out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("osv:AlmaLinux  imported"), "{stdout}");
+    assert!(stdout.contains("\nkev            imported"), "{stdout}");
+    let hits = env.ok(&[
+        "advisory",
+        "search",
+        "--package",
+        "openssl",
+        "--ecosystem",
+        "almalinux:9",
+        "--format",
+        "json",
+    ]);
+    let hits: Vec<serde_json::Value> = serde_json::from_str(&hits).unwrap();
+    assert!(!hits.is_empty());
+    assert!(hits.iter().all(|h| h["ecosystem"] == "AlmaLinux:9"));
+    let cfg = env.file(
+        "ecos.toml",
+        "[sync.osv]\necosystems = [\"rocky linux\", \"Almalinx\"]\n",
+    );
+    assert_snapshot!(
+        "sync_config_ecosystem_near_miss",
+        env.snap(&["--config", cfg.to_str().unwrap(), "sync", "--from", &from])
+    );
+}
+
+#[test]
+fn a_source_the_from_directory_lacks_is_a_warning_unless_named() {
+    let env = Env::init();
+    env.ok(&["-q", "host", "add", "a1", "--ecosystem", "AlmaLinux:9"]);
+    let from = from_dir(&env, "mirror", &[KEV]);
+    assert_snapshot!(
+        "sync_from_lacks_unnamed_source",
+        env.snap(&["sync", "--from", &from])
+    );
+    assert_snapshot!(
+        "sync_from_lacks_named_source",
+        env.snap(&["sync", "--from", &from, "osv:AlmaLinux", "kev"])
+    );
+}
+
+/// An EPSS file in EPSS's published layout, with made-up scores for two real CVE ids:
+/// one in KEV, one (the xz backdoor) in no synced source but EPSS.
+fn epss_dir(env: &Env, name: &str) -> String {
+    let dir = env.home().join(name).join("epss");
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = "#model_version:v2025.03.14,score_date:2026-11-24T00:00:00+0000\ncve,epss,percentile\n\
+               CVE-2021-44228,0.94358,0.99950\nCVE-2024-3094,0.84120,0.99240\n";
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(csv.as_bytes()).unwrap();
+    std::fs::write(dir.join("epss_scores-current.csv.gz"), gz.finish().unwrap()).unwrap();
+    env.home().join(name).display().to_string()
+}
+
+#[test]
+fn advisory_show_knows_kev_and_epss_only_cves_in_any_case() {
+    let env = Env::init();
+    let from = from_dir(&env, "mirror", &[DEBIAN, KEV]);
+    env.ok(&["-q", "sync", "--from", &from, "osv:Debian", "kev"]);
+    let epss = epss_dir(&env, "scores");
+    env.ok(&["-q", "sync", "--from", &epss, "epss"]);
+    assert_snapshot!(
+        "advisory_show_kev_only",
+        env.snap(&["advisory", "show", "cve-2021-44228"])
+    );
+    assert_snapshot!(
+        "advisory_show_epss_only",
+        env.snap(&["advisory", "show", "CVE-2024-3094"])
+    );
+    assert_snapshot!(
+        "advisory_show_kev_only_json",
+        env.snap(&["advisory", "show", "CVE-2021-44228", "--format", "json"])
+    );
+    assert_snapshot!(
+        "advisory_show_lower_case_advisory_id",
+        env.snap(&["advisory", "show", "dcl-cve-2023-4911"])
+    );
+    assert_snapshot!(
+        "advisory_show_unknown",
+        env.snap(&["advisory", "show", "cve-2099-0001"])
+    );
+}
+
+#[test]
+fn exception_add_warns_about_an_id_no_synced_source_knows() {
+    let env = Env::init();
+    let from = from_dir(&env, "mirror", &[KEV]);
+    env.ok(&["-q", "sync", "--from", &from, "kev"]);
+    let add = |id: &str| {
+        env.snap(&[
+            "exception",
+            "add",
+            "--advisory",
+            id,
+            "--reason",
+            "vendor says not reachable",
+            "--expires",
+            "2026-12-31",
+        ])
+    };
+    assert_snapshot!("exception_add_unknown_id", add("VENDOR-2026-0042"));
+    assert_snapshot!("exception_add_known_cve_lower_case", add("cve-2021-44228"));
+    let list = env.ok(&["exception", "list", "--format", "json"]);
+    let list: serde_json::Value = serde_json::from_str(&list).unwrap();
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["advisory"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["VENDOR-2026-0042", "CVE-2021-44228"]);
+}
+
+#[test]
+fn sync_status_shows_each_sources_age() {
+    let env = Env::init();
+    let from = from_dir(&env, "mirror", &[KEV]);
+    env.ok(&["-q", "sync", "--from", &from, "kev"]);
+    let out = env
+        .cmd(&["sync", "--status"])
+        .env("PATCHCYCLE_NOW", "2026-11-10T12:00:00Z")
+        .output()
+        .unwrap();
+    assert_snapshot!("sync_status_age", render(&env, &out));
 }

@@ -60,6 +60,17 @@ impl Location {
     }
 }
 
+/// The file is not there (no such file, HTTP 404 or 410): a `--from` directory or a
+/// mirror that does not carry this source.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Missing(pub String);
+
+/// Whether `e` says the file is not there ([`Missing`]) rather than unreadable.
+pub fn is_missing(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.is::<Missing>())
+}
+
 /// What is known of the copy held, for conditional requests.
 #[derive(Debug, Clone, Default)]
 pub struct Validators {
@@ -133,8 +144,13 @@ impl Fetcher {
 
     fn fetch_file(&self, path: &Path, held: &Validators, tmp_dir: &Path) -> Result<Fetched> {
         let src = File::open(path).map_err(|e| {
-            Failure::usage(format!("cannot read {}: {e}", path.display()))
-                .hint("--from DIR must hold the layout described in README.md (osv-mirror/<Ecosystem>/all.zip, kev/…, epss/…)")
+            let failure = Failure::usage(format!("cannot read {}", path.display()))
+                .hint("--from DIR must hold the layout described in README.md (osv-mirror/<Ecosystem>/all.zip, kev/…, epss/…)");
+            if e.kind() == std::io::ErrorKind::NotFound {
+                failure.source(Missing(e.to_string()))
+            } else {
+                failure.source(e)
+            }
         })?;
         let len = src.metadata().map(|m| m.len()).ok();
         let download = self.copy_to_temp(src, len, tmp_dir, None, None)?;
@@ -182,6 +198,12 @@ impl Fetcher {
             return Ok(Fetched::NotModified {
                 etag: None,
                 last_modified: None,
+            });
+        }
+        if status == StatusCode::NOT_FOUND || status == StatusCode::GONE {
+            return Err(Attempt {
+                retryable: false,
+                error: Missing(format!("HTTP {status}")).into(),
             });
         }
         if !status.is_success() {

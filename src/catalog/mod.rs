@@ -2,6 +2,7 @@
 //! fetched, validated and imported, and how they are looked up.
 
 pub mod cvss;
+pub mod ecosystem;
 pub mod epss;
 pub mod errata;
 pub mod fetch;

@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 
 use anyhow::Result;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -26,6 +26,9 @@ pub fn scheme_for(ecosystem: &str) -> Option<Scheme> {
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct KevInfo {
     pub cve: String,
+    pub vendor: Option<String>,
+    pub product: Option<String>,
+    pub name: Option<String>,
     pub date_added: Option<String>,
     pub due_date: Option<String>,
     pub ransomware: Option<String>,
@@ -36,6 +39,7 @@ pub struct EpssInfo {
     pub cve: String,
     pub score: f64,
     pub percentile: f64,
+    pub date: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
@@ -46,7 +50,8 @@ pub struct AffectedInfo {
     pub versions: Vec<String>,
 }
 
-/// An advisory with everything known about it.
+/// An advisory with everything known about it; for a CVE that no advisory names but KEV
+/// or EPSS know, what they know (`source` is then `kev` or `epss`, `affected` empty).
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct AdvisoryInfo {
     pub id: String,
@@ -62,14 +67,82 @@ pub struct AdvisoryInfo {
     pub kev: Vec<KevInfo>,
     pub epss: Vec<EpssInfo>,
     pub affected: Vec<AffectedInfo>,
+    /// For a CVE: the synced advisory sources (OSV ecosystems, errata) without an
+    /// advisory for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_advisory_in: Option<Vec<String>>,
+    /// No advisory names the CVE: this record is what KEV and EPSS know.
+    #[serde(skip)]
+    pub cve_only: bool,
 }
 
-/// Advisories whose id or alias is `id` (an advisory id or a CVE).
+/// The KEV entry of a CVE (exact, upper-case id).
+fn kev_of(conn: &Connection, cve: &str) -> Result<Vec<KevInfo>> {
+    let mut k = conn.prepare_cached(
+        "SELECT vendor, product, name, date_added, due_date, ransomware FROM kev WHERE cve = ?1",
+    )?;
+    Ok(k.query_map([cve], |r| {
+        Ok(KevInfo {
+            cve: cve.to_string(),
+            vendor: r.get(0)?,
+            product: r.get(1)?,
+            name: r.get(2)?,
+            date_added: r.get(3)?,
+            due_date: r.get(4)?,
+            ransomware: r.get(5)?,
+        })
+    })?
+    .collect::<rusqlite::Result<_>>()?)
+}
+
+/// The EPSS score of a CVE (exact, upper-case id).
+fn epss_of(conn: &Connection, cve: &str) -> Result<Vec<EpssInfo>> {
+    let mut e = conn.prepare_cached("SELECT score, percentile, date FROM epss WHERE cve = ?1")?;
+    Ok(e.query_map([cve], |r| {
+        Ok(EpssInfo {
+            cve: cve.to_string(),
+            score: r.get(0)?,
+            percentile: r.get(1)?,
+            date: r.get(2)?,
+        })
+    })?
+    .collect::<rusqlite::Result<_>>()?)
+}
+
+/// The advisory sources (OSV ecosystems, errata) holding a good import.
+fn synced_advisory_sources(conn: &Connection) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare(
+            "SELECT name FROM sources WHERE synced_at IS NOT NULL \
+               AND (name LIKE 'osv:%' OR name LIKE 'errata:%') ORDER BY name",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// How the synced sources spell `id` (an advisory id, an alias, or a CVE in KEV or
+/// EPSS), found case-insensitively; None when no synced source knows it.
+pub fn known_spelling(conn: &Connection, id: &str) -> Result<Option<String>> {
+    let upper = id.to_ascii_uppercase();
+    Ok(conn
+        .prepare(
+            "SELECT advisory_id FROM advisories WHERE advisory_id = ?1 COLLATE NOCASE \
+             UNION ALL SELECT alias FROM aliases WHERE alias = ?1 COLLATE NOCASE \
+             UNION ALL SELECT cve FROM kev WHERE cve = ?2 \
+             UNION ALL SELECT cve FROM epss WHERE cve = ?2 \
+             LIMIT 1",
+        )?
+        .query_row(params![id, upper], |r| r.get(0))
+        .optional()?)
+}
+
+/// Advisories whose id or alias is `id` (an advisory id or a CVE, any case); for a CVE no
+/// advisory names, what KEV and EPSS know of it. Empty: no synced source knows `id`.
 pub fn show(conn: &Connection, id: &str) -> Result<Vec<AdvisoryInfo>> {
     let mut stmt = conn.prepare(
         "SELECT a.id, a.advisory_id, a.source, a.kind, a.severity, a.cvss, a.cvss_vector, a.published, a.modified, a.summary \
-         FROM advisories a WHERE a.advisory_id = ?1 \
-            OR a.id IN (SELECT advisory FROM aliases WHERE alias = ?1) \
+         FROM advisories a WHERE a.advisory_id = ?1 COLLATE NOCASE \
+            OR a.id IN (SELECT advisory FROM aliases WHERE alias = ?1 COLLATE NOCASE) \
          ORDER BY a.source, a.advisory_id",
     )?;
     let rows: Vec<(i64, AdvisoryInfo)> = stmt
@@ -91,6 +164,19 @@ pub fn show(conn: &Connection, id: &str) -> Result<Vec<AdvisoryInfo>> {
             ))
         })?
         .collect::<rusqlite::Result<_>>()?;
+    let asked_cve = {
+        let upper = id.to_ascii_uppercase();
+        super::is_cve(&upper).then_some(upper)
+    };
+    // For a CVE: the synced advisory sources that have nothing for it.
+    let no_advisory_in = match &asked_cve {
+        Some(_) => {
+            let mut missing = synced_advisory_sources(conn)?;
+            missing.retain(|s| !rows.iter().any(|(_, a)| &a.source == s));
+            Some(missing)
+        }
+        None => None,
+    };
     let mut out = Vec::new();
     for (rowid, mut info) in rows {
         let mut st =
@@ -108,31 +194,8 @@ pub fn show(conn: &Connection, id: &str) -> Result<Vec<AdvisoryInfo>> {
             cves.push(info.id.clone());
         }
         for cve in &cves {
-            let mut k = conn.prepare_cached(
-                "SELECT date_added, due_date, ransomware FROM kev WHERE cve = ?1",
-            )?;
-            info.kev.extend(
-                k.query_map([cve], |r| {
-                    Ok(KevInfo {
-                        cve: cve.clone(),
-                        date_added: r.get(0)?,
-                        due_date: r.get(1)?,
-                        ransomware: r.get(2)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?,
-            );
-            let mut e = conn.prepare_cached("SELECT score, percentile FROM epss WHERE cve = ?1")?;
-            info.epss.extend(
-                e.query_map([cve], |r| {
-                    Ok(EpssInfo {
-                        cve: cve.clone(),
-                        score: r.get(0)?,
-                        percentile: r.get(1)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?,
-            );
+            info.kev.extend(kev_of(conn, cve)?);
+            info.epss.extend(epss_of(conn, cve)?);
         }
         let mut st = conn.prepare_cached(
             "SELECT ecosystem, package, ranges, versions FROM affected WHERE advisory = ?1 ORDER BY ecosystem, package",
@@ -149,7 +212,23 @@ pub fn show(conn: &Connection, id: &str) -> Result<Vec<AdvisoryInfo>> {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
+        info.no_advisory_in = no_advisory_in.clone();
         out.push(info);
+    }
+    if let (true, Some(cve)) = (out.is_empty(), asked_cve) {
+        let kev = kev_of(conn, &cve)?;
+        let epss = epss_of(conn, &cve)?;
+        if !kev.is_empty() || !epss.is_empty() {
+            out.push(AdvisoryInfo {
+                source: if kev.is_empty() { "epss" } else { "kev" }.into(),
+                id: cve,
+                kev,
+                epss,
+                no_advisory_in,
+                cve_only: true,
+                ..AdvisoryInfo::default()
+            });
+        }
     }
     Ok(out)
 }

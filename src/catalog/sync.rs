@@ -10,7 +10,8 @@ use anyhow::{Context, Result};
 use rusqlite::Connection;
 use serde::Serialize;
 
-use super::fetch::{Download, Fetched, Fetcher, Location};
+use super::ecosystem::{self, NotOsv};
+use super::fetch::{self, Download, Fetched, Fetcher, Location};
 use super::store::{self, ImportStats};
 use super::{epss, errata, kev, osv};
 use crate::config::SyncConfig;
@@ -74,93 +75,233 @@ pub fn host_has_osv_feed(base: &str) -> bool {
     )
 }
 
-/// Checks an OSV ecosystem name from the command line or config.
-fn valid_osv_ecosystem(e: &str) -> Result<()> {
-    if e.is_empty()
-        || e.len() > 64
-        || !e
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '.' | '-' | '_'))
-    {
-        return Err(Failure::usage(format!("{e:?} is not an OSV ecosystem name")).into());
+/// What `sync` should know before it starts: a warning, and how to act on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub warning: String,
+    pub hint: Option<String>,
+}
+
+/// The sources of one `sync` run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selection {
+    pub sources: Vec<Source>,
+    /// The sources were named on the command line: a `--from` directory or mirror that
+    /// lacks one is an error, not a warning.
+    pub named: bool,
+    /// Gaps found while choosing (no OSV ecosystem known, hosts without a feed).
+    pub notices: Vec<Notice>,
+}
+
+/// Hosts named in a notice: the first few, then a count.
+fn some_hosts(names: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let mut s = names
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN {
+        s.push_str(&format!(", +{} more", names.len() - SHOWN));
     }
-    Ok(())
+    s
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// One source named on the command line (`osv:Debian`, `kev`, `epss`, `errata:NAME`),
+/// matched case-insensitively.
+fn named_source(cfg: &SyncConfig, n: &str) -> Result<Source> {
+    let errata_names: Vec<&str> = cfg.errata.iter().map(|e| e.name.as_str()).collect();
+    let source = match n.split_once(':') {
+        Some((kind, e)) if kind.eq_ignore_ascii_case("osv") => {
+            match ecosystem::osv_ecosystem(e) {
+                Ok(e) => Source::Osv(e),
+                Err(NotOsv::Invalid) => {
+                    return Err(Failure::usage(format!("{n:?} is not an OSV ecosystem name"))
+                    .hint("OSV sources are named like osv:Debian, osv:AlmaLinux, osv:Rocky Linux")
+                    .into());
+                }
+                Err(NotOsv::NearMiss(k)) => {
+                    return Err(Failure::usage(format!("unknown source {n:?}"))
+                        .hint(format!("did you mean osv:{k}?"))
+                        .into());
+                }
+            }
+        }
+        Some((kind, e)) if kind.eq_ignore_ascii_case("errata") => {
+            let Some(found) = cfg.errata.iter().find(|x| x.name.eq_ignore_ascii_case(e)) else {
+                let hint = match ecosystem::did_you_mean(e, &errata_names) {
+                    Some(k) => format!("did you mean errata:{k}?"),
+                    None => "add a [[sync.errata]] table with name, url and ecosystem".into(),
+                };
+                return Err(
+                    Failure::usage(format!("no errata source {e:?} in the config"))
+                        .hint(hint)
+                        .into(),
+                );
+            };
+            Source::Errata {
+                name: found.name.clone(),
+                url: found.url.clone(),
+                ecosystem: found.ecosystem.clone(),
+            }
+        }
+        None if n.eq_ignore_ascii_case("kev") => Source::Kev,
+        None if n.eq_ignore_ascii_case("epss") => Source::Epss,
+        _ => {
+            let base = n.split(':').next().unwrap_or(n);
+            let hint = if let Some(k) = ecosystem::OSV_ECOSYSTEMS
+                .iter()
+                .find(|k| k.eq_ignore_ascii_case(base))
+                .copied()
+                .or_else(|| ecosystem::did_you_mean(base, ecosystem::OSV_ECOSYSTEMS))
+            {
+                format!("did you mean osv:{k}?")
+            } else if let Some(k) = ecosystem::did_you_mean(n, &["kev", "epss"]) {
+                format!("did you mean {k}?")
+            } else {
+                "sources are osv:<Ecosystem>, kev, epss and errata:<name>".into()
+            };
+            return Err(Failure::usage(format!("unknown source {n:?}"))
+                .hint(hint)
+                .into());
+        }
+    };
+    Ok(source)
 }
 
 /// The sources to sync: those named (`osv:Debian`, `kev`, `epss`, `errata:NAME`), or every
-/// enabled one. OSV ecosystems default to those of the inventory's hosts plus config.
-pub fn select(conn: &Connection, cfg: &SyncConfig, names: &[String]) -> Result<Vec<Source>> {
-    let errata = |n: &str| {
-        cfg.errata
-            .iter()
-            .find(|e| e.name == n)
-            .map(|e| Source::Errata {
-                name: e.name.clone(),
-                url: e.url.clone(),
-                ecosystem: e.ecosystem.clone(),
-            })
-    };
+/// enabled one. OSV ecosystems default to those of the inventory's hosts (from their
+/// latest scan, or declared with `host add --ecosystem`) plus `[sync.osv] ecosystems`.
+pub fn select(conn: &Connection, cfg: &SyncConfig, names: &[String]) -> Result<Selection> {
     if !names.is_empty() {
-        let mut out = Vec::new();
+        let mut sources = Vec::new();
         for n in names {
-            let s = match n.split_once(':') {
-                Some(("osv", e)) => {
-                    valid_osv_ecosystem(e)?;
-                    Source::Osv(e.to_string())
-                }
-                Some(("errata", e)) => errata(e).ok_or_else(|| {
-                    Failure::usage(format!("no errata source {e:?} in the config"))
-                        .hint("add a [[sync.errata]] table with name, url and ecosystem")
-                })?,
-                None if n == "kev" => Source::Kev,
-                None if n == "epss" => Source::Epss,
-                _ => {
-                    return Err(Failure::usage(format!("unknown source {n:?}"))
-                        .hint("sources are osv:<Ecosystem>, kev, epss and errata:<name>")
-                        .into());
-                }
-            };
-            if !out.contains(&s) {
-                out.push(s);
+            let s = named_source(cfg, n)?;
+            if !sources.contains(&s) {
+                sources.push(s);
             }
         }
-        return Ok(out);
+        return Ok(Selection {
+            sources,
+            named: true,
+            notices: Vec::new(),
+        });
     }
-    let mut out = Vec::new();
+    let mut sources = Vec::new();
+    let mut notices = Vec::new();
     if cfg.osv.enabled {
-        let mut ecos: Vec<String> = {
-            let mut stmt = conn.prepare(
-                "SELECT DISTINCT ecosystem FROM hosts WHERE ecosystem IS NOT NULL ORDER BY 1",
-            )?;
-            stmt.query_map([], |r| r.get::<_, String>(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?
+        // (host, ecosystem with release or None)
+        let hosts: Vec<(String, Option<String>)> = conn
+            .prepare("SELECT name, ecosystem FROM hosts ORDER BY name")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut ecos: Vec<String> = Vec::new();
+        // ecosystem with release -> hosts, for those OSV has no feed for
+        let mut feedless: Vec<(String, Vec<String>)> = Vec::new();
+        let mut unknown: Vec<String> = Vec::new();
+        let known = hosts.iter().filter(|(_, e)| e.is_some()).count();
+        for (host, eco) in hosts {
+            let Some(eco) = eco else {
+                unknown.push(host);
+                continue;
+            };
+            let base = osv_base_ecosystem(&eco);
+            if host_has_osv_feed(base) {
+                ecos.push(base.to_string());
+            } else if !cfg
+                .errata
                 .iter()
-                .map(|e| osv_base_ecosystem(e).to_string())
-                .filter(|e| host_has_osv_feed(e))
-                .collect()
-        };
-        ecos.extend(cfg.osv.ecosystems.iter().cloned());
+                .any(|e| e.enabled && e.ecosystem.eq_ignore_ascii_case(&eco))
+            {
+                match feedless.iter_mut().find(|(e, _)| *e == eco) {
+                    Some((_, hs)) => hs.push(host),
+                    None => feedless.push((eco, vec![host])),
+                }
+            }
+        }
+        for e in &cfg.osv.ecosystems {
+            ecos.push(ecosystem::osv_ecosystem_or_usage(
+                e,
+                "[sync.osv] ecosystems in the config: entry",
+            )?);
+        }
         ecos.sort();
         ecos.dedup();
-        for e in ecos {
-            valid_osv_ecosystem(&e)?;
-            out.push(Source::Osv(e));
+        // Hosts whose ecosystem only errata cover need no OSV ecosystem.
+        if ecos.is_empty() && known == 0 {
+            let why = if unknown.is_empty() {
+                "the inventory has no hosts".to_string()
+            } else {
+                format!(
+                    "no host has a known OS yet ({} never scanned and declared none)",
+                    plural(unknown.len(), "host", "hosts")
+                )
+            };
+            notices.push(Notice {
+                warning: format!(
+                    "no OSV ecosystem to sync: {why}, and [sync.osv] ecosystems in the config is empty; only the other sources are synced"
+                ),
+                hint: Some(
+                    "name them (`patchcycle sync osv:Debian`), list them in the config ([sync.osv] ecosystems = [\"Debian\"]), \
+                     or declare a host's OS (`patchcycle host set NAME --ecosystem Debian:12`)"
+                        .into(),
+                ),
+            });
+        } else if !unknown.is_empty() {
+            notices.push(Notice {
+                warning: format!(
+                    "{} no known OS yet ({}): {} may not be synced",
+                    plural(unknown.len(), "host has", "hosts have"),
+                    some_hosts(&unknown),
+                    if unknown.len() == 1 {
+                        "the advisories of its ecosystem"
+                    } else {
+                        "the advisories of their ecosystems"
+                    }
+                ),
+                hint: Some(
+                    "scan them, or declare their OS: `patchcycle host set NAME --ecosystem Debian:12`"
+                        .into(),
+                ),
+            });
         }
+        for (eco, hosts) in &feedless {
+            notices.push(Notice {
+                warning: format!(
+                    "{} {eco} ({}): OSV has no feed for it and no [[sync.errata]] source names it",
+                    plural(hosts.len(), "host is", "hosts are"),
+                    some_hosts(hosts)
+                ),
+                hint: Some(format!(
+                    "add a [[sync.errata]] table with name, url (the repository) and ecosystem = \"{eco}\""
+                )),
+            });
+        }
+        sources.extend(ecos.into_iter().map(Source::Osv));
     }
     if cfg.kev.enabled {
-        out.push(Source::Kev);
+        sources.push(Source::Kev);
     }
     if cfg.epss.enabled {
-        out.push(Source::Epss);
+        sources.push(Source::Epss);
     }
     for e in cfg.errata.iter().filter(|e| e.enabled) {
-        out.push(Source::Errata {
+        sources.push(Source::Errata {
             name: e.name.clone(),
             url: e.url.clone(),
             ecosystem: e.ecosystem.clone(),
         });
     }
-    Ok(out)
+    Ok(Selection {
+        sources,
+        named: false,
+        notices,
+    })
 }
 
 /// Where every source is read from.
@@ -187,12 +328,34 @@ impl Origin {
     }
 }
 
+/// How one source's sync ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum SyncResult {
+    Imported,
+    #[default]
+    NotModified,
+    /// Not in the `--from` directory or mirror, and not named: a warning.
+    Missing,
+    Failed,
+}
+
+impl SyncResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncResult::Imported => "imported",
+            SyncResult::NotModified => "not-modified",
+            SyncResult::Missing => "missing",
+            SyncResult::Failed => "failed",
+        }
+    }
+}
+
 /// What happened to one source.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Outcome {
     pub source: String,
-    /// `imported`, `not-modified` or `failed`
-    pub result: String,
+    pub result: SyncResult,
     pub records: u64,
     pub skipped: u64,
     pub withdrawn: u64,
@@ -219,6 +382,16 @@ pub struct Run<'a> {
     pub feeds: &'a Path,
     pub actor: &'a str,
     pub now: &'a str,
+    /// The sources were named by the user: a missing file is an error, not a warning.
+    pub named: bool,
+}
+
+/// How one source's sync ended, short of a failure.
+enum Step {
+    Imported(ImportStats, u64),
+    NotModified,
+    /// The `--from` directory or mirror has no file for this unnamed source.
+    Missing(String),
 }
 
 /// Syncs one source: fetch, import in one transaction, record; never leaves half an
@@ -238,15 +411,19 @@ pub fn sync_one(conn: &mut Connection, run: &Run<'_>, source: &Source) -> Outcom
         .map(|l| l.display())
         .unwrap_or_default();
     match sync_inner(conn, run, source) {
-        Ok(Some((stats, bytes))) => {
-            outcome.result = "imported".into();
+        Ok(Step::Imported(stats, bytes)) => {
+            outcome.result = SyncResult::Imported;
             outcome.records = stats.records;
             outcome.skipped = stats.skipped;
             outcome.withdrawn = stats.withdrawn;
             outcome.warnings = stats.warnings;
             outcome.bytes = bytes;
         }
-        Ok(None) => outcome.result = "not-modified".into(),
+        Ok(Step::NotModified) => outcome.result = SyncResult::NotModified,
+        Ok(Step::Missing(why)) => {
+            outcome.result = SyncResult::Missing;
+            outcome.error = Some(why);
+        }
         Err(e) => {
             let msg = e
                 .chain()
@@ -259,7 +436,7 @@ pub fn sync_one(conn: &mut Connection, run: &Run<'_>, source: &Source) -> Outcom
             {
                 let _ = tx.commit();
             }
-            outcome.result = "failed".into();
+            outcome.result = SyncResult::Failed;
             outcome.error = Some(msg);
         }
     }
@@ -267,11 +444,7 @@ pub fn sync_one(conn: &mut Connection, run: &Run<'_>, source: &Source) -> Outcom
     outcome
 }
 
-fn sync_inner(
-    conn: &mut Connection,
-    run: &Run<'_>,
-    source: &Source,
-) -> Result<Option<(ImportStats, u64)>> {
+fn sync_inner(conn: &mut Connection, run: &Run<'_>, source: &Source) -> Result<Step> {
     let Run {
         fetcher,
         cfg,
@@ -279,13 +452,20 @@ fn sync_inner(
         feeds,
         actor,
         now,
+        named,
     } = *run;
     let name = source.name();
     let loc = origin.location(source, cfg)?;
     let url = loc.display();
     let tmp = feeds.join(".tmp");
     let held = store::validators(conn, &name)?;
-    let main = match fetcher.fetch(&loc, &held, &tmp)? {
+    let fetched = match fetcher.fetch(&loc, &held, &tmp) {
+        Err(e) if !named && matches!(origin, Origin::Base(_)) && fetch::is_missing(&e) => {
+            return Ok(Step::Missing(format!("{url} does not exist")));
+        }
+        other => other?,
+    };
+    let main = match fetched {
         Fetched::NotModified {
             etag,
             last_modified,
@@ -293,7 +473,7 @@ fn sync_inner(
             let tx = db::write_tx(conn)?;
             store::record_unchanged(&tx, &name, etag.as_deref(), last_modified.as_deref(), now)?;
             tx.commit()?;
-            return Ok(None);
+            return Ok(Step::NotModified);
         }
         Fetched::New(d) => d,
     };
@@ -371,7 +551,7 @@ fn sync_inner(
         let base = lp.trim_end_matches("repodata/repomd.xml");
         keep_raw(feeds, &format!("{base}{href}"), d)?;
     }
-    Ok(Some((stats, bytes)))
+    Ok(Step::Imported(stats, bytes))
 }
 
 fn keep_raw(feeds: &Path, rel: &str, d: Download) -> Result<()> {

@@ -4,13 +4,14 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 
 use super::Context;
-use crate::catalog::query::{self, AdvisoryInfo, Hit, Search};
+use crate::catalog::query::{self, AdvisoryInfo, Hit, KevInfo, Search};
 use crate::error::Failure;
 use crate::output::{self, Format, or_dash};
 
 #[derive(Debug, Subcommand)]
 pub enum AdvisoryCommand {
-    /// Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE
+    /// Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE, in any case; a CVE
+    /// only KEV or EPSS know shows what they know
     Show(ShowArgs),
     /// Search the catalogue; with --version, say whether that version is affected
     Search(SearchArgs),
@@ -18,7 +19,7 @@ pub enum AdvisoryCommand {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// Advisory id or CVE id
+    /// Advisory id or CVE id (case-insensitive)
     pub id: String,
 }
 
@@ -29,7 +30,7 @@ pub struct SearchArgs {
     /// Package name (for Debian and Ubuntu: the source package)
     #[arg(short, long)]
     pub package: Option<String>,
-    /// Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux)
+    /// Ecosystem with release (AlmaLinux:9, Debian:12) or without (AlmaLinux), any case
     #[arg(short, long)]
     pub ecosystem: Option<String>,
     /// A package version to check against each advisory's ranges (needs --ecosystem)
@@ -48,13 +49,12 @@ fn show(ctx: &Context, a: &ShowArgs) -> Result<()> {
     let db = ctx.open_db()?;
     let found = query::show(&db.conn, &a.id)?;
     if found.is_empty() {
-        return Err(
-            Failure::usage(format!("no advisory or alias {:?} in the catalogue", a.id))
-                .hint(
-                    "run `patchcycle sync`, or check the id with `patchcycle advisory search TEXT`",
-                )
-                .into(),
-        );
+        return Err(Failure::usage(format!(
+            "no synced source knows {:?}: no advisory, alias, KEV or EPSS entry",
+            a.id
+        ))
+        .hint("run `patchcycle sync` (see `patchcycle sync --status`), or check the id with `patchcycle advisory search TEXT`")
+        .into());
     }
     if ctx.style.format != Format::Table {
         return output::list(&ctx.style, &found, &[]);
@@ -65,10 +65,95 @@ fn show(ctx: &Context, a: &ShowArgs) -> Result<()> {
         }
         print_advisory(ctx, adv)?;
     }
+    // Asked for a CVE that advisories name: which synced sources have none for it.
+    if let Some(first) = found.first().filter(|f| !f.cve_only)
+        && let Some(missing) = &first.no_advisory_in
+        && !missing.is_empty()
+    {
+        output::out_line("")?;
+        output::out_line(format!(
+            "no advisory for {} in: {}",
+            a.id.to_ascii_uppercase(),
+            sources_line(missing)
+        ))?;
+    }
     Ok(())
 }
 
+/// "none" or the sources, for the `no advisory in` line.
+fn sources_line(sources: &[String]) -> String {
+    if sources.is_empty() {
+        "-".into()
+    } else {
+        sources.join(", ")
+    }
+}
+
+fn epss_line(a: &AdvisoryInfo) -> String {
+    if a.epss.is_empty() {
+        "-".to_string()
+    } else {
+        a.epss
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {:.5} (percentile {:.3}{})",
+                    e.cve,
+                    e.score,
+                    e.percentile,
+                    e.date
+                        .as_deref()
+                        .map(|d| format!(", scored {d}"))
+                        .unwrap_or_default()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// A CVE no synced advisory names: what KEV and EPSS know of it.
+fn print_cve_only(ctx: &Context, a: &AdvisoryInfo) -> Result<()> {
+    let kev = a.kev.first();
+    let field = |f: fn(&KevInfo) -> &Option<String>| or_dash(kev.and_then(|k| f(k).as_ref()));
+    let mut fields = vec![
+        ("id", a.id.clone()),
+        (
+            "known from",
+            [
+                (!a.kev.is_empty(), "CISA KEV"),
+                (!a.epss.is_empty(), "EPSS"),
+            ]
+            .iter()
+            .filter(|(has, _)| *has)
+            .map(|(_, name)| *name)
+            .collect::<Vec<_>>()
+            .join(", "),
+        ),
+        ("kev", if kev.is_some() { "yes" } else { "no" }.into()),
+    ];
+    if kev.is_some() {
+        fields.extend([
+            ("vendor", field(|k| &k.vendor)),
+            ("product", field(|k| &k.product)),
+            ("name", field(|k| &k.name)),
+            ("date added", field(|k| &k.date_added)),
+            ("due date", field(|k| &k.due_date)),
+            ("ransomware", field(|k| &k.ransomware)),
+        ]);
+    }
+    fields.push(("epss", epss_line(a)));
+    fields.push((
+        "no advisory in",
+        sources_line(a.no_advisory_in.as_deref().unwrap_or_default()),
+    ));
+    output::show(&ctx.style, a, &fields)
+}
+
 fn print_advisory(ctx: &Context, a: &AdvisoryInfo) -> Result<()> {
+    if a.cve_only {
+        return print_cve_only(ctx, a);
+    }
     let kev = if a.kev.is_empty() {
         "no".to_string()
     } else {
@@ -86,15 +171,7 @@ fn print_advisory(ctx: &Context, a: &AdvisoryInfo) -> Result<()> {
             .collect::<Vec<_>>()
             .join("; ")
     };
-    let epss = if a.epss.is_empty() {
-        "-".to_string()
-    } else {
-        a.epss
-            .iter()
-            .map(|e| format!("{} {:.5} (percentile {:.3})", e.cve, e.score, e.percentile))
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
+    let epss = epss_line(a);
     let fields = [
         ("id", a.id.clone()),
         ("source", a.source.clone()),
@@ -170,7 +247,9 @@ fn search(ctx: &Context, a: SearchArgs) -> Result<()> {
         &Search {
             text: a.text,
             package: a.package,
-            ecosystem: a.ecosystem,
+            ecosystem: a
+                .ecosystem
+                .map(|e| crate::catalog::ecosystem::canonical_name(&e)),
             version: a.version,
         },
     )?;

@@ -91,7 +91,7 @@ pub fn sync_sources() -> ArgValueCompleter {
             if let Some(db) = database(cfg)
                 && let Ok(sources) = sync::select(&db.conn, &cfg.sync, &[])
             {
-                names.extend(sources.iter().map(sync::Source::name));
+                names.extend(sources.sources.iter().map(sync::Source::name));
             }
         }
         names.sort();

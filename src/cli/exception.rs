@@ -101,12 +101,42 @@ fn add(ctx: &Context, a: &AddArgs) -> Result<()> {
     if let Some(g) = &a.group {
         inventory::group_id(&db.conn, g)?;
     }
+    // The id as the catalogue spells it, so that `cve-2023-4911` matches findings; an id
+    // no synced source knows may come from elsewhere (a vendor bulletin): kept, with a
+    // warning, since it matches only findings that carry exactly that id.
+    let advisory = match &a.advisory {
+        Some(x) => match crate::catalog::query::known_spelling(&db.conn, x)? {
+            Some(known) => {
+                if &known != x {
+                    ctx.style.status(format!(
+                        "{x} is spelled {known} in the catalogue; stored so"
+                    ));
+                }
+                Some(known)
+            }
+            None => {
+                let spelled = if crate::catalog::is_cve(&x.to_ascii_uppercase()) {
+                    x.to_ascii_uppercase()
+                } else {
+                    x.clone()
+                };
+                ctx.style.warn(format!(
+                    "no synced source knows {spelled}: the exception is added, but it covers only findings that name exactly this id"
+                ));
+                ctx.style.status(
+                    "hint: check the id with `patchcycle advisory show ID`, or sync the source that has it (`patchcycle sync --status`)",
+                );
+                Some(spelled)
+            }
+        },
+        None => None,
+    };
     let stamp = clock::stamp(now);
     let tx = db::write_tx(&mut db.conn)?;
     tx.execute(
         "INSERT INTO exceptions (advisory, package, host, group_name, reason, actor, created_at, expires) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        rusqlite::params![a.advisory, a.package, a.host, a.group, a.reason, ctx.actor, stamp, expires],
+        rusqlite::params![advisory, a.package, a.host, a.group, a.reason, ctx.actor, stamp, expires],
     )?;
     let id = tx.last_insert_rowid();
     audit::append(
@@ -115,7 +145,7 @@ fn add(ctx: &Context, a: &AddArgs) -> Result<()> {
         &ctx.actor,
         "exception.add",
         &format!("exception {id}"),
-        &json!({"advisory": a.advisory, "package": a.package, "host": a.host, "group": a.group, "reason": a.reason, "expires": expires}),
+        &json!({"advisory": advisory, "package": a.package, "host": a.host, "group": a.group, "reason": a.reason, "expires": expires}),
     )?;
     tx.commit()?;
     ctx.style

@@ -49,6 +49,10 @@ pub struct AddArgs {
     /// Free-form notes
     #[arg(long)]
     pub notes: Option<String>,
+    /// OS and release, so `sync` covers it before the first scan (Debian:12,
+    /// Ubuntu:24.04:LTS, AlmaLinux:9, Rocky Linux:9, Alpine:v3.20); a scan replaces it
+    #[arg(long, value_name = "ECO")]
+    pub ecosystem: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -91,6 +95,9 @@ pub struct SetArgs {
     /// Replace the notes ("" clears them)
     #[arg(long)]
     pub notes: Option<String>,
+    /// Declare the OS and release (Debian:12, AlmaLinux:9, …); a scan replaces it
+    #[arg(long, value_name = "ECO")]
+    pub ecosystem: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -175,19 +182,22 @@ fn add(ctx: &Context, a: AddArgs) -> Result<()> {
     spec.notes = a.notes.filter(|n| !n.is_empty());
     spec.normalize();
     spec.validate().map_err(Failure::usage)?;
+    let ecosystem = a
+        .ecosystem
+        .as_deref()
+        .map(crate::catalog::ecosystem::host_ecosystem)
+        .transpose()?;
 
     let mut db = ctx.open_db()?;
     let now = clock::now_stamp()?;
     let tx = db::write_tx(&mut db.conn)?;
     inventory::insert_host(&tx, &spec, &now)?;
-    audit::append(
-        &tx,
-        &now,
-        &ctx.actor,
-        "host.add",
-        &spec.name,
-        &import::spec_json(&spec),
-    )?;
+    let mut details = import::spec_json(&spec);
+    if let Some(eco) = &ecosystem {
+        inventory::set_ecosystem(&tx, &spec.name, eco, &now)?;
+        details["ecosystem"] = json!(eco);
+    }
+    audit::append(&tx, &now, &ctx.actor, "host.add", &spec.name, &details)?;
     tx.commit()?;
     ctx.style.status(format!(
         "added host {} ({}{})",
@@ -302,11 +312,17 @@ fn set(ctx: &Context, a: SetArgs) -> Result<()> {
         && a.add_tag.is_empty()
         && a.rm_tag.is_empty()
         && a.notes.is_none()
+        && a.ecosystem.is_none()
     {
         return usage(
-            "nothing to change: give at least one of --destination, --group, --no-group, --add-tag, --rm-tag, --notes",
+            "nothing to change: give at least one of --destination, --group, --no-group, --add-tag, --rm-tag, --notes, --ecosystem",
         );
     }
+    let ecosystem = a
+        .ecosystem
+        .as_deref()
+        .map(crate::catalog::ecosystem::host_ecosystem)
+        .transpose()?;
     let mut db = ctx.open_db()?;
     let now = clock::now_stamp()?;
     let tx = db::write_tx(&mut db.conn)?;
@@ -331,19 +347,20 @@ fn set(ctx: &Context, a: SetArgs) -> Result<()> {
     spec.normalize();
     spec.validate().map_err(Failure::usage)?;
     let before = HostSpec::from(&old);
-    if spec == before {
+    let new_ecosystem = ecosystem.filter(|e| old.ecosystem.as_ref() != Some(e));
+    if spec == before && new_ecosystem.is_none() {
         ctx.style.status(format!("host {} unchanged", a.name));
         return Ok(());
     }
     inventory::update_host(&tx, &spec, &now)?;
-    audit::append(
-        &tx,
-        &now,
-        &ctx.actor,
-        "host.set",
-        &spec.name,
-        &json!({ "before": import::spec_json(&before), "after": import::spec_json(&spec) }),
-    )?;
+    let mut details =
+        json!({ "before": import::spec_json(&before), "after": import::spec_json(&spec) });
+    if let Some(eco) = &new_ecosystem {
+        inventory::set_ecosystem(&tx, &spec.name, eco, &now)?;
+        details["before"]["ecosystem"] = json!(old.ecosystem);
+        details["after"]["ecosystem"] = json!(eco);
+    }
+    audit::append(&tx, &now, &ctx.actor, "host.set", &spec.name, &details)?;
     tx.commit()?;
     ctx.style.status(format!("updated host {}", spec.name));
     Ok(())

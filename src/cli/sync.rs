@@ -10,16 +10,22 @@ use serde::Serialize;
 
 use super::Context;
 use crate::catalog::fetch::{FetchOptions, Fetcher, Location};
-use crate::catalog::sync::{self, LAYOUT_HELP, Origin, Outcome};
+use crate::catalog::sync::{self, LAYOUT_HELP, Origin, Outcome, SyncResult};
 use crate::clock;
 use crate::error::{Exit, Failure};
 use crate::output::{self, Format, or_dash};
+use crate::scan::rematch;
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
-Sources: osv:<Ecosystem> (e.g. osv:Debian, osv:AlmaLinux), kev, epss, errata:<name>.
+Sources: osv:<Ecosystem> (e.g. osv:Debian, osv:AlmaLinux), kev, epss, errata:<name>;
+names are matched case-insensitively.
 Without sources, every enabled source is synced; OSV ecosystems default to those of
-the scanned hosts plus [sync.osv] ecosystems in the config.
+every host in the inventory (from its latest scan, or `host add --ecosystem`) plus
+[sync.osv] ecosystems in the config. A source the --from directory or mirror lacks is
+then a warning; a source named on the command line must be there.
+After an import, the stored scans of every host are matched again against the new
+catalogue (no host is contacted).
 
 Layout of --from DIR, --mirror URL and --export DIR:
   osv-mirror/<Ecosystem>/all.zip
@@ -79,7 +85,14 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
         (None, Some(url), _) | (None, None, Some(url)) => Origin::Base(Location::parse(url)?),
         (None, None, None) => Origin::Upstream,
     };
-    let sources = sync::select(&db.conn, cfg, &args.sources)?;
+    let selection = sync::select(&db.conn, cfg, &args.sources)?;
+    for n in &selection.notices {
+        ctx.style.warn(&n.warning);
+        if let Some(h) = &n.hint {
+            ctx.style.status(format!("hint: {h}"));
+        }
+    }
+    let sources = selection.sources;
     if sources.is_empty() {
         return Err(Failure::usage("no source to sync")
             .hint("enable sources in [sync] of the config, or name them: patchcycle sync osv:Debian kev")
@@ -100,6 +113,7 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
         feeds: &feeds,
         actor: &ctx.actor,
         now: &now,
+        named: selection.named,
     };
     let mut outcomes = Vec::new();
     for s in &sources {
@@ -115,7 +129,42 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
                 ctx.style.warn(format!("{}: skipped {w}", o.source));
             }
         }
+        if o.result == SyncResult::Missing {
+            ctx.style.warn(format!(
+                "{}: not synced, {}; the catalogue held for it is kept",
+                o.source,
+                o.error.as_deref().unwrap_or("the file is missing")
+            ));
+        }
         outcomes.push(o);
+    }
+    // A changed catalogue changes what the stored scans mean: match them again now, so
+    // findings and reports follow without a new scan.
+    if outcomes.iter().any(|o| o.result == SyncResult::Imported) {
+        let r = rematch::rematch_all(&mut db.conn, &now, &ctx.actor)?;
+        if r.hosts > 0 || !r.skipped.is_empty() {
+            ctx.style.status(format!(
+                "re-matched {} against the new catalogue: +{} new, -{} gone{} findings",
+                if r.hosts == 1 {
+                    "1 host".to_string()
+                } else {
+                    format!("{} hosts", r.hosts)
+                },
+                r.new,
+                r.gone,
+                if r.changed > 0 {
+                    format!(", {} changed", r.changed)
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        if !r.skipped.is_empty() {
+            ctx.style.warn(format!(
+                "not re-matched: {} (rpm hosts scanned by an older patchcycle, which did not keep what dnf reported); scan them again",
+                r.skipped.join(", ")
+            ));
+        }
     }
     if !ctx.style.quiet || ctx.style.format != Format::Table {
         output::list(
@@ -123,7 +172,7 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
             &outcomes,
             &[
                 ("SOURCE", &|o: &Outcome| o.source.clone()),
-                ("RESULT", &|o: &Outcome| o.result.clone()),
+                ("RESULT", &|o: &Outcome| o.result.as_str().to_string()),
                 ("RECORDS", &|o: &Outcome| o.records.to_string()),
                 ("SKIPPED", &|o: &Outcome| o.skipped.to_string()),
                 ("WITHDRAWN", &|o: &Outcome| o.withdrawn.to_string()),
@@ -133,7 +182,7 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
     }
     let failed: Vec<&str> = outcomes
         .iter()
-        .filter(|o| o.result == "failed")
+        .filter(|o| o.result == SyncResult::Failed)
         .map(|o| o.source.as_str())
         .collect();
     if failed.is_empty() {
@@ -141,7 +190,7 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
     }
     let first = outcomes
         .iter()
-        .find(|o| o.result == "failed")
+        .find(|o| o.result == SyncResult::Failed)
         .and_then(|o| o.error.clone())
         .unwrap_or_default();
     Err(Failure::new(
@@ -199,13 +248,11 @@ fn status(ctx: &Context, conn: &Connection) -> Result<()> {
         })?
         .collect::<rusqlite::Result<_>>()?;
     let now = clock::now()?;
+    // Relative here; JSON carries the absolute synced_at / checked_at.
     let age = move |t: &Option<String>| -> String {
         t.as_deref()
             .and_then(clock::parse)
-            .map(|t| {
-                let secs = (now - t).num_seconds().max(0);
-                crate::inventory::policy::format_duration(Duration::from_secs(secs as u64))
-            })
+            .map(|t| clock::ago(t, now))
             .unwrap_or_else(|| "-".into())
     };
     output::list(

@@ -47,6 +47,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "0006_state.sql",
         include_str!("../../migrations/0006_state.sql"),
     ),
+    (
+        7,
+        "0007_catalog.sql",
+        include_str!("../../migrations/0007_catalog.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

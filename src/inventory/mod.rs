@@ -290,6 +290,19 @@ pub(crate) fn write_host_row(
     Ok(())
 }
 
+/// Declares a host's ecosystem (`host add/set --ecosystem`, already canonical), so `sync`
+/// covers it before the first scan; each good scan replaces it with what the host reports.
+pub fn set_ecosystem(conn: &Connection, name: &str, ecosystem: &str, now: &str) -> Result<()> {
+    let n = conn.execute(
+        "UPDATE hosts SET ecosystem = ?2, updated_at = ?3 WHERE name = ?1",
+        params![name, ecosystem, now],
+    )?;
+    if n == 0 {
+        return Err(Failure::usage(format!("unknown host {name:?}")).into());
+    }
+    Ok(())
+}
+
 pub fn delete_host(conn: &Connection, name: &str) -> Result<()> {
     let n = conn.execute("DELETE FROM hosts WHERE name = ?1", [name])?;
     if n == 0 {

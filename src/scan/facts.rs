@@ -71,6 +71,16 @@ impl Manager {
             Manager::Apk => "apk",
         }
     }
+
+    /// The stored name ([`Manager::as_str`]) back to the manager.
+    pub fn from_name(s: &str) -> Option<Manager> {
+        match s {
+            "dpkg" => Some(Manager::Dpkg),
+            "rpm" => Some(Manager::Rpm),
+            "apk" => Some(Manager::Apk),
+            _ => None,
+        }
+    }
 }
 
 /// What one host reported.

@@ -21,10 +21,11 @@ use std::rc::Rc;
 
 use anyhow::Result;
 use rusqlite::Connection;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::facts::{Facts, HostAdvisory, Manager};
+use super::facts::{Facts, HostAdvisory, Manager, Pending};
 use crate::catalog::Severity;
 use crate::catalog::query::{Ranges, scheme_for};
 use crate::version::Scheme;
@@ -57,6 +58,15 @@ pub struct Aggregate {
     pub cves_json: String,
 }
 
+/// What matching reads of one installed package, borrowed.
+#[derive(Debug, Clone, Copy)]
+pub struct Installed<'a> {
+    pub name: &'a str,
+    pub version: &'a str,
+    pub source_name: &'a str,
+    pub source_version: &'a str,
+}
+
 /// One finding: a package that needs attention on a host.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
@@ -67,8 +77,6 @@ pub struct Finding {
     pub security: bool,
     pub matched: Rc<Aggregate>,
 }
-
-type Key = (String, String, String);
 
 /// What the catalogue adds to an advisory: CVEs, other aliases (for merging), KEV, EPSS.
 #[derive(Debug, Clone, Default)]
@@ -91,8 +99,11 @@ struct Prepared {
 /// Matches hosts against the catalogue, caching verdicts across hosts.
 #[derive(Default)]
 pub struct Matcher {
-    /// (ecosystem, source, version) → what affects it
-    cache: HashMap<Key, Rc<Aggregate>>,
+    /// "ecosystem\0source\0version" → what affects it. Looked up once per installed
+    /// package of every host, through `key` (reused), so a lookup allocates nothing.
+    /// None: nothing affects it (most packages), known without touching an Aggregate.
+    cache: FxHashMap<Box<str>, Option<Rc<Aggregate>>>,
+    key: String,
     /// (ecosystem, source) → its affected entries, parsed
     prepared: HashMap<(String, String), Rc<Vec<Prepared>>>,
     /// advisory rowid → enrichment
@@ -141,7 +152,7 @@ impl Matcher {
         Ok(list)
     }
 
-    /// What affects `source` at `version` in `ecosystem`, cached.
+    /// What affects `source` at `version` in `ecosystem` (None: nothing), cached.
     pub fn aggregate(
         &mut self,
         conn: &Connection,
@@ -149,16 +160,23 @@ impl Matcher {
         ecosystem: &str,
         source: &str,
         version: &str,
-    ) -> Result<Rc<Aggregate>> {
-        let key = (
-            ecosystem.to_string(),
-            source.to_string(),
-            version.to_string(),
-        );
-        if let Some(h) = self.cache.get(&key) {
+    ) -> Result<Option<Rc<Aggregate>>> {
+        self.key.clear();
+        for (i, part) in [ecosystem, source, version].iter().enumerate() {
+            if i > 0 {
+                self.key.push('\0');
+            }
+            self.key.push_str(part);
+        }
+        if let Some(h) = self.cache.get(self.key.as_str()) {
             return Ok(h.clone());
         }
+        let key: Box<str> = self.key.as_str().into();
         let hits = self.hits(conn, scheme, ecosystem, source, version)?;
+        if hits.is_empty() {
+            self.cache.insert(key, None);
+            return Ok(None);
+        }
         let mut cves: Vec<String> = hits.iter().flat_map(|h| h.cves.iter().cloned()).collect();
         cves.sort();
         cves.dedup();
@@ -177,8 +195,8 @@ impl Matcher {
             kev: hits.iter().any(|h| h.kev),
             epss: hits.iter().filter_map(|h| h.epss).reduce(f64::max),
         });
-        self.cache.insert(key, agg.clone());
-        Ok(agg)
+        self.cache.insert(key, Some(agg.clone()));
+        Ok(Some(agg))
     }
 
     /// Advisories affecting `source` at `version` in `ecosystem` (uncached; see
@@ -284,50 +302,78 @@ impl Matcher {
     /// The findings of one host: advisories through source packages, and pending
     /// security updates from the host's own package manager (also without a catalogue).
     pub fn findings(&mut self, conn: &Connection, facts: &Facts) -> Result<Vec<Finding>> {
-        let scheme = facts.ecosystem.as_deref().and_then(scheme_for);
-        let pending: HashMap<&str, &super::facts::Pending> = facts
-            .pending
-            .iter()
-            .map(|p| (p.package.as_str(), p))
-            .collect();
+        let packages = facts.packages.iter().map(|p| Installed {
+            name: &p.name,
+            version: &p.version,
+            source_name: &p.source_name,
+            source_version: &p.source_version,
+        });
+        self.match_host(
+            conn,
+            facts.ecosystem.as_deref(),
+            facts.manager,
+            packages,
+            &facts.pending,
+            &facts.host_advisories,
+        )
+    }
+
+    /// [`Matcher::findings`] of a host whose packages are borrowed from elsewhere (a
+    /// re-match reads them from the database): the one loop both go through.
+    pub fn match_host<'p>(
+        &mut self,
+        conn: &Connection,
+        ecosystem: Option<&str>,
+        manager: Option<Manager>,
+        packages: impl IntoIterator<Item = Installed<'p>>,
+        pending: &[Pending],
+        host_advisories: &[HostAdvisory],
+    ) -> Result<Vec<Finding>> {
+        let scheme = ecosystem.and_then(scheme_for);
+        let pending: HashMap<&str, &Pending> =
+            pending.iter().map(|p| (p.package.as_str(), p)).collect();
+        let mut reported_by_package: HashMap<&str, Vec<&HostAdvisory>> = HashMap::new();
+        for h in host_advisories {
+            reported_by_package
+                .entry(h.package.as_str())
+                .or_default()
+                .push(h);
+        }
         let none = Rc::new(Aggregate {
             advisories_json: "[]".into(),
             cves_json: "[]".into(),
             ..Aggregate::default()
         });
-        let by_binary = facts.manager == Some(Manager::Rpm);
+        let by_binary = manager == Some(Manager::Rpm);
         let mut out = Vec::new();
-        for p in &facts.packages {
+        for p in packages {
             let (name, version) = if by_binary {
-                (&p.name, &p.version)
+                (p.name, p.version)
             } else {
-                (&p.source_name, &p.source_version)
+                (p.source_name, p.source_version)
             };
-            let mut matched = match (scheme, facts.ecosystem.as_deref()) {
+            let mut matched = match (scheme, ecosystem) {
                 (Some(s), Some(eco)) => self.aggregate(conn, s, eco, name, version)?,
-                _ => none.clone(),
+                _ => None,
             };
-            let reported: Vec<&HostAdvisory> = facts
-                .host_advisories
-                .iter()
-                .filter(|h| h.package == p.name)
-                .collect();
-            if !reported.is_empty() {
-                matched = with_host_advisories(
-                    &matched,
-                    &reported,
-                    facts.manager.map_or(Scheme::Rpm, Manager::scheme),
-                )?;
+            if let Some(reported) = reported_by_package.get(p.name) {
+                matched = Some(with_host_advisories(
+                    matched.as_ref().unwrap_or(&none),
+                    reported,
+                    manager.map_or(Scheme::Rpm, Manager::scheme),
+                )?);
             }
-            let pend = pending.get(p.name.as_str());
+            let pend = pending.get(p.name);
             let pending_security = pend.is_some_and(|x| x.security);
-            if matched.advisories.is_empty() && !pending_security {
-                continue;
-            }
+            let matched = match matched {
+                Some(m) if !m.advisories.is_empty() || pending_security => m,
+                None if pending_security => none.clone(),
+                _ => continue,
+            };
             out.push(Finding {
-                package: p.name.clone(),
-                source_name: p.source_name.clone(),
-                installed: p.version.clone(),
+                package: p.name.to_string(),
+                source_name: p.source_name.to_string(),
+                installed: p.version.to_string(),
                 candidate: pend.map(|x| x.to.clone()),
                 security: true,
                 matched,

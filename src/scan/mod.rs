@@ -5,6 +5,7 @@ pub mod apkfacts;
 pub mod facts;
 pub mod matcher;
 pub mod query;
+pub mod rematch;
 pub mod rpmfacts;
 
 use std::time::Duration;
@@ -221,8 +222,8 @@ pub fn store(
             let latest = f.kernel_latest().map(str::to_string);
             tx.execute(
                 "INSERT INTO scans (host_id, started, finished, method, status, os_id, os_version, ecosystem, \
-                 kernel_running, kernels, reboot_required, reboot_pkgs, warnings) \
-                 VALUES (?1, ?2, ?3, ?4, 'ok', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                 kernel_running, kernels, reboot_required, reboot_pkgs, warnings, manager) \
+                 VALUES (?1, ?2, ?3, ?4, 'ok', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 params![
                     host_id,
                     started,
@@ -235,60 +236,15 @@ pub fn store(
                     serde_json::to_string(&f.kernels)?,
                     f.reboot_required,
                     serde_json::to_string(&f.reboot_pkgs)?,
-                    serde_json::to_string(&f.warnings)?
+                    serde_json::to_string(&f.warnings)?,
+                    manager_name(f.manager)
                 ],
             )?;
             let scan_id = tx.last_insert_rowid();
-            // Only the latest good scan keeps its package list.
+            store_inventory(&tx, host_id, scan_id, &f)?;
+            insert_findings(&tx, scan_id, &findings)?;
             tx.execute(
-                "DELETE FROM installed WHERE scan_id IN (SELECT id FROM scans WHERE host_id = ?1 AND id <> ?2)",
-                params![host_id, scan_id],
-            )?;
-            {
-                let mut ins = tx.prepare_cached(
-                    "INSERT INTO installed (scan_id, name, arch, version, source_name, source_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )?;
-                for p in &f.packages {
-                    ins.execute(params![
-                        scan_id,
-                        p.name,
-                        p.arch,
-                        p.version,
-                        p.source_name,
-                        p.source_version
-                    ])?;
-                }
-                let mut pend = tx.prepare_cached(
-                    "INSERT INTO pending (scan_id, package, from_version, to_version, origin, security) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )?;
-                for p in &f.pending {
-                    pend.execute(params![
-                        scan_id, p.package, p.from, p.to, p.origin, p.security
-                    ])?;
-                }
-                let mut fi = tx.prepare_cached(
-                    "INSERT INTO findings (scan_id, package, source_name, installed, fixed, candidate, security, advisories, cves, severity, kev, epss) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                )?;
-                for x in &findings {
-                    fi.execute(params![
-                        scan_id,
-                        x.package,
-                        x.source_name,
-                        x.installed,
-                        x.matched.fixed,
-                        x.candidate,
-                        x.security,
-                        x.matched.advisories_json,
-                        x.matched.cves_json,
-                        x.matched.severity.map(Severity::as_str),
-                        x.matched.kev,
-                        x.matched.epss
-                    ])?;
-                }
-            }
-            tx.execute(
-                "UPDATE hosts SET os_id = ?2, os_version = ?3, ecosystem = ?4, kernel_running = ?5, kernel_latest = ?6, \
+                "UPDATE hosts SET os_id = ?2, os_version = ?3, ecosystem = coalesce(?4, ecosystem), kernel_running = ?5, kernel_latest = ?6, \
                  reboot_required = ?7, last_scan = ?8, updated_at = ?8 WHERE id = ?1",
                 params![
                     host_id,
@@ -324,6 +280,83 @@ pub fn store(
     }
     tx.commit()?;
     Ok(summary)
+}
+
+/// How `scans.manager` spells a scan's package manager; `none` (no manager recognised)
+/// differs from NULL (stored before the column existed).
+pub(crate) fn manager_name(m: Option<facts::Manager>) -> &'static str {
+    m.map_or("none", facts::Manager::as_str)
+}
+
+/// Stores what a re-match needs of a good scan: installed packages, pending updates and
+/// host-reported advisories. Only the host's latest good scan keeps them.
+fn store_inventory(
+    tx: &rusqlite::Transaction<'_>,
+    host_id: i64,
+    scan_id: i64,
+    f: &Facts,
+) -> Result<()> {
+    for table in ["installed", "host_advisories"] {
+        tx.execute(
+            &format!(
+                "DELETE FROM {table} WHERE scan_id IN (SELECT id FROM scans WHERE host_id = ?1 AND id <> ?2)"
+            ),
+            params![host_id, scan_id],
+        )?;
+    }
+    let mut ins = tx.prepare_cached(
+        "INSERT INTO installed (scan_id, name, arch, version, source_name, source_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for p in &f.packages {
+        ins.execute(params![
+            scan_id,
+            p.name,
+            p.arch,
+            p.version,
+            p.source_name,
+            p.source_version
+        ])?;
+    }
+    let mut pend = tx.prepare_cached(
+        "INSERT INTO pending (scan_id, package, from_version, to_version, origin, security) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for p in &f.pending {
+        pend.execute(params![
+            scan_id, p.package, p.from, p.to, p.origin, p.security
+        ])?;
+    }
+    let mut adv = tx.prepare_cached(
+        "INSERT INTO host_advisories (scan_id, advisory, package, version, severity) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for h in &f.host_advisories {
+        adv.execute(params![scan_id, h.id, h.package, h.version, h.severity])?;
+    }
+    Ok(())
+}
+
+/// Writes the findings rows of one scan: at scan time and at a re-match after `sync`.
+pub(crate) fn insert_findings(conn: &Connection, scan_id: i64, findings: &[Finding]) -> Result<()> {
+    let mut fi = conn.prepare_cached(
+        "INSERT INTO findings (scan_id, package, source_name, installed, fixed, candidate, security, advisories, cves, severity, kev, epss) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    for x in findings {
+        fi.execute(params![
+            scan_id,
+            x.package,
+            x.source_name,
+            x.installed,
+            x.matched.fixed,
+            x.candidate,
+            x.security,
+            x.matched.advisories_json,
+            x.matched.cves_json,
+            x.matched.severity.map(Severity::as_str),
+            x.matched.kev,
+            x.matched.epss
+        ])?;
+    }
+    Ok(())
 }
 
 fn count_sev(f: &[Finding], s: Severity) -> usize {

@@ -1,0 +1,352 @@
+//! Re-matching after `sync`: the stored inventory of each host's latest good scan
+//! (`installed`, `pending`, `host_advisories`) is matched again against the catalogue
+//! now held, and that scan's `findings` rows are replaced, so `findings`, `report`,
+//! `explain` and `cycle start` follow a new catalogue without contacting any host.
+//!
+//! The stored facts go through [`Matcher::match_host`] (the loop `Matcher::findings`
+//! runs for a scan) and [`super::insert_findings`], as at scan time: a re-match gives
+//! exactly what a fresh scan with the same facts would (tests/sync.rs proves it for deb
+//! and rpm hosts). Packages are read into one reused buffer, not one allocation each:
+//! a fleet is millions of rows.
+
+use std::collections::HashSet;
+
+use anyhow::Result;
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use super::facts::{HostAdvisory, Manager, Pending, manager_for};
+use super::matcher::{Installed, Matcher};
+use crate::catalog::Severity;
+use crate::{audit, db};
+
+/// What a re-match changed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Rematch {
+    /// Hosts whose latest good scan was matched again.
+    pub hosts: u64,
+    /// Findings rows that a scan did not have before (by package and installed version).
+    pub new: u64,
+    /// Findings rows that are no longer there.
+    pub gone: u64,
+    /// Findings rows still there with other advisories, severity, KEV, EPSS or fix.
+    pub changed: u64,
+    /// Hosts not re-matched: rpm hosts scanned before host-reported advisories were
+    /// stored (a re-match would drop what their dnf reported). A new scan fixes that.
+    pub skipped: Vec<String>,
+}
+
+/// The package manager of a stored scan, as `scans.manager` tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StoredManager {
+    /// Stored by this version: the manager (None: none was recognised).
+    Known(Option<Manager>),
+    /// Stored before the column existed: known from the OS, without host advisories.
+    Legacy(Option<Manager>),
+}
+
+impl StoredManager {
+    fn read(column: Option<&str>, os_id: Option<&str>) -> StoredManager {
+        match column {
+            Some(name) => StoredManager::Known(Manager::from_name(name)),
+            None => StoredManager::Legacy(os_id.and_then(manager_for)),
+        }
+    }
+}
+
+/// A host's latest good scan, as stored.
+struct LatestScan {
+    host: String,
+    scan_id: i64,
+    os_id: Option<String>,
+    ecosystem: Option<String>,
+    /// `scans.manager`: see [`StoredManager`].
+    manager: Option<String>,
+}
+
+/// The installed packages of one stored scan: every name and version in one buffer,
+/// reused from host to host, so that reading 1,500 packages allocates nothing per package.
+#[derive(Default)]
+struct StoredPackages {
+    text: String,
+    /// Per package: the ends in `text` of name, version, source name, source version.
+    ends: Vec<[usize; 4]>,
+}
+
+impl StoredPackages {
+    fn read(&mut self, conn: &Connection, scan_id: i64) -> Result<()> {
+        self.text.clear();
+        self.ends.clear();
+        let mut stmt = conn.prepare_cached(
+            "SELECT name, version, source_name, source_version FROM installed WHERE scan_id = ?1 ORDER BY rowid",
+        )?;
+        let mut rows = stmt.query([scan_id])?;
+        while let Some(r) = rows.next()? {
+            let mut ends = [0; 4];
+            for (i, end) in ends.iter_mut().enumerate() {
+                self.text.push_str(r.get_ref(i)?.as_str()?);
+                *end = self.text.len();
+            }
+            self.ends.push(ends);
+        }
+        Ok(())
+    }
+
+    fn iter(&self) -> impl Iterator<Item = Installed<'_>> {
+        let mut start = 0;
+        self.ends.iter().map(move |e| {
+            let field = |from: usize, to: usize| &self.text[from..to];
+            let p = Installed {
+                name: field(start, e[0]),
+                version: field(e[0], e[1]),
+                source_name: field(e[1], e[2]),
+                source_version: field(e[2], e[3]),
+            };
+            start = e[3];
+            p
+        })
+    }
+}
+
+/// Separates the fields of a row line; validated names, versions and JSON text never
+/// hold it.
+const SEP: char = '\u{1f}';
+
+/// One `findings` row as a line (fields in table order): the rows of a scan before and
+/// after are compared as sorted lines. The first three fields (package, source name,
+/// installed version) identify a finding.
+#[allow(clippy::too_many_arguments)]
+fn row_line(
+    out: &mut String,
+    package: &str,
+    source_name: &str,
+    installed: &str,
+    fixed: Option<&str>,
+    candidate: Option<&str>,
+    security: bool,
+    advisories: &str,
+    cves: &str,
+    severity: Option<&str>,
+    kev: bool,
+    epss: Option<f64>,
+) {
+    // Plain pushes: this runs for every findings row of every host, twice.
+    let null = "\u{0}";
+    for field in [
+        package,
+        source_name,
+        installed,
+        fixed.unwrap_or(null),
+        candidate.unwrap_or(null),
+        if security { "1" } else { "0" },
+        advisories,
+        cves,
+        severity.unwrap_or(null),
+        if kev { "1" } else { "0" },
+    ] {
+        out.push_str(field);
+        out.push(SEP);
+    }
+    match epss {
+        // The exact bits: the stored REAL and the computed score compare equal.
+        Some(e) => {
+            use std::fmt::Write;
+            // Writing to a String cannot fail.
+            let _ = write!(out, "{:x}", e.to_bits());
+        }
+        None => out.push_str(null),
+    }
+    out.push('\n');
+}
+
+/// The identifying part of a row line.
+fn key(line: &str) -> &str {
+    line.match_indices(SEP)
+        .nth(2)
+        .map_or(line, |(i, _)| &line[..i])
+}
+
+/// Re-matches every host's latest good scan in one transaction, audited.
+pub fn rematch_all(conn: &mut Connection, now: &str, actor: &str) -> Result<Rematch> {
+    let tx = db::write_tx(conn)?;
+    let mut matcher = Matcher::new();
+    let mut out = Rematch::default();
+    // Buffers reused from host to host.
+    let mut packages = StoredPackages::default();
+    let (mut before_text, mut after_text) = (String::new(), String::new());
+    let scans: Vec<LatestScan> = tx
+        .prepare(
+            "SELECT h.name, s.id, s.os_id, s.ecosystem, s.manager FROM hosts h \
+             JOIN scans s ON s.id = (SELECT max(x.id) FROM scans x WHERE x.host_id = h.id AND x.status = 'ok') \
+             ORDER BY s.id",
+        )?
+        .query_map([], |r| {
+            Ok(LatestScan {
+                host: r.get(0)?,
+                scan_id: r.get(1)?,
+                os_id: r.get(2)?,
+                ecosystem: r.get(3)?,
+                manager: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    for LatestScan {
+        host,
+        scan_id,
+        os_id,
+        ecosystem,
+        manager,
+    } in scans
+    {
+        let manager = match StoredManager::read(manager.as_deref(), os_id.as_deref()) {
+            StoredManager::Known(m) => m,
+            StoredManager::Legacy(Some(Manager::Rpm)) => {
+                out.skipped.push(host);
+                continue;
+            }
+            StoredManager::Legacy(m) => m,
+        };
+        packages.read(&tx, scan_id)?;
+        let (pending, host_advisories) = stored_reports(&tx, scan_id)?;
+        let findings = matcher.match_host(
+            &tx,
+            ecosystem.as_deref(),
+            manager,
+            packages.iter(),
+            &pending,
+            &host_advisories,
+        )?;
+        out.hosts += 1;
+        before_text.clear();
+        stored_lines(&tx, scan_id, &mut before_text)?;
+        if before_text.is_empty() {
+            // Nothing stored before (scanned before any catalogue): every finding is new.
+            if !findings.is_empty() {
+                let keys: HashSet<(&str, &str, &str)> = findings
+                    .iter()
+                    .map(|f| {
+                        (
+                            f.package.as_str(),
+                            f.source_name.as_str(),
+                            f.installed.as_str(),
+                        )
+                    })
+                    .collect();
+                out.new += keys.len() as u64;
+                super::insert_findings(&tx, scan_id, &findings)?;
+            }
+            continue;
+        }
+        after_text.clear();
+        for f in &findings {
+            row_line(
+                &mut after_text,
+                &f.package,
+                &f.source_name,
+                &f.installed,
+                f.matched.fixed.as_deref(),
+                f.candidate.as_deref(),
+                f.security,
+                &f.matched.advisories_json,
+                &f.matched.cves_json,
+                f.matched.severity.map(Severity::as_str),
+                f.matched.kev,
+                f.matched.epss,
+            );
+        }
+        // Both sides are in package order (a scan stores its findings in the order of
+        // its packages, and they are read back by rowid): unchanged is one comparison.
+        if before_text == after_text {
+            continue;
+        }
+        let old_keys: HashSet<&str> = before_text.lines().map(key).collect();
+        let new_keys: HashSet<&str> = after_text.lines().map(key).collect();
+        let old_lines: HashSet<&str> = before_text.lines().collect();
+        let after = after_text.lines();
+        out.new += new_keys.difference(&old_keys).count() as u64;
+        out.gone += old_keys.difference(&new_keys).count() as u64;
+        out.changed += after
+            .filter(|l| old_keys.contains(key(l)) && !old_lines.contains(l))
+            .count() as u64;
+        tx.execute("DELETE FROM findings WHERE scan_id = ?1", [scan_id])?;
+        super::insert_findings(&tx, scan_id, &findings)?;
+    }
+    // Nothing stored to match (no host scanned yet): nothing happened worth a record.
+    if out.hosts == 0 && out.skipped.is_empty() {
+        return Ok(out);
+    }
+    audit::append(
+        &tx,
+        now,
+        actor,
+        "catalog.rematch",
+        "findings",
+        &serde_json::json!({
+            "hosts": out.hosts,
+            "new": out.new,
+            "gone": out.gone,
+            "changed": out.changed,
+            "skipped": out.skipped,
+        }),
+    )?;
+    tx.commit()?;
+    Ok(out)
+}
+
+/// What a stored scan's package manager reported besides packages.
+fn stored_reports(conn: &Connection, scan_id: i64) -> Result<(Vec<Pending>, Vec<HostAdvisory>)> {
+    let pending = conn
+        .prepare_cached(
+            "SELECT package, from_version, to_version, origin, security FROM pending WHERE scan_id = ?1 ORDER BY rowid",
+        )?
+        .query_map([scan_id], |r| {
+            Ok(Pending {
+                package: r.get(0)?,
+                from: r.get(1)?,
+                to: r.get(2)?,
+                origin: r.get(3)?,
+                security: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let host_advisories = conn
+        .prepare_cached(
+            "SELECT advisory, package, version, severity FROM host_advisories WHERE scan_id = ?1 ORDER BY rowid",
+        )?
+        .query_map([scan_id], |r| {
+            Ok(HostAdvisory {
+                id: r.get(0)?,
+                package: r.get(1)?,
+                version: r.get(2)?,
+                severity: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((pending, host_advisories))
+}
+
+/// The stored findings rows of a scan, as lines ([`row_line`]) appended to `out`.
+fn stored_lines(conn: &Connection, scan_id: i64, out: &mut String) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT package, source_name, installed, fixed, candidate, security, advisories, cves, severity, kev, epss \
+         FROM findings WHERE scan_id = ?1 ORDER BY rowid",
+    )?;
+    let mut rows = stmt.query(params![scan_id])?;
+    while let Some(r) = rows.next()? {
+        row_line(
+            out,
+            r.get_ref(0)?.as_str()?,
+            r.get_ref(1)?.as_str()?,
+            r.get_ref(2)?.as_str()?,
+            r.get_ref(3)?.as_str_or_null()?,
+            r.get_ref(4)?.as_str_or_null()?,
+            r.get(5)?,
+            r.get_ref(6)?.as_str()?,
+            r.get_ref(7)?.as_str()?,
+            r.get_ref(8)?.as_str_or_null()?,
+            r.get(9)?,
+            r.get(10)?,
+        );
+    }
+    Ok(())
+}
