@@ -108,6 +108,29 @@ impl StoredPackages {
     }
 }
 
+/// What a re-match reads of one stored scan: its packages, what its package manager
+/// reported, and its findings rows as lines. Read on a connection of its own beside the
+/// matching and writing (see [`rematch_all`]).
+#[derive(Default)]
+struct Loaded {
+    packages: StoredPackages,
+    pending: Vec<Pending>,
+    host_advisories: Vec<HostAdvisory>,
+    before_text: String,
+}
+
+impl Loaded {
+    fn read(conn: &Connection, scan_id: i64, mut into: Loaded) -> Result<Loaded> {
+        into.packages.read(conn, scan_id)?;
+        let (pending, host_advisories) = stored_reports(conn, scan_id)?;
+        into.pending = pending;
+        into.host_advisories = host_advisories;
+        into.before_text.clear();
+        stored_lines(conn, scan_id, &mut into.before_text)?;
+        Ok(into)
+    }
+}
+
 /// Separates the fields of a row line; validated names, versions and JSON text never
 /// hold it.
 const SEP: char = '\u{1f}';
@@ -167,13 +190,15 @@ fn key(line: &str) -> &str {
 }
 
 /// Re-matches every host's latest good scan in one transaction, audited.
+///
+/// On a database file, the stored scans are read on a second, read-only connection in a
+/// thread of its own while this one matches and writes: a fleet is millions of package
+/// rows, and reading them is half the work. The reader sees the file as it was before
+/// this transaction (WAL), which is exactly what it must read: the rows a re-match
+/// writes are the findings of scans it has already read.
 pub fn rematch_all(conn: &mut Connection, now: &str, actor: &str) -> Result<Rematch> {
+    let path = conn.path().filter(|p| !p.is_empty()).map(str::to_string);
     let tx = db::write_tx(conn)?;
-    let mut matcher = Matcher::new();
-    let mut out = Rematch::default();
-    // Buffers reused from host to host.
-    let mut packages = StoredPackages::default();
-    let (mut before_text, mut after_text) = (String::new(), String::new());
     let scans: Vec<LatestScan> = tx
         .prepare(
             "SELECT h.name, s.id, s.os_id, s.ecosystem, s.manager FROM hosts h \
@@ -190,87 +215,134 @@ pub fn rematch_all(conn: &mut Connection, now: &str, actor: &str) -> Result<Rema
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    for LatestScan {
-        host,
-        scan_id,
-        os_id,
-        ecosystem,
-        manager,
-    } in scans
-    {
-        let manager = match StoredManager::read(manager.as_deref(), os_id.as_deref()) {
-            StoredManager::Known(m) => m,
-            StoredManager::Legacy(Some(Manager::Rpm)) => {
-                out.skipped.push(host);
-                continue;
-            }
-            StoredManager::Legacy(m) => m,
-        };
-        packages.read(&tx, scan_id)?;
-        let (pending, host_advisories) = stored_reports(&tx, scan_id)?;
-        let findings = matcher.match_host(
-            &tx,
-            ecosystem.as_deref(),
-            manager,
-            packages.iter(),
-            &pending,
-            &host_advisories,
-        )?;
-        out.hosts += 1;
-        before_text.clear();
-        stored_lines(&tx, scan_id, &mut before_text)?;
-        if before_text.is_empty() {
-            // Nothing stored before (scanned before any catalogue): every finding is new.
-            if !findings.is_empty() {
-                let keys: HashSet<(&str, &str, &str)> = findings
-                    .iter()
-                    .map(|f| {
-                        (
-                            f.package.as_str(),
-                            f.source_name.as_str(),
-                            f.installed.as_str(),
-                        )
-                    })
-                    .collect();
-                out.new += keys.len() as u64;
-                super::insert_findings(&tx, scan_id, &findings)?;
-            }
-            continue;
+    // Which scans are matched (rpm scans stored before host advisories were are not).
+    let mut out = Rematch::default();
+    let mut work: Vec<(LatestScan, Option<Manager>)> = Vec::with_capacity(scans.len());
+    for scan in scans {
+        match StoredManager::read(scan.manager.as_deref(), scan.os_id.as_deref()) {
+            StoredManager::Legacy(Some(Manager::Rpm)) => out.skipped.push(scan.host),
+            StoredManager::Known(m) | StoredManager::Legacy(m) => work.push((scan, m)),
         }
-        after_text.clear();
-        for f in &findings {
-            row_line(
-                &mut after_text,
-                &f.package,
-                &f.source_name,
-                &f.installed,
-                f.matched.fixed.as_deref(),
-                f.candidate.as_deref(),
-                f.security,
-                &f.matched.advisories_json,
-                &f.matched.cves_json,
-                f.matched.severity.map(Severity::as_str),
-                f.matched.kev,
-                f.matched.epss,
-            );
-        }
-        // Both sides are in package order (a scan stores its findings in the order of
-        // its packages, and they are read back by rowid): unchanged is one comparison.
-        if before_text == after_text {
-            continue;
-        }
-        let old_keys: HashSet<&str> = before_text.lines().map(key).collect();
-        let new_keys: HashSet<&str> = after_text.lines().map(key).collect();
-        let old_lines: HashSet<&str> = before_text.lines().collect();
-        let after = after_text.lines();
-        out.new += new_keys.difference(&old_keys).count() as u64;
-        out.gone += old_keys.difference(&new_keys).count() as u64;
-        out.changed += after
-            .filter(|l| old_keys.contains(key(l)) && !old_lines.contains(l))
-            .count() as u64;
-        tx.execute("DELETE FROM findings WHERE scan_id = ?1", [scan_id])?;
-        super::insert_findings(&tx, scan_id, &findings)?;
     }
+    let ids: Vec<i64> = work.iter().map(|(s, _)| s.scan_id).collect();
+    let mut matcher = Matcher::new();
+    let mut after_text = String::new();
+    std::thread::scope(|scope| -> Result<()> {
+        // Loaded scans come over a short channel; their buffers go back to be reused.
+        let (loaded_tx, loaded_rx) = std::sync::mpsc::sync_channel::<Result<Loaded>>(4);
+        let (spare_tx, spare_rx) = std::sync::mpsc::channel::<Loaded>();
+        let reader = match &path {
+            Some(p) => {
+                let reader = Connection::open_with_flags(
+                    p,
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                reader.busy_timeout(db::BUSY_TIMEOUT)?;
+                let ids = &ids;
+                Some(scope.spawn(move || {
+                    // One read transaction for the whole walk: one consistent snapshot.
+                    if let Err(e) = reader.execute_batch("BEGIN") {
+                        let _ = loaded_tx.send(Err(e.into()));
+                        return;
+                    }
+                    for &id in ids {
+                        let buffers = spare_rx.try_recv().unwrap_or_default();
+                        let loaded = Loaded::read(&reader, id, buffers);
+                        let failed = loaded.is_err();
+                        // The receiver gone (an error there) ends the walk.
+                        if loaded_tx.send(loaded).is_err() || failed {
+                            return;
+                        }
+                    }
+                }))
+            }
+            None => None,
+        };
+        let mut inline = Loaded::default();
+        for (i, (scan, manager)) in work.iter().enumerate() {
+            let loaded = match reader {
+                Some(_) => loaded_rx
+                    .recv()
+                    .map_err(|_| anyhow::anyhow!("the re-match reader stopped early"))??,
+                None => Loaded::read(&tx, ids[i], std::mem::take(&mut inline))?,
+            };
+            let findings = matcher.match_host(
+                &tx,
+                scan.ecosystem.as_deref(),
+                *manager,
+                loaded.packages.iter(),
+                &loaded.pending,
+                &loaded.host_advisories,
+            )?;
+            out.hosts += 1;
+            let before_text = &loaded.before_text;
+            if before_text.is_empty() {
+                // Nothing stored before (scanned before any catalogue): every finding is new.
+                if !findings.is_empty() {
+                    let keys: HashSet<(&str, &str, &str)> = findings
+                        .iter()
+                        .map(|f| {
+                            (
+                                f.package.as_str(),
+                                f.source_name.as_str(),
+                                f.installed.as_str(),
+                            )
+                        })
+                        .collect();
+                    out.new += keys.len() as u64;
+                    super::insert_findings(&tx, scan.scan_id, &findings)?;
+                }
+            } else {
+                after_text.clear();
+                for f in &findings {
+                    row_line(
+                        &mut after_text,
+                        &f.package,
+                        &f.source_name,
+                        &f.installed,
+                        f.matched.fixed.as_deref(),
+                        f.candidate.as_deref(),
+                        f.security,
+                        &f.matched.advisories_json,
+                        &f.matched.cves_json,
+                        f.matched.severity.map(Severity::as_str),
+                        f.matched.kev,
+                        f.matched.epss,
+                    );
+                }
+                // Both sides are in package order (a scan stores its findings in the
+                // order of its packages, and they are read back by rowid): unchanged is
+                // one comparison.
+                if *before_text != after_text {
+                    let old_keys: HashSet<&str> = before_text.lines().map(key).collect();
+                    let new_keys: HashSet<&str> = after_text.lines().map(key).collect();
+                    let old_lines: HashSet<&str> = before_text.lines().collect();
+                    out.new += new_keys.difference(&old_keys).count() as u64;
+                    out.gone += old_keys.difference(&new_keys).count() as u64;
+                    out.changed += after_text
+                        .lines()
+                        .filter(|l| old_keys.contains(key(l)) && !old_lines.contains(l))
+                        .count() as u64;
+                    tx.execute("DELETE FROM findings WHERE scan_id = ?1", [scan.scan_id])?;
+                    super::insert_findings(&tx, scan.scan_id, &findings)?;
+                }
+            }
+            match reader {
+                Some(_) => {
+                    // The reader may be done; then the buffers are simply dropped.
+                    let _ = spare_tx.send(loaded);
+                }
+                None => inline = loaded,
+            }
+        }
+        drop(loaded_rx);
+        if let Some(h) = reader {
+            h.join()
+                .map_err(|_| anyhow::anyhow!("the re-match reader panicked"))?;
+        }
+        Ok(())
+    })?;
     // Nothing stored to match (no host scanned yet): nothing happened worth a record.
     if out.hosts == 0 && out.skipped.is_empty() {
         return Ok(out);
