@@ -21,13 +21,13 @@
 //! Target: each run (KEV import included) ≤ 10 s and ≤ 500 MB peak RSS at 10,000 hosts.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Instant;
 
 use rusqlite::{Connection, params};
 
 mod support;
-use support::{binary, run_measured};
+use support::run_measured;
 
 /// xorshift64*: deterministic data without a dependency.
 struct Rng(u64);
@@ -68,26 +68,12 @@ fn main() {
         }
     }
     assert!(per_host <= POOL, "--packages at most {POOL}");
-    let bin = binary();
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db_path = dir.path().join("bench.db");
-    let config = dir.path().join("config.toml");
-    let env = |cmd: &mut Command| {
-        cmd.env_clear()
-            .env("PATCHCYCLE_DB", &db_path)
-            .env("PATCHCYCLE_CONFIG", &config)
-            .env("HOME", dir.path())
-            .env("PATCHCYCLE_NOW", "2026-11-10T09:00:00Z")
-            .env("USER", "bench");
-    };
-    let mut init = Command::new(&bin);
-    init.args(["-q", "init"]);
-    env(&mut init);
-    assert!(init.status().expect("init").success(), "init failed");
+    let home = support::Home::new();
+    let (dir, db_path) = (&home.dir, home.db.as_path());
 
     let t = Instant::now();
-    generate(&db_path, hosts, per_host);
-    let size = std::fs::metadata(&db_path).map(|m| m.len()).unwrap_or(0);
+    generate(db_path, hosts, per_host);
+    let size = std::fs::metadata(db_path).map(|m| m.len()).unwrap_or(0);
     println!(
         "generated {hosts} hosts x {per_host} packages ({} installed rows, {:.0} MB database) in {:.1} s",
         hosts * per_host,
@@ -96,19 +82,18 @@ fn main() {
     );
 
     if let Some(k) = &keep {
-        std::fs::copy(&db_path, k).expect("keep a copy");
+        std::fs::copy(db_path, k).expect("keep a copy");
     }
     let from = dir.path().join("from");
     let mut worst = (0.0f64, 0.0f64);
     for (run, kev_entries) in [("first re-match", 40usize), ("second re-match", 41)] {
         write_kev(&from, kev_entries);
-        let mut cmd = Command::new(&bin);
+        let mut cmd = home.command();
         cmd.args(["sync", "--from"])
             .arg(&from)
             .arg("kev")
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
-        env(&mut cmd);
         let err_path = dir.path().join("sync.err");
         cmd.stderr(std::fs::File::create(&err_path).expect("stderr file"));
         let t = Instant::now();
@@ -123,7 +108,7 @@ fn main() {
         println!("{run}: {secs:.2} s, {rss:.1} MB peak RSS; {line}");
         worst = (worst.0.max(secs), worst.1.max(rss));
     }
-    let findings: i64 = Connection::open(&db_path)
+    let findings: i64 = Connection::open(db_path)
         .and_then(|c| c.query_row("SELECT count(*) FROM findings", [], |r| r.get(0)))
         .expect("count findings");
     println!("{findings} findings rows stored");

@@ -13,13 +13,13 @@
 //! process (best of `--runs`), with its peak RSS from wait4.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Instant;
 
 use rusqlite::{Connection, params};
 
 mod support;
-use support::{binary, run_measured};
+use support::run_measured;
 
 /// xorshift64*: deterministic data without a dependency.
 struct Rng(u64);
@@ -69,33 +69,19 @@ fn main() {
             }
         }
     }
-    let bin = binary();
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db_path = dir.path().join("bench.db");
-    let config = dir.path().join("config.toml");
-    let env = |cmd: &mut Command| {
-        cmd.env_clear()
-            .env("PATCHCYCLE_DB", &db_path)
-            .env("PATCHCYCLE_CONFIG", &config)
-            .env("HOME", dir.path())
-            .env("PATCHCYCLE_NOW", "2026-11-10T09:00:00Z")
-            .env("USER", "bench");
-    };
-    let mut init = Command::new(&bin);
-    init.args(["-q", "init"]);
-    env(&mut init);
-    assert!(init.status().expect("init").success(), "init failed");
+    let home = support::Home::new();
+    let (dir, db_path) = (&home.dir, home.db.as_path());
 
     let t = Instant::now();
-    let open = generate(&db_path, hosts, per_host, scans);
-    let size = std::fs::metadata(&db_path).map(|m| m.len()).unwrap_or(0);
+    let open = generate(db_path, hosts, per_host, scans);
+    let size = std::fs::metadata(db_path).map(|m| m.len()).unwrap_or(0);
     println!(
         "generated {hosts} hosts x {scans} scans, {open} current findings ({:.0} MB database) in {:.1} s",
         size as f64 / 1e6,
         t.elapsed().as_secs_f64()
     );
     if let Some(k) = &keep {
-        std::fs::copy(&db_path, k).expect("keep a copy");
+        std::fs::copy(db_path, k).expect("keep a copy");
     }
     println!(
         "{:<12} {:>9} {:>14} {:>12}",
@@ -107,11 +93,10 @@ fn main() {
         let mut best = f64::MAX;
         let mut rss = 0.0f64;
         for _ in 0..runs {
-            let mut cmd = Command::new(&bin);
+            let mut cmd = home.command();
             cmd.args(["-q", "report", "--format", f, "--output"])
                 .arg(&out_path)
                 .stdout(Stdio::null());
-            env(&mut cmd);
             let t = Instant::now();
             let (code, r) = run_measured(cmd);
             let secs = t.elapsed().as_secs_f64();

@@ -22,6 +22,42 @@ pub fn binary() -> PathBuf {
     bin
 }
 
+/// A patchcycle of its own in a temporary directory: database, config, HOME and a fixed
+/// clock, `init` already run. `command()` is the binary with that environment only.
+pub struct Home {
+    pub dir: tempfile::TempDir,
+    pub db: PathBuf,
+    pub config: PathBuf,
+    bin: PathBuf,
+}
+
+impl Home {
+    pub fn new() -> Home {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let home = Home {
+            db: dir.path().join("bench.db"),
+            config: dir.path().join("config.toml"),
+            bin: binary(),
+            dir,
+        };
+        let mut init = home.command();
+        init.args(["-q", "init"]);
+        assert!(init.status().expect("init").success(), "init failed");
+        home
+    }
+
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(&self.bin);
+        cmd.env_clear()
+            .env("PATCHCYCLE_DB", &self.db)
+            .env("PATCHCYCLE_CONFIG", &self.config)
+            .env("HOME", self.dir.path())
+            .env("PATCHCYCLE_NOW", "2026-11-10T09:00:00Z")
+            .env("USER", "bench");
+        cmd
+    }
+}
+
 /// Runs a child and returns (exit code, -1 when killed by a signal; its own peak RSS in
 /// MB), from wait4's rusage.
 pub fn run_measured(mut cmd: Command) -> (i32, f64) {
