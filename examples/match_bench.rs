@@ -1,6 +1,6 @@
 //! Benchmark: matching hosts against the catalogue (the CPU part of `scan`).
 //!
-//! Builds a database with the real catalogue from ../shared/data (all OSV archives) plus
+//! Builds a database with the real catalogue from tests/data/shared (all OSV archives) plus
 //! N synthetic advisories (copies of real Debian:12 affected entries under new ids),
 //! then matches H synthetic hosts of ~P packages each, whose names and versions are
 //! sampled from this machine's real package list (dpkg-query), with a share of them
@@ -48,7 +48,7 @@ fn main() {
     }
     let dir = tempfile::tempdir().expect("temp dir");
     let db_path = dir.path().join("bench.db");
-    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/shared");
     let bin = std::env::current_exe()
         .expect("exe")
         .parent()

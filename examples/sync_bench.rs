@@ -1,6 +1,6 @@
 //! Benchmark: `patchcycle sync --from DIR` of OSV archives.
 //!
-//! 1. the largest real archive in ../shared/data (osv-mirror/Debian/all.zip);
+//! 1. the largest real archive in tests/data/shared (osv-mirror/Debian/all.zip);
 //! 2. a synthetic archive of N records (default 100,000) made here from the real Debian
 //!    records with new ids;
 //! 3. an unchanged re-sync of it.
@@ -43,7 +43,7 @@ fn main() {
         return;
     }
     let bin = binary();
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/shared");
     let real = data.join("osv-mirror/Debian/all.zip");
     let dir = tempfile::tempdir().expect("temp dir");
 
@@ -113,7 +113,7 @@ fn main() {
 }
 
 fn make_zip(path: &Path, records: usize) {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/shared");
     let real = data.join("osv-mirror/Debian/all.zip");
     let mut src = zip::ZipArchive::new(std::fs::File::open(&real).expect("open")).expect("zip");
     let mut bodies: Vec<serde_json::Value> = Vec::new();

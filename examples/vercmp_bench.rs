@@ -143,7 +143,7 @@ fn deb_pairs(n: usize, rng: &mut Rng) -> Result<Vec<(String, String)>, String> {
 fn rpm_pairs(n: usize, rng: &mut Rng) -> Result<Vec<(String, String)>, String> {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/data/vectors/rpm-vercmp.tsv"
+        "/tests/data/shared/vectors/rpm-vercmp.tsv"
     );
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
     let mut corpus: Vec<String> = text

@@ -18,7 +18,7 @@ fn lab_turn() -> std::sync::MutexGuard<'static, ()> {
 }
 
 fn data() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/shared")
 }
 
 /// The fixed test clock, moved on by `secs`.

@@ -1,5 +1,5 @@
 //! `report` and `audit export` end to end, from a database built through the CLI out of
-//! real data: the OSV Debian and CISA KEV feeds of ../shared/data (`sync --from` a copy)
+//! real data: the OSV Debian and CISA KEV feeds of tests/data/shared (`sync --from` a copy)
 //! and saved collector output of the lab's Debian 12 roots (tests/data/collect), scanned
 //! at different times so first-seen, fixes and MTTR come from real scan history.
 
@@ -13,7 +13,7 @@ use common::cli::{Env, render};
 use insta::assert_snapshot;
 
 fn data() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/shared")
 }
 
 fn collect(name: &str) -> String {

@@ -19,7 +19,7 @@ fn lab_turn() -> std::sync::MutexGuard<'static, ()> {
 }
 
 fn data() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/shared")
 }
 
 /// An environment whose ssh uses the lab's generated config.

@@ -3,7 +3,7 @@
 //! dnf repository made by `createrepo_c` + `modifyrepo_c` carrying an updateinfo built
 //! from the real AlmaLinux OSV record, and `patchcycle scan --local --root DIR` running
 //! the collector with this machine's rpm and dnf against that root. Findings are checked
-//! against the AlmaLinux OSV data and the Rocky Linux errata in ../shared/data, with
+//! against the AlmaLinux OSV data and the Rocky Linux errata in tests/data/shared, with
 //! rpm's own `rpm.vercmp` as the oracle.
 
 mod common;
@@ -17,7 +17,7 @@ use common::cli::{Env, render};
 use serde_json::Value;
 
 fn data() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/shared")
 }
 
 /// The tools these tests need (tests/install-deps.sh installs them).

@@ -13,15 +13,9 @@ use common::http::{Fault, Server};
 use insta::assert_snapshot;
 use tempfile::TempDir;
 
-/// `shared/data` beside the checkout (`../shared/data`), or beside a directory above it
-/// for a git worktree kept deeper down.
+/// The real feeds kept in the repository (tests/data/shared, provenance in its README).
 fn data() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .skip(1)
-        .map(|d| d.join("shared/data"))
-        .find(|d| d.is_dir())
-        .expect("shared/data beside the repository")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/shared")
 }
 
 /// (records, withdrawn) of an OSV zip, counted by reading every entry.
@@ -80,7 +74,7 @@ fn source_count(env: &Env, source: &str) -> i64 {
 }
 
 /// A served directory holding copies of the real data (never links: tests edit these
-/// files, and ../shared/data must stay as it is).
+/// files, and tests/data/shared must stay as it is).
 struct Mirror {
     root: TempDir,
     server: Server,
@@ -597,7 +591,7 @@ fn amazon_updateinfo_gzip_parses() {
 
 #[test]
 fn epss_csv_gz_with_kev_cves() {
-    // No EPSS file ships in ../shared/data; this one has EPSS's published layout
+    // No EPSS file ships in tests/data/shared; this one has EPSS's published layout
     // (comment line, header, rows) over the real KEV CVE ids, with made-up scores.
     let env = Env::init();
     let dir = tempfile::tempdir().unwrap();

@@ -76,7 +76,7 @@ fn invalid_input_is_exit_2() {
 #[test]
 fn stdin_handles_a_million_lines() {
     let vectors =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/vectors/deb-vercmp.tsv");
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/shared/vectors/deb-vercmp.tsv");
     let rows: Vec<(String, String, String)> = std::fs::read_to_string(vectors)
         .unwrap()
         .lines()

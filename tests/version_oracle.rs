@@ -195,7 +195,7 @@ fn deb_validation_matches_dpkg() {
 
 fn rpm_corpus() -> Vec<String> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/vectors/rpm-vercmp.tsv");
+        .join("tests/data/shared/vectors/rpm-vercmp.tsv");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let mut vs: Vec<String> = text

@@ -1,4 +1,4 @@
-//! Replays every oracle-generated vector in `shared/data/vectors` (answers from dpkg, rpm and
+//! Replays every oracle-generated vector in `tests/data/shared/vectors` (answers from dpkg, rpm and
 //! apk-tools themselves). The data lives beside the repository, never inside it.
 
 use patchcycle::version::{Scheme, Version};
@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use std::path::PathBuf;
 
 fn vectors_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/vectors")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/shared/vectors")
 }
 
 fn read(name: &str) -> String {
