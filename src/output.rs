@@ -428,6 +428,28 @@ pub fn unless_stdout_closed(written: Result<()>) -> Result<()> {
     }
 }
 
+/// The first `shown` items, comma-separated, then `, +N more` for the rest: how a
+/// message names hosts without naming a whole fleet. Only the items shown are formatted.
+pub fn first_few<T: std::fmt::Display>(
+    items: impl ExactSizeIterator<Item = T>,
+    shown: usize,
+) -> String {
+    use std::fmt::Write;
+    let total = items.len();
+    let mut text = String::new();
+    for (i, item) in items.take(shown).enumerate() {
+        if i > 0 {
+            text.push_str(", ");
+        }
+        // Writing to a String cannot fail.
+        let _ = write!(text, "{item}");
+    }
+    if total > shown {
+        let _ = write!(text, ", +{} more", total - shown);
+    }
+    text
+}
+
 /// `-` for a missing value in tables.
 pub fn or_dash(v: Option<impl ToString>) -> String {
     v.map_or_else(|| "-".to_string(), |v| v.to_string())

@@ -228,13 +228,7 @@ impl Knowledge {
     pub fn judge(&mut self, conn: &Connection, host: HostFacts<'_>) -> Result<Vec<Unknown>> {
         let limits = self.policies.of(host.group);
         let now = self.now;
-        let older_than = |t: &str, max: Duration| {
-            clock::parse(t).is_none_or(|t| {
-                now.signed_duration_since(t)
-                    .to_std()
-                    .is_ok_and(|age| age > max)
-            })
-        };
+        let older_than = |t: &str, max: Duration| older_than(t, now, max);
         let mut why = Vec::new();
         let Some(last) = host.last_scan else {
             return Ok(vec![Unknown::NeverScanned]);
@@ -286,21 +280,11 @@ impl Knowledge {
         let max = self.policies.default.max_feed_age;
         match self.feed("kev").and_then(|f| f.as_of.as_deref()) {
             None => Some("the CISA KEV catalogue was never synced".into()),
-            Some(t)
-                if !self.allow_stale
-                    && clock::parse(t).is_none_or(|t| {
-                        self.now
-                            .signed_duration_since(t)
-                            .to_std()
-                            .is_ok_and(|a| a > max)
-                    }) =>
-            {
-                Some(format!(
-                    "the CISA KEV catalogue was last synced {} (max_feed_age {})",
-                    clock::parse(t).map_or_else(|| t.to_string(), |t| clock::ago(t, self.now)),
-                    Span(max)
-                ))
-            }
+            Some(t) if !self.allow_stale && older_than(t, self.now, max) => Some(format!(
+                "the CISA KEV catalogue was last synced {} (max_feed_age {})",
+                clock::parse(t).map_or_else(|| t.to_string(), |t| clock::ago(t, self.now)),
+                Span(max)
+            )),
             Some(_) => None,
         }
     }
@@ -364,15 +348,21 @@ impl FailOn {
             FailOn::Any => true,
             FailOn::Kev => kev,
             _ => match self.severity() {
-                Some(level) => {
-                    kev || severity
-                        .and_then(Severity::parse)
-                        .is_some_and(|s| s >= level)
-                }
+                Some(level) => kev || Severity::stored_at_least(severity, level),
                 None => false,
             },
         }
     }
+}
+
+/// Whether the stored time `t` lies more than `max` before `now`; a time that does not
+/// parse counts as old (nothing is judged current on data it cannot date).
+pub fn older_than(t: &str, now: DateTime<Utc>, max: Duration) -> bool {
+    clock::parse(t).is_none_or(|t| {
+        now.signed_duration_since(t)
+            .to_std()
+            .is_ok_and(|age| age > max)
+    })
 }
 
 /// Every recorded source with the time its data was last known current: the last check
@@ -454,24 +444,17 @@ pub fn unknown_summary(judged: &[Judged], now: DateTime<Utc>, limit: usize) -> O
     if unknown.is_empty() {
         return None;
     }
-    let named: Vec<String> = unknown
-        .iter()
-        .take(limit)
-        .map(|j| {
+    let named = crate::output::first_few(
+        unknown.iter().map(|j| {
             let why: Vec<String> = j.unknown.iter().map(|u| u.describe(now)).collect();
             format!("{} ({})", j.host, why.join("; "))
-        })
-        .collect();
-    let more = if unknown.len() > limit {
-        format!(", +{} more", unknown.len() - limit)
-    } else {
-        String::new()
-    };
+        }),
+        limit,
+    );
     Some(format!(
-        "{} of {} host(s) unknown: {}{more}",
+        "{} of {} host(s) unknown: {named}",
         unknown.len(),
         judged.len(),
-        named.join(", ")
     ))
 }
 

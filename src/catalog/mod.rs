@@ -68,6 +68,11 @@ impl Severity {
         s.and_then(Severity::parse).map_or(0, |v| v as u8)
     }
 
+    /// Whether a stored severity is at or above `level` (unrated is below every level).
+    pub fn stored_at_least(stored: Option<&str>, level: Severity) -> bool {
+        stored.and_then(Severity::parse).is_some_and(|s| s >= level)
+    }
+
     pub fn parse(s: &str) -> Option<Severity> {
         match s {
             "none" => Some(Severity::None),

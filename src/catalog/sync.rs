@@ -95,17 +95,7 @@ pub struct Selection {
 
 /// Hosts named in a notice: the first few, then a count.
 fn some_hosts(names: &[String]) -> String {
-    const SHOWN: usize = 3;
-    let mut s = names
-        .iter()
-        .take(SHOWN)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if names.len() > SHOWN {
-        s.push_str(&format!(", +{} more", names.len() - SHOWN));
-    }
-    s
+    crate::output::first_few(names.iter(), 3)
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

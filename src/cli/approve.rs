@@ -102,14 +102,7 @@ fn selected(a: &ApproveArgs, all: Vec<Patch>) -> Vec<Patch> {
     all.into_iter()
         .filter(|p| a.package.is_empty() || a.package.contains(&p.package))
         .filter(|p| a.advisory.is_empty() || p.advisories.iter().any(|x| a.advisory.contains(x)))
-        .filter(|p| {
-            level.is_none_or(|l| {
-                p.severity
-                    .as_deref()
-                    .and_then(Severity::parse)
-                    .is_some_and(|s| s >= l)
-            })
-        })
+        .filter(|p| level.is_none_or(|l| Severity::stored_at_least(p.severity.as_deref(), l)))
         .filter(|p| !a.kev || p.kev)
         .collect()
 }

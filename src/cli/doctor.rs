@@ -168,11 +168,7 @@ fn notice(name: &str, detail: String, hint: &str) -> Check {
 
 /// Names at most five, then "+N more".
 fn some_of(names: &[&str]) -> String {
-    let mut text = names.iter().take(5).copied().collect::<Vec<_>>().join(", ");
-    if names.len() > 5 {
-        text.push_str(&format!(", +{} more", names.len() - 5));
-    }
-    text
+    output::first_few(names.iter(), 5)
 }
 
 /// Is what patchcycle knows current? The catalogue's age, hosts never scanned, hosts
@@ -204,9 +200,10 @@ fn data_checks(ctx: &Context, conn: &rusqlite::Connection) -> Result<Vec<Check>>
         let ages: Vec<String> = synced
             .iter()
             .map(|f| {
-                let t = f.as_of.as_deref().and_then(crate::clock::parse);
-                let age = t.map_or_else(|| "?".into(), |t| crate::clock::ago(t, now));
-                if t.is_none_or(|t| (now - t).to_std().is_ok_and(|a| a > max_feed_age.0)) {
+                let as_of = f.as_of.as_deref().unwrap_or_default();
+                let age = crate::clock::parse(as_of)
+                    .map_or_else(|| "?".into(), |t| crate::clock::ago(t, now));
+                if verdict::older_than(as_of, now, max_feed_age.0) {
                     old.push(f.source.as_str());
                     format!("{} {age} (stale)", f.source)
                 } else {

@@ -17,7 +17,7 @@ use crate::output::{self, or_dash};
 use crate::report::gate::Scope;
 use crate::scan::query::{self, Row, at_least};
 pub use crate::verdict::FailOn;
-use crate::verdict::{self, Judged, Knowledge, Policies};
+use crate::verdict::{self, Knowledge, Policies};
 use crate::{clock, inventory};
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -253,20 +253,9 @@ pub fn tell_data_age(
             .map(|h| h.last_scan.as_deref().and_then(clock::parse)),
         now,
     ));
-    let mut judged = Vec::with_capacity(hosts.len());
-    for h in hosts {
-        let why = knowledge.judge(
-            conn,
-            verdict::HostFacts {
-                group: h.group.as_deref(),
-                ecosystem: h.ecosystem.as_deref(),
-                last_scan: h.last_scan.as_deref(),
-            },
-        )?;
-        judged.push(Judged {
-            host: h.name.clone(),
-            unknown: knowledge.effective(why),
-        });
+    let mut judged = verdict::judge_hosts(conn, &mut knowledge, hosts)?;
+    for j in &mut judged {
+        j.unknown = knowledge.effective(std::mem::take(&mut j.unknown));
     }
     // Under -q the gate's error says it, if one was asked for.
     if let Some(line) = verdict::unknown_summary(&judged, now, 5)

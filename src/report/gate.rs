@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::model::{FindingRow, HostRow, HostVerdict, Report};
 use crate::error::Failure;
+use crate::output::first_few;
 use crate::verdict::FailOn;
 
 /// What a gate looks at: some hosts (None: all), and of them some findings (None: all;
@@ -110,24 +111,17 @@ pub fn check(r: &Report, levels: &[FailOn], scope: &Scope<'_>, now: DateTime<Utc
         .filter(|h| h.state == HostVerdict::Unknown)
         .collect();
     if !unknown.is_empty() {
-        let named: Vec<String> = unknown
-            .iter()
-            .take(5)
-            .map(|h| {
+        let named = first_few(
+            unknown.iter().map(|h| {
                 let why: Vec<String> = h.unknown.iter().map(|u| u.describe(now)).collect();
                 format!("{}: {}", h.name, why.join("; "))
-            })
-            .collect();
-        let more = if unknown.len() > 5 {
-            format!(", +{} more", unknown.len() - 5)
-        } else {
-            String::new()
-        };
+            }),
+            5,
+        );
         tripped.push(format!(
-            "{} of {} host(s) unknown ({}{more})",
+            "{} of {} host(s) unknown ({named})",
             unknown.len(),
             hosts.len(),
-            named.join(", ")
         ));
     }
     if tripped.is_empty() {
@@ -147,11 +141,5 @@ pub fn check(r: &Report, levels: &[FailOn], scope: &Scope<'_>, now: DateTime<Utc
 fn on_hosts(mut on: Vec<&str>) -> String {
     on.sort_unstable();
     on.dedup();
-    let shown: Vec<&str> = on.iter().take(5).copied().collect();
-    let more = if on.len() > 5 {
-        format!(", +{} more", on.len() - 5)
-    } else {
-        String::new()
-    };
-    format!("on {} host(s) ({}{more})", on.len(), shown.join(", "))
+    format!("on {} host(s) ({})", on.len(), first_few(on.iter(), 5))
 }

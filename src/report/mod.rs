@@ -29,6 +29,11 @@ pub fn pct_text(p: Option<f64>) -> String {
     p.map_or_else(|| "unknown".into(), |p| format!("{p:.1}%"))
 }
 
+/// A compliance share in a table cell: "66.7", or "-" when no host is known.
+pub fn pct_cell(p: Option<f64>) -> String {
+    p.map_or_else(|| "-".into(), |p| format!("{p:.1}"))
+}
+
 /// Unknown hosts and why: "2 (never-scanned 1, stale-scan 1)", or "0".
 pub fn unknown_text(s: &model::Summary) -> String {
     if s.unknown == 0 {

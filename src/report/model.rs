@@ -234,10 +234,7 @@ impl FindingRow {
 
     /// At or above `level` (unrated findings are below every level).
     pub fn at_least(&self, level: Severity) -> bool {
-        self.severity
-            .as_deref()
-            .and_then(Severity::parse)
-            .is_some_and(|s| s >= level)
+        Severity::stored_at_least(self.severity.as_deref(), level)
     }
 }
 
@@ -667,7 +664,7 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         .collect();
     let hosts = hosts(conn)?;
     let mut knowledge = Knowledge::load(conn, &opts.default_policy, now, opts.allow_stale)?;
-    let policies = &knowledge.policies.clone();
+    let policies = &knowledge.policies;
     // The scan-history walk and the current findings are the big reads. On a file
     // database they run at once on read-only connections of their own: the history,
     // and the second half of the fleet's findings (by host name) beside the first. A

@@ -152,8 +152,7 @@ pub fn render(r: &Report, style: &Style) -> Result<String> {
                     c.scanned.to_string(),
                     c.compliant.to_string(),
                     c.unknown.to_string(),
-                    c.compliance_pct
-                        .map_or_else(|| "-".into(), |p| format!("{p:.1}")),
+                    super::pct_cell(c.compliance_pct),
                 ]
             }),
             rows.len(),

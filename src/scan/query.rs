@@ -292,10 +292,7 @@ fn apply_exceptions(row: &mut Row, active: &[&Exception]) {
 
 /// Whether a finding is at or above a level.
 pub fn at_least(row: &Row, level: Severity) -> bool {
-    row.severity
-        .as_deref()
-        .and_then(Severity::parse)
-        .is_some_and(|s| s >= level)
+    Severity::stored_at_least(row.severity.as_deref(), level)
 }
 
 #[cfg(test)]
