@@ -18,5 +18,6 @@ pub mod inventory;
 pub mod output;
 pub mod report;
 pub mod scan;
+pub mod text;
 pub mod verdict;
 pub mod version;
