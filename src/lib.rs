@@ -3,6 +3,10 @@
 //! The binary (`src/main.rs`) only parses arguments and maps errors to exit codes; all
 //! behaviour lives in this library, one module per concern.
 
+// No unwrap() in the library: input-derived data gets an error, an invariant an expect()
+// that says why it holds. (Tests and examples may unwrap; clippy.toml allows it in tests.)
+#![deny(clippy::unwrap_used)]
+
 pub mod account;
 pub mod audit;
 pub mod catalog;
