@@ -9,6 +9,7 @@ use clap::{Args, ValueEnum};
 use rusqlite::Connection;
 
 use super::Context;
+use super::gate::GateArgs;
 use crate::catalog::{Risk, Severity};
 use crate::error::Failure;
 use crate::inventory::natural_cmp;
@@ -63,20 +64,6 @@ pub struct FindingsArgs {
     pub all: bool,
     #[command(flatten)]
     pub gate: GateArgs,
-}
-
-/// `--fail-on` and `--allow-stale`: the same gate in scan, findings and report.
-#[derive(Debug, Args, Clone, Default)]
-pub struct GateArgs {
-    /// Exit 1 when this shows (comma-separated or repeated); every level also trips on an
-    /// empty selection and on hosts patchcycle cannot judge. Stdout stays whole; a one-line
-    /// summary goes to stderr
-    #[arg(long, value_enum, value_name = "LEVEL", value_delimiter = ',')]
-    pub fail_on: Vec<FailOn>,
-    /// Judge hosts on scans older than max_scan_age and catalogues older than
-    /// max_feed_age instead of calling them unknown (never on missing data)
-    #[arg(long)]
-    pub allow_stale: bool,
 }
 
 fn risk(r: &Row) -> Risk<'_> {
@@ -225,7 +212,7 @@ pub fn run(ctx: &Context, a: &FindingsArgs) -> Result<()> {
             hosts: Some(names),
             findings: Some(listed),
         };
-        super::report::gate(ctx, &db.conn, &a.gate, &scope, now)?;
+        super::gate::check(ctx, &db.conn, &a.gate, &scope, now)?;
     }
     Ok(())
 }

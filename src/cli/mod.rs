@@ -12,6 +12,7 @@ pub mod doctor;
 pub mod exception;
 pub mod explain;
 pub mod findings;
+pub mod gate;
 pub mod generate;
 pub mod group;
 pub mod host;

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
 
 use super::Context;
-use super::findings::GateArgs;
+use super::gate::GateArgs;
 use crate::catalog::Severity;
 use crate::clock;
 use crate::error::Failure;
@@ -94,27 +94,4 @@ pub fn run(ctx: &Context, a: &ReportArgs) -> Result<()> {
     // The process ends here: freeing 100,000 findings one by one would only cost time.
     std::mem::forget(r);
     result
-}
-
-/// The gate of `scan` and `findings`: the report's model of the fleet (SLA, reboots,
-/// unknown hosts), judged on the scope given. Built only when a gate is asked for.
-pub fn gate(
-    ctx: &Context,
-    conn: &rusqlite::Connection,
-    args: &GateArgs,
-    scope: &Scope<'_>,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    if args.fail_on.is_empty() {
-        return Ok(());
-    }
-    let opts = model::Options {
-        cycle: None,
-        threshold: Severity::High,
-        expiring_days: 0,
-        default_policy: ctx.config.default_policy.clone(),
-        allow_stale: args.allow_stale,
-    };
-    let r = model::build(conn, &opts, now)?;
-    gate::check(&r, &args.fail_on, scope, now)
 }

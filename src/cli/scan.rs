@@ -8,7 +8,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::Context;
-use super::findings::GateArgs;
+use super::gate::GateArgs;
 use crate::error::{Exit, Failure};
 use crate::exec::{self, Target, pool};
 use crate::inventory::{self, Host, HostFilter, HostSpec};
@@ -254,7 +254,7 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
         hosts: Some(summaries.iter().map(|s| s.host.as_str()).collect()),
         findings: None,
     };
-    super::report::gate(ctx, &db.conn, &a.gate, &scope, when)?;
+    super::gate::check(ctx, &db.conn, &a.gate, &scope, when)?;
     partial_failure(&summaries)
 }
 
