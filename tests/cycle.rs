@@ -685,11 +685,11 @@ fn done_pilot_test(env: &Env) -> i64 {
 
 /// What `rollback` records once its hosts answered (the rollback itself runs over ssh).
 fn rolled_back(env: &Env, deployment: i64, hosts: &[&str]) -> String {
-    use patchcycle::cycle::{deploy, rollback};
+    use patchcycle::cycle::{deployment, rollback};
     let mut db = env.sqlite();
-    let d = deploy::get(&db, deployment).unwrap();
+    let d = deployment::get(&db, deployment).unwrap();
     let rows = rollback::candidates(
-        deploy::host_rows(&db, deployment).unwrap(),
+        deployment::host_rows(&db, deployment).unwrap(),
         &hosts.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
     );
     assert_eq!(rows.len(), hosts.len());
@@ -697,7 +697,7 @@ fn rolled_back(env: &Env, deployment: i64, hosts: &[&str]) -> String {
         .iter()
         .map(|r| (r, Ok("kept packages reinstalled".to_string())))
         .collect();
-    let done = rollback::record(
+    let done = deployment::record_rollback(
         &mut db,
         &d,
         &results,
@@ -738,10 +738,10 @@ fn a_rollback_of_some_hosts_leaves_the_deployment_partly_rolled_back() {
         ])
     );
     assert_eq!(
-        patchcycle::cycle::deploy::get(&env.sqlite(), id)
+        patchcycle::cycle::deployment::get(&env.sqlite(), id)
             .unwrap()
             .state,
-        patchcycle::cycle::deploy::DeploymentState::Done
+        patchcycle::cycle::deployment::DeploymentState::Done
     );
     assert_eq!(rolled_back(&env, id, &["p2"]), "partly-rolled-back");
     let later = "2026-11-12T00:00:00Z";

@@ -69,7 +69,7 @@ pub fn cycles() -> ArgValueCompleter {
 pub fn deployments() -> ArgValueCompleter {
     ArgValueCompleter::new(|current: &OsStr| {
         from_database(current, |db| {
-            Ok(cycle::deploy::list(&db.conn, None)?
+            Ok(cycle::deployment::list(&db.conn, None)?
                 .into_iter()
                 .map(|d| d.id.to_string())
                 .collect())

@@ -238,17 +238,15 @@ fn cleanup(
     cycle_id: i64,
     name: &str,
 ) -> Result<()> {
-    use crate::cycle::deploy::{self, Engine};
+    use crate::cycle::deploy::Engine;
+    use crate::cycle::deployment as deploy;
     if !ctx.confirm(
         &format!("Remove the rollback packages and snapshots of cycle {name}?"),
         "cleanup",
     )? {
         return Err(Failure::usage("cancelled").into());
     }
-    let ids: Vec<i64> = conn
-        .prepare("SELECT id FROM deployments WHERE cycle_id = ?1 ORDER BY id")?
-        .query_map([cycle_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let ids = deploy::of_cycle(conn, cycle_id)?;
     let mut failed = Vec::new();
     for id in ids {
         let d = deploy::get(conn, id)?;
@@ -281,34 +279,19 @@ fn cleanup(
             |r| engine.cleanup_host(r),
         );
         drop(engine);
-        let tx = db::write_tx(conn)?;
-        for (r, res) in rows.iter().zip(results) {
-            let detail = match &res {
+        for (r, res) in rows.iter().zip(&results) {
+            let detail = match res {
                 Ok(what) => what.clone(),
                 Err(why) => {
                     failed.push(format!("{} (deployment {id}): {why}", r.host.name));
                     why.clone()
                 }
             };
-            if res.is_ok() {
-                tx.execute(
-                    "UPDATE deployment_hosts SET rollback_dir = NULL, snapshot = NULL \
-                     WHERE deployment_id = ?1 AND host_id = ?2",
-                    rusqlite::params![id, r.host_id],
-                )?;
-            }
-            audit::append(
-                &tx,
-                &clock::now_stamp()?,
-                &ctx.actor,
-                "cycle.cleanup",
-                &r.host.name,
-                &json!({"deployment": id, "ok": res.is_ok(), "detail": detail}),
-            )?;
             ctx.style
                 .status(format!("{}: deployment {id}: {detail}", r.host.name));
         }
-        tx.commit()?;
+        let recorded: Vec<_> = rows.iter().zip(&results).collect();
+        deploy::record_cleanup(conn, id, &recorded, &ctx.actor)?;
     }
     if !failed.is_empty() {
         return Err(crate::error::Failure::new(

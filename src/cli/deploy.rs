@@ -6,7 +6,8 @@ use clap::Args;
 use serde::Serialize;
 
 use super::Context;
-use crate::cycle::deploy::{self, DeploymentState, Engine};
+use crate::cycle::deploy::{self as engine, Engine};
+use crate::cycle::deployment::{self as deploy, DeploymentState};
 use crate::cycle::plan::{self, Kind, Plan};
 use crate::cycle::{snapshot, window::Window};
 use crate::error::{Exit, Failure};
@@ -84,7 +85,7 @@ fn list(ctx: &Context, group: Option<&str>) -> Result<()> {
             ("ID", &|d: &deploy::Deployment| d.id.to_string()),
             ("CYCLE", &|d| d.cycle.clone()),
             ("GROUP", &|d| d.group.clone()),
-            ("KIND", &|d| d.kind.clone()),
+            ("KIND", &|d| d.kind.to_string()),
             ("STATE", &|d| d.state.to_string()),
             ("STARTED", &|d| d.started.clone()),
             ("FINISHED", &|d| output::or_dash(d.finished.as_ref())),
@@ -123,7 +124,7 @@ pub fn execute(ctx: &Context, kind: Kind, group: &str, a: &RunArgs) -> Result<()
     })?;
     let deployment = match (a.resume, deploy::unfinished(&db.conn, group_id)?) {
         (true, Some(d)) => {
-            if d.kind != kind.as_str() {
+            if d.kind != kind {
                 return Err(Failure::usage(format!(
                     "deployment {} of group {group} is a {}, not a {}",
                     d.id,
@@ -201,7 +202,7 @@ pub fn execute(ctx: &Context, kind: Kind, group: &str, a: &RunArgs) -> Result<()
                 plan.change_ref.as_deref(),
                 &chosen,
             )?;
-            let id = deploy::create(
+            let id = engine::create(
                 &mut db.conn,
                 &plan,
                 &ctx.actor,
@@ -304,7 +305,7 @@ pub fn print_hosts(ctx: &Context, conn: &rusqlite::Connection, deployment: i64) 
                 }
             }),
             ("STATE", &|l| l.state.to_string()),
-            ("STEP", &|l| l.step.clone()),
+            ("STEP", &|l| l.step.to_string()),
             ("PACKAGES", &|l| l.packages.to_string()),
             ("REBOOTED", &|l| {
                 if l.rebooted { "yes" } else { "no" }.into()
@@ -432,7 +433,7 @@ fn print_plan(ctx: &Context, plan: &Plan) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cycle::deploy::{HostCounts, Outcome};
+    use crate::cycle::deployment::{HostCounts, Outcome};
 
     fn outcome(state: DeploymentState, counts: HostCounts) -> Outcome {
         Outcome {

@@ -2,7 +2,8 @@
 //! before the deployment (kept packages, or the snapshot) and verify them.
 
 use super::Context;
-use crate::cycle::deploy::{self, DeploymentState, Engine, HostState};
+use crate::cycle::deploy::Engine;
+use crate::cycle::deployment::{self as deploy, DeploymentState, HostState};
 use crate::cycle::rollback::{self, Method, RolledHost};
 use crate::error::{Exit, Failure};
 use crate::{clock, db, exec, inventory, output};
@@ -76,7 +77,7 @@ pub fn run(ctx: &Context, a: &RollbackArgs) -> Result<()> {
     );
     drop(engine);
     let outcomes: Vec<_> = chosen.iter().zip(results).collect();
-    let done = rollback::record(
+    let done = deploy::record_rollback(
         &mut db.conn,
         &d,
         &outcomes,

@@ -4,11 +4,11 @@
 
 use anyhow::Result;
 use clap::Args;
-use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 use super::Context;
 use super::deploy::{RunArgs, execute};
+use crate::cycle::deployment;
 use crate::cycle::plan::Kind;
 use crate::cycle::state;
 use crate::error::Failure;
@@ -73,25 +73,10 @@ fn status(ctx: &Context, group: &str, cycle: Option<&str>) -> Result<()> {
         soak: g.policy.soak.to_string(),
         ..TestStatus::default()
     };
-    st.deployment = db
-        .conn
-        .query_row(
-            "SELECT id FROM deployments WHERE cycle_id = ?1 AND group_id = (SELECT id FROM groups WHERE name = ?2) \
-             AND kind = 'test' ORDER BY id DESC LIMIT 1",
-            rusqlite::params![cycle_id, g.name],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let result: Option<(bool, i64, i64, String)> = db
-        .conn
-        .query_row(
-            "SELECT r.success, r.hosts_total, r.hosts_ok, r.finished FROM ring_results r \
-             JOIN groups g ON g.id = r.group_id WHERE r.cycle_id = ?1 AND g.name = ?2 \
-             ORDER BY r.id DESC LIMIT 1",
-            rusqlite::params![cycle_id, g.name],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
+    st.deployment =
+        deployment::latest(&db.conn, cycle_id, &g.name, Some(Kind::Test))?.map(|d| d.id);
+    let result = deployment::latest_ring_result(&db.conn, cycle_id, &g.name)?
+        .map(|r| (r.success, r.hosts_total, r.hosts_ok, r.finished));
     if let Some((ok, total, hosts_ok, finished)) = result {
         st.hosts_total = total;
         st.hosts_ok = hosts_ok;
@@ -108,7 +93,7 @@ fn status(ctx: &Context, group: &str, cycle: Option<&str>) -> Result<()> {
         }
         st.finished = Some(finished);
     } else if let Some(d) = st.deployment {
-        let dep = crate::cycle::deploy::get(&db.conn, d)?;
+        let dep = deployment::get(&db.conn, d)?;
         st.state = dep.state.to_string();
     }
     output::show(

@@ -13,19 +13,50 @@ use std::process::{Command, Stdio};
 use anyhow::{Context as _, Result};
 use serde_json::{Value, json};
 
+use crate::config::SshConfig;
 use crate::cycle::apt::{self, sh_quote};
-use crate::cycle::deploy::{Engine, HostRow, STEPS};
-use crate::inventory::policy::RebootPolicy;
+use crate::cycle::deployment::{HostRow, Step};
+use crate::inventory::policy::{Policy, RebootPolicy};
 
 /// Steps the playbook runs (snapshot is taken here before it starts).
-const PLAYBOOK_STEPS: [&str; 4] = ["before", "keep", "install", "health"];
+const PLAYBOOK_STEPS: [Step; 4] = [Step::Before, Step::Keep, Step::Install, Step::Health];
+
+/// What a wave needs to know of its deployment.
+pub struct Job<'a> {
+    /// Where the wave directories go (`<db>.ansible/deployment-N`).
+    pub base: PathBuf,
+    pub deployment: i64,
+    pub no_rollback: bool,
+    pub policy: &'a Policy,
+    pub ssh: &'a SshConfig,
+}
+
+/// One step's result as the playbook recorded it.
+#[derive(Debug, Clone, Default)]
+pub struct StepOutput {
+    pub ran: bool,
+    pub failed: bool,
+    pub stdout: String,
+}
+
+/// What the playbook collected for one host; the engine judges it.
+#[derive(Debug, Clone, Default)]
+pub struct HostOutputs {
+    /// The token the host's scripts printed their sections with.
+    pub token: String,
+    pub steps: BTreeMap<Step, StepOutput>,
+    /// The group's health commands: (passed, detail), in order.
+    pub checks: Vec<(bool, String)>,
+    pub rebooted: bool,
+    pub reboot_failed: bool,
+}
 
 /// Writes the files of one wave and returns the playbook directory.
 fn write_wave(
-    engine: &Engine<'_>,
+    job: &Job<'_>,
     base: &Path,
     wave: i64,
-    rows: &[(HostRow, Vec<&'static str>, String)],
+    rows: &[(&HostRow, Vec<Step>, String)],
 ) -> Result<PathBuf> {
     let dir = base.join(format!("wave-{wave}"));
     let results = dir.join("results");
@@ -40,10 +71,10 @@ fn write_wave(
             .iter()
             .map(|t| (t.package.clone(), t.to.clone()))
             .collect();
-        let lock = engine.policy.lock_timeout.0;
+        let lock = job.policy.lock_timeout.0;
         let before = apt::simulate_script(token, &pins).map_err(anyhow::Error::msg)?;
         let install = apt::install_script(token, &pins, lock).map_err(anyhow::Error::msg)?;
-        let keep = keep_script(token, engine.deployment.id, &pins).map_err(anyhow::Error::msg)?;
+        let keep = keep_script(token, job.deployment, &pins).map_err(anyhow::Error::msg)?;
         let scripts = [
             ("before.sh", format!("{before}{RC_VERDICT}")),
             ("keep.sh", keep),
@@ -53,7 +84,7 @@ fn write_wave(
         for (name, text) in scripts {
             std::fs::write(files.join(name), format!("#!/bin/sh\n{text}"))?;
         }
-        for (i, cmd) in engine.policy.health_commands.iter().enumerate() {
+        for (i, cmd) in job.policy.health_commands.iter().enumerate() {
             std::fs::write(
                 files.join(format!("check-{i}.sh")),
                 format!("#!/bin/sh\n{}", apt::command_script(cmd)),
@@ -72,32 +103,32 @@ fn write_wave(
         // Without kept packages the snapshot (or --no-rollback) is the way back.
         vars.insert(
             "pc_keep_optional".into(),
-            json!(row.snapshot.is_some() || engine.deployment.no_rollback),
+            json!(row.snapshot.is_some() || job.no_rollback),
         );
         hosts.insert(h.name.clone(), Value::Object(vars));
     }
     let mut ssh_args = format!(
         "-o BatchMode=yes -o ConnectTimeout={} -o StrictHostKeyChecking={}",
-        engine.ssh.connect_timeout,
-        match engine.ssh.strict_host_key_checking {
+        job.ssh.connect_timeout,
+        match job.ssh.strict_host_key_checking {
             crate::config::HostKeyChecking::Yes => "yes",
             crate::config::HostKeyChecking::AcceptNew => "accept-new",
         }
     );
-    if let Some(f) = &engine.ssh.config_file {
+    if let Some(f) = &job.ssh.config_file {
         ssh_args = format!("-F {} {ssh_args}", sh_quote(&f.display().to_string()));
     }
     let inventory = json!({"all": {"hosts": hosts, "vars": {
         "ansible_connection": "ssh",
         "ansible_ssh_common_args": ssh_args,
         "pc_results": results.display().to_string(),
-        "pc_reboot": match engine.policy.reboot {
+        "pc_reboot": match job.policy.reboot {
             RebootPolicy::Never => "never",
             RebootPolicy::IfRequired => "if-required",
             RebootPolicy::Always => "always",
         },
-        "pc_reboot_timeout": engine.policy.reboot_timeout.0.as_secs(),
-        "pc_checks": engine.policy.health_commands.len(),
+        "pc_reboot_timeout": job.policy.reboot_timeout.0.as_secs(),
+        "pc_checks": job.policy.health_commands.len(),
     }}});
     // JSON is YAML: the inventory plugin reads it as such.
     std::fs::write(
@@ -198,35 +229,31 @@ fn step(v: &Value, name: &str) -> (bool, bool, String) {
     (ran, failed, out)
 }
 
-/// Runs one wave through ansible-playbook and records every host from its outputs.
-pub fn run_wave(engine: &Engine<'_>, wave: i64, rows: &[HostRow]) -> Result<()> {
-    let base = PathBuf::from(format!(
-        "{}.ansible/deployment-{}",
-        engine.db_path.display(),
-        engine.deployment.id
-    ));
-    let mut planned = Vec::new();
-    for row in rows {
-        // Snapshots are taken here, as with the built-in engine.
-        if let Err(e) = engine.snapshot_step(row) {
-            engine.fail_host_untouched(row, &e);
-            continue;
-        }
-        let at = STEPS.iter().position(|s| *s == row.step).unwrap_or(0);
-        let steps: Vec<&'static str> = PLAYBOOK_STEPS
-            .iter()
-            .copied()
-            .filter(|s| STEPS.iter().position(|x| x == s).unwrap_or(0) > at)
-            .collect();
-        planned.push((row.clone(), steps, crate::digest::random_token()));
-    }
+/// Runs one wave through ansible-playbook; returns, for each row in order, what the
+/// playbook collected, or why it collected nothing. Writes nothing to the database.
+pub fn run_wave(
+    job: &Job<'_>,
+    wave: i64,
+    rows: &[HostRow],
+) -> Result<Vec<Result<HostOutputs, String>>> {
+    let planned: Vec<(&HostRow, Vec<Step>, String)> = rows
+        .iter()
+        .map(|row| {
+            let steps = PLAYBOOK_STEPS
+                .iter()
+                .copied()
+                .filter(|s| row.step.needs(*s))
+                .collect();
+            (row, steps, crate::digest::random_token())
+        })
+        .collect();
     if planned.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
-    let dir = write_wave(engine, &base, wave, &planned)?;
+    let dir = write_wave(job, &job.base, wave, &planned)?;
     let out = Command::new("ansible-playbook")
         .args(["-i", "inventory.yml", "playbook.yml", "--forks"])
-        .arg(engine.policy.max_parallel.max(1).to_string())
+        .arg(job.policy.max_parallel.max(1).to_string())
         .current_dir(&dir)
         .env("ANSIBLE_HOST_KEY_CHECKING", "True")
         .env("ANSIBLE_RETRY_FILES_ENABLED", "False")
@@ -245,29 +272,34 @@ pub fn run_wave(engine: &Engine<'_>, wave: i64, rows: &[HostRow]) -> Result<()> 
     let mut log = out.stdout.clone();
     log.extend_from_slice(&out.stderr);
     std::fs::write(dir.join("ansible.log"), &log)?;
-    for (row, _, token) in &planned {
+    let mut collected = Vec::new();
+    for (row, _, token) in planned {
         let file = dir.join("results").join(format!("{}.json", row.host.name));
-        let v: Value = match std::fs::read_to_string(&file)
+        let Some(v) = std::fs::read_to_string(&file)
             .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
-        {
-            Some(v) => v,
-            None => {
-                engine.fail_host_untouched(
-                    row,
-                    &format!(
-                        "ansible-playbook left no result for this host (exit {:?}; see {})",
-                        out.status.code(),
-                        dir.join("ansible.log").display()
-                    ),
-                );
-                continue;
-            }
+            .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+        else {
+            collected.push(Err(format!(
+                "ansible-playbook left no result for this host (exit {:?}; see {})",
+                out.status.code(),
+                dir.join("ansible.log").display()
+            )));
+            continue;
         };
-        let mut outputs = BTreeMap::new();
-        for s in ["before", "keep", "install", "health"] {
-            outputs.insert(s, step(&v, s));
-        }
+        let steps = PLAYBOOK_STEPS
+            .iter()
+            .map(|s| {
+                let (ran, failed, stdout) = step(&v, s.as_str());
+                (
+                    *s,
+                    StepOutput {
+                        ran,
+                        failed,
+                        stdout,
+                    },
+                )
+            })
+            .collect();
         let checks: Vec<(bool, String)> = v["checks"]["results"]
             .as_array()
             .map(|a| {
@@ -280,14 +312,19 @@ pub fn run_wave(engine: &Engine<'_>, wave: i64, rows: &[HostRow]) -> Result<()> 
                     .collect()
             })
             .unwrap_or_default();
-        let rebooted = v["reboot"]["rebooted"].as_bool().unwrap_or(false);
-        let reboot_failed = v["reboot"]["failed"].as_bool().unwrap_or(false);
-        engine.record_from_outputs(row, token, &outputs, &checks, rebooted, reboot_failed);
+        collected.push(Ok(HostOutputs {
+            token,
+            steps,
+            checks,
+            rebooted: v["reboot"]["rebooted"].as_bool().unwrap_or(false),
+            reboot_failed: v["reboot"]["failed"].as_bool().unwrap_or(false),
+        }));
     }
-    Ok(())
+    Ok(collected)
 }
 
-fn last_line(s: &str) -> String {
+/// `: <the last non-empty line>`, clipped, or nothing.
+pub fn last_line(s: &str) -> String {
     s.lines()
         .map(str::trim)
         .rfind(|l| !l.is_empty())

@@ -1,388 +1,43 @@
-//! The engine `test` and `deploy` share (health checks in `health.rs`, rollback in
-//! `rollback.rs`, the Ansible transport in `ansible.rs`).
+//! The engine `test` and `deploy` share: the orchestrator that owns waves, the failure
+//! threshold, the maintenance window, saving and auditing, and one ladder of steps that
+//! both transports climb.
 //!
-//! Per host, in order: snapshot → versions before (and apt's simulation, which refuses
-//! removals and unavailable versions before anything changes) → keep rollback packages
-//! → install the exact targets → reboot per policy → health checks → versions after.
-//! Each step is saved before the next starts, so `--resume` continues where a crash
-//! stopped. Hosts run in waves of `max_parallel`; after each wave the failure threshold
-//! may halt the rest, and the maintenance window is checked before each wave.
+//! Per host, in [`Step`] order: snapshot → versions before (and apt's simulation, which
+//! refuses removals and unavailable versions before anything changes) → keep rollback
+//! packages → install the exact targets → reboot per policy → health checks → versions
+//! after. Each step is saved before the next starts, so `--resume` continues where a
+//! crash stopped. The remote work of a step comes from a [`Runner`]: the built-in one
+//! runs the scripts over SSH (checks in `health.rs`), `--engine ansible` replays what
+//! its playbook collected (`ansible.rs`); [`judge`] decides what the answers mean, the
+//! same way for both. Hosts run in waves of `max_parallel`; after each wave the failure
+//! threshold may halt the rest, and the maintenance window is checked before each wave.
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, Result};
-use rusqlite::{Connection, OptionalExtension, params};
-use serde::{Deserialize, Serialize};
+use anyhow::Result;
+use rusqlite::Connection;
 use serde_json::json;
 
+use crate::clock;
 use crate::config::SshConfig;
-use crate::cycle::apt::{self, Change};
-use crate::cycle::health::{Check, builtin_checks};
-use crate::cycle::plan::{Kind, Plan, Target};
-use crate::cycle::rollback::Method;
+use crate::cycle::ansible;
+use crate::cycle::apt;
+use crate::cycle::deployment::{
+    self, Before, Check, Deployment, HostCounts, HostRow, HostState, Method, NewDeployment,
+    NewHost, Outcome, Step, host_rows,
+};
+use crate::cycle::judge::{self, StepError, builtin_checks, touched, untouched};
+use crate::cycle::plan::Plan;
 use crate::cycle::snapshot::{self, Snapshot};
 use crate::cycle::window::Window;
-use crate::error::Failure;
 use crate::exec::{self, Target as Dest};
+use crate::inventory::Host;
 use crate::inventory::policy::{Policy, RebootPolicy, Threshold};
-use crate::inventory::{self, Host};
-use crate::{audit, clock, db};
 
-/// The steps of a host, in order; the stored `step` is the last one finished.
-pub const STEPS: [&str; 8] = [
-    "planned", "snapshot", "before", "keep", "install", "reboot", "health", "after",
-];
-
-pub(crate) fn step_index(step: &str) -> usize {
-    STEPS.iter().position(|s| *s == step).unwrap_or(0)
-}
-
-/// Declares a state stored as text: its spelling in the database and on output is the
-/// one given here, and nothing else reads or writes that column.
-macro_rules! stored_state {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+ }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-        pub enum $name {
-            #[default]
-            $($(#[$vmeta])* $variant,)+
-        }
-
-        impl $name {
-            pub const ALL: &[$name] = &[$($name::$variant,)+];
-
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $text,)+
-                }
-            }
-
-            pub fn parse(s: &str) -> Option<$name> {
-                match s {
-                    $($text => Some($name::$variant),)+
-                    _ => None,
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl rusqlite::types::ToSql for $name {
-            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-                Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
-            }
-        }
-
-        impl rusqlite::types::FromSql for $name {
-            fn column_result(
-                v: rusqlite::types::ValueRef<'_>,
-            ) -> rusqlite::types::FromSqlResult<Self> {
-                let text = v.as_str()?;
-                $name::parse(text).ok_or_else(|| {
-                    rusqlite::types::FromSqlError::Other(
-                        format!("unknown {} {text:?}", stringify!($name)).into(),
-                    )
-                })
-            }
-        }
-    };
-}
-pub(crate) use stored_state;
-
-stored_state! {
-    /// A deployment's state. While it runs it is the run's state; once a rollback has put
-    /// hosts back, it follows its hosts: `partly-rolled-back` while some host still runs
-    /// what the deployment installed, `rolled-back` when none does.
-    DeploymentState {
-        Running = "running",
-        Done = "done",
-        Halted = "halted",
-        Failed = "failed",
-        PartlyRolledBack = "partly-rolled-back",
-        RolledBack = "rolled-back",
-    }
-}
-
-stored_state! {
-    /// A host's state in a deployment.
-    HostState {
-        Pending = "pending",
-        Running = "running",
-        Done = "done",
-        Failed = "failed",
-        RolledBack = "rolled-back",
-        RollbackFailed = "rollback-failed",
-        /// Left out by the plan (deferred, nothing to do, …); never touched.
-        Skipped = "skipped",
-    }
-}
-
-impl DeploymentState {
-    /// A deployment `--resume` may continue.
-    pub fn is_unfinished(self) -> bool {
-        matches!(self, DeploymentState::Running | DeploymentState::Halted)
-    }
-}
-
-impl HostState {
-    /// Hosts the deployment counts as failed (a failure later rolled back included).
-    pub fn is_failed(self) -> bool {
-        matches!(
-            self,
-            HostState::Failed | HostState::RolledBack | HostState::RollbackFailed
-        )
-    }
-}
-
-/// What was recorded before the install: apt's planned changes and the host's state.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Before {
-    pub changes: Vec<Change>,
-    pub boot_id: String,
-    pub systemd: String,
-}
-
-/// A host row of a deployment.
-#[derive(Debug, Clone)]
-pub struct HostRow {
-    pub host_id: i64,
-    pub host: Host,
-    pub wave: i64,
-    pub step: String,
-    pub state: HostState,
-    pub targets: Vec<Target>,
-    pub before: Option<Before>,
-    pub snapshot: Option<Snapshot>,
-    pub rollback_dir: Option<String>,
-    pub error: Option<String>,
-}
-
-/// A deployment row.
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct Deployment {
-    pub id: i64,
-    pub cycle: String,
-    pub group: String,
-    pub kind: String,
-    pub state: DeploymentState,
-    pub actor: String,
-    pub started: String,
-    pub finished: Option<String>,
-    pub error: Option<String>,
-    #[serde(skip)]
-    pub group_id: i64,
-    #[serde(skip)]
-    pub cycle_id: i64,
-    #[serde(skip)]
-    pub no_rollback: bool,
-    #[serde(skip)]
-    pub override_reason: Option<String>,
-}
-
-const DEPLOYMENT_SELECT: &str = "SELECT d.id, c.name, g.name, d.kind, d.state, d.actor, d.started, \
-     d.finished, d.error, d.group_id, d.cycle_id, d.no_rollback, d.override FROM deployments d \
-     JOIN cycles c ON c.id = d.cycle_id JOIN groups g ON g.id = d.group_id";
-
-fn deployment_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Deployment> {
-    Ok(Deployment {
-        id: r.get(0)?,
-        cycle: r.get(1)?,
-        group: r.get(2)?,
-        kind: r.get(3)?,
-        state: r.get(4)?,
-        actor: r.get(5)?,
-        started: r.get(6)?,
-        finished: r.get(7)?,
-        error: r.get(8)?,
-        group_id: r.get(9)?,
-        cycle_id: r.get(10)?,
-        no_rollback: r.get(11)?,
-        override_reason: r.get(12)?,
-    })
-}
-
-pub fn get(conn: &Connection, id: i64) -> Result<Deployment> {
-    conn.query_row(
-        &format!("{DEPLOYMENT_SELECT} WHERE d.id = ?1"),
-        [id],
-        deployment_from_row,
-    )
-    .optional()?
-    .ok_or_else(|| {
-        Failure::usage(format!("no deployment {id}"))
-            .hint("see `patchcycle deploy --list`")
-            .into()
-    })
-}
-
-pub fn list(conn: &Connection, group: Option<&str>) -> Result<Vec<Deployment>> {
-    let mut stmt = conn.prepare(&format!(
-        "{DEPLOYMENT_SELECT} WHERE ?1 IS NULL OR g.name = ?1 ORDER BY d.id"
-    ))?;
-    let rows = stmt.query_map([group], deployment_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// The unfinished (running or halted) deployment of a group, if any.
-pub fn unfinished(conn: &Connection, group_id: i64) -> Result<Option<Deployment>> {
-    Ok(conn
-        .query_row(
-            &format!(
-                "{DEPLOYMENT_SELECT} WHERE d.group_id = ?1 AND d.state IN (?2, ?3) \
-                 ORDER BY d.id DESC LIMIT 1"
-            ),
-            params![group_id, DeploymentState::Running, DeploymentState::Halted],
-            deployment_from_row,
-        )
-        .optional()?)
-}
-
-pub fn host_rows(conn: &Connection, deployment: i64) -> Result<Vec<HostRow>> {
-    let mut stmt = conn.prepare(
-        "SELECT dh.host_id, h.name, dh.wave, dh.step, dh.state, dh.targets, dh.before, dh.snapshot, \
-         dh.rollback_dir, dh.error FROM deployment_hosts dh JOIN hosts h ON h.id = dh.host_id \
-         WHERE dh.deployment_id = ?1 ORDER BY dh.wave, h.name",
-    )?;
-    let rows = stmt.query_map([deployment], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, i64>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, HostState>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, Option<String>>(6)?,
-            r.get::<_, Option<String>>(7)?,
-            r.get::<_, Option<String>>(8)?,
-            r.get::<_, Option<String>>(9)?,
-        ))
-    })?;
-    let mut out: Vec<HostRow> = Vec::new();
-    for row in rows {
-        let (host_id, name, wave, step, state, targets, before, snap, dir, error) = row?;
-        let host = inventory::require_host(conn, &name)?;
-        out.push(HostRow {
-            host_id,
-            host,
-            wave,
-            step,
-            state,
-            targets: serde_json::from_str(&targets).context("stored targets")?,
-            before: before
-                .map(|b| serde_json::from_str(&b))
-                .transpose()
-                .context("stored before")?,
-            snapshot: snap
-                .map(|s| serde_json::from_str(&s))
-                .transpose()
-                .context("stored snapshot")?,
-            rollback_dir: dir,
-            error,
-        });
-    }
-    out.sort_by(|a, b| {
-        a.wave
-            .cmp(&b.wave)
-            .then_with(|| inventory::natural_cmp(&a.host.name, &b.host.name))
-    });
-    Ok(out)
-}
-
-/// One host's line in the result.
-#[derive(Debug, Serialize, Default)]
-pub struct HostLine {
-    pub deployment: i64,
-    pub host: String,
-    pub wave: i64,
-    pub state: HostState,
-    pub step: String,
-    pub packages: usize,
-    pub rebooted: bool,
-    pub error: Option<String>,
-}
-
-/// Marks a halted or interrupted deployment running again (audited).
-pub fn reopen(conn: &mut Connection, d: &Deployment, actor: &str) -> Result<()> {
-    let now = clock::now_stamp()?;
-    let tx = db::write_tx(conn)?;
-    tx.execute(
-        "UPDATE deployments SET state = ?2, finished = NULL, error = NULL WHERE id = ?1",
-        params![d.id, DeploymentState::Running],
-    )?;
-    audit::append(
-        &tx,
-        &now,
-        actor,
-        &format!("{}.resume", d.kind),
-        &format!("{}/{}", d.cycle, d.group),
-        &json!({"deployment": d.id, "was": d.state}),
-    )?;
-    tx.commit()?;
-    Ok(())
-}
-
-/// A deployment's hosts as `test`/`deploy` print them: by wave, then natural name order.
-pub fn host_lines(conn: &Connection, deployment: i64) -> Result<Vec<HostLine>> {
-    let mut stmt = conn.prepare(
-        "SELECT h.name, dh.wave, dh.state, dh.step, dh.targets, dh.rebooted, dh.error \
-         FROM deployment_hosts dh JOIN hosts h ON h.id = dh.host_id \
-         WHERE dh.deployment_id = ?1 ORDER BY dh.wave, h.name",
-    )?;
-    let rows = stmt.query_map([deployment], |r| {
-        let targets: String = r.get(4)?;
-        Ok(HostLine {
-            deployment,
-            host: r.get(0)?,
-            wave: r.get(1)?,
-            state: r.get(2)?,
-            step: r.get(3)?,
-            packages: serde_json::from_str::<Vec<Target>>(&targets)
-                .map(|t| t.len())
-                .unwrap_or(0),
-            rebooted: r.get(5)?,
-            error: r.get(6)?,
-        })
-    })?;
-    let mut lines: Vec<HostLine> = rows.collect::<rusqlite::Result<_>>()?;
-    lines.sort_by(|a, b| {
-        a.wave
-            .cmp(&b.wave)
-            .then_with(|| inventory::natural_cmp(&a.host, &b.host))
-    });
-    Ok(lines)
-}
-
-/// An exclusive lock per group, held while a deployment of it runs; the kernel drops
-/// it when the process dies, so a crashed deployment never blocks `--resume`.
-pub fn lock_group(db_path: &Path, group_id: i64) -> Result<Option<File>> {
-    use std::os::unix::io::AsRawFd;
-    let path = PathBuf::from(format!("{}.deploy-{group_id}.lock", db_path.display()));
-    let f = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("opening {}", path.display()))?;
-    // SAFETY: flock on a valid descriptor we own.
-    let rc = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
-    Ok((rc == 0).then_some(f))
-}
-
-/// Records a new deployment and its hosts (one transaction).
+/// Records a new deployment of `plan` and its hosts (one transaction).
 pub fn create(
     conn: &mut Connection,
     plan: &Plan,
@@ -390,150 +45,32 @@ pub fn create(
     override_reason: Option<&str>,
     no_rollback: bool,
 ) -> Result<i64> {
-    let now = clock::now_stamp()?;
-    let tx = db::write_tx(conn)?;
-    tx.execute(
-        "INSERT INTO deployments (cycle_id, group_id, kind, state, actor, plan, override, no_rollback, started) \
-         VALUES (?1, ?2, ?3, ?9, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            plan.cycle_id,
-            plan.group_id,
-            plan.kind.as_str(),
-            actor,
-            serde_json::to_string(plan)?,
-            override_reason,
-            no_rollback,
-            now,
-            DeploymentState::Running
-        ],
-    )?;
-    let id = tx.last_insert_rowid();
-    for h in &plan.hosts {
-        let host_id: i64 =
-            tx.query_row("SELECT id FROM hosts WHERE name = ?1", [&h.host], |r| {
-                r.get(0)
-            })?;
-        let (state, error) = match (&h.skip, &h.blocker) {
-            (Some(why), _) => (HostState::Skipped, Some(why.clone())),
-            (None, Some(why)) => (HostState::Failed, Some(why.clone())),
-            (None, None) => (HostState::Pending, None),
-        };
-        tx.execute(
-            "INSERT INTO deployment_hosts (deployment_id, host_id, wave, step, state, targets, error) \
-             VALUES (?1, ?2, ?3, 'planned', ?4, ?5, ?6)",
-            params![
-                id,
-                host_id,
-                h.wave as i64,
-                state,
-                serde_json::to_string(&h.targets)?,
-                error
-            ],
-        )?;
-    }
-    audit::append(
-        &tx,
-        &now,
-        actor,
-        &format!("{}.start", plan.kind.as_str()),
-        &format!("{}/{}", plan.cycle, plan.group),
-        &json!({
-            "deployment": id,
+    let new = NewDeployment {
+        cycle_id: plan.cycle_id,
+        group_id: plan.group_id,
+        kind: plan.kind,
+        subject: format!("{}/{}", plan.cycle, plan.group),
+        plan: serde_json::to_string(plan)?,
+        hosts: plan
+            .hosts
+            .iter()
+            .map(|h| NewHost {
+                host: &h.host,
+                wave: h.wave,
+                targets: &h.targets,
+                skip: h.skip.as_deref(),
+                blocker: h.blocker.as_deref(),
+            })
+            .collect(),
+        details: json!({
             "hosts": plan.planned().count(),
             "change_ref": plan.change_ref,
             "window": plan.window,
             "override": override_reason,
             "no_rollback": no_rollback,
         }),
-    )?;
-    tx.commit()?;
-    Ok(id)
-}
-
-/// How a deployment ended.
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct Outcome {
-    pub deployment: i64,
-    pub state: DeploymentState,
-    pub counts: HostCounts,
-    pub reason: Option<String>,
-}
-
-/// A deployment's hosts by state. `done + failed + pending + skipped == hosts`, so a
-/// message built from them adds up.
-#[derive(Debug, Clone, Copy, Serialize, Default, PartialEq, Eq)]
-pub struct HostCounts {
-    pub hosts: usize,
-    pub done: usize,
-    /// Failed hosts, those rolled back (or not) after failing included.
-    pub failed: usize,
-    /// Of the failed ones and the ones `rollback` put back: how many are rolled back.
-    pub rolled_back: usize,
-    /// Not reached (pending, or running when the process died).
-    pub pending: usize,
-    /// Left out by the plan.
-    pub skipped: usize,
-    /// Hosts that may still run what the deployment installed: what `rollback` would
-    /// act on. Zero means there is nothing to roll back.
-    pub changed: usize,
-}
-
-impl HostCounts {
-    /// `2 of 5 host(s) done, 1 failed (1 rolled back), 2 not reached[, 1 skipped]`: the
-    /// parts add up to the hosts.
-    pub fn summary(&self) -> String {
-        let mut s = format!(
-            "{} of {} host(s) done, {} failed",
-            self.done, self.hosts, self.failed
-        );
-        if self.rolled_back > 0 {
-            s.push_str(&format!(" ({} rolled back)", self.rolled_back));
-        }
-        s.push_str(&format!(", {} not reached", self.pending));
-        if self.skipped > 0 {
-            s.push_str(&format!(", {} skipped", self.skipped));
-        }
-        s
-    }
-
-    pub fn read(conn: &Connection, deployment: i64) -> Result<HostCounts> {
-        let mut stmt =
-            conn.prepare("SELECT state, step FROM deployment_hosts WHERE deployment_id = ?1")?;
-        let rows = stmt.query_map([deployment], |r| {
-            Ok((r.get::<_, HostState>(0)?, r.get::<_, String>(1)?))
-        })?;
-        let mut c = HostCounts::default();
-        for row in rows {
-            let (state, step) = row?;
-            c.hosts += 1;
-            match state {
-                HostState::Done => c.done += 1,
-                HostState::Pending | HostState::Running => c.pending += 1,
-                HostState::Skipped => c.skipped += 1,
-                HostState::Failed | HostState::RollbackFailed => c.failed += 1,
-                // The engine rolls a host back when it fails (rollback_on_failure): a
-                // failure of the run all the same.
-                HostState::RolledBack => {
-                    c.failed += 1;
-                    c.rolled_back += 1;
-                }
-            }
-            if may_be_changed(state, &step) {
-                c.changed += 1;
-            }
-        }
-        Ok(c)
-    }
-}
-
-/// Whether a host may still run what the deployment installed: its install started
-/// (the step "keep" finished) and it was not rolled back. These are the hosts
-/// `rollback` acts on; a host that failed before its install has nothing to undo.
-pub fn may_be_changed(state: HostState, step: &str) -> bool {
-    matches!(
-        state,
-        HostState::Done | HostState::Failed | HostState::RollbackFailed | HostState::Running
-    ) && step_index(step) >= 3
+    };
+    deployment::create(conn, &new, actor, override_reason, no_rollback)
 }
 
 /// Runs (or resumes) a deployment.
@@ -560,24 +97,27 @@ pub(crate) fn dest(h: &Host) -> Dest {
     }
 }
 
-/// A step failed: why, and whether the host was changed already.
-struct StepError {
-    message: String,
-    touched: bool,
+/// What the reboot step did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rebooted {
+    /// The policy did not ask for one.
+    No,
+    Yes,
+    /// The host answered again, but with the boot id of before (audited).
+    SameBootId,
 }
 
-fn untouched(message: impl Into<String>) -> StepError {
-    StepError {
-        message: message.into(),
-        touched: false,
-    }
-}
-
-fn touched(message: impl Into<String>) -> StepError {
-    StepError {
-        message: message.into(),
-        touched: true,
-    }
+/// The remote work of each step, neither judged nor saved: the built-in engine runs
+/// the scripts over SSH, `--engine ansible` replays what its playbook collected.
+trait Runner {
+    /// apt's simulation and the host's facts.
+    fn before(&self, row: &HostRow) -> Result<BTreeMap<String, String>, StepError>;
+    /// Downloads the versions in `old` into the rollback cache; Err says what is missing.
+    fn keep(&self, row: &HostRow, old: &[(String, String)]) -> Result<(), String>;
+    fn install(&self, row: &HostRow) -> Result<BTreeMap<String, String>, StepError>;
+    fn reboot(&self, row: &HostRow, before: &Before) -> Result<Rebooted, StepError>;
+    fn health(&self, row: &HostRow, before: &Before) -> Vec<Check>;
+    fn after(&self, row: &HostRow) -> Result<apt::Facts, StepError>;
 }
 
 impl Engine<'_> {
@@ -590,22 +130,14 @@ impl Engine<'_> {
     }
 
     /// Saves a host's progress (one transaction per step).
-    pub(crate) fn save(&self, host_id: i64, sets: &[(&str, rusqlite::types::Value)]) -> Result<()> {
+    fn save(&self, host_id: i64, sets: &[(&str, rusqlite::types::Value)]) -> Result<()> {
         let dep = self.deployment.id;
-        self.with_db(|conn| {
-            let tx = db::write_tx(conn)?;
-            for (col, val) in sets {
-                // Column names come from this file only.
-                tx.execute(
-                    &format!(
-                        "UPDATE deployment_hosts SET {col} = ?1 WHERE deployment_id = ?2 AND host_id = ?3"
-                    ),
-                    params![val, dep, host_id],
-                )?;
-            }
-            tx.commit()?;
-            Ok(())
-        })
+        self.with_db(|conn| deployment::save_host(conn, dep, host_id, sets))
+    }
+
+    fn save_step(&self, host_id: i64, step: Step) -> Result<(), StepError> {
+        self.save(host_id, &[("step", step.as_str().to_string().into())])
+            .map_err(saving)
     }
 
     pub(crate) fn run(
@@ -683,10 +215,7 @@ impl Engine<'_> {
                 break;
             }
             if self.ansible {
-                for r in &hosts {
-                    self.mark_running(r);
-                }
-                crate::cycle::ansible::run_wave(self, wave, &hosts)?;
+                self.run_wave_ansible(wave, &hosts)?;
             } else {
                 let parallel = self.policy.max_parallel.max(1) as usize;
                 exec::pool::run(
@@ -706,7 +235,8 @@ impl Engine<'_> {
                 break;
             }
         }
-        self.finish(halted)
+        let d = &self.deployment;
+        self.with_db(|conn| deployment::finish(conn, d, halted))
     }
 
     fn count_failed(&self) -> Result<usize> {
@@ -723,54 +253,51 @@ impl Engine<'_> {
         }
     }
 
-    fn finish(&self, halted: Option<String>) -> Result<Outcome> {
-        let d = &self.deployment;
-        self.with_db(|conn| {
-            let counts = HostCounts::read(conn, d.id)?;
-            let state = if halted.is_some() {
-                DeploymentState::Halted
-            } else if counts.failed > 0 {
-                DeploymentState::Failed
-            } else {
-                DeploymentState::Done
+    /// One wave through ansible-playbook: snapshots first (taken here), then the
+    /// playbook, then each host's outputs up the same ladder as the built-in engine.
+    fn run_wave_ansible(&self, wave: i64, hosts: &[HostRow]) -> Result<()> {
+        let mut ready = Vec::new();
+        for r in hosts {
+            self.mark_running(r);
+            match self.snapshot_step(r) {
+                Ok(_) => ready.push(r.host_id),
+                Err(e) => self.fail_host(r, untouched(e)),
+            }
+        }
+        if ready.is_empty() {
+            return Ok(());
+        }
+        // Re-read: the rows now have their snapshots.
+        let rows: Vec<HostRow> = self
+            .with_db(|c| host_rows(c, self.deployment.id))?
+            .into_iter()
+            .filter(|r| ready.contains(&r.host_id))
+            .collect();
+        let job = ansible::Job {
+            base: PathBuf::from(format!(
+                "{}.ansible/deployment-{}",
+                self.db_path.display(),
+                self.deployment.id
+            )),
+            deployment: self.deployment.id,
+            no_rollback: self.deployment.no_rollback,
+            policy: &self.policy,
+            ssh: self.ssh,
+        };
+        for (row, collected) in rows.iter().zip(ansible::run_wave(&job, wave, &rows)?) {
+            let r = match &collected {
+                Ok(outputs) => self.ladder(
+                    row,
+                    &Replay {
+                        engine: self,
+                        outputs,
+                    },
+                ),
+                Err(why) => Err(untouched(why.clone())),
             };
-            let now = clock::now_stamp()?;
-            let tx = db::write_tx(conn)?;
-            tx.execute(
-                "UPDATE deployments SET state = ?2, finished = ?3, error = ?4 WHERE id = ?1",
-                params![d.id, state, now, halted],
-            )?;
-            // Skipped hosts were never part of the run: the ring's result is about the
-            // hosts it was meant to patch.
-            let attempted = counts.hosts - counts.skipped;
-            tx.execute(
-                "INSERT INTO ring_results (cycle_id, group_id, kind, success, hosts_total, hosts_ok, started, finished) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![d.cycle_id, d.group_id, d.kind, state == DeploymentState::Done, attempted as i64, counts.done as i64, d.started, now],
-            )?;
-            let action = match state {
-                DeploymentState::Done => "finish",
-                other => other.as_str(),
-            };
-            audit::append(
-                &tx,
-                &now,
-                &d.actor,
-                &format!("{}.{action}", d.kind),
-                &format!("{}/{}", d.cycle, d.group),
-                &json!({"deployment": d.id, "hosts": counts.hosts, "done": counts.done,
-                        "failed": counts.failed, "rolled_back": counts.rolled_back,
-                        "pending": counts.pending, "skipped": counts.skipped,
-                        "changed": counts.changed, "reason": halted}),
-            )?;
-            tx.commit()?;
-            Ok(Outcome {
-                deployment: d.id,
-                state,
-                counts,
-                reason: halted.clone(),
-            })
-        })
+            self.conclude(row, r);
+        }
+        Ok(())
     }
 
     pub(crate) fn audit_host(
@@ -780,16 +307,9 @@ impl Engine<'_> {
         details: serde_json::Value,
     ) -> Result<()> {
         let d = &self.deployment;
-        self.with_db(|conn| {
-            let now = clock::now_stamp()?;
-            let tx = db::write_tx(conn)?;
-            audit::append(&tx, &now, &d.actor, action, host, &details)?;
-            tx.commit()?;
-            Ok(())
-        })
+        self.with_db(|conn| deployment::audit_host(conn, &d.actor, action, host, &details))
     }
 
-    /// One host's pipeline; failures are recorded on the host, never returned.
     fn mark_running(&self, row: &HostRow) {
         let started = clock::now_stamp().unwrap_or_default();
         let _ = self.save(
@@ -801,10 +321,11 @@ impl Engine<'_> {
         );
     }
 
-    /// Works on one host; returns why it failed, for the `-v` progress line.
+    /// One host's pipeline over SSH; failures are recorded on the host, never returned
+    /// (the Err is why it failed, for the `-v` progress line).
     fn run_host(&self, row: &HostRow) -> Result<(), String> {
         self.mark_running(row);
-        let r = self.steps(row);
+        let r = self.ladder(row, &Builtin(self));
         let outcome = r.as_ref().map(|_| ()).map_err(|e| e.message.clone());
         self.conclude(row, r);
         outcome
@@ -822,154 +343,6 @@ impl Engine<'_> {
             }
             Err(e) => self.fail_host(row, e),
         }
-    }
-
-    /// Records a failure that happened before anything on the host changed.
-    pub fn fail_host_untouched(&self, row: &HostRow, message: &str) {
-        self.fail_host(row, untouched(message));
-    }
-
-    /// Records a host from the outputs an Ansible run handed back, judging them as the
-    /// built-in engine judges its own runs.
-    pub fn record_from_outputs(
-        &self,
-        row: &HostRow,
-        token: &str,
-        outputs: &BTreeMap<&str, (bool, bool, String)>,
-        checks: &[(bool, String)],
-        rebooted: bool,
-        reboot_failed: bool,
-    ) {
-        let r = self.judge_outputs(row, token, outputs, checks, rebooted, reboot_failed);
-        self.conclude(row, r);
-    }
-
-    fn judge_outputs(
-        &self,
-        row: &HostRow,
-        token: &str,
-        outputs: &BTreeMap<&str, (bool, bool, String)>,
-        checks: &[(bool, String)],
-        rebooted: bool,
-        reboot_failed: bool,
-    ) -> Result<(), StepError> {
-        let db_err = |e: anyhow::Error| untouched(format!("saving progress: {e:#}"));
-        let get = |step: &str| -> Option<(bool, BTreeMap<String, String>, String)> {
-            let (ran, failed, out) = outputs.get(step)?;
-            if !ran {
-                return None;
-            }
-            let map = apt::sections(out, token).unwrap_or_default();
-            Some((*failed, map, out.clone()))
-        };
-        let at = step_index(&row.step);
-        let mut before = row.before.clone().unwrap_or_default();
-        if at < 2 {
-            let Some((_, map, out)) = get("before") else {
-                return Err(untouched(
-                    "ansible did not run the before step (unreachable?)",
-                ));
-            };
-            if map.is_empty() {
-                return Err(untouched(format!(
-                    "before: no output from the host{}",
-                    out.lines()
-                        .rev()
-                        .find(|l| !l.trim().is_empty())
-                        .map(|l| format!(": {}", apt::clip(l)))
-                        .unwrap_or_default()
-                )));
-            }
-            before = judge_before(&map)?;
-            self.save_before(row, &before).map_err(db_err)?;
-        }
-        if at < 3 {
-            let kept = get("keep").is_some_and(|(failed, _, _)| !failed);
-            if !kept && row.snapshot.is_none() && !self.deployment.no_rollback {
-                return Err(untouched(
-                    "cannot keep rollback packages, and there is no snapshot; nothing was changed",
-                ));
-            }
-            let dir = kept.then(|| apt::rollback_dir(self.deployment.id));
-            self.save(
-                row.host_id,
-                &[
-                    ("rollback_dir", dir.into()),
-                    ("step", "keep".to_string().into()),
-                ],
-            )
-            .map_err(db_err)?;
-        }
-        if at < 4 {
-            let Some((_, map, _)) = get("install") else {
-                return Err(touched(
-                    "ansible did not finish the install step (unreachable?)",
-                ));
-            };
-            self.judge_install(&map)?;
-            self.save(row.host_id, &[("step", "install".to_string().into())])
-                .map_err(db_err)?;
-        }
-        if at < 5 {
-            if reboot_failed {
-                return Err(touched(
-                    "reboot: the host did not come back (ansible.builtin.reboot)",
-                ));
-            }
-            self.save(
-                row.host_id,
-                &[
-                    ("rebooted", i64::from(rebooted).into()),
-                    ("step", "reboot".to_string().into()),
-                ],
-            )
-            .map_err(db_err)?;
-        }
-        let health = get("health");
-        let map = health.as_ref().map(|(_, m, _)| m.clone());
-        let unreachable = "the health step did not run (unreachable?)".to_string();
-        let mut results = builtin_checks(map.as_ref().ok_or(&unreachable), &row.targets, &before);
-        for (cmd, (ok, detail)) in self.policy.health_commands.iter().zip(checks) {
-            results.push(Check {
-                check: format!("command {cmd}"),
-                ok: *ok,
-                detail: detail.clone(),
-            });
-        }
-        if checks.len() < self.policy.health_commands.len() {
-            results.push(Check {
-                check: "commands".into(),
-                ok: false,
-                detail: "ansible did not run every health command".into(),
-            });
-        }
-        results.extend(self.http_probes(&row.host));
-        self.save(
-            row.host_id,
-            &[(
-                "health",
-                serde_json::to_string(&results).unwrap_or_default().into(),
-            )],
-        )
-        .map_err(db_err)?;
-        let failed: Vec<String> = results
-            .iter()
-            .filter(|c| !c.ok)
-            .map(|c| format!("{}: {}", c.check, c.detail))
-            .collect();
-        if !failed.is_empty() {
-            return Err(touched(format!(
-                "health check failed: {}",
-                failed.join("; ")
-            )));
-        }
-        self.save(row.host_id, &[("step", "health".to_string().into())])
-            .map_err(db_err)?;
-        let facts = map
-            .as_ref()
-            .ok_or_else(|| touched("no versions after"))
-            .and_then(|m| apt::parse_facts(m).map_err(touched))?;
-        self.record_after(row, &before, &facts).map_err(db_err)
     }
 
     fn fail_host(&self, row: &HostRow, e: StepError) {
@@ -1012,40 +385,36 @@ impl Engine<'_> {
         );
     }
 
-    fn steps(&self, row: &HostRow) -> Result<(), StepError> {
-        let h = &row.host;
-        let at = step_index(&row.step);
-        let db_err = |e: anyhow::Error| untouched(format!("saving progress: {e:#}"));
+    /// The steps a host has left, from the one after its stored step: each one's remote
+    /// work from `run`, judged by [`judge`], saved before the next starts.
+    fn ladder(&self, row: &HostRow, run: &dyn Runner) -> Result<(), StepError> {
+        let at = row.step;
         let snap = self.snapshot_step(row).map_err(untouched)?;
         let mut before = row.before.clone().unwrap_or_default();
-        let pins: Vec<(String, String)> = row
-            .targets
-            .iter()
-            .map(|t| (t.package.clone(), t.to.clone()))
-            .collect();
-        if at < 2 {
-            let token = crate::digest::random_token();
-            let script = apt::simulate_script(&token, &pins).map_err(untouched)?;
-            let map = self
-                .run(h, &script, self.step_timeout())
-                .map_err(untouched)?;
-            before = judge_before(&map)?;
-            self.save_before(row, &before).map_err(db_err)?;
+        if at.needs(Step::Before) {
+            before = judge::before(&run.before(row)?)?;
+            self.save(
+                row.host_id,
+                &[
+                    (
+                        "before",
+                        serde_json::to_string(&before).unwrap_or_default().into(),
+                    ),
+                    ("step", Step::Before.as_str().to_string().into()),
+                ],
+            )
+            .map_err(saving)?;
         }
-        if at < 3 {
-            let old: Vec<(String, String)> = before
-                .changes
-                .iter()
-                .filter_map(|c| c.from.clone().map(|f| (c.package.clone(), f)))
-                .collect();
+        if at.needs(Step::Keep) {
+            let old = judge::to_keep(&before);
             let mut dir: Option<String> = None;
             if !old.is_empty() {
-                match self.keep(h, &old) {
+                match run.keep(row, &old) {
                     Ok(()) => dir = Some(apt::rollback_dir(self.deployment.id)),
                     Err(why) if snap.is_some() || self.deployment.no_rollback => {
                         let _ = self.audit_host(
-                            &h.name,
-                            "deploy.keep-failed",
+                            &row.host.name,
+                            &format!("{}.keep-failed", self.deployment.kind),
                             json!({"deployment": self.deployment.id, "error": why,
                                    "fallback": if snap.is_some() { "snapshot" } else { "none (--no-rollback)" }}),
                         );
@@ -1061,40 +430,35 @@ impl Engine<'_> {
                 row.host_id,
                 &[
                     ("rollback_dir", dir.into()),
-                    ("step", "keep".to_string().into()),
+                    ("step", Step::Keep.as_str().to_string().into()),
                 ],
             )
-            .map_err(db_err)?;
+            .map_err(saving)?;
         }
-        if at < 4 {
-            let token = crate::digest::random_token();
-            let script = apt::install_script(&token, &pins, self.policy.lock_timeout.0)
-                .map_err(untouched)?;
-            let map = self
-                .run(h, &script, self.step_timeout() + self.policy.lock_timeout.0)
-                .map_err(|e| touched(format!("install: {e}")))?;
-            self.judge_install(&map)?;
-            self.save(row.host_id, &[("step", "install".to_string().into())])
-                .map_err(db_err)?;
+        if at.needs(Step::Install) {
+            judge::install(&run.install(row)?, self.policy.lock_timeout.0)?;
+            self.save_step(row.host_id, Step::Install)?;
         }
-        if at < 5 {
-            let rebooted = self.reboot(h, &before).map_err(touched)?;
+        if at.needs(Step::Reboot) {
+            let rebooted = run.reboot(row, &before)?;
+            if rebooted == Rebooted::SameBootId {
+                let _ = self.audit_host(
+                    &row.host.name,
+                    &format!("{}.reboot", self.deployment.kind),
+                    json!({"deployment": self.deployment.id, "boot_id": "unchanged"}),
+                );
+            }
             self.save(
                 row.host_id,
                 &[
-                    ("rebooted", i64::from(rebooted).into()),
-                    ("step", "reboot".to_string().into()),
+                    ("rebooted", i64::from(rebooted != Rebooted::No).into()),
+                    ("step", Step::Reboot.as_str().to_string().into()),
                 ],
             )
-            .map_err(db_err)?;
+            .map_err(saving)?;
         }
-        if at < 6 {
-            let checks = self.health(h, &row.targets, &before);
-            let failed: Vec<String> = checks
-                .iter()
-                .filter(|c| !c.ok)
-                .map(|c| format!("{}: {}", c.check, c.detail))
-                .collect();
+        if at.needs(Step::Health) {
+            let checks = run.health(row, &before);
             self.save(
                 row.host_id,
                 &[(
@@ -1102,42 +466,12 @@ impl Engine<'_> {
                     serde_json::to_string(&checks).unwrap_or_default().into(),
                 )],
             )
-            .map_err(db_err)?;
-            if !failed.is_empty() {
-                return Err(touched(format!(
-                    "health check failed: {}",
-                    failed.join("; ")
-                )));
-            }
-            self.save(row.host_id, &[("step", "health".to_string().into())])
-                .map_err(db_err)?;
+            .map_err(saving)?;
+            judge::health(&checks)?;
+            self.save_step(row.host_id, Step::Health)?;
         }
-        let facts = self
-            .facts(h, self.step_timeout())
-            .map_err(|e| touched(format!("reading versions after: {e}")))?;
-        self.record_after(row, &before, &facts).map_err(db_err)
-    }
-
-    fn save_before(&self, row: &HostRow, before: &Before) -> Result<()> {
-        self.save(
-            row.host_id,
-            &[
-                (
-                    "before",
-                    serde_json::to_string(before).unwrap_or_default().into(),
-                ),
-                ("step", "before".to_string().into()),
-            ],
-        )
-    }
-
-    /// Saves the versions after and marks the host done.
-    fn record_after(&self, row: &HostRow, before: &Before, facts: &apt::Facts) -> Result<()> {
-        let after: BTreeMap<&str, Option<&String>> = before
-            .changes
-            .iter()
-            .map(|c| (c.package.as_str(), facts.versions.get(&c.package)))
-            .collect();
+        let facts = run.after(row)?;
+        let after = judge::after(&before, &facts);
         self.save(
             row.host_id,
             &[
@@ -1145,17 +479,18 @@ impl Engine<'_> {
                     "after",
                     serde_json::to_string(&after).unwrap_or_default().into(),
                 ),
-                ("step", "after".to_string().into()),
+                ("step", Step::After.as_str().to_string().into()),
                 ("state", HostState::Done.as_str().to_string().into()),
                 ("error", rusqlite::types::Value::Null),
                 ("finished", clock::now_stamp().unwrap_or_default().into()),
             ],
         )
+        .map_err(saving)
     }
 
     /// Takes the host's snapshot unless a run before this one did; returns it.
-    pub fn snapshot_step(&self, row: &HostRow) -> Result<Option<Snapshot>, String> {
-        if step_index(&row.step) >= 1 {
+    fn snapshot_step(&self, row: &HostRow) -> Result<Option<Snapshot>, String> {
+        if !row.step.needs(Step::Snapshot) {
             return Ok(row.snapshot.clone());
         }
         let snap = snapshot::create(
@@ -1171,63 +506,15 @@ impl Engine<'_> {
             row.host_id,
             &[
                 ("snapshot", v.into()),
-                ("step", "snapshot".to_string().into()),
+                ("step", Step::Snapshot.as_str().to_string().into()),
             ],
         )
         .map_err(|e| format!("saving progress: {e:#}"))?;
         Ok(snap)
     }
 
-    /// Whether an install run succeeded; a lock never obtained leaves the host untouched.
-    fn judge_install(&self, map: &BTreeMap<String, String>) -> Result<(), StepError> {
-        let text = map.get("install").cloned().unwrap_or_default();
-        let errors = apt::apt_errors(&text);
-        if apt::rc(map) == Some(0) && errors.is_empty() {
-            return Ok(());
-        }
-        let first = errors
-            .first()
-            .cloned()
-            .unwrap_or_else(|| format!("apt-get exited {:?}", apt::rc(map)));
-        let no_lock = errors.iter().any(|e| {
-            e.contains("Could not get lock")
-                || e.contains("Unable to acquire the dpkg")
-                || e.contains("Unable to lock")
-        });
-        Err(if no_lock {
-            untouched(format!(
-                "install failed: the dpkg lock stayed taken for the lock_timeout of {}; nothing was changed: {}",
-                self.policy.lock_timeout,
-                errors.join("; ")
-            ))
-        } else {
-            touched(format!("install failed: {first}"))
-        })
-    }
-
-    fn keep(&self, h: &Host, old: &[(String, String)]) -> Result<(), String> {
-        let token = crate::digest::random_token();
-        let script = apt::keep_script(&token, self.deployment.id, old)?;
-        let map = self.run(h, &script, self.step_timeout())?;
-        let kept = apt::parse_kept(map.get("kept").map(String::as_str).unwrap_or_default());
-        let missing: Vec<String> = old
-            .iter()
-            .filter(|(n, v)| !kept.iter().any(|(kn, kv)| kn == n && kv == v))
-            .map(|(n, v)| format!("{n}={v}"))
-            .collect();
-        if missing.is_empty() {
-            return Ok(());
-        }
-        let why = apt::apt_errors(map.get("keep").map(String::as_str).unwrap_or_default());
-        Err(format!(
-            "not downloadable: {}{}",
-            missing.join(", "),
-            why.first().map(|w| format!(" ({w})")).unwrap_or_default()
-        ))
-    }
-
-    /// Reboots per policy and waits for SSH; true when the host was rebooted.
-    fn reboot(&self, h: &Host, before: &Before) -> Result<bool, String> {
+    /// Reboots per policy and waits for SSH.
+    fn reboot(&self, h: &Host, before: &Before) -> Result<Rebooted, String> {
         let need = match self.policy.reboot {
             RebootPolicy::Never => false,
             RebootPolicy::Always => true,
@@ -1238,7 +525,7 @@ impl Engine<'_> {
             }
         };
         if !need {
-            return Ok(false);
+            return Ok(Rebooted::No);
         }
         let token = crate::digest::random_token();
         // The session may be cut by the reboot itself: only a failure to start counts.
@@ -1257,16 +544,10 @@ impl Engine<'_> {
         let probe = Duration::from_secs(u64::from(self.ssh.connect_timeout) + 30);
         loop {
             match self.facts(h, probe) {
-                Ok(f) => {
-                    if !before.boot_id.is_empty() && f.boot_id == before.boot_id {
-                        let _ = self.audit_host(
-                            &h.name,
-                            "deploy.reboot",
-                            json!({"deployment": self.deployment.id, "boot_id": "unchanged"}),
-                        );
-                    }
-                    return Ok(true);
+                Ok(f) if !before.boot_id.is_empty() && f.boot_id == before.boot_id => {
+                    return Ok(Rebooted::SameBootId);
                 }
+                Ok(_) => return Ok(Rebooted::Yes),
                 Err(e) if Instant::now() >= deadline => {
                     return Err(format!(
                         "not back {} after the reboot: {e}",
@@ -1282,34 +563,378 @@ impl Engine<'_> {
     }
 }
 
-/// apt's simulation and the facts before: refused when apt cannot install the targets.
-fn judge_before(map: &BTreeMap<String, String>) -> Result<Before, StepError> {
-    let sim = map.get("sim").cloned().unwrap_or_default();
-    let errors = apt::apt_errors(&sim);
-    if apt::rc(map) != Some(0) || !errors.is_empty() {
-        return Err(untouched(format!(
-            "apt cannot install the targets; nothing was changed: {}",
-            errors
-                .first()
-                .cloned()
-                .unwrap_or_else(|| "apt-get -s failed".into())
-        )));
-    }
-    let changes = apt::parse_simulation(&sim).map_err(untouched)?;
-    let facts = apt::parse_facts(map).map_err(untouched)?;
-    Ok(Before {
-        changes,
-        boot_id: facts.boot_id,
-        systemd: facts.systemd,
-    })
+fn saving(e: anyhow::Error) -> StepError {
+    untouched(format!("saving progress: {e:#}"))
 }
 
-impl Kind {
-    pub fn parse(s: &str) -> Kind {
-        if s == "test" {
-            Kind::Test
-        } else {
-            Kind::Deploy
+fn pins(row: &HostRow) -> Vec<(String, String)> {
+    row.targets
+        .iter()
+        .map(|t| (t.package.clone(), t.to.clone()))
+        .collect()
+}
+
+/// The built-in transport: the scripts over the system OpenSSH.
+struct Builtin<'e, 'a>(&'e Engine<'a>);
+
+impl Runner for Builtin<'_, '_> {
+    fn before(&self, row: &HostRow) -> Result<BTreeMap<String, String>, StepError> {
+        let token = crate::digest::random_token();
+        let script = apt::simulate_script(&token, &pins(row)).map_err(untouched)?;
+        self.0
+            .run(&row.host, &script, self.0.step_timeout())
+            .map_err(untouched)
+    }
+
+    fn keep(&self, row: &HostRow, old: &[(String, String)]) -> Result<(), String> {
+        let token = crate::digest::random_token();
+        let script = apt::keep_script(&token, self.0.deployment.id, old)?;
+        let map = self.0.run(&row.host, &script, self.0.step_timeout())?;
+        judge::kept(old, &map)
+    }
+
+    fn install(&self, row: &HostRow) -> Result<BTreeMap<String, String>, StepError> {
+        let e = self.0;
+        let token = crate::digest::random_token();
+        let script =
+            apt::install_script(&token, &pins(row), e.policy.lock_timeout.0).map_err(untouched)?;
+        e.run(
+            &row.host,
+            &script,
+            e.step_timeout() + e.policy.lock_timeout.0,
+        )
+        .map_err(|err| touched(format!("install: {err}")))
+    }
+
+    fn reboot(&self, row: &HostRow, before: &Before) -> Result<Rebooted, StepError> {
+        self.0.reboot(&row.host, before).map_err(touched)
+    }
+
+    fn health(&self, row: &HostRow, before: &Before) -> Vec<Check> {
+        self.0.health(&row.host, &row.targets, before)
+    }
+
+    fn after(&self, row: &HostRow) -> Result<apt::Facts, StepError> {
+        self.0
+            .facts(&row.host, self.0.step_timeout())
+            .map_err(|e| touched(format!("reading versions after: {e}")))
+    }
+}
+
+/// `--engine ansible`: what the playbook collected for one host, handed to the ladder
+/// step by step as if it were run now.
+struct Replay<'e, 'a> {
+    engine: &'e Engine<'a>,
+    outputs: &'e ansible::HostOutputs,
+}
+
+impl Replay<'_, '_> {
+    /// The sections of a step that ran, whether the playbook marked it failed, and its
+    /// raw output.
+    fn get(&self, step: Step) -> Option<(bool, BTreeMap<String, String>, &str)> {
+        let out = self.outputs.steps.get(&step)?;
+        if !out.ran {
+            return None;
         }
+        let map = apt::sections(&out.stdout, &self.outputs.token).unwrap_or_default();
+        Some((out.failed, map, &out.stdout))
+    }
+}
+
+impl Runner for Replay<'_, '_> {
+    fn before(&self, _row: &HostRow) -> Result<BTreeMap<String, String>, StepError> {
+        let Some((_, map, out)) = self.get(Step::Before) else {
+            return Err(untouched(
+                "ansible did not run the before step (unreachable?)",
+            ));
+        };
+        if map.is_empty() {
+            return Err(untouched(format!(
+                "before: no output from the host{}",
+                ansible::last_line(out)
+            )));
+        }
+        Ok(map)
+    }
+
+    fn keep(&self, _row: &HostRow, _old: &[(String, String)]) -> Result<(), String> {
+        match self.get(Step::Keep) {
+            Some((false, _, _)) => Ok(()),
+            Some((true, _, out)) => Err(format!(
+                "the playbook's keep step failed{}",
+                ansible::last_line(out)
+            )),
+            None => Err("ansible did not run the keep step".into()),
+        }
+    }
+
+    fn install(&self, _row: &HostRow) -> Result<BTreeMap<String, String>, StepError> {
+        self.get(Step::Install)
+            .map(|(_, map, _)| map)
+            .ok_or_else(|| touched("ansible did not finish the install step (unreachable?)"))
+    }
+
+    fn reboot(&self, _row: &HostRow, _before: &Before) -> Result<Rebooted, StepError> {
+        if self.outputs.reboot_failed {
+            return Err(touched(
+                "reboot: the host did not come back (ansible.builtin.reboot)",
+            ));
+        }
+        Ok(if self.outputs.rebooted {
+            Rebooted::Yes
+        } else {
+            Rebooted::No
+        })
+    }
+
+    fn health(&self, row: &HostRow, before: &Before) -> Vec<Check> {
+        let health = self.get(Step::Health);
+        let unreachable = "the health step did not run (unreachable?)".to_string();
+        let mut results = builtin_checks(
+            health.as_ref().map(|(_, m, _)| m).ok_or(&unreachable),
+            &row.targets,
+            before,
+        );
+        let commands = &self.engine.policy.health_commands;
+        for (cmd, (ok, detail)) in commands.iter().zip(&self.outputs.checks) {
+            results.push(Check {
+                check: format!("command {cmd}"),
+                ok: *ok,
+                detail: detail.clone(),
+            });
+        }
+        if self.outputs.checks.len() < commands.len() {
+            results.push(Check {
+                check: "commands".into(),
+                ok: false,
+                detail: "ansible did not run every health command".into(),
+            });
+        }
+        results.extend(self.engine.http_probes(&row.host));
+        results
+    }
+
+    fn after(&self, _row: &HostRow) -> Result<apt::Facts, StepError> {
+        let (_, map, _) = self
+            .get(Step::Health)
+            .ok_or_else(|| touched("no versions after"))?;
+        apt::parse_facts(&map).map_err(touched)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use super::*;
+    use crate::cycle::deployment::Target;
+    use crate::db::{Db, OpenMode};
+    use crate::inventory::{GroupSpec, HostSpec};
+
+    /// A transport that answers every step as a healthy Debian host would, and notes
+    /// which steps it was asked for.
+    #[derive(Default)]
+    struct Recorder {
+        asked: RefCell<Vec<Step>>,
+        install_fails: bool,
+    }
+
+    fn answers(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    const DPKG_AFTER: &str = "openssl\t3.0.11-1~deb12u2\tii \n";
+
+    impl Runner for Recorder {
+        fn before(&self, _: &HostRow) -> Result<BTreeMap<String, String>, StepError> {
+            self.asked.borrow_mut().push(Step::Before);
+            Ok(answers(&[
+                ("rc", "0"),
+                (
+                    "sim",
+                    "Inst openssl [3.0.11-1~deb12u1] (3.0.11-1~deb12u2 Debian:12.5/stable [amd64])\n",
+                ),
+                ("dpkg", "openssl\t3.0.11-1~deb12u1\tii \n"),
+                ("boot-id", "b1\n"),
+                ("systemd", "running\n"),
+            ]))
+        }
+        fn keep(&self, _: &HostRow, _: &[(String, String)]) -> Result<(), String> {
+            self.asked.borrow_mut().push(Step::Keep);
+            Ok(())
+        }
+        fn install(&self, _: &HostRow) -> Result<BTreeMap<String, String>, StepError> {
+            self.asked.borrow_mut().push(Step::Install);
+            if self.install_fails {
+                return Ok(answers(&[
+                    ("rc", "100"),
+                    (
+                        "install",
+                        "E: Sub-process /usr/bin/dpkg returned an error code (1)\n",
+                    ),
+                ]));
+            }
+            Ok(answers(&[("rc", "0"), ("install", "")]))
+        }
+        fn reboot(&self, _: &HostRow, _: &Before) -> Result<Rebooted, StepError> {
+            self.asked.borrow_mut().push(Step::Reboot);
+            Ok(Rebooted::No)
+        }
+        fn health(&self, _: &HostRow, _: &Before) -> Vec<Check> {
+            self.asked.borrow_mut().push(Step::Health);
+            vec![Check {
+                check: "ssh".into(),
+                ok: true,
+                detail: "answers".into(),
+            }]
+        }
+        fn after(&self, _: &HostRow) -> Result<apt::Facts, StepError> {
+            self.asked.borrow_mut().push(Step::After);
+            apt::parse_facts(&answers(&[("dpkg", DPKG_AFTER), ("systemd", "running\n")]))
+                .map_err(touched)
+        }
+    }
+
+    /// A real database with one group, one host and a deployment of one target.
+    fn engine(dir: &std::path::Path, ssh: &SshConfig) -> Engine<'static> {
+        let path = dir.join("patchcycle.db");
+        let (mut db, _) = Db::open(&path, OpenMode::Create).unwrap();
+        let now = "2026-12-07T00:00:00Z";
+        let policy = Policy {
+            rollback_on_failure: false,
+            ..Policy::default()
+        };
+        crate::inventory::insert_group(
+            &db.conn,
+            &GroupSpec {
+                name: "pilot".into(),
+                order: 1,
+                stakeholder: None,
+                admin: None,
+                window: None,
+                policy: policy.clone(),
+            },
+            now,
+        )
+        .unwrap();
+        crate::inventory::insert_host(
+            &db.conn,
+            &HostSpec {
+                name: "web1".into(),
+                address: "127.0.0.1".into(),
+                user: None,
+                port: None,
+                group: Some("pilot".into()),
+                tags: Vec::new(),
+                notes: None,
+            },
+            now,
+        )
+        .unwrap();
+        db.conn
+            .execute(
+                "INSERT INTO cycles (name, cutoff, state, created_at) VALUES ('2026-12', '2026-12-07', 'open', ?1)",
+                [now],
+            )
+            .unwrap();
+        let targets = vec![Target {
+            package: "openssl".into(),
+            from: "3.0.11-1~deb12u1".into(),
+            to: "3.0.11-1~deb12u2".into(),
+        }];
+        let id = deployment::create(
+            &mut db.conn,
+            &NewDeployment {
+                cycle_id: 1,
+                group_id: 1,
+                kind: deployment::Kind::Test,
+                subject: "2026-12/pilot".into(),
+                plan: "{}".into(),
+                hosts: vec![NewHost {
+                    host: "web1",
+                    wave: 1,
+                    targets: &targets,
+                    skip: None,
+                    blocker: None,
+                }],
+                details: json!({}),
+            },
+            "tester",
+            None,
+            false,
+        )
+        .unwrap();
+        let d = deployment::get(&db.conn, id).unwrap();
+        // Leaked: the engine borrows its SSH settings for as long as the test runs.
+        let ssh: &'static SshConfig = Box::leak(Box::new(ssh.clone()));
+        Engine {
+            db: Mutex::new(db.conn),
+            ssh,
+            control: dir.join("control"),
+            policy,
+            deployment: d,
+            window: None,
+            progress: exec::pool::Progress::Silent,
+            group_hosts: 1,
+            db_path: path,
+            ansible: false,
+        }
+    }
+
+    fn row(e: &Engine<'_>) -> HostRow {
+        e.with_db(|c| host_rows(c, e.deployment.id))
+            .unwrap()
+            .remove(0)
+    }
+
+    #[test]
+    fn a_fresh_host_climbs_every_step_and_each_is_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = engine(dir.path(), &SshConfig::default());
+        let run = Recorder::default();
+        e.ladder(&row(&e), &run).unwrap();
+        assert_eq!(
+            *run.asked.borrow(),
+            [
+                Step::Before,
+                Step::Keep,
+                Step::Install,
+                Step::Reboot,
+                Step::Health,
+                Step::After
+            ]
+        );
+        let done = row(&e);
+        assert_eq!(done.step, Step::After);
+        assert_eq!(done.state, HostState::Done);
+        assert_eq!(
+            done.rollback_dir.as_deref(),
+            Some(apt::rollback_dir(e.deployment.id).as_str())
+        );
+        assert_eq!(done.before.unwrap().changes.len(), 1);
+    }
+
+    #[test]
+    fn a_resumed_host_starts_after_its_last_saved_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = engine(dir.path(), &SshConfig::default());
+        // A first run stopped after its install failed: before and keep were saved.
+        let failing = Recorder {
+            install_fails: true,
+            ..Recorder::default()
+        };
+        let err = e.ladder(&row(&e), &failing).unwrap_err();
+        assert!(err.touched);
+        assert_eq!(row(&e).step, Step::Keep);
+        let again = Recorder::default();
+        e.ladder(&row(&e), &again).unwrap();
+        assert_eq!(
+            *again.asked.borrow(),
+            [Step::Install, Step::Reboot, Step::Health, Step::After]
+        );
+        assert_eq!(row(&e).step, Step::After);
     }
 }

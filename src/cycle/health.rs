@@ -1,24 +1,14 @@
 //! Health checks after a host is patched: built-in ones from the host's own answers,
 //! the group's commands, and HTTP probes run from this machine.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-
 use crate::cycle::apt;
-use crate::cycle::deploy::{Before, Engine, dest};
-use crate::cycle::plan::Target;
+use crate::cycle::deploy::{Engine, dest};
+use crate::cycle::deployment::{Before, Check, Target};
+use crate::cycle::judge::builtin_checks;
 use crate::exec;
 use crate::inventory::Host;
-
-/// One health check's outcome.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Check {
-    pub check: String,
-    pub ok: bool,
-    pub detail: String,
-}
 
 impl Engine<'_> {
     /// Built-in checks, the group's commands, and HTTP probes.
@@ -87,89 +77,6 @@ impl Engine<'_> {
         }
         out
     }
-}
-
-/// The built-in checks from the health script's output (or why it could not run).
-pub(crate) fn builtin_checks(
-    result: Result<&BTreeMap<String, String>, &String>,
-    targets: &[Target],
-    before: &Before,
-) -> Vec<Check> {
-    let mut out = Vec::new();
-    match result {
-        Err(e) => out.push(Check {
-            check: "ssh".into(),
-            ok: false,
-            detail: e.to_string(),
-        }),
-        Ok(map) => {
-            out.push(Check {
-                check: "ssh".into(),
-                ok: true,
-                detail: "answers".into(),
-            });
-            match apt::parse_facts(map) {
-                Err(e) => out.push(Check {
-                    check: "versions".into(),
-                    ok: false,
-                    detail: e,
-                }),
-                Ok(f) => {
-                    let bad_state = matches!(f.systemd.as_str(), "degraded" | "maintenance");
-                    out.push(Check {
-                        check: "systemd".into(),
-                        ok: !bad_state || f.systemd == before.systemd,
-                        detail: if f.systemd == "none" {
-                            "no systemd".into()
-                        } else if bad_state && f.systemd == before.systemd {
-                            format!("{} (as before the deploy)", f.systemd)
-                        } else {
-                            f.systemd.clone()
-                        },
-                    });
-                    let wrong: Vec<String> = targets
-                        .iter()
-                        .filter(|t| {
-                            f.versions.get(&t.package).is_none_or(|v| {
-                                crate::version::Scheme::Deb
-                                    .compare(v, &t.to)
-                                    .map_or(true, |o| o.is_ne())
-                            })
-                        })
-                        .map(|t| {
-                            format!(
-                                "{} is {} (target {})",
-                                t.package,
-                                f.versions.get(&t.package).map_or("missing", |v| v),
-                                t.to
-                            )
-                        })
-                        .collect();
-                    out.push(Check {
-                        check: "versions".into(),
-                        ok: wrong.is_empty(),
-                        detail: if wrong.is_empty() {
-                            format!("{} equal their targets", targets.len())
-                        } else {
-                            wrong.join(", ")
-                        },
-                    });
-                }
-            }
-            let audit = map.get("audit").map(|a| a.trim()).unwrap_or_default();
-            let audit_rc = map.get("audit-rc").map(|a| a.trim()).unwrap_or_default();
-            out.push(Check {
-                check: "dpkg --audit".into(),
-                ok: audit.is_empty() && audit_rc == "0",
-                detail: if audit.is_empty() {
-                    "clean".into()
-                } else {
-                    apt::clip(audit.lines().next().unwrap_or_default())
-                },
-            });
-        }
-    }
-    out
 }
 
 /// One HTTP probe from the controller: (passed, detail).

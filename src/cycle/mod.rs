@@ -4,7 +4,9 @@
 pub mod ansible;
 pub mod apt;
 pub mod deploy;
+pub mod deployment;
 pub mod health;
+pub mod judge;
 pub mod plan;
 pub mod rollback;
 pub mod snapshot;

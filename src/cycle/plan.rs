@@ -10,36 +10,12 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use crate::catalog::query::scheme_for;
-use crate::cycle::state;
+pub use crate::cycle::deployment::{Kind, Target};
 use crate::cycle::window::Window;
+use crate::cycle::{deployment, state};
 use crate::error::Failure;
 use crate::inventory::policy::{Policy, RebootPolicy, SnapshotProvider};
 use crate::inventory::{self, Group, Host};
-
-/// `test` runs on the pilot ring with the whole patch set; `deploy` on an approved ring.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Test,
-    Deploy,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Test => "test",
-            Kind::Deploy => "deploy",
-        }
-    }
-}
-
-/// One package on one host: installed now (per its latest scan) → the cycle's target.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct Target {
-    pub package: String,
-    pub from: String,
-    pub to: String,
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct HostPlan {
@@ -197,16 +173,7 @@ pub fn build(
             plans.push(hp);
             continue;
         }
-        let done: Option<i64> = conn
-            .query_row(
-                "SELECT d.id FROM deployment_hosts dh JOIN deployments d ON d.id = dh.deployment_id \
-                 JOIN hosts h ON h.id = dh.host_id WHERE d.cycle_id = ?1 AND h.name = ?2 \
-                 AND dh.state = 'done' ORDER BY d.id DESC LIMIT 1",
-                params![cycle_id, h.name],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(d) = done {
+        if let Some(d) = deployment::patched_by(conn, cycle_id, &h.name)? {
             hp.skip = Some(format!("patched by deployment {d}"));
             plans.push(hp);
             continue;

@@ -1,17 +1,11 @@
 //! Going back: kept packages reinstalled or the snapshot reverted, then the versions
 //! verified against those recorded before; and removing both once a cycle is closed.
 
-use anyhow::Result;
-use rusqlite::{Connection, params};
-use serde::Serialize;
-use serde_json::json;
-
 use crate::cycle::apt;
-use crate::cycle::deploy::{
-    Deployment, DeploymentState, Engine, HostCounts, HostRow, HostState, may_be_changed, step_index,
-};
+use crate::cycle::deploy::Engine;
+use crate::cycle::deployment::{HostRow, Step, may_be_changed};
+pub use crate::cycle::deployment::{Method, Rollback, RolledHost};
 use crate::cycle::snapshot;
-use crate::{audit, db};
 
 impl Engine<'_> {
     /// Rolls one host back: kept packages first, the snapshot otherwise; then verifies
@@ -22,7 +16,7 @@ impl Engine<'_> {
             return Ok("nothing to undo: the host was not changed".into());
         };
         // The install starts after "keep": before that, nothing on the host changed.
-        if step_index(&row.step) < 3 {
+        if row.step < Step::Keep {
             return Ok("nothing to undo: the host was not changed".into());
         }
         let use_packages = match method {
@@ -122,138 +116,11 @@ impl Engine<'_> {
     }
 }
 
-/// How to roll back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Method {
-    /// Kept packages when there are some, else the snapshot
-    Auto,
-    /// Reinstall the kept packages
-    Packages,
-    /// Revert the snapshot
-    Snapshot,
-}
-
-impl Method {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Auto => "auto",
-            Method::Packages => "packages",
-            Method::Snapshot => "snapshot",
-        }
-    }
-}
-
 /// The hosts of a deployment `rollback` acts on: those that may still run what the
 /// deployment installed, all of them or only the `named` ones.
 pub fn candidates(rows: Vec<HostRow>, named: &[String]) -> Vec<HostRow> {
     rows.into_iter()
         .filter(|r| named.is_empty() || named.contains(&r.host.name))
-        .filter(|r| may_be_changed(r.state, &r.step) && r.before.is_some())
+        .filter(|r| may_be_changed(r.state, r.step) && r.before.is_some())
         .collect()
-}
-
-/// One host's outcome of a rollback run.
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct RolledHost {
-    pub host: String,
-    pub state: HostState,
-    pub detail: String,
-}
-
-/// What a rollback run changed.
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct Rollback {
-    pub hosts: Vec<RolledHost>,
-    /// The deployment's state afterwards.
-    pub state: DeploymentState,
-    /// Its hosts afterwards.
-    pub counts: HostCounts,
-}
-
-/// Records a rollback run in one transaction: each host's new state and its audit row;
-/// then, when a host was put back, the deployment's state follows its hosts
-/// (`rolled-back` when none still runs what it installed, else `partly-rolled-back`)
-/// and the ring gets a failed result. The ring's result is failed even when only some
-/// hosts were rolled back: those hosts no longer run the patch set the next ring would
-/// be approved for, so the ring has not shown that it works; a new `test`/`deploy` of
-/// the ring gives it a new result.
-pub fn record(
-    conn: &mut Connection,
-    d: &Deployment,
-    results: &[(&HostRow, Result<String, String>)],
-    actor: &str,
-    method: Method,
-    now: &str,
-) -> Result<Rollback> {
-    let tx = db::write_tx(conn)?;
-    let mut hosts = Vec::new();
-    for (row, result) in results {
-        let (state, detail) = match result {
-            Ok(how) => (HostState::RolledBack, how.clone()),
-            Err(why) => (HostState::RollbackFailed, why.clone()),
-        };
-        tx.execute(
-            "UPDATE deployment_hosts SET state = ?3, \
-             error = CASE WHEN ?3 = ?5 THEN ?4 ELSE error END \
-             WHERE deployment_id = ?1 AND host_id = ?2",
-            params![d.id, row.host_id, state, detail, HostState::RollbackFailed],
-        )?;
-        audit::append(
-            &tx,
-            now,
-            actor,
-            "rollback.host",
-            &row.host.name,
-            &json!({"deployment": d.id, "state": state, "detail": detail,
-                    "method": method.as_str()}),
-        )?;
-        hosts.push(RolledHost {
-            host: row.host.name.clone(),
-            state,
-            detail,
-        });
-    }
-    let counts = HostCounts::read(&tx, d.id)?;
-    let rolled = hosts
-        .iter()
-        .filter(|h| h.state == HostState::RolledBack)
-        .count();
-    let mut state = d.state;
-    if rolled > 0 {
-        state = if counts.changed == 0 {
-            DeploymentState::RolledBack
-        } else {
-            DeploymentState::PartlyRolledBack
-        };
-        tx.execute(
-            "UPDATE deployments SET state = ?2, finished = ?3 WHERE id = ?1",
-            params![d.id, state, now],
-        )?;
-        tx.execute(
-            "INSERT INTO ring_results (cycle_id, group_id, kind, success, hosts_total, hosts_ok, started, finished) \
-             VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6, ?6)",
-            params![
-                d.cycle_id,
-                d.group_id,
-                d.kind,
-                (counts.hosts - counts.skipped) as i64,
-                counts.done as i64,
-                now
-            ],
-        )?;
-        audit::append(
-            &tx,
-            now,
-            actor,
-            &format!("{}.{state}", d.kind),
-            &format!("{}/{}", d.cycle, d.group),
-            &json!({"deployment": d.id, "rolled_back": rolled, "still_changed": counts.changed}),
-        )?;
-    }
-    tx.commit()?;
-    Ok(Rollback {
-        hosts,
-        state,
-        counts,
-    })
 }

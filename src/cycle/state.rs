@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::catalog::Severity;
 use crate::catalog::query::scheme_for;
-use crate::cycle::deploy::DeploymentState;
+use crate::cycle::deployment::{self, DeploymentState, Kind};
 use crate::error::Failure;
 use crate::inventory::{self, Group};
 
@@ -238,7 +238,8 @@ pub fn patches(conn: &Connection, cycle_id: i64) -> Result<Vec<Patch>> {
     Ok(patches)
 }
 
-/// Records a ring's test or deploy outcome (what `test` and `deploy` write).
+/// Records a ring's test or deploy outcome by names (what `test` and `deploy` write
+/// through `deployment::finish`; scripts and tests use this).
 #[allow(clippy::too_many_arguments)]
 pub fn record_ring_result(
     conn: &Connection,
@@ -253,34 +254,23 @@ pub fn record_ring_result(
 ) -> Result<()> {
     let (cycle_id, _) = find(conn, Some(cycle))?;
     let group_id = inventory::group_id(conn, group)?;
-    if !matches!(kind, "test" | "deploy") {
+    let Some(kind) = Kind::parse(kind) else {
         return Err(Failure::usage(format!(
             "ring result kind {kind:?} is neither test nor deploy"
         ))
         .into());
-    }
-    conn.execute(
-        "INSERT INTO ring_results (cycle_id, group_id, kind, success, hosts_total, hosts_ok, started, finished) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![cycle_id, group_id, kind, success, hosts_total, hosts_ok, started, finished],
-    )?;
-    Ok(())
-}
-
-/// The latest ring result of a group in a cycle: (kind, success, finished).
-fn latest_result(
-    conn: &Connection,
-    cycle_id: i64,
-    group: &str,
-) -> Result<Option<(String, bool, String)>> {
-    Ok(conn
-        .query_row(
-            "SELECT r.kind, r.success, r.finished FROM ring_results r JOIN groups g ON g.id = r.group_id \
-             WHERE r.cycle_id = ?1 AND g.name = ?2 ORDER BY r.id DESC LIMIT 1",
-            params![cycle_id, group],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?)
+    };
+    deployment::record_ring_result(
+        conn,
+        cycle_id,
+        group_id,
+        kind,
+        success,
+        hosts_total,
+        hosts_ok,
+        started,
+        finished,
+    )
 }
 
 /// Why a group may not be approved yet, or None when the gate is open.
@@ -294,27 +284,29 @@ pub fn gate_block(
         .into_iter()
         .filter(|g| g.order < group.order && g.hosts > 0)
     {
-        match latest_result(conn, cycle_id, &lower.name)? {
+        match deployment::latest_ring_result(conn, cycle_id, &lower.name)? {
             None => {
                 return Ok(Some(format!(
                     "ring {} ({}) has no test or deploy result for this cycle",
                     lower.order, lower.name
                 )));
             }
-            Some((kind, false, _)) => {
+            Some(r) if !r.success => {
                 // A rollback records a failed result too; say which it was.
-                let why = match latest_deployment(conn, cycle_id, &lower.name)? {
-                    Some((id, k, DeploymentState::PartlyRolledBack)) => {
-                        format!("was partly rolled back after its {k} (deployment {id})")
+                let why = match deployment::latest(conn, cycle_id, &lower.name, None)? {
+                    Some(d) if d.state == DeploymentState::PartlyRolledBack => format!(
+                        "was partly rolled back after its {} (deployment {})",
+                        d.kind, d.id
+                    ),
+                    Some(d) if d.state == DeploymentState::RolledBack => {
+                        format!("was rolled back after its {} (deployment {})", d.kind, d.id)
                     }
-                    Some((id, k, DeploymentState::RolledBack)) => {
-                        format!("was rolled back after its {k} (deployment {id})")
-                    }
-                    _ => format!("failed its {kind}"),
+                    _ => format!("failed its {}", r.kind),
                 };
                 return Ok(Some(format!("ring {} ({}) {why}", lower.order, lower.name)));
             }
-            Some((_, true, finished)) => {
+            Some(r) => {
+                let finished = r.finished;
                 if let Some(left) = soak_left(&finished, lower.policy.soak.0, now)? {
                     return Ok(Some(format!(
                         "ring {} ({}) passed at {finished} but is still soaking: {left} left of {}",
@@ -341,7 +333,7 @@ pub fn soak_left(finished: &str, soak: Duration, now: DateTime<Utc>) -> Result<O
     }))
 }
 
-crate::cycle::deploy::stored_state! {
+crate::db::stored::stored_state! {
     /// A group's state in a cycle: its latest deployment's while one runs, halted or was
     /// rolled back; else its latest ring result's; else its approval's.
     GroupState {
@@ -370,22 +362,6 @@ impl GroupState {
     }
 }
 
-/// The latest deployment of a group in a cycle: (id, kind, state).
-fn latest_deployment(
-    conn: &Connection,
-    cycle_id: i64,
-    group: &str,
-) -> Result<Option<(i64, String, DeploymentState)>> {
-    Ok(conn
-        .query_row(
-            "SELECT d.id, d.kind, d.state FROM deployments d JOIN groups g ON g.id = d.group_id \
-             WHERE d.cycle_id = ?1 AND g.name = ?2 ORDER BY d.id DESC LIMIT 1",
-            params![cycle_id, group],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?)
-}
-
 /// A group's state in a cycle, and what blocks its next step.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct GroupStatus {
@@ -411,21 +387,20 @@ pub fn status(conn: &Connection, cycle_id: i64, now: DateTime<Utc>) -> Result<Ve
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        let result = latest_result(conn, cycle_id, &g.name)?;
-        let deployment = latest_deployment(conn, cycle_id, &g.name)?;
-        let state = match (deployment.as_ref().map(|d| d.2), &result, &approval) {
-            (Some(DeploymentState::Running), _, _) => {
-                match deployment.as_ref().map(|d| d.1.as_str()) {
-                    Some("test") => GroupState::Testing,
-                    _ => GroupState::Deploying,
-                }
-            }
+        let result = deployment::latest_ring_result(conn, cycle_id, &g.name)?
+            .map(|r| (r.kind, r.success, r.finished));
+        let latest = deployment::latest(conn, cycle_id, &g.name, None)?;
+        let state = match (latest.as_ref().map(|d| d.state), &result, &approval) {
+            (Some(DeploymentState::Running), _, _) => match latest.as_ref().map(|d| d.kind) {
+                Some(Kind::Test) => GroupState::Testing,
+                _ => GroupState::Deploying,
+            },
             (Some(DeploymentState::Halted), _, _) => GroupState::Halted,
             (Some(DeploymentState::PartlyRolledBack), _, _) => GroupState::PartlyRolledBack,
             (Some(DeploymentState::RolledBack), _, _) => GroupState::RolledBack,
             (_, result, approval) => match (result, approval) {
                 (Some((_, false, _)), _) => GroupState::Failed,
-                (Some((k, true, _)), _) if k == "deploy" => GroupState::Deployed,
+                (Some((Kind::Deploy, true, _)), _) => GroupState::Deployed,
                 (Some((_, true, _)), _) => GroupState::Tested,
                 (None, Some((d, _, _))) if d == "approve" => GroupState::Approved,
                 (None, Some((d, _, _))) if d == "decline" => GroupState::Declined,

@@ -4,6 +4,8 @@
 //! up front lets SQLite's busy handler wait for a concurrent writer instead of failing
 //! with "database is locked" when a read transaction tries to upgrade.
 
+pub mod stored;
+
 use std::fs;
 use std::io::ErrorKind;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};

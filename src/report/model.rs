@@ -29,7 +29,7 @@ use serde::Serialize;
 
 use crate::catalog::Severity;
 use crate::clock;
-use crate::cycle::deploy::{DeploymentState, HostState};
+use crate::cycle::deployment::{DeploymentState, HostState};
 use crate::cycle::state as cycle;
 use crate::inventory::reboot::Reboot;
 use crate::inventory::{self, policy::SlaDays};
