@@ -168,13 +168,15 @@ pub fn render(err: &anyhow::Error, color: bool) -> String {
 }
 
 /// Errors from libraries (toml, csv) span lines; the contract is one line per entry.
+/// Errors quote hosts and feeds (a failed host's stderr): escape sequences and control
+/// characters are removed ([`crate::text::one_line`]).
 fn one_line(s: &str) -> String {
     let parts: Vec<&str> = s
         .lines()
         .map(str::trim_end)
         .filter(|l| !l.trim().is_empty())
         .collect();
-    parts.join(" ")
+    crate::text::one_line(&parts.join(" ")).into_owned()
 }
 
 /// A closed stdout (`patchcycle host list | head`) ends the command quietly, as in
