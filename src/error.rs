@@ -205,6 +205,27 @@ mod tests {
         std::io::Error::from(std::io::ErrorKind::BrokenPipe)
     }
 
+    /// An error quoting a host's stderr: the terminal gets no escape sequence from it,
+    /// in the message, the causes or the hint, while the colours of the labels stay.
+    #[test]
+    fn a_rendered_error_carries_no_escape_sequence_of_its_text() {
+        let hostile = "h1 (ssh: \u{1b}]0;PWNED\u{7}\u{1b}[2Jdenied)";
+        let err: anyhow::Error = Failure::new(Exit::Partial, hostile)
+            .details(vec![format!("line 2: {hostile}")])
+            .hint(hostile)
+            .into();
+        assert_eq!(
+            render(&err, false),
+            "error: h1 (ssh: denied)\nCaused by: line 2: h1 (ssh: denied)\nhint: h1 (ssh: denied)\n"
+        );
+        let colored = render(&err, true);
+        assert!(
+            !colored.contains('\u{7}') && !colored.contains("PWNED"),
+            "{colored:?}"
+        );
+        assert!(colored.starts_with("\u{1b}[1;31merror:\u{1b}[0m h1"));
+    }
+
     /// The writers of JSON and CSV hide the I/O error inside their own; a closed pipe is
     /// still recognised through them, and through context added on top.
     #[test]
