@@ -1,5 +1,6 @@
 //! Hostile hosts (issue #18, items 5, 8 and 9): what a host sends is untrusted. Escape
-//! sequences on its stderr never reach a terminal or a text table; a collector output
+//! sequences on its stderr (or in a feed's entry names) never reach a terminal or a text
+//! table; a collector output
 //! with a section given twice, a package listed twice, an unreadable kernel, an
 //! unusable VERSION_ID, an unknown section or another protocol is refused or warned
 //! about, never taken silently. The hostile inputs are made here, from the saved output
@@ -283,4 +284,38 @@ fn unknown_sections_are_skipped_with_a_warning_and_another_protocol_is_refused()
             import(&env, "h1", &format!("{name}.out"), &out)
         );
     }
+}
+
+/// Feeds are hostile too: a zip entry whose name sets the terminal title and clears the
+/// screen, and that is no OSV record, is named in sync's warning without its escapes.
+#[test]
+fn escapes_in_a_feeds_entry_name_never_reach_the_terminal() {
+    use std::io::Write;
+    let env = Env::init();
+    let mirror = env.home().join("mirror");
+    let small = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mirror-small");
+    std::fs::create_dir_all(mirror.join("osv-mirror/Debian")).unwrap();
+    let mut real =
+        zip::ZipArchive::new(std::fs::File::open(small.join("osv-mirror/Debian/all.zip")).unwrap())
+            .unwrap();
+    let mut copy = zip::ZipWriter::new(
+        std::fs::File::create(mirror.join("osv-mirror/Debian/all.zip")).unwrap(),
+    );
+    for i in 0..real.len() {
+        copy.raw_copy_file(real.by_index_raw(i).unwrap()).unwrap();
+    }
+    copy.start_file(
+        "DSA-\u{1b}]0;PWNED\u{7}\u{1b}[2J-1.json",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    copy.write_all(b"{\"not\": \"an OSV record\"}").unwrap();
+    copy.finish().unwrap();
+    let out = env.run(&["sync", "--from", mirror.to_str().unwrap(), "osv:Debian"]);
+    assert_no_control_bytes("sync", &out);
+    let shown = render(&env, &out);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    let warning: Vec<&str> = shown.lines().filter(|l| l.contains("DSA-")).collect();
+    assert_eq!(warning.len(), 1, "{shown}");
+    assert_snapshot!("escapes_feed_entry_name", warning[0]);
 }
