@@ -168,13 +168,15 @@ pub fn render(err: &anyhow::Error, color: bool) -> String {
 }
 
 /// Errors from libraries (toml, csv) span lines; the contract is one line per entry.
+/// Errors quote hosts and feeds (a failed host's stderr): escape sequences and control
+/// characters are removed ([`crate::text::one_line`]).
 fn one_line(s: &str) -> String {
     let parts: Vec<&str> = s
         .lines()
         .map(str::trim_end)
         .filter(|l| !l.trim().is_empty())
         .collect();
-    parts.join(" ")
+    crate::text::one_line(&parts.join(" ")).into_owned()
 }
 
 /// A closed stdout (`patchcycle host list | head`) ends the command quietly, as in
@@ -201,6 +203,27 @@ mod tests {
 
     fn pipe_closed() -> std::io::Error {
         std::io::Error::from(std::io::ErrorKind::BrokenPipe)
+    }
+
+    /// An error quoting a host's stderr: the terminal gets no escape sequence from it,
+    /// in the message, the causes or the hint, while the colours of the labels stay.
+    #[test]
+    fn a_rendered_error_carries_no_escape_sequence_of_its_text() {
+        let hostile = "h1 (ssh: \u{1b}]0;PWNED\u{7}\u{1b}[2Jdenied)";
+        let err: anyhow::Error = Failure::new(Exit::Partial, hostile)
+            .details(vec![format!("line 2: {hostile}")])
+            .hint(hostile)
+            .into();
+        assert_eq!(
+            render(&err, false),
+            "error: h1 (ssh: denied)\nCaused by: line 2: h1 (ssh: denied)\nhint: h1 (ssh: denied)\n"
+        );
+        let colored = render(&err, true);
+        assert!(
+            !colored.contains('\u{7}') && !colored.contains("PWNED"),
+            "{colored:?}"
+        );
+        assert!(colored.starts_with("\u{1b}[1;31merror:\u{1b}[0m h1"));
     }
 
     /// The writers of JSON and CSV hide the I/O error inside their own; a closed pipe is

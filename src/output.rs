@@ -151,7 +151,7 @@ impl Style {
     /// A status line on stderr ("added host web1"), dropped under `-q`.
     pub fn status(&self, msg: impl AsRef<str>) {
         if !self.quiet {
-            eprintln!("{}", msg.as_ref());
+            eprintln!("{}", crate::text::lines(msg.as_ref()));
         }
     }
 
@@ -159,7 +159,7 @@ impl Style {
     /// (`level` 2: command lines, sizes), on stderr. `-q` and `-v` exclude each other.
     pub fn verbose(&self, level: u8, msg: impl AsRef<str>) {
         if !self.quiet && self.verbose >= level {
-            eprintln!("{}", msg.as_ref());
+            eprintln!("{}", crate::text::lines(msg.as_ref()));
         }
     }
 
@@ -170,7 +170,8 @@ impl Style {
         } else {
             ("", "")
         };
-        eprintln!("{y}warning:{r} {}", msg.as_ref());
+        // Warnings quote hosts and feeds; the colour is added after the text is cleaned.
+        eprintln!("{y}warning:{r} {}", crate::text::lines(msg.as_ref()));
     }
 }
 
@@ -313,7 +314,7 @@ fn write_list<T: Serialize + Default>(
             let mut table = new_table(style);
             table.set_header(columns.iter().map(|(h, _)| *h));
             for item in items {
-                table.add_row(columns.iter().map(|(_, f)| f(item)));
+                table.add_row(columns.iter().map(|(_, f)| cell(&f(item))));
             }
             write_table(&mut out, &table)?;
         }
@@ -338,12 +339,20 @@ fn write_show<T: Serialize>(style: &Style, item: &T, fields: &[(&str, String)]) 
         _ => {
             let mut table = new_table(style);
             for (k, v) in fields {
-                table.add_row(vec![format!("{k}:"), v.clone()]);
+                table.add_row(vec![format!("{k}:"), cell(v)]);
             }
             write_table(&mut out, &table)?;
         }
     }
     Ok(())
+}
+
+/// A table cell as shown: one line, without the escape sequences and control characters
+/// a host or a feed may have put in it (see [`crate::text`]). Every table goes through
+/// this at rendering, so text stored raw (and kept raw in JSON) never reaches a terminal
+/// as is.
+pub fn cell(s: &str) -> String {
+    crate::text::one_line(s).into_owned()
 }
 
 /// Borderless, kubectl-like tables; wrapped to the terminal only on a TTY.
@@ -389,7 +398,8 @@ fn write_csv<T: Serialize>(out: &mut impl Write, items: &[T], rows: bool) -> Res
 fn csv_cell(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
-        Value::String(s) => s.clone(),
+        // Line breaks are kept (CSV quotes them); escape sequences are not.
+        Value::String(s) => crate::text::lines(s).into_owned(),
         Value::Array(a) => a.iter().map(csv_cell).collect::<Vec<_>>().join(";"),
         Value::Object(_) => v.to_string(),
         Value::Bool(b) => b.to_string(),

@@ -950,3 +950,43 @@ fn hosts_are_listed_in_natural_order() {
         ["h1", "h2", "h10"]
     );
 }
+
+/// A host whose ssh prints escape sequences (set the title, clear the screen) on a
+/// failed rollback: `-v` progress, the summary and the error line show the reason
+/// without them (issue #18, item 5).
+#[test]
+fn a_hosts_escape_sequences_never_reach_the_terminal_on_rollback() {
+    let env = fleet();
+    let id = done_pilot_test(&env);
+    let fake = env.file(
+        "fake-ssh",
+        "#!/bin/sh\ncat >/dev/null\nprintf 'ssh: \\033]0;PWNED\\007\\033[2Jconnect to host p2 port 22: Connection refused\\n' >&2\nexit 255\n",
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let cfg = env.file(
+        "c.toml",
+        &format!("[ssh]\nprogram = \"{}\"\n", fake.display()),
+    );
+    let out = env.run(&[
+        "--config",
+        cfg.to_str().unwrap(),
+        "-v",
+        "--yes",
+        "rollback",
+        &id.to_string(),
+        "--host",
+        "p2",
+    ]);
+    for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+        assert!(
+            !bytes.iter().any(|b| matches!(b, 0x1b | 0x07)),
+            "control byte in {stream}: {:?}",
+            String::from_utf8_lossy(bytes)
+        );
+    }
+    assert_snapshot!(
+        "rollback_hostile_ssh",
+        common::cli::redact_timings(&common::cli::render(&env, &out))
+    );
+}

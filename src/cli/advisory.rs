@@ -230,9 +230,9 @@ fn print_advisory(ctx: &Context, a: &AdvisoryInfo) -> Result<()> {
             ranges.push(format!("{} listed versions", f.versions.len()));
         }
         table.add_row(vec![
-            f.ecosystem.clone(),
-            f.package.clone(),
-            ranges.join("; "),
+            output::cell(&f.ecosystem),
+            output::cell(&f.package),
+            output::cell(&ranges.join("; ")),
         ]);
     }
     output::out_line("")?;

@@ -307,7 +307,11 @@ fn pick(
     items.sort_by(|(p, pe, _), (q, qe, _)| risk(p, *pe).worst_first(&risk(q, *qe)));
     let term = dialoguer::console::Term::stderr();
     term.write_line(PICKER_KEYS)?;
-    let lines: Vec<&str> = items.iter().map(|(_, _, l)| l.as_str()).collect();
+    // Package and advisory names come from hosts and feeds.
+    let lines: Vec<String> = items
+        .iter()
+        .map(|(_, _, l)| crate::output::cell(l))
+        .collect();
     let picked = dialoguer::MultiSelect::new()
         .with_prompt(format!(
             "Patches of cycle {cycle} to {} for {group}",

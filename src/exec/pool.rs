@@ -91,7 +91,11 @@ pub fn run<T: Sync, R: Send + Outcome>(
                         let took = seconds(started.elapsed());
                         match r.failure() {
                             None => eprintln!("{}: done in {took}", label(item)),
-                            Some(why) => eprintln!("{}: failed after {took}: {why}", label(item)),
+                            Some(why) => eprintln!(
+                                "{}: failed after {took}: {}",
+                                label(item),
+                                crate::text::one_line(&why)
+                            ),
                         }
                     }
                     if let Ok(mut v) = results.lock() {

@@ -7,8 +7,10 @@ use super::model::Report;
 use super::rows;
 use super::{LIST_LIMIT, fmt_opt};
 
-/// A table cell: pipes, backslashes and markup characters escaped, one line.
+/// A table cell: one line without escape sequences ([`crate::text::one_line`]), then
+/// pipes, backslashes and markup characters escaped.
 pub fn cell(s: &str) -> String {
+    let s = crate::text::one_line(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

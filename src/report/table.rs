@@ -8,7 +8,7 @@ use anyhow::Result;
 use super::model::Report;
 use super::rows;
 use super::{LIST_LIMIT, fmt_opt};
-use crate::output::{Style, new_table, write_table};
+use crate::output::{Style, cell, new_table, write_table};
 
 fn section(out: &mut Vec<u8>, title: &str) -> Result<()> {
     use std::io::Write as _;
@@ -41,7 +41,7 @@ fn table(
     let mut t = new_table(style);
     t.set_header(header.iter().copied());
     for r in rows.take(LIST_LIMIT) {
-        t.add_row(r);
+        t.add_row(r.iter().map(|c| cell(c)));
     }
     write_table(out, &t)?;
     if total > LIST_LIMIT {
@@ -128,7 +128,7 @@ pub fn render(r: &Report, style: &Style) -> Result<String> {
             s.mttr_days.map_or("-".into(), |d| format!("{d:.1} days")),
         ),
     ] {
-        t.add_row(vec![format!("{k}:"), v]);
+        t.add_row(vec![format!("{k}:"), cell(&v)]);
     }
     {
         use std::io::Write as _;

@@ -3,7 +3,7 @@
 //! against the package manager's grammar, sizes are bounded, and rejected lines are
 //! reported (as warnings), never guessed at.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -12,10 +12,14 @@ use crate::version::Scheme;
 
 /// Most packages accepted from one host.
 pub(crate) const MAX_PACKAGES: usize = 200_000;
+/// Longest os-release value read (ID, VERSION_ID, PRETTY_NAME, VERSION).
+const MAX_OS_FIELD: usize = 256;
 /// Longest line read from any section.
 pub(crate) const MAX_LINE: usize = 8192;
 /// Warnings kept per host.
 const MAX_WARNINGS: usize = 50;
+/// Unknown sections named in the warning about them (the rest are counted).
+const UNKNOWN_SECTIONS_NAMED: usize = 5;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Package {
@@ -140,11 +144,64 @@ pub enum FactsError {
         "{os} uses {manager}, but the output has no {manager} section (the collector found no {manager} on the host)"
     )]
     NoManager { os: String, manager: &'static str },
+    #[error("malformed collector header {0:?} (expected \"@@PC TOKEN BEGIN {PROTOCOL}\")")]
+    BadHeader(String),
+    #[error(
+        "the collector's header says protocol {0:?}; this patchcycle reads protocol {PROTOCOL} (run the collector of this version: `patchcycle scan --print-script`)"
+    )]
+    Protocol(String),
+    /// Each section is printed once; a second copy would count every package and
+    /// pending update twice.
+    #[error("section {0:?} appears twice in the output (the collector prints each section once)")]
+    RepeatedSection(String),
+    /// One package database cannot hold two versions of one package and architecture
+    /// (rpm's install-only kernels differ in version, so they are not this).
+    #[error(
+        "{manager} lists {package} twice, at {first} and at {second} (one package database cannot hold both): the output is not the package manager's"
+    )]
+    ConflictingPackage {
+        manager: &'static str,
+        package: String,
+        first: String,
+        second: String,
+    },
+}
+
+/// The version of the collector's output format (`@@PC TOKEN BEGIN 1`).
+pub const PROTOCOL: &str = "1";
+
+/// The sections collect.sh prints. Another name (a newer collector's) is skipped with a
+/// warning: what it holds is not known here.
+const KNOWN_SECTIONS: [&str; 15] = [
+    "os-release",
+    "uname",
+    "boot",
+    "reboot",
+    "reboot-pkgs",
+    "refresh",
+    "dpkg",
+    "apt-sim",
+    "rpm",
+    "updateinfo",
+    "check-update",
+    "check-update-rc",
+    "needs-restarting",
+    "apk-installed",
+    "apk-version",
+];
+
+/// The known sections of one output, and the unknown ones: how many, and the names of
+/// the first few in order.
+struct Sections<'a> {
+    known: HashMap<&'a str, Vec<&'a str>>,
+    unknown: Vec<&'a str>,
+    unknown_count: usize,
 }
 
 /// Splits output into sections. The token comes from the header line, so saved output
-/// (`scan --import`) parses the same way as a live run.
-fn sections(out: &str) -> Result<HashMap<&str, Vec<&str>>, FactsError> {
+/// (`scan --import`) parses the same way as a live run. A header of another protocol and
+/// a section given twice are refused.
+fn sections(out: &str) -> Result<Sections<'_>, FactsError> {
     let mut lines = out.lines();
     let header = lines.next().ok_or(FactsError::NoHeader)?;
     let mut parts = header.split(' ');
@@ -152,11 +209,25 @@ fn sections(out: &str) -> Result<HashMap<&str, Vec<&str>>, FactsError> {
     else {
         return Err(FactsError::NoHeader);
     };
+    let (version, None) = (parts.next(), parts.next()) else {
+        return Err(FactsError::BadHeader(shorten(header)));
+    };
     if token.len() < 16 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(FactsError::NoHeader);
     }
+    match version {
+        Some(PROTOCOL) => {}
+        Some(v) if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) => {
+            return Err(FactsError::Protocol(shorten(v)));
+        }
+        _ => return Err(FactsError::BadHeader(shorten(header))),
+    }
     let marker = format!("@@PC {token} ");
-    let mut map: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut known: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut unknown: Vec<&str> = Vec::new();
+    let mut unknown_count = 0;
+    let mut seen: HashSet<&str> = HashSet::new();
+    // None before the first section, and inside an unknown one (its lines are skipped).
     let mut current: Option<&str> = None;
     let mut ended = false;
     for line in lines {
@@ -165,49 +236,120 @@ fn sections(out: &str) -> Result<HashMap<&str, Vec<&str>>, FactsError> {
                 ended = true;
                 break;
             }
-            current = Some(name);
-            map.entry(name).or_default();
+            if !seen.insert(name) {
+                return Err(FactsError::RepeatedSection(shorten(name)));
+            }
+            if KNOWN_SECTIONS.contains(&name) {
+                known.insert(name, Vec::new());
+                current = Some(name);
+            } else {
+                unknown_count += 1;
+                if unknown.len() < UNKNOWN_SECTIONS_NAMED {
+                    unknown.push(name);
+                }
+                current = None;
+            }
             continue;
         }
         if let Some(c) = current {
-            map.entry(c).or_default().push(line);
+            known.entry(c).or_default().push(line);
         }
     }
     if !ended {
         return Err(FactsError::Truncated);
     }
-    Ok(map)
+    Ok(Sections {
+        known,
+        unknown,
+        unknown_count,
+    })
 }
 
 /// Parses collector output.
 pub fn parse(out: &str) -> Result<Facts, FactsError> {
     let sec = sections(out)?;
     let mut f = Facts::default();
-    let get = |k: &str| sec.get(k).cloned().unwrap_or_default();
+    let get = |k: &str| sec.known.get(k).cloned().unwrap_or_default();
+    if sec.unknown_count > 0 {
+        let names: Vec<String> = sec
+            .unknown
+            .iter()
+            .map(|n| format!("{:?}", shorten(n)))
+            .collect();
+        f.warn(format!(
+            "{} unknown section{} skipped ({}{}): from a newer collector? Only the sections this patchcycle knows are read",
+            sec.unknown_count,
+            if sec.unknown_count == 1 { "" } else { "s" },
+            names.join(", "),
+            if sec.unknown_count > names.len() { ", …" } else { "" }
+        ));
+    }
 
-    let os: HashMap<String, String> = get("os-release")
+    // Long lines are kept here: a field this reads is refused below by name.
+    let os: HashMap<&str, &str> = get("os-release")
         .iter()
-        .filter(|l| l.len() < MAX_LINE)
         .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.trim().to_string(), unquote(v.trim())))
+        .map(|(k, v)| (k.trim(), v.trim()))
         .collect();
     if os.is_empty() {
         return Err(FactsError::NoOsRelease);
     }
-    let clean = |v: Option<&String>| v.filter(|v| safe_text(v, 256)).cloned();
-    f.os_id = clean(os.get("ID")).map(|s| s.to_ascii_lowercase());
-    f.os_version = clean(os.get("VERSION_ID"));
-    f.os_pretty = clean(os.get("PRETTY_NAME"));
+    let mut field = |name: &str| -> Option<String> {
+        let raw = os.get(name)?;
+        let v = unquote(raw);
+        if safe_text(&v, MAX_OS_FIELD) {
+            Some(v)
+        } else {
+            f.warn(format!(
+                "os-release: {name} rejected ({} bytes; at most {MAX_OS_FIELD}, without control characters)",
+                v.len()
+            ));
+            None
+        }
+    };
+    let os_id = field("ID").map(|s| s.to_ascii_lowercase());
+    let os_version = field("VERSION_ID");
+    let os_pretty = field("PRETTY_NAME");
+    let version_text = field("VERSION").unwrap_or_default();
+    f.os_id = os_id;
+    f.os_version = os_version;
+    f.os_pretty = os_pretty;
     f.ecosystem = ecosystem(
         f.os_id.as_deref().unwrap_or(""),
         f.os_version.as_deref(),
-        os.get("VERSION").map(String::as_str).unwrap_or(""),
+        &version_text,
     );
 
-    f.kernel_running = get("uname")
-        .first()
-        .map(|s| s.trim().to_string())
-        .filter(|k| kernel_name_ok(k));
+    // `uname -r` prints one line; an offline root (`--root`) prints none. Anything else
+    // leaves the running kernel unknown, and with it whether a newer kernel waits for a
+    // reboot: the reboot state is then unknown too (below), never "no".
+    let uname: Vec<&str> = get("uname")
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let kernel_unreadable = match uname.as_slice() {
+        [] => false,
+        [k] if kernel_name_ok(k) => {
+            f.kernel_running = Some((*k).to_string());
+            false
+        }
+        [k] => {
+            f.warn(format!(
+                "uname: rejected running kernel {:?} ({} bytes): the running kernel and the reboot state are unknown",
+                shorten(k),
+                k.len()
+            ));
+            true
+        }
+        lines => {
+            f.warn(format!(
+                "uname: {} lines where one kernel release was expected: the running kernel and the reboot state are unknown",
+                lines.len()
+            ));
+            true
+        }
+    };
     for l in get("boot") {
         if let Some(k) = l
             .trim()
@@ -242,23 +384,25 @@ pub fn parse(out: &str) -> Result<Facts, FactsError> {
         .or_else(|| f.os_id.clone())
         .unwrap_or_else(|| "unknown".into());
     let manager = match f.os_id.as_deref() {
-        None if sec.contains_key("dpkg") => Manager::Dpkg,
+        None if sec.known.contains_key("dpkg") => Manager::Dpkg,
         Some(id) => match manager_for(id) {
             Some(m) => m,
             None => return Err(FactsError::UnsupportedOs(what)),
         },
         None => return Err(FactsError::UnsupportedOs(what)),
     };
-    if f.ecosystem.is_none() && manager != Manager::Dpkg {
-        // A known family at a release we cannot name (e.g. no VERSION_ID): say so.
+    // A known family at a release we cannot name (no VERSION_ID, or one that is not a
+    // release number): say so. Debian testing and sid have no VERSION_ID at all.
+    if f.ecosystem.is_none() && (manager != Manager::Dpkg || os.contains_key("VERSION_ID")) {
         f.warn(format!(
-            "no advisory ecosystem for {what} (VERSION_ID {:?}): only the host's own security updates are matched",
-            f.os_version.as_deref().unwrap_or("")
+            "no advisory ecosystem for {} (VERSION_ID {:?}): only the host's own security updates are matched",
+            shorten(&what),
+            shorten(&unquote(os.get("VERSION_ID").copied().unwrap_or("")))
         ));
     }
     f.manager = Some(manager);
     let need = |name: &'static str| {
-        if sec.contains_key(name) {
+        if sec.known.contains_key(name) {
             Ok(())
         } else {
             Err(FactsError::NoManager {
@@ -304,6 +448,11 @@ pub fn parse(out: &str) -> Result<Facts, FactsError> {
     if f.packages.is_empty() {
         return Err(FactsError::NoPackages(manager.as_str()));
     }
+    dedupe_packages(&mut f, manager)?;
+    if kernel_unreadable {
+        // A "no" rests on comparing the running kernel with the newest installed one.
+        f.reboot_required = f.reboot_required.filter(|r| *r);
+    }
     // Kernel packages count as installed kernels too (a minimal /boot may be empty).
     let from_pkgs: Vec<String> = f
         .packages
@@ -320,6 +469,54 @@ pub fn parse(out: &str) -> Result<Facts, FactsError> {
     }
     f.kernels.sort();
     Ok(f)
+}
+
+/// Packages listed more than once. dpkg lists a package once per architecture
+/// (`libssl3:amd64` and `libssl3:i386` are two packages, multi-arch) and apk once; rpm
+/// lists one name and architecture at several versions for install-only packages
+/// (kernels, gpg-pubkey). The same line twice is dropped with a warning; the same
+/// package at two versions where the database holds one is refused: which one is
+/// installed cannot be told.
+fn dedupe_packages(f: &mut Facts, manager: Manager) -> Result<(), FactsError> {
+    let mut seen: HashMap<(String, Option<String>, Option<String>), usize> = HashMap::new();
+    let mut kept: Vec<Package> = Vec::with_capacity(f.packages.len());
+    let mut dropped = 0usize;
+    let mut first_dropped: Option<String> = None;
+    for p in std::mem::take(&mut f.packages) {
+        let version_key = (manager == Manager::Rpm).then(|| p.version.clone());
+        let key = (p.name.clone(), p.arch.clone(), version_key);
+        let label = match &p.arch {
+            Some(a) => format!("{}:{a}", p.name),
+            None => p.name.clone(),
+        };
+        match seen.get(&key) {
+            Some(&i) if kept[i] == p => {
+                dropped += 1;
+                first_dropped.get_or_insert_with(|| format!("{label} {}", p.version));
+            }
+            Some(&i) => {
+                return Err(FactsError::ConflictingPackage {
+                    manager: manager.as_str(),
+                    package: label,
+                    first: kept[i].version.clone(),
+                    second: p.version,
+                });
+            }
+            None => {
+                seen.insert(key, kept.len());
+                kept.push(p);
+            }
+        }
+    }
+    f.packages = kept;
+    if let Some(first) = first_dropped {
+        f.warn(format!(
+            "{}: {dropped} duplicate package line{} dropped (the first: {first}); each package is counted once",
+            manager.as_str(),
+            if dropped == 1 { "" } else { "s" }
+        ));
+    }
+    Ok(())
 }
 
 /// The package manager of an os-release `ID`; None for an OS without a collector.
@@ -759,6 +956,158 @@ mod tests {
         assert_eq!(f.pending.len(), 1);
         assert_eq!(f.pending[0].to, "1.0-r2");
         assert_eq!(f.warnings.len(), 13, "{:#?}", f.warnings);
+    }
+
+    const DEBIAN: &str = "@S os-release\nID=debian\nVERSION_ID=\"12\"\n\
+        @S uname\n6.1.0-25-amd64\n@S boot\nvmlinuz-6.1.0-25-amd64\n@S reboot\nno\n\
+        @S dpkg\nbash\t5.2.15-2+b7\tbash\t5.2.15-2\tii \n";
+
+    #[test]
+    fn a_section_given_twice_is_refused_and_an_unknown_one_skipped() {
+        let twice = wrap(&format!("{DEBIAN}@S apt-sim\n@S apt-sim\n"));
+        assert_eq!(
+            parse(&twice).unwrap_err(),
+            FactsError::RepeatedSection("apt-sim".into())
+        );
+        // An unknown section given twice is refused too: the collector prints none twice.
+        let twice = wrap(&format!("{DEBIAN}@S flatpak\n@S flatpak\n"));
+        assert!(matches!(parse(&twice), Err(FactsError::RepeatedSection(_))));
+        let names: String = (0..7).map(|i| format!("@S new{i}\nx\tline\n")).collect();
+        let f = parse(&wrap(&format!("{DEBIAN}{names}"))).unwrap();
+        assert_eq!(
+            f.packages.len(),
+            1,
+            "the unknown sections' lines are not read"
+        );
+        assert_eq!(
+            f.warnings,
+            [
+                "7 unknown sections skipped (\"new0\", \"new1\", \"new2\", \"new3\", \"new4\", …): from a newer collector? Only the sections this patchcycle knows are read"
+            ]
+        );
+    }
+
+    #[test]
+    fn another_protocol_or_a_malformed_header_is_refused() {
+        let body = wrap(DEBIAN);
+        for (begin, want) in [
+            ("BEGIN 2", FactsError::Protocol("2".into())),
+            (
+                "BEGIN one",
+                FactsError::BadHeader(format!("@@PC {TOKEN} BEGIN one")),
+            ),
+            (
+                "BEGIN",
+                FactsError::BadHeader(format!("@@PC {TOKEN} BEGIN")),
+            ),
+            (
+                "BEGIN 1 1",
+                FactsError::BadHeader(format!("@@PC {TOKEN} BEGIN 1 1")),
+            ),
+        ] {
+            let out = body.replacen("BEGIN 1", begin, 1);
+            assert_eq!(parse(&out).unwrap_err(), want, "{begin}");
+        }
+        assert!(parse(&body).is_ok());
+    }
+
+    #[test]
+    fn an_unreadable_kernel_makes_a_no_unknown_but_keeps_a_yes() {
+        // Running 6.1.0-25 with 6.1.0-26 installed: the kernel says reboot.
+        let base = DEBIAN.replace(
+            "vmlinuz-6.1.0-25-amd64\n",
+            "vmlinuz-6.1.0-25-amd64\nvmlinuz-6.1.0-26-amd64\n",
+        );
+        let f = parse(&wrap(&base)).unwrap();
+        assert_eq!(
+            (f.kernel_running.as_deref(), f.reboot_required),
+            (Some("6.1.0-25-amd64"), Some(false))
+        );
+        for uname in ["6.1.0-25-amd64 $(id)", &"6".repeat(200), "6.1\n6.2"] {
+            let f = parse(&wrap(&base.replace(
+                "@S uname\n6.1.0-25-amd64\n",
+                &format!("@S uname\n{uname}\n"),
+            )))
+            .unwrap();
+            assert_eq!(f.kernel_running, None, "{uname}");
+            assert_eq!(f.reboot_required, None, "{uname}: unknown, not no");
+            assert_eq!(f.warnings.len(), 1, "{:?}", f.warnings);
+            assert!(f.warnings[0].starts_with("uname: "), "{:?}", f.warnings);
+            let flagged = base
+                .replace(
+                    "@S uname\n6.1.0-25-amd64\n",
+                    &format!("@S uname\n{uname}\n"),
+                )
+                .replace("@S reboot\nno\n", "@S reboot\nyes\n");
+            assert_eq!(parse(&wrap(&flagged)).unwrap().reboot_required, Some(true));
+        }
+        // An offline root prints no kernel: nothing to warn about.
+        let f = parse(&wrap(
+            &base.replace("@S uname\n6.1.0-25-amd64\n", "@S uname\n\n"),
+        ))
+        .unwrap();
+        assert_eq!((f.kernel_running, f.reboot_required), (None, Some(false)));
+        assert!(f.warnings.is_empty(), "{:?}", f.warnings);
+    }
+
+    #[test]
+    fn a_rejected_os_release_field_is_named() {
+        let long = "1".repeat(5000);
+        let f = parse(&wrap(
+            &DEBIAN.replace("VERSION_ID=\"12\"", &format!("VERSION_ID={long}")),
+        ))
+        .unwrap();
+        assert_eq!(f.ecosystem, None);
+        assert_eq!(f.warnings.len(), 2, "{:?}", f.warnings);
+        assert_eq!(
+            f.warnings[0],
+            "os-release: VERSION_ID rejected (5000 bytes; at most 256, without control characters)"
+        );
+        assert!(f.warnings[1].starts_with("no advisory ecosystem for debian"));
+        // Debian testing and sid have no VERSION_ID: no warning, as before.
+        let f = parse(&wrap(&DEBIAN.replace("VERSION_ID=\"12\"\n", ""))).unwrap();
+        assert!(f.warnings.is_empty(), "{:?}", f.warnings);
+    }
+
+    #[test]
+    fn duplicate_packages_by_manager() {
+        // dpkg: the same line twice counts once; another architecture is another package.
+        let dup = DEBIAN.replace(
+            "@S dpkg\n",
+            "@S dpkg\nbash\t5.2.15-2+b7\tbash\t5.2.15-2\tii \n\
+             libc6:amd64\t2.36-9\tglibc\t2.36-9\tii \nlibc6:i386\t2.36-9\tglibc\t2.36-9\tii \n",
+        );
+        let f = parse(&wrap(&dup)).unwrap();
+        assert_eq!(f.packages.len(), 3);
+        assert_eq!(
+            f.warnings,
+            [
+                "dpkg: 1 duplicate package line dropped (the first: bash 5.2.15-2+b7); each package is counted once"
+            ]
+        );
+        let conflict = DEBIAN.replace("@S dpkg\n", "@S dpkg\nbash\t5.1-1\tbash\t5.1-1\tii \n");
+        assert!(matches!(
+            parse(&wrap(&conflict)),
+            Err(FactsError::ConflictingPackage { .. })
+        ));
+        // rpm: install-only kernels at two versions are two packages; one NEVRA twice is one.
+        let kernel =
+            "kernel-core\t0\t5.14.0\t362.8.1.el9_3\tx86_64\tkernel-5.14.0-362.8.1.el9_3.src.rpm\n";
+        let out = wrap(&format!(
+            "{ALMA}@S rpm\n{kernel}{kernel}\
+             kernel-core\t0\t5.14.0\t284.11.1.el9_2\tx86_64\tkernel-5.14.0-284.11.1.el9_2.src.rpm\n"
+        ));
+        let f = parse(&out).unwrap();
+        assert_eq!(f.packages.len(), 2);
+        assert_eq!(f.warnings.len(), 1, "{:?}", f.warnings);
+        // apk: one record per package.
+        let out = wrap(&format!(
+            "{ALPINE}@S apk-installed\nP:musl\nV:1.2.5-r0\nA:x86_64\n\nP:musl\nV:1.2.4-r0\nA:x86_64\n"
+        ));
+        assert!(matches!(
+            parse(&out),
+            Err(FactsError::ConflictingPackage { .. })
+        ));
     }
 
     /// The collector picks the package manager by the same os-release IDs.
