@@ -457,8 +457,9 @@ impl std::fmt::Display for Refusal {
                 count(*after),
                 if *after == 1 { "record" } else { "records" },
                 count(*before),
-                floor_percent(before.saturating_sub(*after) as f64 / *before as f64),
-                floor_percent(*max_shrink)
+                removed_percent(*before, *after),
+                // Display prints the shortest form: 50, 33.3.
+                (max_shrink * 1000.0).round() / 10.0
             ),
         }
     }
@@ -466,14 +467,18 @@ impl std::fmt::Display for Refusal {
 
 impl std::error::Error for Refusal {}
 
-/// A share as a percentage rounded down to one decimal (`99.9`, not a `100` that did not
-/// happen), without a trailing `.0`.
-fn floor_percent(share: f64) -> String {
-    let tenths = (share * 1000.0).floor() / 10.0;
-    if tenths.fract() == 0.0 {
-        format!("{tenths:.0}")
+/// The share of `before` an import to `after` removes, as a percentage rounded down to
+/// one decimal (`99.9`, not a `100` that did not happen), without a trailing `.0`.
+/// Integer arithmetic: no float rounding in what the user reads.
+fn removed_percent(before: u64, after: u64) -> String {
+    let removed = u128::from(before.saturating_sub(after));
+    let tenths = (removed * 1000)
+        .checked_div(u128::from(before))
+        .unwrap_or(0);
+    if tenths % 10 == 0 {
+        format!("{}", tenths / 10)
     } else {
-        format!("{tenths:.1}")
+        format!("{}.{}", tenths / 10, tenths % 10)
     }
 }
 
@@ -874,7 +879,18 @@ mod judge_tests {
             "the feed has 1 record where 5,637 are held: importing it would remove 99.9 % of them, \
              more than [sync] max_shrink (50 %)"
         );
-        assert_eq!(floor_percent(0.333), "33.3");
-        assert_eq!(floor_percent(1.0), "100");
+        assert_eq!(removed_percent(3, 2), "33.3");
+        assert_eq!(removed_percent(1470, 0), "100");
+        assert_eq!(removed_percent(100, 71), "29");
+        let odd = Refusal::Shrink {
+            before: 100,
+            after: 10,
+            max_shrink: 0.29,
+        };
+        assert!(
+            odd.to_string()
+                .ends_with("remove 90 % of them, more than [sync] max_shrink (29 %)"),
+            "{odd}"
+        );
     }
 }
