@@ -494,3 +494,44 @@ fn an_empty_feed_on_a_first_import_is_imported_with_a_warning() {
         "{status}"
     );
 }
+
+#[test]
+fn a_failed_and_a_refused_source_are_both_named() {
+    let env = Env::init();
+    env.ok(&["-q", "sync", "--from", &mirror_small(), "osv:Debian", "kev"]);
+    // The directory lacks osv:Debian (named: a failure) and empties kev (refused).
+    let from = feed_dir(&env, "partial", &[(KEV, KEV_EMPTY)]);
+    assert_snapshot!(
+        "failed_and_refused",
+        assert_refused(
+            &env,
+            &[],
+            &["--from", &from, "osv:Debian", "kev"],
+            "kev",
+            "the feed has no records where 3 are held"
+        )
+    );
+}
+
+#[test]
+fn a_damaged_entry_with_a_hostile_name_is_named_safely() {
+    let env = Env::init();
+    env.ok(&["-q", "sync", "--from", &mirror_small(), "osv:Debian"]);
+    // A stored (uncompressed) entry whose bytes are changed after its CRC was written.
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    out.start_file("X\u{1b}]0;PWNED\u{7}\u{1b}[2J.json", stored)
+        .unwrap();
+    out.write_all(br#"{"id": "MARKER-1"}"#).unwrap();
+    let mut bytes = out.finish().unwrap().into_inner();
+    let at = bytes
+        .windows(6)
+        .position(|w| w == b"MARKER")
+        .expect("the stored content");
+    bytes[at] = b'N';
+    let from = feed_dir(&env, "damaged", &[(DEBIAN, &bytes)]);
+    let shown = env.snap(&["sync", "--from", &from, "osv:Debian"]);
+    assert!(!shown.contains('\u{1b}'), "{shown:?}");
+    assert_snapshot!("damaged_entry_hostile_name", shown);
+}

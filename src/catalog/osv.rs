@@ -107,7 +107,12 @@ pub fn import_zip(conn: &Connection, source: &str, file: &File) -> Result<Import
             .take(MAX_RECORD + 1)
             .read_to_end(&mut buf)
             .map_err(|e| {
-                Failure::runtime(format!("the OSV archive is damaged in {name}")).source(e)
+                // The entry name is the feed's: shown on a terminal, so made safe.
+                Failure::runtime(format!(
+                    "the OSV archive is damaged in {}",
+                    crate::text::one_line(&name)
+                ))
+                .source(e)
             })?;
         let record: Record = match serde_json::from_slice(&buf) {
             Ok(r) => r,

@@ -216,15 +216,16 @@ fn sync_exit(outcomes: &[Outcome]) -> Result<()> {
             refused.join(", ")
         ),
     };
+    // Errors may quote the feed: one line, no escapes.
     let mut details = Vec::new();
     if let Some(o) = outcomes.iter().find(|o| o.result == SyncResult::Failed) {
-        details.push(o.error.clone().unwrap_or_default());
+        details.push(text::one_line(o.error.as_deref().unwrap_or_default()).into_owned());
     }
     if let Some(o) = outcomes.iter().find(|o| o.result == SyncResult::Refused) {
         details.push(format!(
             "{}: {}",
             o.source,
-            o.error.as_deref().unwrap_or_default()
+            text::one_line(o.error.as_deref().unwrap_or_default())
         ));
     }
     // The hint answers the first problem: a shrink can be accepted, a file of malformed
@@ -232,7 +233,9 @@ fn sync_exit(outcomes: &[Outcome]) -> Result<()> {
     let shrank = outcomes
         .iter()
         .any(|o| o.refusal == Some(RefusalKind::Shrink));
-    let hint = if !failed.is_empty() {
+    let hint = if !failed.is_empty() && shrank {
+        "check the network or the mirror, then run the sync again; if a refused source really shrank, add --allow-shrink (audited)"
+    } else if !failed.is_empty() {
         "check the network or the mirror, then run the sync again"
     } else if shrank {
         "if the source really shrank, sync it again with --allow-shrink (audited); [sync] max_shrink sets the share an import may remove"
