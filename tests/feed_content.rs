@@ -535,3 +535,21 @@ fn a_damaged_entry_with_a_hostile_name_is_named_safely() {
     assert!(!shown.contains('\u{1b}'), "{shown:?}");
     assert_snapshot!("damaged_entry_hostile_name", shown);
 }
+
+#[test]
+fn an_advisory_id_typed_by_the_user_is_checked_by_the_same_rule() {
+    let env = Env::init();
+    assert_snapshot!(
+        "exception_add_hostile_advisory_id",
+        env.snap(&[
+            "exception",
+            "add",
+            "--advisory",
+            "CVE-$(id)",
+            "--reason",
+            "test",
+            "--expires",
+            "2026-12-31",
+        ])
+    );
+}
