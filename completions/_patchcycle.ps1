@@ -495,6 +495,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Show each source''s last sync, record counts and warnings, and sync nothing')
+            [CompletionResult]::new('--allow-shrink', '--allow-shrink', [CompletionResultType]::ParameterName, 'Import a feed even if it removes more than [sync] max_shrink of what a source holds, or all of it (audited)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')

@@ -3415,7 +3415,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__sync)
-            opts="-q -v -y -h --from --mirror --export --status --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --from --mirror --export --status --allow-shrink --db --config --format --quiet --verbose --no-color --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -456,6 +456,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --format 'Output format'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand --status 'Show each source''s last sync, record counts and warnings, and sync nothing'
+            cand --allow-shrink 'Import a feed even if it removes more than [sync] max_shrink of what a source holds, or all of it (audited)'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
             cand -v 'Say more about what is done (repeat for more)'

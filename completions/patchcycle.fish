@@ -345,6 +345,7 @@ json\t''
 csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l status -d 'Show each source\'s last sync, record counts and warnings, and sync nothing'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l allow-shrink -d 'Import a feed even if it removes more than [sync] max_shrink of what a source holds, or all of it (audited)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l no-color -d 'No colours (also when NO_COLOR is set)'

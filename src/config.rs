@@ -107,6 +107,9 @@ connect_timeout = 10
 timeout = 60
 # Further attempts after a connection error, a timeout or an HTTP 5xx answer.
 retries = 3
+# Largest share (0 to 1) of a source's records one import may remove; an import that
+# removes more, or leaves the source empty, is refused unless `sync --allow-shrink`.
+max_shrink = 0.5
 # A base URL (or file:// directory) that replaces every source's own URL.
 # mirror = "https://mirror.example.net/patchcycle/"
 
@@ -202,6 +205,8 @@ pub struct SyncConfig {
     pub connect_timeout: u32,
     pub timeout: u32,
     pub retries: u32,
+    /// The share (0..=1) of a source's records one import may remove.
+    pub max_shrink: f64,
     pub mirror: Option<String>,
     pub osv: OsvConfig,
     pub kev: FeedConfig,
@@ -215,6 +220,7 @@ impl Default for SyncConfig {
             connect_timeout: 10,
             timeout: 60,
             retries: 3,
+            max_shrink: 0.5,
             mirror: None,
             osv: OsvConfig::default(),
             kev: FeedConfig {
@@ -349,6 +355,16 @@ impl Config {
             .default_policy
             .validate()
             .map_err(|e| Failure::usage(format!("invalid config {}: {e}", path.display())))?;
+        // NaN fails the range check too.
+        if !(0.0..=1.0).contains(&config.sync.max_shrink) {
+            return Err(Failure::usage(format!(
+                "invalid config {}: sync.max_shrink = {} is not a share from 0 to 1",
+                path.display(),
+                config.sync.max_shrink
+            ))
+            .hint("e.g. max_shrink = 0.5 refuses an import that removes more than half of a source")
+            .into());
+        }
         for e in &config.sync.errata {
             crate::inventory::validate::name("errata source", &e.name).map_err(|m| {
                 Failure::usage(format!(
@@ -441,6 +457,31 @@ mod tests {
             "{msg}"
         );
         assert!(msg.contains("progam"), "{msg}");
+    }
+
+    #[test]
+    fn max_shrink_is_a_share_from_0_to_1() {
+        for (text, want) in [("0", 0.0), ("1", 1.0), ("0.25", 0.25)] {
+            let c = Config::parse(
+                &format!("[sync]\nmax_shrink = {text}\n"),
+                Path::new("c.toml"),
+            )
+            .expect(text);
+            assert_eq!(c.sync.max_shrink, want);
+        }
+        for text in ["1.5", "-0.1", "nan", "inf"] {
+            let err = Config::parse(
+                &format!("[sync]\nmax_shrink = {text}\n"),
+                Path::new("c.toml"),
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(
+                err.starts_with("invalid config c.toml: sync.max_shrink = ")
+                    && err.ends_with(" is not a share from 0 to 1"),
+                "{text}: {err}"
+            );
+        }
     }
 
     #[test]

@@ -284,6 +284,19 @@ pub fn bytes(n: usize) -> String {
     }
 }
 
+/// A count in a message, with thousands separated: `999`, `1,000`, `5,637`.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 /// A table column: its header and how to render a cell.
 pub type Column<'a, T> = (&'a str, &'a dyn Fn(&T) -> String);
 
@@ -694,6 +707,25 @@ impl Write for AtomicFile {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        let shown: Vec<String> = [0, 999, 1000, 5637, 1_000_000, u64::MAX]
+            .into_iter()
+            .map(super::count)
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "0",
+                "999",
+                "1,000",
+                "5,637",
+                "1,000,000",
+                "18,446,744,073,709,551,615"
+            ]
+        );
+    }
+
     use super::*;
 
     /// `--output reports/x.json` with no `reports/`: the error names the directory.

@@ -162,7 +162,14 @@ fn sync_sources_are_those_sync_takes() {
     let env = fleet();
     assert_eq!(complete(&env, &["sync", "e"]), ["epss", "errata:rocky9"]);
     // The sync command's own options come before the global ones here (display order).
-    let own = ["--from", "--mirror", "--export", "--status", "--help"];
+    let own = [
+        "--from",
+        "--mirror",
+        "--export",
+        "--status",
+        "--allow-shrink",
+        "--help",
+    ];
     let sources = ["epss", "errata:rocky9", "kev", "osv:Debian"];
     let want: Vec<&str> = sources.iter().chain(&own).chain(GLOBAL).copied().collect();
     assert_eq!(complete(&env, &["sync", "kev", ""]), want);

@@ -12,7 +12,7 @@ use quick_xml::reader::Reader;
 use rusqlite::Connection;
 
 use super::store::{self, Advisory, Affected, ImportStats};
-use super::{Severity, is_cve, validate_id, validate_text};
+use super::{Severity, is_cve, validate_id, validate_package_name, validate_text};
 use crate::error::Failure;
 
 /// The `href` of the updateinfo data in a repomd.xml.
@@ -228,11 +228,8 @@ fn to_advisory(u: Update, ecosystem: &str) -> Result<Advisory, String> {
     }
     let mut affected = Vec::new();
     for (name, evr) in u.packages {
-        validate_text("package name", &name, 256)?;
+        validate_package_name(&name, 256)?;
         validate_text("version", &evr, 256)?;
-        if name.is_empty() || name.contains(char::is_whitespace) {
-            return Err(format!("bad package name {name:?}"));
-        }
         affected.push(Affected {
             ecosystem: ecosystem.to_string(),
             package: name,
@@ -323,6 +320,27 @@ mod tests {
             Some("2018-01-01T00:00:00Z")
         );
         assert_eq!(normalize_date("soon"), None);
+    }
+
+    #[test]
+    fn hostile_ids_and_package_names_are_refused() {
+        let update = |id: &str, name: &str| Update {
+            id: id.into(),
+            packages: BTreeMap::from([(name.to_string(), "1.9.3-5.el9".to_string())]),
+            ..Update::default()
+        };
+        assert!(to_advisory(update("RLSA-2022:1234", "lz4"), "Rocky Linux:9").is_ok());
+        for (id, name) in [
+            ("RLSA-$(reboot)", "lz4"),
+            ("RLSA-2022:1234", "lz4;$(id)"),
+            ("RLSA-2022:1234", "lz4 x"),
+            ("RLSA-\u{1b}]0;PWNED\u{7}", "lz4"),
+        ] {
+            assert!(
+                to_advisory(update(id, name), "Rocky Linux:9").is_err(),
+                "{id} {name}"
+            );
+        }
     }
 
     #[test]

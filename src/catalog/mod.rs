@@ -147,7 +147,11 @@ pub fn severity_from_vectors(vectors: &[&str]) -> Option<Scored> {
         .max_by(|a, b| a.score.total_cmp(&b.score))
 }
 
-/// Advisory ids and aliases: printable ASCII without spaces, at most 128 bytes.
+/// Advisory ids and aliases: ASCII letters, digits, `.`, `_`, `:` and `-`, at most 128
+/// bytes. Every id OSV, KEV, errata and dnf publish fits (`DSA-3029-1`, `ALSA-2023:2523`,
+/// `ALAS2KERNEL-5.10-2023-001`, `GHSA-xxxx-xxxx-xxxx`); an id with `$(…)`, `;` or a quote
+/// is hostile, not a new naming scheme. One check for every feed and for ids typed by
+/// the user (`exception add --advisory`, `note`).
 pub fn validate_id(id: &str) -> Result<(), String> {
     if id.is_empty() || id.len() > 128 {
         return Err(format!(
@@ -155,8 +159,37 @@ pub fn validate_id(id: &str) -> Result<(), String> {
             truncate(id)
         ));
     }
-    if let Some(c) = id.chars().find(|c| !c.is_ascii_graphic()) {
-        return Err(format!("id {:?} contains {c:?}", truncate(id)));
+    if let Some(c) = id
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-')))
+    {
+        return Err(format!(
+            "id {:?} contains {c:?}; allowed are letters, digits, '.', '_', ':' and '-'",
+            truncate(id)
+        ));
+    }
+    Ok(())
+}
+
+/// Package names in feeds: ASCII letters, digits and `. _ + ~ : @ / -`, at most
+/// `max` bytes. That covers distribution packages (`libc6`, `g++-12`, `perl-IO-Socket-SSL`)
+/// and the language ecosystems OSV carries (`@scope/name`, `github.com/x/y`,
+/// `group:artifact`); whitespace, shell metacharacters (`lz4;$(id)`) and controls are
+/// refused. The one check OSV and errata share.
+pub fn validate_package_name(name: &str, max: usize) -> Result<(), String> {
+    if name.is_empty() || name.len() > max {
+        return Err(format!(
+            "package name {:?} is empty or longer than {max} bytes",
+            truncate(name)
+        ));
+    }
+    if let Some(c) = name.chars().find(|c| {
+        !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '+' | '~' | ':' | '@' | '/' | '-'))
+    }) {
+        return Err(format!(
+            "package name {:?} contains {c:?}; allowed are letters, digits and . _ + ~ : @ / -",
+            truncate(name)
+        ));
     }
     Ok(())
 }
@@ -191,6 +224,58 @@ pub fn is_cve(s: &str) -> bool {
             if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit())
                 && (4..=12).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit())
     )
+}
+
+#[cfg(test)]
+mod validate_tests {
+    use super::{validate_id, validate_package_name};
+
+    #[test]
+    fn ids_of_every_feed_pass_and_hostile_ones_do_not() {
+        for ok in [
+            "DSA-3029-1",
+            "ALSA-2023:2523",
+            "ALAS2KERNEL-5.10-2023-001",
+            "GHSA-jfh8-c2jp-5v3q",
+            "RUSTSEC-2016-0006",
+            "openSUSE-SU-2024:0001-1",
+            "CVE-2021-44228",
+            "TEMP-0000000-2F1D2E",
+        ] {
+            assert_eq!(validate_id(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "",
+            "RLSA-$(reboot)",
+            "RLSA-2022:1;id",
+            "CVE-2021-1 x",
+            "A\u{1b}]0;x\u{7}",
+            "A'B",
+            &"A".repeat(129),
+        ] {
+            assert!(validate_id(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn package_names_of_every_ecosystem_pass_and_hostile_ones_do_not() {
+        for ok in [
+            "libc6",
+            "g++-12",
+            "perl-IO-Socket-SSL",
+            "python3.11",
+            "@babel/core",
+            "github.com/x/y",
+            "org.apache:log4j-core",
+            "libfoo~bpo",
+        ] {
+            assert_eq!(validate_package_name(ok, 256), Ok(()), "{ok}");
+        }
+        for bad in ["", "lz4;$(id)", "a b", "x`id`", "p\u{1b}[2J", "a|b", "a&b"] {
+            assert!(validate_package_name(bad, 256).is_err(), "{bad}");
+        }
+        assert!(validate_package_name(&"a".repeat(257), 256).is_err());
+    }
 }
 
 #[cfg(test)]

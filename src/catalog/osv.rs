@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::store::{self, Advisory, Affected, ImportStats};
-use super::{Severity, severity_from_vectors, validate_id, validate_text};
+use super::{Severity, severity_from_vectors, validate_id, validate_package_name, validate_text};
 use crate::error::Failure;
 
 /// Largest single record read; larger entries are skipped as malformed.
@@ -107,7 +107,12 @@ pub fn import_zip(conn: &Connection, source: &str, file: &File) -> Result<Import
             .take(MAX_RECORD + 1)
             .read_to_end(&mut buf)
             .map_err(|e| {
-                Failure::runtime(format!("the OSV archive is damaged in {name}")).source(e)
+                // The entry name is the feed's: shown on a terminal, so made safe.
+                Failure::runtime(format!(
+                    "the OSV archive is damaged in {}",
+                    crate::text::one_line(&name)
+                ))
+                .source(e)
             })?;
         let record: Record = match serde_json::from_slice(&buf) {
             Ok(r) => r,
@@ -160,11 +165,11 @@ fn to_advisory(r: Record) -> Result<Advisory, String> {
     let mut affected = Vec::new();
     for a in r.affected.iter().flatten() {
         let Some(pkg) = &a.package else { continue };
-        validate_text("ecosystem", &pkg.ecosystem, 128)?;
-        validate_text("package name", &pkg.name, 512)?;
         if pkg.ecosystem.is_empty() || pkg.name.is_empty() {
             return Err("affected package without ecosystem or name".into());
         }
+        validate_text("ecosystem", &pkg.ecosystem, 128)?;
+        validate_package_name(&pkg.name, 512)?;
         for s in a.severity.iter().flatten() {
             collect_severity(s, &mut vectors, &mut words);
         }

@@ -51,9 +51,38 @@ impl ImportStats {
         self.skipped += 1;
         if self.warnings.len() < MAX_WARNINGS {
             let why: String = why.as_ref().chars().take(300).collect();
-            self.warnings.push(format!("{what}: {why}"));
+            self.warnings.push(format!("skipped {what}: {why}"));
         }
     }
+
+    /// Every record the file held: imported, withdrawn or skipped as malformed.
+    pub fn total(&self) -> u64 {
+        self.records + self.withdrawn + self.skipped
+    }
+}
+
+/// What one source holds in the catalogue: its advisories (OSV, errata), or a whole
+/// table (KEV, EPSS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holding<'a> {
+    Advisories(&'a str),
+    Kev,
+    Epss,
+}
+
+/// How many records a source holds now (inside the import transaction: before the
+/// import replaces them, and after).
+pub fn held(conn: &Connection, holding: Holding<'_>) -> Result<u64> {
+    let n: i64 = match holding {
+        Holding::Advisories(source) => conn.query_row(
+            "SELECT count(*) FROM advisories WHERE source = ?1",
+            [source],
+            |r| r.get(0),
+        )?,
+        Holding::Kev => conn.query_row("SELECT count(*) FROM kev", [], |r| r.get(0))?,
+        Holding::Epss => conn.query_row("SELECT count(*) FROM epss", [], |r| r.get(0))?,
+    };
+    Ok(u64::try_from(n).unwrap_or(0))
 }
 
 /// Makes sure the source row exists (advisories reference it).
@@ -177,6 +206,24 @@ pub fn record_unchanged(
         "UPDATE sources SET checked_at = ?2, etag = coalesce(?3, etag), \
          last_modified = coalesce(?4, last_modified) WHERE name = ?1",
         params![name, now, etag, last_modified],
+    )?;
+    Ok(())
+}
+
+/// Records a refused import (a shrink, or a file of mostly malformed records): status
+/// `refused` with the reason; the data, validators and warnings of the last good import
+/// stay, and the next sync downloads the file again.
+pub fn record_refusal(
+    conn: &Connection,
+    name: &str,
+    url: &str,
+    reason: &str,
+    now: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO sources (name, url, checked_at, status, error) VALUES (?1, ?2, ?3, 'refused', ?4) \
+         ON CONFLICT(name) DO UPDATE SET checked_at = ?3, error = ?4, status = 'refused'",
+        params![name, url, now, reason],
     )?;
     Ok(())
 }

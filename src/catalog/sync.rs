@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::ecosystem::{self, NotOsv};
 use super::fetch::{self, Download, Fetched, Fetcher, Location};
-use super::store::{self, ImportStats};
+use super::store::{self, Holding, ImportStats};
 use super::{epss, errata, kev, osv};
 use crate::config::SyncConfig;
 use crate::error::Failure;
@@ -328,6 +328,9 @@ pub enum SyncResult {
     /// Not in the `--from` directory or mirror, and not named: a warning.
     Missing,
     Failed,
+    /// The file was read but not imported: it would shrink the source too much, or most
+    /// of its records are malformed. The catalogue held is kept.
+    Refused,
 }
 
 impl SyncResult {
@@ -337,6 +340,7 @@ impl SyncResult {
             SyncResult::NotModified => "not-modified",
             SyncResult::Missing => "missing",
             SyncResult::Failed => "failed",
+            SyncResult::Refused => "refused",
         }
     }
 }
@@ -353,6 +357,17 @@ pub struct Outcome {
     pub seconds: f64,
     pub warnings: Vec<String>,
     pub error: Option<String>,
+    /// Why a `refused` source was refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<RefusalKind>,
+}
+
+/// The kind of a [`Refusal`], as JSON names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RefusalKind {
+    Malformed,
+    Shrink,
 }
 
 /// The directory that keeps the raw files of the last good import of each source
@@ -374,6 +389,144 @@ pub struct Run<'a> {
     pub now: &'a str,
     /// The sources were named by the user: a missing file is an error, not a warning.
     pub named: bool,
+    /// `--allow-shrink`: an import that removes more than `[sync] max_shrink` of what a
+    /// source holds is accepted (and audited) instead of refused.
+    pub allow_shrink: bool,
+}
+
+/// A file is refused when more than this share of its records are malformed: such a
+/// file is a broken mirror or a changed format, not a catalogue. Not configurable.
+pub const MAX_MALFORMED_SHARE: f64 = 0.5;
+
+/// Why a file that was read is not imported. The import's transaction is rolled back:
+/// the catalogue held stays as it was.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    /// More than [`MAX_MALFORMED_SHARE`] of the file's records are malformed.
+    Malformed {
+        malformed: u64,
+        /// Every record of the file: good, withdrawn and malformed.
+        total: u64,
+        withdrawn: u64,
+        /// The first malformed record and why.
+        first: Option<String>,
+    },
+    /// The import would leave the source empty, or remove more than `max_shrink` of the
+    /// records it holds.
+    Shrink {
+        before: u64,
+        after: u64,
+        max_shrink: f64,
+    },
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::output::count;
+        match self {
+            Refusal::Malformed {
+                malformed,
+                total,
+                first,
+                ..
+            } => {
+                write!(
+                    f,
+                    "{} of {} records malformed: the file is refused, not imported",
+                    count(*malformed),
+                    count(*total)
+                )?;
+                if let Some(first) = first {
+                    write!(f, " (first: {first})")?;
+                }
+                Ok(())
+            }
+            Refusal::Shrink { before, after, .. } if *after == 0 => write!(
+                f,
+                "the feed has no records where {} are held: importing it would remove all of them",
+                count(*before)
+            ),
+            Refusal::Shrink {
+                before,
+                after,
+                max_shrink,
+            } => write!(
+                f,
+                "the feed has {} {} where {} are held: importing it would remove {} % of them, \
+                 more than [sync] max_shrink ({} %)",
+                count(*after),
+                if *after == 1 { "record" } else { "records" },
+                count(*before),
+                removed_percent(*before, *after),
+                // Display prints the shortest form: 50, 33.3.
+                (max_shrink * 1000.0).round() / 10.0
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// The share of `before` an import to `after` removes, as a percentage rounded down to
+/// one decimal (`99.9`, not a `100` that did not happen), without a trailing `.0`.
+/// Integer arithmetic: no float rounding in what the user reads.
+fn removed_percent(before: u64, after: u64) -> String {
+    let removed = u128::from(before.saturating_sub(after));
+    let tenths = (removed * 1000)
+        .checked_div(u128::from(before))
+        .unwrap_or(0);
+    if tenths % 10 == 0 {
+        format!("{}", tenths / 10)
+    } else {
+        format!("{}.{}", tenths / 10, tenths % 10)
+    }
+}
+
+/// What an import that parsed does to the catalogue, judged before it is committed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Judgement {
+    /// Imported as is.
+    Accept,
+    /// The source held nothing and the feed has nothing: imported, with a warning (a
+    /// feed that says nothing must not look like a good sync).
+    EmptyFirst,
+    /// Refused, unless it is a shrink and `--allow-shrink` was given.
+    Refuse(Refusal),
+}
+
+/// Judges an import: `before` and `after` are the records the source holds before and
+/// after it, `max_shrink` the share of them an import may remove (0..=1). A file of mostly
+/// malformed records is refused whatever the source held; a source that held nothing
+/// cannot shrink.
+pub fn judge(stats: &ImportStats, before: u64, after: u64, max_shrink: f64) -> Judgement {
+    let total = stats.total();
+    if total > 0 && stats.skipped as f64 > MAX_MALFORMED_SHARE * total as f64 {
+        return Judgement::Refuse(Refusal::Malformed {
+            malformed: stats.skipped,
+            total,
+            withdrawn: stats.withdrawn,
+            first: stats
+                .warnings
+                .first()
+                .map(|w| w.strip_prefix("skipped ").unwrap_or(w).to_string()),
+        });
+    }
+    if before == 0 {
+        return if after == 0 {
+            Judgement::EmptyFirst
+        } else {
+            Judgement::Accept
+        };
+    }
+    let removed = before.saturating_sub(after);
+    if after == 0 || removed as f64 > max_shrink * before as f64 {
+        return Judgement::Refuse(Refusal::Shrink {
+            before,
+            after,
+            max_shrink,
+        });
+    }
+    Judgement::Accept
 }
 
 /// How one source's sync ended, short of a failure.
@@ -414,6 +567,36 @@ pub fn sync_one(conn: &mut Connection, run: &Run<'_>, source: &Source) -> Outcom
             outcome.result = SyncResult::Missing;
             outcome.error = Some(why);
         }
+        Err(e) if e.downcast_ref::<Refusal>().is_some() => {
+            let reason = e.to_string();
+            // Best effort, as for a failure below.
+            if let Ok(tx) = db::write_tx(conn)
+                && store::record_refusal(&tx, &name, &url, &reason, now).is_ok()
+            {
+                let _ = tx.commit();
+            }
+            // The counts of the file that was refused, as read.
+            match e.downcast_ref::<Refusal>() {
+                Some(Refusal::Malformed {
+                    malformed,
+                    total,
+                    withdrawn,
+                    ..
+                }) => {
+                    outcome.records = total.saturating_sub(malformed + withdrawn);
+                    outcome.skipped = *malformed;
+                    outcome.withdrawn = *withdrawn;
+                    outcome.refusal = Some(RefusalKind::Malformed);
+                }
+                Some(Refusal::Shrink { after, .. }) => {
+                    outcome.records = *after;
+                    outcome.refusal = Some(RefusalKind::Shrink);
+                }
+                None => {}
+            }
+            outcome.result = SyncResult::Refused;
+            outcome.error = Some(reason);
+        }
         Err(e) => {
             let msg = e
                 .chain()
@@ -443,6 +626,7 @@ fn sync_inner(conn: &mut Connection, run: &Run<'_>, source: &Source) -> Result<S
         actor,
         now,
         named,
+        allow_shrink,
     } = *run;
     let name = source.name();
     let loc = origin.location(source, cfg)?;
@@ -493,8 +677,14 @@ fn sync_inner(conn: &mut Connection, run: &Run<'_>, source: &Source) -> Result<S
 
     let tx = db::write_tx(conn)?;
     store::ensure_source(&tx, &name, &url)?;
+    let holding = match source {
+        Source::Osv(_) | Source::Errata { .. } => Holding::Advisories(&name),
+        Source::Kev => Holding::Kev,
+        Source::Epss => Holding::Epss,
+    };
+    let before = store::held(&tx, holding)?;
     let file = main.file.reopen().context("reopening the download")?;
-    let stats = match source {
+    let mut stats = match source {
         Source::Osv(_) => osv::import_zip(&tx, &name, &file)?,
         Source::Kev => kev::import(&tx, &file)?,
         Source::Epss => epss::import(&tx, &file)?,
@@ -506,6 +696,33 @@ fn sync_inner(conn: &mut Connection, run: &Run<'_>, source: &Source) -> Result<S
             errata::import_updateinfo(&tx, &name, ecosystem, errata::decompressed(&info)?)?
         }
     };
+    let after = store::held(&tx, holding)?;
+    // Returning early drops the transaction: a refused import leaves nothing behind.
+    match judge(&stats, before, after, cfg.max_shrink) {
+        Judgement::Accept => {}
+        Judgement::EmptyFirst => stats
+            .warnings
+            .push("the feed has no records (nothing was held for this source either)".into()),
+        Judgement::Refuse(shrink @ Refusal::Shrink { .. }) if allow_shrink => {
+            stats
+                .warnings
+                .push(format!("accepted with --allow-shrink (audited): {shrink}"));
+            audit::append(
+                &tx,
+                now,
+                actor,
+                "catalog.shrink_accepted",
+                &name,
+                &serde_json::json!({
+                    "url": url,
+                    "before": before,
+                    "after": after,
+                    "max_shrink": cfg.max_shrink,
+                }),
+            )?;
+        }
+        Judgement::Refuse(refusal) => return Err(refusal.into()),
+    }
     let bytes = main.bytes + extra.as_ref().map_or(0, |(d, _)| d.bytes);
     store::record_import(
         &tx,
@@ -585,4 +802,95 @@ pub fn export(feeds: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
     }
     written.sort();
     Ok(written)
+}
+
+#[cfg(test)]
+mod judge_tests {
+    use super::*;
+
+    fn stats(records: u64, skipped: u64) -> ImportStats {
+        let mut s = ImportStats {
+            records,
+            ..ImportStats::default()
+        };
+        for i in 0..skipped {
+            s.skip(&format!("BAD-{i}.json"), "not an OSV record");
+        }
+        s
+    }
+
+    #[test]
+    fn mostly_malformed_is_refused_whatever_was_held() {
+        for before in [0, 1000] {
+            let j = judge(&stats(1, 999), before, 1, 0.5);
+            let Judgement::Refuse(r) = j else {
+                panic!("{j:?}")
+            };
+            assert_eq!(
+                r.to_string(),
+                "999 of 1,000 records malformed: the file is refused, not imported \
+                 (first: BAD-0.json: not an OSV record)"
+            );
+        }
+        // Exactly half is not "most"; a few bad among many good import.
+        assert_eq!(judge(&stats(1, 1), 0, 1, 0.5), Judgement::Accept);
+        assert_eq!(judge(&stats(40, 2), 40, 40, 0.5), Judgement::Accept);
+        // Withdrawn records are good records.
+        let mut s = stats(0, 2);
+        s.withdrawn = 3;
+        assert_eq!(judge(&s, 0, 0, 0.5), Judgement::EmptyFirst);
+    }
+
+    #[test]
+    fn shrinks_past_max_shrink_or_to_zero_are_refused() {
+        let refused = |before, after, max| {
+            matches!(
+                judge(&stats(after, 0), before, after, max),
+                Judgement::Refuse(Refusal::Shrink { .. })
+            )
+        };
+        assert!(refused(1470, 0, 1.0), "to zero, even with max_shrink 1");
+        assert!(refused(5637, 1, 0.5));
+        assert!(refused(100, 49, 0.5));
+        assert!(!refused(100, 50, 0.5), "exactly max_shrink is allowed");
+        assert!(!refused(100, 100, 0.0));
+        assert!(refused(100, 99, 0.0));
+        assert!(!refused(100, 150, 0.0), "growth is never a shrink");
+        assert_eq!(judge(&stats(0, 0), 0, 0, 0.5), Judgement::EmptyFirst);
+        assert_eq!(judge(&stats(3, 0), 0, 3, 0.0), Judgement::Accept);
+    }
+
+    #[test]
+    fn refusals_say_what_would_be_lost() {
+        let shrink = |before, after| {
+            Refusal::Shrink {
+                before,
+                after,
+                max_shrink: 0.5,
+            }
+            .to_string()
+        };
+        assert_eq!(
+            shrink(1470, 0),
+            "the feed has no records where 1,470 are held: importing it would remove all of them"
+        );
+        assert_eq!(
+            shrink(5637, 1),
+            "the feed has 1 record where 5,637 are held: importing it would remove 99.9 % of them, \
+             more than [sync] max_shrink (50 %)"
+        );
+        assert_eq!(removed_percent(3, 2), "33.3");
+        assert_eq!(removed_percent(1470, 0), "100");
+        assert_eq!(removed_percent(100, 71), "29");
+        let odd = Refusal::Shrink {
+            before: 100,
+            after: 10,
+            max_shrink: 0.29,
+        };
+        assert!(
+            odd.to_string()
+                .ends_with("remove 90 % of them, more than [sync] max_shrink (29 %)"),
+            "{odd}"
+        );
+    }
 }

@@ -10,11 +10,11 @@ use serde::Serialize;
 
 use super::Context;
 use crate::catalog::fetch::{FetchOptions, Fetcher, Location};
-use crate::catalog::sync::{self, LAYOUT_HELP, Origin, Outcome, SyncResult};
-use crate::clock;
+use crate::catalog::sync::{self, LAYOUT_HELP, Origin, Outcome, RefusalKind, SyncResult};
 use crate::error::{Exit, Failure};
 use crate::output::{self, Format, or_dash};
 use crate::scan::rematch;
+use crate::{clock, text};
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -26,6 +26,10 @@ every host in the inventory (from its latest scan, or `host add --ecosystem`) pl
 then a warning; a source named on the command line must be there.
 After an import, the stored scans of every host are matched again against the new
 catalogue (no host is contacted).
+An import that would leave a source empty, or remove more than [sync] max_shrink of its
+records (default 0.5), is refused (exit 3, the catalogue held is kept) unless
+--allow-shrink; a file in which more than half of the records are malformed is always
+refused.
 
 Layout of --from DIR, --mirror URL and --export DIR:
   osv-mirror/<Ecosystem>/all.zip
@@ -48,6 +52,9 @@ pub struct SyncArgs {
     /// Show each source's last sync, record counts and warnings, and sync nothing
     #[arg(long, conflicts_with_all = ["from", "mirror"])]
     pub status: bool,
+    /// Import a feed even if it removes more than [sync] max_shrink of what a source holds, or all of it (audited)
+    #[arg(long, conflicts_with_all = ["export", "status"])]
+    pub allow_shrink: bool,
 }
 
 pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
@@ -114,6 +121,7 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
         actor: &ctx.actor,
         now: &now,
         named: selection.named,
+        allow_shrink: args.allow_shrink,
     };
     let mut outcomes = Vec::new();
     for s in &sources {
@@ -124,16 +132,18 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
             ctx.style.verbose(1, format!("syncing {}", s.name()));
         }
         let o = sync::sync_one(&mut db.conn, &run, s);
+        // Warnings quote the feed (zip entry names, advisory ids): one line, no escapes.
         if !ctx.style.quiet {
             for w in &o.warnings {
-                ctx.style.warn(format!("{}: skipped {w}", o.source));
+                ctx.style
+                    .warn(format!("{}: {}", o.source, text::one_line(w)));
             }
         }
         if o.result == SyncResult::Missing {
             ctx.style.warn(format!(
                 "{}: not synced, {}; the catalogue held for it is kept",
                 o.source,
-                o.error.as_deref().unwrap_or("the file is missing")
+                text::one_line(o.error.as_deref().unwrap_or("the file is missing"))
             ));
         }
         outcomes.push(o);
@@ -176,32 +186,68 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
                 ("RECORDS", &|o: &Outcome| o.records.to_string()),
                 ("SKIPPED", &|o: &Outcome| o.skipped.to_string()),
                 ("WITHDRAWN", &|o: &Outcome| o.withdrawn.to_string()),
-                ("ERROR", &|o: &Outcome| or_dash(o.error.as_ref())),
+                ("ERROR", &|o: &Outcome| {
+                    or_dash(o.error.as_deref().map(text::one_line))
+                }),
             ],
         )?;
     }
-    let failed: Vec<&str> = outcomes
-        .iter()
-        .filter(|o| o.result == SyncResult::Failed)
-        .map(|o| o.source.as_str())
-        .collect();
-    if failed.is_empty() {
-        return Ok(());
+    sync_exit(&outcomes)
+}
+
+/// Exit 3 when a source failed or was refused, naming them, with the first reason of
+/// each kind.
+fn sync_exit(outcomes: &[Outcome]) -> Result<()> {
+    let named = |r: SyncResult| -> Vec<&str> {
+        outcomes
+            .iter()
+            .filter(|o| o.result == r)
+            .map(|o| o.source.as_str())
+            .collect()
+    };
+    let (failed, refused) = (named(SyncResult::Failed), named(SyncResult::Refused));
+    let what = match (failed.is_empty(), refused.is_empty()) {
+        (true, true) => return Ok(()),
+        (false, true) => format!("sync failed for {}", failed.join(", ")),
+        (true, false) => format!("sync refused for {}", refused.join(", ")),
+        (false, false) => format!(
+            "sync failed for {} and refused for {}",
+            failed.join(", "),
+            refused.join(", ")
+        ),
+    };
+    // Errors may quote the feed: one line, no escapes.
+    let mut details = Vec::new();
+    if let Some(o) = outcomes.iter().find(|o| o.result == SyncResult::Failed) {
+        details.push(text::one_line(o.error.as_deref().unwrap_or_default()).into_owned());
     }
-    let first = outcomes
+    if let Some(o) = outcomes.iter().find(|o| o.result == SyncResult::Refused) {
+        details.push(format!(
+            "{}: {}",
+            o.source,
+            text::one_line(o.error.as_deref().unwrap_or_default())
+        ));
+    }
+    // The hint answers the first problem: a shrink can be accepted, a file of malformed
+    // records only fixed at its origin, a failure retried.
+    let shrank = outcomes
         .iter()
-        .find(|o| o.result == SyncResult::Failed)
-        .and_then(|o| o.error.clone())
-        .unwrap_or_default();
+        .any(|o| o.refusal == Some(RefusalKind::Shrink));
+    let hint = if !failed.is_empty() && shrank {
+        "check the network or the mirror, then run the sync again; if a refused source really shrank, add --allow-shrink (audited)"
+    } else if !failed.is_empty() {
+        "check the network or the mirror, then run the sync again"
+    } else if shrank {
+        "if the source really shrank, sync it again with --allow-shrink (audited); [sync] max_shrink sets the share an import may remove"
+    } else {
+        "the feed or the mirror is broken or its format changed; a file of mostly malformed records is never imported"
+    };
     Err(Failure::new(
         Exit::Runtime,
-        format!(
-            "sync failed for {}; the catalogue held before is kept",
-            failed.join(", ")
-        ),
+        format!("{what}; the catalogue held before is kept"),
     )
-    .details(vec![first])
-    .hint("check the network or the mirror, then run the sync again")
+    .details(details)
+    .hint(hint)
     .into())
 }
 
@@ -278,9 +324,9 @@ fn status(ctx: &Context, conn: &Connection) -> Result<()> {
             ("SKIPPED", &|s: &SourceStatus| s.skipped.to_string()),
             ("PROBLEM", &|s: &SourceStatus| {
                 s.error
-                    .clone()
-                    .or_else(|| s.warnings.first().cloned())
-                    .unwrap_or_else(|| "-".into())
+                    .as_deref()
+                    .or(s.warnings.first().map(String::as_str))
+                    .map_or_else(|| "-".into(), |p| text::one_line(p).into_owned())
             }),
         ],
     )
