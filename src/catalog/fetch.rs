@@ -99,9 +99,11 @@ impl Cap {
         u64::from(self.mib) * 1024 * 1024
     }
 
-    fn exceeded(&self, what: &str) -> anyhow::Error {
+    /// `what` went over the cap (`the file is larger than`, `the server announces …`),
+    /// and what became of the download.
+    fn exceeded(&self, what: &str, then: &str) -> anyhow::Error {
         Failure::runtime(format!(
-            "{}: {what} is over the {} MiB cap of {}; download stopped (raise {} in the config if the file is really that large)",
+            "{}: {what} the {} MiB size cap of {}, {then}; raise {} in the config if the file is really that large",
             self.source, self.mib, self.key, self.key
         ))
         .into()
@@ -313,9 +315,10 @@ impl Fetcher {
         {
             return Err(Attempt {
                 retryable: false,
-                error: limits
-                    .cap
-                    .exceeded(&format!("the announced size ({l} bytes)")),
+                error: limits.cap.exceeded(
+                    &format!("the server announces {l} bytes, more than"),
+                    "so nothing was downloaded",
+                ),
             });
         }
         let download = self
@@ -395,7 +398,10 @@ impl Fetcher {
             };
             total += n as u64;
             if total > cap {
-                return Err(limits.cap.exceeded("the file"));
+                return Err(limits.cap.exceeded(
+                    "the file is larger than",
+                    "so the download was stopped there",
+                ));
             }
             hasher.update(&buf[..n]);
             out.write_all(&buf[..n]).context("writing the download")?;
