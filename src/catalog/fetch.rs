@@ -11,14 +11,15 @@ use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use super::scratch::{Scratch, TempDownload};
-use crate::error::Failure;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use reqwest::StatusCode;
 use reqwest::blocking::Client;
 use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
 use sha2::{Digest, Sha256};
+
+use super::scratch::{Scratch, TempDownload};
+use crate::error::Failure;
 
 /// Where a feed file comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -339,6 +339,22 @@ mod tests {
     }
 
     #[test]
+    fn a_panic_unwinding_removes_the_download() {
+        let feeds = tempfile::tempdir().unwrap();
+        let (scratch, _) = Scratch::open(feeds.path()).unwrap();
+        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let d = scratch.file().unwrap();
+            std::panic::panic_any(d.path().to_path_buf());
+        }));
+        let path = unwound
+            .expect_err("it panicked")
+            .downcast::<PathBuf>()
+            .expect("the path");
+        assert!(!path.exists(), "{}", path.display());
+        assert_eq!(std::fs::read_dir(scratch.dir()).unwrap().count(), 0);
+    }
+
+    #[test]
     fn private_dirs_are_0700_whatever_was_there() {
         let base = tempfile::tempdir().unwrap();
         let open = base.path().join("open");
