@@ -102,16 +102,29 @@ low = 90
 # Catalogue feeds for `patchcycle sync`. `sync --from DIR` and `sync --mirror URL` read
 # every source from one place instead (layout in README.md, section "Sync").
 [sync]
-# Seconds to wait for a connection, and for the next bytes of a response.
+# Seconds to wait for a connection (1..=300), and for the next bytes of a response
+# before the download is given up as stalled (1..=3600).
 connect_timeout = 10
 timeout = 60
-# Further attempts after a connection error, a timeout or an HTTP 5xx answer.
+# Seconds one file's download may take in all, retries included (1..=86400).
+deadline = 3600
+# Further attempts after a connection error, a timeout or an HTTP 5xx answer (0..=10).
 retries = 3
 # Largest share (0 to 1) of a source's records one import may remove; an import that
 # removes more, or leaves the source empty, is refused unless `sync --allow-shrink`.
 max_shrink = 0.5
 # A base URL (or file:// directory) that replaces every source's own URL.
 # mirror = "https://mirror.example.net/patchcycle/"
+
+# The largest file each source may download, in MiB; a download is stopped as soon as
+# it goes over. OSV: one ecosystem's all.zip (1..=16384); KEV: the JSON (1..=64, it is
+# read whole); EPSS: the .csv.gz (1..=16384); errata: each repomd.xml and updateinfo
+# file (1..=16384).
+[sync.max_mib]
+osv = 1024
+kev = 16
+epss = 64
+errata = 256
 
 [sync.osv]
 enabled = true
@@ -203,11 +216,15 @@ pub fn machine_zone() -> chrono_tz::Tz {
 #[serde(deny_unknown_fields, default)]
 pub struct SyncConfig {
     pub connect_timeout: u32,
+    /// Stall timeout: longest wait for the next bytes of a response.
     pub timeout: u32,
+    /// Longest one file's download may take, retries included.
+    pub deadline: u32,
     pub retries: u32,
     /// The share (0..=1) of a source's records one import may remove.
     pub max_shrink: f64,
     pub mirror: Option<String>,
+    pub max_mib: MaxMib,
     pub osv: OsvConfig,
     pub kev: FeedConfig,
     pub epss: FeedConfig,
@@ -219,9 +236,11 @@ impl Default for SyncConfig {
         SyncConfig {
             connect_timeout: 10,
             timeout: 60,
+            deadline: 3600,
             retries: 3,
             max_shrink: 0.5,
             mirror: None,
+            max_mib: MaxMib::default(),
             osv: OsvConfig::default(),
             kev: FeedConfig {
                 enabled: true,
@@ -232,6 +251,110 @@ impl Default for SyncConfig {
                 url: "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz".into(),
             },
             errata: Vec::new(),
+        }
+    }
+}
+
+/// `[sync.max_mib]`: the size cap of one downloaded file, per source, in MiB.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MaxMib {
+    pub osv: u32,
+    pub kev: u32,
+    pub epss: u32,
+    pub errata: u32,
+}
+
+impl Default for MaxMib {
+    fn default() -> Self {
+        // Real sizes in 2026: the largest OSV distribution zip ~300 MiB, KEV ~1.5 MiB,
+        // EPSS ~2.5 MiB, a RHEL updateinfo ~30 MiB. The defaults leave room to grow.
+        MaxMib {
+            osv: 1024,
+            kev: 16,
+            epss: 64,
+            errata: 256,
+        }
+    }
+}
+
+/// One bounded numeric key of `[sync]`: its name, value and allowed range.
+struct Bounded {
+    key: &'static str,
+    value: u32,
+    range: std::ops::RangeInclusive<u32>,
+    unit: &'static str,
+}
+
+impl SyncConfig {
+    /// Largest size cap, in MiB, of any source (16 GiB).
+    pub const MAX_MIB: u32 = 16 * 1024;
+    /// KEV's JSON is parsed from memory: its cap is bounded by what the parser reads.
+    pub const MAX_KEV_MIB: u32 = 64;
+
+    /// Every numeric key within its documented range, else the first one that is not,
+    /// as one line naming the key, the value and the range.
+    pub fn validate(&self) -> Result<(), String> {
+        let keys = [
+            Bounded {
+                key: "sync.connect_timeout",
+                value: self.connect_timeout,
+                range: 1..=300,
+                unit: "seconds",
+            },
+            Bounded {
+                key: "sync.timeout",
+                value: self.timeout,
+                range: 1..=3600,
+                unit: "seconds",
+            },
+            Bounded {
+                key: "sync.deadline",
+                value: self.deadline,
+                range: 1..=86_400,
+                unit: "seconds",
+            },
+            Bounded {
+                key: "sync.retries",
+                value: self.retries,
+                range: 0..=10,
+                unit: "attempts",
+            },
+            Bounded {
+                key: "sync.max_mib.osv",
+                value: self.max_mib.osv,
+                range: 1..=Self::MAX_MIB,
+                unit: "MiB",
+            },
+            Bounded {
+                key: "sync.max_mib.kev",
+                value: self.max_mib.kev,
+                range: 1..=Self::MAX_KEV_MIB,
+                unit: "MiB",
+            },
+            Bounded {
+                key: "sync.max_mib.epss",
+                value: self.max_mib.epss,
+                range: 1..=Self::MAX_MIB,
+                unit: "MiB",
+            },
+            Bounded {
+                key: "sync.max_mib.errata",
+                value: self.max_mib.errata,
+                range: 1..=Self::MAX_MIB,
+                unit: "MiB",
+            },
+        ];
+        match keys.iter().find(|k| !k.range.contains(&k.value)) {
+            Some(k) => Err(format!(
+                "{} = {} is out of range: use {}..={} ({})",
+                k.key,
+                k.value,
+                k.range.start(),
+                k.range.end(),
+                k.unit
+            )),
+            None => Ok(()),
         }
     }
 }
@@ -365,6 +488,10 @@ impl Config {
             .hint("e.g. max_shrink = 0.5 refuses an import that removes more than half of a source")
             .into());
         }
+        config
+            .sync
+            .validate()
+            .map_err(|e| Failure::usage(format!("invalid config {}: {e}", path.display())))?;
         for e in &config.sync.errata {
             crate::inventory::validate::name("errata source", &e.name).map_err(|m| {
                 Failure::usage(format!(
@@ -496,6 +623,42 @@ mod tests {
             "invalid config c.toml: line 1, column 13: unknown time zone \"Europe/Berln\"; \
              use an IANA name such as \"Europe/Berlin\" or \"UTC\""
         );
+    }
+
+    #[test]
+    fn sync_numbers_are_bounded() {
+        for (text, msg) in [
+            (
+                "[sync]\ntimeout = 0\n",
+                "sync.timeout = 0 is out of range: use 1..=3600 (seconds)",
+            ),
+            (
+                "[sync]\nretries = 4000000000\n",
+                "sync.retries = 4000000000 is out of range: use 0..=10 (attempts)",
+            ),
+            (
+                "[sync]\nconnect_timeout = 0\n",
+                "sync.connect_timeout = 0 is out of range: use 1..=300 (seconds)",
+            ),
+            (
+                "[sync]\ndeadline = 86401\n",
+                "sync.deadline = 86401 is out of range: use 1..=86400 (seconds)",
+            ),
+            (
+                "[sync.max_mib]\nkev = 65\n",
+                "sync.max_mib.kev = 65 is out of range: use 1..=64 (MiB)",
+            ),
+            (
+                "[sync.max_mib]\nosv = 0\n",
+                "sync.max_mib.osv = 0 is out of range: use 1..=16384 (MiB)",
+            ),
+        ] {
+            let err = Config::parse(text, Path::new("c.toml")).expect_err(text);
+            assert_eq!(err.to_string(), format!("invalid config c.toml: {msg}"));
+        }
+        let edges = "[sync]\nconnect_timeout = 300\ntimeout = 3600\ndeadline = 86400\nretries = 10\n\
+                     [sync.max_mib]\nosv = 16384\nkev = 64\nepss = 1\nerrata = 16384\n";
+        Config::parse(edges, Path::new("c.toml")).expect("the range ends are allowed");
     }
 
     #[test]

@@ -1,11 +1,15 @@
 //! Getting a feed file: over HTTP(S) with conditional GET and bounded retries, or from a
 //! directory (`--from`, `file://`). The body is streamed to a temp file beside the feed
 //! cache while its SHA-256 is computed, so memory stays flat whatever the size.
+//!
+//! Every download is bounded: a size cap per source (checked while streaming, so an
+//! endless body stops one byte past it), a stall timeout (no byte for `sync.timeout`
+//! seconds) and an overall deadline (`sync.deadline`, retries included).
 
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -13,8 +17,8 @@ use reqwest::StatusCode;
 use reqwest::blocking::Client;
 use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
 use sha2::{Digest, Sha256};
-use tempfile::NamedTempFile;
 
+use super::scratch::{Scratch, TempDownload};
 use crate::error::Failure;
 
 /// Where a feed file comes from.
@@ -35,7 +39,8 @@ impl Location {
         }
         if s.contains("://") {
             return Err(Failure::usage(format!(
-                "unsupported URL {s:?}: use http://, https:// or file://"
+                "unsupported URL {:?}: use http://, https:// or file://",
+                redact_url(s)
             ))
             .into());
         }
@@ -52,11 +57,57 @@ impl Location {
         }
     }
 
+    /// The location as it may be shown and stored: a password in the URL is masked.
     pub fn display(&self) -> String {
         match self {
-            Location::Http(u) => u.clone(),
+            Location::Http(u) => redact_url(u),
             Location::File(p) => p.display().to_string(),
         }
+    }
+}
+
+/// `url` with the secret of its userinfo masked: `http://user:secret@host/` →
+/// `http://user:***@host/`, and a user name alone (often a token) → `http://***@host/`.
+/// Only the request sees the credentials; nothing stored, printed or audited does.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    let Some((userinfo, host)) = authority.rsplit_once('@') else {
+        return url.to_string();
+    };
+    let masked = match userinfo.split_once(':') {
+        Some((user, _)) => format!("{user}:***"),
+        None => "***".to_string(),
+    };
+    format!("{scheme}://{masked}@{host}{path}")
+}
+
+/// The size cap of one source's downloads (`[sync.max_mib]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cap {
+    /// The source, as named in messages (`kev`, `osv:Debian`).
+    pub source: String,
+    pub mib: u32,
+    /// The config key that raises it (`sync.max_mib.kev`).
+    pub key: &'static str,
+}
+
+impl Cap {
+    pub fn bytes(&self) -> u64 {
+        u64::from(self.mib) * 1024 * 1024
+    }
+
+    /// `what` went over the cap (`the file is larger than`, `the server announces …`),
+    /// and what became of the download.
+    fn exceeded(&self, what: &str, then: &str) -> anyhow::Error {
+        Failure::runtime(format!(
+            "{}: {what} the {} MiB size cap of {}, {then}; raise {} in the config if the file is really that large",
+            self.source, self.mib, self.key, self.key
+        ))
+        .into()
     }
 }
 
@@ -82,7 +133,7 @@ pub struct Validators {
 /// A downloaded file, not yet imported.
 #[derive(Debug)]
 pub struct Download {
-    pub file: NamedTempFile,
+    pub file: TempDownload,
     pub sha256: String,
     pub bytes: u64,
     pub etag: Option<String>,
@@ -104,8 +155,10 @@ pub enum Fetched {
 #[derive(Debug, Clone)]
 pub struct FetchOptions {
     pub connect_timeout: Duration,
-    /// Longest wait for the next bytes of a response.
+    /// Longest wait for the next bytes of a response (the stall timeout).
     pub read_timeout: Duration,
+    /// Longest one file's download may take, retries and back-off included.
+    pub deadline: Duration,
     /// Further attempts after a connection error, a timeout or a 5xx answer.
     pub retries: u32,
     /// First back-off; doubled after each attempt.
@@ -134,15 +187,33 @@ impl Fetcher {
         Ok(Fetcher { client, opts })
     }
 
-    /// Fetches `loc` into a temp file in `tmp_dir` unless the copy held is current.
-    pub fn fetch(&self, loc: &Location, held: &Validators, tmp_dir: &Path) -> Result<Fetched> {
+    /// Fetches `loc` into a temp file of `scratch` unless the copy held is current; a
+    /// file over `cap`, or a download past the deadline, is stopped and refused.
+    pub fn fetch(
+        &self,
+        loc: &Location,
+        held: &Validators,
+        scratch: &Scratch,
+        cap: &Cap,
+    ) -> Result<Fetched> {
+        let limits = Limits {
+            cap,
+            deadline: Instant::now() + self.opts.deadline,
+            deadline_secs: self.opts.deadline.as_secs(),
+        };
         match loc {
-            Location::File(path) => self.fetch_file(path, held, tmp_dir),
-            Location::Http(url) => self.fetch_http(url, held, tmp_dir),
+            Location::File(path) => self.fetch_file(path, held, scratch, &limits),
+            Location::Http(url) => self.fetch_http(url, held, scratch, &limits),
         }
     }
 
-    fn fetch_file(&self, path: &Path, held: &Validators, tmp_dir: &Path) -> Result<Fetched> {
+    fn fetch_file(
+        &self,
+        path: &Path,
+        held: &Validators,
+        scratch: &Scratch,
+        limits: &Limits<'_>,
+    ) -> Result<Fetched> {
         let src = File::open(path).map_err(|e| {
             let failure = Failure::usage(format!("cannot read {}", path.display()))
                 .hint("--from DIR must hold the layout described in README.md (osv-mirror/<Ecosystem>/all.zip, kev/…, epss/…)");
@@ -153,17 +224,29 @@ impl Fetcher {
             }
         })?;
         let len = src.metadata().map(|m| m.len()).ok();
-        let download = self.copy_to_temp(src, len, tmp_dir, None, None)?;
+        let download = self.copy_to_temp(src, len, scratch, limits, None, None)?;
         Ok(unchanged_or_new(download, held))
     }
 
-    fn fetch_http(&self, url: &str, held: &Validators, tmp_dir: &Path) -> Result<Fetched> {
+    fn fetch_http(
+        &self,
+        url: &str,
+        held: &Validators,
+        scratch: &Scratch,
+        limits: &Limits<'_>,
+    ) -> Result<Fetched> {
         let mut attempt = 0;
         let mut backoff = self.opts.backoff;
+        let shown = redact_url(url);
         loop {
-            match self.try_http(url, held, tmp_dir) {
+            match self.try_http(url, held, scratch, limits) {
                 Ok(f) => return Ok(f),
-                Err(e) if attempt < self.opts.retries && e.retryable => {
+                // No attempt that the deadline would cut short.
+                Err(e)
+                    if attempt < self.opts.retries
+                        && e.retryable
+                        && Instant::now() + backoff < limits.deadline =>
+                {
                     attempt += 1;
                     std::thread::sleep(backoff);
                     backoff = backoff.saturating_mul(2).min(Duration::from_secs(30));
@@ -171,9 +254,9 @@ impl Fetcher {
                 Err(e) => {
                     let attempts = attempt + 1;
                     let what = if attempts > 1 {
-                        format!("downloading {url} failed after {attempts} attempts")
+                        format!("downloading {shown} failed after {attempts} attempts")
                     } else {
-                        format!("downloading {url} failed")
+                        format!("downloading {shown} failed")
                     };
                     return Err(Failure::runtime(what).source(e.error).into());
                 }
@@ -181,7 +264,13 @@ impl Fetcher {
         }
     }
 
-    fn try_http(&self, url: &str, held: &Validators, tmp_dir: &Path) -> Result<Fetched, Attempt> {
+    fn try_http(
+        &self,
+        url: &str,
+        held: &Validators,
+        scratch: &Scratch,
+        limits: &Limits<'_>,
+    ) -> Result<Fetched, Attempt> {
         let mut req = self.client.get(url);
         if let Some(etag) = &held.etag {
             req = req.header(IF_NONE_MATCH, etag);
@@ -222,21 +311,33 @@ impl Fetcher {
         let etag = header(ETAG);
         let last_modified = header(LAST_MODIFIED);
         let len = resp.content_length();
+        if let Some(l) = len
+            && l > limits.cap.bytes()
+        {
+            return Err(Attempt {
+                retryable: false,
+                error: limits.cap.exceeded(
+                    &format!("the server announces {l} bytes, more than"),
+                    "so nothing was downloaded",
+                ),
+            });
+        }
         let download = self
-            .copy_to_temp(resp, len, tmp_dir, etag, last_modified)
+            .copy_to_temp(resp, len, scratch, limits, etag, last_modified)
             .map_err(|e| Attempt {
-                retryable: e
-                    .chain()
-                    .filter_map(|c| c.downcast_ref::<std::io::Error>())
-                    .any(|io| {
-                        matches!(
-                            io.kind(),
-                            std::io::ErrorKind::TimedOut
-                                | std::io::ErrorKind::ConnectionReset
-                                | std::io::ErrorKind::UnexpectedEof
-                                | std::io::ErrorKind::Other
-                        )
-                    }),
+                // A cap or the deadline: another attempt would meet it again.
+                retryable: !e.chain().any(|c| c.is::<Failure>())
+                    && e.chain()
+                        .filter_map(|c| c.downcast_ref::<std::io::Error>())
+                        .any(|io| {
+                            matches!(
+                                io.kind(),
+                                std::io::ErrorKind::TimedOut
+                                    | std::io::ErrorKind::ConnectionReset
+                                    | std::io::ErrorKind::UnexpectedEof
+                                    | std::io::ErrorKind::Other
+                            )
+                        }),
                 error: e,
             })?;
         if let Some(expected) = len
@@ -256,33 +357,55 @@ impl Fetcher {
     }
 
     /// Streams a body into a temp file, hashing it, with a progress bar on a terminal.
+    /// Reads at most the cap plus one byte, and nothing after the deadline; the temp file
+    /// is removed on any error (it is dropped).
     fn copy_to_temp(
         &self,
-        mut body: impl Read,
+        body: impl Read,
         len: Option<u64>,
-        tmp_dir: &Path,
+        scratch: &Scratch,
+        limits: &Limits<'_>,
         etag: Option<String>,
         last_modified: Option<String>,
     ) -> Result<Download> {
-        std::fs::create_dir_all(tmp_dir)
-            .with_context(|| format!("creating {}", tmp_dir.display()))?;
-        let file = NamedTempFile::new_in(tmp_dir)
-            .with_context(|| format!("creating a temp file in {}", tmp_dir.display()))?;
+        let file = scratch.file()?;
         let bar = self.progress_bar(len);
         let mut out = BufWriter::with_capacity(1 << 16, file.as_file());
         let mut hasher = Sha256::new();
         let mut buf = vec![0u8; 1 << 16];
         let mut total: u64 = 0;
+        let cap = limits.cap.bytes();
+        // One byte past the cap tells "over" from "exactly at".
+        let mut body = body.take(cap.saturating_add(1));
         loop {
+            if Instant::now() >= limits.deadline {
+                return Err(Failure::runtime(format!(
+                    "{}: the download took longer than the {} s deadline of sync.deadline and was stopped after {total} bytes",
+                    limits.cap.source, limits.deadline_secs
+                ))
+                .into());
+            }
             let n = match body.read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) if is_timeout(&e) => {
+                    return Err(anyhow::Error::new(e).context(format!(
+                        "the download stalled: no byte for {} s (sync.timeout) after {total} bytes",
+                        self.opts.read_timeout.as_secs()
+                    )));
+                }
                 Err(e) => return Err(anyhow::Error::new(e).context("reading the response body")),
             };
+            total += n as u64;
+            if total > cap {
+                return Err(limits.cap.exceeded(
+                    "the file is larger than",
+                    "so the download was stopped there",
+                ));
+            }
             hasher.update(&buf[..n]);
             out.write_all(&buf[..n]).context("writing the download")?;
-            total += n as u64;
             if let Some(b) = &bar {
                 b.set_position(total);
             }
@@ -322,6 +445,32 @@ impl Fetcher {
     }
 }
 
+/// What bounds one file's download.
+struct Limits<'a> {
+    cap: &'a Cap,
+    deadline: Instant,
+    deadline_secs: u64,
+}
+
+/// Whether a read failed because no byte came within the stall timeout.
+fn is_timeout(e: &std::io::Error) -> bool {
+    if e.kind() == std::io::ErrorKind::TimedOut {
+        return true;
+    }
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = e.get_ref().map(|r| r as _);
+    while let Some(c) = cause {
+        if c.downcast_ref::<reqwest::Error>()
+            .is_some_and(reqwest::Error::is_timeout)
+            || c.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+        {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
+}
+
 /// One HTTP attempt's failure, and whether another attempt may help.
 struct Attempt {
     retryable: bool,
@@ -329,6 +478,8 @@ struct Attempt {
 }
 
 fn describe_reqwest(e: reqwest::Error) -> anyhow::Error {
+    // Its URL may carry credentials; the caller names the URL, masked.
+    let e = e.without_url();
     let kind = if e.is_timeout() {
         "timed out"
     } else if e.is_connect() {
@@ -352,5 +503,33 @@ fn unchanged_or_new(d: Download, held: &Validators) -> Fetched {
         }
     } else {
         Fetched::New(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_shown_without_their_secret() {
+        for (url, shown) in [
+            (
+                "http://user:secret@host:8080/a/b?x=1",
+                "http://user:***@host:8080/a/b?x=1",
+            ),
+            ("https://token@host/", "https://***@host/"),
+            ("https://user:p%40ss@host", "https://user:***@host"),
+            ("https://host/a@b", "https://host/a@b"),
+            ("https://host/", "https://host/"),
+            ("/srv/mirror", "/srv/mirror"),
+        ] {
+            assert_eq!(redact_url(url), shown, "{url}");
+        }
+        assert_eq!(
+            Location::parse("http://u:pw@h/x").unwrap().display(),
+            "http://u:***@h/x"
+        );
+        let err = Location::parse("ftp://u:pw@h/x").unwrap_err().to_string();
+        assert!(!err.contains("pw"), "{err}");
     }
 }

@@ -9,6 +9,7 @@ pub mod fetch;
 pub mod kev;
 pub mod osv;
 pub mod query;
+pub mod scratch;
 pub mod store;
 pub mod sync;
 

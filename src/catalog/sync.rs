@@ -11,7 +11,8 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use super::ecosystem::{self, NotOsv};
-use super::fetch::{self, Download, Fetched, Fetcher, Location};
+use super::fetch::{self, Cap, Download, Fetched, Fetcher, Location};
+use super::scratch::{self, Scratch};
 use super::store::{self, Holding, ImportStats};
 use super::{epss, errata, kev, osv};
 use crate::config::SyncConfig;
@@ -53,6 +54,21 @@ impl Source {
             Source::Kev => "kev/known_exploited_vulnerabilities.json".into(),
             Source::Epss => "epss/epss_scores-current.csv.gz".into(),
             Source::Errata { name, .. } => format!("errata/{name}/repodata/repomd.xml"),
+        }
+    }
+
+    /// The size cap of each file this source downloads (`[sync.max_mib]`).
+    pub fn cap(&self, cfg: &SyncConfig) -> Cap {
+        let (mib, key) = match self {
+            Source::Osv(_) => (cfg.max_mib.osv, "sync.max_mib.osv"),
+            Source::Kev => (cfg.max_mib.kev, "sync.max_mib.kev"),
+            Source::Epss => (cfg.max_mib.epss, "sync.max_mib.epss"),
+            Source::Errata { .. } => (cfg.max_mib.errata, "sync.max_mib.errata"),
+        };
+        Cap {
+            source: self.name(),
+            mib,
+            key,
         }
     }
 }
@@ -385,6 +401,8 @@ pub struct Run<'a> {
     pub origin: &'a Origin,
     /// Where raw files are kept ([`feeds_dir`]).
     pub feeds: &'a Path,
+    /// Where downloads are written until imported (`<feeds>/.tmp`).
+    pub scratch: &'a Scratch,
     pub actor: &'a str,
     pub now: &'a str,
     /// The sources were named by the user: a missing file is an error, not a warning.
@@ -623,6 +641,7 @@ fn sync_inner(conn: &mut Connection, run: &Run<'_>, source: &Source) -> Result<S
         cfg,
         origin,
         feeds,
+        scratch,
         actor,
         now,
         named,
@@ -631,9 +650,9 @@ fn sync_inner(conn: &mut Connection, run: &Run<'_>, source: &Source) -> Result<S
     let name = source.name();
     let loc = origin.location(source, cfg)?;
     let url = loc.display();
-    let tmp = feeds.join(".tmp");
+    let cap = source.cap(cfg);
     let held = store::validators(conn, &name)?;
-    let fetched = match fetcher.fetch(&loc, &held, &tmp) {
+    let fetched = match fetcher.fetch(&loc, &held, scratch, &cap) {
         Err(e) if !named && matches!(origin, Origin::Base(_)) && fetch::is_missing(&e) => {
             return Ok(Step::Missing(format!("{url} does not exist")));
         }
@@ -666,7 +685,7 @@ fn sync_inner(conn: &mut Connection, run: &Run<'_>, source: &Source) -> Result<S
             }
             Origin::Upstream => Location::parse(repo)?.join(&href),
         };
-        let d = match fetcher.fetch(&info_loc, &Default::default(), &tmp)? {
+        let d = match fetcher.fetch(&info_loc, &Default::default(), scratch, &cap)? {
             Fetched::New(d) => d,
             Fetched::NotModified { .. } => {
                 return Err(anyhow::anyhow!("updateinfo fetch returned no data"));
@@ -764,12 +783,10 @@ fn sync_inner(conn: &mut Connection, run: &Run<'_>, source: &Source) -> Result<S
 fn keep_raw(feeds: &Path, rel: &str, d: Download) -> Result<()> {
     let dest = feeds.join(rel);
     if let Some(dir) = dest.parent() {
-        std::fs::create_dir_all(dir)?;
+        scratch::private_dir(dir)?;
     }
-    d.file
-        .persist(&dest)
-        .map_err(|e| anyhow::anyhow!("keeping {}: {}", dest.display(), e.error))?;
-    Ok(())
+    // The temp file is 0600, and keeps its mode.
+    d.file.persist(&dest)
 }
 
 /// Copies the raw files held into `dir`, in the layout `--from` reads.

@@ -124,7 +124,8 @@ const FILES: &[(&str, &str)] = &[
     (
         "DB.feeds/",
         "Beside the database: the raw files of the last good import of each sync source \
-         (what sync --export copies).",
+         (what sync --export copies); mode 0700, files 0600. DB.feeds/.tmp/ holds the \
+         downloads in progress; the next sync removes what a killed one left there.",
     ),
     (
         "DB.deploy-GROUP_ID.lock",

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::Context;
 use crate::catalog::fetch::{FetchOptions, Fetcher, Location};
+use crate::catalog::scratch::{InterruptGuard, Scratch};
 use crate::catalog::sync::{self, LAYOUT_HELP, Origin, Outcome, RefusalKind, SyncResult};
 use crate::error::{Exit, Failure};
 use crate::output::{self, Format, or_dash};
@@ -108,16 +109,33 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
     let fetcher = Fetcher::new(FetchOptions {
         connect_timeout: Duration::from_secs(cfg.connect_timeout.into()),
         read_timeout: Duration::from_secs(cfg.timeout.into()),
+        deadline: Duration::from_secs(cfg.deadline.into()),
         retries: cfg.retries,
         backoff: Duration::from_millis(500),
         progress: ctx.style.stderr_tty && !ctx.style.quiet,
     })?;
     let now = clock::now_stamp()?;
+    // From here a signal removes the downloads in progress before the process ends.
+    let _interrupt = InterruptGuard::new();
+    let (scratch, swept) = Scratch::open(&feeds)?;
+    if swept.files > 0 {
+        ctx.style.status(format!(
+            "swept {} ({} bytes) left in {} by an interrupted sync",
+            if swept.files == 1 {
+                "1 temp file".to_string()
+            } else {
+                format!("{} temp files", swept.files)
+            },
+            swept.bytes,
+            scratch.dir().display()
+        ));
+    }
     let run = sync::Run {
         fetcher: &fetcher,
         cfg,
         origin: &origin,
         feeds: &feeds,
+        scratch: &scratch,
         actor: &ctx.actor,
         now: &now,
         named: selection.named,
@@ -279,7 +297,10 @@ fn status(ctx: &Context, conn: &Connection) -> Result<()> {
             Ok(SourceStatus {
                 name: r.get(0)?,
                 status: r.get(1)?,
-                url: r.get(2)?,
+                // Masked again: a database written before URLs were masked on the way in.
+                url: r
+                    .get::<_, Option<String>>(2)?
+                    .map(|u| crate::catalog::fetch::redact_url(&u)),
                 synced_at: r.get(3)?,
                 checked_at: r.get(4)?,
                 etag: r.get(5)?,

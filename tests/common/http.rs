@@ -1,6 +1,7 @@
 //! A small real HTTP/1.1 file server on 127.0.0.1 (ephemeral port) for sync tests:
 //! ETag / If-None-Match, Last-Modified, and scripted faults (status codes, stalls,
-//! truncated bodies). Every connection has a read timeout; the server stops when dropped.
+//! truncated bodies, endless and trickling bodies). Every connection has a read timeout,
+//! every body a bound in bytes and time; the server stops when dropped.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -9,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// A fault served instead of (or in the middle of) the file.
 #[derive(Debug, Clone)]
@@ -20,13 +21,28 @@ pub enum Fault {
     Stall(Duration),
     /// Send only this many bytes of the body (the Content-Length promises all of it).
     Truncate(usize),
+    /// Send this many bytes of the body, then wait this long before the rest.
+    StallAfter(usize, Duration),
+    /// A chunked body that never ends (bounded here: at most [`ENDLESS_MAX`] bytes or
+    /// [`FAULT_MAX_TIME`], whichever comes first, or until the client goes away).
+    Endless,
+    /// The file one byte at a time, one byte per interval (bounded by
+    /// [`FAULT_MAX_TIME`], or until the client goes away).
+    Trickle(Duration),
 }
+
+/// Most bytes an endless body sends before the server gives up.
+pub const ENDLESS_MAX: u64 = 64 * 1024 * 1024;
+/// Longest an endless or trickling body runs.
+pub const FAULT_MAX_TIME: Duration = Duration::from_secs(60);
 
 /// One request as the server saw it.
 #[derive(Debug, Clone)]
 pub struct Request {
     pub path: String,
     pub if_none_match: Option<String>,
+    /// The Authorization header sent, if any.
+    pub authorization: Option<String>,
     pub status: u16,
 }
 
@@ -125,15 +141,18 @@ fn handle(mut conn: TcpStream, root: &Path, state: &Mutex<State>) -> std::io::Re
     reader.read_line(&mut line)?;
     let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
     let mut if_none_match = None;
+    let mut authorization = None;
     for _ in 0..100 {
         let mut h = String::new();
         if reader.read_line(&mut h)? == 0 || h == "\r\n" {
             break;
         }
-        if let Some((k, v)) = h.split_once(':')
-            && k.eq_ignore_ascii_case("if-none-match")
-        {
-            if_none_match = Some(v.trim().to_string());
+        if let Some((k, v)) = h.split_once(':') {
+            if k.eq_ignore_ascii_case("if-none-match") {
+                if_none_match = Some(v.trim().to_string());
+            } else if k.eq_ignore_ascii_case("authorization") {
+                authorization = Some(v.trim().to_string());
+            }
         }
     }
     let fault = state
@@ -161,6 +180,7 @@ fn handle(mut conn: TcpStream, root: &Path, state: &Mutex<State>) -> std::io::Re
     state.lock().expect("lock").log.push(Request {
         path: path.clone(),
         if_none_match,
+        authorization,
         status,
     });
     let reason = match status {
@@ -172,7 +192,20 @@ fn handle(mut conn: TcpStream, root: &Path, state: &Mutex<State>) -> std::io::Re
         _ => "Other",
     };
     let mut head = format!("HTTP/1.1 {status} {reason}\r\nConnection: close\r\n");
-    if status == 200 {
+    if status == 200 && matches!(fault, Some(Fault::Endless)) {
+        head.push_str("Transfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n");
+        conn.write_all(head.as_bytes())?;
+        let chunk = vec![b' '; 64 * 1024];
+        let started = Instant::now();
+        let mut sent: u64 = 0;
+        while sent < ENDLESS_MAX && started.elapsed() < FAULT_MAX_TIME {
+            conn.write_all(format!("{:x}\r\n", chunk.len()).as_bytes())?;
+            conn.write_all(&chunk)?;
+            conn.write_all(b"\r\n")?;
+            sent += chunk.len() as u64;
+        }
+        conn.write_all(b"0\r\n\r\n")?;
+    } else if status == 200 {
         let body = body.unwrap_or_default();
         head.push_str(&format!(
             "Content-Length: {}\r\nETag: {}\r\nLast-Modified: Tue, 24 Nov 2026 00:00:00 GMT\r\nContent-Type: application/octet-stream\r\n\r\n",
@@ -187,6 +220,24 @@ fn handle(mut conn: TcpStream, root: &Path, state: &Mutex<State>) -> std::io::Re
                 conn.write_all(&body)?;
             }
             Some(Fault::Truncate(n)) => conn.write_all(&body[..n.min(body.len())])?,
+            Some(Fault::StallAfter(n, d)) => {
+                let (first, rest) = body.split_at(n.min(body.len()));
+                conn.write_all(first)?;
+                conn.flush()?;
+                std::thread::sleep(d);
+                conn.write_all(rest)?;
+            }
+            Some(Fault::Trickle(every)) => {
+                let started = Instant::now();
+                for b in &body {
+                    if started.elapsed() >= FAULT_MAX_TIME {
+                        break;
+                    }
+                    conn.write_all(&[*b])?;
+                    conn.flush()?;
+                    std::thread::sleep(every);
+                }
+            }
             _ => conn.write_all(&body)?,
         }
     } else {

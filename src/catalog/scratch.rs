@@ -1,0 +1,370 @@
+//! Where downloads are written before they are imported: `<db>.feeds/.tmp/`, private to
+//! the user, and kept empty.
+//!
+//! A download's temp file is removed on every way out: `Drop` on an error or a panic
+//! unwinding ([`tempfile::NamedTempFile`]), the signal handler of [`InterruptGuard`] on
+//! SIGINT, SIGTERM and SIGHUP, and, for what nothing can catch (kill -9, a power cut), the
+//! sweep of the next `sync` ([`Scratch::open`]).
+//!
+//! Two `sync` runs may share the directory: each holds a shared `flock` on it while it
+//! downloads, and a run sweeps only when it can take the lock exclusively, that is when
+//! no other run is writing there.
+
+use std::fs::{DirBuilder, File};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+use std::os::unix::io::AsRawFd;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicPtr, Ordering};
+
+use anyhow::{Context, Result};
+use tempfile::NamedTempFile;
+
+/// The name every download's temp file starts with; the sweep removes only these (and
+/// `.tmp*`, the names versions before 0.2 used).
+const PREFIX: &str = "download-";
+const OLD_PREFIX: &str = ".tmp";
+
+/// Creates `dir` (and any missing parent below an existing directory) with mode 0700,
+/// whatever the umask, and narrows an existing one of ours to 0700: the raw feeds show
+/// which advisories the fleet is exposed to, and the database beside them is 0600.
+pub fn private_dir(dir: &Path) -> Result<()> {
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => {
+            // SAFETY: geteuid has no preconditions.
+            let me = unsafe { libc::geteuid() };
+            if m.uid() == me && m.mode() & 0o077 != 0 {
+                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+                    .with_context(|| format!("making {} private (0700)", dir.display()))?;
+            }
+            return Ok(());
+        }
+        Ok(_) => anyhow::bail!("{} exists and is not a directory", dir.display()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => {
+            return Err(anyhow::Error::new(e).context(format!("reading {}", dir.display())));
+        }
+    }
+    if let Some(parent) = dir.parent()
+        && !parent.as_os_str().is_empty()
+        && !parent.exists()
+    {
+        private_dir(parent)?;
+    }
+    match DirBuilder::new().mode(0o700).create(dir) {
+        Ok(()) => {}
+        // Another run made it meanwhile.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => {
+            return Err(anyhow::Error::new(e).context(format!("creating {}", dir.display())));
+        }
+    }
+    // The umask may have taken bits from 0700 too; say exactly what is meant.
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+        .with_context(|| format!("making {} private (0700)", dir.display()))
+}
+
+/// What a sweep removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Swept {
+    pub files: u64,
+    pub bytes: u64,
+}
+
+/// The temp directory of one `sync` run, locked shared while the run lasts.
+pub struct Scratch {
+    dir: PathBuf,
+    /// Holds the shared lock; closed with the run.
+    _lock: File,
+}
+
+impl Scratch {
+    /// Makes `<feeds>/.tmp` (0700), sweeps what killed runs left there when no other run
+    /// is using it, and locks it shared for this run.
+    pub fn open(feeds: &Path) -> Result<(Scratch, Swept)> {
+        private_dir(feeds)?;
+        let dir = feeds.join(".tmp");
+        private_dir(&dir)?;
+        let lock = File::open(&dir).with_context(|| format!("opening {}", dir.display()))?;
+        let mut swept = Swept::default();
+        // SAFETY: flock on a descriptor this function owns.
+        if unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+            swept = sweep(&dir)?;
+        }
+        // Converts the exclusive lock, or waits for a sweeping run to finish.
+        // SAFETY: as above.
+        if unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_SH) } != 0 {
+            return Err(anyhow::Error::new(std::io::Error::last_os_error())
+                .context(format!("locking {}", dir.display())));
+        }
+        Ok((Scratch { dir, _lock: lock }, swept))
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// A new temp file (0600) for one download, removed when dropped and by the signal
+    /// handler while it exists.
+    pub fn file(&self) -> Result<TempDownload> {
+        let file = tempfile::Builder::new()
+            .prefix(PREFIX)
+            .suffix(".part")
+            .tempfile_in(&self.dir)
+            .with_context(|| format!("creating a temp file in {}", self.dir.display()))?;
+        let registered = Registered(register(file.path()));
+        Ok(TempDownload { file, registered })
+    }
+}
+
+/// Removes the temp files of runs that are gone: regular files of ours (owner = this
+/// user) named as downloads are; anything else is left alone.
+fn sweep(dir: &Path) -> Result<Swept> {
+    // SAFETY: geteuid has no preconditions.
+    let me = unsafe { libc::geteuid() };
+    let mut swept = Swept::default();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.as_bytes();
+        if !(name.starts_with(PREFIX.as_bytes()) || name.starts_with(OLD_PREFIX.as_bytes())) {
+            continue;
+        }
+        // Not followed: a symlink is not a download.
+        let Ok(meta) = entry.path().symlink_metadata() else {
+            continue;
+        };
+        if !meta.file_type().is_file() || meta.uid() != me {
+            continue;
+        }
+        if std::fs::remove_file(entry.path()).is_ok() {
+            swept.files += 1;
+            swept.bytes += meta.len();
+        }
+    }
+    Ok(swept)
+}
+
+/// A download's temp file.
+#[derive(Debug)]
+pub struct TempDownload {
+    // Declared first, dropped first: the file is removed, then forgotten by the handler.
+    file: NamedTempFile,
+    registered: Registered,
+}
+
+impl TempDownload {
+    pub fn path(&self) -> &Path {
+        self.file.path()
+    }
+
+    pub fn as_file(&self) -> &File {
+        self.file.as_file()
+    }
+
+    pub fn reopen(&self) -> std::io::Result<File> {
+        self.file.reopen()
+    }
+
+    /// Moves the file to `dest` (kept for `sync --export`).
+    pub fn persist(self, dest: &Path) -> Result<()> {
+        let TempDownload { file, registered } = self;
+        let result = file
+            .persist(dest)
+            .map(drop)
+            .map_err(|e| anyhow::anyhow!("keeping {}: {}", dest.display(), e.error));
+        // Forgotten only once renamed: a signal until then still removes it (after, the
+        // old name no longer exists and unlink is a no-op).
+        drop(registered);
+        result
+    }
+}
+
+/// A path's place in the signal handler's list, if there was room; cleared when dropped.
+#[derive(Debug)]
+struct Registered(Option<usize>);
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        if let Some(s) = self.0.and_then(|i| PENDING.get(i)) {
+            s.store(std::ptr::null_mut(), Ordering::SeqCst);
+        }
+    }
+}
+
+/// Paths (NUL-terminated, leaked) the signal handler removes. A run has at most two
+/// downloads open at once (an errata repomd.xml and its updateinfo); eight slots leave
+/// room. A path is leaked, not freed, when it leaves its slot: the handler may be reading
+/// it on another thread, and a run leaks one short string per download.
+const SLOTS: usize = 8;
+static PENDING: [AtomicPtr<libc::c_char>; SLOTS] =
+    [const { AtomicPtr::new(std::ptr::null_mut()) }; SLOTS];
+
+fn register(path: &Path) -> Option<usize> {
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    let raw = c.into_raw();
+    for (i, slot) in PENDING.iter().enumerate() {
+        if slot
+            .compare_exchange(
+                std::ptr::null_mut(),
+                raw,
+                Ordering::SeqCst,
+                Ordering::SeqCst,
+            )
+            .is_ok()
+        {
+            return Some(i);
+        }
+    }
+    // No room: the next sync's sweep removes this file if a signal strikes.
+    // SAFETY: `raw` came from into_raw above and was never shared.
+    drop(unsafe { std::ffi::CString::from_raw(raw) });
+    None
+}
+
+/// The line printed when a signal ends a `sync`.
+const INTERRUPTED: &[u8] = b"error: interrupted; sync stopped and its downloads were removed, \
+sources not yet imported keep the catalogue held before\n";
+
+extern "C" fn on_signal(signal: libc::c_int) {
+    // Only async-signal-safe calls: unlink(2), write(2), _exit(2). Ending here is the
+    // same as kill -9 for the database (SQLite rolls an open transaction back when it is
+    // next opened), minus the temp files.
+    for slot in &PENDING {
+        let p = slot.load(Ordering::SeqCst);
+        if !p.is_null() {
+            // SAFETY: a leaked, NUL-terminated path, never freed.
+            unsafe {
+                libc::unlink(p);
+            }
+        }
+    }
+    // SAFETY: a static buffer; _exit never returns.
+    unsafe {
+        libc::write(2, INTERRUPTED.as_ptr().cast(), INTERRUPTED.len());
+        libc::_exit(128 + signal);
+    }
+}
+
+/// While a `sync` downloads: SIGINT, SIGTERM and SIGHUP remove its temp files and end the
+/// process with 128 + the signal (130, 143, 129). Dropped, it puts the previous handlers
+/// back.
+pub struct InterruptGuard {
+    previous: Vec<(libc::c_int, libc::sigaction)>,
+}
+
+impl InterruptGuard {
+    const SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+
+    pub fn new() -> InterruptGuard {
+        let mut previous = Vec::new();
+        for signal in Self::SIGNALS {
+            // SAFETY: a zeroed sigaction is valid; the handler only calls
+            // async-signal-safe functions.
+            unsafe {
+                let mut action: libc::sigaction = std::mem::zeroed();
+                action.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as usize;
+                libc::sigemptyset(&mut action.sa_mask);
+                let mut old: libc::sigaction = std::mem::zeroed();
+                if libc::sigaction(signal, &action, &mut old) == 0 {
+                    previous.push((signal, old));
+                }
+            }
+        }
+        InterruptGuard { previous }
+    }
+}
+
+impl Default for InterruptGuard {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for InterruptGuard {
+    fn drop(&mut self) {
+        for (signal, old) in &self.previous {
+            // SAFETY: puts back the action read when the guard was made.
+            unsafe {
+                libc::sigaction(*signal, old, std::ptr::null_mut());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sweep_removes_only_our_downloads() {
+        let feeds = tempfile::tempdir().unwrap();
+        let tmp = feeds.path().join(".tmp");
+        std::fs::create_dir(&tmp).unwrap();
+        std::fs::write(tmp.join("download-abc.part"), b"12345").unwrap();
+        std::fs::write(tmp.join(".tmpXYZ"), b"123").unwrap();
+        std::fs::write(tmp.join("notes.txt"), b"keep").unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", tmp.join("download-link.part")).unwrap();
+        let (scratch, swept) = Scratch::open(feeds.path()).unwrap();
+        assert_eq!(swept, Swept { files: 2, bytes: 8 });
+        let mut left: Vec<String> = std::fs::read_dir(scratch.dir())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["download-link.part", "notes.txt"]);
+    }
+
+    #[test]
+    fn a_run_holding_the_directory_is_not_swept() {
+        let feeds = tempfile::tempdir().unwrap();
+        let (first, _) = Scratch::open(feeds.path()).unwrap();
+        let download = first.file().unwrap();
+        let (_second, swept) = Scratch::open(feeds.path()).unwrap();
+        assert_eq!(swept, Swept::default());
+        assert!(download.path().exists());
+    }
+
+    #[test]
+    fn temp_files_are_removed_when_dropped_and_unregistered() {
+        let feeds = tempfile::tempdir().unwrap();
+        let (scratch, _) = Scratch::open(feeds.path()).unwrap();
+        let d = scratch.file().unwrap();
+        let path = d.path().to_path_buf();
+        let slot = d.registered.0.expect("registered");
+        assert!(!PENDING[slot].load(Ordering::SeqCst).is_null());
+        drop(d);
+        assert!(!path.exists());
+        assert!(PENDING[slot].load(Ordering::SeqCst).is_null());
+    }
+
+    #[test]
+    fn a_panic_unwinding_removes_the_download() {
+        let feeds = tempfile::tempdir().unwrap();
+        let (scratch, _) = Scratch::open(feeds.path()).unwrap();
+        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let d = scratch.file().unwrap();
+            std::panic::panic_any(d.path().to_path_buf());
+        }));
+        let path = unwound
+            .expect_err("it panicked")
+            .downcast::<PathBuf>()
+            .expect("the path");
+        assert!(!path.exists(), "{}", path.display());
+        assert_eq!(std::fs::read_dir(scratch.dir()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn private_dirs_are_0700_whatever_was_there() {
+        let base = tempfile::tempdir().unwrap();
+        let open = base.path().join("open");
+        std::fs::create_dir(&open).unwrap();
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+        private_dir(&open.join("a/b")).unwrap();
+        private_dir(&open).unwrap();
+        for d in [open.clone(), open.join("a"), open.join("a/b")] {
+            let mode = std::fs::metadata(&d).unwrap().mode() & 0o777;
+            assert_eq!(mode, 0o700, "{}", d.display());
+        }
+    }
+}
