@@ -214,3 +214,125 @@ fn endless_policy_and_inventory_files_are_refused() {
     let out = run_within(&env, &["host", "import", "/dev/zero"], READ_LIMIT);
     assert_snapshot!("endless_inventory", render(&env, &out));
 }
+
+/// Another application's SQLite file, made in its own directory: a table of its own, a
+/// schema version, and optionally an application_id of its own.
+fn foreign_db(env: &Env, name: &str, application_id: Option<i32>) -> std::path::PathBuf {
+    let dir = env.home().join(name);
+    std::fs::create_dir(&dir).unwrap();
+    let path = dir.join("other-app.db");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('keep me'); PRAGMA user_version = 3;")
+        .unwrap();
+    if let Some(id) = application_id {
+        conn.pragma_update(None, "application_id", id).unwrap();
+    }
+    drop(conn);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    path
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut n: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    n.sort();
+    n
+}
+
+/// Item 6: another application's SQLite file is refused by a read-only command and by
+/// `init`, and left byte for byte as it was (no table added, no WAL switched on).
+#[test]
+fn a_foreign_sqlite_file_is_refused_and_left_as_it_was() {
+    let env = Env::init();
+    for (case, application_id) in [
+        ("foreign_tables", None),
+        ("foreign_application_id", Some(0x1234)),
+    ] {
+        let db = foreign_db(&env, case, application_id);
+        let before = std::fs::read(&db).unwrap();
+        let db_arg = db.to_str().unwrap();
+        assert_snapshot!(case, env.snap(&["--db", db_arg, "host", "list"]));
+        let out = env.run(&["--db", db_arg, "init"]);
+        assert_eq!(out.status.code(), Some(2), "{}", render(&env, &out));
+        assert_eq!(std::fs::read(&db).unwrap(), before, "{case}: bytes changed");
+        assert_eq!(names(db.parent().unwrap()), ["other-app.db"], "{case}");
+    }
+}
+
+/// Item 6: a database writable by group or others is refused, whoever owns it; 0644
+/// (readable) is not refused, and `init` still tightens it to 0600.
+#[test]
+fn a_database_writable_by_others_is_refused() {
+    let env = Env::init();
+    let before = std::fs::read(env.db()).unwrap();
+    std::fs::set_permissions(env.db(), std::fs::Permissions::from_mode(0o666)).unwrap();
+    assert_snapshot!("db_mode_0666", env.snap(&["host", "list"]));
+    std::fs::set_permissions(env.db(), std::fs::Permissions::from_mode(0o660)).unwrap();
+    assert_snapshot!("db_mode_0660_init", env.snap(&["init"]));
+    assert_eq!(std::fs::read(env.db()).unwrap(), before);
+    assert_eq!(mode(&env.db()), 0o660, "a refused file keeps its mode");
+    std::fs::set_permissions(env.db(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    env.ok(&["host", "list"]);
+}
+
+/// Item 6: as root, a database owned by `nobody` (mode 0600) is refused, and so is one
+/// whose WAL file another user owns.
+#[test]
+fn a_database_owned_by_another_user_is_refused() {
+    if !is_root() {
+        eprintln!("skipped: needs root to chown the database to another uid");
+        return;
+    }
+    let env = Env::init();
+    std::os::unix::fs::chown(env.db(), Some(NOBODY), Some(NOBODY)).unwrap();
+    let before = std::fs::read(env.db()).unwrap();
+    assert_snapshot!("db_owned_by_nobody", env.snap(&["host", "list"]));
+    assert_eq!(std::fs::read(env.db()).unwrap(), before);
+    std::os::unix::fs::chown(env.db(), Some(0), Some(0)).unwrap();
+    env.ok(&["host", "list"]);
+
+    let mut wal = env.db().into_os_string();
+    wal.push("-wal");
+    std::fs::write(&wal, b"").unwrap();
+    std::os::unix::fs::chown(&wal, Some(NOBODY), Some(NOBODY)).unwrap();
+    assert_snapshot!("db_wal_owned_by_nobody", env.snap(&["host", "list"]));
+}
+
+/// Item 6: an empty (0-byte) file is adopted by `init` only (it becomes a database,
+/// audited as created); every other command refuses it without writing to it.
+#[test]
+fn an_empty_file_is_adopted_by_init_only() {
+    let env = Env::init();
+    let empty = env.home().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    std::fs::set_permissions(&empty, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let arg = empty.to_str().unwrap();
+    assert_snapshot!(
+        "empty_db_host_list",
+        env.snap(&["--db", arg, "host", "list"])
+    );
+    assert_eq!(std::fs::metadata(&empty).unwrap().len(), 0);
+    assert_snapshot!("empty_db_init", env.snap(&["--db", arg, "init"]));
+    let audit = env.ok(&["--db", arg, "--format", "json", "audit", "list"]);
+    assert!(audit.contains("db.init"), "{audit}");
+}
+
+/// Item 6: a patchcycle database made before the application_id existed is recognised
+/// by its schema and stamped on its next open, its data kept.
+#[test]
+fn an_unstamped_patchcycle_database_is_stamped() {
+    let env = Env::init();
+    env.ok(&["host", "add", "web1"]);
+    env.sqlite()
+        .pragma_update(None, "application_id", 0)
+        .unwrap();
+    let hosts = env.ok(&["host", "list"]);
+    assert!(hosts.contains("web1"), "{hosts}");
+    let id: i32 = env
+        .sqlite()
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(id, patchcycle::db::APPLICATION_ID);
+}
