@@ -465,6 +465,12 @@ const MAX_SYMLINK_HOPS: usize = 40;
 /// could not write. Each link of a chain is checked. The final rename of [`AtomicFile`]
 /// never follows a link, so a link swapped in after this check replaces the link only.
 pub fn resolve_output(path: &std::path::Path) -> Result<std::path::PathBuf> {
+    resolve_link(path, "--output")
+}
+
+/// [`resolve_output`] for any path written on request; `label` names the path in errors
+/// (`--output`, `export path`).
+pub fn resolve_link(path: &std::path::Path, label: &str) -> Result<std::path::PathBuf> {
     use std::os::unix::fs::MetadataExt;
     let mut current = path.to_path_buf();
     for _ in 0..MAX_SYMLINK_HOPS {
@@ -487,10 +493,10 @@ pub fn resolve_output(path: &std::path::Path) -> Result<std::path::PathBuf> {
             let owner = crate::account::by_uid(meta.uid())
                 .map_or_else(|| format!("uid {}", meta.uid()), |a| a.name);
             let what = if current == path {
-                format!("--output {} is a symlink", path.display())
+                format!("{label} {} is a symlink", path.display())
             } else {
                 format!(
-                    "--output {} leads to the symlink {}",
+                    "{label} {} leads to the symlink {}",
                     path.display(),
                     current.display()
                 )
@@ -522,7 +528,7 @@ pub fn resolve_output(path: &std::path::Path) -> Result<std::path::PathBuf> {
         current = next;
     }
     Err(crate::error::Failure::usage(format!(
-        "--output {}: more than {MAX_SYMLINK_HOPS} symlinks to follow",
+        "{label} {}: more than {MAX_SYMLINK_HOPS} symlinks to follow",
         path.display()
     ))
     .into())

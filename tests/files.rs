@@ -336,3 +336,52 @@ fn an_unstamped_patchcycle_database_is_stamped() {
         .unwrap();
     assert_eq!(id, patchcycle::db::APPLICATION_ID);
 }
+
+/// Item 3: `sync --export DIR` into a shared directory follows neither a file link nor a
+/// directory link another user planted there; a link-free export still works.
+#[test]
+fn an_export_does_not_follow_planted_links() {
+    if !is_root() {
+        eprintln!("skipped: needs root to lchown a symlink to another uid");
+        return;
+    }
+    let env = Env::init();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/shared");
+    env.ok(&["-q", "sync", "--from", data.to_str().unwrap(), "kev"]);
+    let export = sticky_dir(&env);
+    let arg = export.to_str().unwrap();
+
+    // A directory link: kev/ -> a directory of root's.
+    let private = env.home().join("private");
+    std::fs::create_dir(&private).unwrap();
+    let kev = export.join("kev");
+    std::os::unix::fs::symlink(&private, &kev).unwrap();
+    std::os::unix::fs::lchown(&kev, Some(NOBODY), Some(NOBODY)).unwrap();
+    assert_snapshot!("planted_export_dir", env.snap(&["sync", "--export", arg]));
+    assert!(
+        names(&private).is_empty(),
+        "nothing written through the link"
+    );
+    std::fs::remove_file(&kev).unwrap();
+
+    // A file link: kev/known_exploited_vulnerabilities.json -> a file of root's.
+    std::fs::create_dir(&kev).unwrap();
+    std::fs::set_permissions(&kev, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let secret = env.home().join("secret");
+    std::fs::write(&secret, b"root's own bytes\n").unwrap();
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let file = kev.join("known_exploited_vulnerabilities.json");
+    std::os::unix::fs::symlink(&secret, &file).unwrap();
+    std::os::unix::fs::lchown(&file, Some(NOBODY), Some(NOBODY)).unwrap();
+    let out = env.run(&["sync", "--export", arg]);
+    assert_eq!(out.status.code(), Some(2), "{}", render(&env, &out));
+    assert_eq!(std::fs::read(&secret).unwrap(), b"root's own bytes\n");
+    assert_eq!(mode(&secret), 0o600);
+    std::fs::remove_file(&file).unwrap();
+
+    env.ok(&["-q", "sync", "--export", arg]);
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        std::fs::read(data.join("kev/known_exploited_vulnerabilities.json")).unwrap()
+    );
+}
