@@ -26,8 +26,13 @@ fn is_root() -> bool {
 /// Runs with a deadline: a run that hangs (reading /dev/zero to the end) is killed and
 /// fails the test instead of hanging it.
 fn run_within(env: &Env, args: &[&str], limit: Duration) -> Output {
+    run_with_stdin_within(env, args, Stdio::null(), limit)
+}
+
+fn run_with_stdin_within(env: &Env, args: &[&str], stdin: Stdio, limit: Duration) -> Output {
     let mut child = env
         .cmd(args)
+        .stdin(stdin)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -213,6 +218,21 @@ fn endless_policy_and_inventory_files_are_refused() {
     assert_snapshot!("endless_policy_file", render(&env, &out));
     let out = run_within(&env, &["host", "import", "/dev/zero"], READ_LIMIT);
     assert_snapshot!("endless_inventory", render(&env, &out));
+}
+
+/// Item 7: `vercmp --stdin` streams, but one line is bounded: `< /dev/zero` (a line
+/// without end) is refused at 64 KiB instead of growing one buffer without bound.
+#[test]
+fn an_endless_vercmp_line_is_refused() {
+    let env = Env::new();
+    let zero = std::fs::File::open("/dev/zero").expect("/dev/zero");
+    let out = run_with_stdin_within(
+        &env,
+        &["vercmp", "deb", "--stdin"],
+        Stdio::from(zero),
+        READ_LIMIT,
+    );
+    assert_snapshot!("endless_vercmp_line", render(&env, &out));
 }
 
 /// Another application's SQLite file, made in its own directory: a table of its own, a
