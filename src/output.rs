@@ -462,8 +462,10 @@ const MAX_SYMLINK_HOPS: usize = 40;
 /// `fs.protected_symlinks` rule would: the link is yours, or its directory's owner's, or
 /// its directory is neither sticky nor writable by others. A link planted by another user
 /// in `/tmp` is refused (exit 2), so it cannot make patchcycle replace a file that user
-/// could not write. Each link of a chain is checked. The final rename of [`AtomicFile`]
-/// never follows a link, so a link swapped in after this check replaces the link only.
+/// could not write. Each link of a chain is checked. A FIFO or device at the end is held
+/// to the same rule (as `fs.protected_fifos` does): another user's FIFO in `/tmp` would
+/// read the report. The final rename of [`AtomicFile`] never follows a link, so a link
+/// swapped in after this check replaces the link only.
 pub fn resolve_output(path: &std::path::Path) -> Result<std::path::PathBuf> {
     resolve_link(path, "--output")
 }
@@ -471,42 +473,54 @@ pub fn resolve_output(path: &std::path::Path) -> Result<std::path::PathBuf> {
 /// [`resolve_output`] for any path written on request; `label` names the path in errors
 /// (`--output`, `export path`).
 pub fn resolve_link(path: &std::path::Path, label: &str) -> Result<std::path::PathBuf> {
-    use std::os::unix::fs::MetadataExt;
     let mut current = path.to_path_buf();
     for _ in 0..MAX_SYMLINK_HOPS {
         let meta = match std::fs::symlink_metadata(&current) {
-            Ok(m) if m.file_type().is_symlink() => m,
-            // A file, a device, or nothing yet: this is where the document goes.
-            _ => return Ok(current),
+            Ok(m) => m,
+            // Nothing yet: a new file goes there.
+            Err(_) => return Ok(current),
         };
+        let kind = meta.file_type();
+        if kind.is_file() || kind.is_dir() {
+            // A file is replaced by a new one of ours, never written through.
+            return Ok(current);
+        }
         let dir = match current.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => std::path::PathBuf::from("."),
         };
-        let dir_meta = std::fs::metadata(&dir).map_err(|e| {
-            crate::error::Failure::runtime(format!("cannot inspect {}: {e}", dir.display()))
-        })?;
-        // SAFETY: geteuid cannot fail.
-        let me = unsafe { libc::geteuid() };
-        let shared_dir = dir_meta.mode() & (libc::S_ISVTX | libc::S_IWOTH) != 0;
-        if shared_dir && meta.uid() != me && meta.uid() != dir_meta.uid() {
-            let owner = crate::account::by_uid(meta.uid())
-                .map_or_else(|| format!("uid {}", meta.uid()), |a| a.name);
+        if let Some(owner) = planted_by_another(&dir, &meta)? {
+            let is_link = kind.is_symlink();
+            let noun = if is_link { "symlink" } else { "FIFO or device" };
             let what = if current == path {
-                format!("{label} {} is a symlink", path.display())
+                format!("{label} {} is a {noun}", path.display())
             } else {
                 format!(
-                    "{label} {} leads to the symlink {}",
+                    "{label} {} leads to the {noun} {}",
                     path.display(),
                     current.display()
                 )
             };
+            let (verb, hint) = if is_link {
+                (
+                    "it is not followed",
+                    "remove the link or choose another path: in a sticky or world-writable directory, patchcycle follows only symlinks owned by you or by the directory's owner",
+                )
+            } else {
+                (
+                    "nothing is written to it",
+                    "remove it or choose another path: in a sticky or world-writable directory, patchcycle writes into a FIFO or device only if you or the directory's owner own it",
+                )
+            };
             return Err(crate::error::Failure::usage(format!(
-                "{what} owned by {owner} in the shared directory {}; it is not followed",
+                "{what} owned by {owner} in the shared directory {}; {verb}",
                 dir.display()
             ))
-            .hint("remove the link or choose another path: in a sticky or world-writable directory, patchcycle follows only symlinks owned by you or by the directory's owner")
+            .hint(hint)
             .into());
+        }
+        if !kind.is_symlink() {
+            return Ok(current);
         }
         let link = std::fs::read_link(&current).map_err(|e| {
             crate::error::Failure::runtime(format!(
@@ -532,6 +546,25 @@ pub fn resolve_link(path: &std::path::Path, label: &str) -> Result<std::path::Pa
         path.display()
     ))
     .into())
+}
+
+/// The owner's name when `entry` (in `dir`) is in a sticky or world-writable directory
+/// and belongs neither to us nor to the directory's owner: someone else put it there.
+fn planted_by_another(dir: &std::path::Path, entry: &std::fs::Metadata) -> Result<Option<String>> {
+    use std::os::unix::fs::MetadataExt;
+    let dir_meta = std::fs::metadata(dir).map_err(|e| {
+        crate::error::Failure::runtime(format!("cannot inspect {}: {e}", dir.display()))
+    })?;
+    // SAFETY: geteuid cannot fail.
+    let me = unsafe { libc::geteuid() };
+    let shared = dir_meta.mode() & (libc::S_ISVTX | libc::S_IWOTH) != 0;
+    if !shared || entry.uid() == me || entry.uid() == dir_meta.uid() {
+        return Ok(None);
+    }
+    Ok(Some(crate::account::by_uid(entry.uid()).map_or_else(
+        || format!("uid {}", entry.uid()),
+        |a| a.name,
+    )))
 }
 
 /// Where a whole document (a report, an audit export) goes: stdout, a file that is

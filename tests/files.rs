@@ -405,3 +405,55 @@ fn an_export_does_not_follow_planted_links() {
         std::fs::read(data.join("kev/known_exploited_vulnerabilities.json")).unwrap()
     );
 }
+
+fn mkfifo(path: &Path) {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+    // SAFETY: a valid C string; mkfifo only creates the node.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o666) }, 0, "mkfifo");
+}
+
+/// Item 3: a FIFO another user made in a sticky directory is not written to (it would
+/// read the report), as `fs.protected_fifos` has it; a FIFO of your own there, and
+/// `/dev/stdout` on a pipe, still get the document.
+#[test]
+fn a_planted_fifo_gets_nothing_and_own_fifos_work() {
+    if !is_root() {
+        eprintln!("skipped: needs root to chown a FIFO to another uid");
+        return;
+    }
+    let env = Env::init();
+    let dir = sticky_dir(&env);
+    let theirs = dir.join("theirs.json");
+    mkfifo(&theirs);
+    std::os::unix::fs::lchown(&theirs, Some(NOBODY), Some(NOBODY)).unwrap();
+    // Refused before any open: a run that opened the FIFO would block without a reader.
+    let out = run_within(
+        &env,
+        &["report", "-o", theirs.to_str().unwrap()],
+        READ_LIMIT,
+    );
+    assert_snapshot!("planted_fifo", render(&env, &out));
+
+    let mine = dir.join("mine.json");
+    mkfifo(&mine);
+    let reader = {
+        let mine = mine.clone();
+        std::thread::spawn(move || std::fs::read_to_string(mine).unwrap())
+    };
+    let out = run_within(
+        &env,
+        &["report", "--format", "json", "-o", mine.to_str().unwrap()],
+        READ_LIMIT,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", render(&env, &out));
+    assert!(reader.join().unwrap().contains("patchcycle-report"));
+
+    let out = run_within(
+        &env,
+        &["report", "--format", "json", "-o", "/dev/stdout"],
+        READ_LIMIT,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", render(&env, &out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("patchcycle-report"));
+}
