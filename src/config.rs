@@ -454,11 +454,17 @@ impl Config {
     /// Reads the configuration. A missing file at the default path means defaults; a
     /// missing file named explicitly (`--config`, `PATCHCYCLE_CONFIG`) is an error.
     pub fn load(path: &Path, explicit: bool) -> Result<(Config, ConfigSource)> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => Ok((
-                Config::parse(&text, path)?,
-                ConfigSource::File(path.to_path_buf()),
-            )),
+        match std::fs::File::open(path) {
+            Ok(file) => {
+                // Bounded: a path naming /dev/zero or a FIFO must not fill the memory.
+                let name = path.display().to_string();
+                let bytes = crate::input::read_capped(file, &name, crate::input::InputKind::Config)?;
+                let text = crate::input::text(bytes, &name)?;
+                Ok((
+                    Config::parse(&text, path)?,
+                    ConfigSource::File(path.to_path_buf()),
+                ))
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
                 Ok((Config::default(), ConfigSource::Defaults(path.to_path_buf())))
             }

@@ -478,6 +478,118 @@ pub fn or_dash(v: Option<impl ToString>) -> String {
     v.map_or_else(|| "-".to_string(), |v| v.to_string())
 }
 
+/// Most symlinks followed from an `--output` path (the kernel's own limit is 40).
+const MAX_SYMLINK_HOPS: usize = 40;
+
+/// The path an `--output` path leads to, following a symlink only when the kernel's
+/// `fs.protected_symlinks` rule would: the link is yours, or its directory's owner's, or
+/// its directory is neither sticky nor writable by others. A link planted by another user
+/// in `/tmp` is refused (exit 2), so it cannot make patchcycle replace a file that user
+/// could not write. Each link of a chain is checked. A FIFO or device at the end is held
+/// to the same rule (as `fs.protected_fifos` does): another user's FIFO in `/tmp` would
+/// read the report. The final rename of [`AtomicFile`] never follows a link, so a link
+/// swapped in after this check replaces the link only.
+pub fn resolve_output(path: &std::path::Path) -> Result<std::path::PathBuf> {
+    resolve_link(path, "--output")
+}
+
+/// [`resolve_output`] for any path written on request; `label` names the path in errors
+/// (`--output`, `export path`).
+pub fn resolve_link(path: &std::path::Path, label: &str) -> Result<std::path::PathBuf> {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_SYMLINK_HOPS {
+        let meta = match std::fs::symlink_metadata(&current) {
+            Ok(m) => m,
+            // Nothing yet: a new file goes there.
+            Err(_) => return Ok(current),
+        };
+        let kind = meta.file_type();
+        if kind.is_file() || kind.is_dir() {
+            // A file is replaced by a new one of ours, never written through.
+            return Ok(current);
+        }
+        let dir = match current.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        };
+        if let Some(owner) = planted_by_another(&dir, &meta)? {
+            let is_link = kind.is_symlink();
+            let noun = if is_link { "symlink" } else { "FIFO or device" };
+            let what = if current == path {
+                format!("{label} {} is a {noun}", path.display())
+            } else {
+                format!(
+                    "{label} {} leads to the {noun} {}",
+                    path.display(),
+                    current.display()
+                )
+            };
+            let (verb, hint) = if is_link {
+                (
+                    "it is not followed",
+                    "remove the link or choose another path: in a sticky or world-writable directory, patchcycle follows only symlinks owned by you or by the directory's owner",
+                )
+            } else {
+                (
+                    "nothing is written to it",
+                    "remove it or choose another path: in a sticky or world-writable directory, patchcycle writes into a FIFO or device only if you or the directory's owner own it",
+                )
+            };
+            return Err(crate::error::Failure::usage(format!(
+                "{what} owned by {owner} in the shared directory {}; {verb}",
+                dir.display()
+            ))
+            .hint(hint)
+            .into());
+        }
+        if !kind.is_symlink() {
+            return Ok(current);
+        }
+        let link = std::fs::read_link(&current).map_err(|e| {
+            crate::error::Failure::runtime(format!(
+                "cannot read the symlink {}: {e}",
+                current.display()
+            ))
+        })?;
+        let next = if link.is_absolute() {
+            link
+        } else {
+            dir.join(link)
+        };
+        if std::fs::symlink_metadata(&next).is_err() {
+            // Nothing there to inspect: a dangling link (the old behaviour stands: the
+            // link is replaced by the file), or a /proc magic link such as
+            // /dev/stdout's `pipe:[N]`, which only the kernel can follow.
+            return Ok(current);
+        }
+        current = next;
+    }
+    Err(crate::error::Failure::usage(format!(
+        "{label} {}: more than {MAX_SYMLINK_HOPS} symlinks to follow",
+        path.display()
+    ))
+    .into())
+}
+
+/// The owner's name when `entry` (in `dir`) is in a sticky or world-writable directory
+/// and belongs neither to us nor to the directory's owner: someone else put it there.
+fn planted_by_another(dir: &std::path::Path, entry: &std::fs::Metadata) -> Result<Option<String>> {
+    use std::os::unix::fs::MetadataExt;
+    let dir_meta = std::fs::metadata(dir).map_err(|e| {
+        crate::error::Failure::runtime(format!("cannot inspect {}: {e}", dir.display()))
+    })?;
+    // SAFETY: geteuid cannot fail.
+    let me = unsafe { libc::geteuid() };
+    let shared = dir_meta.mode() & (libc::S_ISVTX | libc::S_IWOTH) != 0;
+    if !shared || entry.uid() == me || entry.uid() == dir_meta.uid() {
+        return Ok(None);
+    }
+    Ok(Some(crate::account::by_uid(entry.uid()).map_or_else(
+        || format!("uid {}", entry.uid()),
+        |a| a.name,
+    )))
+}
+
 /// Where a whole document (a report, an audit export) goes: stdout, a file that is
 /// replaced atomically, or a device or pipe written in place. Write through a
 /// `BufWriter`, then call [`Sink::finish`].
@@ -490,30 +602,41 @@ pub enum Sink {
 }
 
 impl Sink {
+    /// Opens where a document goes. A symlink at `path` is followed only when it is
+    /// trusted (see [`resolve_output`]); the path it leads to is then replaced, the link
+    /// stays.
     pub fn open(path: Option<&std::path::Path>) -> Result<Self> {
         let Some(p) = path else {
             return Ok(Sink::Stdout(std::io::stdout().lock()));
         };
+        let target = resolve_output(p)?;
         let cannot = |e: std::io::Error| -> anyhow::Error {
             crate::error::Failure::runtime(format!("cannot open {}: {e}", p.display())).into()
         };
-        match std::fs::metadata(p) {
+        match std::fs::metadata(&target) {
             Ok(m) if m.is_dir() => Err(crate::error::Failure::usage(format!(
                 "--output {} is a directory",
                 p.display()
             ))
             .into()),
-            Ok(m) if !m.is_file() => Ok(Sink::InPlace(
-                std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(p)
-                    .map_err(cannot)?,
-            )),
-            // A symlink to a file: the file it names is replaced, the link stays.
-            Ok(_) if p.is_symlink() => Ok(Sink::File(AtomicFile::create(
-                &std::fs::canonicalize(p).map_err(cannot)?,
-            )?)),
-            _ => Ok(Sink::File(AtomicFile::create(p)?)),
+            Ok(m) if !m.is_file() => {
+                use std::os::unix::fs::OpenOptionsExt;
+                // O_NOFOLLOW unless the target is a link only the kernel can follow
+                // (/dev/stdout): a symlink swapped in after the check is refused (ELOOP),
+                // not followed.
+                let is_link =
+                    std::fs::symlink_metadata(&target).is_ok_and(|l| l.file_type().is_symlink());
+                let flags = if is_link { 0 } else { libc::O_NOFOLLOW };
+                Ok(Sink::InPlace(
+                    std::fs::OpenOptions::new()
+                        .write(true)
+                        .custom_flags(flags)
+                        .open(&target)
+                        .map_err(cannot)?,
+                ))
+            }
+            Ok(m) => Ok(Sink::File(AtomicFile::create(&target, Some(&m))?)),
+            Err(_) => Ok(Sink::File(AtomicFile::create(&target, None)?)),
         }
     }
 
@@ -581,8 +704,13 @@ pub fn write_document(
 
 /// A file written beside its target and renamed over it when complete: a reader (cron
 /// mail, node_exporter's textfile collector) never sees half a file. Dropped without
-/// [`AtomicFile::persist`], the temporary file is removed. The file is readable by others
-/// (0644): reports are meant to be picked up by other users' tools.
+/// [`AtomicFile::persist`], the temporary file is removed.
+///
+/// Its mode: a new file is 0644 less the umask, as a shell's `>` makes it (reports are
+/// picked up by other users' tools; `umask 077` keeps them private); a replaced file
+/// keeps its read bits and its owner's write bit (a 0600 report stays 0600), less the
+/// umask. Never writable by group or others, never executable. The temporary file has
+/// that mode from its creation, so the document is never more open while written.
 pub struct AtomicFile {
     tmp: tempfile::NamedTempFile,
     path: std::path::PathBuf,
@@ -597,7 +725,9 @@ pub struct AtomicFile {
 const WRITEBACK_STEP: u64 = 8 << 20;
 
 impl AtomicFile {
-    pub fn create(path: &std::path::Path) -> Result<Self> {
+    /// `existing`: the metadata of the file at `path` this one replaces, if any.
+    pub fn create(path: &std::path::Path, existing: Option<&std::fs::Metadata>) -> Result<Self> {
+        use std::os::unix::fs::PermissionsExt;
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => std::path::Path::new("."),
@@ -629,8 +759,10 @@ impl AtomicFile {
             // below says why.
             Err(_) => {}
         }
+        let mode = existing.map_or(0o644, |m| m.permissions().mode() & 0o644);
         let tmp = tempfile::Builder::new()
             .prefix(".patchcycle-")
+            .permissions(std::fs::Permissions::from_mode(mode))
             .tempfile_in(dir)
             .map_err(|e| {
                 crate::error::Failure::runtime(format!(
@@ -647,16 +779,14 @@ impl AtomicFile {
         })
     }
 
-    /// Sets 0644, fsyncs, renames over the target and fsyncs the directory.
+    /// Fsyncs, renames over the target (rename(2) replaces a symlink found there, it
+    /// never follows it) and fsyncs the directory.
     pub fn persist(self) -> Result<()> {
-        use std::os::unix::fs::PermissionsExt;
         let path = self.path;
         let fail = |what: &str, e: &dyn std::fmt::Display| -> anyhow::Error {
             crate::error::Failure::runtime(format!("cannot {what} {}: {e}", path.display())).into()
         };
         let file = self.tmp.as_file();
-        file.set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(|e| fail("set permissions of", &e))?;
         file.sync_all().map_err(|e| fail("sync", &e))?;
         self.tmp
             .persist(&path)

@@ -808,11 +808,25 @@ pub fn export(feeds: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
                 stack.push(p);
             } else {
                 let dest = dir.join(&rel);
+                // DIR may be shared (/tmp/export): a symlink another user planted at a
+                // directory or a file below it is not followed (see output::resolve_link).
+                let mut below = dir.to_path_buf();
+                for part in rel.parent().into_iter().flat_map(Path::components) {
+                    below.push(part);
+                    crate::output::resolve_link(&below, "export path")?;
+                }
                 if let Some(parent) = dest.parent() {
                     std::fs::create_dir_all(parent)
                         .with_context(|| format!("creating {}", parent.display()))?;
                 }
-                std::fs::copy(&p, &dest).with_context(|| format!("writing {}", dest.display()))?;
+                let target = crate::output::resolve_link(&dest, "export path")?;
+                let existing = std::fs::metadata(&target).ok().filter(|m| m.is_file());
+                let mut file = crate::output::AtomicFile::create(&target, existing.as_ref())?;
+                let mut source =
+                    std::fs::File::open(&p).with_context(|| format!("reading {}", p.display()))?;
+                std::io::copy(&mut source, &mut file)
+                    .with_context(|| format!("writing {}", dest.display()))?;
+                file.persist()?;
                 written.push(rel);
             }
         }

@@ -104,8 +104,8 @@ pub fn run(ctx: &Context, cmd: GroupCommand) -> Result<()> {
 fn edit_policy(base: &Policy, fields: &GroupFields) -> Result<Policy> {
     let mut table: toml::Table = match &fields.policy_file {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
+            let bytes = crate::input::read_file(path, crate::input::InputKind::PolicyFile)?;
+            let text = crate::input::text(bytes, &path.display().to_string())?;
             // Parse once as a Policy for a precise error, then keep the table to edit.
             Policy::from_toml(&text).map_err(|e| toml_failure(&e, &text, path))?;
             toml::from_str(&text).map_err(|e| toml_failure(&e, &text, path))?

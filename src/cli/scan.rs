@@ -86,16 +86,7 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
     if let Some(file) = &a.import {
         let name = a.host.as_deref().unwrap_or_default();
         inventory::require_host(&db.conn, name)?;
-        let bytes = std::fs::read(file)
-            .map_err(|e| Failure::usage(format!("cannot read {}: {e}", file.display())))?;
-        if bytes.len() > exec::MAX_OUTPUT {
-            return Err(Failure::usage(format!(
-                "{} is larger than {} bytes",
-                file.display(),
-                exec::MAX_OUTPUT
-            ))
-            .into());
-        }
+        let bytes = crate::input::read_file(file, crate::input::InputKind::ScanImport)?;
         let started = Instant::now();
         let text = String::from_utf8_lossy(&bytes);
         let collection = Collection {

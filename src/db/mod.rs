@@ -61,6 +61,28 @@ pub fn schema_version() -> u32 {
     MIGRATIONS.last().map_or(0, |m| m.0)
 }
 
+/// patchcycle's SQLite `application_id` (the bytes "PCYC"): it tells a patchcycle
+/// database from any other SQLite file (`file(1)` shows it too). Stamped on the first
+/// open by a patchcycle that knows it; a database made before it is recognised by its
+/// schema ([`Identity::Unstamped`]).
+pub const APPLICATION_ID: i32 = 0x5043_5943;
+
+/// Tables every patchcycle database has had since its first migration.
+const FIRST_TABLES: [&str; 3] = ["groups", "hosts", "audit"];
+
+/// What a SQLite file is, judged before anything is written to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Identity {
+    /// It carries patchcycle's application_id.
+    Ours,
+    /// patchcycle's schema without the application_id (made before it existed).
+    Unstamped,
+    /// No table and no schema version: a 0-byte file or a fresh SQLite file.
+    Empty,
+    /// Another application's file; the reason says how it was told.
+    Foreign(String),
+}
+
 /// How long a writer waits for another one before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -81,7 +103,12 @@ pub struct Db {
 
 impl Db {
     /// Opens (and with [`OpenMode::Create`], creates) the database and brings its schema
-    /// up to date. Returns whether the file was created.
+    /// up to date. Returns whether the database was created (a new file, or an empty one
+    /// `init` adopted).
+    ///
+    /// Refused (exit 2) before anything is written: a file not owned by the user or
+    /// writable by group or others, another application's SQLite file, and an empty file
+    /// for any command but `init`.
     pub fn open(path: &Path, mode: OpenMode) -> Result<(Db, bool)> {
         let created = match mode {
             OpenMode::Existing => {
@@ -97,6 +124,7 @@ impl Db {
             }
             OpenMode::Create => create_file(path)?,
         };
+        check_owner_and_mode(path)?;
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -105,6 +133,24 @@ impl Db {
         )
         .map_err(|e| runtime_db_error(path, e))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Before the first write (WAL, migrations): another application's file is left
+        // byte for byte as it was.
+        let identity = identify(&conn).map_err(|e| runtime_db_error(path, e))?;
+        match (&identity, mode) {
+            (Identity::Foreign(reason), _) => return Err(foreign(path, reason)),
+            (Identity::Empty, OpenMode::Existing) => {
+                return Err(Failure::usage(format!(
+                    "database {} is empty: it holds no patchcycle schema",
+                    path.display()
+                ))
+                .hint(format!(
+                    "run `patchcycle --db {} init` to make it a patchcycle database",
+                    path.display()
+                ))
+                .into());
+            }
+            _ => {}
+        }
         // WAL lets readers run beside the one writer; it is a property of the file, so
         // setting it again is cheap.
         let journal: String = conn
@@ -122,20 +168,27 @@ impl Db {
             conn,
             path: path.to_path_buf(),
         };
-        db.migrate()?;
-        Ok((db, created))
+        db.migrate(identity != Identity::Ours)?;
+        // An empty file `init` adopted is a database created now.
+        Ok((db, created || identity == Identity::Empty))
     }
 
     /// Opens an existing database for reading only: no migration, no journal-mode change,
     /// no lock held beyond a read (shell completion reads names while a deploy may run).
     /// A database of another schema version is refused, since its tables may differ.
     pub fn open_read_only(path: &Path) -> Result<Db> {
+        check_owner_and_mode(path)?;
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| runtime_db_error(path, e))?;
         conn.busy_timeout(Duration::from_millis(500))?;
+        match identify(&conn).map_err(|e| runtime_db_error(path, e))? {
+            Identity::Ours | Identity::Unstamped => {}
+            Identity::Foreign(reason) => return Err(foreign(path, &reason)),
+            Identity::Empty => return Err(foreign(path, "it is empty")),
+        }
         let db = Db {
             conn,
             path: path.to_path_buf(),
@@ -160,10 +213,12 @@ impl Db {
         Ok(u32::try_from(v).unwrap_or(u32::MAX))
     }
 
-    fn migrate(&mut self) -> Result<()> {
+    /// Applies the missing migrations and, with `stamp`, sets the application_id, in one
+    /// transaction.
+    fn migrate(&mut self, stamp: bool) -> Result<()> {
         let path = self.path.clone();
         // Cheap check first, so a current database is not write-locked on every open.
-        if self.stored_version()? == schema_version() {
+        if self.stored_version()? == schema_version() && !stamp {
             return Ok(());
         }
         let tx = write_tx(&mut self.conn)?;
@@ -182,6 +237,9 @@ impl Db {
             tx.execute_batch(sql)
                 .with_context(|| format!("applying migration {name}"))?;
             tx.pragma_update(None, "user_version", version)?;
+        }
+        if stamp {
+            tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         }
         tx.commit().context("committing migrations")?;
         Ok(())
@@ -233,6 +291,121 @@ fn create_file(path: &Path) -> Result<bool> {
             Err(Failure::runtime(format!("cannot create database {}: {e}", path.display())).into())
         }
     }
+}
+
+/// What the file holds, read without writing: its application_id, schema version and
+/// table names.
+pub fn identify(conn: &Connection) -> rusqlite::Result<Identity> {
+    let application_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    if application_id == APPLICATION_ID {
+        return Ok(Identity::Ours);
+    }
+    if application_id != 0 {
+        return Ok(Identity::Foreign(format!(
+            "its SQLite application_id is {:#010x}, patchcycle's is {APPLICATION_ID:#010x}",
+            application_id as u32
+        )));
+    }
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let mut stmt = conn.prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+    )?;
+    let tables = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    if tables.is_empty() && version == 0 {
+        return Ok(Identity::Empty);
+    }
+    if version >= 1 && FIRST_TABLES.iter().all(|t| tables.iter().any(|n| n == t)) {
+        return Ok(Identity::Unstamped);
+    }
+    Ok(Identity::Foreign(if tables.is_empty() {
+        format!("it has schema version {version} and no table")
+    } else {
+        format!(
+            "it holds tables patchcycle did not make ({})",
+            crate::output::first_few(tables.iter().map(|t| crate::text::one_line(t)), 3)
+        )
+    }))
+}
+
+fn foreign(path: &Path, reason: &str) -> anyhow::Error {
+    Failure::usage(format!(
+        "{} is not a patchcycle database: {reason}",
+        path.display()
+    ))
+    .hint("point --db / PATCHCYCLE_DB at a patchcycle database; patchcycle leaves another application's file as it is")
+    .into()
+}
+
+/// The database and its WAL and shared-memory files must be the user's own and not
+/// writable by group or others: whoever else can write them can rewrite the fleet's
+/// findings, approvals and audit log (even a root-run patchcycle would trust them).
+/// Checked before SQLite opens them, so a refused file is left as it is.
+fn check_owner_and_mode(path: &Path) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let companions = ["-wal", "-shm"].map(|suffix| {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        PathBuf::from(p)
+    });
+    // SAFETY: geteuid cannot fail.
+    let me = unsafe { libc::geteuid() };
+    for (i, file) in std::iter::once(path.to_path_buf())
+        .chain(companions)
+        .enumerate()
+    {
+        let meta = match fs::metadata(&file) {
+            Ok(m) => m,
+            // A companion that is not there is made by SQLite with the database's mode.
+            Err(e) if i > 0 && e.kind() == ErrorKind::NotFound => continue,
+            Err(e) => {
+                return Err(
+                    Failure::runtime(format!("cannot inspect {}: {e}", file.display())).into(),
+                );
+            }
+        };
+        if !meta.is_file() {
+            return Err(Failure::usage(format!(
+                "database path {} is not a regular file",
+                file.display()
+            ))
+            .into());
+        }
+        if meta.uid() != me {
+            let name = |uid: u32| {
+                crate::account::by_uid(uid).map_or_else(
+                    || format!("uid {uid}"),
+                    |a| format!("{} (uid {uid})", a.name),
+                )
+            };
+            return Err(Failure::usage(format!(
+                "database {} belongs to {}; you are {}",
+                file.display(),
+                name(meta.uid()),
+                name(me)
+            ))
+            .hint("run patchcycle as the database's owner; patchcycle uses only a database file of your own")
+            .into());
+        }
+        let open_to = match meta.mode() & 0o022 {
+            0 => continue,
+            0o020 => "group",
+            0o002 => "others",
+            _ => "group and others",
+        };
+        return Err(Failure::usage(format!(
+            "database {} is writable by {open_to} (mode {:04o})",
+            file.display(),
+            meta.mode() & 0o7777
+        ))
+        .hint(format!(
+            "make it private: chmod 600 {} (then check that nobody changed it)",
+            file.display()
+        ))
+        .into());
+    }
+    Ok(())
 }
 
 /// Permissions of the database file: tightened to 0600 if something loosened them.

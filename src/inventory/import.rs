@@ -5,7 +5,6 @@
 //! together, each with its line number.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
-use std::io::Read;
 use std::path::Path;
 
 use anyhow::Result;
@@ -19,9 +18,6 @@ use crate::error::Failure;
 
 /// Most row errors listed in one report; the rest are counted.
 const MAX_REPORTED: usize = 20;
-
-/// Largest inventory file read (a guard against feeding it the wrong file).
-const MAX_BYTES: u64 = 256 * 1024 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportFormat {
@@ -131,21 +127,20 @@ type RowError = (usize, String);
 
 /// Reads a file, or standard input for `-`.
 pub fn read_source(path: &Path) -> Result<(String, String)> {
-    let mut text = String::new();
-    if path.as_os_str() == "-" {
-        std::io::stdin()
-            .take(MAX_BYTES)
-            .read_to_string(&mut text)
-            .map_err(|e| Failure::usage(format!("cannot read standard input: {e}")))?;
-        return Ok((text, "<stdin>".into()));
-    }
-    let name = path.display().to_string();
-    let file = std::fs::File::open(path)
-        .map_err(|e| Failure::usage(format!("cannot read {name}: {e}")))?;
-    file.take(MAX_BYTES)
-        .read_to_string(&mut text)
-        .map_err(|e| Failure::usage(format!("cannot read {name}: {e}")))?;
-    Ok((text, name))
+    use crate::input::{InputKind, read_capped, read_file, text};
+    let (bytes, name) = if path.as_os_str() == "-" {
+        let name = "<stdin>".to_string();
+        (
+            read_capped(std::io::stdin().lock(), &name, InputKind::Inventory)?,
+            name,
+        )
+    } else {
+        (
+            read_file(path, InputKind::Inventory)?,
+            path.display().to_string(),
+        )
+    };
+    Ok((text(bytes, &name)?, name))
 }
 
 /// What a file held: the good records and the problems of the bad rows.

@@ -361,6 +361,8 @@ pub enum VercmpStreamError {
     Io(#[from] std::io::Error),
     #[error("line {line}: not valid UTF-8")]
     NotUtf8 { line: u64 },
+    #[error("line {line}: longer than {} KiB", MAX_VERCMP_LINE / 1024)]
+    TooLong { line: u64 },
     #[error("line {line}: expected 2 whitespace-separated versions, found {found} field(s)")]
     FieldCount { line: u64, found: usize },
     #[error("line {line}: invalid {scheme} version {version:?}: {source}")]
@@ -372,6 +374,10 @@ pub enum VercmpStreamError {
         source: VersionError,
     },
 }
+
+/// The longest `vercmp --stdin` line read: two versions are far shorter, and a line
+/// without end (`< /dev/zero`) must not grow the buffer without bound.
+pub const MAX_VERCMP_LINE: usize = 64 * 1024;
 
 /// Compares `A B` pairs line by line and writes `<`, `=` or `>` for each.
 ///
@@ -388,10 +394,16 @@ pub fn vercmp_stream<R: BufRead, W: Write>(
     let mut line: u64 = 0;
     loop {
         buf.clear();
-        if input.read_until(b'\n', &mut buf)? == 0 {
+        if std::io::Read::take(&mut input, MAX_VERCMP_LINE as u64 + 1)
+            .read_until(b'\n', &mut buf)?
+            == 0
+        {
             break;
         }
         line += 1;
+        if buf.len() > MAX_VERCMP_LINE {
+            return Err(VercmpStreamError::TooLong { line });
+        }
         let text = std::str::from_utf8(&buf).map_err(|_| VercmpStreamError::NotUtf8 { line })?;
         let mut fields = text.split_ascii_whitespace();
         let (Some(a), Some(b), None) = (fields.next(), fields.next(), fields.next()) else {
