@@ -153,6 +153,32 @@ fn database_checks(path: &Path) -> Vec<Check> {
         ),
         Err(e) => check("permissions", false, e.to_string(), None),
     });
+    // Opening put them back already; say what it found, so tampering is noticed.
+    checks.push(if db.trigger_repairs.is_empty() {
+        check(
+            "audit log",
+            true,
+            format!(
+                "append-only triggers {} in place",
+                db::AUDIT_TRIGGERS.map(|(name, _)| name).join(", ")
+            ),
+            None,
+        )
+    } else {
+        check(
+            "audit log",
+            false,
+            format!(
+                "append-only triggers tampered with: {}; restored now",
+                db.trigger_repairs
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Some("someone changed the database behind patchcycle's back: check the log with `patchcycle audit verify --anchor`"),
+        )
+    });
     checks
 }
 

@@ -225,7 +225,13 @@ impl Context {
 
     /// Opens the existing database (every command but `init`).
     pub fn open_db(&self) -> Result<Db> {
-        Ok(Db::open(&self.db_path, OpenMode::Existing)?.0)
+        let db = Db::open(&self.db_path, OpenMode::Existing)?.0;
+        // Said once: the repair is committed, the next open finds nothing to say.
+        if !db.trigger_repairs.is_empty() {
+            self.style
+                .warn(crate::db::trigger_repair_notice(&db.trigger_repairs));
+        }
+        Ok(db)
     }
 
     /// Asks for confirmation on a terminal; without one, `--yes` is required.
