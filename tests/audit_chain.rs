@@ -197,6 +197,16 @@ fn anchor_catches_a_chain_rewritten_with_recomputed_hashes() {
         "audit_verify_rewritten_anchor",
         env.snap(&["audit", "verify", "--anchor"])
     );
+    // Nor is the rewritten chain anchored on top of the anchors it no longer holds.
+    let anchors = env
+        .home()
+        .join(".local/share/patchcycle/patchcycle.db.audit-anchors");
+    let before = std::fs::read_to_string(&anchors).unwrap();
+    insta::assert_snapshot!(
+        "audit_anchor_over_rewritten",
+        env.snap(&["audit", "anchor"])
+    );
+    assert_eq!(std::fs::read_to_string(&anchors).unwrap(), before);
 }
 
 #[test]

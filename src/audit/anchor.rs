@@ -109,8 +109,10 @@ pub fn head(conn: &Connection) -> Result<Option<Head>> {
         .optional()?)
 }
 
-/// The secret of anchor MACs, read from (or created as) a key file.
-pub struct Key(Vec<u8>);
+/// The secret of anchor MACs, read from (or created as) a key file: kept as the HMAC
+/// state it keys, cloned for each MAC.
+#[derive(Clone)]
+pub struct Key(Hmac<Sha256>);
 
 impl fmt::Debug for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -119,10 +121,15 @@ impl fmt::Debug for Key {
 }
 
 impl Key {
+    fn new(bytes: &[u8]) -> Result<Key> {
+        Ok(Key(<Hmac<Sha256> as KeyInit>::new_from_slice(bytes)
+            .map_err(|e| {
+                Failure::runtime(format!("cannot key HMAC-SHA-256: {e}"))
+            })?))
+    }
+
     fn mac(&self, message: &str) -> Hmac<Sha256> {
-        // HMAC takes a key of any length; `new_from_slice` cannot fail for it.
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0)
-            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+        let mut mac = self.0.clone();
         mac.update(message.as_bytes());
         mac
     }
@@ -183,7 +190,7 @@ pub fn load_key(path: &Path) -> Result<Key> {
         .flatten()
         .filter(|b| b.len() >= MIN_KEY_BYTES);
     match bytes {
-        Some(b) => Ok(Key(b)),
+        Some(b) => Key::new(&b),
         None => Err(Failure::usage(format!(
             "audit key file {} does not hold a key: expected at least {MIN_KEY_BYTES} bytes as hex digits on one line",
             path.display()
@@ -216,7 +223,7 @@ pub fn load_or_create_key(path: &Path) -> Result<(Key, bool)> {
                         path.display()
                     ))
                 })?;
-            Ok((Key(bytes.to_vec()), true))
+            Ok((Key::new(&bytes)?, true))
         }
         Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok((load_key(path)?, false)),
         Err(e) => Err(Failure::runtime(format!(
@@ -378,22 +385,25 @@ fn read_anchor_file(path: &Path) -> Result<Option<String>> {
     Ok(Some(text))
 }
 
-/// The anchor file's new text: its anchors (each checked with `key`) and then `anchor`,
-/// the oldest dropped beyond [`MAX_ANCHORS`].
-pub fn appended(path: &Path, key: &Key, anchor: &Anchor) -> Result<String> {
-    // Every line must be this key's: appending must not bless a file it did not sign.
-    let mut anchors = match read_anchor_file(path)? {
-        Some(text) => parse_anchors(path, &text, key)?,
-        None => Vec::new(),
-    };
-    anchors.push(anchor.clone());
+/// The anchors of a file that may not exist yet (none then), each checked with `key`:
+/// appending must not bless a file this key did not sign.
+pub fn existing(path: &Path, key: &Key) -> Result<Vec<Anchor>> {
+    match read_anchor_file(path)? {
+        Some(text) => parse_anchors(path, &text, key),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// An anchor file's text: one signed line per anchor, the oldest dropped beyond
+/// [`MAX_ANCHORS`].
+pub fn render(key: &Key, anchors: &[Anchor]) -> String {
     let skip = anchors.len().saturating_sub(MAX_ANCHORS);
     let mut text = String::new();
     for a in &anchors[skip..] {
         text.push_str(&a.line(key));
         text.push('\n');
     }
-    Ok(text)
+    text
 }
 
 /// How the chain compares with a set of anchored heads.
@@ -488,7 +498,7 @@ mod tests {
     use super::*;
 
     fn key(byte: u8) -> Key {
-        Key(vec![byte; 32])
+        Key::new(&[byte; 32]).unwrap()
     }
 
     fn anchor() -> Anchor {
@@ -504,7 +514,8 @@ mod tests {
     #[test]
     fn hmac_sha256_matches_rfc_4231_case_2() {
         // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
-        let mac = Key(b"Jefe".to_vec())
+        let mac = Key::new(b"Jefe")
+            .unwrap()
             .mac("what do ya want for nothing?")
             .finalize()
             .into_bytes();
@@ -533,6 +544,22 @@ mod tests {
             Anchor::parse(&format!("{line} extra"), &key(1)),
             Err(AnchorLineError::Malformed)
         ));
+    }
+
+    #[test]
+    fn a_file_keeps_the_newest_anchors() {
+        let many: Vec<Anchor> = (1..=MAX_ANCHORS as i64 + 5)
+            .map(|seq| Anchor {
+                head: Head {
+                    seq,
+                    hash: "cd".repeat(32),
+                },
+                at: "2026-11-10T09:00:00Z".into(),
+            })
+            .collect();
+        let text = render(&key(1), &many);
+        assert_eq!(text.lines().count(), MAX_ANCHORS);
+        assert!(text.starts_with("patchcycle-audit-anchor/1 seq=6 "));
     }
 
     #[test]

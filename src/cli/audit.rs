@@ -276,11 +276,31 @@ fn anchor(ctx: &Context, a: &AnchorArgs) -> Result<()> {
             key_path.display()
         ));
     }
-    let record = anchor::Anchor {
+    let mut anchors = anchor::existing(&file, &key)?;
+    // A chain that no longer holds the file's anchors was rewritten (or restored from a
+    // backup): a new anchor appended to them would fail every later check anyway.
+    let prior: Vec<anchor::Anchored> = anchors
+        .iter()
+        .map(|x| anchor::Anchored {
+            head: x.head.clone(),
+            source: format!("anchored at {}", x.at),
+        })
+        .collect();
+    let check = anchor::check(&db.conn, &prior)?;
+    if !check.ok {
+        return Err(Failure::gate(format!(
+            "audit chain does not match the anchors of {}: {}; not anchoring it",
+            file.display(),
+            check.problem.as_deref().unwrap_or("unknown problem")
+        ))
+        .hint("investigate with `patchcycle audit verify --anchor`; after restoring the database from a backup, move the anchor file aside to start a new one")
+        .into());
+    }
+    anchors.push(anchor::Anchor {
         head: head.clone(),
         at: crate::clock::now_stamp()?,
-    };
-    let text = anchor::appended(&file, &key, &record)?;
+    });
+    let text = anchor::render(&key, &anchors);
     output::write_document(Some(&file), |w| {
         Ok(std::io::Write::write_all(w, text.as_bytes())?)
     })?;
