@@ -199,3 +199,21 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
         anchor: None,
     })
 }
+
+/// [`verify`], then, when the chain holds together, the comparison with anchored heads
+/// (one read transaction, so both see the same log). A chain that no longer holds an
+/// anchored head is not ok, even though its hashes agree.
+pub fn verify_anchored(conn: &Connection, anchored: &[anchor::Anchored]) -> Result<Verification> {
+    let tx = conn.unchecked_transaction()?;
+    let mut v = verify(&tx)?;
+    if v.ok && !anchored.is_empty() {
+        let check = anchor::check(&tx, anchored)?;
+        if !check.ok {
+            v.ok = false;
+            v.problem.clone_from(&check.problem);
+        }
+        v.anchor = Some(check);
+    }
+    tx.finish()?;
+    Ok(v)
+}

@@ -197,6 +197,21 @@ fn anchor_catches_a_chain_rewritten_with_recomputed_hashes() {
         "audit_verify_rewritten_anchor",
         env.snap(&["audit", "verify", "--anchor"])
     );
+    // A routine doctor run notices it too.
+    let out = env.run(&["doctor", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let checks: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let anchors = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "anchors")
+        .unwrap();
+    assert_eq!(anchors["status"], "FAIL");
+    assert_eq!(
+        anchors["detail"],
+        "row 5 does not have the hash anchored at 2026-11-10T09:00:00Z; the chain was rewritten (the first changed row is one of rows 1–5)"
+    );
     // Nor is the rewritten chain anchored on top of the anchors it no longer holds.
     let anchors = env
         .home()
@@ -217,6 +232,22 @@ fn a_chain_that_only_grew_matches_its_anchors_and_the_newest_narrows_a_rewrite()
     insta::assert_snapshot!(
         "audit_verify_grown",
         env.snap(&["audit", "verify", "--anchor"])
+    );
+    let out = env.run(&["doctor", "--format", "json"]);
+    let checks: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let anchors = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "anchors")
+        .unwrap();
+    assert_eq!(anchors["status"], "ok");
+    assert_eq!(
+        anchors["detail"],
+        format!(
+            "the chain holds the 1 anchor(s) of {}/.local/share/patchcycle/patchcycle.db.audit-anchors, the newest at row 5",
+            env.home().display()
+        )
     );
     env.ok(&["audit", "anchor"]);
     env.ok(&["host", "add", "e", "-g", "pilot"]);

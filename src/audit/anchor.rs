@@ -426,6 +426,15 @@ pub struct Anchored {
     pub source: String,
 }
 
+impl From<Anchor> for Anchored {
+    fn from(a: Anchor) -> Anchored {
+        Anchored {
+            source: format!("anchored at {}", a.at),
+            head: a.head,
+        }
+    }
+}
+
 /// Compares the chain's rows with anchored heads, oldest row first. Call on a chain that
 /// verified, inside the same read transaction.
 pub fn check(conn: &Connection, anchored: &[Anchored]) -> Result<AnchorCheck> {

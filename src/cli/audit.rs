@@ -175,29 +175,17 @@ fn verify(ctx: &Context, a: &VerifyArgs) -> Result<()> {
             .clone()
             .unwrap_or_else(|| anchor::default_key_path(&db.path));
         let key = anchor::load_key(&key_path)?;
-        for x in anchor::read_anchors(&file, &key)? {
-            anchored.push(anchor::Anchored {
-                source: format!("anchored at {}", x.at),
-                head: x.head,
-            });
-        }
+        anchored.extend(
+            anchor::read_anchors(&file, &key)?
+                .into_iter()
+                .map(anchor::Anchored::from),
+        );
     }
     anchored.extend(a.head.iter().map(|h| anchor::Anchored {
         head: h.clone(),
         source: "given with --head".into(),
     }));
-    // One read transaction: the chain and the anchored rows are the same log.
-    let tx = db.conn.unchecked_transaction()?;
-    let mut v = audit::verify(&tx)?;
-    if v.ok && !anchored.is_empty() {
-        let check = anchor::check(&tx, &anchored)?;
-        if !check.ok {
-            v.ok = false;
-            v.problem.clone_from(&check.problem);
-        }
-        v.anchor = Some(check);
-    }
-    tx.finish()?;
+    let v = audit::verify_anchored(&db.conn, &anchored)?;
     match ctx.style.format {
         Format::Json => output::out_line(serde_json::to_string_pretty(&v)?)?,
         Format::Csv => output::show(&ctx.style, &v, &[])?,
@@ -279,13 +267,7 @@ fn anchor(ctx: &Context, a: &AnchorArgs) -> Result<()> {
     let mut anchors = anchor::existing(&file, &key)?;
     // A chain that no longer holds the file's anchors was rewritten (or restored from a
     // backup): a new anchor appended to them would fail every later check anyway.
-    let prior: Vec<anchor::Anchored> = anchors
-        .iter()
-        .map(|x| anchor::Anchored {
-            head: x.head.clone(),
-            source: format!("anchored at {}", x.at),
-        })
-        .collect();
+    let prior: Vec<anchor::Anchored> = anchors.iter().cloned().map(Into::into).collect();
     let check = anchor::check(&db.conn, &prior)?;
     if !check.ok {
         return Err(Failure::gate(format!(
