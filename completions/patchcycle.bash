@@ -97,6 +97,9 @@ _patchcycle() {
             patchcycle__subcmd__advisory__subcmd__help,show)
                 cmd="patchcycle__subcmd__advisory__subcmd__help__subcmd__show"
                 ;;
+            patchcycle__subcmd__audit,anchor)
+                cmd="patchcycle__subcmd__audit__subcmd__anchor"
+                ;;
             patchcycle__subcmd__audit,export)
                 cmd="patchcycle__subcmd__audit__subcmd__export"
                 ;;
@@ -111,6 +114,9 @@ _patchcycle() {
                 ;;
             patchcycle__subcmd__audit,verify)
                 cmd="patchcycle__subcmd__audit__subcmd__verify"
+                ;;
+            patchcycle__subcmd__audit__subcmd__help,anchor)
+                cmd="patchcycle__subcmd__audit__subcmd__help__subcmd__anchor"
                 ;;
             patchcycle__subcmd__audit__subcmd__help,export)
                 cmd="patchcycle__subcmd__audit__subcmd__help__subcmd__export"
@@ -291,6 +297,9 @@ _patchcycle() {
                 ;;
             patchcycle__subcmd__help__subcmd__advisory,show)
                 cmd="patchcycle__subcmd__help__subcmd__advisory__subcmd__show"
+                ;;
+            patchcycle__subcmd__help__subcmd__audit,anchor)
+                cmd="patchcycle__subcmd__help__subcmd__audit__subcmd__anchor"
                 ;;
             patchcycle__subcmd__help__subcmd__audit,export)
                 cmd="patchcycle__subcmd__help__subcmd__audit__subcmd__export"
@@ -713,12 +722,54 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__audit)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help list ls verify export help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help list ls verify anchor export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__audit__subcmd__anchor)
+            opts="-o -q -v -y -h --output --key --print --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -785,8 +836,22 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__audit__subcmd__help)
-            opts="list verify export help"
+            opts="list verify anchor export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__audit__subcmd__help__subcmd__anchor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -905,12 +970,24 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__audit__subcmd__verify)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --anchor --head --key --db --config --format --quiet --verbose --no-color --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --anchor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --head)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2009,8 +2086,22 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__help__subcmd__audit)
-            opts="list verify export"
+            opts="list verify anchor export"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__help__subcmd__audit__subcmd__anchor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -1038,6 +1038,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand list 'List audit rows, oldest first'
             cand ls 'List audit rows, oldest first'
             cand verify 'Recompute the hash chain; exit 1 and name the first bad row when broken'
+            cand anchor 'Record the chain''s head outside the database, for `audit verify --anchor`'
             cand export 'Export rows with the chain''s verification, as evidence (ISO 27001, SOX); --format json or csv; exit 1 when the chain is broken (the export is still written)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -1082,6 +1083,9 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --help 'Print help'
         }
         &'patchcycle;audit;verify'= {
+            cand --anchor 'Also compare the chain with the anchors of this file (made by `audit anchor`; each line''s MAC is checked with --key) [default FILE: <db>.audit-anchors]'
+            cand --head 'Also compare the chain with a head printed by `audit anchor --print` and kept elsewhere (ROW:HASH); repeatable'
+            cand --key 'The key file that signed the anchors [default: <db>.audit-key]'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
             cand --format 'Output format'
@@ -1093,8 +1097,27 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --no-color 'No colours (also when NO_COLOR is set)'
             cand -y 'Answer yes to every confirmation; required where no terminal can ask'
             cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'patchcycle;audit;anchor'= {
+            cand -o 'Append the anchor to this file [default: <db>.audit-anchors]'
+            cand --output 'Append the anchor to this file [default: <db>.audit-anchors]'
+            cand --key 'The HMAC key file, created (mode 0600, 32 random bytes) when missing; refused when group or others may access it [default: <db>.audit-key]'
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand --print 'Print the head (ROW:HASH) on stdout for an external store instead of writing a file; check it later with `audit verify --head ROW:HASH`'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'patchcycle;audit;export'= {
             cand --since 'Only rows at or after this time: a day (YYYY-MM-DD, from its start in the configured time_zone), a span back from now (7d, 12h, 2w) or an RFC 3339 time'
@@ -1117,12 +1140,15 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;audit;help'= {
             cand list 'List audit rows, oldest first'
             cand verify 'Recompute the hash chain; exit 1 and name the first bad row when broken'
+            cand anchor 'Record the chain''s head outside the database, for `audit verify --anchor`'
             cand export 'Export rows with the chain''s verification, as evidence (ISO 27001, SOX); --format json or csv; exit 1 when the chain is broken (the export is still written)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'patchcycle;audit;help;list'= {
         }
         &'patchcycle;audit;help;verify'= {
+        }
+        &'patchcycle;audit;help;anchor'= {
         }
         &'patchcycle;audit;help;export'= {
         }
@@ -1275,11 +1301,14 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;help;audit'= {
             cand list 'List audit rows, oldest first'
             cand verify 'Recompute the hash chain; exit 1 and name the first bad row when broken'
+            cand anchor 'Record the chain''s head outside the database, for `audit verify --anchor`'
             cand export 'Export rows with the chain''s verification, as evidence (ISO 27001, SOX); --format json or csv; exit 1 when the chain is broken (the export is still written)'
         }
         &'patchcycle;help;audit;list'= {
         }
         &'patchcycle;help;audit;verify'= {
+        }
+        &'patchcycle;help;audit;anchor'= {
         }
         &'patchcycle;help;audit;export'= {
         }

@@ -4,6 +4,12 @@
 //! fixed JSON encoding, so editing, deleting or reordering any row breaks every hash after
 //! it. `audit verify` recomputes the chain. Rows are appended inside the command's own
 //! write transaction: the change and its audit row commit together or not at all.
+//!
+//! The chain proves only that its rows agree with each other: whoever can write the file
+//! can edit a row and recompute every later hash. [`anchor`] keeps the head outside the
+//! database, under a keyed MAC or in an external store, so such a rewrite is caught.
+
+pub mod anchor;
 
 use anyhow::{Context, Result};
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -128,6 +134,9 @@ pub struct Verification {
     /// The first row whose stored values do not match the chain.
     pub first_bad_seq: Option<i64>,
     pub problem: Option<String>,
+    /// The comparison with anchored heads (`audit verify --anchor/--head`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<anchor::AnchorCheck>,
 }
 
 /// Recomputes the whole chain, streaming (constant memory).
@@ -145,6 +154,7 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
         last_hash: None,
         first_bad_seq: Some(seq),
         problem: Some(problem),
+        anchor: None,
     };
     while let Some(row) = rows.next()? {
         let (e, details) = entry_from_row(row)?;
@@ -186,5 +196,24 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
         last_hash: (count > 0).then_some(prev),
         first_bad_seq: None,
         problem: None,
+        anchor: None,
     })
+}
+
+/// [`verify`], then, when the chain holds together, the comparison with anchored heads
+/// (one read transaction, so both see the same log). A chain that no longer holds an
+/// anchored head is not ok, even though its hashes agree.
+pub fn verify_anchored(conn: &Connection, anchored: &[anchor::Anchored]) -> Result<Verification> {
+    let tx = conn.unchecked_transaction()?;
+    let mut v = verify(&tx)?;
+    if v.ok && !anchored.is_empty() {
+        let check = anchor::check(&tx, anchored)?;
+        if !check.ok {
+            v.ok = false;
+            v.problem.clone_from(&check.problem);
+        }
+        v.anchor = Some(check);
+    }
+    tx.finish()?;
+    Ok(v)
 }

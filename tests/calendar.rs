@@ -405,3 +405,152 @@ fn audit_since_day_and_span() {
         ])
     );
 }
+
+/// Rules that never yield a date again are refused when set, not accepted and then
+/// missing from `calendar`.
+#[test]
+fn windows_that_never_open_are_refused() {
+    let env = fleet();
+    assert_snapshot!(
+        "group_add_window_feb_30",
+        env.snap(&[
+            "group",
+            "add",
+            "uat",
+            "--order",
+            "1",
+            "--window",
+            "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30 22:00 4h",
+        ])
+    );
+    assert_snapshot!(
+        "group_set_window_count_past",
+        env.snap(&[
+            "group",
+            "set",
+            "pilot",
+            "--window",
+            "RRULE:FREQ=DAILY;COUNT=1 22:00 4h",
+        ])
+    );
+    assert_snapshot!(
+        "group_set_window_until_2000",
+        env.snap(&[
+            "group",
+            "set",
+            "pilot",
+            "--window",
+            "RRULE:FREQ=WEEKLY;UNTIL=20000601T000000Z 22:00 4h",
+        ])
+    );
+    assert_snapshot!(
+        "group_set_window_too_far",
+        env.snap(&[
+            "group",
+            "set",
+            "pilot",
+            "--window",
+            "RRULE:FREQ=YEARLY;INTERVAL=40 22:00 4h",
+        ])
+    );
+    // Nothing was written.
+    let groups = env.ok(&["group", "list", "--format", "json"]);
+    assert!(!groups.contains("uat"));
+    assert!(groups.contains("Mon,Wed 22:00-23:30 America/New_York"));
+    // One stored before the check (or whose last date has passed since) is shown with no
+    // occurrence and a warning, not left out.
+    env.sqlite()
+        .execute(
+            "UPDATE groups SET window = 'RRULE:FREQ=DAILY;COUNT=1 22:00 4h' WHERE name = 'pilot'",
+            [],
+        )
+        .unwrap();
+    assert_snapshot!(
+        "calendar_window_never_opens",
+        env.snap(&["calendar", "--count", "1"])
+    );
+}
+
+/// Berlin skips 02:00–03:00 on 29 March 2026: a window inside the gap opens at 03:00 and
+/// keeps its hour.
+#[test]
+fn a_window_in_the_dst_gap_keeps_its_length() {
+    let env = Env::init();
+    env.ok(&[
+        "group",
+        "add",
+        "night",
+        "--order",
+        "0",
+        "--window",
+        "daily 02:00-03:00 Europe/Berlin",
+    ]);
+    let out = env
+        .cmd(&["calendar", "--count", "3"])
+        .env("PATCHCYCLE_NOW", "2026-03-28T12:00:00Z")
+        .output()
+        .unwrap();
+    assert_snapshot!(common::cli::render(&env, &out));
+}
+
+/// Near the end of year 9999 no occurrence past it is computed: no `+10000-…` in JSON,
+/// and an iCalendar file whose every DTSTART parses.
+#[test]
+fn no_window_past_year_9999() {
+    let env = Env::init();
+    let at_end = |args: &[&str]| {
+        let out = env
+            .cmd(args)
+            .env("PATCHCYCLE_NOW", "9999-12-27T00:00:00Z")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", common::cli::render(&env, &out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    at_end(&[
+        "group",
+        "add",
+        "edge",
+        "--order",
+        "0",
+        "--window",
+        "daily 22:00-02:00 Pacific/Kiritimati",
+    ]);
+    let json = at_end(&["calendar", "--count", "10", "--format", "json"]);
+    assert!(!json.contains("+10000"), "{json}");
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let starts: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["start"].as_str().unwrap())
+        .collect();
+    // Kiritimati is UTC+14: the last window that ends by 9999-12-30T00:00Z opens on the
+    // 29th at 22:00 local (08:00Z).
+    assert_eq!(
+        starts,
+        [
+            "9999-12-27T22:00:00+14:00",
+            "9999-12-28T22:00:00+14:00",
+            "9999-12-29T22:00:00+14:00"
+        ]
+    );
+    let ics = at_end(&["calendar", "--count", "10", "--ics"]);
+    let unfolded = icalendar::parser::unfold(&ics);
+    let calendar = icalendar::parser::read_calendar(&unfolded).unwrap();
+    let mut events = 0;
+    for event in calendar.components.iter().filter(|c| c.name == "VEVENT") {
+        events += 1;
+        for name in ["DTSTART", "DTEND"] {
+            let value = event.find_prop(name).unwrap().val.as_str().to_string();
+            assert!(
+                matches!(
+                    value.parse::<CalendarDateTime>(),
+                    Ok(CalendarDateTime::Utc(_))
+                ),
+                "{name}:{value}"
+            );
+        }
+    }
+    assert_eq!(events, 3);
+}

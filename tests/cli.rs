@@ -132,6 +132,7 @@ fn doctor_reports_checks() {
             "database",
             "schema",
             "permissions",
+            "audit log",
             "rings",
             "catalogue",
             "hosts",
@@ -141,9 +142,9 @@ fn doctor_reports_checks() {
     );
     // A new database: nothing to judge yet, so told, not failed.
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(checks[5]["status"], "warn");
-    assert_eq!(checks[5]["detail"], "never synced");
     assert_eq!(checks[6]["status"], "warn");
+    assert_eq!(checks[6]["detail"], "never synced");
+    assert_eq!(checks[7]["status"], "warn");
     let v = patchcycle::db::schema_version();
     assert_eq!(
         checks[2]["detail"],

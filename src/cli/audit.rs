@@ -1,4 +1,4 @@
-//! `patchcycle audit list|verify`.
+//! `patchcycle audit list|verify|anchor|export`.
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::Context;
-use crate::audit::{self, Entry, Filter};
+use crate::audit::{self, Entry, Filter, anchor};
 use crate::error::Failure;
 use crate::output::{self, Format};
 
@@ -16,10 +16,55 @@ pub enum AuditCommand {
     #[command(visible_alias = "ls")]
     List(ListArgs),
     /// Recompute the hash chain; exit 1 and name the first bad row when broken
-    Verify,
+    ///
+    /// The chain alone shows only that the rows agree with each other: whoever can write
+    /// the database can edit a row and recompute every later hash. With --anchor or --head,
+    /// the chain must also hold the heads recorded by `audit anchor`, which catches such a
+    /// rewrite.
+    Verify(VerifyArgs),
+    /// Record the chain's head outside the database, for `audit verify --anchor`
+    ///
+    /// Appends the head (row and hash) with an HMAC-SHA-256 made with a key file to an
+    /// anchor file; or, with --print, prints it (ROW:HASH) for an external store (a ticket,
+    /// a chat, WORM storage). A chain that does not verify is not anchored.
+    Anchor(AnchorArgs),
     /// Export rows with the chain's verification, as evidence (ISO 27001, SOX);
     /// --format json or csv; exit 1 when the chain is broken (the export is still written)
     Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Also compare the chain with the anchors of this file (made by `audit anchor`; each
+    /// line's MAC is checked with --key) [default FILE: <db>.audit-anchors]
+    #[arg(long, value_name = "FILE", num_args = 0..=1)]
+    pub anchor: Option<Option<std::path::PathBuf>>,
+    /// Also compare the chain with a head printed by `audit anchor --print` and kept
+    /// elsewhere (ROW:HASH); repeatable
+    #[arg(long, value_name = "ROW:HASH", value_parser = parse_head)]
+    pub head: Vec<anchor::Head>,
+    /// The key file that signed the anchors [default: <db>.audit-key]
+    #[arg(long, value_name = "FILE", requires = "anchor")]
+    pub key: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct AnchorArgs {
+    /// Append the anchor to this file [default: <db>.audit-anchors]
+    #[arg(short, long, value_name = "FILE", conflicts_with = "print")]
+    pub output: Option<std::path::PathBuf>,
+    /// The HMAC key file, created (mode 0600, 32 random bytes) when missing; refused when
+    /// group or others may access it [default: <db>.audit-key]
+    #[arg(long, value_name = "FILE", conflicts_with = "print")]
+    pub key: Option<std::path::PathBuf>,
+    /// Print the head (ROW:HASH) on stdout for an external store instead of writing a file;
+    /// check it later with `audit verify --head ROW:HASH`
+    #[arg(long)]
+    pub print: bool,
+}
+
+fn parse_head(s: &str) -> std::result::Result<anchor::Head, String> {
+    s.parse()
 }
 
 #[derive(Debug, Args)]
@@ -70,7 +115,8 @@ pub struct ListArgs {
 pub fn run(ctx: &Context, cmd: AuditCommand) -> Result<()> {
     match cmd {
         AuditCommand::List(a) => list(ctx, a),
-        AuditCommand::Verify => verify(ctx),
+        AuditCommand::Verify(a) => verify(ctx, &a),
+        AuditCommand::Anchor(a) => anchor(ctx, &a),
         AuditCommand::Export(a) => export(ctx, &a),
     }
 }
@@ -115,16 +161,46 @@ fn list(ctx: &Context, a: ListArgs) -> Result<()> {
     )
 }
 
-fn verify(ctx: &Context) -> Result<()> {
+fn verify(ctx: &Context, a: &VerifyArgs) -> Result<()> {
     let db = ctx.open_db()?;
-    let v = audit::verify(&db.conn)?;
+    // The anchors are read (and their MACs checked) before the chain: a bad key or a
+    // forged anchor file stops here, whatever the chain says.
+    let mut anchored: Vec<anchor::Anchored> = Vec::new();
+    if let Some(file) = &a.anchor {
+        let file = file
+            .clone()
+            .unwrap_or_else(|| anchor::default_anchor_path(&db.path));
+        let key_path = a
+            .key
+            .clone()
+            .unwrap_or_else(|| anchor::default_key_path(&db.path));
+        let key = anchor::load_key(&key_path)?;
+        anchored.extend(
+            anchor::read_anchors(&file, &key)?
+                .into_iter()
+                .map(anchor::Anchored::from),
+        );
+    }
+    anchored.extend(a.head.iter().map(|h| anchor::Anchored {
+        head: h.clone(),
+        source: "given with --head".into(),
+    }));
+    let v = audit::verify_anchored(&db.conn, &anchored)?;
     match ctx.style.format {
         Format::Json => output::out_line(serde_json::to_string_pretty(&v)?)?,
         Format::Csv => output::show(&ctx.style, &v, &[])?,
         _ => {
             if v.ok {
+                let anchors = match &v.anchor {
+                    Some(c) => format!(
+                        "; matches {} anchored head(s), the newest at row {}",
+                        c.anchors,
+                        c.matched_up_to.unwrap_or(0)
+                    ),
+                    None => String::new(),
+                };
                 output::out_line(format!(
-                    "audit chain intact: {} row(s), last hash {}",
+                    "audit chain intact: {} row(s), last hash {}{anchors}",
                     v.rows,
                     v.last_hash.as_deref().unwrap_or("-")
                 ))?;
@@ -134,6 +210,14 @@ fn verify(ctx: &Context) -> Result<()> {
     if v.ok {
         return Ok(());
     }
+    if let Some(check) = v.anchor.as_ref().filter(|c| !c.ok) {
+        return Err(Failure::gate(format!(
+            "audit chain does not match its anchor: {}",
+            check.problem.as_deref().unwrap_or("unknown problem")
+        ))
+        .hint("the database was changed outside patchcycle and its hashes recomputed; compare with a backup from before the anchor and investigate")
+        .into());
+    }
     Err(Failure::gate(format!(
         "audit chain broken at row {}: {}",
         v.first_bad_seq.unwrap_or(0),
@@ -141,6 +225,74 @@ fn verify(ctx: &Context) -> Result<()> {
     ))
     .hint("the database was changed outside patchcycle; compare with a backup and investigate")
     .into())
+}
+
+fn anchor(ctx: &Context, a: &AnchorArgs) -> Result<()> {
+    let db = ctx.open_db()?;
+    // Anchoring a chain that does not verify would vouch for the damage.
+    let tx = db.conn.unchecked_transaction()?;
+    let v = audit::verify(&tx)?;
+    let head = anchor::head(&tx)?;
+    tx.finish()?;
+    if !v.ok {
+        return Err(Failure::gate(format!(
+            "audit chain broken at row {}: {}; not anchoring it",
+            v.first_bad_seq.unwrap_or(0),
+            v.problem.as_deref().unwrap_or("unknown problem")
+        ))
+        .hint("`patchcycle audit verify` names the damage; compare with a backup and investigate")
+        .into());
+    }
+    let Some(head) = head else {
+        return Err(Failure::usage("the audit log is empty: nothing to anchor").into());
+    };
+    if a.print {
+        return output::out_line(head.to_string());
+    }
+    let key_path = a
+        .key
+        .clone()
+        .unwrap_or_else(|| anchor::default_key_path(&db.path));
+    let file = a
+        .output
+        .clone()
+        .unwrap_or_else(|| anchor::default_anchor_path(&db.path));
+    let (key, created) = anchor::load_or_create_key(&key_path)?;
+    if created {
+        ctx.style.status(format!(
+            "created audit key {} (mode 0600): keep a copy apart from the database; whoever reads it can forge anchors",
+            key_path.display()
+        ));
+    }
+    let mut anchors = anchor::existing(&file, &key)?;
+    // A chain that no longer holds the file's anchors was rewritten (or restored from a
+    // backup): a new anchor appended to them would fail every later check anyway.
+    let prior: Vec<anchor::Anchored> = anchors.iter().cloned().map(Into::into).collect();
+    let check = anchor::check(&db.conn, &prior)?;
+    if !check.ok {
+        return Err(Failure::gate(format!(
+            "audit chain does not match the anchors of {}: {}; not anchoring it",
+            file.display(),
+            check.problem.as_deref().unwrap_or("unknown problem")
+        ))
+        .hint("investigate with `patchcycle audit verify --anchor`; after restoring the database from a backup, move the anchor file aside to start a new one")
+        .into());
+    }
+    anchors.push(anchor::Anchor {
+        head: head.clone(),
+        at: crate::clock::now_stamp()?,
+    });
+    let text = anchor::render(&key, &anchors);
+    output::write_document(Some(&file), |w| {
+        Ok(std::io::Write::write_all(w, text.as_bytes())?)
+    })?;
+    ctx.style.status(format!(
+        "anchored row {} (hash {}) in {}",
+        head.seq,
+        head.hash,
+        file.display()
+    ));
+    Ok(())
 }
 
 fn export(ctx: &Context, a: &ExportArgs) -> Result<()> {

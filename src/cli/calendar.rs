@@ -76,6 +76,15 @@ pub fn run(ctx: &Context, args: &CalendarArgs) -> Result<()> {
                 .as_ref()
                 .map(|w| w.occurrences_after(now, usize::from(args.count)))
                 .unwrap_or_default();
+            // Stored before such windows were refused: shown with none, not left out.
+            if window.is_some() && occurrences.is_empty() {
+                ctx.style.warn(format!(
+                    "group {}: its window never opens after {}; set another with `patchcycle group set {} --window …`",
+                    group.name,
+                    now.format("%Y-%m-%d"),
+                    group.name
+                ));
+            }
             GroupWindows {
                 group,
                 window,
@@ -107,7 +116,7 @@ fn rows(windows: &[GroupWindows]) -> Vec<CalendarRow> {
             window: gw.group.window.clone(),
             ..CalendarRow::default()
         };
-        let Some(window) = &gw.window else {
+        let Some(window) = gw.window.as_ref().filter(|_| !gw.occurrences.is_empty()) else {
             rows.push(base());
             continue;
         };

@@ -8,6 +8,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::Context;
+use crate::audit::{self, anchor};
 use crate::config::ConfigSource;
 use crate::db::{self, Db, OpenMode};
 use crate::error::Failure;
@@ -153,7 +154,85 @@ fn database_checks(path: &Path) -> Vec<Check> {
         ),
         Err(e) => check("permissions", false, e.to_string(), None),
     });
+    // Opening put them back already; say what it found, so tampering is noticed.
+    checks.push(if db.trigger_repairs.is_empty() {
+        check(
+            "audit log",
+            true,
+            format!(
+                "append-only triggers {} in place",
+                db::AUDIT_TRIGGERS.map(|(name, _)| name).join(", ")
+            ),
+            None,
+        )
+    } else {
+        check(
+            "audit log",
+            false,
+            format!(
+                "append-only triggers tampered with: {}; restored now",
+                db.trigger_repairs
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Some("someone changed the database behind patchcycle's back: check the log with `patchcycle audit verify --anchor`"),
+        )
+    });
+    checks.extend(anchor_check(&db));
     checks
+}
+
+/// When the database has an anchor file at the default place, whether the chain still
+/// holds its anchors (checked with the default key): a routine doctor run then notices a
+/// rewritten log.
+fn anchor_check(db: &Db) -> Option<Check> {
+    let file = anchor::default_anchor_path(&db.path);
+    if !file.exists() {
+        return None;
+    }
+    let key_path = anchor::default_key_path(&db.path);
+    let verified = anchor::load_key(&key_path)
+        .and_then(|key| anchor::read_anchors(&file, &key))
+        .and_then(|anchors| {
+            let anchored: Vec<anchor::Anchored> = anchors.into_iter().map(Into::into).collect();
+            audit::verify_anchored(&db.conn, &anchored)
+        });
+    let hint =
+        Some("`patchcycle audit verify --anchor` says more; compare with a backup and investigate");
+    Some(match verified {
+        Ok(v) => match &v.anchor {
+            Some(a) if v.ok => check(
+                "anchors",
+                true,
+                format!(
+                    "the chain holds the {} anchor(s) of {}, the newest at row {}",
+                    a.anchors,
+                    file.display(),
+                    a.matched_up_to.unwrap_or(0)
+                ),
+                None,
+            ),
+            Some(a) => check(
+                "anchors",
+                false,
+                a.problem.clone().unwrap_or_default(),
+                hint,
+            ),
+            None => check(
+                "anchors",
+                false,
+                format!(
+                    "audit chain broken at row {}: {}",
+                    v.first_bad_seq.unwrap_or(0),
+                    v.problem.as_deref().unwrap_or("unknown problem")
+                ),
+                hint,
+            ),
+        },
+        Err(e) => check("anchors", false, chain_line(&e), hint),
+    })
 }
 
 /// A check that informs without failing the doctor.

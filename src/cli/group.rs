@@ -180,10 +180,17 @@ fn check_text_fields(f: &GroupFields) -> Result<()> {
     }
     // An empty --window clears it; anything else must be a window `calendar` can compute.
     if let Some(window) = f.window.as_deref().filter(|w| !w.is_empty()) {
-        Window::parse(window).map_err(|e| {
+        let parsed = Window::parse(window).map_err(|e| {
             Failure::usage(format!("--window: {e}")).hint(
                 "forms: \"Patch Tuesday +2d 22:00-02:00 Europe/Berlin\", \"Sat 01:00-05:00 UTC\", \"daily 23:00-01:00\", \"RRULE:FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2 22:00 4h\"",
             )
+        })?;
+        // A window that never opens would be stored and then vanish from the calendar.
+        parsed.check_opens(clock::now()?).map_err(|e| {
+            Failure::usage(format!("--window {window:?}: {e}")).hint(format!(
+                "a window must open within {} years: check the rule's BYMONTH/BYMONTHDAY, COUNT and UNTIL (rules count from DTSTART 2000-01-01)",
+                crate::cycle::window::HORIZON_YEARS
+            ))
         })?;
     }
     Ok(())

@@ -19,6 +19,7 @@ pub struct InitArgs {}
 
 pub fn run(ctx: &Context, _args: &InitArgs) -> Result<()> {
     let (mut db, created) = Db::open(&ctx.db_path, OpenMode::Create)?;
+    ctx.warn_trigger_repairs(&db);
     let tightened = db::tighten_permissions(&ctx.db_path)?;
     if created {
         let tx = db::write_tx(&mut db.conn)?;

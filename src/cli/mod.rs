@@ -226,7 +226,18 @@ impl Context {
 
     /// Opens the existing database (every command but `init`).
     pub fn open_db(&self) -> Result<Db> {
-        Ok(Db::open(&self.db_path, OpenMode::Existing)?.0)
+        let db = Db::open(&self.db_path, OpenMode::Existing)?.0;
+        self.warn_trigger_repairs(&db);
+        Ok(db)
+    }
+
+    /// Says that opening restored the audit log's triggers. Said once: the repair is
+    /// committed, the next open finds nothing to say.
+    pub fn warn_trigger_repairs(&self, db: &Db) {
+        if !db.trigger_repairs.is_empty() {
+            self.style
+                .warn(crate::db::trigger_repair_notice(&db.trigger_repairs));
+        }
     }
 
     /// Asks for confirmation on a terminal; without one, `--yes` is required.

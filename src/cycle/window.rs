@@ -19,7 +19,15 @@
 //! times in the window's zone, converted to UTC each day, so a window keeps its local hours
 //! across daylight saving changes (and lasts an hour more or less on the night of one).
 //! A local time that does not exist (the spring-forward gap) becomes the first instant
-//! after the gap; one that exists twice (fall back) becomes the earlier instant.
+//! after the gap; one that exists twice (fall back) becomes the earlier instant. A window
+//! whose start falls in the gap opens when the clocks jump (as cron runs a job of the
+//! skipped hour then) and lasts its full wall-clock length from there: `02:00-03:00` on the
+//! night Berlin skips 02:00–03:00 runs 03:00–04:00, not zero minutes.
+//!
+//! A window must open within [`HORIZON_YEARS`] of the time it is set (a rule such as
+//! `BYMONTH=2;BYMONTHDAY=30`, `COUNT=1` in the past or `UNTIL` in 2000 never does), and
+//! occurrences are computed only up to [`last_instant`], so every date shown or written
+//! to iCalendar has a four-digit year.
 
 use chrono::{DateTime, Datelike, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime};
 use chrono::{TimeDelta, TimeZone, Utc, Weekday};
@@ -55,6 +63,19 @@ const RRULE_ANCHOR: &str = "DTSTART:20000101T120000Z";
 
 /// The longest window the RRULE form accepts: occurrences must not overlap days.
 const MAX_RRULE_DURATION_HOURS: i64 = 24;
+
+/// A window must open within this many years of being set.
+pub const HORIZON_YEARS: u32 = 5;
+
+/// No occurrence ending after this instant (9999-12-30T00:00:00Z) is computed: with the
+/// widest UTC offsets (±14 h) its local dates stay in year 9999, the last one RFC 5545's
+/// DATE-TIME and RFC 3339 can write.
+pub fn last_instant() -> DateTime<Utc> {
+    NaiveDate::from_ymd_opt(9999, 12, 30)
+        .unwrap_or(NaiveDate::MAX)
+        .and_time(NaiveTime::MIN)
+        .and_utc()
+}
 
 /// A parsed maintenance window.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,7 +145,12 @@ impl Window {
 
     /// The occurrence opening on a local date, in UTC.
     fn occurrence_on(&self, date: NaiveDate) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-        let start = resolve_local(self.zone, date.and_time(self.start))?;
+        let local_start = date.and_time(self.start);
+        let start = resolve_local(self.zone, local_start)?;
+        let start_in_gap = matches!(
+            self.zone.from_local_datetime(&local_start),
+            LocalResult::None
+        );
         let end = match self.end {
             End::At(end) => {
                 let end_date = if end > self.start {
@@ -132,11 +158,18 @@ impl Window {
                 } else {
                     date.succ_opt()?
                 };
-                resolve_local(self.zone, end_date.and_time(end))?
+                let local_end = end_date.and_time(end);
+                if start_in_gap {
+                    // Opened late, when the clocks jumped: the full wall-clock length from
+                    // there (the gap swallowed the start, it must not swallow the window).
+                    start.checked_add_signed(local_end - local_start)?
+                } else {
+                    resolve_local(self.zone, local_end)?
+                }
             }
             End::After(length) => start.checked_add_signed(length)?,
         };
-        Some((start, end))
+        Some((start, end)).filter(|(_, end)| *end <= last_instant())
     }
 
     /// Up to `n` dates from `first` on that the window's RRULE yields (empty for other
@@ -153,6 +186,7 @@ impl Window {
         let from = first.and_time(NaiveTime::MIN).and_utc();
         let limit = u16::try_from(n).unwrap_or(u16::MAX);
         set.after(from.with_timezone(&rrule::Tz::UTC))
+            .before(last_instant().with_timezone(&rrule::Tz::UTC))
             .all(limit)
             .dates
             .iter()
@@ -203,12 +237,36 @@ impl Window {
             {
                 out.push((start, end));
             }
-            match date.succ_opt() {
+            match date
+                .succ_opt()
+                .filter(|d| d.and_time(NaiveTime::MIN).and_utc() < last_instant())
+            {
                 Some(next) => date = next,
                 None => break,
             }
         }
         out
+    }
+
+    /// Refuses a window that does not open within [`HORIZON_YEARS`] of `now`: a rule that
+    /// never yields a date again (`BYMONTH=2;BYMONTHDAY=30`, `COUNT=1` or `UNTIL` in the
+    /// past) would otherwise be accepted and then vanish from every calendar.
+    pub fn check_opens(&self, now: DateTime<Utc>) -> Result<(), String> {
+        let horizon = now
+            .checked_add_months(chrono::Months::new(12 * HORIZON_YEARS))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+            .min(last_instant());
+        match self.occurrences_after(now, 1).first() {
+            Some((start, _)) if *start <= horizon => Ok(()),
+            Some((start, end)) => Err(format!(
+                "the window first opens {}, more than {HORIZON_YEARS} years ahead",
+                self.show_occurrence(*start, *end)
+            )),
+            None => Err(format!(
+                "the window never opens after {}",
+                now.format("%Y-%m-%d")
+            )),
+        }
     }
 
     /// An occurrence as people read it: in the window's own zone, with the weekday,
@@ -665,12 +723,13 @@ mod tests {
             (utc("2026-10-24T23:00:00Z"), utc("2026-10-25T04:00:00Z"))
         );
         assert_eq!(e - s, TimeDelta::hours(5));
-        // A start inside the gap opens when the clocks jump: 03:00 CEST = 01:00Z.
+        // A start inside the gap opens when the clocks jump, 03:00 CEST = 01:00Z, and
+        // lasts its full wall-clock length, 1 h 30.
         let gap = win("daily 02:30-04:00 Europe/Berlin");
         let (s, e) = night_of(&gap, "2026-03-29");
         assert_eq!(
             (s, e),
-            (utc("2026-03-29T01:00:00Z"), utc("2026-03-29T02:00:00Z"))
+            (utc("2026-03-29T01:00:00Z"), utc("2026-03-29T02:30:00Z"))
         );
         // An ambiguous start (02:30 happens twice) takes the earlier, CEST, instant.
         let (s, e) = night_of(&gap, "2026-10-25");
@@ -733,6 +792,104 @@ mod tests {
         assert!(err("RRULE:FREQ=DAILY 22:00 4x").contains("\"4x\""));
         assert!(err("RRULE:FREQ=DAILY 22:00 2d").contains("at most"));
         assert!(err("RRULE:FREQ=DAILY 22:00 4h Nowhere/Land").contains("Nowhere/Land"));
+    }
+
+    #[test]
+    fn a_window_inside_the_gap_keeps_its_length() {
+        // Berlin skips 02:00-03:00 on 29 March 2026: the whole window lies in the gap.
+        let w = win("daily 02:00-03:00 Europe/Berlin");
+        let (s, e) = night_of(&w, "2026-03-29");
+        assert_eq!(
+            (s, e),
+            (utc("2026-03-29T01:00:00Z"), utc("2026-03-29T02:00:00Z"))
+        );
+        assert_eq!(
+            w.show_occurrence(s, e),
+            "Sun 2026-03-29 03:00–04:00 Europe/Berlin"
+        );
+        // Over midnight, and a weekly one: the same rule.
+        let over = win("Sat 02:30-01:00 Europe/Berlin");
+        let (s, e) = night_of(&over, "2026-03-28");
+        assert_eq!(e - s, TimeDelta::hours(22) + TimeDelta::minutes(30));
+        // The nights around keep their ordinary hours.
+        let (s, e) = night_of(&w, "2026-03-30");
+        assert_eq!(
+            (s, e),
+            (utc("2026-03-30T00:00:00Z"), utc("2026-03-30T01:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn windows_that_never_open_are_refused() {
+        let now = utc("2026-11-10T09:00:00Z");
+        let never = |text: &str| {
+            let started = std::time::Instant::now();
+            let err = win(text).check_opens(now).expect_err(text);
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(5),
+                "{text}: {:?}",
+                started.elapsed()
+            );
+            err
+        };
+        for text in [
+            "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30 22:00 4h",
+            "RRULE:FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=30 22:00 4h",
+            "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30 22:00 4h",
+            "RRULE:FREQ=DAILY;COUNT=1 22:00 4h",
+            "RRULE:FREQ=DAILY;UNTIL=20000601T000000Z 22:00 4h",
+        ] {
+            assert_eq!(
+                never(text),
+                "the window never opens after 2026-11-10",
+                "{text}"
+            );
+        }
+        assert_eq!(
+            never("RRULE:FREQ=YEARLY;INTERVAL=50 22:00 4h"),
+            "the window first opens Sat 2050-01-01 22:00–02:00 UTC, more than 5 years ahead"
+        );
+        for text in [
+            "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29 22:00 4h",
+            "RRULE:FREQ=DAILY;UNTIL=20261111T000000Z 22:00 4h",
+            "Patch Tuesday +27d 22:00-02:00 Pacific/Kiritimati",
+            "daily 23:00-01:00",
+        ] {
+            assert_eq!(win(text).check_opens(now), Ok(()), "{text}");
+        }
+    }
+
+    #[test]
+    fn no_occurrence_past_year_9999() {
+        let end_of_time = utc("9999-12-27T12:00:00Z");
+        let daily = win("daily 22:00-02:00 Pacific/Kiritimati");
+        let occ = daily.occurrences_after(end_of_time, 10);
+        assert!(!occ.is_empty() && occ.len() < 10, "{occ:?}");
+        for (s, e) in &occ {
+            assert!(*e <= last_instant(), "{s} {e}");
+            let shown = daily.show_occurrence(*s, *e);
+            assert!(shown.contains(" 9999-12-"), "{shown}");
+        }
+        // Rules too (a yearly one with a long interval reaches 9999 in one step): the
+        // 28th is shown, the 29th would end after 9999-12-30 00:00Z and is not computed.
+        let from_2026 = utc("2026-11-10T09:00:00Z");
+        let last_28 = win("RRULE:FREQ=YEARLY;INTERVAL=7999;BYMONTH=12;BYMONTHDAY=28 22:00 4h");
+        assert_eq!(
+            last_28.occurrences_after(from_2026, 3),
+            vec![(utc("9999-12-28T22:00:00Z"), utc("9999-12-29T02:00:00Z"))]
+        );
+        let last_29 = win("RRULE:FREQ=YEARLY;INTERVAL=7999;BYMONTH=12;BYMONTHDAY=29 22:00 4h");
+        assert!(last_29.occurrences_after(from_2026, 3).is_empty());
+        assert_eq!(
+            last_29.check_opens(from_2026),
+            Err("the window never opens after 2026-11-10".into())
+        );
+        assert!(
+            daily
+                .occurrences_after(utc("9999-12-31T00:00:00Z"), 3)
+                .is_empty()
+        );
+        assert!(daily.check_opens(utc("9999-12-31T00:00:00Z")).is_err());
     }
 
     #[test]

@@ -99,6 +99,105 @@ pub enum OpenMode {
 pub struct Db {
     pub conn: Connection,
     pub path: PathBuf,
+    /// What opening found wrong with the audit log's append-only triggers and put right
+    /// (empty when nothing was).
+    pub trigger_repairs: Vec<TriggerRepair>,
+}
+
+/// The append-only guards of the audit table, exactly as migration 0001 creates them.
+pub const AUDIT_TRIGGERS: [(&str, &str); 2] = [
+    (
+        "audit_no_update",
+        "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit\n\
+         BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
+    ),
+    (
+        "audit_no_delete",
+        "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit\n\
+         BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
+    ),
+];
+
+/// A trigger of the audit table that was not as patchcycle made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TriggerRepair {
+    /// One of [`AUDIT_TRIGGERS`] was gone; it was created again.
+    Restored(String),
+    /// One of [`AUDIT_TRIGGERS`] had another body; it was replaced.
+    Replaced(String),
+    /// A trigger patchcycle never makes (one firing on INSERT could drop or alter new
+    /// rows); it was dropped.
+    Removed(String),
+}
+
+impl std::fmt::Display for TriggerRepair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TriggerRepair::Restored(n) => write!(f, "{n} was missing"),
+            TriggerRepair::Replaced(n) => write!(f, "{n} was altered"),
+            TriggerRepair::Removed(n) => write!(f, "{n} is not patchcycle's"),
+        }
+    }
+}
+
+/// Whitespace does not matter when comparing a trigger's stored text.
+fn normalized(sql: &str) -> String {
+    sql.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// What is wrong with the audit table's triggers.
+fn audit_trigger_problems(conn: &Connection) -> Result<Vec<TriggerRepair>> {
+    let mut stmt = conn.prepare(
+        "SELECT name, coalesce(sql, '') FROM sqlite_master \
+         WHERE type = 'trigger' AND lower(tbl_name) = 'audit' ORDER BY name",
+    )?;
+    let present: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut problems = Vec::new();
+    for (name, sql) in AUDIT_TRIGGERS {
+        match present.iter().find(|(n, _)| n == name) {
+            None => problems.push(TriggerRepair::Restored(name.to_string())),
+            Some((_, stored)) if normalized(stored) != normalized(sql) => {
+                problems.push(TriggerRepair::Replaced(name.to_string()));
+            }
+            Some(_) => {}
+        }
+    }
+    for (name, _) in &present {
+        if !AUDIT_TRIGGERS.iter().any(|(n, _)| n == name) {
+            problems.push(TriggerRepair::Removed(name.clone()));
+        }
+    }
+    Ok(problems)
+}
+
+/// Puts the audit table's triggers back as migration 0001 made them. A cheap read first,
+/// so an intact database is not write-locked on every open.
+fn repair_audit_triggers(conn: &mut Connection) -> Result<Vec<TriggerRepair>> {
+    if audit_trigger_problems(conn)?.is_empty() {
+        return Ok(Vec::new());
+    }
+    let tx = write_tx(conn)?;
+    // Again under the write lock: another process may have repaired them meanwhile.
+    let problems = audit_trigger_problems(&tx)?;
+    for problem in &problems {
+        let name = match problem {
+            TriggerRepair::Restored(n) | TriggerRepair::Replaced(n) | TriggerRepair::Removed(n) => {
+                n
+            }
+        };
+        tx.execute_batch(&format!(
+            "DROP TRIGGER IF EXISTS \"{}\";",
+            name.replace('"', "\"\"")
+        ))?;
+        if let Some((_, sql)) = AUDIT_TRIGGERS.iter().find(|(n, _)| n == name) {
+            tx.execute_batch(sql)?;
+        }
+    }
+    tx.commit()
+        .context("restoring the audit log's append-only triggers")?;
+    Ok(problems)
 }
 
 impl Db {
@@ -167,8 +266,16 @@ impl Db {
         let mut db = Db {
             conn,
             path: path.to_path_buf(),
+            trigger_repairs: Vec::new(),
         };
         db.migrate(identity != Identity::Ours)?;
+        db.trigger_repairs = repair_audit_triggers(&mut db.conn).map_err(|e| {
+            Failure::runtime(format!(
+                "cannot restore the audit log's append-only triggers in {}",
+                path.display()
+            ))
+            .source(e)
+        })?;
         // An empty file `init` adopted is a database created now.
         Ok((db, created || identity == Identity::Empty))
     }
@@ -192,6 +299,7 @@ impl Db {
         let db = Db {
             conn,
             path: path.to_path_buf(),
+            trigger_repairs: Vec::new(),
         };
         let stored = db.stored_version()?;
         if stored != schema_version() {
@@ -423,4 +531,16 @@ fn runtime_db_error(path: &Path, e: rusqlite::Error) -> anyhow::Error {
     Failure::runtime(format!("cannot open database {}", path.display()))
         .source(e)
         .into()
+}
+
+/// The one line that says the audit log's guards were tampered with and put right.
+pub fn trigger_repair_notice(repairs: &[TriggerRepair]) -> String {
+    let what = repairs
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "the audit log's append-only triggers were tampered with ({what}); restored them: check the log with `patchcycle audit verify --anchor`"
+    )
 }
