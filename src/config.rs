@@ -292,6 +292,28 @@ impl Default for SshConfig {
     }
 }
 
+/// The range of `ssh.connect_timeout`, in seconds: 0 would wait forever (OpenSSH takes
+/// it as "no timeout"), and a host that takes minutes to accept TCP is down.
+pub const SSH_CONNECT_TIMEOUT_RANGE: std::ops::RangeInclusive<u32> = 1..=300;
+
+impl SshConfig {
+    pub fn validate(&self) -> Result<(), String> {
+        if self.program.trim().is_empty() {
+            return Err("ssh.program is empty".into());
+        }
+        let range = SSH_CONNECT_TIMEOUT_RANGE;
+        if !range.contains(&self.connect_timeout) {
+            return Err(format!(
+                "ssh.connect_timeout = {} is out of range ({} to {} seconds)",
+                self.connect_timeout,
+                range.start(),
+                range.end()
+            ));
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum HostKeyChecking {
@@ -357,13 +379,10 @@ impl Config {
                 ))
             })?;
         }
-        if config.ssh.program.trim().is_empty() {
-            return Err(Failure::usage(format!(
-                "invalid config {}: ssh.program is empty",
-                path.display()
-            ))
-            .into());
-        }
+        config
+            .ssh
+            .validate()
+            .map_err(|e| Failure::usage(format!("invalid config {}: {e}", path.display())))?;
         Ok(config)
     }
 }
@@ -455,6 +474,23 @@ mod tests {
             "invalid config c.toml: line 1, column 13: unknown time zone \"Europe/Berln\"; \
              use an IANA name such as \"Europe/Berlin\" or \"UTC\""
         );
+    }
+
+    #[test]
+    fn ssh_connect_timeout_has_a_range() {
+        for (value, ok) in [("0", false), ("1", true), ("300", true), ("301", false)] {
+            let text = format!("[ssh]\nconnect_timeout = {value}\n");
+            let got = Config::parse(&text, Path::new("c.toml")).map(|_| ());
+            match (ok, got) {
+                (true, r) => assert!(r.is_ok(), "{value}: {r:?}"),
+                (false, r) => assert_eq!(
+                    r.expect_err(value).to_string(),
+                    format!(
+                        "invalid config c.toml: ssh.connect_timeout = {value} is out of range (1 to 300 seconds)"
+                    )
+                ),
+            }
+        }
     }
 
     #[test]

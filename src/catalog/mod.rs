@@ -147,7 +147,11 @@ pub fn severity_from_vectors(vectors: &[&str]) -> Option<Scored> {
         .max_by(|a, b| a.score.total_cmp(&b.score))
 }
 
-/// Advisory ids and aliases: printable ASCII without spaces, at most 128 bytes.
+/// Advisory ids and aliases, from feeds and from the command line alike: at most 128
+/// bytes of ASCII letters, digits and `-` `_` `.` `:`, beginning with a letter or digit
+/// (CVE-2024-3094, GHSA-xxxx-xxxx-xxxx, RLSA-2024:1234, DSA-5678-1, ALAS2-2023-1234).
+/// Every id of every source synced so far fits; `$`, `;`, quotes, spaces and slashes
+/// never belong in one, and an id is pasted into shells, URLs and spreadsheets.
 pub fn validate_id(id: &str) -> Result<(), String> {
     if id.is_empty() || id.len() > 128 {
         return Err(format!(
@@ -155,8 +159,18 @@ pub fn validate_id(id: &str) -> Result<(), String> {
             truncate(id)
         ));
     }
-    if let Some(c) = id.chars().find(|c| !c.is_ascii_graphic()) {
-        return Err(format!("id {:?} contains {c:?}", truncate(id)));
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':');
+    if let Some(c) = id.chars().find(|&c| !allowed(c)) {
+        return Err(format!(
+            "id {:?} contains {c:?}; an advisory id is letters, digits and - _ . : (CVE-2024-3094, RLSA-2024:1234)",
+            truncate(id)
+        ));
+    }
+    if !id.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Err(format!(
+            "id {:?} does not begin with a letter or digit",
+            truncate(id)
+        ));
     }
     Ok(())
 }
@@ -225,6 +239,46 @@ mod risk_tests {
         assert_eq!(
             v,
             [kev_medium, critical, high_high_epss, high_low_epss, unrated]
+        );
+    }
+}
+
+#[cfg(test)]
+mod id_tests {
+    use super::validate_id;
+
+    #[test]
+    fn ids_are_letters_digits_and_few_punctuation() {
+        for ok in [
+            "CVE-2024-3094",
+            "GHSA-jfh8-c2jp-5v3q",
+            "RLSA-2024:1234",
+            "DSA-5678-1",
+            "ALAS2-2023-1234",
+            "RUSTSEC-2021-0001",
+            "openSUSE-SU-2024:10001-1",
+            "FEDORA-EPEL-2024-a1b2c3d4e5",
+            "UBUNTU-CVE-2024-1234.1",
+            "PYSEC_2021_1",
+        ] {
+            assert_eq!(validate_id(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "CVE-$(id)",
+            "RLSA-$(reboot)",
+            "CVE-2024-1;id",
+            "CVE-2024 1",
+            "=HYPERLINK(1)",
+            "-rf",
+            "a/b",
+            "CVE-2024-1'",
+            "",
+        ] {
+            assert!(validate_id(bad).is_err(), "{bad:?} accepted");
+        }
+        assert_eq!(
+            validate_id("CVE-$(id)").unwrap_err(),
+            "id \"CVE-$(id)\" contains '$'; an advisory id is letters, digits and - _ . : (CVE-2024-3094, RLSA-2024:1234)"
         );
     }
 }

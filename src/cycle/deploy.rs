@@ -661,6 +661,13 @@ impl Engine<'_> {
         self.policy.step_timeout.0
     }
 
+    /// A step that may first wait for the package manager's lock. Saturating: a sum
+    /// past what a Duration holds is refused by `exec::deadline`, not a panic here.
+    pub(crate) fn step_and_lock_timeout(&self) -> Duration {
+        self.step_timeout()
+            .saturating_add(self.policy.lock_timeout.0)
+    }
+
     /// Runs every remaining wave; returns how the deployment ended.
     pub fn execute(&self) -> Result<Outcome> {
         let rows = self.with_db(|c| host_rows(c, self.deployment.id))?;
@@ -669,6 +676,16 @@ impl Engine<'_> {
             if matches!(r.state, HostState::Pending | HostState::Running) {
                 waves.entry(r.wave).or_default().push(r);
             }
+        }
+        // The CLI refuses an invalid stored policy before it records a deployment; a
+        // caller that did not (or a policy from before the bounds) still gets no panic
+        // and no deployment left running: its hosts fail untouched, and it ends failed.
+        if let Err(e) = self.policy.validate() {
+            let why = format!("the group's policy is invalid: {e}; nothing was run on the host");
+            for r in waves.values().flatten() {
+                self.fail_host(r, untouched(why.clone()));
+            }
+            return self.finish(None);
         }
         let mut halted: Option<String> = None;
         // Hosts that failed before a resume were seen by whoever resumed: the threshold
@@ -1071,7 +1088,7 @@ impl Engine<'_> {
             let script = apt::install_script(&token, &pins, self.policy.lock_timeout.0)
                 .map_err(untouched)?;
             let map = self
-                .run(h, &script, self.step_timeout() + self.policy.lock_timeout.0)
+                .run(h, &script, self.step_and_lock_timeout())
                 .map_err(|e| touched(format!("install: {e}")))?;
             self.judge_install(&map)?;
             self.save(row.host_id, &[("step", "install".to_string().into())])
@@ -1242,18 +1259,23 @@ impl Engine<'_> {
         }
         let token = crate::digest::random_token();
         // The session may be cut by the reboot itself: only a failure to start counts.
-        if let Err(exec::RunError::Spawn(p, e)) = exec::run_script_detached(
+        match exec::run_script_detached(
             self.ssh,
             &self.control,
             &dest(h),
             &apt::reboot_script(&token),
             self.step_timeout(),
         ) {
-            return Err(format!("reboot: cannot start {p}: {e}"));
+            Err(exec::RunError::Spawn(p, e)) => {
+                return Err(format!("reboot: cannot start {p}: {e}"));
+            }
+            Err(e @ exec::RunError::TimeLimit(_)) => return Err(format!("reboot: {e}")),
+            _ => {}
         }
         exec::close_master(self.ssh, &self.control, &dest(h));
         std::thread::sleep(self.policy.reboot_grace.0);
-        let deadline = Instant::now() + self.policy.reboot_timeout.0;
+        let deadline = exec::deadline(self.policy.reboot_timeout.0)
+            .map_err(|e| format!("waiting for the reboot: {e}"))?;
         let probe = Duration::from_secs(u64::from(self.ssh.connect_timeout) + 30);
         loop {
             match self.facts(h, probe) {

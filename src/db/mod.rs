@@ -249,3 +249,17 @@ fn runtime_db_error(path: &Path, e: rusqlite::Error) -> anyhow::Error {
         .source(e)
         .into()
 }
+
+/// `s` as a literal inside a LIKE pattern written with `ESCAPE '\'`: its `%`, `_` and
+/// `\` match only themselves, so `advisory search %` finds a literal percent sign, not
+/// every row.
+pub fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

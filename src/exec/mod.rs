@@ -89,6 +89,8 @@ pub enum RunError {
     TooLarge,
     #[error("cannot start {0}: {1}")]
     Spawn(String, std::io::Error),
+    #[error("a time limit of {} is beyond what this system's clock can count to", crate::inventory::policy::format_duration(*.0))]
+    TimeLimit(Duration),
 }
 
 /// One shell word for `s`: single-quoted, with each `'` written as `'\''`. Safe for any
@@ -182,13 +184,21 @@ pub fn control_dir() -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// Waits for a child up to `timeout`, then kills it; None when it was killed (or could
+/// The instant `timeout` from now; an error, not a panic, when the clock cannot count
+/// that far (a policy value from before its bounds were checked). Called before a child
+/// is started, so nothing runs without a deadline.
+pub fn deadline(timeout: Duration) -> Result<Instant, RunError> {
+    Instant::now()
+        .checked_add(timeout)
+        .ok_or(RunError::TimeLimit(timeout))
+}
+
+/// Waits for a child up to `deadline`, then kills it; None when it was killed (or could
 /// not be waited for).
 pub fn wait_or_kill(
     child: &mut std::process::Child,
-    timeout: Duration,
+    deadline: Instant,
 ) -> Option<std::process::ExitStatus> {
-    let deadline = Instant::now() + timeout;
     loop {
         match child.try_wait() {
             Ok(Some(s)) => return Some(s),
@@ -252,6 +262,7 @@ fn run(
     }
     trace(&cmd, "  # the script on stdin");
     let program = format!("{:?}", cmd.get_program());
+    let deadline = deadline(timeout)?;
     let started = Instant::now();
     let mut child = cmd.spawn().map_err(|e| RunError::Spawn(program, e))?;
     let mut stdin = child.stdin.take();
@@ -298,7 +309,7 @@ fn run(
         }
         String::from_utf8_lossy(&buf).into_owned()
     });
-    let status = wait_or_kill(&mut child, timeout);
+    let status = wait_or_kill(&mut child, deadline);
     let _ = writer.join();
     let (stdout, too_large, first_output) = reader.join().unwrap_or_default();
     let elapsed = started.elapsed();

@@ -49,6 +49,47 @@ pub struct Policy {
     pub unrated_severity: crate::catalog::Severity,
 }
 
+const HOUR: u64 = 3_600;
+const DAY: u64 = 24 * HOUR;
+
+/// The inclusive range, in seconds, of each duration of a policy. README.md (section
+/// "Reliability and security") lists them: keep both in step.
+pub const SPAN_RANGES: &[(&str, u64, u64)] = &[
+    ("soak", 0, 90 * DAY),
+    ("lock_timeout", 0, DAY),
+    ("step_timeout", 1, DAY),
+    ("reboot_timeout", 1, DAY),
+    ("reboot_grace", 0, HOUR),
+    ("max_scan_age", 1, 366 * DAY),
+    ("max_feed_age", 1, 366 * DAY),
+    ("http_checks.timeout", 1, HOUR),
+];
+
+/// The inclusive range of each count and share of a policy (`failure_threshold %` is
+/// the share form, in percent).
+pub const COUNT_RANGES: &[(&str, u64, u64)] = &[
+    ("failure_threshold", 0, 10_000),
+    ("failure_threshold %", 0, 100),
+    // The most `--parallel` takes too.
+    ("max_parallel", 1, 256),
+    ("max_deferral_days", 0, 366),
+    ("sla_days.critical", 1, 3_650),
+    ("sla_days.high", 1, 3_650),
+    ("sla_days.medium", 1, 3_650),
+    ("sla_days.low", 1, 3_650),
+    ("health_commands", 0, 100),
+    ("http_checks", 0, 100),
+];
+
+/// The range of `key` in `table`; every key checked is listed (a unit test covers them),
+/// so the fallback, nothing allowed, is never taken.
+fn range_of(table: &[(&str, u64, u64)], key: &str) -> (u64, u64) {
+    table
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map_or((1, 0), |&(_, min, max)| (min, max))
+}
+
 /// Snapshot commands, run by `sh -c` on the controller. `{host}`, `{address}`,
 /// `{deployment}` and `{name}` (the snapshot name) are replaced by shell-quoted values,
 /// and the same values are in PATCHCYCLE_HOST, PATCHCYCLE_ADDRESS, PATCHCYCLE_DEPLOYMENT
@@ -112,12 +153,7 @@ impl Default for Policy {
 impl Policy {
     /// Checks the rules serde cannot express.
     pub fn validate(&self) -> Result<(), String> {
-        if self.max_parallel == 0 {
-            return Err("max_parallel must be at least 1".into());
-        }
-        if let Threshold::Percent(p @ 101..) = self.failure_threshold {
-            return Err(format!("failure_threshold {p}% is over 100%"));
-        }
+        self.check_ranges()?;
         for cmd in &self.health_commands {
             if cmd.trim().is_empty() {
                 return Err("health_commands holds an empty command".into());
@@ -187,34 +223,79 @@ impl Policy {
                 ));
             }
         }
-        for (name, d) in [
-            ("step_timeout", self.step_timeout),
-            ("reboot_timeout", self.reboot_timeout),
-            ("max_scan_age", self.max_scan_age),
-            ("max_feed_age", self.max_feed_age),
-        ] {
-            if d.0.is_zero() {
-                return Err(format!("{name} must be longer than 0s"));
-            }
-        }
         if self.unrated_severity == crate::catalog::Severity::None {
             return Err(
                 "unrated_severity must be low, medium, high or critical: an unrated security update is never nothing"
                     .into(),
             );
         }
-        if self.max_deferral_days > 366 {
-            return Err("max_deferral_days is over a year".into());
-        }
+        Ok(())
+    }
+
+    /// Every duration, count and share against its range ([`SPAN_RANGES`],
+    /// [`COUNT_RANGES`]): a value the engine would add to a clock (`step_timeout =
+    /// 18446744073709551615s`) or a count no fleet needs is refused where it is set.
+    fn check_ranges(&self) -> Result<(), String> {
         let s = &self.sla_days;
-        for (name, days) in [
-            ("critical", s.critical),
-            ("high", s.high),
-            ("medium", s.medium),
-            ("low", s.low),
+        let mut spans = vec![
+            ("soak", self.soak),
+            ("lock_timeout", self.lock_timeout),
+            ("step_timeout", self.step_timeout),
+            ("reboot_timeout", self.reboot_timeout),
+            ("reboot_grace", self.reboot_grace),
+            ("max_scan_age", self.max_scan_age),
+            ("max_feed_age", self.max_feed_age),
+        ];
+        spans.extend(
+            self.http_checks
+                .iter()
+                .map(|c| ("http_checks.timeout", c.timeout)),
+        );
+        for (key, span) in spans {
+            let (min, max) = range_of(SPAN_RANGES, key);
+            let secs = span.0.as_secs();
+            // A sub-second part cannot be written in policy TOML; compare whole seconds.
+            if !(min..=max).contains(&secs) {
+                return Err(format!(
+                    "{key} = {span} is out of range ({} to {})",
+                    format_duration(Duration::from_secs(min)),
+                    format_duration(Duration::from_secs(max))
+                ));
+            }
+        }
+        if let Threshold::Percent(p) = self.failure_threshold {
+            let (min, max) = range_of(COUNT_RANGES, "failure_threshold %");
+            if !(min..=max).contains(&u64::from(p)) {
+                return Err(format!(
+                    "failure_threshold = {p}% is out of range ({min}% to {max}%)"
+                ));
+            }
+        }
+        let threshold = match self.failure_threshold {
+            Threshold::Count(n) => Some(("failure_threshold", u64::from(n))),
+            Threshold::Percent(_) => None,
+        };
+        let counts = [
+            ("max_parallel", u64::from(self.max_parallel)),
+            ("max_deferral_days", u64::from(self.max_deferral_days)),
+            ("sla_days.critical", u64::from(s.critical)),
+            ("sla_days.high", u64::from(s.high)),
+            ("sla_days.medium", u64::from(s.medium)),
+            ("sla_days.low", u64::from(s.low)),
+        ];
+        for (key, n) in threshold.into_iter().chain(counts) {
+            let (min, max) = range_of(COUNT_RANGES, key);
+            if !(min..=max).contains(&n) {
+                return Err(format!("{key} = {n} is out of range ({min} to {max})"));
+            }
+        }
+        for (key, len) in [
+            ("health_commands", self.health_commands.len()),
+            ("http_checks", self.http_checks.len()),
         ] {
-            if days == 0 {
-                return Err(format!("sla_days.{name} must be at least 1"));
+            let (_, max) = range_of(COUNT_RANGES, key);
+            if len as u64 > max {
+                return Err(format!("{key} holds {len} entries, more than {max}"));
             }
         }
         Ok(())
@@ -434,6 +515,90 @@ mod tests {
     fn default_policy_round_trips_through_toml() {
         let p = Policy::default();
         assert_eq!(Policy::from_toml(&p.to_toml()).unwrap(), p);
+    }
+
+    #[test]
+    fn every_duration_count_and_share_has_a_range() {
+        let refused = |toml: &str| {
+            Policy::from_toml(toml)
+                .expect("parses")
+                .validate()
+                .expect_err(toml)
+        };
+        assert_eq!(
+            refused("step_timeout = \"18446744073709551615s\""),
+            "step_timeout = 213503982334601d7h15s is out of range (1s to 1d)"
+        );
+        assert_eq!(
+            refused("soak = \"91d\""),
+            "soak = 91d is out of range (0s to 90d)"
+        );
+        assert_eq!(
+            refused("max_scan_age = \"0s\""),
+            "max_scan_age = 0s is out of range (1s to 366d)"
+        );
+        assert_eq!(
+            refused("failure_threshold = \"101%\""),
+            "failure_threshold = 101% is out of range (0% to 100%)"
+        );
+        assert_eq!(
+            refused("max_parallel = 0"),
+            "max_parallel = 0 is out of range (1 to 256)"
+        );
+        assert_eq!(
+            refused("[sla_days]\nlow = 4000000000"),
+            "sla_days.low = 4000000000 is out of range (1 to 3650)"
+        );
+        assert_eq!(
+            refused("http_checks = [{ url = \"http://x/\", timeout = \"2h\" }]"),
+            "http_checks.timeout = 2h is out of range (1s to 1h)"
+        );
+        let many = format!("health_commands = [{}]", vec!["\"true\""; 101].join(","));
+        assert_eq!(
+            refused(&many),
+            "health_commands holds 101 entries, more than 100"
+        );
+        // Each end of each range is accepted.
+        for &(key, min, max) in SPAN_RANGES {
+            for secs in [min, max] {
+                let toml = match key.strip_prefix("http_checks.") {
+                    Some(k) => {
+                        format!("http_checks = [{{ url = \"http://x/\", {k} = \"{secs}s\" }}]")
+                    }
+                    None => format!("{key} = \"{secs}s\""),
+                };
+                let p = Policy::from_toml(&toml).expect("parses");
+                assert_eq!(p.validate(), Ok(()), "{toml}");
+            }
+        }
+        // Every key the check looks up is in a table (the fallback refuses everything).
+        for key in [
+            "soak",
+            "lock_timeout",
+            "step_timeout",
+            "reboot_timeout",
+            "reboot_grace",
+            "max_scan_age",
+            "max_feed_age",
+            "http_checks.timeout",
+        ] {
+            assert!(SPAN_RANGES.iter().any(|(k, _, _)| *k == key), "{key}");
+        }
+        for key in [
+            "failure_threshold",
+            "failure_threshold %",
+            "max_parallel",
+            "max_deferral_days",
+            "sla_days.critical",
+            "sla_days.high",
+            "sla_days.medium",
+            "sla_days.low",
+            "health_commands",
+            "http_checks",
+        ] {
+            assert!(COUNT_RANGES.iter().any(|(k, _, _)| *k == key), "{key}");
+        }
+        assert_eq!(Policy::default().validate(), Ok(()));
     }
 
     #[test]

@@ -179,10 +179,7 @@ pub fn parse_updateinfo(f: &mut Facts, lines: &[&str]) {
             }
             continue;
         };
-        let id_ok = crate::catalog::validate_id(id).is_ok()
-            && id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b':' | b'_' | b'.'));
+        let id_ok = crate::catalog::validate_id(id).is_ok();
         let (Some((name, version, _arch)), true) = (split_nevra(nevra), id_ok) else {
             f.warn(format!("updateinfo: rejected line {:?}", shorten(l)));
             continue;
