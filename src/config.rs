@@ -29,7 +29,7 @@ pub const DEFAULT_CONFIG: &str = r#"# patchcycle configuration. Every key is opt
 [ssh]
 # The OpenSSH client to run. Your ~/.ssh/config is honoured.
 program = "ssh"
-# Seconds to wait for a TCP connection (ssh -o ConnectTimeout).
+# Seconds to wait for a TCP connection (ssh -o ConnectTimeout), 1 to 300.
 connect_timeout = 10
 # Host key checking: "yes" (only known hosts) or "accept-new" (trust on first use).
 # "no" is refused: patchcycle never talks to a host it cannot authenticate.
@@ -71,7 +71,8 @@ http_checks = []
 # http_checks = [{ url = "https://{address}/health", status = 200, timeout = "10s" }]
 # How long apt may wait for another package manager's lock.
 lock_timeout = "5m"
-# Longest one step on a host (snapshot, install, a check) may take.
+# Longest one step on a host (snapshot, install, a check) may take. Every duration,
+# count and share here has a range (README, "Reliability and security"): 1s to 24h here.
 step_timeout = "30m"
 # Longest a host may take to answer SSH again after a reboot, and the pause before asking.
 reboot_timeout = "15m"

@@ -401,6 +401,15 @@ pub fn csv_text(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The text [`csv_text`] was given: a cell it prefixed loses its `'` (so that
+/// `host list --format csv | host import -` keeps a note that begins with `=`).
+pub fn csv_untext(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if csv_text(rest).len() != rest.len() => rest,
+        _ => s,
+    }
+}
+
 /// `[+-]digits[.digits]`, nothing else (no exponent, no spaces, no second sign).
 fn is_plain_number(s: &str) -> bool {
     let body = s.strip_prefix(['+', '-']).unwrap_or(s);
@@ -808,6 +817,7 @@ mod csv_tests {
             ("", ""),
         ] {
             assert_eq!(csv_text(cell), want, "{cell:?}");
+            assert_eq!(super::csv_untext(&csv_text(cell)), cell, "{cell:?}");
         }
     }
 }

@@ -379,6 +379,29 @@ mod tests {
         assert_eq!(text.lines().collect::<Vec<_>>(), words);
     }
 
+    /// A time limit the clock cannot count to (a policy value from before the bounds)
+    /// is an error before anything starts, not an overflow panic.
+    #[test]
+    fn a_time_limit_past_the_clock_is_an_error_not_a_panic() {
+        let marker = std::env::temp_dir().join(format!("pc-deadline-{}", std::process::id()));
+        let r = run_script(
+            &SshConfig::default(),
+            Path::new("/nonexistent"),
+            &Target::Local,
+            &format!("touch {}", shell_quote(&marker.display().to_string())),
+            Duration::MAX,
+        );
+        let Err(e @ RunError::TimeLimit(_)) = r else {
+            panic!("{r:?}")
+        };
+        assert_eq!(
+            e.to_string(),
+            "a time limit of 213503982334601d7h15s is beyond what this system's clock can count to"
+        );
+        assert!(!marker.exists(), "nothing was run");
+        assert!(deadline(Duration::from_secs(86_400)).is_ok());
+    }
+
     /// The time to the first byte is measured apart from the whole run.
     #[test]
     fn a_local_run_measures_first_output_and_elapsed() {
