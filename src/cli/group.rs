@@ -147,8 +147,8 @@ fn edit_policy(base: &Policy, fields: &GroupFields) -> Result<Policy> {
 fn parse_toml_value(s: &str) -> Result<toml::Value, String> {
     let doc = format!("v = {s}");
     match toml::from_str::<toml::Table>(&doc) {
-        // More than `v`: the text went on past the value (`3 w = 4` cannot, a line break
-        // is refused before; kept as the rule the caller relies on).
+        // More than `v`: the text held a second key after the value. The caller refuses
+        // the line breaks that would allow it; this keeps the rule where the parse is.
         Ok(t) if t.len() > 1 => Err(format!("{s:?} holds more than one value")),
         Ok(mut t) => t.remove("v").ok_or_else(|| "no value".to_string()),
         Err(_)
@@ -410,4 +410,26 @@ fn rm(ctx: &Context, a: RmArgs) -> Result<()> {
         _ => ctx.style.status(format!("removed group {}", a.name)),
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod set_tests {
+    use super::parse_toml_value;
+
+    #[test]
+    fn a_value_is_one_value() {
+        assert_eq!(
+            parse_toml_value("3"),
+            Ok(toml::Value::Integer(3)),
+            "a number"
+        );
+        assert_eq!(
+            parse_toml_value("never"),
+            Ok(toml::Value::String("never".into()))
+        );
+        assert_eq!(
+            parse_toml_value("3\nsoak = \"1h\""),
+            Err("\"3\\nsoak = \\\"1h\\\"\" holds more than one value".to_string())
+        );
+    }
 }
