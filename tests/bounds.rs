@@ -154,8 +154,30 @@ fn a_stored_out_of_range_policy_is_refused_before_a_test_runs() {
         0
     );
     assert_eq!(count(&env, "SELECT count(*) FROM deployments"), 0);
+    // `doctor` names it (its other checks depend on the machine: not snapshotted).
+    let doctor = env.run(&["doctor"]);
+    let out = String::from_utf8_lossy(&doctor.stdout);
+    assert_eq!(doctor.status.code(), Some(1), "{out}");
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("policies"))
+        .unwrap_or_default();
+    assert!(
+        line.split_whitespace().nth(1) == Some("FAIL")
+            && line.contains(
+                "group pilot: step_timeout = 213503982334601d7h15s is out of range (1s to 1d); \
+                 test and deploy refuse these groups"
+            )
+            && line.ends_with("fix it: `patchcycle group set pilot --set KEY=VALUE`"),
+        "{out}"
+    );
     // The group can still be read and fixed.
     env.ok(&["group", "set", "pilot", "--set", "step_timeout=30m"]);
+    let out = env.run(&["doctor"]).stdout;
+    assert!(
+        !String::from_utf8_lossy(&out).contains("policies"),
+        "no line once fixed"
+    );
     assert_eq!(
         env.run(&["test", "--dry-run"]).status.code(),
         Some(0),
