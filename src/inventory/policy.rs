@@ -52,42 +52,90 @@ pub struct Policy {
 const HOUR: u64 = 3_600;
 const DAY: u64 = 24 * HOUR;
 
-/// The inclusive range, in seconds, of each duration of a policy. README.md (section
-/// "Reliability and security") lists them: keep both in step.
-pub const SPAN_RANGES: &[(&str, u64, u64)] = &[
-    ("soak", 0, 90 * DAY),
-    ("lock_timeout", 0, DAY),
-    ("step_timeout", 1, DAY),
-    ("reboot_timeout", 1, DAY),
-    ("reboot_grace", 0, HOUR),
-    ("max_scan_age", 1, 366 * DAY),
-    ("max_feed_age", 1, 366 * DAY),
-    ("http_checks.timeout", 1, HOUR),
-];
+/// The inclusive range of one policy value: whole seconds for a duration, the number for
+/// a count, percent for a share. README.md (section "Reliability and security") lists
+/// them all: keep both in step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bound {
+    pub key: &'static str,
+    pub min: u64,
+    pub max: u64,
+}
 
-/// The inclusive range of each count and share of a policy (`failure_threshold %` is
-/// the share form, in percent).
-pub const COUNT_RANGES: &[(&str, u64, u64)] = &[
-    ("failure_threshold", 0, 10_000),
-    ("failure_threshold %", 0, 100),
-    // The most `--parallel` takes too.
-    ("max_parallel", 1, 256),
-    ("max_deferral_days", 0, 366),
-    ("sla_days.critical", 1, 3_650),
-    ("sla_days.high", 1, 3_650),
-    ("sla_days.medium", 1, 3_650),
-    ("sla_days.low", 1, 3_650),
-    ("health_commands", 0, 100),
-    ("http_checks", 0, 100),
-];
+impl Bound {
+    const fn new(key: &'static str, min: u64, max: u64) -> Bound {
+        Bound { key, min, max }
+    }
 
-/// The range of `key` in `table`; every key checked is listed (a unit test covers them),
-/// so the fallback, nothing allowed, is never taken.
-fn range_of(table: &[(&str, u64, u64)], key: &str) -> (u64, u64) {
-    table
-        .iter()
-        .find(|(k, _, _)| *k == key)
-        .map_or((1, 0), |&(_, min, max)| (min, max))
+    /// A duration; a sub-second part cannot be written in policy TOML.
+    pub fn span(self, value: Span) -> Result<(), String> {
+        if (self.min..=self.max).contains(&value.0.as_secs()) {
+            return Ok(());
+        }
+        let shown = |secs: u64| format_duration(Duration::from_secs(secs));
+        Err(format!(
+            "{} = {value} is out of range ({} to {})",
+            self.key,
+            shown(self.min),
+            shown(self.max)
+        ))
+    }
+
+    pub fn count(self, value: u64) -> Result<(), String> {
+        if (self.min..=self.max).contains(&value) {
+            return Ok(());
+        }
+        Err(format!(
+            "{} = {value} is out of range ({} to {})",
+            self.key, self.min, self.max
+        ))
+    }
+
+    pub fn share(self, percent: u64) -> Result<(), String> {
+        if (self.min..=self.max).contains(&percent) {
+            return Ok(());
+        }
+        Err(format!(
+            "{} = {percent}% is out of range ({}% to {}%)",
+            self.key, self.min, self.max
+        ))
+    }
+
+    /// A list's length: only a maximum.
+    pub fn entries(self, len: usize) -> Result<(), String> {
+        if len as u64 <= self.max {
+            return Ok(());
+        }
+        Err(format!(
+            "{} holds {len} entries, more than {}",
+            self.key, self.max
+        ))
+    }
+}
+
+/// The bounds of every duration, count and share of a policy.
+pub mod bounds {
+    use super::{Bound, DAY, HOUR};
+
+    pub const SOAK: Bound = Bound::new("soak", 0, 90 * DAY);
+    pub const LOCK_TIMEOUT: Bound = Bound::new("lock_timeout", 0, DAY);
+    pub const STEP_TIMEOUT: Bound = Bound::new("step_timeout", 1, DAY);
+    pub const REBOOT_TIMEOUT: Bound = Bound::new("reboot_timeout", 1, DAY);
+    pub const REBOOT_GRACE: Bound = Bound::new("reboot_grace", 0, HOUR);
+    pub const MAX_SCAN_AGE: Bound = Bound::new("max_scan_age", 1, 366 * DAY);
+    pub const MAX_FEED_AGE: Bound = Bound::new("max_feed_age", 1, 366 * DAY);
+    pub const HTTP_CHECK_TIMEOUT: Bound = Bound::new("http_checks.timeout", 1, HOUR);
+    pub const FAILURE_COUNT: Bound = Bound::new("failure_threshold", 0, 10_000);
+    pub const FAILURE_SHARE: Bound = Bound::new("failure_threshold", 0, 100);
+    /// The most `--parallel` takes too.
+    pub const MAX_PARALLEL: Bound = Bound::new("max_parallel", 1, 256);
+    pub const MAX_DEFERRAL_DAYS: Bound = Bound::new("max_deferral_days", 0, 366);
+    pub const SLA_CRITICAL: Bound = Bound::new("sla_days.critical", 1, 3_650);
+    pub const SLA_HIGH: Bound = Bound::new("sla_days.high", 1, 3_650);
+    pub const SLA_MEDIUM: Bound = Bound::new("sla_days.medium", 1, 3_650);
+    pub const SLA_LOW: Bound = Bound::new("sla_days.low", 1, 3_650);
+    pub const HEALTH_COMMANDS: Bound = Bound::new("health_commands", 0, 100);
+    pub const HTTP_CHECKS: Bound = Bound::new("http_checks", 0, 100);
 }
 
 /// Snapshot commands, run by `sh -c` on the controller. `{host}`, `{address}`,
@@ -232,72 +280,34 @@ impl Policy {
         Ok(())
     }
 
-    /// Every duration, count and share against its range ([`SPAN_RANGES`],
-    /// [`COUNT_RANGES`]): a value the engine would add to a clock (`step_timeout =
-    /// 18446744073709551615s`) or a count no fleet needs is refused where it is set.
+    /// Every duration, count and share against its [`bounds`]: a value the engine would
+    /// add to a clock (`step_timeout = 18446744073709551615s`) or a count no fleet needs
+    /// is refused where it is set.
     fn check_ranges(&self) -> Result<(), String> {
+        use bounds::*;
+        SOAK.span(self.soak)?;
+        LOCK_TIMEOUT.span(self.lock_timeout)?;
+        STEP_TIMEOUT.span(self.step_timeout)?;
+        REBOOT_TIMEOUT.span(self.reboot_timeout)?;
+        REBOOT_GRACE.span(self.reboot_grace)?;
+        MAX_SCAN_AGE.span(self.max_scan_age)?;
+        MAX_FEED_AGE.span(self.max_feed_age)?;
+        for c in &self.http_checks {
+            HTTP_CHECK_TIMEOUT.span(c.timeout)?;
+        }
+        match self.failure_threshold {
+            Threshold::Count(n) => FAILURE_COUNT.count(n.into())?,
+            Threshold::Percent(p) => FAILURE_SHARE.share(p.into())?,
+        }
+        MAX_PARALLEL.count(self.max_parallel.into())?;
+        MAX_DEFERRAL_DAYS.count(self.max_deferral_days.into())?;
         let s = &self.sla_days;
-        let mut spans = vec![
-            ("soak", self.soak),
-            ("lock_timeout", self.lock_timeout),
-            ("step_timeout", self.step_timeout),
-            ("reboot_timeout", self.reboot_timeout),
-            ("reboot_grace", self.reboot_grace),
-            ("max_scan_age", self.max_scan_age),
-            ("max_feed_age", self.max_feed_age),
-        ];
-        spans.extend(
-            self.http_checks
-                .iter()
-                .map(|c| ("http_checks.timeout", c.timeout)),
-        );
-        for (key, span) in spans {
-            let (min, max) = range_of(SPAN_RANGES, key);
-            let secs = span.0.as_secs();
-            // A sub-second part cannot be written in policy TOML; compare whole seconds.
-            if !(min..=max).contains(&secs) {
-                return Err(format!(
-                    "{key} = {span} is out of range ({} to {})",
-                    format_duration(Duration::from_secs(min)),
-                    format_duration(Duration::from_secs(max))
-                ));
-            }
-        }
-        if let Threshold::Percent(p) = self.failure_threshold {
-            let (min, max) = range_of(COUNT_RANGES, "failure_threshold %");
-            if !(min..=max).contains(&u64::from(p)) {
-                return Err(format!(
-                    "failure_threshold = {p}% is out of range ({min}% to {max}%)"
-                ));
-            }
-        }
-        let threshold = match self.failure_threshold {
-            Threshold::Count(n) => Some(("failure_threshold", u64::from(n))),
-            Threshold::Percent(_) => None,
-        };
-        let counts = [
-            ("max_parallel", u64::from(self.max_parallel)),
-            ("max_deferral_days", u64::from(self.max_deferral_days)),
-            ("sla_days.critical", u64::from(s.critical)),
-            ("sla_days.high", u64::from(s.high)),
-            ("sla_days.medium", u64::from(s.medium)),
-            ("sla_days.low", u64::from(s.low)),
-        ];
-        for (key, n) in threshold.into_iter().chain(counts) {
-            let (min, max) = range_of(COUNT_RANGES, key);
-            if !(min..=max).contains(&n) {
-                return Err(format!("{key} = {n} is out of range ({min} to {max})"));
-            }
-        }
-        for (key, len) in [
-            ("health_commands", self.health_commands.len()),
-            ("http_checks", self.http_checks.len()),
-        ] {
-            let (_, max) = range_of(COUNT_RANGES, key);
-            if len as u64 > max {
-                return Err(format!("{key} holds {len} entries, more than {max}"));
-            }
-        }
+        SLA_CRITICAL.count(s.critical.into())?;
+        SLA_HIGH.count(s.high.into())?;
+        SLA_MEDIUM.count(s.medium.into())?;
+        SLA_LOW.count(s.low.into())?;
+        HEALTH_COMMANDS.entries(self.health_commands.len())?;
+        HTTP_CHECKS.entries(self.http_checks.len())?;
         Ok(())
     }
 
@@ -558,45 +568,28 @@ mod tests {
             refused(&many),
             "health_commands holds 101 entries, more than 100"
         );
-        // Each end of each range is accepted.
-        for &(key, min, max) in SPAN_RANGES {
-            for secs in [min, max] {
-                let toml = match key.strip_prefix("http_checks.") {
+        // Each end of each duration's range is accepted.
+        use bounds::*;
+        for b in [
+            SOAK,
+            LOCK_TIMEOUT,
+            STEP_TIMEOUT,
+            REBOOT_TIMEOUT,
+            REBOOT_GRACE,
+            MAX_SCAN_AGE,
+            MAX_FEED_AGE,
+            HTTP_CHECK_TIMEOUT,
+        ] {
+            for secs in [b.min, b.max] {
+                let toml = match b.key.strip_prefix("http_checks.") {
                     Some(k) => {
                         format!("http_checks = [{{ url = \"http://x/\", {k} = \"{secs}s\" }}]")
                     }
-                    None => format!("{key} = \"{secs}s\""),
+                    None => format!("{} = \"{secs}s\"", b.key),
                 };
                 let p = Policy::from_toml(&toml).expect("parses");
                 assert_eq!(p.validate(), Ok(()), "{toml}");
             }
-        }
-        // Every key the check looks up is in a table (the fallback refuses everything).
-        for key in [
-            "soak",
-            "lock_timeout",
-            "step_timeout",
-            "reboot_timeout",
-            "reboot_grace",
-            "max_scan_age",
-            "max_feed_age",
-            "http_checks.timeout",
-        ] {
-            assert!(SPAN_RANGES.iter().any(|(k, _, _)| *k == key), "{key}");
-        }
-        for key in [
-            "failure_threshold",
-            "failure_threshold %",
-            "max_parallel",
-            "max_deferral_days",
-            "sla_days.critical",
-            "sla_days.high",
-            "sla_days.medium",
-            "sla_days.low",
-            "health_commands",
-            "http_checks",
-        ] {
-            assert!(COUNT_RANGES.iter().any(|(k, _, _)| *k == key), "{key}");
         }
         assert_eq!(Policy::default().validate(), Ok(()));
     }
