@@ -114,12 +114,20 @@ pub fn list(conn: &Connection, f: &Filter) -> Result<Vec<Entry>> {
     let mut stmt = conn.prepare(
         "SELECT seq, at, actor, action, object, details, prev_hash, hash FROM ( \
            SELECT * FROM audit \
-           WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR action = ?2 OR action LIKE ?2 || '.%') \
+           WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR action = ?2 OR action LIKE ?5 ESCAPE '\\') \
              AND (?3 IS NULL OR object = ?3) \
            ORDER BY seq DESC LIMIT ?4) ORDER BY seq",
     )?;
     let limit = f.limit.map_or(-1, i64::from);
-    let rows = stmt.query_map(params![f.since, f.action, f.object, limit], entry_from_row)?;
+    // `--action test` also lists test.start, test.finish…; its text is literal in LIKE.
+    let family = f
+        .action
+        .as_deref()
+        .map(|a| format!("{}.%", crate::db::like_escape(a)));
+    let rows = stmt.query_map(
+        params![f.since, f.action, f.object, limit, family],
+        entry_from_row,
+    )?;
     Ok(rows
         .map(|r| r.map(|(e, _)| e))
         .collect::<rusqlite::Result<_>>()?)

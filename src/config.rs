@@ -29,7 +29,7 @@ pub const DEFAULT_CONFIG: &str = r#"# patchcycle configuration. Every key is opt
 [ssh]
 # The OpenSSH client to run. Your ~/.ssh/config is honoured.
 program = "ssh"
-# Seconds to wait for a TCP connection (ssh -o ConnectTimeout).
+# Seconds to wait for a TCP connection (ssh -o ConnectTimeout), 1 to 300.
 connect_timeout = 10
 # Host key checking: "yes" (only known hosts) or "accept-new" (trust on first use).
 # "no" is refused: patchcycle never talks to a host it cannot authenticate.
@@ -71,7 +71,8 @@ http_checks = []
 # http_checks = [{ url = "https://{address}/health", status = 200, timeout = "10s" }]
 # How long apt may wait for another package manager's lock.
 lock_timeout = "5m"
-# Longest one step on a host (snapshot, install, a check) may take.
+# Longest one step on a host (snapshot, install, a check) may take. Every duration,
+# count and share here has a range (README, "Reliability and security"): 1s to 24h here.
 step_timeout = "30m"
 # Longest a host may take to answer SSH again after a reboot, and the pause before asking.
 reboot_timeout = "15m"
@@ -421,6 +422,28 @@ impl Default for SshConfig {
     }
 }
 
+/// The range of `ssh.connect_timeout`, in seconds: 0 would wait forever (OpenSSH takes
+/// it as "no timeout"), and a host that takes minutes to accept TCP is down.
+pub const SSH_CONNECT_TIMEOUT_RANGE: std::ops::RangeInclusive<u32> = 1..=300;
+
+impl SshConfig {
+    pub fn validate(&self) -> Result<(), String> {
+        if self.program.trim().is_empty() {
+            return Err("ssh.program is empty".into());
+        }
+        let range = SSH_CONNECT_TIMEOUT_RANGE;
+        if !range.contains(&self.connect_timeout) {
+            return Err(format!(
+                "ssh.connect_timeout = {} is out of range ({} to {} seconds)",
+                self.connect_timeout,
+                range.start(),
+                range.end()
+            ));
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum HostKeyChecking {
@@ -506,13 +529,10 @@ impl Config {
                 ))
             })?;
         }
-        if config.ssh.program.trim().is_empty() {
-            return Err(Failure::usage(format!(
-                "invalid config {}: ssh.program is empty",
-                path.display()
-            ))
-            .into());
-        }
+        config
+            .ssh
+            .validate()
+            .map_err(|e| Failure::usage(format!("invalid config {}: {e}", path.display())))?;
         Ok(config)
     }
 }
@@ -665,6 +685,23 @@ mod tests {
         let edges = "[sync]\nconnect_timeout = 300\ntimeout = 3600\ndeadline = 86400\nretries = 10\n\
                      [sync.max_mib]\nosv = 16384\nkev = 64\nepss = 1\nerrata = 16384\n";
         Config::parse(edges, Path::new("c.toml")).expect("the range ends are allowed");
+    }
+
+    #[test]
+    fn ssh_connect_timeout_has_a_range() {
+        for (value, ok) in [("0", false), ("1", true), ("300", true), ("301", false)] {
+            let text = format!("[ssh]\nconnect_timeout = {value}\n");
+            let got = Config::parse(&text, Path::new("c.toml")).map(|_| ());
+            match (ok, got) {
+                (true, r) => assert!(r.is_ok(), "{value}: {r:?}"),
+                (false, r) => assert_eq!(
+                    r.expect_err(value).to_string(),
+                    format!(
+                        "invalid config c.toml: ssh.connect_timeout = {value} is out of range (1 to 300 seconds)"
+                    )
+                ),
+            }
+        }
     }
 
     #[test]

@@ -401,11 +401,45 @@ fn write_csv<T: Serialize>(out: &mut impl Write, items: &[T], rows: bool) -> Res
             header_written = true;
         }
         if rows {
-            w.write_record(map.values().map(csv_cell))?;
+            w.write_record(map.values().map(|v| csv_text(&csv_cell(v)).into_owned()))?;
         }
     }
     w.flush()?;
     Ok(())
+}
+
+/// A CSV cell no spreadsheet runs as a formula (OWASP "CSV injection"): text that
+/// begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, which
+/// spreadsheets take as "this is text" and do not show. A plain decimal number (`-1`,
+/// `+3`, `-0.5`) is left as it is: a spreadsheet reads it as that number, never as a
+/// formula, and prefixing it would turn a value into text. Every CSV writer uses this;
+/// JSON keeps the raw text.
+pub fn csv_text(s: &str) -> std::borrow::Cow<'_, str> {
+    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && !is_plain_number(s) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// The text [`csv_text`] was given: a cell it prefixed loses its `'` (so that
+/// `host list --format csv | host import -` keeps a note that begins with `=`).
+pub fn csv_untext(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if csv_text(rest).len() != rest.len() => rest,
+        _ => s,
+    }
+}
+
+/// `[+-]digits[.digits]`, nothing else (no exponent, no spaces, no second sign).
+fn is_plain_number(s: &str) -> bool {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (whole, frac) = body.split_once('.').unwrap_or((body, "0"));
+    !whole.is_empty()
+        && !frac.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn csv_cell(v: &Value) -> String {
@@ -925,5 +959,37 @@ mod tests {
         write_document(Some(&file), |w| Ok(w.write_all(b"new")?)).expect("write");
         assert_eq!(std::fs::read_to_string(&file).expect("read"), "new");
         assert_eq!(names(dir.path()), ["report.json"]);
+    }
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::csv_text;
+
+    #[test]
+    fn formulas_are_neutralised_numbers_are_not() {
+        for (cell, want) in [
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("-", "'-"),
+            ("-1e5", "'-1e5"),
+            ("-1", "-1"),
+            ("+3", "+3"),
+            ("-0.5", "-0.5"),
+            ("42", "42"),
+            ("web1", "web1"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ] {
+            assert_eq!(csv_text(cell), want, "{cell:?}");
+            assert_eq!(super::csv_untext(&csv_text(cell)), cell, "{cell:?}");
+        }
     }
 }

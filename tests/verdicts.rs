@@ -204,7 +204,7 @@ fn six_months_later_nothing_is_current() {
         "{detail}"
     );
     // Only the catalogue is old: the scans are new, the feed is not.
-    env.ok(&["-q", "group", "set", "prod", "--set", "max_scan_age=400d"]);
+    env.ok(&["-q", "group", "set", "prod", "--set", "max_scan_age=366d"]);
     assert_snapshot!(
         "stale_feed_report",
         snap_at(

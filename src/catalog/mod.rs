@@ -169,6 +169,12 @@ pub fn validate_id(id: &str) -> Result<(), String> {
             truncate(id)
         ));
     }
+    if !id.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Err(format!(
+            "id {:?} does not begin with a letter or digit",
+            truncate(id)
+        ));
+    }
     Ok(())
 }
 
@@ -311,6 +317,46 @@ mod risk_tests {
         assert_eq!(
             v,
             [kev_medium, critical, high_high_epss, high_low_epss, unrated]
+        );
+    }
+}
+
+#[cfg(test)]
+mod id_tests {
+    use super::validate_id;
+
+    #[test]
+    fn ids_are_letters_digits_and_few_punctuation() {
+        for ok in [
+            "CVE-2024-3094",
+            "GHSA-jfh8-c2jp-5v3q",
+            "RLSA-2024:1234",
+            "DSA-5678-1",
+            "ALAS2-2023-1234",
+            "RUSTSEC-2021-0001",
+            "openSUSE-SU-2024:10001-1",
+            "FEDORA-EPEL-2024-a1b2c3d4e5",
+            "UBUNTU-CVE-2024-1234.1",
+            "PYSEC_2021_1",
+        ] {
+            assert_eq!(validate_id(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "CVE-$(id)",
+            "RLSA-$(reboot)",
+            "CVE-2024-1;id",
+            "CVE-2024 1",
+            "=HYPERLINK(1)",
+            "-rf",
+            "a/b",
+            "CVE-2024-1'",
+            "",
+        ] {
+            assert!(validate_id(bad).is_err(), "{bad:?} accepted");
+        }
+        assert_eq!(
+            validate_id("CVE-$(id)").unwrap_err(),
+            "id \"CVE-$(id)\" contains '$'; an advisory id is letters, digits and - _ . : (CVE-2024-3094, RLSA-2024:1234)"
         );
     }
 }

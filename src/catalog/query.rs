@@ -286,22 +286,22 @@ pub fn search(conn: &Connection, q: &Search) -> Result<Vec<Hit>> {
     let like = q
         .text
         .as_ref()
-        .map(|t| format!("%{}%", t.replace(['%', '_'], "")));
+        .map(|t| format!("%{}%", crate::db::like_escape(t)));
     let eco_exact = q.ecosystem.clone();
     let eco_prefix = q
         .ecosystem
         .as_ref()
         .filter(|e| !e.contains(':'))
-        .map(|e| format!("{e}:%"));
+        .map(|e| format!("{}:%", crate::db::like_escape(e)));
     let mut stmt = conn.prepare(
         "SELECT a.advisory_id, a.source, a.severity, a.summary, f.ecosystem, f.package, f.ranges, f.versions, \
            EXISTS (SELECT 1 FROM aliases al JOIN kev k ON k.cve = al.alias WHERE al.advisory = a.id) \
              OR EXISTS (SELECT 1 FROM kev k WHERE k.cve = a.advisory_id) \
          FROM affected f JOIN advisories a ON a.id = f.advisory \
          WHERE (?1 IS NULL OR f.package = ?1) \
-           AND (?2 IS NULL OR f.ecosystem = ?2 OR f.ecosystem LIKE ?3) \
-           AND (?4 IS NULL OR a.advisory_id LIKE ?4 OR a.summary LIKE ?4 \
-                OR EXISTS (SELECT 1 FROM aliases al WHERE al.advisory = a.id AND al.alias LIKE ?4)) \
+           AND (?2 IS NULL OR f.ecosystem = ?2 OR f.ecosystem LIKE ?3 ESCAPE '\\') \
+           AND (?4 IS NULL OR a.advisory_id LIKE ?4 ESCAPE '\\' OR a.summary LIKE ?4 ESCAPE '\\' \
+                OR EXISTS (SELECT 1 FROM aliases al WHERE al.advisory = a.id AND al.alias LIKE ?4 ESCAPE '\\')) \
          ORDER BY f.ecosystem, f.package, a.advisory_id",
     )?;
     let rows = stmt.query_map(params![q.package, eco_exact, eco_prefix, like], |r| {

@@ -369,7 +369,20 @@ fn export(ctx: &Context, a: &ExportArgs) -> Result<()> {
             "chain_verified",
         ])?;
         for r in &export_rows {
-            w.serialize(r)?;
+            // The JSON export keeps raw text (and verifies against the chain as is); here
+            // a cell a spreadsheet would run gets its leading `'` (see output::csv_text).
+            let cells = [
+                r.seq.to_string(),
+                r.at.to_string(),
+                r.actor.to_string(),
+                r.action.to_string(),
+                r.object.to_string(),
+                r.details.clone(),
+                r.prev_hash.to_string(),
+                r.hash.to_string(),
+                r.chain_verified.to_string(),
+            ];
+            w.write_record(cells.iter().map(|c| output::csv_text(c).into_owned()))?;
         }
         String::from_utf8(w.into_inner()?)?
     };

@@ -101,6 +101,13 @@ pub fn execute(ctx: &Context, kind: Kind, group: &str, a: &RunArgs) -> Result<()
     if let Some(p) = a.parallel {
         g.policy.max_parallel = p;
     }
+    // A policy stored before its values had bounds (or edited in the file) is refused
+    // before anything is recorded or run.
+    g.policy.validate().map_err(|e| {
+        Failure::usage(format!("group {group}: stored policy is invalid: {e}")).hint(format!(
+            "fix it with `patchcycle group set {group} --set KEY=VALUE` (README: Reliability and security)"
+        ))
+    })?;
     let now = clock::now()?;
     if a.dry_run {
         let plan = plan::build(&db.conn, a.cycle.as_deref(), &g, kind, now)?;

@@ -50,6 +50,7 @@ pub fn run(ctx: &Context, _args: &DoctorArgs) -> Result<()> {
     });
     checks.extend(database_checks(&ctx.db_path));
     checks.extend(ring_check(&ctx.db_path));
+    checks.extend(policy_check(&ctx.db_path));
     if ctx.db_path.exists()
         && let Ok((db, _)) = Db::open(&ctx.db_path, OpenMode::Existing)
     {
@@ -395,6 +396,34 @@ fn ring_check(path: &Path) -> Option<Check> {
         hint: Some(format!(
             "give each its own: `patchcycle group set {first} --order N`"
         )),
+    })
+}
+
+/// Groups whose stored policy is outside today's bounds (written before them): `test`
+/// and `deploy` refuse them. A line only when there is one, so a sound database's
+/// report stays as it was.
+fn policy_check(path: &Path) -> Option<Check> {
+    let (db, _) = Db::open(path, OpenMode::Existing).ok()?;
+    let groups = match crate::inventory::list_groups(&db.conn) {
+        Ok(g) => g,
+        Err(e) => return Some(check("policies", false, chain_line(&e), None)),
+    };
+    let bad: Vec<(String, String)> = groups
+        .into_iter()
+        .filter_map(|g| g.policy.validate().err().map(|e| (g.name, e)))
+        .collect();
+    let (first, _) = bad.first()?;
+    let hint = format!("fix it: `patchcycle group set {first} --set KEY=VALUE`");
+    let detail = bad
+        .iter()
+        .map(|(name, e)| format!("group {name}: {e}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    Some(Check {
+        check: "policies".into(),
+        status: "FAIL".into(),
+        detail: format!("{detail}; test and deploy refuse these groups"),
+        hint: Some(hint),
     })
 }
 

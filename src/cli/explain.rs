@@ -80,9 +80,10 @@ pub fn run(ctx: &Context, a: &ExplainArgs) -> Result<()> {
     let base = eco.split(':').next().unwrap_or(&eco).to_string();
     let mut push_rows = |sql: &str, arg: &str| -> Result<()> {
         let mut stmt = conn.prepare(sql)?;
-        let rows = stmt.query_map(rusqlite::params![arg, format!("{base}:%"), base], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })?;
+        let rows = stmt.query_map(
+            rusqlite::params![arg, format!("{}:%", crate::db::like_escape(&base)), base],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )?;
         for row in rows {
             candidates.push(row?);
         }
@@ -93,7 +94,7 @@ pub fn run(ctx: &Context, a: &ExplainArgs) -> Result<()> {
         Some(s) if s.contains('-') && s.chars().next().is_some_and(|c| c.is_ascii_uppercase()) => {
             push_rows(
                 &format!(
-                    "{cols} WHERE (a.advisory_id = ?1 OR a.id IN (SELECT advisory FROM aliases WHERE alias = ?1)) AND (f.ecosystem LIKE ?2 OR f.ecosystem = ?3)"
+                    "{cols} WHERE (a.advisory_id = ?1 OR a.id IN (SELECT advisory FROM aliases WHERE alias = ?1)) AND (f.ecosystem LIKE ?2 ESCAPE '\\' OR f.ecosystem = ?3)"
                 ),
                 s,
             )?;
@@ -106,7 +107,7 @@ pub fn run(ctx: &Context, a: &ExplainArgs) -> Result<()> {
                 .unwrap_or_else(|| p.clone());
             push_rows(
                 &format!(
-                    "{cols} WHERE f.package = ?1 AND (f.ecosystem LIKE ?2 OR f.ecosystem = ?3)"
+                    "{cols} WHERE f.package = ?1 AND (f.ecosystem LIKE ?2 ESCAPE '\\' OR f.ecosystem = ?3)"
                 ),
                 &src,
             )?;
@@ -123,7 +124,7 @@ pub fn run(ctx: &Context, a: &ExplainArgs) -> Result<()> {
             for s in srcs {
                 push_rows(
                     &format!(
-                        "{cols} WHERE f.package = ?1 AND (f.ecosystem LIKE ?2 OR f.ecosystem = ?3)"
+                        "{cols} WHERE f.package = ?1 AND (f.ecosystem LIKE ?2 ESCAPE '\\' OR f.ecosystem = ?3)"
                     ),
                     &s,
                 )?;

@@ -117,6 +117,16 @@ fn edit_policy(base: &Policy, fields: &GroupFields) -> Result<Policy> {
             .split_once('=')
             .ok_or_else(|| Failure::usage(format!("--set {assignment:?}: expected KEY=VALUE")))?;
         let key = key.trim();
+        // TOML would read a second line as a second key and the value parser below
+        // keeps only the first: refused, so no part of an assignment is dropped unseen.
+        if let Some(c) = assignment.chars().find(|&c| c.is_control() && c != '\t') {
+            return Err(Failure::usage(format!(
+                "--set {}: contains the control character {c:?}",
+                crate::text::one_line(key)
+            ))
+            .hint("give each KEY=VALUE its own --set")
+            .into());
+        }
         let value = parse_toml_value(value.trim()).map_err(|e| {
             Failure::usage(format!("--set {key}: {e}"))
                 .hint("values are TOML: numbers bare, strings in quotes (reboot=\"never\"), lists in brackets")
@@ -137,6 +147,9 @@ fn edit_policy(base: &Policy, fields: &GroupFields) -> Result<Policy> {
 fn parse_toml_value(s: &str) -> Result<toml::Value, String> {
     let doc = format!("v = {s}");
     match toml::from_str::<toml::Table>(&doc) {
+        // More than `v`: the text held a second key after the value. The caller refuses
+        // the line breaks that would allow it; this keeps the rule where the parse is.
+        Ok(t) if t.len() > 1 => Err(format!("{s:?} holds more than one value")),
         Ok(mut t) => t.remove("v").ok_or_else(|| "no value".to_string()),
         Err(_)
             if !s.is_empty()
@@ -404,4 +417,26 @@ fn rm(ctx: &Context, a: RmArgs) -> Result<()> {
         _ => ctx.style.status(format!("removed group {}", a.name)),
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod set_tests {
+    use super::parse_toml_value;
+
+    #[test]
+    fn a_value_is_one_value() {
+        assert_eq!(
+            parse_toml_value("3"),
+            Ok(toml::Value::Integer(3)),
+            "a number"
+        );
+        assert_eq!(
+            parse_toml_value("never"),
+            Ok(toml::Value::String("never".into()))
+        );
+        assert_eq!(
+            parse_toml_value("3\nsoak = \"1h\""),
+            Err("\"3\\nsoak = \\\"1h\\\"\" holds more than one value".to_string())
+        );
+    }
 }

@@ -193,6 +193,13 @@ impl Engine<'_> {
         self.policy.step_timeout.0
     }
 
+    /// A step that may first wait for the package manager's lock. Saturating: a sum
+    /// past what a Duration holds is refused by `exec::deadline`, not a panic here.
+    pub(crate) fn step_and_lock_timeout(&self) -> Duration {
+        self.step_timeout()
+            .saturating_add(self.policy.lock_timeout.0)
+    }
+
     /// Runs every remaining wave; returns how the deployment ended.
     pub fn execute(&self) -> Result<Outcome> {
         let rows = self.with_db(|c| host_rows(c, self.deployment.id))?;
@@ -201,6 +208,17 @@ impl Engine<'_> {
             if matches!(r.state, HostState::Pending | HostState::Running) {
                 waves.entry(r.wave).or_default().push(r);
             }
+        }
+        // The CLI refuses an invalid stored policy before it records a deployment; a
+        // caller that did not (or a policy from before the bounds) still gets no panic
+        // and no deployment left running: its hosts fail untouched, and it ends failed.
+        if let Err(e) = self.policy.validate() {
+            let why = format!("the group's policy is invalid: {e}; nothing was run on the host");
+            for r in waves.values().flatten() {
+                self.fail_host(r, untouched(why.clone()));
+            }
+            let d = &self.deployment;
+            return self.with_db(|conn| deployment::finish(conn, d, None));
         }
         let mut halted: Option<String> = None;
         // Hosts that failed before a resume were seen by whoever resumed: the threshold
@@ -529,18 +547,23 @@ impl Engine<'_> {
         }
         let token = crate::digest::random_token();
         // The session may be cut by the reboot itself: only a failure to start counts.
-        if let Err(exec::RunError::Spawn(p, e)) = exec::run_script_detached(
+        match exec::run_script_detached(
             self.ssh,
             &self.control,
             &dest(h),
             &apt::reboot_script(&token),
             self.step_timeout(),
         ) {
-            return Err(format!("reboot: cannot start {p}: {e}"));
+            Err(exec::RunError::Spawn(p, e)) => {
+                return Err(format!("reboot: cannot start {p}: {e}"));
+            }
+            Err(e @ exec::RunError::TimeLimit(_)) => return Err(format!("reboot: {e}")),
+            _ => {}
         }
         exec::close_master(self.ssh, &self.control, &dest(h));
         std::thread::sleep(self.policy.reboot_grace.0);
-        let deadline = Instant::now() + self.policy.reboot_timeout.0;
+        let deadline = exec::deadline(self.policy.reboot_timeout.0)
+            .map_err(|e| format!("waiting for the reboot: {e}"))?;
         let probe = Duration::from_secs(u64::from(self.ssh.connect_timeout) + 30);
         loop {
             match self.facts(h, probe) {
@@ -598,12 +621,8 @@ impl Runner for Builtin<'_, '_> {
         let token = crate::digest::random_token();
         let script =
             apt::install_script(&token, &pins(row), e.policy.lock_timeout.0).map_err(untouched)?;
-        e.run(
-            &row.host,
-            &script,
-            e.step_timeout() + e.policy.lock_timeout.0,
-        )
-        .map_err(|err| touched(format!("install: {err}")))
+        e.run(&row.host, &script, e.step_and_lock_timeout())
+            .map_err(|err| touched(format!("install: {err}")))
     }
 
     fn reboot(&self, row: &HostRow, before: &Before) -> Result<Rebooted, StepError> {

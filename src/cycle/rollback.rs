@@ -41,7 +41,7 @@ impl Engine<'_> {
                 &remove,
                 self.policy.lock_timeout.0,
             )?;
-            let map = self.run(h, &script, self.step_timeout() + self.policy.lock_timeout.0)?;
+            let map = self.run(h, &script, self.step_and_lock_timeout())?;
             let text = map.get("rollback").cloned().unwrap_or_default();
             let errors = apt::apt_errors(&text);
             if apt::rc(&map) != Some(0) || !errors.is_empty() {

@@ -61,6 +61,7 @@ fn run(mut cmd: Command, timeout: Duration, what: &str) -> Result<(), String> {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
+    let deadline = crate::exec::deadline(timeout).map_err(|e| format!("{what}: {e}"))?;
     let mut child = cmd
         .spawn()
         .map_err(|e| format!("{what}: cannot start: {e}"))?;
@@ -73,7 +74,7 @@ fn run(mut cmd: Command, timeout: Duration, what: &str) -> Result<(), String> {
         }
         String::from_utf8_lossy(&buf).into_owned()
     });
-    let status = crate::exec::wait_or_kill(&mut child, timeout);
+    let status = crate::exec::wait_or_kill(&mut child, deadline);
     let stderr = reader.join().unwrap_or_default();
     match status {
         None => Err(format!("{what}: timed out after {timeout:?}")),

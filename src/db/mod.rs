@@ -544,3 +544,17 @@ pub fn trigger_repair_notice(repairs: &[TriggerRepair]) -> String {
         "the audit log's append-only triggers were tampered with ({what}); restored them: check the log with `patchcycle audit verify --anchor`"
     )
 }
+
+/// `s` as a literal inside a LIKE pattern written with `ESCAPE '\'`: its `%`, `_` and
+/// `\` match only themselves, so `advisory search %` finds a literal percent sign, not
+/// every row.
+pub fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -89,6 +89,8 @@ pub enum RunError {
     TooLarge,
     #[error("cannot start {0}: {1}")]
     Spawn(String, std::io::Error),
+    #[error("a time limit of {} is beyond what this system's clock can count to", crate::inventory::policy::format_duration(*.0))]
+    TimeLimit(Duration),
 }
 
 /// One shell word for `s`: single-quoted, with each `'` written as `'\''`. Safe for any
@@ -182,13 +184,21 @@ pub fn control_dir() -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// Waits for a child up to `timeout`, then kills it; None when it was killed (or could
+/// The instant `timeout` from now; an error, not a panic, when the clock cannot count
+/// that far (a policy value from before its bounds were checked). Called before a child
+/// is started, so nothing runs without a deadline.
+pub fn deadline(timeout: Duration) -> Result<Instant, RunError> {
+    Instant::now()
+        .checked_add(timeout)
+        .ok_or(RunError::TimeLimit(timeout))
+}
+
+/// Waits for a child up to `deadline`, then kills it; None when it was killed (or could
 /// not be waited for).
 pub fn wait_or_kill(
     child: &mut std::process::Child,
-    timeout: Duration,
+    deadline: Instant,
 ) -> Option<std::process::ExitStatus> {
-    let deadline = Instant::now() + timeout;
     loop {
         match child.try_wait() {
             Ok(Some(s)) => return Some(s),
@@ -252,6 +262,7 @@ fn run(
     }
     trace(&cmd, "  # the script on stdin");
     let program = format!("{:?}", cmd.get_program());
+    let deadline = deadline(timeout)?;
     let started = Instant::now();
     let mut child = cmd.spawn().map_err(|e| RunError::Spawn(program, e))?;
     let mut stdin = child.stdin.take();
@@ -298,7 +309,7 @@ fn run(
         }
         String::from_utf8_lossy(&buf).into_owned()
     });
-    let status = wait_or_kill(&mut child, timeout);
+    let status = wait_or_kill(&mut child, deadline);
     let _ = writer.join();
     let (stdout, too_large, first_output) = reader.join().unwrap_or_default();
     let elapsed = started.elapsed();
@@ -366,6 +377,29 @@ mod tests {
             .expect("run sh");
         let text = String::from_utf8(out.stdout).expect("utf-8");
         assert_eq!(text.lines().collect::<Vec<_>>(), words);
+    }
+
+    /// A time limit the clock cannot count to (a policy value from before the bounds)
+    /// is an error before anything starts, not an overflow panic.
+    #[test]
+    fn a_time_limit_past_the_clock_is_an_error_not_a_panic() {
+        let marker = std::env::temp_dir().join(format!("pc-deadline-{}", std::process::id()));
+        let r = run_script(
+            &SshConfig::default(),
+            Path::new("/nonexistent"),
+            &Target::Local,
+            &format!("touch {}", shell_quote(&marker.display().to_string())),
+            Duration::MAX,
+        );
+        let Err(e @ RunError::TimeLimit(_)) = r else {
+            panic!("{r:?}")
+        };
+        assert_eq!(
+            e.to_string(),
+            "a time limit of 213503982334601d7h15s is beyond what this system's clock can count to"
+        );
+        assert!(!marker.exists(), "nothing was run");
+        assert!(deadline(Duration::from_secs(86_400)).is_ok());
     }
 
     /// The time to the first byte is measured apart from the whole run.

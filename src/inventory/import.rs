@@ -251,7 +251,8 @@ fn parse_csv(text: &str) -> (Vec<Record>, Vec<RowError>) {
             col.get(c)
                 .and_then(|&i| row.get(i))
                 .filter(|v| !v.is_empty())
-                .map(str::to_string)
+                // What `host list --format csv` neutralised comes back as it was.
+                .map(|v| crate::output::csv_untext(v).to_string())
         };
         let name = get("name").unwrap_or_default();
         let result = record_from_fields(

@@ -49,6 +49,95 @@ pub struct Policy {
     pub unrated_severity: crate::catalog::Severity,
 }
 
+const HOUR: u64 = 3_600;
+const DAY: u64 = 24 * HOUR;
+
+/// The inclusive range of one policy value: whole seconds for a duration, the number for
+/// a count, percent for a share. README.md (section "Reliability and security") lists
+/// them all: keep both in step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bound {
+    pub key: &'static str,
+    pub min: u64,
+    pub max: u64,
+}
+
+impl Bound {
+    const fn new(key: &'static str, min: u64, max: u64) -> Bound {
+        Bound { key, min, max }
+    }
+
+    /// A duration; a sub-second part cannot be written in policy TOML.
+    pub fn span(self, value: Span) -> Result<(), String> {
+        if (self.min..=self.max).contains(&value.0.as_secs()) {
+            return Ok(());
+        }
+        let shown = |secs: u64| format_duration(Duration::from_secs(secs));
+        Err(format!(
+            "{} = {value} is out of range ({} to {})",
+            self.key,
+            shown(self.min),
+            shown(self.max)
+        ))
+    }
+
+    pub fn count(self, value: u64) -> Result<(), String> {
+        if (self.min..=self.max).contains(&value) {
+            return Ok(());
+        }
+        Err(format!(
+            "{} = {value} is out of range ({} to {})",
+            self.key, self.min, self.max
+        ))
+    }
+
+    pub fn share(self, percent: u64) -> Result<(), String> {
+        if (self.min..=self.max).contains(&percent) {
+            return Ok(());
+        }
+        Err(format!(
+            "{} = {percent}% is out of range ({}% to {}%)",
+            self.key, self.min, self.max
+        ))
+    }
+
+    /// A list's length: only a maximum.
+    pub fn entries(self, len: usize) -> Result<(), String> {
+        if len as u64 <= self.max {
+            return Ok(());
+        }
+        Err(format!(
+            "{} holds {len} entries, more than {}",
+            self.key, self.max
+        ))
+    }
+}
+
+/// The bounds of every duration, count and share of a policy.
+pub mod bounds {
+    use super::{Bound, DAY, HOUR};
+
+    pub const SOAK: Bound = Bound::new("soak", 0, 90 * DAY);
+    pub const LOCK_TIMEOUT: Bound = Bound::new("lock_timeout", 0, DAY);
+    pub const STEP_TIMEOUT: Bound = Bound::new("step_timeout", 1, DAY);
+    pub const REBOOT_TIMEOUT: Bound = Bound::new("reboot_timeout", 1, DAY);
+    pub const REBOOT_GRACE: Bound = Bound::new("reboot_grace", 0, HOUR);
+    pub const MAX_SCAN_AGE: Bound = Bound::new("max_scan_age", 1, 366 * DAY);
+    pub const MAX_FEED_AGE: Bound = Bound::new("max_feed_age", 1, 366 * DAY);
+    pub const HTTP_CHECK_TIMEOUT: Bound = Bound::new("http_checks.timeout", 1, HOUR);
+    pub const FAILURE_COUNT: Bound = Bound::new("failure_threshold", 0, 10_000);
+    pub const FAILURE_SHARE: Bound = Bound::new("failure_threshold", 0, 100);
+    /// The most `--parallel` takes too.
+    pub const MAX_PARALLEL: Bound = Bound::new("max_parallel", 1, 256);
+    pub const MAX_DEFERRAL_DAYS: Bound = Bound::new("max_deferral_days", 0, 366);
+    pub const SLA_CRITICAL: Bound = Bound::new("sla_days.critical", 1, 3_650);
+    pub const SLA_HIGH: Bound = Bound::new("sla_days.high", 1, 3_650);
+    pub const SLA_MEDIUM: Bound = Bound::new("sla_days.medium", 1, 3_650);
+    pub const SLA_LOW: Bound = Bound::new("sla_days.low", 1, 3_650);
+    pub const HEALTH_COMMANDS: Bound = Bound::new("health_commands", 0, 100);
+    pub const HTTP_CHECKS: Bound = Bound::new("http_checks", 0, 100);
+}
+
 /// Snapshot commands, run by `sh -c` on the controller. `{host}`, `{address}`,
 /// `{deployment}` and `{name}` (the snapshot name) are replaced by shell-quoted values,
 /// and the same values are in PATCHCYCLE_HOST, PATCHCYCLE_ADDRESS, PATCHCYCLE_DEPLOYMENT
@@ -112,12 +201,7 @@ impl Default for Policy {
 impl Policy {
     /// Checks the rules serde cannot express.
     pub fn validate(&self) -> Result<(), String> {
-        if self.max_parallel == 0 {
-            return Err("max_parallel must be at least 1".into());
-        }
-        if let Threshold::Percent(p @ 101..) = self.failure_threshold {
-            return Err(format!("failure_threshold {p}% is over 100%"));
-        }
+        self.check_ranges()?;
         for cmd in &self.health_commands {
             if cmd.trim().is_empty() {
                 return Err("health_commands holds an empty command".into());
@@ -187,36 +271,43 @@ impl Policy {
                 ));
             }
         }
-        for (name, d) in [
-            ("step_timeout", self.step_timeout),
-            ("reboot_timeout", self.reboot_timeout),
-            ("max_scan_age", self.max_scan_age),
-            ("max_feed_age", self.max_feed_age),
-        ] {
-            if d.0.is_zero() {
-                return Err(format!("{name} must be longer than 0s"));
-            }
-        }
         if self.unrated_severity == crate::catalog::Severity::None {
             return Err(
                 "unrated_severity must be low, medium, high or critical: an unrated security update is never nothing"
                     .into(),
             );
         }
-        if self.max_deferral_days > 366 {
-            return Err("max_deferral_days is over a year".into());
+        Ok(())
+    }
+
+    /// Every duration, count and share against its [`bounds`]: a value the engine would
+    /// add to a clock (`step_timeout = 18446744073709551615s`) or a count no fleet needs
+    /// is refused where it is set.
+    fn check_ranges(&self) -> Result<(), String> {
+        use bounds::*;
+        SOAK.span(self.soak)?;
+        LOCK_TIMEOUT.span(self.lock_timeout)?;
+        STEP_TIMEOUT.span(self.step_timeout)?;
+        REBOOT_TIMEOUT.span(self.reboot_timeout)?;
+        REBOOT_GRACE.span(self.reboot_grace)?;
+        MAX_SCAN_AGE.span(self.max_scan_age)?;
+        MAX_FEED_AGE.span(self.max_feed_age)?;
+        for c in &self.http_checks {
+            HTTP_CHECK_TIMEOUT.span(c.timeout)?;
         }
+        match self.failure_threshold {
+            Threshold::Count(n) => FAILURE_COUNT.count(n.into())?,
+            Threshold::Percent(p) => FAILURE_SHARE.share(p.into())?,
+        }
+        MAX_PARALLEL.count(self.max_parallel.into())?;
+        MAX_DEFERRAL_DAYS.count(self.max_deferral_days.into())?;
         let s = &self.sla_days;
-        for (name, days) in [
-            ("critical", s.critical),
-            ("high", s.high),
-            ("medium", s.medium),
-            ("low", s.low),
-        ] {
-            if days == 0 {
-                return Err(format!("sla_days.{name} must be at least 1"));
-            }
-        }
+        SLA_CRITICAL.count(s.critical.into())?;
+        SLA_HIGH.count(s.high.into())?;
+        SLA_MEDIUM.count(s.medium.into())?;
+        SLA_LOW.count(s.low.into())?;
+        HEALTH_COMMANDS.entries(self.health_commands.len())?;
+        HTTP_CHECKS.entries(self.http_checks.len())?;
         Ok(())
     }
 
@@ -434,6 +525,73 @@ mod tests {
     fn default_policy_round_trips_through_toml() {
         let p = Policy::default();
         assert_eq!(Policy::from_toml(&p.to_toml()).unwrap(), p);
+    }
+
+    #[test]
+    fn every_duration_count_and_share_has_a_range() {
+        let refused = |toml: &str| {
+            Policy::from_toml(toml)
+                .expect("parses")
+                .validate()
+                .expect_err(toml)
+        };
+        assert_eq!(
+            refused("step_timeout = \"18446744073709551615s\""),
+            "step_timeout = 213503982334601d7h15s is out of range (1s to 1d)"
+        );
+        assert_eq!(
+            refused("soak = \"91d\""),
+            "soak = 91d is out of range (0s to 90d)"
+        );
+        assert_eq!(
+            refused("max_scan_age = \"0s\""),
+            "max_scan_age = 0s is out of range (1s to 366d)"
+        );
+        assert_eq!(
+            refused("failure_threshold = \"101%\""),
+            "failure_threshold = 101% is out of range (0% to 100%)"
+        );
+        assert_eq!(
+            refused("max_parallel = 0"),
+            "max_parallel = 0 is out of range (1 to 256)"
+        );
+        assert_eq!(
+            refused("[sla_days]\nlow = 4000000000"),
+            "sla_days.low = 4000000000 is out of range (1 to 3650)"
+        );
+        assert_eq!(
+            refused("http_checks = [{ url = \"http://x/\", timeout = \"2h\" }]"),
+            "http_checks.timeout = 2h is out of range (1s to 1h)"
+        );
+        let many = format!("health_commands = [{}]", vec!["\"true\""; 101].join(","));
+        assert_eq!(
+            refused(&many),
+            "health_commands holds 101 entries, more than 100"
+        );
+        // Each end of each duration's range is accepted.
+        use bounds::*;
+        for b in [
+            SOAK,
+            LOCK_TIMEOUT,
+            STEP_TIMEOUT,
+            REBOOT_TIMEOUT,
+            REBOOT_GRACE,
+            MAX_SCAN_AGE,
+            MAX_FEED_AGE,
+            HTTP_CHECK_TIMEOUT,
+        ] {
+            for secs in [b.min, b.max] {
+                let toml = match b.key.strip_prefix("http_checks.") {
+                    Some(k) => {
+                        format!("http_checks = [{{ url = \"http://x/\", {k} = \"{secs}s\" }}]")
+                    }
+                    None => format!("{} = \"{secs}s\"", b.key),
+                };
+                let p = Policy::from_toml(&toml).expect("parses");
+                assert_eq!(p.validate(), Ok(()), "{toml}");
+            }
+        }
+        assert_eq!(Policy::default().validate(), Ok(()));
     }
 
     #[test]

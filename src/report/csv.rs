@@ -41,34 +41,38 @@ pub fn render<W: Write>(r: &Report, out: &mut W) -> Result<()> {
     // Unknown (a host without a good scan) is empty, as null is in every CSV.
     let n = |v: Option<usize>| v.map(|n| n.to_string()).unwrap_or_default();
     for h in &r.hosts {
-        w.write_record([
-            h.name.clone(),
-            o(&h.group),
-            o(&h.os),
-            o(&h.ecosystem),
-            o(&h.last_scan),
-            h.scan_status.clone(),
-            o(&h.scan_age),
-            h.state.as_str().to_string(),
-            h.unknown
-                .iter()
-                .map(|u| u.describe(now))
-                .collect::<Vec<_>>()
-                .join("; "),
-            h.compliant.to_string(),
-            n(h.open_findings),
-            n(h.critical),
-            n(h.high),
-            n(h.medium),
-            n(h.low),
-            n(h.kev),
-            n(h.sla_breaches),
-            h.reboot_pending.to_string(),
-            o(&h.kernel_running),
-            o(&h.kernel_latest),
-            h.stale.to_string(),
-            h.unreachable.to_string(),
-        ])?;
+        w.write_record(
+            [
+                h.name.clone(),
+                o(&h.group),
+                o(&h.os),
+                o(&h.ecosystem),
+                o(&h.last_scan),
+                h.scan_status.clone(),
+                o(&h.scan_age),
+                h.state.as_str().to_string(),
+                h.unknown
+                    .iter()
+                    .map(|u| u.describe(now))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                h.compliant.to_string(),
+                n(h.open_findings),
+                n(h.critical),
+                n(h.high),
+                n(h.medium),
+                n(h.low),
+                n(h.kev),
+                n(h.sla_breaches),
+                h.reboot_pending.to_string(),
+                o(&h.kernel_running),
+                o(&h.kernel_latest),
+                h.stale.to_string(),
+                h.unreachable.to_string(),
+            ]
+            .iter()
+            .map(|cell| crate::output::csv_text(cell).into_owned()),
+        )?;
     }
     w.flush()?;
     Ok(())

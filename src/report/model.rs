@@ -747,7 +747,10 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         } else {
             None
         };
-        let sla_deadline = sla_days.map(|d| first_t + Duration::days(i64::from(d)));
+        // Checked: sla_days from a database older than its bounds may put the deadline
+        // past the calendar's end, which is no deadline (never breached), not a panic.
+        let sla_deadline =
+            sla_days.and_then(|d| first_t.checked_add_signed(Duration::days(i64::from(d))));
         // CISA's dueDate is a day: due by its end.
         let kev_deadline = kev_due_date
             .as_deref()
