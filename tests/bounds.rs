@@ -189,7 +189,7 @@ fn a_stored_out_of_range_policy_is_refused_before_a_test_runs() {
 /// CLI does): no panic, the hosts fail untouched and the deployment ends failed.
 #[test]
 fn the_engine_fails_a_deployment_on_an_invalid_policy_instead_of_panicking() {
-    use patchcycle::cycle::{deploy, plan};
+    use patchcycle::cycle::{deploy, deployment, plan};
     let env = pilot("Debian GNU/Linux 12 (bookworm)");
     env.ok(&["host", "set", "p1", "--destination", "127.0.0.1:1"]);
     env.ok(&["-q", "cycle", "start"]);
@@ -208,7 +208,7 @@ fn the_engine_fails_a_deployment_on_an_invalid_policy_instead_of_panicking() {
         window: None,
         progress: patchcycle::exec::pool::Progress::Silent,
         group_hosts: 1,
-        deployment: deploy::get(&db, id).unwrap(),
+        deployment: deployment::get(&db, id).unwrap(),
         db_path: env.db(),
         ansible: false,
         db: std::sync::Mutex::new(env.sqlite()),
@@ -217,10 +217,10 @@ fn the_engine_fails_a_deployment_on_an_invalid_policy_instead_of_panicking() {
         .execute()
         .expect("an outcome, not an error or a panic");
     drop(engine);
-    assert_eq!(outcome.state, deploy::DeploymentState::Failed);
+    assert_eq!(outcome.state, deployment::DeploymentState::Failed);
     assert_eq!(
-        deploy::get(&db, id).unwrap().state,
-        deploy::DeploymentState::Failed
+        deployment::get(&db, id).unwrap().state,
+        deployment::DeploymentState::Failed
     );
     let error: String = db
         .query_row(
