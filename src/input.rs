@@ -26,12 +26,15 @@ pub enum InputKind {
     Inventory,
 }
 
+/// Most collector output read, from a host over SSH or from a file (`scan --import`).
+pub const MAX_COLLECTOR_OUTPUT: usize = 64 * 1024 * 1024;
+
 impl InputKind {
     /// The largest file of this kind that is read, in bytes.
     pub fn cap(self) -> u64 {
         match self {
             InputKind::Config | InputKind::PolicyFile => MIB,
-            InputKind::ScanImport => crate::exec::MAX_OUTPUT as u64,
+            InputKind::ScanImport => MAX_COLLECTOR_OUTPUT as u64,
             InputKind::Inventory => 256 * MIB,
         }
     }

@@ -18,6 +18,7 @@ pub mod db;
 pub mod digest;
 pub mod error;
 pub mod exec;
+pub mod family;
 pub mod input;
 pub mod inventory;
 pub mod output;

@@ -750,13 +750,13 @@ fn amazon_linux_output_imported_matches_alas_errata_with_epochs() {
     );
 }
 
-/// The deploy/rollback command builders (`exec::pkgcmd`) run by `sh` against the
+/// The deploy/rollback command builders (`family::pkgcmd`) run by `sh` against the
 /// AlmaLinux root with the real dnf, rpm and needs-restarting (dnf-plugins-core), through
 /// wrappers that add `--installroot`/`--root` the way a host's own tools need none; each
 /// step is checked by a scan.
 #[test]
 fn dnf_and_rpm_builders_deploy_and_roll_back_a_root_for_real() {
-    use patchcycle::exec::pkgcmd;
+    use patchcycle::family::pkgcmd;
     need(&["rpm", "rpmbuild", "dnf", "createrepo_c", "modifyrepo_c"]);
     let dnf_plugins = Command::new("dnf")
         .args(["download", "--help"])

@@ -165,7 +165,7 @@ pub fn validate_id(id: &str) -> Result<(), String> {
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-')))
     {
         return Err(format!(
-            "id {:?} contains {c:?}; allowed are letters, digits, '.', '_', ':' and '-'",
+            "id {:?} contains {c:?}; an advisory id is letters, digits and - _ . : (CVE-2024-3094, RLSA-2024:1234)",
             truncate(id)
         ));
     }

@@ -13,14 +13,7 @@ use crate::version::Scheme;
 
 /// The version scheme of an ecosystem (with or without release).
 pub fn scheme_for(ecosystem: &str) -> Option<Scheme> {
-    let base = ecosystem.split(':').next().unwrap_or(ecosystem);
-    match base {
-        "Debian" | "Ubuntu" => Some(Scheme::Deb),
-        "AlmaLinux" | "Rocky Linux" | "Red Hat" | "CentOS" | "Fedora" | "openSUSE" | "SUSE"
-        | "Amazon Linux" | "Oracle Linux" | "Mageia" | "openEuler" => Some(Scheme::Rpm),
-        "Alpine" | "Wolfi" | "Chainguard" => Some(Scheme::Apk),
-        _ => None,
-    }
+    crate::family::of_ecosystem(ecosystem).map(|f| f.manager().scheme())
 }
 
 #[derive(Debug, Clone, Serialize, Default)]

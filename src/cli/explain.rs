@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::Context;
-use crate::catalog::query::{evaluate, scheme_for};
+use crate::catalog::query::evaluate;
 use crate::error::Failure;
 use crate::inventory;
 use crate::output::{self, or_dash};
@@ -55,11 +55,12 @@ pub fn run(ctx: &Context, a: &ExplainArgs) -> Result<()> {
     let Some(eco) = host.ecosystem.clone() else {
         return Err(Failure::usage(format!("the OS of {} has no known ecosystem", a.host)).into());
     };
-    let scheme = scheme_for(&eco)
+    let family = crate::family::of_ecosystem(&eco)
         .ok_or_else(|| Failure::usage(format!("no version rules for ecosystem {eco}")))?;
+    let scheme = family.manager().scheme();
     // Advisories name source packages (Debian, Ubuntu, Alpine) or, in the rpm family,
     // binary packages: (name, matched name, matched version) of what the host runs.
-    let by_binary = scheme == crate::version::Scheme::Rpm;
+    let by_binary = family.matches_binary_packages();
     let installed: Vec<(String, String, String)> = conn
         .prepare(if by_binary {
             "SELECT DISTINCT name, name, version FROM installed WHERE scan_id = ?1"

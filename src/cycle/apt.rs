@@ -16,14 +16,9 @@ pub fn rollback_dir(deployment: i64) -> String {
     format!("/var/cache/patchcycle/rollback/{deployment}")
 }
 
-/// A package name as dpkg accepts it (policy: lower case, digits, + - .; 2+ chars).
+/// Debian's package-name grammar (the family's one rule).
 pub fn valid_package(name: &str) -> bool {
-    name.len() >= 2
-        && name.len() <= 128
-        && name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '+' | '-' | '.'))
+    crate::family::deb::name_ok(name)
 }
 
 fn valid_version(v: &str) -> bool {

@@ -191,7 +191,7 @@ pub fn build(
             plans.push(hp);
             continue;
         };
-        if !(eco.starts_with("Debian:") || eco.starts_with("Ubuntu:")) {
+        if !crate::family::of_ecosystem(&eco).is_some_and(|f| f.can_deploy()) {
             hp.blocker = Some(format!(
                 "deploy to {eco} hosts is not supported yet (dpkg/apt hosts only)"
             ));

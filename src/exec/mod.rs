@@ -2,7 +2,6 @@
 //! to `sh -s` on stdin, so no user data is ever quoted into a command line; output is
 //! bounded in size and the run in time.
 
-pub mod pkgcmd;
 pub mod pool;
 
 use std::io::{Read, Write};
@@ -15,8 +14,8 @@ use anyhow::{Context, Result};
 
 use crate::config::{HostKeyChecking, SshConfig};
 
-/// Most output read from one host.
-pub const MAX_OUTPUT: usize = 64 * 1024 * 1024;
+/// Most output read from one host: as much as `scan --import` reads from a file.
+pub const MAX_OUTPUT: usize = crate::input::MAX_COLLECTOR_OUTPUT;
 
 /// Where to run.
 #[derive(Debug, Clone)]

@@ -5,127 +5,15 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde::Serialize;
+pub use crate::family::Manager;
+pub use crate::family::facts::{Facts, HostAdvisory, Package, Pending, Sections};
+use crate::family::facts::{kernel_name_ok, safe_text, shorten};
+use crate::family::{self, Family};
 
-use super::{apkfacts, rpmfacts};
-use crate::version::Scheme;
-
-/// Most packages accepted from one host.
-pub(crate) const MAX_PACKAGES: usize = 200_000;
 /// Longest os-release value read (ID, VERSION_ID, PRETTY_NAME, VERSION).
 const MAX_OS_FIELD: usize = 256;
-/// Longest line read from any section.
-pub(crate) const MAX_LINE: usize = 8192;
-/// Warnings kept per host.
-const MAX_WARNINGS: usize = 50;
 /// Unknown sections named in the warning about them (the rest are counted).
 const UNKNOWN_SECTIONS_NAMED: usize = 5;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Package {
-    pub name: String,
-    pub arch: Option<String>,
-    pub version: String,
-    pub source_name: String,
-    pub source_version: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Pending {
-    pub package: String,
-    pub from: Option<String>,
-    pub to: String,
-    pub origin: String,
-    pub security: bool,
-}
-
-/// An advisory the host's own package manager offers for an installed package
-/// (`dnf updateinfo list --security`): merged into the catalogue's findings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct HostAdvisory {
-    pub id: String,
-    pub package: String,
-    /// The version that carries the fix.
-    pub version: String,
-    pub severity: Option<String>,
-}
-
-/// The package manager whose database a host reported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Manager {
-    Dpkg,
-    Rpm,
-    Apk,
-}
-
-impl Manager {
-    pub fn scheme(self) -> Scheme {
-        match self {
-            Manager::Dpkg => Scheme::Deb,
-            Manager::Rpm => Scheme::Rpm,
-            Manager::Apk => Scheme::Apk,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Manager::Dpkg => "dpkg",
-            Manager::Rpm => "rpm",
-            Manager::Apk => "apk",
-        }
-    }
-
-    /// The stored name ([`Manager::as_str`]) back to the manager.
-    pub fn from_name(s: &str) -> Option<Manager> {
-        match s {
-            "dpkg" => Some(Manager::Dpkg),
-            "rpm" => Some(Manager::Rpm),
-            "apk" => Some(Manager::Apk),
-            _ => None,
-        }
-    }
-}
-
-/// What one host reported.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Facts {
-    pub manager: Option<Manager>,
-    pub os_id: Option<String>,
-    pub os_version: Option<String>,
-    pub os_pretty: Option<String>,
-    /// OSV ecosystem with release: `Debian:12`, `Ubuntu:22.04:LTS`; None when unknown.
-    pub ecosystem: Option<String>,
-    pub kernel_running: Option<String>,
-    pub kernels: Vec<String>,
-    pub reboot_required: Option<bool>,
-    pub reboot_pkgs: Vec<String>,
-    pub packages: Vec<Package>,
-    pub pending: Vec<Pending>,
-    pub host_advisories: Vec<HostAdvisory>,
-    pub warnings: Vec<String>,
-}
-
-impl Facts {
-    pub(crate) fn warn(&mut self, w: String) {
-        if self.warnings.len() < MAX_WARNINGS {
-            self.warnings.push(w);
-        }
-    }
-
-    /// The newest installed kernel (by the package manager's rules), if any are known.
-    pub fn kernel_latest(&self) -> Option<&str> {
-        let scheme = self.manager.map_or(Scheme::Deb, Manager::scheme);
-        self.kernels
-            .iter()
-            .max_by(|a, b| {
-                scheme
-                    .compare(a, b)
-                    .unwrap_or_else(|_| a.as_str().cmp(b.as_str()))
-            })
-            .map(String::as_str)
-    }
-}
 
 /// Why output could not be used at all.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -192,8 +80,8 @@ const KNOWN_SECTIONS: [&str; 15] = [
 
 /// The known sections of one output, and the unknown ones: how many, and the names of
 /// the first few in order.
-struct Sections<'a> {
-    known: HashMap<&'a str, Vec<&'a str>>,
+struct Split<'a> {
+    known: Sections<'a>,
     unknown: Vec<&'a str>,
     unknown_count: usize,
 }
@@ -201,7 +89,7 @@ struct Sections<'a> {
 /// Splits output into sections. The token comes from the header line, so saved output
 /// (`scan --import`) parses the same way as a live run. A header of another protocol and
 /// a section given twice are refused.
-fn sections(out: &str) -> Result<Sections<'_>, FactsError> {
+fn sections(out: &str) -> Result<Split<'_>, FactsError> {
     let mut lines = out.lines();
     let header = lines.next().ok_or(FactsError::NoHeader)?;
     let mut parts = header.split(' ');
@@ -258,8 +146,8 @@ fn sections(out: &str) -> Result<Sections<'_>, FactsError> {
     if !ended {
         return Err(FactsError::Truncated);
     }
-    Ok(Sections {
-        known,
+    Ok(Split {
+        known: Sections { known },
         unknown,
         unknown_count,
     })
@@ -269,7 +157,7 @@ fn sections(out: &str) -> Result<Sections<'_>, FactsError> {
 pub fn parse(out: &str) -> Result<Facts, FactsError> {
     let sec = sections(out)?;
     let mut f = Facts::default();
-    let get = |k: &str| sec.known.get(k).cloned().unwrap_or_default();
+    let get = |k: &str| sec.known.get(k).to_vec();
     if sec.unknown_count > 0 {
         let names: Vec<String> = sec
             .unknown
@@ -369,7 +257,7 @@ pub fn parse(out: &str) -> Result<Facts, FactsError> {
         if p.is_empty() {
             continue;
         }
-        if deb_name_ok(p) {
+        if family::deb::name_ok(p) {
             if !f.reboot_pkgs.iter().any(|x| x == p) {
                 f.reboot_pkgs.push(p.to_string());
             }
@@ -383,14 +271,15 @@ pub fn parse(out: &str) -> Result<Facts, FactsError> {
         .clone()
         .or_else(|| f.os_id.clone())
         .unwrap_or_else(|| "unknown".into());
-    let manager = match f.os_id.as_deref() {
-        None if sec.known.contains_key("dpkg") => Manager::Dpkg,
-        Some(id) => match manager_for(id) {
-            Some(m) => m,
+    let fam: &dyn Family = match f.os_id.as_deref() {
+        None if sec.known.has("dpkg") => &family::deb::Deb,
+        Some(id) => match family::of_os_id(id) {
+            Some(fam) => fam,
             None => return Err(FactsError::UnsupportedOs(what)),
         },
         None => return Err(FactsError::UnsupportedOs(what)),
     };
+    let manager = fam.manager();
     // A known family at a release we cannot name (no VERSION_ID, or one that is not a
     // release number): say so. Debian testing and sid have no VERSION_ID at all.
     if f.ecosystem.is_none() && (manager != Manager::Dpkg || os.contains_key("VERSION_ID")) {
@@ -401,71 +290,20 @@ pub fn parse(out: &str) -> Result<Facts, FactsError> {
         ));
     }
     f.manager = Some(manager);
-    let need = |name: &'static str| {
-        if sec.known.contains_key(name) {
-            Ok(())
-        } else {
-            Err(FactsError::NoManager {
-                os: what.clone(),
-                manager: manager.as_str(),
-            })
-        }
-    };
-    match manager {
-        Manager::Dpkg => {
-            need("dpkg")?;
-            parse_dpkg(&mut f, &get("dpkg"));
-            parse_apt_sim(&mut f, &get("apt-sim"));
-        }
-        Manager::Rpm => {
-            need("rpm")?;
-            rpmfacts::parse_rpm(&mut f, &get("rpm"));
-            rpmfacts::parse_updateinfo(&mut f, &get("updateinfo"));
-            rpmfacts::parse_check_update(&mut f, &get("check-update"));
-            rpmfacts::check_update_status(&mut f, &get("check-update-rc"));
-            // Debian's flag file does not exist here: its absence says nothing.
-            f.reboot_required = match rpmfacts::parse_needs_restarting(&get("needs-restarting")) {
-                Some(r) => Some(r),
-                None => f.reboot_required.filter(|r| *r),
-            };
-            // /boot also holds rescue images ("vmlinuz-0-rescue-<machine id>").
-            f.kernels.retain(|k| !k.starts_with("0-rescue"));
-            for k in rpmfacts::kernels_from_packages(&f) {
-                if !f.kernels.contains(&k) {
-                    f.kernels.push(k);
-                }
-            }
-        }
-        Manager::Apk => {
-            need("apk-installed")?;
-            apkfacts::parse_installed(&mut f, &get("apk-installed"));
-            apkfacts::parse_version(&mut f, &get("apk-version"));
-            f.reboot_required = f.reboot_required.filter(|r| *r);
-            // /boot names flavours (vmlinuz-lts), not versions: kernels come from packages.
-            f.kernels = apkfacts::kernels_from_packages(&f);
-        }
+    if !sec.known.has(fam.package_section()) {
+        return Err(FactsError::NoManager {
+            os: what.clone(),
+            manager: manager.as_str(),
+        });
     }
+    fam.parse(&mut f, &sec.known);
     if f.packages.is_empty() {
         return Err(FactsError::NoPackages(manager.as_str()));
     }
-    dedupe_packages(&mut f, manager)?;
+    dedupe_packages(&mut f, fam)?;
     if kernel_unreadable {
         // A "no" rests on comparing the running kernel with the newest installed one.
         f.reboot_required = f.reboot_required.filter(|r| *r);
-    }
-    // Kernel packages count as installed kernels too (a minimal /boot may be empty).
-    let from_pkgs: Vec<String> = f
-        .packages
-        .iter()
-        .filter(|_| manager == Manager::Dpkg)
-        .filter_map(|p| p.name.strip_prefix("linux-image-"))
-        .filter(|k| k.starts_with(|c: char| c.is_ascii_digit()) && !k.ends_with("-unsigned"))
-        .map(str::to_string)
-        .collect();
-    for k in from_pkgs {
-        if !f.kernels.contains(&k) {
-            f.kernels.push(k);
-        }
     }
     f.kernels.sort();
     Ok(f)
@@ -477,13 +315,14 @@ pub fn parse(out: &str) -> Result<Facts, FactsError> {
 /// (kernels, gpg-pubkey). The same line twice is dropped with a warning; the same
 /// package at two versions where the database holds one is refused: which one is
 /// installed cannot be told.
-fn dedupe_packages(f: &mut Facts, manager: Manager) -> Result<(), FactsError> {
+fn dedupe_packages(f: &mut Facts, fam: &dyn Family) -> Result<(), FactsError> {
+    let manager = fam.manager();
     let mut seen: HashMap<(String, Option<String>, Option<String>), usize> = HashMap::new();
     let mut kept: Vec<Package> = Vec::with_capacity(f.packages.len());
     let mut dropped = 0usize;
     let mut first_dropped: Option<String> = None;
     for p in std::mem::take(&mut f.packages) {
-        let version_key = (manager == Manager::Rpm).then(|| p.version.clone());
+        let version_key = fam.versions_side_by_side().then(|| p.version.clone());
         let key = (p.name.clone(), p.arch.clone(), version_key);
         let label = match &p.arch {
             Some(a) => format!("{}:{a}", p.name),
@@ -521,193 +360,18 @@ fn dedupe_packages(f: &mut Facts, manager: Manager) -> Result<(), FactsError> {
 
 /// The package manager of an os-release `ID`; None for an OS without a collector.
 pub fn manager_for(id: &str) -> Option<Manager> {
-    Some(match id {
-        "debian" | "ubuntu" | "raspbian" | "linuxmint" | "pop" => Manager::Dpkg,
-        "almalinux" | "rocky" | "rhel" | "centos" | "fedora" | "amzn" | "ol" => Manager::Rpm,
-        "alpine" => Manager::Apk,
-        _ => return None,
-    })
+    family::of_os_id(id).map(|f| f.manager())
 }
 
 /// The OSV ecosystem of an os-release (for the rpm family without an OSV feed, the name
 /// an errata source is configured with, e.g. `Amazon Linux:2023`).
 pub fn ecosystem(id: &str, version_id: Option<&str>, version: &str) -> Option<String> {
     let v = version_id?;
-    let major = v.split('.').next().unwrap_or(v);
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || b == b'.');
     if !digits(v) {
         return None;
     }
-    Some(match id {
-        "debian" => format!("Debian:{major}"),
-        "ubuntu" if version.contains("LTS") => format!("Ubuntu:{v}:LTS"),
-        "ubuntu" => format!("Ubuntu:{v}"),
-        "almalinux" => format!("AlmaLinux:{major}"),
-        "rocky" => format!("Rocky Linux:{major}"),
-        "rhel" => format!("Red Hat:{major}"),
-        "centos" => format!("CentOS:{major}"),
-        "fedora" => format!("Fedora:{major}"),
-        "amzn" => format!("Amazon Linux:{major}"),
-        "ol" => format!("Oracle Linux:{major}"),
-        "alpine" => {
-            let mut it = v.split('.');
-            format!("Alpine:v{}.{}", it.next()?, it.next()?)
-        }
-        _ => return None,
-    })
-}
-
-fn parse_dpkg(f: &mut Facts, lines: &[&str]) {
-    for (i, l) in lines.iter().enumerate() {
-        if l.is_empty() {
-            continue;
-        }
-        if f.packages.len() >= MAX_PACKAGES {
-            f.warn(format!(
-                "dpkg: more than {MAX_PACKAGES} packages; the rest ignored"
-            ));
-            break;
-        }
-        let n = i + 1;
-        if l.len() > MAX_LINE {
-            f.warn(format!(
-                "dpkg line {n}: longer than {MAX_LINE} bytes, rejected"
-            ));
-            continue;
-        }
-        let fields: Vec<&str> = l.split('\t').collect();
-        let [bin, version, src, src_version, status] = fields.as_slice() else {
-            f.warn(format!(
-                "dpkg line {n}: expected 5 tab-separated fields: {:?}",
-                shorten(l)
-            ));
-            continue;
-        };
-        // db:Status-Abbrev "ii " = wanted install, installed, no error.
-        if !status.starts_with("ii") && !status.starts_with("hi") {
-            continue;
-        }
-        let (name, arch) = match bin.split_once(':') {
-            Some((n, a)) => (n, Some(a)),
-            None => (*bin, None),
-        };
-        if !deb_name_ok(name) || arch.is_some_and(|a| !arch_ok(a)) {
-            f.warn(format!(
-                "dpkg line {n}: rejected package name {:?}",
-                shorten(bin)
-            ));
-            continue;
-        }
-        if Scheme::Deb.validate(version).is_err() || version.trim() != *version {
-            f.warn(format!(
-                "dpkg line {n}: rejected version {:?} of {name}",
-                shorten(version)
-            ));
-            continue;
-        }
-        let src_name = if src.is_empty() { name } else { src };
-        let src_ver = if src_version.is_empty() {
-            version
-        } else {
-            src_version
-        };
-        if !deb_name_ok(src_name) || Scheme::Deb.validate(src_ver).is_err() {
-            f.warn(format!(
-                "dpkg line {n}: rejected source {:?} {:?}",
-                shorten(src_name),
-                shorten(src_ver)
-            ));
-            continue;
-        }
-        f.packages.push(Package {
-            name: name.to_string(),
-            arch: arch.map(str::to_string),
-            version: version.to_string(),
-            source_name: src_name.to_string(),
-            source_version: src_ver.to_string(),
-        });
-    }
-}
-
-/// `Inst NAME [OLD] (NEW ORIGIN[, ORIGIN…] [ARCH])` lines of `apt-get -s dist-upgrade`.
-fn parse_apt_sim(f: &mut Facts, lines: &[&str]) {
-    for l in lines {
-        let Some(rest) = l.strip_prefix("Inst ") else {
-            continue;
-        };
-        if l.len() > MAX_LINE {
-            f.warn("apt: over-long Inst line rejected".into());
-            continue;
-        }
-        let mut it = rest.splitn(2, ' ');
-        let (Some(name), Some(rest)) = (it.next(), it.next()) else {
-            continue;
-        };
-        let name = name.split(':').next().unwrap_or(name);
-        let (from, rest) = match rest.strip_prefix('[') {
-            Some(r) => match r.split_once("] ") {
-                Some((old, r)) => (Some(old), r),
-                None => continue,
-            },
-            None => (None, rest),
-        };
-        let Some(paren) = rest.strip_prefix('(') else {
-            continue;
-        };
-        let Some((to, origin)) = paren.split_once(' ') else {
-            continue;
-        };
-        let origin = origin.trim_end_matches(')').trim();
-        // The trailing "[arch]" is not part of the origin.
-        let origin = match origin.rfind(" [") {
-            Some(i) => &origin[..i],
-            None => origin,
-        };
-        let ok = deb_name_ok(name)
-            && Scheme::Deb.validate(to).is_ok()
-            && from.is_none_or(|v| Scheme::Deb.validate(v).is_ok())
-            && safe_text(origin, 512);
-        if !ok {
-            f.warn(format!("apt: rejected line {:?}", shorten(l)));
-            continue;
-        }
-        f.pending.push(Pending {
-            package: name.to_string(),
-            from: from.map(str::to_string),
-            to: to.to_string(),
-            origin: origin.to_string(),
-            security: origin.contains("-security"),
-        });
-    }
-}
-
-/// Debian package names (policy 5.6.1): lowercase letters, digits, `+ - .`, at least
-/// two characters, starting with a letter or digit.
-pub fn deb_name_ok(s: &str) -> bool {
-    s.len() >= 2
-        && s.len() <= 128
-        && s.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && s.bytes().all(|b| {
-            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.')
-        })
-}
-
-fn arch_ok(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 32
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
-fn kernel_name_ok(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 128
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'+' | b'~'))
-}
-
-fn safe_text(s: &str, max: usize) -> bool {
-    s.len() <= max && !s.chars().any(char::is_control)
+    family::of_os_id(id)?.ecosystem(id, v, version)
 }
 
 fn unquote(s: &str) -> String {
@@ -719,17 +383,10 @@ fn unquote(s: &str) -> String {
     s.to_string()
 }
 
-pub(crate) fn shorten(s: &str) -> String {
-    let mut t: String = s.chars().take(60).collect();
-    if t.len() < s.len() {
-        t.push('…');
-    }
-    t
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::family::facts::MAX_LINE;
 
     const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 

@@ -344,7 +344,8 @@ impl Matcher {
             cves_json: "[]".into(),
             ..Aggregate::default()
         });
-        let by_binary = manager == Some(Manager::Rpm);
+        let by_binary =
+            manager.is_some_and(|m| crate::family::of_manager(m).matches_binary_packages());
         let mut out = Vec::new();
         for p in packages {
             let (name, version) = if by_binary {

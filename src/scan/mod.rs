@@ -1,12 +1,10 @@
 //! `scan`: collect facts from hosts (ssh, local, saved output), match them against the
 //! catalogue, and store each host's result in one transaction.
 
-pub mod apkfacts;
 pub mod facts;
 pub mod matcher;
 pub mod query;
 pub mod rematch;
-pub mod rpmfacts;
 
 use std::time::Duration;
 

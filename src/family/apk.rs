@@ -5,8 +5,57 @@
 
 use std::collections::HashMap;
 
-use super::facts::{Facts, MAX_LINE, MAX_PACKAGES, Package, Pending, shorten};
+use super::facts::{Facts, MAX_LINE, MAX_PACKAGES, Package, Pending, Sections, shorten};
+use super::{Family, Manager};
 use crate::version::Scheme;
+
+pub struct Apk;
+
+impl Family for Apk {
+    fn manager(&self) -> Manager {
+        Manager::Apk
+    }
+
+    fn os_ids(&self) -> &'static [&'static str] {
+        &["alpine"]
+    }
+
+    fn ecosystem(&self, id: &str, version_id: &str, _version: &str) -> Option<String> {
+        if id != "alpine" {
+            return None;
+        }
+        let mut it = version_id.split('.');
+        Some(format!("Alpine:v{}.{}", it.next()?, it.next()?))
+    }
+
+    fn ecosystems(&self) -> &'static [&'static str] {
+        &["Alpine", "Wolfi", "Chainguard"]
+    }
+
+    fn package_section(&self) -> &'static str {
+        "apk-installed"
+    }
+
+    fn parse(&self, f: &mut Facts, sections: &Sections<'_>) {
+        parse_installed(f, sections.get("apk-installed"));
+        parse_version(f, sections.get("apk-version"));
+        f.reboot_required = f.reboot_required.filter(|r| *r);
+        // /boot names flavours (vmlinuz-lts), not versions: kernels come from packages.
+        f.kernels = kernels_from_packages(f);
+    }
+
+    fn name_ok(&self, name: &str) -> bool {
+        apk_name_ok(name)
+    }
+
+    fn matches_binary_packages(&self) -> bool {
+        false
+    }
+
+    fn can_deploy(&self) -> bool {
+        false
+    }
+}
 
 /// apk package names: ASCII letters, digits and `- . _ +`, starting with a letter or digit.
 pub fn apk_name_ok(s: &str) -> bool {

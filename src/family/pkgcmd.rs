@@ -8,9 +8,9 @@
 
 use std::path::Path;
 
-use super::shell_quote;
-use crate::scan::apkfacts::{apk_name_ok, apk_version_ok};
-use crate::scan::rpmfacts::rpm_name_ok;
+use super::apk::{apk_name_ok, apk_version_ok};
+use super::rpm::{rpm_arch_ok, rpm_name_ok};
+use crate::exec::shell_quote;
 use crate::version::Scheme;
 
 /// A package at an exact version: `(name, version)`; for rpm the version is the EVR
@@ -24,10 +24,6 @@ fn rpm_evr_ok(v: &str) -> bool {
         && v.split_once(':').map_or(v, |(_, r)| r).contains('-')
         && v.split_once(':')
             .is_none_or(|(e, _)| !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit()))
-}
-
-fn rpm_arch_ok(a: &str) -> bool {
-    !a.is_empty() && a.len() <= 32 && a.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 fn check_rpm(pins: &[Pin]) -> Result<(), String> {

@@ -6,8 +6,100 @@
 
 use std::collections::HashMap;
 
-use super::facts::{Facts, HostAdvisory, MAX_LINE, MAX_PACKAGES, Package, Pending, shorten};
+use super::facts::{
+    Facts, HostAdvisory, MAX_LINE, MAX_PACKAGES, Package, Pending, Sections, shorten,
+};
+use super::{Family, Manager};
 use crate::version::Scheme;
+
+pub struct Rpm;
+
+impl Family for Rpm {
+    fn manager(&self) -> Manager {
+        Manager::Rpm
+    }
+
+    fn os_ids(&self) -> &'static [&'static str] {
+        &[
+            "almalinux",
+            "rocky",
+            "rhel",
+            "centos",
+            "fedora",
+            "amzn",
+            "ol",
+        ]
+    }
+
+    fn ecosystem(&self, id: &str, version_id: &str, _version: &str) -> Option<String> {
+        let major = version_id.split('.').next().unwrap_or(version_id);
+        Some(match id {
+            "almalinux" => format!("AlmaLinux:{major}"),
+            "rocky" => format!("Rocky Linux:{major}"),
+            "rhel" => format!("Red Hat:{major}"),
+            "centos" => format!("CentOS:{major}"),
+            "fedora" => format!("Fedora:{major}"),
+            "amzn" => format!("Amazon Linux:{major}"),
+            "ol" => format!("Oracle Linux:{major}"),
+            _ => return None,
+        })
+    }
+
+    fn ecosystems(&self) -> &'static [&'static str] {
+        &[
+            "AlmaLinux",
+            "Rocky Linux",
+            "Red Hat",
+            "CentOS",
+            "Fedora",
+            "openSUSE",
+            "SUSE",
+            "Amazon Linux",
+            "Oracle Linux",
+            "Mageia",
+            "openEuler",
+        ]
+    }
+
+    fn package_section(&self) -> &'static str {
+        "rpm"
+    }
+
+    fn parse(&self, f: &mut Facts, sections: &Sections<'_>) {
+        parse_rpm(f, sections.get("rpm"));
+        parse_updateinfo(f, sections.get("updateinfo"));
+        parse_check_update(f, sections.get("check-update"));
+        check_update_status(f, sections.get("check-update-rc"));
+        // Debian's flag file does not exist here: its absence says nothing.
+        f.reboot_required = match parse_needs_restarting(sections.get("needs-restarting")) {
+            Some(r) => Some(r),
+            None => f.reboot_required.filter(|r| *r),
+        };
+        // /boot also holds rescue images ("vmlinuz-0-rescue-<machine id>").
+        f.kernels.retain(|k| !k.starts_with("0-rescue"));
+        for k in kernels_from_packages(f) {
+            if !f.kernels.contains(&k) {
+                f.kernels.push(k);
+            }
+        }
+    }
+
+    fn name_ok(&self, name: &str) -> bool {
+        rpm_name_ok(name)
+    }
+
+    fn versions_side_by_side(&self) -> bool {
+        true
+    }
+
+    fn matches_binary_packages(&self) -> bool {
+        true
+    }
+
+    fn can_deploy(&self) -> bool {
+        false
+    }
+}
 
 /// Package names as rpmbuild accepts them in practice: ASCII letters, digits and
 /// `- . _ +`, starting with a letter, digit or `_`.
@@ -19,7 +111,7 @@ pub fn rpm_name_ok(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'+'))
 }
 
-fn rpm_arch_ok(s: &str) -> bool {
+pub fn rpm_arch_ok(s: &str) -> bool {
     !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
