@@ -7,7 +7,7 @@ mod common;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use common::cli::{Env, render};
+use common::cli::{Env, collect, render};
 use common::http::Server;
 use insta::assert_snapshot;
 
@@ -23,14 +23,6 @@ fn shared(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data/shared")
         .join(rel)
-}
-
-fn collect(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/collect")
-        .join(name)
-        .display()
-        .to_string()
 }
 
 /// A `--from` directory under the environment's home (shown as `[HOME]`) with `files`
@@ -78,25 +70,6 @@ fn malformed_records(n: usize) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-/// Catalogue row counts: advisories per source, kev, epss, affected, aliases.
-fn catalogue(env: &Env) -> Vec<(String, i64)> {
-    let db = env.sqlite();
-    let mut out: Vec<(String, i64)> = db
-        .prepare("SELECT source, count(*) FROM advisories GROUP BY source ORDER BY source")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    for t in ["kev", "epss", "affected", "aliases"] {
-        let n: i64 = db
-            .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
-            .unwrap();
-        out.push((t.to_string(), n));
-    }
-    out
-}
-
 /// A source's status and error as `sync --status --format json` shows them.
 fn status_of(env: &Env, cfg: &[&str], source: &str) -> (String, String) {
     let mut args = cfg.to_vec();
@@ -132,14 +105,14 @@ fn audited(env: &Env, action: &str) -> Vec<(String, serde_json::Value)> {
 
 /// A refused sync: exit 3, the catalogue unchanged, the source `refused` with `reason`.
 fn assert_refused(env: &Env, cfg: &[&str], args: &[&str], source: &str, reason: &str) -> String {
-    let before = catalogue(env);
+    let before = env.catalogue_counts();
     let mut all = cfg.to_vec();
     all.push("sync");
     all.extend_from_slice(args);
     let shown = env.snap(&all);
     assert!(shown.starts_with("exit: 3\n"), "{shown}");
     assert_eq!(
-        catalogue(env),
+        env.catalogue_counts(),
         before,
         "a refused import changed the catalogue"
     );
@@ -158,7 +131,7 @@ const DEBIAN: &str = "osv-mirror/Debian/all.zip";
 fn an_empty_osv_zip_is_refused_then_accepted_with_allow_shrink() {
     let env = Env::init();
     env.ok(&["-q", "sync", "--from", &mirror_small(), "osv:Debian"]);
-    let held = catalogue(&env);
+    let held = env.catalogue_counts();
     assert!(held.contains(&("osv:Debian".into(), 117)), "{held:?}");
     let empty = zip_of(&[]);
     assert_eq!(empty.len(), 22, "an empty zip is its end record alone");
@@ -179,7 +152,11 @@ fn an_empty_osv_zip_is_refused_then_accepted_with_allow_shrink() {
         "empty_zip_allow_shrink",
         env.snap(&["sync", "--from", &from, "osv:Debian", "--allow-shrink"])
     );
-    assert!(!catalogue(&env).iter().any(|(s, _)| s == "osv:Debian"));
+    assert!(
+        !env.catalogue_counts()
+            .iter()
+            .any(|(s, _)| s == "osv:Debian")
+    );
     assert_eq!(status_of(&env, &[], "osv:Debian").0, "ok");
     let rows = audited(&env, "catalog.shrink_accepted");
     assert_eq!(rows.len(), 1, "{rows:?}");
@@ -306,7 +283,7 @@ fn a_few_malformed_among_many_good_import_with_one_line_warnings() {
     let shown = env.snap(&["sync", "--from", &from, "osv:Debian"]);
     assert!(!shown.contains('\u{1b}'), "{shown:?}");
     assert_snapshot!("few_malformed_imported", shown);
-    assert!(catalogue(&env).contains(&("osv:Debian".into(), 40)));
+    assert!(env.catalogue_counts().contains(&("osv:Debian".into(), 40)));
 }
 
 /// An errata repository in the `--from` layout whose updateinfo is `xml`; its file is
@@ -348,7 +325,10 @@ fn an_empty_errata_updates_is_refused_then_accepted_with_allow_shrink() {
     let mut args = cfg.to_vec();
     args.extend(["-q", "sync", "--from", &from, "errata:rocky8"]);
     env.ok(&args);
-    assert!(catalogue(&env).contains(&("errata:rocky8".into(), 4)));
+    assert!(
+        env.catalogue_counts()
+            .contains(&("errata:rocky8".into(), 4))
+    );
 
     let from = errata_dir(&env, "hostile", b"<?xml version=\"1.0\"?>\n<updates/>\n");
     assert_snapshot!(
@@ -371,7 +351,11 @@ fn an_empty_errata_updates_is_refused_then_accepted_with_allow_shrink() {
         "--allow-shrink",
     ]);
     env.ok(&args);
-    assert!(!catalogue(&env).iter().any(|(s, _)| s == "errata:rocky8"));
+    assert!(
+        !env.catalogue_counts()
+            .iter()
+            .any(|(s, _)| s == "errata:rocky8")
+    );
     let rows = audited(&env, "catalog.shrink_accepted");
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(rows[0].0, "errata:rocky8");
@@ -403,7 +387,10 @@ fn errata_ids_and_package_names_are_checked_like_osv() {
     assert!(!shown.contains('\u{1b}'), "{shown:?}");
     assert_snapshot!("errata_hostile_ids_and_names_skipped", shown);
     // The 4 real updates, none of the hostile ones.
-    assert!(catalogue(&env).contains(&("errata:rocky8".into(), 4)));
+    assert!(
+        env.catalogue_counts()
+            .contains(&("errata:rocky8".into(), 4))
+    );
 }
 
 /// An EPSS file: its comment line, header, then `rows`.
@@ -424,7 +411,7 @@ fn an_epss_file_with_only_its_header_is_refused_then_accepted_with_allow_shrink(
     let good = epss_gz("CVE-2021-44228,0.94358,0.99950\nCVE-2024-3094,0.84120,0.99240\n");
     let from = feed_dir(&env, "scores", &[(EPSS, &good)]);
     env.ok(&["-q", "sync", "--from", &from, "epss"]);
-    assert!(catalogue(&env).contains(&("epss".into(), 2)));
+    assert!(env.catalogue_counts().contains(&("epss".into(), 2)));
     let from = feed_dir(&env, "hostile", &[(EPSS, &epss_gz(""))]);
     assert_snapshot!(
         "epss_header_only_refused",
@@ -437,7 +424,7 @@ fn an_epss_file_with_only_its_header_is_refused_then_accepted_with_allow_shrink(
         )
     );
     env.ok(&["-q", "sync", "--from", &from, "epss", "--allow-shrink"]);
-    assert!(catalogue(&env).contains(&("epss".into(), 0)));
+    assert!(env.catalogue_counts().contains(&("epss".into(), 0)));
     assert_eq!(audited(&env, "catalog.shrink_accepted").len(), 1);
 }
 
@@ -469,7 +456,7 @@ fn a_shrink_past_max_shrink_is_refused_and_the_share_is_configurable() {
         "osv:Debian",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", render(&env, &out));
-    assert!(catalogue(&env).contains(&("osv:Debian".into(), 40)));
+    assert!(env.catalogue_counts().contains(&("osv:Debian".into(), 40)));
     assert!(audited(&env, "catalog.shrink_accepted").is_empty());
     let bad = env.file("bad.toml", "[sync]\nmax_shrink = 1.5\n");
     assert_snapshot!(

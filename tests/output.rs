@@ -10,7 +10,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use common::cli::{Env, render};
+use common::cli::{Env, collect, render};
 use serde_json::json;
 
 /// More than a pipe buffer holds (64 KiB on Linux): the writer is still writing when
@@ -19,14 +19,6 @@ const PIPE_BUFFER: usize = 64 * 1024;
 
 /// How long one run may take before the test fails (and the child is killed).
 const RUN_LIMIT: Duration = Duration::from_secs(60);
-
-fn collect(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/collect")
-        .join(name)
-        .display()
-        .to_string()
-}
 
 /// Source packages of tests/data/collect/bookworm-base.out.
 const SOURCES: &[&str] = &[

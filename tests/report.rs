@@ -9,19 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use common::cli::{Env, render};
+use common::cli::{Env, collect, render};
 use insta::assert_snapshot;
 
 fn data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/shared")
-}
-
-fn collect(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/collect")
-        .join(name)
-        .display()
-        .to_string()
 }
 
 fn at(env: &Env, now: &str, args: &[&str]) {

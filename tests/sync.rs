@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::cli::{Env, render};
+use common::cli::{Env, collect, render};
 use common::http::{Fault, Server};
 use insta::assert_snapshot;
 use tempfile::TempDir;
@@ -42,25 +42,6 @@ fn count_osv(zip_path: &Path) -> (i64, i64) {
 fn count_kev(path: &Path) -> i64 {
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     v["vulnerabilities"].as_array().unwrap().len() as i64
-}
-
-/// Catalogue row counts: advisories per source, kev, epss, affected, aliases.
-fn counts(env: &Env) -> Vec<(String, i64)> {
-    let db = env.sqlite();
-    let mut out: Vec<(String, i64)> = db
-        .prepare("SELECT source, count(*) FROM advisories GROUP BY source ORDER BY source")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    for t in ["kev", "epss", "affected", "aliases"] {
-        let n: i64 = db
-            .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
-            .unwrap();
-        out.push((t.to_string(), n));
-    }
-    out
 }
 
 fn source_count(env: &Env, source: &str) -> i64 {
@@ -149,7 +130,7 @@ fn first_sync_imports_what_the_files_hold_then_304() {
     );
 
     // Second sync: conditional GET answered 304, nothing downloaded or re-imported.
-    let before = counts(&env);
+    let before = env.catalogue_counts();
     m.server.clear_log();
     let audit_before: i64 = env
         .sqlite()
@@ -173,7 +154,7 @@ fn first_sync_imports_what_the_files_hold_then_304() {
             .unwrap()
             .contains("not-modified")
     );
-    assert_eq!(counts(&env), before);
+    assert_eq!(env.catalogue_counts(), before);
     let audit_after: i64 = env
         .sqlite()
         .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
@@ -227,7 +208,7 @@ fn server_error_then_success_is_retried() {
 
 /// Runs a failing sync and checks exit 3, the message, and that nothing changed.
 fn assert_failure_keeps_catalogue(env: &Env, cfg: &str, args: &[&str], needle: &str) {
-    let before = counts(env);
+    let before = env.catalogue_counts();
     let out = sync(env, cfg, args);
     let shown = render(env, &out);
     assert_eq!(out.status.code(), Some(3), "{shown}");
@@ -236,7 +217,7 @@ fn assert_failure_keeps_catalogue(env: &Env, cfg: &str, args: &[&str], needle: &
         shown.contains("the catalogue held before is kept"),
         "{shown}"
     );
-    assert_eq!(counts(env), before);
+    assert_eq!(env.catalogue_counts(), before);
 }
 
 #[test]
@@ -250,7 +231,7 @@ fn failures_keep_the_catalogue() {
             .status
             .success()
     );
-    let before = counts(&env);
+    let before = env.catalogue_counts();
     assert!(before.iter().any(|(s, n)| s == "osv:AlmaLinux" && *n > 0));
 
     // The zip changes upstream, but arrives truncated.
@@ -447,7 +428,7 @@ fn from_shared_data_then_export_round_trips() {
         "kev",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", render(&other, &out));
-    assert_eq!(counts(&other), counts(&env));
+    assert_eq!(other.catalogue_counts(), env.catalogue_counts());
 }
 
 #[test]
@@ -647,7 +628,7 @@ fn kill_9_during_import_keeps_the_previous_catalogue() {
     let from = data();
     let from = from.to_str().unwrap();
     env.ok(&["-q", "sync", "--from", from, "osv:Debian"]);
-    let before = counts(&env);
+    let before = env.catalogue_counts();
     // Make the next sync see a different file (same records, another byte layout) so
     // it really imports, then kill it part-way.
     let dir = tempfile::tempdir().unwrap();
@@ -672,7 +653,7 @@ fn kill_9_during_import_keeps_the_previous_catalogue() {
     for fraction in [0.3, 0.6, 0.9] {
         // Back to the original, so the changed file really imports, and kill that.
         env.ok(&["-q", "sync", "--from", from, "osv:Debian"]);
-        assert_eq!(counts(&env), before);
+        assert_eq!(env.catalogue_counts(), before);
         let mut child = env
             .cmd(&[
                 "-q",
@@ -687,7 +668,7 @@ fn kill_9_during_import_keeps_the_previous_catalogue() {
         std::thread::sleep(full_time.mul_f64(fraction));
         let _ = child.kill();
         let _ = child.wait();
-        assert_eq!(counts(&env), before, "after kill at {fraction}");
+        assert_eq!(env.catalogue_counts(), before, "after kill at {fraction}");
         let ok: String = env
             .sqlite()
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
@@ -702,7 +683,7 @@ fn kill_9_during_import_keeps_the_previous_catalogue() {
         "osv:Debian",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", render(&env, &out));
-    assert_eq!(counts(&env), before);
+    assert_eq!(env.catalogue_counts(), before);
 }
 
 /// A `--from` directory under the environment's home (shown as `[HOME]`) holding copies
@@ -721,14 +702,6 @@ fn from_dir(env: &Env, name: &str, rels: &[&str]) -> String {
 const DEBIAN: &str = "osv-mirror/Debian/all.zip";
 const ALMA: &str = "osv-mirror/AlmaLinux/all.zip";
 const KEV: &str = "kev/known_exploited_vulnerabilities.json";
-
-fn collect(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/collect")
-        .join(name)
-        .display()
-        .to_string()
-}
 
 /// The findings rows of a host's latest scan, every column but the scan id, sorted.
 fn finding_rows(env: &Env, host: &str) -> Vec<Vec<String>> {

@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 use std::process::Output;
 
-use common::cli::{Env, render};
+use common::cli::{Env, collect, render};
 use insta::assert_snapshot;
 
 fn repo(rel: &str) -> String {
@@ -17,10 +17,6 @@ fn repo(rel: &str) -> String {
         .join(rel)
         .display()
         .to_string()
-}
-
-fn collect(name: &str) -> String {
-    repo(&format!("tests/data/collect/{name}"))
 }
 
 /// Runs at another time than the tests' fixed clock.

@@ -123,6 +123,25 @@ impl Env {
         env
     }
 
+    /// Catalogue row counts: advisories per source, then kev, epss, affected, aliases.
+    pub fn catalogue_counts(&self) -> Vec<(String, i64)> {
+        let db = self.sqlite();
+        let mut out: Vec<(String, i64)> = db
+            .prepare("SELECT source, count(*) FROM advisories GROUP BY source ORDER BY source")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        for t in ["kev", "epss", "affected", "aliases"] {
+            let n: i64 = db
+                .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+                .unwrap();
+            out.push((t.to_string(), n));
+        }
+        out
+    }
+
     pub fn sqlite(&self) -> rusqlite::Connection {
         rusqlite::Connection::open(self.db()).expect("open db")
     }
@@ -151,6 +170,15 @@ pub fn render(env: &Env, out: &Output) -> String {
 }
 
 /// The repository's `examples/` directory.
+/// A collector output kept in tests/data/collect, as a path argument.
+pub fn collect(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/collect")
+        .join(name)
+        .display()
+        .to_string()
+}
+
 pub fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
 }
