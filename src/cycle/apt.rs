@@ -1,7 +1,8 @@
 //! What deploy and rollback run on a dpkg/apt host: shell scripts sent to `sh -s`, and
 //! parsers of what they print. Every package name and version put into a script has
-//! passed the dpkg grammar and is single-quoted; the scripts print sections that start
-//! with "@@PC <token> <name>", like the collector, so package output cannot fake one.
+//! passed the dpkg grammar and is single-quoted; the scripts speak the collector's
+//! protocol (`exec::protocol`: sections marked with a random token, so package output
+//! cannot fake one).
 
 use std::collections::BTreeMap;
 use std::time::Duration;

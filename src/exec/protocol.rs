@@ -154,7 +154,12 @@ pub fn sections(out: &str, token: &str) -> Option<BTreeMap<String, String>> {
 /// The last line of `text` with something on it, trimmed; raw (see [`clip`] before it is
 /// shown).
 pub fn last_line(text: &str) -> Option<&str> {
-    last_line_except(text, |_| false)
+    last_of(text.lines())
+}
+
+/// The last of `lines` with something on it, trimmed (a section's lines, say).
+pub fn last_of<'a>(lines: impl DoubleEndedIterator<Item = &'a str>) -> Option<&'a str> {
+    lines.map(str::trim).rfind(|l| !l.is_empty())
 }
 
 /// Like [`last_line`], passing over the lines `skip` says are noise (ssh's `@@@` banner
@@ -257,6 +262,7 @@ mod tests {
     fn the_last_line_with_something_on_it() {
         assert_eq!(last_line("a\n  b \n\n  \n"), Some("b"));
         assert_eq!(last_line(" \n"), None);
+        assert_eq!(last_of(["exit 0 ", "", " "].into_iter()), Some("exit 0"));
         assert_eq!(
             last_line_except("denied\n@@@@@@\n", |l| l.starts_with("@@@")),
             Some("denied")
