@@ -14,8 +14,9 @@ use anyhow::{Context as _, Result};
 use serde_json::{Value, json};
 
 use crate::config::SshConfig;
-use crate::cycle::apt::{self, sh_quote};
+use crate::cycle::apt;
 use crate::cycle::deployment::{HostRow, Step};
+use crate::exec::protocol::{self, shell_quote as sh_quote};
 use crate::inventory::policy::{Policy, RebootPolicy};
 
 /// Steps the playbook runs (snapshot is taken here before it starts).
@@ -244,7 +245,7 @@ pub fn run_wave(
                 .copied()
                 .filter(|s| row.step.needs(*s))
                 .collect();
-            (row, steps, crate::digest::random_token())
+            (row, steps, protocol::new_token())
         })
         .collect();
     if planned.is_empty() {
@@ -325,9 +326,7 @@ pub fn run_wave(
 
 /// `: <the last non-empty line>`, clipped, or nothing.
 pub fn last_line(s: &str) -> String {
-    s.lines()
-        .map(str::trim)
-        .rfind(|l| !l.is_empty())
-        .map(|l| format!(": {}", apt::clip(l)))
+    protocol::last_line(s)
+        .map(|l| format!(": {}", protocol::clip(l)))
         .unwrap_or_default()
 }

@@ -1,15 +1,15 @@
 //! What deploy and rollback run on a dpkg/apt host: shell scripts sent to `sh -s`, and
 //! parsers of what they print. Every package name and version put into a script has
-//! passed the dpkg grammar and is single-quoted; the scripts print sections that start
-//! with "@@PC <token> <name>", like the collector, so package output cannot fake one.
+//! passed the dpkg grammar and is single-quoted; the scripts speak the collector's
+//! protocol (`exec::protocol`: sections marked with a random token, so package output
+//! cannot fake one).
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::time::Duration;
 
 use crate::version::Scheme;
 
-pub use crate::exec::shell_quote as sh_quote;
+use crate::exec::protocol::{self, clip, shell_quote as sh_quote};
 
 /// Where kept packages of a deployment live on a host.
 pub fn rollback_dir(deployment: i64) -> String {
@@ -48,11 +48,9 @@ fi\n";
 /// A script with the common prelude: token, section printer, C locale, plain PATH,
 /// non-interactive apt and dpkg, and the host lock.
 pub(crate) fn script(token: &str, body: &str) -> String {
-    let mut s = String::new();
-    let _ = writeln!(s, "T={}", sh_quote(token));
+    let mut s = protocol::prelude(token);
     s.push_str(
-        "s() { printf '\\n@@PC %s %s\\n' \"$T\" \"$1\"; }\n\
-         LC_ALL=C; export LC_ALL\n\
+        "LC_ALL=C; export LC_ALL\n\
          PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH\n\
          DEBIAN_FRONTEND=noninteractive; export DEBIAN_FRONTEND\n\
          APT_LISTCHANGES_FRONTEND=none; export APT_LISTCHANGES_FRONTEND\n\
@@ -60,7 +58,7 @@ pub(crate) fn script(token: &str, body: &str) -> String {
     );
     s.push_str(HOST_LOCK);
     s.push_str(body);
-    s.push_str("s END\n");
+    s.push_str(&protocol::end_printer());
     s
 }
 
@@ -72,16 +70,20 @@ fn apt_options(lock: Duration) -> String {
     )
 }
 
-const FACTS: &str = "s systemd\n\
+/// The sections every step that changes or checks a host ends with, read by
+/// [`parse_readback`]. Its dpkg-query format (package, version, status) is not the
+/// collector's (which adds architecture and source package for matching): a deploy
+/// compares versions by package name and never matches advisories.
+const READBACK: &str = "s systemd\n\
 if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then systemctl is-system-running 2>&1; else echo none; fi\n\
 s dpkg\n\
 dpkg-query -W -f '${Package}\\t${Version}\\t${db:Status-Abbrev}\\n' 2>/dev/null\n\
 s boot-id\ncat /proc/sys/kernel/random/boot_id 2>/dev/null\n\
 s reboot\nif [ -f /var/run/reboot-required ]; then echo yes; else echo no; fi\n";
 
-/// Installed versions, boot id and the reboot flag.
-pub fn facts_script(token: &str) -> String {
-    script(token, FACTS)
+/// Installed versions, boot id, the reboot flag and the systemd state.
+pub fn readback_script(token: &str) -> String {
+    script(token, READBACK)
 }
 
 /// The apt-get command line that simulates installing the targets.
@@ -99,7 +101,7 @@ pub fn simulate_script(token: &str, targets: &[(String, String)]) -> Result<Stri
         token,
         &format!(
             "s sim\n{sim} 2>&1\n\
-             rc=$?\ns rc\necho $rc\n{FACTS}"
+             rc=$?\ns rc\necho $rc\n{READBACK}"
         ),
     ))
 }
@@ -151,7 +153,7 @@ pub fn install_script(
         token,
         &format!(
             "s install\napt-get {opts} install --only-upgrade --no-install-recommends {pins} 2>&1\n\
-             rc=$?\ns rc\necho $rc\n{FACTS}"
+             rc=$?\ns rc\necho $rc\n{READBACK}"
         ),
     ))
 }
@@ -180,7 +182,7 @@ pub fn rollback_script(
         &format!(
             "s rollback\nset -- {dir}/*.deb\nif [ -f \"$1\" ]; then\n\
              apt-get {opts} --allow-downgrades install \"$@\"{removes} 2>&1\nrc=$?\n\
-             else echo 'no kept packages in '{dir}; rc=1; fi\ns rc\necho $rc\n{FACTS}"
+             else echo 'no kept packages in '{dir}; rc=1; fi\ns rc\necho $rc\n{READBACK}"
         ),
     ))
 }
@@ -189,7 +191,7 @@ pub fn rollback_script(
 pub fn health_script(token: &str) -> String {
     script(
         token,
-        &format!("s audit\ndpkg --audit 2>&1\ns audit-rc\necho $?\n{FACTS}"),
+        &format!("s audit\ndpkg --audit 2>&1\ns audit-rc\necho $?\n{READBACK}"),
     )
 }
 
@@ -208,35 +210,17 @@ pub fn command_script(command: &str) -> String {
     format!("LC_ALL=C; export LC_ALL\n{command}\n")
 }
 
-/// Output split into its sections; None when the END marker is missing (cut short).
-pub fn sections(out: &str, token: &str) -> Option<BTreeMap<String, String>> {
-    let marker = format!("@@PC {token} ");
-    let mut map: BTreeMap<String, String> = BTreeMap::new();
-    let mut current: Option<String> = None;
-    let mut ended = false;
-    for line in out.lines() {
-        if let Some(name) = line.strip_prefix(&marker) {
-            if name == "END" {
-                ended = true;
-                break;
-            }
-            current = Some(name.to_string());
-            map.entry(name.to_string()).or_default();
-            continue;
-        }
-        if let Some(c) = &current
-            && let Some(buf) = map.get_mut(c)
-        {
-            buf.push_str(line);
-            buf.push('\n');
-        }
-    }
-    ended.then_some(map)
-}
-
-/// The facts sections: installed versions (status "ii" only), boot id, reboot flag.
+/// What a deploy step reads back from the host ([`READBACK`]): installed versions
+/// (status "ii" only, the first line of a name), boot id, reboot flag and systemd state.
+///
+/// Not a second `family::Facts`: those are a scan's inventory (every package with its
+/// architecture and source package, pending updates, kernels, advisories), parsed from
+/// the collector's own dpkg-query format and stored; this is the engine's before/after
+/// comparison of one step, never stored as an inventory and read from another
+/// dpkg-query format. Both check names and versions with the family's one grammar
+/// (`family::deb::name_ok`, `Scheme::Deb`).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Facts {
+pub struct Readback {
     pub versions: BTreeMap<String, String>,
     pub boot_id: String,
     pub reboot_required: bool,
@@ -244,7 +228,8 @@ pub struct Facts {
     pub systemd: String,
 }
 
-pub fn parse_facts(map: &BTreeMap<String, String>) -> Result<Facts, String> {
+/// Reads the [`READBACK`] sections of a step's output.
+pub fn parse_readback(map: &BTreeMap<String, String>) -> Result<Readback, String> {
     let dpkg = map.get("dpkg").ok_or("no dpkg section")?;
     let mut versions = BTreeMap::new();
     for line in dpkg.lines().filter(|l| !l.is_empty()) {
@@ -275,7 +260,7 @@ pub fn parse_facts(map: &BTreeMap<String, String>) -> Result<Facts, String> {
         .and_then(|s| s.lines().map(str::trim).find(|l| !l.is_empty()))
         .map(clip)
         .unwrap_or_else(|| "none".into());
-    Ok(Facts {
+    Ok(Readback {
         versions,
         boot_id,
         reboot_required,
@@ -353,16 +338,6 @@ pub fn apt_errors(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// A line cut to something printable and short.
-pub fn clip(line: &str) -> String {
-    let clean: String = line
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(300)
-        .collect();
-    clean.trim().to_string()
-}
-
 /// Kept packages as listed by `keep_script`: (package, version).
 pub fn parse_kept(text: &str) -> Vec<(String, String)> {
     text.lines()
@@ -415,11 +390,61 @@ mod tests {
 
     #[test]
     fn sections_need_the_end_marker() {
+        use crate::exec::protocol::sections;
         let out = "@@PC t rc\n0\n@@PC t END\n";
         assert_eq!(rc(&sections(out, "t").unwrap()), Some(0));
         assert!(sections("@@PC t rc\n0\n", "t").is_none());
         // Another token is data, not a section.
         let m = sections("@@PC t sim\n@@PC x rc\n@@PC t END\n", "t").unwrap();
         assert_eq!(m["sim"], "@@PC x rc\n");
+    }
+
+    /// The scripts hosts run, byte for byte as before the protocol module: the fleet
+    /// lab's deploy tests and saved Ansible runs read what they print.
+    #[test]
+    fn a_step_script_is_the_one_hosts_have_always_run() {
+        let expected = format!(
+            "T='00ff'\n\
+             s() {{ printf '\\n@@PC %s %s\\n' \"$T\" \"$1\"; }}\n\
+             LC_ALL=C; export LC_ALL\n\
+             PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH\n\
+             DEBIAN_FRONTEND=noninteractive; export DEBIAN_FRONTEND\n\
+             APT_LISTCHANGES_FRONTEND=none; export APT_LISTCHANGES_FRONTEND\n\
+             NEEDRESTART_MODE=a; export NEEDRESTART_MODE\n\
+             {HOST_LOCK}s audit\ndpkg --audit 2>&1\ns audit-rc\necho $?\n{READBACK}s END\n"
+        );
+        assert_eq!(health_script("00ff"), expected);
+        assert_eq!(
+            crate::exec::protocol::token_of(&health_script("00ff")),
+            Some("00ff")
+        );
+    }
+
+    #[test]
+    fn a_readback_keeps_installed_packages_only() {
+        let map: BTreeMap<String, String> = [
+            (
+                "dpkg",
+                "openssl\t3.0.11-1\tii \nheld\t1.0\thi \nbad;name\t1\tii \nopenssl\t9\tii \n",
+            ),
+            ("boot-id", "0a-1f\n"),
+            ("reboot", "yes\n"),
+            ("systemd", "\n degraded \n"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let r = parse_readback(&map).unwrap();
+        assert_eq!(
+            r.versions.into_iter().collect::<Vec<_>>(),
+            [("openssl".to_string(), "3.0.11-1".to_string())]
+        );
+        assert_eq!(r.boot_id, "0a-1f");
+        assert!(r.reboot_required);
+        assert_eq!(r.systemd, "degraded");
+        assert_eq!(
+            parse_readback(&BTreeMap::new()).unwrap_err(),
+            "no dpkg section"
+        );
     }
 }

@@ -33,7 +33,7 @@ use crate::cycle::judge::{self, StepError, builtin_checks, touched, untouched};
 use crate::cycle::plan::Plan;
 use crate::cycle::snapshot::{self, Snapshot};
 use crate::cycle::window::Window;
-use crate::exec::{self, Target as Dest};
+use crate::exec::{self, Target as Dest, protocol};
 use crate::inventory::Host;
 use crate::inventory::policy::{Policy, RebootPolicy, Threshold};
 
@@ -117,7 +117,7 @@ trait Runner {
     fn install(&self, row: &HostRow) -> Result<BTreeMap<String, String>, StepError>;
     fn reboot(&self, row: &HostRow, before: &Before) -> Result<Rebooted, StepError>;
     fn health(&self, row: &HostRow, before: &Before) -> Vec<Check>;
-    fn after(&self, row: &HostRow) -> Result<apt::Facts, StepError>;
+    fn after(&self, row: &HostRow) -> Result<apt::Readback, StepError>;
 }
 
 impl Engine<'_> {
@@ -146,12 +146,7 @@ impl Engine<'_> {
         script: &str,
         timeout: Duration,
     ) -> Result<BTreeMap<String, String>, String> {
-        let token = script
-            .lines()
-            .next()
-            .and_then(|l| l.strip_prefix("T="))
-            .map(|t| t.trim_matches('\'').to_string())
-            .unwrap_or_default();
+        let token = protocol::token_of(script).unwrap_or_default().to_string();
         // Every script run here is safe to repeat (simulation, exact-version install,
         // downloads, reads), so a lost connection gets one more try on a new one.
         let mut attempt =
@@ -166,27 +161,18 @@ impl Engine<'_> {
             other => other.to_string(),
         })?;
         let text = String::from_utf8_lossy(&out.stdout);
-        apt::sections(&text, &token).ok_or_else(|| {
-            let last = out
-                .stderr
-                .lines()
-                .map(str::trim)
-                .rfind(|l| !l.is_empty())
-                .map(apt::clip)
-                .unwrap_or_default();
+        protocol::sections(&text, &token).ok_or_else(|| {
+            let last = protocol::last_line_clipped(&out.stderr);
             format!("the host's output was cut short (connection lost?) {last}")
                 .trim()
                 .to_string()
         })
     }
 
-    pub(crate) fn facts(&self, h: &Host, timeout: Duration) -> Result<apt::Facts, String> {
-        let map = self.run(
-            h,
-            &apt::facts_script(&crate::digest::random_token()),
-            timeout,
-        )?;
-        apt::parse_facts(&map)
+    /// Reads back the host's installed versions, boot id, reboot flag and systemd state.
+    pub(crate) fn readback(&self, h: &Host, timeout: Duration) -> Result<apt::Readback, String> {
+        let map = self.run(h, &apt::readback_script(&protocol::new_token()), timeout)?;
+        apt::parse_readback(&map)
     }
 
     pub(crate) fn step_timeout(&self) -> Duration {
@@ -537,7 +523,7 @@ impl Engine<'_> {
             RebootPolicy::Never => false,
             RebootPolicy::Always => true,
             RebootPolicy::IfRequired => {
-                self.facts(h, self.step_timeout())
+                self.readback(h, self.step_timeout())
                     .map_err(|e| format!("checking reboot-required: {e}"))?
                     .reboot_required
             }
@@ -545,7 +531,7 @@ impl Engine<'_> {
         if !need {
             return Ok(Rebooted::No);
         }
-        let token = crate::digest::random_token();
+        let token = protocol::new_token();
         // The session may be cut by the reboot itself: only a failure to start counts.
         match exec::run_script_detached(
             self.ssh,
@@ -566,7 +552,7 @@ impl Engine<'_> {
             .map_err(|e| format!("waiting for the reboot: {e}"))?;
         let probe = Duration::from_secs(u64::from(self.ssh.connect_timeout) + 30);
         loop {
-            match self.facts(h, probe) {
+            match self.readback(h, probe) {
                 Ok(f) if !before.boot_id.is_empty() && f.boot_id == before.boot_id => {
                     return Ok(Rebooted::SameBootId);
                 }
@@ -602,7 +588,7 @@ struct Builtin<'e, 'a>(&'e Engine<'a>);
 
 impl Runner for Builtin<'_, '_> {
     fn before(&self, row: &HostRow) -> Result<BTreeMap<String, String>, StepError> {
-        let token = crate::digest::random_token();
+        let token = protocol::new_token();
         let script = apt::simulate_script(&token, &pins(row)).map_err(untouched)?;
         self.0
             .run(&row.host, &script, self.0.step_timeout())
@@ -610,7 +596,7 @@ impl Runner for Builtin<'_, '_> {
     }
 
     fn keep(&self, row: &HostRow, old: &[(String, String)]) -> Result<(), String> {
-        let token = crate::digest::random_token();
+        let token = protocol::new_token();
         let script = apt::keep_script(&token, self.0.deployment.id, old)?;
         let map = self.0.run(&row.host, &script, self.0.step_timeout())?;
         judge::kept(old, &map)
@@ -618,7 +604,7 @@ impl Runner for Builtin<'_, '_> {
 
     fn install(&self, row: &HostRow) -> Result<BTreeMap<String, String>, StepError> {
         let e = self.0;
-        let token = crate::digest::random_token();
+        let token = protocol::new_token();
         let script =
             apt::install_script(&token, &pins(row), e.policy.lock_timeout.0).map_err(untouched)?;
         e.run(&row.host, &script, e.step_and_lock_timeout())
@@ -633,9 +619,9 @@ impl Runner for Builtin<'_, '_> {
         self.0.health(&row.host, &row.targets, before)
     }
 
-    fn after(&self, row: &HostRow) -> Result<apt::Facts, StepError> {
+    fn after(&self, row: &HostRow) -> Result<apt::Readback, StepError> {
         self.0
-            .facts(&row.host, self.0.step_timeout())
+            .readback(&row.host, self.0.step_timeout())
             .map_err(|e| touched(format!("reading versions after: {e}")))
     }
 }
@@ -655,7 +641,7 @@ impl Replay<'_, '_> {
         if !out.ran {
             return None;
         }
-        let map = apt::sections(&out.stdout, &self.outputs.token).unwrap_or_default();
+        let map = protocol::sections(&out.stdout, &self.outputs.token).unwrap_or_default();
         Some((out.failed, map, &out.stdout))
     }
 }
@@ -733,11 +719,11 @@ impl Runner for Replay<'_, '_> {
         results
     }
 
-    fn after(&self, _row: &HostRow) -> Result<apt::Facts, StepError> {
+    fn after(&self, _row: &HostRow) -> Result<apt::Readback, StepError> {
         let (_, map, _) = self
             .get(Step::Health)
             .ok_or_else(|| touched("no versions after"))?;
-        apt::parse_facts(&map).map_err(touched)
+        apt::parse_readback(&map).map_err(touched)
     }
 }
 
@@ -810,9 +796,9 @@ mod tests {
                 detail: "answers".into(),
             }]
         }
-        fn after(&self, _: &HostRow) -> Result<apt::Facts, StepError> {
+        fn after(&self, _: &HostRow) -> Result<apt::Readback, StepError> {
             self.asked.borrow_mut().push(Step::After);
-            apt::parse_facts(&answers(&[("dpkg", DPKG_AFTER), ("systemd", "running\n")]))
+            apt::parse_readback(&answers(&[("dpkg", DPKG_AFTER), ("systemd", "running\n")]))
                 .map_err(touched)
         }
     }

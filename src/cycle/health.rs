@@ -7,14 +7,14 @@ use crate::cycle::apt;
 use crate::cycle::deploy::{Engine, dest};
 use crate::cycle::deployment::{Before, Check, Target};
 use crate::cycle::judge::builtin_checks;
-use crate::exec;
+use crate::exec::{self, protocol};
 use crate::inventory::Host;
 
 impl Engine<'_> {
     /// Built-in checks, the group's commands, and HTTP probes.
     pub(crate) fn health(&self, h: &Host, targets: &[Target], before: &Before) -> Vec<Check> {
         let mut out = Vec::new();
-        let token = crate::digest::random_token();
+        let token = protocol::new_token();
         let result = self.run(h, &apt::health_script(&token), self.step_timeout());
         out.extend(builtin_checks(result.as_ref(), targets, before));
         for cmd in &self.policy.health_commands {
@@ -28,12 +28,10 @@ impl Engine<'_> {
             let (ok, detail) = match r {
                 Ok(o) => {
                     let text = String::from_utf8_lossy(&o.stdout);
-                    let last = text
-                        .lines()
-                        .chain(o.stderr.lines())
-                        .map(str::trim)
-                        .rfind(|l| !l.is_empty())
-                        .map(apt::clip)
+                    // The last line of stderr, else of stdout.
+                    let last = protocol::last_line(&o.stderr)
+                        .or_else(|| protocol::last_line(&text))
+                        .map(protocol::clip)
                         .unwrap_or_default();
                     (
                         o.status == Some(0),

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::cycle::apt;
 use crate::cycle::deployment::{Before, Check, Target};
+use crate::exec::protocol;
 
 /// A step failed: why, and whether the host was changed already.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +45,7 @@ pub fn before(map: &BTreeMap<String, String>) -> Result<Before, StepError> {
         )));
     }
     let changes = apt::parse_simulation(&sim).map_err(untouched)?;
-    let facts = apt::parse_facts(map).map_err(untouched)?;
+    let facts = apt::parse_readback(map).map_err(untouched)?;
     Ok(Before {
         changes,
         boot_id: facts.boot_id,
@@ -127,7 +128,7 @@ pub fn health(checks: &[Check]) -> Result<(), StepError> {
 /// The versions after of every package apt changed (None: no longer installed).
 pub fn after<'a>(
     before: &'a Before,
-    facts: &'a apt::Facts,
+    facts: &'a apt::Readback,
 ) -> BTreeMap<&'a str, Option<&'a String>> {
     before
         .changes
@@ -155,7 +156,7 @@ pub fn builtin_checks(
                 ok: true,
                 detail: "answers".into(),
             });
-            match apt::parse_facts(map) {
+            match apt::parse_readback(map) {
                 Err(e) => out.push(Check {
                     check: "versions".into(),
                     ok: false,
@@ -211,7 +212,7 @@ pub fn builtin_checks(
                 detail: if audit.is_empty() {
                     "clean".into()
                 } else {
-                    apt::clip(audit.lines().next().unwrap_or_default())
+                    protocol::clip(audit.lines().next().unwrap_or_default())
                 },
             });
         }

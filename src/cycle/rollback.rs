@@ -6,6 +6,7 @@ use crate::cycle::deploy::Engine;
 use crate::cycle::deployment::{HostRow, Step, may_be_changed};
 pub use crate::cycle::deployment::{Method, Rollback, RolledHost};
 use crate::cycle::snapshot;
+use crate::exec::protocol;
 
 impl Engine<'_> {
     /// Rolls one host back: kept packages first, the snapshot otherwise; then verifies
@@ -34,7 +35,7 @@ impl Engine<'_> {
                 .filter(|c| c.from.is_none())
                 .map(|c| c.package.clone())
                 .collect();
-            let token = crate::digest::random_token();
+            let token = protocol::new_token();
             let script = apt::rollback_script(
                 &token,
                 self.deployment.id,
@@ -50,7 +51,7 @@ impl Engine<'_> {
                     errors
                         .first()
                         .cloned()
-                        .unwrap_or_else(|| apt::clip(text.lines().last().unwrap_or_default()))
+                        .unwrap_or_else(|| protocol::clip(text.lines().last().unwrap_or_default()))
                 ));
             }
             "kept packages reinstalled".to_string()
@@ -65,7 +66,7 @@ impl Engine<'_> {
             )?;
             format!("reverted to snapshot {}", snap.name)
         };
-        match self.facts(h, self.step_timeout()) {
+        match self.readback(h, self.step_timeout()) {
             Err(e) if !use_packages => Ok(format!("{how}; not verified: {e}")),
             Err(e) => Err(format!("{how}, but reading versions failed: {e}")),
             Ok(f) => {
@@ -97,7 +98,7 @@ impl Engine<'_> {
     pub fn cleanup_host(&self, row: &HostRow) -> Result<String, String> {
         let mut done = Vec::new();
         if row.rollback_dir.is_some() {
-            let token = crate::digest::random_token();
+            let token = protocol::new_token();
             let script = apt::cleanup_script(&token, self.deployment.id);
             self.run(&row.host, &script, self.step_timeout())?;
             done.push("kept packages removed".to_string());

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cycle::apt::sh_quote;
+use crate::exec::protocol::shell_quote as sh_quote;
 use crate::inventory::Host;
 use crate::inventory::policy::{Policy, SnapshotProvider};
 
@@ -80,12 +80,7 @@ fn run(mut cmd: Command, timeout: Duration, what: &str) -> Result<(), String> {
         None => Err(format!("{what}: timed out after {timeout:?}")),
         Some(s) if s.success() => Ok(()),
         Some(s) => {
-            let last = stderr
-                .lines()
-                .map(str::trim)
-                .rfind(|l| !l.is_empty())
-                .map(crate::cycle::apt::clip)
-                .unwrap_or_default();
+            let last = crate::exec::protocol::last_line_clipped(&stderr);
             Err(format!("{what} failed ({s}): {last}"))
         }
     }

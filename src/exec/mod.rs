@@ -3,6 +3,7 @@
 //! bounded in size and the run in time.
 
 pub mod pool;
+pub mod protocol;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -321,10 +322,7 @@ fn run(
     }
     // ssh exits 255 for its own errors (connection, authentication, host key).
     if matches!(target, Target::Ssh { .. }) && status.code() == Some(255) {
-        let msg = stderr
-            .lines()
-            .map(str::trim)
-            .rfind(|l| !l.is_empty() && !l.starts_with("@@@"))
+        let msg = protocol::last_line_except(&stderr, |l| l.starts_with("@@@"))
             .unwrap_or("ssh exited 255 without a message (connection lost?)")
             .to_string();
         let msg = if stderr.contains("REMOTE HOST IDENTIFICATION HAS CHANGED") {

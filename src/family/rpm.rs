@@ -10,6 +10,7 @@ use super::facts::{
     Facts, HostAdvisory, MAX_LINE, MAX_PACKAGES, Package, Pending, Sections, shorten,
 };
 use super::{Family, Manager};
+use crate::exec::protocol;
 use crate::version::Scheme;
 
 pub struct Rpm;
@@ -397,10 +398,10 @@ pub fn parse_check_update(f: &mut Facts, lines: &[&str]) {
 /// `check-update`'s exit status: 0 nothing pending, 100 updates listed; anything else
 /// means the list is not to be trusted (no metadata cache, a broken repository).
 pub fn check_update_status(f: &mut Facts, lines: &[&str]) {
-    let Some(last) = lines.iter().rev().find(|l| !l.trim().is_empty()) else {
+    let Some(last) = protocol::last_of(lines.iter().copied()) else {
         return;
     };
-    match last.trim() {
+    match last {
         "exit 0" | "exit 100" => {}
         other => f.warn(format!(
             "check-update failed ({}): pending updates are unknown; `scan --refresh` fetches the metadata",
@@ -411,12 +412,7 @@ pub fn check_update_status(f: &mut Facts, lines: &[&str]) {
 
 /// `needs-restarting -r`'s exit status: 1 reboot needed, 0 not; anything else unknown.
 pub fn parse_needs_restarting(lines: &[&str]) -> Option<bool> {
-    match lines
-        .iter()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .map(|l| l.trim())
-    {
+    match protocol::last_of(lines.iter().copied()) {
         Some("exit 1") => Some(true),
         Some("exit 0") => Some(false),
         _ => None,

@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::exec::protocol;
 pub use crate::family::Manager;
 pub use crate::family::facts::{Facts, HostAdvisory, Package, Pending, Sections};
 use crate::family::facts::{kernel_name_ok, safe_text, shorten};
@@ -55,8 +56,7 @@ pub enum FactsError {
     },
 }
 
-/// The version of the collector's output format (`@@PC TOKEN BEGIN 1`).
-pub const PROTOCOL: &str = "1";
+pub use crate::exec::protocol::PROTOCOL;
 
 /// The sections collect.sh prints. Another name (a newer collector's) is skipped with a
 /// warning: what it holds is not known here.
@@ -86,64 +86,47 @@ struct Split<'a> {
     unknown_count: usize,
 }
 
-/// Splits output into sections. The token comes from the header line, so saved output
-/// (`scan --import`) parses the same way as a live run. A header of another protocol and
-/// a section given twice are refused.
+/// Splits output into sections (by the one protocol parser, `exec::protocol`). The
+/// token comes from the header line, so saved output (`scan --import`) parses the same
+/// way as a live run. A header of another protocol and a section given twice are
+/// refused.
 fn sections(out: &str) -> Result<Split<'_>, FactsError> {
-    let mut lines = out.lines();
-    let header = lines.next().ok_or(FactsError::NoHeader)?;
-    let mut parts = header.split(' ');
-    let (Some("@@PC"), Some(token), Some("BEGIN")) = (parts.next(), parts.next(), parts.next())
-    else {
-        return Err(FactsError::NoHeader);
-    };
-    let (version, None) = (parts.next(), parts.next()) else {
-        return Err(FactsError::BadHeader(shorten(header)));
-    };
+    let header_line = out.lines().next().ok_or(FactsError::NoHeader)?;
+    let (header, output) = protocol::split_headed(out).ok_or(FactsError::NoHeader)?;
+    if header.extra {
+        return Err(FactsError::BadHeader(shorten(header_line)));
+    }
+    let token = header.token;
     if token.len() < 16 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(FactsError::NoHeader);
     }
-    match version {
+    match header.version {
         Some(PROTOCOL) => {}
         Some(v) if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) => {
             return Err(FactsError::Protocol(shorten(v)));
         }
-        _ => return Err(FactsError::BadHeader(shorten(header))),
+        _ => return Err(FactsError::BadHeader(shorten(header_line))),
     }
-    let marker = format!("@@PC {token} ");
     let mut known: HashMap<&str, Vec<&str>> = HashMap::new();
     let mut unknown: Vec<&str> = Vec::new();
     let mut unknown_count = 0;
     let mut seen: HashSet<&str> = HashSet::new();
-    // None before the first section, and inside an unknown one (its lines are skipped).
-    let mut current: Option<&str> = None;
-    let mut ended = false;
-    for line in lines {
-        if let Some(name) = line.strip_prefix(marker.as_str()) {
-            if name == "END" {
-                ended = true;
-                break;
-            }
-            if !seen.insert(name) {
-                return Err(FactsError::RepeatedSection(shorten(name)));
-            }
-            if KNOWN_SECTIONS.contains(&name) {
-                known.insert(name, Vec::new());
-                current = Some(name);
-            } else {
-                unknown_count += 1;
-                if unknown.len() < UNKNOWN_SECTIONS_NAMED {
-                    unknown.push(name);
-                }
-                current = None;
-            }
-            continue;
+    for section in output.sections {
+        let name = section.name;
+        if !seen.insert(name) {
+            return Err(FactsError::RepeatedSection(shorten(name)));
         }
-        if let Some(c) = current {
-            known.entry(c).or_default().push(line);
+        if KNOWN_SECTIONS.contains(&name) {
+            known.insert(name, section.lines);
+        } else {
+            // An unknown section's lines are skipped.
+            unknown_count += 1;
+            if unknown.len() < UNKNOWN_SECTIONS_NAMED {
+                unknown.push(name);
+            }
         }
     }
-    if !ended {
+    if !output.ended {
         return Err(FactsError::Truncated);
     }
     Ok(Split {

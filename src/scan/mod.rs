@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::catalog::Severity;
 use crate::config::SshConfig;
-use crate::exec::{self, Target};
+use crate::exec::{self, Target, protocol};
 use facts::Facts;
 use matcher::{Finding, Matcher};
 
@@ -39,10 +39,19 @@ pub fn collector_script(refresh: bool, root: Option<&std::path::Path>) -> Result
             exec::shell_quote(s)
         }
     };
+    let token = protocol::new_token();
     Ok(COLLECTOR
-        .replace("@TOKEN@", &crate::digest::random_token())
+        .replace(
+            "@PRELUDE@\n",
+            &format!(
+                "{}{}",
+                protocol::prelude(&token),
+                protocol::header_printer()
+            ),
+        )
         .replace("@REFRESH@", if refresh { "1" } else { "0" })
-        .replace("@ROOT@", &root))
+        .replace("@ROOT@", &root)
+        + &protocol::end_printer())
 }
 
 /// How a host was reached.
@@ -104,11 +113,8 @@ pub fn collect(
     };
     let text = String::from_utf8_lossy(&out.stdout);
     let facts = facts::parse(&text).map_err(|e| {
-        let hint = out
-            .stderr
-            .lines()
-            .map(str::trim)
-            .rfind(|l| !l.is_empty())
+        // Raw, cut short: the error is stored as it came and cleaned where it is shown.
+        let hint = protocol::last_line(&out.stderr)
             .map(|l| format!(" (stderr: {})", l.chars().take(200).collect::<String>()))
             .unwrap_or_default();
         format!("{e}{hint}")
@@ -134,34 +140,18 @@ pub struct SectionSize {
 /// what follows a `@@PC TOKEN BEGIN` header counts, with that token; anything else (no
 /// header, text before it) gives no sections.
 pub fn section_sizes(out: &str) -> Vec<SectionSize> {
-    let mut lines = out.lines();
-    let Some(token) = lines.next().and_then(|h| {
-        let mut p = h.split(' ');
-        match (p.next(), p.next(), p.next()) {
-            (Some("@@PC"), Some(t), Some("BEGIN")) => Some(t),
-            _ => None,
-        }
-    }) else {
+    let Some((_, output)) = protocol::split_headed(out) else {
         return Vec::new();
     };
-    let marker = format!("@@PC {token} ");
-    let mut sizes: Vec<SectionSize> = Vec::new();
-    for line in lines {
-        if let Some(name) = line.strip_prefix(marker.as_str()) {
-            if name == "END" {
-                break;
-            }
-            sizes.push(SectionSize {
-                name: name.to_string(),
-                lines: 0,
-                bytes: 0,
-            });
-        } else if let Some(s) = sizes.last_mut() {
-            s.lines += 1;
-            s.bytes += line.len() + 1;
-        }
-    }
-    sizes
+    output
+        .sections
+        .into_iter()
+        .map(|s| SectionSize {
+            name: s.name.to_string(),
+            lines: s.lines.len(),
+            bytes: s.lines.iter().map(|l| l.len() + 1).sum(),
+        })
+        .collect()
 }
 
 /// What one host's scan came to, for output. The counts are `None` (shown as `-`, JSON
