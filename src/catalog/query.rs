@@ -546,6 +546,59 @@ pub fn evaluate(
     Ranges::parse(scheme, ranges).explain(scheme, version, versions)
 }
 
+/// One `affected` row of an advisory, as stored (`ranges` and `versions` are JSON).
+#[derive(Debug, Clone)]
+pub struct AffectedRow {
+    pub advisory: String,
+    pub ecosystem: String,
+    pub package: String,
+    pub ranges: String,
+    pub versions: String,
+}
+
+/// What [`affected_in`] looks affected rows up by.
+#[derive(Debug, Clone, Copy)]
+pub enum AffectedBy<'a> {
+    /// An advisory id, or an alias of one (a CVE).
+    Advisory(&'a str),
+    /// The package an advisory names (a source package, or a binary one in the rpm family).
+    Package(&'a str),
+}
+
+/// The affected rows found by advisory or package in the releases of an ecosystem base
+/// (`Debian`: `Debian` and every `Debian:N`).
+pub fn affected_in(conn: &Connection, by: AffectedBy<'_>, base: &str) -> Result<Vec<AffectedRow>> {
+    const COLUMNS: &str = "SELECT a.advisory_id, f.ecosystem, f.package, f.ranges, f.versions FROM affected f JOIN advisories a ON a.id = f.advisory";
+    let (sql, arg) = match by {
+        AffectedBy::Advisory(id) => (
+            format!(
+                "{COLUMNS} WHERE (a.advisory_id = ?1 OR a.id IN (SELECT advisory FROM aliases WHERE alias = ?1)) AND (f.ecosystem LIKE ?2 ESCAPE '\\' OR f.ecosystem = ?3)"
+            ),
+            id,
+        ),
+        AffectedBy::Package(package) => (
+            format!(
+                "{COLUMNS} WHERE f.package = ?1 AND (f.ecosystem LIKE ?2 ESCAPE '\\' OR f.ecosystem = ?3)"
+            ),
+            package,
+        ),
+    };
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(
+        params![arg, format!("{}:%", crate::db::like_escape(base)), base],
+        |r| {
+            Ok(AffectedRow {
+                advisory: r.get(0)?,
+                ecosystem: r.get(1)?,
+                package: r.get(2)?,
+                ranges: r.get(3)?,
+                versions: r.get(4)?,
+            })
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,6 @@
 //! Writing the catalogue: one source's advisories are replaced whole inside the import
-//! transaction, and the `sources` row records what was imported.
+//! transaction, and the `sources` row records what was imported (read back here for
+//! `sync --status`).
 
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -243,4 +244,54 @@ pub fn record_failure(
         params![name, url, now, error],
     )?;
     Ok(())
+}
+
+/// A source's row of `sources`, as `sync --status` shows it.
+#[derive(Debug, Serialize, Default)]
+pub struct SourceStatus {
+    pub name: String,
+    pub status: String,
+    pub url: Option<String>,
+    pub synced_at: Option<String>,
+    pub checked_at: Option<String>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub sha256: Option<String>,
+    pub bytes: Option<i64>,
+    pub records: i64,
+    pub skipped: i64,
+    pub error: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+/// Every recorded source, by name, as `sync --status` shows it.
+pub fn statuses(conn: &Connection) -> Result<Vec<SourceStatus>> {
+    let mut stmt = conn.prepare(
+        "SELECT name, status, url, synced_at, checked_at, etag, last_modified, sha256, bytes, records, skipped, error, warnings \
+         FROM sources ORDER BY name",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            let warnings: String = r.get(12)?;
+            Ok(SourceStatus {
+                name: r.get(0)?,
+                status: r.get(1)?,
+                // Masked again: a database written before URLs were masked on the way in.
+                url: r
+                    .get::<_, Option<String>>(2)?
+                    .map(|u| super::fetch::redact_url(&u)),
+                synced_at: r.get(3)?,
+                checked_at: r.get(4)?,
+                etag: r.get(5)?,
+                last_modified: r.get(6)?,
+                sha256: r.get(7)?,
+                bytes: r.get(8)?,
+                records: r.get(9)?,
+                skipped: r.get(10)?,
+                error: r.get(11)?,
+                warnings: serde_json::from_str(&warnings).unwrap_or_default(),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }

@@ -582,6 +582,21 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     (x.len() - i).cmp(&(y.len() - j)).then_with(|| a.cmp(b))
 }
 
+/// Sets (or, with `None`, clears) a host's deferral: deploy leaves it out until then.
+pub fn set_deferral(
+    conn: &Connection,
+    name: &str,
+    until: Option<&str>,
+    reason: Option<&str>,
+    at: &str,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE hosts SET deferred_until = ?2, defer_reason = ?3, updated_at = ?4 WHERE name = ?1",
+        params![name, until, reason, at],
+    )?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod natural_tests {
     use super::natural_cmp;
