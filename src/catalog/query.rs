@@ -102,17 +102,6 @@ fn epss_of(conn: &Connection, cve: &str) -> Result<Vec<EpssInfo>> {
     .collect::<rusqlite::Result<_>>()?)
 }
 
-/// The advisory sources (OSV ecosystems, errata) holding a good import.
-fn synced_advisory_sources(conn: &Connection) -> Result<Vec<String>> {
-    Ok(conn
-        .prepare(
-            "SELECT name FROM sources WHERE synced_at IS NOT NULL \
-               AND (name LIKE 'osv:%' OR name LIKE 'errata:%') ORDER BY name",
-        )?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?)
-}
-
 /// How the synced sources spell `id` (an advisory id, an alias, or a CVE in KEV or
 /// EPSS), found case-insensitively; None when no synced source knows it.
 pub fn known_spelling(conn: &Connection, id: &str) -> Result<Option<String>> {
@@ -164,7 +153,7 @@ pub fn show(conn: &Connection, id: &str) -> Result<Vec<AdvisoryInfo>> {
     // For a CVE: the synced advisory sources that have nothing for it.
     let no_advisory_in = match &asked_cve {
         Some(_) => {
-            let mut missing = synced_advisory_sources(conn)?;
+            let mut missing = super::store::synced_advisory_sources(conn)?;
             missing.retain(|s| !rows.iter().any(|(_, a)| &a.source == s));
             Some(missing)
         }

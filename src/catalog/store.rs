@@ -1,6 +1,6 @@
 //! Writing the catalogue: one source's advisories are replaced whole inside the import
 //! transaction, and the `sources` row records what was imported (read back here for
-//! `sync --status`).
+//! `sync --status`, the age of each feed and the synced advisory sources).
 
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -294,4 +294,40 @@ pub fn statuses(conn: &Connection) -> Result<Vec<SourceStatus>> {
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
+}
+
+/// When a source's data was last known current: the last check when it succeeded
+/// ("ok", including "not modified"), else the last import; None: never synced.
+#[derive(Debug, Clone)]
+pub struct SourceAge {
+    pub name: String,
+    pub as_of: Option<String>,
+    pub status: String,
+}
+
+/// Every recorded source with the time its data was last known current, by name.
+pub fn source_ages(conn: &Connection) -> Result<Vec<SourceAge>> {
+    let mut stmt = conn.prepare(
+        "SELECT name, CASE WHEN status = 'ok' THEN coalesce(checked_at, synced_at) ELSE synced_at END, \
+                status FROM sources ORDER BY name",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(SourceAge {
+            name: r.get(0)?,
+            as_of: r.get(1)?,
+            status: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The advisory sources (OSV ecosystems, errata) holding a good import, by name.
+pub fn synced_advisory_sources(conn: &Connection) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare(
+            "SELECT name FROM sources WHERE synced_at IS NOT NULL \
+               AND (name LIKE 'osv:%' OR name LIKE 'errata:%') ORDER BY name",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
 }

@@ -409,12 +409,7 @@ pub fn status(conn: &Connection, cycle_id: i64, now: DateTime<Utc>) -> Result<Ve
         } else {
             None
         };
-        let deferred: i64 = conn.query_row(
-            "SELECT count(*) FROM hosts h JOIN groups g ON g.id = h.group_id \
-             WHERE g.name = ?1 AND h.deferred_until > ?2",
-            params![g.name, crate::clock::stamp(now)],
-            |r| r.get(0),
-        )?;
+        let deferred = inventory::deferred_in_group(conn, &g.name, &crate::clock::stamp(now))?;
         out.push(GroupStatus {
             group: g.name.clone(),
             order: g.order,

@@ -597,6 +597,16 @@ pub fn set_deferral(
     Ok(())
 }
 
+/// How many hosts of a group are deferred past `at` (a stored time).
+pub fn deferred_in_group(conn: &Connection, group: &str, at: &str) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM hosts h JOIN groups g ON g.id = h.group_id \
+         WHERE g.name = ?1 AND h.deferred_until > ?2",
+        params![group, at],
+        |r| r.get(0),
+    )?)
+}
+
 #[cfg(test)]
 mod natural_tests {
     use super::natural_cmp;
