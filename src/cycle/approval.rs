@@ -337,4 +337,125 @@ mod tests {
         let sorted: Vec<(String, String, String)> = set.into_iter().map(Into::into).collect();
         assert_eq!(sorted, triples);
     }
+
+    /// A real database: what is recorded is what the planner, the status and the report
+    /// read back, and the latest decision wins.
+    #[test]
+    fn decisions_are_recorded_and_read_back() {
+        use crate::db::{Db, OpenMode};
+        use crate::inventory::GroupSpec;
+        use crate::inventory::policy::Policy;
+
+        let dir = tempfile::tempdir().unwrap();
+        let (mut db, _) = Db::open(&dir.path().join("t.db"), OpenMode::Create).unwrap();
+        let now = "2026-12-07T00:00:00Z";
+        for (name, order) in [("pilot", 1), ("prod", 2)] {
+            let spec = GroupSpec {
+                name: name.into(),
+                order,
+                stakeholder: None,
+                admin: None,
+                window: None,
+                policy: Policy::default(),
+            };
+            crate::inventory::insert_group(&db.conn, &spec, now).unwrap();
+        }
+        db.conn
+            .execute(
+                "INSERT INTO cycles (name, cutoff, state, created_at) VALUES ('2026-12', '2026-12-07', 'open', ?1)",
+                [now],
+            )
+            .unwrap();
+        let cycle = db.conn.last_insert_rowid();
+        assert!(!decided(&db.conn, cycle, "pilot").unwrap());
+        assert!(latest(&db.conn, cycle, "pilot").unwrap().is_none());
+
+        let set = vec![ApprovedPatch {
+            ecosystem: "Debian:12".into(),
+            package: "openssl".into(),
+            target: "3.0.15-1~deb12u1".into(),
+        }];
+        let tx = db::write_tx(&mut db.conn).unwrap();
+        record(
+            &tx,
+            &NewApproval {
+                cycle_id: cycle,
+                group: "pilot",
+                decision: Decision::Approve,
+                patches: &set,
+                actor: "alice",
+                change_ref: Some("CHG-1"),
+                comment: None,
+                emergency: true,
+                reason: Some("exploited"),
+                at: "2026-12-07T01:00:00Z",
+                expires: None,
+            },
+        )
+        .unwrap();
+        record(
+            &tx,
+            &NewApproval {
+                cycle_id: cycle,
+                group: "pilot",
+                decision: Decision::Defer,
+                patches: &[],
+                actor: "bob",
+                change_ref: None,
+                comment: Some("wait"),
+                emergency: false,
+                reason: None,
+                at: "2026-12-07T02:00:00Z",
+                expires: Some("2026-12-31"),
+            },
+        )
+        .unwrap();
+        tx.commit().unwrap();
+
+        let stored: String = db
+            .conn
+            .query_row(
+                "SELECT packages FROM approvals ORDER BY id LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(stored, r#"[["Debian:12","openssl","3.0.15-1~deb12u1"]]"#);
+        assert!(decided(&db.conn, cycle, "pilot").unwrap());
+        assert!(!decided(&db.conn, cycle, "prod").unwrap());
+
+        let last = latest(&db.conn, cycle, "pilot").unwrap().unwrap();
+        assert_eq!(last.decision, Decision::Defer);
+        assert_eq!(last.expires.as_deref(), Some("2026-12-31"));
+        assert_eq!(last.patches().unwrap(), Vec::<ApprovedPatch>::new());
+
+        let all = of_cycle(&db.conn, cycle).unwrap();
+        let summary: Vec<(&str, &str, usize, bool)> = all
+            .iter()
+            .map(|a| {
+                (
+                    a.group.as_str(),
+                    a.decision.as_str(),
+                    a.patches,
+                    a.emergency,
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            vec![("pilot", "approve", 1, true), ("pilot", "defer", 0, false)]
+        );
+
+        // The approval in force is the latest `approve` up to that time; a later defer
+        // does not withdraw it, and nothing was in force before it.
+        let pilot = crate::inventory::group_id(&db.conn, "pilot").unwrap();
+        assert_eq!(
+            in_force_at(&db.conn, cycle, pilot, "2026-12-07T03:00:00Z").unwrap(),
+            Some((Some("CHG-1".to_string()), true))
+        );
+        assert_eq!(
+            in_force_at(&db.conn, cycle, pilot, "2026-12-07T00:30:00Z").unwrap(),
+            None
+        );
+    }
 }
