@@ -20,13 +20,11 @@ pub enum Decision {
     Defer,
 }
 
+/// The flag's values are the recorded decisions' (clap derives `approve`, `decline`,
+/// `defer` from the variant names); `as_str` is the one stored spelling.
 impl Decision {
     fn as_str(self) -> &'static str {
-        match self {
-            Decision::Approve => "approve",
-            Decision::Decline => "decline",
-            Decision::Defer => "defer",
-        }
+        self.stored().as_str()
     }
 
     /// The decision as recorded.
