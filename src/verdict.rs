@@ -368,18 +368,14 @@ pub fn older_than(t: &str, now: DateTime<Utc>, max: Duration) -> bool {
 /// Every recorded source with the time its data was last known current: the last check
 /// when it succeeded ("ok", including "not modified"), else the last import.
 pub fn feeds(conn: &Connection) -> Result<Vec<Feed>> {
-    let mut stmt = conn.prepare(
-        "SELECT name, CASE WHEN status = 'ok' THEN coalesce(checked_at, synced_at) ELSE synced_at END, \
-                status FROM sources ORDER BY name",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(Feed {
-            source: r.get(0)?,
-            as_of: r.get(1)?,
-            status: r.get(2)?,
+    Ok(crate::catalog::store::source_ages(conn)?
+        .into_iter()
+        .map(|s| Feed {
+            source: s.name,
+            as_of: s.as_of,
+            status: s.status,
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        .collect())
 }
 
 /// One line on the age of the data a view is built from, e.g.

@@ -1,6 +1,7 @@
 //! The layering the README's architecture map promises, checked on the sources: no
-//! import cycle among the files of `src/`, and `exec` (the SSH transport) imports
-//! nothing from `scan` or `cycle`, the layers above it.
+//! import cycle among the files of `src/`, `exec` (the SSH transport) imports nothing
+//! from `scan` or `cycle`, the layers above it, and the CLI (`src/cli/`) holds no SQL:
+//! it parses and calls the domain module that owns each table.
 //!
 //! A file's imports are the `crate::…` and `super::…` paths it names outside its
 //! `#[cfg(test)]` module, resolved to the longest path that is a file of `src/`. A child
@@ -232,5 +233,90 @@ fn exec_imports_nothing_from_scan_or_cycle() {
     assert!(
         up.is_empty(),
         "exec imports from the layers above it: {up:?}"
+    );
+}
+
+/// What marks SQL in Rust source: a rusqlite call that runs a statement, its parameter
+/// macro, or a string literal opening with an SQL keyword (SQL here is written in
+/// capitals, so help text such as "create it" is not taken for it).
+const SQL_MARKERS: &[&str] = &[
+    ".execute(",
+    ".execute_batch(",
+    ".query_row(",
+    ".query_map(",
+    ".query_and_then(",
+    ".prepare(",
+    ".prepare_cached(",
+    ".pragma_query(",
+    ".pragma_query_value(",
+    ".pragma_update(",
+    "params![",
+    "\"SELECT ",
+    "\"INSERT ",
+    "\"UPDATE ",
+    "\"DELETE ",
+    "\"REPLACE ",
+    "\"PRAGMA ",
+    "\"WITH ",
+    "\"CREATE ",
+    "\"DROP ",
+    "\"ALTER ",
+];
+
+/// (line number, marker) of every SQL marker in `code`. `.execute()` with no argument is
+/// not rusqlite's (which takes the statement) but, e.g., the deploy engine's.
+fn sql_in(code: &str) -> Vec<(usize, &'static str)> {
+    let mut out = Vec::new();
+    for (i, line) in code.lines().enumerate() {
+        for &m in SQL_MARKERS {
+            let mut rest = line;
+            while let Some(at) = rest.find(m) {
+                rest = &rest[at + m.len()..];
+                if m == ".execute(" && rest.starts_with(')') {
+                    continue;
+                }
+                out.push((i + 1, m));
+                break;
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_checker_sees_sql() {
+    let code = "fn f(tx: &Tx) {\n    let n = tx.execute(\n        \"DELETE FROM exceptions WHERE id = ?1\",\n        [id],\n    )?;\n    engine.execute()?;\n    conn.prepare_cached(SQL)?;\n    status(\"create it\");\n}\n";
+    assert_eq!(
+        sql_in(code),
+        vec![(2, ".execute("), (3, "\"DELETE "), (7, ".prepare_cached(")]
+    );
+    assert_eq!(sql_in("let q = r#\"SELECT 1\"#;"), vec![(1, "\"SELECT ")]);
+    assert!(sql_in("fn execute(ctx: &Context) {}").is_empty());
+}
+
+#[test]
+fn no_file_of_the_cli_holds_sql() {
+    let mods = modules();
+    let mut found = Vec::new();
+    for (m, code) in &mods {
+        let file = match m.as_str() {
+            "cli" => "src/cli/mod.rs".to_string(),
+            _ => match m.strip_prefix("cli::") {
+                Some(rest) => format!("src/cli/{}.rs", rest.replace("::", "/")),
+                None => continue,
+            },
+        };
+        for (line, marker) in sql_in(code) {
+            found.push(format!("{file}:{line}: {marker}"));
+        }
+    }
+    assert!(
+        mods.keys().any(|m| m == "cli::approve"),
+        "the checker no longer finds the CLI's files"
+    );
+    assert!(
+        found.is_empty(),
+        "SQL in the CLI (move it to the domain module that owns the table):\n{}",
+        found.join("\n")
     );
 }

@@ -85,3 +85,13 @@ pub fn import(conn: &Connection, file: &File) -> Result<ImportStats> {
     }
     Ok(stats)
 }
+
+/// The highest EPSS score of the CVEs the advisories (by catalogue id) name.
+pub fn highest_of_advisories(conn: &Connection, advisories: &[String]) -> Result<Option<f64>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT max(e.score) FROM epss e JOIN aliases al ON al.alias = e.cve \
+             JOIN advisories a ON a.id = al.advisory WHERE a.advisory_id IN (SELECT value FROM json_each(?1))",
+        )?
+        .query_row([serde_json::to_string(advisories)?], |r| r.get(0))?)
+}

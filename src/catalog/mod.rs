@@ -7,6 +7,7 @@ pub mod epss;
 pub mod errata;
 pub mod fetch;
 pub mod kev;
+pub mod notes;
 pub mod osv;
 pub mod query;
 pub mod scratch;

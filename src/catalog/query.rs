@@ -102,17 +102,6 @@ fn epss_of(conn: &Connection, cve: &str) -> Result<Vec<EpssInfo>> {
     .collect::<rusqlite::Result<_>>()?)
 }
 
-/// The advisory sources (OSV ecosystems, errata) holding a good import.
-fn synced_advisory_sources(conn: &Connection) -> Result<Vec<String>> {
-    Ok(conn
-        .prepare(
-            "SELECT name FROM sources WHERE synced_at IS NOT NULL \
-               AND (name LIKE 'osv:%' OR name LIKE 'errata:%') ORDER BY name",
-        )?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?)
-}
-
 /// How the synced sources spell `id` (an advisory id, an alias, or a CVE in KEV or
 /// EPSS), found case-insensitively; None when no synced source knows it.
 pub fn known_spelling(conn: &Connection, id: &str) -> Result<Option<String>> {
@@ -164,7 +153,7 @@ pub fn show(conn: &Connection, id: &str) -> Result<Vec<AdvisoryInfo>> {
     // For a CVE: the synced advisory sources that have nothing for it.
     let no_advisory_in = match &asked_cve {
         Some(_) => {
-            let mut missing = synced_advisory_sources(conn)?;
+            let mut missing = super::store::synced_advisory_sources(conn)?;
             missing.retain(|s| !rows.iter().any(|(_, a)| &a.source == s));
             Some(missing)
         }
@@ -544,6 +533,59 @@ pub fn evaluate(
     versions: &[String],
 ) -> (Option<bool>, String) {
     Ranges::parse(scheme, ranges).explain(scheme, version, versions)
+}
+
+/// One `affected` row of an advisory, as stored (`ranges` and `versions` are JSON).
+#[derive(Debug, Clone)]
+pub struct AffectedRow {
+    pub advisory: String,
+    pub ecosystem: String,
+    pub package: String,
+    pub ranges: String,
+    pub versions: String,
+}
+
+/// What [`affected_in`] looks affected rows up by.
+#[derive(Debug, Clone, Copy)]
+pub enum AffectedBy<'a> {
+    /// An advisory id, or an alias of one (a CVE).
+    Advisory(&'a str),
+    /// The package an advisory names (a source package, or a binary one in the rpm family).
+    Package(&'a str),
+}
+
+/// The affected rows found by advisory or package in the releases of an ecosystem base
+/// (`Debian`: `Debian` and every `Debian:N`).
+pub fn affected_in(conn: &Connection, by: AffectedBy<'_>, base: &str) -> Result<Vec<AffectedRow>> {
+    const COLUMNS: &str = "SELECT a.advisory_id, f.ecosystem, f.package, f.ranges, f.versions FROM affected f JOIN advisories a ON a.id = f.advisory";
+    let (sql, arg) = match by {
+        AffectedBy::Advisory(id) => (
+            format!(
+                "{COLUMNS} WHERE (a.advisory_id = ?1 OR a.id IN (SELECT advisory FROM aliases WHERE alias = ?1)) AND (f.ecosystem LIKE ?2 ESCAPE '\\' OR f.ecosystem = ?3)"
+            ),
+            id,
+        ),
+        AffectedBy::Package(package) => (
+            format!(
+                "{COLUMNS} WHERE f.package = ?1 AND (f.ecosystem LIKE ?2 ESCAPE '\\' OR f.ecosystem = ?3)"
+            ),
+            package,
+        ),
+    };
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(
+        params![arg, format!("{}:%", crate::db::like_escape(base)), base],
+        |r| {
+            Ok(AffectedRow {
+                advisory: r.get(0)?,
+                ecosystem: r.get(1)?,
+                package: r.get(2)?,
+                ranges: r.get(3)?,
+                versions: r.get(4)?,
+            })
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Writing the catalogue: one source's advisories are replaced whole inside the import
-//! transaction, and the `sources` row records what was imported.
+//! transaction, and the `sources` row records what was imported (read back here for
+//! `sync --status`, the age of each feed and the synced advisory sources).
 
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -243,4 +244,90 @@ pub fn record_failure(
         params![name, url, now, error],
     )?;
     Ok(())
+}
+
+/// A source's row of `sources`, as `sync --status` shows it.
+#[derive(Debug, Serialize, Default)]
+pub struct SourceStatus {
+    pub name: String,
+    pub status: String,
+    pub url: Option<String>,
+    pub synced_at: Option<String>,
+    pub checked_at: Option<String>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub sha256: Option<String>,
+    pub bytes: Option<i64>,
+    pub records: i64,
+    pub skipped: i64,
+    pub error: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+/// Every recorded source, by name, as `sync --status` shows it.
+pub fn statuses(conn: &Connection) -> Result<Vec<SourceStatus>> {
+    let mut stmt = conn.prepare(
+        "SELECT name, status, url, synced_at, checked_at, etag, last_modified, sha256, bytes, records, skipped, error, warnings \
+         FROM sources ORDER BY name",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            let warnings: String = r.get(12)?;
+            Ok(SourceStatus {
+                name: r.get(0)?,
+                status: r.get(1)?,
+                // Masked again: a database written before URLs were masked on the way in.
+                url: r
+                    .get::<_, Option<String>>(2)?
+                    .map(|u| super::fetch::redact_url(&u)),
+                synced_at: r.get(3)?,
+                checked_at: r.get(4)?,
+                etag: r.get(5)?,
+                last_modified: r.get(6)?,
+                sha256: r.get(7)?,
+                bytes: r.get(8)?,
+                records: r.get(9)?,
+                skipped: r.get(10)?,
+                error: r.get(11)?,
+                warnings: serde_json::from_str(&warnings).unwrap_or_default(),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// When a source's data was last known current: the last check when it succeeded
+/// ("ok", including "not modified"), else the last import; None: never synced.
+#[derive(Debug, Clone)]
+pub struct SourceAge {
+    pub name: String,
+    pub as_of: Option<String>,
+    pub status: String,
+}
+
+/// Every recorded source with the time its data was last known current, by name.
+pub fn source_ages(conn: &Connection) -> Result<Vec<SourceAge>> {
+    let mut stmt = conn.prepare(
+        "SELECT name, CASE WHEN status = 'ok' THEN coalesce(checked_at, synced_at) ELSE synced_at END, \
+                status FROM sources ORDER BY name",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(SourceAge {
+            name: r.get(0)?,
+            as_of: r.get(1)?,
+            status: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The advisory sources (OSV ecosystems, errata) holding a good import, by name.
+pub fn synced_advisory_sources(conn: &Connection) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare(
+            "SELECT name FROM sources WHERE synced_at IS NOT NULL \
+               AND (name LIKE 'osv:%' OR name LIKE 'errata:%') ORDER BY name",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
 }

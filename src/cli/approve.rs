@@ -7,6 +7,7 @@ use serde_json::json;
 
 use super::Context;
 use crate::catalog::{Risk, Severity};
+use crate::cycle::approval::{self, ApprovedPatch, NewApproval, NotifyEvent};
 use crate::cycle::state::{self as cycle, Patch};
 use crate::error::Failure;
 use crate::inventory::policy::AutoApproveClass;
@@ -19,12 +20,19 @@ pub enum Decision {
     Defer,
 }
 
+/// The flag's values are the recorded decisions' (clap derives `approve`, `decline`,
+/// `defer` from the variant names); `as_str` is the one stored spelling.
 impl Decision {
     fn as_str(self) -> &'static str {
+        self.stored().as_str()
+    }
+
+    /// The decision as recorded.
+    fn stored(self) -> approval::Decision {
         match self {
-            Decision::Approve => "approve",
-            Decision::Decline => "decline",
-            Decision::Defer => "defer",
+            Decision::Approve => approval::Decision::Approve,
+            Decision::Decline => approval::Decision::Decline,
+            Decision::Defer => approval::Decision::Defer,
         }
     }
 
@@ -95,6 +103,14 @@ pub struct ApproveArgs {
     /// max_scan_age / max_feed_age (audited with the hosts concerned)
     #[arg(long)]
     pub allow_stale: bool,
+}
+
+fn approved_patch(p: &Patch) -> ApprovedPatch {
+    ApprovedPatch {
+        ecosystem: p.ecosystem.clone(),
+        package: p.package.clone(),
+        target: p.target.clone(),
+    }
 }
 
 fn selected(a: &ApproveArgs, all: Vec<Patch>) -> Vec<Patch> {
@@ -213,28 +229,23 @@ pub fn run(ctx: &Context, a: &ApproveArgs) -> Result<()> {
     }
     drop(guard);
     let stamp = clock::stamp(now);
-    let chosen: Vec<(String, String, String)> = patches
-        .iter()
-        .map(|p| (p.ecosystem.clone(), p.package.clone(), p.target.clone()))
-        .collect();
+    let chosen: Vec<ApprovedPatch> = patches.iter().map(approved_patch).collect();
     let tx = db::write_tx(&mut db.conn)?;
-    let gid = inventory::group_id(&tx, &group.name)?;
-    tx.execute(
-        "INSERT INTO approvals (cycle_id, group_id, decision, packages, actor, change_ref, comment, emergency, reason, at, expires) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        rusqlite::params![
+    approval::record(
+        &tx,
+        &NewApproval {
             cycle_id,
-            gid,
-            a.decision.as_str(),
-            serde_json::to_string(&chosen)?,
-            ctx.actor,
-            a.change,
-            a.comment,
-            a.emergency,
-            a.reason,
-            stamp,
-            expires
-        ],
+            group: &group.name,
+            decision: a.decision.stored(),
+            patches: &chosen,
+            actor: &ctx.actor,
+            change_ref: a.change.as_deref(),
+            comment: a.comment.as_deref(),
+            emergency: a.emergency,
+            reason: a.reason.as_deref(),
+            at: &stamp,
+            expires: expires.as_deref(),
+        },
     )?;
     audit::append(
         &tx,
@@ -264,7 +275,7 @@ pub fn run(ctx: &Context, a: &ApproveArgs) -> Result<()> {
             &mut db.conn,
             &group,
             &c.name,
-            a.decision.as_str(),
+            NotifyEvent::Approve,
             a.change.as_deref(),
             &chosen,
         )?;
@@ -299,7 +310,7 @@ fn pick(
     let mut items: Vec<(Patch, Option<f64>, String)> = patches
         .into_iter()
         .map(|p| {
-            let epss = patch_epss(conn, &p)?;
+            let epss = crate::catalog::epss::highest_of_advisories(conn, &p.advisories)?;
             let line = describe(conn, &p, epss)?;
             Ok((p, epss, line))
         })
@@ -407,12 +418,7 @@ fn auto(
         if classes.is_empty() || group.hosts == 0 {
             continue;
         }
-        let decided: bool = conn
-            .prepare_cached(
-                "SELECT 1 FROM approvals a JOIN groups g ON g.id = a.group_id WHERE a.cycle_id = ?1 AND g.name = ?2",
-            )?
-            .exists(rusqlite::params![cycle_id, group.name])?;
-        if decided {
+        if approval::decided(conn, cycle_id, &group.name)? {
             continue;
         }
         if let Some(block) = cycle::gate_block(conn, cycle_id, &group, now)? {
@@ -436,24 +442,34 @@ fn auto(
             }
             Err(e) => return Err(e),
         };
-        let chosen: Vec<(String, String, String)> = all
+        let chosen: Vec<ApprovedPatch> = all
             .iter()
             .filter(|p| classes.iter().any(|&cl| in_class(p, cl)))
-            .map(|p| (p.ecosystem.clone(), p.package.clone(), p.target.clone()))
+            .map(approved_patch)
             .collect();
         if chosen.is_empty() {
             continue;
         }
         let tx = db::write_tx(conn)?;
-        let gid = inventory::group_id(&tx, &group.name)?;
         let comment = format!(
             "auto-approved by policy: {}",
             serde_json::to_string(classes)?
         );
-        tx.execute(
-            "INSERT INTO approvals (cycle_id, group_id, decision, packages, actor, change_ref, comment, emergency, reason, at, expires) \
-             VALUES (?1, ?2, 'approve', ?3, ?4, ?5, ?6, 0, NULL, ?7, ?8)",
-            rusqlite::params![cycle_id, gid, serde_json::to_string(&chosen)?, ctx.actor, a.change, comment, stamp, expires],
+        approval::record(
+            &tx,
+            &NewApproval {
+                cycle_id,
+                group: &group.name,
+                decision: approval::Decision::Approve,
+                patches: &chosen,
+                actor: &ctx.actor,
+                change_ref: a.change.as_deref(),
+                comment: Some(&comment),
+                emergency: false,
+                reason: None,
+                at: &stamp,
+                expires: expires.as_deref(),
+            },
         )?;
         audit::append(
             &tx,
@@ -469,7 +485,7 @@ fn auto(
             conn,
             &group,
             &c.name,
-            "approve",
+            NotifyEvent::Approve,
             a.change.as_deref(),
             &chosen,
         )?;
@@ -486,29 +502,9 @@ fn auto(
     Ok(())
 }
 
-/// The highest EPSS score of the CVEs a patch fixes.
-fn patch_epss(conn: &rusqlite::Connection, p: &Patch) -> Result<Option<f64>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT max(e.score) FROM epss e JOIN aliases al ON al.alias = e.cve \
-             JOIN advisories a ON a.id = al.advisory WHERE a.advisory_id IN (SELECT value FROM json_each(?1))",
-        )?
-        .query_row([serde_json::to_string(&p.advisories)?], |r| r.get(0))?)
-}
-
 /// One line of the patch set for a person: version, severity, KEV, EPSS and notes.
 fn describe(conn: &rusqlite::Connection, p: &Patch, epss: Option<f64>) -> Result<String> {
-    let mut notes: Vec<String> = conn
-        .prepare_cached("SELECT body FROM notes WHERE package = ?1 ORDER BY id")?
-        .query_map([&p.package], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for adv in &p.advisories {
-        let more: Vec<String> = conn
-            .prepare_cached("SELECT body FROM notes WHERE advisory = ?1 ORDER BY id")?
-            .query_map([adv], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        notes.extend(more);
-    }
+    let notes = crate::catalog::notes::texts_for(conn, &p.package, &p.advisories)?;
     let mut line = format!(
         "{} {} -> {}  severity {}{}{}  ({} advisories, {} host(s))",
         p.ecosystem,
@@ -527,73 +523,23 @@ fn describe(conn: &rusqlite::Connection, p: &Patch, epss: Option<f64>) -> Result
 }
 
 /// Runs the group's `notify` command after an approval and before a test or deploy
-/// (PATCHCYCLE_EVENT: approve, test or deploy). The data goes in environment variables
-/// and a file, never into the command text. A failing command is reported and audited;
-/// the approval or deployment goes on.
+/// ([`approval::run_notify`]). A failing command is reported and audited; the approval
+/// or deployment goes on.
 pub(super) fn notify(
     ctx: &Context,
     conn: &mut rusqlite::Connection,
     group: &inventory::Group,
     cycle_name: &str,
-    decision: &str,
+    event: NotifyEvent,
     change: Option<&str>,
-    chosen: &[(String, String, String)],
+    chosen: &[ApprovedPatch],
 ) -> Result<()> {
-    let Some(command) = group.policy.notify.as_deref() else {
-        return Ok(());
-    };
-    let mut list = tempfile::NamedTempFile::new()?;
-    for (eco, pkg, target) in chosen {
-        use std::io::Write;
-        writeln!(list, "{eco} {pkg} {target}")?;
-    }
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(command)
-        .env("PATCHCYCLE_CYCLE", cycle_name)
-        .env("PATCHCYCLE_GROUP", &group.name)
-        .env("PATCHCYCLE_WINDOW", group.window.as_deref().unwrap_or(""))
-        .env("PATCHCYCLE_CHANGE", change.unwrap_or(""))
-        .env("PATCHCYCLE_DECISION", decision)
-        .env(
-            "PATCHCYCLE_EVENT",
-            if matches!(decision, "test" | "deploy") {
-                decision
-            } else {
-                "approve"
-            },
-        )
-        .env("PATCHCYCLE_PATCHES", list.path())
-        .stdin(std::process::Stdio::null())
-        .output();
-    let failure = match out {
-        Ok(o) if o.status.success() => None,
-        Ok(o) => Some(format!(
-            "{}: {}",
-            o.status,
-            String::from_utf8_lossy(&o.stderr)
-                .trim()
-                .chars()
-                .take(200)
-                .collect::<String>()
-        )),
-        Err(e) => Some(e.to_string()),
-    };
-    if let Some(why) = failure {
+    if let Some(why) = approval::run_notify(group, cycle_name, event, change, chosen)? {
         ctx.style.warn(format!(
             "notify for {} failed ({why}); going on",
             group.name
         ));
-        let tx = db::write_tx(conn)?;
-        audit::append(
-            &tx,
-            &clock::now_stamp()?,
-            &ctx.actor,
-            "notify.failed",
-            &format!("{cycle_name}/{}", group.name),
-            &json!({"error": why}),
-        )?;
-        tx.commit()?;
+        approval::record_notify_failure(conn, cycle_name, &group.name, &why, &ctx.actor)?;
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::Context;
+use crate::cycle::approval::ApprovedPatch;
 use crate::cycle::deploy::{self as engine, Engine};
 use crate::cycle::deployment::{self as deploy, DeploymentState};
 use crate::cycle::plan::{self, Kind, Plan};
@@ -189,11 +190,15 @@ pub fn execute(ctx: &Context, kind: Kind, group: &str, a: &RunArgs) -> Result<()
             )? {
                 return Err(Failure::new(Exit::Usage, "cancelled").into());
             }
-            let mut chosen: Vec<(String, String, String)> = Vec::new();
+            let mut chosen: Vec<ApprovedPatch> = Vec::new();
             for h in plan.planned() {
                 let eco = h.spec.ecosystem.clone().unwrap_or_default();
                 for t in &h.targets {
-                    let item = (eco.clone(), t.package.clone(), t.to.clone());
+                    let item = ApprovedPatch {
+                        ecosystem: eco.clone(),
+                        package: t.package.clone(),
+                        target: t.to.clone(),
+                    };
                     if !chosen.contains(&item) {
                         chosen.push(item);
                     }
@@ -205,7 +210,7 @@ pub fn execute(ctx: &Context, kind: Kind, group: &str, a: &RunArgs) -> Result<()
                 &mut db.conn,
                 &g,
                 &plan.cycle,
-                kind.as_str(),
+                kind.into(),
                 plan.change_ref.as_deref(),
                 &chosen,
             )?;

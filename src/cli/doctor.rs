@@ -110,9 +110,7 @@ fn database_checks(path: &Path) -> Vec<Check> {
             )];
         }
     };
-    let integrity: Result<String, _> = db
-        .conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0));
+    let integrity = crate::db::integrity_check(&db.conn);
     checks.push(match integrity {
         Ok(s) if s == "ok" => check(
             "database",

@@ -7,7 +7,7 @@ use serde_json::json;
 use super::Context;
 use crate::error::Failure;
 use crate::output::{self, or_dash};
-use crate::scan::query::{self, Exception};
+use crate::scan::query::{self, Exception, NewException};
 use crate::{audit, clock, db, inventory};
 
 #[derive(Debug, Subcommand)]
@@ -133,12 +133,19 @@ fn add(ctx: &Context, a: &AddArgs) -> Result<()> {
     };
     let stamp = clock::stamp(now);
     let tx = db::write_tx(&mut db.conn)?;
-    tx.execute(
-        "INSERT INTO exceptions (advisory, package, host, group_name, reason, actor, created_at, expires) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        rusqlite::params![advisory, a.package, a.host, a.group, a.reason, ctx.actor, stamp, expires],
+    let id = query::add_exception(
+        &tx,
+        &NewException {
+            advisory: advisory.as_deref(),
+            package: a.package.as_deref(),
+            host: a.host.as_deref(),
+            group: a.group.as_deref(),
+            reason: &a.reason,
+            actor: &ctx.actor,
+            created_at: &stamp,
+            expires: &expires,
+        },
     )?;
-    let id = tx.last_insert_rowid();
     audit::append(
         &tx,
         &stamp,
@@ -180,8 +187,7 @@ fn rm(ctx: &Context, a: &RmArgs) -> Result<()> {
     let mut db = ctx.open_db()?;
     let now = clock::now_stamp()?;
     let tx = db::write_tx(&mut db.conn)?;
-    let n = tx.execute("DELETE FROM exceptions WHERE id = ?1", [a.id])?;
-    if n == 0 {
+    if !query::remove_exception(&tx, a.id)? {
         return Err(Failure::usage(format!("no exception {}", a.id))
             .hint("see `patchcycle exception list`")
             .into());

@@ -2,15 +2,15 @@
 
 use anyhow::Result;
 use clap::Args;
-use rusqlite::OptionalExtension;
 use serde::Serialize;
 use serde_json::Value;
 
 use super::Context;
-use crate::catalog::query::evaluate;
+use crate::catalog::query::{AffectedBy, AffectedRow, affected_in, evaluate};
 use crate::error::Failure;
 use crate::inventory;
 use crate::output::{self, or_dash};
+use crate::scan::query;
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
@@ -37,15 +37,7 @@ pub fn run(ctx: &Context, a: &ExplainArgs) -> Result<()> {
     let db = ctx.open_db()?;
     let host = inventory::require_host(&db.conn, &a.host)?;
     let conn = &db.conn;
-    let scan_id: Option<i64> = conn
-        .query_row(
-            "SELECT max(s.id) FROM scans s JOIN hosts h ON h.id = s.host_id WHERE h.name = ?1 AND s.status = 'ok'",
-            [&a.host],
-            |r| r.get(0),
-        )
-        .optional()?
-        .flatten();
-    let Some(scan_id) = scan_id else {
+    let Some(scan_id) = query::latest_good_scan(conn, &a.host)? else {
         return Err(
             Failure::usage(format!("host {} has no successful scan", a.host))
                 .hint(format!("run `patchcycle scan {}`", a.host))
@@ -59,79 +51,38 @@ pub fn run(ctx: &Context, a: &ExplainArgs) -> Result<()> {
         .ok_or_else(|| Failure::usage(format!("no version rules for ecosystem {eco}")))?;
     let scheme = family.manager().scheme();
     // Advisories name source packages (Debian, Ubuntu, Alpine) or, in the rpm family,
-    // binary packages: (name, matched name, matched version) of what the host runs.
+    // binary packages: what each package the host runs is matched as.
     let by_binary = family.matches_binary_packages();
-    let installed: Vec<(String, String, String)> = conn
-        .prepare(if by_binary {
-            "SELECT DISTINCT name, name, version FROM installed WHERE scan_id = ?1"
-        } else {
-            "SELECT DISTINCT name, source_name, source_version FROM installed WHERE scan_id = ?1"
-        })?
-        .query_map([scan_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let installed = query::installed_matches(conn, scan_id, by_binary)?;
     let source_version = |src: &str| {
         installed
             .iter()
-            .find(|(_, s, _)| s == src)
-            .map(|(_, _, v)| v.clone())
+            .find(|i| i.matched_name == src)
+            .map(|i| i.matched_version.clone())
     };
     let subject = a.subject.clone();
     // Candidate affected rows: by advisory/CVE, by package, or all the host's findings.
-    let mut candidates: Vec<(String, String, String, String, String)> = Vec::new();
     let base = eco.split(':').next().unwrap_or(&eco).to_string();
-    let mut push_rows = |sql: &str, arg: &str| -> Result<()> {
-        let mut stmt = conn.prepare(sql)?;
-        let rows = stmt.query_map(
-            rusqlite::params![arg, format!("{}:%", crate::db::like_escape(&base)), base],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-        )?;
-        for row in rows {
-            candidates.push(row?);
-        }
-        Ok(())
-    };
-    let cols = "SELECT a.advisory_id, f.ecosystem, f.package, f.ranges, f.versions FROM affected f JOIN advisories a ON a.id = f.advisory";
-    match &subject {
+    let candidates: Vec<AffectedRow> = match &subject {
         Some(s) if s.contains('-') && s.chars().next().is_some_and(|c| c.is_ascii_uppercase()) => {
-            push_rows(
-                &format!(
-                    "{cols} WHERE (a.advisory_id = ?1 OR a.id IN (SELECT advisory FROM aliases WHERE alias = ?1)) AND (f.ecosystem LIKE ?2 ESCAPE '\\' OR f.ecosystem = ?3)"
-                ),
-                s,
-            )?;
+            affected_in(conn, AffectedBy::Advisory(s), &base)?
         }
         Some(p) => {
             let src = installed
                 .iter()
-                .find(|(n, s, _)| n == p || s == p)
-                .map(|(_, s, _)| s.clone())
+                .find(|i| i.name == *p || i.matched_name == *p)
+                .map(|i| i.matched_name.clone())
                 .unwrap_or_else(|| p.clone());
-            push_rows(
-                &format!(
-                    "{cols} WHERE f.package = ?1 AND (f.ecosystem LIKE ?2 ESCAPE '\\' OR f.ecosystem = ?3)"
-                ),
-                &src,
-            )?;
+            affected_in(conn, AffectedBy::Package(&src), &base)?
         }
         None => {
-            let srcs: Vec<String> = conn
-                .prepare(if by_binary {
-                    "SELECT DISTINCT package FROM findings WHERE scan_id = ?1"
-                } else {
-                    "SELECT DISTINCT source_name FROM findings WHERE scan_id = ?1"
-                })?
-                .query_map([scan_id], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            for s in srcs {
-                push_rows(
-                    &format!(
-                        "{cols} WHERE f.package = ?1 AND (f.ecosystem LIKE ?2 ESCAPE '\\' OR f.ecosystem = ?3)"
-                    ),
-                    &s,
-                )?;
+            let mut rows = Vec::new();
+            for s in query::finding_packages(conn, scan_id, by_binary)? {
+                rows.extend(affected_in(conn, AffectedBy::Package(&s), &base)?);
             }
+            rows
         }
-    }
+    };
     if candidates.is_empty() {
         let what = subject.as_deref().unwrap_or("its findings");
         return Err(Failure::usage(format!("the catalogue has nothing for {what} in {base}"))
@@ -139,7 +90,14 @@ pub fn run(ctx: &Context, a: &ExplainArgs) -> Result<()> {
             .into());
     }
     let mut out: Vec<Verdict> = Vec::new();
-    for (adv, ecosystem, package, ranges, versions) in candidates {
+    for AffectedRow {
+        advisory: adv,
+        ecosystem,
+        package,
+        ranges,
+        versions,
+    } in candidates
+    {
         let ranges: Value = serde_json::from_str(&ranges).unwrap_or(Value::Null);
         let versions: Vec<String> = serde_json::from_str(&versions).unwrap_or_default();
         let installed = source_version(&package);

@@ -533,10 +533,7 @@ fn defer(ctx: &Context, a: DeferArgs) -> Result<()> {
         }
         (Some(clock::stamp(until)), Some(reason))
     };
-    tx.execute(
-        "UPDATE hosts SET deferred_until = ?2, defer_reason = ?3, updated_at = ?4 WHERE name = ?1",
-        rusqlite::params![a.name, until, reason, stamp],
-    )?;
+    inventory::set_deferral(&tx, &a.name, until.as_deref(), reason.as_deref(), &stamp)?;
     audit::append(
         &tx,
         &stamp,

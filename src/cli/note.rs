@@ -2,10 +2,10 @@
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use serde::Serialize;
 use serde_json::json;
 
 use super::Context;
+use crate::catalog::notes::{self, Note};
 use crate::error::Failure;
 use crate::output::{self, or_dash};
 use crate::{audit, clock, db, inventory};
@@ -41,16 +41,6 @@ pub struct ListArgs {
     pub package: Option<String>,
 }
 
-#[derive(Debug, Serialize, Default)]
-pub struct Note {
-    pub id: i64,
-    pub advisory: Option<String>,
-    pub package: Option<String>,
-    pub text: String,
-    pub actor: String,
-    pub at: String,
-}
-
 pub fn run(ctx: &Context, cmd: NoteCommand) -> Result<()> {
     match cmd {
         NoteCommand::Add(a) => add(ctx, &a),
@@ -72,11 +62,14 @@ fn add(ctx: &Context, a: &AddArgs) -> Result<()> {
     let mut db = ctx.open_db()?;
     let now = clock::now_stamp()?;
     let tx = db::write_tx(&mut db.conn)?;
-    tx.execute(
-        "INSERT INTO notes (advisory, package, body, actor, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        rusqlite::params![a.advisory, a.package, a.text, ctx.actor, now],
+    let id = notes::add(
+        &tx,
+        a.advisory.as_deref(),
+        a.package.as_deref(),
+        &a.text,
+        &ctx.actor,
+        &now,
     )?;
-    let id = tx.last_insert_rowid();
     let object = a
         .advisory
         .clone()
@@ -97,22 +90,7 @@ fn add(ctx: &Context, a: &AddArgs) -> Result<()> {
 
 fn list(ctx: &Context, a: &ListArgs) -> Result<()> {
     let db = ctx.open_db()?;
-    let mut stmt = db.conn.prepare(
-        "SELECT id, advisory, package, body, actor, at FROM notes \
-         WHERE (?1 IS NULL OR advisory = ?1) AND (?2 IS NULL OR package = ?2) ORDER BY id",
-    )?;
-    let notes: Vec<Note> = stmt
-        .query_map(rusqlite::params![a.advisory, a.package], |r| {
-            Ok(Note {
-                id: r.get(0)?,
-                advisory: r.get(1)?,
-                package: r.get(2)?,
-                text: r.get(3)?,
-                actor: r.get(4)?,
-                at: r.get(5)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let notes = notes::list(&db.conn, a.advisory.as_deref(), a.package.as_deref())?;
     output::list(
         &ctx.style,
         &notes,

@@ -6,11 +6,11 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::Args;
 use rusqlite::Connection;
-use serde::Serialize;
 
 use super::Context;
 use crate::catalog::fetch::{FetchOptions, Fetcher, Location};
 use crate::catalog::scratch::{InterruptGuard, Scratch};
+use crate::catalog::store::{self, SourceStatus};
 use crate::catalog::sync::{self, LAYOUT_HELP, Origin, Outcome, RefusalKind, SyncResult};
 use crate::error::{Exit, Failure};
 use crate::output::{self, Format, or_dash};
@@ -269,51 +269,8 @@ fn sync_exit(outcomes: &[Outcome]) -> Result<()> {
     .into())
 }
 
-#[derive(Debug, Serialize, Default)]
-struct SourceStatus {
-    name: String,
-    status: String,
-    url: Option<String>,
-    synced_at: Option<String>,
-    checked_at: Option<String>,
-    etag: Option<String>,
-    last_modified: Option<String>,
-    sha256: Option<String>,
-    bytes: Option<i64>,
-    records: i64,
-    skipped: i64,
-    error: Option<String>,
-    warnings: Vec<String>,
-}
-
 fn status(ctx: &Context, conn: &Connection) -> Result<()> {
-    let mut stmt = conn.prepare(
-        "SELECT name, status, url, synced_at, checked_at, etag, last_modified, sha256, bytes, records, skipped, error, warnings \
-         FROM sources ORDER BY name",
-    )?;
-    let rows: Vec<SourceStatus> = stmt
-        .query_map([], |r| {
-            let warnings: String = r.get(12)?;
-            Ok(SourceStatus {
-                name: r.get(0)?,
-                status: r.get(1)?,
-                // Masked again: a database written before URLs were masked on the way in.
-                url: r
-                    .get::<_, Option<String>>(2)?
-                    .map(|u| crate::catalog::fetch::redact_url(&u)),
-                synced_at: r.get(3)?,
-                checked_at: r.get(4)?,
-                etag: r.get(5)?,
-                last_modified: r.get(6)?,
-                sha256: r.get(7)?,
-                bytes: r.get(8)?,
-                records: r.get(9)?,
-                skipped: r.get(10)?,
-                error: r.get(11)?,
-                warnings: serde_json::from_str(&warnings).unwrap_or_default(),
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let rows = store::statuses(conn)?;
     let now = clock::now()?;
     // Relative here; JSON carries the absolute synced_at / checked_at.
     let age = move |t: &Option<String>| -> String {

@@ -2,6 +2,7 @@
 //! test/deploy/rollback engine.
 
 pub mod ansible;
+pub mod approval;
 pub mod apt;
 pub mod deploy;
 pub mod deployment;

@@ -10,6 +10,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use crate::catalog::query::scheme_for;
+use crate::cycle::approval::{self, Decision};
 pub use crate::cycle::deployment::{Kind, Target};
 use crate::cycle::window::Window;
 use crate::cycle::{deployment, state};
@@ -78,15 +79,7 @@ fn approved(
     group: &Group,
     now: DateTime<Utc>,
 ) -> Result<(PackageSet, Option<String>)> {
-    let row: Option<(String, String, Option<String>, Option<String>)> = conn
-        .query_row(
-            "SELECT a.decision, a.packages, a.change_ref, a.expires FROM approvals a \
-             JOIN groups g ON g.id = a.group_id WHERE a.cycle_id = ?1 AND g.name = ?2 \
-             ORDER BY a.id DESC LIMIT 1",
-            params![cycle_id, group.name],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
+    let row = approval::latest(conn, cycle_id, &group.name)?;
     let not_approved = |why: String| -> anyhow::Error {
         Failure::gate(why)
             .hint(format!(
@@ -95,20 +88,20 @@ fn approved(
             ))
             .into()
     };
-    let Some((decision, packages, change_ref, expires)) = row else {
+    let Some(latest) = row else {
         return Err(not_approved(format!(
             "group {} has no approval in cycle {cycle}",
             group.name
         )));
     };
-    if decision != "approve" {
+    if latest.decision != Decision::Approve {
         return Err(not_approved(format!(
-            "group {}'s latest decision in cycle {cycle} is {decision}",
-            group.name
+            "group {}'s latest decision in cycle {cycle} is {}",
+            group.name, latest.decision
         )));
     }
     // `--expires` names the last valid day.
-    if let Some(e) = &expires
+    if let Some(e) = &latest.expires
         && e.get(..10).unwrap_or(e) < now.date_naive().to_string().as_str()
     {
         return Err(not_approved(format!(
@@ -116,12 +109,12 @@ fn approved(
             group.name
         )));
     }
-    let list: Vec<(String, String, String)> = serde_json::from_str(&packages)
-        .map_err(|e| anyhow::anyhow!("stored approval packages: {e}"))?;
-    Ok((
-        list.into_iter().map(|(e, p, t)| ((e, p), t)).collect(),
-        change_ref,
-    ))
+    let set = latest
+        .patches()?
+        .into_iter()
+        .map(|p| ((p.ecosystem, p.package), p.target))
+        .collect();
+    Ok((set, latest.change_ref))
 }
 
 /// Builds the plan. `Failure::gate` when a deploy lacks a valid approval.

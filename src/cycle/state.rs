@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::catalog::Severity;
 use crate::catalog::query::scheme_for;
+use crate::cycle::approval::{self, Decision};
 use crate::cycle::deployment::{self, DeploymentState, Kind};
 use crate::error::Failure;
 use crate::inventory::{self, Group};
@@ -379,18 +380,11 @@ pub struct GroupStatus {
 pub fn status(conn: &Connection, cycle_id: i64, now: DateTime<Utc>) -> Result<Vec<GroupStatus>> {
     let mut out = Vec::new();
     for g in inventory::list_groups(conn)? {
-        let approval: Option<(String, Option<String>, bool)> = conn
-            .query_row(
-                "SELECT a.decision, a.change_ref, a.emergency FROM approvals a JOIN groups g ON g.id = a.group_id \
-                 WHERE a.cycle_id = ?1 AND g.name = ?2 ORDER BY a.id DESC LIMIT 1",
-                params![cycle_id, g.name],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
+        let decided = approval::latest(conn, cycle_id, &g.name)?;
         let result = deployment::latest_ring_result(conn, cycle_id, &g.name)?
             .map(|r| (r.kind, r.success, r.finished));
         let latest = deployment::latest(conn, cycle_id, &g.name, None)?;
-        let state = match (latest.as_ref().map(|d| d.state), &result, &approval) {
+        let state = match (latest.as_ref().map(|d| d.state), &result, &decided) {
             (Some(DeploymentState::Running), _, _) => match latest.as_ref().map(|d| d.kind) {
                 Some(Kind::Test) => GroupState::Testing,
                 _ => GroupState::Deploying,
@@ -402,9 +396,11 @@ pub fn status(conn: &Connection, cycle_id: i64, now: DateTime<Utc>) -> Result<Ve
                 (Some((_, false, _)), _) => GroupState::Failed,
                 (Some((Kind::Deploy, true, _)), _) => GroupState::Deployed,
                 (Some((_, true, _)), _) => GroupState::Tested,
-                (None, Some((d, _, _))) if d == "approve" => GroupState::Approved,
-                (None, Some((d, _, _))) if d == "decline" => GroupState::Declined,
-                (None, Some(_)) => GroupState::Deferred,
+                (None, Some(a)) => match a.decision {
+                    Decision::Approve => GroupState::Approved,
+                    Decision::Decline => GroupState::Declined,
+                    Decision::Defer => GroupState::Deferred,
+                },
                 (None, None) => GroupState::Pending,
             },
         };
@@ -413,20 +409,15 @@ pub fn status(conn: &Connection, cycle_id: i64, now: DateTime<Utc>) -> Result<Ve
         } else {
             None
         };
-        let deferred: i64 = conn.query_row(
-            "SELECT count(*) FROM hosts h JOIN groups g ON g.id = h.group_id \
-             WHERE g.name = ?1 AND h.deferred_until > ?2",
-            params![g.name, crate::clock::stamp(now)],
-            |r| r.get(0),
-        )?;
+        let deferred = inventory::deferred_in_group(conn, &g.name, &crate::clock::stamp(now))?;
         out.push(GroupStatus {
             group: g.name.clone(),
             order: g.order,
             hosts: g.hosts,
             deferred,
             state,
-            change_ref: approval.as_ref().and_then(|a| a.1.clone()),
-            emergency: approval.as_ref().is_some_and(|a| a.2),
+            change_ref: decided.as_ref().and_then(|a| a.change_ref.clone()),
+            emergency: decided.as_ref().is_some_and(|a| a.emergency),
             blocked_by,
         });
     }

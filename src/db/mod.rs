@@ -354,6 +354,11 @@ impl Db {
     }
 }
 
+/// SQLite's `PRAGMA integrity_check`: "ok", or the first problem it finds.
+pub fn integrity_check(conn: &Connection) -> rusqlite::Result<String> {
+    conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))
+}
+
 /// Begins the one write transaction of a command.
 pub fn write_tx(conn: &mut Connection) -> Result<Transaction<'_>> {
     conn.transaction_with_behavior(TransactionBehavior::Immediate)

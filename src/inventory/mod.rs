@@ -582,6 +582,31 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     (x.len() - i).cmp(&(y.len() - j)).then_with(|| a.cmp(b))
 }
 
+/// Sets (or, with `None`, clears) a host's deferral: deploy leaves it out until then.
+pub fn set_deferral(
+    conn: &Connection,
+    name: &str,
+    until: Option<&str>,
+    reason: Option<&str>,
+    at: &str,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE hosts SET deferred_until = ?2, defer_reason = ?3, updated_at = ?4 WHERE name = ?1",
+        params![name, until, reason, at],
+    )?;
+    Ok(())
+}
+
+/// How many hosts of a group are deferred past `at` (a stored time).
+pub fn deferred_in_group(conn: &Connection, group: &str, at: &str) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM hosts h JOIN groups g ON g.id = h.group_id \
+         WHERE g.name = ?1 AND h.deferred_until > ?2",
+        params![group, at],
+        |r| r.get(0),
+    )?)
+}
+
 #[cfg(test)]
 mod natural_tests {
     use super::natural_cmp;

@@ -24,11 +24,12 @@ use rustc_hash::FxHashMap as HashMap;
 
 use anyhow::Result;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use crate::catalog::Severity;
 use crate::clock;
+use crate::cycle::approval;
 use crate::cycle::deployment::{DeploymentState, HostState};
 use crate::cycle::state as cycle;
 use crate::inventory::reboot::Reboot;
@@ -1094,28 +1095,21 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
 }
 
 fn approvals(conn: &Connection, cycle_id: i64) -> Result<Vec<ApprovalRow>> {
-    let mut stmt = conn.prepare(
-        "SELECT g.name, a.decision, a.actor, a.change_ref, a.comment, a.emergency, a.reason, a.at, \
-                a.expires, a.packages \
-         FROM approvals a JOIN groups g ON g.id = a.group_id WHERE a.cycle_id = ?1 ORDER BY a.id",
-    )?;
-    let rows = stmt.query_map([cycle_id], |r| {
-        let packages: String = r.get(9)?;
-        Ok(ApprovalRow {
-            group: r.get(0)?,
-            decision: r.get(1)?,
-            actor: r.get(2)?,
-            change_ref: r.get(3)?,
-            comment: r.get(4)?,
-            emergency: r.get(5)?,
-            reason: r.get(6)?,
-            at: r.get(7)?,
-            expires: r.get(8)?,
-            packages: serde_json::from_str::<Vec<serde_json::Value>>(&packages)
-                .map_or(0, |v| v.len()),
+    Ok(approval::of_cycle(conn, cycle_id)?
+        .into_iter()
+        .map(|a| ApprovalRow {
+            group: a.group,
+            decision: a.decision,
+            actor: a.actor,
+            change_ref: a.change_ref,
+            comment: a.comment,
+            emergency: a.emergency,
+            reason: a.reason,
+            at: a.at,
+            expires: a.expires,
+            packages: a.patches,
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        .collect())
 }
 
 fn deployments(conn: &Connection, cycle_id: i64) -> Result<Vec<DeploymentRow>> {
@@ -1164,15 +1158,9 @@ fn deployments(conn: &Connection, cycle_id: i64) -> Result<Vec<DeploymentRow>> {
     for row in rows {
         let (mut d, group_id) = row?;
         // The group's approval in force when the deployment started.
-        let approval: Option<(Option<String>, bool)> = conn
-            .query_row(
-                "SELECT change_ref, emergency FROM approvals WHERE cycle_id = ?1 AND group_id = ?2 \
-                 AND decision = 'approve' AND at <= ?3 ORDER BY id DESC LIMIT 1",
-                params![cycle_id, group_id, d.started],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        if let Some((change, emergency)) = approval {
+        if let Some((change, emergency)) =
+            approval::in_force_at(conn, cycle_id, group_id, &d.started)?
+        {
             d.change_ref = change;
             d.emergency = emergency;
         }

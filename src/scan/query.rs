@@ -85,6 +85,35 @@ pub fn exceptions(conn: &Connection, now: &str) -> Result<Vec<Exception>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// An exception to record.
+#[derive(Debug, Clone, Default)]
+pub struct NewException<'a> {
+    pub advisory: Option<&'a str>,
+    pub package: Option<&'a str>,
+    pub host: Option<&'a str>,
+    pub group: Option<&'a str>,
+    pub reason: &'a str,
+    pub actor: &'a str,
+    pub created_at: &'a str,
+    pub expires: &'a str,
+}
+
+/// Records an exception (inside the caller's write transaction, with its audit entry);
+/// its id.
+pub fn add_exception(conn: &Connection, e: &NewException<'_>) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO exceptions (advisory, package, host, group_name, reason, actor, created_at, expires) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![e.advisory, e.package, e.host, e.group, e.reason, e.actor, e.created_at, e.expires],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Removes an exception; false when there is none with that id.
+pub fn remove_exception(conn: &Connection, id: i64) -> Result<bool> {
+    Ok(conn.execute("DELETE FROM exceptions WHERE id = ?1", [id])? > 0)
+}
+
 /// Every current finding (of the hosts named, or all), with exceptions marked: by host
 /// name, then package.
 pub fn current(
@@ -293,6 +322,62 @@ fn apply_exceptions(row: &mut Row, active: &[&Exception]) {
 /// Whether a finding is at or above a level.
 pub fn at_least(row: &Row, level: Severity) -> bool {
     Severity::stored_at_least(row.severity.as_deref(), level)
+}
+
+/// The host's latest successful scan.
+pub fn latest_good_scan(conn: &Connection, host: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT max(s.id) FROM scans s JOIN hosts h ON h.id = s.host_id WHERE h.name = ?1 AND s.status = 'ok'",
+            [host],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten())
+}
+
+/// An installed package and what advisories are matched against: its source package
+/// and version, or (in the rpm family, which matches binary packages) itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstalledMatch {
+    pub name: String,
+    pub matched_name: String,
+    pub matched_version: String,
+}
+
+/// The packages a scan found installed, each once.
+pub fn installed_matches(
+    conn: &Connection,
+    scan_id: i64,
+    by_binary: bool,
+) -> Result<Vec<InstalledMatch>> {
+    Ok(conn
+        .prepare(if by_binary {
+            "SELECT DISTINCT name, name, version FROM installed WHERE scan_id = ?1"
+        } else {
+            "SELECT DISTINCT name, source_name, source_version FROM installed WHERE scan_id = ?1"
+        })?
+        .query_map([scan_id], |r| {
+            Ok(InstalledMatch {
+                name: r.get(0)?,
+                matched_name: r.get(1)?,
+                matched_version: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// The packages (binary, or source when `by_binary` is false) of a scan's findings,
+/// each once.
+pub fn finding_packages(conn: &Connection, scan_id: i64, by_binary: bool) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare(if by_binary {
+            "SELECT DISTINCT package FROM findings WHERE scan_id = ?1"
+        } else {
+            "SELECT DISTINCT source_name FROM findings WHERE scan_id = ?1"
+        })?
+        .query_map([scan_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 #[cfg(test)]

@@ -1,0 +1,461 @@
+//! CAB decisions (the `approvals` table, append-only): recorded by `approve`, read by the
+//! planner, the cycle status and the report; and the group's `notify` command, run after
+//! an approval and before a test or deploy.
+
+use std::io::Write;
+
+use anyhow::Result;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::cycle::deployment::Kind;
+use crate::inventory::{self, Group};
+use crate::{audit, clock, db};
+
+crate::db::stored::stored_state! {
+    /// What a CAB decided for a group in a cycle.
+    Decision {
+        Approve = "approve",
+        Decline = "decline",
+        Defer = "defer",
+    }
+}
+
+/// One patch of an approved set: a package of an ecosystem, up to a target version.
+/// Stored (in `approvals.packages`) as the JSON triple `[ecosystem, package, target]`;
+/// the order of the fields is the order of sorting (as the triple sorted before).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(from = "(String, String, String)", into = "(String, String, String)")]
+pub struct ApprovedPatch {
+    pub ecosystem: String,
+    pub package: String,
+    pub target: String,
+}
+
+impl From<(String, String, String)> for ApprovedPatch {
+    fn from((ecosystem, package, target): (String, String, String)) -> Self {
+        ApprovedPatch {
+            ecosystem,
+            package,
+            target,
+        }
+    }
+}
+
+impl From<ApprovedPatch> for (String, String, String) {
+    fn from(p: ApprovedPatch) -> Self {
+        (p.ecosystem, p.package, p.target)
+    }
+}
+
+/// A decision to record.
+#[derive(Debug, Clone)]
+pub struct NewApproval<'a> {
+    pub cycle_id: i64,
+    pub group: &'a str,
+    pub decision: Decision,
+    pub patches: &'a [ApprovedPatch],
+    pub actor: &'a str,
+    pub change_ref: Option<&'a str>,
+    pub comment: Option<&'a str>,
+    pub emergency: bool,
+    pub reason: Option<&'a str>,
+    pub at: &'a str,
+    pub expires: Option<&'a str>,
+}
+
+/// Records a decision (inside the caller's write transaction, with its audit entry).
+pub fn record(conn: &Connection, a: &NewApproval<'_>) -> Result<()> {
+    let group_id = inventory::group_id(conn, a.group)?;
+    conn.execute(
+        "INSERT INTO approvals (cycle_id, group_id, decision, packages, actor, change_ref, comment, emergency, reason, at, expires) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            a.cycle_id,
+            group_id,
+            a.decision,
+            serde_json::to_string(a.patches)?,
+            a.actor,
+            a.change_ref,
+            a.comment,
+            a.emergency,
+            a.reason,
+            a.at,
+            a.expires
+        ],
+    )?;
+    Ok(())
+}
+
+/// Whether the group has any decision in the cycle.
+pub fn decided(conn: &Connection, cycle_id: i64, group: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM approvals a JOIN groups g ON g.id = a.group_id WHERE a.cycle_id = ?1 AND g.name = ?2",
+        )?
+        .exists(params![cycle_id, group])?)
+}
+
+/// The group's latest decision in a cycle.
+#[derive(Debug, Clone)]
+pub struct Latest {
+    pub decision: Decision,
+    pub change_ref: Option<String>,
+    pub emergency: bool,
+    pub expires: Option<String>,
+    /// The stored JSON of the set; read by [`Latest::patches`] only where it is needed,
+    /// so that the status of a cycle does not depend on it.
+    packages: String,
+}
+
+impl Latest {
+    /// The approved set.
+    pub fn patches(&self) -> Result<Vec<ApprovedPatch>> {
+        serde_json::from_str(&self.packages)
+            .map_err(|e| anyhow::anyhow!("stored approval packages: {e}"))
+    }
+}
+
+pub fn latest(conn: &Connection, cycle_id: i64, group: &str) -> Result<Option<Latest>> {
+    Ok(conn
+        .query_row(
+            "SELECT a.decision, a.packages, a.change_ref, a.emergency, a.expires FROM approvals a \
+             JOIN groups g ON g.id = a.group_id WHERE a.cycle_id = ?1 AND g.name = ?2 \
+             ORDER BY a.id DESC LIMIT 1",
+            params![cycle_id, group],
+            |r| {
+                Ok(Latest {
+                    decision: r.get(0)?,
+                    packages: r.get(1)?,
+                    change_ref: r.get(2)?,
+                    emergency: r.get(3)?,
+                    expires: r.get(4)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// A recorded decision, as the report lists it.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub group: String,
+    pub decision: String,
+    pub actor: String,
+    pub change_ref: Option<String>,
+    pub comment: Option<String>,
+    pub emergency: bool,
+    pub reason: Option<String>,
+    pub at: String,
+    pub expires: Option<String>,
+    /// How many patches the set holds (0 when the stored set cannot be read).
+    pub patches: usize,
+}
+
+/// Every decision of a cycle, in the order recorded.
+pub fn of_cycle(conn: &Connection, cycle_id: i64) -> Result<Vec<Recorded>> {
+    let mut stmt = conn.prepare(
+        "SELECT g.name, a.decision, a.actor, a.change_ref, a.comment, a.emergency, a.reason, a.at, \
+                a.expires, a.packages \
+         FROM approvals a JOIN groups g ON g.id = a.group_id WHERE a.cycle_id = ?1 ORDER BY a.id",
+    )?;
+    let rows = stmt.query_map([cycle_id], |r| {
+        let packages: String = r.get(9)?;
+        Ok(Recorded {
+            group: r.get(0)?,
+            decision: r.get(1)?,
+            actor: r.get(2)?,
+            change_ref: r.get(3)?,
+            comment: r.get(4)?,
+            emergency: r.get(5)?,
+            reason: r.get(6)?,
+            at: r.get(7)?,
+            expires: r.get(8)?,
+            patches: serde_json::from_str::<Vec<serde_json::Value>>(&packages)
+                .map_or(0, |v| v.len()),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The change reference and emergency flag of the group's approval in force at `at`.
+pub fn in_force_at(
+    conn: &Connection,
+    cycle_id: i64,
+    group_id: i64,
+    at: &str,
+) -> Result<Option<(Option<String>, bool)>> {
+    Ok(conn
+        .query_row(
+            "SELECT change_ref, emergency FROM approvals WHERE cycle_id = ?1 AND group_id = ?2 \
+             AND decision = ?4 AND at <= ?3 ORDER BY id DESC LIMIT 1",
+            params![cycle_id, group_id, at, Decision::Approve],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+/// What the group's `notify` command is told about (`PATCHCYCLE_EVENT`, and
+/// `PATCHCYCLE_DECISION`, which always said the same).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotifyEvent {
+    Approve,
+    Test,
+    Deploy,
+}
+
+impl NotifyEvent {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotifyEvent::Approve => "approve",
+            NotifyEvent::Test => "test",
+            NotifyEvent::Deploy => "deploy",
+        }
+    }
+}
+
+impl From<Kind> for NotifyEvent {
+    fn from(k: Kind) -> Self {
+        match k {
+            Kind::Test => NotifyEvent::Test,
+            Kind::Deploy => NotifyEvent::Deploy,
+        }
+    }
+}
+
+/// Runs the group's `notify` command, if it has one. The data goes in environment
+/// variables and a file (one `ecosystem package target` line per patch), never into the
+/// command text. Returns why the command failed, for the caller to report and then
+/// [`record_notify_failure`]: a failing command never stops the approval or deployment.
+pub fn run_notify(
+    group: &Group,
+    cycle_name: &str,
+    event: NotifyEvent,
+    change: Option<&str>,
+    patches: &[ApprovedPatch],
+) -> Result<Option<String>> {
+    let Some(command) = group.policy.notify.as_deref() else {
+        return Ok(None);
+    };
+    let mut list = tempfile::NamedTempFile::new()?;
+    for p in patches {
+        writeln!(list, "{} {} {}", p.ecosystem, p.package, p.target)?;
+    }
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .env("PATCHCYCLE_CYCLE", cycle_name)
+        .env("PATCHCYCLE_GROUP", &group.name)
+        .env("PATCHCYCLE_WINDOW", group.window.as_deref().unwrap_or(""))
+        .env("PATCHCYCLE_CHANGE", change.unwrap_or(""))
+        .env("PATCHCYCLE_DECISION", event.as_str())
+        .env("PATCHCYCLE_EVENT", event.as_str())
+        .env("PATCHCYCLE_PATCHES", list.path())
+        .stdin(std::process::Stdio::null())
+        .output();
+    Ok(match out {
+        Ok(o) if o.status.success() => None,
+        Ok(o) => Some(format!(
+            "{}: {}",
+            o.status,
+            String::from_utf8_lossy(&o.stderr)
+                .trim()
+                .chars()
+                .take(200)
+                .collect::<String>()
+        )),
+        Err(e) => Some(e.to_string()),
+    })
+}
+
+/// Audits a failed `notify` command (`notify.failed`), in its own transaction.
+pub fn record_notify_failure(
+    conn: &mut Connection,
+    cycle_name: &str,
+    group: &str,
+    why: &str,
+    actor: &str,
+) -> Result<()> {
+    let tx = db::write_tx(conn)?;
+    audit::append(
+        &tx,
+        &clock::now_stamp()?,
+        actor,
+        "notify.failed",
+        &format!("{cycle_name}/{group}"),
+        &json!({"error": why}),
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The stored set keeps the JSON triples written before the type existed.
+    #[test]
+    fn an_approved_patch_is_stored_as_the_triple() {
+        let set = vec![
+            ApprovedPatch {
+                ecosystem: "Debian:12".into(),
+                package: "openssl".into(),
+                target: "3.0.15-1~deb12u1".into(),
+            },
+            ApprovedPatch {
+                ecosystem: "Alpine:v3.20".into(),
+                package: "musl".into(),
+                target: "1.2.5-r1".into(),
+            },
+        ];
+        let text = serde_json::to_string(&set).unwrap();
+        assert_eq!(
+            text,
+            r#"[["Debian:12","openssl","3.0.15-1~deb12u1"],["Alpine:v3.20","musl","1.2.5-r1"]]"#
+        );
+        let old: Vec<(String, String, String)> = serde_json::from_str(&text).unwrap();
+        assert_eq!(serde_json::to_string(&old).unwrap(), text);
+        let back: Vec<ApprovedPatch> = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, set);
+        assert!(serde_json::from_str::<Vec<ApprovedPatch>>(r#"[["a","b"]]"#).is_err());
+    }
+
+    /// Sorting the set sorts as the triples did: ecosystem, then package, then target.
+    #[test]
+    fn approved_patches_sort_as_their_triples() {
+        let p = |e: &str, n: &str, t: &str| ApprovedPatch {
+            ecosystem: e.into(),
+            package: n.into(),
+            target: t.into(),
+        };
+        let mut set = vec![p("b", "a", "1"), p("a", "z", "2"), p("a", "z", "1")];
+        let mut triples: Vec<(String, String, String)> =
+            set.iter().cloned().map(Into::into).collect();
+        set.sort();
+        triples.sort();
+        let sorted: Vec<(String, String, String)> = set.into_iter().map(Into::into).collect();
+        assert_eq!(sorted, triples);
+    }
+
+    /// A real database: what is recorded is what the planner, the status and the report
+    /// read back, and the latest decision wins.
+    #[test]
+    fn decisions_are_recorded_and_read_back() {
+        use crate::db::{Db, OpenMode};
+        use crate::inventory::GroupSpec;
+        use crate::inventory::policy::Policy;
+
+        let dir = tempfile::tempdir().unwrap();
+        let (mut db, _) = Db::open(&dir.path().join("t.db"), OpenMode::Create).unwrap();
+        let now = "2026-12-07T00:00:00Z";
+        for (name, order) in [("pilot", 1), ("prod", 2)] {
+            let spec = GroupSpec {
+                name: name.into(),
+                order,
+                stakeholder: None,
+                admin: None,
+                window: None,
+                policy: Policy::default(),
+            };
+            crate::inventory::insert_group(&db.conn, &spec, now).unwrap();
+        }
+        db.conn
+            .execute(
+                "INSERT INTO cycles (name, cutoff, state, created_at) VALUES ('2026-12', '2026-12-07', 'open', ?1)",
+                [now],
+            )
+            .unwrap();
+        let cycle = db.conn.last_insert_rowid();
+        assert!(!decided(&db.conn, cycle, "pilot").unwrap());
+        assert!(latest(&db.conn, cycle, "pilot").unwrap().is_none());
+
+        let set = vec![ApprovedPatch {
+            ecosystem: "Debian:12".into(),
+            package: "openssl".into(),
+            target: "3.0.15-1~deb12u1".into(),
+        }];
+        let tx = db::write_tx(&mut db.conn).unwrap();
+        record(
+            &tx,
+            &NewApproval {
+                cycle_id: cycle,
+                group: "pilot",
+                decision: Decision::Approve,
+                patches: &set,
+                actor: "alice",
+                change_ref: Some("CHG-1"),
+                comment: None,
+                emergency: true,
+                reason: Some("exploited"),
+                at: "2026-12-07T01:00:00Z",
+                expires: None,
+            },
+        )
+        .unwrap();
+        record(
+            &tx,
+            &NewApproval {
+                cycle_id: cycle,
+                group: "pilot",
+                decision: Decision::Defer,
+                patches: &[],
+                actor: "bob",
+                change_ref: None,
+                comment: Some("wait"),
+                emergency: false,
+                reason: None,
+                at: "2026-12-07T02:00:00Z",
+                expires: Some("2026-12-31"),
+            },
+        )
+        .unwrap();
+        tx.commit().unwrap();
+
+        let stored: String = db
+            .conn
+            .query_row(
+                "SELECT packages FROM approvals ORDER BY id LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(stored, r#"[["Debian:12","openssl","3.0.15-1~deb12u1"]]"#);
+        assert!(decided(&db.conn, cycle, "pilot").unwrap());
+        assert!(!decided(&db.conn, cycle, "prod").unwrap());
+
+        let last = latest(&db.conn, cycle, "pilot").unwrap().unwrap();
+        assert_eq!(last.decision, Decision::Defer);
+        assert_eq!(last.expires.as_deref(), Some("2026-12-31"));
+        assert_eq!(last.patches().unwrap(), Vec::<ApprovedPatch>::new());
+
+        let all = of_cycle(&db.conn, cycle).unwrap();
+        let summary: Vec<(&str, &str, usize, bool)> = all
+            .iter()
+            .map(|a| {
+                (
+                    a.group.as_str(),
+                    a.decision.as_str(),
+                    a.patches,
+                    a.emergency,
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            vec![("pilot", "approve", 1, true), ("pilot", "defer", 0, false)]
+        );
+
+        // The approval in force is the latest `approve` up to that time; a later defer
+        // does not withdraw it, and nothing was in force before it.
+        let pilot = crate::inventory::group_id(&db.conn, "pilot").unwrap();
+        assert_eq!(
+            in_force_at(&db.conn, cycle, pilot, "2026-12-07T03:00:00Z").unwrap(),
+            Some((Some("CHG-1".to_string()), true))
+        );
+        assert_eq!(
+            in_force_at(&db.conn, cycle, pilot, "2026-12-07T00:30:00Z").unwrap(),
+            None
+        );
+    }
+}
