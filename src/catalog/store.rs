@@ -114,7 +114,7 @@ pub fn insert_advisory(conn: &Connection, source: &str, a: &Advisory) -> Result<
             a.published,
             a.modified,
             a.summary,
-            a.severity.map(Severity::as_str),
+            a.severity,
             a.cvss,
             a.cvss_vector
         ])?;

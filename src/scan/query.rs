@@ -192,7 +192,9 @@ pub fn each_current(
             candidate,
             advisories: list(8)?,
             cves: list(9)?,
-            severity: maybe(10)?,
+            severity: r
+                .get::<_, Option<Severity>>(10)?
+                .map(|s| Str::from(s.as_str())),
             kev: r.get(11)?,
             epss: r.get(12)?,
             scanned_at: text(13)?,
