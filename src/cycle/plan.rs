@@ -10,9 +10,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use crate::catalog::query::scheme_for;
+use crate::cycle::deployment;
 pub use crate::cycle::deployment::{Kind, Target};
+use crate::cycle::state::{self, Decision};
 use crate::cycle::window::Window;
-use crate::cycle::{deployment, state};
 use crate::error::Failure;
 use crate::inventory::policy::{Policy, RebootPolicy, SnapshotProvider};
 use crate::inventory::{self, Group, Host};
@@ -78,7 +79,7 @@ fn approved(
     group: &Group,
     now: DateTime<Utc>,
 ) -> Result<(PackageSet, Option<String>)> {
-    let row: Option<(String, String, Option<String>, Option<String>)> = conn
+    let row: Option<(Decision, String, Option<String>, Option<String>)> = conn
         .query_row(
             "SELECT a.decision, a.packages, a.change_ref, a.expires FROM approvals a \
              JOIN groups g ON g.id = a.group_id WHERE a.cycle_id = ?1 AND g.name = ?2 \
@@ -101,7 +102,7 @@ fn approved(
             group.name
         )));
     };
-    if decision != "approve" {
+    if decision != Decision::Approve {
         return Err(not_approved(format!(
             "group {}'s latest decision in cycle {cycle} is {decision}",
             group.name

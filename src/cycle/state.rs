@@ -334,6 +334,28 @@ pub fn soak_left(finished: &str, soak: Duration, now: DateTime<Utc>) -> Result<O
 }
 
 crate::db::stored::stored_state! {
+    /// A change-advisory decision on a group's patch set (`approvals.decision`). Also a
+    /// clap value, so `approve --decision` can take it as is.
+    #[derive(clap::ValueEnum)]
+    Decision {
+        Approve = "approve",
+        Decline = "decline",
+        Defer = "defer",
+    }
+}
+
+impl Decision {
+    /// "approved", for what was (or was not) recorded.
+    pub fn past(self) -> &'static str {
+        match self {
+            Decision::Approve => "approved",
+            Decision::Decline => "declined",
+            Decision::Defer => "deferred",
+        }
+    }
+}
+
+crate::db::stored::stored_state! {
     /// A group's state in a cycle: its latest deployment's while one runs, halted or was
     /// rolled back; else its latest ring result's; else its approval's.
     GroupState {
@@ -379,7 +401,7 @@ pub struct GroupStatus {
 pub fn status(conn: &Connection, cycle_id: i64, now: DateTime<Utc>) -> Result<Vec<GroupStatus>> {
     let mut out = Vec::new();
     for g in inventory::list_groups(conn)? {
-        let approval: Option<(String, Option<String>, bool)> = conn
+        let approval: Option<(Decision, Option<String>, bool)> = conn
             .query_row(
                 "SELECT a.decision, a.change_ref, a.emergency FROM approvals a JOIN groups g ON g.id = a.group_id \
                  WHERE a.cycle_id = ?1 AND g.name = ?2 ORDER BY a.id DESC LIMIT 1",
@@ -402,9 +424,9 @@ pub fn status(conn: &Connection, cycle_id: i64, now: DateTime<Utc>) -> Result<Ve
                 (Some((_, false, _)), _) => GroupState::Failed,
                 (Some((Kind::Deploy, true, _)), _) => GroupState::Deployed,
                 (Some((_, true, _)), _) => GroupState::Tested,
-                (None, Some((d, _, _))) if d == "approve" => GroupState::Approved,
-                (None, Some((d, _, _))) if d == "decline" => GroupState::Declined,
-                (None, Some(_)) => GroupState::Deferred,
+                (None, Some((Decision::Approve, _, _))) => GroupState::Approved,
+                (None, Some((Decision::Decline, _, _))) => GroupState::Declined,
+                (None, Some((Decision::Defer, _, _))) => GroupState::Deferred,
                 (None, None) => GroupState::Pending,
             },
         };

@@ -432,7 +432,7 @@ mod tests {
     fn adv(id: &str, aliases: &[&str], severity: Severity, fixed: &str) -> Advisory {
         Advisory {
             id: id.into(),
-            kind: Some("security".into()),
+            kind: Some(crate::catalog::store::AdvisoryKind::Security),
             published: None,
             modified: None,
             summary: None,
