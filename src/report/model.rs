@@ -310,16 +310,35 @@ pub struct ExceptionRow {
     pub days_left: i64,
 }
 
-crate::db::stored::stored_state! {
-    /// Why a host is listed among the stale ones: its data is missing, old or unreadable.
-    StaleState {
-        NeverScanned = "never-scanned",
-        /// The newest scan attempt failed.
-        Unreachable = "unreachable",
-        /// No good scan within max_scan_age.
-        Stale = "stale",
-        /// A catalogue its ecosystem needs is missing or old.
-        NoCurrentCatalogue = "no-current-catalogue",
+/// Why a host is listed among the stale ones: its data is missing, old or unreadable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum StaleState {
+    #[default]
+    NeverScanned,
+    /// The newest scan attempt failed.
+    Unreachable,
+    /// No good scan within max_scan_age.
+    Stale,
+    /// A catalogue its ecosystem needs is missing or old.
+    NoCurrentCatalogue,
+}
+
+impl StaleState {
+    /// The spelling of every format (JSON, tables, CSV).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaleState::NeverScanned => "never-scanned",
+            StaleState::Unreachable => "unreachable",
+            StaleState::Stale => "stale",
+            StaleState::NoCurrentCatalogue => "no-current-catalogue",
+        }
+    }
+}
+
+impl std::fmt::Display for StaleState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -1244,5 +1263,23 @@ mod tests {
                 ("h10", "c")
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod stale_state_tests {
+    use super::StaleState;
+
+    /// JSON and the text formats spell a stale host's state the same way.
+    #[test]
+    fn stale_states_serialise_as_they_print() {
+        for s in [
+            StaleState::NeverScanned,
+            StaleState::Unreachable,
+            StaleState::Stale,
+            StaleState::NoCurrentCatalogue,
+        ] {
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{s}\""));
+        }
     }
 }
