@@ -108,7 +108,7 @@ pub struct Feed {
     pub source: String,
     /// The last successful check (an import, or "not modified"); None: never synced.
     pub as_of: Option<String>,
-    pub status: String,
+    pub status: crate::catalog::store::SourceStatus,
 }
 
 /// What a host's verdict is judged from (a row of the inventory).
@@ -343,12 +343,12 @@ impl FailOn {
 
     /// Whether an open finding of this severity (and KEV flag) trips the level. A KEV
     /// finding trips every severity level: known exploitation outranks any rating.
-    pub fn trips_on_finding(self, severity: Option<&str>, kev: bool) -> bool {
+    pub fn trips_on_finding(self, severity: Option<Severity>, kev: bool) -> bool {
         match self {
             FailOn::Any => true,
             FailOn::Kev => kev,
             _ => match self.severity() {
-                Some(level) => kev || Severity::stored_at_least(severity, level),
+                Some(level) => kev || severity.is_some_and(|s| s >= level),
                 None => false,
             },
         }
@@ -526,12 +526,12 @@ mod tests {
             Feed {
                 source: "kev".into(),
                 as_of: Some("2026-12-06T11:00:00Z".into()),
-                status: "ok".into(),
+                status: crate::catalog::store::SourceStatus::Ok,
             },
             Feed {
                 source: "osv:Debian".into(),
                 as_of: None,
-                status: "failed".into(),
+                status: crate::catalog::store::SourceStatus::Failed,
             },
         ];
         let scans = [

@@ -11,7 +11,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 use rusqlite::Connection;
 
-use super::store::{self, Advisory, Affected, ImportStats};
+use super::store::{self, Advisory, AdvisoryKind, Affected, ImportStats};
 use super::{Severity, is_cve, validate_id, validate_package_name, validate_text};
 use crate::error::Failure;
 
@@ -237,16 +237,15 @@ fn to_advisory(u: Update, ecosystem: &str) -> Result<Advisory, String> {
             versions: Vec::new(),
         });
     }
-    let kind = match u.kind.as_deref() {
-        Some("security") => "security",
-        Some("bugfix") => "bugfix",
-        Some("enhancement") => "enhancement",
-        Some("newpackage") => "newpackage",
-        _ => "other",
-    };
+    // The errata `type` attribute, as stored; any other word is "other".
+    let kind = u
+        .kind
+        .as_deref()
+        .and_then(AdvisoryKind::parse)
+        .unwrap_or(AdvisoryKind::Other);
     Ok(Advisory {
         id: u.id,
-        kind: Some(kind.into()),
+        kind: Some(kind),
         published: u.issued,
         modified: u.updated,
         summary: u.title,

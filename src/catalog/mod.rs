@@ -113,6 +113,8 @@ impl Risk<'_> {
     }
 }
 
+crate::db::stored::stored_text!(Severity);
+
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -358,6 +360,43 @@ mod id_tests {
         assert_eq!(
             validate_id("CVE-$(id)").unwrap_err(),
             "id \"CVE-$(id)\" contains '$'; an advisory id is letters, digits and - _ . : (CVE-2024-3094, RLSA-2024:1234)"
+        );
+    }
+}
+
+#[cfg(test)]
+mod stored_severity_tests {
+    use super::Severity;
+    use rusqlite::Connection;
+
+    /// A severity is stored as the lowercase word migrations/0002 documents and read
+    /// back as itself; a stored word outside that list is an error, not "unrated".
+    #[test]
+    fn severity_is_stored_as_its_word_and_read_back() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t (s TEXT)").unwrap();
+        for s in [
+            Severity::None,
+            Severity::Low,
+            Severity::Medium,
+            Severity::High,
+            Severity::Critical,
+        ] {
+            conn.execute("DELETE FROM t", []).unwrap();
+            conn.execute("INSERT INTO t (s) VALUES (?1)", [s]).unwrap();
+            let text: String = conn.query_row("SELECT s FROM t", [], |r| r.get(0)).unwrap();
+            assert_eq!(text, s.as_str());
+            let back: Severity = conn.query_row("SELECT s FROM t", [], |r| r.get(0)).unwrap();
+            assert_eq!(back, s);
+        }
+        let null: Option<Severity> = conn.query_row("SELECT NULL", [], |r| r.get(0)).unwrap();
+        assert_eq!(null, None);
+        let err = conn
+            .query_row("SELECT 'Important'", [], |r| r.get::<_, Severity>(0))
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("unknown Severity \"Important\""),
+            "{err}"
         );
     }
 }

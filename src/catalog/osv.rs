@@ -13,7 +13,7 @@ use rusqlite::Connection;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::store::{self, Advisory, Affected, ImportStats};
+use super::store::{self, Advisory, AdvisoryKind, Affected, ImportStats};
 use super::{Severity, severity_from_vectors, validate_id, validate_package_name, validate_text};
 use crate::error::Failure;
 
@@ -237,7 +237,7 @@ fn to_advisory(r: Record) -> Result<Advisory, String> {
         .or_else(|| words.iter().filter_map(|w| Severity::from_word(w)).max());
     Ok(Advisory {
         id: r.id.clone(),
-        kind: Some(kind_from_id(&r.id).to_string()),
+        kind: Some(kind_from_id(&r.id)),
         published: r.published,
         modified: r.modified,
         summary: r.summary,
@@ -263,14 +263,14 @@ fn collect_severity<'a>(
 
 /// Red Hat family ids say what an advisory is: RHSA/ALSA/RLSA security, *BA bug fix,
 /// *EA enhancement. Everything else in OSV is a vulnerability.
-pub fn kind_from_id(id: &str) -> &'static str {
+pub fn kind_from_id(id: &str) -> AdvisoryKind {
     let prefix = id.split(['-', ':']).next().unwrap_or("");
     if prefix.len() >= 3 && prefix.ends_with("BA") {
-        "bugfix"
+        AdvisoryKind::Bugfix
     } else if prefix.len() >= 3 && prefix.ends_with("EA") {
-        "enhancement"
+        AdvisoryKind::Enhancement
     } else {
-        "security"
+        AdvisoryKind::Security
     }
 }
 
@@ -280,11 +280,11 @@ mod tests {
 
     #[test]
     fn kinds() {
-        assert_eq!(kind_from_id("ALSA-2023:2523"), "security");
-        assert_eq!(kind_from_id("ALBA-2019:0973"), "bugfix");
-        assert_eq!(kind_from_id("ALEA-2020:1"), "enhancement");
-        assert_eq!(kind_from_id("DSA-3029-1"), "security");
-        assert_eq!(kind_from_id("RUSTSEC-2016-0006"), "security");
+        assert_eq!(kind_from_id("ALSA-2023:2523"), AdvisoryKind::Security);
+        assert_eq!(kind_from_id("ALBA-2019:0973"), AdvisoryKind::Bugfix);
+        assert_eq!(kind_from_id("ALEA-2020:1"), AdvisoryKind::Enhancement);
+        assert_eq!(kind_from_id("DSA-3029-1"), AdvisoryKind::Security);
+        assert_eq!(kind_from_id("RUSTSEC-2016-0006"), AdvisoryKind::Security);
     }
 
     #[test]

@@ -8,6 +8,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::Severity;
+use super::store::AdvisoryKind;
 use crate::error::Failure;
 use crate::version::Scheme;
 
@@ -49,8 +51,8 @@ pub struct AffectedInfo {
 pub struct AdvisoryInfo {
     pub id: String,
     pub source: String,
-    pub kind: Option<String>,
-    pub severity: Option<String>,
+    pub kind: Option<AdvisoryKind>,
+    pub severity: Option<Severity>,
     pub cvss: Option<f64>,
     pub cvss_vector: Option<String>,
     pub published: Option<String>,
@@ -229,7 +231,7 @@ pub struct Search {
 pub struct Hit {
     pub id: String,
     pub source: String,
-    pub severity: Option<String>,
+    pub severity: Option<Severity>,
     pub kev: bool,
     pub ecosystem: String,
     pub package: String,

@@ -9,11 +9,42 @@ use serde::Serialize;
 use super::Severity;
 use super::fetch::Validators;
 
+crate::db::stored::stored_state! {
+    /// The state of a catalogue source (`sources.status`). The writers below spell it
+    /// inside their SQL (`status = 'ok'`); readers get it typed.
+    SourceStatus {
+        /// Created, never synced (the column's default).
+        Never = "never",
+        Ok = "ok",
+        /// The last sync failed and nothing was ever imported.
+        Failed = "failed",
+        /// The last sync failed; the data of an earlier one is kept.
+        Stale = "stale",
+        /// The feed was refused (invalid or hostile data); nothing of it imported.
+        Refused = "refused",
+    }
+}
+
+crate::db::stored::stored_state! {
+    /// What an advisory is (`advisories.kind`; NULL: the feed does not say). Only
+    /// security advisories (and unclassified ones) are matched against hosts; that
+    /// filter is in the matcher's SQL (`a.kind = 'security'`).
+    AdvisoryKind {
+        Security = "security",
+        Bugfix = "bugfix",
+        Enhancement = "enhancement",
+        /// An errata update that adds a package.
+        Newpackage = "newpackage",
+        /// An errata type this program does not know.
+        Other = "other",
+    }
+}
+
 /// An advisory ready to store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Advisory {
     pub id: String,
-    pub kind: Option<String>,
+    pub kind: Option<AdvisoryKind>,
     pub published: Option<String>,
     pub modified: Option<String>,
     pub summary: Option<String>,
@@ -115,7 +146,7 @@ pub fn insert_advisory(conn: &Connection, source: &str, a: &Advisory) -> Result<
             a.published,
             a.modified,
             a.summary,
-            a.severity.map(Severity::as_str),
+            a.severity,
             a.cvss,
             a.cvss_vector
         ])?;
@@ -248,9 +279,9 @@ pub fn record_failure(
 
 /// A source's row of `sources`, as `sync --status` shows it.
 #[derive(Debug, Serialize, Default)]
-pub struct SourceStatus {
+pub struct SourceRow {
     pub name: String,
-    pub status: String,
+    pub status: SourceStatus,
     pub url: Option<String>,
     pub synced_at: Option<String>,
     pub checked_at: Option<String>,
@@ -265,7 +296,7 @@ pub struct SourceStatus {
 }
 
 /// Every recorded source, by name, as `sync --status` shows it.
-pub fn statuses(conn: &Connection) -> Result<Vec<SourceStatus>> {
+pub fn statuses(conn: &Connection) -> Result<Vec<SourceRow>> {
     let mut stmt = conn.prepare(
         "SELECT name, status, url, synced_at, checked_at, etag, last_modified, sha256, bytes, records, skipped, error, warnings \
          FROM sources ORDER BY name",
@@ -273,7 +304,7 @@ pub fn statuses(conn: &Connection) -> Result<Vec<SourceStatus>> {
     let rows = stmt
         .query_map([], |r| {
             let warnings: String = r.get(12)?;
-            Ok(SourceStatus {
+            Ok(SourceRow {
                 name: r.get(0)?,
                 status: r.get(1)?,
                 // Masked again: a database written before URLs were masked on the way in.
@@ -302,16 +333,16 @@ pub fn statuses(conn: &Connection) -> Result<Vec<SourceStatus>> {
 pub struct SourceAge {
     pub name: String,
     pub as_of: Option<String>,
-    pub status: String,
+    pub status: SourceStatus,
 }
 
 /// Every recorded source with the time its data was last known current, by name.
 pub fn source_ages(conn: &Connection) -> Result<Vec<SourceAge>> {
     let mut stmt = conn.prepare(
-        "SELECT name, CASE WHEN status = 'ok' THEN coalesce(checked_at, synced_at) ELSE synced_at END, \
+        "SELECT name, CASE WHEN status = ?1 THEN coalesce(checked_at, synced_at) ELSE synced_at END, \
                 status FROM sources ORDER BY name",
     )?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map([SourceStatus::Ok], |r| {
         Ok(SourceAge {
             name: r.get(0)?,
             as_of: r.get(1)?,
@@ -330,4 +361,86 @@ pub fn synced_advisory_sources(conn: &Connection) -> Result<Vec<String>> {
         )?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{Db, OpenMode};
+
+    fn status(conn: &Connection) -> SourceStatus {
+        conn.query_row(
+            "SELECT status FROM sources WHERE name = 'osv:Debian'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    }
+
+    /// Every word the writers put in `sources.status` (default, import, failure before
+    /// and after an import, refusal) reads back as a `SourceStatus`.
+    #[test]
+    fn every_source_status_written_reads_back_typed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, _) = Db::open(&dir.path().join("p.db"), OpenMode::Create).unwrap();
+        let c = &db.conn;
+        let url = "https://example.invalid/all.zip";
+        ensure_source(c, "osv:Debian", url).unwrap();
+        assert_eq!(status(c), SourceStatus::Never);
+        record_failure(c, "osv:Debian", url, "timed out", "2026-12-06T10:00:00Z").unwrap();
+        assert_eq!(status(c), SourceStatus::Failed);
+        let stats = ImportStats::default();
+        record_import(
+            c,
+            "osv:Debian",
+            url,
+            None,
+            None,
+            "00",
+            1,
+            &stats,
+            "2026-12-06T11:00:00Z",
+        )
+        .unwrap();
+        assert_eq!(status(c), SourceStatus::Ok);
+        record_failure(c, "osv:Debian", url, "timed out", "2026-12-06T12:00:00Z").unwrap();
+        assert_eq!(status(c), SourceStatus::Stale);
+        record_refusal(c, "osv:Debian", url, "shrink", "2026-12-06T13:00:00Z").unwrap();
+        assert_eq!(status(c), SourceStatus::Refused);
+    }
+
+    /// An advisory's kind and severity are stored as the words migrations/0002 lists and
+    /// read back typed.
+    #[test]
+    fn advisory_kind_and_severity_are_stored_as_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, _) = Db::open(&dir.path().join("p.db"), OpenMode::Create).unwrap();
+        let c = &db.conn;
+        ensure_source(c, "errata", "file:///updateinfo.xml").unwrap();
+        let a = Advisory {
+            id: "ALBA-2019:0973".into(),
+            kind: Some(AdvisoryKind::Bugfix),
+            published: None,
+            modified: None,
+            summary: None,
+            severity: Some(Severity::High),
+            cvss: None,
+            cvss_vector: None,
+            aliases: Vec::new(),
+            affected: Vec::new(),
+        };
+        assert!(insert_advisory(c, "errata", &a).unwrap());
+        let words: (String, String) = c
+            .query_row("SELECT kind, severity FROM advisories", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(words, ("bugfix".to_string(), "high".to_string()));
+        let typed: (AdvisoryKind, Severity) = c
+            .query_row("SELECT kind, severity FROM advisories", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(typed, (AdvisoryKind::Bugfix, Severity::High));
+    }
 }

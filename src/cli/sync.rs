@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use super::Context;
 use crate::catalog::fetch::{FetchOptions, Fetcher, Location};
 use crate::catalog::scratch::{InterruptGuard, Scratch};
-use crate::catalog::store::{self, SourceStatus};
+use crate::catalog::store::{self, SourceRow};
 use crate::catalog::sync::{self, LAYOUT_HELP, Origin, Outcome, RefusalKind, SyncResult};
 use crate::error::{Exit, Failure};
 use crate::output::{self, Format, or_dash};
@@ -283,11 +283,11 @@ fn status(ctx: &Context, conn: &Connection) -> Result<()> {
         &ctx.style,
         &rows,
         &[
-            ("SOURCE", &|s: &SourceStatus| s.name.clone()),
-            ("STATUS", &|s: &SourceStatus| s.status.clone()),
-            ("SYNCED", &|s: &SourceStatus| or_dash(s.synced_at.as_ref())),
-            ("AGE", &|s: &SourceStatus| age(&s.synced_at)),
-            ("VALIDATOR", &|s: &SourceStatus| {
+            ("SOURCE", &|s: &SourceRow| s.name.clone()),
+            ("STATUS", &|s: &SourceRow| s.status.to_string()),
+            ("SYNCED", &|s: &SourceRow| or_dash(s.synced_at.as_ref())),
+            ("AGE", &|s: &SourceRow| age(&s.synced_at)),
+            ("VALIDATOR", &|s: &SourceRow| {
                 if s.etag.is_some() {
                     "etag".into()
                 } else if s.last_modified.is_some() {
@@ -298,9 +298,9 @@ fn status(ctx: &Context, conn: &Connection) -> Result<()> {
                     "-".into()
                 }
             }),
-            ("RECORDS", &|s: &SourceStatus| s.records.to_string()),
-            ("SKIPPED", &|s: &SourceStatus| s.skipped.to_string()),
-            ("PROBLEM", &|s: &SourceStatus| {
+            ("RECORDS", &|s: &SourceRow| s.records.to_string()),
+            ("SKIPPED", &|s: &SourceRow| s.skipped.to_string()),
+            ("PROBLEM", &|s: &SourceRow| {
                 s.error
                     .as_deref()
                     .or(s.warnings.first().map(String::as_str))

@@ -141,7 +141,7 @@ pub fn latest(conn: &Connection, cycle_id: i64, group: &str) -> Result<Option<La
 #[derive(Debug, Clone)]
 pub struct Recorded {
     pub group: String,
-    pub decision: String,
+    pub decision: Decision,
     pub actor: String,
     pub change_ref: Option<String>,
     pub comment: Option<String>,

@@ -11,9 +11,10 @@ use serde::Serialize;
 
 use crate::catalog::query::scheme_for;
 use crate::cycle::approval::{self, Decision};
+use crate::cycle::deployment;
 pub use crate::cycle::deployment::{Kind, Target};
+use crate::cycle::state;
 use crate::cycle::window::Window;
-use crate::cycle::{deployment, state};
 use crate::error::Failure;
 use crate::inventory::policy::{Policy, RebootPolicy, SnapshotProvider};
 use crate::inventory::{self, Group, Host};

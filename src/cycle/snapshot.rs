@@ -15,7 +15,8 @@ use crate::inventory::policy::{Policy, SnapshotProvider};
 /// A snapshot taken: enough to revert to it or remove it later.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snapshot {
-    pub provider: String,
+    /// Stored as its policy spelling (`"command"`, `"qemu-img"`) in the snapshot's JSON.
+    pub provider: SnapshotProvider,
     pub name: String,
     /// The image (qemu-img); None for commands.
     pub disk: Option<String>,
@@ -25,12 +26,7 @@ pub struct Snapshot {
 pub fn check_supported(policy: &Policy) -> Result<(), String> {
     match policy.snapshot {
         SnapshotProvider::None | SnapshotProvider::Command | SnapshotProvider::QemuImg => Ok(()),
-        other => Err(format!(
-            "snapshot provider {} is not built yet",
-            serde_json::to_string(&other)
-                .unwrap_or_default()
-                .trim_matches('"')
-        )),
+        other => Err(format!("snapshot provider {other} is not built yet")),
     }
 }
 
@@ -125,7 +121,7 @@ pub fn create(
                 "snapshot create command",
             )?;
             Ok(Some(Snapshot {
-                provider: "command".into(),
+                provider: SnapshotProvider::Command,
                 name: snap,
                 disk: None,
             }))
@@ -134,7 +130,7 @@ pub fn create(
             let disk = disk_of(policy, host)?;
             qemu_img("-c", &snap, &disk, timeout)?;
             Ok(Some(Snapshot {
-                provider: "qemu-img".into(),
+                provider: SnapshotProvider::QemuImg,
                 name: snap,
                 disk: Some(disk),
             }))
@@ -151,8 +147,8 @@ pub fn revert(
     snap: &Snapshot,
     timeout: Duration,
 ) -> Result<(), String> {
-    match snap.provider.as_str() {
-        "command" => {
+    match snap.provider {
+        SnapshotProvider::Command => {
             let c = policy
                 .snapshot_command
                 .as_ref()
@@ -163,11 +159,11 @@ pub fn revert(
                 "snapshot revert command",
             )
         }
-        "qemu-img" => {
+        SnapshotProvider::QemuImg => {
             let disk = snap.disk.as_deref().ok_or("snapshot without its image")?;
             qemu_img("-a", &snap.name, disk, timeout)
         }
-        other => Err(format!("unknown snapshot provider {other:?}")),
+        other => Err(format!("unknown snapshot provider {:?}", other.as_str())),
     }
 }
 
@@ -179,8 +175,8 @@ pub fn cleanup(
     snap: &Snapshot,
     timeout: Duration,
 ) -> Result<(), String> {
-    match snap.provider.as_str() {
-        "command" => match policy
+    match snap.provider {
+        SnapshotProvider::Command => match policy
             .snapshot_command
             .as_ref()
             .and_then(|c| c.cleanup.as_ref())
@@ -192,10 +188,38 @@ pub fn cleanup(
             ),
             None => Ok(()),
         },
-        "qemu-img" => {
+        SnapshotProvider::QemuImg => {
             let disk = snap.disk.as_deref().ok_or("snapshot without its image")?;
             qemu_img("-d", &snap.name, disk, timeout)
         }
-        other => Err(format!("unknown snapshot provider {other:?}")),
+        other => Err(format!("unknown snapshot provider {:?}", other.as_str())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A snapshot is stored as JSON in `deployment_hosts.snapshot`: the typed provider
+    /// writes the same bytes the text did, and rows written before read back.
+    #[test]
+    fn stored_snapshot_json_is_unchanged() {
+        let s = Snapshot {
+            provider: SnapshotProvider::QemuImg,
+            name: "patchcycle-3-web1".into(),
+            disk: Some("/srv/vm/web1.qcow2".into()),
+        };
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(
+            json,
+            r#"{"provider":"qemu-img","name":"patchcycle-3-web1","disk":"/srv/vm/web1.qcow2"}"#
+        );
+        let old = r#"{"provider":"command","name":"patchcycle-1-db1","disk":null}"#;
+        let back: Snapshot = serde_json::from_str(old).unwrap();
+        assert_eq!(back.provider, SnapshotProvider::Command);
+        assert!(
+            serde_json::from_str::<Snapshot>(r#"{"provider":"floppy","name":"x","disk":null}"#)
+                .is_err()
+        );
     }
 }

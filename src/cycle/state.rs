@@ -145,14 +145,16 @@ pub fn start(conn: &Connection, name: &str, cutoff: NaiveDate, now: &str) -> Res
          WHERE p.security = 1 AND s.ecosystem IS NOT NULL \
            AND s.id IN (SELECT max(id) FROM scans WHERE status = 'ok' GROUP BY host_id)",
     )?;
-    let mut set: BTreeMap<(String, String), Patch> = BTreeMap::new();
+    // Each patch with the worst severity its findings carry (stored typed; `Patch`
+    // keeps the text its callers print).
+    let mut set: BTreeMap<(String, String), (Patch, Option<Severity>)> = BTreeMap::new();
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, String>(2)?,
             r.get::<_, Option<String>>(3)?,
-            r.get::<_, Option<String>>(4)?,
+            r.get::<_, Option<Severity>>(4)?,
             r.get::<_, Option<bool>>(5)?,
         ))
     })?;
@@ -164,14 +166,15 @@ pub fn start(conn: &Connection, name: &str, cutoff: NaiveDate, now: &str) -> Res
         let advisories: Vec<String> = advisories
             .and_then(|a| serde_json::from_str(&a).ok())
             .unwrap_or_default();
-        let e = set
-            .entry((eco.clone(), pkg.clone()))
-            .or_insert_with(|| Patch {
+        let (e, worst) = set.entry((eco.clone(), pkg.clone())).or_insert_with(|| {
+            let patch = Patch {
                 ecosystem: eco,
                 package: pkg,
                 target: to.clone(),
                 ..Patch::default()
-            });
+            };
+            (patch, None)
+        });
         e.hosts += 1;
         if scheme.compare(&e.target, &to).is_ok_and(|o| o.is_lt()) {
             e.target = to;
@@ -181,17 +184,14 @@ pub fn start(conn: &Connection, name: &str, cutoff: NaiveDate, now: &str) -> Res
                 e.advisories.push(a);
             }
         }
-        let rank = |s: &Option<String>| s.as_deref().and_then(Severity::parse);
-        if rank(&severity) > rank(&e.severity) {
-            e.severity = severity;
-        }
+        *worst = (*worst).max(severity);
         e.kev |= kev.unwrap_or(false);
     }
     let mut ins = conn.prepare(
         "INSERT INTO cycle_patches (cycle_id, ecosystem, package, target, advisories, severity, kev, hosts) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
-    for p in set.values_mut() {
+    for (p, severity) in set.values_mut() {
         p.advisories.sort();
         ins.execute(params![
             id,
@@ -199,7 +199,7 @@ pub fn start(conn: &Connection, name: &str, cutoff: NaiveDate, now: &str) -> Res
             p.package,
             p.target,
             serde_json::to_string(&p.advisories)?,
-            p.severity,
+            *severity,
             p.kev,
             p.hosts
         ])?;
@@ -219,7 +219,7 @@ pub fn patches(conn: &Connection, cycle_id: i64) -> Result<Vec<Patch>> {
             package: r.get(1)?,
             target: r.get(2)?,
             advisories: serde_json::from_str(&adv).unwrap_or_default(),
-            severity: r.get(4)?,
+            severity: r.get::<_, Option<Severity>>(4)?.map(|s| s.to_string()),
             kev: r.get(5)?,
             hosts: r.get(6)?,
         })

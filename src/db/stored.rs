@@ -40,6 +40,17 @@ macro_rules! stored_state {
             }
         }
 
+        $crate::db::stored::stored_text!($name);
+    };
+}
+pub(crate) use stored_state;
+
+/// The database side of a value stored as text: written as its `as_str()`, read back
+/// through its `parse()`. A stored text `parse` does not know is an error naming the
+/// type, never a silent default (an unknown severity must not count as "below every
+/// level"). For enums whose spelling lives elsewhere (a serde or clap definition).
+macro_rules! stored_text {
+    ($name:ty) => {
         impl rusqlite::types::ToSql for $name {
             fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
                 Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
@@ -51,7 +62,7 @@ macro_rules! stored_state {
                 v: rusqlite::types::ValueRef<'_>,
             ) -> rusqlite::types::FromSqlResult<Self> {
                 let text = v.as_str()?;
-                $name::parse(text).ok_or_else(|| {
+                <$name>::parse(text).ok_or_else(|| {
                     rusqlite::types::FromSqlError::Other(
                         format!("unknown {} {text:?}", stringify!($name)).into(),
                     )
@@ -60,4 +71,4 @@ macro_rules! stored_state {
         }
     };
 }
-pub(crate) use stored_state;
+pub(crate) use stored_text;

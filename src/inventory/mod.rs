@@ -12,6 +12,16 @@ use serde::Serialize;
 use crate::error::Failure;
 use policy::Policy;
 
+crate::db::stored::stored_state! {
+    /// The outcome of a scan attempt (`scans.status`): here, below `scan`, because a
+    /// host's newest attempt is part of what the inventory shows.
+    ScanStatus {
+        Ok = "ok",
+        /// The host could not be scanned (unreachable, refused, unreadable output).
+        Failed = "failed",
+    }
+}
+
 /// A host as stored and as printed (JSON field names are part of the CLI contract).
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct Host {

@@ -251,10 +251,7 @@ impl Policy {
             SnapshotProvider::None => {}
             other => {
                 return Err(format!(
-                    "snapshot provider {} is not built yet; use snapshot = \"command\" with your own create/revert commands",
-                    serde_json::to_string(&other)
-                        .unwrap_or_default()
-                        .trim_matches('"')
+                    "snapshot provider {other} is not built yet; use snapshot = \"command\" with your own create/revert commands"
                 ));
             }
         }
@@ -360,6 +357,44 @@ pub enum SnapshotProvider {
     Lvm,
     Btrfs,
     Zfs,
+}
+
+impl RebootPolicy {
+    /// The policy's spelling (`reboot = "if-required"`), as serde reads and writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RebootPolicy::Never => "never",
+            RebootPolicy::IfRequired => "if-required",
+            RebootPolicy::Always => "always",
+        }
+    }
+}
+
+impl std::fmt::Display for RebootPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl SnapshotProvider {
+    /// The policy's spelling (`snapshot = "qemu-img"`), as serde reads and writes it,
+    /// also in the JSON of a stored snapshot (`deployment_hosts.snapshot`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SnapshotProvider::None => "none",
+            SnapshotProvider::Command => "command",
+            SnapshotProvider::QemuImg => "qemu-img",
+            SnapshotProvider::Lvm => "lvm",
+            SnapshotProvider::Btrfs => "btrfs",
+            SnapshotProvider::Zfs => "zfs",
+        }
+    }
+}
+
+impl std::fmt::Display for SnapshotProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -507,6 +542,22 @@ pub fn format_duration(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `as_str` (output, errors) spells every provider and reboot policy as serde does
+    /// (policy files, stored snapshot JSON), so the two can never drift apart.
+    #[test]
+    fn policy_words_are_the_serde_spelling() {
+        use SnapshotProvider as P;
+        for p in [P::None, P::Command, P::QemuImg, P::Lvm, P::Btrfs, P::Zfs] {
+            assert_eq!(serde_json::to_string(&p).unwrap(), format!("\"{p}\""));
+            let back: P = serde_json::from_str(&format!("\"{}\"", p.as_str())).unwrap();
+            assert_eq!(back, p);
+        }
+        use RebootPolicy as R;
+        for r in [R::Never, R::IfRequired, R::Always] {
+            assert_eq!(serde_json::to_string(&r).unwrap(), format!("\"{r}\""));
+        }
+    }
 
     #[test]
     fn durations_round_trip() {

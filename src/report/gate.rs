@@ -87,7 +87,7 @@ pub fn check(r: &Report, levels: &[FailOn], scope: &Scope<'_>, now: DateTime<Utc
                 }
                 let hits: Vec<&&FindingRow> = open
                     .iter()
-                    .filter(|f| level.trips_on_finding(f.severity.as_deref(), f.kev))
+                    .filter(|f| level.trips_on_finding(f.severity, f.kev))
                     .collect();
                 let what = match level {
                     FailOn::Any => format!("{} open finding(s)", hits.len()),

@@ -327,7 +327,7 @@ pub fn render(r: &Report) -> String {
                 vec![
                     h.host.clone(),
                     fmt_opt(&h.group),
-                    h.state.clone(),
+                    h.state.to_string(),
                     fmt_opt(&h.last_scan),
                     super::stale_why(h),
                 ]

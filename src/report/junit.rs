@@ -10,6 +10,7 @@ use std::io::{self, Write};
 use anyhow::Result;
 
 use super::model::{FindingRow, HostRow, Report};
+use crate::catalog::Severity;
 
 /// Text for XML attributes and content, escaped as it is written (`{}`); characters
 /// XML 1.0 forbids are dropped. Clean runs are written whole.
@@ -98,7 +99,7 @@ pub(crate) fn write_finding_message(m: &mut impl fmt::Write, f: &FindingRow) -> 
         (None, Some(c)) => write!(m, ", security update {c} pending")?,
         _ => {}
     }
-    write!(m, ": {}", f.severity.as_deref().unwrap_or("unrated"))?;
+    write!(m, ": {}", f.severity.map_or("unrated", Severity::as_str))?;
     if f.kev {
         m.write_str(", CISA KEV")?;
     }
@@ -284,7 +285,7 @@ fn write_suite<W: Write>(
             write!(
                 out,
                 ">\n      <failure type=\"{}\" message=\"",
-                Xml(f.severity.as_deref().unwrap_or("unrated"))
+                Xml(f.severity.map_or("unrated", Severity::as_str))
             )?;
             text(out, format_args!("{}", Message(f)))?;
             out.write_all(b"\">")?;

@@ -33,7 +33,7 @@ use crate::cycle::approval;
 use crate::cycle::deployment::{DeploymentState, HostState};
 use crate::cycle::state as cycle;
 use crate::inventory::reboot::Reboot;
-use crate::inventory::{self, policy::SlaDays};
+use crate::inventory::{self, ScanStatus, policy::SlaDays};
 use crate::scan::query::{self, Str};
 use crate::verdict::{Knowledge, Policies, Unknown};
 
@@ -131,7 +131,7 @@ pub struct Compliance {
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct FeedRow {
     pub source: String,
-    pub status: String,
+    pub status: crate::catalog::store::SourceStatus,
     pub as_of: Option<String>,
     /// `as_of` for people: "3 h ago".
     pub age: Option<String>,
@@ -201,7 +201,7 @@ pub struct FindingRow {
     pub installed: Str,
     pub fixed: Option<Str>,
     pub candidate: Option<Str>,
-    pub severity: Option<Str>,
+    pub severity: Option<Severity>,
     /// No synced advisory rates it: `severity` is the policy's `unrated_severity`.
     pub unrated: bool,
     pub kev: bool,
@@ -221,21 +221,22 @@ pub struct FindingRow {
 }
 
 impl FindingRow {
+    /// Critical 4, high 3, medium 2, low 1, none 0.
     pub fn severity_rank(&self) -> u8 {
-        Severity::rank(self.severity.as_deref())
+        self.severity.map_or(0, |s| s as u8)
     }
 
     pub fn risk(&self) -> crate::catalog::Risk<'_> {
         crate::catalog::Risk {
             kev: self.kev,
-            severity: self.severity.as_deref(),
+            severity: self.severity.map(Severity::as_str),
             epss: self.epss,
         }
     }
 
     /// At or above `level` (unrated findings are below every level).
     pub fn at_least(&self, level: Severity) -> bool {
-        Severity::stored_at_least(self.severity.as_deref(), level)
+        self.severity.is_some_and(|s| s >= level)
     }
 }
 
@@ -264,7 +265,7 @@ pub struct MttrRow {
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct ApprovalRow {
     pub group: String,
-    pub decision: String,
+    pub decision: crate::cycle::approval::Decision,
     pub actor: String,
     pub change_ref: Option<String>,
     pub comment: Option<String>,
@@ -310,12 +311,43 @@ pub struct ExceptionRow {
     pub days_left: i64,
 }
 
+/// Why a host is listed among the stale ones: its data is missing, old or unreadable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum StaleState {
+    #[default]
+    NeverScanned,
+    /// The newest scan attempt failed.
+    Unreachable,
+    /// No good scan within max_scan_age.
+    Stale,
+    /// A catalogue its ecosystem needs is missing or old.
+    NoCurrentCatalogue,
+}
+
+impl StaleState {
+    /// The spelling of every format (JSON, tables, CSV).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaleState::NeverScanned => "never-scanned",
+            StaleState::Unreachable => "unreachable",
+            StaleState::Stale => "stale",
+            StaleState::NoCurrentCatalogue => "no-current-catalogue",
+        }
+    }
+}
+
+impl std::fmt::Display for StaleState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct StaleRow {
     pub host: String,
     pub group: Option<String>,
-    /// never-scanned | unreachable | stale | no-current-catalogue
-    pub state: String,
+    pub state: StaleState,
     /// Every reason the host's data is missing or old, for people.
     pub reasons: Vec<String>,
     /// Judged anyway: only old data, accepted with `--allow-stale`, or a failed newest
@@ -372,20 +404,21 @@ struct HostFacts {
     kernel_latest: Option<String>,
     reboot_required: bool,
     last_scan: Option<String>,
-    scan_status: String,
+    /// The newest scan attempt's outcome; None: never scanned.
+    scan_status: Option<ScanStatus>,
     scan_error: Option<String>,
 }
 
 fn hosts(conn: &Connection) -> Result<Vec<HostFacts>> {
     // The newest attempt per host, in one pass (not a subquery per host).
-    let mut latest: HashMap<i64, (String, Option<String>)> = HashMap::default();
+    let mut latest: HashMap<i64, (ScanStatus, Option<String>)> = HashMap::default();
     let mut stmt = conn.prepare(
         "SELECT s.host_id, s.status, s.error FROM scans s \
          WHERE s.id IN (SELECT max(id) FROM scans GROUP BY host_id)",
     )?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     for row in rows {
-        let (id, status, error): (i64, String, Option<String>) = row?;
+        let (id, status, error): (i64, ScanStatus, Option<String>) = row?;
         latest.insert(id, (status, error));
     }
     let mut stmt = conn.prepare(
@@ -411,19 +444,16 @@ fn hosts(conn: &Connection) -> Result<Vec<HostFacts>> {
             kernel_latest: r.get(7)?,
             reboot_required: r.get::<_, Option<bool>>(8)?.unwrap_or(false),
             last_scan: r.get(9)?,
-            scan_status: String::new(),
+            scan_status: None,
             scan_error: None,
         })
     })?;
     let mut out = Vec::new();
     for row in rows {
         let mut h = row?;
-        match latest.remove(&h.id) {
-            Some((status, error)) => {
-                h.scan_status = status;
-                h.scan_error = error;
-            }
-            None => h.scan_status = "never".into(),
+        if let Some((status, error)) = latest.remove(&h.id) {
+            h.scan_status = Some(status);
+            h.scan_error = error;
         }
         out.push(h);
     }
@@ -538,13 +568,13 @@ fn kev_due_dates(conn: &Connection) -> Result<HashMap<String, String>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn sla_for(sla: &SlaDays, severity: Option<&str>) -> Option<u32> {
-    match severity {
-        Some("critical") => Some(sla.critical),
-        Some("high") => Some(sla.high),
-        Some("medium") => Some(sla.medium),
-        Some("low") => Some(sla.low),
-        _ => None,
+fn sla_for(sla: &SlaDays, severity: Option<Severity>) -> Option<u32> {
+    match severity? {
+        Severity::Critical => Some(sla.critical),
+        Severity::High => Some(sla.high),
+        Severity::Medium => Some(sla.medium),
+        Severity::Low => Some(sla.low),
+        Severity::None => None,
     }
 }
 
@@ -588,7 +618,9 @@ fn current_findings(
             installed: r.installed,
             fixed: r.fixed,
             candidate: r.candidate,
-            severity: r.severity,
+            // Read typed from the database by the findings query, which hands text to
+            // its CLI callers for now: every word here parses.
+            severity: r.severity.as_deref().and_then(Severity::parse),
             unrated: r.unrated,
             kev: r.kev,
             epss: r.epss,
@@ -738,7 +770,7 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
             .as_ref()
             .and_then(|g| sla_of_group.get(g.as_str()))
             .unwrap_or(&opts.default_policy.sla_days);
-        let sla_days = sla_for(sla, f.severity.as_deref());
+        let sla_days = sla_for(sla, f.severity);
         let kev_due_date: Option<Str> = if f.kev {
             f.cves
                 .iter()
@@ -806,12 +838,12 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
     for f in findings.iter().filter(|f| !f.excepted) {
         let h = per_host.entry(f.host.as_str()).or_default();
         h.open += 1;
-        match f.severity.as_deref() {
-            Some("critical") => h.critical += 1,
-            Some("high") => h.high += 1,
-            Some("medium") => h.medium += 1,
-            Some("low") => h.low += 1,
-            _ => {}
+        match f.severity {
+            Some(Severity::Critical) => h.critical += 1,
+            Some(Severity::High) => h.high += 1,
+            Some(Severity::Medium) => h.medium += 1,
+            Some(Severity::Low) => h.low += 1,
+            Some(Severity::None) | None => {}
         }
         h.kev += usize::from(f.kev);
         h.sla_breaches += usize::from(f.sla_breached);
@@ -851,7 +883,7 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
             )
         });
         let unknown = knowledge.effective(why);
-        let unreachable = h.scan_status == "failed";
+        let unreachable = h.scan_status == Some(ScanStatus::Failed);
         let state = if !unknown.is_empty() {
             HostVerdict::Unknown
         } else if blocking {
@@ -865,7 +897,7 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
             os: h.os.clone(),
             ecosystem: h.ecosystem.clone(),
             last_scan: h.last_scan.clone(),
-            scan_status: h.scan_status.clone(),
+            scan_status: h.scan_status.map_or("never", ScanStatus::as_str).into(),
             scan_age: last.map(|t| clock::ago(t, now)),
             state,
             unknown,
@@ -898,15 +930,14 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
                 host: h.name.clone(),
                 group: h.group.clone(),
                 state: if !scanned {
-                    "never-scanned"
+                    StaleState::NeverScanned
                 } else if unreachable {
-                    "unreachable"
+                    StaleState::Unreachable
                 } else if stale {
-                    "stale"
+                    StaleState::Stale
                 } else {
-                    "no-current-catalogue"
-                }
-                .into(),
+                    StaleState::NoCurrentCatalogue
+                },
                 reasons,
                 accepted: state != HostVerdict::Unknown,
                 last_scan: h.last_scan.clone(),
@@ -942,12 +973,12 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
     let mut by_sev = SeverityCounts::default();
     let mut epss = EpssBuckets::default();
     for f in findings.iter().filter(|f| !f.excepted) {
-        match f.severity.as_deref() {
-            Some("critical") => by_sev.critical += 1,
-            Some("high") => by_sev.high += 1,
-            Some("medium") => by_sev.medium += 1,
-            Some("low") => by_sev.low += 1,
-            _ => {}
+        match f.severity {
+            Some(Severity::Critical) => by_sev.critical += 1,
+            Some(Severity::High) => by_sev.high += 1,
+            Some(Severity::Medium) => by_sev.medium += 1,
+            Some(Severity::Low) => by_sev.low += 1,
+            Some(Severity::None) | None => {}
         }
         by_sev.unrated += usize::from(f.unrated);
         by_sev.kev += usize::from(f.kev);
@@ -1036,11 +1067,11 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         pending_reboots: reboots.len(),
         stale_hosts: stale_hosts
             .iter()
-            .filter(|s| s.state != "unreachable")
+            .filter(|s| s.state != StaleState::Unreachable)
             .count(),
         unreachable_hosts: stale_hosts
             .iter()
-            .filter(|s| s.state == "unreachable")
+            .filter(|s| s.state == StaleState::Unreachable)
             .count(),
         exceptions_expiring: exceptions_expiring.len(),
         mttr_days: mttr
@@ -1061,7 +1092,7 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
             .iter()
             .map(|f| FeedRow {
                 source: f.source.clone(),
-                status: f.status.clone(),
+                status: f.status,
                 age: f
                     .as_of
                     .as_deref()
@@ -1220,5 +1251,23 @@ mod tests {
                 ("h10", "c")
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod stale_state_tests {
+    use super::StaleState;
+
+    /// JSON and the text formats spell a stale host's state the same way.
+    #[test]
+    fn stale_states_serialise_as_they_print() {
+        for s in [
+            StaleState::NeverScanned,
+            StaleState::Unreachable,
+            StaleState::Stale,
+            StaleState::NoCurrentCatalogue,
+        ] {
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{s}\""));
+        }
     }
 }

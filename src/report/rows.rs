@@ -4,6 +4,7 @@
 
 use super::model::{FindingRow, Report};
 use super::{fmt_epss, fmt_opt};
+use crate::catalog::Severity;
 
 /// An SLA breach: host, package, severity, KEV, first seen, due, and the days overdue
 /// as the format writes them.
@@ -11,7 +12,7 @@ pub fn breach(f: &FindingRow, overdue: impl Fn(i64) -> String) -> Vec<String> {
     vec![
         f.host.to_string(),
         f.package.to_string(),
-        fmt_opt(&f.severity),
+        fmt_opt(&f.severity.map(Severity::as_str)),
         yes(f.kev),
         f.first_seen.to_string(),
         fmt_opt(&f.due),
@@ -27,7 +28,7 @@ pub fn open_finding(f: &FindingRow) -> Vec<String> {
         f.package.to_string(),
         f.installed.to_string(),
         fmt_opt(&f.fixed),
-        fmt_opt(&f.severity),
+        fmt_opt(&f.severity.map(Severity::as_str)),
         yes(f.kev),
         fmt_epss(f.epss),
     ]
@@ -79,7 +80,7 @@ pub fn approvals(r: &Report) -> Vec<Vec<String>> {
         .map(|a| {
             vec![
                 a.group.clone(),
-                a.decision.clone(),
+                a.decision.to_string(),
                 fmt_opt(&a.change_ref),
                 a.actor.clone(),
                 a.at.clone(),

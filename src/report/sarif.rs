@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use super::json::Layout;
 use super::junit::write_finding_message;
 use super::model::{FindingRow, RebootRow, Report, StaleRow};
+use crate::catalog::Severity;
 use crate::scan::query::Str;
 
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -29,12 +30,12 @@ fn level(f: &FindingRow) -> &'static str {
 
 /// GitHub's `security-severity`: a CVSS-like number for the severity word.
 fn security_severity(f: &FindingRow) -> &'static str {
-    match f.severity.as_deref() {
-        Some("critical") => "9.5",
-        Some("high") => "8.0",
-        Some("medium") => "5.5",
-        Some("low") => "2.0",
-        _ => "0.0",
+    match f.severity {
+        Some(Severity::Critical) => "9.5",
+        Some(Severity::High) => "8.0",
+        Some(Severity::Medium) => "5.5",
+        Some(Severity::Low) => "2.0",
+        Some(Severity::None) | None => "0.0",
     }
 }
 
@@ -147,7 +148,7 @@ struct Props<'a> {
     installed: &'a str,
     fixed: &'a Option<Str>,
     candidate: &'a Option<Str>,
-    severity: &'a Option<Str>,
+    severity: Option<Severity>,
     #[serde(rename = "security-severity")]
     security_severity: &'static str,
     kev: bool,
@@ -203,7 +204,7 @@ fn finding_result(f: &FindingRow) -> SarifResult<'_> {
             installed: &f.installed,
             fixed: &f.fixed,
             candidate: &f.candidate,
-            severity: &f.severity,
+            severity: f.severity,
             security_severity: security_severity(f),
             kev: f.kev,
             epss: f.epss,

@@ -278,7 +278,7 @@ pub fn render(r: &Report, style: &Style) -> Result<String> {
                 vec![
                     h.host.clone(),
                     fmt_opt(&h.group),
-                    h.state.clone(),
+                    h.state.to_string(),
                     fmt_opt(&h.last_scan),
                     super::stale_why(h),
                 ]

@@ -134,11 +134,10 @@ impl Matcher {
         let rows = stmt.query_map([ecosystem, source], |r| {
             let ranges: String = r.get(3)?;
             let versions: String = r.get(4)?;
-            let severity: Option<String> = r.get(2)?;
             Ok(Prepared {
                 rowid: r.get(0)?,
                 id: r.get(1)?,
-                severity: severity.as_deref().and_then(Severity::parse),
+                severity: r.get(2)?,
                 ranges: Ranges::parse(
                     scheme,
                     &serde_json::from_str::<Value>(&ranges).unwrap_or(Value::Null),
@@ -433,7 +432,7 @@ mod tests {
     fn adv(id: &str, aliases: &[&str], severity: Severity, fixed: &str) -> Advisory {
         Advisory {
             id: id.into(),
-            kind: Some("security".into()),
+            kind: Some(crate::catalog::store::AdvisoryKind::Security),
             published: None,
             modified: None,
             summary: None,

@@ -221,7 +221,9 @@ pub fn each_current(
             candidate,
             advisories: list(8)?,
             cves: list(9)?,
-            severity: maybe(10)?,
+            severity: r
+                .get::<_, Option<Severity>>(10)?
+                .map(|s| Str::from(s.as_str())),
             kev: r.get(11)?,
             epss: r.get(12)?,
             scanned_at: text(13)?,
@@ -384,6 +386,58 @@ pub fn finding_packages(conn: &Connection, scan_id: i64, by_binary: bool) -> Res
 mod tests {
     use super::string_list;
     use proptest::prelude::*;
+
+    /// A stored severity is read typed: an unrated finding counts at the policy's floor,
+    /// and a word patchcycle never writes is an error. Read as text it was listed and
+    /// ranked below every level, so a gate could pass on it.
+    #[test]
+    fn a_stored_severity_outside_the_schema_is_an_error_not_unrated() {
+        use crate::inventory::policy::Policy;
+        use crate::verdict::Policies;
+        let dir = tempfile::tempdir().unwrap();
+        let (db, _) =
+            crate::db::Db::open(&dir.path().join("p.db"), crate::db::OpenMode::Create).unwrap();
+        let c = &db.conn;
+        let t = "2026-12-06T00:00:00Z";
+        c.execute(
+            "INSERT INTO hosts (name, address, created_at, updated_at) VALUES ('w1', 'w1', ?1, ?1)",
+            [t],
+        )
+        .unwrap();
+        c.execute(
+            "INSERT INTO scans (host_id, started, finished, method, status) VALUES (1, ?1, ?1, 'import', 'ok')",
+            [t],
+        )
+        .unwrap();
+        c.execute_batch(
+            "INSERT INTO findings (scan_id, package, source_name, installed, security, severity) \
+             VALUES (1, 'libc6', 'glibc', '2.36-9', 1, 'high'), (1, 'bash', 'bash', '5.2', 1, NULL)",
+        )
+        .unwrap();
+        let policies = Policies::load(c, &Policy::default()).unwrap();
+        let rows = super::current(c, None, t, &policies).unwrap();
+        let seen: Vec<(&str, Option<&str>, bool)> = rows
+            .iter()
+            .map(|r| (r.package.as_str(), r.severity.as_deref(), r.unrated))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("bash", Some("medium"), true),
+                ("libc6", Some("high"), false)
+            ]
+        );
+        c.execute(
+            "UPDATE findings SET severity = 'Important' WHERE package = 'libc6'",
+            [],
+        )
+        .unwrap();
+        let err = super::current(c, None, t, &policies).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("unknown Severity \"Important\""),
+            "{err:#}"
+        );
+    }
 
     #[test]
     fn string_lists_read_as_serde_json_reads_them() {

@@ -149,7 +149,7 @@ fn row_line(
     security: bool,
     advisories: &str,
     cves: &str,
-    severity: Option<&str>,
+    severity: Option<Severity>,
     kev: bool,
     epss: Option<f64>,
 ) {
@@ -164,7 +164,7 @@ fn row_line(
         if security { "1" } else { "0" },
         advisories,
         cves,
-        severity.unwrap_or(null),
+        severity.map_or(null, Severity::as_str),
         if kev { "1" } else { "0" },
     ] {
         out.push_str(field);
@@ -306,7 +306,7 @@ pub fn rematch_all(conn: &mut Connection, now: &str, actor: &str) -> Result<Rema
                         f.security,
                         &f.matched.advisories_json,
                         &f.matched.cves_json,
-                        f.matched.severity.map(Severity::as_str),
+                        f.matched.severity,
                         f.matched.kev,
                         f.matched.epss,
                     );
@@ -415,7 +415,7 @@ fn stored_lines(conn: &Connection, scan_id: i64, out: &mut String) -> Result<()>
             r.get(5)?,
             r.get_ref(6)?.as_str()?,
             r.get_ref(7)?.as_str()?,
-            r.get_ref(8)?.as_str_or_null()?,
+            r.get(8)?,
             r.get(9)?,
             r.get(10)?,
         );
