@@ -14,9 +14,9 @@ use anyhow::{Context as _, Result};
 use serde_json::{Value, json};
 
 use crate::config::SshConfig;
-use crate::cycle::apt;
 use crate::cycle::deployment::{HostRow, Step};
 use crate::exec::protocol::{self, shell_quote as sh_quote};
+use crate::family::deb::apt;
 use crate::inventory::policy::{Policy, RebootPolicy};
 
 /// Steps the playbook runs (snapshot is taken here before it starts).

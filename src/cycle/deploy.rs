@@ -24,7 +24,6 @@ use serde_json::json;
 use crate::clock;
 use crate::config::SshConfig;
 use crate::cycle::ansible;
-use crate::cycle::apt;
 use crate::cycle::deployment::{
     self, Before, Check, Deployment, HostCounts, HostRow, HostState, Method, NewDeployment,
     NewHost, Outcome, Step, host_rows,
@@ -34,6 +33,7 @@ use crate::cycle::plan::Plan;
 use crate::cycle::snapshot::{self, Snapshot};
 use crate::cycle::window::Window;
 use crate::exec::{self, Target as Dest, protocol};
+use crate::family::deb::apt;
 use crate::inventory::Host;
 use crate::inventory::policy::{Policy, RebootPolicy, Threshold};
 

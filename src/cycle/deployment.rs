@@ -10,9 +10,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::cycle::apt::Change;
 use crate::cycle::snapshot::Snapshot;
 use crate::error::Failure;
+use crate::family::deb::apt::Change;
 use crate::inventory::{self, Host};
 use crate::{audit, clock, db};
 

@@ -3,11 +3,11 @@
 
 use std::time::Duration;
 
-use crate::cycle::apt;
 use crate::cycle::deploy::{Engine, dest};
 use crate::cycle::deployment::{Before, Check, Target};
 use crate::cycle::judge::builtin_checks;
 use crate::exec::{self, protocol};
+use crate::family::deb::apt;
 use crate::inventory::Host;
 
 impl Engine<'_> {

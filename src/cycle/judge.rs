@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::cycle::apt;
 use crate::cycle::deployment::{Before, Check, Target};
 use crate::exec::protocol;
+use crate::family::deb::apt;
 
 /// A step failed: why, and whether the host was changed already.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,7 +223,7 @@ pub fn builtin_checks(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cycle::apt::Change;
+    use crate::family::deb::apt::Change;
 
     fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs

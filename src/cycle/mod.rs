@@ -3,7 +3,6 @@
 
 pub mod ansible;
 pub mod approval;
-pub mod apt;
 pub mod deploy;
 pub mod deployment;
 pub mod health;

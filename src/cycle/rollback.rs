@@ -1,12 +1,12 @@
 //! Going back: kept packages reinstalled or the snapshot reverted, then the versions
 //! verified against those recorded before; and removing both once a cycle is closed.
 
-use crate::cycle::apt;
 use crate::cycle::deploy::Engine;
 use crate::cycle::deployment::{HostRow, Step, may_be_changed};
 pub use crate::cycle::deployment::{Method, Rollback, RolledHost};
 use crate::cycle::snapshot;
 use crate::exec::protocol;
+use crate::family::deb::apt;
 
 impl Engine<'_> {
     /// Rolls one host back: kept packages first, the snapshot otherwise; then verifies

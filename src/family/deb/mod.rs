@@ -1,7 +1,9 @@
 //! Debian, Ubuntu and their derivatives: dpkg's database (`dpkg-query -W`) and apt's
 //! simulation of a full upgrade (`apt-get -s dist-upgrade`). Advisories (Debian's and
-//! Ubuntu's OSV records) name source packages. The deploy engine's scripts for this
-//! family are in `cycle/apt.rs`.
+//! Ubuntu's OSV records) name source packages. The deploy engine's step scripts for this
+//! family (simulate, keep, install, reboot, health, rollback) are in [`apt`].
+
+pub mod apt;
 
 use super::facts::{Facts, MAX_LINE, MAX_PACKAGES, Package, Pending, Sections, safe_text, shorten};
 use super::{Family, Manager};
