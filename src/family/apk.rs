@@ -9,6 +9,25 @@ use super::facts::{Facts, MAX_LINE, MAX_PACKAGES, Package, Pending, Sections, sh
 use super::{Family, Manager};
 use crate::version::Scheme;
 
+/// The family's part of the collector (`scan/collect.sh` prints the common sections
+/// first, and sets `FAM` from the os-release ID): its sections, only on its hosts.
+const COLLECTOR: &str = r#"if [ "$FAM" = apk ] && [ -f "$R/lib/apk/db/installed" ]; then
+  if command -v apk >/dev/null 2>&1; then
+    if [ -n "$R" ]; then set -- --root "$R"; else set --; fi
+    if [ "$REFRESH" = 1 ]; then
+      s refresh
+      apk "$@" update -q >/dev/null 2>&1; echo "exit $?"
+    fi
+  fi
+  s apk-installed
+  grep -E '^([PVAo]:|$)' "$R/lib/apk/db/installed"
+  if command -v apk >/dev/null 2>&1; then
+    s apk-version
+    apk "$@" version -l '<'
+  fi
+fi
+"#;
+
 pub struct Apk;
 
 impl Family for Apk {
@@ -30,6 +49,14 @@ impl Family for Apk {
 
     fn ecosystems(&self) -> &'static [&'static str] {
         &["Alpine", "Wolfi", "Chainguard"]
+    }
+
+    fn collector(&self) -> &'static str {
+        COLLECTOR
+    }
+
+    fn sections(&self) -> &'static [&'static str] {
+        &["apk-installed", "apk-version"]
     }
 
     fn package_section(&self) -> &'static str {

@@ -5,8 +5,8 @@
 //! The scanner, the matcher, `explain`, the planner and the engine ask the registry
 //! ([`FAMILIES`]) instead of naming a family.
 //!
-//! A new family is one file implementing [`Family`] and one line in [`FAMILIES`] (plus
-//! its sections in `scan/collect.sh`, which one script prints for every family).
+//! A new family is one file implementing [`Family`] (its collector part included) and
+//! one line in [`FAMILIES`].
 
 pub mod apk;
 pub mod deb;
@@ -32,6 +32,12 @@ pub trait Family: Sync {
     /// Ecosystem names (before the first `:`) whose advisories and version rules are the
     /// family's.
     fn ecosystems(&self) -> &'static [&'static str];
+    /// The family's part of the collector script: shell run when the os-release ID is
+    /// one of [`Family::os_ids`] (`"$FAM"` is then [`Manager::as_str`]), printing
+    /// [`Family::sections`].
+    fn collector(&self) -> &'static str;
+    /// The sections its collector part prints.
+    fn sections(&self) -> &'static [&'static str];
     /// The collector section that lists installed packages: without it the output says
     /// nothing about the host.
     fn package_section(&self) -> &'static str;

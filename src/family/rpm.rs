@@ -13,6 +13,46 @@ use super::{Family, Manager};
 use crate::exec::protocol;
 use crate::version::Scheme;
 
+/// The family's part of the collector (`scan/collect.sh` prints the common sections
+/// first, and sets `FAM` from the os-release ID): its sections, only on its hosts.
+const COLLECTOR: &str = r#"if [ "$FAM" = rpm ] && command -v rpm >/dev/null 2>&1; then
+  s rpm
+  if [ -z "$R" ]; then
+    rpm -qa --qf '%{NAME}\t%|EPOCH?{%{EPOCH}}:{0}|\t%{VERSION}\t%{RELEASE}\t%{ARCH}\t%{SOURCERPM}\n'
+  else
+    # The root's own database, wherever this machine's rpm would look by default.
+    D=/usr/lib/sysimage/rpm
+    if [ -e "$R/var/lib/rpm/rpmdb.sqlite" ] || [ -e "$R/var/lib/rpm/Packages" ]; then D=/var/lib/rpm; fi
+    rpm --root "$R" --dbpath "$D" -qa --qf '%{NAME}\t%|EPOCH?{%{EPOCH}}:{0}|\t%{VERSION}\t%{RELEASE}\t%{ARCH}\t%{SOURCERPM}\n'
+  fi
+  P=
+  if command -v dnf >/dev/null 2>&1; then P=dnf; elif command -v yum >/dev/null 2>&1; then P=yum; fi
+  if [ -n "$P" ]; then
+    if [ -n "$R" ]; then set -- --installroot "$R"; else set --; fi
+    if [ "$REFRESH" = 1 ]; then
+      s refresh
+      "$P" "$@" -q makecache >/dev/null 2>&1; echo "exit $?"
+    fi
+    # From the metadata cache only (-C): a scan never downloads; --refresh does.
+    s updateinfo
+    if [ "$P" = dnf ]; then
+      dnf "$@" -C -q updateinfo list --security
+    else
+      yum "$@" -C -q updateinfo list security
+    fi
+    s check-update
+    "$P" "$@" -C -q check-update
+    rc=$?
+    s check-update-rc
+    echo "exit $rc"
+  fi
+  if [ -z "$R" ] && command -v needs-restarting >/dev/null 2>&1; then
+    s needs-restarting
+    needs-restarting -r >/dev/null 2>&1; echo "exit $?"
+  fi
+fi
+"#;
+
 pub struct Rpm;
 
 impl Family for Rpm {
@@ -59,6 +99,20 @@ impl Family for Rpm {
             "Oracle Linux",
             "Mageia",
             "openEuler",
+        ]
+    }
+
+    fn collector(&self) -> &'static str {
+        COLLECTOR
+    }
+
+    fn sections(&self) -> &'static [&'static str] {
+        &[
+            "rpm",
+            "updateinfo",
+            "check-update",
+            "check-update-rc",
+            "needs-restarting",
         ]
     }
 

@@ -16,13 +16,12 @@ s os-release
 OSR="$R/etc/os-release"
 [ -f "$OSR" ] || OSR="$R/usr/lib/os-release"
 cat "$OSR" 2>/dev/null
-# The package manager to ask follows the os-release ID (read, never sourced); the same
-# table as scan::facts::manager_for. Without an ID, dpkg if it is there.
+# The package manager to ask follows the os-release ID (read, never sourced): the IDs
+# of each family in family::FAMILIES. Without an ID, dpkg if it is there. Each family's
+# own commands (its Family::collector fragment) follow the common sections.
 ID=$(sed -n 's/^ID=//p' "$OSR" 2>/dev/null | head -n 1 | tr -d "\"'" | tr 'A-Z' 'a-z')
 case "$ID" in
-  debian|ubuntu|raspbian|linuxmint|pop) FAM=dpkg ;;
-  almalinux|rocky|rhel|centos|fedora|amzn|ol) FAM=rpm ;;
-  alpine) FAM=apk ;;
+@FAMILIES@
   '') FAM=dpkg ;;
   *) FAM=none ;;
 esac
@@ -35,69 +34,4 @@ s reboot
 if [ -f "$R/var/run/reboot-required" ]; then echo yes; else echo no; fi
 s reboot-pkgs
 cat "$R/var/run/reboot-required.pkgs" 2>/dev/null
-if [ "$FAM" = dpkg ] && command -v dpkg-query >/dev/null 2>&1 && [ -f "$R/var/lib/dpkg/status" ]; then
-  if [ "$REFRESH" = 1 ] && [ -z "$R" ]; then
-    s refresh
-    apt-get update -q >/dev/null 2>&1; echo "exit $?"
-  fi
-  s dpkg
-  dpkg-query --admindir="$R/var/lib/dpkg" -W -f '${binary:Package}\t${Version}\t${source:Package}\t${source:Version}\t${db:Status-Abbrev}\n'
-  s apt-sim
-  if [ -z "$R" ]; then
-    apt-get -s -o Debug::NoLocking=1 dist-upgrade 2>&1
-  else
-    # An offline root is only read: apt's binary caches are built in memory.
-    apt-get -s -o Debug::NoLocking=1 -o "Dir=$R/" -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= dist-upgrade 2>&1
-  fi
-fi
-if [ "$FAM" = rpm ] && command -v rpm >/dev/null 2>&1; then
-  s rpm
-  if [ -z "$R" ]; then
-    rpm -qa --qf '%{NAME}\t%|EPOCH?{%{EPOCH}}:{0}|\t%{VERSION}\t%{RELEASE}\t%{ARCH}\t%{SOURCERPM}\n'
-  else
-    # The root's own database, wherever this machine's rpm would look by default.
-    D=/usr/lib/sysimage/rpm
-    if [ -e "$R/var/lib/rpm/rpmdb.sqlite" ] || [ -e "$R/var/lib/rpm/Packages" ]; then D=/var/lib/rpm; fi
-    rpm --root "$R" --dbpath "$D" -qa --qf '%{NAME}\t%|EPOCH?{%{EPOCH}}:{0}|\t%{VERSION}\t%{RELEASE}\t%{ARCH}\t%{SOURCERPM}\n'
-  fi
-  P=
-  if command -v dnf >/dev/null 2>&1; then P=dnf; elif command -v yum >/dev/null 2>&1; then P=yum; fi
-  if [ -n "$P" ]; then
-    if [ -n "$R" ]; then set -- --installroot "$R"; else set --; fi
-    if [ "$REFRESH" = 1 ]; then
-      s refresh
-      "$P" "$@" -q makecache >/dev/null 2>&1; echo "exit $?"
-    fi
-    # From the metadata cache only (-C): a scan never downloads; --refresh does.
-    s updateinfo
-    if [ "$P" = dnf ]; then
-      dnf "$@" -C -q updateinfo list --security
-    else
-      yum "$@" -C -q updateinfo list security
-    fi
-    s check-update
-    "$P" "$@" -C -q check-update
-    rc=$?
-    s check-update-rc
-    echo "exit $rc"
-  fi
-  if [ -z "$R" ] && command -v needs-restarting >/dev/null 2>&1; then
-    s needs-restarting
-    needs-restarting -r >/dev/null 2>&1; echo "exit $?"
-  fi
-fi
-if [ "$FAM" = apk ] && [ -f "$R/lib/apk/db/installed" ]; then
-  if command -v apk >/dev/null 2>&1; then
-    if [ -n "$R" ]; then set -- --root "$R"; else set --; fi
-    if [ "$REFRESH" = 1 ]; then
-      s refresh
-      apk "$@" update -q >/dev/null 2>&1; echo "exit $?"
-    fi
-  fi
-  s apk-installed
-  grep -E '^([PVAo]:|$)' "$R/lib/apk/db/installed"
-  if command -v apk >/dev/null 2>&1; then
-    s apk-version
-    apk "$@" version -l '<'
-  fi
-fi
+@FRAGMENTS@

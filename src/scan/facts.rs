@@ -58,25 +58,25 @@ pub enum FactsError {
 
 pub use crate::exec::protocol::PROTOCOL;
 
-/// The sections collect.sh prints. Another name (a newer collector's) is skipped with a
-/// warning: what it holds is not known here.
-const KNOWN_SECTIONS: [&str; 15] = [
+/// The sections every collector prints, whatever the family.
+const COMMON_SECTIONS: [&str; 6] = [
     "os-release",
     "uname",
     "boot",
     "reboot",
     "reboot-pkgs",
     "refresh",
-    "dpkg",
-    "apt-sim",
-    "rpm",
-    "updateinfo",
-    "check-update",
-    "check-update-rc",
-    "needs-restarting",
-    "apk-installed",
-    "apk-version",
 ];
+
+/// Whether the collector prints a section of this name: a common one or a family's.
+/// Another name (a newer collector's) is skipped with a warning: what it holds is not
+/// known here.
+fn known_section(name: &str) -> bool {
+    COMMON_SECTIONS.contains(&name)
+        || family::FAMILIES
+            .iter()
+            .any(|f| f.sections().contains(&name))
+}
 
 /// The known sections of one output, and the unknown ones: how many, and the names of
 /// the first few in order.
@@ -116,7 +116,7 @@ fn sections(out: &str) -> Result<Split<'_>, FactsError> {
         if !seen.insert(name) {
             return Err(FactsError::RepeatedSection(shorten(name)));
         }
-        if KNOWN_SECTIONS.contains(&name) {
+        if known_section(name) {
             known.insert(name, section.lines);
         } else {
             // An unknown section's lines are skipped.
@@ -753,7 +753,7 @@ mod tests {
     /// The collector picks the package manager by the same os-release IDs.
     #[test]
     fn collector_families_match_manager_for() {
-        let script = include_str!("collect.sh");
+        let script = crate::scan::collector_script(false, None).unwrap();
         let mut seen = 0;
         for line in script.lines().map(str::trim) {
             let Some((ids, fam)) = line.split_once(") FAM=") else {

@@ -40,7 +40,23 @@ pub fn collector_script(refresh: bool, root: Option<&std::path::Path>) -> Result
         }
     };
     let token = protocol::new_token();
+    let families: String = crate::family::FAMILIES
+        .iter()
+        .map(|f| {
+            format!(
+                "  {}) FAM={} ;;\n",
+                f.os_ids().join("|"),
+                f.manager().as_str()
+            )
+        })
+        .collect();
+    let fragments: String = crate::family::FAMILIES
+        .iter()
+        .map(|f| f.collector())
+        .collect();
     Ok(COLLECTOR
+        .replace("@FAMILIES@\n", &families)
+        .replace("@FRAGMENTS@\n", &fragments)
         .replace(
             "@PRELUDE@\n",
             &format!(

@@ -9,6 +9,25 @@ use super::facts::{Facts, MAX_LINE, MAX_PACKAGES, Package, Pending, Sections, sa
 use super::{Family, Manager};
 use crate::version::Scheme;
 
+/// The family's part of the collector (`scan/collect.sh` prints the common sections
+/// first, and sets `FAM` from the os-release ID): its sections, only on its hosts.
+const COLLECTOR: &str = r#"if [ "$FAM" = dpkg ] && command -v dpkg-query >/dev/null 2>&1 && [ -f "$R/var/lib/dpkg/status" ]; then
+  if [ "$REFRESH" = 1 ] && [ -z "$R" ]; then
+    s refresh
+    apt-get update -q >/dev/null 2>&1; echo "exit $?"
+  fi
+  s dpkg
+  dpkg-query --admindir="$R/var/lib/dpkg" -W -f '${binary:Package}\t${Version}\t${source:Package}\t${source:Version}\t${db:Status-Abbrev}\n'
+  s apt-sim
+  if [ -z "$R" ]; then
+    apt-get -s -o Debug::NoLocking=1 dist-upgrade 2>&1
+  else
+    # An offline root is only read: apt's binary caches are built in memory.
+    apt-get -s -o Debug::NoLocking=1 -o "Dir=$R/" -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= dist-upgrade 2>&1
+  fi
+fi
+"#;
+
 pub struct Deb;
 
 impl Family for Deb {
@@ -32,6 +51,14 @@ impl Family for Deb {
 
     fn ecosystems(&self) -> &'static [&'static str] {
         &["Debian", "Ubuntu"]
+    }
+
+    fn collector(&self) -> &'static str {
+        COLLECTOR
+    }
+
+    fn sections(&self) -> &'static [&'static str] {
+        &["dpkg", "apt-sim"]
     }
 
     fn package_section(&self) -> &'static str {
