@@ -137,8 +137,8 @@ pub fn latest(conn: &Connection, cycle_id: i64, group: &str) -> Result<Option<La
         .optional()?)
 }
 
-/// A recorded decision, as the report lists it.
-#[derive(Debug, Clone)]
+/// A recorded decision, as the report lists it (its JSON is the report's `approvals[]`).
+#[derive(Debug, Clone, Serialize, Default)]
 pub struct Recorded {
     pub group: String,
     pub decision: Decision,
@@ -150,6 +150,7 @@ pub struct Recorded {
     pub at: String,
     pub expires: Option<String>,
     /// How many patches the set holds (0 when the stored set cannot be read).
+    #[serde(rename = "packages")]
     pub patches: usize,
 }
 

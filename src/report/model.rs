@@ -262,19 +262,8 @@ pub struct MttrRow {
     pub max_days: f64,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct ApprovalRow {
-    pub group: String,
-    pub decision: crate::cycle::approval::Decision,
-    pub actor: String,
-    pub change_ref: Option<String>,
-    pub comment: Option<String>,
-    pub emergency: bool,
-    pub reason: Option<String>,
-    pub at: String,
-    pub expires: Option<String>,
-    pub packages: usize,
-}
+/// A decision of the cycle, as its owner records it.
+pub type ApprovalRow = crate::cycle::approval::Recorded;
 
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct DeploymentRow {
@@ -1018,7 +1007,7 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
     });
 
     let (approvals, deployments) = match &selected {
-        Some((id, _)) => (approvals(conn, *id)?, deployments(conn, *id)?),
+        Some((id, _)) => (approval::of_cycle(conn, *id)?, deployments(conn, *id)?),
         None => (Vec::new(), Vec::new()),
     };
 
@@ -1123,24 +1112,6 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         exceptions_expiring,
         stale_hosts,
     })
-}
-
-fn approvals(conn: &Connection, cycle_id: i64) -> Result<Vec<ApprovalRow>> {
-    Ok(approval::of_cycle(conn, cycle_id)?
-        .into_iter()
-        .map(|a| ApprovalRow {
-            group: a.group,
-            decision: a.decision,
-            actor: a.actor,
-            change_ref: a.change_ref,
-            comment: a.comment,
-            emergency: a.emergency,
-            reason: a.reason,
-            at: a.at,
-            expires: a.expires,
-            packages: a.patches,
-        })
-        .collect())
 }
 
 fn deployments(conn: &Connection, cycle_id: i64) -> Result<Vec<DeploymentRow>> {
