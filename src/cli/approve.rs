@@ -2,49 +2,16 @@
 //! gate (or through the audited emergency lane).
 
 use anyhow::Result;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use serde_json::json;
 
 use super::Context;
 use crate::catalog::{Risk, Severity};
-use crate::cycle::approval::{self, ApprovedPatch, NewApproval, NotifyEvent};
+use crate::cycle::approval::{self, ApprovedPatch, Decision, NewApproval, NotifyEvent};
 use crate::cycle::state::{self as cycle, Patch};
 use crate::error::Failure;
 use crate::inventory::policy::AutoApproveClass;
 use crate::{audit, clock, db, inventory};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Decision {
-    Approve,
-    Decline,
-    Defer,
-}
-
-/// The flag's values are the recorded decisions' (clap derives `approve`, `decline`,
-/// `defer` from the variant names); `as_str` is the one stored spelling.
-impl Decision {
-    fn as_str(self) -> &'static str {
-        self.stored().as_str()
-    }
-
-    /// The decision as recorded.
-    fn stored(self) -> approval::Decision {
-        match self {
-            Decision::Approve => approval::Decision::Approve,
-            Decision::Decline => approval::Decision::Decline,
-            Decision::Defer => approval::Decision::Defer,
-        }
-    }
-
-    /// "approved", for what was (or was not) recorded.
-    fn past(self) -> &'static str {
-        match self {
-            Decision::Approve => "approved",
-            Decision::Decline => "declined",
-            Decision::Defer => "deferred",
-        }
-    }
-}
 
 /// The keys of the picker, shown above it.
 const PICKER_KEYS: &str = "up/down: move | space: toggle | a: all | enter: confirm | esc/q: cancel";
@@ -236,7 +203,7 @@ pub fn run(ctx: &Context, a: &ApproveArgs) -> Result<()> {
         &NewApproval {
             cycle_id,
             group: &group.name,
-            decision: a.decision.stored(),
+            decision: a.decision,
             patches: &chosen,
             actor: &ctx.actor,
             change_ref: a.change.as_deref(),
@@ -460,7 +427,7 @@ fn auto(
             &NewApproval {
                 cycle_id,
                 group: &group.name,
-                decision: approval::Decision::Approve,
+                decision: Decision::Approve,
                 patches: &chosen,
                 actor: &ctx.actor,
                 change_ref: a.change.as_deref(),

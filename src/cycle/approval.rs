@@ -14,11 +14,23 @@ use crate::inventory::{self, Group};
 use crate::{audit, clock, db};
 
 crate::db::stored::stored_state! {
-    /// What a CAB decided for a group in a cycle.
+    /// What a CAB decided for a group in a cycle. Also `approve --decision`'s values.
+    #[derive(clap::ValueEnum)]
     Decision {
         Approve = "approve",
         Decline = "decline",
         Defer = "defer",
+    }
+}
+
+impl Decision {
+    /// "approved", for what was (or was not) recorded.
+    pub fn past(self) -> &'static str {
+        match self {
+            Decision::Approve => "approved",
+            Decision::Decline => "declined",
+            Decision::Defer => "deferred",
+        }
     }
 }
 
