@@ -20,6 +20,13 @@ pub fn current() -> Option<Account> {
     by_uid(unsafe { libc::getuid() })
 }
 
+/// The effective uid: whose files this process may treat as its own (the owner checks
+/// of the database, of `--output` links and of sync's temp files).
+pub fn effective_uid() -> u32 {
+    // SAFETY: geteuid cannot fail and has no preconditions.
+    unsafe { libc::geteuid() }
+}
+
 /// The passwd entry of `uid` (through NSS, as OpenSSH looks it up).
 pub fn by_uid(uid: u32) -> Option<Account> {
     let mut buf = vec![0u8; 4096];

@@ -612,8 +612,7 @@ fn planted_by_another(dir: &std::path::Path, entry: &std::fs::Metadata) -> Resul
     let dir_meta = std::fs::metadata(dir).map_err(|e| {
         crate::error::Failure::runtime(format!("cannot inspect {}: {e}", dir.display()))
     })?;
-    // SAFETY: geteuid cannot fail.
-    let me = unsafe { libc::geteuid() };
+    let me = crate::account::effective_uid();
     let shared = dir_meta.mode() & (libc::S_ISVTX | libc::S_IWOTH) != 0;
     if !shared || entry.uid() == me || entry.uid() == dir_meta.uid() {
         return Ok(None);

@@ -31,8 +31,7 @@ const OLD_PREFIX: &str = ".tmp";
 pub fn private_dir(dir: &Path) -> Result<()> {
     match std::fs::metadata(dir) {
         Ok(m) if m.is_dir() => {
-            // SAFETY: geteuid has no preconditions.
-            let me = unsafe { libc::geteuid() };
+            let me = crate::account::effective_uid();
             if m.uid() == me && m.mode() & 0o077 != 0 {
                 std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
                     .with_context(|| format!("making {} private (0700)", dir.display()))?;
@@ -120,8 +119,7 @@ impl Scratch {
 /// Removes the temp files of runs that are gone: regular files of ours (owner = this
 /// user) named as downloads are; anything else is left alone.
 fn sweep(dir: &Path) -> Result<Swept> {
-    // SAFETY: geteuid has no preconditions.
-    let me = unsafe { libc::geteuid() };
+    let me = crate::account::effective_uid();
     let mut swept = Swept::default();
     for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
         let entry = entry?;

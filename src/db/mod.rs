@@ -462,8 +462,7 @@ fn check_owner_and_mode(path: &Path) -> Result<()> {
         p.push(suffix);
         PathBuf::from(p)
     });
-    // SAFETY: geteuid cannot fail.
-    let me = unsafe { libc::geteuid() };
+    let me = crate::account::effective_uid();
     for (i, file) in std::iter::once(path.to_path_buf())
         .chain(companions)
         .enumerate()
