@@ -161,6 +161,7 @@ fn main() {
                 version,
                 source_name,
                 source_version,
+                state: patchcycle::family::PackageState::Installed,
             })
         })
         .collect();

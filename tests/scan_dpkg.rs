@@ -102,3 +102,162 @@ fn a_distroless_status_d_root_is_scanned() {
         ])
     );
 }
+
+/// A synthetic OSV record in Debian's shape (source package, Debian:12), as
+/// `osv-mirror/Debian/all.zip` under `dir`, synced.
+fn sync_debian(env: &Env, dir: &std::path::Path, source: &str, fixed: &str) {
+    use std::io::Write;
+    let record = serde_json::json!({"id": "DEBIAN-CVE-2099-0101", "modified": "2026-01-01T00:00:00Z",
+        "aliases": ["CVE-2099-0101"],
+        "affected": [{"package": {"ecosystem": "Debian:12", "name": source},
+                      "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": fixed}]}]}]});
+    let d = dir.join("osv-mirror/Debian");
+    std::fs::create_dir_all(&d).unwrap();
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(d.join("all.zip")).unwrap());
+    zip.start_file(
+        "DEBIAN-CVE-2099-0101.json",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    zip.write_all(record.to_string().as_bytes()).unwrap();
+    zip.finish().unwrap();
+    let out = env.run(&["sync", "--from", dir.to_str().unwrap(), "osv:Debian"]);
+    assert_eq!(out.status.code(), Some(0), "{}", render(env, &out));
+}
+
+/// Every package whose files dpkg has on disk is kept, whatever the selection, with its
+/// state; dpkg's arch for every package; names dpkg accepts beyond Debian Policy.
+/// Oracle: `dpkg-query -W` on the same database.
+#[test]
+fn every_installed_package_is_kept_with_its_state_and_arch() {
+    let env = Env::init();
+    let dir = tempfile::tempdir().unwrap();
+    let root = DpkgRoot::new(dir.path(), BOOKWORM);
+    let fail_remove = "[ \"$1\" = remove ] && exit 1\nexit 0";
+    root.install(&[
+        Deb::new("libfoo1", "1.0-1", "amd64")
+            .source("foo-src")
+            .multi_arch_same(),
+        Deb::new("foo-data", "1.0-1", "all").source("foo-src"),
+        // dpkg's parser takes one character and `_` (Debian Policy does not).
+        Deb::new("x", "2.0", "amd64"),
+        Deb::new("lib_u", "0.1-1", "amd64"),
+        Deb::new("purged", "1.0", "amd64"),
+        Deb::new("held", "1.0", "amd64"),
+        Deb::new("gone", "1.0", "amd64").conffile("/etc/gone.conf"),
+        Deb::new("rmfail", "1.0", "amd64").script("postrm", fail_remove),
+        Deb::new("watcher", "1.0", "amd64").triggers("interest /usr/share/trig\n"),
+    ]);
+    // Selections say what the admin wants, not what is on disk: still installed.
+    root.set_selections("libfoo1:amd64 deinstall\npurged purge\nheld hold\n");
+    // rc: removed, its conffile left; rH: its postrm failed half-way.
+    root.dpkg(&["--remove", "gone"], true);
+    assert!(!root.dpkg(&["--remove", "rmfail"], false).status.success());
+    // iU: unpacked, never configured; iF: postinst failed.
+    let unpacked = root.build(&Deb::new("unconfigured", "3.0-1", "amd64"));
+    root.dpkg(&["--unpack", unpacked.to_str().unwrap()], true);
+    let broken = root.build(&Deb::new("badpost", "1.0", "amd64").script("postinst", "exit 1"));
+    assert!(
+        !root
+            .dpkg(&["-i", broken.to_str().unwrap()], false)
+            .status
+            .success()
+    );
+    // iW / it: a package whose files trigger `watcher`, triggers not run.
+    let trig = root.build(&Deb::new("trigger", "1.0", "amd64").file("usr/share/trig/x", "x"));
+    root.dpkg(&["--no-triggers", "-i", trig.to_str().unwrap()], true);
+
+    let oracle = root.query();
+    let abbrevs: Vec<(&str, &str)> = oracle
+        .iter()
+        .map(|r| (r[0].as_str(), r[3].as_str()))
+        .collect();
+    // The database holds what the test meant to make.
+    for want in [
+        ("libfoo1:amd64", "ri"),
+        ("purged", "pi"),
+        ("held", "hi"),
+        ("gone", "rc"),
+        ("rmfail", "rH"),
+        ("unconfigured", "iU"),
+        ("badpost", "iF"),
+        ("trigger", "iW"),
+        ("watcher", "it"),
+        ("x", "ii"),
+        ("lib_u", "ii"),
+    ] {
+        assert!(abbrevs.contains(&want), "{want:?} not in {abbrevs:?}");
+    }
+
+    let cat = tempfile::tempdir().unwrap();
+    sync_debian(&env, cat.path(), "foo-src", "1.1-1");
+    let s = scan_json(&env, root.root_str(), "d1");
+    assert_eq!(s["status"], "ok", "{s}");
+
+    // Every package dpkg lists with its files on disk (status not n or c) is stored,
+    // with dpkg's arch and its state.
+    let state_of = |abbrev: &str| match abbrev.as_bytes()[1] {
+        b'i' => Some("installed"),
+        b'H' => Some("half-installed"),
+        b'U' => Some("unpacked"),
+        b'F' => Some("half-configured"),
+        b'W' => Some("triggers-awaited"),
+        b't' => Some("triggers-pending"),
+        _ => None,
+    };
+    let mut want: Vec<[String; 4]> = oracle
+        .iter()
+        .filter_map(|[bin, arch, version, abbrev]| {
+            let name = bin.split(':').next().unwrap();
+            state_of(abbrev).map(|st| [name, arch, version, st].map(str::to_string))
+        })
+        .collect();
+    want.sort();
+    let db = env.sqlite();
+    let mut stmt = db
+        .prepare(
+            "SELECT i.name, coalesce(i.arch, '-'), i.version, i.state FROM installed i \
+             JOIN scans s ON s.id = i.scan_id JOIN hosts h ON h.id = s.host_id WHERE h.name = 'd1' \
+             ORDER BY i.name, i.arch",
+        )
+        .unwrap();
+    let got: Vec<[String; 4]> = stmt
+        .query_map([], |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(got, want);
+    assert_eq!(s["packages"], want.len());
+    assert!(!got.iter().any(|r| r[0] == "gone"), "rc is not installed");
+
+    // A vulnerable library in `ri` state is a finding (and so is its sibling).
+    let out = env.ok(&["--format", "json", "findings", "--host", "d1"]);
+    let found: Value = serde_json::from_str(&out).unwrap();
+    let mut pkgs: Vec<&str> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["package"].as_str().unwrap())
+        .collect();
+    pkgs.sort();
+    assert_eq!(pkgs, ["foo-data", "libfoo1"], "{found}");
+
+    // The scan warns, naming the first few; `host show` names them all (up to ten).
+    assert_snapshot!(
+        "states_scan",
+        env.snap(&["scan", "--local", "--root", root.root_str(), "--host", "d1"])
+    );
+    let show = env.ok(&["host", "show", "d1"]);
+    let line = show
+        .lines()
+        .find(|l| l.contains("not fully installed:"))
+        .unwrap_or_else(|| panic!("{show}"));
+    assert_eq!(
+        line.trim_end(),
+        "not fully installed:  badpost:amd64 1.0 (half-configured), rmfail:amd64 1.0 (half-installed), trigger:amd64 1.0 (triggers-awaited), unconfigured:amd64 3.0-1 (unpacked), watcher:amd64 1.0 (triggers-pending)"
+    );
+    let json: Value =
+        serde_json::from_str(&env.ok(&["--format", "json", "host", "show", "d1"])).unwrap();
+    assert_eq!(json["not_fully_installed"].as_array().unwrap().len(), 5);
+    assert_eq!(json["not_fully_installed"][3]["state"], "unpacked");
+}

@@ -253,11 +253,47 @@ fn list(ctx: &Context, a: ListArgs) -> Result<()> {
     )
 }
 
+/// `host show` in JSON and CSV: the host, and the packages dpkg has not finished
+/// installing (the key is there only when there are some).
+#[derive(serde::Serialize)]
+struct Shown<'a> {
+    #[serde(flatten)]
+    host: &'a inventory::Host,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    not_fully_installed: Vec<crate::scan::query::UnsettledPackage>,
+}
+
+/// Packages named on `host show`'s "not fully installed" line (the rest are counted).
+const UNSETTLED_SHOWN: usize = 10;
+
 fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
     let db = ctx.open_db()?;
     let h = inventory::require_host(&db.conn, &a.name)?;
+    let unsettled = crate::scan::query::unsettled_packages(&db.conn, &h.name)?;
+    let unsettled_text = if unsettled.is_empty() {
+        None
+    } else {
+        let named: Vec<String> = unsettled
+            .iter()
+            .take(UNSETTLED_SHOWN)
+            .map(|p| {
+                let arch = p.arch.as_ref().map(|a| format!(":{a}")).unwrap_or_default();
+                format!("{}{arch} {} ({})", p.name, p.version, p.state)
+            })
+            .collect();
+        let more = unsettled.len().saturating_sub(UNSETTLED_SHOWN);
+        Some(format!(
+            "{}{}",
+            named.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ))
+    };
     let zone = ctx.config.zone();
-    let fields = [
+    let mut fields = vec![
         ("name", h.name.clone()),
         ("destination", h.destination()),
         ("group", or_dash(h.group.as_ref())),
@@ -302,7 +338,18 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         ("created", h.created_at.clone()),
         ("updated", h.updated_at.clone()),
     ];
-    output::show(&ctx.style, &h, &fields)
+    // Shown only when dpkg stopped half-way on some package: the line names them.
+    if let Some(text) = unsettled_text {
+        fields.insert(fields.len() - 2, ("not fully installed", text));
+    }
+    output::show(
+        &ctx.style,
+        &Shown {
+            host: &h,
+            not_fully_installed: unsettled,
+        },
+        &fields,
+    )
 }
 
 fn set(ctx: &Context, a: SetArgs) -> Result<()> {

@@ -54,6 +54,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "0007_catalog.sql",
         include_str!("../../migrations/0007_catalog.sql"),
     ),
+    (
+        8,
+        "0008_debfid.sql",
+        include_str!("../../migrations/0008_debfid.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

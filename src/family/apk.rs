@@ -196,6 +196,7 @@ fn finish(f: &mut Facts, r: Record<'_>) {
         version: version.to_string(),
         source_name: origin.to_string(),
         source_version: version.to_string(),
+        state: super::facts::PackageState::Installed,
     });
 }
 

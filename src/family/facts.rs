@@ -20,6 +20,23 @@ pub struct Package {
     pub version: String,
     pub source_name: String,
     pub source_version: String,
+    /// How far the package manager got installing it: its files are on disk (and it
+    /// is matched) in every state kept.
+    pub state: PackageState,
+}
+
+crate::db::stored::stored_state! {
+    /// The install state of a package whose files are on disk, in dpkg's words (dpkg's
+    /// `Status` field: `config-files` and `not-installed` packages are not kept). rpm and
+    /// apk list installed packages only.
+    PackageState {
+        Installed = "installed",
+        HalfInstalled = "half-installed",
+        Unpacked = "unpacked",
+        HalfConfigured = "half-configured",
+        TriggersAwaited = "triggers-awaited",
+        TriggersPending = "triggers-pending",
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -16,7 +16,7 @@ pub mod rpm;
 
 use serde::Serialize;
 
-pub use facts::{Facts, HostAdvisory, Package, Pending, Sections};
+pub use facts::{Facts, HostAdvisory, Package, PackageState, Pending, Sections};
 
 use crate::version::Scheme;
 

@@ -301,6 +301,7 @@ pub fn parse_rpm(f: &mut Facts, lines: &[&str]) {
             version: v,
             source_name: src_name,
             source_version: src_version,
+            state: super::facts::PackageState::Installed,
         });
     }
 }

@@ -459,6 +459,7 @@ mod tests {
                 version: "1:3.0.7-1.el9".into(),
                 source_name: "openssl".into(),
                 source_version: "1:3.0.7-1.el9".into(),
+                state: crate::family::PackageState::Installed,
             }],
             pending: vec![Pending {
                 package: "openssl-libs".into(),

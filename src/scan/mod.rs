@@ -309,7 +309,7 @@ fn store_inventory(
         )?;
     }
     let mut ins = tx.prepare_cached(
-        "INSERT INTO installed (scan_id, name, arch, version, source_name, source_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO installed (scan_id, name, arch, version, source_name, source_version, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     for p in &f.packages {
         ins.execute(params![
@@ -318,7 +318,8 @@ fn store_inventory(
             p.arch,
             p.version,
             p.source_name,
-            p.source_version
+            p.source_version,
+            p.state
         ])?;
     }
     let mut pend = tx.prepare_cached(

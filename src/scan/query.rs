@@ -338,6 +338,36 @@ pub fn latest_good_scan(conn: &Connection, host: &str) -> Result<Option<i64>> {
         .flatten())
 }
 
+/// A package of a host's latest good scan that dpkg had not finished installing (or
+/// removing) when the host was scanned: matched as installed, shown by `host show`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnsettledPackage {
+    pub name: String,
+    pub arch: Option<String>,
+    pub version: String,
+    pub state: crate::family::PackageState,
+}
+
+/// The packages of the host's latest good scan in a state other than installed, in
+/// the order the host listed them.
+pub fn unsettled_packages(conn: &Connection, host: &str) -> Result<Vec<UnsettledPackage>> {
+    let Some(scan_id) = latest_good_scan(conn, host)? else {
+        return Ok(Vec::new());
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT name, arch, version, state FROM installed WHERE scan_id = ?1 AND state <> 'installed' ORDER BY rowid",
+    )?;
+    let rows = stmt.query_map([scan_id], |r| {
+        Ok(UnsettledPackage {
+            name: r.get(0)?,
+            arch: r.get(1)?,
+            version: r.get(2)?,
+            state: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// An installed package and what advisories are matched against: its source package
 /// and version, or (in the rpm family, which matches binary packages) itself.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -22,6 +22,8 @@ pub struct Deb {
     pub triggers: Option<String>,
     /// Extra files (path under the root, content).
     pub files: Vec<(String, String)>,
+    /// Conffiles (absolute paths), written with their content.
+    pub conffiles: Vec<String>,
 }
 
 impl Deb {
@@ -35,7 +37,14 @@ impl Deb {
             scripts: Vec::new(),
             triggers: None,
             files: Vec::new(),
+            conffiles: Vec::new(),
         }
+    }
+
+    /// A conffile: removing the package leaves it `config-files` (`rc`).
+    pub fn conffile(mut self, path: &str) -> Deb {
+        self.conffiles.push(path.into());
+        self
     }
 
     pub fn source(mut self, s: &str) -> Deb {
@@ -144,6 +153,15 @@ impl DpkgRoot {
         let own = format!("usr/share/{}/{}", deb.name, deb.arch);
         std::fs::create_dir_all(dir.join(&own)).unwrap();
         std::fs::write(dir.join(own).join("version"), &deb.version).unwrap();
+        if !deb.conffiles.is_empty() {
+            let list: String = deb.conffiles.iter().map(|c| format!("{c}\n")).collect();
+            std::fs::write(dir.join("DEBIAN/conffiles"), list).unwrap();
+            for c in &deb.conffiles {
+                let p = dir.join(c.trim_start_matches('/'));
+                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                std::fs::write(p, "conf\n").unwrap();
+            }
+        }
         for (path, content) in &deb.files {
             let p = dir.join(path);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();

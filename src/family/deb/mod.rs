@@ -5,7 +5,9 @@
 
 pub mod apt;
 
-use super::facts::{Facts, MAX_LINE, MAX_PACKAGES, Package, Pending, Sections, safe_text, shorten};
+use super::facts::{
+    Facts, MAX_LINE, MAX_PACKAGES, Package, PackageState, Pending, Sections, safe_text, shorten,
+};
 use super::{Family, Manager};
 use crate::version::Scheme;
 
@@ -91,6 +93,7 @@ impl Family for Deb {
         parse_dpkg(f, sections.get("dpkg"));
         parse_stanzas(f, "status", sections.get("dpkg-status"));
         parse_stanzas(f, "status.d", sections.get("dpkg-status.d"));
+        warn_unsettled(f);
         parse_apt_sim(f, sections.get("apt-sim"));
         // Kernel packages count as installed kernels too (a minimal /boot may be empty).
         let from_pkgs: Vec<String> = f
@@ -132,6 +135,7 @@ struct Listed<'a> {
     version: &'a str,
     source: &'a str,
     source_version: &'a str,
+    state: PackageState,
 }
 
 fn parse_dpkg(f: &mut Facts, lines: &[&str]) {
@@ -168,9 +172,18 @@ fn parse_dpkg(f: &mut Facts, lines: &[&str]) {
         };
         // db:Status-Abbrev: selection, status, error flag ("ii ", "rHR"). The status
         // alone says whether the package's files are on disk.
-        if !status_abbrev_installed(status) {
-            continue;
-        }
+        let state = match status.chars().nth(1).map(state_of_abbrev) {
+            Some(Ok(Some(state))) => state,
+            Some(Ok(None)) => continue,
+            _ => {
+                f.warn(format!(
+                    "dpkg line {n}: rejected status {:?} of {}",
+                    shorten(status),
+                    shorten(bin)
+                ));
+                continue;
+            }
+        };
         add(
             f,
             Listed {
@@ -180,32 +193,74 @@ fn parse_dpkg(f: &mut Facts, lines: &[&str]) {
                 version,
                 source: src,
                 source_version: src_version,
+                state,
             },
         );
     }
 }
 
-/// Whether a `db:Status-Abbrev` says the package is installed: its second letter is
-/// dpkg's status (`i` installed), whatever the selection before it.
-fn status_abbrev_installed(abbrev: &str) -> bool {
-    abbrev.as_bytes().get(1) == Some(&b'i')
+/// Packages named in the warning about packages not fully installed.
+const UNSETTLED_NAMED: usize = 5;
+
+/// One warning for the packages dpkg has not finished installing (or removing): they
+/// are kept and matched (their files are on disk), and the admin should know dpkg
+/// stopped half-way.
+fn warn_unsettled(f: &mut Facts) {
+    let unsettled: Vec<String> = f
+        .packages
+        .iter()
+        .filter(|p| p.state != PackageState::Installed)
+        .map(|p| {
+            let arch = p.arch.as_ref().map(|a| format!(":{a}")).unwrap_or_default();
+            format!("{}{arch} {} ({})", p.name, p.version, p.state)
+        })
+        .collect();
+    if unsettled.is_empty() {
+        return;
+    }
+    let count = unsettled.len();
+    let named = unsettled[..count.min(UNSETTLED_NAMED)].join(", ");
+    f.warn(format!(
+        "dpkg: {count} package{} not fully installed ({named}{}); scanned as installed, their files are on disk: `dpkg --audit` on the host says more",
+        if count == 1 { "" } else { "s" },
+        if count > UNSETTLED_NAMED { ", …" } else { "" }
+    ));
 }
 
-/// Whether a status stanza's `Status: WANT FLAG STATUS` says the package is installed.
-/// A stanza without `Status` (a distroless `status.d` file, as `dpkg-deb --field`
-/// writes it) is an installed package: the image holds its files.
-fn status_field_installed(status: Option<&str>) -> Result<bool, ()> {
+/// The state of a package by dpkg's status letter (the second of `db:Status-Abbrev`;
+/// the first is the selection, which says what the admin wants, not what is on disk):
+/// None for `n` (not-installed) and `c` (config-files), whose files are gone; an error
+/// for a letter dpkg does not write.
+fn state_of_abbrev(letter: char) -> Result<Option<PackageState>, ()> {
+    Ok(Some(match letter {
+        'i' => PackageState::Installed,
+        'H' => PackageState::HalfInstalled,
+        'U' => PackageState::Unpacked,
+        'F' => PackageState::HalfConfigured,
+        'W' => PackageState::TriggersAwaited,
+        't' => PackageState::TriggersPending,
+        'n' | 'c' => return Ok(None),
+        _ => return Err(()),
+    }))
+}
+
+/// The state of a package by a status stanza's `Status: WANT FLAG STATUS` (the third
+/// word; dpkg still reads the old `postinst-failed` and `removal-failed`). A stanza
+/// without `Status` (a distroless `status.d` file, as `dpkg-deb --field` writes it) is
+/// an installed package: the image holds its files.
+fn state_of_status_field(status: Option<&str>) -> Result<Option<PackageState>, ()> {
     let Some(status) = status else {
-        return Ok(true);
+        return Ok(Some(PackageState::Installed));
     };
-    match status
-        .split_ascii_whitespace()
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
-        [_, _, state] => Ok(*state == "installed"),
-        _ => Err(()),
-    }
+    let [_, _, word] = status.split_ascii_whitespace().collect::<Vec<_>>()[..] else {
+        return Err(());
+    };
+    Ok(Some(match word {
+        "not-installed" | "config-files" => return Ok(None),
+        "half-configured" | "postinst-failed" => PackageState::HalfConfigured,
+        "half-installed" | "removal-failed" => PackageState::HalfInstalled,
+        other => PackageState::parse(other).ok_or(())?,
+    }))
 }
 
 /// Checks one listed package and adds it.
@@ -270,6 +325,7 @@ fn add(f: &mut Facts, p: Listed<'_>) {
         version: version.to_string(),
         source_name: src_name,
         source_version: src_ver.to_string(),
+        state: p.state,
     });
 }
 
@@ -354,9 +410,9 @@ fn stanza_package(f: &mut Facts, what: &str, start: usize, stanza: &[(usize, &st
         ));
         return;
     }
-    match status_field_installed(field("Status")) {
-        Ok(true) => {}
-        Ok(false) => return,
+    let state = match state_of_status_field(field("Status")) {
+        Ok(Some(state)) => state,
+        Ok(None) => return,
         Err(()) => {
             f.warn(format!(
                 "{at}: rejected Status {:?} of {}",
@@ -365,7 +421,7 @@ fn stanza_package(f: &mut Facts, what: &str, start: usize, stanza: &[(usize, &st
             ));
             return;
         }
-    }
+    };
     // `Source: name` or `Source: name (version)`, the version when it differs from
     // the binary package's.
     let (source, source_version) = match field("Source") {
@@ -398,6 +454,7 @@ fn stanza_package(f: &mut Facts, what: &str, start: usize, stanza: &[(usize, &st
             version,
             source,
             source_version,
+            state,
         },
     );
 }
