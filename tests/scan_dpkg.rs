@@ -125,14 +125,49 @@ fn sync_debian(env: &Env, dir: &std::path::Path, source: &str, fixed: &str) {
     assert_eq!(out.status.code(), Some(0), "{}", render(env, &out));
 }
 
-/// Every package whose files dpkg has on disk is kept, whatever the selection, with its
-/// state; dpkg's arch for every package; names dpkg accepts beyond Debian Policy.
-/// Oracle: `dpkg-query -W` on the same database.
-#[test]
-fn every_installed_package_is_kept_with_its_state_and_arch() {
-    let env = Env::init();
-    let dir = tempfile::tempdir().unwrap();
-    let root = DpkgRoot::new(dir.path(), BOOKWORM);
+/// What `dpkg-query` lists with its files on disk (status neither `n` nor `c`), as
+/// (name, arch, version, state): asserted to be what the host's latest scan stored.
+fn stored_as_dpkg_lists(env: &Env, host: &str, oracle: &[[String; 4]]) -> Vec<[String; 4]> {
+    let state_of = |abbrev: &str| match abbrev.as_bytes()[1] {
+        b'i' => Some("installed"),
+        b'H' => Some("half-installed"),
+        b'U' => Some("unpacked"),
+        b'F' => Some("half-configured"),
+        b'W' => Some("triggers-awaited"),
+        b't' => Some("triggers-pending"),
+        _ => None,
+    };
+    let mut want: Vec<[String; 4]> = oracle
+        .iter()
+        .filter_map(|[bin, arch, version, abbrev]| {
+            let name = bin.split(':').next().unwrap();
+            state_of(abbrev).map(|st| [name, arch, version, st].map(str::to_string))
+        })
+        .collect();
+    want.sort();
+    let db = env.sqlite();
+    let mut stmt = db
+        .prepare(
+            "SELECT i.name, coalesce(i.arch, '-'), i.version, i.state FROM installed i \
+             JOIN scans s ON s.id = i.scan_id JOIN hosts h ON h.id = s.host_id WHERE h.name = ?1 \
+             ORDER BY i.name, i.arch",
+        )
+        .unwrap();
+    let got: Vec<[String; 4]> = stmt
+        .query_map([host], |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(got, want, "{host}");
+    assert!(!got.iter().any(|r| r[0] == "gone"), "rc is not installed");
+    want
+}
+
+/// A Debian root whose dpkg database holds a package in each state dpkg writes (ii ri pi
+/// hi rc rH iU iF iW it), names Debian Policy refuses but dpkg takes (`x`, `lib_u`),
+/// `Multi-Arch: same` and `Architecture: all` packages.
+fn states_root(dir: &std::path::Path) -> DpkgRoot {
+    let root = DpkgRoot::new(dir, BOOKWORM);
     let fail_remove = "[ \"$1\" = remove ] && exit 1\nexit 0";
     root.install(&[
         Deb::new("libfoo1", "1.0-1", "amd64")
@@ -167,6 +202,17 @@ fn every_installed_package_is_kept_with_its_state_and_arch() {
     let trig = root.build(&Deb::new("trigger", "1.0", "amd64").file("usr/share/trig/x", "x"));
     root.dpkg(&["--no-triggers", "-i", trig.to_str().unwrap()], true);
 
+    root
+}
+
+/// Every package whose files dpkg has on disk is kept, whatever the selection, with its
+/// state; dpkg's arch for every package; names dpkg accepts beyond Debian Policy.
+/// Oracle: `dpkg-query -W` on the same database.
+#[test]
+fn every_installed_package_is_kept_with_its_state_and_arch() {
+    let env = Env::init();
+    let dir = tempfile::tempdir().unwrap();
+    let root = states_root(dir.path());
     let oracle = root.query();
     let abbrevs: Vec<(&str, &str)> = oracle
         .iter()
@@ -193,42 +239,8 @@ fn every_installed_package_is_kept_with_its_state_and_arch() {
     sync_debian(&env, cat.path(), "foo-src", "1.1-1");
     let s = scan_json(&env, root.root_str(), "d1");
     assert_eq!(s["status"], "ok", "{s}");
-
-    // Every package dpkg lists with its files on disk (status not n or c) is stored,
-    // with dpkg's arch and its state.
-    let state_of = |abbrev: &str| match abbrev.as_bytes()[1] {
-        b'i' => Some("installed"),
-        b'H' => Some("half-installed"),
-        b'U' => Some("unpacked"),
-        b'F' => Some("half-configured"),
-        b'W' => Some("triggers-awaited"),
-        b't' => Some("triggers-pending"),
-        _ => None,
-    };
-    let mut want: Vec<[String; 4]> = oracle
-        .iter()
-        .filter_map(|[bin, arch, version, abbrev]| {
-            let name = bin.split(':').next().unwrap();
-            state_of(abbrev).map(|st| [name, arch, version, st].map(str::to_string))
-        })
-        .collect();
-    want.sort();
-    let db = env.sqlite();
-    let mut stmt = db
-        .prepare(
-            "SELECT i.name, coalesce(i.arch, '-'), i.version, i.state FROM installed i \
-             JOIN scans s ON s.id = i.scan_id JOIN hosts h ON h.id = s.host_id WHERE h.name = 'd1' \
-             ORDER BY i.name, i.arch",
-        )
-        .unwrap();
-    let got: Vec<[String; 4]> = stmt
-        .query_map([], |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    assert_eq!(got, want);
+    let want = stored_as_dpkg_lists(&env, "d1", &oracle);
     assert_eq!(s["packages"], want.len());
-    assert!(!got.iter().any(|r| r[0] == "gone"), "rc is not installed");
 
     // A vulnerable library in `ri` state is a finding (and so is its sibling).
     let out = env.ok(&["--format", "json", "findings", "--host", "d1"]);
@@ -260,4 +272,72 @@ fn every_installed_package_is_kept_with_its_state_and_arch() {
         serde_json::from_str(&env.ok(&["--format", "json", "host", "show", "d1"])).unwrap();
     assert_eq!(json["not_fully_installed"].as_array().unwrap().len(), 5);
     assert_eq!(json["not_fully_installed"][3]["state"], "unpacked");
+}
+
+/// os-release without VERSION_ID: Debian's numeric /etc/debian_version names the
+/// release; "trixie/sid" names none and the scan warns; Ubuntu's debian_version is never
+/// read as its release.
+#[test]
+fn debian_version_names_the_release_when_os_release_does_not() {
+    let env = Env::init();
+    let cases = [
+        (
+            "ID=debian\nPRETTY_NAME=\"Debian GNU/Linux\"\n",
+            "12.8\n",
+            "dv1",
+        ),
+        (
+            "ID=debian\nPRETTY_NAME=\"Debian GNU/Linux trixie/sid\"\nVERSION_CODENAME=trixie\n",
+            "trixie/sid\n",
+            "dv2",
+        ),
+        ("ID=ubuntu\nPRETTY_NAME=\"Ubuntu\"\n", "12.8\n", "dv3"),
+    ];
+    let dirs: Vec<_> = cases
+        .iter()
+        .map(|(os, debian_version, _)| {
+            let dir = tempfile::tempdir().unwrap();
+            let root = DpkgRoot::new(dir.path(), os);
+            std::fs::write(root.root.join("etc/debian_version"), debian_version).unwrap();
+            root.install(&[Deb::new("base-files", "13.1", "amd64")]);
+            (dir, root)
+        })
+        .collect();
+    let mut shown = String::new();
+    for ((_, root), (_, _, host)) in dirs.iter().zip(cases) {
+        let out = env.snap(&["scan", "--local", "--root", root.root_str(), "--host", host]);
+        shown.push_str(&out.replace(root.root_str(), "[ROOT]"));
+    }
+    assert_snapshot!("debian_version", shown);
+}
+
+/// A root read without dpkg-query (an image scanned by a controller without dpkg): the
+/// status file itself, as the collector prints it then (`dpkg-status`), imported. The
+/// same packages and states as dpkg-query lists.
+#[test]
+fn the_status_file_is_read_as_dpkg_reads_it() {
+    let env = Env::init();
+    let dir = tempfile::tempdir().unwrap();
+    let root = states_root(dir.path());
+    let status = std::fs::read_to_string(root.admindir().join("status")).unwrap();
+    let t = "00112233445566778899aabbccddeeff";
+    let saved = env.file(
+        "status.out",
+        &format!(
+            "@@PC {t} BEGIN 1\n@@PC {t} os-release\n{BOOKWORM}@@PC {t} dpkg-status\n{status}@@PC {t} END\n"
+        ),
+    );
+    env.ok(&["host", "add", "imported"]);
+    let out = env.run(&[
+        "--format",
+        "json",
+        "scan",
+        "--import",
+        saved.to_str().unwrap(),
+        "--host",
+        "imported",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", render(&env, &out));
+    let want = stored_as_dpkg_lists(&env, "imported", &root.query());
+    assert_eq!(want.len(), 11);
 }

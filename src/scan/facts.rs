@@ -269,15 +269,6 @@ pub fn parse(out: &str) -> Result<Facts, FactsError> {
         None => return Err(FactsError::UnsupportedOs(what)),
     };
     let manager = fam.manager();
-    // A known family at a release we cannot name (no VERSION_ID, or one that is not a
-    // release number): say so. Debian testing and sid have no VERSION_ID at all.
-    if f.ecosystem.is_none() && (manager != Manager::Dpkg || os.contains_key("VERSION_ID")) {
-        f.warn(format!(
-            "no advisory ecosystem for {} (VERSION_ID {:?}): only the host's own security updates are matched",
-            shorten(&what),
-            shorten(&unquote(os.get("VERSION_ID").copied().unwrap_or("")))
-        ));
-    }
     f.manager = Some(manager);
     if !fam.package_sections().iter().any(|s| sec.known.has(s)) {
         return Err(FactsError::NoManager {
@@ -286,6 +277,17 @@ pub fn parse(out: &str) -> Result<Facts, FactsError> {
         });
     }
     fam.parse(&mut f, &sec.known);
+    // A known family at a release we cannot name (no VERSION_ID, or one that is not a
+    // release number, and nothing else of the family's naming it: Debian's numeric
+    // /etc/debian_version does): say so, for every family. Debian testing and sid
+    // ("trixie/sid") get it too: their advisories cannot be matched by release.
+    if f.ecosystem.is_none() {
+        f.warn(format!(
+            "no advisory ecosystem for {} (VERSION_ID {:?}): only the host's own security updates are matched",
+            shorten(&what),
+            shorten(&unquote(os.get("VERSION_ID").copied().unwrap_or("")))
+        ));
+    }
     if f.packages.is_empty() {
         return Err(FactsError::NoPackages(manager.as_str()));
     }
@@ -710,9 +712,15 @@ mod tests {
             "os-release: VERSION_ID rejected (5000 bytes; at most 256, without control characters)"
         );
         assert!(f.warnings[1].starts_with("no advisory ecosystem for debian"));
-        // Debian testing and sid have no VERSION_ID: no warning, as before.
+        // Debian testing and sid have no VERSION_ID: warned about too.
         let f = parse(&wrap(&DEBIAN.replace("VERSION_ID=\"12\"\n", ""))).unwrap();
-        assert!(f.warnings.is_empty(), "{:?}", f.warnings);
+        assert_eq!(f.ecosystem, None);
+        assert_eq!(
+            f.warnings,
+            [
+                "no advisory ecosystem for debian (VERSION_ID \"\"): only the host's own security updates are matched"
+            ]
+        );
     }
 
     #[test]

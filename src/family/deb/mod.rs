@@ -15,6 +15,10 @@ use crate::version::Scheme;
 /// first, and sets `FAM` from the os-release ID): its sections, only on its hosts.
 const COLLECTOR: &str = r#"if [ "$FAM" = dpkg ]; then
   D="$R/var/lib/dpkg"
+  # Debian testing, sid and distroless images may have no VERSION_ID: this names the
+  # release ("12.8"; "trixie/sid" names none).
+  s debian_version
+  head -c 256 "$R/etc/debian_version" 2>/dev/null
   if command -v dpkg-query >/dev/null 2>&1 && [ -f "$D/status" ]; then
     if [ "$REFRESH" = 1 ] && [ -z "$R" ]; then
       s refresh
@@ -82,7 +86,13 @@ impl Family for Deb {
     }
 
     fn sections(&self) -> &'static [&'static str] {
-        &["dpkg", "apt-sim", "dpkg-status", "dpkg-status.d"]
+        &[
+            "dpkg",
+            "apt-sim",
+            "dpkg-status",
+            "dpkg-status.d",
+            "debian_version",
+        ]
     }
 
     fn package_sections(&self) -> &'static [&'static str] {
@@ -90,6 +100,7 @@ impl Family for Deb {
     }
 
     fn parse(&self, f: &mut Facts, sections: &Sections<'_>) {
+        release_from_debian_version(f, sections.get("debian_version"));
         parse_dpkg(f, sections.get("dpkg"));
         parse_stanzas(f, "status", sections.get("dpkg-status"));
         parse_stanzas(f, "status.d", sections.get("dpkg-status.d"));
@@ -120,6 +131,25 @@ impl Family for Deb {
 
     fn can_deploy(&self) -> bool {
         true
+    }
+}
+
+/// Debian without `VERSION_ID` in os-release (testing, sid, some images): a numeric
+/// `/etc/debian_version` ("12.8") names the release. "trixie/sid" names none, and the
+/// scan warns that it has no ecosystem. Only for `ID=debian`: Ubuntu's
+/// debian_version ("bookworm/sid") says which Debian it branched from, not its release.
+fn release_from_debian_version(f: &mut Facts, lines: &[&str]) {
+    if f.ecosystem.is_some() || f.os_version.is_some() || f.os_id.as_deref() != Some("debian") {
+        return;
+    }
+    let Some(v) = lines.iter().map(|l| l.trim()).find(|l| !l.is_empty()) else {
+        return;
+    };
+    let numeric = v.len() <= 32
+        && v.split('.')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+    if numeric {
+        f.ecosystem = Deb.ecosystem("debian", v, "");
     }
 }
 
@@ -529,4 +559,146 @@ fn arch_ok(s: &str) -> bool {
         && s.len() <= 32
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(section: &str, lines: &[&str]) -> Facts {
+        let mut f = Facts {
+            os_id: Some("debian".into()),
+            ..Facts::default()
+        };
+        let mut sections = Sections::default();
+        sections.known.insert(section, lines.to_vec());
+        Deb.parse(&mut f, &sections);
+        f
+    }
+
+    fn arches(f: &Facts) -> Vec<(&str, Option<&str>, PackageState)> {
+        f.packages
+            .iter()
+            .map(|p| (p.name.as_str(), p.arch.as_deref(), p.state))
+            .collect()
+    }
+
+    #[test]
+    fn rows_of_both_collector_shapes() {
+        let f = facts(
+            "dpkg",
+            &[
+                // The collector before ${Architecture}: five fields.
+                "libc6:amd64\t2.36-9\tglibc\t2.36-9\tii ",
+                "bash\t5.2.15-2+b7\tbash\t5.2.15-2\tii ",
+                // Now: six.
+                "tzdata\t2024a-0+deb12u1\t\t\tii \tall",
+                "apt\t2.6.1\t\t\tri \tamd64",
+                "libssl3:amd64\t3.0.11-1\topenssl\t3.0.11-1\tiU \tamd64",
+                // An arch that contradicts the name's: refused.
+                "libz:amd64\t1.0\t\t\tii \ti386",
+                "gone\t1.0\t\t\trc \tamd64",
+                "never\t1.0\t\t\tpn \tamd64",
+                "odd\t1.0\t\t\tiX \tamd64",
+            ],
+        );
+        assert_eq!(
+            arches(&f),
+            [
+                ("libc6", Some("amd64"), PackageState::Installed),
+                ("bash", None, PackageState::Installed),
+                ("tzdata", Some("all"), PackageState::Installed),
+                ("apt", Some("amd64"), PackageState::Installed),
+                ("libssl3", Some("amd64"), PackageState::Unpacked),
+            ]
+        );
+        assert_eq!(f.warnings.len(), 3, "{:#?}", f.warnings);
+        assert!(f.warnings[0].starts_with("dpkg line 6: package \"libz:amd64\" does not have"));
+        assert!(f.warnings[1].starts_with("dpkg line 9: rejected status \"iX \""));
+        assert!(f.warnings[2].starts_with(
+            "dpkg: 1 package not fully installed (libssl3:amd64 3.0.11-1 (unpacked))"
+        ));
+    }
+
+    #[test]
+    fn stanzas_as_dpkg_and_dpkg_deb_write_them() {
+        let text = "Package: libssl3\nStatus: install ok installed\nArchitecture: amd64\n\
+            Multi-Arch: same\nSource: openssl (3.0.11-1~deb12u2)\nVersion: 3.0.11-1~deb12u2+b1\n\
+            Description: Secure Sockets Layer\n toolkit - shared libraries\n  Package: fake 9\n\n\n\
+            package: tzdata\nversion: 2024a-0+deb12u1\narchitecture: all\n\n\
+            Package: removed\nStatus: deinstall ok config-files\nVersion: 1.0\n\n\
+            Package: old-style\nStatus: install ok postinst-failed\nVersion: 1.0\n\n\
+            Package: badstatus\nStatus: installed\nVersion: 1.0\n\n\
+            Package: badsource\nVersion: 1.0\nSource: foo 1.0\n\n\
+            Version: 1.0\n\n\
+            Package: garbage\nthis is not a field\nVersion: 1.0\n\n\
+            Package: Upper_Case\nVersion: 1.0\n\n\
+            Package: -bad\nVersion: 1.0\n";
+        let lines: Vec<&str> = text.lines().collect();
+        let f = facts("dpkg-status.d", &lines);
+        assert_eq!(
+            arches(&f),
+            [
+                ("libssl3", Some("amd64"), PackageState::Installed),
+                ("tzdata", Some("all"), PackageState::Installed),
+                ("old-style", None, PackageState::HalfConfigured),
+                ("upper_case", None, PackageState::Installed),
+            ]
+        );
+        let ssl = &f.packages[0];
+        assert_eq!(
+            (ssl.source_name.as_str(), ssl.source_version.as_str()),
+            ("openssl", "3.0.11-1~deb12u2")
+        );
+        let warned: Vec<&str> = f
+            .warnings
+            .iter()
+            .map(|w| w.split(':').next().unwrap())
+            .collect();
+        assert_eq!(
+            warned,
+            [
+                "dpkg status.d line 24",
+                "dpkg status.d line 28",
+                "dpkg status.d line 32",
+                "dpkg status.d line 35",
+                "dpkg status.d line 41",
+                "dpkg",
+            ],
+            "{:#?}",
+            f.warnings
+        );
+    }
+
+    /// dpkg's pkg_name_is_illegal, not Debian Policy.
+    #[test]
+    fn names_follow_dpkg() {
+        for ok in ["x", "0", "lib_u", "Foo", "a-", "g++", "libc6.1"] {
+            assert!(name_ok(ok), "{ok}");
+        }
+        for bad in ["", "-a", "+a", ".a", "_a", "a b", "a:b", "a;b", "ä", "a/b"] {
+            assert!(!name_ok(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn debian_version_names_a_release_for_debian_only() {
+        let release = |id: &str, version_id: Option<&str>, dv: &str| {
+            let mut f = Facts {
+                os_id: Some(id.into()),
+                os_version: version_id.map(str::to_string),
+                ..Facts::default()
+            };
+            release_from_debian_version(&mut f, &[dv]);
+            f.ecosystem
+        };
+        assert_eq!(release("debian", None, "12.8"), Some("Debian:12".into()));
+        assert_eq!(release("debian", None, "13"), Some("Debian:13".into()));
+        assert_eq!(release("debian", None, "trixie/sid"), None);
+        assert_eq!(release("debian", None, "12.8 $(id)"), None);
+        assert_eq!(release("debian", None, "12..8"), None);
+        assert_eq!(release("ubuntu", None, "12.8"), None);
+        // A VERSION_ID that names no release stays unnamed.
+        assert_eq!(release("debian", Some("x"), "12.8"), None);
+    }
 }
