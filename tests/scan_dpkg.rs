@@ -58,6 +58,11 @@ fn a_distroless_status_d_root_is_scanned() {
         Deb::new("libgcc-s1", "12.2.0-14", "amd64").source("gcc-12 (12.2.0-14+b1)"),
     ]);
     assert!(!root.admindir().join("status").exists());
+    // A link out of the image and a directory are not package files: never read.
+    let outside = dir.path().join("outside");
+    std::fs::write(&outside, "Package: leaked\nVersion: 1.0\n").unwrap();
+    std::os::unix::fs::symlink(&outside, root.admindir().join("status.d/leak")).unwrap();
+    std::fs::create_dir(root.admindir().join("status.d/subdir")).unwrap();
     let s = scan_json(&env, root.root_str(), "distroless");
     assert_eq!(s["status"], "ok", "{s}");
     assert_eq!(s["ecosystem"], "Debian:12");
