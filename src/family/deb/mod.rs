@@ -196,7 +196,7 @@ fn parse_dpkg(f: &mut Facts, lines: &[&str]) {
             [b, v, s, sv, st] => (*b, *v, *s, *sv, *st, None),
             _ => {
                 f.warn(format!(
-                    "dpkg line {n}: expected 6 tab-separated fields: {:?}",
+                    "dpkg line {n}: expected 6 tab-separated fields (5 from an earlier collector): {:?}",
                     shorten(l)
                 ));
                 continue;
