@@ -672,6 +672,37 @@ mod tests {
         );
     }
 
+    #[test]
+    fn hostile_stanzas_are_rejected_by_name() {
+        let huge = format!("Version: {}", "1".repeat(MAX_LINE + 1));
+        let lines = [
+            "Package: evil;rm -rf /",
+            "Version: 1.0",
+            "",
+            "Package: evil2",
+            "Version: 1.0$(reboot)",
+            "",
+            "Package: evil3",
+            "Version: 1.0",
+            "Architecture: amd64;id",
+            "",
+            "Package: evil4",
+            "Version: 1.0",
+            "Source: `id` (1.0)",
+            "",
+            "Package: evil5",
+            huge.as_str(),
+            "",
+            "Package: ok",
+            "Version: 1.0",
+        ];
+        let f = facts("dpkg-status.d", &lines);
+        let names: Vec<&str> = f.packages.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["ok"]);
+        assert_eq!(f.warnings.len(), 5, "{:#?}", f.warnings);
+        assert!(f.warnings.iter().all(|w| w.chars().count() < 200));
+    }
+
     /// dpkg's pkg_name_is_illegal, not Debian Policy.
     #[test]
     fn names_follow_dpkg() {
