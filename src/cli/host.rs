@@ -253,11 +253,21 @@ fn list(ctx: &Context, a: ListArgs) -> Result<()> {
     )
 }
 
+/// `host show`: the host, and what its newest scan found wrong in its output.
+#[derive(serde::Serialize)]
+struct Shown<'a> {
+    #[serde(flatten)]
+    host: &'a Host,
+    scan_warnings: &'a [String],
+    scan_refused: &'a [crate::family::Refused],
+}
+
 fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
     let db = ctx.open_db()?;
     let h = inventory::require_host(&db.conn, &a.name)?;
+    let notes = crate::scan::query::latest_notes(&db.conn, &h.name)?;
     let zone = ctx.config.zone();
-    let fields = [
+    let mut fields = vec![
         ("name", h.name.clone()),
         ("destination", h.destination()),
         ("group", or_dash(h.group.as_ref())),
@@ -302,7 +312,25 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         ("created", h.created_at.clone()),
         ("updated", h.updated_at.clone()),
     ];
-    output::show(&ctx.style, &h, &fields)
+    // Only when the newest scan has them: one row each, under the scan status.
+    let at = fields
+        .iter()
+        .position(|(k, _)| *k == "scan status")
+        .map_or(fields.len(), |i| i + 1);
+    let mut extra: Vec<(&str, String)> = Vec::new();
+    for (i, r) in notes.refused.iter().enumerate() {
+        extra.push((if i == 0 { "refused rows" } else { "" }, r.text()));
+    }
+    for (i, w) in notes.warnings.iter().enumerate() {
+        extra.push((if i == 0 { "scan warnings" } else { "" }, w.clone()));
+    }
+    fields.splice(at..at, extra);
+    let shown = Shown {
+        host: &h,
+        scan_warnings: &notes.warnings,
+        scan_refused: &notes.refused,
+    };
+    output::show(&ctx.style, &shown, &fields)
 }
 
 fn set(ctx: &Context, a: SetArgs) -> Result<()> {

@@ -54,6 +54,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "0007_catalog.sql",
         include_str!("../../migrations/0007_catalog.sql"),
     ),
+    (
+        9,
+        "0009_rpmapk.sql",
+        include_str!("../../migrations/0009_rpmapk.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

@@ -16,7 +16,7 @@ pub mod rpm;
 
 use serde::Serialize;
 
-pub use facts::{Facts, HostAdvisory, Package, Pending, Sections};
+pub use facts::{Facts, HostAdvisory, Package, Pending, Refused, Sections};
 
 use crate::version::Scheme;
 
@@ -38,12 +38,15 @@ pub trait Family: Sync {
     fn collector(&self) -> &'static str;
     /// The sections its collector part prints.
     fn sections(&self) -> &'static [&'static str];
-    /// The collector section that lists installed packages: without it the output says
+    /// The collector sections that list installed packages (this collector's first, then
+    /// older collectors', still read from saved output): without one the output says
     /// nothing about the host.
-    fn package_section(&self) -> &'static str;
+    fn package_sections(&self) -> &'static [&'static str];
     /// Reads the family's sections into `f`: installed packages, pending updates,
-    /// kernels, the reboot state the family's own tools report.
-    fn parse(&self, f: &mut Facts, sections: &Sections<'_>);
+    /// kernels, the reboot state the family's own tools report. Rows it cannot read are
+    /// refused one by one ([`Facts::refuse`]); a package database the package manager
+    /// itself would refuse to read is an error (why, naming the line).
+    fn parse(&self, f: &mut Facts, sections: &Sections<'_>) -> Result<(), String>;
     /// Whether the package manager would accept `name` as a package name.
     fn name_ok(&self, name: &str) -> bool;
     /// Whether one package name and architecture is installed at several versions side

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::exec::protocol;
 pub use crate::family::Manager;
-pub use crate::family::facts::{Facts, HostAdvisory, Package, Pending, Sections};
+pub use crate::family::facts::{Facts, HostAdvisory, Package, Pending, Refused, Sections};
 use crate::family::facts::{kernel_name_ok, safe_text, shorten};
 use crate::family::{self, Family};
 
@@ -29,6 +29,20 @@ pub enum FactsError {
     UnsupportedOs(String),
     #[error("{0} reported no installed packages")]
     NoPackages(&'static str),
+    /// Every package row was refused: the host has packages, none of which could be read.
+    #[error(
+        "{manager} listed {count} package{} and all {count} were refused ({first}{}): see the warnings",
+        if *count == 1 { "" } else { "s" },
+        if *count > first.len() { ", …" } else { "" }
+    )]
+    AllRefused {
+        manager: &'static str,
+        count: usize,
+        first: String,
+    },
+    /// The package database is one the package manager itself would refuse to read.
+    #[error("{0}")]
+    InvalidDatabase(String),
     #[error(
         "{os} uses {manager}, but the output has no {manager} section (the collector found no {manager} on the host)"
     )]
@@ -136,10 +150,31 @@ fn sections(out: &str) -> Result<Split<'_>, FactsError> {
     })
 }
 
+/// Why output could not be used, with what parsing had found wrong before that: the
+/// warnings and refused rows of a failed scan are kept with its error.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{error}")]
+pub struct Failed {
+    pub error: FactsError,
+    pub warnings: Vec<String>,
+    pub refused: Vec<Refused>,
+}
+
 /// Parses collector output.
-pub fn parse(out: &str) -> Result<Facts, FactsError> {
-    let sec = sections(out)?;
+pub fn parse(out: &str) -> Result<Facts, Box<Failed>> {
     let mut f = Facts::default();
+    match parse_into(out, &mut f) {
+        Ok(()) => Ok(f),
+        Err(error) => Err(Box::new(Failed {
+            error,
+            warnings: f.warnings,
+            refused: f.refused,
+        })),
+    }
+}
+
+fn parse_into(out: &str, f: &mut Facts) -> Result<(), FactsError> {
+    let sec = sections(out)?;
     let get = |k: &str| sec.known.get(k).to_vec();
     if sec.unknown_count > 0 {
         let names: Vec<String> = sec
@@ -273,23 +308,36 @@ pub fn parse(out: &str) -> Result<Facts, FactsError> {
         ));
     }
     f.manager = Some(manager);
-    if !sec.known.has(fam.package_section()) {
+    if !fam.package_sections().iter().any(|s| sec.known.has(s)) {
         return Err(FactsError::NoManager {
             os: what.clone(),
             manager: manager.as_str(),
         });
     }
-    fam.parse(&mut f, &sec.known);
+    fam.parse(f, &sec.known)
+        .map_err(FactsError::InvalidDatabase)?;
     if f.packages.is_empty() {
+        // Rows were there, none readable: say so, not that there were none.
+        if let Some(r) = f
+            .refused
+            .iter()
+            .find(|r| fam.package_sections().contains(&r.section.as_str()))
+        {
+            return Err(FactsError::AllRefused {
+                manager: manager.as_str(),
+                count: r.count,
+                first: r.first.join(", "),
+            });
+        }
         return Err(FactsError::NoPackages(manager.as_str()));
     }
-    dedupe_packages(&mut f, fam)?;
+    dedupe_packages(f, fam)?;
     if kernel_unreadable {
         // A "no" rests on comparing the running kernel with the newest installed one.
         f.reboot_required = f.reboot_required.filter(|r| *r);
     }
     f.kernels.sort();
-    Ok(f)
+    Ok(())
 }
 
 /// Packages listed more than once. dpkg lists a package once per architecture
@@ -372,6 +420,11 @@ mod tests {
     use crate::family::facts::MAX_LINE;
 
     const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
+    /// The error alone (the warnings kept with it are checked where they matter).
+    fn parse(out: &str) -> Result<Facts, FactsError> {
+        super::parse(out).map_err(|f| f.error)
+    }
 
     fn wrap(body: &str) -> String {
         format!(

@@ -61,19 +61,25 @@ impl Family for Deb {
         &["dpkg", "apt-sim"]
     }
 
-    fn package_section(&self) -> &'static str {
-        "dpkg"
+    fn package_sections(&self) -> &'static [&'static str] {
+        &["dpkg"]
     }
 
-    fn parse(&self, f: &mut Facts, sections: &Sections<'_>) {
+    fn parse(&self, f: &mut Facts, sections: &Sections<'_>) -> Result<(), String> {
         parse_dpkg(f, sections.get("dpkg"));
         parse_apt_sim(f, sections.get("apt-sim"));
         // Kernel packages count as installed kernels too (a minimal /boot may be empty).
+        // `linux-image-<release>-dbg` holds the kernel's debug symbols (vmlinux under
+        // /usr/lib/debug), not a kernel anything boots.
         let from_pkgs: Vec<String> = f
             .packages
             .iter()
             .filter_map(|p| p.name.strip_prefix("linux-image-"))
-            .filter(|k| k.starts_with(|c: char| c.is_ascii_digit()) && !k.ends_with("-unsigned"))
+            .filter(|k| {
+                k.starts_with(|c: char| c.is_ascii_digit())
+                    && !k.ends_with("-unsigned")
+                    && !k.ends_with("-dbg")
+            })
             .map(str::to_string)
             .collect();
         for k in from_pkgs {
@@ -81,6 +87,7 @@ impl Family for Deb {
                 f.kernels.push(k);
             }
         }
+        Ok(())
     }
 
     fn name_ok(&self, name: &str) -> bool {
@@ -109,17 +116,23 @@ fn parse_dpkg(f: &mut Facts, lines: &[&str]) {
         }
         let n = i + 1;
         if l.len() > MAX_LINE {
-            f.warn(format!(
-                "dpkg line {n}: longer than {MAX_LINE} bytes, rejected"
-            ));
+            f.refuse(
+                "dpkg",
+                &format!("line {n}"),
+                format!("dpkg line {n}: longer than {MAX_LINE} bytes, rejected"),
+            );
             continue;
         }
         let fields: Vec<&str> = l.split('\t').collect();
         let [bin, version, src, src_version, status] = fields.as_slice() else {
-            f.warn(format!(
-                "dpkg line {n}: expected 5 tab-separated fields: {:?}",
-                shorten(l)
-            ));
+            f.refuse(
+                "dpkg",
+                &format!("line {n}"),
+                format!(
+                    "dpkg line {n}: expected 5 tab-separated fields: {:?}",
+                    shorten(l)
+                ),
+            );
             continue;
         };
         // db:Status-Abbrev "ii " = wanted install, installed, no error.
@@ -131,17 +144,22 @@ fn parse_dpkg(f: &mut Facts, lines: &[&str]) {
             None => (*bin, None),
         };
         if !name_ok(name) || arch.is_some_and(|a| !arch_ok(a)) {
-            f.warn(format!(
-                "dpkg line {n}: rejected package name {:?}",
-                shorten(bin)
-            ));
+            f.refuse(
+                "dpkg",
+                bin,
+                format!("dpkg line {n}: rejected package name {:?}", shorten(bin)),
+            );
             continue;
         }
         if Scheme::Deb.validate(version).is_err() || version.trim() != *version {
-            f.warn(format!(
-                "dpkg line {n}: rejected version {:?} of {name}",
-                shorten(version)
-            ));
+            f.refuse(
+                "dpkg",
+                bin,
+                format!(
+                    "dpkg line {n}: rejected version {:?} of {name}",
+                    shorten(version)
+                ),
+            );
             continue;
         }
         let src_name = if src.is_empty() { name } else { src };
@@ -151,11 +169,15 @@ fn parse_dpkg(f: &mut Facts, lines: &[&str]) {
             src_version
         };
         if !name_ok(src_name) || Scheme::Deb.validate(src_ver).is_err() {
-            f.warn(format!(
-                "dpkg line {n}: rejected source {:?} {:?}",
-                shorten(src_name),
-                shorten(src_ver)
-            ));
+            f.refuse(
+                "dpkg",
+                bin,
+                format!(
+                    "dpkg line {n}: rejected source {:?} {:?}",
+                    shorten(src_name),
+                    shorten(src_ver)
+                ),
+            );
             continue;
         }
         f.packages.push(Package {
@@ -175,7 +197,11 @@ fn parse_apt_sim(f: &mut Facts, lines: &[&str]) {
             continue;
         };
         if l.len() > MAX_LINE {
-            f.warn("apt: over-long Inst line rejected".into());
+            f.refuse(
+                "apt-sim",
+                "over-long line",
+                "apt: over-long Inst line rejected".into(),
+            );
             continue;
         }
         let mut it = rest.splitn(2, ' ');
@@ -207,7 +233,11 @@ fn parse_apt_sim(f: &mut Facts, lines: &[&str]) {
             && from.is_none_or(|v| Scheme::Deb.validate(v).is_ok())
             && safe_text(origin, 512);
         if !ok {
-            f.warn(format!("apt: rejected line {:?}", shorten(l)));
+            f.refuse(
+                "apt-sim",
+                name,
+                format!("apt: rejected line {:?}", shorten(l)),
+            );
             continue;
         }
         f.pending.push(Pending {
