@@ -30,15 +30,12 @@ pub enum FactsError {
     #[error("{0} reported no installed packages")]
     NoPackages(&'static str),
     /// Every package row was refused: the host has packages, none of which could be read.
-    #[error(
-        "{manager} listed {count} package{} and all {count} were refused ({first}{}): see the warnings",
-        if *count == 1 { "" } else { "s" },
-        if *count > first.len() { ", …" } else { "" }
-    )]
+    #[error("{}", all_refused(manager, *count, first))]
     AllRefused {
         manager: &'static str,
         count: usize,
-        first: String,
+        /// The first few refused rows, by name.
+        first: Vec<String>,
     },
     /// The package database is one the package manager itself would refuse to read.
     #[error("{0}")]
@@ -71,6 +68,19 @@ pub enum FactsError {
 }
 
 pub use crate::exec::protocol::PROTOCOL;
+
+/// `dpkg listed 3 packages and all 3 were refused (a, b, c): see the warnings`.
+fn all_refused(manager: &str, count: usize, first: &[String]) -> String {
+    let more = if count > first.len() { ", …" } else { "" };
+    let first = first.join(", ");
+    if count == 1 {
+        format!("{manager} listed 1 package and it was refused ({first}): see the warnings")
+    } else {
+        format!(
+            "{manager} listed {count} packages and all {count} were refused ({first}{more}): see the warnings"
+        )
+    }
+}
 
 /// The sections every collector prints, whatever the family.
 const COMMON_SECTIONS: [&str; 6] = [
@@ -326,7 +336,7 @@ fn parse_into(out: &str, f: &mut Facts) -> Result<(), FactsError> {
             return Err(FactsError::AllRefused {
                 manager: manager.as_str(),
                 count: r.count,
-                first: r.first.join(", "),
+                first: r.first.clone(),
             });
         }
         return Err(FactsError::NoPackages(manager.as_str()));
@@ -595,6 +605,35 @@ mod tests {
 
     const ALPINE: &str = "@S os-release\nNAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.20.3\n\
         PRETTY_NAME=\"Alpine Linux v3.20\"\n";
+
+    /// Every family: when each package row was refused, the error says so (not that
+    /// there were no packages), and the warnings and counts come back with it.
+    #[test]
+    fn every_row_refused_is_named_as_such_in_every_family() {
+        let cases = [
+            (
+                "@S os-release\nID=debian\nVERSION_ID=12\n@S dpkg\nbad\t1.0$(x)\tbad\t1.0\tii \nworse\t1 0\tworse\t1\tii \n"
+                    .to_string(),
+                "dpkg listed 2 packages and all 2 were refused (bad, worse): see the warnings",
+            ),
+            (
+                format!("{ALMA}@S rpm\n-rf\t0\t1\t1\tx86_64\t(none)\n"),
+                "rpm listed 1 package and it was refused (-rf): see the warnings",
+            ),
+            (
+                format!(
+                    "{ALPINE}@S apk-db\nC:Q1pBBVXRGQDsA6ORWMZ3eR8R8xiEM=\nP:$(x)\nV:1.0-r0\n\n"
+                ),
+                "apk listed 1 package and it was refused ($(x)): see the warnings",
+            ),
+        ];
+        for (body, want) in cases {
+            let failed = super::parse(&wrap(&body)).unwrap_err();
+            assert_eq!(failed.error.to_string(), want);
+            assert!(!failed.warnings.is_empty(), "{want}");
+            assert_eq!(failed.refused.len(), 1, "{want}");
+        }
+    }
 
     #[test]
     fn alpine_host() {
