@@ -274,10 +274,15 @@ struct Fdb {
 ///   version (`V:`) and an identity (`C:`, `Q1`/`Q2` base64 or `X1`/`X2` hex, at least a
 ///   SHA-1's 20 bytes): without one of them, a format error;
 /// - the file database: `F:` (a directory) needs the name first, `M:` and `R:` (a file)
-///   need an `F:`, `a:` and `Z:` need an `R:` ("FDB format error (line N, entry 'X')");
+///   need an `F:`, `a:` and `Z:` need an `R:`, and an ACL (`M:`, `a:`) or a file digest
+///   (`Z:`) apk cannot read is refused too ("FDB format error (line N, entry 'X')");
 /// - once a file-database field was read, a field apk does not know is refused ("This
 ///   apk-tools is too old to handle installed packages"), as is an `f:` flag other
 ///   than `f`, `s`, `x`, `S`.
+///
+/// Not checked: the dependency lists (`D:`, `p:`, `i:`, `r:`), which apk parses and
+/// patchcycle does not read; a malformed `r:` among the files, which apk refuses, is
+/// accepted here.
 ///
 /// Stricter than apk, on files apk-tools never writes (`apk_db_write_fdb` ends every
 /// record with a blank line and writes fields in order): a record without `P:` is
@@ -355,13 +360,15 @@ pub fn parse_db(f: &mut Facts, lines: &[&str]) -> Result<(), String> {
         }
         let field = b[0];
         let value = &l[2..];
-        let bad_entry = || {
+        let bad_entry = |why: &str| {
             invalid(format!(
-                "line {n}: {:?} entry out of place (apk: \"FDB format error (line {n}, entry '{}')\")",
+                "line {n}: {:?} entry {why} (apk: \"FDB format error (line {n}, entry '{}')\")",
                 char::from(field),
                 char::from(field).escape_default()
             ))
         };
+        const OUT_OF_PLACE: &str = "out of place";
+        const UNREADABLE: &str = "unreadable";
         let too_old = || {
             invalid(format!(
                 "line {n}: {:?} among the installed files is not a field apk-tools knows (apk: \"This apk-tools is too old to handle installed packages\")",
@@ -379,7 +386,7 @@ pub fn parse_db(f: &mut Facts, lines: &[&str]) -> Result<(), String> {
             // The file database (installed packages only).
             b'F' => {
                 if rec.name.is_none() {
-                    return Err(bad_entry());
+                    return Err(bad_entry(OUT_OF_PLACE));
                 }
                 fdb.installed = true;
                 fdb.dir = true;
@@ -387,14 +394,20 @@ pub fn parse_db(f: &mut Facts, lines: &[&str]) -> Result<(), String> {
             }
             b'M' | b'R' => {
                 if !fdb.dir {
-                    return Err(bad_entry());
+                    return Err(bad_entry(OUT_OF_PLACE));
+                }
+                if field == b'M' && !acl_ok(value) {
+                    return Err(bad_entry(UNREADABLE));
                 }
                 fdb.installed = true;
                 if field == b'R' {
                     fdb.file = true;
                 }
             }
-            b'a' | b'Z' if !fdb.file => return Err(bad_entry()),
+            b'a' | b'Z' if !fdb.file => return Err(bad_entry(OUT_OF_PLACE)),
+            // A digest or an ACL apk cannot read leaves its value null: "FDB format error".
+            b'Z' if !digest_ok(value) => return Err(bad_entry(UNREADABLE)),
+            b'a' if !acl_ok(value) => return Err(bad_entry(UNREADABLE)),
             b'a' | b'Z' => {}
             b'r' | b'q' | b's' => fdb.installed = true,
             b'f' => {
@@ -419,6 +432,33 @@ pub fn parse_db(f: &mut Facts, lines: &[&str]) -> Result<(), String> {
         )));
     }
     Ok(())
+}
+
+/// An ACL (`M:` of a directory, `a:` of a file) as apk reads it: `UID:GID:MODE`
+/// (decimal, decimal, octal), then possibly `:` and the digest of its extended
+/// attributes (`apk_blob_pull_uint`, `apk_blob_pull_char`, `apk_blob_pull_digest`).
+fn acl_ok(v: &str) -> bool {
+    let digits = |s: &str, radix: u32| -> Option<usize> {
+        let n = s.chars().take_while(|c| c.is_digit(radix)).count();
+        (n > 0).then_some(n)
+    };
+    let Some(n) = digits(v, 10) else { return false };
+    let Some(rest) = v[n..].strip_prefix(':') else {
+        return false;
+    };
+    let Some(n) = digits(rest, 10) else {
+        return false;
+    };
+    let Some(rest) = rest[n..].strip_prefix(':') else {
+        return false;
+    };
+    let Some(n) = digits(rest, 8) else {
+        return false;
+    };
+    match rest[n..].strip_prefix(':') {
+        Some(xattrs) => digest_ok(xattrs),
+        None => true,
+    }
 }
 
 /// A package identity as `apk_blob_pull_digest` reads it: `Q` (base64) or `X` (hex),
@@ -620,6 +660,20 @@ mod tests {
         assert!(e.contains("too old to handle installed packages"), "{e}");
         let e = why(&GOOD.replacen("f:S\n", "f:Sy\n", 1));
         assert!(e.contains("too old"), "{e}");
+        // A file digest or an ACL apk cannot read.
+        let e = why(&GOOD.replacen("Z:Q1l6d6cXS6zU1Vw8kYw5F4oqQd+8E=", "Z:Q1short", 1));
+        assert!(
+            e.contains(
+                "line 18: 'Z' entry unreadable (apk: \"FDB format error (line 18, entry 'Z')\")"
+            ),
+            "{e}"
+        );
+        let e = why(&GOOD.replacen("a:0:0:755", "a:root:0:755", 1));
+        assert!(e.contains("FDB format error (line 17, entry 'a')"), "{e}");
+        assert!(acl_ok("0:0:755"));
+        assert!(acl_ok("0:0:755:Q1l6d6cXS6zU1Vw8kYw5F4oqQd+8E="));
+        assert!(!acl_ok("0:0:755:junk"));
+        assert!(!acl_ok("0:0"));
     }
 
     #[test]
