@@ -342,6 +342,30 @@ fn a_scan_whose_every_package_row_is_refused_says_so_and_keeps_its_warnings() {
         "all_rows_refused_scan",
         import(&env, "allbad", "allbad.out", &out)
     );
+    // The JSON summary has them with the error too.
+    let file = env.file("allbad-again.out", &out);
+    let o = env.run(&[
+        "--format",
+        "json",
+        "scan",
+        "--import",
+        file.to_str().unwrap(),
+        "--host",
+        "allbad",
+    ]);
+    assert_eq!(o.status.code(), Some(4), "{}", render(&env, &o));
+    let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(s[0]["status"], "failed");
+    assert_eq!(s[0]["packages"], serde_json::Value::Null);
+    assert_eq!(s[0]["warnings"].as_array().unwrap().len(), 3, "{s}");
+    assert_eq!(s[0]["refused"][0]["count"], 3, "{s}");
+    assert!(
+        s[0]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("dpkg listed 3 packages and all 3 were refused"),
+        "{s}"
+    );
     // Kept with the error: `host show` and its JSON give the warnings and the count.
     assert_snapshot!(
         "all_rows_refused_host_show",
