@@ -352,7 +352,13 @@ fn write_show<T: Serialize>(style: &Style, item: &T, fields: &[(&str, String)]) 
         _ => {
             let mut table = new_table(style);
             for (k, v) in fields {
-                table.add_row(vec![format!("{k}:"), cell(v)]);
+                // An empty key continues the field above (one row per item of a list).
+                let key = if k.is_empty() {
+                    String::new()
+                } else {
+                    format!("{k}:")
+                };
+                table.add_row(vec![key, cell(v)]);
             }
             write_table(&mut out, &table)?;
         }

@@ -905,3 +905,104 @@ fn doctor_says_which_ssh_config_applies() {
             .replace(&env.home().display().to_string(), "[HOME]")
     );
 }
+
+/// Builds an empty Debian package with dpkg-deb; returns its path.
+fn dpkg_deb(dir: &std::path::Path, name: &str, version: &str) -> std::path::PathBuf {
+    let tree = dir.join(format!("{name}-tree"));
+    std::fs::create_dir_all(tree.join("DEBIAN")).unwrap();
+    std::fs::write(
+        tree.join("DEBIAN/control"),
+        format!(
+            "Package: {name}\nVersion: {version}\nArchitecture: amd64\nMaintainer: patchcycle tests <t@example.org>\nSource: linux-signed-amd64 (6.1.55+1)\nDescription: patchcycle test package\n"
+        ),
+    )
+    .unwrap();
+    let deb = dir.join(format!("{name}.deb"));
+    let out = std::process::Command::new("dpkg-deb")
+        .args(["--root-owner-group", "--build"])
+        .arg(&tree)
+        .arg(&deb)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    deb
+}
+
+/// `linux-image-<release>-dbg` holds a kernel's debug symbols, not a kernel: a newer one
+/// installed does not make the running kernel stale. The packages are built by dpkg-deb
+/// and installed by dpkg into a Debian 12 root; the real collector's output of that
+/// root is imported with its uname section (empty for a root, which runs no kernel)
+/// holding the running kernel.
+#[test]
+fn debug_symbol_packages_are_not_kernels() {
+    let env = Env::init();
+    let root = env.home().join("deb-root");
+    let admin = root.join("var/lib/dpkg");
+    std::fs::create_dir_all(admin.join("info")).unwrap();
+    std::fs::create_dir_all(admin.join("updates")).unwrap();
+    std::fs::write(admin.join("status"), "").unwrap();
+    std::fs::create_dir_all(root.join("etc")).unwrap();
+    std::fs::write(
+        root.join("etc/os-release"),
+        "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\nVERSION_ID=\"12\"\nVERSION=\"12 (bookworm)\"\n",
+    )
+    .unwrap();
+    let debs = env.home().join("debs");
+    std::fs::create_dir_all(&debs).unwrap();
+    let pkgs = [
+        dpkg_deb(&debs, "linux-image-6.1.0-13-amd64", "6.1.55-1"),
+        dpkg_deb(&debs, "linux-image-6.1.0-13-amd64-dbg", "6.1.55-1"),
+        dpkg_deb(&debs, "linux-image-6.1.0-15-amd64-dbg", "6.1.66-1"),
+    ];
+    let out = std::process::Command::new("dpkg")
+        .arg(format!("--root={}", root.display()))
+        .args(["--log=/dev/null", "--force-not-root", "-i"])
+        .args(&pkgs)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+
+    // The collector's output of the root, with a running kernel.
+    let script = patchcycle::scan::collector_script(false, Some(&root)).unwrap();
+    let collected = {
+        use std::io::Write;
+        let mut child = std::process::Command::new("sh")
+            .arg("-s")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(script.as_bytes())
+            .unwrap();
+        String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
+    };
+    let token = collected.split(' ').nth(1).unwrap().to_string();
+    let empty = format!("@@PC {token} uname\n\n@@PC {token} boot\n");
+    assert!(collected.contains(&empty), "{collected}");
+    let collected = collected.replacen(
+        &empty,
+        &format!("@@PC {token} uname\n6.1.0-13-amd64\n\n@@PC {token} boot\n"),
+        1,
+    );
+    env.ok(&["host", "add", "deb1"]);
+    let file = env.file("deb1.out", &collected);
+    let out = env.ok(&[
+        "--format",
+        "json",
+        "scan",
+        "--import",
+        file.to_str().unwrap(),
+        "--host",
+        "deb1",
+    ]);
+    let s: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(s[0]["packages"], 3, "{s}");
+    assert_eq!(s[0]["kernel_running"], "6.1.0-13-amd64", "{s}");
+    assert_eq!(s[0]["kernel_latest"], "6.1.0-13-amd64", "{s}");
+    assert_eq!(s[0]["reboot_required"], false, "{s}");
+}

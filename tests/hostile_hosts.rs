@@ -323,3 +323,114 @@ fn escapes_in_a_feeds_entry_name_never_reach_the_terminal() {
     assert_eq!(warning.len(), 1, "{shown}");
     assert_snapshot!("escapes_feed_entry_name", warning[0]);
 }
+
+/// `out` with the rows of its dpkg section replaced by `rows`.
+fn with_dpkg_rows(out: &str, rows: &str) -> String {
+    out.replace(&section(out, "dpkg"), &format!("{MARK}dpkg\n{rows}\n"))
+}
+
+#[test]
+fn a_scan_whose_every_package_row_is_refused_says_so_and_keeps_its_warnings() {
+    let env = Env::init();
+    env.ok(&["host", "add", "allbad"]);
+    // Versions dpkg never writes (a shell substitution, a space, an empty upstream part).
+    let rows = "evil\t1.0$(reboot)\tevil\t1.0\tii \n\
+                spaced\t1.0 beta\tspaced\t1.0\tii \n\
+                empty\t-1\tempty\t-1\tii \n";
+    let out = with_dpkg_rows(&saved("bookworm-base.out"), rows);
+    assert_snapshot!(
+        "all_rows_refused_scan",
+        import(&env, "allbad", "allbad.out", &out)
+    );
+    // The JSON summary has them with the error too.
+    let file = env.file("allbad-again.out", &out);
+    let o = env.run(&[
+        "--format",
+        "json",
+        "scan",
+        "--import",
+        file.to_str().unwrap(),
+        "--host",
+        "allbad",
+    ]);
+    assert_eq!(o.status.code(), Some(4), "{}", render(&env, &o));
+    let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(s[0]["status"], "failed");
+    assert_eq!(s[0]["packages"], serde_json::Value::Null);
+    assert_eq!(s[0]["warnings"].as_array().unwrap().len(), 3, "{s}");
+    assert_eq!(s[0]["refused"][0]["count"], 3, "{s}");
+    assert!(
+        s[0]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("dpkg listed 3 packages and all 3 were refused"),
+        "{s}"
+    );
+    // Kept with the error: `host show` and its JSON give the warnings and the count.
+    assert_snapshot!(
+        "all_rows_refused_host_show",
+        env.snap(&["host", "show", "allbad"])
+    );
+    let shown: serde_json::Value =
+        serde_json::from_str(&env.ok(&["--format", "json", "host", "show", "allbad"])).unwrap();
+    assert_eq!(shown["scan_status"], "failed");
+    assert_eq!(
+        shown["scan_warnings"].as_array().unwrap().len(),
+        3,
+        "{shown}"
+    );
+    assert_eq!(
+        shown["scan_refused"],
+        serde_json::json!([{"section": "dpkg", "count": 3, "first": ["evil", "spaced", "empty"]}])
+    );
+}
+
+#[test]
+fn refused_rows_are_counted_and_named_apart_from_the_capped_warnings() {
+    let env = Env::init();
+    env.ok(&["host", "add", "somebad"]);
+    let base = saved("bookworm-base.out");
+    let good = section(&base, "dpkg")
+        .lines()
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .map(|l| format!("{l}\n"))
+        .collect::<String>();
+    // 60 refused rows: more than the 50 warnings kept, every one counted.
+    let bad: String = (0..60)
+        .map(|i| format!("bad{i:02}\t1.0$(x)\tbad{i:02}\t1.0\tii \n"))
+        .collect();
+    let out = with_dpkg_rows(&base, &format!("{good}{bad}"));
+    let file = env.file("somebad.out", &out);
+    let o = env.run(&[
+        "--format",
+        "json",
+        "scan",
+        "--import",
+        file.to_str().unwrap(),
+        "--host",
+        "somebad",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", render(&env, &o));
+    let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(s[0]["status"], "ok");
+    assert_eq!(s[0]["warnings"].as_array().unwrap().len(), 50);
+    assert_eq!(
+        s[0]["refused"],
+        serde_json::json!([{"section": "dpkg", "count": 60,
+                            "first": ["bad00", "bad01", "bad02", "bad03", "bad04"]}])
+    );
+    // As a terminal shows it: a few refused rows, then `host show`.
+    let few: String = (0..7)
+        .map(|i| format!("bad{i}\t1.0$(x)\tbad{i}\t1.0\tii \n"))
+        .collect();
+    let out = with_dpkg_rows(&base, &format!("{good}{few}"));
+    assert_snapshot!(
+        "some_rows_refused_scan",
+        redact_timings(&import(&env, "somebad", "few.out", &out))
+    );
+    assert_snapshot!(
+        "some_rows_refused_host_show",
+        env.snap(&["host", "show", "somebad"])
+    );
+}

@@ -251,3 +251,237 @@ fn hostile_alpine_output_is_refused_or_filtered() {
     assert_eq!(o.status.code(), Some(4), "{}", render(&env, &o));
     assert!(String::from_utf8_lossy(&o.stdout).contains("not a patchcycle collection"));
 }
+
+/// Base64 (RFC 4648, with padding), as apk-tools' `apk_blob_push_base64` writes it.
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ABC[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// `Q1` + base64 of the SHA-1 of `path` as `sha1sum` computes it: how apk-tools writes
+/// a file's digest (`Z:`) and a v2 package's identity (`C:`).
+fn q1_of(path: &Path) -> String {
+    let out = std::process::Command::new("sha1sum")
+        .arg(path)
+        .output()
+        .expect("sha1sum");
+    assert!(out.status.success());
+    let hex = String::from_utf8(out.stdout).unwrap();
+    let hex = hex.split_whitespace().next().unwrap();
+    let bytes: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    assert_eq!(bytes.len(), 20);
+    format!("Q1{}", base64(&bytes))
+}
+
+/// Writes `root/lib/apk/db/installed` exactly as apk-tools writes it, from the package
+/// data of the recorded Alpine 3.20 database (tests/data/alpine/installed: names,
+/// versions, arches, origins, dependencies, the files each package owns).
+///
+/// Field order and format are apk-tools' (`src/database.c`, `apk_db_fdb_write`, which
+/// starts with `src/package.c`'s `apk_pkg_write_index_header`): `C:` `P:` `V:` `A:`
+/// `S:` `I:` `T:` `U:` `L:`, then `o:` `m:` `t:` `c:` `k:` when set, then `D:`, `p:`,
+/// `i:` when not empty; then `r:` `q:` `s:` `f:` of the installed package; then per
+/// directory `F:` (and `M:` for a non-default ACL), per file `R:` (`a:` for a
+/// non-default ACL) and `Z:` (its digest); then one blank line after every package.
+/// The files are created under `root` here and their `Z:` is the SHA-1 of what was
+/// written (`sha1sum`); `C:` is the SHA-1 of the package's header lines, standing in
+/// for the digest of an `.apk`'s control part, which does not exist here.
+fn write_installed(root: &Path) {
+    let recorded = std::fs::read_to_string(recorded("installed")).unwrap();
+    let header_order = [
+        'P', 'V', 'A', 'S', 'I', 'T', 'U', 'L', 'o', 'm', 't', 'c', 'k',
+    ];
+    let mut db = String::new();
+    for record in recorded.split("\n\n").filter(|r| !r.trim().is_empty()) {
+        let fields: Vec<(char, &str)> = record
+            .lines()
+            .map(|l| {
+                let (k, v) = l.split_once(':').unwrap();
+                (k.chars().next().unwrap(), v)
+            })
+            .collect();
+        let get = |c: char| fields.iter().find(|(k, _)| *k == c).map(|(_, v)| *v);
+        let mut header = String::new();
+        for c in header_order {
+            if let Some(v) = get(c) {
+                header.push_str(&format!("{c}:{v}\n"));
+            }
+        }
+        for c in ['D', 'p', 'i'] {
+            if let Some(v) = get(c) {
+                header.push_str(&format!("{c}:{v}\n"));
+            }
+        }
+        let control = root.join("control.tmp");
+        std::fs::write(&control, &header).unwrap();
+        db.push_str(&format!("C:{}\n{header}", q1_of(&control)));
+        std::fs::remove_file(&control).unwrap();
+        for c in ['r', 'q', 's', 'f'] {
+            if let Some(v) = get(c) {
+                db.push_str(&format!("{c}:{v}\n"));
+            }
+        }
+        // The file database: directories, their files, each file's ACL and digest.
+        let name = get('P').unwrap();
+        let mut dir = String::new();
+        for (k, v) in &fields {
+            match k {
+                'F' => {
+                    dir = v.to_string();
+                    std::fs::create_dir_all(root.join(&dir)).unwrap();
+                    db.push_str(&format!("F:{v}\n"));
+                }
+                'M' => db.push_str(&format!("M:{v}\n")),
+                'R' => {
+                    let file = root.join(&dir).join(v);
+                    std::fs::write(&file, format!("{name} {dir}/{v}\n")).unwrap();
+                    db.push_str(&format!("R:{v}\n"));
+                    // The recorded ACL line follows its R: line.
+                    let acl = fields
+                        .iter()
+                        .skip_while(|(kk, vv)| !(*kk == 'R' && vv == v))
+                        .nth(1)
+                        .filter(|(kk, _)| *kk == 'a');
+                    if let Some((_, a)) = acl {
+                        db.push_str(&format!("a:{a}\n"));
+                    }
+                    db.push_str(&format!("Z:{}\n", q1_of(&file)));
+                }
+                _ => {}
+            }
+        }
+        db.push('\n');
+    }
+    std::fs::create_dir_all(root.join("lib/apk/db")).unwrap();
+    std::fs::write(root.join("lib/apk/db/installed"), db).unwrap();
+}
+
+/// An Alpine root whose installed database `write_installed` wrote, then `corrupt`
+/// changed; the collector's `apk-db` section is read by apk-tools' rules.
+fn written_root(dir: &Path, corrupt: impl Fn(&str) -> String) -> PathBuf {
+    let root = dir.join("alpine-written");
+    std::fs::create_dir_all(root.join("etc")).unwrap();
+    std::fs::write(root.join("etc/os-release"), OS_RELEASE).unwrap();
+    write_installed(&root);
+    let db = root.join("lib/apk/db/installed");
+    let text = std::fs::read_to_string(&db).unwrap();
+    std::fs::write(&db, corrupt(&text)).unwrap();
+    root
+}
+
+#[test]
+fn a_database_written_as_apk_writes_it_is_read_whole() {
+    let env = Env::init();
+    let dir = tempfile::tempdir().unwrap();
+    let root = written_root(dir.path(), str::to_string);
+    let db = std::fs::read_to_string(root.join("lib/apk/db/installed")).unwrap();
+    // Every record closed by a blank line, file digests computed from the files.
+    assert!(db.ends_with("\n\n"));
+    assert_eq!(db.matches("\n\nC:Q1").count(), 6, "{db}");
+    let s = scan_json_of(&env, &root, "alpine4");
+    assert_eq!(s["status"], "ok", "{s}");
+    assert_eq!(s["packages"], 7, "{s}");
+    assert_eq!(s["warnings"], json!([]));
+    assert_eq!(s["refused"], json!([]));
+}
+
+fn scan_json_of(env: &Env, root: &Path, host: &str) -> Value {
+    let out = env.run(&[
+        "--format",
+        "json",
+        "scan",
+        "--local",
+        "--root",
+        root.to_str().unwrap(),
+        "--host",
+        host,
+    ]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    v[0].clone()
+}
+
+#[test]
+fn a_corrupt_database_fails_the_scan_naming_the_line() {
+    type Corrupt = fn(&str) -> String;
+    let cases: [(&str, Corrupt, &str); 5] = [
+        (
+            "a line without FIELD:",
+            |db| db.replacen("L:MIT\n", "L:MIT\nno colon here\n", 1),
+            "line 10 is not FIELD:VALUE (\"no colon here\")",
+        ),
+        (
+            "a truncated record",
+            |db| db[..db.trim_end().rfind('\n').unwrap()].to_string(),
+            "(no blank line after it): truncated",
+        ),
+        (
+            "a file before its directory",
+            |db| db.replacen("F:lib\n", "", 1),
+            "'R' entry out of place (apk: \"FDB format error (line 15, entry 'R')\")",
+        ),
+        (
+            "a record without its checksum",
+            |db| {
+                let second = db.find("\n\nC:").unwrap() + 2;
+                let end = db[second..].find('\n').unwrap() + second + 1;
+                format!("{}{}", &db[..second], &db[end..])
+            },
+            "has no valid C: (package checksum)",
+        ),
+        (
+            "a field apk-tools does not know among the files",
+            |db| db.replacen("F:lib\n", "F:lib\nW:x\n", 1),
+            "too old to handle installed packages",
+        ),
+    ];
+    let env = Env::init();
+    for (i, (what, corrupt, want)) in cases.into_iter().enumerate() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = written_root(dir.path(), corrupt);
+        let host = format!("corrupt{i}");
+        let s = scan_json_of(&env, &root, &host);
+        assert_eq!(s["status"], "failed", "{what}: {s}");
+        assert_eq!(s["packages"], Value::Null, "{what}");
+        let error = s["error"].as_str().unwrap();
+        assert!(error.contains(want), "{what}: {error}");
+        assert!(
+            error.contains("apk-tools refuses such a file (\"database file format error\")")
+                || what == "a truncated record",
+            "{what}: {error}"
+        );
+    }
+    // As a user sees it: the scan fails (exit 4) with the line named.
+    let root = written_root(env.home(), |db| {
+        db.replacen("L:MIT\n", "L:MIT\nno colon here\n", 1)
+    });
+    insta::assert_snapshot!(
+        "apk_corrupt_database",
+        env.snap(&[
+            "scan",
+            "--local",
+            "--root",
+            root.to_str().unwrap(),
+            "--host",
+            "corrupt"
+        ])
+    );
+}

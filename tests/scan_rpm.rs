@@ -905,3 +905,165 @@ fn dnf_and_rpm_builders_deploy_and_roll_back_a_root_for_real() {
     sh(&format!("rpm -i --nodeps '{}'", glibc.display()));
     assert_eq!(sh(&pkgcmd::needs_restarting()), "reboot yes\n");
 }
+
+/// Builds one empty package of `arch` (`x86_64` or `noarch`) with rpmbuild; returns the
+/// RPM's path.
+fn rpmbuild_arch(
+    home: &Path,
+    work: &Path,
+    name: &str,
+    epoch: Option<u32>,
+    version: &str,
+    release: &str,
+    arch: &str,
+) -> PathBuf {
+    let mut text = format!(
+        "Name: {name}\nVersion: {version}\nRelease: {release}\nSummary: patchcycle test package\nLicense: MIT\nBuildArch: {arch}\n"
+    );
+    if let Some(e) = epoch {
+        text.push_str(&format!("Epoch: {e}\n"));
+    }
+    text.push_str("%description\ntest\n%files\n");
+    let spec = work.join(format!("{name}-{version}-{release}.spec"));
+    std::fs::write(&spec, text).unwrap();
+    run(Command::new("rpmbuild")
+        .env("HOME", home)
+        .args(["-bb", "--quiet", "--define"])
+        .arg(format!("_topdir {}", work.join("build").display()))
+        .arg(&spec));
+    let p = work.join(format!(
+        "build/RPMS/{arch}/{name}-{version}-{release}.{arch}.rpm"
+    ));
+    assert!(p.exists(), "{} was not built", p.display());
+    p
+}
+
+/// What the real collector prints for `root` (the script `scan --local --root` runs,
+/// run here by `sh -s`), with its `uname` section, which an offline root leaves empty,
+/// holding `running` instead: the output of a host running that kernel with that
+/// package database.
+fn collected_running(root: &Path, running: &str) -> String {
+    use std::io::Write;
+    let script = patchcycle::scan::collector_script(false, Some(root)).unwrap();
+    let mut child = Command::new("sh")
+        .arg("-s")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let token = text
+        .lines()
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .unwrap()
+        .to_string();
+    let empty = format!("@@PC {token} uname\n\n@@PC {token} boot\n");
+    assert!(text.contains(&empty), "{text}");
+    text.replacen(
+        &empty,
+        &format!("@@PC {token} uname\n{running}\n\n@@PC {token} boot\n"),
+        1,
+    )
+}
+
+/// Debug kernels: `kernel-debug-core` is a kernel, `uname -r` names it with `+debug`
+/// (RHEL 8 and later, AlmaLinux 9: `5.14.0-362.el9.x86_64+debug`), and a running
+/// kernel is compared with the newest build of its own variant. The packages are built
+/// by rpmbuild and installed by rpm into AlmaLinux 9 roots; the roots are scanned with
+/// the real collector, and for the running kernel (a root runs none) the collector's
+/// output of the root is imported with its uname section filled (`collected_running`).
+#[test]
+fn a_running_debug_kernel_is_its_own_package_and_only_a_newer_debug_build_needs_a_reboot() {
+    need(&["rpm", "rpmbuild"]);
+    let env = Env::init();
+    let home = env.home().to_path_buf();
+    let work = tempfile::tempdir().unwrap();
+    let w = work.path();
+    let build = |name: &str, epoch, v: &str, r: &str, arch: &str| {
+        rpmbuild_arch(&home, w, name, epoch, v, r, arch)
+    };
+    let core_362 = build("kernel-core", None, "5.14.0", "362.el9", "x86_64");
+    let core_427 = build("kernel-core", None, "5.14.0", "427.el9", "x86_64");
+    let debug_362 = build("kernel-debug-core", None, "5.14.0", "362.el9", "x86_64");
+    let debug_427 = build("kernel-debug-core", None, "5.14.0", "427.el9", "x86_64");
+    let tzdata = build("tzdata", None, "2024a", "1.el9", "noarch");
+    let libs = build("openssl-libs", Some(1), "3.0.7", "1.el9", "x86_64");
+    let base = [core_362, debug_362, tzdata, libs];
+    let root_with = |name: &str, extra: &[&PathBuf]| {
+        let root = w.join(name);
+        let mut rpms: Vec<PathBuf> = base.to_vec();
+        rpms.extend(extra.iter().map(|p| (*p).clone()));
+        make_root(&home, &root, ALMA9, &rpms);
+        root
+    };
+
+    // The root itself: every package read, the epoch kept, both kernels known.
+    let same = root_with("same", &[]);
+    let s = scan_json(
+        &env,
+        &[
+            "--local",
+            "--root",
+            same.to_str().unwrap(),
+            "--host",
+            "root1",
+        ],
+    );
+    assert_eq!(s["packages"], 4, "{s}");
+    assert_eq!(s["kernel_running"], Value::Null);
+    let db = env.sqlite();
+    let (kernels, epoch): (String, String) = db
+        .query_row(
+            "SELECT s.kernels, i.version FROM scans s JOIN installed i ON i.scan_id = s.id \
+             WHERE i.name = 'openssl-libs'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        kernels,
+        r#"["5.14.0-362.el9.x86_64","5.14.0-362.el9.x86_64+debug"]"#
+    );
+    assert_eq!(epoch, "1:3.0.7-1.el9");
+
+    let import = |host: &str, root: &Path, running: &str| {
+        env.ok(&["host", "add", host]);
+        let file = env.file(&format!("{host}.out"), &collected_running(root, running));
+        scan_json(&env, &["--import", file.to_str().unwrap(), "--host", host])
+    };
+    let debug = "5.14.0-362.el9.x86_64+debug";
+    // Running the debug build that is installed: no reboot (it was "reboot required").
+    let s = import("dbg-same", &same, debug);
+    assert_eq!(s["kernel_running"], debug, "{s}");
+    assert_eq!(s["kernel_latest"], debug, "{s}");
+    assert_ne!(s["reboot_required"], true, "{s}");
+    // A newer default kernel does not make the running debug kernel stale.
+    let newer_default = root_with("newer-default", &[&core_427]);
+    let s = import("dbg-default", &newer_default, debug);
+    assert_eq!(s["kernel_latest"], debug, "{s}");
+    assert_ne!(s["reboot_required"], true, "{s}");
+    // A newer debug build does.
+    let newer_debug = root_with("newer-debug", &[&debug_427]);
+    let s = import("dbg-debug", &newer_debug, debug);
+    assert_eq!(s["kernel_latest"], "5.14.0-427.el9.x86_64+debug", "{s}");
+    assert_eq!(s["reboot_required"], true, "{s}");
+    let shown = env.ok(&["host", "show", "dbg-debug"]);
+    assert!(
+        shown.contains("yes (kernel 5.14.0-362.el9.x86_64+debug → 5.14.0-427.el9.x86_64+debug)"),
+        "{shown}"
+    );
+    // And the reverse: a newer debug build does not make the running default kernel
+    // stale.
+    let s = import("default-debug", &newer_debug, "5.14.0-362.el9.x86_64");
+    assert_eq!(s["kernel_latest"], "5.14.0-362.el9.x86_64", "{s}");
+    assert_ne!(s["reboot_required"], true, "{s}");
+}

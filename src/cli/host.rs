@@ -253,12 +253,15 @@ fn list(ctx: &Context, a: ListArgs) -> Result<()> {
     )
 }
 
-/// `host show` in JSON and CSV: the host, and the packages dpkg has not finished
-/// installing (the key is there only when there are some).
+/// `host show` in JSON and CSV: the host, what its newest scan found wrong in its output,
+/// and the packages dpkg has not finished installing (that key is there only when there
+/// are some).
 #[derive(serde::Serialize)]
 struct Shown<'a> {
     #[serde(flatten)]
-    host: &'a inventory::Host,
+    host: &'a Host,
+    scan_warnings: &'a [String],
+    scan_refused: &'a [crate::family::Refused],
     #[serde(skip_serializing_if = "Vec::is_empty")]
     not_fully_installed: Vec<crate::scan::query::UnsettledPackage>,
 }
@@ -269,6 +272,7 @@ const UNSETTLED_SHOWN: usize = 10;
 fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
     let db = ctx.open_db()?;
     let h = inventory::require_host(&db.conn, &a.name)?;
+    let notes = crate::scan::query::latest_notes(&db.conn, &h.name)?;
     let unsettled = crate::scan::query::unsettled_packages(&db.conn, &h.name)?;
     let unsettled_text = if unsettled.is_empty() {
         None
@@ -342,14 +346,26 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
     if let Some(text) = unsettled_text {
         fields.insert(fields.len() - 2, ("not fully installed", text));
     }
-    output::show(
-        &ctx.style,
-        &Shown {
-            host: &h,
-            not_fully_installed: unsettled,
-        },
-        &fields,
-    )
+    // Only when the newest scan has them: one row each, under the scan status.
+    let at = fields
+        .iter()
+        .position(|(k, _)| *k == "scan status")
+        .map_or(fields.len(), |i| i + 1);
+    let mut extra: Vec<(&str, String)> = Vec::new();
+    for (i, r) in notes.refused.iter().enumerate() {
+        extra.push((if i == 0 { "refused rows" } else { "" }, r.text()));
+    }
+    for (i, w) in notes.warnings.iter().enumerate() {
+        extra.push((if i == 0 { "scan warnings" } else { "" }, w.clone()));
+    }
+    fields.splice(at..at, extra);
+    let shown = Shown {
+        host: &h,
+        scan_warnings: &notes.warnings,
+        scan_refused: &notes.refused,
+        not_fully_installed: unsettled,
+    };
+    output::show(&ctx.style, &shown, &fields)
 }
 
 fn set(ctx: &Context, a: SetArgs) -> Result<()> {

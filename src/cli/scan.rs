@@ -90,7 +90,7 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
         let started = Instant::now();
         let text = String::from_utf8_lossy(&bytes);
         let collection = Collection {
-            facts: facts::parse(&text).map_err(|e| e.to_string()),
+            facts: facts::parse(&text).map_err(scan::ScanFailure::from),
             first_output: None,
             elapsed: started.elapsed(),
             sections: scan::section_sizes(&text),
@@ -206,6 +206,10 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
             for w in &s.warnings {
                 ctx.style.warn(format!("{}: {w}", s.host));
             }
+            // Counted apart from the warnings (capped): every refused row, per section.
+            for r in &s.refused {
+                ctx.style.warn(format!("{}: {}", s.host, r.text()));
+            }
         }
     }
     if !ctx.style.quiet || ctx.style.format != output::Format::Table {
@@ -283,7 +287,11 @@ struct HostRun {
 
 impl pool::Outcome for HostRun {
     fn failure(&self) -> Option<String> {
-        self.collection.facts.as_ref().err().cloned()
+        self.collection
+            .facts
+            .as_ref()
+            .err()
+            .map(|e| e.error.clone())
     }
 }
 
@@ -325,7 +333,7 @@ fn report_collection(style: &Style, host: &str, method: Method, c: &Collection) 
                 format!("{host}: {verb} {} packages in {took}", f.packages.len()),
             );
         }
-        Err(e) => style.verbose(1, format!("{host}: failed after {took}: {e}")),
+        Err(e) => style.verbose(1, format!("{host}: failed after {took}: {}", e.error)),
     }
 }
 
@@ -397,7 +405,8 @@ fn collect_host(
             facts: Err(format!(
                 "its root {} (scan --local --root) is no longer a directory",
                 r.display()
-            )),
+            )
+            .into()),
             first_output: None,
             elapsed: Duration::ZERO,
             sections: Vec::new(),

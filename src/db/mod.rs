@@ -59,6 +59,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "0008_debfid.sql",
         include_str!("../../migrations/0008_debfid.sql"),
     ),
+    (
+        9,
+        "0009_rpmapk.sql",
+        include_str!("../../migrations/0009_rpmapk.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

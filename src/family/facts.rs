@@ -1,7 +1,7 @@
 //! What a host reported, as every family's parsers fill it in: the model the scanner
 //! stores and the matcher reads. Everything in it was validated on the way in.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Manager;
 use crate::version::Scheme;
@@ -12,6 +12,8 @@ pub(crate) const MAX_PACKAGES: usize = 200_000;
 pub(crate) const MAX_LINE: usize = 8192;
 /// Warnings kept per host.
 const MAX_WARNINGS: usize = 50;
+/// Refused rows named per section (all of them are counted).
+const REFUSED_NAMED: usize = 5;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Package {
@@ -76,6 +78,37 @@ pub struct Facts {
     pub pending: Vec<Pending>,
     pub host_advisories: Vec<HostAdvisory>,
     pub warnings: Vec<String>,
+    /// Rows the parsers refused, per section: every one counted, the first few named.
+    /// Kept apart from `warnings`, which are capped: a count here is never cut short.
+    pub refused: Vec<Refused>,
+}
+
+/// The rows of one collector section that were refused (a name, version or line the
+/// package manager's grammar does not allow): how many, and the first few by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refused {
+    pub section: String,
+    pub count: usize,
+    /// The first few refused rows, by what names them (a package name, or the line).
+    pub first: Vec<String>,
+}
+
+impl Refused {
+    /// `dpkg: 3 rows refused (a, b, c)`, `…` when more were refused than named.
+    pub fn text(&self) -> String {
+        format!(
+            "{}: {} row{} refused ({}{})",
+            self.section,
+            self.count,
+            if self.count == 1 { "" } else { "s" },
+            self.first.join(", "),
+            if self.count > self.first.len() {
+                ", …"
+            } else {
+                ""
+            }
+        )
+    }
 }
 
 impl Facts {
@@ -85,11 +118,51 @@ impl Facts {
         }
     }
 
-    /// The newest installed kernel (by the package manager's rules), if any are known.
+    /// Refuses one row of `section` (named by `row`): counted and, among the first few,
+    /// named in [`Facts::refused`]; `warning` says why (capped with the other warnings).
+    pub(crate) fn refuse(&mut self, section: &str, row: &str, warning: String) {
+        self.warn(warning);
+        let i = match self.refused.iter().position(|r| r.section == section) {
+            Some(i) => i,
+            None => {
+                self.refused.push(Refused {
+                    section: section.to_string(),
+                    count: 0,
+                    first: Vec::new(),
+                });
+                self.refused.len() - 1
+            }
+        };
+        let r = &mut self.refused[i];
+        r.count += 1;
+        if r.first.len() < REFUSED_NAMED {
+            r.first.push(shorten(row));
+        }
+    }
+
+    /// How many rows of `section` were refused.
+    pub fn refused_in(&self, section: &str) -> usize {
+        self.refused
+            .iter()
+            .find(|r| r.section == section)
+            .map_or(0, |r| r.count)
+    }
+
+    /// The newest installed kernel (by the package manager's rules) of the running
+    /// kernel's variant, if any are known: a host running a debug kernel
+    /// (`…x86_64+debug`) is compared with the debug builds only, a host running the
+    /// default kernel with the default builds only. The variants are separate lines of
+    /// builds: a new kernel becomes the default boot entry only for the variant
+    /// `/etc/sysconfig/kernel` names (`DEFAULTKERNEL`; debug builds only with
+    /// `DEFAULTDEBUG=yes`, read by kernel-install and grub's grub-get-kernel-settings),
+    /// so a newer build of the other variant is not what a reboot would bring. Without a
+    /// running kernel (an offline root), the newest of all.
     pub fn kernel_latest(&self) -> Option<&str> {
         let scheme = self.manager.map_or(Scheme::Deb, Manager::scheme);
+        let running = self.kernel_running.as_deref().map(kernel_variant);
         self.kernels
             .iter()
+            .filter(|k| running.is_none_or(|v| kernel_variant(k) == v))
             .max_by(|a, b| {
                 scheme
                     .compare(a, b)
@@ -97,6 +170,13 @@ impl Facts {
             })
             .map(String::as_str)
     }
+}
+
+/// A kernel release's variant suffix as the rpm family's kernel spec appends it to
+/// `uname -r` (`+debug`, `+64k`, `+rt`); empty for the default kernel and for the
+/// other families (Debian's and Alpine's flavours are part of the release name).
+pub fn kernel_variant(release: &str) -> &str {
+    release.rsplit_once('+').map_or("", |(_, v)| v)
 }
 
 pub(crate) fn kernel_name_ok(s: &str) -> bool {

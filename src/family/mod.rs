@@ -16,7 +16,7 @@ pub mod rpm;
 
 use serde::Serialize;
 
-pub use facts::{Facts, HostAdvisory, Package, PackageState, Pending, Sections};
+pub use facts::{Facts, HostAdvisory, Package, PackageState, Pending, Refused, Sections};
 
 use crate::version::Scheme;
 
@@ -40,11 +40,14 @@ pub trait Family: Sync {
     fn sections(&self) -> &'static [&'static str];
     /// The collector sections that list installed packages (dpkg: `dpkg-query`'s rows,
     /// or the status file's or a distroless image's `status.d` stanzas): without any of
-    /// them the output says nothing about the host.
+    /// them the output says nothing about the host. Older collectors' sections, still
+    /// read from saved output, come after this collector's.
     fn package_sections(&self) -> &'static [&'static str];
     /// Reads the family's sections into `f`: installed packages, pending updates,
-    /// kernels, the reboot state the family's own tools report.
-    fn parse(&self, f: &mut Facts, sections: &Sections<'_>);
+    /// kernels, the reboot state the family's own tools report. Rows it cannot read are
+    /// refused one by one ([`Facts::refuse`]); a package database the package manager
+    /// itself would refuse to read is an error (why, naming the line).
+    fn parse(&self, f: &mut Facts, sections: &Sections<'_>) -> Result<(), String>;
     /// Whether the package manager would accept `name` as a package name.
     fn name_ok(&self, name: &str) -> bool;
     /// Whether one package name and architecture is installed at several versions side

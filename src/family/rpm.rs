@@ -120,7 +120,7 @@ impl Family for Rpm {
         &["rpm"]
     }
 
-    fn parse(&self, f: &mut Facts, sections: &Sections<'_>) {
+    fn parse(&self, f: &mut Facts, sections: &Sections<'_>) -> Result<(), String> {
         parse_rpm(f, sections.get("rpm"));
         parse_updateinfo(f, sections.get("updateinfo"));
         parse_check_update(f, sections.get("check-update"));
@@ -137,6 +137,7 @@ impl Family for Rpm {
                 f.kernels.push(k);
             }
         }
+        Ok(())
     }
 
     fn name_ok(&self, name: &str) -> bool {
@@ -232,17 +233,23 @@ pub fn parse_rpm(f: &mut Facts, lines: &[&str]) {
         }
         let n = i + 1;
         if l.len() > MAX_LINE {
-            f.warn(format!(
-                "rpm line {n}: longer than {MAX_LINE} bytes, rejected"
-            ));
+            f.refuse(
+                "rpm",
+                &format!("line {n}"),
+                format!("rpm line {n}: longer than {MAX_LINE} bytes, rejected"),
+            );
             continue;
         }
         let fields: Vec<&str> = l.split('\t').collect();
         let [name, epoch, version, release, arch, srpm] = fields.as_slice() else {
-            f.warn(format!(
-                "rpm line {n}: expected 6 tab-separated fields: {:?}",
-                shorten(l)
-            ));
+            f.refuse(
+                "rpm",
+                &format!("line {n}"),
+                format!(
+                    "rpm line {n}: expected 6 tab-separated fields: {:?}",
+                    shorten(l)
+                ),
+            );
             continue;
         };
         // The imported signing keys are pseudo-packages, not software.
@@ -250,35 +257,45 @@ pub fn parse_rpm(f: &mut Facts, lines: &[&str]) {
             continue;
         }
         if !rpm_name_ok(name) {
-            f.warn(format!(
-                "rpm line {n}: rejected package name {:?}",
-                shorten(name)
-            ));
+            f.refuse(
+                "rpm",
+                name,
+                format!("rpm line {n}: rejected package name {:?}", shorten(name)),
+            );
             continue;
         }
         let epoch = if *epoch == "(none)" { "0" } else { epoch };
         if epoch.is_empty() || epoch.len() > 10 || !epoch.bytes().all(|b| b.is_ascii_digit()) {
-            f.warn(format!(
-                "rpm line {n}: rejected epoch {:?} of {name}",
-                shorten(epoch)
-            ));
+            f.refuse(
+                "rpm",
+                name,
+                format!(
+                    "rpm line {n}: rejected epoch {:?} of {name}",
+                    shorten(epoch)
+                ),
+            );
             continue;
         }
         if !part_ok(version) || !part_ok(release) {
-            f.warn(format!(
-                "rpm line {n}: rejected version {:?} of {name}",
-                shorten(&format!("{version}-{release}"))
-            ));
+            f.refuse(
+                "rpm",
+                name,
+                format!(
+                    "rpm line {n}: rejected version {:?} of {name}",
+                    shorten(&format!("{version}-{release}"))
+                ),
+            );
             continue;
         }
         let arch = match *arch {
             "(none)" => None,
             a if rpm_arch_ok(a) => Some(a),
             a => {
-                f.warn(format!(
-                    "rpm line {n}: rejected arch {:?} of {name}",
-                    shorten(a)
-                ));
+                f.refuse(
+                    "rpm",
+                    name,
+                    format!("rpm line {n}: rejected arch {:?} of {name}", shorten(a)),
+                );
                 continue;
             }
         };
@@ -316,20 +333,32 @@ pub fn parse_updateinfo(f: &mut Facts, lines: &[&str]) {
             continue;
         }
         if l.len() > MAX_LINE {
-            f.warn("updateinfo: over-long line rejected".into());
+            f.refuse(
+                "updateinfo",
+                "over-long line",
+                "updateinfo: over-long line rejected".into(),
+            );
             continue;
         }
         let fields: Vec<&str> = l.split_whitespace().collect();
         let [id, kind, nevra] = fields.as_slice() else {
             // yum prints "updateinfo list done" and similar; anything else is reported.
             if !l.starts_with("updateinfo list") {
-                f.warn(format!("updateinfo: rejected line {:?}", shorten(l)));
+                f.refuse(
+                    "updateinfo",
+                    l,
+                    format!("updateinfo: rejected line {:?}", shorten(l)),
+                );
             }
             continue;
         };
         let id_ok = crate::catalog::validate_id(id).is_ok();
         let (Some((name, version, _arch)), true) = (split_nevra(nevra), id_ok) else {
-            f.warn(format!("updateinfo: rejected line {:?}", shorten(l)));
+            f.refuse(
+                "updateinfo",
+                l,
+                format!("updateinfo: rejected line {:?}", shorten(l)),
+            );
             continue;
         };
         // "Important/Sec.", "Moderate/Sec.", "security", "Low/Sec."
@@ -445,7 +474,11 @@ pub fn parse_check_update(f: &mut Facts, lines: &[&str]) {
         }
     }
     for r in rejected {
-        f.warn(format!("check-update: rejected line {r:?}"));
+        f.refuse(
+            "check-update",
+            &r,
+            format!("check-update: rejected line {r:?}"),
+        );
     }
     f.pending.extend(out);
 }
@@ -474,23 +507,23 @@ pub fn parse_needs_restarting(lines: &[&str]) -> Option<bool> {
     }
 }
 
-/// Kernels from kernel / kernel-core packages: `VERSION-RELEASE.ARCH` as `uname -r`
-/// prints it.
+/// Kernels from kernel packages, as `uname -r` names them: `VERSION-RELEASE.ARCH`, and
+/// for the debug builds (`kernel-debug`, `kernel-debug-core`) `VERSION-RELEASE.ARCH+debug`
+/// (RHEL 8 and later, Fedora: the kernel spec's `+debug` variant suffix).
 pub fn kernels_from_packages(f: &Facts) -> Vec<String> {
     f.packages
         .iter()
-        .filter(|p| {
-            matches!(
-                p.name.as_str(),
-                "kernel" | "kernel-core" | "kernel-uek-core" | "kernel-uek"
-            )
-        })
         .filter_map(|p| {
+            let suffix = match p.name.as_str() {
+                "kernel" | "kernel-core" | "kernel-uek-core" | "kernel-uek" => "",
+                "kernel-debug" | "kernel-debug-core" => "+debug",
+                _ => return None,
+            };
             let vr = p
                 .version
                 .split_once(':')
                 .map_or(p.version.as_str(), |(_, r)| r);
-            Some(format!("{vr}.{}", p.arch.as_deref()?))
+            Some(format!("{vr}.{}{suffix}", p.arch.as_deref()?))
         })
         .collect()
 }
@@ -523,5 +556,53 @@ mod tests {
         assert!(rpm_name_ok("libstdc++"));
         assert!(!rpm_name_ok("-rf"));
         assert!(!rpm_name_ok("a b"));
+    }
+
+    fn kernel_pkg(name: &str, version: &str) -> Package {
+        Package {
+            name: name.into(),
+            arch: Some("x86_64".into()),
+            version: version.into(),
+            source_name: "kernel".into(),
+            source_version: version.into(),
+            state: crate::family::PackageState::Installed,
+        }
+    }
+
+    #[test]
+    fn debug_kernels_are_kernels_of_their_own_variant() {
+        let mut f = Facts {
+            manager: Some(Manager::Rpm),
+            packages: vec![
+                kernel_pkg("kernel-core", "5.14.0-362.el9"),
+                kernel_pkg("kernel-core", "5.14.0-427.el9"),
+                kernel_pkg("kernel-debug-core", "5.14.0-362.el9"),
+                kernel_pkg("kernel-debug-modules", "5.14.0-362.el9"),
+                kernel_pkg("kernel-tools", "5.14.0-500.el9"),
+            ],
+            ..Facts::default()
+        };
+        f.kernels = kernels_from_packages(&f);
+        assert_eq!(
+            f.kernels,
+            [
+                "5.14.0-362.el9.x86_64",
+                "5.14.0-427.el9.x86_64",
+                "5.14.0-362.el9.x86_64+debug"
+            ]
+        );
+        // Running the debug build: the newer default kernel is not its update.
+        f.kernel_running = Some("5.14.0-362.el9.x86_64+debug".into());
+        assert_eq!(f.kernel_latest(), Some("5.14.0-362.el9.x86_64+debug"));
+        f.packages
+            .push(kernel_pkg("kernel-debug-core", "5.14.0-427.el9"));
+        f.kernels = kernels_from_packages(&f);
+        assert_eq!(f.kernel_latest(), Some("5.14.0-427.el9.x86_64+debug"));
+        // Running the default build: the debug builds are not its updates.
+        f.kernel_running = Some("5.14.0-362.el9.x86_64".into());
+        assert_eq!(f.kernel_latest(), Some("5.14.0-427.el9.x86_64"));
+        // No running kernel (an offline root): the newest of all.
+        f.kernel_running = None;
+        assert!(f.kernel_latest().is_some());
     }
 }

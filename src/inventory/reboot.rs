@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use crate::family::facts::kernel_variant;
+
 /// A host's reboot state and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct Reboot {
@@ -20,8 +22,13 @@ impl Reboot {
         kernel_running: Option<&str>,
         kernel_latest: Option<&str>,
     ) -> Reboot {
+        // Only a newer build of the running kernel's variant makes it stale: a debug
+        // kernel (`…+debug`) is not replaced by a default one at reboot, nor the reverse
+        // (see `Facts::kernel_latest`; also for a latest stored before that rule).
         let kernel = match (kernel_running, kernel_latest) {
-            (Some(r), Some(l)) if r != l => Some((r.to_string(), l.to_string())),
+            (Some(r), Some(l)) if r != l && kernel_variant(r) == kernel_variant(l) => {
+                Some((r.to_string(), l.to_string()))
+            }
             _ => None,
         };
         Reboot { flagged, kernel }
@@ -58,6 +65,29 @@ mod tests {
         assert_eq!(r.text(), "yes (kernel 6.1.0-26-amd64 → 6.1.0-28-amd64)");
         let r = Reboot::of(None, Some("6.1.0-26-amd64"), Some("6.1.0-28-amd64"));
         assert_eq!(r.needed(), Some(true));
+    }
+
+    #[test]
+    fn only_a_newer_build_of_the_running_variant_makes_the_kernel_stale() {
+        let debug = "5.14.0-362.el9.x86_64+debug";
+        let newer_debug = "5.14.0-427.el9.x86_64+debug";
+        let newer_default = "5.14.0-427.el9.x86_64";
+        let r = Reboot::of(Some(false), Some(debug), Some(newer_debug));
+        assert_eq!(r.needed(), Some(true));
+        assert_eq!(r.text(), format!("yes (kernel {debug} → {newer_debug})"));
+        assert_eq!(
+            Reboot::of(Some(false), Some(debug), Some(newer_default)).needed(),
+            Some(false)
+        );
+        assert_eq!(
+            Reboot::of(
+                Some(false),
+                Some("5.14.0-362.el9.x86_64"),
+                Some(newer_debug)
+            )
+            .needed(),
+            Some(false)
+        );
     }
 
     #[test]

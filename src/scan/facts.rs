@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::exec::protocol;
 pub use crate::family::Manager;
-pub use crate::family::facts::{Facts, HostAdvisory, Package, Pending, Sections};
+pub use crate::family::facts::{Facts, HostAdvisory, Package, Pending, Refused, Sections};
 use crate::family::facts::{kernel_name_ok, safe_text, shorten};
 use crate::family::{self, Family};
 
@@ -29,6 +29,17 @@ pub enum FactsError {
     UnsupportedOs(String),
     #[error("{0} reported no installed packages")]
     NoPackages(&'static str),
+    /// Every package row was refused: the host has packages, none of which could be read.
+    #[error("{}", all_refused(manager, *count, first))]
+    AllRefused {
+        manager: &'static str,
+        count: usize,
+        /// The first few refused rows, by name.
+        first: Vec<String>,
+    },
+    /// The package database is one the package manager itself would refuse to read.
+    #[error("{0}")]
+    InvalidDatabase(String),
     #[error(
         "{os} uses {manager}, but the output has no {manager} section (the collector found no {manager} on the host)"
     )]
@@ -57,6 +68,19 @@ pub enum FactsError {
 }
 
 pub use crate::exec::protocol::PROTOCOL;
+
+/// `dpkg listed 3 packages and all 3 were refused (a, b, c): see the warnings`.
+fn all_refused(manager: &str, count: usize, first: &[String]) -> String {
+    let more = if count > first.len() { ", …" } else { "" };
+    let first = first.join(", ");
+    if count == 1 {
+        format!("{manager} listed 1 package and it was refused ({first}): see the warnings")
+    } else {
+        format!(
+            "{manager} listed {count} packages and all {count} were refused ({first}{more}): see the warnings"
+        )
+    }
+}
 
 /// The sections every collector prints, whatever the family.
 const COMMON_SECTIONS: [&str; 6] = [
@@ -136,10 +160,31 @@ fn sections(out: &str) -> Result<Split<'_>, FactsError> {
     })
 }
 
+/// Why output could not be used, with what parsing had found wrong before that: the
+/// warnings and refused rows of a failed scan are kept with its error.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{error}")]
+pub struct Failed {
+    pub error: FactsError,
+    pub warnings: Vec<String>,
+    pub refused: Vec<Refused>,
+}
+
 /// Parses collector output.
-pub fn parse(out: &str) -> Result<Facts, FactsError> {
-    let sec = sections(out)?;
+pub fn parse(out: &str) -> Result<Facts, Box<Failed>> {
     let mut f = Facts::default();
+    match parse_into(out, &mut f) {
+        Ok(()) => Ok(f),
+        Err(error) => Err(Box::new(Failed {
+            error,
+            warnings: f.warnings,
+            refused: f.refused,
+        })),
+    }
+}
+
+fn parse_into(out: &str, f: &mut Facts) -> Result<(), FactsError> {
+    let sec = sections(out)?;
     let get = |k: &str| sec.known.get(k).to_vec();
     if sec.unknown_count > 0 {
         let names: Vec<String> = sec
@@ -276,7 +321,8 @@ pub fn parse(out: &str) -> Result<Facts, FactsError> {
             manager: manager.as_str(),
         });
     }
-    fam.parse(&mut f, &sec.known);
+    fam.parse(f, &sec.known)
+        .map_err(FactsError::InvalidDatabase)?;
     // A known family at a release we cannot name (no VERSION_ID, or one that is not a
     // release number, and nothing else of the family's naming it: Debian's numeric
     // /etc/debian_version does): say so, for every family. Debian testing and sid
@@ -289,15 +335,27 @@ pub fn parse(out: &str) -> Result<Facts, FactsError> {
         ));
     }
     if f.packages.is_empty() {
+        // Rows were there, none readable: say so, not that there were none.
+        if let Some(r) = f
+            .refused
+            .iter()
+            .find(|r| fam.package_sections().contains(&r.section.as_str()))
+        {
+            return Err(FactsError::AllRefused {
+                manager: manager.as_str(),
+                count: r.count,
+                first: r.first.clone(),
+            });
+        }
         return Err(FactsError::NoPackages(manager.as_str()));
     }
-    dedupe_packages(&mut f, fam)?;
+    dedupe_packages(f, fam)?;
     if kernel_unreadable {
         // A "no" rests on comparing the running kernel with the newest installed one.
         f.reboot_required = f.reboot_required.filter(|r| *r);
     }
     f.kernels.sort();
-    Ok(f)
+    Ok(())
 }
 
 /// Packages listed more than once. dpkg lists a package once per architecture
@@ -380,6 +438,11 @@ mod tests {
     use crate::family::facts::MAX_LINE;
 
     const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
+    /// The error alone (the warnings kept with it are checked where they matter).
+    fn parse(out: &str) -> Result<Facts, FactsError> {
+        super::parse(out).map_err(|f| f.error)
+    }
 
     fn wrap(body: &str) -> String {
         format!(
@@ -550,6 +613,35 @@ mod tests {
 
     const ALPINE: &str = "@S os-release\nNAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.20.3\n\
         PRETTY_NAME=\"Alpine Linux v3.20\"\n";
+
+    /// Every family: when each package row was refused, the error says so (not that
+    /// there were no packages), and the warnings and counts come back with it.
+    #[test]
+    fn every_row_refused_is_named_as_such_in_every_family() {
+        let cases = [
+            (
+                "@S os-release\nID=debian\nVERSION_ID=12\n@S dpkg\nbad\t1.0$(x)\tbad\t1.0\tii \nworse\t1 0\tworse\t1\tii \n"
+                    .to_string(),
+                "dpkg listed 2 packages and all 2 were refused (bad, worse): see the warnings",
+            ),
+            (
+                format!("{ALMA}@S rpm\n-rf\t0\t1\t1\tx86_64\t(none)\n"),
+                "rpm listed 1 package and it was refused (-rf): see the warnings",
+            ),
+            (
+                format!(
+                    "{ALPINE}@S apk-db\nC:Q1pBBVXRGQDsA6ORWMZ3eR8R8xiEM=\nP:$(x)\nV:1.0-r0\n\n"
+                ),
+                "apk listed 1 package and it was refused ($(x)): see the warnings",
+            ),
+        ];
+        for (body, want) in cases {
+            let failed = super::parse(&wrap(&body)).unwrap_err();
+            assert_eq!(failed.error.to_string(), want);
+            assert!(!failed.warnings.is_empty(), "{want}");
+            assert_eq!(failed.refused.len(), 1, "{want}");
+        }
+    }
 
     #[test]
     fn alpine_host() {

@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::catalog::Severity;
 use crate::config::SshConfig;
 use crate::exec::{self, Target, protocol};
-use facts::Facts;
+use facts::{Facts, Refused};
 use matcher::{Finding, Matcher};
 
 const COLLECTOR: &str = include_str!("collect.sh");
@@ -89,11 +89,40 @@ impl Method {
     }
 }
 
+/// Why a host's scan failed, with what was found wrong on the way there (the warnings
+/// and refused rows of output that was read, none when the host was not reached).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScanFailure {
+    pub error: String,
+    pub warnings: Vec<String>,
+    pub refused: Vec<Refused>,
+}
+
+impl From<String> for ScanFailure {
+    fn from(error: String) -> ScanFailure {
+        ScanFailure {
+            error,
+            ..ScanFailure::default()
+        }
+    }
+}
+
+impl From<Box<facts::Failed>> for ScanFailure {
+    fn from(f: Box<facts::Failed>) -> ScanFailure {
+        let f = *f;
+        ScanFailure {
+            error: f.error.to_string(),
+            warnings: f.warnings,
+            refused: f.refused,
+        }
+    }
+}
+
 /// One run of the collector: the parsed facts (or why there are none), and what `-v`
 /// and `-vv` show of the run.
 #[derive(Debug)]
 pub struct Collection {
-    pub facts: Result<Facts, String>,
+    pub facts: Result<Facts, ScanFailure>,
     /// Time to the collector's first output (connected, authenticated, shell started);
     /// None when the run failed before any output.
     pub first_output: Option<std::time::Duration>,
@@ -114,7 +143,7 @@ pub fn collect(
 ) -> Collection {
     let started = std::time::Instant::now();
     let failed = |e: String| Collection {
-        facts: Err(e),
+        facts: Err(e.into()),
         first_output: None,
         elapsed: started.elapsed(),
         sections: Vec::new(),
@@ -133,7 +162,9 @@ pub fn collect(
         let hint = protocol::last_line(&out.stderr)
             .map(|l| format!(" (stderr: {})", l.chars().take(200).collect::<String>()))
             .unwrap_or_default();
-        format!("{e}{hint}")
+        let mut failure = ScanFailure::from(e);
+        failure.error.push_str(&hint);
+        failure
     });
     Collection {
         facts,
@@ -189,7 +220,10 @@ pub struct Summary {
     pub kernel_running: Option<String>,
     pub kernel_latest: Option<String>,
     pub reboot_required: Option<bool>,
+    /// What the parsers found wrong: kept for a failed scan too, with its error.
     pub warnings: Vec<String>,
+    /// Rows refused per section: every one counted, the first few named.
+    pub refused: Vec<Refused>,
     pub error: Option<String>,
 }
 
@@ -201,7 +235,7 @@ pub fn store(
     method: Method,
     started: &str,
     finished: &str,
-    result: Result<Facts, String>,
+    result: Result<Facts, ScanFailure>,
 ) -> Result<Summary> {
     let tx = crate::db::write_tx(conn)?;
     let host_id: i64 = tx.query_row("SELECT id FROM hosts WHERE name = ?1", [host_name], |r| {
@@ -215,19 +249,30 @@ pub fn store(
     match result {
         Err(e) => {
             tx.execute(
-                "INSERT INTO scans (host_id, started, finished, method, status, error) VALUES (?1, ?2, ?3, ?4, 'failed', ?5)",
-                params![host_id, started, finished, method.as_str(), e],
+                "INSERT INTO scans (host_id, started, finished, method, status, error, warnings, refused) \
+                 VALUES (?1, ?2, ?3, ?4, 'failed', ?5, ?6, ?7)",
+                params![
+                    host_id,
+                    started,
+                    finished,
+                    method.as_str(),
+                    e.error,
+                    serde_json::to_string(&e.warnings)?,
+                    serde_json::to_string(&e.refused)?
+                ],
             )?;
             summary.status = "failed".into();
-            summary.error = Some(e);
+            summary.error = Some(e.error);
+            summary.warnings = e.warnings;
+            summary.refused = e.refused;
         }
         Ok(f) => {
             let findings = matcher.findings(&tx, &f)?;
             let latest = f.kernel_latest().map(str::to_string);
             tx.execute(
                 "INSERT INTO scans (host_id, started, finished, method, status, os_id, os_version, ecosystem, \
-                 kernel_running, kernels, reboot_required, reboot_pkgs, warnings, manager) \
-                 VALUES (?1, ?2, ?3, ?4, 'ok', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                 kernel_running, kernels, reboot_required, reboot_pkgs, warnings, manager, refused) \
+                 VALUES (?1, ?2, ?3, ?4, 'ok', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                 params![
                     host_id,
                     started,
@@ -241,7 +286,8 @@ pub fn store(
                     f.reboot_required,
                     serde_json::to_string(&f.reboot_pkgs)?,
                     serde_json::to_string(&f.warnings)?,
-                    manager_name(f.manager)
+                    manager_name(f.manager),
+                    serde_json::to_string(&f.refused)?
                 ],
             )?;
             let scan_id = tx.last_insert_rowid();
@@ -280,6 +326,7 @@ pub fn store(
             )
             .needed();
             summary.warnings = f.warnings;
+            summary.refused = f.refused;
         }
     }
     tx.commit()?;

@@ -326,6 +326,34 @@ pub fn at_least(row: &Row, level: Severity) -> bool {
     Severity::stored_at_least(row.severity.as_deref(), level)
 }
 
+/// What a host's newest scan attempt found wrong in its output: the warnings and the
+/// refused rows, a failed scan's too (they explain its error). Empty when the host was
+/// never scanned.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ScanNotes {
+    pub warnings: Vec<String>,
+    pub refused: Vec<crate::family::Refused>,
+}
+
+pub fn latest_notes(conn: &Connection, host: &str) -> Result<ScanNotes> {
+    let row: Option<(String, String)> = conn
+        .query_row(
+            "SELECT s.warnings, s.refused FROM scans s JOIN hosts h ON h.id = s.host_id \
+             WHERE h.name = ?1 ORDER BY s.id DESC LIMIT 1",
+            [host],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((warnings, refused)) = row else {
+        return Ok(ScanNotes::default());
+    };
+    // Written only by `scan::store`, as JSON arrays.
+    Ok(ScanNotes {
+        warnings: serde_json::from_str(&warnings)?,
+        refused: serde_json::from_str(&refused)?,
+    })
+}
+
 /// The host's latest successful scan.
 pub fn latest_good_scan(conn: &Connection, host: &str) -> Result<Option<i64>> {
     Ok(conn

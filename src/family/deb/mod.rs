@@ -101,19 +101,25 @@ impl Family for Deb {
         &["dpkg", "dpkg-status", "dpkg-status.d"]
     }
 
-    fn parse(&self, f: &mut Facts, sections: &Sections<'_>) {
+    fn parse(&self, f: &mut Facts, sections: &Sections<'_>) -> Result<(), String> {
         release_from_debian_version(f, sections.get("debian_version"));
         parse_dpkg(f, sections.get("dpkg"));
-        parse_stanzas(f, "status", sections.get("dpkg-status"));
-        parse_stanzas(f, "status.d", sections.get("dpkg-status.d"));
+        parse_stanzas(f, "dpkg-status", sections.get("dpkg-status"));
+        parse_stanzas(f, "dpkg-status.d", sections.get("dpkg-status.d"));
         warn_unsettled(f);
         parse_apt_sim(f, sections.get("apt-sim"));
         // Kernel packages count as installed kernels too (a minimal /boot may be empty).
+        // `linux-image-<release>-dbg` holds the kernel's debug symbols (vmlinux under
+        // /usr/lib/debug), not a kernel anything boots.
         let from_pkgs: Vec<String> = f
             .packages
             .iter()
             .filter_map(|p| p.name.strip_prefix("linux-image-"))
-            .filter(|k| k.starts_with(|c: char| c.is_ascii_digit()) && !k.ends_with("-unsigned"))
+            .filter(|k| {
+                k.starts_with(|c: char| c.is_ascii_digit())
+                    && !k.ends_with("-unsigned")
+                    && !k.ends_with("-dbg")
+            })
             .map(str::to_string)
             .collect();
         for k in from_pkgs {
@@ -121,6 +127,7 @@ impl Family for Deb {
                 f.kernels.push(k);
             }
         }
+        Ok(())
     }
 
     fn name_ok(&self, name: &str) -> bool {
@@ -157,6 +164,8 @@ fn release_from_debian_version(f: &mut Facts, lines: &[&str]) {
 
 /// One package as dpkg lists it (a `dpkg-query` row or a status stanza), before checks.
 struct Listed<'a> {
+    /// The collector section it came from (where a refused row is counted).
+    section: &'static str,
     /// Where it came from, for warnings: `dpkg line 3`, `dpkg status.d line 40`.
     at: String,
     /// `${binary:Package}` (`name` or `name:arch`) or a stanza's `Package`.
@@ -183,9 +192,11 @@ fn parse_dpkg(f: &mut Facts, lines: &[&str]) {
         }
         let n = i + 1;
         if l.len() > MAX_LINE {
-            f.warn(format!(
-                "dpkg line {n}: longer than {MAX_LINE} bytes, rejected"
-            ));
+            f.refuse(
+                "dpkg",
+                &format!("line {n}"),
+                format!("dpkg line {n}: longer than {MAX_LINE} bytes, rejected"),
+            );
             continue;
         }
         let fields: Vec<&str> = l.split('\t').collect();
@@ -195,10 +206,14 @@ fn parse_dpkg(f: &mut Facts, lines: &[&str]) {
             [b, v, s, sv, st, a] => (*b, *v, *s, *sv, *st, Some(*a)),
             [b, v, s, sv, st] => (*b, *v, *s, *sv, *st, None),
             _ => {
-                f.warn(format!(
-                    "dpkg line {n}: expected 6 tab-separated fields (5 from an earlier collector): {:?}",
-                    shorten(l)
-                ));
+                f.refuse(
+                    "dpkg",
+                    &format!("line {n}"),
+                    format!(
+                        "dpkg line {n}: expected 6 tab-separated fields (5 from an earlier collector): {:?}",
+                        shorten(l)
+                    ),
+                );
                 continue;
             }
         };
@@ -208,17 +223,22 @@ fn parse_dpkg(f: &mut Facts, lines: &[&str]) {
             Some(Ok(Some(state))) => state,
             Some(Ok(None)) => continue,
             _ => {
-                f.warn(format!(
-                    "dpkg line {n}: rejected status {:?} of {}",
-                    shorten(status),
-                    shorten(bin)
-                ));
+                f.refuse(
+                    "dpkg",
+                    bin,
+                    format!(
+                        "dpkg line {n}: rejected status {:?} of {}",
+                        shorten(status),
+                        shorten(bin)
+                    ),
+                );
                 continue;
             }
         };
         add(
             f,
             Listed {
+                section: "dpkg",
                 at: format!("dpkg line {n}"),
                 binary: bin,
                 arch: arch.filter(|a| !a.is_empty()),
@@ -306,20 +326,25 @@ fn add(f: &mut Facts, p: Listed<'_>) {
     // arch `${Architecture}` gives.
     let arch = match (bin_arch, p.arch) {
         (Some(b), Some(a)) if a != b => {
-            f.warn(format!(
-                "{at}: package {:?} does not have its architecture {:?}, rejected",
-                shorten(p.binary),
-                shorten(a)
-            ));
+            f.refuse(
+                p.section,
+                p.binary,
+                format!(
+                    "{at}: package {:?} does not have its architecture {:?}, rejected",
+                    shorten(p.binary),
+                    shorten(a)
+                ),
+            );
             return;
         }
         (b, a) => a.or(b),
     };
     if !name_ok(name) || arch.is_some_and(|a| !arch_ok(a)) {
-        f.warn(format!(
-            "{at}: rejected package name {:?}",
-            shorten(p.binary)
-        ));
+        f.refuse(
+            p.section,
+            p.binary,
+            format!("{at}: rejected package name {:?}", shorten(p.binary)),
+        );
         return;
     }
     // dpkg folds package names to lower case when it reads them (its package
@@ -327,10 +352,11 @@ fn add(f: &mut Facts, p: Listed<'_>) {
     let name = name.to_ascii_lowercase();
     let version = p.version;
     if Scheme::Deb.validate(version).is_err() || version.trim() != version {
-        f.warn(format!(
-            "{at}: rejected version {:?} of {name}",
-            shorten(version)
-        ));
+        f.refuse(
+            p.section,
+            p.binary,
+            format!("{at}: rejected version {:?} of {name}", shorten(version)),
+        );
         return;
     }
     let src_name = if p.source.is_empty() {
@@ -344,11 +370,15 @@ fn add(f: &mut Facts, p: Listed<'_>) {
         p.source_version
     };
     if !name_ok(&src_name) || Scheme::Deb.validate(src_ver).is_err() {
-        f.warn(format!(
-            "{at}: rejected source {:?} {:?}",
-            shorten(&src_name),
-            shorten(src_ver)
-        ));
+        f.refuse(
+            p.section,
+            p.binary,
+            format!(
+                "{at}: rejected source {:?} {:?}",
+                shorten(&src_name),
+                shorten(src_ver)
+            ),
+        );
         return;
     }
     f.packages.push(Package {
@@ -369,7 +399,8 @@ const MORE_FILES: &str = "@more";
 /// starting with a space or tab, stanzas separated by blank lines. Only `Package`,
 /// `Version`, `Architecture`, `Source` (`name` or `name (version)`) and `Status` are
 /// read; field names are case-insensitive, as dpkg's.
-fn parse_stanzas(f: &mut Facts, what: &str, lines: &[&str]) {
+fn parse_stanzas(f: &mut Facts, section: &'static str, lines: &[&str]) {
+    let what = section.strip_prefix("dpkg-").unwrap_or(section);
     let mut stanza: Vec<(usize, &str, &str)> = Vec::new();
     let mut start = 0;
     for (i, l) in lines.iter().copied().chain([""]).enumerate() {
@@ -388,7 +419,7 @@ fn parse_stanzas(f: &mut Facts, what: &str, lines: &[&str]) {
                     ));
                     return;
                 }
-                stanza_package(f, what, start, &stanza);
+                stanza_package(f, section, start, &stanza);
                 stanza.clear();
             }
             continue;
@@ -409,13 +440,23 @@ fn parse_stanzas(f: &mut Facts, what: &str, lines: &[&str]) {
     }
 }
 
-fn stanza_package(f: &mut Facts, what: &str, start: usize, stanza: &[(usize, &str, &str)]) {
+fn stanza_package(
+    f: &mut Facts,
+    section: &'static str,
+    start: usize,
+    stanza: &[(usize, &str, &str)],
+) {
+    let what = section.strip_prefix("dpkg-").unwrap_or(section);
     let at = format!("dpkg {what} line {start}");
     if let Some((n, _, l)) = stanza.iter().find(|(_, k, _)| k.is_empty()) {
-        f.warn(format!(
-            "dpkg {what} line {n}: not a \"Field: value\" line: {:?}; its stanza rejected",
-            shorten(l)
-        ));
+        f.refuse(
+            section,
+            &format!("line {start}"),
+            format!(
+                "dpkg {what} line {n}: not a \"Field: value\" line: {:?}; its stanza rejected",
+                shorten(l)
+            ),
+        );
         return;
     }
     let field = |name: &str| {
@@ -425,9 +466,11 @@ fn stanza_package(f: &mut Facts, what: &str, start: usize, stanza: &[(usize, &st
             .map(|(_, _, v)| *v)
     };
     let (Some(binary), Some(version)) = (field("Package"), field("Version")) else {
-        f.warn(format!(
-            "{at}: a stanza without Package or Version, rejected"
-        ));
+        f.refuse(
+            section,
+            &format!("line {start}"),
+            format!("{at}: a stanza without Package or Version, rejected"),
+        );
         return;
     };
     if [binary, version]
@@ -437,20 +480,26 @@ fn stanza_package(f: &mut Facts, what: &str, start: usize, stanza: &[(usize, &st
         .chain(field("Status").iter())
         .any(|v| v.len() > MAX_LINE)
     {
-        f.warn(format!(
-            "{at}: a field longer than {MAX_LINE} bytes, rejected"
-        ));
+        f.refuse(
+            section,
+            &format!("line {start}"),
+            format!("{at}: a field longer than {MAX_LINE} bytes, rejected"),
+        );
         return;
     }
     let state = match state_of_status_field(field("Status")) {
         Ok(Some(state)) => state,
         Ok(None) => return,
         Err(()) => {
-            f.warn(format!(
-                "{at}: rejected Status {:?} of {}",
-                shorten(field("Status").unwrap_or_default()),
-                shorten(binary)
-            ));
+            f.refuse(
+                section,
+                binary,
+                format!(
+                    "{at}: rejected Status {:?} of {}",
+                    shorten(field("Status").unwrap_or_default()),
+                    shorten(binary)
+                ),
+            );
             return;
         }
     };
@@ -467,11 +516,15 @@ fn stanza_package(f: &mut Facts, what: &str, start: usize, stanza: &[(usize, &st
             {
                 Some(v) => (name, v.trim()),
                 None => {
-                    f.warn(format!(
-                        "{at}: rejected Source {:?} of {}",
-                        shorten(s),
-                        shorten(binary)
-                    ));
+                    f.refuse(
+                        section,
+                        binary,
+                        format!(
+                            "{at}: rejected Source {:?} of {}",
+                            shorten(s),
+                            shorten(binary)
+                        ),
+                    );
                     return;
                 }
             },
@@ -480,6 +533,7 @@ fn stanza_package(f: &mut Facts, what: &str, start: usize, stanza: &[(usize, &st
     add(
         f,
         Listed {
+            section,
             at,
             binary,
             arch: field("Architecture"),
@@ -498,7 +552,11 @@ fn parse_apt_sim(f: &mut Facts, lines: &[&str]) {
             continue;
         };
         if l.len() > MAX_LINE {
-            f.warn("apt: over-long Inst line rejected".into());
+            f.refuse(
+                "apt-sim",
+                "over-long line",
+                "apt: over-long Inst line rejected".into(),
+            );
             continue;
         }
         let mut it = rest.splitn(2, ' ');
@@ -530,7 +588,11 @@ fn parse_apt_sim(f: &mut Facts, lines: &[&str]) {
             && from.is_none_or(|v| Scheme::Deb.validate(v).is_ok())
             && safe_text(origin, 512);
         if !ok {
-            f.warn(format!("apt: rejected line {:?}", shorten(l)));
+            f.refuse(
+                "apt-sim",
+                name,
+                format!("apt: rejected line {:?}", shorten(l)),
+            );
             continue;
         }
         f.pending.push(Pending {
@@ -574,7 +636,8 @@ mod tests {
         };
         let mut sections = Sections::default();
         sections.known.insert(section, lines.to_vec());
-        Deb.parse(&mut f, &sections);
+        Deb.parse(&mut f, &sections)
+            .expect("dpkg sections never make the database invalid");
         f
     }
 
