@@ -257,7 +257,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
     let db = ctx.open_db()?;
     let h = inventory::require_host(&db.conn, &a.name)?;
     let zone = ctx.config.zone();
-    let fields = [
+    let mut fields = vec![
         ("name", h.name.clone()),
         ("destination", h.destination()),
         ("group", or_dash(h.group.as_ref())),
@@ -302,6 +302,10 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         ("created", h.created_at.clone()),
         ("updated", h.updated_at.clone()),
     ];
+    if h.kind == inventory::HostKind::Image {
+        fields.insert(2, ("kind", h.kind.to_string()));
+        fields.insert(3, ("image digest", or_dash(h.image_digest.as_ref())));
+    }
     output::show(&ctx.style, &h, &fields)
 }
 

@@ -54,6 +54,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "0007_catalog.sql",
         include_str!("../../migrations/0007_catalog.sql"),
     ),
+    (
+        8,
+        "0010_image.sql",
+        include_str!("../../migrations/0010_image.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.
