@@ -59,8 +59,8 @@ impl Family for Apk {
         &["apk-installed", "apk-version"]
     }
 
-    fn package_section(&self) -> &'static str {
-        "apk-installed"
+    fn package_sections(&self) -> &'static [&'static str] {
+        &["apk-installed"]
     }
 
     fn parse(&self, f: &mut Facts, sections: &Sections<'_>) {

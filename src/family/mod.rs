@@ -38,9 +38,10 @@ pub trait Family: Sync {
     fn collector(&self) -> &'static str;
     /// The sections its collector part prints.
     fn sections(&self) -> &'static [&'static str];
-    /// The collector section that lists installed packages: without it the output says
-    /// nothing about the host.
-    fn package_section(&self) -> &'static str;
+    /// The collector sections that list installed packages (dpkg: `dpkg-query`'s rows,
+    /// or the status file's or a distroless image's `status.d` stanzas): without any of
+    /// them the output says nothing about the host.
+    fn package_sections(&self) -> &'static [&'static str];
     /// Reads the family's sections into `f`: installed packages, pending updates,
     /// kernels, the reboot state the family's own tools report.
     fn parse(&self, f: &mut Facts, sections: &Sections<'_>);

@@ -116,8 +116,8 @@ impl Family for Rpm {
         ]
     }
 
-    fn package_section(&self) -> &'static str {
-        "rpm"
+    fn package_sections(&self) -> &'static [&'static str] {
+        &["rpm"]
     }
 
     fn parse(&self, f: &mut Facts, sections: &Sections<'_>) {

@@ -255,7 +255,13 @@ pub fn parse(out: &str) -> Result<Facts, FactsError> {
         .or_else(|| f.os_id.clone())
         .unwrap_or_else(|| "unknown".into());
     let fam: &dyn Family = match f.os_id.as_deref() {
-        None if sec.known.has("dpkg") => &family::deb::Deb,
+        None if family::deb::Deb
+            .package_sections()
+            .iter()
+            .any(|s| sec.known.has(s)) =>
+        {
+            &family::deb::Deb
+        }
         Some(id) => match family::of_os_id(id) {
             Some(fam) => fam,
             None => return Err(FactsError::UnsupportedOs(what)),
@@ -273,7 +279,7 @@ pub fn parse(out: &str) -> Result<Facts, FactsError> {
         ));
     }
     f.manager = Some(manager);
-    if !sec.known.has(fam.package_section()) {
+    if !fam.package_sections().iter().any(|s| sec.known.has(s)) {
         return Err(FactsError::NoManager {
             os: what.clone(),
             manager: manager.as_str(),

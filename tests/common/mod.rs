@@ -2,5 +2,6 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod dpkgdb;
 pub mod http;
 pub mod lab;
