@@ -545,29 +545,26 @@ fn collect_host(
 fn select_hosts(ctx: &Context, conn: &rusqlite::Connection, a: &ScanArgs) -> Result<Vec<Host>> {
     if let Some(g) = &a.group {
         inventory::group_id(conn, g)?;
-        let hosts = machines(
-            ctx,
-            inventory::list_hosts(
-                conn,
-                &HostFilter {
-                    group: Some(g.clone()),
-                    tag: None,
-                },
-            )?,
-        );
+        let hosts = inventory::list_hosts(
+            conn,
+            &HostFilter {
+                group: Some(g.clone()),
+                tag: None,
+            },
+        )?;
         if hosts.is_empty() {
             return Err(Failure::usage(format!("group {g:?} has no hosts")).into());
         }
-        return Ok(hosts);
+        return machines(ctx, hosts, &format!("group {g}"));
     }
     if a.all {
-        let hosts = machines(ctx, inventory::list_hosts(conn, &HostFilter::default())?);
+        let hosts = inventory::list_hosts(conn, &HostFilter::default())?;
         if hosts.is_empty() {
             return Err(Failure::usage("the inventory has no hosts")
                 .hint("add some with `patchcycle host add` or `host import`, or scan this machine with --local")
                 .into());
         }
-        return Ok(hosts);
+        return machines(ctx, hosts, "the inventory");
     }
     if a.hosts.is_empty() {
         return Err(Failure::usage("nothing to scan: name hosts, or give --group G, --all, --local, --import FILE --host H or --image FILE").into());
@@ -589,20 +586,34 @@ fn select_hosts(ctx: &Context, conn: &rusqlite::Connection, a: &ScanArgs) -> Res
 }
 
 /// The machines among `hosts`: images are scanned from their archives, never reached
-/// (`scan --all` and `--group` pass over them, saying so).
-fn machines(ctx: &Context, hosts: Vec<Host>) -> Vec<Host> {
+/// (`scan --all` and `--group` pass over them, saying so). `what` names the selection
+/// when it holds images only.
+fn machines(ctx: &Context, hosts: Vec<Host>, what: &str) -> Result<Vec<Host>> {
     let (images, machines): (Vec<Host>, Vec<Host>) = hosts
         .into_iter()
         .partition(|h| h.kind == inventory::HostKind::Image);
-    if !images.is_empty() {
-        ctx.style.status(format!(
-            "not scanning {} container image{} ({}): rescan each with `patchcycle scan --image FILE --host NAME`",
-            images.len(),
-            if images.len() == 1 { "" } else { "s" },
-            images.iter().map(|h| h.name.as_str()).collect::<Vec<_>>().join(", ")
-        ));
+    if images.is_empty() {
+        return Ok(machines);
     }
-    machines
+    let hint = "rescan an image with `patchcycle scan --image FILE --host NAME`";
+    if machines.is_empty() {
+        return Err(Failure::usage(format!(
+            "{what} holds only container images: they are scanned from their archives"
+        ))
+        .hint(hint)
+        .into());
+    }
+    ctx.style.status(format!(
+        "not scanning {} container image{} ({}): {hint}",
+        images.len(),
+        if images.len() == 1 { "" } else { "s" },
+        images
+            .iter()
+            .map(|h| h.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    Ok(machines)
 }
 
 /// This machine's name, validated like any host name.

@@ -41,6 +41,7 @@ const WANTED: &[&str] = &[
     "usr/lib/sysimage/rpm",
     "lib/apk",
     "usr/lib/apk",
+    "var/cache/apk",
     "boot",
     "var/run/reboot-required",
     "var/run/reboot-required.pkgs",

@@ -57,7 +57,7 @@ pub fn collect(
             crate::text::one_line(&format!("{e:#}"))
         ))
     })?;
-    let collection = super::collect(
+    let mut collection = super::collect(
         ssh,
         control_dir,
         &Target::Local,
@@ -65,10 +65,32 @@ pub fn collect(
         Some(&root),
         timeout,
     );
+    note_missing_lists(&root, &mut collection);
     drop(tree);
     Ok(Scanned {
         collection,
         stats,
         swept: swept.trees,
     })
+}
+
+/// An image's apt lists are usually removed when it is built: apt then sees no update,
+/// which is not the same as there being none. Said, not shown as a clean "0 pending".
+fn note_missing_lists(root: &Path, collection: &mut Collection) {
+    let Ok(facts) = collection.facts.as_mut() else {
+        return;
+    };
+    if facts.manager != Some(crate::family::Manager::Dpkg) {
+        return;
+    }
+    let has_lists = std::fs::read_dir(root.join("var/lib/apt/lists")).is_ok_and(|d| {
+        d.flatten()
+            .any(|e| e.file_name().to_string_lossy().contains("_Packages"))
+    });
+    if !has_lists {
+        facts.warn(
+            "the image has no apt package lists (/var/lib/apt/lists, usually removed when it is built): its pending updates are not known; its findings come from the synced catalogue"
+                .into(),
+        );
+    }
 }

@@ -1,0 +1,538 @@
+//! `scan --image`: container images built here from the lab's debootstrapped root (its
+//! real dpkg status and os-release), as `docker save` and as OCI layouts (directory and
+//! tar, gzip layers), unpacked with whiteouts honoured and scanned by the real
+//! collector; `dpkg-query --admindir` on the unpacked root is the oracle. Hostile
+//! archives are refused with one line, nothing written outside the temporary root, and
+//! the root removed.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::cli::{Env, render};
+use common::image::{
+    E, Oci, base_file, dir, docker_archive, dpkg_query, file, layer, status_without, symlink,
+};
+use insta::assert_snapshot;
+use patchcycle::image::{Bounds, Image};
+
+/// The package the upper layer removes (as `apt-get purge` in a Dockerfile RUN would).
+const REMOVED: &str = "openssh-server";
+
+/// Layer 1: the base's os-release (reached through an absolute link, as a hostile or
+/// careless image may have it), dpkg status, the removed package's dpkg info and config
+/// file, and a directory the upper layer makes opaque.
+fn lower(base: &Path) -> Vec<u8> {
+    layer(&[
+        dir("etc"),
+        symlink("etc/os-release", "/usr/lib/os-release"),
+        dir("etc/ssh"),
+        file(
+            "etc/ssh/sshd_config",
+            base_file(base, "etc/ssh/sshd_config"),
+        ),
+        dir("etc/opaque"),
+        file("etc/opaque/lower-only", "from layer 1\n"),
+        dir("etc/opaque/sub"),
+        file("etc/opaque/sub/deep", "from layer 1\n"),
+        dir("usr"),
+        dir("usr/lib"),
+        file("usr/lib/os-release", base_file(base, "usr/lib/os-release")),
+        dir("usr/sbin"),
+        file(
+            "usr/sbin/sshd",
+            "not extracted: the collector does not read it\n",
+        ),
+        dir("var"),
+        dir("var/lib"),
+        dir("var/lib/dpkg"),
+        file(
+            "var/lib/dpkg/status",
+            base_file(base, "var/lib/dpkg/status"),
+        ),
+        dir("var/lib/dpkg/info"),
+        file(
+            &format!("var/lib/dpkg/info/{REMOVED}.list"),
+            base_file(base, &format!("var/lib/dpkg/info/{REMOVED}.list")),
+        ),
+        file(
+            &format!("var/lib/dpkg/info/{REMOVED}.md5sums"),
+            base_file(base, &format!("var/lib/dpkg/info/{REMOVED}.md5sums")),
+        ),
+        E::Fifo("etc/initctl".into()),
+    ])
+}
+
+/// Layer 2: the package purged (its files whited out, the status rewritten without it),
+/// and `etc/opaque` made opaque — its new file listed before the marker, which must not
+/// hide what its own layer holds.
+fn upper(base: &Path) -> Vec<u8> {
+    let status = String::from_utf8(base_file(base, "var/lib/dpkg/status")).unwrap();
+    layer(&[
+        dir("etc/ssh"),
+        file("etc/ssh/.wh.sshd_config", ""),
+        dir("etc/opaque"),
+        file("etc/opaque/upper", "from layer 2\n"),
+        file("etc/opaque/.wh..wh..opq", ""),
+        file("usr/sbin/.wh.sshd", ""),
+        file("var/lib/dpkg/status", status_without(&status, REMOVED)),
+        file(&format!("var/lib/dpkg/info/.wh.{REMOVED}.list"), ""),
+        file(&format!("var/lib/dpkg/info/.wh.{REMOVED}.md5sums"), ""),
+    ])
+}
+
+/// The installed rows of a host's latest scan: name → version.
+fn stored(env: &Env, host: &str) -> BTreeMap<String, String> {
+    let db = env.sqlite();
+    let mut stmt = db
+        .prepare(
+            "SELECT i.name, i.version FROM installed i JOIN scans s ON s.id = i.scan_id \
+             JOIN hosts h ON h.id = s.host_id WHERE h.name = ?1",
+        )
+        .unwrap();
+    stmt.query_map([host], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// Unpacks `path` with the library into `dir` and returns the root (for the oracle).
+fn unpacked(path: &Path, dir: &Path) -> PathBuf {
+    let image = Image::open(path, None).unwrap();
+    image.unpack(dir, &Bounds::default()).unwrap().0
+}
+
+/// The scratch directory `scan --image` unpacks into: empty after every run.
+fn scratch_left(env: &Env) -> Vec<String> {
+    let d = PathBuf::from(format!("{}.feeds/.tmp", env.db().display()));
+    match std::fs::read_dir(&d) {
+        Ok(r) => r
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+fn write(env: &Env, name: &str, bytes: &[u8]) -> String {
+    let p = env.home().join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p.display().to_string()
+}
+
+/// A docker-archive of two layers: the upper one purges a package and makes a directory
+/// opaque. The scan lists what dpkg-query lists of the unpacked root, without the
+/// purged package; whiteouts and the opaque directory are applied as layer.md says.
+#[test]
+fn docker_archive_with_a_purged_package() {
+    let Some(base) = common::image::lab_base() else {
+        return;
+    };
+    let env = Env::init();
+    let archive = write(
+        &env,
+        "img.tar",
+        &docker_archive(&[lower(&base), upper(&base)], Some("lab/base:purged")),
+    );
+    assert_snapshot!(
+        "docker_archive_purged",
+        env.snap(&["scan", "--image", &archive])
+    );
+    assert!(scratch_left(&env).is_empty(), "{:?}", scratch_left(&env));
+
+    let work = tempfile::tempdir().unwrap();
+    let root = unpacked(Path::new(&archive), work.path());
+    let oracle = dpkg_query(&root.join("var/lib/dpkg"));
+    let in_base = dpkg_query(&base.join("var/lib/dpkg"));
+    assert!(in_base.contains_key(REMOVED));
+    assert!(!oracle.contains_key(REMOVED));
+    assert_eq!(oracle.len(), in_base.len() - 1);
+    assert_eq!(stored(&env, "lab_base_purged"), oracle);
+
+    // Whiteouts delete from the layers below; the opaque directory keeps only its own
+    // layer's file, whatever the order in the tar.
+    assert!(!root.join("etc/ssh/sshd_config").exists());
+    assert!(root.join("etc/ssh").is_dir());
+    assert!(
+        !root
+            .join(format!("var/lib/dpkg/info/{REMOVED}.list"))
+            .exists()
+    );
+    let mut opaque: Vec<String> = std::fs::read_dir(root.join("etc/opaque"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    opaque.sort();
+    assert_eq!(opaque, ["upper"]);
+    // Only what the collector reads is unpacked; no FIFO.
+    assert!(!root.join("usr/sbin").exists());
+    assert!(!root.join("etc/initctl").exists());
+    // The absolute link resolves inside the root: the image's os-release, not ours.
+    assert_eq!(
+        std::fs::read_link(root.join("etc/os-release")).unwrap(),
+        Path::new("../usr/lib/os-release")
+    );
+    assert_eq!(
+        std::fs::read(root.join("etc/os-release")).unwrap(),
+        base_file(&base, "usr/lib/os-release")
+    );
+
+    assert_snapshot!(
+        "image_host_show",
+        env.snap(&["host", "show", "lab_base_purged"])
+    );
+    assert_snapshot!("image_host_list", env.snap(&["host", "list"]));
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["--format", "json", "host", "show", "lab_base_purged"]))
+            .unwrap();
+    assert_eq!(json["kind"], "image");
+    let config_hex = patchcycle::digest::sha256_hex(&common::image::config(
+        &[lower(&base), upper(&base)],
+        "amd64",
+    ));
+    assert_eq!(json["image_digest"], format!("sha256:{config_hex}"));
+}
+
+/// The same image as an OCI layout directory and as an OCI tar, with gzip layers: the
+/// same packages, the same digest (the config's: the image ID), and a rescan under the
+/// same name updates that host instead of adding one.
+#[test]
+fn oci_layout_directory_and_tar() {
+    let Some(base) = common::image::lab_base() else {
+        return;
+    };
+    let env = Env::init();
+    let layers = [lower(&base), upper(&base)];
+    let oci = Oci::single(&layers, true, Some("bookworm-purged"));
+    let dir = env.home().join("oci");
+    oci.write_dir(&dir);
+    let tar = write(&env, "oci.tar", &oci.tar());
+    assert_snapshot!(
+        "oci_dir",
+        env.snap(&["scan", "--image", dir.to_str().unwrap()])
+    );
+    let from_dir = stored(&env, "bookworm-purged");
+    assert_snapshot!("oci_tar_same_name", env.snap(&["scan", "--image", &tar]));
+    assert_eq!(stored(&env, "bookworm-purged"), from_dir);
+    let work = tempfile::tempdir().unwrap();
+    let root = unpacked(Path::new(&tar), work.path());
+    assert_eq!(from_dir, dpkg_query(&root.join("var/lib/dpkg")));
+    assert!(!from_dir.contains_key(REMOVED));
+    let hosts: serde_json::Value =
+        serde_json::from_str(&env.ok(&["--format", "json", "host", "list"])).unwrap();
+    assert_eq!(hosts.as_array().unwrap().len(), 1, "{hosts}");
+    assert_eq!(hosts[0]["image_digest"], oci.image_id);
+    assert!(scratch_left(&env).is_empty());
+}
+
+/// An index of several platforms: refused naming them, unless --platform picks one
+/// (a build attestation is not an image).
+#[test]
+fn a_multi_platform_index_needs_a_platform() {
+    let Some(base) = common::image::lab_base() else {
+        return;
+    };
+    let env = Env::init();
+    let oci = Oci::multi(&[lower(&base)], &["amd64", "arm64"]);
+    let tar = write(&env, "multi.tar", &oci.tar());
+    assert_snapshot!(
+        "multi_platform_refused",
+        env.snap(&["scan", "--image", &tar, "--host", "multi"])
+    );
+    assert_snapshot!(
+        "multi_platform_unknown",
+        env.snap(&[
+            "scan",
+            "--image",
+            &tar,
+            "--host",
+            "multi",
+            "--platform",
+            "linux/s390x"
+        ])
+    );
+    let out = env.run(&[
+        "-q",
+        "scan",
+        "--image",
+        &tar,
+        "--host",
+        "multi",
+        "--platform",
+        "linux/arm64",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", render(&env, &out));
+    assert_eq!(
+        stored(&env, "multi").len(),
+        dpkg_query(&base.join("var/lib/dpkg")).len()
+    );
+}
+
+/// A distroless-style image: no status file, one stanza per package in
+/// /var/lib/dpkg/status.d/. The oracle is dpkg-query on a status file made of the same
+/// stanzas.
+#[test]
+fn distroless_status_d() {
+    let Some(base) = common::image::lab_base() else {
+        return;
+    };
+    let env = Env::init();
+    let status = String::from_utf8(base_file(&base, "var/lib/dpkg/status")).unwrap();
+    let mut entries = vec![
+        dir("etc"),
+        file("etc/os-release", base_file(&base, "usr/lib/os-release")),
+        dir("var/lib/dpkg/status.d"),
+    ];
+    let mut stanzas = Vec::new();
+    for s in status.split("\n\n").filter(|s| s.starts_with("Package: ")) {
+        // Distroless keeps installed packages only.
+        if !s.contains("\nStatus: install ok installed") {
+            continue;
+        }
+        let name = s.lines().next().unwrap().trim_start_matches("Package: ");
+        entries.push(file(
+            &format!("var/lib/dpkg/status.d/{name}"),
+            format!("{s}\n"),
+        ));
+        stanzas.push(format!("{s}\n"));
+    }
+    assert!(stanzas.len() > 50);
+    let archive = write(
+        &env,
+        "distroless.tar",
+        &docker_archive(&[layer(&entries)], Some("distroless/base:nonroot")),
+    );
+    assert_snapshot!("distroless", env.snap(&["scan", "--image", &archive]));
+    let admin = tempfile::tempdir().unwrap();
+    std::fs::write(admin.path().join("status"), stanzas.join("\n")).unwrap();
+    assert_eq!(
+        stored(&env, "distroless_base_nonroot"),
+        dpkg_query(admin.path())
+    );
+}
+
+/// Hostile archives: each is refused with one line (exit 2), nothing is stored, nothing
+/// is written outside the temporary root, and the root is removed.
+#[test]
+fn hostile_archives_are_refused() {
+    let Some(base) = common::image::lab_base() else {
+        return;
+    };
+    let env = Env::init();
+    let outside = env.home().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    let os_release = file("etc/os-release", base_file(&base, "usr/lib/os-release"));
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "dotdot",
+            docker_archive(
+                &[layer(&[
+                    dir("etc"),
+                    file("etc/../../../outside/pwned", "x"),
+                ])],
+                Some("evil:dotdot"),
+            ),
+        ),
+        (
+            "absolute",
+            docker_archive(
+                &[layer(&[file(&format!("{}/pwned", outside.display()), "x")])],
+                Some("evil:absolute"),
+            ),
+        ),
+        (
+            "symlink_then_write",
+            docker_archive(
+                &[
+                    layer(&[dir("etc"), symlink("etc/apt", outside.to_str().unwrap())]),
+                    layer(&[os_release, file("etc/apt/pwned", "x")]),
+                ],
+                Some("evil:symlink"),
+            ),
+        ),
+        (
+            "symlink_same_layer",
+            docker_archive(
+                &[layer(&[
+                    dir("etc"),
+                    symlink("etc/apt", "../../../../../../.."),
+                    file("etc/apt/pwned", "x"),
+                ])],
+                Some("evil:same-layer"),
+            ),
+        ),
+        (
+            "hardlink_out",
+            docker_archive(
+                &[layer(&[
+                    dir("etc"),
+                    E::HardLink("etc/shadow".into(), "/etc/shadow".into()),
+                ])],
+                Some("evil:hardlink"),
+            ),
+        ),
+    ];
+    for (name, bytes) in cases {
+        let path = write(&env, &format!("{name}.tar"), &bytes);
+        assert_snapshot!(
+            format!("hostile_{name}"),
+            env.snap(&["scan", "--image", &path])
+        );
+        assert!(
+            scratch_left(&env).is_empty(),
+            "{name}: {:?}",
+            scratch_left(&env)
+        );
+        assert_eq!(
+            std::fs::read_dir(&outside).unwrap().count(),
+            0,
+            "{name} wrote outside"
+        );
+    }
+
+    // A layer blob that does not match its digest (one byte changed after the
+    // manifest was written), in an OCI layout and in a docker-archive (diff_id).
+    let good = layer(&[
+        dir("etc"),
+        file("etc/os-release", base_file(&base, "usr/lib/os-release")),
+    ]);
+    let mut oci = Oci::single(std::slice::from_ref(&good), true, Some("tampered"));
+    let blob = oci
+        .files
+        .iter_mut()
+        .find(|(_, d)| d.starts_with(&[0x1f, 0x8b]))
+        .unwrap();
+    let last = blob.1.len() - 10;
+    blob.1[last] ^= 0xff;
+    let tampered = write(&env, "tampered.tar", &oci.tar());
+    assert_snapshot!(
+        "hostile_digest_oci",
+        env.snap(&["scan", "--image", &tampered])
+    );
+    let mut docker = docker_archive(std::slice::from_ref(&good), Some("tampered:docker"));
+    // The layer's first file's contents, inside the outer tar: ID= becomes XD=.
+    let at = docker
+        .windows(3)
+        .position(|w| w == b"ID=")
+        .expect("os-release in the archive");
+    docker[at] = b'X';
+    let tampered = write(&env, "tampered-docker.tar", &docker);
+    assert_snapshot!(
+        "hostile_digest_docker",
+        env.snap(&["scan", "--image", &tampered])
+    );
+
+    // A bomb over the bound on unpacked bytes (1 MiB here): 2 MiB of zeros, gzip.
+    env.file(
+        ".config/patchcycle/config.toml",
+        &format!(
+            "{}\n",
+            std::fs::read_to_string(env.config())
+                .unwrap()
+                .replace("max_unpacked_mib = 2048", "max_unpacked_mib = 1")
+        ),
+    );
+    let bomb = layer(&[dir("etc"), file("etc/bomb", vec![0u8; 2 * 1024 * 1024])]);
+    let oci = Oci::single(&[bomb], true, Some("bomb"));
+    let path = write(&env, "bomb.tar", &oci.tar());
+    assert!(std::fs::metadata(&path).unwrap().len() < 64 * 1024);
+    assert_snapshot!("hostile_bomb", env.snap(&["scan", "--image", &path]));
+    assert!(scratch_left(&env).is_empty());
+
+    let hosts: serde_json::Value =
+        serde_json::from_str(&env.ok(&["--format", "json", "host", "list"])).unwrap();
+    assert_eq!(hosts, serde_json::json!([]));
+}
+
+/// An image is not a machine: test and deploy refuse a group holding one, `scan` of it
+/// by name is refused, `scan --all` passes over it, and an image scan may not take a
+/// machine's name.
+#[test]
+fn images_are_not_patched_or_reached() {
+    let Some(base) = common::image::lab_base() else {
+        return;
+    };
+    let env = Env::init();
+    let archive = write(
+        &env,
+        "img.tar",
+        &docker_archive(&[lower(&base)], Some("web:1")),
+    );
+    env.ok(&["-q", "scan", "--image", &archive]);
+    env.ok(&["group", "add", "pilot", "--order", "1"]);
+    env.ok(&["host", "set", "web_1", "--group", "pilot"]);
+    assert_snapshot!("refused_test", env.snap(&["test", "--group", "pilot"]));
+    assert_snapshot!(
+        "refused_deploy",
+        env.snap(&["deploy", "--group", "pilot", "--dry-run"])
+    );
+    assert_snapshot!("refused_named_scan", env.snap(&["scan", "web_1"]));
+    assert_snapshot!("all_passes_over_images", env.snap(&["scan", "--all"]));
+    env.ok(&["host", "add", "db1"]);
+    assert_snapshot!(
+        "refused_machine_name",
+        env.snap(&["scan", "--image", &archive, "--host", "db1"])
+    );
+}
+
+/// An image of the lab base as the system `tar` writes it (its /etc, dpkg database and
+/// apt lists, links and all) is scanned as `scan --local --root` scans the base itself:
+/// the same packages, the same pending (security) updates from its apt lists.
+#[test]
+fn an_image_scans_as_its_root_does() {
+    let Some(base) = common::image::lab_base() else {
+        return;
+    };
+    let env = Env::init();
+    let layer = env.home().join("layer.tar");
+    let out = std::process::Command::new("tar")
+        .arg("-C")
+        .arg(&base)
+        .arg("-cf")
+        .arg(&layer)
+        .args([
+            "etc",
+            "usr/lib/os-release",
+            "var/lib/dpkg",
+            "var/lib/apt/lists",
+        ])
+        .output()
+        .expect("tar");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let archive = write(
+        &env,
+        "base.tar",
+        &docker_archive(&[std::fs::read(&layer).unwrap()], Some("lab:base")),
+    );
+    let scan = |args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["--format", "json", "scan"];
+        all.extend_from_slice(args);
+        let out = env.run(&all);
+        assert_eq!(out.status.code(), Some(0), "{}", render(&env, &out));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()[0].clone()
+    };
+    let image = scan(&["--image", &archive]);
+    let root = scan(&[
+        "--local",
+        "--root",
+        base.to_str().unwrap(),
+        "--host",
+        "root",
+    ]);
+    for key in [
+        "ecosystem",
+        "packages",
+        "pending",
+        "pending_security",
+        "warnings",
+    ] {
+        assert_eq!(image[key], root[key], "{key}: {image} vs {root}");
+    }
+    assert!(image["pending"].as_u64().unwrap() > 0, "{image}");
+    assert_eq!(stored(&env, "lab_base"), stored(&env, "root"));
+    assert!(scratch_left(&env).is_empty());
+}
