@@ -536,3 +536,60 @@ fn an_image_scans_as_its_root_does() {
     assert_eq!(stored(&env, "lab_base"), stored(&env, "root"));
     assert!(scratch_left(&env).is_empty());
 }
+
+/// SIGINT while an image is unpacked (or collected): the process ends with 130 and one
+/// line, and the temporary root is gone; nothing is stored.
+#[test]
+fn an_interrupted_image_scan_leaves_no_root() {
+    let Some(base) = common::image::lab_base() else {
+        return;
+    };
+    let env = Env::init();
+    let layer = env.home().join("layer.tar");
+    let out = std::process::Command::new("tar")
+        .arg("-C")
+        .arg(&base)
+        .arg("-cf")
+        .arg(&layer)
+        .args([
+            "etc",
+            "usr/lib/os-release",
+            "var/lib/dpkg",
+            "var/lib/apt/lists",
+        ])
+        .output()
+        .expect("tar");
+    assert!(out.status.success());
+    let archive = write(
+        &env,
+        "base.tar",
+        &docker_archive(&[std::fs::read(&layer).unwrap()], Some("lab:base")),
+    );
+    let child = env
+        .cmd(&["scan", "--image", &archive])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Bounded: the root appears within a minute, or the test fails.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !scratch_left(&env).iter().any(|n| n.starts_with("image-")) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no image root appeared"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    // SAFETY: a signal to the child this test started.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", render(&env, &out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: interrupted; scan stopped and the unpacked image was removed, nothing was stored\n"
+    );
+    assert!(scratch_left(&env).is_empty(), "{:?}", scratch_left(&env));
+    assert_eq!(env.ok(&["--format", "json", "host", "list"]).trim(), "[]");
+}

@@ -126,13 +126,17 @@ impl Scratch {
     /// A new private directory (0700) to unpack one image into, removed with everything
     /// in it when dropped and by the signal handler while it exists.
     pub fn tree(&self) -> Result<TempTree> {
+        // The signals are held from before the directory exists until the handler knows
+        // it: a signal in between would otherwise leave it to the next sweep.
+        let held = HeldSignals::new();
         let dir = tempfile::Builder::new()
             .prefix(TREE_PREFIX)
             .tempdir_in(&self.dir)
             .with_context(|| format!("creating a temp directory in {}", self.dir.display()))?;
+        let registered = Registered(register_in(&TREES, dir.path()), &TREES);
+        drop(held);
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700))
             .with_context(|| format!("making {} private (0700)", dir.path().display()))?;
-        let registered = Registered(register_in(&TREES, dir.path()), &TREES);
         Ok(TempTree {
             dir,
             _registered: registered,
@@ -208,6 +212,37 @@ impl TempDownload {
         // old name no longer exists and unlink is a no-op).
         drop(registered);
         result
+    }
+}
+
+/// SIGINT, SIGTERM and SIGHUP held (blocked) for this thread while it lives; one that
+/// came meanwhile is delivered when it is dropped.
+struct HeldSignals {
+    previous: libc::sigset_t,
+}
+
+impl HeldSignals {
+    fn new() -> HeldSignals {
+        // SAFETY: sigset_t is plain data, filled by sigemptyset/sigaddset before use.
+        unsafe {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            for s in InterruptGuard::SIGNALS {
+                libc::sigaddset(&mut set, s);
+            }
+            let mut previous: libc::sigset_t = std::mem::zeroed();
+            libc::pthread_sigmask(libc::SIG_BLOCK, &set, &mut previous);
+            HeldSignals { previous }
+        }
+    }
+}
+
+impl Drop for HeldSignals {
+    fn drop(&mut self) {
+        // SAFETY: puts back the mask read when the signals were held.
+        unsafe {
+            libc::pthread_sigmask(libc::SIG_SETMASK, &self.previous, std::ptr::null_mut());
+        }
     }
 }
 
