@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 
 use common::cli::{Env, render};
 use common::image::{
-    E, Oci, base_file, dir, docker_archive, dpkg_query, file, layer, status_without, symlink,
+    Comp, E, Oci, base_file, dir, docker_archive, docker25_archive, dpkg_query, file, layer,
+    status_without, symlink,
 };
 use insta::assert_snapshot;
 use patchcycle::image::{Bounds, Image};
@@ -36,6 +37,8 @@ fn lower(base: &Path) -> Vec<u8> {
         file("etc/opaque/lower-only", "from layer 1\n"),
         dir("etc/opaque/sub"),
         file("etc/opaque/sub/deep", "from layer 1\n"),
+        dir("etc/gone"),
+        file("etc/gone/file", "from layer 1\n"),
         dir("usr"),
         dir("usr/lib"),
         file("usr/lib/os-release", base_file(base, "usr/lib/os-release")),
@@ -72,6 +75,7 @@ fn upper(base: &Path) -> Vec<u8> {
     layer(&[
         dir("etc/ssh"),
         file("etc/ssh/.wh.sshd_config", ""),
+        file("etc/.wh.gone", ""),
         dir("etc/opaque"),
         file("etc/opaque/upper", "from layer 2\n"),
         file("etc/opaque/.wh..wh..opq", ""),
@@ -152,6 +156,7 @@ fn docker_archive_with_a_purged_package() {
     // Whiteouts delete from the layers below; the opaque directory keeps only its own
     // layer's file, whatever the order in the tar.
     assert!(!root.join("etc/ssh/sshd_config").exists());
+    assert!(!root.join("etc/gone").exists());
     assert!(root.join("etc/ssh").is_dir());
     assert!(
         !root
@@ -203,7 +208,7 @@ fn oci_layout_directory_and_tar() {
     };
     let env = Env::init();
     let layers = [lower(&base), upper(&base)];
-    let oci = Oci::single(&layers, true, Some("bookworm-purged"));
+    let oci = Oci::single(&layers, Comp::Gzip, Some("bookworm-purged"));
     let dir = env.home().join("oci");
     oci.write_dir(&dir);
     let tar = write(&env, "oci.tar", &oci.tar());
@@ -396,7 +401,7 @@ fn hostile_archives_are_refused() {
         dir("etc"),
         file("etc/os-release", base_file(&base, "usr/lib/os-release")),
     ]);
-    let mut oci = Oci::single(std::slice::from_ref(&good), true, Some("tampered"));
+    let mut oci = Oci::single(std::slice::from_ref(&good), Comp::Gzip, Some("tampered"));
     let blob = oci
         .files
         .iter_mut()
@@ -433,7 +438,7 @@ fn hostile_archives_are_refused() {
         ),
     );
     let bomb = layer(&[dir("etc"), file("etc/bomb", vec![0u8; 2 * 1024 * 1024])]);
-    let oci = Oci::single(&[bomb], true, Some("bomb"));
+    let oci = Oci::single(&[bomb], Comp::Gzip, Some("bomb"));
     let path = write(&env, "bomb.tar", &oci.tar());
     assert!(std::fs::metadata(&path).unwrap().len() < 64 * 1024);
     assert_snapshot!("hostile_bomb", env.snap(&["scan", "--image", &path]));
@@ -592,4 +597,156 @@ fn an_interrupted_image_scan_leaves_no_root() {
     );
     assert!(scratch_left(&env).is_empty(), "{:?}", scratch_left(&env));
     assert_eq!(env.ok(&["--format", "json", "host", "list"]).trim(), "[]");
+}
+
+/// The same image as docker 25+ saves it (an OCI layout inside, manifest.json naming its
+/// blobs) and as an OCI layout with zstd layers (by the system zstd) scans as the legacy
+/// docker-archive does, with the same image ID; xz layers are refused by name.
+#[test]
+fn docker25_layout_and_layer_compressions() {
+    let Some(base) = common::image::lab_base() else {
+        return;
+    };
+    let env = Env::init();
+    let layers = [lower(&base), upper(&base)];
+    let legacy = write(
+        &env,
+        "legacy.tar",
+        &docker_archive(&layers, Some("lab:legacy")),
+    );
+    env.ok(&["-q", "scan", "--image", &legacy]);
+    let expected = stored(&env, "lab_legacy");
+    assert_eq!(
+        expected.len(),
+        dpkg_query(&base.join("var/lib/dpkg")).len() - 1
+    );
+    let digest = |host: &str| -> serde_json::Value {
+        let v: serde_json::Value =
+            serde_json::from_str(&env.ok(&["--format", "json", "host", "show", host])).unwrap();
+        v["image_digest"].clone()
+    };
+
+    let d25 = write(&env, "d25.tar", &docker25_archive(&layers, "lab:d25"));
+    env.ok(&["-q", "scan", "--image", &d25]);
+    assert_eq!(stored(&env, "lab_d25"), expected);
+    assert_eq!(digest("lab_d25"), digest("lab_legacy"));
+
+    let have_zstd = std::process::Command::new("zstd")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if have_zstd {
+        let oci = Oci::single(&layers, Comp::Zstd, Some("zstd"));
+        let path = write(&env, "zstd.tar", &oci.tar());
+        env.ok(&["-q", "scan", "--image", &path]);
+        assert_eq!(stored(&env, "zstd"), expected);
+        assert_eq!(digest("zstd"), digest("lab_legacy"));
+    } else {
+        assert!(!common::lab::in_ci(), "zstd is not installed");
+        eprintln!("skipped the zstd part: zstd is not installed");
+    }
+    let have_xz = std::process::Command::new("xz")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if have_xz {
+        let oci = Oci::single(&layers, Comp::Xz, Some("xz"));
+        let path = write(&env, "xz.tar", &oci.tar());
+        assert_snapshot!("xz_refused", env.snap(&["scan", "--image", &path]));
+    }
+    assert!(scratch_left(&env).is_empty());
+}
+
+/// `docker save` of an image with a layer twice writes the second `layer.tar` as a
+/// symlink to the first, inside the archive: followed there, and the layer applied twice.
+#[test]
+fn a_duplicate_layer_linked_inside_the_archive() {
+    let Some(base) = common::image::lab_base() else {
+        return;
+    };
+    let env = Env::init();
+    let l = lower(&base);
+    let cfg = common::image::config(&[l.clone(), l.clone()], "amd64");
+    let cfg_name = format!("{}.json", patchcycle::digest::sha256_hex(&cfg));
+    let mut b = tar::Builder::new(Vec::new());
+    let mut add = |name: &str, data: &[u8]| {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        b.append_data(&mut h, name, data).unwrap();
+    };
+    add(&cfg_name, &cfg);
+    add("a/layer.tar", &l);
+    add(
+        "manifest.json",
+        serde_json::to_string(
+            &serde_json::json!([{"Config": cfg_name, "RepoTags": ["dup:1"],
+            "Layers": ["a/layer.tar", "b/layer.tar"]}]),
+        )
+        .unwrap()
+        .as_bytes(),
+    );
+    let mut h = tar::Header::new_gnu();
+    h.set_entry_type(tar::EntryType::Symlink);
+    h.set_size(0);
+    b.append_link(&mut h, "b/layer.tar", "../a/layer.tar")
+        .unwrap();
+    let path = write(&env, "dup.tar", &b.into_inner().unwrap());
+    let out = env.run(&["-q", "scan", "--image", &path]);
+    assert_eq!(out.status.code(), Some(0), "{}", render(&env, &out));
+    assert_eq!(
+        stored(&env, "dup_1"),
+        dpkg_query(&base.join("var/lib/dpkg"))
+    );
+}
+
+/// The bounds on entries, bytes read (kept or not) and name length, each refused by
+/// name; the library leaves what it unpacked to its caller's temporary root.
+#[test]
+fn bounds_on_entries_read_bytes_and_names() {
+    let work = tempfile::tempdir().unwrap();
+    let unpack = |name: &str, l: Vec<u8>, bounds: Bounds| -> String {
+        let dir = work.path().join(name);
+        Oci::single(&[l], Comp::Gzip, Some(name)).write_dir(&dir);
+        let tree = work.path().join(format!("{name}-tree"));
+        std::fs::create_dir(&tree).unwrap();
+        let image = Image::open(&dir, None).unwrap();
+        format!("{:#}", image.unpack(&tree, &bounds).unwrap_err())
+    };
+    let many: Vec<E> = (0..50).map(|i| file(&format!("etc/f{i}"), "x")).collect();
+    assert_eq!(
+        unpack(
+            "entries",
+            layer(&many),
+            Bounds {
+                entries: 10,
+                ..Bounds::default()
+            }
+        ),
+        "layer 1 goes over the bound on tar entries (image.max_entries: 10 in all layers)"
+    );
+    // Not unpacked (not read by the collector), but read: bounded all the same.
+    let big = layer(&[file("usr/share/big", vec![7u8; 256 * 1024])]);
+    assert_eq!(
+        unpack(
+            "read",
+            big,
+            Bounds {
+                read_bytes: 64 * 1024,
+                ..Bounds::default()
+            }
+        ),
+        "layer 1 goes over the bound on layer bytes read (image.max_read_mib: 65536 bytes in all layers)"
+    );
+    let long = format!("etc/{}", "d/".repeat(2100));
+    let mut b = tar::Builder::new(Vec::new());
+    let mut h = tar::Header::new_gnu();
+    h.set_size(1);
+    h.set_mode(0o644);
+    b.append_data(&mut h, format!("{long}f"), &b"x"[..])
+        .unwrap();
+    assert_eq!(
+        unpack("long", b.into_inner().unwrap(), Bounds::default()),
+        "layer 1: an entry's name is longer than 4096 bytes"
+    );
 }

@@ -58,6 +58,28 @@ pub struct Budget {
     pub entries: u64,
     /// Bytes of layer tar read (decompressed), kept or not.
     pub read: u64,
+    /// What it started with, for errors.
+    pub bounds: super::Bounds,
+}
+
+impl Budget {
+    pub fn new(bounds: super::Bounds) -> Budget {
+        Budget {
+            write: bounds.unpacked_bytes,
+            entries: bounds.entries,
+            read: bounds.read_bytes,
+            bounds,
+        }
+    }
+}
+
+/// A size as the config gives it: MiB when whole, else bytes.
+fn size(n: u64) -> String {
+    if n.is_multiple_of(MIB) {
+        format!("{} MiB", n / MIB)
+    } else {
+        format!("{n} bytes")
+    }
 }
 
 /// What unpacking did, for `-v`.
@@ -234,7 +256,7 @@ impl Layer<'_> {
     pub fn apply(mut self, blob: Box<dyn Read + '_>, diff_id: &str) -> Result<()> {
         fs::DirBuilder::new().mode(0o700).create(self.staging)?;
         let mut hashed = Hashed {
-            inner: decompressed(blob)?,
+            inner: decompressed(blob).map_err(|e| anyhow!("layer {}: {e}", self.index))?,
             hasher: Sha256::new(),
             read: 0,
             limit: self.budget.read,
@@ -248,9 +270,9 @@ impl Layer<'_> {
         };
         if hashed.over {
             bail!(
-                "layer {} is larger than the bound on bytes read from layers ({} MiB in all)",
+                "layer {} goes over the bound on layer bytes read (image.max_read_mib: {} in all layers)",
                 self.index,
-                self.budget.read / MIB
+                size(self.budget.bounds.read_bytes)
             );
         }
         unpacked?;
@@ -304,7 +326,10 @@ impl Layer<'_> {
         for entry in entries {
             let mut entry = entry.map_err(|e| anyhow!("layer {n} is not a readable tar: {e}"))?;
             if self.budget.entries == 0 {
-                bail!("layer {n}: more entries than the bound on entries in an image");
+                bail!(
+                    "layer {n} goes over the bound on tar entries (image.max_entries: {} in all layers)",
+                    self.budget.bounds.entries
+                );
             }
             self.budget.entries -= 1;
             self.stats.entries += 1;
@@ -434,9 +459,10 @@ impl Layer<'_> {
             }
             if got as u64 > self.budget.write {
                 bail!(
-                    "layer {}: {} takes the image over the bound on unpacked bytes",
+                    "layer {}: {} goes over the bound on unpacked bytes (image.max_unpacked_mib: {})",
                     self.index,
-                    shown(comps)
+                    shown(comps),
+                    size(self.budget.bounds.unpacked_bytes)
                 );
             }
             self.budget.write -= got as u64;

@@ -368,11 +368,7 @@ impl Image {
         let staging = tree.join("layer");
         use std::os::unix::fs::DirBuilderExt;
         std::fs::DirBuilder::new().mode(0o700).create(&root)?;
-        let mut budget = layer::Budget {
-            write: bounds.unpacked_bytes,
-            entries: bounds.entries,
-            read: bounds.read_bytes,
-        };
+        let mut budget = layer::Budget::new(*bounds);
         let mut stats = layer::Stats::default();
         for (i, (blob, diff_id)) in self.layers.iter().zip(&self.diff_ids).enumerate() {
             if let Some(hex) = &blob.blob_sha256 {
@@ -400,7 +396,7 @@ impl Image {
     fn verify_blob(&self, name: &str, hex: &str, limit: u64) -> Result<()> {
         let (reader, size) = self.source.open_blob(name)?;
         if size > limit {
-            bail!("{name} is larger than the bound on bytes read from layers");
+            bail!("{name} is larger than the bound on layer bytes read (image.max_read_mib)");
         }
         let mut hasher = Sha256::new();
         let mut reader = reader.take(limit);

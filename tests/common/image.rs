@@ -86,6 +86,50 @@ pub fn layer(entries: &[E]) -> Vec<u8> {
     b.into_inner().unwrap()
 }
 
+/// How an OCI layout's layer blobs are compressed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Comp {
+    Plain,
+    Gzip,
+    /// By the system `zstd`.
+    Zstd,
+    /// By the system `xz`.
+    Xz,
+}
+
+impl Comp {
+    fn media(self) -> &'static str {
+        match self {
+            Comp::Plain => "application/vnd.oci.image.layer.v1.tar",
+            Comp::Gzip => "application/vnd.oci.image.layer.v1.tar+gzip",
+            Comp::Zstd => "application/vnd.oci.image.layer.v1.tar+zstd",
+            Comp::Xz => "application/vnd.oci.image.layer.v1.tar+xz",
+        }
+    }
+
+    pub fn apply(self, bytes: &[u8]) -> Vec<u8> {
+        let tool = match self {
+            Comp::Plain => return bytes.to_vec(),
+            Comp::Gzip => return gzip(bytes),
+            Comp::Zstd => "zstd",
+            Comp::Xz => "xz",
+        };
+        let mut child = std::process::Command::new(tool)
+            .args(["-c", "-q"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{tool}: {e}"));
+        let mut stdin = child.stdin.take().unwrap();
+        let input = bytes.to_vec();
+        let writer = std::thread::spawn(move || stdin.write_all(&input).unwrap());
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        assert!(out.status.success(), "{tool} failed");
+        out.stdout
+    }
+}
+
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut g = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     g.write_all(bytes).unwrap();
@@ -141,6 +185,23 @@ pub fn docker_archive(layers: &[Vec<u8>], tag: Option<&str>) -> Vec<u8> {
     tar_of(&files)
 }
 
+/// `docker save` as docker 25+ writes it: an OCI layout (uncompressed layers) with
+/// manifest.json naming its blobs.
+pub fn docker25_archive(layers: &[Vec<u8>], tag: &str) -> Vec<u8> {
+    let mut oci = Oci::single(layers, Comp::Plain, Some(tag.rsplit(':').next().unwrap()));
+    let cfg_hex = oci.image_id.trim_start_matches("sha256:").to_string();
+    let names: Vec<String> = layers
+        .iter()
+        .map(|l| format!("blobs/sha256/{}", sha256_hex(l)))
+        .collect();
+    oci.files.push((
+        "manifest.json".into(),
+        serde_json::to_vec(&json!([{"Config": format!("blobs/sha256/{cfg_hex}"), "RepoTags": [tag], "Layers": names}]))
+            .unwrap(),
+    ));
+    oci.tar()
+}
+
 /// Blobs of an OCI layout: name `blobs/sha256/<hex>` → bytes.
 pub struct Oci {
     pub files: Vec<(String, Vec<u8>)>,
@@ -159,19 +220,14 @@ impl Oci {
     }
 
     /// A manifest for `layers` (gzip-compressed when `gz`), its descriptor's digest and size.
-    fn manifest(&mut self, layers: &[Vec<u8>], gz: bool, arch: &str) -> (String, usize) {
+    fn manifest(&mut self, layers: &[Vec<u8>], comp: Comp, arch: &str) -> (String, usize) {
         let (cfg_digest, cfg_size) = self.blob(config(layers, arch));
         self.image_id = cfg_digest.clone();
         let descs: Vec<serde_json::Value> = layers
             .iter()
             .map(|l| {
-                let (media, bytes) = if gz {
-                    ("application/vnd.oci.image.layer.v1.tar+gzip", gzip(l))
-                } else {
-                    ("application/vnd.oci.image.layer.v1.tar", l.clone())
-                };
-                let (d, s) = self.blob(bytes);
-                json!({"mediaType": media, "digest": d, "size": s})
+                let (d, s) = self.blob(comp.apply(l));
+                json!({"mediaType": comp.media(), "digest": d, "size": s})
             })
             .collect();
         let manifest = json!({
@@ -184,12 +240,12 @@ impl Oci {
     }
 
     /// One image; `ref_name` as skopeo writes it (`org.opencontainers.image.ref.name`).
-    pub fn single(layers: &[Vec<u8>], gz: bool, ref_name: Option<&str>) -> Oci {
+    pub fn single(layers: &[Vec<u8>], comp: Comp, ref_name: Option<&str>) -> Oci {
         let mut o = Oci {
             files: Vec::new(),
             image_id: String::new(),
         };
-        let (d, s) = o.manifest(layers, gz, "amd64");
+        let (d, s) = o.manifest(layers, comp, "amd64");
         let mut desc = json!({"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": d, "size": s});
         if let Some(r) = ref_name {
             desc["annotations"] = json!({"org.opencontainers.image.ref.name": r});
@@ -206,7 +262,7 @@ impl Oci {
         };
         let mut descs = Vec::new();
         for a in arches {
-            let (d, s) = o.manifest(layers, true, a);
+            let (d, s) = o.manifest(layers, Comp::Gzip, a);
             descs.push(json!({"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": d, "size": s,
                               "platform": {"os": "linux", "architecture": a}}));
         }
