@@ -627,7 +627,11 @@ fn docker25_layout_and_layer_compressions() {
     };
 
     let d25 = write(&env, "d25.tar", &docker25_archive(&layers, "lab:d25"));
-    env.ok(&["-q", "scan", "--image", &d25]);
+    assert_snapshot!(
+        "docker_archive_other_platform",
+        env.snap(&["scan", "--image", &d25, "--platform", "linux/arm64"])
+    );
+    env.ok(&["-q", "scan", "--image", &d25, "--platform", "linux/amd64"]);
     assert_eq!(stored(&env, "lab_d25"), expected);
     assert_eq!(digest("lab_d25"), digest("lab_legacy"));
 

@@ -133,6 +133,12 @@ struct Platform {
 }
 
 impl Platform {
+    /// `os/arch` matches any variant; `os/arch/variant` only that one.
+    fn matches(&self, want: &str) -> bool {
+        self.text() == want
+            || (self.variant.is_some() && format!("{}/{}", self.os, self.architecture) == want)
+    }
+
     fn text(&self) -> String {
         match &self.variant {
             Some(v) => format!("{}/{}/{v}", self.os, self.architecture),
@@ -155,6 +161,12 @@ struct OciDocument {
 #[derive(Deserialize)]
 struct ImageConfig {
     rootfs: RootFs,
+    #[serde(default)]
+    os: String,
+    #[serde(default)]
+    architecture: String,
+    #[serde(default)]
+    variant: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -201,7 +213,7 @@ impl Image {
     pub fn open(path: &Path, platform: Option<&str>) -> Result<Image> {
         let source = Source::open(path)?;
         if source.has("manifest.json") {
-            Self::docker(source)
+            Self::docker(source, platform)
         } else if source.has("index.json") {
             Self::oci(source, platform)
         } else {
@@ -211,7 +223,7 @@ impl Image {
         }
     }
 
-    fn docker(source: Source) -> Result<Image> {
+    fn docker(source: Source, platform: Option<&str>) -> Result<Image> {
         let bytes = read_small(&source, "manifest.json")?;
         let entries: Vec<DockerEntry> = json(&bytes, "manifest.json")?;
         let entry = match entries.as_slice() {
@@ -261,6 +273,7 @@ impl Image {
             .collect::<Result<Vec<_>>>()?;
         Self::checked(
             source,
+            platform,
             Format::DockerArchive,
             entry.repo_tags.as_ref().and_then(|t| t.first().cloned()),
             config_hex,
@@ -293,6 +306,7 @@ impl Image {
                     .collect::<Result<Vec<_>>>()?;
                 return Self::checked(
                     source,
+                    platform,
                     Format::OciLayout,
                     reference,
                     config_hex,
@@ -324,12 +338,27 @@ impl Image {
 
     fn checked(
         source: Source,
+        platform: Option<&str>,
         format: Format,
         reference: Option<String>,
         config_hex: String,
         layers: Vec<LayerBlob>,
         config: ImageConfig,
     ) -> Result<Image> {
+        if let Some(want) = platform {
+            let has = Platform {
+                os: config.os.clone(),
+                architecture: config.architecture.clone(),
+                variant: config.variant.clone(),
+            };
+            if !has.matches(want) {
+                bail!(
+                    "the image is for {}, not {}",
+                    crate::text::one_line(&has.text()),
+                    crate::text::one_line(want)
+                );
+            }
+        }
         if layers.len() != config.rootfs.diff_ids.len() {
             bail!(
                 "the manifest lists {} layers but the config {} (rootfs.diff_ids)",
@@ -439,15 +468,12 @@ fn choose<'a>(manifests: &'a [Descriptor], platform: Option<&str>) -> Result<&'a
     match (images.as_slice(), platform) {
         ([], _) => bail!("the OCI index lists no image manifest"),
         ([one], None) => Ok(one),
+        // One image that the index does not place: its config is checked instead.
+        ([one], Some(_)) if one.platform.is_none() => Ok(one),
         (_, Some(want)) => images
             .iter()
             .copied()
-            .find(|m| {
-                m.platform.as_ref().is_some_and(|p| {
-                    p.text() == want
-                        || (p.variant.is_some() && format!("{}/{}", p.os, p.architecture) == want)
-                })
-            })
+            .find(|m| m.platform.as_ref().is_some_and(|p| p.matches(want)))
             .ok_or_else(|| {
                 anyhow!(
                     "no image for platform {:?} in the index; it has {}",
