@@ -473,6 +473,8 @@ fn images_are_not_patched_or_reached() {
     );
     assert_snapshot!("refused_named_scan", env.snap(&["scan", "web_1"]));
     assert_snapshot!("all_passes_over_images", env.snap(&["scan", "--all"]));
+    let unnamed = write(&env, "unnamed.tar", &docker_archive(&[lower(&base)], None));
+    assert_snapshot!("unnamed", env.snap(&["scan", "--image", &unnamed]));
     env.ok(&["host", "add", "db1"]);
     assert_snapshot!(
         "refused_machine_name",

@@ -281,7 +281,7 @@ fn scan_image(
         (None, Some(r)) => crate::image::host_name(r).ok_or_else(|| {
             Failure::usage(format!(
                 "image {}: its name {:?} makes no host name",
-                file.display(),
+                crate::text::one_line(&file.display().to_string()),
                 crate::text::one_line(r)
             ))
             .hint("name it with --host NAME")
@@ -289,7 +289,7 @@ fn scan_image(
         (None, None) => {
             return Err(Failure::usage(format!(
                 "image {}: the archive gives the image no name (no RepoTags, no ref.name annotation)",
-                file.display()
+                crate::text::one_line(&file.display().to_string())
             ))
             .hint("name it with --host NAME")
             .into());
