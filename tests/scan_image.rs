@@ -756,3 +756,143 @@ fn bounds_on_entries_read_bytes_and_names() {
         "layer 1: an entry's name is longer than 4096 bytes"
     );
 }
+
+/// An RPM image: a root whose rpm database `rpm --root` wrote (two noarch packages built
+/// by rpmbuild here), and an upper layer holding the database after `rpm -e` of one of
+/// them (as a Dockerfile RUN leaves it). The scan lists what `rpm -qa` lists of the
+/// unpacked root: not the erased package.
+#[test]
+fn rpm_image_with_an_erased_package() {
+    for tool in ["rpm", "rpmbuild"] {
+        let found = std::process::Command::new("sh")
+            .args(["-c", &format!("command -v {tool}")])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !found {
+            assert!(
+                !common::lab::in_ci(),
+                "{tool} is missing: run tests/install-deps.sh"
+            );
+            eprintln!("skipped: {tool} is not installed");
+            return;
+        }
+    }
+    let env = Env::init();
+    let work = env.home().join("rpm");
+    let run = |cmd: &mut std::process::Command| {
+        let out = cmd.env("HOME", env.home()).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{cmd:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let mut rpms = Vec::new();
+    for name in ["keepme", "eraseme"] {
+        let spec = work.join(format!("{name}.spec"));
+        std::fs::create_dir_all(&work).unwrap();
+        std::fs::write(
+            &spec,
+            format!(
+                "Name: {name}\nVersion: 1.0\nRelease: 1.el9\nSummary: t\nLicense: MIT\nBuildArch: noarch\n%description\nt\n%files\n"
+            ),
+        )
+        .unwrap();
+        run(std::process::Command::new("rpmbuild")
+            .args(["-bb", "--quiet", "--define"])
+            .arg(format!("_topdir {}", work.join("build").display()))
+            .arg(&spec));
+        rpms.push(work.join(format!("build/RPMS/noarch/{name}-1.0-1.el9.noarch.rpm")));
+    }
+    let root = work.join("root");
+    std::fs::create_dir_all(root.join("etc")).unwrap();
+    std::fs::create_dir_all(root.join("var/lib/rpm")).unwrap();
+    std::fs::write(
+        root.join("etc/os-release"),
+        "NAME=\"AlmaLinux\"\nID=\"almalinux\"\nVERSION_ID=\"9.4\"\nPRETTY_NAME=\"AlmaLinux 9.4\"\n",
+    )
+    .unwrap();
+    let rpm = |args: &[&str]| {
+        let mut c = std::process::Command::new("rpm");
+        c.arg("--root")
+            .arg(&root)
+            .args(["--dbpath", "/var/lib/rpm"])
+            .args(args);
+        c
+    };
+    run(&mut rpm(&["--initdb"]));
+    let mut install = rpm(&["-i", "--nodeps"]);
+    install.args(&rpms);
+    run(&mut install);
+    let tar_of = |dir: &Path, paths: &[&str]| -> Vec<u8> {
+        let out = std::process::Command::new("tar")
+            .arg("-C")
+            .arg(dir)
+            .arg("-cf")
+            .arg("-")
+            .args(paths)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        out.stdout
+    };
+    let lower = tar_of(&root, &["etc", "var"]);
+    let before: Vec<String> = std::fs::read_dir(root.join("var/lib/rpm"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    run(&mut rpm(&["-e", "--nodeps", "eraseme"]));
+    // The upper layer: the rewritten database, and whiteouts for its files rpm removed.
+    let upper_tmp = tempfile::tempdir().unwrap();
+    let upper_dir = upper_tmp.path().join("upper");
+    std::fs::create_dir_all(upper_dir.join("var/lib")).unwrap();
+    let copied = std::process::Command::new("cp")
+        .arg("-a")
+        .arg(root.join("var/lib/rpm"))
+        .arg(upper_dir.join("var/lib/"))
+        .status()
+        .unwrap();
+    assert!(copied.success());
+    for f in before {
+        if !root.join("var/lib/rpm").join(&f).exists() {
+            std::fs::write(upper_dir.join(format!("var/lib/rpm/.wh.{f}")), "").unwrap();
+        }
+    }
+    let upper = tar_of(&upper_dir, &["var"]);
+    let archive = write(
+        &env,
+        "alma.tar",
+        &docker_archive(&[lower, upper], Some("alma:erased")),
+    );
+    let out = env.run(&["--format", "json", "scan", "--image", &archive]);
+    let shown = render(&env, &out);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary[0]["ecosystem"], "AlmaLinux:9", "{shown}");
+
+    let unpack = tempfile::tempdir().unwrap();
+    let unpacked_root = unpacked(Path::new(&archive), unpack.path());
+    let oracle: BTreeMap<String, String> = run(std::process::Command::new("rpm")
+        .arg("--root")
+        .arg(&unpacked_root)
+        .args([
+            "--dbpath",
+            "/var/lib/rpm",
+            "-qa",
+            "--qf",
+            "%{NAME}\t%{VERSION}-%{RELEASE}\n",
+        ]))
+    .lines()
+    .filter_map(|l| l.split_once('\t'))
+    .map(|(n, v)| (n.to_string(), v.to_string()))
+    .collect();
+    assert_eq!(
+        oracle.keys().collect::<Vec<_>>(),
+        ["keepme"],
+        "rpm -qa of the unpacked root"
+    );
+    let found = stored(&env, "alma_erased");
+    assert_eq!(found.keys().collect::<Vec<_>>(), ["keepme"], "{shown}");
+    assert!(found["keepme"].ends_with("1.0-1.el9"), "{found:?}");
+}
