@@ -473,6 +473,17 @@ fn images_are_not_patched_or_reached() {
     );
     assert_snapshot!("refused_named_scan", env.snap(&["scan", "web_1"]));
     assert_snapshot!("all_passes_over_images", env.snap(&["scan", "--all"]));
+    // An image the collector cannot read (no os-release, no package database) is a
+    // failed scan of that image, as for a machine: recorded, exit 4.
+    let bare = write(
+        &env,
+        "bare.tar",
+        &docker_archive(
+            &[layer(&[dir("bin"), file("bin/sh", "x")])],
+            Some("busybox:1"),
+        ),
+    );
+    assert_snapshot!("bare_image_fails", env.snap(&["scan", "--image", &bare]));
     let unnamed = write(&env, "unnamed.tar", &docker_archive(&[lower(&base)], None));
     assert_snapshot!("unnamed", env.snap(&["scan", "--image", &unnamed]));
     env.ok(&["host", "add", "db1"]);
