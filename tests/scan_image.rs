@@ -169,6 +169,17 @@ fn docker_archive_with_a_purged_package() {
         .collect();
     opaque.sort();
     assert_eq!(opaque, ["upper"]);
+    // Private modes, whatever the layer said.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &str| {
+        std::fs::metadata(root.join(p))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o7777
+    };
+    assert_eq!(mode("var/lib/dpkg/status"), 0o600);
+    assert_eq!(mode("var/lib/dpkg"), 0o700);
     // Only what the collector reads is unpacked; no FIFO.
     assert!(!root.join("usr/sbin").exists());
     assert!(!root.join("etc/initctl").exists());

@@ -14,7 +14,8 @@
 //! link); a symlink's target is re-anchored at the root, as a chroot resolves it, so the
 //! collector reading the root cannot be led out of it either; hard links join only
 //! files inside the root; devices and FIFOs are skipped; modes are plain (no setuid, no
-//! owner). Entries, written bytes and read bytes are bounded ([`Budget`]).
+//! owner; 0700 directories and 0600 files, the modes of everything under
+//! `<db>.feeds/`). Entries, written bytes and read bytes are bounded ([`Budget`]).
 
 use std::ffi::OsStr;
 use std::fs::{self, File};
@@ -368,7 +369,7 @@ impl Layer<'_> {
             if kind.is_dir() {
                 if !fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
                     remove_any(&target)?;
-                    fs::DirBuilder::new().mode(0o755).create(&target)?;
+                    fs::DirBuilder::new().mode(0o700).create(&target)?;
                 }
                 continue;
             }
@@ -399,7 +400,7 @@ impl Layer<'_> {
                 let mut file = fs::OpenOptions::new()
                     .write(true)
                     .create_new(true)
-                    .mode(0o644)
+                    .mode(0o600)
                     .custom_flags(libc::O_NOFOLLOW)
                     .open(&target)?;
                 self.copy(&mut entry, &mut file, &comps)?;
@@ -448,7 +449,7 @@ impl Layer<'_> {
                     _ => below_real = false,
                 }
             }
-            fs::DirBuilder::new().mode(0o755).create(&staged)?;
+            fs::DirBuilder::new().mode(0o700).create(&staged)?;
         }
         Ok(staged)
     }
