@@ -353,7 +353,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -s y -l yes 
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s g -l group -d 'Scan every host of this group' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l import -d 'Read saved collector output instead of connecting (needs --host)' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l host -d 'The host that --import or --local is for' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l host -d 'The host that --import, --local or --image is for' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l image -d 'Scan a container image: a `docker save` archive or an OCI image layout (a tar or a directory), recorded as a host of kind image' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l platform -d 'With --image: which image of a multi-platform index (os/arch[/variant], e.g. linux/arm64/v8)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l root -d 'With --local: collect from this root directory (a mounted disk, chroot or unpacked container image) instead of the running system (needs --host)' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l parallel -d 'Hosts scanned at once' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l timeout -d 'Seconds allowed per host' -r

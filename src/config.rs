@@ -146,6 +146,15 @@ url = "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz"
 # name = "rocky9-baseos"
 # url = "https://dl.rockylinux.org/pub/rocky/9/BaseOS/x86_64/os/"
 # ecosystem = "Rocky Linux:9"
+
+# Bounds on unpacking one image for `scan --image` (only what the collector reads is
+# written); an image over one is refused, not scanned in part. File bytes written, in
+# MiB (1..=1048576); tar entries read in all layers (1..=100000000); decompressed layer
+# bytes read, kept or skipped, in MiB (1..=4194304).
+[image]
+max_unpacked_mib = 2048
+max_entries = 2000000
+max_read_mib = 65536
 "#;
 
 /// The whole configuration file.
@@ -158,6 +167,67 @@ pub struct Config {
     pub ssh: SshConfig,
     pub default_policy: Policy,
     pub sync: SyncConfig,
+    pub image: ImageConfig,
+}
+
+/// `[image]`: the bounds on unpacking one image for `scan --image` (README: "Container
+/// images"). An image going over one is refused, not scanned in part.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImageConfig {
+    /// File bytes written into the temporary root, in MiB.
+    pub max_unpacked_mib: u32,
+    /// Tar entries read, in all layers.
+    pub max_entries: u32,
+    /// Decompressed layer bytes read, kept or skipped, in MiB.
+    pub max_read_mib: u32,
+}
+
+impl Default for ImageConfig {
+    fn default() -> Self {
+        let b = crate::image::Bounds::default();
+        ImageConfig {
+            max_unpacked_mib: (b.unpacked_bytes / MIB) as u32,
+            max_entries: b.entries as u32,
+            max_read_mib: (b.read_bytes / MIB) as u32,
+        }
+    }
+}
+
+const MIB: u64 = 1024 * 1024;
+
+impl ImageConfig {
+    pub fn validate(&self) -> Result<(), String> {
+        let keys = [
+            Bounded {
+                key: "image.max_unpacked_mib",
+                value: self.max_unpacked_mib,
+                range: 1..=1024 * 1024,
+                unit: "MiB",
+            },
+            Bounded {
+                key: "image.max_entries",
+                value: self.max_entries,
+                range: 1..=100_000_000,
+                unit: "entries",
+            },
+            Bounded {
+                key: "image.max_read_mib",
+                value: self.max_read_mib,
+                range: 1..=4 * 1024 * 1024,
+                unit: "MiB",
+            },
+        ];
+        Bounded::check(&keys)
+    }
+
+    pub fn bounds(&self) -> crate::image::Bounds {
+        crate::image::Bounds {
+            unpacked_bytes: u64::from(self.max_unpacked_mib) * MIB,
+            entries: u64::from(self.max_entries),
+            read_bytes: u64::from(self.max_read_mib) * MIB,
+        }
+    }
 }
 
 /// An IANA time zone (`Europe/Berlin`), validated when the configuration is read.
@@ -346,6 +416,13 @@ impl SyncConfig {
                 unit: "MiB",
             },
         ];
+        Bounded::check(&keys)
+    }
+}
+
+impl Bounded {
+    /// The first key out of its range, as one line.
+    fn check(keys: &[Bounded]) -> Result<(), String> {
         match keys.iter().find(|k| !k.range.contains(&k.value)) {
             Some(k) => Err(format!(
                 "{} = {} is out of range: use {}..={} ({})",
@@ -531,6 +608,10 @@ impl Config {
         }
         config
             .ssh
+            .validate()
+            .map_err(|e| Failure::usage(format!("invalid config {}: {e}", path.display())))?;
+        config
+            .image
             .validate()
             .map_err(|e| Failure::usage(format!("invalid config {}: {e}", path.display())))?;
         Ok(config)

@@ -19,6 +19,7 @@ pub mod digest;
 pub mod error;
 pub mod exec;
 pub mod family;
+pub mod image;
 pub mod input;
 pub mod inventory;
 pub mod output;

@@ -1,5 +1,9 @@
-//! Where downloads are written before they are imported: `<db>.feeds/.tmp/`, private to
-//! the user, and kept empty.
+//! Where downloads are written before they are imported, and container images unpacked
+//! for `scan --image`: `<db>.feeds/.tmp/`, private to the user, and kept empty.
+//!
+//! An image's root ([`TempTree`]) is a directory tree, removed the same ways: `Drop`,
+//! the signal handler (which runs `rm -rf` on it: fork and execve are async-signal-safe,
+//! walking a tree from a handler is not), and the next run's sweep.
 //!
 //! A download's temp file is removed on every way out: `Drop` on an error or a panic
 //! unwinding ([`tempfile::NamedTempFile`]), the signal handler of [`InterruptGuard`] on
@@ -24,6 +28,8 @@ use tempfile::NamedTempFile;
 /// `.tmp*`, the names versions before 0.2 used).
 const PREFIX: &str = "download-";
 const OLD_PREFIX: &str = ".tmp";
+/// The name every unpacked image root starts with (`scan --image`).
+const TREE_PREFIX: &str = "image-";
 
 /// Creates `dir` (and any missing parent below an existing directory) with mode 0700,
 /// whatever the umask, and narrows an existing one of ours to 0700: the raw feeds show
@@ -68,6 +74,8 @@ pub fn private_dir(dir: &Path) -> Result<()> {
 pub struct Swept {
     pub files: u64,
     pub bytes: u64,
+    /// Unpacked image roots a killed `scan --image` left.
+    pub trees: u64,
 }
 
 /// The temp directory of one `sync` run, locked shared while the run lasts.
@@ -111,8 +119,28 @@ impl Scratch {
             .suffix(".part")
             .tempfile_in(&self.dir)
             .with_context(|| format!("creating a temp file in {}", self.dir.display()))?;
-        let registered = Registered(register(file.path()));
+        let registered = Registered(register(file.path()), &PENDING);
         Ok(TempDownload { file, registered })
+    }
+
+    /// A new private directory (0700) to unpack one image into, removed with everything
+    /// in it when dropped and by the signal handler while it exists.
+    pub fn tree(&self) -> Result<TempTree> {
+        // The signals are held from before the directory exists until the handler knows
+        // it: a signal in between would otherwise leave it to the next sweep.
+        let held = HeldSignals::new();
+        let dir = tempfile::Builder::new()
+            .prefix(TREE_PREFIX)
+            .tempdir_in(&self.dir)
+            .with_context(|| format!("creating a temp directory in {}", self.dir.display()))?;
+        let registered = Registered(register_in(&TREES, dir.path()), &TREES);
+        drop(held);
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("making {} private (0700)", dir.path().display()))?;
+        Ok(TempTree {
+            dir,
+            _registered: registered,
+        })
     }
 }
 
@@ -125,13 +153,22 @@ fn sweep(dir: &Path) -> Result<Swept> {
         let entry = entry?;
         let name = entry.file_name();
         let name = name.as_bytes();
-        if !(name.starts_with(PREFIX.as_bytes()) || name.starts_with(OLD_PREFIX.as_bytes())) {
-            continue;
-        }
-        // Not followed: a symlink is not a download.
+        // Not followed: a symlink is neither a download nor an image root.
         let Ok(meta) = entry.path().symlink_metadata() else {
             continue;
         };
+        if name.starts_with(TREE_PREFIX.as_bytes()) {
+            if meta.file_type().is_dir()
+                && meta.uid() == me
+                && std::fs::remove_dir_all(entry.path()).is_ok()
+            {
+                swept.trees += 1;
+            }
+            continue;
+        }
+        if !(name.starts_with(PREFIX.as_bytes()) || name.starts_with(OLD_PREFIX.as_bytes())) {
+            continue;
+        }
         if !meta.file_type().is_file() || meta.uid() != me {
             continue;
         }
@@ -178,13 +215,59 @@ impl TempDownload {
     }
 }
 
-/// A path's place in the signal handler's list, if there was room; cleared when dropped.
+/// SIGINT, SIGTERM and SIGHUP held (blocked) for this thread while it lives; one that
+/// came meanwhile is delivered when it is dropped.
+struct HeldSignals {
+    previous: libc::sigset_t,
+}
+
+impl HeldSignals {
+    fn new() -> HeldSignals {
+        // SAFETY: sigset_t is plain data, filled by sigemptyset/sigaddset before use.
+        unsafe {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            for s in InterruptGuard::SIGNALS {
+                libc::sigaddset(&mut set, s);
+            }
+            let mut previous: libc::sigset_t = std::mem::zeroed();
+            libc::pthread_sigmask(libc::SIG_BLOCK, &set, &mut previous);
+            HeldSignals { previous }
+        }
+    }
+}
+
+impl Drop for HeldSignals {
+    fn drop(&mut self) {
+        // SAFETY: puts back the mask read when the signals were held.
+        unsafe {
+            libc::pthread_sigmask(libc::SIG_SETMASK, &self.previous, std::ptr::null_mut());
+        }
+    }
+}
+
+/// An unpacked image's root (`scan --image`).
 #[derive(Debug)]
-struct Registered(Option<usize>);
+pub struct TempTree {
+    // Declared first, dropped first: the tree is removed, then forgotten by the handler.
+    dir: tempfile::TempDir,
+    _registered: Registered,
+}
+
+impl TempTree {
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+/// A path's place in one of the signal handler's lists, if there was room; cleared when
+/// dropped.
+#[derive(Debug)]
+struct Registered(Option<usize>, &'static [AtomicPtr<libc::c_char>]);
 
 impl Drop for Registered {
     fn drop(&mut self) {
-        if let Some(s) = self.0.and_then(|i| PENDING.get(i)) {
+        if let Some(s) = self.0.and_then(|i| self.1.get(i)) {
             s.store(std::ptr::null_mut(), Ordering::SeqCst);
         }
     }
@@ -198,10 +281,20 @@ const SLOTS: usize = 8;
 static PENDING: [AtomicPtr<libc::c_char>; SLOTS] =
     [const { AtomicPtr::new(std::ptr::null_mut()) }; SLOTS];
 
+/// Image roots (directories) the signal handler removes with `rm -rf`; one run unpacks
+/// one image at a time.
+const TREE_SLOTS: usize = 4;
+static TREES: [AtomicPtr<libc::c_char>; TREE_SLOTS] =
+    [const { AtomicPtr::new(std::ptr::null_mut()) }; TREE_SLOTS];
+
 fn register(path: &Path) -> Option<usize> {
+    register_in(&PENDING, path)
+}
+
+fn register_in(slots: &'static [AtomicPtr<libc::c_char>], path: &Path) -> Option<usize> {
     let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
     let raw = c.into_raw();
-    for (i, slot) in PENDING.iter().enumerate() {
+    for (i, slot) in slots.iter().enumerate() {
         if slot
             .compare_exchange(
                 std::ptr::null_mut(),
@@ -224,6 +317,40 @@ fn register(path: &Path) -> Option<usize> {
 const INTERRUPTED: &[u8] = b"error: interrupted; sync stopped and its downloads were removed, \
 sources not yet imported keep the catalogue held before\n";
 
+/// The line printed when a signal ends a `scan --image`.
+pub const INTERRUPTED_IMAGE: &[u8] =
+    b"error: interrupted; scan stopped and the unpacked image was removed, nothing was stored\n";
+
+/// The line the handler prints: the last guard's (a static, so the handler reads no
+/// allocation), [`INTERRUPTED`] until a guard says otherwise.
+static MESSAGE: AtomicPtr<&'static [u8]> = AtomicPtr::new(std::ptr::null_mut());
+
+/// Removes one image root from the signal handler: `rm -rf -- PATH` in a child, waited
+/// for. Only async-signal-safe calls (fork, execve, _exit, waitpid).
+fn remove_tree_from_handler(path: *const libc::c_char) {
+    // SAFETY: fork in a handler is async-signal-safe; the child only calls execve and
+    // _exit, on pointers to static strings and a leaked, never-freed path.
+    unsafe {
+        let pid = libc::fork();
+        if pid == 0 {
+            let argv: [*const libc::c_char; 5] = [
+                c"rm".as_ptr(),
+                c"-rf".as_ptr(),
+                c"--".as_ptr(),
+                path,
+                std::ptr::null(),
+            ];
+            let envp: [*const libc::c_char; 1] = [std::ptr::null()];
+            libc::execve(c"/bin/rm".as_ptr(), argv.as_ptr(), envp.as_ptr());
+            libc::_exit(127);
+        }
+        if pid > 0 {
+            let mut status = 0;
+            libc::waitpid(pid, &mut status, 0);
+        }
+    }
+}
+
 extern "C" fn on_signal(signal: libc::c_int) {
     // Only async-signal-safe calls: unlink(2), write(2), _exit(2). Ending here is the
     // same as kill -9 for the database (SQLite rolls an open transaction back when it is
@@ -237,9 +364,22 @@ extern "C" fn on_signal(signal: libc::c_int) {
             }
         }
     }
+    for slot in &TREES {
+        let p = slot.load(Ordering::SeqCst);
+        if !p.is_null() {
+            remove_tree_from_handler(p);
+        }
+    }
+    let message = MESSAGE.load(Ordering::SeqCst);
+    // SAFETY: null or a leaked, never-freed reference to a static slice.
+    let text: &[u8] = if message.is_null() {
+        INTERRUPTED
+    } else {
+        unsafe { *message }
+    };
     // SAFETY: a static buffer; _exit never returns.
     unsafe {
-        libc::write(2, INTERRUPTED.as_ptr().cast(), INTERRUPTED.len());
+        libc::write(2, text.as_ptr().cast(), text.len());
         libc::_exit(128 + signal);
     }
 }
@@ -255,6 +395,13 @@ impl InterruptGuard {
     const SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
 
     pub fn new() -> InterruptGuard {
+        Self::saying(INTERRUPTED)
+    }
+
+    /// As [`InterruptGuard::new`], printing `message` (one line, newline-terminated).
+    pub fn saying(message: &'static [u8]) -> InterruptGuard {
+        // Leaked, never freed: the handler may be reading the one it replaces.
+        MESSAGE.store(Box::into_raw(Box::new(message)), Ordering::SeqCst);
         let mut previous = Vec::new();
         for signal in Self::SIGNALS {
             // SAFETY: a zeroed sigaction is valid; the handler only calls
@@ -304,7 +451,14 @@ mod tests {
         std::fs::write(tmp.join("notes.txt"), b"keep").unwrap();
         std::os::unix::fs::symlink("/etc/passwd", tmp.join("download-link.part")).unwrap();
         let (scratch, swept) = Scratch::open(feeds.path()).unwrap();
-        assert_eq!(swept, Swept { files: 2, bytes: 8 });
+        assert_eq!(
+            swept,
+            Swept {
+                files: 2,
+                bytes: 8,
+                trees: 0
+            }
+        );
         let mut left: Vec<String> = std::fs::read_dir(scratch.dir())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -350,6 +504,34 @@ mod tests {
             .expect("the path");
         assert!(!path.exists(), "{}", path.display());
         assert_eq!(std::fs::read_dir(scratch.dir()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn image_trees_are_private_removed_when_dropped_and_swept_when_left() {
+        let feeds = tempfile::tempdir().unwrap();
+        let (scratch, _) = Scratch::open(feeds.path()).unwrap();
+        let tree = scratch.tree().unwrap();
+        let path = tree.path().to_path_buf();
+        assert_eq!(std::fs::metadata(&path).unwrap().mode() & 0o777, 0o700);
+        std::fs::create_dir_all(path.join("var/lib/dpkg")).unwrap();
+        std::fs::write(path.join("var/lib/dpkg/status"), b"x").unwrap();
+        let slot = tree._registered.0.expect("registered");
+        assert!(!TREES[slot].load(Ordering::SeqCst).is_null());
+        drop(tree);
+        assert!(!path.exists());
+        assert!(TREES[slot].load(Ordering::SeqCst).is_null());
+        // What a killed run left: swept by the next one, with nothing else.
+        let left = scratch.dir().join("image-left");
+        std::fs::create_dir_all(left.join("etc")).unwrap();
+        std::fs::write(left.join("etc/os-release"), b"ID=debian").unwrap();
+        let keep = scratch.dir().join("image-not-a-dir");
+        std::fs::write(&keep, b"keep").unwrap();
+        drop(scratch);
+        let (scratch, swept) = Scratch::open(feeds.path()).unwrap();
+        assert_eq!(swept.trees, 1);
+        assert!(!left.exists());
+        assert!(keep.exists());
+        drop(scratch);
     }
 
     #[test]

@@ -109,6 +109,16 @@ pub fn execute(ctx: &Context, kind: Kind, group: &str, a: &RunArgs) -> Result<()
             "fix it with `patchcycle group set {group} --set KEY=VALUE` (README: Reliability and security)"
         ))
     })?;
+    // An image in the group is refused by name before anything is planned or run.
+    for h in inventory::list_hosts(
+        &db.conn,
+        &inventory::HostFilter {
+            group: Some(group.to_string()),
+            tag: None,
+        },
+    )? {
+        h.refuse_image()?;
+    }
     let now = clock::now()?;
     if a.dry_run {
         let plan = plan::build(&db.conn, a.cycle.as_deref(), &g, kind, now)?;

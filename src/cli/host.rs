@@ -342,6 +342,10 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         ("created", h.created_at.clone()),
         ("updated", h.updated_at.clone()),
     ];
+    if h.kind == inventory::HostKind::Image {
+        fields.insert(2, ("kind", h.kind.to_string()));
+        fields.insert(3, ("image digest", or_dash(h.image_digest.as_ref())));
+    }
     // Shown only when dpkg stopped half-way on some package: the line names them.
     if let Some(text) = unsettled_text {
         fields.insert(fields.len() - 2, ("not fully installed", text));

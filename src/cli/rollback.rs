@@ -41,6 +41,11 @@ pub fn run(ctx: &Context, a: &RollbackArgs) -> Result<()> {
         }
     }
     let chosen = rollback::candidates(rows, &a.hosts);
+    for r in &chosen {
+        if let Some(h) = inventory::get_host(&db.conn, &r.host.name)? {
+            h.refuse_image()?;
+        }
+    }
     if chosen.is_empty() {
         ctx.style.status(format!(
             "deployment {}: nothing to roll back (no {}host still runs what it installed)",

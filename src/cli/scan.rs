@@ -27,6 +27,11 @@ Offline systems (a mounted disk, a chroot, an unpacked image):
 `patchcycle scan --local --root DIR --host NAME` reads DIR's os-release and package
 database with this machine's dpkg-query, rpm/dnf or apk.
 
+Container images: `patchcycle scan --image FILE` unpacks a `docker save` archive or an
+OCI image layout (tar or directory; e.g. from `skopeo copy`) into a private temporary
+root and collects it the same way; the image is recorded as a host of kind image, named
+after its tag (or --host NAME). Nothing is pulled from a registry.
+
 Exit codes: 0 all hosts scanned; 1 --fail-on tripped; 4 some hosts failed (each one's
 reason is shown and stored); 2 and 3 as usual.")]
 pub struct ScanArgs {
@@ -45,9 +50,17 @@ pub struct ScanArgs {
     /// Read saved collector output instead of connecting (needs --host)
     #[arg(long, value_name = "FILE", requires = "host")]
     pub import: Option<PathBuf>,
-    /// The host that --import or --local is for
+    /// The host that --import, --local or --image is for
     #[arg(long = "host", value_name = "HOST", add = super::complete::hosts())]
     pub host: Option<String>,
+    /// Scan a container image: a `docker save` archive or an OCI image layout (a tar or
+    /// a directory), recorded as a host of kind image
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["hosts", "group", "all", "local", "import", "root", "refresh"])]
+    pub image: Option<PathBuf>,
+    /// With --image: which image of a multi-platform index (os/arch[/variant], e.g.
+    /// linux/arm64/v8)
+    #[arg(long, value_name = "OS/ARCH", requires = "image")]
+    pub platform: Option<String>,
     /// With --local: collect from this root directory (a mounted disk, chroot or unpacked
     /// container image) instead of the running system (needs --host)
     #[arg(long, value_name = "DIR", requires_all = ["local", "host"])]
@@ -64,7 +77,7 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub gate: GateArgs,
     /// Print the collector script and exit
-    #[arg(long, conflicts_with_all = ["hosts", "group", "all", "local", "import", "host", "root", "refresh", "fail_on", "allow_stale"])]
+    #[arg(long, conflicts_with_all = ["hosts", "group", "all", "local", "import", "host", "root", "refresh", "image", "platform", "fail_on", "allow_stale"])]
     pub print_script: bool,
 }
 
@@ -105,6 +118,8 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
             (&now, &now),
             collection,
         )?);
+    } else if let Some(file) = &a.image {
+        summaries.push(scan_image(ctx, &mut db.conn, &mut matcher, a, file, &now)?);
     } else if a.local {
         let name = match &a.host {
             Some(h) => h.clone(),
@@ -148,7 +163,7 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
             collection,
         )?);
     } else {
-        let hosts = select_hosts(&db.conn, a)?;
+        let hosts = select_hosts(ctx, &db.conn, a)?;
         let control = exec::control_dir()?;
         let timeout = Duration::from_secs(a.timeout);
         let ssh = &ctx.config.ssh;
@@ -253,6 +268,127 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
     partial_failure(&summaries)
 }
 
+/// `scan --image FILE`: names the image (--host, else its tag), refuses a machine of
+/// that name before anything is unpacked, then unpacks, collects, records the host of
+/// kind image and stores its scan.
+fn scan_image(
+    ctx: &Context,
+    conn: &mut rusqlite::Connection,
+    matcher: &mut Matcher,
+    a: &ScanArgs,
+    file: &std::path::Path,
+    now: &str,
+) -> Result<Summary> {
+    let image = scan::image::open(file, a.platform.as_deref())?;
+    let name = match (&a.host, &image.reference) {
+        (Some(h), _) => h.clone(),
+        (None, Some(r)) => crate::image::host_name(r).ok_or_else(|| {
+            Failure::usage(format!(
+                "image {}: its name {:?} makes no host name",
+                crate::text::one_line(&file.display().to_string()),
+                crate::text::one_line(r)
+            ))
+            .hint("name it with --host NAME")
+        })?,
+        (None, None) => {
+            return Err(Failure::usage(format!(
+                "image {}: the archive gives the image no name (no RepoTags, no ref.name annotation)",
+                crate::text::one_line(&file.display().to_string())
+            ))
+            .hint("name it with --host NAME")
+            .into());
+        }
+    };
+    inventory::validate::name("host", &name).map_err(Failure::usage)?;
+    // Checked before the work of unpacking; record_image checks again.
+    if let Some(h) = inventory::get_host(conn, &name)?
+        && h.kind != inventory::HostKind::Image
+    {
+        return Err(inventory::machine_not_image(&name).into());
+    }
+    ctx.style.verbose(
+        1,
+        format!(
+            "{name}: {} {} with {} layer{}",
+            image.format.as_str(),
+            image.digest,
+            image.layers(),
+            if image.layers() == 1 { "" } else { "s" }
+        ),
+    );
+    let started = clock::now_stamp()?;
+    let control = exec::control_dir()?;
+    let scanned = scan::image::collect(
+        &ctx.config.ssh,
+        &control,
+        &ctx.db_path,
+        file,
+        &image,
+        &ctx.config.image.bounds(),
+        Duration::from_secs(a.timeout),
+    )?;
+    if scanned.swept > 0 {
+        ctx.style.status(format!(
+            "removed {} unpacked image{} an interrupted scan left",
+            scanned.swept,
+            if scanned.swept == 1 { "" } else { "s" }
+        ));
+    }
+    let st = scanned.stats;
+    ctx.style.verbose(
+        1,
+        format!(
+            "{name}: unpacked {} files ({}) of {} entries; {} whiteouts",
+            st.files,
+            output::bytes(st.bytes as usize),
+            st.entries,
+            st.whiteouts
+        ),
+    );
+    report_collection(&ctx.style, &name, Method::Image, &scanned.collection);
+    let finished = clock::now_stamp()?;
+    {
+        let tx = db::write_tx(conn)?;
+        let recorded = inventory::record_image(&tx, &name, &image.digest, now)?;
+        let action = match recorded {
+            inventory::ImageRecord::Added => Some("host.add"),
+            inventory::ImageRecord::Updated => Some("host.image"),
+            inventory::ImageRecord::Unchanged => None,
+        };
+        if let Some(action) = action {
+            audit::append(
+                &tx,
+                now,
+                &ctx.actor,
+                action,
+                &name,
+                &json!({"kind": "image", "image_digest": image.digest, "file": file.display().to_string()}),
+            )?;
+        }
+        tx.commit()?;
+        match recorded {
+            inventory::ImageRecord::Added => ctx.style.status(format!(
+                "added host {name} (container image {}) to the inventory",
+                image.digest
+            )),
+            inventory::ImageRecord::Updated => ctx.style.status(format!(
+                "host {name} is now container image {}",
+                image.digest
+            )),
+            inventory::ImageRecord::Unchanged => {}
+        }
+    }
+    store(
+        &ctx.style,
+        conn,
+        matcher,
+        &name,
+        Method::Image,
+        (&started, &finished),
+        scanned.collection,
+    )
+}
+
 /// Exit 4 when some hosts failed, naming every one with its reason: under `-q` (and in
 /// cron mail) this line is all that is seen of them.
 fn partial_failure(summaries: &[Summary]) -> Result<()> {
@@ -301,7 +437,7 @@ fn report_collection(style: &Style, host: &str, method: Method, c: &Collection) 
     if let Some(t) = c.first_output {
         let what = match method {
             Method::Ssh => "connected",
-            Method::Local | Method::Import => "collector started",
+            Method::Local | Method::Import | Method::Image => "collector started",
         };
         style.verbose(1, format!("{host}: {what} in {}", seconds(t)));
     }
@@ -326,7 +462,7 @@ fn report_collection(style: &Style, host: &str, method: Method, c: &Collection) 
         Ok(f) => {
             let verb = match method {
                 Method::Import => "read",
-                Method::Ssh | Method::Local => "collected",
+                Method::Ssh | Method::Local | Method::Image => "collected",
             };
             style.verbose(
                 1,
@@ -415,7 +551,7 @@ fn collect_host(
     scan::collect(ssh, control, &Target::Local, refresh, root, timeout)
 }
 
-fn select_hosts(conn: &rusqlite::Connection, a: &ScanArgs) -> Result<Vec<Host>> {
+fn select_hosts(ctx: &Context, conn: &rusqlite::Connection, a: &ScanArgs) -> Result<Vec<Host>> {
     if let Some(g) = &a.group {
         inventory::group_id(conn, g)?;
         let hosts = inventory::list_hosts(
@@ -428,7 +564,7 @@ fn select_hosts(conn: &rusqlite::Connection, a: &ScanArgs) -> Result<Vec<Host>> 
         if hosts.is_empty() {
             return Err(Failure::usage(format!("group {g:?} has no hosts")).into());
         }
-        return Ok(hosts);
+        return machines(ctx, hosts, &format!("group {g}"));
     }
     if a.all {
         let hosts = inventory::list_hosts(conn, &HostFilter::default())?;
@@ -437,15 +573,56 @@ fn select_hosts(conn: &rusqlite::Connection, a: &ScanArgs) -> Result<Vec<Host>> 
                 .hint("add some with `patchcycle host add` or `host import`, or scan this machine with --local")
                 .into());
         }
-        return Ok(hosts);
+        return machines(ctx, hosts, "the inventory");
     }
     if a.hosts.is_empty() {
-        return Err(Failure::usage("nothing to scan: name hosts, or give --group G, --all, --local or --import FILE --host H").into());
+        return Err(Failure::usage("nothing to scan: name hosts, or give --group G, --all, --local, --import FILE --host H or --image FILE").into());
     }
     a.hosts
         .iter()
-        .map(|n| inventory::require_host(conn, n))
+        .map(|n| {
+            let h = inventory::require_host(conn, n)?;
+            if h.kind == inventory::HostKind::Image {
+                return Err(Failure::usage(format!(
+                    "host {n} is a container image: it is scanned from its archive"
+                ))
+                .hint(format!("`patchcycle scan --image FILE --host {n}`"))
+                .into());
+            }
+            Ok(h)
+        })
         .collect()
+}
+
+/// The machines among `hosts`: images are scanned from their archives, never reached
+/// (`scan --all` and `--group` pass over them, saying so). `what` names the selection
+/// when it holds images only.
+fn machines(ctx: &Context, hosts: Vec<Host>, what: &str) -> Result<Vec<Host>> {
+    let (images, machines): (Vec<Host>, Vec<Host>) = hosts
+        .into_iter()
+        .partition(|h| h.kind == inventory::HostKind::Image);
+    if images.is_empty() {
+        return Ok(machines);
+    }
+    let hint = "rescan an image with `patchcycle scan --image FILE --host NAME`";
+    if machines.is_empty() {
+        return Err(Failure::usage(format!(
+            "{what} holds only container images: they are scanned from their archives"
+        ))
+        .hint(hint)
+        .into());
+    }
+    ctx.style.status(format!(
+        "not scanning {} container image{} ({}): {hint}",
+        images.len(),
+        if images.len() == 1 { "" } else { "s" },
+        images
+            .iter()
+            .map(|h| h.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    Ok(machines)
 }
 
 /// This machine's name, validated like any host name.

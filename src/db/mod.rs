@@ -64,6 +64,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "0009_rpmapk.sql",
         include_str!("../../migrations/0009_rpmapk.sql"),
     ),
+    (
+        10,
+        "0010_image.sql",
+        include_str!("../../migrations/0010_image.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

@@ -22,6 +22,17 @@ crate::db::stored::stored_state! {
     }
 }
 
+crate::db::stored::stored_state! {
+    /// What a host is (`hosts.kind`).
+    HostKind {
+        /// A machine, reached over ssh or collected here (`scan --local`).
+        Host = "host",
+        /// A container image (`scan --image`): scanned from its archive, never reached;
+        /// it is rebuilt, not patched in place.
+        Image = "image",
+    }
+}
+
 /// A host as stored and as printed (JSON field names are part of the CLI contract).
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct Host {
@@ -50,6 +61,10 @@ pub struct Host {
     pub defer_reason: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// A machine or a container image.
+    pub kind: HostKind,
+    /// For an image: the digest of its config (`sha256:…`, the image ID).
+    pub image_digest: Option<String>,
     /// Collected on this machine (`scan --local`), never over ssh.
     #[serde(skip)]
     pub local: bool,
@@ -62,6 +77,11 @@ impl Host {
     /// The ssh destination as a user would type it; `local` (or `local:DIR`) for a
     /// host collected on this machine.
     pub fn destination(&self) -> String {
+        if self.kind == HostKind::Image {
+            // The digest's first 12 hex digits, as `docker images` shows an image ID.
+            let digest = self.image_digest.as_deref().unwrap_or("-");
+            return format!("image {}", digest.get(..19).unwrap_or(digest));
+        }
         if self.local {
             return match &self.local_root {
                 Some(root) => format!("local:{root}"),
@@ -85,6 +105,30 @@ impl Host {
             d.push_str(&format!(":{p}"));
         }
         d
+    }
+}
+
+impl Host {
+    /// Refuses a container image where only a machine can be acted on (test, deploy,
+    /// rollback): an image is rebuilt, not patched in place.
+    pub fn refuse_image(&self) -> Result<(), Failure> {
+        if self.kind != HostKind::Image {
+            return Ok(());
+        }
+        Err(Failure::usage(format!(
+            "host {} is a container image: rebuild it, it cannot be patched in place",
+            self.name
+        ))
+        .hint(match &self.group {
+            Some(g) => format!(
+                "take it out of group {g} with `patchcycle host set {} --no-group`; rescan the rebuilt image with `patchcycle scan --image FILE --host {}`",
+                self.name, self.name
+            ),
+            None => format!(
+                "rescan the rebuilt image with `patchcycle scan --image FILE --host {}`",
+                self.name
+            ),
+        }))
     }
 }
 
@@ -135,7 +179,7 @@ const HOST_COLUMNS: &str = "h.name, h.address, h.user, h.port, g.name, h.tags, h
      h.last_scan, h.created_at, h.updated_at, \
      (SELECT s.status FROM scans s WHERE s.host_id = h.id ORDER BY s.id DESC LIMIT 1), \
      (SELECT s.error FROM scans s WHERE s.host_id = h.id ORDER BY s.id DESC LIMIT 1), \
-     h.deferred_until, h.defer_reason, h.local, h.local_root";
+     h.deferred_until, h.defer_reason, h.local, h.local_root, h.kind, h.image_digest";
 
 fn host_from_row(r: &Row<'_>) -> rusqlite::Result<Host> {
     let tags: String = r.get(5)?;
@@ -170,6 +214,8 @@ fn host_from_row(r: &Row<'_>) -> rusqlite::Result<Host> {
         defer_reason: r.get(19)?,
         local: r.get(20)?,
         local_root: r.get(21)?,
+        kind: r.get(22)?,
+        image_digest: r.get(23)?,
     })
 }
 
@@ -206,6 +252,56 @@ pub fn mark_local(conn: &Connection, name: &str, root: Option<&str>, now: &str) 
         params![name, root, now],
     )?;
     Ok(changed > 0)
+}
+
+/// The refusal of an image scan named as a machine of the inventory.
+pub fn machine_not_image(name: &str) -> Failure {
+    Failure::usage(format!(
+        "host {name} is a machine, not a container image: an image's scan would replace its own"
+    ))
+    .hint("name the image with --host NAME")
+}
+
+/// What [`record_image`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageRecord {
+    Added,
+    /// The image host was there; its digest changed (a rebuilt image).
+    Updated,
+    /// The image host was there with this digest.
+    Unchanged,
+}
+
+/// Adds the host of kind image `name`, or updates its digest when it is there. A
+/// machine of that name is refused: a scan of an image must not overwrite one.
+pub fn record_image(conn: &Connection, name: &str, digest: &str, now: &str) -> Result<ImageRecord> {
+    if let Some(h) = get_host(conn, name)? {
+        if h.kind != HostKind::Image {
+            return Err(machine_not_image(name).into());
+        }
+        if h.image_digest.as_deref() == Some(digest) {
+            return Ok(ImageRecord::Unchanged);
+        }
+        conn.execute(
+            "UPDATE hosts SET image_digest = ?2, updated_at = ?3 WHERE name = ?1",
+            params![name, digest, now],
+        )?;
+        return Ok(ImageRecord::Updated);
+    }
+    let spec = HostSpec {
+        name: name.to_string(),
+        // Never connected to (refused by kind); the column holds no destination.
+        address: "localhost".into(),
+        tags: vec!["image".into()],
+        ..HostSpec::default()
+    };
+    spec.validate().map_err(Failure::usage)?;
+    insert_host(conn, &spec, now)?;
+    conn.execute(
+        "UPDATE hosts SET kind = ?2, image_digest = ?3 WHERE name = ?1",
+        params![name, HostKind::Image, digest],
+    )?;
+    Ok(ImageRecord::Added)
 }
 
 pub fn get_host(conn: &Connection, name: &str) -> Result<Option<Host>> {

@@ -2,6 +2,7 @@
 //! catalogue, and store each host's result in one transaction.
 
 pub mod facts;
+pub mod image;
 pub mod matcher;
 pub mod query;
 pub mod rematch;
@@ -77,6 +78,8 @@ pub enum Method {
     Ssh,
     Local,
     Import,
+    /// A container image, unpacked here (`scan --image`).
+    Image,
 }
 
 impl Method {
@@ -85,6 +88,7 @@ impl Method {
             Method::Ssh => "ssh",
             Method::Local => "local",
             Method::Import => "import",
+            Method::Image => "image",
         }
     }
 }

@@ -4,4 +4,5 @@
 pub mod cli;
 pub mod dpkgdb;
 pub mod http;
+pub mod image;
 pub mod lab;
