@@ -58,6 +58,9 @@ pub struct Facts {
     pub packages: Vec<Package>,
     pub pending: Vec<Pending>,
     pub host_advisories: Vec<HostAdvisory>,
+    /// Processes still running replaced code (live hosts); None when the output has no
+    /// `restart` section (a collector older than it).
+    pub restart: Option<super::restart::RestartFacts>,
     pub warnings: Vec<String>,
 }
 

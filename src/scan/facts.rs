@@ -59,13 +59,14 @@ pub enum FactsError {
 pub use crate::exec::protocol::PROTOCOL;
 
 /// The sections every collector prints, whatever the family.
-const COMMON_SECTIONS: [&str; 6] = [
+const COMMON_SECTIONS: [&str; 7] = [
     "os-release",
     "uname",
     "boot",
     "reboot",
     "reboot-pkgs",
     "refresh",
+    "restart",
 ];
 
 /// Whether the collector prints a section of this name: a common one or a family's.
@@ -280,6 +281,15 @@ pub fn parse(out: &str) -> Result<Facts, FactsError> {
         });
     }
     fam.parse(&mut f, &sec.known);
+    let mut restart_warnings = Vec::new();
+    f.restart = family::restart::parse(
+        sec.known.has("restart").then(|| sec.known.get("restart")),
+        &|n| fam.name_ok(n),
+        &mut |w| restart_warnings.push(w),
+    );
+    for w in restart_warnings {
+        f.warn(w);
+    }
     if f.packages.is_empty() {
         return Err(FactsError::NoPackages(manager.as_str()));
     }

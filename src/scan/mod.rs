@@ -57,6 +57,7 @@ pub fn collector_script(refresh: bool, root: Option<&std::path::Path>) -> Result
     Ok(COLLECTOR
         .replace("@FAMILIES@\n", &families)
         .replace("@FRAGMENTS@\n", &fragments)
+        .replace("@RESTART@\n", crate::family::restart::COLLECTOR)
         .replace(
             "@PRELUDE@\n",
             &format!(
