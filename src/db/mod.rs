@@ -54,6 +54,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "0007_catalog.sql",
         include_str!("../../migrations/0007_catalog.sql"),
     ),
+    (
+        8,
+        "0011_restart.sql",
+        include_str!("../../migrations/0011_restart.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

@@ -172,13 +172,21 @@ pub struct RestartFacts {
     pub limits: Vec<String>,
 }
 
+/// A process only a reboot helps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RebootOnly {
+    /// `1 sshd`.
+    pub process: String,
+    pub reason: RebootReason,
+}
+
 /// A host's restart state, decided from its processes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Decision {
     /// Units and services to restart.
     pub services: Vec<Service>,
     /// Processes only a reboot helps, with why (`1 sshd`, PID 1).
-    pub reboot_only: Vec<(String, RebootReason)>,
+    pub reboot_only: Vec<RebootOnly>,
     /// Processes without a known service.
     pub manual: Vec<String>,
 }
@@ -207,7 +215,7 @@ impl Decision {
             let s: Vec<String> = self
                 .reboot_only
                 .iter()
-                .map(|(p, r)| format!("{p} ({})", r.as_str()))
+                .map(|r| format!("{} ({})", r.process, r.reason.as_str()))
                 .collect();
             parts.push(format!("reboot only: {}", s.join(", ")));
         }
@@ -227,7 +235,10 @@ impl RestartFacts {
                 Remedy::Restart(s) => {
                     services.insert(s);
                 }
-                Remedy::Reboot(r) => d.reboot_only.push((p.label(), r)),
+                Remedy::Reboot(reason) => d.reboot_only.push(RebootOnly {
+                    process: p.label(),
+                    reason,
+                }),
                 Remedy::Manual => d.manual.push(p.label()),
             }
         }
@@ -452,8 +463,14 @@ mod tests {
         assert_eq!(
             d.reboot_only,
             [
-                ("1 sshd".to_string(), RebootReason::Init),
-                ("90 dbus-daemon".to_string(), RebootReason::Dbus)
+                RebootOnly {
+                    process: "1 sshd".into(),
+                    reason: RebootReason::Init
+                },
+                RebootOnly {
+                    process: "90 dbus-daemon".into(),
+                    reason: RebootReason::Dbus
+                }
             ]
         );
         assert_eq!(d.manual, ["95 vim"]);
