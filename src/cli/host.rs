@@ -360,14 +360,25 @@ fn restart_fields(
     };
     let mut out = vec![("restart", state)];
     for p in &r.processes {
-        let files: Vec<String> = p.files.iter().map(|f| crate::text::one_line(f).into_owned()).collect();
-        let service = p.service.as_ref().map_or_else(|| "no service".to_string(), |s| s.label());
+        let files: Vec<String> = p
+            .files
+            .iter()
+            .map(|f| crate::text::one_line(f).into_owned())
+            .collect();
+        let service = p
+            .service
+            .as_ref()
+            .map_or_else(|| "no service".to_string(), |s| s.label());
         out.push((
             "process",
             format!(
                 "{} [{service}]{}: {}{}",
                 p.label(),
-                if p.exe_deleted { " (executable replaced)" } else { "" },
+                if p.exe_deleted {
+                    " (executable replaced)"
+                } else {
+                    ""
+                },
                 files.join(", "),
                 if p.packages.is_empty() {
                     String::new()
@@ -380,7 +391,10 @@ fn restart_fields(
     if !r.limits.is_empty() {
         out.push((
             "restart limits",
-            format!("the collector stopped at its bound ({}): the list may be incomplete", r.limits.join(", ")),
+            format!(
+                "the collector stopped at its bound ({}): the list may be incomplete",
+                r.limits.join(", ")
+            ),
         ));
     }
     out

@@ -17,7 +17,20 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::facts::{safe_text, shorten};
+/// A field a host sent: bounded, and without control characters. (The same test as
+/// `facts::safe_text`; `facts` holds these facts, so this module cannot import it.)
+fn safe_text(s: &str, max: usize) -> bool {
+    s.len() <= max && !s.chars().any(char::is_control)
+}
+
+/// The first 60 characters of a rejected line, for the warning naming it.
+fn shorten(s: &str) -> String {
+    let mut t: String = s.chars().take(60).collect();
+    if t.len() < s.len() {
+        t.push('…');
+    }
+    t
+}
 
 /// The collector's `restart` section (shell, POSIX sh): `$R` is the root (empty for the
 /// running system) and `$FAM` the package manager, as in the collector.
@@ -276,8 +289,9 @@ impl RestartFacts {
 fn unit_ok(u: &str) -> bool {
     u.len() <= 256
         && (u.ends_with(".service") || u == "init.scope")
-        && u.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'.' | b'\\' | b'@' | b'-'))
+        && u.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'.' | b'\\' | b'@' | b'-')
+        })
         && !u.starts_with('-')
 }
 

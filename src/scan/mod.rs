@@ -270,12 +270,17 @@ pub fn store(
             insert_findings(&tx, scan_id, &findings)?;
             let decision = f.restart.as_ref().map(|r| r.decide());
             let carried = match (&f.restart, previous) {
-                (Some(r), Some(prev)) => carry_restart_pending(&tx, prev, scan_id, &f, r, &findings)?,
+                (Some(r), Some(prev)) => {
+                    carry_restart_pending(&tx, prev, scan_id, &f, r, &findings)?
+                }
                 _ => 0,
             };
             // A process only a reboot helps (PID 1, D-Bus, systemd's daemons) makes the
             // host need a reboot as much as its own flag does.
-            let reboot_flag = match (f.reboot_required, decision.as_ref().map(|d| d.needs_reboot())) {
+            let reboot_flag = match (
+                f.reboot_required,
+                decision.as_ref().map(|d| d.needs_reboot()),
+            ) {
                 (_, Some(true)) => Some(true),
                 (flag, _) => flag,
             };
@@ -331,11 +336,15 @@ pub fn store(
                 summary.kernel_latest.as_deref(),
             )
             .needed();
-            summary.restart = f.restart.as_ref().zip(decision).map(|(r, decision)| RestartSummary {
-                check: r.check,
-                decision,
-                restart_pending_findings: carried,
-            });
+            summary.restart =
+                f.restart
+                    .as_ref()
+                    .zip(decision)
+                    .map(|(r, decision)| RestartSummary {
+                        check: r.check,
+                        decision,
+                        restart_pending_findings: carried,
+                    });
             summary.warnings = f.warnings;
         }
     }

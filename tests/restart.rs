@@ -1,0 +1,154 @@
+//! Services that need a restart, from collector output the real collector produced on a
+//! lab host (tests/data/collect/restart-*.out): a SysV daemon running perl and the
+//! host's sshd (PID 1) keep the replaced perl and libcrypto mapped after an upgrade.
+
+mod common;
+
+use common::cli::{Env, collect};
+use insta::assert_snapshot;
+
+/// h1 scanned before the upgrade (pending security updates of perl-base and libssl3 are
+/// findings), then after it (no longer pending, but still mapped by running processes).
+fn scanned_twice() -> Env {
+    let env = Env::init();
+    env.ok(&["host", "add", "h1"]);
+    env.ok(&[
+        "-q",
+        "scan",
+        "--import",
+        &collect("restart-before.out"),
+        "--host",
+        "h1",
+    ]);
+    env
+}
+
+#[test]
+fn scan_names_what_still_runs_old_code() {
+    let env = scanned_twice();
+    assert_snapshot!(env.snap(&[
+        "scan",
+        "--import",
+        &collect("restart-after.out"),
+        "--host",
+        "h1"
+    ]));
+}
+
+#[test]
+fn findings_fixed_on_disk_stay_open_until_restarted() {
+    let env = scanned_twice();
+    let before = env.ok(&["findings", "--format", "json"]);
+    env.ok(&[
+        "-q",
+        "scan",
+        "--import",
+        &collect("restart-after.out"),
+        "--host",
+        "h1",
+    ]);
+    assert_snapshot!(env.snap(&["findings", "--sort", "package"]));
+    let after: serde_json::Value =
+        serde_json::from_str(&env.ok(&["findings", "--format", "json"])).unwrap();
+    let rows = after.as_array().unwrap();
+    let pending: Vec<(&str, &serde_json::Value)> = rows
+        .iter()
+        .filter(|r| r.get("restart_pending").is_some())
+        .map(|r| (r["package"].as_str().unwrap(), &r["restart_pending"]))
+        .collect();
+    assert_eq!(
+        pending,
+        [
+            (
+                "libssl3",
+                &serde_json::json!(["1 sshd (PID 1, reboot)", "25 sshd"])
+            ),
+            ("perl-base", &serde_json::json!(["pcdemo (sysv)"])),
+        ]
+    );
+    // The other findings of the first scan were not upgraded: they are as before.
+    let before: serde_json::Value = serde_json::from_str(&before).unwrap();
+    assert_eq!(before.as_array().unwrap().len(), rows.len());
+    // A third scan of the same state keeps them open (carried from the carried rows).
+    env.ok(&[
+        "-q",
+        "scan",
+        "--import",
+        &collect("restart-after.out"),
+        "--host",
+        "h1",
+    ]);
+    let again: serde_json::Value =
+        serde_json::from_str(&env.ok(&["findings", "--format", "json"])).unwrap();
+    assert_eq!(again, after);
+    // And the gate counts them: a reboot is pending too (PID 1).
+    assert_snapshot!(env.snap(&["findings", "--package", "perl-base", "--fail-on", "any"]));
+}
+
+#[test]
+fn host_show_lists_processes_files_and_packages() {
+    let env = scanned_twice();
+    env.ok(&[
+        "-q",
+        "scan",
+        "--import",
+        &collect("restart-after.out"),
+        "--host",
+        "h1",
+    ]);
+    assert_snapshot!(env.snap(&["host", "show", "h1"]));
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["host", "show", "h1", "--format", "json"])).unwrap();
+    assert_eq!(json["restart"]["check"], "live");
+    assert_eq!(
+        json["restart"]["decision"]["services"],
+        serde_json::json!([{"kind": "sysv", "name": "pcdemo"}])
+    );
+    assert_eq!(
+        json["restart"]["decision"]["reboot_only"],
+        serde_json::json!([{"process": "1 sshd", "reason": "init"}])
+    );
+    assert_eq!(
+        json["restart"]["processes"][2]["files"],
+        serde_json::json!(["/usr/bin/perl"])
+    );
+    assert_eq!(json["reboot_required"], true);
+}
+
+#[test]
+fn a_first_scan_invents_no_finding_and_old_output_is_not_checked() {
+    let env = Env::init();
+    env.ok(&["host", "add", "h1"]);
+    env.ok(&["host", "add", "h2"]);
+    env.ok(&[
+        "-q",
+        "scan",
+        "--import",
+        &collect("restart-after.out"),
+        "--host",
+        "h1",
+    ]);
+    env.ok(&[
+        "-q",
+        "scan",
+        "--import",
+        &collect("bookworm-base.out"),
+        "--host",
+        "h2",
+    ]);
+    let rows: serde_json::Value =
+        serde_json::from_str(&env.ok(&["findings", "--format", "json"])).unwrap();
+    assert!(
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r.get("restart_pending").is_none())
+    );
+    let h2 = env.ok(&["host", "show", "h2"]);
+    assert!(
+        h2.contains(
+            "restart:          - (not checked: the last scan's collector had no restart check)"
+        ),
+        "{h2}"
+    );
+}
