@@ -152,3 +152,43 @@ fn a_first_scan_invents_no_finding_and_old_output_is_not_checked() {
         "{h2}"
     );
 }
+
+#[test]
+fn the_report_counts_them_open_and_says_why() {
+    let env = scanned_twice();
+    env.ok(&[
+        "-q",
+        "scan",
+        "--import",
+        &collect("restart-after.out"),
+        "--host",
+        "h1",
+    ]);
+    let out = env.run(&["report", "--format", "json"]);
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pending: Vec<(&str, &serde_json::Value)> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f.get("restart_pending").is_some())
+        .map(|f| (f["package"].as_str().unwrap(), &f["restart_pending"]))
+        .collect();
+    assert_eq!(
+        pending,
+        [
+            (
+                "libssl3",
+                &serde_json::json!(["1 sshd (PID 1, reboot)", "25 sshd"])
+            ),
+            ("perl-base", &serde_json::json!(["pcdemo (sysv)"])),
+        ]
+    );
+    assert_eq!(r["hosts"][0]["open_findings"], 13);
+    assert_eq!(r["hosts"][0]["reboot_pending"], true);
+    let table = env.run(&["report"]);
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        text.contains("- (restart pending: pcdemo (sysv))"),
+        "{text}"
+    );
+}
