@@ -192,3 +192,21 @@ fn the_report_counts_them_open_and_says_why() {
         "{text}"
     );
 }
+
+#[test]
+fn the_ansible_engine_refuses_a_restart_policy_by_name() {
+    let env = Env::init();
+    env.ok(&[
+        "group",
+        "add",
+        "pilot",
+        "--order",
+        "0",
+        "--set",
+        "restart=services",
+    ]);
+    env.ok(&["host", "add", "h1", "-g", "pilot"]);
+    assert_snapshot!(env.snap(&["--yes", "test", "--engine", "ansible"]));
+    // Any other value is refused by the policy's own check.
+    assert_snapshot!(env.snap(&["group", "set", "pilot", "--set", "restart=sometimes"]));
+}

@@ -109,6 +109,18 @@ pub fn execute(ctx: &Context, kind: Kind, group: &str, a: &RunArgs) -> Result<()
             "fix it with `patchcycle group set {group} --set KEY=VALUE` (README: Reliability and security)"
         ))
     })?;
+    if a.engine == EngineKind::Ansible
+        && g.policy.restart != crate::inventory::policy::RestartPolicy::None
+    {
+        return Err(Failure::usage(format!(
+            "group {group}: {}",
+            crate::cycle::deploy::REFUSED_WITH_ANSIBLE
+        ))
+        .hint(format!(
+            "use the built-in engine, or `patchcycle group set {group} --set restart=none` (the next scan then lists what still runs replaced code)"
+        ))
+        .into());
+    }
     let now = clock::now()?;
     if a.dry_run {
         let plan = plan::build(&db.conn, a.cycle.as_deref(), &g, kind, now)?;
@@ -324,7 +336,19 @@ pub fn print_hosts(ctx: &Context, conn: &rusqlite::Connection, deployment: i64) 
             }),
             ("ERROR", &|l| output::or_dash(l.error.as_ref())),
         ],
-    )
+    )?;
+    // Never silently ok: a host that still runs replaced code after its restart step is
+    // named, with what helps it.
+    for l in &lines {
+        if let Some(note) = l.restart_note() {
+            ctx.style.warn(format!(
+                "{}: still running replaced code: {}",
+                l.host,
+                crate::text::one_line(&note)
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A dry run: the plan, and nothing else.

@@ -186,7 +186,7 @@ pub struct RestartFacts {
 }
 
 /// A process only a reboot helps.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RebootOnly {
     /// `1 sshd`.
     pub process: String,
@@ -194,7 +194,7 @@ pub struct RebootOnly {
 }
 
 /// A host's restart state, decided from its processes.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
     /// Units and services to restart.
     pub services: Vec<Service>,
