@@ -12,6 +12,13 @@ use std::process::Output;
 use common::cli::{Env, render};
 use common::lab::{Lab, lab_or_skip};
 
+/// Both tests use h1: they take turns.
+static LAB: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn lab_turn() -> std::sync::MutexGuard<'static, ()> {
+    LAB.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 fn data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/shared")
 }
@@ -133,6 +140,7 @@ fn start_pcdemo(lab: &Lab) {
 
 #[test]
 fn restart_services_restarts_the_daemon_and_pid_1_needs_a_reboot() {
+    let _turn = lab_turn();
     let lab = lab_or_skip!(1);
     lab.reset("h1");
     start_pcdemo(&lab);
@@ -245,5 +253,49 @@ fn restart_services_restarts_the_daemon_and_pid_1_needs_a_reboot() {
         .unwrap_or_else(|| panic!("libssl3 not kept open: {findings}"));
     assert_eq!(ssl.1[0], "1 sshd (PID 1, reboot)", "{findings}");
     assert!(pending.iter().all(|(p, _)| *p != "perl-base"), "{findings}");
+    lab.reset("h1");
+}
+
+#[test]
+fn restart_reboot_reboots_when_replaced_code_runs() {
+    let _turn = lab_turn();
+    let lab = lab_or_skip!(1);
+    lab.reset("h1");
+    start_pcdemo(&lab);
+    let s = Setup::new(&lab, &["reboot=if-required", "restart=reboot"]);
+    s.code(
+        &[
+            "-q",
+            "sync",
+            "--from",
+            data().to_str().unwrap(),
+            "osv:Debian",
+        ],
+        0,
+    );
+    s.code(&["-q", "scan", "--all"], 0);
+    s.code(&["cycle", "start"], 0);
+    let out = s.code(&["test", "--yes"], 0);
+    // Rebooted: nothing is left to warn about.
+    assert!(!out.contains("still running replaced code"), "{out}");
+    let (rebooted, outcome): (bool, String) = s
+        .env
+        .sqlite()
+        .query_row(
+            "SELECT rebooted, restart FROM deployment_hosts ORDER BY rowid DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("host row");
+    assert!(rebooted, "{out}");
+    let outcome: serde_json::Value = serde_json::from_str(&outcome).unwrap();
+    assert_eq!(outcome["policy"], "reboot");
+    assert_eq!(outcome["restarted"], serde_json::json!([]), "{outcome}");
+    assert!(
+        outcome["reboot_wanted"]
+            .as_str()
+            .is_some_and(|w| w.starts_with("restart = \"reboot\": restart pcdemo (sysv)")),
+        "{outcome}"
+    );
     lab.reset("h1");
 }

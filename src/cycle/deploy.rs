@@ -1195,4 +1195,38 @@ mod tests {
         // A resumed host after its restart step does not restart again.
         assert_eq!(row(&e).step, Step::After);
     }
+
+    #[test]
+    fn a_failed_restart_wants_a_reboot() {
+        let out = RestartOutcome {
+            policy: RestartPolicy::Services,
+            found: Decision::default(),
+            restarted: vec![Restarted {
+                service: Service::Systemd("nginx.service".into()),
+                ok: false,
+                detail: "exit 1: Job failed".into(),
+            }],
+            left: Some(Decision {
+                services: vec![Service::Systemd("nginx.service".into())],
+                ..Decision::default()
+            }),
+            reboot_wanted: None,
+        };
+        assert_eq!(
+            services_reboot_reason(&out).as_deref(),
+            Some(
+                "restart failed: nginx.service (exit 1: Job failed); still running replaced code after a restart: nginx.service"
+            )
+        );
+        // Processes without a service are reported, not rebooted for.
+        let sessions = RestartOutcome {
+            restarted: Vec::new(),
+            left: Some(Decision {
+                manual: vec!["25 sshd".into()],
+                ..Decision::default()
+            }),
+            ..out
+        };
+        assert_eq!(services_reboot_reason(&sessions), None);
+    }
 }
