@@ -210,3 +210,118 @@ fn the_ansible_engine_refuses_a_restart_policy_by_name() {
     // Any other value is refused by the policy's own check.
     assert_snapshot!(env.snap(&["group", "set", "pilot", "--set", "restart=sometimes"]));
 }
+
+#[test]
+fn scan_json_carries_the_restart_state() {
+    let env = scanned_twice();
+    let out = env.ok(&[
+        "scan",
+        "--import",
+        &collect("restart-after.out"),
+        "--host",
+        "h1",
+        "--format",
+        "json",
+    ]);
+    let s: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let r = &s[0]["restart"];
+    assert_eq!(r["check"], "live", "{s}");
+    assert_eq!(
+        r["services"],
+        serde_json::json!([{"kind": "sysv", "name": "pcdemo"}])
+    );
+    assert_eq!(
+        r["reboot_only"],
+        serde_json::json!([{"process": "1 sshd", "reason": "init"}])
+    );
+    assert_eq!(r["no_service"], serde_json::json!(["25 sshd"]));
+    assert_eq!(r["restart_pending_findings"], 2);
+    assert_eq!(s[0]["reboot_required"], true);
+    // Output of a collector without the section: nothing is claimed either way.
+    let out = env.ok(&[
+        "scan",
+        "--import",
+        &collect("bookworm-base.out"),
+        "--host",
+        "h1",
+        "--format",
+        "json",
+    ]);
+    let s: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(s[0].get("restart").is_none(), "{s}");
+}
+
+/// A running program whose file is deleted, on this machine: one with a plain name, one
+/// whose file name (and so its process name) carries terminal escapes.
+#[test]
+fn a_local_scan_lists_deleted_programs_and_refuses_hostile_names() {
+    let dir = tempfile::Builder::new()
+        .prefix("restart-local")
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .unwrap();
+    let plain = dir.path().join("pcdeleted-ok");
+    let hostile = dir.path().join("pc\u{1b}]0;x\u{7}evil");
+    let mut children = Vec::new();
+    for p in [&plain, &hostile] {
+        std::fs::copy("/bin/sleep", p).unwrap();
+        // Another test's fork may still hold the copy open for writing for a moment
+        // (ETXTBSY): try again, a bounded number of times.
+        let mut tries = 0;
+        let child = loop {
+            match std::process::Command::new(p).arg("60").spawn() {
+                Err(e) if e.raw_os_error() == Some(26) && tries < 40 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                other => break other.unwrap(),
+            }
+        };
+        children.push(child);
+    }
+    let pids: Vec<u32> = children.iter().map(std::process::Child::id).collect();
+    // Mapped, then deleted: what an upgrade does to the old build.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    for p in [&plain, &hostile] {
+        std::fs::remove_file(p).unwrap();
+    }
+    let env = Env::init();
+    let out = env.run(&["-q", "scan", "--local", "--host", "me"]);
+    let text = env.ok(&["host", "show", "me"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["host", "show", "me", "--format", "json"])).unwrap();
+    for mut c in children {
+        let _ = c.kill();
+        let _ = c.wait();
+    }
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        common::cli::render(&env, &out)
+    );
+    assert_eq!(json["restart"]["check"], "live", "{json}");
+    let procs = json["restart"]["processes"].as_array().unwrap();
+    let find = |pid: u32| {
+        procs
+            .iter()
+            .find(|p| p["pid"] == pid)
+            .unwrap_or_else(|| panic!("pid {pid} not listed: {json}"))
+    };
+    let ok = find(pids[0]);
+    assert_eq!(ok["name"], "pcdeleted-ok");
+    assert_eq!(ok["exe_deleted"], true);
+    assert_eq!(
+        ok["files"],
+        serde_json::json!([plain.display().to_string()])
+    );
+    assert_eq!(ok["service"], serde_json::Value::Null);
+    // The hostile one is listed all the same, its name and path refused.
+    let evil = find(pids[1]);
+    assert_eq!(evil["name"], "(name refused)", "{evil}");
+    assert_eq!(evil["files_refused"], 1, "{evil}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text:?}"
+    );
+    assert!(text.contains("no service known:"), "{text}");
+}

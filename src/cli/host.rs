@@ -360,11 +360,14 @@ fn restart_fields(
     };
     let mut out = vec![("restart", state)];
     for p in &r.processes {
-        let files: Vec<String> = p
+        let mut files: Vec<String> = p
             .files
             .iter()
             .map(|f| crate::text::one_line(f).into_owned())
             .collect();
+        if p.files_refused > 0 {
+            files.push(format!("{} path(s) refused", p.files_refused));
+        }
         let service = p
             .service
             .as_ref()

@@ -141,6 +141,10 @@ pub struct StaleProcess {
     pub exe_deleted: bool,
     /// Deleted paths it maps (at most 16).
     pub files: Vec<String>,
+    /// Deleted paths it maps that were refused (control characters, too long): the
+    /// process is still listed, so a hostile file name cannot hide it.
+    #[serde(default)]
+    pub files_refused: usize,
     /// Packages owning those paths, where the package manager knows them.
     pub packages: Vec<String>,
 }
@@ -200,7 +204,8 @@ pub struct Decision {
     pub services: Vec<Service>,
     /// Processes only a reboot helps, with why (`1 sshd`, PID 1).
     pub reboot_only: Vec<RebootOnly>,
-    /// Processes without a known service.
+    /// Processes without a known service (restart them by hand, or reboot).
+    #[serde(rename = "no_service")]
     pub manual: Vec<String>,
 }
 
@@ -350,7 +355,6 @@ pub fn parse(
                 };
                 if (!unit.is_empty() && !unit_ok(unit))
                     || (!sysv.is_empty() && !sysv_ok(sysv))
-                    || !safe_text(comm, 64)
                     || processes.iter().any(|p| p.pid == pid)
                     || processes.len() >= MAX_PROCESSES
                 {
@@ -364,28 +368,43 @@ pub fn parse(
                 } else {
                     None
                 };
+                // A name the host could fake (any process may set its own) is refused,
+                // but the process stays listed: it still runs replaced code.
+                let name = if safe_text(comm, 64) {
+                    (*comm).to_string()
+                } else {
+                    reject(l);
+                    "(name refused)".to_string()
+                };
                 processes.push(StaleProcess {
                     pid,
-                    name: (*comm).to_string(),
+                    name,
                     service,
                     init_scope: *unit == "init.scope",
                     exe_deleted: *xd == "1",
                     files: Vec::new(),
+                    files_refused: 0,
                     packages: Vec::new(),
                 });
             }
-            ["file", pid, path] => {
+            ["file", pid, path @ ..] if !path.is_empty() => {
+                // A path holding a tab arrives in several fields: it is refused below.
+                let path = path.join("\t");
                 let p = pid
                     .parse::<u32>()
                     .ok()
                     .and_then(|pid| processes.iter_mut().rev().find(|p| p.pid == pid));
                 match p {
-                    Some(p) if path_ok(path) && p.files.len() < MAX_FILES => {
-                        if !p.files.iter().any(|f| f == path) {
-                            p.files.push((*path).to_string());
+                    Some(p) if path_ok(&path) && p.files.len() < MAX_FILES => {
+                        if !p.files.contains(&path) {
+                            p.files.push(path);
                         }
                     }
-                    _ => reject(l),
+                    Some(p) => {
+                        p.files_refused += 1;
+                        reject(l);
+                    }
+                    None => reject(l),
                 }
             }
             ["owner", path, pkg] if path_ok(path) && name_ok(pkg) => {
@@ -417,8 +436,8 @@ pub fn parse(
         warn("restart: no state line: which processes run replaced code is unknown".into());
         return None;
     };
-    // A process whose every path was rejected says nothing checkable.
-    processes.retain(|p| !p.files.is_empty());
+    // A process line without any path line says nothing checkable.
+    processes.retain(|p| !p.files.is_empty() || p.files_refused > 0);
     if !limits.is_empty() {
         warn(format!(
             "restart: the collector stopped at its bound ({}): the list of processes running replaced code may be incomplete",
@@ -514,13 +533,19 @@ mod tests {
              file\t14\t/usr/lib/libok.so\n\
              file\t99\t/usr/lib/other\n\
              owner\t/usr/lib/libok.so\t$(rm)\n\
-             garbage\n");
+             garbage\n\
+             proc\t15\t1\t\t\tev\x1b[31mil\n\
+             file\t15\t/usr/lib/a\tb\n");
         let r = r.unwrap();
-        assert_eq!(r.processes.len(), 1);
+        assert_eq!(r.processes.len(), 2);
         assert_eq!(r.processes[0].files, ["/usr/lib/libok.so"]);
+        assert_eq!(r.processes[0].files_refused, 1);
         assert!(r.processes[0].packages.is_empty());
+        // A hostile name and path do not hide the process.
+        assert_eq!(r.processes[1].name, "(name refused)");
+        assert_eq!(r.processes[1].files_refused, 1);
         assert_eq!(w.len(), 1);
-        assert!(w[0].starts_with("restart: 7 lines rejected"), "{w:?}");
+        assert!(w[0].starts_with("restart: 9 lines rejected"), "{w:?}");
     }
 
     #[test]
@@ -544,6 +569,7 @@ mod tests {
             init_scope: false,
             exe_deleted: false,
             files: vec!["/usr/lib/x".into()],
+            files_refused: 0,
             packages: vec![],
         };
         assert_eq!(
