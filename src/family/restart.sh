@@ -49,10 +49,17 @@ else
       esac
     done | sort -u | head -n 16)
     [ -n "$kept" ] || continue
+    # The system unit of its cgroup (v2 "0::PATH", v1 "N:name=systemd:PATH"); a user's
+    # own units (under user@UID.service) and session scopes are not the system's to
+    # restart.
     unit=
     if [ "$RS_SYSD" = 1 ]; then
-      unit=$(sed -n 's/^0::.*\///p' "$d/cgroup" 2>/dev/null | head -n 1)
-      case "$unit" in *.service|init.scope) ;; *) unit= ;; esac
+      cg=$(sed -n -e 's/^0:://p' -e 's/^[0-9]*:name=systemd://p' "$d/cgroup" 2>/dev/null | head -n 1)
+      case "$cg" in
+        */user@*) ;;
+        */init.scope) unit=init.scope ;;
+        */*.service) unit=${cg##*/} ;;
+      esac
     fi
     sysv=$(printf '%s\n' "$RS_PIDS" | sed -n "s/^$pid //p" | head -n 1)
     comm=$(head -n 1 "$d/comm" 2>/dev/null | tr -d '\t')
