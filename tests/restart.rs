@@ -184,6 +184,22 @@ fn the_report_counts_them_open_and_says_why() {
         ]
     );
     assert_eq!(r["hosts"][0]["open_findings"], 13);
+    // The report's JSON Schema knows the field.
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("docs/schemas/report-v2.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&r)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .take(10)
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
     assert_eq!(r["hosts"][0]["reboot_pending"], true);
     let table = env.run(&["report"]);
     let text = String::from_utf8_lossy(&table.stdout);
