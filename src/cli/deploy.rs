@@ -410,6 +410,7 @@ fn print_plan(ctx: &Context, plan: &Plan) -> Result<()> {
             ("change", output::or_dash(plan.change_ref.as_ref())),
             ("snapshot", snap.trim_matches('"').to_string()),
             ("reboot", reboot.trim_matches('"').to_string()),
+            ("restart", plan.restart.to_string()),
             (
                 "waves",
                 format!(
