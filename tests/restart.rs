@@ -341,3 +341,33 @@ fn a_local_scan_lists_deleted_programs_and_refuses_hostile_names() {
     );
     assert!(text.contains("no service known:"), "{text}");
 }
+
+#[test]
+fn a_sync_rematch_keeps_the_findings_kept_open() {
+    let env = scanned_twice();
+    env.ok(&[
+        "-q",
+        "scan",
+        "--import",
+        &collect("restart-after.out"),
+        "--host",
+        "h1",
+    ]);
+    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/shared");
+    let out = env.run(&["sync", "--from", shared.to_str().unwrap(), "osv:Debian"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && err.contains("re-matched 1 host"),
+        "{err}"
+    );
+    let rows: serde_json::Value =
+        serde_json::from_str(&env.ok(&["findings", "--format", "json"])).unwrap();
+    let pending: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r.get("restart_pending").is_some())
+        .map(|r| r["package"].as_str().unwrap())
+        .collect();
+    assert_eq!(pending, ["libssl3", "perl-base"], "{rows}");
+}
