@@ -3,7 +3,8 @@ s restart
 # As needrestart does: an executable mapping (perms ..x.) of /proc/PID/maps whose path
 # ends in " (deleted)", or a deleted /proc/PID/exe; special mappings (memfd, /dev,
 # SysV shm, DRM, aio) and scratch paths (/tmp, /var/tmp, /run, /dev/shm) are skipped.
-# Bounded: at most 4096 pids, 30 s, 16 paths per process, 64 owner lookups. Lines:
+# Bounded: at most 4096 candidate pids, 30 s, 16 paths per process, 64 owner lookups.
+# Lines:
 #   state live|offline|no-proc     (an offline root has no processes)
 #   proc PID EXE_DELETED UNIT SYSV COMM   (tab-separated; UNIT/SYSV may be empty)
 #   file PID PATH
@@ -25,16 +26,26 @@ else
     p=$(head -n 1 "$f" 2>/dev/null | tr -cd '0-9')
     [ -n "$p" ] && echo "$p $n"
   done 2>/dev/null | head -n 256)
+  RS_NS=$(readlink /proc/self/ns/pid 2>/dev/null)
   RS_N=0
   RS_T0=$(date +%s)
   RS_FILES=
-  for d in /proc/[0-9]*; do
+  # Candidates first, in two processes for the whole table: a maps file with a
+  # deleted mapping, or a deleted executable. Only they are read one by one.
+  RS_CAND=$( { grep -l ' (deleted)$' /proc/[0-9]*/maps 2>/dev/null |
+                 sed -n 's|^/proc/\([0-9]*\)/maps$|\1|p'
+               ls -l /proc/[0-9]*/exe 2>/dev/null |
+                 sed -n 's|.* /proc/\([0-9]*\)/exe -> .* (deleted)$|\1|p'; } | sort -un)
+  for pid in $RS_CAND; do
     RS_N=$((RS_N + 1))
     if [ "$RS_N" -gt 4096 ]; then echo 'limit	pids'; break; fi
     if [ $((RS_N % 128)) -eq 0 ] && [ $(( $(date +%s) - RS_T0 )) -gt 30 ]; then
       echo 'limit	time'; break
     fi
-    pid=${d#/proc/}
+    d=/proc/$pid
+    # A process of another pid namespace (a container) maps paths of its own root,
+    # which this host's package manager cannot name: the container is scanned itself.
+    [ "$(readlink "$d/ns/pid" 2>/dev/null)" = "$RS_NS" ] || continue
     del=$(sed -n 's/^[^ ]* ..x. [^ ]* [^ ]* [0-9]* *\(\/.*\) (deleted)$/\1/p' "$d/maps" 2>/dev/null | sort -u)
     exe=$(readlink "$d/exe" 2>/dev/null)
     xd=0
