@@ -44,6 +44,17 @@ case "$1" in
 esac
 "#;
 
+/// A naive init script: its daemon keeps the script's stdout and stderr open, so a
+/// restart whose output were read from the session would never end.
+const PCNAIVE: &str = r#"#!/bin/sh
+PIDFILE=/run/pcnaive.pid
+case "$1" in
+  start) /usr/bin/perl -e 'sleep 1 while 1' & echo $! >$PIDFILE ;;
+  stop) [ -f $PIDFILE ] && kill "$(cat $PIDFILE)"; rm -f $PIDFILE ;;
+  restart) "$0" stop; "$0" start ;;
+esac
+"#;
+
 struct Setup {
     env: Env,
     cfg: String,
@@ -121,13 +132,16 @@ fn pcdemo(lab: &Lab) -> (String, bool) {
 }
 
 fn start_pcdemo(lab: &Lab) {
-    let script = PCDEMO.replace('\'', r"'\''");
-    lab.ssh_ok(
-        "h1",
-        &format!(
-            "printf '%s' '{script}' >/etc/init.d/pcdemo && chmod 755 /etc/init.d/pcdemo && service pcdemo start"
-        ),
-    );
+    for (name, text) in [("pcdemo", PCDEMO), ("pcnaive", PCNAIVE)] {
+        let script = text.replace('\'', r"'\''");
+        lab.ssh_ok(
+            "h1",
+            &format!(
+                "printf '%s' '{script}' >/etc/init.d/{name} && chmod 755 /etc/init.d/{name} && \
+                 service {name} start </dev/null >/dev/null 2>&1"
+            ),
+        );
+    }
     // start-stop-daemon --background returns before the pid file is written.
     for _ in 0..50 {
         if lab.ssh("h1", "test -s /run/pcdemo.pid").status.success() {
@@ -196,12 +210,15 @@ fn restart_services_restarts_the_daemon_and_pid_1_needs_a_reboot() {
     let outcome: serde_json::Value = serde_json::from_str(&outcome).unwrap();
     assert_eq!(
         outcome["found"]["services"],
-        serde_json::json!([{"kind": "sysv", "name": "pcdemo"}]),
+        serde_json::json!([{"kind": "sysv", "name": "pcdemo"}, {"kind": "sysv", "name": "pcnaive"}]),
         "{outcome}"
     );
     assert_eq!(
         outcome["restarted"],
-        serde_json::json!([{"service": {"kind": "sysv", "name": "pcdemo"}, "ok": true, "detail": "restarted"}]),
+        serde_json::json!([
+            {"service": {"kind": "sysv", "name": "pcdemo"}, "ok": true, "detail": "restarted"},
+            {"service": {"kind": "sysv", "name": "pcnaive"}, "ok": true, "detail": "restarted"}
+        ]),
         "{outcome}"
     );
     assert_eq!(
@@ -292,9 +309,9 @@ fn restart_reboot_reboots_when_replaced_code_runs() {
     assert_eq!(outcome["policy"], "reboot");
     assert_eq!(outcome["restarted"], serde_json::json!([]), "{outcome}");
     assert!(
-        outcome["reboot_wanted"]
-            .as_str()
-            .is_some_and(|w| w.starts_with("restart = \"reboot\": restart pcdemo (sysv)")),
+        outcome["reboot_wanted"].as_str().is_some_and(
+            |w| w.starts_with("restart = \"reboot\": restart pcdemo (sysv), pcnaive (sysv)")
+        ),
         "{outcome}"
     );
     lab.reset("h1");

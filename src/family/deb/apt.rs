@@ -215,8 +215,13 @@ pub fn restart_services_script(token: &str, services: &[Service]) -> String {
             Service::Systemd(u) => format!("systemctl restart {}", sh_quote(u)),
             Service::Sysv(n) => format!("service {} restart", sh_quote(n)),
         };
+        // Its output goes through a file, and the host lock (fd 9) is not handed down: a
+        // daemon started by an init script that keeps inherited descriptors open would
+        // otherwise hold this session, or the lock of every later step, open.
         body.push_str(&format!(
-            "s restart-out-{i}\n{command} </dev/null 2>&1\ns restart-rc-{i}\necho $?\n"
+            "o=$(mktemp) || o=/dev/null\n{command} </dev/null >\"$o\" 2>&1 9>&-\nrc=$?\n\
+             s restart-out-{i}\ncat \"$o\" 2>/dev/null\n[ \"$o\" = /dev/null ] || rm -f \"$o\"\n\
+             s restart-rc-{i}\necho $rc\n"
         ));
     }
     body.push_str("R=''\nFAM=dpkg\n");
