@@ -119,6 +119,18 @@ pub fn execute(ctx: &Context, kind: Kind, group: &str, a: &RunArgs) -> Result<()
     )? {
         h.refuse_image()?;
     }
+    if a.engine == EngineKind::Ansible
+        && g.policy.restart != crate::inventory::policy::RestartPolicy::None
+    {
+        return Err(Failure::usage(format!(
+            "group {group}: {}",
+            crate::cycle::deploy::REFUSED_WITH_ANSIBLE
+        ))
+        .hint(format!(
+            "use the built-in engine, or `patchcycle group set {group} --set restart=none` (the next scan then lists what still runs replaced code)"
+        ))
+        .into());
+    }
     let now = clock::now()?;
     if a.dry_run {
         let plan = plan::build(&db.conn, a.cycle.as_deref(), &g, kind, now)?;
@@ -334,7 +346,19 @@ pub fn print_hosts(ctx: &Context, conn: &rusqlite::Connection, deployment: i64) 
             }),
             ("ERROR", &|l| output::or_dash(l.error.as_ref())),
         ],
-    )
+    )?;
+    // Never silently ok: a host that still runs replaced code after its restart step is
+    // named, with what helps it.
+    for l in &lines {
+        if let Some(note) = l.restart_note() {
+            ctx.style.warn(format!(
+                "{}: still running replaced code: {}",
+                l.host,
+                crate::text::one_line(&note)
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A dry run: the plan, and nothing else.
@@ -396,6 +420,7 @@ fn print_plan(ctx: &Context, plan: &Plan) -> Result<()> {
             ("change", output::or_dash(plan.change_ref.as_ref())),
             ("snapshot", snap.trim_matches('"').to_string()),
             ("reboot", reboot.trim_matches('"').to_string()),
+            ("restart", plan.restart.to_string()),
             (
                 "waves",
                 format!(

@@ -157,7 +157,19 @@ pub fn run(ctx: &Context, a: &FindingsArgs) -> Result<()> {
             ("PACKAGE", &|r: &Row| r.package.to_string()),
             ("INSTALLED", &|r: &Row| r.installed.to_string()),
             ("FIXED", &|r: &Row| or_dash(r.fixed.as_ref())),
-            ("CANDIDATE", &|r: &Row| or_dash(r.candidate.as_ref())),
+            ("CANDIDATE", &|r: &Row| {
+                if r.restart_pending.is_empty() {
+                    or_dash(r.candidate.as_ref())
+                } else {
+                    // Fixed on disk, old code still running: say which holds it.
+                    let holders: Vec<String> = r
+                        .restart_pending
+                        .iter()
+                        .map(|h| crate::text::one_line(h).into_owned())
+                        .collect();
+                    format!("installed; restart pending: {}", holders.join(", "))
+                }
+            }),
             ("SEVERITY", &|r: &Row| {
                 let s = or_dash(r.severity.as_ref());
                 if r.unrated {

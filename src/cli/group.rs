@@ -298,6 +298,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         ("max_parallel", p.max_parallel.to_string()),
         ("failure_threshold", p.failure_threshold.to_string()),
         ("reboot", enum_name(&p.reboot)),
+        ("restart", enum_name(&p.restart)),
         ("snapshot", enum_name(&p.snapshot)),
         ("soak", p.soak.to_string()),
         (

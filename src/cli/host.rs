@@ -363,13 +363,111 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         extra.push((if i == 0 { "scan warnings" } else { "" }, w.clone()));
     }
     fields.splice(at..at, extra);
+    let restart = crate::scan::query::latest_restart(&db.conn, &h.name)?;
+    fields.extend(restart_fields(h.last_scan.is_some(), restart.as_ref()));
     let shown = Shown {
         host: &h,
         scan_warnings: &notes.warnings,
         scan_refused: &notes.refused,
         not_fully_installed: unsettled,
     };
+    if ctx.style.format == output::Format::Json {
+        /// JSON only: the restart facts nest (CSV rows stay flat).
+        #[derive(serde::Serialize)]
+        struct WithRestart<'a> {
+            #[serde(flatten)]
+            shown: Shown<'a>,
+            /// None: not known (never scanned, or not checked by the collector).
+            restart: Option<ShownRestart<'a>>,
+        }
+        #[derive(serde::Serialize)]
+        struct ShownRestart<'a> {
+            #[serde(flatten)]
+            facts: &'a crate::family::restart::RestartFacts,
+            decision: crate::family::restart::Decision,
+        }
+        let with = WithRestart {
+            shown,
+            restart: restart.as_ref().map(|facts| ShownRestart {
+                facts,
+                decision: facts.decide(),
+            }),
+        };
+        return output::show(&ctx.style, &with, &fields);
+    }
     output::show(&ctx.style, &shown, &fields)
+}
+
+/// `host show`'s restart lines: the decision, then one line per process with the
+/// deleted files it maps and their packages.
+fn restart_fields(
+    scanned: bool,
+    restart: Option<&crate::family::restart::RestartFacts>,
+) -> Vec<(&'static str, String)> {
+    use crate::family::restart::Check;
+    let Some(r) = restart else {
+        let why = if scanned {
+            "- (not checked: the last scan's collector had no restart check)"
+        } else {
+            "-"
+        };
+        return vec![("restart", why.into())];
+    };
+    let state = match r.check {
+        Check::OfflineRoot => "not checked (an offline root runs no processes)".into(),
+        Check::NoProc => "not checked (no readable /proc on the host)".into(),
+        Check::Live => {
+            let d = r.decide();
+            if d.is_clear() {
+                "none (no process maps a replaced file)".into()
+            } else {
+                d.text()
+            }
+        }
+    };
+    let mut out = vec![("restart", state)];
+    for p in &r.processes {
+        let mut files: Vec<String> = p
+            .files
+            .iter()
+            .map(|f| crate::text::one_line(f).into_owned())
+            .collect();
+        if p.files_refused > 0 {
+            files.push(format!("{} path(s) refused", p.files_refused));
+        }
+        let service = p
+            .service
+            .as_ref()
+            .map_or_else(|| "no service".to_string(), |s| s.label());
+        out.push((
+            "process",
+            format!(
+                "{} [{service}]{}: {}{}",
+                p.label(),
+                if p.exe_deleted {
+                    " (executable replaced)"
+                } else {
+                    ""
+                },
+                files.join(", "),
+                if p.packages.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (packages: {})", p.packages.join(", "))
+                }
+            ),
+        ));
+    }
+    if !r.limits.is_empty() {
+        out.push((
+            "restart limits",
+            format!(
+                "the collector stopped at its bound ({}): the list may be incomplete",
+                r.limits.join(", ")
+            ),
+        ));
+    }
+    out
 }
 
 fn set(ctx: &Context, a: SetArgs) -> Result<()> {

@@ -252,6 +252,16 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
             ],
         )?;
     }
+    if !ctx.style.quiet && ctx.style.format == output::Format::Table {
+        // One line per host that still runs replaced code (JSON carries `restart`).
+        for s in &summaries {
+            if let Some(r) = &s.restart
+                && !r.decision.is_clear()
+            {
+                output::out_line(restart_line(s.host.as_str(), r))?;
+            }
+        }
+    }
     // What the scanned hosts' verdicts rest on (a host scanned before any sync is
     // unknown, not compliant), then the gate on them.
     let when = clock::now()?;
@@ -505,6 +515,20 @@ fn store(
         );
     }
     Ok(summary)
+}
+
+/// `h1: restart pending: restart pcdemo (sysv); reboot only: 1 sshd (PID 1) (2 findings
+/// kept open)`.
+fn restart_line(host: &str, r: &scan::RestartSummary) -> String {
+    let kept = match r.restart_pending_findings {
+        0 => String::new(),
+        1 => " (1 finding kept open)".into(),
+        n => format!(" ({n} findings kept open)"),
+    };
+    format!(
+        "{host}: old code still running: {}{kept}",
+        crate::text::one_line(&r.decision.text())
+    )
 }
 
 fn reboot_text(s: &Summary) -> String {

@@ -26,7 +26,7 @@ use crate::config::SshConfig;
 use crate::cycle::ansible;
 use crate::cycle::deployment::{
     self, Before, Check, Deployment, HostCounts, HostRow, HostState, Method, NewDeployment,
-    NewHost, Outcome, Step, host_rows,
+    NewHost, Outcome, RestartOutcome, Restarted, Step, host_rows,
 };
 use crate::cycle::judge::{self, StepError, builtin_checks, touched, untouched};
 use crate::cycle::plan::Plan;
@@ -34,8 +34,9 @@ use crate::cycle::snapshot::{self, Snapshot};
 use crate::cycle::window::Window;
 use crate::exec::{self, Target as Dest, protocol};
 use crate::family::deb::apt;
+use crate::family::restart::{self, Check as ProcCheck, Decision, RestartFacts, Service};
 use crate::inventory::Host;
-use crate::inventory::policy::{Policy, RebootPolicy, Threshold};
+use crate::inventory::policy::{Policy, RebootPolicy, RestartPolicy, Threshold};
 
 /// Records a new deployment of `plan` and its hosts (one transaction).
 pub fn create(
@@ -115,7 +116,16 @@ trait Runner {
     /// Downloads the versions in `old` into the rollback cache; Err says what is missing.
     fn keep(&self, row: &HostRow, old: &[(String, String)]) -> Result<(), String>;
     fn install(&self, row: &HostRow) -> Result<BTreeMap<String, String>, StepError>;
-    fn reboot(&self, row: &HostRow, before: &Before) -> Result<Rebooted, StepError>;
+    /// The collector's `restart` section, run now: what still maps replaced files.
+    fn restart_facts(&self, row: &HostRow) -> Result<BTreeMap<String, String>, StepError>;
+    /// Restarts `services`, then collects the `restart` section again.
+    fn restart_services(
+        &self,
+        row: &HostRow,
+        services: &[Service],
+    ) -> Result<BTreeMap<String, String>, StepError>;
+    /// Reboots per policy; `wanted` says the restart step asked for one.
+    fn reboot(&self, row: &HostRow, before: &Before, wanted: bool) -> Result<Rebooted, StepError>;
     fn health(&self, row: &HostRow, before: &Before) -> Vec<Check>;
     fn after(&self, row: &HostRow) -> Result<apt::Readback, StepError>;
 }
@@ -443,8 +453,32 @@ impl Engine<'_> {
             judge::install(&run.install(row)?, self.policy.lock_timeout.0)?;
             self.save_step(row.host_id, Step::Install)?;
         }
+        let mut restart_outcome = row.restart.clone();
+        if at.needs(Step::Restart) && self.policy.restart != RestartPolicy::None {
+            let outcome = self.restart_step(row, run)?;
+            let _ = self.audit_host(
+                &row.host.name,
+                &format!("{}.restart", self.deployment.kind),
+                json!({"deployment": self.deployment.id, "restart": outcome}),
+            );
+            self.save(
+                row.host_id,
+                &[
+                    (
+                        "restart",
+                        serde_json::to_string(&outcome).unwrap_or_default().into(),
+                    ),
+                    ("step", Step::Restart.as_str().to_string().into()),
+                ],
+            )
+            .map_err(saving)?;
+            restart_outcome = Some(outcome);
+        }
         if at.needs(Step::Reboot) {
-            let rebooted = run.reboot(row, &before)?;
+            let wanted = restart_outcome
+                .as_ref()
+                .is_some_and(|r| r.reboot_wanted.is_some());
+            let rebooted = run.reboot(row, &before, wanted)?;
             if rebooted == Rebooted::SameBootId {
                 let _ = self.audit_host(
                     &row.host.name,
@@ -492,6 +526,73 @@ impl Engine<'_> {
         .map_err(saving)
     }
 
+    /// The restart step (policy `restart`): what still runs replaced code after the
+    /// install, the services restarted, what is left, and whether a reboot is wanted.
+    fn restart_step(&self, row: &HostRow, run: &dyn Runner) -> Result<RestartOutcome, StepError> {
+        let policy = self.policy.restart;
+        let facts = read_restart(&run.restart_facts(row)?)?;
+        let found = facts.decide();
+        let live = facts.check == ProcCheck::Live;
+        let mut out = RestartOutcome {
+            policy,
+            found: found.clone(),
+            restarted: Vec::new(),
+            left: live.then(|| found.clone()),
+            reboot_wanted: None,
+        };
+        if !live {
+            // Nothing can be said of the processes: `restart = "reboot"` reboots rather
+            // than call the host clean; `services` leaves it "unknown" in the result.
+            if policy == RestartPolicy::Reboot {
+                out.reboot_wanted = Some("the host's processes cannot be read (no /proc)".into());
+            }
+            return Ok(out);
+        }
+        match policy {
+            RestartPolicy::None => {}
+            RestartPolicy::Reboot => {
+                if !found.is_clear() {
+                    out.reboot_wanted = Some(format!(
+                        "restart = \"reboot\": {}",
+                        crate::text::one_line(&found.text())
+                    ));
+                }
+            }
+            RestartPolicy::Services => {
+                if !found.services.is_empty() {
+                    let map = run.restart_services(row, &found.services)?;
+                    for (i, s) in found.services.iter().enumerate() {
+                        let rc = map
+                            .get(&format!("restart-rc-{i}"))
+                            .map(|t| t.trim().to_string());
+                        let text = map
+                            .get(&format!("restart-out-{i}"))
+                            .map(String::as_str)
+                            .unwrap_or_default();
+                        out.restarted.push(Restarted {
+                            service: s.clone(),
+                            ok: rc.as_deref() == Some("0"),
+                            detail: match rc {
+                                Some(rc) if rc == "0" => "restarted".into(),
+                                Some(rc) => format!(
+                                    "exit {rc}{}",
+                                    protocol::last_line(text)
+                                        .map(|l| format!(": {}", protocol::clip(l)))
+                                        .unwrap_or_default()
+                                ),
+                                None => "did not run (output cut short)".into(),
+                            },
+                        });
+                    }
+                    let after = read_restart(&map)?;
+                    out.left = (after.check == ProcCheck::Live).then(|| after.decide());
+                }
+                out.reboot_wanted = services_reboot_reason(&out);
+            }
+        }
+        Ok(out)
+    }
+
     /// Takes the host's snapshot unless a run before this one did; returns it.
     fn snapshot_step(&self, row: &HostRow) -> Result<Option<Snapshot>, String> {
         if !row.step.needs(Step::Snapshot) {
@@ -517,11 +618,13 @@ impl Engine<'_> {
         Ok(snap)
     }
 
-    /// Reboots per policy and waits for SSH.
-    fn reboot(&self, h: &Host, before: &Before) -> Result<Rebooted, String> {
+    /// Reboots per policy and waits for SSH. `wanted`: the restart step found code only
+    /// a reboot brings up to date (a reboot "if required").
+    fn reboot(&self, h: &Host, before: &Before, wanted: bool) -> Result<Rebooted, String> {
         let need = match self.policy.reboot {
             RebootPolicy::Never => false,
             RebootPolicy::Always => true,
+            RebootPolicy::IfRequired if wanted => true,
             RebootPolicy::IfRequired => {
                 self.readback(h, self.step_timeout())
                     .map_err(|e| format!("checking reboot-required: {e}"))?
@@ -572,6 +675,50 @@ impl Engine<'_> {
     }
 }
 
+/// The `restart` section of a step's output, parsed as the scan parses it.
+fn read_restart(map: &BTreeMap<String, String>) -> Result<RestartFacts, StepError> {
+    let text = map
+        .get("restart")
+        .ok_or_else(|| touched("restart: the host printed no restart section"))?;
+    let lines: Vec<&str> = text.lines().collect();
+    restart::parse(Some(&lines), &crate::family::deb::name_ok, &mut |_| {})
+        .ok_or_else(|| touched("restart: the host's restart section has no state line"))
+}
+
+/// Why `restart = "services"` still wants a reboot: a process only a reboot helps, a
+/// restart that failed, or a service still running replaced code after its restart.
+/// Processes without a service (sessions, daemons started by hand) are reported, not
+/// rebooted for.
+fn services_reboot_reason(out: &RestartOutcome) -> Option<String> {
+    let mut why = Vec::new();
+    let left: Decision = out.left.clone().unwrap_or_default();
+    if !left.reboot_only.is_empty() {
+        let p: Vec<String> = left
+            .reboot_only
+            .iter()
+            .map(|r| format!("{} ({})", r.process, r.reason.as_str()))
+            .collect();
+        why.push(format!("only a reboot helps {}", p.join(", ")));
+    }
+    let failed: Vec<String> = out
+        .restarted
+        .iter()
+        .filter(|r| !r.ok)
+        .map(|r| format!("{} ({})", r.service.label(), r.detail))
+        .collect();
+    if !failed.is_empty() {
+        why.push(format!("restart failed: {}", failed.join(", ")));
+    }
+    let still: Vec<String> = left.services.iter().map(Service::label).collect();
+    if !still.is_empty() {
+        why.push(format!(
+            "still running replaced code after a restart: {}",
+            still.join(", ")
+        ));
+    }
+    (!why.is_empty()).then(|| crate::text::one_line(&why.join("; ")).into_owned())
+}
+
 fn saving(e: anyhow::Error) -> StepError {
     untouched(format!("saving progress: {e:#}"))
 }
@@ -611,8 +758,26 @@ impl Runner for Builtin<'_, '_> {
             .map_err(|err| touched(format!("install: {err}")))
     }
 
-    fn reboot(&self, row: &HostRow, before: &Before) -> Result<Rebooted, StepError> {
-        self.0.reboot(&row.host, before).map_err(touched)
+    fn restart_facts(&self, row: &HostRow) -> Result<BTreeMap<String, String>, StepError> {
+        let script = apt::restart_facts_script(&protocol::new_token());
+        self.0
+            .run(&row.host, &script, self.0.step_timeout())
+            .map_err(|e| touched(format!("restart: {e}")))
+    }
+
+    fn restart_services(
+        &self,
+        row: &HostRow,
+        services: &[Service],
+    ) -> Result<BTreeMap<String, String>, StepError> {
+        let script = apt::restart_services_script(&protocol::new_token(), services);
+        self.0
+            .run(&row.host, &script, self.0.step_timeout())
+            .map_err(|e| touched(format!("restart: {e}")))
+    }
+
+    fn reboot(&self, row: &HostRow, before: &Before, wanted: bool) -> Result<Rebooted, StepError> {
+        self.0.reboot(&row.host, before, wanted).map_err(touched)
     }
 
     fn health(&self, row: &HostRow, before: &Before) -> Vec<Check> {
@@ -625,6 +790,9 @@ impl Runner for Builtin<'_, '_> {
             .map_err(|e| touched(format!("reading versions after: {e}")))
     }
 }
+
+/// Why `--engine ansible` does not run the restart step.
+pub const REFUSED_WITH_ANSIBLE: &str = "policy restart = \"services\" or \"reboot\" is not supported with --engine ansible yet (its playbook does not re-collect the processes running replaced code)";
 
 /// `--engine ansible`: what the playbook collected for one host, handed to the ladder
 /// step by step as if it were run now.
@@ -679,7 +847,26 @@ impl Runner for Replay<'_, '_> {
             .ok_or_else(|| touched("ansible did not finish the install step (unreachable?)"))
     }
 
-    fn reboot(&self, _row: &HostRow, _before: &Before) -> Result<Rebooted, StepError> {
+    fn restart_facts(&self, _row: &HostRow) -> Result<BTreeMap<String, String>, StepError> {
+        // `deploy`/`test` refuse `--engine ansible` with a restart policy before anything
+        // runs (cli::deploy); this is the engine's own guard.
+        Err(touched(REFUSED_WITH_ANSIBLE))
+    }
+
+    fn restart_services(
+        &self,
+        _row: &HostRow,
+        _services: &[Service],
+    ) -> Result<BTreeMap<String, String>, StepError> {
+        Err(touched(REFUSED_WITH_ANSIBLE))
+    }
+
+    fn reboot(
+        &self,
+        _row: &HostRow,
+        _before: &Before,
+        _wanted: bool,
+    ) -> Result<Rebooted, StepError> {
         if self.outputs.reboot_failed {
             return Err(touched(
                 "reboot: the host did not come back (ansible.builtin.reboot)",
@@ -742,6 +929,7 @@ mod tests {
     struct Recorder {
         asked: RefCell<Vec<Step>>,
         install_fails: bool,
+        reboot_wanted: std::cell::Cell<bool>,
     }
 
     fn answers(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
@@ -784,8 +972,32 @@ mod tests {
             }
             Ok(answers(&[("rc", "0"), ("install", "")]))
         }
-        fn reboot(&self, _: &HostRow, _: &Before) -> Result<Rebooted, StepError> {
+        fn restart_facts(&self, _: &HostRow) -> Result<BTreeMap<String, String>, StepError> {
+            self.asked.borrow_mut().push(Step::Restart);
+            Ok(answers(&[(
+                "restart",
+                "state\tlive\nproc\t1\t0\t\t\tinit\nfile\t1\t/usr/lib/libssl.so.3\n\
+                 proc\t40\t1\t\tpcdemo\tperl\nfile\t40\t/usr/bin/perl\n",
+            )]))
+        }
+        fn restart_services(
+            &self,
+            _: &HostRow,
+            services: &[Service],
+        ) -> Result<BTreeMap<String, String>, StepError> {
+            assert_eq!(services, [Service::Sysv("pcdemo".into())]);
+            Ok(answers(&[
+                ("restart-out-0", ""),
+                ("restart-rc-0", "0\n"),
+                (
+                    "restart",
+                    "state\tlive\nproc\t1\t0\t\t\tinit\nfile\t1\t/usr/lib/libssl.so.3\n",
+                ),
+            ]))
+        }
+        fn reboot(&self, _: &HostRow, _: &Before, wanted: bool) -> Result<Rebooted, StepError> {
             self.asked.borrow_mut().push(Step::Reboot);
+            self.reboot_wanted.set(wanted);
             Ok(Rebooted::No)
         }
         fn health(&self, _: &HostRow, _: &Before) -> Vec<Check> {
@@ -941,5 +1153,80 @@ mod tests {
             [Step::Install, Step::Reboot, Step::Health, Step::After]
         );
         assert_eq!(row(&e).step, Step::After);
+    }
+
+    #[test]
+    fn restart_services_restarts_what_it_can_and_wants_a_reboot_for_pid_1() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut e = engine(dir.path(), &SshConfig::default());
+        e.policy.restart = RestartPolicy::Services;
+        let run = Recorder::default();
+        e.ladder(&row(&e), &run).unwrap();
+        assert_eq!(
+            *run.asked.borrow(),
+            [
+                Step::Before,
+                Step::Keep,
+                Step::Install,
+                Step::Restart,
+                Step::Reboot,
+                Step::Health,
+                Step::After
+            ]
+        );
+        assert!(run.reboot_wanted.get());
+        let r = row(&e).restart.unwrap();
+        assert_eq!(r.found.services, [Service::Sysv("pcdemo".into())]);
+        assert_eq!(
+            r.restarted,
+            [Restarted {
+                service: Service::Sysv("pcdemo".into()),
+                ok: true,
+                detail: "restarted".into()
+            }]
+        );
+        let left = r.left.unwrap();
+        assert!(left.services.is_empty());
+        assert_eq!(left.reboot_only.len(), 1);
+        assert_eq!(
+            r.reboot_wanted.as_deref(),
+            Some("only a reboot helps 1 init (PID 1)")
+        );
+        // A resumed host after its restart step does not restart again.
+        assert_eq!(row(&e).step, Step::After);
+    }
+
+    #[test]
+    fn a_failed_restart_wants_a_reboot() {
+        let out = RestartOutcome {
+            policy: RestartPolicy::Services,
+            found: Decision::default(),
+            restarted: vec![Restarted {
+                service: Service::Systemd("nginx.service".into()),
+                ok: false,
+                detail: "exit 1: Job failed".into(),
+            }],
+            left: Some(Decision {
+                services: vec![Service::Systemd("nginx.service".into())],
+                ..Decision::default()
+            }),
+            reboot_wanted: None,
+        };
+        assert_eq!(
+            services_reboot_reason(&out).as_deref(),
+            Some(
+                "restart failed: nginx.service (exit 1: Job failed); still running replaced code after a restart: nginx.service"
+            )
+        );
+        // Processes without a service are reported, not rebooted for.
+        let sessions = RestartOutcome {
+            restarted: Vec::new(),
+            left: Some(Decision {
+                manual: vec!["25 sshd".into()],
+                ..Decision::default()
+            }),
+            ..out
+        };
+        assert_eq!(services_reboot_reason(&sessions), None);
     }
 }

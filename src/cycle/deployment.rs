@@ -36,6 +36,8 @@ crate::db::stored::stored_state! {
         /// The installed versions downloaded for rollback.
         Keep = "keep",
         Install = "install",
+        /// Services still running replaced code restarted (policy `restart`).
+        Restart = "restart",
         Reboot = "reboot",
         Health = "health",
         After = "after",
@@ -70,6 +72,29 @@ impl Ord for Step {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.index().cmp(&other.index())
     }
+}
+
+/// What a host's restart step found and did (policy `restart`), stored with the host.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestartOutcome {
+    pub policy: crate::inventory::policy::RestartPolicy,
+    /// What ran replaced code right after the install.
+    pub found: crate::family::restart::Decision,
+    /// Each service restarted: whether it exited 0, and its last line of output.
+    pub restarted: Vec<Restarted>,
+    /// What still runs replaced code after the restarts (None when the host could not
+    /// tell: no /proc).
+    pub left: Option<crate::family::restart::Decision>,
+    /// Why a reboot is wanted (only a reboot helps, a restart failed, `restart =
+    /// "reboot"`); None when none is.
+    pub reboot_wanted: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Restarted {
+    pub service: crate::family::restart::Service,
+    pub ok: bool,
+    pub detail: String,
 }
 
 /// One package on one host: installed now (per its latest scan) → the cycle's target.
@@ -175,6 +200,7 @@ pub struct HostRow {
     pub snapshot: Option<Snapshot>,
     pub rollback_dir: Option<String>,
     pub error: Option<String>,
+    pub restart: Option<RestartOutcome>,
 }
 
 /// A deployment row.
@@ -260,7 +286,7 @@ pub fn unfinished(conn: &Connection, group_id: i64) -> Result<Option<Deployment>
 pub fn host_rows(conn: &Connection, deployment: i64) -> Result<Vec<HostRow>> {
     let mut stmt = conn.prepare(
         "SELECT dh.host_id, h.name, dh.wave, dh.step, dh.state, dh.targets, dh.before, dh.snapshot, \
-         dh.rollback_dir, dh.error FROM deployment_hosts dh JOIN hosts h ON h.id = dh.host_id \
+         dh.rollback_dir, dh.error, dh.restart FROM deployment_hosts dh JOIN hosts h ON h.id = dh.host_id \
          WHERE dh.deployment_id = ?1 ORDER BY dh.wave, h.name",
     )?;
     let rows = stmt.query_map([deployment], |r| {
@@ -275,11 +301,12 @@ pub fn host_rows(conn: &Connection, deployment: i64) -> Result<Vec<HostRow>> {
             r.get::<_, Option<String>>(7)?,
             r.get::<_, Option<String>>(8)?,
             r.get::<_, Option<String>>(9)?,
+            r.get::<_, Option<String>>(10)?,
         ))
     })?;
     let mut out: Vec<HostRow> = Vec::new();
     for row in rows {
-        let (host_id, name, wave, step, state, targets, before, snap, dir, error) = row?;
+        let (host_id, name, wave, step, state, targets, before, snap, dir, error, restart) = row?;
         let host = inventory::require_host(conn, &name)?;
         out.push(HostRow {
             host_id,
@@ -298,6 +325,10 @@ pub fn host_rows(conn: &Connection, deployment: i64) -> Result<Vec<HostRow>> {
                 .context("stored snapshot")?,
             rollback_dir: dir,
             error,
+            restart: restart
+                .map(|s| serde_json::from_str(&s))
+                .transpose()
+                .context("stored restart outcome")?,
         });
     }
     out.sort_by(|a, b| {
@@ -319,6 +350,29 @@ pub struct HostLine {
     pub packages: usize,
     pub rebooted: bool,
     pub error: Option<String>,
+    /// What the restart step found and did (absent when it did not run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restart: Option<RestartOutcome>,
+}
+
+impl HostLine {
+    /// What still needs attention after the restart step, for a warning: None when
+    /// nothing runs replaced code, or a reboot took care of it.
+    pub fn restart_note(&self) -> Option<String> {
+        let r = self.restart.as_ref()?;
+        let left = match &r.left {
+            Some(d) if d.is_clear() => return None,
+            Some(d) => d.text(),
+            None => "unknown (no readable /proc)".into(),
+        };
+        Some(match (&r.reboot_wanted, self.rebooted) {
+            (Some(why), false) => {
+                format!("{left}; it needs a reboot ({why}), which the reboot policy did not allow")
+            }
+            (Some(_), true) => return None,
+            (None, _) => left,
+        })
+    }
 }
 
 /// Marks a halted or interrupted deployment running again (audited).
@@ -344,7 +398,7 @@ pub fn reopen(conn: &mut Connection, d: &Deployment, actor: &str) -> Result<()> 
 /// A deployment's hosts as `test`/`deploy` print them: by wave, then natural name order.
 pub fn host_lines(conn: &Connection, deployment: i64) -> Result<Vec<HostLine>> {
     let mut stmt = conn.prepare(
-        "SELECT h.name, dh.wave, dh.state, dh.step, dh.targets, dh.rebooted, dh.error \
+        "SELECT h.name, dh.wave, dh.state, dh.step, dh.targets, dh.rebooted, dh.error, dh.restart \
          FROM deployment_hosts dh JOIN hosts h ON h.id = dh.host_id \
          WHERE dh.deployment_id = ?1 ORDER BY dh.wave, h.name",
     )?;
@@ -361,6 +415,10 @@ pub fn host_lines(conn: &Connection, deployment: i64) -> Result<Vec<HostLine>> {
                 .unwrap_or(0),
             rebooted: r.get(5)?,
             error: r.get(6)?,
+            // Written by the engine from the same type; unreadable text is "not known".
+            restart: r
+                .get::<_, Option<String>>(7)?
+                .and_then(|s| serde_json::from_str(&s).ok()),
         })
     })?;
     let mut lines: Vec<HostLine> = rows.collect::<rusqlite::Result<_>>()?;
@@ -919,7 +977,8 @@ mod tests {
         assert_eq!(
             names,
             [
-                "planned", "snapshot", "before", "keep", "install", "reboot", "health", "after"
+                "planned", "snapshot", "before", "keep", "install", "restart", "reboot", "health",
+                "after"
             ]
         );
         assert!(Step::ALL.windows(2).all(|w| w[0] < w[1]));
@@ -938,7 +997,13 @@ mod tests {
         assert_eq!(left(Step::Planned), &Step::ALL[1..]);
         assert_eq!(
             left(Step::Keep),
-            [Step::Install, Step::Reboot, Step::Health, Step::After]
+            [
+                Step::Install,
+                Step::Restart,
+                Step::Reboot,
+                Step::Health,
+                Step::After
+            ]
         );
         assert!(left(Step::After).is_empty());
         assert!(!Step::Keep.changes_host());

@@ -45,6 +45,8 @@ pub struct Plan {
     pub change_ref: Option<String>,
     pub snapshot: SnapshotProvider,
     pub reboot: RebootPolicy,
+    /// What the restart step does after the install (policy `restart`).
+    pub restart: crate::inventory::policy::RestartPolicy,
     pub max_parallel: u32,
     pub failure_threshold: String,
     pub rollback_on_failure: bool,
@@ -270,6 +272,7 @@ pub fn build(
         change_ref,
         snapshot: policy.snapshot,
         reboot: policy.reboot,
+        restart: policy.restart,
         max_parallel: policy.max_parallel,
         failure_threshold: policy.failure_threshold.to_string(),
         rollback_on_failure: policy.rollback_on_failure,

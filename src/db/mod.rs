@@ -69,6 +69,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "0010_image.sql",
         include_str!("../../migrations/0010_image.sql"),
     ),
+    (
+        11,
+        "0011_restart.sql",
+        include_str!("../../migrations/0011_restart.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

@@ -77,6 +77,9 @@ pub struct Facts {
     pub packages: Vec<Package>,
     pub pending: Vec<Pending>,
     pub host_advisories: Vec<HostAdvisory>,
+    /// Processes still running replaced code (live hosts); None when the output has no
+    /// `restart` section (a collector older than it).
+    pub restart: Option<super::restart::RestartFacts>,
     pub warnings: Vec<String>,
     /// Rows the parsers refused, per section: every one counted, the first few named.
     /// Kept apart from `warnings`, which are capped: a count here is never cut short.

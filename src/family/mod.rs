@@ -12,6 +12,7 @@ pub mod apk;
 pub mod deb;
 pub mod facts;
 pub mod pkgcmd;
+pub mod restart;
 pub mod rpm;
 
 use serde::Serialize;

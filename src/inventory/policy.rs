@@ -13,6 +13,8 @@ pub struct Policy {
     pub max_parallel: u32,
     pub failure_threshold: Threshold,
     pub reboot: RebootPolicy,
+    /// After installing: restart the services still running replaced code, or reboot.
+    pub restart: RestartPolicy,
     pub snapshot: SnapshotProvider,
     pub soak: Span,
     pub auto_approve: Vec<AutoApproveClass>,
@@ -176,6 +178,7 @@ impl Default for Policy {
             max_parallel: 5,
             failure_threshold: Threshold::Percent(10),
             reboot: RebootPolicy::IfRequired,
+            restart: RestartPolicy::None,
             snapshot: SnapshotProvider::None,
             soak: Span(Duration::from_secs(24 * 3600)),
             auto_approve: Vec::new(),
@@ -346,6 +349,38 @@ pub enum RebootPolicy {
     Never,
     IfRequired,
     Always,
+}
+
+/// What the deploy does, after installing, about processes still running code the
+/// install replaced (`family::restart`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum RestartPolicy {
+    /// Nothing: the next scan shows them (and keeps their findings open).
+    #[default]
+    None,
+    /// Restart their systemd units and SysV services; a reboot (per `reboot`) when only
+    /// a reboot helps or a restart fails.
+    Services,
+    /// Reboot (per `reboot`) when any process still runs replaced code.
+    Reboot,
+}
+
+impl RestartPolicy {
+    /// The policy's spelling (`restart = "services"`), as serde reads and writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RestartPolicy::None => "none",
+            RestartPolicy::Services => "services",
+            RestartPolicy::Reboot => "reboot",
+        }
+    }
+}
+
+impl std::fmt::Display for RestartPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -555,6 +590,10 @@ mod tests {
         }
         use RebootPolicy as R;
         for r in [R::Never, R::IfRequired, R::Always] {
+            assert_eq!(serde_json::to_string(&r).unwrap(), format!("\"{r}\""));
+        }
+        use RestartPolicy as S;
+        for r in [S::None, S::Services, S::Reboot] {
             assert_eq!(serde_json::to_string(&r).unwrap(), format!("\"{r}\""));
         }
     }

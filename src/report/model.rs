@@ -218,6 +218,10 @@ pub struct FindingRow {
     pub days_overdue: Option<i64>,
     pub excepted: bool,
     pub excepted_by: Vec<i64>,
+    /// Fixed on disk, but these units, services or processes still run the old code: the
+    /// finding is open until they restart (absent for every other finding).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub restart_pending: Vec<Str>,
 }
 
 impl FindingRow {
@@ -617,6 +621,7 @@ fn current_findings(
             cves: r.cves,
             excepted: r.excepted,
             excepted_by: r.excepted_by,
+            restart_pending: r.restart_pending,
             ..FindingRow::default()
         });
         Ok(())

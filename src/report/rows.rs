@@ -27,7 +27,16 @@ pub fn open_finding(f: &FindingRow) -> Vec<String> {
         f.host.to_string(),
         f.package.to_string(),
         f.installed.to_string(),
-        fmt_opt(&f.fixed),
+        if f.restart_pending.is_empty() {
+            fmt_opt(&f.fixed)
+        } else {
+            // Installed, but the old build still runs: say what holds it.
+            format!(
+                "{} (restart pending: {})",
+                fmt_opt(&f.fixed),
+                f.restart_pending.join(", ")
+            )
+        },
         fmt_opt(&f.severity.map(Severity::as_str)),
         yes(f.kev),
         fmt_epss(f.epss),

@@ -34,4 +34,5 @@ s reboot
 if [ -f "$R/var/run/reboot-required" ]; then echo yes; else echo no; fi
 s reboot-pkgs
 cat "$R/var/run/reboot-required.pkgs" 2>/dev/null
+@RESTART@
 @FRAGMENTS@

@@ -83,13 +83,14 @@ fn all_refused(manager: &str, count: usize, first: &[String]) -> String {
 }
 
 /// The sections every collector prints, whatever the family.
-const COMMON_SECTIONS: [&str; 6] = [
+const COMMON_SECTIONS: [&str; 7] = [
     "os-release",
     "uname",
     "boot",
     "reboot",
     "reboot-pkgs",
     "refresh",
+    "restart",
 ];
 
 /// Whether the collector prints a section of this name: a common one or a family's.
@@ -333,6 +334,15 @@ fn parse_into(out: &str, f: &mut Facts) -> Result<(), FactsError> {
             shorten(&what),
             shorten(&unquote(os.get("VERSION_ID").copied().unwrap_or("")))
         ));
+    }
+    let mut restart_warnings = Vec::new();
+    f.restart = family::restart::parse(
+        sec.known.has("restart").then(|| sec.known.get("restart")),
+        &|n| fam.name_ok(n),
+        &mut |w| restart_warnings.push(w),
+    );
+    for w in restart_warnings {
+        f.warn(w);
     }
     if f.packages.is_empty() {
         // Rows were there, none readable: say so, not that there were none.

@@ -58,6 +58,7 @@ pub fn collector_script(refresh: bool, root: Option<&std::path::Path>) -> Result
     Ok(COLLECTOR
         .replace("@FAMILIES@\n", &families)
         .replace("@FRAGMENTS@\n", &fragments)
+        .replace("@RESTART@\n", crate::family::restart::COLLECTOR)
         .replace(
             "@PRELUDE@\n",
             &format!(
@@ -224,11 +225,25 @@ pub struct Summary {
     pub kernel_running: Option<String>,
     pub kernel_latest: Option<String>,
     pub reboot_required: Option<bool>,
+    /// Processes still running replaced code, and what helps them; absent when the scan
+    /// did not look (failed, or a collector without the `restart` section).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restart: Option<RestartSummary>,
     /// What the parsers found wrong: kept for a failed scan too, with its error.
     pub warnings: Vec<String>,
     /// Rows refused per section: every one counted, the first few named.
     pub refused: Vec<Refused>,
     pub error: Option<String>,
+}
+
+/// A scan's restart state: whether processes were looked at, and the decision.
+#[derive(Debug, Clone, Serialize)]
+pub struct RestartSummary {
+    pub check: crate::family::restart::Check,
+    #[serde(flatten)]
+    pub decision: crate::family::restart::Decision,
+    /// Findings kept open because their fix waits for a restart.
+    pub restart_pending_findings: usize,
 }
 
 /// Stores one host's scan (facts or failure) in one transaction.
@@ -272,11 +287,16 @@ pub fn store(
         }
         Ok(f) => {
             let findings = matcher.findings(&tx, &f)?;
+            let previous: Option<i64> = tx.query_row(
+                "SELECT max(id) FROM scans WHERE host_id = ?1 AND status = 'ok'",
+                [host_id],
+                |r| r.get(0),
+            )?;
             let latest = f.kernel_latest().map(str::to_string);
             tx.execute(
                 "INSERT INTO scans (host_id, started, finished, method, status, os_id, os_version, ecosystem, \
-                 kernel_running, kernels, reboot_required, reboot_pkgs, warnings, manager, refused) \
-                 VALUES (?1, ?2, ?3, ?4, 'ok', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                 kernel_running, kernels, reboot_required, reboot_pkgs, warnings, manager, refused, restart) \
+                 VALUES (?1, ?2, ?3, ?4, 'ok', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                 params![
                     host_id,
                     started,
@@ -291,12 +311,29 @@ pub fn store(
                     serde_json::to_string(&f.reboot_pkgs)?,
                     serde_json::to_string(&f.warnings)?,
                     manager_name(f.manager),
-                    serde_json::to_string(&f.refused)?
+                    serde_json::to_string(&f.refused)?,
+                    f.restart.as_ref().map(serde_json::to_string).transpose()?
                 ],
             )?;
             let scan_id = tx.last_insert_rowid();
             store_inventory(&tx, host_id, scan_id, &f)?;
             insert_findings(&tx, scan_id, &findings)?;
+            let decision = f.restart.as_ref().map(|r| r.decide());
+            let carried = match (&f.restart, previous) {
+                (Some(r), Some(prev)) => {
+                    carry_restart_pending(&tx, prev, scan_id, &f, r, &findings)?
+                }
+                _ => 0,
+            };
+            // A process only a reboot helps (PID 1, D-Bus, systemd's daemons) makes the
+            // host need a reboot as much as its own flag does.
+            let reboot_flag = match (
+                f.reboot_required,
+                decision.as_ref().map(|d| d.needs_reboot()),
+            ) {
+                (_, Some(true)) => Some(true),
+                (flag, _) => flag,
+            };
             tx.execute(
                 "UPDATE hosts SET os_id = ?2, os_version = ?3, ecosystem = coalesce(?4, ecosystem), kernel_running = ?5, kernel_latest = ?6, \
                  reboot_required = ?7, last_scan = ?8, updated_at = ?8 WHERE id = ?1",
@@ -307,7 +344,7 @@ pub fn store(
                     f.ecosystem,
                     f.kernel_running,
                     latest,
-                    f.reboot_required,
+                    reboot_flag,
                     finished
                 ],
             )?;
@@ -316,25 +353,94 @@ pub fn store(
             summary.packages = Some(f.packages.len());
             summary.pending = Some(f.pending.len());
             summary.pending_security = Some(f.pending.iter().filter(|p| p.security).count());
-            summary.findings = Some(findings.len());
+            summary.findings = Some(findings.len() + carried);
             summary.critical = Some(count_sev(&findings, Severity::Critical));
             summary.high = Some(count_sev(&findings, Severity::High));
             summary.kev = Some(findings.iter().filter(|x| x.matched.kev).count());
+            if carried > 0 {
+                let mut stmt = tx.prepare(
+                    "SELECT severity, kev FROM findings WHERE scan_id = ?1 AND restart IS NOT NULL",
+                )?;
+                let rows = stmt.query_map([scan_id], |r| {
+                    Ok((r.get::<_, Option<Severity>>(0)?, r.get::<_, bool>(1)?))
+                })?;
+                for row in rows {
+                    let (severity, kev) = row?;
+                    let bump = |n: &mut Option<usize>| *n = n.map(|n| n + 1);
+                    match severity {
+                        Some(Severity::Critical) => bump(&mut summary.critical),
+                        Some(Severity::High) => bump(&mut summary.high),
+                        _ => {}
+                    }
+                    if kev {
+                        bump(&mut summary.kev);
+                    }
+                }
+            }
             summary.kernel_running = f.kernel_running.clone();
             summary.kernel_latest = latest;
             // Decided as `host show` and the report decide it.
             summary.reboot_required = crate::inventory::reboot::Reboot::of(
-                f.reboot_required,
+                reboot_flag,
                 f.kernel_running.as_deref(),
                 summary.kernel_latest.as_deref(),
             )
             .needed();
+            summary.restart =
+                f.restart
+                    .as_ref()
+                    .zip(decision)
+                    .map(|(r, decision)| RestartSummary {
+                        check: r.check,
+                        decision,
+                        restart_pending_findings: carried,
+                    });
             summary.warnings = f.warnings;
             summary.refused = f.refused;
         }
     }
     tx.commit()?;
     Ok(summary)
+}
+
+/// Keeps open the findings whose fix is on disk but not yet running. A finding of the
+/// previous good scan is carried into this one, marked with the units or processes
+/// that hold the old code, when all of these hold:
+///
+/// 1. a process maps a deleted file that the package manager says belongs to its
+///    package (`dpkg -S`, `rpm -qf`: the path now holds the new build);
+/// 2. this scan has no finding for that package (on disk, it is fixed);
+/// 3. the package's installed version differs from the one the finding was about (it
+///    was upgraded since: the deleted file is the old build).
+///
+/// The carried row keeps the old installed version, which is what still runs. A
+/// package without such a process is fixed as before; a host's first scan carries
+/// nothing (no finding is invented for code never seen vulnerable).
+fn carry_restart_pending(
+    tx: &rusqlite::Transaction<'_>,
+    previous_scan: i64,
+    scan_id: i64,
+    f: &Facts,
+    restart: &crate::family::restart::RestartFacts,
+    findings: &[Finding],
+) -> Result<usize> {
+    let mut carried = 0;
+    for package in restart.packages() {
+        if findings.iter().any(|x| x.package == package) {
+            continue;
+        }
+        let Some(now) = f.packages.iter().find(|p| p.name == package) else {
+            continue;
+        };
+        let holders = serde_json::to_string(&restart.holders_of(package))?;
+        carried += tx.execute(
+            "INSERT INTO findings (scan_id, package, source_name, installed, fixed, candidate, security, advisories, cves, severity, kev, epss, restart) \
+             SELECT ?1, package, source_name, installed, fixed, candidate, security, advisories, cves, severity, kev, epss, ?2 \
+             FROM findings WHERE scan_id = ?3 AND package = ?4 AND installed <> ?5 ORDER BY rowid",
+            params![scan_id, holders, previous_scan, package, now.version],
+        )?;
+    }
+    Ok(carried)
 }
 
 /// How `scans.manager` spells a scan's package manager; `none` (no manager recognised)

@@ -40,6 +40,11 @@ pub struct Row {
     pub excepted_by: Vec<i64>,
     /// True when exceptions hide the whole finding.
     pub excepted: bool,
+    /// The package is fixed on disk, but these units, services or processes still run
+    /// its old code (see `scan::carry_restart_pending`): the finding stays open until
+    /// they are restarted. Empty for every other finding.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub restart_pending: Vec<Str>,
 }
 
 /// An exception (risk acceptance) as stored.
@@ -190,7 +195,7 @@ pub fn each_current(
     };
     let mut stmt = conn.prepare(&format!(
         "SELECT h.id, h.name, g.name, f.package, f.source_name, f.installed, f.fixed, f.candidate, \
-                f.advisories, f.cves, f.severity, f.kev, f.epss, s.finished \
+                f.advisories, f.cves, f.severity, f.kev, f.epss, s.finished, f.restart \
          FROM hosts h \
          JOIN scans s ON s.id = (SELECT max(id) FROM scans WHERE host_id = h.id AND status = 'ok') \
          JOIN findings f ON f.scan_id = s.id \
@@ -227,6 +232,10 @@ pub fn each_current(
             kev: r.get(11)?,
             epss: r.get(12)?,
             scanned_at: text(13)?,
+            restart_pending: match r.get_ref(14)?.as_str_or_null()? {
+                Some(t) => string_list(t),
+                None => Vec::new(),
+            },
             ..Row::default()
         };
         if row.severity.is_none() {
@@ -251,6 +260,26 @@ pub fn each_current(
         each(row)?;
     }
     Ok(())
+}
+
+/// The restart state of a host's latest good scan: None when it has none, or the scan
+/// did not look (a collector without the `restart` section).
+pub fn latest_restart(
+    conn: &Connection,
+    host: &str,
+) -> Result<Option<crate::family::restart::RestartFacts>> {
+    let text: Option<String> = conn
+        .query_row(
+            "SELECT s.restart FROM scans s JOIN hosts h ON h.id = s.host_id \
+             WHERE h.name = ?1 AND s.status = 'ok' ORDER BY s.id DESC LIMIT 1",
+            [host],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    // Written by this patchcycle's scan from the same type; unreadable text (a hand-edited
+    // database) is "not known", never "nothing to restart".
+    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
 }
 
 /// A stored JSON array of strings (`["DSA-1","CVE-2"]`, as scan writes them). The

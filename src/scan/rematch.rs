@@ -324,7 +324,12 @@ pub fn rematch_all(conn: &mut Connection, now: &str, actor: &str) -> Result<Rema
                         .lines()
                         .filter(|l| old_keys.contains(key(l)) && !old_lines.contains(l))
                         .count() as u64;
-                    tx.execute("DELETE FROM findings WHERE scan_id = ?1", [scan.scan_id])?;
+                    // A finding kept open for a pending restart (scan::carry_restart_pending)
+                    // rests on the host's processes, not on the catalogue: it stays.
+                    tx.execute(
+                        "DELETE FROM findings WHERE scan_id = ?1 AND restart IS NULL",
+                        [scan.scan_id],
+                    )?;
                     super::insert_findings(&tx, scan.scan_id, &findings)?;
                 }
             }
@@ -401,7 +406,7 @@ fn stored_reports(conn: &Connection, scan_id: i64) -> Result<(Vec<Pending>, Vec<
 fn stored_lines(conn: &Connection, scan_id: i64, out: &mut String) -> Result<()> {
     let mut stmt = conn.prepare_cached(
         "SELECT package, source_name, installed, fixed, candidate, security, advisories, cves, severity, kev, epss \
-         FROM findings WHERE scan_id = ?1 ORDER BY rowid",
+         FROM findings WHERE scan_id = ?1 AND restart IS NULL ORDER BY rowid",
     )?;
     let mut rows = stmt.query(params![scan_id])?;
     while let Some(r) = rows.next()? {

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use crate::family::restart::Service;
 use crate::version::Scheme;
 
 use crate::exec::protocol::{self, clip, shell_quote as sh_quote};
@@ -193,6 +194,39 @@ pub fn health_script(token: &str) -> String {
         token,
         &format!("s audit\ndpkg --audit 2>&1\ns audit-rc\necho $?\n{READBACK}"),
     )
+}
+
+/// The collector's `restart` section alone (`family::restart`): the processes that still
+/// run code the install replaced.
+pub fn restart_facts_script(token: &str) -> String {
+    script(
+        token,
+        &format!("R=''\nFAM=dpkg\n{}", crate::family::restart::COLLECTOR),
+    )
+}
+
+/// Restarts each service (its output in section `restart-out-N`, its exit status in
+/// `restart-rc-N`), then collects the `restart` section again to see what is left.
+pub fn restart_services_script(token: &str, services: &[Service]) -> String {
+    let mut body = String::new();
+    for (i, s) in services.iter().enumerate() {
+        // Names passed the parser's unit and service grammar; quoted all the same.
+        let command = match s {
+            Service::Systemd(u) => format!("systemctl restart {}", sh_quote(u)),
+            Service::Sysv(n) => format!("service {} restart", sh_quote(n)),
+        };
+        // Its output goes through a file, and the host lock (fd 9) is not handed down: a
+        // daemon started by an init script that keeps inherited descriptors open would
+        // otherwise hold this session, or the lock of every later step, open.
+        body.push_str(&format!(
+            "o=$(mktemp) || o=/dev/null\n{command} </dev/null >\"$o\" 2>&1 9>&-\nrc=$?\n\
+             s restart-out-{i}\ncat \"$o\" 2>/dev/null\n[ \"$o\" = /dev/null ] || rm -f \"$o\"\n\
+             s restart-rc-{i}\necho $rc\n"
+        ));
+    }
+    body.push_str("R=''\nFAM=dpkg\n");
+    body.push_str(crate::family::restart::COLLECTOR);
+    script(token, &body)
 }
 
 /// Starts a reboot detached from the session, after printing the boot id.
