@@ -21,6 +21,8 @@ packages=(
     mount                  # mount, umount
     coreutils findutils grep sed
     dpkg                   # dpkg --compare-versions
+    rpm                    # rpmbuild: the rpm hosts' packages (tests/lab/rpm/*.spec)
+    createrepo-c           # createrepo_c, modifyrepo_c: the rpm hosts' repository and errata
 )
 
 export DEBIAN_FRONTEND=noninteractive
