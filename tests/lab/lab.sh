@@ -27,8 +27,9 @@ EXTRA_CANDIDATES=(unzip zip xz-utils)
 EX_UNAVAILABLE=3
 # rpm hosts rN listen on PORT_BASE + RPM_PORT_OFFSET + N.
 RPM_PORT_OFFSET=100
-# Bump when the rpm layer's recipe changes (the specs and the errata in
-# tests/lab/rpm/ are part of its fingerprint too); the base is not rebuilt.
+# Bump when the rpm layer must be rebuilt for a reason its fingerprint does not
+# see (build_rpm's code and the specs and errata in tests/lab/rpm/ are part of
+# it); the base is not rebuilt.
 RPM_RECIPE=1
 # Debian packages installed into the rpm layer (from the base's archive, suite bookworm).
 RPM_HOST_PACKAGES=(rpm dnf dnf-plugins-core)
@@ -477,8 +478,9 @@ done | awk "{ if (!(\$1 in c)) order[n++] = \$1; i[\$1] = \$2; c[\$1] = \$3 }
     END { for (k = 0; k < n; k++) print order[k], i[order[k]], c[order[k]] }"
 '
 
-rpm_recipe() {   # the rpm layer's fingerprint: RPM_RECIPE and the files it is built from
-    { echo "$RPM_RECIPE"; cat "$RPM_SRC"/*.spec "$RPM_SRC/updateinfo.xml"; } | sha256sum | cut -d' ' -f1
+rpm_recipe() {   # the rpm layer's fingerprint: RPM_RECIPE, its build code, the files it is built from
+    { echo "$RPM_RECIPE"; declare -f build_rpm; cat "$RPM_SRC"/*.spec "$RPM_SRC/updateinfo.xml"; } \
+        | sha256sum | cut -d' ' -f1
 }
 
 rpm_layer_ready() {
@@ -596,6 +598,53 @@ EOF
     for util in needs-restarting yumdownloader repoquery; do
         ln -sfn ../libexec/dnf-utils-3 "$upper/usr/bin/$util"
     done
+    # The kernel an rpm host "runs" is the stand-in kernel it last booted:
+    # uname -r says so, the reboot stand-in boots the newest installed one.
+    mkdir -p "$upper/usr/local/bin" "$upper/usr/local/sbin" "$upper/run"
+    cat >"$upper/usr/local/bin/uname" <<'EOF'
+#!/bin/sh
+# patchcycle lab (rpm hosts): the kernel release is that of the stand-in kernel
+# package this host last booted (/run/lab-booted-kernel, written by the lab's
+# reboot); everything else is the machine's uname.
+if [ "$#" -eq 1 ] && { [ "$1" = -r ] || [ "$1" = --kernel-release ]; } && [ -s /run/lab-booted-kernel ]; then
+    exec cat /run/lab-booted-kernel
+fi
+exec /usr/bin/uname "$@"
+EOF
+    chmod 755 "$upper/usr/local/bin/uname"
+    cat >"$upper/usr/local/sbin/reboot" <<'EOF'
+#!/bin/sh
+# patchcycle lab stand-in for reboot/shutdown/poweroff/halt on an rpm host.
+# A host cannot reboot the machine. "reboot" boots the newest installed
+# stand-in kernel (uname -r prints it from then on), mounts the host's /proc
+# afresh (the boot time dnf needs-restarting reads is the mtime of /proc/1,
+# which a new proc mount sets to now) and, 1.2 s later, kills every process but
+# the host's sshd (its PID 1): every SSH session and ControlMaster connection
+# drops, new connections work at once. Boot id and uptime do NOT change.
+# "poweroff"/"halt" (or shutdown without -r) stop the host (its sshd exits).
+me=${0##*/}
+case "$me" in
+    shutdown) case " $* " in *" -r "*|*" --reboot "*) me=reboot ;; *) me=poweroff ;; esac ;;
+esac
+if [ "$me" = reboot ]; then
+    # the newest installed kernel, by rpm's version order
+    k=
+    for v in $(rpm -q --qf '%{VERSION}-%{RELEASE}.%{ARCH}\n' kernel 2>/dev/null); do
+        if [ -z "$k" ] || [ "$(rpm --eval "%{lua: print(rpm.vercmp(\"$k\", \"$v\"))}")" = -1 ]; then k=$v; fi
+    done
+    if [ -n "$k" ]; then echo "$k" >/run/lab-booted-kernel; fi
+    echo "lab: simulated reboot of $(hostname) into kernel ${k:-?}: dropping all sessions" >&2
+    setsid /bin/sh -c 'sleep 0.2
+        umount -l /proc && mount -t proc -o nosuid,nodev,noexec proc /proc && [ -d /proc/1/ ]
+        sleep 1   # the boot time has a resolution of a second
+        kill -s KILL -- -1' </dev/null >/dev/null 2>&1 &
+else
+    echo "lab: simulated power-off of $(hostname)" >&2
+    setsid /bin/sh -c 'sleep 0.2; kill -s TERM 1; kill -s KILL -- -1' </dev/null >/dev/null 2>&1 &
+fi
+exit 0
+EOF
+    chmod 755 "$upper/usr/local/sbin/reboot"
     # Debian's dnf-plugins-core enables plugins that AlmaLinux ships in packages
     # of their own, not installed by default (local would add a repository).
     local plugin
@@ -623,6 +672,8 @@ EOF
     in_root "$root" rpm -i "$release_rpm" || return 1
     in_root "$root" dnf -y install "${initial[@]}" || return 1
     in_root "$root" dnf makecache || return 1
+    # the host boots the kernel it has
+    in_root "$root" /bin/sh -c "rpm -q --qf '%{VERSION}-%{RELEASE}.%{ARCH}\n' kernel >/run/lab-booted-kernel" || return 1
     echo "rpm layer: rpm -qa"
     in_root "$root" rpm -qa || return 1
     echo "rpm layer: pending security updates (the oracle)"
@@ -693,15 +744,18 @@ ensure_host_key() {   # NAME
 # shellcheck disable=SC2016
 HOST_INIT='# patchcycle lab: PID 1 of a host until it execs sshd (written by lab.sh)
 set -eu
-name=$1 port=$2 lower=$3 upper=$4 work=$5 root=$6 keydir=$7 pidfile=$8
+name=$1 port=$2 lower=$3 upper=$4 work=$5 root=$6 keydir=$7 pidfile=$8 bootwait=${9:-0}
 read -r pid _ </proc/self/stat
 echo "$pid" >"$pidfile.tmp"
 mv -f "$pidfile.tmp" "$pidfile"
 mount -t overlay "lab-$name" -o "lowerdir=$lower,upperdir=$upper,workdir=$work" "$root"
 mount -t proc -o nosuid,nodev,noexec proc "$root/proc"
 # The boot time dnf needs-restarting reads is the mtime of /proc/1, set when
-# that inode is first looked up: look it up now, at the host'"'"'s start.
+# that inode is first looked up: look it up now, at the host'"'"'s start. It has
+# a resolution of a second: rpm hosts wait a second, so that nothing installed
+# after their start counts as installed before it.
 [ -d "$root/proc/1/" ]
+[ "$bootwait" = 0 ] || sleep "$bootwait"
 mount -t tmpfs -o mode=755,size=64k,nosuid lab-dev "$root/dev"
 for d in null zero full random urandom tty; do
     : >"$root/dev/$d"
@@ -736,7 +790,8 @@ write_host_init() {
 launch_host() {   # NAME: start it in the background (no wait)
     local name=$1 port
     port=$(host_port "$1")
-    local hd=$HOSTS/$name
+    local hd=$HOSTS/$name boot_wait=0
+    [ "${name:0:1}" = r ] && boot_wait=1
     host_pid "$name" >/dev/null && return 0
     port_listening "$port" && die "127.0.0.1:$port is already taken by another process"
     ensure_host_key "$name"
@@ -748,7 +803,7 @@ launch_host() {   # NAME: start it in the background (no wait)
         exec setsid -f env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
             unshare --mount --pid --uts --ipc --fork --kill-child --propagation private -- \
             /bin/sh "$LAB_DIR/host-init.sh" "$name" "$port" "$(host_lower "$name")" \
-            "$hd/upper" "$hd/work" "$hd/root" "$KEYS/$name" "$RUN/$name.pid" \
+            "$hd/upper" "$hd/work" "$hd/root" "$KEYS/$name" "$RUN/$name.pid" "$boot_wait" \
             </dev/null >>"$LOGS/$name.log" 2>&1
     )
 }
