@@ -567,7 +567,8 @@ build_rpm() {
     for f in "$work"/top0/RPMS/*/*.rpm; do
         case ${f##*/} in
             almalinux-release-*) release_rpm=$repo/Packages/${f##*/} ;;
-            *) initial+=("$(rpm -qp --qf '%{NAME}-%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}.%{ARCH}' "$f")") \
+            *) initial+=("$(env -i PATH="$SAFE_PATH" HOME="$work/home" \
+                rpm -qp --qf '%{NAME}-%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}.%{ARCH}' "$f")") \
                 || return 1 ;;
         esac
     done
