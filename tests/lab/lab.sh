@@ -59,7 +59,7 @@ usage: lab.sh COMMAND
   down           stop every host, discard their changes; no process or mount is left
   status         list the hosts and whether they run
   reset HOST     put HOST (h1, h2, ..., r1, r2, ...) back in its initial state and
-                 restart it (< 1 s)
+                 restart it (hN < 1 s, rN ~1.2 s)
   clean          down, then remove everything under $LAB_DIR (base included)
   ssh-config     print the ssh config for the running hosts (use with ssh -F)
   expected HOST  the pending security updates of HOST: "package installed candidate"
@@ -474,8 +474,18 @@ printf "%s\n" "$list" | awk "NF == 3 { print \$3 }" | sort -u | while read -r ne
         inst=$(newer "$inst" "$v")
     done
     echo "$name $inst ${ver#0:}-$rel"
-done | awk "{ if (!(\$1 in c)) order[n++] = \$1; i[\$1] = \$2; c[\$1] = \$3 }
-    END { for (k = 0; k < n; k++) print order[k], i[order[k]], c[order[k]] }"
+done | sort | {
+    prev= pi= pc=
+    while read -r n i c; do
+        if [ "$n" = "$prev" ]; then
+            pc=$(newer "$pc" "$c")
+            continue
+        fi
+        [ -z "$prev" ] || echo "$prev $pi $pc"
+        prev=$n pi=$i pc=$c
+    done
+    [ -z "$prev" ] || echo "$prev $pi $pc"
+}
 '
 
 rpm_recipe() {   # the rpm layer's fingerprint: RPM_RECIPE, its build code, the files it is built from
@@ -1023,8 +1033,12 @@ cmd_expected() {
     local pid oracle=$ORACLE
     host_check "$h"
     [ "$(id -u)" = 0 ] || unavailable "must run as root"
-    pid=$(host_pid "$h") || die "$h is not running (lab.sh up N)"
-    [ "${h:0:1}" = r ] && oracle=$RPM_ORACLE
+    if [ "${h:0:1}" = r ]; then
+        oracle=$RPM_ORACLE
+        pid=$(host_pid "$h") || die "$h is not running (lab.sh up N --variant rpm)"
+    else
+        pid=$(host_pid "$h") || die "$h is not running (lab.sh up N)"
+    fi
     nsenter --target "$pid" --mount -r -w -- /usr/bin/env -i PATH=$SAFE_PATH HOME=/root /bin/sh -c "$oracle"
 }
 
@@ -1051,4 +1065,6 @@ main() {
     esac
 }
 
-main "$@"
+# On one line: bash reads a script as it runs it, and must not read on after
+# main (lab.sh may be edited in place while a long build runs).
+main "$@"; exit
