@@ -30,9 +30,11 @@ RPM_PORT_OFFSET=100
 # Bump when the rpm layer must be rebuilt for a reason its fingerprint does not
 # see (build_rpm's code and the specs and errata in tests/lab/rpm/ are part of
 # it); the base is not rebuilt.
-RPM_RECIPE=1
-# Debian packages installed into the rpm layer (from the base's archive, suite bookworm).
-RPM_HOST_PACKAGES=(rpm dnf dnf-plugins-core)
+RPM_RECIPE=2
+# Debian packages installed into the rpm layer (from the base's archive, suite
+# bookworm); createrepo-c lets a test change the host's repository (a target
+# that is gone: rm the .rpm, then lab-repo-refresh in the host).
+RPM_HOST_PACKAGES=(rpm dnf dnf-plugins-core createrepo-c)
 RPM_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/rpm
 
 BASE=$LAB_DIR/base
@@ -587,6 +589,22 @@ build_rpm() {
     # 3. The repository: rpm-md metadata, then the errata (updateinfo).
     createrepo_c --quiet "$upper$repo" || return 1
     modifyrepo_c --mdtype=updateinfo "$RPM_SRC/updateinfo.xml" "$upper$repo/repodata" || return 1
+    cp "$RPM_SRC/updateinfo.xml" "$upper/srv/pclab-updateinfo.xml" || return 1
+    # A test that removes a package from the repository (or adds one) remakes
+    # the metadata with this, inside the host. (createrepo_c --update cannot
+    # rename its new repodata over the layer's on overlayfs: ENOTEMPTY.)
+    mkdir -p "$upper/usr/local/sbin"
+    cat >"$upper/usr/local/sbin/lab-repo-refresh" <<'EOF'
+#!/bin/sh
+# patchcycle lab (rpm hosts): remakes /srv/pclab-repo's metadata from the .rpm
+# files there now, with the lab's errata, and dnf's cache (dnf makecache).
+set -eu
+rm -rf /srv/pclab-repo/repodata
+createrepo_c --quiet /srv/pclab-repo
+modifyrepo_c --mdtype=updateinfo /srv/pclab-updateinfo.xml /srv/pclab-repo/repodata >/dev/null
+dnf -q makecache >/dev/null
+EOF
+    chmod 755 "$upper/usr/local/sbin/lab-repo-refresh"
 
     # 4. rpm and dnf as on AlmaLinux 9: the rpmdb in /var/lib/rpm (Debian's rpm
     #    defaults to ~/.rpmdb), AlmaLinux 9's dnf.conf, the local repository.
