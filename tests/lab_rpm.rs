@@ -301,8 +301,10 @@ fn rpm_hosts_scan_like_rpm_and_dnf_answer_inside_them() {
     let nr = lab.ssh("r1", "needs-restarting -r");
     assert_eq!(nr.status.code(), Some(1), "{nr:?}");
 
-    // The lab's reboot boots the newest kernel; needs-restarting -r sees the boot.
+    // The lab's reboot boots the newest kernel; needs-restarting -r sees the boot. The
+    // sessions drop 0.2 s after `reboot` returns.
     let _ = lab.ssh("r1", "reboot");
+    std::thread::sleep(Duration::from_millis(500));
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let out = lab.ssh("r1", "needs-restarting -r >/dev/null; echo $?; uname -r");

@@ -647,9 +647,10 @@ EOF
 # A host cannot reboot the machine. "reboot" boots the newest installed
 # stand-in kernel (uname -r prints it from then on), mounts the host's /proc
 # afresh (the boot time dnf needs-restarting reads is the mtime of /proc/1,
-# which a new proc mount sets to now) and, 1.2 s later, kills every process but
-# the host's sshd (its PID 1): every SSH session and ControlMaster connection
-# drops, new connections work at once. Boot id and uptime do NOT change.
+# which a new proc mount sets to now), returns a second later, and 0.2 s after
+# that kills every process but the host's sshd (its PID 1): every SSH session
+# and ControlMaster connection drops, new connections work at once. Boot id
+# and uptime do NOT change.
 # "poweroff"/"halt" (or shutdown without -r) stop the host (its sshd exits).
 me=${0##*/}
 case "$me" in
@@ -663,10 +664,11 @@ if [ "$me" = reboot ]; then
     done
     if [ -n "$k" ]; then echo "$k" >/run/lab-booted-kernel; fi
     echo "lab: simulated reboot of $(hostname) into kernel ${k:-?}: dropping all sessions" >&2
-    setsid /bin/sh -c 'sleep 0.2
-        umount -l /proc && mount -t proc -o nosuid,nodev,noexec proc /proc && [ -d /proc/1/ ]
-        sleep 1   # the boot time has a resolution of a second
-        kill -s KILL -- -1' </dev/null >/dev/null 2>&1 &
+    # The new boot: a fresh /proc whose /proc/1 is looked up now; then a second,
+    # as that boot time has a resolution of a second.
+    umount -l /proc && mount -t proc -o nosuid,nodev,noexec proc /proc && [ -d /proc/1/ ]
+    sleep 1
+    setsid /bin/sh -c 'sleep 0.2; kill -s KILL -- -1' </dev/null >/dev/null 2>&1 &
 else
     echo "lab: simulated power-off of $(hostname)" >&2
     setsid /bin/sh -c 'sleep 0.2; kill -s TERM 1; kill -s KILL -- -1' </dev/null >/dev/null 2>&1 &
