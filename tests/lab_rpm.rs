@@ -173,6 +173,19 @@ fn scanned_advisories(env: &Env, host: &str) -> BTreeSet<(String, String)> {
         .collect()
 }
 
+/// How many of the lab daemon's mappings are of deleted files (what restart detection
+/// looks for); panics when pclabd does not run.
+fn pclabd_deleted_maps(lab: &Lab, host: &str) -> usize {
+    let out = lab.ssh_ok(
+        host,
+        "read -r pid _ </run/pclabd.pid && test \"$(cat /proc/$pid/comm)\" = pclabd \
+         && grep -c ' (deleted)$' /proc/$pid/maps || true",
+    );
+    out.trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("{host}: pclabd does not run: {out:?}"))
+}
+
 fn host_json(env: &Env, host: &str) -> serde_json::Value {
     serde_json::from_str(&env.ok(&["host", "show", host, "--format", "json"])).unwrap()
 }
@@ -263,6 +276,8 @@ fn rpm_hosts_scan_like_rpm_and_dnf_answer_inside_them() {
     assert!(initial_expected.iter().any(|(p, _, _)| p == "kernel"));
     let bugfix = lab.ssh_ok("r1", "dnf -C -q updateinfo list --bugfix");
     assert!(bugfix.contains("ALBA-"), "{bugfix}");
+    // The lab's daemon runs, on the files of its installed packages.
+    assert_eq!(pclabd_deleted_maps(&lab, "r1"), 0);
 
     let (env, cfg) = lab_env(lab.ssh_config());
     env.ok(&["group", "add", "pilot", "--order", "0"]);
@@ -300,6 +315,8 @@ fn rpm_hosts_scan_like_rpm_and_dnf_answer_inside_them() {
     assert_eq!(j["reboot_required"], true, "{j}");
     let nr = lab.ssh("r1", "needs-restarting -r");
     assert_eq!(nr.status.code(), Some(1), "{nr:?}");
+    // The update replaced the daemon's binary and library under it.
+    assert!(pclabd_deleted_maps(&lab, "r1") > 0);
 
     // The lab's reboot boots the newest kernel; needs-restarting -r sees the boot. The
     // sessions drop 0.2 s after `reboot` returns.
@@ -324,6 +341,8 @@ fn rpm_hosts_scan_like_rpm_and_dnf_answer_inside_them() {
     let j = host_json(&env, "r1");
     assert_eq!(j["reboot_required"], false, "{j}");
     assert_eq!(j["kernel_running"], j["kernel_latest"], "{j}");
+    // The reboot started the daemon again, on the new files.
+    assert_eq!(pclabd_deleted_maps(&lab, "r1"), 0);
 
     // reset restores the initial rpmdb (and r2 was never touched).
     let t = Instant::now();

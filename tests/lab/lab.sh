@@ -504,7 +504,7 @@ rpm_layer_ready() {
 build_rpm_layer() {
     rpm_layer_ready && return 0
     local c
-    for c in rpmbuild createrepo_c modifyrepo_c; do
+    for c in rpmbuild createrepo_c modifyrepo_c gcc; do
         command -v "$c" >/dev/null || unavailable "missing command $c (run tests/lab/install-deps.sh)"
     done
     ls "$RPM_SRC"/*.spec >/dev/null 2>&1 && [ -f "$RPM_SRC/updateinfo.xml" ] \
@@ -649,8 +649,9 @@ EOF
 # afresh (the boot time dnf needs-restarting reads is the mtime of /proc/1,
 # which a new proc mount sets to now), returns a second later, and 0.2 s after
 # that kills every process but the host's sshd (its PID 1): every SSH session
-# and ControlMaster connection drops, new connections work at once. Boot id
-# and uptime do NOT change.
+# and ControlMaster connection drops, new connections work at once; then it
+# starts what the host starts at boot (lab-boot). Boot id and uptime do NOT
+# change.
 # "poweroff"/"halt" (or shutdown without -r) stop the host (its sshd exits).
 me=${0##*/}
 case "$me" in
@@ -668,7 +669,7 @@ if [ "$me" = reboot ]; then
     # as that boot time has a resolution of a second.
     umount -l /proc && mount -t proc -o nosuid,nodev,noexec proc /proc && [ -d /proc/1/ ]
     sleep 1
-    setsid /bin/sh -c 'sleep 0.2; kill -s KILL -- -1' </dev/null >/dev/null 2>&1 &
+    setsid /bin/sh -c 'sleep 0.2; kill -s KILL -- -1; /usr/local/sbin/lab-boot' </dev/null >/dev/null 2>&1 &
 else
     echo "lab: simulated power-off of $(hostname)" >&2
     setsid /bin/sh -c 'sleep 0.2; kill -s TERM 1; kill -s KILL -- -1' </dev/null >/dev/null 2>&1 &
@@ -676,6 +677,18 @@ fi
 exit 0
 EOF
     chmod 755 "$upper/usr/local/sbin/reboot"
+    # The host's "services", started by its PID 1 before sshd and by the
+    # reboot stand-in; there is no systemd.
+    cat >"$upper/usr/local/sbin/lab-boot" <<'EOF'
+#!/bin/sh
+# patchcycle lab (rpm hosts): started at the host's boot (and its reboot):
+# pclabd, the daemon of pclab-daemon, in the background, detached.
+if [ -x /usr/sbin/pclabd ]; then
+    setsid /usr/sbin/pclabd </dev/null >/dev/null 2>&1 &
+fi
+exit 0
+EOF
+    chmod 755 "$upper/usr/local/sbin/lab-boot"
     # Debian's dnf-plugins-core enables plugins that AlmaLinux ships in packages
     # of their own, not installed by default (local would add a repository).
     local plugin
@@ -807,6 +820,8 @@ cd "$root"
 pivot_root . .lab-oldroot
 cd /
 umount -l /.lab-oldroot
+# what the host starts at boot besides sshd (rpm hosts: pclabd)
+if [ -x /usr/local/sbin/lab-boot ]; then /usr/local/sbin/lab-boot; fi
 exec /usr/sbin/sshd -D -e -p "$port"
 '
 
