@@ -467,16 +467,20 @@ newer() {   # A B: prints the newer of two EVRs, by rpm'"'"'s own comparison
     if [ "$c" = -1 ]; then echo "$2"; else echo "$1"; fi
 }
 list=$(LC_ALL=C dnf -C -q updateinfo list --security)
-printf "%s\n" "$list" | awk "NF == 3 { print \$3 }" | sort -u | while read -r nevra; do
+rows=$(printf "%s\n" "$list" | awk "NF == 3 { print \$3 }" | sort -u | while read -r nevra; do
     arch=${nevra##*.}; nevr=${nevra%.*}
     rel=${nevr##*-}; nev=${nevr%-*}
     ver=${nev##*-}; name=${nev%-*}
     inst=
-    for v in $(rpm -q --qf "%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\n" "$name.$arch"); do
-        inst=$(newer "$inst" "$v")
-    done
+    if rpm -q --quiet "$name.$arch"; then
+        for v in $(rpm -q --qf "%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\n" "$name.$arch"); do
+            inst=$(newer "$inst" "$v")
+        done
+    fi
+    if [ -z "$inst" ]; then echo "lab.sh: $name.$arch is not installed, yet has an erratum" >&2; exit 1; fi
     echo "$name $inst ${ver#0:}-$rel"
-done | sort | {
+done)
+printf "%s\n" "$rows" | sort | {
     prev= pi= pc=
     while read -r n i c; do
         if [ "$n" = "$prev" ]; then
@@ -536,7 +540,7 @@ build_rpm() {
     rm -rf "$work"
     mkdir -p "$work/home"
 
-    # 1. Debian's rpm, dnf and dnf-plugins-core, from the archive the base came
+    # 1. Debian's rpm, dnf, dnf-plugins-core, createrepo-c, from the archive the base came
     #    from (suite bookworm, like the base's own packages). apt's lists and
     #    .debs for this go to a directory of their own, removed afterwards, so
     #    the hosts' apt state (the offline mirror) stays the base's.
