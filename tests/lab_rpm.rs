@@ -356,5 +356,27 @@ fn rpm_hosts_scan_like_rpm_and_dnf_answer_inside_them() {
     let out = pc(&env, &cfg, &["scan", "r1"]);
     assert_eq!(out.status.code(), Some(0), "{}", render(&env, &out));
     check_scan(&env, &lab, "r1");
+
+    // A package taken out of r2's repository (lab-repo-refresh remakes the metadata, with
+    // the errata) is no update any more; reset brings it back.
+    let before = dnf_upgrades(&lab, "r2");
+    assert!(
+        before.iter().any(|(p, _)| p == "pclab-tzdata"),
+        "{before:?}"
+    );
+    lab.ssh_ok(
+        "r2",
+        "rm /srv/pclab-repo/Packages/pclab-tzdata-2024b-2.el9.noarch.rpm && lab-repo-refresh",
+    );
+    let after = dnf_upgrades(&lab, "r2");
+    let gone: BTreeSet<(String, String)> = before
+        .iter()
+        .filter(|(p, _)| p != "pclab-tzdata")
+        .cloned()
+        .collect();
+    assert_eq!(after, gone);
+    assert_eq!(dnf_advisories(&lab, "r2"), dnf_advisories(&lab, "r1"));
+    lab.reset("r2");
+    assert_eq!(dnf_upgrades(&lab, "r2"), before);
     eprintln!("whole test: {:?}", t0.elapsed());
 }
