@@ -271,9 +271,21 @@ fn scan_json_carries_the_restart_state() {
 /// whose file name (and so its process name) carries terminal escapes.
 #[test]
 fn a_local_scan_lists_deleted_programs_and_refuses_hostile_names() {
+    // Not under /tmp, /var/tmp or /run: the collector skips files there, as needrestart
+    // does (scratch files come and go), and a clone in /tmp has its target dir there.
+    let skipped = ["/tmp/", "/var/tmp/", "/run/", "/var/run/", "/dev/"];
+    let under_skipped = |p: &str| skipped.iter().any(|s| format!("{p}/").starts_with(s));
+    let base = [
+        env!("CARGO_TARGET_TMPDIR").to_string(),
+        std::env::var("HOME").unwrap_or_default(),
+        "/var/lib".to_string(),
+    ]
+    .into_iter()
+    .find(|p| p.starts_with('/') && !under_skipped(p) && std::path::Path::new(p).is_dir())
+    .expect("a directory outside /tmp, /var/tmp and /run for the test's programs");
     let dir = tempfile::Builder::new()
         .prefix("restart-local")
-        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .tempdir_in(&base)
         .unwrap();
     let plain = dir.path().join("pcdeleted-ok");
     let hostile = dir.path().join("pc\u{1b}]0;x\u{7}evil");
