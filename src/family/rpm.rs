@@ -152,8 +152,8 @@ impl Family for Rpm {
         true
     }
 
-    fn can_deploy(&self) -> bool {
-        false
+    fn deployer(&self) -> Option<&'static dyn crate::family::deploy::Deployer> {
+        None
     }
 }
 
