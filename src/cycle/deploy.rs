@@ -279,6 +279,10 @@ impl Engine<'_> {
         let mut ready = Vec::new();
         for r in hosts {
             self.mark_running(r);
+            if let Err(why) = r.deployer().and_then(|d| d.ansible_supported()) {
+                self.fail_host(r, untouched(format!("{why}; nothing was run on the host")));
+                continue;
+            }
             match self.snapshot_step(r) {
                 Ok(_) => ready.push(r.host_id),
                 Err(e) => self.fail_host(r, untouched(e)),

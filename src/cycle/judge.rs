@@ -46,7 +46,7 @@ pub fn before(d: &dyn Deployer, map: &BTreeMap<String, String>) -> Result<Before
                 .unwrap_or_else(|| format!("{} failed", words.simulate))
         )));
     }
-    let changes = d.parse_simulation(&sim).map_err(untouched)?;
+    let changes = d.parse_simulation(map).map_err(untouched)?;
     let facts = d.parse_readback(map).map_err(untouched)?;
     Ok(Before {
         changes,

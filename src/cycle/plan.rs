@@ -73,6 +73,16 @@ impl Plan {
     pub fn planned(&self) -> impl Iterator<Item = &HostPlan> {
         self.hosts.iter().filter(|h| h.skip.is_none())
     }
+
+    /// The first planned host `--engine ansible` cannot patch, and why.
+    pub fn ansible_refused(&self) -> Option<(&str, String)> {
+        self.planned().find_map(|h| {
+            let d = crate::family::of_manager(h.manager?).deployer()?;
+            d.ansible_supported()
+                .err()
+                .map(|why| (h.host.as_str(), why))
+        })
+    }
 }
 
 /// (ecosystem, package) → target version.

@@ -65,19 +65,7 @@ impl Engine<'_> {
             Err(e) if !use_packages => Ok(format!("{how}; not verified: {e}")),
             Err(e) => Err(format!("{how}, but reading versions failed: {e}")),
             Ok(f) => {
-                let wrong: Vec<String> = before
-                    .changes
-                    .iter()
-                    .filter(|c| f.versions.get(&c.package) != c.from.as_ref())
-                    .map(|c| {
-                        format!(
-                            "{} is {} (before: {})",
-                            c.package,
-                            f.versions.get(&c.package).map_or("absent", |v| v),
-                            c.from.as_deref().unwrap_or("absent")
-                        )
-                    })
-                    .collect();
+                let wrong = d.rollback_differences(&before.changes, &f);
                 if wrong.is_empty() {
                     Ok(format!(
                         "{how}; {} package(s) verified at their versions before",

@@ -7,11 +7,12 @@
 //! a random token) and every package name, version and architecture put into one has
 //! passed the family's grammar and is single-quoted.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::exec::protocol::shell_quote;
 use crate::family::restart::Service;
 use crate::version::Scheme;
 
@@ -55,6 +56,9 @@ pub struct Readback {
     pub reboot_required: bool,
     /// `systemctl is-system-running`, or "none" without systemd.
     pub systemd: String,
+    /// The rpm family's every installed (name, EVR, arch), install-only packages (the
+    /// kernel) side by side; empty for Debian's.
+    pub nevras: BTreeSet<(String, String, String)>,
 }
 
 /// One built-in health check of the family (`dpkg --audit`, `rpm -V`, `dnf check`).
@@ -95,8 +99,9 @@ pub trait Deployer: Sync {
     /// What the package manager would do to install the targets; nothing changes.
     /// Prints section `sim` (its output), `rc`, and the readback.
     fn simulate_script(&self, token: &str, targets: &[Pin]) -> Result<String, String>;
-    /// The simulation's changes; Err when it would remove packages or is unreadable.
-    fn parse_simulation(&self, text: &str) -> Result<Vec<Change>, String>;
+    /// The simulation's changes (section `sim`, with the readback of the same script);
+    /// Err when it would remove packages or is unreadable.
+    fn parse_simulation(&self, map: &BTreeMap<String, String>) -> Result<Vec<Change>, String>;
     /// The tool's error lines (some failures print them with exit status 0).
     fn errors(&self, text: &str) -> Vec<String>;
     /// Whether an error line says the package database lock was never obtained.
@@ -133,6 +138,23 @@ pub trait Deployer: Sync {
         lock: Duration,
     ) -> Result<String, String>;
 
+    /// What differs after a rollback from the versions before `changes`: one line per
+    /// package (empty: verified).
+    fn rollback_differences(&self, changes: &[Change], f: &Readback) -> Vec<String> {
+        changes
+            .iter()
+            .filter(|c| f.versions.get(&c.package) != c.from.as_ref())
+            .map(|c| {
+                format!(
+                    "{} is {} (before: {})",
+                    c.package,
+                    f.versions.get(&c.package).map_or("absent", |v| v),
+                    c.from.as_deref().unwrap_or("absent")
+                )
+            })
+            .collect()
+    }
+
     /// The family's built-in health checks of the `changed` packages, and the readback.
     fn health_script(&self, token: &str, changed: &[String]) -> Result<String, String>;
     /// The family's own checks from the health script's output.
@@ -147,6 +169,10 @@ pub trait Deployer: Sync {
     /// Starts a reboot detached from the session, after printing the boot id.
     fn reboot_script(&self, token: &str) -> String;
 
+    /// Whether `--engine ansible` can patch the family's hosts; Err says why not.
+    fn ansible_supported(&self) -> Result<(), String> {
+        Ok(())
+    }
     /// The keep step of `--engine ansible` (it reads the simulation on the host
     /// itself); Err names why the family has none.
     fn ansible_keep_script(
@@ -165,4 +191,43 @@ pub fn rc(map: &BTreeMap<String, String>) -> Option<i32> {
 /// A custom health command, run as the script itself (every family).
 pub fn command_script(command: &str) -> String {
     format!("LC_ALL=C; export LC_ALL\n{command}\n")
+}
+
+/// One patchcycle step at a time on a host: a step left running by a controller that was
+/// killed finishes before the resumed one starts (flock is in util-linux, which every
+/// Debian, Ubuntu and rpm-family system has; without it the step runs unlocked).
+pub(crate) const HOST_LOCK: &str = "if command -v flock >/dev/null 2>&1; then\n\
+  d=/run/lock; [ -d \"$d\" ] || d=/tmp\n\
+  exec 9>>\"$d/patchcycle.lock\"\n\
+  flock -w 600 9 || { echo 'E: another patchcycle step kept the host lock for 10 minutes'; exit 1; }\n\
+fi\n";
+
+/// Prints the boot id, then starts a reboot detached from the session (every family).
+pub(crate) const REBOOT: &str = "s boot-id\ncat /proc/sys/kernel/random/boot_id 2>/dev/null\n\
+         setsid sh -c 'sleep 1; if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; \
+         then systemctl reboot; else reboot; fi' </dev/null >/dev/null 2>&1 &\n";
+
+/// Restarts each service (its output in section `restart-out-N`, its exit status in
+/// `restart-rc-N`), then collects the `restart` section again (with `$FAM` = `fam`) to
+/// see what is left.
+pub(crate) fn restart_services_body(services: &[Service], fam: &str) -> String {
+    let mut body = String::new();
+    for (i, s) in services.iter().enumerate() {
+        // Names passed the parser's unit and service grammar; quoted all the same.
+        let command = match s {
+            Service::Systemd(u) => format!("systemctl restart {}", shell_quote(u)),
+            Service::Sysv(n) => format!("service {} restart", shell_quote(n)),
+        };
+        // Its output goes through a file, and the host lock (fd 9) is not handed down: a
+        // daemon started by an init script that keeps inherited descriptors open would
+        // otherwise hold this session, or the lock of every later step, open.
+        body.push_str(&format!(
+            "o=$(mktemp) || o=/dev/null\n{command} </dev/null >\"$o\" 2>&1 9>&-\nrc=$?\n\
+             s restart-out-{i}\ncat \"$o\" 2>/dev/null\n[ \"$o\" = /dev/null ] || rm -f \"$o\"\n\
+             s restart-rc-{i}\necho $rc\n"
+        ));
+    }
+    body.push_str(&format!("R=''\nFAM={fam}\n"));
+    body.push_str(crate::family::restart::COLLECTOR);
+    body
 }

@@ -11,6 +11,7 @@ use crate::family::restart::Service;
 use crate::version::Scheme;
 
 use crate::exec::protocol::{self, clip, shell_quote as sh_quote};
+use crate::family::deploy::HOST_LOCK;
 pub use crate::family::deploy::{Change, Readback, rc, rollback_dir};
 use crate::family::deploy::{Deployer, FamilyCheck, Pin, ToolWords};
 
@@ -33,15 +34,6 @@ fn pin(name: &str, version: &str) -> Result<String, String> {
     }
     Ok(sh_quote(&format!("{name}={version}")))
 }
-
-/// One patchcycle step at a time on a host: a step left running by a controller that was
-/// killed finishes before the resumed one starts (flock is in util-linux, which every
-/// Debian and Ubuntu system has; without it the step runs unlocked).
-pub(crate) const HOST_LOCK: &str = "if command -v flock >/dev/null 2>&1; then\n\
-  d=/run/lock; [ -d \"$d\" ] || d=/tmp\n\
-  exec 9>>\"$d/patchcycle.lock\"\n\
-  flock -w 600 9 || { echo 'E: another patchcycle step kept the host lock for 10 minutes'; exit 1; }\n\
-fi\n";
 
 /// A script with the common prelude: token, section printer, C locale, plain PATH,
 /// non-interactive apt and dpkg, and the host lock.
@@ -205,35 +197,15 @@ pub fn restart_facts_script(token: &str) -> String {
 /// Restarts each service (its output in section `restart-out-N`, its exit status in
 /// `restart-rc-N`), then collects the `restart` section again to see what is left.
 pub fn restart_services_script(token: &str, services: &[Service]) -> String {
-    let mut body = String::new();
-    for (i, s) in services.iter().enumerate() {
-        // Names passed the parser's unit and service grammar; quoted all the same.
-        let command = match s {
-            Service::Systemd(u) => format!("systemctl restart {}", sh_quote(u)),
-            Service::Sysv(n) => format!("service {} restart", sh_quote(n)),
-        };
-        // Its output goes through a file, and the host lock (fd 9) is not handed down: a
-        // daemon started by an init script that keeps inherited descriptors open would
-        // otherwise hold this session, or the lock of every later step, open.
-        body.push_str(&format!(
-            "o=$(mktemp) || o=/dev/null\n{command} </dev/null >\"$o\" 2>&1 9>&-\nrc=$?\n\
-             s restart-out-{i}\ncat \"$o\" 2>/dev/null\n[ \"$o\" = /dev/null ] || rm -f \"$o\"\n\
-             s restart-rc-{i}\necho $rc\n"
-        ));
-    }
-    body.push_str("R=''\nFAM=dpkg\n");
-    body.push_str(crate::family::restart::COLLECTOR);
-    script(token, &body)
+    script(
+        token,
+        &crate::family::deploy::restart_services_body(services, "dpkg"),
+    )
 }
 
 /// Starts a reboot detached from the session, after printing the boot id.
 pub fn reboot_script(token: &str) -> String {
-    script(
-        token,
-        "s boot-id\ncat /proc/sys/kernel/random/boot_id 2>/dev/null\n\
-         setsid sh -c 'sleep 1; if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; \
-         then systemctl reboot; else reboot; fi' </dev/null >/dev/null 2>&1 &\n",
-    )
+    script(token, crate::family::deploy::REBOOT)
 }
 
 pub use crate::family::deploy::command_script;
@@ -275,6 +247,7 @@ pub fn parse_readback(map: &BTreeMap<String, String>) -> Result<Readback, String
         boot_id,
         reboot_required,
         systemd,
+        nevras: Default::default(),
     })
 }
 
@@ -389,8 +362,8 @@ impl Deployer for Apt {
     fn simulate_script(&self, token: &str, targets: &[Pin]) -> Result<String, String> {
         simulate_script(token, &pairs(targets))
     }
-    fn parse_simulation(&self, text: &str) -> Result<Vec<Change>, String> {
-        parse_simulation(text)
+    fn parse_simulation(&self, map: &BTreeMap<String, String>) -> Result<Vec<Change>, String> {
+        parse_simulation(map.get("sim").map(String::as_str).unwrap_or_default())
     }
     fn errors(&self, text: &str) -> Vec<String> {
         apt_errors(text)

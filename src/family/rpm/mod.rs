@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+pub mod dnf;
+
 use super::facts::{
     Facts, HostAdvisory, MAX_LINE, MAX_PACKAGES, Package, Pending, Sections, shorten,
 };
@@ -153,7 +155,7 @@ impl Family for Rpm {
     }
 
     fn deployer(&self) -> Option<&'static dyn crate::family::deploy::Deployer> {
-        None
+        Some(&dnf::Dnf)
     }
 }
 
