@@ -1,4 +1,5 @@
-//! The fleet lab from Rust: real Debian hosts on 127.0.0.1 driven by
+//! The fleet lab from Rust: real Debian hosts (h1..hN) and rpm hosts (r1..rN:
+//! real rpm and dnf, AlmaLinux 9 os-release) on 127.0.0.1 driven by
 //! `tests/lab/lab.sh` (see tests/lab/README.md).
 //!
 //! ```ignore
@@ -38,12 +39,46 @@ impl fmt::Display for LabUnavailable {
 
 impl std::error::Error for LabUnavailable {}
 
-/// Hosts `h1..=hN` of a running lab.
+/// Which hosts `lab.sh up` starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    /// Debian hosts h1..hN.
+    Debian,
+    /// rpm hosts r1..rN (`lab.sh up N --variant rpm`).
+    Rpm,
+}
+
+impl Variant {
+    fn arg(self) -> &'static str {
+        match self {
+            Variant::Debian => "debian",
+            Variant::Rpm => "rpm",
+        }
+    }
+
+    fn prefix(self) -> &'static str {
+        match self {
+            Variant::Debian => "h",
+            Variant::Rpm => "r",
+        }
+    }
+}
+
+/// Hosts `h1..=hN` (or `r1..=rN`) of a running lab.
 #[derive(Debug, Clone)]
 pub struct Lab {
     script: PathBuf,
     ssh_config: PathBuf,
     hosts: usize,
+    variant: Variant,
+}
+
+/// The lab's directory: `PATCHCYCLE_LAB_DIR`, else `/var/lib/patchcycle-lab`
+/// (what lab.sh uses).
+pub fn lab_dir() -> PathBuf {
+    std::env::var_os("PATCHCYCLE_LAB_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/var/lib/patchcycle-lab"))
 }
 
 /// True when running under CI (`CI=true`, or `CI=1`).
@@ -71,6 +106,16 @@ impl Lab {
     /// `lab.sh up n`: builds the base the first time (minutes), then starts
     /// the hosts that are not running yet (idempotent, serialised by a lock).
     pub fn up(n: usize) -> Result<Lab, LabUnavailable> {
+        Lab::up_variant(n, Variant::Debian)
+    }
+
+    /// `lab.sh up n --variant rpm`: rpm hosts r1..rN; builds the base and the
+    /// rpm layer the first time.
+    pub fn up_rpm(n: usize) -> Result<Lab, LabUnavailable> {
+        Lab::up_variant(n, Variant::Rpm)
+    }
+
+    fn up_variant(n: usize, variant: Variant) -> Result<Lab, LabUnavailable> {
         let script = script_path();
         if !script.is_file() {
             return Err(LabUnavailable {
@@ -81,6 +126,7 @@ impl Lab {
             .arg(&script)
             .arg("up")
             .arg(n.to_string())
+            .args(["--variant", variant.arg()])
             .stdin(Stdio::null())
             .output()
             .map_err(|e| LabUnavailable {
@@ -89,7 +135,8 @@ impl Lab {
         if !out.status.success() {
             return Err(LabUnavailable {
                 reason: format!(
-                    "lab.sh up {n} failed ({}): {}",
+                    "lab.sh up {n} --variant {} failed ({}): {}",
+                    variant.arg(),
                     out.status,
                     last_lines(&out.stderr, 5)
                 ),
@@ -107,13 +154,23 @@ impl Lab {
             script,
             ssh_config,
             hosts: n,
+            variant,
         })
     }
 
     /// `Lab::up(n)`, or `None` after printing `skipped: <reason>` when the
     /// lab cannot start. Panics instead under CI.
     pub fn up_or_skip(n: usize) -> Option<Lab> {
-        match Lab::up(n) {
+        Lab::up_variant_or_skip(n, Variant::Debian)
+    }
+
+    /// `Lab::up_rpm(n)`, or `None` as [`Lab::up_or_skip`].
+    pub fn up_rpm_or_skip(n: usize) -> Option<Lab> {
+        Lab::up_variant_or_skip(n, Variant::Rpm)
+    }
+
+    fn up_variant_or_skip(n: usize, variant: Variant) -> Option<Lab> {
+        match Lab::up_variant(n, variant) {
             Ok(lab) => Some(lab),
             Err(e) if in_ci() => panic!("the fleet lab is required under CI=true: {e}"),
             Err(e) => {
@@ -131,9 +188,10 @@ impl Lab {
         &self.ssh_config
     }
 
-    /// The host names this lab was started with: h1..hN.
+    /// The host names this lab was started with: h1..hN (r1..rN for rpm hosts).
     pub fn hosts(&self) -> Vec<String> {
-        (1..=self.hosts).map(|i| format!("h{i}")).collect()
+        let p = self.variant.prefix();
+        (1..=self.hosts).map(|i| format!("{p}{i}")).collect()
     }
 
     /// Runs `cmd` on `host` as root through `ssh -F <config>`.
@@ -179,8 +237,9 @@ impl Lab {
         out
     }
 
-    /// The oracle: apt's pending security updates of `host` right now, as
-    /// (package, installed version, candidate version).
+    /// The oracle: the pending security updates of `host` right now (apt's
+    /// answer on hN, `dnf -C updateinfo list --security` on rN), as (package,
+    /// installed version, candidate version); rpm versions are `[E:]V-R`.
     pub fn expected(&self, host: &str) -> Vec<(String, String, String)> {
         let out = self.run(&["expected", host]);
         String::from_utf8_lossy(&out.stdout)
@@ -217,4 +276,15 @@ macro_rules! lab_or_skip {
     };
 }
 
+/// `let lab = lab_or_skip_rpm!(2);` starts r1..r2 like [`lab_or_skip!`].
+macro_rules! lab_or_skip_rpm {
+    ($n:expr) => {
+        match $crate::common::lab::Lab::up_rpm_or_skip($n) {
+            Some(lab) => lab,
+            None => return,
+        }
+    };
+}
+
 pub(crate) use lab_or_skip;
+pub(crate) use lab_or_skip_rpm;

@@ -21,6 +21,9 @@ packages=(
     mount                  # mount, umount
     coreutils findutils grep sed
     dpkg                   # dpkg --compare-versions
+    rpm                    # rpmbuild: the rpm hosts' packages (tests/lab/rpm/*.spec)
+    createrepo-c           # createrepo_c, modifyrepo_c: the rpm hosts' repository and errata
+    gcc libc6-dev          # the rpm hosts' daemon and library (tests/lab/rpm/pclab-daemon.spec)
 )
 
 export DEBIAN_FRONTEND=noninteractive

@@ -3,7 +3,9 @@
 #
 # Real Debian 12 (bookworm) hosts on this machine, each one an overlayfs copy
 # of a cached debootstrap base, each with its own sshd on 127.0.0.1:22NN,
-# running as PID 1 of private mount/pid/UTS/IPC namespaces. See README.md.
+# running as PID 1 of private mount/pid/UTS/IPC namespaces; and rpm hosts
+# (r1..rN, 127.0.0.1:23NN): the same base plus real rpm and dnf, an AlmaLinux 9
+# os-release, an rpmdb and a local rpm-md repository with errata. See README.md.
 set -euo pipefail
 
 LAB_DIR=${PATCHCYCLE_LAB_DIR:-/var/lib/patchcycle-lab}
@@ -23,6 +25,17 @@ BASE_PACKAGES=(openssh-server procps mount)
 EXTRA_CANDIDATES=(unzip zip xz-utils)
 # Exit code for "the lab cannot run here" (not root, no overlayfs, ...).
 EX_UNAVAILABLE=3
+# rpm hosts rN listen on PORT_BASE + RPM_PORT_OFFSET + N.
+RPM_PORT_OFFSET=100
+# Bump when the rpm layer must be rebuilt for a reason its fingerprint does not
+# see (build_rpm's code and the specs and errata in tests/lab/rpm/ are part of
+# it); the base is not rebuilt.
+RPM_RECIPE=2
+# Debian packages installed into the rpm layer (from the base's archive, suite
+# bookworm); createrepo-c lets a test change the host's repository (a target
+# that is gone: rm the .rpm, then lab-repo-refresh in the host).
+RPM_HOST_PACKAGES=(rpm dnf dnf-plugins-core createrepo-c)
+RPM_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/rpm
 
 BASE=$LAB_DIR/base
 LAYERS=$LAB_DIR/layers
@@ -40,18 +53,25 @@ usage() {
     cat <<EOF
 usage: lab.sh COMMAND
 
-  up N           start hosts h1..hN (1 <= N <= $MAX_HOSTS); builds the base once (as root,
-                 needs the Debian archive the first time); idempotent
+  up N [--variant debian|rpm]
+                 start Debian hosts h1..hN (the default), or rpm hosts r1..rN
+                 (1 <= N <= $MAX_HOSTS); builds the base once (as root, needs the Debian
+                 archive the first time), and the rpm layer the first time an rpm host
+                 starts; idempotent
   down           stop every host, discard their changes; no process or mount is left
   status         list the hosts and whether they run
-  reset HOST     put HOST (h1, h2, ...) back in its initial state and restart it (< 1 s)
+  reset HOST     put HOST (h1, h2, ..., r1, r2, ...) back in its initial state and
+                 restart it (hN < 1 s, rN ~1.2 s)
   clean          down, then remove everything under $LAB_DIR (base included)
   ssh-config     print the ssh config for the running hosts (use with ssh -F)
-  expected HOST  apt's pending security updates of HOST: "package installed candidate"
+  expected HOST  the pending security updates of HOST: "package installed candidate"
+                 (apt's answer on hN, dnf's updateinfo answer on rN)
 
 Hosts: h1, h4, h7, ... untouched base; h2, h5, ... partly patched with
 /var/run/reboot-required; h3, h6, ... with an old extra package that has a
 security update pending. Host hN listens on 127.0.0.1:\$((PORT_BASE+N)).
+r1, r2, ...: AlmaLinux 9 stand-ins (real rpm and dnf, a local repository with
+security and bug fix errata); rN listens on 127.0.0.1:\$((PORT_BASE+$RPM_PORT_OFFSET+N)).
 
 Environment: PATCHCYCLE_LAB_DIR (default /var/lib/patchcycle-lab),
 PATCHCYCLE_LAB_PORT_BASE (2200), PATCHCYCLE_LAB_MIRROR,
@@ -110,10 +130,17 @@ close_fds() {
     done
 }
 
-host_num() {
-    local h=$1
-    [[ $h =~ ^h([1-9][0-9]?)$ ]] || die "bad host name '$h' (expected h1..h$MAX_HOSTS)"
-    echo "${BASH_REMATCH[1]}"
+# Host names: hN (Debian, 1 <= N <= MAX_HOSTS) and rN (rpm).
+host_check() {
+    [[ $1 =~ ^[hr][1-9][0-9]?$ ]] || die "bad host name '$1' (expected h1..h$MAX_HOSTS or r1..r$MAX_HOSTS)"
+}
+
+host_port() {   # NAME
+    local n=${1:1}
+    case ${1:0:1} in
+        h) echo $((PORT_BASE + n)) ;;
+        r) echo $((PORT_BASE + RPM_PORT_OFFSET + n)) ;;
+    esac
 }
 
 # --------------------------------------------------------------- the base ---
@@ -246,7 +273,7 @@ build_base() {
     fi
     local t0=$SECONDS
     stop_all
-    rm -rf "$BASE" "$LAYERS" "$HOSTS" "$LAB_DIR/base.ok"
+    rm -rf "$BASE" "$LAYERS" "$HOSTS" "$LAB_DIR/base.ok" "$LAB_DIR/rpm.ok"
     mkdir -p "$LOGS" "$LAB_DIR/cache/debootstrap"
     local b=$LAB_DIR/base.build blog=$LOGS/base-build.log
     log "building the base (once; log in $blog)"
@@ -425,27 +452,315 @@ build_oldpkg() {
     in_root "$root" apt-get install -y "$pkg/$SUITE"
 }
 
+# ------------------------------------------------------------ rpm layer ---
+
+# dnf's answer for the pending security updates of an rpm host, run inside it:
+# `dnf -C updateinfo list --security` (the errata whose fixed NEVRA is newer
+# than what is installed), one line per package, "package installed candidate"
+# with versions as [E:]V-R (no epoch when it is 0), the installed one being the
+# newest installed build of that name.arch, the candidate the newest fixed one.
+# shellcheck disable=SC2016
+RPM_ORACLE='set -eu
+newer() {   # A B: prints the newer of two EVRs, by rpm'"'"'s own comparison
+    if [ -z "$1" ]; then echo "$2"; return; fi
+    c=$(rpm --eval "%{lua: print(rpm.vercmp(\"$1\", \"$2\"))}")
+    if [ "$c" = -1 ]; then echo "$2"; else echo "$1"; fi
+}
+list=$(LC_ALL=C dnf -C -q updateinfo list --security)
+rows=$(printf "%s\n" "$list" | awk "NF == 3 { print \$3 }" | sort -u | while read -r nevra; do
+    arch=${nevra##*.}; nevr=${nevra%.*}
+    rel=${nevr##*-}; nev=${nevr%-*}
+    ver=${nev##*-}; name=${nev%-*}
+    inst=
+    if rpm -q --quiet "$name.$arch"; then
+        for v in $(rpm -q --qf "%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\n" "$name.$arch"); do
+            inst=$(newer "$inst" "$v")
+        done
+    fi
+    if [ -z "$inst" ]; then echo "lab.sh: $name.$arch is not installed, yet has an erratum" >&2; exit 1; fi
+    echo "$name $inst ${ver#0:}-$rel"
+done)
+printf "%s\n" "$rows" | sort | {
+    prev= pi= pc=
+    while read -r n i c; do
+        if [ "$n" = "$prev" ]; then
+            pc=$(newer "$pc" "$c")
+            continue
+        fi
+        [ -z "$prev" ] || echo "$prev $pi $pc"
+        prev=$n pi=$i pc=$c
+    done
+    [ -z "$prev" ] || echo "$prev $pi $pc"
+}
+'
+
+rpm_recipe() {   # the rpm layer's fingerprint: RPM_RECIPE, its build code, the files it is built from
+    { echo "$RPM_RECIPE"; declare -f build_rpm; cat "$RPM_SRC"/*.spec "$RPM_SRC/updateinfo.xml"; } \
+        | sha256sum | cut -d' ' -f1
+}
+
+rpm_layer_ready() {
+    [ -d "$LAYERS/rpm" ] && [ -f "$LAB_DIR/rpm.ok" ] && [ "$(cat "$LAB_DIR/rpm.ok")" = "$(rpm_recipe)" ]
+}
+
+# The layer of the rpm hosts, built once (when the first rpm host starts, or
+# when its recipe changed), under the lab lock, on top of the base.
+build_rpm_layer() {
+    rpm_layer_ready && return 0
+    local c
+    for c in rpmbuild createrepo_c modifyrepo_c gcc; do
+        command -v "$c" >/dev/null || unavailable "missing command $c (run tests/lab/install-deps.sh)"
+    done
+    ls "$RPM_SRC"/*.spec >/dev/null 2>&1 && [ -f "$RPM_SRC/updateinfo.xml" ] \
+        || die "no spec files or updateinfo.xml in $RPM_SRC"
+    # rpm hosts run on the old layer: stop them and drop their changes.
+    local names=() n
+    for n in $(known_host_names); do
+        [ "${n:0:1}" = r ] && names+=("$n")
+    done
+    if [ "${#names[@]}" -gt 0 ]; then
+        stop_hosts "${names[@]}"
+        for n in "${names[@]}"; do rm -rf "${HOSTS:?}/$n"; done
+    fi
+    rm -f "$LAB_DIR/rpm.ok"
+    local t0=$SECONDS blog=$LOGS/rpm-build.log
+    mkdir -p "$LOGS"
+    : >"$blog"
+    log "building the rpm layer (once; log in $blog)"
+    build_layer rpm "$blog" build_rpm
+    rpm_recipe >"$LAB_DIR/rpm.ok"
+    log "rpm layer ready in $((SECONDS - t0)) s"
+}
+
+# Runs with the build overlay of the layer at ROOT (mounted only inside each
+# in_root call); its upper dir is written directly in between.
+build_rpm() {
+    local root=$1 upper=${1%/root}/upper
+    local work=$LAB_DIR/rpm-build
+    rm -rf "$work"
+    mkdir -p "$work/home"
+
+    # 1. Debian's rpm, dnf, dnf-plugins-core, createrepo-c, from the archive the base came
+    #    from (suite bookworm, like the base's own packages). apt's lists and
+    #    .debs for this go to a directory of their own, removed afterwards, so
+    #    the hosts' apt state (the offline mirror) stays the base's.
+    local apt=/var/lib/lab-rpm-apt
+    mkdir -p "$upper$apt/lists/partial" "$upper$apt/archives/partial" "$upper/etc"
+    echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $MIRROR $SUITE main" \
+        >"$upper$apt/sources.list"
+    cp /etc/resolv.conf "$upper/etc/resolv.conf"
+    local aptopts=(-o "Dir::Etc::SourceList=$apt/sources.list" -o "Dir::Etc::SourceParts=$apt/none"
+        -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache::Archives=$apt/archives"
+        -o "Dir::Cache::pkgcache=" -o "Dir::Cache::srcpkgcache=")
+    echo "rpm layer: installing ${RPM_HOST_PACKAGES[*]}"
+    # (errexit does not apply in here: build_layer calls this with ||)
+    in_root "$root" apt-get "${aptopts[@]}" update || return 1
+    in_root "$root" apt-get "${aptopts[@]}" install -y "${RPM_HOST_PACKAGES[@]}" || return 1
+    rm -rf "${upper:?}$apt"
+    # back to the base's resolv.conf (hosts are offline)
+    rm -f "$upper/etc/resolv.conf"
+
+    # 2. The packages, built here by rpmbuild from tests/lab/rpm/*.spec: each
+    #    spec once as installed (pclab_update 0) and once as updated (1); a
+    #    package without an update builds the same NEVRA twice, kept once.
+    local spec u
+    for spec in "$RPM_SRC"/*.spec; do
+        for u in 0 1; do
+            env -i PATH="$SAFE_PATH" HOME="$work/home" LC_ALL=C \
+                rpmbuild -bb --quiet --define "_topdir $work/top$u" --define "pclab_update $u" \
+                --define "_buildhost patchcycle-lab" "$spec" \
+                || { echo "rpmbuild $spec (pclab_update $u) failed"; return 1; }
+        done
+    done
+    local repo=/srv/pclab-repo f
+    mkdir -p "$upper$repo/Packages"
+    for f in "$work"/top0/RPMS/*/*.rpm; do cp "$f" "$upper$repo/Packages/" || return 1; done
+    for f in "$work"/top1/RPMS/*/*.rpm; do
+        [ -e "$upper$repo/Packages/${f##*/}" ] || cp "$f" "$upper$repo/Packages/" || return 1
+    done
+    # What the hosts start with: every package of the first build, by NEVRA.
+    local initial=() release_rpm=
+    for f in "$work"/top0/RPMS/*/*.rpm; do
+        case ${f##*/} in
+            almalinux-release-*) release_rpm=$repo/Packages/${f##*/} ;;
+            *) initial+=("$(env -i PATH="$SAFE_PATH" HOME="$work/home" \
+                rpm -qp --qf '%{NAME}-%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}.%{ARCH}' "$f")") \
+                || return 1 ;;
+        esac
+    done
+    [ -n "$release_rpm" ] || { echo "no almalinux-release package among the specs"; return 1; }
+
+    # 3. The repository: rpm-md metadata, then the errata (updateinfo).
+    createrepo_c --quiet "$upper$repo" || return 1
+    modifyrepo_c --mdtype=updateinfo "$RPM_SRC/updateinfo.xml" "$upper$repo/repodata" || return 1
+    cp "$RPM_SRC/updateinfo.xml" "$upper/srv/pclab-updateinfo.xml" || return 1
+    # A test that removes a package from the repository (or adds one) remakes
+    # the metadata with this, inside the host. (createrepo_c --update cannot
+    # rename its new repodata over the layer's on overlayfs: ENOTEMPTY.)
+    mkdir -p "$upper/usr/local/sbin"
+    cat >"$upper/usr/local/sbin/lab-repo-refresh" <<'EOF'
+#!/bin/sh
+# patchcycle lab (rpm hosts): remakes /srv/pclab-repo's metadata from the .rpm
+# files there now, with the lab's errata, and dnf's cache (dnf makecache).
+set -eu
+rm -rf /srv/pclab-repo/repodata
+createrepo_c --quiet /srv/pclab-repo
+modifyrepo_c --mdtype=updateinfo /srv/pclab-updateinfo.xml /srv/pclab-repo/repodata >/dev/null
+dnf -q makecache >/dev/null
+EOF
+    chmod 755 "$upper/usr/local/sbin/lab-repo-refresh"
+
+    # 4. rpm and dnf as on AlmaLinux 9: the rpmdb in /var/lib/rpm (Debian's rpm
+    #    defaults to ~/.rpmdb), AlmaLinux 9's dnf.conf, the local repository.
+    mkdir -p "$upper/etc/rpm" "$upper/etc/dnf" "$upper/etc/yum.repos.d"
+    cat >"$upper/etc/rpm/macros.dbpath" <<'EOF'
+# patchcycle lab: the rpm database where AlmaLinux 9 keeps it
+%_dbpath /var/lib/rpm
+EOF
+    cat >"$upper/etc/dnf/dnf.conf" <<'EOF'
+[main]
+gpgcheck=1
+installonly_limit=3
+clean_requirements_on_remove=True
+best=True
+skip_if_unavailable=False
+EOF
+    # AlmaLinux's yum-utils commands (dnf-utils): Debian ships the wrapper only.
+    mkdir -p "$upper/usr/bin"
+    local util
+    for util in needs-restarting yumdownloader repoquery; do
+        ln -sfn ../libexec/dnf-utils-3 "$upper/usr/bin/$util"
+    done
+    # The kernel an rpm host "runs" is the stand-in kernel it last booted:
+    # uname -r says so, the reboot stand-in boots the newest installed one.
+    mkdir -p "$upper/usr/local/bin" "$upper/usr/local/sbin" "$upper/run"
+    cat >"$upper/usr/local/bin/uname" <<'EOF'
+#!/bin/sh
+# patchcycle lab (rpm hosts): the kernel release is that of the stand-in kernel
+# package this host last booted (/run/lab-booted-kernel, written by the lab's
+# reboot); everything else is the machine's uname.
+if [ "$#" -eq 1 ] && { [ "$1" = -r ] || [ "$1" = --kernel-release ]; } && [ -s /run/lab-booted-kernel ]; then
+    exec cat /run/lab-booted-kernel
+fi
+exec /usr/bin/uname "$@"
+EOF
+    chmod 755 "$upper/usr/local/bin/uname"
+    cat >"$upper/usr/local/sbin/reboot" <<'EOF'
+#!/bin/sh
+# patchcycle lab stand-in for reboot/shutdown/poweroff/halt on an rpm host.
+# A host cannot reboot the machine. "reboot" boots the newest installed
+# stand-in kernel (uname -r prints it from then on), mounts the host's /proc
+# afresh (the boot time dnf needs-restarting reads is the mtime of /proc/1,
+# which a new proc mount sets to now), returns a second later, and 0.2 s after
+# that kills every process but the host's sshd (its PID 1): every SSH session
+# and ControlMaster connection drops, new connections work at once; then it
+# starts what the host starts at boot (lab-boot). Boot id and uptime do NOT
+# change.
+# "poweroff"/"halt" (or shutdown without -r) stop the host (its sshd exits).
+me=${0##*/}
+case "$me" in
+    shutdown) case " $* " in *" -r "*|*" --reboot "*) me=reboot ;; *) me=poweroff ;; esac ;;
+esac
+if [ "$me" = reboot ]; then
+    # the newest installed kernel, by rpm's version order
+    k=
+    for v in $(rpm -q --qf '%{VERSION}-%{RELEASE}.%{ARCH}\n' kernel 2>/dev/null); do
+        if [ -z "$k" ] || [ "$(rpm --eval "%{lua: print(rpm.vercmp(\"$k\", \"$v\"))}")" = -1 ]; then k=$v; fi
+    done
+    if [ -n "$k" ]; then echo "$k" >/run/lab-booted-kernel; fi
+    echo "lab: simulated reboot of $(hostname) into kernel ${k:-?}: dropping all sessions" >&2
+    # The new boot: a fresh /proc whose /proc/1 is looked up now; then a second,
+    # as that boot time has a resolution of a second.
+    umount -l /proc && mount -t proc -o nosuid,nodev,noexec proc /proc && [ -d /proc/1/ ]
+    sleep 1
+    setsid /bin/sh -c 'sleep 0.2; kill -s KILL -- -1; /usr/local/sbin/lab-boot' </dev/null >/dev/null 2>&1 &
+else
+    echo "lab: simulated power-off of $(hostname)" >&2
+    setsid /bin/sh -c 'sleep 0.2; kill -s TERM 1; kill -s KILL -- -1' </dev/null >/dev/null 2>&1 &
+fi
+exit 0
+EOF
+    chmod 755 "$upper/usr/local/sbin/reboot"
+    # The host's "services", started by its PID 1 before sshd and by the
+    # reboot stand-in; there is no systemd.
+    cat >"$upper/usr/local/sbin/lab-boot" <<'EOF'
+#!/bin/sh
+# patchcycle lab (rpm hosts): started at the host's boot (and its reboot):
+# pclabd, the daemon of pclab-daemon, in the background, detached.
+if [ -x /usr/sbin/pclabd ]; then
+    setsid /usr/sbin/pclabd </dev/null >/dev/null 2>&1 &
+fi
+exit 0
+EOF
+    chmod 755 "$upper/usr/local/sbin/lab-boot"
+    # Debian's dnf-plugins-core enables plugins that AlmaLinux ships in packages
+    # of their own, not installed by default (local would add a repository).
+    local plugin
+    for plugin in local post-transaction-actions versionlock; do
+        if [ -f "$upper/etc/dnf/plugins/$plugin.conf" ]; then
+            printf '[main]\n# patchcycle lab: not installed on AlmaLinux 9 by default\nenabled = 0\n' \
+                >"$upper/etc/dnf/plugins/$plugin.conf"
+        fi
+    done
+    cat >"$upper/etc/yum.repos.d/pclab.repo" <<EOF
+# patchcycle lab: the host's only repository, local (the hosts are offline).
+# gpgcheck is off: the lab's packages are built unsigned at lab build time.
+[pclab-baseos]
+name=patchcycle lab - AlmaLinux 9 stand-in (installed versions, updates, errata)
+baseurl=file://$repo
+enabled=1
+gpgcheck=0
+repo_gpgcheck=0
+EOF
+
+    # 5. The rpmdb, written by rpm (the release package, so that dnf finds
+    #    \$releasever) and dnf (the rest, at their initial versions).
+    echo "rpm layer: installing ${initial[*]}"
+    in_root "$root" rpm --initdb || return 1
+    in_root "$root" rpm -i "$release_rpm" || return 1
+    in_root "$root" dnf -y install "${initial[@]}" || return 1
+    in_root "$root" dnf makecache || return 1
+    # the host boots the kernel it has
+    in_root "$root" /bin/sh -c "rpm -q --qf '%{VERSION}-%{RELEASE}.%{ARCH}\n' kernel >/run/lab-booted-kernel" || return 1
+    echo "rpm layer: rpm -qa"
+    in_root "$root" rpm -qa || return 1
+    echo "rpm layer: pending security updates (the oracle)"
+    local pending
+    pending=$(in_root "$root" /bin/sh -c "$RPM_ORACLE") || return 1
+    echo "$pending"
+    [ -n "$pending" ] || { echo "no pending security update in the rpm layer"; return 1; }
+    rm -rf "$work"
+}
+
 # ---------------------------------------------------------------- hosts ---
 
-host_lower() {
-    case $(( ($1 - 1) % 3 )) in
+host_lower() {   # NAME
+    if [ "${1:0:1}" = r ]; then
+        echo "$LAYERS/rpm:$BASE"
+        return
+    fi
+    case $(( (${1:1} - 1) % 3 )) in
         0) echo "$BASE" ;;
         1) echo "$LAYERS/patched:$BASE" ;;
         2) echo "$LAYERS/oldpkg:$BASE" ;;
     esac
 }
 
-host_variant() {
-    case $(( ($1 - 1) % 3 )) in
+host_variant() {   # NAME
+    if [ "${1:0:1}" = r ]; then
+        echo "almalinux9 (rpm)"
+        return
+    fi
+    case $(( (${1:1} - 1) % 3 )) in
         0) echo "base" ;;
         1) echo "partly-patched" ;;
         2) echo "old-$(cat "$LAB_DIR/extra-package" 2>/dev/null || echo extra)" ;;
     esac
 }
 
-host_pid() {   # prints the pid of hN's sshd (PID 1 of its namespaces) if it runs
-    local n=$1 pid
-    pid=$(cat "$RUN/h$n.pid" 2>/dev/null) || return 1
+host_pid() {   # NAME: prints the pid of its sshd (PID 1 of its namespaces) if it runs
+    local pid
+    pid=$(cat "$RUN/$1.pid" 2>/dev/null) || return 1
     [[ $pid =~ ^[0-9]+$ ]] || return 1
     [ -d "/proc/$pid" ] || return 1
     # a pid of ours lives in a pid namespace of its own (guards against pid reuse)
@@ -465,11 +780,11 @@ ensure_client_key() {
     [ -f "$CLIENT_KEY" ] || ssh-keygen -q -t ed25519 -N '' -C patchcycle-lab-client -f "$CLIENT_KEY"
 }
 
-ensure_host_key() {
-    local d=$KEYS/h$1
+ensure_host_key() {   # NAME
+    local d=$KEYS/$1
     if [ ! -f "$d/ssh_host_ed25519_key" ]; then
         mkdir -p "$d"
-        ssh-keygen -q -t ed25519 -N '' -C "h$1" -f "$d/ssh_host_ed25519_key"
+        ssh-keygen -q -t ed25519 -N '' -C "$1" -f "$d/ssh_host_ed25519_key"
     fi
 }
 
@@ -477,12 +792,18 @@ ensure_host_key() {
 # shellcheck disable=SC2016
 HOST_INIT='# patchcycle lab: PID 1 of a host until it execs sshd (written by lab.sh)
 set -eu
-name=$1 port=$2 lower=$3 upper=$4 work=$5 root=$6 keydir=$7 pidfile=$8
+name=$1 port=$2 lower=$3 upper=$4 work=$5 root=$6 keydir=$7 pidfile=$8 bootwait=${9:-0}
 read -r pid _ </proc/self/stat
 echo "$pid" >"$pidfile.tmp"
 mv -f "$pidfile.tmp" "$pidfile"
 mount -t overlay "lab-$name" -o "lowerdir=$lower,upperdir=$upper,workdir=$work" "$root"
 mount -t proc -o nosuid,nodev,noexec proc "$root/proc"
+# The boot time dnf needs-restarting reads is the mtime of /proc/1, set when
+# that inode is first looked up: look it up now, at the host'"'"'s start. It has
+# a resolution of a second: rpm hosts wait a second, so that nothing installed
+# after their start counts as installed before it.
+[ -d "$root/proc/1/" ]
+[ "$bootwait" = 0 ] || sleep "$bootwait"
 mount -t tmpfs -o mode=755,size=64k,nosuid lab-dev "$root/dev"
 for d in null zero full random urandom tty; do
     : >"$root/dev/$d"
@@ -503,6 +824,8 @@ cd "$root"
 pivot_root . .lab-oldroot
 cd /
 umount -l /.lab-oldroot
+# what the host starts at boot besides sshd (rpm hosts: pclabd)
+if [ -x /usr/local/sbin/lab-boot ]; then /usr/local/sbin/lab-boot; fi
 exec /usr/sbin/sshd -D -e -p "$port"
 '
 
@@ -514,12 +837,14 @@ write_host_init() {
     fi
 }
 
-launch_host() {   # N: start hN in the background (no wait)
-    local n=$1 name=h$1 port=$((PORT_BASE + $1))
-    local hd=$HOSTS/$name
-    host_pid "$n" >/dev/null && return 0
+launch_host() {   # NAME: start it in the background (no wait)
+    local name=$1 port
+    port=$(host_port "$1")
+    local hd=$HOSTS/$name boot_wait=0
+    [ "${name:0:1}" = r ] && boot_wait=1
+    host_pid "$name" >/dev/null && return 0
     port_listening "$port" && die "127.0.0.1:$port is already taken by another process"
-    ensure_host_key "$n"
+    ensure_host_key "$name"
     mkdir -p "$hd/upper" "$hd/work" "$hd/root" "$RUN" "$LOGS"
     rm -f "$RUN/$name.pid"
     : >"$LOGS/$name.log"
@@ -527,39 +852,40 @@ launch_host() {   # N: start hN in the background (no wait)
         close_fds
         exec setsid -f env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
             unshare --mount --pid --uts --ipc --fork --kill-child --propagation private -- \
-            /bin/sh "$LAB_DIR/host-init.sh" "$name" "$port" "$(host_lower "$n")" \
-            "$hd/upper" "$hd/work" "$hd/root" "$KEYS/$name" "$RUN/$name.pid" \
+            /bin/sh "$LAB_DIR/host-init.sh" "$name" "$port" "$(host_lower "$name")" \
+            "$hd/upper" "$hd/work" "$hd/root" "$KEYS/$name" "$RUN/$name.pid" "$boot_wait" \
             </dev/null >>"$LOGS/$name.log" 2>&1
     )
 }
 
-wait_host() {   # N: wait until hN's sshd listens
-    local n=$1 port=$((PORT_BASE + $1)) deadline=$((SECONDS + START_TIMEOUT)) pid
+wait_host() {   # NAME: wait until its sshd listens
+    local name=$1 port deadline=$((SECONDS + START_TIMEOUT)) pid
+    port=$(host_port "$name")
     while :; do
-        if pid=$(cat "$RUN/h$n.pid" 2>/dev/null) && [ -n "$pid" ]; then
+        if pid=$(cat "$RUN/$name.pid" 2>/dev/null) && [ -n "$pid" ]; then
             if [ ! -d "/proc/$pid" ]; then
-                tail -5 "$LOGS/h$n.log" >&2
-                die "h$n exited while starting (log: $LOGS/h$n.log)"
+                tail -5 "$LOGS/$name.log" >&2
+                die "$name exited while starting (log: $LOGS/$name.log)"
             fi
             port_listening "$port" && return 0
         fi
         if [ "$SECONDS" -ge "$deadline" ]; then
-            tail -5 "$LOGS/h$n.log" >&2
-            die "h$n did not listen on 127.0.0.1:$port within ${START_TIMEOUT}s"
+            tail -5 "$LOGS/$name.log" >&2
+            die "$name did not listen on 127.0.0.1:$port within ${START_TIMEOUT}s"
         fi
         sleep 0.01
     done
 }
 
-mux_exit() {   # N: stop a ControlMaster of ours for hN, if any
+mux_exit() {   # NAME: stop a ControlMaster of ours for it, if any
     local s
-    for s in "$MUX"/*@"h$1"; do
+    for s in "$MUX"/*@"$1"; do
         [ -S "$s" ] || continue
-        ssh -F "$SSH_CONFIG" -o ControlPath="$s" -O exit "h$1" >/dev/null 2>&1 || rm -f "$s"
+        ssh -F "$SSH_CONFIG" -o ControlPath="$s" -O exit "$1" >/dev/null 2>&1 || rm -f "$s"
     done
 }
 
-stop_hosts() {   # N...: stop the given hosts (TERM, bounded wait, then KILL)
+stop_hosts() {   # NAME...: stop the given hosts (TERM, bounded wait, then KILL)
     local n pid pids=() nums=()
     for n in "$@"; do
         mux_exit "$n"
@@ -568,7 +894,7 @@ stop_hosts() {   # N...: stop the given hosts (TERM, bounded wait, then KILL)
             pids+=("$pid")
             nums+=("$n")
         fi
-        rm -f "$RUN/h$n.pid"
+        rm -f "$RUN/$n.pid"
     done
     local deadline=$((SECONDS + 5)) alive
     while :; do
@@ -587,37 +913,45 @@ stop_hosts() {   # N...: stop the given hosts (TERM, bounded wait, then KILL)
     # the port is free once the namespace is gone
     for n in "${nums[@]+"${nums[@]}"}"; do
         deadline=$((SECONDS + 5))
-        while port_listening $((PORT_BASE + n)) && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.005; done
+        while port_listening "$(host_port "$n")" && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.005; done
     done
 }
 
-known_hosts_nums() {   # the hosts that exist (have a host dir), sorted
-    local d
-    for d in "$HOSTS"/h*; do
-        [ -d "$d" ] && echo "${d##*/h}"
-    done | sort -n
+known_host_names() {   # the hosts that exist (have a host dir): h1.., then r1.., by number
+    local d k
+    for k in h r; do
+        for d in "$HOSTS"/"$k"*; do
+            [ -d "$d" ] || continue
+            d=${d##*/}
+            [[ $d =~ ^[hr][1-9][0-9]?$ ]] && echo "${d:1}"
+        done | sort -n | sed "s/^/$k/"
+    done
 }
 
 stop_all() {
-    local nums=() n f
-    for f in "$RUN"/h*.pid; do
+    local names=() n f
+    for f in "$RUN"/*.pid; do
         [ -e "$f" ] || continue
-        n=${f##*/h}
-        nums+=("${n%.pid}")
+        n=${f##*/}
+        n=${n%.pid}
+        [[ $n =~ ^[hr][1-9][0-9]?$ ]] && names+=("$n")
     done
-    [ "${#nums[@]}" -eq 0 ] || stop_hosts "${nums[@]}"
+    [ "${#names[@]}" -eq 0 ] || stop_hosts "${names[@]}"
 }
 
 write_client_files() {
-    local n tmp=$SSH_CONFIG.tmp kh=$KNOWN_HOSTS.tmp
+    local n k tmp=$SSH_CONFIG.tmp kh=$KNOWN_HOSTS.tmp
     mkdir -p "$MUX"
     chmod 700 "$MUX"
     {
         echo "# patchcycle fleet lab: generated by tests/lab/lab.sh; do not edit"
-        echo "# Every name resolves to 127.0.0.1 (hN to port $PORT_BASE+N), so nothing leaves loopback."
-        for n in $(seq 1 "$MAX_HOSTS"); do
-            printf 'Host h%s\n    HostName 127.0.0.1\n    Port %s\n    HostKeyAlias h%s\n' \
-                "$n" $((PORT_BASE + n)) "$n"
+        echo "# Every name resolves to 127.0.0.1 (hN to port $PORT_BASE+N, rN to port"
+        echo "# $((PORT_BASE + RPM_PORT_OFFSET))+N), so nothing leaves loopback."
+        for k in h r; do
+            for n in $(seq 1 "$MAX_HOSTS"); do
+                printf 'Host %s\n    HostName 127.0.0.1\n    Port %s\n    HostKeyAlias %s\n' \
+                    "$k$n" "$(host_port "$k$n")" "$k$n"
+            done
         done
         cat <<EOF
 Host *
@@ -640,11 +974,11 @@ Host *
 EOF
     } >"$tmp"
     : >"$kh"
-    for n in $(known_hosts_nums); do
+    for n in $(known_host_names); do
         local key
-        key=$(cut -d' ' -f1,2 "$KEYS/h$n/ssh_host_ed25519_key.pub")
-        echo "h$n $key" >>"$kh"
-        echo "[127.0.0.1]:$((PORT_BASE + n)) $key" >>"$kh"
+        key=$(cut -d' ' -f1,2 "$KEYS/$n/ssh_host_ed25519_key.pub")
+        echo "$n $key" >>"$kh"
+        echo "[127.0.0.1]:$(host_port "$n") $key" >>"$kh"
     done
     mv -f "$tmp" "$SSH_CONFIG"
     mv -f "$kh" "$KNOWN_HOSTS"
@@ -653,16 +987,23 @@ EOF
 # ------------------------------------------------------------- commands ---
 
 cmd_up() {
-    local n=${1:-}
+    local n=${1:-} variant=debian prefix=h
     [[ $n =~ ^[1-9][0-9]?$ ]] || { usage >&2; exit 2; }
+    shift
+    case "$*" in
+        "" | "--variant debian") ;;
+        "--variant rpm") variant=rpm prefix=r ;;
+        *) usage >&2; exit 2 ;;
+    esac
     preflight
     lock
     ensure_client_key
     build_base
+    [ "$variant" = debian ] || build_rpm_layer
     local i
     write_host_init
-    for i in $(seq 1 "$n"); do launch_host "$i"; done
-    for i in $(seq 1 "$n"); do wait_host "$i"; done
+    for i in $(seq 1 "$n"); do launch_host "$prefix$i"; done
+    for i in $(seq 1 "$n"); do wait_host "$prefix$i"; done
     write_client_files
     echo "LAB_SSH_CONFIG=$SSH_CONFIG"
 }
@@ -681,16 +1022,18 @@ cmd_down() {
 cmd_reset() {
     local h=${1:-}
     [ -n "$h" ] || { usage >&2; exit 2; }
-    local n
-    n=$(host_num "$h")
+    host_check "$h"
     preflight
     lock
     [ -f "$LAB_DIR/base.ok" ] || die "no base: run lab.sh up first"
-    stop_hosts "$n"
+    if [ "${h:0:1}" = r ]; then
+        rpm_layer_ready || die "no rpm layer: run lab.sh up N --variant rpm first"
+    fi
+    stop_hosts "$h"
     rm -rf "${HOSTS:?}/$h"
     write_host_init
-    launch_host "$n"
-    wait_host "$n"
+    launch_host "$h"
+    wait_host "$h"
     write_client_files
 }
 
@@ -701,11 +1044,16 @@ cmd_status() {
     else
         echo "base: not built"
     fi
-    for n in $(known_hosts_nums); do
+    if rpm_layer_ready; then
+        echo "rpm layer: ready ($LAYERS/rpm)"
+    else
+        echo "rpm layer: not built (lab.sh up N --variant rpm builds it)"
+    fi
+    for n in $(known_host_names); do
         if pid=$(host_pid "$n"); then
-            printf 'h%-3s 127.0.0.1:%s  running  pid %-7s %s\n' "$n" $((PORT_BASE + n)) "$pid" "$(host_variant "$n")"
+            printf '%-4s 127.0.0.1:%s  running  pid %-7s %s\n' "$n" "$(host_port "$n")" "$pid" "$(host_variant "$n")"
         else
-            printf 'h%-3s 127.0.0.1:%s  stopped  %-11s %s\n' "$n" $((PORT_BASE + n)) "" "$(host_variant "$n")"
+            printf '%-4s 127.0.0.1:%s  stopped  %-11s %s\n' "$n" "$(host_port "$n")" "" "$(host_variant "$n")"
         fi
     done
 }
@@ -721,11 +1069,16 @@ cmd_ssh_config() {
 cmd_expected() {
     local h=${1:-}
     [ -n "$h" ] || { usage >&2; exit 2; }
-    local n pid
-    n=$(host_num "$h")
+    local pid oracle=$ORACLE
+    host_check "$h"
     [ "$(id -u)" = 0 ] || unavailable "must run as root"
-    pid=$(host_pid "$n") || die "$h is not running (lab.sh up N)"
-    nsenter --target "$pid" --mount -r -w -- /usr/bin/env -i PATH=$SAFE_PATH /bin/sh -c "$ORACLE"
+    if [ "${h:0:1}" = r ]; then
+        oracle=$RPM_ORACLE
+        pid=$(host_pid "$h") || die "$h is not running (lab.sh up N --variant rpm)"
+    else
+        pid=$(host_pid "$h") || die "$h is not running (lab.sh up N)"
+    fi
+    nsenter --target "$pid" --mount -r -w -- /usr/bin/env -i PATH=$SAFE_PATH HOME=/root /bin/sh -c "$oracle"
 }
 
 cmd_clean() {
@@ -751,4 +1104,6 @@ main() {
     esac
 }
 
-main "$@"
+# On one line: bash reads a script as it runs it, and must not read on after
+# main (lab.sh may be edited in place while a long build runs).
+main "$@"; exit
