@@ -46,7 +46,10 @@ impl Setup {
             .file(
                 "lab.toml",
                 &format!(
-                    "[ssh]\nconfig_file = \"{}\"\nconnect_timeout = 5\n",
+                    "[ssh]\nconfig_file = \"{}\"\nconnect_timeout = 5\n\n\
+                     [[sync.errata]]\nname = \"pclab\"\n\
+                     url = \"https://repo.almalinux.org/almalinux/9/AppStream/x86_64/os/\"\n\
+                     ecosystem = \"AlmaLinux:9\"\n",
                     ssh_config.display()
                 ),
             )
@@ -112,9 +115,28 @@ impl Setup {
         render(&self.env, &out)
     }
 
-    /// Scans every host and starts the cycle (rpm hosts bring their own errata: no
-    /// catalogue is needed for their security updates).
+    /// Syncs the rpm hosts' errata (the updateinfo of the lab's repository, as
+    /// `errata:pclab`), scans every host and starts the cycle.
     fn scan_and_start(&self) {
+        let repodata = common::lab::lab_dir().join("layers/rpm/srv/pclab-repo/repodata");
+        let mirror = self.env.home().join("mirror");
+        let into = mirror.join("errata/pclab/repodata");
+        std::fs::create_dir_all(&into).unwrap();
+        for f in std::fs::read_dir(&repodata).expect("the lab's rpm repository") {
+            let f = f.unwrap();
+            std::fs::copy(f.path(), into.join(f.file_name())).unwrap();
+        }
+        let out = self.run_at(
+            0,
+            &[
+                "-q",
+                "sync",
+                "--from",
+                mirror.to_str().unwrap(),
+                "errata:pclab",
+            ],
+        );
+        assert!(out.status.success(), "{}", render(&self.env, &out));
         self.code(0, &["-q", "scan", "--all"], 0);
         self.ok(&["cycle", "start"]);
     }

@@ -203,9 +203,12 @@ pub(crate) const HOST_LOCK: &str = "if command -v flock >/dev/null 2>&1; then\n\
 fi\n";
 
 /// Prints the boot id, then starts a reboot detached from the session (every family).
+/// The reboot does not inherit the host lock (fd 9): what it starts on its way (the
+/// lab's rpm hosts start their daemon from their reboot stand-in) would otherwise hold
+/// the lock, and every later step would wait for it.
 pub(crate) const REBOOT: &str = "s boot-id\ncat /proc/sys/kernel/random/boot_id 2>/dev/null\n\
          setsid sh -c 'sleep 1; if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; \
-         then systemctl reboot; else reboot; fi' </dev/null >/dev/null 2>&1 &\n";
+         then systemctl reboot; else reboot; fi' </dev/null >/dev/null 2>&1 9>&- &\n";
 
 /// Restarts each service (its output in section `restart-out-N`, its exit status in
 /// `restart-rc-N`), then collects the `restart` section again (with `$FAM` = `fam`) to
