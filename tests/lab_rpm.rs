@@ -157,10 +157,22 @@ fn dnf_advisories(lab: &Lab, host: &str) -> BTreeSet<(String, String)> {
 }
 
 /// The host's findings by the scan: (package, advisory id).
+/// The host's findings as (package, advisory), apart from those kept open for a pending
+/// restart (fixed on disk, the old build still running: dnf no longer lists them).
 fn scanned_advisories(env: &Env, host: &str) -> BTreeSet<(String, String)> {
+    findings_advisories(env, host, false)
+}
+
+/// The findings kept open because a process still runs the old build (#20).
+fn restart_pending_advisories(env: &Env, host: &str) -> BTreeSet<(String, String)> {
+    findings_advisories(env, host, true)
+}
+
+fn findings_advisories(env: &Env, host: &str, restart_pending: bool) -> BTreeSet<(String, String)> {
     let rows: Vec<serde_json::Value> =
         serde_json::from_str(&env.ok(&["findings", "--host", host, "--format", "json"])).unwrap();
     rows.iter()
+        .filter(|r| r.get("restart_pending").is_some_and(|v| !v.is_null()) == restart_pending)
         .flat_map(|r| {
             let p = r["package"].as_str().unwrap().to_string();
             r["advisories"]
@@ -315,8 +327,15 @@ fn rpm_hosts_scan_like_rpm_and_dnf_answer_inside_them() {
     assert_eq!(j["reboot_required"], true, "{j}");
     let nr = lab.ssh("r1", "needs-restarting -r");
     assert_eq!(nr.status.code(), Some(1), "{nr:?}");
-    // The update replaced the daemon's binary and library under it.
+    // The update replaced the daemon's binary and library under it: restart detection
+    // (`rpm -qf` owners on a live rpm host) keeps the daemon's finding open until the
+    // old build stops running.
     assert!(pclabd_deleted_maps(&lab, "r1") > 0);
+    let kept = restart_pending_advisories(&env, "r1");
+    assert!(
+        kept.iter().any(|(p, _)| p.starts_with("pclab-daemon")),
+        "r1: pclabd runs the old build, its finding should stay open: {kept:?}"
+    );
 
     // The lab's reboot boots the newest kernel; needs-restarting -r sees the boot. The
     // sessions drop 0.2 s after `reboot` returns.
@@ -341,8 +360,9 @@ fn rpm_hosts_scan_like_rpm_and_dnf_answer_inside_them() {
     let j = host_json(&env, "r1");
     assert_eq!(j["reboot_required"], false, "{j}");
     assert_eq!(j["kernel_running"], j["kernel_latest"], "{j}");
-    // The reboot started the daemon again, on the new files.
+    // The reboot started the daemon again, on the new files: nothing is kept open.
     assert_eq!(pclabd_deleted_maps(&lab, "r1"), 0);
+    assert_eq!(restart_pending_advisories(&env, "r1"), BTreeSet::new());
 
     // reset restores the initial rpmdb (and r2 was never touched).
     let t = Instant::now();

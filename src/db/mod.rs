@@ -56,18 +56,18 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
     ),
     (
         8,
-        "0008_debfid.sql",
-        include_str!("../../migrations/0008_debfid.sql"),
+        "0008_package_state.sql",
+        include_str!("../../migrations/0008_package_state.sql"),
     ),
     (
         9,
-        "0009_rpmapk.sql",
-        include_str!("../../migrations/0009_rpmapk.sql"),
+        "0009_refused_rows.sql",
+        include_str!("../../migrations/0009_refused_rows.sql"),
     ),
     (
         10,
-        "0010_image.sql",
-        include_str!("../../migrations/0010_image.sql"),
+        "0010_image_hosts.sql",
+        include_str!("../../migrations/0010_image_hosts.sql"),
     ),
     (
         11,

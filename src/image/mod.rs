@@ -161,12 +161,9 @@ struct OciDocument {
 #[derive(Deserialize)]
 struct ImageConfig {
     rootfs: RootFs,
-    #[serde(default)]
-    os: String,
-    #[serde(default)]
-    architecture: String,
-    #[serde(default)]
-    variant: Option<String>,
+    /// The config names its platform with the same keys as an index entry.
+    #[serde(flatten)]
+    platform: Platform,
 }
 
 #[derive(Deserialize)]
@@ -346,11 +343,7 @@ impl Image {
         config: ImageConfig,
     ) -> Result<Image> {
         if let Some(want) = platform {
-            let has = Platform {
-                os: config.os.clone(),
-                architecture: config.architecture.clone(),
-                variant: config.variant.clone(),
-            };
+            let has = &config.platform;
             if !has.matches(want) {
                 bail!(
                     "the image is for {}, not {}",
