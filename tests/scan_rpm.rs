@@ -1217,6 +1217,20 @@ fn dnf_deployer_scripts_patch_and_roll_back_a_root_for_real() {
     // Keep the installed builds (into the rollback directory of a deployment number no
     // other run uses), then install.
     let deployment = 900_000 + i64::from(std::process::id());
+    /// Removes the rollback directory this test made on this machine, failed or not.
+    struct RemoveOnDrop(PathBuf);
+    impl Drop for RemoveOnDrop {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+            // Its parents too when nothing else is in them (remove_dir refuses otherwise).
+            for up in self.0.ancestors().skip(1).take(2) {
+                let _ = std::fs::remove_dir(up);
+            }
+        }
+    }
+    let _kept_dir = RemoveOnDrop(PathBuf::from(patchcycle::family::deploy::rollback_dir(
+        deployment,
+    )));
     let old = judge::to_keep(&before);
     let kept = run_script(
         &d.keep_script(&protocol::new_token(), deployment, &old)
