@@ -1067,3 +1067,273 @@ fn a_running_debug_kernel_is_its_own_package_and_only_a_newer_debug_build_needs_
     assert_eq!(s["kernel_latest"], "5.14.0-362.el9.x86_64", "{s}");
     assert_ne!(s["reboot_required"], true, "{s}");
 }
+
+/// The rpm family's deploy scripts (`family::rpm::dnf::Dnf`, what `test`/`deploy` run on
+/// an rpm host) run by `sh` against the AlmaLinux root with the real dnf and rpm (through
+/// `--installroot`/`--root` wrappers), and judged by the engine's own judge: simulate,
+/// keep, install the exact NEVRAs, the family's health checks, rollback verified back to
+/// the exact `rpm -qa` of before; an unavailable target refused untouched; a held rpm
+/// transaction lock refused untouched after the lock timeout.
+#[test]
+fn dnf_deployer_scripts_patch_and_roll_back_a_root_for_real() {
+    use patchcycle::cycle::deployment::Before;
+    use patchcycle::cycle::judge;
+    use patchcycle::exec::protocol;
+    use patchcycle::family::deploy::{Deployer, Pin};
+    use patchcycle::family::rpm::dnf::Dnf;
+    use std::collections::BTreeMap;
+    use std::time::Duration;
+    need(&[
+        "rpm",
+        "rpmbuild",
+        "dnf",
+        "createrepo_c",
+        "modifyrepo_c",
+        "python3",
+    ]);
+    let env = Env::init();
+    let work = tempfile::tempdir().unwrap();
+    let w = work.path();
+    let root = alma_setup(&env, w);
+    let home = env.home().to_path_buf();
+    let wrap = w.join("wrap");
+    std::fs::create_dir_all(&wrap).unwrap();
+    let r = root.display();
+    for (tool, line) in [
+        (
+            "dnf",
+            format!("exec /usr/bin/dnf --disableplugin=local --installroot '{r}' \"$@\""),
+        ),
+        (
+            "rpm",
+            format!("exec /usr/bin/rpm --root '{r}' --dbpath /var/lib/rpm \"$@\""),
+        ),
+        (
+            "needs-restarting",
+            format!(
+                "exec /usr/bin/dnf -q --disableplugin=local --installroot '{r}' needs-restarting \"$@\""
+            ),
+        ),
+    ] {
+        let p = wrap.join(tool);
+        std::fs::write(&p, format!("#!/bin/sh\n{line}\n")).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    // The scripts set their own PATH (a host's): the wrappers go first through a
+    // prefix that re-exports it after the prelude.
+    let run_script = |script: &str| -> BTreeMap<String, String> {
+        let token = protocol::token_of(script).unwrap().to_string();
+        let script = script.replacen(
+            "PATH=/usr/local/sbin:",
+            &format!("PATH={}:/usr/local/sbin:", wrap.display()),
+            1,
+        );
+        let out = Command::new("sh")
+            .arg("-s")
+            .env("HOME", &home)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                use std::io::Write;
+                c.stdin.take().unwrap().write_all(script.as_bytes())?;
+                c.wait_with_output()
+            })
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        protocol::sections(&text, &token).unwrap_or_else(|| {
+            panic!(
+                "no END marker:\n{text}\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        })
+    };
+    let d = &Dnf;
+    let rpm_qa = || -> String {
+        run(Command::new(wrap.join("rpm")).args(["-qa", "--qf", "%{NEVRA}\\n"]))
+            .lines()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    run(Command::new(wrap.join("dnf")).args(["-q", "makecache"]));
+    let qa_before = rpm_qa();
+    let pin = |name: &str, v: &str| Pin {
+        package: name.into(),
+        version: v.into(),
+        arch: Some("noarch".into()),
+    };
+    let targets = vec![
+        pin("openssl", "1:3.0.7-6.el9_2"),
+        pin("openssl-libs", "1:3.0.7-6.el9_2"),
+    ];
+    let lock = Duration::from_secs(2);
+
+    // An unavailable target: refused before anything changes.
+    let gone = run_script(
+        &d.simulate_script(&protocol::new_token(), &[pin("openssl", "1:3.0.7-9.el9")])
+            .unwrap(),
+    );
+    let e = judge::before(d, &gone).unwrap_err();
+    assert!(!e.touched);
+    assert!(
+        e.message
+            .starts_with("dnf cannot install the targets; nothing was changed: "),
+        "{}",
+        e.message
+    );
+    assert_eq!(rpm_qa(), qa_before);
+
+    // Simulate: both packages upgrade, from the installed EVR.
+    let sim = run_script(&d.simulate_script(&protocol::new_token(), &targets).unwrap());
+    eprintln!("dnf --assumeno:\n{}", sim["sim"]);
+    let before: Before = judge::before(d, &sim).unwrap();
+    let changes: Vec<(String, Option<String>, String, Option<String>)> = before
+        .changes
+        .iter()
+        .map(|c| {
+            (
+                c.package.clone(),
+                c.from.clone(),
+                c.to.clone(),
+                c.arch.clone(),
+            )
+        })
+        .collect();
+    let row = |n: &str| {
+        (
+            n.to_string(),
+            Some("1:3.0.7-1.el9".to_string()),
+            "1:3.0.7-6.el9_2".to_string(),
+            Some("noarch".to_string()),
+        )
+    };
+    assert_eq!(changes, vec![row("openssl"), row("openssl-libs")]);
+    assert_eq!(rpm_qa(), qa_before);
+
+    // Keep the installed builds (into the rollback directory of a deployment number no
+    // other run uses), then install.
+    let deployment = 900_000 + i64::from(std::process::id());
+    /// Removes the rollback directory this test made on this machine, failed or not.
+    struct RemoveOnDrop(PathBuf);
+    impl Drop for RemoveOnDrop {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+            // Its parents too when nothing else is in them (remove_dir refuses otherwise).
+            for up in self.0.ancestors().skip(1).take(2) {
+                let _ = std::fs::remove_dir(up);
+            }
+        }
+    }
+    let _kept_dir = RemoveOnDrop(PathBuf::from(patchcycle::family::deploy::rollback_dir(
+        deployment,
+    )));
+    let old = judge::to_keep(&before);
+    let kept = run_script(
+        &d.keep_script(&protocol::new_token(), deployment, &old)
+            .unwrap(),
+    );
+    judge::kept(d, &old, &kept).unwrap();
+
+    // A held rpm transaction lock: the install waits the lock timeout, stops dnf before
+    // its transaction and says so; nothing changed.
+    let lockfile = root.join("var/lib/rpm/.rpm.lock");
+    let mut holder = Command::new("python3")
+        .args([
+            "-c",
+            "import fcntl,sys,time\nf=open(sys.argv[1],'a')\nfcntl.lockf(f,fcntl.LOCK_EX)\nprint('held',flush=True)\ntime.sleep(60)",
+        ])
+        .arg(&lockfile)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = [0u8; 5];
+    holder
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut line)
+        .unwrap();
+    let t0 = std::time::Instant::now();
+    let held = run_script(
+        &d.install_script(&protocol::new_token(), &targets, lock)
+            .unwrap(),
+    );
+    let waited = t0.elapsed();
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    eprintln!(
+        "install under a held lock ({waited:?}):\n{}",
+        held["install"]
+    );
+    let e = judge::install(d, &held, lock).unwrap_err();
+    assert!(!e.touched, "{}", e.message);
+    assert!(
+        e.message.starts_with(
+            "install failed: the rpm/dnf lock stayed taken for the lock_timeout of 2s; nothing was changed: "
+        ),
+        "{}",
+        e.message
+    );
+    assert!(waited < Duration::from_secs(30), "{waited:?}");
+    assert_eq!(rpm_qa(), qa_before);
+
+    // Install, then the family's health checks and the versions.
+    let installed = run_script(
+        &d.install_script(&protocol::new_token(), &targets, lock)
+            .unwrap(),
+    );
+    judge::install(d, &installed, lock).unwrap();
+    let after = d.parse_readback(&installed).unwrap();
+    assert_eq!(after.versions["openssl"], "1:3.0.7-6.el9_2");
+    assert_eq!(after.versions["openssl-libs"], "1:3.0.7-6.el9_2");
+    let changed: Vec<String> = before.changes.iter().map(|c| c.package.clone()).collect();
+    let health = run_script(&d.health_script(&protocol::new_token(), &changed).unwrap());
+    let planned: Vec<patchcycle::cycle::deployment::Target> = targets
+        .iter()
+        .map(|t| patchcycle::cycle::deployment::Target {
+            package: t.package.clone(),
+            from: "1:3.0.7-1.el9".into(),
+            to: t.version.clone(),
+            arch: t.arch.clone(),
+        })
+        .collect();
+    let checks = judge::builtin_checks(d, Ok(&health), &planned, &before);
+    let shown: Vec<(String, bool, String)> = checks
+        .iter()
+        .map(|c| (c.check.clone(), c.ok, c.detail.clone()))
+        .collect();
+    assert_eq!(
+        shown,
+        vec![
+            ("ssh".to_string(), true, "answers".to_string()),
+            ("systemd".into(), true, "no systemd".into()),
+            ("versions".into(), true, "2 equal their targets".into()),
+            ("rpm -V".into(), true, "clean".into()),
+            ("dnf check".into(), true, "clean".into()),
+        ]
+    );
+
+    // Rollback from the kept packages: rpm -qa is the list from before, exactly.
+    let back = run_script(
+        &d.rollback_script(&protocol::new_token(), deployment, &before.changes, lock)
+            .unwrap(),
+    );
+    assert_eq!(
+        patchcycle::family::deploy::rc(&back),
+        Some(0),
+        "{}",
+        back["rollback"]
+    );
+    let f = d.parse_readback(&back).unwrap();
+    assert_eq!(
+        d.rollback_differences(&before.changes, &f),
+        Vec::<String>::new()
+    );
+    assert_eq!(rpm_qa(), qa_before);
+    run_script(&d.cleanup_script(&protocol::new_token(), deployment));
+    assert!(!Path::new(&patchcycle::family::deploy::rollback_dir(deployment)).exists());
+}

@@ -188,6 +188,13 @@ pub fn execute(ctx: &Context, kind: Kind, group: &str, a: &RunArgs) -> Result<()
         }
         (false, None) => {
             let plan = plan::build(&db.conn, a.cycle.as_deref(), &g, kind, now)?;
+            if a.engine == EngineKind::Ansible
+                && let Some((host, why)) = plan.ansible_refused()
+            {
+                return Err(Failure::usage(format!("host {host}: {why}"))
+                    .hint("deploy the group with the built-in engine (leave out --engine ansible)")
+                    .into());
+            }
             if !plan.in_window && !a.now {
                 return Err(Failure::gate(format!(
                     "group {group} is outside its maintenance window ({})",

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use crate::config::SshConfig;
 use crate::cycle::deployment::{HostRow, Step};
 use crate::exec::protocol::{self, shell_quote as sh_quote};
-use crate::family::deb::apt;
+use crate::family::deploy::{Pin, command_script};
 use crate::inventory::policy::{Policy, RebootPolicy};
 
 /// Steps the playbook runs (snapshot is taken here before it starts).
@@ -67,20 +67,36 @@ fn write_wave(
         let h = &row.host;
         let files = dir.join("files").join(&h.name);
         std::fs::create_dir_all(&files)?;
-        let pins: Vec<(String, String)> = row
+        let d = row.deployer().map_err(anyhow::Error::msg)?;
+        let pins: Vec<Pin> = row
             .targets
             .iter()
-            .map(|t| (t.package.clone(), t.to.clone()))
+            .map(|t| Pin {
+                package: t.package.clone(),
+                version: t.to.clone(),
+                arch: t.arch.clone(),
+            })
             .collect();
         let lock = job.policy.lock_timeout.0;
-        let before = apt::simulate_script(token, &pins).map_err(anyhow::Error::msg)?;
-        let install = apt::install_script(token, &pins, lock).map_err(anyhow::Error::msg)?;
-        let keep = keep_script(token, job.deployment, &pins).map_err(anyhow::Error::msg)?;
+        let before = d
+            .simulate_script(token, &pins)
+            .map_err(anyhow::Error::msg)?;
+        let install = d
+            .install_script(token, &pins, lock)
+            .map_err(anyhow::Error::msg)?;
+        let keep = d
+            .ansible_keep_script(token, job.deployment, &pins)
+            .map_err(anyhow::Error::msg)?;
+        // The packages the targets name: the health script checks them (rpm -V).
+        let changed: Vec<String> = pins.iter().map(|p| p.package.clone()).collect();
+        let health = d
+            .health_script(token, &changed)
+            .map_err(anyhow::Error::msg)?;
         let scripts = [
             ("before.sh", format!("{before}{RC_VERDICT}")),
             ("keep.sh", keep),
             ("install.sh", format!("{install}{RC_VERDICT}")),
-            ("health.sh", apt::health_script(token)),
+            ("health.sh", health),
         ];
         for (name, text) in scripts {
             std::fs::write(files.join(name), format!("#!/bin/sh\n{text}"))?;
@@ -88,7 +104,7 @@ fn write_wave(
         for (i, cmd) in job.policy.health_commands.iter().enumerate() {
             std::fs::write(
                 files.join(format!("check-{i}.sh")),
-                format!("#!/bin/sh\n{}", apt::command_script(cmd)),
+                format!("#!/bin/sh\n{}", command_script(cmd)),
             )?;
         }
         let mut vars = serde_json::Map::new();
@@ -143,23 +159,6 @@ fn write_wave(
 /// Stops the host in Ansible when apt's exit status was not 0 (the scripts keep it in
 /// $rc); error lines printed with status 0 are judged by patchcycle afterwards.
 const RC_VERDICT: &str = "if [ \"$rc\" != 0 ]; then exit 1; fi\n";
-
-/// Downloads the installed versions of what apt would upgrade (read from its simulation
-/// on the host, so dependencies are kept too) and fails unless every one is there.
-fn keep_script(token: &str, deployment: i64, pins: &[(String, String)]) -> Result<String, String> {
-    let line = apt::simulate_command(pins)?;
-    let dir = sh_quote(&apt::rollback_dir(deployment));
-    Ok(apt::script(
-        token,
-        &format!(
-            "umask 022\nmkdir -p {dir} && cd {dir} || exit 1\n\
-         {line} 2>/dev/null | sed -n 's/^Inst \\([^ ]*\\) \\[\\([^]]*\\)\\].*/\\1=\\2/p' > .want || exit 1\n\
-         while read -r p; do apt-get -q download \"$p\" || exit 1; done < .want\n\
-         kept=$(for f in *.deb; do [ -f \"$f\" ] && dpkg-deb -W --showformat='${{Package}}=${{Version}}\\n' \"$f\"; done)\n\
-         while read -r p; do printf '%s\\n' \"$kept\" | grep -qxF \"$p\" || {{ echo \"not kept: $p\"; exit 1; }}; done < .want\n"
-        ),
-    ))
-}
 
 const PLAYBOOK: &str = r#"# Written by patchcycle for one wave of a deployment; it runs the same step scripts
 # as patchcycle's own engine and leaves each host's outputs in {{ pc_results }}.

@@ -33,7 +33,7 @@ use crate::cycle::plan::Plan;
 use crate::cycle::snapshot::{self, Snapshot};
 use crate::cycle::window::Window;
 use crate::exec::{self, Target as Dest, protocol};
-use crate::family::deb::apt;
+use crate::family::deploy::{self as family_deploy, Deployer, Pin, Readback};
 use crate::family::restart::{self, Check as ProcCheck, Decision, RestartFacts, Service};
 use crate::inventory::Host;
 use crate::inventory::policy::{Policy, RebootPolicy, RestartPolicy, Threshold};
@@ -61,6 +61,7 @@ pub fn create(
                 targets: &h.targets,
                 skip: h.skip.as_deref(),
                 blocker: h.blocker.as_deref(),
+                manager: h.manager,
             })
             .collect(),
         details: json!({
@@ -111,10 +112,10 @@ pub enum Rebooted {
 /// The remote work of each step, neither judged nor saved: the built-in engine runs
 /// the scripts over SSH, `--engine ansible` replays what its playbook collected.
 trait Runner {
-    /// apt's simulation and the host's facts.
+    /// The package manager's simulation and the host's facts.
     fn before(&self, row: &HostRow) -> Result<BTreeMap<String, String>, StepError>;
     /// Downloads the versions in `old` into the rollback cache; Err says what is missing.
-    fn keep(&self, row: &HostRow, old: &[(String, String)]) -> Result<(), String>;
+    fn keep(&self, row: &HostRow, old: &[Pin]) -> Result<(), String>;
     fn install(&self, row: &HostRow) -> Result<BTreeMap<String, String>, StepError>;
     /// The collector's `restart` section, run now: what still maps replaced files.
     fn restart_facts(&self, row: &HostRow) -> Result<BTreeMap<String, String>, StepError>;
@@ -127,7 +128,7 @@ trait Runner {
     /// Reboots per policy; `wanted` says the restart step asked for one.
     fn reboot(&self, row: &HostRow, before: &Before, wanted: bool) -> Result<Rebooted, StepError>;
     fn health(&self, row: &HostRow, before: &Before) -> Vec<Check>;
-    fn after(&self, row: &HostRow) -> Result<apt::Readback, StepError>;
+    fn after(&self, row: &HostRow) -> Result<Readback, StepError>;
 }
 
 impl Engine<'_> {
@@ -180,9 +181,14 @@ impl Engine<'_> {
     }
 
     /// Reads back the host's installed versions, boot id, reboot flag and systemd state.
-    pub(crate) fn readback(&self, h: &Host, timeout: Duration) -> Result<apt::Readback, String> {
-        let map = self.run(h, &apt::readback_script(&protocol::new_token()), timeout)?;
-        apt::parse_readback(&map)
+    pub(crate) fn readback(
+        &self,
+        h: &Host,
+        d: &dyn Deployer,
+        timeout: Duration,
+    ) -> Result<Readback, String> {
+        let map = self.run(h, &d.readback_script(&protocol::new_token()), timeout)?;
+        d.parse_readback(&map)
     }
 
     pub(crate) fn step_timeout(&self) -> Duration {
@@ -273,6 +279,10 @@ impl Engine<'_> {
         let mut ready = Vec::new();
         for r in hosts {
             self.mark_running(r);
+            if let Err(why) = r.deployer().and_then(|d| d.ansible_supported()) {
+                self.fail_host(r, untouched(format!("{why}; nothing was run on the host")));
+                continue;
+            }
             match self.snapshot_step(r) {
                 Ok(_) => ready.push(r.host_id),
                 Err(e) => self.fail_host(r, untouched(e)),
@@ -403,10 +413,11 @@ impl Engine<'_> {
     /// work from `run`, judged by [`judge`], saved before the next starts.
     fn ladder(&self, row: &HostRow, run: &dyn Runner) -> Result<(), StepError> {
         let at = row.step;
+        let d = deployer(row).map_err(untouched)?;
         let snap = self.snapshot_step(row).map_err(untouched)?;
         let mut before = row.before.clone().unwrap_or_default();
         if at.needs(Step::Before) {
-            before = judge::before(&run.before(row)?)?;
+            before = judge::before(d, &run.before(row)?)?;
             self.save(
                 row.host_id,
                 &[
@@ -424,7 +435,7 @@ impl Engine<'_> {
             let mut dir: Option<String> = None;
             if !old.is_empty() {
                 match run.keep(row, &old) {
-                    Ok(()) => dir = Some(apt::rollback_dir(self.deployment.id)),
+                    Ok(()) => dir = Some(family_deploy::rollback_dir(self.deployment.id)),
                     Err(why) if snap.is_some() || self.deployment.no_rollback => {
                         let _ = self.audit_host(
                             &row.host.name,
@@ -450,12 +461,12 @@ impl Engine<'_> {
             .map_err(saving)?;
         }
         if at.needs(Step::Install) {
-            judge::install(&run.install(row)?, self.policy.lock_timeout.0)?;
+            judge::install(d, &run.install(row)?, self.policy.lock_timeout.0)?;
             self.save_step(row.host_id, Step::Install)?;
         }
         let mut restart_outcome = row.restart.clone();
         if at.needs(Step::Restart) && self.policy.restart != RestartPolicy::None {
-            let outcome = self.restart_step(row, run)?;
+            let outcome = self.restart_step(row, d, run)?;
             let _ = self.audit_host(
                 &row.host.name,
                 &format!("{}.restart", self.deployment.kind),
@@ -528,9 +539,14 @@ impl Engine<'_> {
 
     /// The restart step (policy `restart`): what still runs replaced code after the
     /// install, the services restarted, what is left, and whether a reboot is wanted.
-    fn restart_step(&self, row: &HostRow, run: &dyn Runner) -> Result<RestartOutcome, StepError> {
+    fn restart_step(
+        &self,
+        row: &HostRow,
+        d: &dyn Deployer,
+        run: &dyn Runner,
+    ) -> Result<RestartOutcome, StepError> {
         let policy = self.policy.restart;
-        let facts = read_restart(&run.restart_facts(row)?)?;
+        let facts = read_restart(d, &run.restart_facts(row)?)?;
         let found = facts.decide();
         let live = facts.check == ProcCheck::Live;
         let mut out = RestartOutcome {
@@ -584,7 +600,7 @@ impl Engine<'_> {
                             },
                         });
                     }
-                    let after = read_restart(&map)?;
+                    let after = read_restart(d, &map)?;
                     out.left = (after.check == ProcCheck::Live).then(|| after.decide());
                 }
                 out.reboot_wanted = services_reboot_reason(&out);
@@ -620,13 +636,19 @@ impl Engine<'_> {
 
     /// Reboots per policy and waits for SSH. `wanted`: the restart step found code only
     /// a reboot brings up to date (a reboot "if required").
-    fn reboot(&self, h: &Host, before: &Before, wanted: bool) -> Result<Rebooted, String> {
+    fn reboot(
+        &self,
+        h: &Host,
+        d: &dyn Deployer,
+        before: &Before,
+        wanted: bool,
+    ) -> Result<Rebooted, String> {
         let need = match self.policy.reboot {
             RebootPolicy::Never => false,
             RebootPolicy::Always => true,
             RebootPolicy::IfRequired if wanted => true,
             RebootPolicy::IfRequired => {
-                self.readback(h, self.step_timeout())
+                self.readback(h, d, self.step_timeout())
                     .map_err(|e| format!("checking reboot-required: {e}"))?
                     .reboot_required
             }
@@ -640,7 +662,7 @@ impl Engine<'_> {
             self.ssh,
             &self.control,
             &dest(h),
-            &apt::reboot_script(&token),
+            &d.reboot_script(&token),
             self.step_timeout(),
         ) {
             Err(exec::RunError::Spawn(p, e)) => {
@@ -655,7 +677,7 @@ impl Engine<'_> {
             .map_err(|e| format!("waiting for the reboot: {e}"))?;
         let probe = Duration::from_secs(u64::from(self.ssh.connect_timeout) + 30);
         loop {
-            match self.readback(h, probe) {
+            match self.readback(h, d, probe) {
                 Ok(f) if !before.boot_id.is_empty() && f.boot_id == before.boot_id => {
                     return Ok(Rebooted::SameBootId);
                 }
@@ -676,12 +698,15 @@ impl Engine<'_> {
 }
 
 /// The `restart` section of a step's output, parsed as the scan parses it.
-fn read_restart(map: &BTreeMap<String, String>) -> Result<RestartFacts, StepError> {
+fn read_restart(
+    d: &dyn Deployer,
+    map: &BTreeMap<String, String>,
+) -> Result<RestartFacts, StepError> {
     let text = map
         .get("restart")
         .ok_or_else(|| touched("restart: the host printed no restart section"))?;
     let lines: Vec<&str> = text.lines().collect();
-    restart::parse(Some(&lines), &crate::family::deb::name_ok, &mut |_| {})
+    restart::parse(Some(&lines), &|n: &str| d.name_ok(n), &mut |_| {})
         .ok_or_else(|| touched("restart: the host's restart section has no state line"))
 }
 
@@ -723,11 +748,24 @@ fn saving(e: anyhow::Error) -> StepError {
     untouched(format!("saving progress: {e:#}"))
 }
 
-fn pins(row: &HostRow) -> Vec<(String, String)> {
+fn pins(row: &HostRow) -> Vec<Pin> {
     row.targets
         .iter()
-        .map(|t| (t.package.clone(), t.to.clone()))
+        .map(|t| Pin {
+            package: t.package.clone(),
+            version: t.to.clone(),
+            arch: t.arch.clone(),
+        })
         .collect()
+}
+
+fn deployer(row: &HostRow) -> Result<&'static dyn Deployer, String> {
+    row.deployer()
+}
+
+/// A step of the built-in transport on a host of a family without a deployer.
+fn no_deployer(row: &HostRow) -> Result<&'static dyn Deployer, StepError> {
+    deployer(row).map_err(untouched)
 }
 
 /// The built-in transport: the scripts over the system OpenSSH.
@@ -736,30 +774,34 @@ struct Builtin<'e, 'a>(&'e Engine<'a>);
 impl Runner for Builtin<'_, '_> {
     fn before(&self, row: &HostRow) -> Result<BTreeMap<String, String>, StepError> {
         let token = protocol::new_token();
-        let script = apt::simulate_script(&token, &pins(row)).map_err(untouched)?;
+        let script = no_deployer(row)?
+            .simulate_script(&token, &pins(row))
+            .map_err(untouched)?;
         self.0
             .run(&row.host, &script, self.0.step_timeout())
             .map_err(untouched)
     }
 
-    fn keep(&self, row: &HostRow, old: &[(String, String)]) -> Result<(), String> {
+    fn keep(&self, row: &HostRow, old: &[Pin]) -> Result<(), String> {
+        let d = deployer(row)?;
         let token = protocol::new_token();
-        let script = apt::keep_script(&token, self.0.deployment.id, old)?;
+        let script = d.keep_script(&token, self.0.deployment.id, old)?;
         let map = self.0.run(&row.host, &script, self.0.step_timeout())?;
-        judge::kept(old, &map)
+        judge::kept(d, old, &map)
     }
 
     fn install(&self, row: &HostRow) -> Result<BTreeMap<String, String>, StepError> {
         let e = self.0;
         let token = protocol::new_token();
-        let script =
-            apt::install_script(&token, &pins(row), e.policy.lock_timeout.0).map_err(untouched)?;
+        let script = no_deployer(row)?
+            .install_script(&token, &pins(row), e.policy.lock_timeout.0)
+            .map_err(untouched)?;
         e.run(&row.host, &script, e.step_and_lock_timeout())
             .map_err(|err| touched(format!("install: {err}")))
     }
 
     fn restart_facts(&self, row: &HostRow) -> Result<BTreeMap<String, String>, StepError> {
-        let script = apt::restart_facts_script(&protocol::new_token());
+        let script = no_deployer(row)?.restart_facts_script(&protocol::new_token());
         self.0
             .run(&row.host, &script, self.0.step_timeout())
             .map_err(|e| touched(format!("restart: {e}")))
@@ -770,23 +812,32 @@ impl Runner for Builtin<'_, '_> {
         row: &HostRow,
         services: &[Service],
     ) -> Result<BTreeMap<String, String>, StepError> {
-        let script = apt::restart_services_script(&protocol::new_token(), services);
+        let script = no_deployer(row)?.restart_services_script(&protocol::new_token(), services);
         self.0
             .run(&row.host, &script, self.0.step_timeout())
             .map_err(|e| touched(format!("restart: {e}")))
     }
 
     fn reboot(&self, row: &HostRow, before: &Before, wanted: bool) -> Result<Rebooted, StepError> {
-        self.0.reboot(&row.host, before, wanted).map_err(touched)
+        let d = deployer(row).map_err(touched)?;
+        self.0.reboot(&row.host, d, before, wanted).map_err(touched)
     }
 
     fn health(&self, row: &HostRow, before: &Before) -> Vec<Check> {
-        self.0.health(&row.host, &row.targets, before)
+        match deployer(row) {
+            Ok(d) => self.0.health(&row.host, d, &row.targets, before),
+            Err(e) => vec![Check {
+                check: "family".into(),
+                ok: false,
+                detail: e,
+            }],
+        }
     }
 
-    fn after(&self, row: &HostRow) -> Result<apt::Readback, StepError> {
+    fn after(&self, row: &HostRow) -> Result<Readback, StepError> {
+        let d = deployer(row).map_err(touched)?;
         self.0
-            .readback(&row.host, self.0.step_timeout())
+            .readback(&row.host, d, self.0.step_timeout())
             .map_err(|e| touched(format!("reading versions after: {e}")))
     }
 }
@@ -830,7 +881,7 @@ impl Runner for Replay<'_, '_> {
         Ok(map)
     }
 
-    fn keep(&self, _row: &HostRow, _old: &[(String, String)]) -> Result<(), String> {
+    fn keep(&self, _row: &HostRow, _old: &[Pin]) -> Result<(), String> {
         match self.get(Step::Keep) {
             Some((false, _, _)) => Ok(()),
             Some((true, _, out)) => Err(format!(
@@ -882,7 +933,18 @@ impl Runner for Replay<'_, '_> {
     fn health(&self, row: &HostRow, before: &Before) -> Vec<Check> {
         let health = self.get(Step::Health);
         let unreachable = "the health step did not run (unreachable?)".to_string();
+        let d = match deployer(row) {
+            Ok(d) => d,
+            Err(e) => {
+                return vec![Check {
+                    check: "family".into(),
+                    ok: false,
+                    detail: e,
+                }];
+            }
+        };
         let mut results = builtin_checks(
+            d,
             health.as_ref().map(|(_, m, _)| m).ok_or(&unreachable),
             &row.targets,
             before,
@@ -906,11 +968,12 @@ impl Runner for Replay<'_, '_> {
         results
     }
 
-    fn after(&self, _row: &HostRow) -> Result<apt::Readback, StepError> {
+    fn after(&self, row: &HostRow) -> Result<Readback, StepError> {
+        let d = deployer(row).map_err(touched)?;
         let (_, map, _) = self
             .get(Step::Health)
             .ok_or_else(|| touched("no versions after"))?;
-        apt::parse_readback(&map).map_err(touched)
+        d.parse_readback(&map).map_err(touched)
     }
 }
 
@@ -921,6 +984,7 @@ mod tests {
     use super::*;
     use crate::cycle::deployment::Target;
     use crate::db::{Db, OpenMode};
+    use crate::family::deb::apt;
     use crate::inventory::{GroupSpec, HostSpec};
 
     /// A transport that answers every step as a healthy Debian host would, and notes
@@ -955,7 +1019,7 @@ mod tests {
                 ("systemd", "running\n"),
             ]))
         }
-        fn keep(&self, _: &HostRow, _: &[(String, String)]) -> Result<(), String> {
+        fn keep(&self, _: &HostRow, _: &[Pin]) -> Result<(), String> {
             self.asked.borrow_mut().push(Step::Keep);
             Ok(())
         }
@@ -1061,6 +1125,7 @@ mod tests {
             package: "openssl".into(),
             from: "3.0.11-1~deb12u1".into(),
             to: "3.0.11-1~deb12u2".into(),
+            arch: None,
         }];
         let id = deployment::create(
             &mut db.conn,
@@ -1076,6 +1141,7 @@ mod tests {
                     targets: &targets,
                     skip: None,
                     blocker: None,
+                    manager: Some(crate::family::Manager::Dpkg),
                 }],
                 details: json!({}),
             },

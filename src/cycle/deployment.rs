@@ -12,7 +12,8 @@ use serde_json::json;
 
 use crate::cycle::snapshot::Snapshot;
 use crate::error::Failure;
-use crate::family::deb::apt::Change;
+use crate::family::Manager;
+use crate::family::deploy::Change;
 use crate::inventory::{self, Host};
 use crate::{audit, clock, db};
 
@@ -103,6 +104,10 @@ pub struct Target {
     pub package: String,
     pub from: String,
     pub to: String,
+    /// The rpm family's architecture of the installed package: dnf installs the exact
+    /// `name-[epoch:]version-release.arch`. Absent for Debian's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arch: Option<String>,
 }
 
 /// One health check's outcome (stored with the host as JSON).
@@ -201,6 +206,23 @@ pub struct HostRow {
     pub rollback_dir: Option<String>,
     pub error: Option<String>,
     pub restart: Option<RestartOutcome>,
+    /// The package manager whose family's scripts patch the host.
+    pub manager: Manager,
+}
+
+impl HostRow {
+    /// The deploy side of the host's family (its package manager is recorded with the
+    /// deployment).
+    pub fn deployer(&self) -> Result<&'static dyn crate::family::deploy::Deployer, String> {
+        crate::family::of_manager(self.manager)
+            .deployer()
+            .ok_or_else(|| {
+                format!(
+                    "deploy to {} hosts is not supported yet; nothing was run on the host",
+                    self.manager.as_str()
+                )
+            })
+    }
 }
 
 /// A deployment row.
@@ -286,7 +308,7 @@ pub fn unfinished(conn: &Connection, group_id: i64) -> Result<Option<Deployment>
 pub fn host_rows(conn: &Connection, deployment: i64) -> Result<Vec<HostRow>> {
     let mut stmt = conn.prepare(
         "SELECT dh.host_id, h.name, dh.wave, dh.step, dh.state, dh.targets, dh.before, dh.snapshot, \
-         dh.rollback_dir, dh.error, dh.restart FROM deployment_hosts dh JOIN hosts h ON h.id = dh.host_id \
+         dh.rollback_dir, dh.error, dh.restart, dh.manager FROM deployment_hosts dh JOIN hosts h ON h.id = dh.host_id \
          WHERE dh.deployment_id = ?1 ORDER BY dh.wave, h.name",
     )?;
     let rows = stmt.query_map([deployment], |r| {
@@ -302,12 +324,20 @@ pub fn host_rows(conn: &Connection, deployment: i64) -> Result<Vec<HostRow>> {
             r.get::<_, Option<String>>(8)?,
             r.get::<_, Option<String>>(9)?,
             r.get::<_, Option<String>>(10)?,
+            r.get::<_, Option<String>>(11)?,
         ))
     })?;
     let mut out: Vec<HostRow> = Vec::new();
     for row in rows {
-        let (host_id, name, wave, step, state, targets, before, snap, dir, error, restart) = row?;
+        let (host_id, name, wave, step, state, targets, before, snap, dir, error, restart, manager) =
+            row?;
         let host = inventory::require_host(conn, &name)?;
+        // Rows from before the column could only be dpkg hosts.
+        let manager = match manager {
+            None => Manager::Dpkg,
+            Some(m) => Manager::from_name(&m)
+                .with_context(|| format!("stored package manager {m:?} of host {name}"))?,
+        };
         out.push(HostRow {
             host_id,
             host,
@@ -329,6 +359,7 @@ pub fn host_rows(conn: &Connection, deployment: i64) -> Result<Vec<HostRow>> {
                 .map(|s| serde_json::from_str(&s))
                 .transpose()
                 .context("stored restart outcome")?,
+            manager,
         });
     }
     out.sort_by(|a, b| {
@@ -469,6 +500,9 @@ pub struct NewHost<'a> {
     pub skip: Option<&'a str>,
     /// Planned, but it cannot be patched, and why (it fails untouched).
     pub blocker: Option<&'a str>,
+    /// The package manager the host's last scan reported (None: blocked before it was
+    /// known).
+    pub manager: Option<Manager>,
 }
 
 /// Records a new deployment and its hosts (one transaction).
@@ -507,8 +541,8 @@ pub fn create(
             (None, None) => (HostState::Pending, None),
         };
         tx.execute(
-            "INSERT INTO deployment_hosts (deployment_id, host_id, wave, step, state, targets, error) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO deployment_hosts (deployment_id, host_id, wave, step, state, targets, error, manager) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 id,
                 host_id,
@@ -516,7 +550,8 @@ pub fn create(
                 Step::Planned,
                 state,
                 serde_json::to_string(h.targets)?,
-                error
+                error,
+                h.manager.map(Manager::as_str)
             ],
         )?;
     }

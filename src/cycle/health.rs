@@ -7,22 +7,31 @@ use crate::cycle::deploy::{Engine, dest};
 use crate::cycle::deployment::{Before, Check, Target};
 use crate::cycle::judge::builtin_checks;
 use crate::exec::{self, protocol};
-use crate::family::deb::apt;
+use crate::family::deploy::{Deployer, command_script};
 use crate::inventory::Host;
 
 impl Engine<'_> {
     /// Built-in checks, the group's commands, and HTTP probes.
-    pub(crate) fn health(&self, h: &Host, targets: &[Target], before: &Before) -> Vec<Check> {
+    pub(crate) fn health(
+        &self,
+        h: &Host,
+        d: &dyn Deployer,
+        targets: &[Target],
+        before: &Before,
+    ) -> Vec<Check> {
         let mut out = Vec::new();
         let token = protocol::new_token();
-        let result = self.run(h, &apt::health_script(&token), self.step_timeout());
-        out.extend(builtin_checks(result.as_ref(), targets, before));
+        let changed: Vec<String> = before.changes.iter().map(|c| c.package.clone()).collect();
+        let result = d
+            .health_script(&token, &changed)
+            .and_then(|script| self.run(h, &script, self.step_timeout()));
+        out.extend(builtin_checks(d, result.as_ref(), targets, before));
         for cmd in &self.policy.health_commands {
             let r = exec::run_script_detached(
                 self.ssh,
                 &self.control,
                 &dest(h),
-                &apt::command_script(cmd),
+                &command_script(cmd),
                 self.step_timeout(),
             );
             let (ok, detail) = match r {

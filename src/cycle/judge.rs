@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::cycle::deployment::{Before, Check, Target};
-use crate::exec::protocol;
-use crate::family::deb::apt;
+use crate::family::deploy::{Deployer, Pin, Readback, rc};
 
 /// A step failed: why, and whether the host was changed already.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,21 +30,24 @@ pub fn touched(message: impl Into<String>) -> StepError {
     }
 }
 
-/// apt's simulation and the facts before: refused when apt cannot install the targets.
-pub fn before(map: &BTreeMap<String, String>) -> Result<Before, StepError> {
+/// The package manager's simulation and the facts before: refused when it cannot
+/// install the targets.
+pub fn before(d: &dyn Deployer, map: &BTreeMap<String, String>) -> Result<Before, StepError> {
     let sim = map.get("sim").cloned().unwrap_or_default();
-    let errors = apt::apt_errors(&sim);
-    if apt::rc(map) != Some(0) || !errors.is_empty() {
+    let errors = d.errors(&sim);
+    let words = d.words();
+    if rc(map) != Some(0) || !errors.is_empty() {
         return Err(untouched(format!(
-            "apt cannot install the targets; nothing was changed: {}",
+            "{} cannot install the targets; nothing was changed: {}",
+            words.manager,
             errors
                 .first()
                 .cloned()
-                .unwrap_or_else(|| "apt-get -s failed".into())
+                .unwrap_or_else(|| format!("{} failed", words.simulate))
         )));
     }
-    let changes = apt::parse_simulation(&sim).map_err(untouched)?;
-    let facts = apt::parse_readback(map).map_err(untouched)?;
+    let changes = d.parse_simulation(map).map_err(untouched)?;
+    let facts = d.parse_readback(map).map_err(untouched)?;
     Ok(Before {
         changes,
         boot_id: facts.boot_id,
@@ -53,27 +55,38 @@ pub fn before(map: &BTreeMap<String, String>) -> Result<Before, StepError> {
     })
 }
 
-/// The installed versions the keep step must have downloaded: what apt will replace.
-pub fn to_keep(before: &Before) -> Vec<(String, String)> {
+/// The installed versions the keep step must have downloaded: what the package
+/// manager will replace.
+pub fn to_keep(before: &Before) -> Vec<Pin> {
     before
         .changes
         .iter()
-        .filter_map(|c| c.from.clone().map(|f| (c.package.clone(), f)))
+        .filter_map(|c| {
+            c.from.clone().map(|f| Pin {
+                package: c.package.clone(),
+                version: f,
+                arch: c.arch.clone(),
+            })
+        })
         .collect()
 }
 
 /// Whether the keep step's answer has every version in `old`: Err names those missing.
-pub fn kept(old: &[(String, String)], map: &BTreeMap<String, String>) -> Result<(), String> {
-    let kept = apt::parse_kept(map.get("kept").map(String::as_str).unwrap_or_default());
+pub fn kept(d: &dyn Deployer, old: &[Pin], map: &BTreeMap<String, String>) -> Result<(), String> {
+    let kept = d.parse_kept(map.get("kept").map(String::as_str).unwrap_or_default());
     let missing: Vec<String> = old
         .iter()
-        .filter(|(n, v)| !kept.iter().any(|(kn, kv)| kn == n && kv == v))
-        .map(|(n, v)| format!("{n}={v}"))
+        .filter(|p| {
+            !kept
+                .iter()
+                .any(|(kn, kv)| *kn == p.package && *kv == p.version)
+        })
+        .map(|p| format!("{}={}", p.package, p.version))
         .collect();
     if missing.is_empty() {
         return Ok(());
     }
-    let why = apt::apt_errors(map.get("keep").map(String::as_str).unwrap_or_default());
+    let why = d.errors(map.get("keep").map(String::as_str).unwrap_or_default());
     Err(format!(
         "not downloadable: {}{}",
         missing.join(", "),
@@ -82,24 +95,26 @@ pub fn kept(old: &[(String, String)], map: &BTreeMap<String, String>) -> Result<
 }
 
 /// Whether an install run succeeded; a lock never obtained leaves the host untouched.
-pub fn install(map: &BTreeMap<String, String>, lock_timeout: Duration) -> Result<(), StepError> {
+pub fn install(
+    d: &dyn Deployer,
+    map: &BTreeMap<String, String>,
+    lock_timeout: Duration,
+) -> Result<(), StepError> {
     let text = map.get("install").cloned().unwrap_or_default();
-    let errors = apt::apt_errors(&text);
-    if apt::rc(map) == Some(0) && errors.is_empty() {
+    let errors = d.errors(&text);
+    if rc(map) == Some(0) && errors.is_empty() {
         return Ok(());
     }
+    let words = d.words();
     let first = errors
         .first()
         .cloned()
-        .unwrap_or_else(|| format!("apt-get exited {:?}", apt::rc(map)));
-    let no_lock = errors.iter().any(|e| {
-        e.contains("Could not get lock")
-            || e.contains("Unable to acquire the dpkg")
-            || e.contains("Unable to lock")
-    });
+        .unwrap_or_else(|| format!("{} exited {:?}", words.install, rc(map)));
+    let no_lock = errors.iter().any(|e| d.lock_error(e));
     Err(if no_lock {
         untouched(format!(
-            "install failed: the dpkg lock stayed taken for the lock_timeout of {}; nothing was changed: {}",
+            "install failed: the {} lock stayed taken for the lock_timeout of {}; nothing was changed: {}",
+            words.lock,
             crate::inventory::policy::format_duration(lock_timeout),
             errors.join("; ")
         ))
@@ -125,11 +140,9 @@ pub fn health(checks: &[Check]) -> Result<(), StepError> {
     }
 }
 
-/// The versions after of every package apt changed (None: no longer installed).
-pub fn after<'a>(
-    before: &'a Before,
-    facts: &'a apt::Readback,
-) -> BTreeMap<&'a str, Option<&'a String>> {
+/// The versions after of every package the install changed (None: no longer
+/// installed).
+pub fn after<'a>(before: &'a Before, facts: &'a Readback) -> BTreeMap<&'a str, Option<&'a String>> {
     before
         .changes
         .iter()
@@ -139,6 +152,7 @@ pub fn after<'a>(
 
 /// The built-in checks from the health script's output (or why it could not run).
 pub fn builtin_checks(
+    d: &dyn Deployer,
     result: Result<&BTreeMap<String, String>, &String>,
     targets: &[Target],
     before: &Before,
@@ -156,7 +170,7 @@ pub fn builtin_checks(
                 ok: true,
                 detail: "answers".into(),
             });
-            match apt::parse_readback(map) {
+            match d.parse_readback(map) {
                 Err(e) => out.push(Check {
                     check: "versions".into(),
                     ok: false,
@@ -179,9 +193,7 @@ pub fn builtin_checks(
                         .iter()
                         .filter(|t| {
                             f.versions.get(&t.package).is_none_or(|v| {
-                                crate::version::Scheme::Deb
-                                    .compare(v, &t.to)
-                                    .map_or(true, |o| o.is_ne())
+                                d.scheme().compare(v, &t.to).map_or(true, |o| o.is_ne())
                             })
                         })
                         .map(|t| {
@@ -204,17 +216,11 @@ pub fn builtin_checks(
                     });
                 }
             }
-            let audit = map.get("audit").map(|a| a.trim()).unwrap_or_default();
-            let audit_rc = map.get("audit-rc").map(|a| a.trim()).unwrap_or_default();
-            out.push(Check {
-                check: "dpkg --audit".into(),
-                ok: audit.is_empty() && audit_rc == "0",
-                detail: if audit.is_empty() {
-                    "clean".into()
-                } else {
-                    protocol::clip(audit.lines().next().unwrap_or_default())
-                },
-            });
+            out.extend(d.family_checks(map).into_iter().map(|c| Check {
+                check: c.check,
+                ok: c.ok,
+                detail: c.detail,
+            }));
         }
     }
     out
@@ -223,7 +229,8 @@ pub fn builtin_checks(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::family::deb::apt::Change;
+    use crate::family::deb::apt::Apt;
+    use crate::family::deploy::Change;
 
     fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs
@@ -236,7 +243,7 @@ mod tests {
 
     #[test]
     fn before_reads_apt_simulation_and_facts() {
-        let b = before(&map(&[
+        let b = before(&Apt, &map(&[
             ("rc", "0"),
             (
                 "sim",
@@ -253,34 +260,41 @@ mod tests {
             vec![Change {
                 package: "openssl".into(),
                 from: Some("3.0.11-1~deb12u1".into()),
-                to: "3.0.11-1~deb12u2".into()
+                to: "3.0.11-1~deb12u2".into(),
+                arch: None,
             }]
         );
         assert_eq!(b.boot_id, "b1");
         assert_eq!(
             to_keep(&b),
-            vec![("openssl".into(), "3.0.11-1~deb12u1".into())]
+            vec![Pin {
+                package: "openssl".into(),
+                version: "3.0.11-1~deb12u1".into(),
+                arch: None,
+            }]
         );
     }
 
     #[test]
     fn before_refuses_what_apt_cannot_install_untouched() {
-        let e = before(&map(&[
-            ("rc", "100"),
-            ("sim", "E: Version '9' for 'openssl' was not found\n"),
-            ("dpkg", DPKG),
-        ]))
+        let e = before(
+            &Apt,
+            &map(&[
+                ("rc", "100"),
+                ("sim", "E: Version '9' for 'openssl' was not found\n"),
+                ("dpkg", DPKG),
+            ]),
+        )
         .unwrap_err();
         assert!(!e.touched);
         assert_eq!(
             e.message,
             "apt cannot install the targets; nothing was changed: E: Version '9' for 'openssl' was not found"
         );
-        let removal = before(&map(&[
-            ("rc", "0"),
-            ("sim", "Remv libfoo [1.0]\n"),
-            ("dpkg", DPKG),
-        ]))
+        let removal = before(
+            &Apt,
+            &map(&[("rc", "0"), ("sim", "Remv libfoo [1.0]\n"), ("dpkg", DPKG)]),
+        )
         .unwrap_err();
         assert!(!removal.touched, "{removal:?}");
     }
@@ -288,8 +302,12 @@ mod tests {
     #[test]
     fn install_tells_a_lock_never_taken_from_a_failed_install() {
         let lock = Duration::from_secs(300);
-        assert_eq!(install(&map(&[("rc", "0"), ("install", "")]), lock), Ok(()));
+        assert_eq!(
+            install(&Apt, &map(&[("rc", "0"), ("install", "")]), lock),
+            Ok(())
+        );
         let e = install(
+            &Apt,
             &map(&[
                 ("rc", "100"),
                 (
@@ -309,6 +327,7 @@ mod tests {
             e.message
         );
         let e = install(
+            &Apt,
             &map(&[
                 ("rc", "100"),
                 (
@@ -325,21 +344,27 @@ mod tests {
             "install failed: E: Sub-process /usr/bin/dpkg returned an error code (1)"
         );
         // No exit status at all (the output was cut): never a success.
-        assert!(install(&map(&[("install", "")]), lock).unwrap_err().touched);
+        assert!(
+            install(&Apt, &map(&[("install", "")]), lock)
+                .unwrap_err()
+                .touched
+        );
     }
 
     #[test]
     fn kept_names_every_version_missing() {
-        let old = vec![
-            ("openssl".to_string(), "1".to_string()),
-            ("libssl3".to_string(), "1".to_string()),
-        ];
+        let pin = |p: &str| Pin {
+            package: p.into(),
+            version: "1".into(),
+            arch: None,
+        };
+        let old = vec![pin("openssl"), pin("libssl3")];
         assert_eq!(
-            kept(&old, &map(&[("kept", "openssl\t1\nlibssl3\t1\n")])),
+            kept(&Apt, &old, &map(&[("kept", "openssl\t1\nlibssl3\t1\n")])),
             Ok(())
         );
         assert_eq!(
-            kept(&old, &map(&[("kept", "openssl\t1\n")])),
+            kept(&Apt, &old, &map(&[("kept", "openssl\t1\n")])),
             Err("not downloadable: libssl3=1".to_string())
         );
     }
@@ -373,6 +398,7 @@ mod tests {
             package: "openssl".into(),
             from: "3.0.11-1~deb12u1".into(),
             to: "3.0.11-1~deb12u2".into(),
+            arch: None,
         }];
         let answers = map(&[
             ("dpkg", DPKG),
@@ -380,13 +406,13 @@ mod tests {
             ("audit", ""),
             ("audit-rc", "0\n"),
         ]);
-        let checks = builtin_checks(Ok(&answers), &targets, &Before::default());
+        let checks = builtin_checks(&Apt, Ok(&answers), &targets, &Before::default());
         assert!(checks.iter().all(|c| c.ok), "{checks:?}");
         let older = Target {
             to: "3.0.13-1~deb12u1".into(),
             ..targets[0].clone()
         };
-        let checks = builtin_checks(Ok(&answers), &[older], &Before::default());
+        let checks = builtin_checks(&Apt, Ok(&answers), &[older], &Before::default());
         let versions = checks.iter().find(|c| c.check == "versions").unwrap();
         assert!(!versions.ok);
         assert_eq!(
@@ -394,6 +420,7 @@ mod tests {
             "openssl is 3.0.11-1~deb12u2 (target 3.0.13-1~deb12u1)"
         );
         let down = builtin_checks(
+            &Apt,
             Err(&"unreachable: timeout".to_string()),
             &targets,
             &Before::default(),

@@ -16,6 +16,7 @@ pub use crate::cycle::deployment::{Kind, Target};
 use crate::cycle::state;
 use crate::cycle::window::Window;
 use crate::error::Failure;
+use crate::family::Manager;
 use crate::inventory::policy::{Policy, RebootPolicy, SnapshotProvider};
 use crate::inventory::{self, Group, Host};
 
@@ -31,6 +32,9 @@ pub struct HostPlan {
     pub skip: Option<String>,
     /// Why the host cannot be patched (it is planned and will fail untouched).
     pub blocker: Option<String>,
+    /// The package manager of the host's latest scan, whose family's scripts patch it.
+    #[serde(skip)]
+    pub manager: Option<Manager>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -68,6 +72,16 @@ pub struct Plan {
 impl Plan {
     pub fn planned(&self) -> impl Iterator<Item = &HostPlan> {
         self.hosts.iter().filter(|h| h.skip.is_none())
+    }
+
+    /// The first planned host `--engine ansible` cannot patch, and why.
+    pub fn ansible_refused(&self) -> Option<(&str, String)> {
+        self.planned().find_map(|h| {
+            let d = crate::family::of_manager(h.manager?).deployer()?;
+            d.ansible_supported()
+                .err()
+                .map(|why| (h.host.as_str(), why))
+        })
     }
 }
 
@@ -161,6 +175,7 @@ pub fn build(
             targets: Vec::new(),
             skip: None,
             blocker: None,
+            manager: None,
         };
         if let Some(until) = &h.deferred_until
             && until.as_str() > stamp.as_str()
@@ -187,35 +202,64 @@ pub fn build(
             plans.push(hp);
             continue;
         };
-        if !crate::family::of_ecosystem(&eco).is_some_and(|f| f.can_deploy()) {
+        let Some(family) = crate::family::of_ecosystem(&eco).filter(|f| f.deployer().is_some())
+        else {
             hp.blocker = Some(format!(
-                "deploy to {eco} hosts is not supported yet (dpkg/apt hosts only)"
+                "deploy to {eco} hosts is not supported yet (dpkg/apt and rpm/dnf hosts only)"
             ));
             plans.push(hp);
             continue;
-        }
+        };
+        hp.manager = Some(family.manager());
         let Some(scheme) = scheme_for(&eco) else {
             hp.blocker = Some(format!("no version scheme for {eco}"));
             plans.push(hp);
             continue;
         };
         let mut stmt = conn.prepare_cached(
-            "SELECT name, version FROM installed WHERE scan_id = ?1 AND name = ?2 LIMIT 1",
+            "SELECT name, version, arch FROM installed WHERE scan_id = ?1 AND name = ?2 ORDER BY rowid",
         )?;
         for ((pe, pkg), target) in &packages {
             if *pe != eco {
                 continue;
             }
-            let installed: Option<(String, String)> = stmt
-                .query_row(params![scan_id, pkg], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?;
-            if let Some((name, version)) = installed
-                && scheme.compare(&version, target).is_ok_and(|o| o.is_lt())
+            let rows: Vec<(String, String, Option<String>)> = stmt
+                .query_map(params![scan_id, pkg], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            let below = |v: &str| scheme.compare(v, target).is_ok_and(|o| o.is_lt());
+            if family.manager() == Manager::Rpm {
+                // dnf installs `name-evr.arch` exactly: one target per installed
+                // architecture (multilib), from its newest installed version (install-only
+                // packages such as the kernel sit side by side).
+                let mut newest: BTreeMap<Option<String>, (String, String)> = BTreeMap::new();
+                for (name, version, arch) in rows {
+                    let e = newest
+                        .entry(arch)
+                        .or_insert_with(|| (name.clone(), version.clone()));
+                    if scheme.compare(&e.1, &version).is_ok_and(|o| o.is_lt()) {
+                        *e = (name, version);
+                    }
+                }
+                for (arch, (name, version)) in newest {
+                    if below(&version) {
+                        hp.targets.push(Target {
+                            package: name,
+                            from: version,
+                            to: target.clone(),
+                            arch,
+                        });
+                    }
+                }
+            } else if let Some((name, version, _)) = rows.into_iter().next()
+                && below(&version)
             {
                 hp.targets.push(Target {
                     package: name,
                     from: version,
                     to: target.clone(),
+                    arch: None,
                 });
             }
         }
@@ -245,12 +289,25 @@ pub fn build(
             }
         }
     };
-    let mut checks = vec![
-        "ssh".to_string(),
-        "systemd no worse than before".into(),
-        "dpkg --audit clean".into(),
-        "versions equal targets".into(),
-    ];
+    // The built-in checks of each family the plan patches (Debian's when none is known
+    // yet, as before families had their own).
+    let mut checks = vec!["ssh".to_string(), "systemd no worse than before".into()];
+    let mut managers: Vec<Manager> = plans.iter().filter_map(|h| h.manager).collect();
+    managers.dedup();
+    if managers.is_empty() {
+        managers.push(Manager::Dpkg);
+    }
+    let mut seen = Vec::new();
+    for m in managers {
+        if seen.contains(&m) {
+            continue;
+        }
+        seen.push(m);
+        if let Some(d) = crate::family::of_manager(m).deployer() {
+            checks.extend(d.check_names().iter().map(|c| c.to_string()));
+        }
+    }
+    checks.push("versions equal targets".into());
     checks.extend(
         policy
             .health_commands

@@ -6,7 +6,7 @@ use crate::cycle::deployment::{HostRow, Step, may_be_changed};
 pub use crate::cycle::deployment::{Method, Rollback, RolledHost};
 use crate::cycle::snapshot;
 use crate::exec::protocol;
-use crate::family::deb::apt;
+use crate::family::deploy::rc;
 
 impl Engine<'_> {
     /// Rolls one host back: kept packages first, the snapshot otherwise; then verifies
@@ -20,6 +20,7 @@ impl Engine<'_> {
         if row.step < Step::Keep {
             return Ok("nothing to undo: the host was not changed".into());
         }
+        let d = row.deployer()?;
         let use_packages = match method {
             Method::Packages => true,
             Method::Snapshot => false,
@@ -29,23 +30,17 @@ impl Engine<'_> {
             if row.rollback_dir.is_none() {
                 return Err("no kept packages for this host (and no snapshot)".into());
             }
-            let remove: Vec<String> = before
-                .changes
-                .iter()
-                .filter(|c| c.from.is_none())
-                .map(|c| c.package.clone())
-                .collect();
             let token = protocol::new_token();
-            let script = apt::rollback_script(
+            let script = d.rollback_script(
                 &token,
                 self.deployment.id,
-                &remove,
+                &before.changes,
                 self.policy.lock_timeout.0,
             )?;
             let map = self.run(h, &script, self.step_and_lock_timeout())?;
             let text = map.get("rollback").cloned().unwrap_or_default();
-            let errors = apt::apt_errors(&text);
-            if apt::rc(&map) != Some(0) || !errors.is_empty() {
+            let errors = d.errors(&text);
+            if rc(&map) != Some(0) || !errors.is_empty() {
                 return Err(format!(
                     "reinstalling kept packages failed: {}",
                     errors
@@ -66,23 +61,11 @@ impl Engine<'_> {
             )?;
             format!("reverted to snapshot {}", snap.name)
         };
-        match self.readback(h, self.step_timeout()) {
+        match self.readback(h, d, self.step_timeout()) {
             Err(e) if !use_packages => Ok(format!("{how}; not verified: {e}")),
             Err(e) => Err(format!("{how}, but reading versions failed: {e}")),
             Ok(f) => {
-                let wrong: Vec<String> = before
-                    .changes
-                    .iter()
-                    .filter(|c| f.versions.get(&c.package) != c.from.as_ref())
-                    .map(|c| {
-                        format!(
-                            "{} is {} (before: {})",
-                            c.package,
-                            f.versions.get(&c.package).map_or("absent", |v| v),
-                            c.from.as_deref().unwrap_or("absent")
-                        )
-                    })
-                    .collect();
+                let wrong = d.rollback_differences(&before.changes, &f);
                 if wrong.is_empty() {
                     Ok(format!(
                         "{how}; {} package(s) verified at their versions before",
@@ -99,7 +82,7 @@ impl Engine<'_> {
         let mut done = Vec::new();
         if row.rollback_dir.is_some() {
             let token = protocol::new_token();
-            let script = apt::cleanup_script(&token, self.deployment.id);
+            let script = row.deployer()?.cleanup_script(&token, self.deployment.id);
             self.run(&row.host, &script, self.step_timeout())?;
             done.push("kept packages removed".to_string());
         }

@@ -74,6 +74,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "0011_restart.sql",
         include_str!("../../migrations/0011_restart.sql"),
     ),
+    (
+        12,
+        "0012_rpmengine.sql",
+        include_str!("../../migrations/0012_rpmengine.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

@@ -96,8 +96,8 @@ impl Family for Apk {
         false
     }
 
-    fn can_deploy(&self) -> bool {
-        false
+    fn deployer(&self) -> Option<&'static dyn crate::family::deploy::Deployer> {
+        None
     }
 }
 

@@ -1,7 +1,7 @@
 //! One module per OS family: what patchcycle knows of Debian's, the rpm family's and
 //! Alpine's hosts. Each family owns its os-release IDs and advisory ecosystems, its
 //! collector sections and their parsers, its package-name grammar, its matching rule
-//! (advisories name source or binary packages) and whether `test`/`deploy` can patch it.
+//! (advisories name source or binary packages) and its deploy side ([`deploy::Deployer`]).
 //! The scanner, the matcher, `explain`, the planner and the engine ask the registry
 //! ([`FAMILIES`]) instead of naming a family.
 //!
@@ -10,6 +10,7 @@
 
 pub mod apk;
 pub mod deb;
+pub mod deploy;
 pub mod facts;
 pub mod pkgcmd;
 pub mod restart;
@@ -59,8 +60,9 @@ pub trait Family: Sync {
     /// Whether advisories name binary packages (the rpm family) rather than source
     /// packages (Debian, Ubuntu, Alpine).
     fn matches_binary_packages(&self) -> bool;
-    /// Whether `test` and `deploy` can patch the family's hosts.
-    fn can_deploy(&self) -> bool;
+    /// The scripts `test`, `deploy` and `rollback` run on the family's hosts; None when
+    /// they cannot patch them.
+    fn deployer(&self) -> Option<&'static dyn deploy::Deployer>;
 }
 
 /// Every family patchcycle knows.

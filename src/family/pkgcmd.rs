@@ -17,7 +17,7 @@ use crate::version::Scheme;
 /// `[epoch:]version-release` as the scan stores it.
 pub type Pin<'a> = (&'a str, &'a str);
 
-fn rpm_evr_ok(v: &str) -> bool {
+pub(crate) fn rpm_evr_ok(v: &str) -> bool {
     // An exact EVR has a release; the engine refuses whitespace, quotes and shell syntax.
     v.len() <= 256
         && Scheme::Rpm.validate(v).is_ok()

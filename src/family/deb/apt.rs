@@ -11,11 +11,9 @@ use crate::family::restart::Service;
 use crate::version::Scheme;
 
 use crate::exec::protocol::{self, clip, shell_quote as sh_quote};
-
-/// Where kept packages of a deployment live on a host.
-pub fn rollback_dir(deployment: i64) -> String {
-    format!("/var/cache/patchcycle/rollback/{deployment}")
-}
+use crate::family::deploy::HOST_LOCK;
+pub use crate::family::deploy::{Change, Readback, rc, rollback_dir};
+use crate::family::deploy::{Deployer, FamilyCheck, Pin, ToolWords};
 
 /// Debian's package-name grammar (the family's one rule).
 pub fn valid_package(name: &str) -> bool {
@@ -36,15 +34,6 @@ fn pin(name: &str, version: &str) -> Result<String, String> {
     }
     Ok(sh_quote(&format!("{name}={version}")))
 }
-
-/// One patchcycle step at a time on a host: a step left running by a controller that was
-/// killed finishes before the resumed one starts (flock is in util-linux, which every
-/// Debian and Ubuntu system has; without it the step runs unlocked).
-const HOST_LOCK: &str = "if command -v flock >/dev/null 2>&1; then\n\
-  d=/run/lock; [ -d \"$d\" ] || d=/tmp\n\
-  exec 9>>\"$d/patchcycle.lock\"\n\
-  flock -w 600 9 || { echo 'E: another patchcycle step kept the host lock for 10 minutes'; exit 1; }\n\
-fi\n";
 
 /// A script with the common prelude: token, section printer, C locale, plain PATH,
 /// non-interactive apt and dpkg, and the host lock.
@@ -208,59 +197,18 @@ pub fn restart_facts_script(token: &str) -> String {
 /// Restarts each service (its output in section `restart-out-N`, its exit status in
 /// `restart-rc-N`), then collects the `restart` section again to see what is left.
 pub fn restart_services_script(token: &str, services: &[Service]) -> String {
-    let mut body = String::new();
-    for (i, s) in services.iter().enumerate() {
-        // Names passed the parser's unit and service grammar; quoted all the same.
-        let command = match s {
-            Service::Systemd(u) => format!("systemctl restart {}", sh_quote(u)),
-            Service::Sysv(n) => format!("service {} restart", sh_quote(n)),
-        };
-        // Its output goes through a file, and the host lock (fd 9) is not handed down: a
-        // daemon started by an init script that keeps inherited descriptors open would
-        // otherwise hold this session, or the lock of every later step, open.
-        body.push_str(&format!(
-            "o=$(mktemp) || o=/dev/null\n{command} </dev/null >\"$o\" 2>&1 9>&-\nrc=$?\n\
-             s restart-out-{i}\ncat \"$o\" 2>/dev/null\n[ \"$o\" = /dev/null ] || rm -f \"$o\"\n\
-             s restart-rc-{i}\necho $rc\n"
-        ));
-    }
-    body.push_str("R=''\nFAM=dpkg\n");
-    body.push_str(crate::family::restart::COLLECTOR);
-    script(token, &body)
+    script(
+        token,
+        &crate::family::deploy::restart_services_body(services, "dpkg"),
+    )
 }
 
 /// Starts a reboot detached from the session, after printing the boot id.
 pub fn reboot_script(token: &str) -> String {
-    script(
-        token,
-        "s boot-id\ncat /proc/sys/kernel/random/boot_id 2>/dev/null\n\
-         setsid sh -c 'sleep 1; if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; \
-         then systemctl reboot; else reboot; fi' </dev/null >/dev/null 2>&1 &\n",
-    )
+    script(token, crate::family::deploy::REBOOT)
 }
 
-/// A custom health command, run as the script itself.
-pub fn command_script(command: &str) -> String {
-    format!("LC_ALL=C; export LC_ALL\n{command}\n")
-}
-
-/// What a deploy step reads back from the host ([`READBACK`]): installed versions
-/// (status "ii" only, the first line of a name), boot id, reboot flag and systemd state.
-///
-/// Not a second `family::Facts`: those are a scan's inventory (every package with its
-/// architecture and source package, pending updates, kernels, advisories), parsed from
-/// the collector's own dpkg-query format and stored; this is the engine's before/after
-/// comparison of one step, never stored as an inventory and read from another
-/// dpkg-query format. Both check names and versions with the family's one grammar
-/// (`family::deb::name_ok`, `Scheme::Deb`).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Readback {
-    pub versions: BTreeMap<String, String>,
-    pub boot_id: String,
-    pub reboot_required: bool,
-    /// `systemctl is-system-running`, or "none" without systemd.
-    pub systemd: String,
-}
+pub use crate::family::deploy::command_script;
 
 /// Reads the [`READBACK`] sections of a step's output.
 pub fn parse_readback(map: &BTreeMap<String, String>) -> Result<Readback, String> {
@@ -299,20 +247,8 @@ pub fn parse_readback(map: &BTreeMap<String, String>) -> Result<Readback, String
         boot_id,
         reboot_required,
         systemd,
+        nevras: Default::default(),
     })
-}
-
-/// The exit status a script section recorded.
-pub fn rc(map: &BTreeMap<String, String>) -> Option<i32> {
-    map.get("rc").and_then(|r| r.trim().parse().ok())
-}
-
-/// One package apt would change: old version (None: newly installed) → new version.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Change {
-    pub package: String,
-    pub from: Option<String>,
-    pub to: String,
 }
 
 /// apt's simulation: `Inst name [old] (new …)` lines; `Remv` lines are refused.
@@ -340,6 +276,7 @@ pub fn parse_simulation(text: &str) -> Result<Vec<Change>, String> {
                 package: name.to_string(),
                 from,
                 to: to.to_string(),
+                arch: None,
             });
         } else if let Some(rest) = line.strip_prefix("Remv ") {
             removed.push(
@@ -387,6 +324,149 @@ pub fn at_least(installed: &str, target: &str) -> bool {
     Scheme::Deb
         .compare(installed, target)
         .is_ok_and(|o| o.is_ge())
+}
+
+/// The deploy side of Debian's family: the scripts above, for the engine.
+pub struct Apt;
+
+fn pairs(pins: &[Pin]) -> Vec<(String, String)> {
+    pins.iter()
+        .map(|p| (p.package.clone(), p.version.clone()))
+        .collect()
+}
+
+impl Deployer for Apt {
+    fn words(&self) -> ToolWords {
+        ToolWords {
+            manager: "apt",
+            simulate: "apt-get -s",
+            install: "apt-get",
+            lock: "dpkg",
+        }
+    }
+    fn scheme(&self) -> Scheme {
+        Scheme::Deb
+    }
+    fn name_ok(&self, name: &str) -> bool {
+        valid_package(name)
+    }
+    fn collector_family(&self) -> &'static str {
+        "dpkg"
+    }
+    fn readback_script(&self, token: &str) -> String {
+        readback_script(token)
+    }
+    fn parse_readback(&self, map: &BTreeMap<String, String>) -> Result<Readback, String> {
+        parse_readback(map)
+    }
+    fn simulate_script(&self, token: &str, targets: &[Pin]) -> Result<String, String> {
+        simulate_script(token, &pairs(targets))
+    }
+    fn parse_simulation(&self, map: &BTreeMap<String, String>) -> Result<Vec<Change>, String> {
+        parse_simulation(map.get("sim").map(String::as_str).unwrap_or_default())
+    }
+    fn errors(&self, text: &str) -> Vec<String> {
+        apt_errors(text)
+    }
+    fn lock_error(&self, e: &str) -> bool {
+        e.contains("Could not get lock")
+            || e.contains("Unable to acquire the dpkg")
+            || e.contains("Unable to lock")
+    }
+    fn keep_script(
+        &self,
+        token: &str,
+        deployment: i64,
+        installed: &[Pin],
+    ) -> Result<String, String> {
+        keep_script(token, deployment, &pairs(installed))
+    }
+    fn parse_kept(&self, text: &str) -> Vec<(String, String)> {
+        parse_kept(text)
+    }
+    fn cleanup_script(&self, token: &str, deployment: i64) -> String {
+        cleanup_script(token, deployment)
+    }
+    fn install_script(
+        &self,
+        token: &str,
+        targets: &[Pin],
+        lock: Duration,
+    ) -> Result<String, String> {
+        install_script(token, &pairs(targets), lock)
+    }
+    fn rollback_script(
+        &self,
+        token: &str,
+        deployment: i64,
+        changes: &[Change],
+        lock: Duration,
+    ) -> Result<String, String> {
+        let remove: Vec<String> = changes
+            .iter()
+            .filter(|c| c.from.is_none())
+            .map(|c| c.package.clone())
+            .collect();
+        rollback_script(token, deployment, &remove, lock)
+    }
+    fn health_script(&self, token: &str, _changed: &[String]) -> Result<String, String> {
+        Ok(health_script(token))
+    }
+    fn family_checks(&self, map: &BTreeMap<String, String>) -> Vec<FamilyCheck> {
+        let audit = map.get("audit").map(|a| a.trim()).unwrap_or_default();
+        let audit_rc = map.get("audit-rc").map(|a| a.trim()).unwrap_or_default();
+        vec![FamilyCheck {
+            check: "dpkg --audit".into(),
+            ok: audit.is_empty() && audit_rc == "0",
+            detail: if audit.is_empty() {
+                "clean".into()
+            } else {
+                clip(audit.lines().next().unwrap_or_default())
+            },
+        }]
+    }
+    fn check_names(&self) -> &'static [&'static str] {
+        &["dpkg --audit clean"]
+    }
+    fn restart_facts_script(&self, token: &str) -> String {
+        restart_facts_script(token)
+    }
+    fn restart_services_script(&self, token: &str, services: &[Service]) -> String {
+        restart_services_script(token, services)
+    }
+    fn reboot_script(&self, token: &str) -> String {
+        reboot_script(token)
+    }
+    fn ansible_keep_script(
+        &self,
+        token: &str,
+        deployment: i64,
+        targets: &[Pin],
+    ) -> Result<String, String> {
+        ansible_keep_script(token, deployment, &pairs(targets))
+    }
+}
+
+/// `--engine ansible`'s keep step: downloads the installed versions of what apt would
+/// upgrade (read from its simulation on the host, so dependencies are kept too) and
+/// fails unless every one is there.
+fn ansible_keep_script(
+    token: &str,
+    deployment: i64,
+    pins: &[(String, String)],
+) -> Result<String, String> {
+    let line = simulate_command(pins)?;
+    let dir = sh_quote(&rollback_dir(deployment));
+    Ok(script(
+        token,
+        &format!(
+            "umask 022\nmkdir -p {dir} && cd {dir} || exit 1\n\
+         {line} 2>/dev/null | sed -n 's/^Inst \\([^ ]*\\) \\[\\([^]]*\\)\\].*/\\1=\\2/p' > .want || exit 1\n\
+         while read -r p; do apt-get -q download \"$p\" || exit 1; done < .want\n\
+         kept=$(for f in *.deb; do [ -f \"$f\" ] && dpkg-deb -W --showformat='${{Package}}=${{Version}}\\n' \"$f\"; done)\n\
+         while read -r p; do printf '%s\\n' \"$kept\" | grep -qxF \"$p\" || {{ echo \"not kept: $p\"; exit 1; }}; done < .want\n"
+        ),
+    ))
 }
 
 #[cfg(test)]

@@ -138,8 +138,8 @@ impl Family for Deb {
         false
     }
 
-    fn can_deploy(&self) -> bool {
-        true
+    fn deployer(&self) -> Option<&'static dyn crate::family::deploy::Deployer> {
+        Some(&apt::Apt)
     }
 }
 

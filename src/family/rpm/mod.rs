@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+pub mod dnf;
+
 use super::facts::{
     Facts, HostAdvisory, MAX_LINE, MAX_PACKAGES, Package, Pending, Sections, shorten,
 };
@@ -152,8 +154,8 @@ impl Family for Rpm {
         true
     }
 
-    fn can_deploy(&self) -> bool {
-        false
+    fn deployer(&self) -> Option<&'static dyn crate::family::deploy::Deployer> {
+        Some(&dnf::Dnf)
     }
 }
 
