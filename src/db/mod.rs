@@ -76,8 +76,8 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
     ),
     (
         12,
-        "0012_rpmengine.sql",
-        include_str!("../../migrations/0012_rpmengine.sql"),
+        "0012_deployment_manager.sql",
+        include_str!("../../migrations/0012_deployment_manager.sql"),
     ),
 ];
 
