@@ -598,11 +598,17 @@ fn mixed_debian_and_rpm_cycle_end_to_end() {
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    // Every finding of the patched rpm host is closed but the kernel's: the old kernel
-    // stays installed beside the new one (install-only; the host runs the new one), and
-    // the scan still matches the old package. Known limit of the matcher, not of the
-    // deploy (dnf's updateinfo lists nothing for r1 above).
-    assert_eq!(open_r1, ["kernel 5.14.0-427.13.1.el9_4"]);
+    // Every finding of the patched rpm host is closed, the kernel's too: the old kernel
+    // stays installed beside the new one (install-only), but the host runs the new one,
+    // so the old build runs nowhere and is not matched (as dnf's updateinfo, which lists
+    // nothing for r1 above).
+    assert_eq!(open_r1, Vec::<String>::new());
+    let alma = by_os
+        .iter()
+        .find(|(n, _, _)| n == "almalinux 9.4")
+        .map(|(_, _, compliant)| *compliant);
+    // r1 patched and rebooted; r2 rolled back.
+    assert_eq!(alma, Some(1), "{by_os:?}");
     s.code(60, &["audit", "verify"], 0);
 }
 

@@ -65,6 +65,8 @@ pub struct Installed<'a> {
     pub version: &'a str,
     pub source_name: &'a str,
     pub source_version: &'a str,
+    /// Empty when not known.
+    pub arch: &'a str,
 }
 
 /// One finding: a package that needs attention on a host.
@@ -306,11 +308,13 @@ impl Matcher {
             version: &p.version,
             source_name: &p.source_name,
             source_version: &p.source_version,
+            arch: p.arch.as_deref().unwrap_or_default(),
         });
         self.match_host(
             conn,
             facts.ecosystem.as_deref(),
             facts.manager,
+            facts.kernel_running.as_deref(),
             packages,
             &facts.pending,
             &facts.host_advisories,
@@ -319,16 +323,20 @@ impl Matcher {
 
     /// [`Matcher::findings`] of a host whose packages are borrowed from elsewhere (a
     /// re-match reads them from the database): the one loop both go through.
+    #[allow(clippy::too_many_arguments)]
     pub fn match_host<'p>(
         &mut self,
         conn: &Connection,
         ecosystem: Option<&str>,
         manager: Option<Manager>,
+        kernel_running: Option<&str>,
         packages: impl IntoIterator<Item = Installed<'p>>,
         pending: &[Pending],
         host_advisories: &[HostAdvisory],
     ) -> Result<Vec<Finding>> {
         let scheme = ecosystem.and_then(scheme_for);
+        let packages =
+            superseded_builds_left_out(packages.into_iter().collect(), manager, kernel_running);
         let pending: HashMap<&str, &Pending> =
             pending.iter().map(|p| (p.package.as_str(), p)).collect();
         let mut reported_by_package: HashMap<&str, Vec<&HostAdvisory>> = HashMap::new();
@@ -381,6 +389,46 @@ impl Matcher {
         }
         Ok(out)
     }
+}
+
+/// The installed packages to match. rpm keeps install-only packages (the kernel and its
+/// parts) side by side: after an update the old build stays installed until dnf's
+/// `installonly_limit` removes it. An older build that is not the running kernel runs
+/// nowhere, and dnf itself (`updateinfo`) judges only the newest one, so it is left out;
+/// the newest build is matched, and so is the build the host runs (`uname -r` is
+/// `VERSION-RELEASE.ARCH[+variant]`): a kernel updated but not yet booted keeps its
+/// finding until the reboot. Other families list one version per package.
+fn superseded_builds_left_out<'p>(
+    packages: Vec<Installed<'p>>,
+    manager: Option<Manager>,
+    kernel_running: Option<&str>,
+) -> Vec<Installed<'p>> {
+    let Some(manager) = manager else {
+        return packages;
+    };
+    if !crate::family::of_manager(manager).versions_side_by_side() {
+        return packages;
+    }
+    let scheme = manager.scheme();
+    // Per name and architecture: multilib builds (an i686 library beside its x86_64
+    // one) are separate packages, each matched at its own newest version.
+    let mut newest: HashMap<(&str, &str), &str> = HashMap::new();
+    for p in &packages {
+        let e = newest.entry((p.name, p.arch)).or_insert(p.version);
+        if scheme.compare(p.version, e).is_ok_and(|o| o.is_gt()) {
+            *e = p.version;
+        }
+    }
+    let running = |version: &str| {
+        kernel_running.is_some_and(|k| {
+            k.strip_prefix(version)
+                .is_some_and(|rest| rest.starts_with('.'))
+        })
+    };
+    packages
+        .into_iter()
+        .filter(|p| newest.get(&(p.name, p.arch)) == Some(&p.version) || running(p.version))
+        .collect()
 }
 
 /// `agg` with the advisories the host's package manager reported for the package: an id
@@ -594,5 +642,47 @@ mod tests {
             .hits(c, Scheme::Rpm, "Rocky Linux:9", "openssl", "1:3.0.7-1.el9")
             .unwrap();
         assert!(none.is_empty());
+    }
+
+    #[test]
+    fn superseded_rpm_builds_are_left_out_but_not_the_running_one_nor_multilib() {
+        let pkg = |name: &'static str, version: &'static str, arch: &'static str| Installed {
+            name,
+            version,
+            source_name: name,
+            source_version: version,
+            arch,
+        };
+        let host = vec![
+            pkg("kernel-core", "5.14.0-362.el9", "x86_64"),
+            pkg("kernel-core", "5.14.0-427.el9", "x86_64"),
+            pkg("glibc", "2.34-60.el9", "i686"),
+            pkg("glibc", "2.34-100.el9", "x86_64"),
+        ];
+        let kept = |running: Option<&str>, manager: Manager| -> Vec<(&str, &str, &str)> {
+            superseded_builds_left_out(host.clone(), Some(manager), running)
+                .iter()
+                .map(|p| (p.name, p.version, p.arch))
+                .collect()
+        };
+        // Booted into the new kernel: the old build runs nowhere.
+        assert_eq!(
+            kept(Some("5.14.0-427.el9.x86_64"), Manager::Rpm),
+            [
+                ("kernel-core", "5.14.0-427.el9", "x86_64"),
+                ("glibc", "2.34-60.el9", "i686"),
+                ("glibc", "2.34-100.el9", "x86_64"),
+            ]
+        );
+        // Updated, not rebooted: the running old build keeps its findings.
+        assert_eq!(kept(Some("5.14.0-362.el9.x86_64"), Manager::Rpm).len(), 4);
+        assert_eq!(
+            kept(Some("5.14.0-362.el9.x86_64+debug"), Manager::Rpm).len(),
+            4
+        );
+        // No running kernel known (an offline root): only the newest.
+        assert_eq!(kept(None, Manager::Rpm).len(), 3);
+        // dpkg lists one version per package: nothing is left out.
+        assert_eq!(kept(None, Manager::Dpkg).len(), 4);
     }
 }

@@ -60,6 +60,7 @@ struct LatestScan {
     scan_id: i64,
     os_id: Option<String>,
     ecosystem: Option<String>,
+    kernel_running: Option<String>,
     /// `scans.manager`: see [`StoredManager`].
     manager: Option<String>,
 }
@@ -69,8 +70,9 @@ struct LatestScan {
 #[derive(Default)]
 struct StoredPackages {
     text: String,
-    /// Per package: the ends in `text` of name, version, source name, source version.
-    ends: Vec<[usize; 4]>,
+    /// Per package: the ends in `text` of name, version, source name, source version,
+    /// arch (empty when not known).
+    ends: Vec<[usize; 5]>,
 }
 
 impl StoredPackages {
@@ -78,11 +80,11 @@ impl StoredPackages {
         self.text.clear();
         self.ends.clear();
         let mut stmt = conn.prepare_cached(
-            "SELECT name, version, source_name, source_version FROM installed WHERE scan_id = ?1 ORDER BY rowid",
+            "SELECT name, version, source_name, source_version, coalesce(arch, '') FROM installed WHERE scan_id = ?1 ORDER BY rowid",
         )?;
         let mut rows = stmt.query([scan_id])?;
         while let Some(r) = rows.next()? {
-            let mut ends = [0; 4];
+            let mut ends = [0; 5];
             for (i, end) in ends.iter_mut().enumerate() {
                 self.text.push_str(r.get_ref(i)?.as_str()?);
                 *end = self.text.len();
@@ -101,8 +103,9 @@ impl StoredPackages {
                 version: field(e[0], e[1]),
                 source_name: field(e[1], e[2]),
                 source_version: field(e[2], e[3]),
+                arch: field(e[3], e[4]),
             };
-            start = e[3];
+            start = e[4];
             p
         })
     }
@@ -201,7 +204,7 @@ pub fn rematch_all(conn: &mut Connection, now: &str, actor: &str) -> Result<Rema
     let tx = db::write_tx(conn)?;
     let scans: Vec<LatestScan> = tx
         .prepare(
-            "SELECT h.name, s.id, s.os_id, s.ecosystem, s.manager FROM hosts h \
+            "SELECT h.name, s.id, s.os_id, s.ecosystem, s.manager, s.kernel_running FROM hosts h \
              JOIN scans s ON s.id = (SELECT max(x.id) FROM scans x WHERE x.host_id = h.id AND x.status = 'ok') \
              ORDER BY s.id",
         )?
@@ -212,6 +215,7 @@ pub fn rematch_all(conn: &mut Connection, now: &str, actor: &str) -> Result<Rema
                 os_id: r.get(2)?,
                 ecosystem: r.get(3)?,
                 manager: r.get(4)?,
+                kernel_running: r.get(5)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -271,6 +275,7 @@ pub fn rematch_all(conn: &mut Connection, now: &str, actor: &str) -> Result<Rema
                 &tx,
                 scan.ecosystem.as_deref(),
                 *manager,
+                scan.kernel_running.as_deref(),
                 loaded.packages.iter(),
                 &loaded.pending,
                 &loaded.host_advisories,
