@@ -335,8 +335,18 @@ impl Matcher {
         host_advisories: &[HostAdvisory],
     ) -> Result<Vec<Finding>> {
         let scheme = ecosystem.and_then(scheme_for);
-        let packages =
-            superseded_builds_left_out(packages.into_iter().collect(), manager, kernel_running);
+        // Only families that keep builds side by side need the whole list first; the
+        // others are matched as they stream in (a re-match walks every host's packages).
+        let side_by_side =
+            manager.is_some_and(|m| crate::family::of_manager(m).versions_side_by_side());
+        let packages: Box<dyn Iterator<Item = Installed<'p>>> = if side_by_side {
+            Box::new(
+                superseded_builds_left_out(packages.into_iter().collect(), manager, kernel_running)
+                    .into_iter(),
+            )
+        } else {
+            Box::new(packages.into_iter())
+        };
         let pending: HashMap<&str, &Pending> =
             pending.iter().map(|p| (p.package.as_str(), p)).collect();
         let mut reported_by_package: HashMap<&str, Vec<&HostAdvisory>> = HashMap::new();
