@@ -4,164 +4,15 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::path::PathBuf;
 
-use common::cli::{Env, render};
+use common::cli::render;
+use common::deploy::{Setup, data, lab_turn};
 use common::lab::{Lab, lab_or_skip};
 
-/// Lab hosts are shared: tests that reset or change them take turns.
-static LAB: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn lab_turn() -> std::sync::MutexGuard<'static, ()> {
-    LAB.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn data() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/shared")
-}
-
-/// The fixed test clock, moved on by `secs`.
-fn at(secs: i64) -> String {
-    let t = chrono::DateTime::parse_from_rfc3339("2026-11-10T09:00:00Z").unwrap()
-        + chrono::Duration::seconds(secs);
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
-struct Setup {
-    env: Env,
-    cfg: String,
-}
-
-impl Setup {
-    /// An environment whose ssh uses the lab's config, with groups and hosts.
-    fn new(lab: &Lab, pilot: &[&str], prod: &[&str], prod_policy: &[&str]) -> Setup {
-        let env = Env::init();
-        let cfg = env
-            .file(
-                "lab.toml",
-                &format!(
-                    "[ssh]\nconfig_file = \"{}\"\nconnect_timeout = 5\n",
-                    lab.ssh_config().display()
-                ),
-            )
-            .display()
-            .to_string();
-        let s = Setup { env, cfg };
-        s.ok(&[
-            "group",
-            "add",
-            "pilot",
-            "--order",
-            "0",
-            "--set",
-            "soak=\"30s\"",
-            "--set",
-            "reboot_grace=\"1s\"",
-            "--set",
-            "reboot_timeout=\"60s\"",
-            "--set",
-            "lock_timeout=\"20s\"",
-        ]);
-        let mut args = vec![
-            "group",
-            "add",
-            "prod",
-            "--order",
-            "1",
-            "--set",
-            "reboot_grace=\"1s\"",
-            "--set",
-            "reboot_timeout=\"60s\"",
-            "--set",
-            "lock_timeout=\"20s\"",
-        ];
-        for p in prod_policy {
-            args.push("--set");
-            args.push(p);
-        }
-        s.ok(&args);
-        for h in pilot {
-            s.ok(&["host", "add", h, "-g", "pilot"]);
-        }
-        for h in prod {
-            s.ok(&["host", "add", h, "-g", "prod"]);
-        }
-        s
-    }
-
-    fn run_at(&self, secs: i64, args: &[&str]) -> Output {
-        let mut all = vec!["--config", self.cfg.as_str()];
-        all.extend_from_slice(args);
-        self.env
-            .cmd(&all)
-            .env("PATCHCYCLE_NOW", at(secs))
-            .output()
-            .expect("run patchcycle")
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.run_at(0, args)
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "{args:?}:\n{}",
-            render(&self.env, &out)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn code(&self, secs: i64, args: &[&str], want: i32) -> String {
-        let out = self.run_at(secs, args);
-        assert_eq!(
-            out.status.code(),
-            Some(want),
-            "{args:?}:\n{}",
-            render(&self.env, &out)
-        );
-        render(&self.env, &out)
-    }
-
-    /// Syncs the Debian catalogue, scans every host and starts the cycle.
-    fn scan_and_start(&self) {
-        let out = self.run(&[
-            "-q",
-            "sync",
-            "--from",
-            data().to_str().unwrap(),
-            "osv:Debian",
-        ]);
-        assert!(out.status.success(), "{}", render(&self.env, &out));
-        self.code(0, &["-q", "scan", "--all"], 0);
-        self.ok(&["cycle", "start"]);
-    }
-
-    fn deployment_of(&self, group: &str) -> i64 {
-        self.env
-            .sqlite()
-            .query_row(
-                "SELECT d.id FROM deployments d JOIN groups g ON g.id = d.group_id \
-                 WHERE g.name = ?1 ORDER BY d.id DESC LIMIT 1",
-                [group],
-                |r| r.get(0),
-            )
-            .expect("a deployment")
-    }
-
-    fn host_state(&self, deployment: i64, host: &str) -> (String, Option<String>) {
-        self.env
-            .sqlite()
-            .query_row(
-                "SELECT dh.state, dh.error FROM deployment_hosts dh JOIN hosts h ON h.id = dh.host_id \
-                 WHERE dh.deployment_id = ?1 AND h.name = ?2",
-                rusqlite::params![deployment, host],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .expect("host row")
-    }
+/// Syncs the Debian catalogue, scans every host and starts the cycle.
+fn scan_and_start(s: &Setup) {
+    s.sync_scan_and_start(&["--from", data().to_str().unwrap(), "osv:Debian"]);
 }
 
 /// Every installed package and version of a host, as dpkg lists them.
@@ -193,8 +44,8 @@ fn full_cycle_test_approve_deploy_rollback() {
     for h in lab.hosts() {
         lab.reset(&h);
     }
-    let s = Setup::new(&lab, &["h1"], &["h2", "h3"], &[]);
-    s.scan_and_start();
+    let s = Setup::new(lab.ssh_config(), "", &["h1"], &["h2", "h3"], &[]);
+    scan_and_start(&s);
     let before: Vec<String> = ["h1", "h2", "h3"]
         .iter()
         .map(|h| packages(&lab, h))
@@ -372,14 +223,14 @@ fn pilot_of_three(lab: &Lab, policy: &[&str]) -> Setup {
     for h in lab.hosts() {
         lab.reset(&h);
     }
-    let s = Setup::new(lab, &["h1", "h2", "h3"], &[], &[]);
+    let s = Setup::new(lab.ssh_config(), "", &["h1", "h2", "h3"], &[], &[]);
     let mut args = vec!["group", "set", "pilot", "--set", "max_parallel=1"];
     for p in policy {
         args.push("--set");
         args.push(p);
     }
     s.ok(&args);
-    s.scan_and_start();
+    scan_and_start(&s);
     s
 }
 
@@ -557,10 +408,10 @@ fn dpkg_lock_held_waits_then_fails_untouched() {
     for h in lab.hosts() {
         lab.reset(&h);
     }
-    let s = Setup::new(&lab, &["h1"], &["h3"], &[]);
+    let s = Setup::new(lab.ssh_config(), "", &["h1"], &["h3"], &[]);
     s.ok(&["group", "set", "pilot", "--set", "lock_timeout=\"3s\""]);
     s.ok(&["group", "set", "prod", "--set", "lock_timeout=\"60s\""]);
-    s.scan_and_start();
+    scan_and_start(&s);
     // Held longer than the pilot's lock timeout: a clear error, nothing changed.
     let before = packages(&lab, "h1");
     hold_dpkg_lock(&lab, "h1", 40);
@@ -588,8 +439,8 @@ fn unavailable_target_version_leaves_host_untouched() {
     for h in lab.hosts() {
         lab.reset(&h);
     }
-    let s = Setup::new(&lab, &["h1"], &[], &[]);
-    s.scan_and_start();
+    let s = Setup::new(lab.ssh_config(), "", &["h1"], &[], &[]);
+    scan_and_start(&s);
     // The mirror no longer carries the frozen version of one package.
     let changed = s
         .env
@@ -622,7 +473,7 @@ fn window_override_qemu_snapshot_and_http_probe() {
     let site = tempfile::tempdir().unwrap();
     std::fs::write(site.path().join("health"), "ok\n").unwrap();
     let server = http::Server::start(site.path());
-    let s = Setup::new(&lab, &["h1"], &[], &[]);
+    let s = Setup::new(lab.ssh_config(), "", &["h1"], &[], &[]);
     let vm = s.env.home().join("vm");
     std::fs::create_dir(&vm).unwrap();
     let disk = vm.join("h1.qcow2");
@@ -646,7 +497,7 @@ fn window_override_qemu_snapshot_and_http_probe() {
         "--set",
         &format!("http_checks=[{{url=\"{}/health\"}}]", server.url()),
     ]);
-    s.scan_and_start();
+    scan_and_start(&s);
     let before = packages(&lab, "h1");
     let out = s.code(0, &["test", "--yes"], 1);
     assert!(out.contains("outside its maintenance window"), "{out}");
@@ -697,7 +548,7 @@ fn failed_http_probe_and_rollback_through_a_snapshot_command() {
     }
     let site = tempfile::tempdir().unwrap();
     let server = http::Server::start(site.path());
-    let s = Setup::new(&lab, &["h1"], &[], &[]);
+    let s = Setup::new(lab.ssh_config(), "", &["h1"], &[], &[]);
     let log = s.env.home().join("snapshots.log");
     // The lab's own "snapshot": a host's initial image, to which reset returns it.
     let policy = format!(
@@ -717,7 +568,7 @@ fn failed_http_probe_and_rollback_through_a_snapshot_command() {
         "--policy-file",
         file.to_str().unwrap(),
     ]);
-    s.scan_and_start();
+    scan_and_start(&s);
     let before = packages(&lab, "h1");
     let out = s.code(0, &["test", "--yes"], 1);
     assert!(out.contains("status 404 (want 200)"), "{out}");
@@ -780,7 +631,7 @@ fn ansible_engine_patches_and_reads_results_back() {
     for h in lab.hosts() {
         lab.reset(&h);
     }
-    let s = Setup::new(&lab, &["h1", "h3"], &[], &[]);
+    let s = Setup::new(lab.ssh_config(), "", &["h1", "h3"], &[], &[]);
     s.ok(&[
         "group",
         "set",
@@ -792,7 +643,7 @@ fn ansible_engine_patches_and_reads_results_back() {
         "--set",
         "health_commands=[\"if [ -e /etc/lab-unhealthy ]; then echo service down; exit 1; fi\"]",
     ]);
-    s.scan_and_start();
+    scan_and_start(&s);
     lab.ssh_ok("h3", "touch /etc/lab-unhealthy");
     let before_h1 = packages(&lab, "h1");
     let out = s.code(0, &["test", "--engine", "ansible", "--yes"], 4);

@@ -9,161 +9,35 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::path::Path;
 
-use common::cli::{Env, render};
+use common::cli::render;
+use common::deploy::{Setup, data, lab_turn};
 use common::lab::{Lab, lab_or_skip, lab_or_skip_rpm};
 
-/// Lab hosts are shared: tests that reset or change them take turns.
-static LAB: std::sync::Mutex<()> = std::sync::Mutex::new(());
+/// The rpm hosts' errata source: the updateinfo of the lab's repository, as
+/// `errata:pclab` (synced from a mirror directory, never from this address).
+const PCLAB_ERRATA: &str = "\n[[sync.errata]]\nname = \"pclab\"\n\
+     url = \"https://repo.almalinux.org/almalinux/9/AppStream/x86_64/os/\"\n\
+     ecosystem = \"AlmaLinux:9\"\n";
 
-fn lab_turn() -> std::sync::MutexGuard<'static, ()> {
-    LAB.lock().unwrap_or_else(|p| p.into_inner())
+/// An environment for rpm (and mixed) cycles: the lab's ssh config and the pclab errata.
+fn setup(ssh_config: &Path, pilot: &[&str], prod: &[&str]) -> Setup {
+    Setup::new(ssh_config, PCLAB_ERRATA, pilot, prod, &[])
 }
 
-fn data() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/shared")
-}
-
-/// The fixed test clock, moved on by `secs`.
-fn at(secs: i64) -> String {
-    let t = chrono::DateTime::parse_from_rfc3339("2026-11-10T09:00:00Z").unwrap()
-        + chrono::Duration::seconds(secs);
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
-struct Setup {
-    env: Env,
-    cfg: String,
-}
-
-impl Setup {
-    /// An environment whose ssh uses the lab's config, with groups and hosts.
-    fn new(ssh_config: &Path, pilot: &[&str], prod: &[&str]) -> Setup {
-        let env = Env::init();
-        let cfg = env
-            .file(
-                "lab.toml",
-                &format!(
-                    "[ssh]\nconfig_file = \"{}\"\nconnect_timeout = 5\n\n\
-                     [[sync.errata]]\nname = \"pclab\"\n\
-                     url = \"https://repo.almalinux.org/almalinux/9/AppStream/x86_64/os/\"\n\
-                     ecosystem = \"AlmaLinux:9\"\n",
-                    ssh_config.display()
-                ),
-            )
-            .display()
-            .to_string();
-        let s = Setup { env, cfg };
-        for (group, order, extra) in [("pilot", "0", Some("soak=\"30s\"")), ("prod", "1", None)] {
-            let mut args = vec![
-                "group",
-                "add",
-                group,
-                "--order",
-                order,
-                "--set",
-                "reboot_grace=\"1s\"",
-                "--set",
-                "reboot_timeout=\"60s\"",
-                "--set",
-                "lock_timeout=\"20s\"",
-            ];
-            if let Some(e) = extra {
-                args.extend(["--set", e]);
-            }
-            s.ok(&args);
-        }
-        for h in pilot {
-            s.ok(&["host", "add", h, "-g", "pilot"]);
-        }
-        for h in prod {
-            s.ok(&["host", "add", h, "-g", "prod"]);
-        }
-        s
+/// Syncs the rpm hosts' errata (the updateinfo of the lab's repository, as
+/// `errata:pclab`), scans every host and starts the cycle.
+fn scan_and_start(s: &Setup) {
+    let repodata = common::lab::lab_dir().join("layers/rpm/srv/pclab-repo/repodata");
+    let mirror = s.env.home().join("mirror");
+    let into = mirror.join("errata/pclab/repodata");
+    std::fs::create_dir_all(&into).unwrap();
+    for f in std::fs::read_dir(&repodata).expect("the lab's rpm repository") {
+        let f = f.unwrap();
+        std::fs::copy(f.path(), into.join(f.file_name())).unwrap();
     }
-
-    fn run_at(&self, secs: i64, args: &[&str]) -> Output {
-        let mut all = vec!["--config", self.cfg.as_str()];
-        all.extend_from_slice(args);
-        self.env
-            .cmd(&all)
-            .env("PATCHCYCLE_NOW", at(secs))
-            .output()
-            .expect("run patchcycle")
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run_at(0, args);
-        assert!(
-            out.status.success(),
-            "{args:?}:\n{}",
-            render(&self.env, &out)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn code(&self, secs: i64, args: &[&str], want: i32) -> String {
-        let out = self.run_at(secs, args);
-        assert_eq!(
-            out.status.code(),
-            Some(want),
-            "{args:?}:\n{}",
-            render(&self.env, &out)
-        );
-        render(&self.env, &out)
-    }
-
-    /// Syncs the rpm hosts' errata (the updateinfo of the lab's repository, as
-    /// `errata:pclab`), scans every host and starts the cycle.
-    fn scan_and_start(&self) {
-        let repodata = common::lab::lab_dir().join("layers/rpm/srv/pclab-repo/repodata");
-        let mirror = self.env.home().join("mirror");
-        let into = mirror.join("errata/pclab/repodata");
-        std::fs::create_dir_all(&into).unwrap();
-        for f in std::fs::read_dir(&repodata).expect("the lab's rpm repository") {
-            let f = f.unwrap();
-            std::fs::copy(f.path(), into.join(f.file_name())).unwrap();
-        }
-        let out = self.run_at(
-            0,
-            &[
-                "-q",
-                "sync",
-                "--from",
-                mirror.to_str().unwrap(),
-                "errata:pclab",
-            ],
-        );
-        assert!(out.status.success(), "{}", render(&self.env, &out));
-        self.code(0, &["-q", "scan", "--all"], 0);
-        self.ok(&["cycle", "start"]);
-    }
-
-    fn deployment_of(&self, group: &str) -> i64 {
-        self.env
-            .sqlite()
-            .query_row(
-                "SELECT d.id FROM deployments d JOIN groups g ON g.id = d.group_id \
-                 WHERE g.name = ?1 ORDER BY d.id DESC LIMIT 1",
-                [group],
-                |r| r.get(0),
-            )
-            .expect("a deployment")
-    }
-
-    fn host_state(&self, deployment: i64, host: &str) -> (String, Option<String>) {
-        self.env
-            .sqlite()
-            .query_row(
-                "SELECT dh.state, dh.error FROM deployment_hosts dh JOIN hosts h ON h.id = dh.host_id \
-                 WHERE dh.deployment_id = ?1 AND h.name = ?2",
-                rusqlite::params![deployment, host],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .expect("host row")
-    }
+    s.sync_scan_and_start(&["--from", mirror.to_str().unwrap(), "errata:pclab"]);
 }
 
 /// rpm's own list of a host's packages, one NEVRA a line, sorted.
@@ -194,8 +68,8 @@ fn rpm_full_cycle_test_approve_deploy_rollback() {
     let _turn = lab_turn();
     let lab = lab_or_skip_rpm!(3);
     reset_all(&lab);
-    let s = Setup::new(lab.ssh_config(), &["r1"], &["r2", "r3"]);
-    s.scan_and_start();
+    let s = setup(lab.ssh_config(), &["r1"], &["r2", "r3"]);
+    scan_and_start(&s);
     let before: Vec<String> = ["r1", "r2", "r3"].iter().map(|h| rpm_qa(&lab, h)).collect();
     let expected = lab.expected("r1");
     assert!(!expected.is_empty(), "r1 has pending security updates");
@@ -308,14 +182,14 @@ fn rpm_full_cycle_test_approve_deploy_rollback() {
 /// The pilot group holds r1..r3, one host per wave.
 fn pilot_of_three(lab: &Lab, policy: &[&str]) -> Setup {
     reset_all(lab);
-    let s = Setup::new(lab.ssh_config(), &["r1", "r2", "r3"], &[]);
+    let s = setup(lab.ssh_config(), &["r1", "r2", "r3"], &[]);
     let mut args = vec!["group", "set", "pilot", "--set", "max_parallel=1"];
     for p in policy {
         args.push("--set");
         args.push(p);
     }
     s.ok(&args);
-    s.scan_and_start();
+    scan_and_start(&s);
     s
 }
 
@@ -361,8 +235,8 @@ fn rpm_unavailable_target_leaves_host_untouched() {
     let _turn = lab_turn();
     let lab = lab_or_skip_rpm!(3);
     reset_all(&lab);
-    let s = Setup::new(lab.ssh_config(), &["r1"], &[]);
-    s.scan_and_start();
+    let s = setup(lab.ssh_config(), &["r1"], &[]);
+    scan_and_start(&s);
     // The frozen build of pclab-openssl is taken out of r1's repository.
     lab.ssh_ok(
         "r1",
@@ -403,10 +277,10 @@ fn rpm_lock_held_waits_then_fails_untouched() {
     let _turn = lab_turn();
     let lab = lab_or_skip_rpm!(3);
     reset_all(&lab);
-    let s = Setup::new(lab.ssh_config(), &["r1"], &["r3"]);
+    let s = setup(lab.ssh_config(), &["r1"], &["r3"]);
     s.ok(&["group", "set", "pilot", "--set", "lock_timeout=\"3s\""]);
     s.ok(&["group", "set", "prod", "--set", "lock_timeout=\"60s\""]);
-    s.scan_and_start();
+    scan_and_start(&s);
     let before = rpm_qa(&lab, "r1");
     hold_rpm_lock(&lab, "r1", 40);
     let out = s.code(0, &["test", "--yes"], 1);
@@ -511,7 +385,7 @@ fn mixed_debian_and_rpm_cycle_end_to_end() {
     }
     // Both variants share one lab directory, hence one ssh config.
     assert_eq!(deb.ssh_config(), rpm.ssh_config());
-    let s = Setup::new(deb.ssh_config(), &["h1", "r1"], &["h3", "r2"]);
+    let s = setup(deb.ssh_config(), &["h1", "r1"], &["h3", "r2"]);
     let out = s.run_at(
         0,
         &[
@@ -523,7 +397,7 @@ fn mixed_debian_and_rpm_cycle_end_to_end() {
         ],
     );
     assert!(out.status.success(), "{}", render(&s.env, &out));
-    s.scan_and_start();
+    scan_and_start(&s);
     let ecosystems: Vec<String> = s
         .env
         .sqlite()
@@ -620,7 +494,7 @@ fn rpm_restart_step_finds_the_daemon_running_replaced_code() {
     let _turn = lab_turn();
     let lab = lab_or_skip_rpm!(3);
     reset_all(&lab);
-    let s = Setup::new(lab.ssh_config(), &["r1"], &[]);
+    let s = setup(lab.ssh_config(), &["r1"], &[]);
     s.ok(&[
         "group",
         "set",
@@ -630,7 +504,7 @@ fn rpm_restart_step_finds_the_daemon_running_replaced_code() {
         "--set",
         "reboot=\"never\"",
     ]);
-    s.scan_and_start();
+    scan_and_start(&s);
     s.code(0, &["test", "--yes"], 0);
     let restart: String = s
         .env

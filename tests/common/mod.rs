@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod deploy;
 pub mod dpkgdb;
 pub mod http;
 pub mod image;
