@@ -80,10 +80,69 @@ pub struct Facts {
     /// Processes still running replaced code (live hosts); None when the output has no
     /// `restart` section (a collector older than it).
     pub restart: Option<super::restart::RestartFacts>,
+    /// What a Windows host reported (the PowerShell collector); None for every other
+    /// family. Windows hosts have no package list: they are matched by product, build
+    /// and KB against the MSRC catalogue.
+    pub windows: Option<WindowsFacts>,
     pub warnings: Vec<String>,
     /// Rows the parsers refused, per section: every one counted, the first few named.
     /// Kept apart from `warnings`, which are capped: a count here is never cut short.
     pub refused: Vec<Refused>,
+}
+
+/// What a Windows host reported, validated: the registry's product and build, the
+/// updates installed (Get-HotFix and the Windows Update Agent history), the updates the
+/// Windows Update Agent offers, and why a reboot is pending. Stored whole with the scan
+/// (a re-match after `sync` reads it back), so it is (de)serializable.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WindowsFacts {
+    /// `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProductName` as the host
+    /// reports it ("Windows Server 2022 Datacenter"). Windows 11 still says "Windows 10
+    /// …" there: the build number tells them apart.
+    pub product_name: String,
+    /// `EditionID` ("ServerDatacenter", "Professional", "Enterprise").
+    pub edition: String,
+    /// `InstallationType` ("Server", "Server Core", "Client").
+    pub installation_type: String,
+    /// `DisplayVersion` ("21H2", "22H2", "23H2"); None on builds older than 20H2, which
+    /// have `ReleaseId` only (then that).
+    pub display_version: Option<String>,
+    /// `CurrentBuild` (20348 for Server 2022).
+    pub current_build: u32,
+    /// `UBR`, the update build revision: the build is `10.0.CurrentBuild.UBR`.
+    pub ubr: u32,
+    /// The OS architecture: `x64`, `arm64` or `x86`.
+    pub arch: String,
+    /// Installed updates by KB number, each once (both sources merged).
+    pub installed: Vec<InstalledUpdate>,
+    /// Updates the Windows Update Agent offers and the host has not installed.
+    pub pending: Vec<PendingUpdate>,
+    /// Why a reboot is pending (`cbs`, `wu`, `file-rename`); empty: none.
+    pub reboot_pending: Vec<String>,
+    /// Last boot time, RFC 3339 UTC.
+    pub last_boot: Option<String>,
+}
+
+/// One installed update.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstalledUpdate {
+    /// The KB article number (5034129 for KB5034129).
+    pub kb: u32,
+    /// Installed on (`YYYY-MM-DD`), when the host says.
+    pub installed_on: Option<String>,
+}
+
+/// One update the Windows Update Agent offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingUpdate {
+    pub kb: u32,
+    pub title: String,
+    /// MSRC severity as the agent reports it (Critical, Important, …), if any.
+    pub severity: Option<String>,
+    /// The update's classification (Security Updates, Critical Updates, Update Rollups, …).
+    pub classification: String,
+    /// Whether installing it needs a reboot (`never`, `always`, `can-request`).
+    pub reboot: String,
 }
 
 /// The rows of one collector section that were refused (a name, version or line the

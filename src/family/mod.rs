@@ -18,7 +18,10 @@ pub mod rpm;
 
 use serde::Serialize;
 
-pub use facts::{Facts, HostAdvisory, Package, PackageState, Pending, Refused, Sections};
+pub use facts::{
+    Facts, HostAdvisory, InstalledUpdate, Package, PackageState, Pending, PendingUpdate, Refused,
+    Sections, WindowsFacts,
+};
 
 use crate::version::Scheme;
 
