@@ -28,8 +28,7 @@ use crate::inventory::policy::{Policy, RebootPolicy};
 /// The advisory ecosystem of Windows hosts' scans and of the KBs a cycle freezes.
 pub const ECOSYSTEM: &str = "Windows";
 
-/// Why the built-in engine does not patch Windows hosts.
-pub const BUILTIN_REFUSED: &str = "the built-in engine cannot patch Windows hosts (its steps are POSIX shell scripts; Windows hosts are patched through Windows Update by ansible.windows.win_updates)";
+pub use crate::cycle::deployment::BUILTIN_REFUSED;
 
 /// Why a Windows host has no rollback but its snapshot.
 pub const NO_KB_ROLLBACK: &str = "Windows cannot uninstall the combined servicing stack and cumulative update packages (wusa /uninstall refuses them), so a Windows host is rolled back only by reverting its snapshot, and this host has none";
