@@ -54,6 +54,13 @@ pub fn kb_name(s: &str) -> Option<String> {
         .then(|| format!("KB{digits}"))
 }
 
+/// Orders two Windows builds (`10.0.20348.5256`) part by part as numbers; a part that is
+/// not a number (a KB standing in for a build) sorts below every number.
+pub fn build_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let parts = |s: &str| -> Vec<Option<u64>> { s.split('.').map(|p| p.parse().ok()).collect() };
+    parts(a).cmp(&parts(b))
+}
+
 /// One Windows host of a wave and the KBs approved for it.
 pub struct WinHost<'a> {
     pub host: &'a Host,
@@ -467,6 +474,15 @@ mod tests {
                          "installed_update_count": 0, "reboot_required": false, "rebooted": false,
                          "updates": {}, "filtered_updates": {}},
                "checks": {"results": [{"rc": 0, "stdout": "ok\r\n"}]}})
+    }
+
+    #[test]
+    fn builds_order_part_by_part_as_numbers() {
+        use std::cmp::Ordering::*;
+        assert_eq!(build_cmp("10.0.20348.5256", "10.0.20348.999"), Greater);
+        assert_eq!(build_cmp("10.0.19044.5247", "10.0.19045.5247"), Less);
+        assert_eq!(build_cmp("10.0.20348.5256", "10.0.20348.5256"), Equal);
+        assert_eq!(build_cmp("KB5094128", "10.0.20348.1"), Less);
     }
 
     #[test]
