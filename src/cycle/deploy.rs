@@ -1304,6 +1304,7 @@ mod tests {
                 group: Some("pilot".into()),
                 tags: Vec::new(),
                 notes: None,
+                platform: crate::inventory::Platform::Posix,
             },
             now,
         )
