@@ -1,0 +1,3 @@
+//! Windows hosts.
+
+pub mod matching;
