@@ -37,7 +37,7 @@ pub const MAX_SUPERSEDENCE_DEPTH: usize = 512;
 const MAX_SUPERSEDENCE_NODES: usize = 20_000;
 
 /// A Windows build `10.0.20348.2227`, compared numerically part by part.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct WindowsBuild(pub [u32; 4]);
 
 impl WindowsBuild {
@@ -478,6 +478,15 @@ pub enum ProductMatch {
     },
 }
 
+impl Default for ProductMatch {
+    fn default() -> ProductMatch {
+        ProductMatch::Unknown {
+            rule: None,
+            why: String::new(),
+        }
+    }
+}
+
 /// How a CVE is fixed on the host.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "by", rename_all = "kebab-case")]
@@ -726,6 +735,190 @@ pub fn missing_updates(
         });
     }
     Ok(out)
+}
+
+/// What `explain HOST CVE` says of a Windows host: product → remediation → supersedence
+/// → verdict.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CveExplanation {
+    pub cve: String,
+    /// `ProductName` as the host reported it, with its build.
+    pub host_product: String,
+    pub installation_type: String,
+    pub display_version: Option<String>,
+    pub arch: String,
+    pub build: WindowsBuild,
+    /// The catalogue products the host is (or why none).
+    pub product: ProductMatch,
+    /// The CVE's remediations for those products.
+    pub remediations: Vec<Remediation>,
+    /// Per kind, the newest: what has to be met.
+    pub required: Vec<Remediation>,
+    pub verdict: ExplainVerdict,
+    pub fixed: Option<Fixed>,
+    pub proposed: Option<u32>,
+    /// Supersedence from the required KB: to the installed KB replacing it (fixed), or
+    /// to the proposed update (missing).
+    pub chain: Vec<u32>,
+    pub reboot_pending: Vec<String>,
+    /// The verdict in a sentence.
+    pub rule: String,
+}
+
+/// The verdict of `explain` on one CVE of a Windows host.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExplainVerdict {
+    Fixed,
+    Missing,
+    /// The catalogue has no remediation of the CVE for the host's product.
+    NotApplicable,
+    /// The host's product is not in the catalogue: nothing can be said.
+    #[default]
+    Unknown,
+}
+
+impl ExplainVerdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExplainVerdict::Fixed => "fixed",
+            ExplainVerdict::Missing => "missing",
+            ExplainVerdict::NotApplicable => "not-applicable",
+            ExplainVerdict::Unknown => "unknown",
+        }
+    }
+}
+
+/// `KB1 → KB2 → KB3`.
+pub fn chain_text(chain: &[u32]) -> String {
+    chain
+        .iter()
+        .map(|kb| format!("KB{kb}"))
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
+/// Explains one CVE on a Windows host (see [`CveExplanation`]).
+pub fn explain_cve(
+    conn: &Connection,
+    cat: &mut Catalogue,
+    w: &WindowsFacts,
+    cve: &str,
+) -> Result<CveExplanation> {
+    let a = assess(conn, cat, w)?;
+    Ok(explanation(&a, w, cve))
+}
+
+/// Explains every CVE the host misses (all of them when its product is unknown: one
+/// explanation saying so).
+pub fn explain_missing(
+    conn: &Connection,
+    cat: &mut Catalogue,
+    w: &WindowsFacts,
+) -> Result<Vec<CveExplanation>> {
+    let a = assess(conn, cat, w)?;
+    if !matches!(a.product, ProductMatch::Known(_)) {
+        return Ok(vec![explanation(&a, w, "")]);
+    }
+    Ok(a.cves
+        .iter()
+        .filter(|v| v.fixed.is_none())
+        .map(|v| explanation(&a, w, &v.cve))
+        .collect())
+}
+
+fn explanation(a: &Assessment, w: &WindowsFacts, cve: &str) -> CveExplanation {
+    let mut e = CveExplanation {
+        cve: cve.to_string(),
+        host_product: w.product_name.clone(),
+        installation_type: w.installation_type.clone(),
+        display_version: w.display_version.clone(),
+        arch: w.arch.clone(),
+        build: a.build,
+        product: a.product.clone(),
+        remediations: Vec::new(),
+        required: Vec::new(),
+        verdict: ExplainVerdict::Unknown,
+        fixed: None,
+        proposed: None,
+        chain: Vec::new(),
+        reboot_pending: w.reboot_pending.clone(),
+        rule: String::new(),
+    };
+    let ProductMatch::Known(products) = &a.product else {
+        if let ProductMatch::Unknown { why, .. } = &a.product {
+            e.rule = format!("unknown: {why}; the host is never judged compliant");
+        }
+        return e;
+    };
+    let names: Vec<&str> = products.iter().map(|p| p.name.as_str()).collect();
+    let Some(v) = a.cves.iter().find(|v| v.cve.eq_ignore_ascii_case(cve)) else {
+        e.verdict = ExplainVerdict::NotApplicable;
+        e.rule = format!(
+            "the MSRC catalogue has no remediation of {cve} for {}",
+            names.join(", ")
+        );
+        return e;
+    };
+    e.remediations = v.remediations.clone();
+    e.required = v.required.clone();
+    e.fixed = v.fixed.clone();
+    match &v.fixed {
+        Some(Fixed::Build { kb, fixed_build }) => {
+            e.verdict = ExplainVerdict::Fixed;
+            e.chain = vec![*kb];
+            e.rule = format!(
+                "fixed: build {} ≥ {fixed_build}, the FixedBuild of KB{kb}",
+                a.build
+            );
+        }
+        Some(Fixed::Kb {
+            kb,
+            installed,
+            chain,
+        }) => {
+            e.verdict = ExplainVerdict::Fixed;
+            e.chain = chain.clone();
+            e.rule = if kb == installed {
+                format!("fixed: KB{kb} is installed")
+            } else {
+                format!(
+                    "fixed: KB{installed} is installed, which replaces KB{kb} ({})",
+                    chain_text(chain)
+                )
+            };
+            if !w.reboot_pending.is_empty() {
+                e.rule.push_str(&format!(
+                    " (build {} is older: a reboot is pending: {})",
+                    a.build,
+                    w.reboot_pending.join(", ")
+                ));
+            }
+        }
+        None => {
+            e.verdict = ExplainVerdict::Missing;
+            e.proposed = v.proposed;
+            e.chain = v.proposed_chain.clone();
+            let needs: Vec<String> = v
+                .required
+                .iter()
+                .map(|r| match (&r.kind, r.fixed_build) {
+                    (RemediationKind::Cumulative, Some(b)) => {
+                        format!(
+                            "build {} < {b} and KB{} (or a KB replacing it) not installed",
+                            a.build, r.kb
+                        )
+                    }
+                    _ => format!("KB{} (or a KB replacing it) not installed", r.kb),
+                })
+                .collect();
+            e.rule = format!("missing: {}", needs.join("; "));
+            if let Some(p) = v.proposed {
+                e.rule.push_str(&format!("; proposed: KB{p}"));
+            }
+        }
+    }
+    e
 }
 
 #[cfg(test)]
