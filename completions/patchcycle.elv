@@ -116,6 +116,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --tag 'Tag (repeat, or separate with commas)'
             cand --notes 'Free-form notes'
             cand --ecosystem 'OS and release, so `sync` covers it before the first scan (Debian:12, Ubuntu:24.04:LTS, AlmaLinux:9, Rocky Linux:9, Alpine:v3.20); a scan replaces it'
+            cand --platform 'What the host runs: `scan` sends a Windows host the PowerShell collector'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
             cand --format 'Output format'
@@ -127,8 +128,8 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --no-color 'No colours (also when NO_COLOR is set)'
             cand -y 'Answer yes to every confirmation; required where no terminal can ask'
             cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'patchcycle;host;list'= {
             cand -g 'Only hosts of this group'
@@ -191,6 +192,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --rm-tag 'Remove a tag (repeat, or separate with commas)'
             cand --notes 'Replace the notes ("" clears them)'
             cand --ecosystem 'Declare the OS and release (Debian:12, AlmaLinux:9, …); a scan replaces it'
+            cand --platform 'What the host runs (posix or windows): which collector `scan` sends'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
             cand --format 'Output format'
@@ -203,8 +205,8 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --no-color 'No colours (also when NO_COLOR is set)'
             cand -y 'Answer yes to every confirmation; required where no terminal can ask'
             cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'patchcycle;host;rm'= {
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'

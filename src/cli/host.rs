@@ -53,6 +53,27 @@ pub struct AddArgs {
     /// Ubuntu:24.04:LTS, AlmaLinux:9, Rocky Linux:9, Alpine:v3.20); a scan replaces it
     #[arg(long, value_name = "ECO")]
     pub ecosystem: Option<String>,
+    /// What the host runs: `scan` sends a Windows host the PowerShell collector
+    #[arg(long, value_enum, default_value_t = PlatformArg::Posix)]
+    pub platform: PlatformArg,
+}
+
+/// `--platform`: what a host runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlatformArg {
+    /// Linux and other POSIX systems (the `sh` collector)
+    Posix,
+    /// Windows with its OpenSSH server (the PowerShell collector)
+    Windows,
+}
+
+impl From<PlatformArg> for inventory::Platform {
+    fn from(p: PlatformArg) -> inventory::Platform {
+        match p {
+            PlatformArg::Posix => inventory::Platform::Posix,
+            PlatformArg::Windows => inventory::Platform::Windows,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -98,6 +119,9 @@ pub struct SetArgs {
     /// Declare the OS and release (Debian:12, AlmaLinux:9, …); a scan replaces it
     #[arg(long, value_name = "ECO")]
     pub ecosystem: Option<String>,
+    /// What the host runs (posix or windows): which collector `scan` sends
+    #[arg(long, value_enum)]
+    pub platform: Option<PlatformArg>,
 }
 
 #[derive(Debug, Args)]
@@ -180,6 +204,7 @@ fn add(ctx: &Context, a: AddArgs) -> Result<()> {
     spec.group = a.group;
     spec.tags = a.tags;
     spec.notes = a.notes.filter(|n| !n.is_empty());
+    spec.platform = a.platform.into();
     spec.normalize();
     spec.validate().map_err(Failure::usage)?;
     let ecosystem = a
@@ -342,6 +367,9 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         ("created", h.created_at.clone()),
         ("updated", h.updated_at.clone()),
     ];
+    if h.platform == inventory::Platform::Windows {
+        fields.insert(2, ("platform", h.platform.to_string()));
+    }
     if h.kind == inventory::HostKind::Image {
         fields.insert(2, ("kind", h.kind.to_string()));
         fields.insert(3, ("image digest", or_dash(h.image_digest.as_ref())));
@@ -478,9 +506,10 @@ fn set(ctx: &Context, a: SetArgs) -> Result<()> {
         && a.rm_tag.is_empty()
         && a.notes.is_none()
         && a.ecosystem.is_none()
+        && a.platform.is_none()
     {
         return usage(
-            "nothing to change: give at least one of --destination, --group, --no-group, --add-tag, --rm-tag, --notes, --ecosystem",
+            "nothing to change: give at least one of --destination, --group, --no-group, --add-tag, --rm-tag, --notes, --ecosystem, --platform",
         );
     }
     let ecosystem = a
@@ -508,6 +537,9 @@ fn set(ctx: &Context, a: SetArgs) -> Result<()> {
     spec.tags.retain(|t| !a.rm_tag.contains(t));
     if let Some(n) = a.notes {
         spec.notes = Some(n).filter(|n| !n.is_empty());
+    }
+    if let Some(p) = a.platform {
+        spec.platform = p.into();
     }
     spec.normalize();
     spec.validate().map_err(Failure::usage)?;

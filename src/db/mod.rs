@@ -84,6 +84,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "0013_msrc.sql",
         include_str!("../../migrations/0013_msrc.sql"),
     ),
+    (
+        14,
+        "0014_windows.sql",
+        include_str!("../../migrations/0014_windows.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

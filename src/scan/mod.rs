@@ -295,8 +295,8 @@ pub fn store(
             let latest = f.kernel_latest().map(str::to_string);
             tx.execute(
                 "INSERT INTO scans (host_id, started, finished, method, status, os_id, os_version, ecosystem, \
-                 kernel_running, kernels, reboot_required, reboot_pkgs, warnings, manager, refused, restart) \
-                 VALUES (?1, ?2, ?3, ?4, 'ok', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                 kernel_running, kernels, reboot_required, reboot_pkgs, warnings, manager, refused, restart, windows) \
+                 VALUES (?1, ?2, ?3, ?4, 'ok', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
                 params![
                     host_id,
                     started,
@@ -312,7 +312,8 @@ pub fn store(
                     serde_json::to_string(&f.warnings)?,
                     manager_name(f.manager),
                     serde_json::to_string(&f.refused)?,
-                    f.restart.as_ref().map(serde_json::to_string).transpose()?
+                    f.restart.as_ref().map(serde_json::to_string).transpose()?,
+                    f.windows.as_ref().map(serde_json::to_string).transpose()?
                 ],
             )?;
             let scan_id = tx.last_insert_rowid();
@@ -450,7 +451,8 @@ pub(crate) fn manager_name(m: Option<facts::Manager>) -> &'static str {
 }
 
 /// Stores what a re-match needs of a good scan: installed packages, pending updates and
-/// host-reported advisories. Only the host's latest good scan keeps them.
+/// host-reported advisories (a Windows host's facts are on its scan row). Only the
+/// host's latest good scan keeps them.
 fn store_inventory(
     tx: &rusqlite::Transaction<'_>,
     host_id: i64,
@@ -465,6 +467,10 @@ fn store_inventory(
             params![host_id, scan_id],
         )?;
     }
+    tx.execute(
+        "UPDATE scans SET windows = NULL WHERE host_id = ?1 AND id <> ?2 AND windows IS NOT NULL",
+        params![host_id, scan_id],
+    )?;
     let mut ins = tx.prepare_cached(
         "INSERT INTO installed (scan_id, name, arch, version, source_name, source_version, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
