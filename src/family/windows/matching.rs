@@ -1309,4 +1309,194 @@ mod tests {
         assert!(r.contains_key(&(MAX_SUPERSEDENCE_DEPTH as u32 + 1)));
         assert!(!r.contains_key(&(MAX_SUPERSEDENCE_DEPTH as u32 + 2)));
     }
+    /// The rules on a synthetic catalogue (KB numbers 1…99, product "TEST-1": not MSRC's
+    /// data; the real documents are matched in tests/windows_match.rs).
+    #[test]
+    fn rules_on_a_synthetic_catalogue() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, _) =
+            crate::db::Db::open(&dir.path().join("t.db"), crate::db::OpenMode::Create).unwrap();
+        let c = &db.conn;
+        c.execute_batch(
+            "INSERT INTO sources (name) VALUES ('msrc:TEST');
+             INSERT INTO msrc_documents VALUES ('TEST', 'msrc:TEST', NULL, NULL, '2026-01-01T00:00:00Z');
+             INSERT INTO msrc_products VALUES ('TEST-1', 'Windows Server 2022');
+             INSERT INTO msrc_products VALUES ('TEST-2', 'Microsoft .NET Framework 4.8 on Windows Server 2022');",
+        )
+        .unwrap();
+        let mut cve_id = 0;
+        let mut cve = |name: &str, exploited: bool, rems: &[(u32, &str, Option<&str>, &str)]| {
+            cve_id += 1;
+            c.execute(
+                "INSERT INTO advisories (id, source, advisory_id) VALUES (?1, 'msrc:TEST', ?2)",
+                rusqlite::params![cve_id, name],
+            )
+            .unwrap();
+            c.execute(
+                "INSERT INTO msrc_cves VALUES (?1, ?2, 0)",
+                rusqlite::params![cve_id, exploited],
+            )
+            .unwrap();
+            for (kb, subtype, build, sev) in rems {
+                c.execute(
+                    "INSERT INTO msrc_remediations VALUES (?1, 'TEST-1', ?2, ?3, ?4, 1, ?5)",
+                    rusqlite::params![cve_id, kb, subtype, build, sev],
+                )
+                .unwrap();
+            }
+        };
+        // Three monthly cumulative updates 10 → 20 → 30; hotpatch 21 beside 20.
+        cve(
+            "CVE-T-1",
+            false,
+            &[(10, "Security Update", Some("10.0.20348.100"), "high")],
+        );
+        cve(
+            "CVE-T-2",
+            true,
+            &[
+                (20, "Security Update", Some("10.0.20348.200"), "medium"),
+                (
+                    21,
+                    "Security Hotpatch Update",
+                    Some("10.0.20348.150"),
+                    "medium",
+                ),
+            ],
+        );
+        cve(
+            "CVE-T-3",
+            false,
+            &[(30, "Security Update", Some("10.0.20348.300"), "critical")],
+        );
+        // Not a cumulative update: a finding of its own.
+        cve(
+            "CVE-T-4",
+            false,
+            &[(40, "Standalone Security Update", None, "low")],
+        );
+        c.execute_batch(
+            "INSERT INTO msrc_supersedence VALUES (2, 20, 10), (3, 30, 20), (3, 10, 30);",
+        )
+        .unwrap();
+        let mut w = WindowsFacts {
+            product_name: "Windows Server 2022 Datacenter".into(),
+            installation_type: "Server".into(),
+            display_version: Some("21H2".into()),
+            current_build: 20348,
+            ubr: 100,
+            arch: "x64".into(),
+            ..WindowsFacts::default()
+        };
+        let mut cat = Catalogue::new();
+        let a = assess(c, &mut cat, &w).unwrap();
+        assert_eq!(
+            a.product,
+            ProductMatch::Known(vec![Product {
+                id: "TEST-1".into(),
+                name: "Windows Server 2022".into()
+            }])
+        );
+        assert_eq!(a.latest_cumulative.as_ref().map(|l| l.kb), Some(30));
+        let missing = missing_updates(c, &mut cat, &w, &a).unwrap();
+        let summary: Vec<(u32, Vec<String>, Option<Severity>, bool)> = missing
+            .iter()
+            .map(|m| (m.kb, m.cves.clone(), m.severity, m.kev))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (
+                    30,
+                    vec!["CVE-T-2".to_string(), "CVE-T-3".to_string()],
+                    Some(Severity::Critical),
+                    true
+                ),
+                (40, vec!["CVE-T-4".to_string()], Some(Severity::Low), false),
+            ]
+        );
+        assert_eq!(
+            missing[0].fixed_build.map(|b| b.to_string()).as_deref(),
+            Some("10.0.20348.300")
+        );
+        assert_eq!(missing[0].offered, None);
+        let t2 = a.cves.iter().find(|v| v.cve == "CVE-T-2").unwrap();
+        assert_eq!(t2.proposed_chain, [20, 30]);
+
+        // The hotpatch installed fixes CVE-T-2 (not by build: 150 is on its branch).
+        w.installed = vec![crate::family::InstalledUpdate {
+            kb: 21,
+            installed_on: None,
+        }];
+        let a = assess(c, &mut cat, &w).unwrap();
+        let t2 = a.cves.iter().find(|v| v.cve == "CVE-T-2").unwrap();
+        assert_eq!(
+            t2.fixed,
+            Some(Fixed::Kb {
+                kb: 21,
+                installed: 21,
+                chain: vec![21]
+            })
+        );
+
+        // KB 30 installed (build older: reboot pending) fixes all three through
+        // supersedence; the 30 → 10 edge closes a cycle the walk ends.
+        w.installed = vec![crate::family::InstalledUpdate {
+            kb: 30,
+            installed_on: None,
+        }];
+        w.reboot_pending = vec!["cbs".into()];
+        w.ubr = 50;
+        let a = assess(c, &mut cat, &w).unwrap();
+        let t1 = a.cves.iter().find(|v| v.cve == "CVE-T-1").unwrap();
+        assert_eq!(
+            t1.fixed,
+            Some(Fixed::Kb {
+                kb: 10,
+                installed: 30,
+                chain: vec![10, 20, 30]
+            })
+        );
+        let e = explain_cve(c, &mut cat, &w, "CVE-T-1").unwrap();
+        assert_eq!(e.verdict, ExplainVerdict::Fixed);
+        assert_eq!(
+            e.rule,
+            "fixed: KB30 is installed, which replaces KB10 (KB10 → KB20 → KB30) (build 10.0.20348.50 is older: a reboot is pending: cbs)"
+        );
+        let missing = missing_updates(c, &mut cat, &w, &a).unwrap();
+        assert_eq!(missing.iter().map(|m| m.kb).collect::<Vec<_>>(), [40]);
+
+        // At build 300 every cumulative CVE is fixed by build; the agent offers 40.
+        w.installed.clear();
+        w.ubr = 300;
+        w.pending = vec![crate::family::PendingUpdate {
+            kb: 40,
+            title: "t".into(),
+            severity: None,
+            classification: "Security Updates".into(),
+            reboot: "never".into(),
+        }];
+        let a = assess(c, &mut cat, &w).unwrap();
+        let missing = missing_updates(c, &mut cat, &w, &a).unwrap();
+        assert_eq!(
+            missing
+                .iter()
+                .map(|m| (m.kb, m.offered))
+                .collect::<Vec<_>>(),
+            [(40, Some(40))]
+        );
+        let e = explain_cve(c, &mut cat, &w, "CVE-T-3").unwrap();
+        assert_eq!(
+            e.rule,
+            "fixed: build 10.0.20348.300 ≥ 10.0.20348.300, the FixedBuild of KB30"
+        );
+        let e = explain_cve(c, &mut cat, &w, "CVE-T-9").unwrap();
+        assert_eq!(e.verdict, ExplainVerdict::NotApplicable);
+
+        // A product the catalogue does not have: unknown, no findings.
+        w.product_name = "Windows Server 2019 Datacenter".into();
+        let a = assess(c, &mut cat, &w).unwrap();
+        assert!(matches!(a.product, ProductMatch::Unknown { .. }));
+        assert!(missing_updates(c, &mut cat, &w, &a).unwrap().is_empty());
+    }
 }
