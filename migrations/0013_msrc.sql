@@ -40,6 +40,8 @@ CREATE TABLE msrc_remediations (
 );
 CREATE INDEX msrc_remediations_product ON msrc_remediations(product_id);
 CREATE INDEX msrc_remediations_kb ON msrc_remediations(kb);
+-- A re-released month deletes its advisories; the cascade finds their rows by these.
+CREATE INDEX msrc_remediations_advisory ON msrc_remediations(advisory);
 
 -- KB supersedence from each remediation's Supercedence list (KB numbers only; bulletin
 -- names like MS16-016 dropped): `kb` replaces `supersedes`.
@@ -49,3 +51,4 @@ CREATE TABLE msrc_supersedence (
     supersedes INTEGER NOT NULL
 );
 CREATE INDEX msrc_supersedence_kb ON msrc_supersedence(supersedes);
+CREATE INDEX msrc_supersedence_advisory ON msrc_supersedence(advisory);
