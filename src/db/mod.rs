@@ -79,8 +79,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "0012_deployment_manager.sql",
         include_str!("../../migrations/0012_deployment_manager.sql"),
     ),
-    // 13 is issue 22's MSRC catalogue (another branch); the versions need not be
-    // contiguous: a database is migrated through every version above its own.
+    (
+        13,
+        "0013_msrc.sql",
+        include_str!("../../migrations/0013_msrc.sql"),
+    ),
     (
         14,
         "0014_windows.sql",

@@ -395,6 +395,26 @@ pub fn latest_good_scan(conn: &Connection, host: &str) -> Result<Option<i64>> {
         .flatten())
 }
 
+/// What a Windows host reported in scan `scan_id` (`scans.windows`); None for the other
+/// families. A stored value that does not read back is an error, not "no facts".
+pub fn windows_facts(
+    conn: &Connection,
+    scan_id: i64,
+) -> Result<Option<crate::family::WindowsFacts>> {
+    let text: Option<String> = conn
+        .query_row("SELECT windows FROM scans WHERE id = ?1", [scan_id], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .flatten();
+    match text {
+        None => Ok(None),
+        Some(t) => Ok(Some(serde_json::from_str(&t).map_err(|e| {
+            anyhow::anyhow!("the Windows facts stored with scan {scan_id} do not read back: {e}")
+        })?)),
+    }
+}
+
 /// A package of a host's latest good scan that dpkg had not finished installing (or
 /// removing) when the host was scanned: matched as installed, shown by `host show`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -10,6 +10,8 @@
 //! scan fails. A product the catalogue does not know is not a failure here (the matcher
 //! marks the host unknown).
 
+pub mod matching;
+
 use std::collections::BTreeMap;
 
 use super::facts::{Facts, MAX_LINE, Sections, safe_text, shorten};
