@@ -1304,7 +1304,11 @@ mod tests {
                 group: Some("pilot".into()),
                 tags: Vec::new(),
                 notes: None,
-                platform: crate::inventory::Platform::Posix,
+                platform: if patcher == deployment::Patcher::WindowsUpdate {
+                    crate::inventory::Platform::Windows
+                } else {
+                    crate::inventory::Platform::Posix
+                },
             },
             now,
         )

@@ -570,6 +570,7 @@ mod tests {
                     group: Some("pilot".into()),
                     tags: Vec::new(),
                     notes: None,
+                    platform: crate::inventory::Platform::Windows,
                 },
                 now,
             )

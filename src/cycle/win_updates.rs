@@ -429,25 +429,49 @@ pub fn run_wave(job: &Job<'_>, hosts: &[WinHost<'_>]) -> Result<Vec<Result<Value
     let mut text = out.stdout.clone();
     text.extend_from_slice(&out.stderr);
     std::fs::write(&log, &text)?;
+    let text = String::from_utf8_lossy(&text);
+    let exit = out
+        .status
+        .code()
+        .map_or_else(|| "killed by a signal".to_string(), |c| format!("exit {c}"));
     Ok(hosts
         .iter()
         .map(|w| {
             read_result(&results, &w.host.name).ok_or_else(|| {
-                let why = if String::from_utf8_lossy(&text).contains("ansible.windows.win_updates")
-                    && !out.status.success()
-                {
+                if unreachable_in_recap(&text, &w.host.name) {
+                    return format!(
+                        "ansible-playbook could not reach the host; nothing was run on it (see {})",
+                        log.display()
+                    );
+                }
+                let why = if text.contains("ansible.windows.win_updates") && !out.status.success() {
                     " (is the ansible.windows collection installed? `pip install ansible` ships it)"
                 } else {
                     ""
                 };
                 format!(
-                    "ansible-playbook left no result for this host (exit {:?}; see {}){why}",
-                    out.status.code(),
+                    "ansible-playbook left no result for this host ({exit}; see {}){why}",
                     log.display()
                 )
             })
         })
         .collect())
+}
+
+/// Whether ansible-playbook's PLAY RECAP counts the host unreachable
+/// (`win1  : ok=0 changed=0 unreachable=1 failed=0 …`).
+fn unreachable_in_recap(log: &str, host: &str) -> bool {
+    let recap = log.rsplit_once("PLAY RECAP").map_or("", |(_, r)| r);
+    recap.lines().any(|l| {
+        l.split_once(':').is_some_and(|(name, counts)| {
+            name.trim() == host
+                && counts.split_whitespace().any(|c| {
+                    c.strip_prefix("unreachable=")
+                        .and_then(|n| n.parse::<u64>().ok())
+                        .is_some_and(|n| n > 0)
+                })
+        })
+    })
 }
 
 fn read_result(results: &Path, host: &str) -> Option<Value> {
@@ -474,6 +498,15 @@ mod tests {
                          "installed_update_count": 0, "reboot_required": false, "rebooted": false,
                          "updates": {}, "filtered_updates": {}},
                "checks": {"results": [{"rc": 0, "stdout": "ok\r\n"}]}})
+    }
+
+    #[test]
+    fn the_recap_tells_an_unreached_host() {
+        let log = "PLAY RECAP *********\nwin1                       : ok=0    changed=0    unreachable=1    failed=0\nwin10                      : ok=3    changed=1    unreachable=0    failed=0\n";
+        assert!(unreachable_in_recap(log, "win1"));
+        assert!(!unreachable_in_recap(log, "win10"));
+        assert!(!unreachable_in_recap(log, "win2"));
+        assert!(!unreachable_in_recap("win1 : unreachable=1", "win1"));
     }
 
     #[test]
