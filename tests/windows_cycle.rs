@@ -185,3 +185,96 @@ fn a_windows_host_without_a_snapshot_is_refused_a_rollback_by_name() {
         env.snap(&["--yes", "rollback", "1"])
     );
 }
+
+/// The recorded Windows hosts (one product per OS group, a pending reboot on two), and a
+/// Windows Server 2008 R2 host: the recorded unknown-product output with its product and
+/// build replaced by one the 2025-06..2026-06 MSRC documents do not carry.
+fn windows_fleet() -> Env {
+    let env = windows_env();
+    for (name, file) in [
+        ("win2", "server2022-year-behind.txt"),
+        ("win3", "server2022-latest.txt"),
+        ("win5", "win10-22h2.txt"),
+        ("win6", "win11-23h2.txt"),
+    ] {
+        env.ok(&[
+            "host",
+            "add",
+            name,
+            "127.0.0.1",
+            "-g",
+            "pilot",
+            "--platform",
+            "windows",
+        ]);
+        env.ok(&[
+            "-q",
+            "scan",
+            "--import",
+            &data(&format!("windows/{file}")),
+            "--host",
+            name,
+        ]);
+    }
+    let recorded = std::fs::read_to_string(data("windows/unknown-product.txt")).unwrap();
+    let old: String = recorded
+        .lines()
+        .filter(|l| !l.starts_with("DisplayVersion="))
+        .map(|l| match l.split_once('=') {
+            Some(("ProductName", _)) => "ProductName=Windows Server 2008 R2 Datacenter\n".into(),
+            Some(("CurrentBuild", _)) => "CurrentBuild=7601\n".into(),
+            Some(("UBR", _)) => "UBR=24544\n".into(),
+            Some(("ReleaseId", _)) => "ReleaseId=\n".into(),
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    let file = env.file("server2008r2.txt", &old);
+    env.ok(&[
+        "host",
+        "add",
+        "win7",
+        "127.0.0.1",
+        "-g",
+        "pilot",
+        "--platform",
+        "windows",
+    ]);
+    env.ok(&[
+        "-q",
+        "scan",
+        "--import",
+        file.to_str().unwrap(),
+        "--host",
+        "win7",
+    ]);
+    env
+}
+
+#[test]
+fn reports_count_windows_hosts_per_product_with_their_pending_reboots() {
+    let env = windows_fleet();
+    // `cycle start` refuses to freeze with the unknown host in the fleet.
+    assert_eq!(env.run(&["-q", "cycle", "start"]).status.code(), Some(1));
+    assert_snapshot!("win_report_text", env.snap(&["report"]));
+    assert_snapshot!("win_report_csv", env.snap(&["report", "--format", "csv"]));
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["report", "--format", "json"])).unwrap();
+    assert_snapshot!(
+        "win_report_json_os_reboots",
+        serde_json::to_string_pretty(&serde_json::json!({
+            "summary": json["summary"],
+            "compliance_by_os": json["compliance_by_os"],
+            "reboots": json["reboots"],
+        }))
+        .unwrap()
+    );
+    let html = env.ok(&["report", "--format", "html"]);
+    for text in [
+        "Windows Server 2022",
+        "Windows 11 Version 23H2 for x64-based Systems",
+        "Windows Server 2008 R2",
+        "Windows: cbs, file-rename",
+    ] {
+        assert!(html.contains(text), "{text} not in the HTML report");
+    }
+}
