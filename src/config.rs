@@ -36,6 +36,11 @@ connect_timeout = 10
 strict_host_key_checking = "yes"
 # An ssh_config file to use instead of ~/.ssh/config (ssh -F).
 # config_file = "/etc/patchcycle/ssh_config"
+# How long a connection (an OpenSSH ControlMaster) is kept open after its last use, so
+# that the next run reuses it: a duration (30s, 10m, 1h; at most 1d), or "off" (a scan
+# closes its connections when it ends). A connection is also never reused once it is
+# older than this: its host key is checked again by a new one.
+persist = "60s"
 
 # The policy a new group starts with (`patchcycle group add`); each group keeps its own
 # copy, changed with `patchcycle group set NAME --set KEY=VALUE`.
@@ -513,6 +518,66 @@ pub struct SshConfig {
     pub connect_timeout: u32,
     pub strict_host_key_checking: HostKeyChecking,
     pub config_file: Option<PathBuf>,
+    pub persist: Persist,
+}
+
+/// How long an ssh ControlMaster outlives its last use (`[ssh] persist`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Persist {
+    /// No master outlives the run: a scan closes the ones it used when it ends.
+    Off,
+    /// Kept this long after its last use (ssh's ControlPersist), and never reused once
+    /// it is older than this.
+    For(std::time::Duration),
+}
+
+/// The longest `[ssh] persist`: a day. A master older than that has skipped a day of
+/// host key checks.
+pub const SSH_PERSIST_MAX: std::time::Duration = std::time::Duration::from_secs(86_400);
+
+impl std::str::FromStr for Persist {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Persist, String> {
+        match s.trim() {
+            "off" | "0" => return Ok(Persist::Off),
+            _ => {}
+        }
+        let d = crate::inventory::policy::parse_duration(s)
+            .map_err(|_| format!("{s:?} is not a duration like 60s, 10m or 1h, nor \"off\""))?;
+        if d.is_zero() {
+            Ok(Persist::Off)
+        } else if d > SSH_PERSIST_MAX {
+            Err(format!(
+                "{s:?} is longer than {}",
+                crate::inventory::policy::format_duration(SSH_PERSIST_MAX)
+            ))
+        } else {
+            Ok(Persist::For(d))
+        }
+    }
+}
+
+impl std::fmt::Display for Persist {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Persist::Off => f.write_str("off"),
+            Persist::For(d) => f.write_str(&crate::inventory::policy::format_duration(*d)),
+        }
+    }
+}
+
+impl Serialize for Persist {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Persist {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse()
+            .map_err(|e: String| serde::de::Error::custom(format!("ssh.persist = {e}")))
+    }
 }
 
 impl Default for SshConfig {
@@ -522,6 +587,9 @@ impl Default for SshConfig {
             connect_timeout: 10,
             strict_host_key_checking: HostKeyChecking::Yes,
             config_file: None,
+            // Today's ControlPersist: a run's masters serve its next steps and a run
+            // started within the minute; longer is a choice (see the README).
+            persist: Persist::For(std::time::Duration::from_secs(60)),
         }
     }
 }
@@ -740,6 +808,51 @@ mod tests {
             assert!(
                 err.starts_with("invalid config c.toml: sync.max_shrink = ")
                     && err.ends_with(" is not a share from 0 to 1"),
+                "{text}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn ssh_persist_is_a_bounded_duration_or_off() {
+        use std::time::Duration;
+        for (text, want) in [
+            ("off", Persist::Off),
+            ("0", Persist::Off),
+            ("0s", Persist::Off),
+            ("10m", Persist::For(Duration::from_secs(600))),
+            ("1d", Persist::For(Duration::from_secs(86_400))),
+        ] {
+            let c = Config::parse(
+                &format!("[ssh]\npersist = \"{text}\"\n"),
+                Path::new("c.toml"),
+            )
+            .expect(text);
+            assert_eq!(c.ssh.persist, want, "{text}");
+        }
+        assert_eq!(
+            Config::default().ssh.persist,
+            Persist::For(Duration::from_secs(60))
+        );
+        for (text, why) in [
+            ("1d1s", "\"1d1s\" is longer than 1d"),
+            (
+                "forever",
+                "\"forever\" is not a duration like 60s, 10m or 1h, nor \"off\"",
+            ),
+            (
+                "10",
+                "\"10\" is not a duration like 60s, 10m or 1h, nor \"off\"",
+            ),
+        ] {
+            let err = Config::parse(
+                &format!("[ssh]\npersist = \"{text}\"\n"),
+                Path::new("c.toml"),
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(
+                err.contains(&format!("ssh.persist = {why}")),
                 "{text}: {err}"
             );
         }

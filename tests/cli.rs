@@ -137,6 +137,7 @@ fn doctor_reports_checks() {
             "catalogue",
             "hosts",
             "ssh",
+            "ssh masters",
             "ssh config"
         ]
     );

@@ -257,7 +257,7 @@ fn cleanup(
             .collect();
         let engine = Engine {
             ssh: &ctx.config.ssh,
-            control: crate::exec::control_dir()?,
+            control: crate::exec::reusable_control_dir(&ctx.config.ssh)?,
             policy: g.policy.clone(),
             window: None,
             progress: crate::exec::pool::Progress::Silent,

@@ -280,7 +280,7 @@ pub fn execute(ctx: &Context, kind: Kind, group: &str, a: &RunArgs) -> Result<()
         .map_err(|e| Failure::usage(format!("group {group}'s window: {e}")))?;
     let engine = Engine {
         ssh: &ctx.config.ssh,
-        control: exec::control_dir()?,
+        control: exec::reusable_control_dir(&ctx.config.ssh)?,
         policy: g.policy.clone(),
         window,
         progress: crate::exec::pool::Progress::for_style(&ctx.style),

@@ -57,6 +57,7 @@ pub fn run(ctx: &Context, _args: &DoctorArgs) -> Result<()> {
         checks.extend(data_checks(ctx, &db.conn)?);
     }
     checks.push(ssh_check(&ctx.config.ssh.program));
+    checks.extend(masters_checks(&ctx.config.ssh));
     checks.push(ssh_config_check(
         ctx.config.ssh.config_file.as_deref(),
         crate::account::current().as_ref(),
@@ -423,6 +424,63 @@ fn policy_check(path: &Path) -> Option<Check> {
         detail: format!("{detail}; test and deploy refuse these groups"),
         hint: Some(hint),
     })
+}
+
+/// The most masters asked (`ssh -O check`) and listed one per row, the oldest first: the
+/// rest are counted.
+const MASTER_ROWS: usize = 20;
+
+/// The ControlMaster directory and its masters (`[ssh] persist`): one row for the
+/// directory, one per master with its age (oldest first, at most [`MASTER_ROWS`]).
+fn masters_checks(ssh: &crate::config::SshConfig) -> Vec<Check> {
+    let dir = match crate::exec::control_dir() {
+        Ok(d) => d,
+        Err(e) => {
+            return vec![check(
+                "ssh masters",
+                false,
+                chain_line(&e),
+                Some("remove it, or set XDG_RUNTIME_DIR to a directory of your own"),
+            )];
+        }
+    };
+    let sockets = crate::exec::master_sockets(&dir).len();
+    let mut checks = vec![check(
+        "ssh masters",
+        true,
+        format!(
+            "{sockets} socket(s) in {} (persist {})",
+            dir.display(),
+            ssh.persist
+        ),
+        None,
+    )];
+    for m in crate::exec::live_masters(ssh, &dir, MASTER_ROWS) {
+        let name = m
+            .socket
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let age = crate::inventory::policy::format_duration(m.age);
+        checks.push(check(
+            "ssh master",
+            true,
+            match m.pid {
+                Some(pid) => format!("{name}: live, pid {pid}, {age} old"),
+                None => format!("{name}: no master answers (a stale socket, {age} old)"),
+            },
+            None,
+        ));
+    }
+    if sockets > MASTER_ROWS {
+        checks.push(check(
+            "ssh master",
+            true,
+            format!("and {} more, not asked", sockets - MASTER_ROWS),
+            None,
+        ));
+    }
+    checks
 }
 
 fn ssh_check(program: &str) -> Check {

@@ -63,7 +63,7 @@ pub fn run(ctx: &Context, a: &RollbackArgs) -> Result<()> {
     }
     let engine = Engine {
         ssh: &ctx.config.ssh,
-        control: exec::control_dir()?,
+        control: exec::reusable_control_dir(&ctx.config.ssh)?,
         policy: g.policy.clone(),
         window: None,
         progress: exec::pool::Progress::Silent,

@@ -9,6 +9,7 @@ use serde_json::json;
 
 use super::Context;
 use super::gate::GateArgs;
+use crate::config::Persist;
 use crate::error::{Exit, Failure};
 use crate::exec::{self, Target, pool};
 use crate::inventory::{self, Host, HostFilter, HostSpec};
@@ -71,6 +72,10 @@ pub struct ScanArgs {
     /// Hosts scanned at once
     #[arg(long, default_value_t = 16, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub parallel: u32,
+    /// Close the ssh connections this scan used when it ends, whatever `[ssh] persist`
+    /// says (as `persist = "off"`)
+    #[arg(long, conflicts_with_all = ["local", "import", "image"])]
+    pub no_persist: bool,
     /// Seconds allowed per host
     #[arg(long, default_value_t = 300, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86400))]
     pub timeout: u64,
@@ -168,9 +173,18 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
         )?);
     } else {
         let hosts = select_hosts(ctx, &db.conn, a)?;
-        let control = exec::control_dir()?;
         let timeout = Duration::from_secs(a.timeout);
-        let ssh = &ctx.config.ssh;
+        let ssh = &crate::config::SshConfig {
+            persist: if a.no_persist {
+                Persist::Off
+            } else {
+                ctx.config.ssh.persist
+            },
+            ..ctx.config.ssh.clone()
+        };
+        // A master left by an earlier run is reused only while it is younger than
+        // `persist`: its host key was checked when it was made, never since.
+        let control = exec::reusable_control_dir(ssh)?;
         // Under -v each host reports itself as it finishes, with more than a pool can say.
         let progress = match pool::Progress::for_style(&ctx.style) {
             pool::Progress::Lines => pool::Progress::Silent,
@@ -193,6 +207,19 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
                 }
             },
         );
+        if ssh.persist == Persist::Off {
+            pool::run(
+                &hosts,
+                a.parallel as usize,
+                pool::Progress::Silent,
+                |h: &Host| h.name.clone(),
+                |h: &Host| {
+                    if !h.local {
+                        exec::stop_master(ssh, &control, &ssh_target(h));
+                    }
+                },
+            );
+        }
         for (h, run) in hosts.iter().zip(results) {
             summaries.push(store(
                 &ctx.style,
@@ -596,6 +623,15 @@ fn reboot_text(s: &Summary) -> String {
     .text()
 }
 
+/// Where a host is reached over ssh.
+fn ssh_target(h: &Host) -> Target {
+    Target::Ssh {
+        address: h.address.clone(),
+        user: h.user.clone(),
+        port: h.port,
+    }
+}
+
 /// Collects one inventory host: over ssh, or here for a host `scan --local` marked (from
 /// its root directory, if it has one).
 fn collect_host(
@@ -618,19 +654,10 @@ fn collect_host(
                 sections: Vec::new(),
             };
         }
-        let target = Target::Ssh {
-            address: h.address.clone(),
-            user: h.user.clone(),
-            port: h.port,
-        };
-        return scan::collect_windows(ssh, control, &target, timeout);
+        return scan::collect_windows(ssh, control, &ssh_target(h), timeout);
     }
     if !h.local {
-        let target = Target::Ssh {
-            address: h.address.clone(),
-            user: h.user.clone(),
-            port: h.port,
-        };
+        let target = ssh_target(h);
         return scan::collect(ssh, control, &target, refresh, None, timeout);
     }
     let root = h.local_root.as_deref().map(std::path::Path::new);

@@ -169,7 +169,7 @@ impl Engine<'_> {
             attempt = exec::run_script_detached(self.ssh, &self.control, &dest(h), script, timeout);
         }
         let out = attempt.map_err(|e| match e {
-            exec::RunError::Ssh(m) => format!("unreachable: {m}"),
+            exec::RunError::Ssh(m) | exec::RunError::Refused(m) => format!("unreachable: {m}"),
             other => other.to_string(),
         })?;
         let text = String::from_utf8_lossy(&out.stdout);

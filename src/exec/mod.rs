@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-use crate::config::{HostKeyChecking, SshConfig};
+use crate::config::{HostKeyChecking, Persist, SshConfig};
 
 /// Most output read from one host: as much as `scan --import` reads from a file.
 pub const MAX_OUTPUT: usize = crate::input::MAX_COLLECTOR_OUTPUT;
@@ -91,6 +91,10 @@ pub enum RunError {
     Spawn(String, std::io::Error),
     #[error("a time limit of {} is beyond what this system's clock can count to", crate::inventory::policy::format_duration(*.0))]
     TimeLimit(Duration),
+    /// sshd dropped the connection before authentication every time it was tried (see
+    /// [`refused_before_authentication`]).
+    #[error("{0}")]
+    Refused(String),
     /// A script for another system than this one, asked to run here.
     #[error("a PowerShell script is run on a Windows host over ssh, never on this machine")]
     NotHere,
@@ -162,7 +166,12 @@ fn ssh_base(cfg: &SshConfig, control_dir: &Path, target: &Target, extra: &[&str]
             HostKeyChecking::Yes => "StrictHostKeyChecking=yes",
             HostKeyChecking::AcceptNew => "StrictHostKeyChecking=accept-new",
         })
-        .args(["-o", "ControlMaster=auto", "-o", "ControlPersist=60"])
+        .args(["-o", "ControlMaster=auto", "-o"])
+        .arg(match cfg.persist {
+            Persist::For(d) => format!("ControlPersist={}", d.as_secs()),
+            // The master is the first client itself and goes with it.
+            Persist::Off => "ControlPersist=no".to_string(),
+        })
         .arg("-o")
         .arg(format!("ControlPath={}/%C", control_dir.display()))
         .args(extra);
@@ -184,9 +193,10 @@ fn ssh_base(cfg: &SshConfig, control_dir: &Path, target: &Target, extra: &[&str]
 }
 
 /// A private directory for ControlMaster sockets (short path: sockets are limited to
-/// about 100 bytes).
+/// about 100 bytes): `$XDG_RUNTIME_DIR/patchcycle`, else `/tmp/patchcycle-UID`. The same
+/// for every run of this user, so a run reuses the masters the last one left
+/// (`[ssh] persist`).
 pub fn control_dir() -> Result<PathBuf> {
-    use std::os::unix::fs::DirBuilderExt;
     let dir = match std::env::var_os("XDG_RUNTIME_DIR")
         .map(PathBuf::from)
         .filter(|p| p.is_absolute() && p.is_dir())
@@ -195,21 +205,176 @@ pub fn control_dir() -> Result<PathBuf> {
         // SAFETY: getuid has no preconditions and cannot fail.
         None => PathBuf::from(format!("/tmp/patchcycle-{}", unsafe { libc::getuid() })),
     };
-    if !dir.is_dir() {
+    private_dir(&dir)?;
+    Ok(dir)
+}
+
+/// Makes `dir` (mode 0700) when it is missing, and refuses it unless it is a directory
+/// (not a symlink to one) that this user owns and nobody else can enter: anyone who can
+/// write there could plant a socket that this user's ssh would talk through, or read
+/// the sockets of live connections.
+fn private_dir(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt};
+    if std::fs::symlink_metadata(dir).is_err() {
         std::fs::DirBuilder::new()
             .recursive(true)
             .mode(0o700)
-            .create(&dir)
+            .create(dir)
             .with_context(|| format!("creating {}", dir.display()))?;
     }
-    // A directory someone else owns or can write to would let them hijack connections.
-    use std::os::unix::fs::MetadataExt;
-    let meta = std::fs::metadata(&dir)?;
+    let meta =
+        std::fs::symlink_metadata(dir).with_context(|| format!("reading {}", dir.display()))?;
     // SAFETY: getuid has no preconditions.
-    if meta.uid() != unsafe { libc::getuid() } || meta.mode() & 0o077 != 0 {
-        anyhow::bail!("{} is not a private directory of this user", dir.display());
+    let uid = unsafe { libc::getuid() };
+    if !meta.file_type().is_dir() || meta.uid() != uid || meta.mode() & 0o077 != 0 {
+        anyhow::bail!(
+            "{} is not a private directory of this user (a directory owned by uid {uid}, mode 0700)",
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// A ControlMaster socket of the control directory and what its master says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Master {
+    pub socket: PathBuf,
+    /// The master's process, from `ssh -O check`; None when no master answers (a socket
+    /// left by one that was killed).
+    pub pid: Option<u32>,
+    /// Since the socket was made, i.e. since the master authenticated the host.
+    pub age: Duration,
+}
+
+/// The most sockets looked at in one sweep (`doctor`, the age check before a scan): one
+/// per host, so far more than any fleet this tool is meant for, and a bound on a
+/// directory someone filled.
+pub const MAX_MASTERS: usize = 100_000;
+
+/// How long one `ssh -O` request may take: it is a local socket round trip.
+const MASTER_REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The sockets in `dir` with their age, oldest first (at most [`MAX_MASTERS`]). Their
+/// masters are not asked anything.
+pub fn master_sockets(dir: &Path) -> Vec<(PathBuf, Duration)> {
+    use std::os::unix::fs::FileTypeExt;
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let now = std::time::SystemTime::now();
+    let mut found: Vec<(PathBuf, Duration)> = entries
+        .flatten()
+        .take(MAX_MASTERS)
+        .filter_map(|e| {
+            let meta = e.path().symlink_metadata().ok()?;
+            meta.file_type().is_socket().then(|| {
+                let made = meta.modified().unwrap_or(now);
+                (e.path(), now.duration_since(made).unwrap_or_default())
+            })
+        })
+        .collect();
+    found.sort_by_key(|f| std::cmp::Reverse(f.1));
+    found
+}
+
+/// `ssh -O request` to the master on `socket`, whatever host it serves (the destination
+/// word is not used when ControlPath names the socket); its stderr when it answered.
+fn master_request(cfg: &SshConfig, socket: &Path, request: &str) -> Option<String> {
+    let mut cmd = Command::new(&cfg.program);
+    if let Some(f) = &cfg.config_file {
+        cmd.arg("-F").arg(f);
+    }
+    cmd.args(["-o", "BatchMode=yes", "-S"])
+        .arg(socket)
+        .args(["-O", request, "--", "patchcycle-master"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    trace(&cmd, "");
+    let deadline = Instant::now() + MASTER_REQUEST_TIMEOUT;
+    let mut child = cmd.spawn().ok()?;
+    let mut err = child.stderr.take();
+    let reader = std::thread::spawn(move || {
+        let mut buf = String::new();
+        if let Some(e) = err.as_mut() {
+            let _ = e.take(4096).read_to_string(&mut buf);
+        }
+        buf
+    });
+    let status = wait_or_kill(&mut child, deadline);
+    let text = reader.join().unwrap_or_default();
+    status.filter(|s| s.success()).map(|_| text)
+}
+
+/// The masters of the control directory, oldest first, each asked whether it runs
+/// (`ssh -O check`, each bounded in time); at most `limit` of them are asked, so that a
+/// directory with a fleet's worth of sockets is listed in bounded time.
+pub fn live_masters(cfg: &SshConfig, dir: &Path, limit: usize) -> Vec<Master> {
+    master_sockets(dir)
+        .into_iter()
+        .take(limit)
+        .map(|(socket, age)| {
+            let pid = master_request(cfg, &socket, "check").and_then(|t| master_pid(&t));
+            Master { socket, pid, age }
+        })
+        .collect()
+}
+
+/// The pid in what `ssh -O check` prints: `Master running (pid=1234)`.
+fn master_pid(check: &str) -> Option<u32> {
+    let rest = check.split("(pid=").nth(1)?;
+    rest.split(')').next()?.trim().parse().ok()
+}
+
+/// Asks the master on `socket` to stop taking new sessions and to exit once the ones it
+/// has end (`ssh -O stop`: a session another run has open on it is not cut).
+fn stop_master_socket(cfg: &SshConfig, socket: &Path) {
+    let _ = master_request(cfg, socket, "stop");
+}
+
+/// Stops every master of `dir` at least `max_age` old, before a run would reuse it: a
+/// master authenticated its host once, when it was made, and OpenSSH sends every later
+/// session through it without looking at the host key again. Bounding its age bounds
+/// how long a changed host key can go unnoticed. Returns how many were stopped.
+pub fn retire_old_masters(cfg: &SshConfig, dir: &Path, max_age: Duration) -> usize {
+    let old: Vec<PathBuf> = master_sockets(dir)
+        .into_iter()
+        .filter(|(_, age)| *age >= max_age)
+        .map(|(s, _)| s)
+        .collect();
+    for s in &old {
+        stop_master_socket(cfg, s);
+    }
+    old.len()
+}
+
+/// The control directory, with its masters that are at least `[ssh] persist` old stopped
+/// first ([`retire_old_masters`]): what every command that reaches hosts uses, so that no
+/// run reuses a master authenticated longer ago than that.
+pub fn reusable_control_dir(cfg: &SshConfig) -> Result<PathBuf> {
+    let dir = control_dir()?;
+    if let Persist::For(max_age) = cfg.persist {
+        retire_old_masters(cfg, &dir, max_age);
     }
     Ok(dir)
+}
+
+/// Stops the master of `target`, if there is one, the graceful way (see
+/// [`stop_master_socket`]): for `scan --no-persist` and `persist = "off"`.
+pub fn stop_master(cfg: &SshConfig, control_dir: &Path, target: &Target) {
+    if let Target::Ssh { .. } = target {
+        let mut cmd = ssh_base(cfg, control_dir, target, &["-O", "stop"]);
+        trace(&cmd, "");
+        let deadline = Instant::now() + MASTER_REQUEST_TIMEOUT;
+        if let Ok(mut child) = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+        {
+            let _ = wait_or_kill(&mut child, deadline);
+        }
+    }
 }
 
 /// The instant `timeout` from now; an error, not a panic, when the clock cannot count
@@ -303,6 +468,45 @@ pub fn run_script_detached(
     )
 }
 
+/// At most this many attempts for a connection sshd refused before authentication
+/// (MaxStartups, a full accept queue): a fleet-wide scan opening more connections than a
+/// bastion or a host accepts at once waits its turn instead of failing.
+pub const REFUSED_ATTEMPTS: u32 = 6;
+
+/// The first wait after a refusal; doubled at each attempt up to [`REFUSED_MAX_WAIT`],
+/// each wait drawn between half and all of it so that refused clients do not come back
+/// all at once.
+const REFUSED_FIRST_WAIT: Duration = Duration::from_millis(200);
+const REFUSED_MAX_WAIT: Duration = Duration::from_secs(3);
+
+/// Whether ssh's stderr says the server dropped the connection before the key exchange:
+/// what sshd does beyond `MaxStartups` (or when its listen queue is full). Nothing ran
+/// on the host, so trying again is safe. An authentication failure, a host key mismatch
+/// or a timeout says something else and is never taken for this.
+pub fn refused_before_authentication(stderr: &str) -> bool {
+    stderr.lines().map(str::trim).any(|l| {
+        l.strip_prefix("kex_exchange_identification: ")
+            .is_some_and(|why| {
+                why == "Connection closed by remote host" || why == "read: Connection reset by peer"
+            })
+    })
+}
+
+/// A wait before attempt `attempt + 1` (attempt counts from 1): exponential, capped, with
+/// jitter from the OS random source (none when it cannot be read: the wait is then the
+/// full step).
+fn refused_wait(attempt: u32) -> Duration {
+    let step = REFUSED_FIRST_WAIT
+        .saturating_mul(1u32 << attempt.saturating_sub(1).min(10))
+        .min(REFUSED_MAX_WAIT);
+    let mut b = [0u8; 2];
+    let frac = match getrandom::fill(&mut b) {
+        Ok(()) => f64::from(u16::from_le_bytes(b)) / f64::from(u16::MAX),
+        Err(_) => 1.0,
+    };
+    step.mul_f64(0.5 + frac / 2.0)
+}
+
 fn run(
     ssh: &SshConfig,
     control_dir: &Path,
@@ -312,6 +516,62 @@ fn run(
     detach: bool,
     interpreter: Interpreter,
 ) -> Result<RunOutput, RunError> {
+    let deadline = deadline(timeout)?;
+    let started = Instant::now();
+    let mut attempt = 1;
+    loop {
+        match run_once(
+            ssh,
+            control_dir,
+            target,
+            script,
+            TimeLimit { timeout, deadline },
+            detach,
+            interpreter,
+        ) {
+            Err(RunError::Refused(why)) => {
+                let wait = refused_wait(attempt);
+                // Bounded in count and in time: the run's own time limit holds.
+                if attempt >= REFUSED_ATTEMPTS || Instant::now() + wait >= deadline {
+                    return Err(RunError::Refused(format!(
+                        "{why} (refused {attempt} times in {})",
+                        crate::output::seconds(started.elapsed())
+                    )));
+                }
+                if TRACE_COMMANDS.load(Ordering::Relaxed) {
+                    eprintln!("+ # refused before authentication ({why}); again in {wait:?}");
+                }
+                std::thread::sleep(wait);
+                attempt += 1;
+            }
+            Ok(mut out) => {
+                out.elapsed = started.elapsed();
+                return Ok(out);
+            }
+            other => return other,
+        }
+    }
+}
+
+/// A run's time limit: as given (for the error that names it) and as the instant it ends
+/// (shared by every attempt of the run).
+#[derive(Debug, Clone, Copy)]
+struct TimeLimit {
+    timeout: Duration,
+    deadline: Instant,
+}
+
+/// One attempt at a run: one ssh (or local `sh`) process.
+fn run_once(
+    ssh: &SshConfig,
+    control_dir: &Path,
+    target: &Target,
+    script: &str,
+    limit: TimeLimit,
+    detach: bool,
+    interpreter: Interpreter,
+) -> Result<RunOutput, RunError> {
+    let TimeLimit { timeout, deadline } = limit;
     let mut cmd = match (target, interpreter) {
         (Target::Local, Interpreter::Sh) => {
             let mut c = Command::new("sh");
@@ -330,7 +590,6 @@ fn run(
     }
     trace(&cmd, "  # the script on stdin");
     let program = format!("{:?}", cmd.get_program());
-    let deadline = deadline(timeout)?;
     let started = Instant::now();
     let mut child = cmd.spawn().map_err(|e| RunError::Spawn(program, e))?;
     let mut stdin = child.stdin.take();
@@ -390,6 +649,13 @@ fn run(
     }
     // ssh exits 255 for its own errors (connection, authentication, host key).
     if matches!(target, Target::Ssh { .. }) && status.code() == Some(255) {
+        if stdout.is_empty() && refused_before_authentication(&stderr) {
+            return Err(RunError::Refused(
+                protocol::last_line(&stderr)
+                    .unwrap_or("connection refused before authentication")
+                    .to_string(),
+            ));
+        }
         let msg = protocol::last_line_except(&stderr, |l| l.starts_with("@@@"))
             .unwrap_or("ssh exited 255 without a message (connection lost?)")
             .to_string();
@@ -465,6 +731,160 @@ mod tests {
         );
         assert!(!marker.exists(), "nothing was run");
         assert!(deadline(Duration::from_secs(86_400)).is_ok());
+    }
+
+    /// A fake ssh: counts its runs in `dir/count`, and for the first `refusals` runs
+    /// fails as ssh fails when sshd drops the connection before the key exchange (its
+    /// stdin unread, exit 255); then prints `fail_text` on stderr and exits 255 when
+    /// given, else runs the script.
+    fn fake_ssh(dir: &Path, refusals: u32, refusal: &str, fail_text: Option<&str>) -> SshConfig {
+        use std::os::unix::fs::PermissionsExt;
+        let prog = dir.join("ssh");
+        let count = dir.join("count");
+        let after = match fail_text {
+            Some(t) => format!("echo {} >&2; exit 255", shell_quote(t)),
+            None => "exec sh -s".to_string(),
+        };
+        std::fs::write(
+            &prog,
+            format!(
+                "#!/bin/sh\nn=$(cat {c} 2>/dev/null || echo 0); n=$((n+1)); echo $n > {c}\n\
+                 if [ $n -le {refusals} ]; then echo {r} >&2; exit 255; fi\n{after}\n",
+                c = shell_quote(&count.display().to_string()),
+                r = shell_quote(refusal),
+            ),
+        )
+        .expect("write fake ssh");
+        std::fs::set_permissions(&prog, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        SshConfig {
+            program: prog.display().to_string(),
+            ..SshConfig::default()
+        }
+    }
+
+    fn runs(dir: &Path) -> u32 {
+        std::fs::read_to_string(dir.join("count"))
+            .expect("count")
+            .trim()
+            .parse()
+            .expect("a number")
+    }
+
+    fn lab_target() -> Target {
+        Target::Ssh {
+            address: "h1".into(),
+            user: None,
+            port: None,
+        }
+    }
+
+    /// sshd beyond MaxStartups: the refused connection is tried again after a wait, and
+    /// the script runs once it is let in; both ways sshd refuses are recognised.
+    #[test]
+    fn a_connection_refused_before_authentication_is_tried_again() {
+        for refusal in [
+            "kex_exchange_identification: read: Connection reset by peer",
+            "kex_exchange_identification: Connection closed by remote host",
+        ] {
+            let dir = tempfile::tempdir().expect("tmp");
+            let ssh = fake_ssh(dir.path(), 2, refusal, None);
+            let out = run_script(
+                &ssh,
+                dir.path(),
+                &lab_target(),
+                "echo ran",
+                Duration::from_secs(20),
+            )
+            .expect("let in at the third attempt");
+            assert_eq!(out.stdout, b"ran\n");
+            assert_eq!(runs(dir.path()), 3, "{refusal}");
+        }
+    }
+
+    /// Refused every time: bounded in count, then an error that says what sshd said and
+    /// how often.
+    #[test]
+    fn refusals_are_tried_a_bounded_number_of_times() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let refusal = "kex_exchange_identification: Connection closed by remote host";
+        let ssh = fake_ssh(dir.path(), 1000, refusal, None);
+        let started = Instant::now();
+        let r = run_script(
+            &ssh,
+            dir.path(),
+            &lab_target(),
+            "echo ran",
+            Duration::from_secs(60),
+        );
+        let Err(RunError::Refused(why)) = r else {
+            panic!("{r:?}")
+        };
+        assert!(
+            why.starts_with(&format!("{refusal} (refused {REFUSED_ATTEMPTS} times in ")),
+            "{why}"
+        );
+        assert_eq!(runs(dir.path()), REFUSED_ATTEMPTS);
+        // The waits: 0.2 + 0.4 + 0.8 + 1.6 + 3 s at most.
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    /// ... and in time: the run's time limit holds whatever the count.
+    #[test]
+    fn refusals_stop_at_the_runs_time_limit() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let ssh = fake_ssh(
+            dir.path(),
+            1000,
+            "kex_exchange_identification: read: Connection reset by peer",
+            None,
+        );
+        let started = Instant::now();
+        let r = run_script(
+            &ssh,
+            dir.path(),
+            &lab_target(),
+            "echo ran",
+            Duration::from_millis(700),
+        );
+        assert!(matches!(r, Err(RunError::Refused(_))), "{r:?}");
+        assert!(
+            started.elapsed() < Duration::from_millis(1500),
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(runs(dir.path()) < REFUSED_ATTEMPTS);
+    }
+
+    /// A real refusal is final at once: authentication, host key, a closed port, a
+    /// connection timeout.
+    #[test]
+    fn other_ssh_failures_are_not_tried_again() {
+        for failure in [
+            "root@127.0.0.1: Permission denied (publickey).",
+            "Host key verification failed.",
+            "ssh: connect to host 127.0.0.1 port 2299: Connection refused",
+            "ssh: connect to host 10.0.0.1 port 22: Connection timed out",
+            "Connection closed by 127.0.0.1 port 2201",
+        ] {
+            let dir = tempfile::tempdir().expect("tmp");
+            let ssh = fake_ssh(dir.path(), 0, "", Some(failure));
+            let r = run_script(
+                &ssh,
+                dir.path(),
+                &lab_target(),
+                "echo ran",
+                Duration::from_secs(20),
+            );
+            let Err(RunError::Ssh(msg)) = r else {
+                panic!("{failure}: {r:?}")
+            };
+            assert_eq!(msg, failure);
+            assert_eq!(runs(dir.path()), 1, "{failure}");
+        }
     }
 
     /// The time to the first byte is measured apart from the whole run.
