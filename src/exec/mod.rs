@@ -227,10 +227,23 @@ fn private_dir(dir: &Path) -> Result<()> {
     // SAFETY: getuid has no preconditions.
     let uid = unsafe { libc::getuid() };
     if !meta.file_type().is_dir() || meta.uid() != uid || meta.mode() & 0o077 != 0 {
-        anyhow::bail!(
-            "{} is not a private directory of this user (a directory owned by uid {uid}, mode 0700)",
+        let what = if meta.file_type().is_symlink() {
+            "a symlink".to_string()
+        } else if !meta.file_type().is_dir() {
+            "not a directory".to_string()
+        } else {
+            format!(
+                "owner uid {}, mode {:04o}",
+                meta.uid(),
+                meta.mode() & 0o7777
+            )
+        };
+        return Err(crate::error::Failure::runtime(format!(
+            "{} is not a private directory of this user ({what}; wanted: a directory owned by uid {uid}, mode 0700)",
             dir.display()
-        );
+        ))
+        .hint("it holds only ssh connection sockets: remove it and run again, or set XDG_RUNTIME_DIR to a private directory")
+        .into());
     }
     Ok(())
 }
@@ -349,13 +362,15 @@ pub fn retire_old_masters(cfg: &SshConfig, dir: &Path, max_age: Duration) -> usi
 }
 
 /// The control directory, with its masters that are at least `[ssh] persist` old stopped
-/// first ([`retire_old_masters`]): what every command that reaches hosts uses, so that no
-/// run reuses a master authenticated longer ago than that.
+/// first ([`retire_old_masters`]; every one when persist is off): what every command that
+/// reaches hosts uses, so that no run reuses a master authenticated longer ago than that.
 pub fn reusable_control_dir(cfg: &SshConfig) -> Result<PathBuf> {
     let dir = control_dir()?;
-    if let Persist::For(max_age) = cfg.persist {
-        retire_old_masters(cfg, &dir, max_age);
-    }
+    let max_age = match cfg.persist {
+        Persist::For(d) => d,
+        Persist::Off => Duration::ZERO,
+    };
+    retire_old_masters(cfg, &dir, max_age);
     Ok(dir)
 }
 
