@@ -125,6 +125,55 @@ fn collect_bench_runs_small_on_the_lab() {
 }
 
 #[test]
+fn controller_bench_runs_small() {
+    let bin = build_example("controller_bench");
+    // The bench runs ../patchcycle: make sure the binary beside it is built.
+    assert!(PathBuf::from(env!("CARGO_BIN_EXE_patchcycle")).exists());
+    let out = Command::new(&bin)
+        .args(["--sizes", "20,40", "--changed-every", "10"])
+        .output()
+        .expect("run controller_bench");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "controller_bench failed: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Three passes per size, each checked by the bench against what it stored.
+    for pass in [
+        "first scan (all full)",
+        "rescan, 1 in 10 changed",
+        "rescan, nothing changed",
+    ] {
+        assert_eq!(stdout.matches(pass).count(), 2, "{stdout}");
+    }
+    assert!(stdout.contains("peak RSS 40 hosts / 20 hosts"), "{stdout}");
+}
+
+#[test]
+fn fleet_bench_runs_small_on_the_lab() {
+    // Needs the fleet lab (root): skipped with a reason outside CI, required under CI.
+    let _lab = common::lab::lab_or_skip!(2);
+    let bin = build_example("fleet_bench");
+    assert!(PathBuf::from(env!("CARGO_BIN_EXE_patchcycle")).exists());
+    let out = Command::new(&bin)
+        .args(["--hosts", "2", "--runs", "1"])
+        .output()
+        .expect("run fleet_bench");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "fleet_bench failed: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("fleet lab: 2 hosts"), "{stdout}");
+    assert!(
+        stdout.contains("unchanged warm / warm xargs true"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn report_bench_runs_small() {
     let bin = build_example("report_bench");
     // The bench runs ../patchcycle: make sure the binary beside it is built.
