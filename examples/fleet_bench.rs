@@ -119,7 +119,18 @@ fn main() {
     let script = dir.path().join("collect.sh");
     std::fs::write(&script, pc_ok(&["scan", "--print-script"]).stdout)
         .unwrap_or_else(|e| die(&format!("script: {e}")));
-    let script_text = std::fs::read_to_string(&script).unwrap_or_default();
+    // ansible's raw module takes one command line and no stdin, and splits its argument
+    // as key=value words with Jinja: the script goes in base64, decoded and run by sh on
+    // the host (the command line carries it, as patchcycle's stdin does).
+    let encoded = Command::new("base64")
+        .arg("-w0")
+        .arg(&script)
+        .output()
+        .unwrap_or_else(|e| die(&format!("base64: {e}")));
+    let raw_collection = format!(
+        "echo {} | base64 -d | sh",
+        String::from_utf8_lossy(&encoded.stdout).trim()
+    );
     let names: String = (1..=hosts).map(|n| format!("h{n}\n")).collect();
     let mux = dir.path().join("mux");
     std::fs::create_dir(&mux).unwrap_or_else(|e| die(&format!("mux dir: {e}")));
@@ -254,7 +265,7 @@ fn main() {
             ));
             r.push((
                 "ansible -m raw (the full collector)",
-                Box::new(|| ansible_raw(&script_text, true)),
+                Box::new(|| ansible_raw(&raw_collection, true)),
             ));
         }
         r

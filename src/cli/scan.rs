@@ -210,7 +210,9 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
             pool::Progress::Lines => pool::Progress::Silent,
             p => p,
         };
-        let results = pool::run(
+        // Each host is stored as soon as it and the hosts before it are collected, while
+        // the next ones are: the fleet's collections are never all in memory at once.
+        pool::run_in_order(
             &work,
             a.parallel as usize,
             progress,
@@ -226,7 +228,19 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
                     collection: c,
                 }
             },
-        );
+            |(h, _): &(&Host, &Plan), run: HostRun| -> Result<()> {
+                summaries.push(store(
+                    &ctx.style,
+                    &mut db.conn,
+                    &mut matcher,
+                    &h.name,
+                    if h.local { Method::Local } else { Method::Ssh },
+                    (&run.started, &run.finished),
+                    run.collection,
+                )?);
+                Ok(())
+            },
+        )?;
         if ssh.persist == Persist::Off {
             pool::run(
                 &hosts,
@@ -239,17 +253,6 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
                     }
                 },
             );
-        }
-        for (h, run) in hosts.iter().zip(results) {
-            summaries.push(store(
-                &ctx.style,
-                &mut db.conn,
-                &mut matcher,
-                &h.name,
-                if h.local { Method::Local } else { Method::Ssh },
-                (&run.started, &run.finished),
-                run.collection,
-            )?);
         }
     }
 

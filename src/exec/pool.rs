@@ -1,8 +1,8 @@
-//! A bounded pool: at most N jobs at once, results in input order, progress on stderr (a
-//! bar on a terminal, or a line per job under `-v`).
+//! A bounded pool: at most N jobs at once, results in input order (all at the end, or each
+//! as soon as it is due), progress on stderr (a bar on a terminal, or a line per job under
+//! `-v`).
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -54,7 +54,8 @@ impl<T, E: std::fmt::Display> Outcome for Result<T, E> {
     }
 }
 
-/// Runs `job` on every item with at most `parallel` running at once.
+/// Runs `job` on every item with at most `parallel` running at once; the results in item
+/// order.
 pub fn run<T: Sync, R: Send + Outcome>(
     items: &[T],
     parallel: usize,
@@ -62,8 +63,34 @@ pub fn run<T: Sync, R: Send + Outcome>(
     label: impl Fn(&T) -> String + Sync,
     job: impl Fn(&T) -> R + Sync,
 ) -> Vec<R> {
+    let mut results = Vec::with_capacity(items.len());
+    let consumed: Result<(), std::convert::Infallible> =
+        run_in_order(items, parallel, progress, label, job, |_, r| {
+            results.push(r);
+            Ok(())
+        });
+    match consumed {
+        Ok(()) => results,
+    }
+}
+
+/// Like [`run`], but each result goes to `consume`, on the calling thread and in item
+/// order, as soon as it and every earlier one are done, instead of all of them coming
+/// back at the end: a fleet's results are never all in memory at once (the consumer, a
+/// scan storing hosts, works while the next hosts are collected). Results wait for the
+/// consumer in a channel of `parallel` places, so workers slow down to its pace; only
+/// results that finished ahead of a slower earlier item wait beside it. The first error
+/// of `consume` stops the pool: no item is started after it, and it is returned.
+pub fn run_in_order<T: Sync, R: Send + Outcome, E>(
+    items: &[T],
+    parallel: usize,
+    progress: Progress,
+    label: impl Fn(&T) -> String + Sync,
+    job: impl Fn(&T) -> R + Sync,
+    mut consume: impl FnMut(&T, R) -> Result<(), E>,
+) -> Result<(), E> {
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<R>>> = Mutex::new((0..items.len()).map(|_| None).collect());
+    let stop = AtomicBool::new(false);
     let bar = (progress == Progress::Bar).then(|| {
         let b = ProgressBar::new(items.len() as u64);
         if let Ok(s) = ProgressStyle::with_template("{pos}/{len} [{wide_bar}] {elapsed} {msg}") {
@@ -73,13 +100,17 @@ pub fn run<T: Sync, R: Send + Outcome>(
     });
     let lines = progress == Progress::Lines;
     let workers = parallel.clamp(1, items.len().max(1));
+    let (done, finished) = std::sync::mpsc::sync_channel::<(usize, R)>(workers);
+    let mut outcome = Ok(());
     std::thread::scope(|s| {
         for _ in 0..workers {
-            s.spawn(|| {
-                loop {
+            let done = done.clone();
+            let (next, stop, bar, label, job) = (&next, &stop, &bar, &label, &job);
+            s.spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(item) = items.get(i) else { break };
-                    if let Some(b) = &bar {
+                    if let Some(b) = bar {
                         b.set_message(label(item));
                     }
                     if lines {
@@ -98,23 +129,106 @@ pub fn run<T: Sync, R: Send + Outcome>(
                             ),
                         }
                     }
-                    if let Ok(mut v) = results.lock() {
-                        v[i] = Some(r);
-                    }
-                    if let Some(b) = &bar {
+                    if let Some(b) = bar {
                         b.inc(1);
+                    }
+                    // The consumer is gone only after an error of its own.
+                    if done.send((i, r)).is_err() {
+                        break;
                     }
                 }
             });
         }
+        // The workers hold the only senders now: the channel ends when they all do.
+        drop(done);
+        let mut waiting: std::collections::BTreeMap<usize, R> = std::collections::BTreeMap::new();
+        let mut due = 0;
+        for (i, r) in finished.iter() {
+            waiting.insert(i, r);
+            while let Some(r) = waiting.remove(&due) {
+                if let Err(e) = consume(&items[due], r) {
+                    outcome = Err(e);
+                    stop.store(true, Ordering::SeqCst);
+                    break;
+                }
+                due += 1;
+            }
+            if outcome.is_err() {
+                break;
+            }
+        }
+        // Dropping the receiver unblocks any worker waiting to send.
+        drop(finished);
     });
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    results
-        .into_inner()
-        .unwrap_or_default()
-        .into_iter()
-        .flatten()
-        .collect()
+    outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Results reach the consumer in item order, whatever order the jobs end in.
+    #[test]
+    fn results_are_consumed_in_item_order() {
+        let items: Vec<u64> = (0..40).collect();
+        let mut seen = Vec::new();
+        let r: Result<(), ()> = run_in_order(
+            &items,
+            8,
+            Progress::Silent,
+            |i| i.to_string(),
+            |i| {
+                // Early items take longest: later ones finish first.
+                std::thread::sleep(std::time::Duration::from_millis((40 - i) % 7));
+                Ok::<u64, String>(*i * 2)
+            },
+            |i, r| {
+                assert_eq!(r, Ok(*i * 2));
+                seen.push(*i);
+                Ok(())
+            },
+        );
+        assert_eq!(r, Ok(()));
+        assert_eq!(seen, items);
+        assert_eq!(
+            run(
+                &items,
+                3,
+                Progress::Silent,
+                |i| i.to_string(),
+                |i| Ok::<u64, String>(*i + 1)
+            ),
+            (1..41).map(Ok).collect::<Vec<Result<u64, String>>>()
+        );
+    }
+
+    /// The consumer's first error stops the pool: it is returned, and items not yet
+    /// started are never started.
+    #[test]
+    fn a_consumer_error_stops_the_pool() {
+        let items: Vec<u64> = (0..1000).collect();
+        let started = AtomicUsize::new(0);
+        let r = run_in_order(
+            &items,
+            2,
+            Progress::Silent,
+            |i| i.to_string(),
+            |_| {
+                started.fetch_add(1, Ordering::SeqCst);
+            },
+            |i, ()| {
+                if *i == 5 {
+                    Err(format!("item {i}"))
+                } else {
+                    Ok(())
+                }
+            },
+        );
+        assert_eq!(r, Err("item 5".to_string()));
+        // Item 5, the two in flight and the channel's two places, at most.
+        assert!(started.load(Ordering::SeqCst) < 20, "{started:?}");
+    }
 }
