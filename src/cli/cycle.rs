@@ -79,7 +79,7 @@ fn start(ctx: &Context, a: &StartArgs) -> Result<()> {
     let stamp = clock::stamp(now);
     let accepted_stale = check_data(ctx, &db.conn, None, now, a.allow_stale, "cycle start")?;
     let tx = db::write_tx(&mut db.conn)?;
-    let (_, patches) = cycle::start(&tx, &name, cutoff, &stamp)?;
+    let (_, patches) = cycle::start(&tx, &name, cutoff, &stamp, &ctx.actor)?;
     audit::append(
         &tx,
         &stamp,
