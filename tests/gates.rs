@@ -370,3 +370,104 @@ fn approve_auto_keeps_four_eyes() {
         .unwrap();
     assert_eq!(n, 0);
 }
+
+#[test]
+fn cycle_show_lists_the_frozen_set_in_every_list_format() {
+    let env = fleet();
+    // A host in no ring still counts among those the patch affects.
+    env.ok(&["host", "add", "lab1"]);
+    let f = env.file("lab1.out", &collection());
+    env.ok(&[
+        "-q",
+        "scan",
+        "--import",
+        f.to_str().unwrap(),
+        "--host",
+        "lab1",
+    ]);
+    env.ok(&["-q", "cycle", "start"]);
+    env.ok(&[
+        "note",
+        "add",
+        "--package",
+        "libssl3",
+        "restart nginx and postfix after upgrading",
+    ]);
+    assert_snapshot!("cycle_show", env.snap(&["cycle", "show"]));
+    assert_snapshot!(
+        "cycle_show_json",
+        env.snap(&["cycle", "show", "2026-11", "--format", "json"])
+    );
+    assert_snapshot!(
+        "cycle_show_csv",
+        env.snap(&["cycle", "show", "--format", "csv"])
+    );
+    assert_snapshot!(
+        "cycle_show_markdown",
+        env.snap(&["--format", "markdown", "cycle", "show"])
+    );
+    // Markdown is for `cycle show` (and `report`), not for every list.
+    assert_snapshot!(
+        "cycle_list_markdown",
+        env.snap(&["cycle", "list", "--format", "markdown"])
+    );
+    assert_snapshot!(
+        "cycle_show_unknown",
+        env.snap(&["cycle", "show", "1999-01"])
+    );
+}
+
+#[test]
+fn a_dry_run_before_approval_is_a_preview() {
+    let env = fleet();
+    env.ok(&["group", "set", "prod", "--window", "daily 22:00-23:00 UTC"]);
+    env.ok(&["-q", "cycle", "start"]);
+    assert_snapshot!(
+        "preview_dry_run",
+        env.snap(&["deploy", "--group", "prod", "--dry-run"])
+    );
+    let json: serde_json::Value = serde_json::from_str(&env.ok(&[
+        "deploy",
+        "--group",
+        "prod",
+        "--dry-run",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(
+        json["preview"],
+        "group prod has no approval in cycle 2026-11"
+    );
+    assert_eq!(json["hosts"][0]["host"], "w1");
+    assert_eq!(json["hosts"][0]["targets"][0]["to"], "3.0.17-1~deb12u3");
+    // A real run is still refused, and nothing was recorded.
+    let run = env.run(&["--yes", "deploy", "--group", "prod"]);
+    assert_eq!(run.status.code(), Some(1));
+    // After a deferral: still a preview, saying so.
+    env.ok(&["--yes", "approve", "--group", "prod", "--decision", "defer"]);
+    let deferred = env.ok(&["deploy", "--group", "prod", "--dry-run"]);
+    assert!(
+        deferred.starts_with(
+            "preview: not approved (group prod's latest decision in cycle 2026-11 is defer)"
+        ),
+        "{deferred}"
+    );
+    // Once approved, the plan that will run: no preview line, the change reference.
+    pilot_run(&env, "tester", &[], NOW);
+    at(&env, LATER, APPROVE_PROD);
+    assert_snapshot!(
+        "approved_dry_run",
+        at(&env, LATER, &["deploy", "--group", "prod", "--dry-run"])
+    );
+    let n: i64 = env
+        .sqlite()
+        .query_row(
+            "SELECT count(*) FROM deployments d JOIN groups g ON g.id = d.group_id \
+             WHERE g.name = 'prod'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 0);
+}
