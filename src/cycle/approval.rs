@@ -523,4 +523,55 @@ mod tests {
             None
         );
     }
+
+    /// Schema 15 on a database of schema 14: the cycle's starter and the approvals
+    /// `approve --auto` recorded are read from the audit log; a person's approval, and a
+    /// cycle without a `cycle.start` entry, are left as they were.
+    #[test]
+    fn schema_15_fills_starter_and_auto_from_the_audit_log() {
+        let conn = Connection::open_in_memory().unwrap();
+        for (version, name, sql) in crate::db::MIGRATIONS.iter().filter(|m| m.0 < 15) {
+            conn.execute_batch(sql)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            conn.pragma_update(None, "user_version", version).unwrap();
+        }
+        let at = "2026-11-10T09:00:00Z";
+        conn.execute_batch(&format!(
+            "INSERT INTO groups (id, name, ring, created_at, updated_at) VALUES (1, 'prod', 2, '{at}', '{at}');
+             INSERT INTO cycles (id, name, cutoff, state, created_at) VALUES
+                 (1, '2026-11', '2026-11-10', 'open', '{at}'),
+                 (2, '2026-10', '2026-10-13', 'closed', '{at}');
+             INSERT INTO audit (at, actor, action, object, details, prev_hash, hash) VALUES
+                 ('{at}', 'alice', 'cycle.start', '2026-11', '{{}}', 'x', 'y'),
+                 ('{at}', 'cron', 'approve.auto', '2026-11/prod', '{{}}', 'y', 'z');
+             INSERT INTO approvals (cycle_id, group_id, decision, packages, actor, at) VALUES
+                 (1, 1, 'approve', '[]', 'cron', '{at}'),
+                 (1, 1, 'approve', '[]', 'bob', '{at}');"
+        ))
+        .unwrap();
+        let (_, _, sql) = crate::db::MIGRATIONS
+            .iter()
+            .find(|m| m.0 == 15)
+            .expect("migration 15");
+        conn.execute_batch(sql).unwrap();
+        let starters: Vec<Option<String>> = conn
+            .prepare("SELECT created_by FROM cycles ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(starters, [Some("alice".to_string()), None]);
+        let auto: Vec<(String, bool)> = conn
+            .prepare("SELECT actor, auto FROM approvals ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            auto,
+            [("cron".to_string(), true), ("bob".to_string(), false)]
+        );
+    }
 }
