@@ -471,3 +471,51 @@ fn a_dry_run_before_approval_is_a_preview() {
         .unwrap();
     assert_eq!(n, 0);
 }
+
+/// A Windows Server 2022 host one month behind, from the real MSRC documents and its
+/// recorded collector output: its cumulative update is shown as a KB with its CVEs, and
+/// a preview of its group's deploy names the KB.
+#[test]
+fn cycle_show_and_the_preview_name_a_windows_kb() {
+    let data = |p: &str| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(p)
+            .display()
+            .to_string()
+    };
+    let env = Env::init();
+    env.ok(&["-q", "sync", "--from", &data(""), "msrc"]);
+    env.ok(&["group", "add", "win", "--order", "1"]);
+    env.ok(&[
+        "host",
+        "add",
+        "win1",
+        "Administrator@127.0.0.1:1",
+        "-g",
+        "win",
+        "--platform",
+        "windows",
+    ]);
+    env.ok(&[
+        "-q",
+        "scan",
+        "--import",
+        &data("windows/server2022-month-behind.txt"),
+        "--host",
+        "win1",
+    ]);
+    env.ok(&["-q", "cycle", "start"]);
+    assert_snapshot!("windows_cycle_show", env.snap(&["cycle", "show"]));
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["cycle", "show", "--format", "json"])).unwrap();
+    assert_eq!(json[0]["ecosystem"], "Windows");
+    assert_eq!(
+        json[0]["hosts_by_group"],
+        serde_json::json!([{"group": "win", "hosts": 1}])
+    );
+    assert_snapshot!(
+        "windows_preview",
+        env.snap(&["deploy", "--group", "win", "--dry-run"])
+    );
+}
