@@ -889,7 +889,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
             [CompletionResult]::new('--auto', '--auto', [CompletionResultType]::ParameterName, 'For cron: approve, in every group whose policy has auto_approve classes or approve_rules, the patches whose rule is due (its `after` counted from the cycle''s start) once the gate is open (never through the emergency lane)')
             [CompletionResult]::new('--kev', '--kev', [CompletionResultType]::ParameterName, 'Only patches with a CISA KEV CVE')
-            [CompletionResult]::new('--emergency', '--emergency', [CompletionResultType]::ParameterName, 'Bypass the ring gate (audited and flagged in reports); needs --reason')
+            [CompletionResult]::new('--emergency', '--emergency', [CompletionResultType]::ParameterName, 'Bypass the ring gate (audited and flagged in reports; not four eyes); needs --reason')
             [CompletionResult]::new('--allow-stale', '--allow-stale', [CompletionResultType]::ParameterName, 'Approve although the group''s scans or the catalogue are older than the policy''s max_scan_age / max_feed_age (audited with the hosts concerned)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')

@@ -821,7 +821,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand --auto 'For cron: approve, in every group whose policy has auto_approve classes or approve_rules, the patches whose rule is due (its `after` counted from the cycle''s start) once the gate is open (never through the emergency lane)'
             cand --kev 'Only patches with a CISA KEV CVE'
-            cand --emergency 'Bypass the ring gate (audited and flagged in reports); needs --reason'
+            cand --emergency 'Bypass the ring gate (audited and flagged in reports; not four eyes); needs --reason'
             cand --allow-stale 'Approve although the group''s scans or the catalogue are older than the policy''s max_scan_age / max_feed_age (audited with the hosts concerned)'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'

@@ -645,7 +645,7 @@ csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l auto -d 'For cron: approve, in every group whose policy has auto_approve classes or approve_rules, the patches whose rule is due (its `after` counted from the cycle\'s start) once the gate is open (never through the emergency lane)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l kev -d 'Only patches with a CISA KEV CVE'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l emergency -d 'Bypass the ring gate (audited and flagged in reports); needs --reason'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l emergency -d 'Bypass the ring gate (audited and flagged in reports; not four eyes); needs --reason'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l allow-stale -d 'Approve although the group\'s scans or the catalogue are older than the policy\'s max_scan_age / max_feed_age (audited with the hosts concerned)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -s v -l verbose -d 'Say more about what is done (repeat for more)'

@@ -22,9 +22,10 @@ const PICKER_KEYS: &str = "up/down: move | space: toggle | a: all | enter: confi
 On a terminal (without --yes) the patch set is shown as a picker, worst first (KEV, then
 severity, then EPSS), every patch selected; then the decision is confirmed.
 
-Exit codes: 0 recorded; 1 refused by the ring gate; 2 usage error, or cancelled (Esc or q
-in the picker, or no at the confirmation): nothing is recorded; 130 interrupted (Ctrl-C):
-nothing is recorded, the terminal is restored.")]
+Exit codes: 0 recorded; 1 refused by the ring gate or by four eyes (policy
+require_distinct_approver); 2 usage error, or cancelled (Esc or q in the picker, or no at
+the confirmation): nothing is recorded; 130 interrupted (Ctrl-C): nothing is recorded, the
+terminal is restored.")]
 pub struct ApproveArgs {
     /// The group (ring) the decision is for
     #[arg(short, long, required_unless_present = "auto", add = super::complete::groups())]
@@ -62,7 +63,7 @@ pub struct ApproveArgs {
     /// configured time_zone), a span (30d, 12h, 2w) or an RFC 3339 time
     #[arg(long, value_name = "DATE")]
     pub expires: Option<String>,
-    /// Bypass the ring gate (audited and flagged in reports); needs --reason
+    /// Bypass the ring gate (audited and flagged in reports; not four eyes); needs --reason
     #[arg(long, requires = "reason")]
     pub emergency: bool,
     /// Why the emergency lane is used
