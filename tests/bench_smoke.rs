@@ -67,6 +67,12 @@ fn vercmp_bench_runs_small_and_agrees_with_libapt_and_librpm() {
     // Four library rows (libapt, librpm; raw and loop-subtracted), each checked pair
     // by pair against our answers.
     assert_eq!(stdout.matches("all agree").count(), 4, "{stdout}");
+    // The whole `vercmp deb --stdin` process ran (its answers are checked against the
+    // in-memory ones inside the bench, which fails otherwise).
+    assert!(
+        stdout.contains("patchcycle vercmp deb --stdin (whole process, pipe out)"),
+        "{stdout}"
+    );
 }
 
 #[test]
