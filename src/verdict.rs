@@ -255,15 +255,16 @@ impl Knowledge {
             .collect())
     }
 
-    /// The MSRC catalogue as one feed: each monthly document is a source of its own
-    /// (`msrc:2026-Jun`), and every `sync msrc` reads the index listing all of them, so
-    /// the catalogue is as current as its most recently checked document. None: never
-    /// synced.
+    /// The MSRC catalogue as one feed: `msrc`, the check of the Security Update Guide's
+    /// index that every `sync msrc` makes (each monthly document is a source of its own,
+    /// `msrc:2026-Jun`, re-fetched only when the index says it changed). None: never
+    /// synced, or no document imported.
     fn msrc_feed(&self) -> Option<&Feed> {
-        self.feeds
+        let documents = self
+            .feeds
             .iter()
-            .filter(|f| f.source.starts_with("msrc:") && f.as_of.is_some())
-            .max_by(|a, b| a.as_of.cmp(&b.as_of))
+            .any(|f| f.source.starts_with("msrc:") && f.as_of.is_some());
+        self.feed("msrc").filter(|f| documents && f.as_of.is_some())
     }
 
     /// Why a Windows host's product cannot be judged: the product of its latest good scan
