@@ -18,7 +18,9 @@
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $Utf8 = New-Object System.Text.UTF8Encoding($false)
-[Console]::OutputEncoding = $Utf8
+# Without a console (ssh -T) the console's code page cannot be set; the output goes
+# through a UTF-8 writer of its own on stdout either way.
+try { [Console]::OutputEncoding = $Utf8 } catch { }
 $OutputEncoding = $Utf8
 $Inv = [System.Globalization.CultureInfo]::InvariantCulture
 [System.Threading.Thread]::CurrentThread.CurrentCulture = $Inv
@@ -26,7 +28,8 @@ $Inv = [System.Globalization.CultureInfo]::InvariantCulture
 $T = '@TOKEN@'
 $MaxRows = 5000
 $WuaSearchSeconds = 600
-$Out = [Console]::Out
+$Out = New-Object System.IO.StreamWriter([Console]::OpenStandardOutput(), $Utf8)
+$Out.AutoFlush = $true
 function Emit([string]$Line) { $Out.Write($Line + "`n") }
 function Section([string]$Name) { $Out.Write("`n@@PC " + $T + ' ' + $Name + "`n") }
 function Clean($Text) {
@@ -145,6 +148,7 @@ try {
 } catch { Failed $_ }
 
 Section 'END'
+$Out.Flush()
 }
 
 
