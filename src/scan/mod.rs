@@ -72,6 +72,12 @@ pub fn collector_script(refresh: bool, root: Option<&std::path::Path>) -> Result
         + &protocol::end_printer())
 }
 
+/// The Windows collector (PowerShell) with a fresh random token, its only substitution:
+/// nothing from the inventory or the database goes into it.
+pub fn windows_collector_script() -> String {
+    crate::family::windows::COLLECTOR.replace("@TOKEN@", &protocol::new_token())
+}
+
 /// How a host was reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -157,9 +163,44 @@ pub fn collect(
         Ok(s) => s,
         Err(e) => return failed(e),
     };
-    let out = match exec::run_script(ssh, control_dir, target, &script, timeout) {
+    let out = exec::run_script(ssh, control_dir, target, &script, timeout);
+    collection_of(started, out)
+}
+
+/// Collects and parses a Windows host's facts: the PowerShell collector over ssh.
+pub fn collect_windows(
+    ssh: &SshConfig,
+    control_dir: &std::path::Path,
+    target: &Target,
+    timeout: Duration,
+) -> Collection {
+    let started = std::time::Instant::now();
+    let out = exec::run_powershell(
+        ssh,
+        control_dir,
+        target,
+        &windows_collector_script(),
+        timeout,
+        &crate::family::windows::REMOTE_COMMAND,
+    );
+    collection_of(started, out)
+}
+
+/// A run's output parsed into a collection (or why there is none).
+fn collection_of(
+    started: std::time::Instant,
+    out: Result<exec::RunOutput, exec::RunError>,
+) -> Collection {
+    let out = match out {
         Ok(o) => o,
-        Err(e) => return failed(e.to_string()),
+        Err(e) => {
+            return Collection {
+                facts: Err(e.to_string().into()),
+                first_output: None,
+                elapsed: started.elapsed(),
+                sections: Vec::new(),
+            };
+        }
     };
     let text = String::from_utf8_lossy(&out.stdout);
     let facts = facts::parse(&text).map_err(|e| {
@@ -351,7 +392,8 @@ pub fn store(
             )?;
             summary.status = "ok".into();
             summary.ecosystem = f.ecosystem.clone();
-            summary.packages = Some(f.packages.len());
+            // A Windows host has no package list (its updates are KBs): `-`, not 0.
+            summary.packages = f.windows.is_none().then_some(f.packages.len());
             summary.pending = Some(f.pending.len());
             summary.pending_security = Some(f.pending.iter().filter(|p| p.security).count());
             summary.findings = Some(findings.len() + carried);
