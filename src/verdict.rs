@@ -294,7 +294,7 @@ impl Knowledge {
             }));
         };
         Ok(match self.windows.products(conn, &w)? {
-            ProductMatch::Known(_) => None,
+            ProductMatch::Known { .. } => None,
             ProductMatch::Unknown { why, .. } => Some(Unknown::NoProduct {
                 product: w.product_name.clone(),
                 build: WindowsBuild::of_host(&w).to_string(),
@@ -496,8 +496,11 @@ pub fn age_line(
         line.push_str(&format!(", {never} never scanned"));
     }
     line.push_str("; catalogue: ");
+    // The MSRC catalogue is one source per monthly document (`msrc:2026-Jun`), all
+    // checked through its index (`msrc`): named once, as `msrc`.
     let synced: Vec<String> = feeds
         .iter()
+        .filter(|f| !f.source.starts_with("msrc:"))
         .filter_map(|f| {
             let t = clock::parse(f.as_of.as_deref()?)?;
             Some(format!("{} {}", f.source, clock::ago(t, now)))

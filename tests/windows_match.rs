@@ -11,6 +11,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::cli::Env;
+use insta::assert_snapshot;
 use patchcycle::family::windows::matching::{self, Catalogue, ExplainVerdict, Fixed, ProductMatch};
 use patchcycle::family::{Facts, InstalledUpdate, WindowsFacts};
 use patchcycle::scan::matcher::Matcher;
@@ -29,6 +30,8 @@ fn synced() -> Env {
     let template = TEMPLATE.get_or_init(|| {
         let env = Env::init();
         env.ok(&["-q", "sync", "--from", &data(), "msrc"]);
+        let mirror = format!("{}/mirror-small", data());
+        env.ok(&["-q", "sync", "--from", &mirror, "kev"]);
         env.save_template("windows_match_msrc")
     });
     let env = Env::from_template(template);
@@ -216,7 +219,7 @@ fn clients_and_an_unknown_product() {
     };
     let a = matching::assess(&conn, &mut cat, &win11).unwrap();
     assert!(
-        matches!(&a.product, ProductMatch::Known(p) if p[0].name == "Windows 11 Version 23H2 for x64-based Systems"),
+        matches!(&a.product, ProductMatch::Known { products: p } if p[0].name == "Windows 11 Version 23H2 for x64-based Systems"),
         "{:?}",
         a.product
     );
@@ -246,4 +249,151 @@ fn clients_and_an_unknown_product() {
         a.product
     );
     assert!(findings(&env, &insider).is_empty());
+}
+
+/// The recorded hosts of tests/data/windows scanned into a synced inventory, plus
+/// `server2022-reboot-pending`: the month-behind recording with the build of 2026-Apr
+/// (KB5082142 → 10.0.20348.5020) and the CBS reboot key set, as a host looks after
+/// installing the May update (KB5087545) and before the reboot that finishes it.
+fn fleet() -> Env {
+    let env = synced();
+    for name in [
+        "server2022-latest",
+        "server2022-month-behind",
+        "server2022-year-behind",
+        "win10-22h2",
+        "win11-23h2",
+        "unknown-product",
+    ] {
+        env.ok(&["-q", "host", "add", name, "--platform", "windows"]);
+        let path = format!("{}/windows/{name}.txt", data());
+        env.ok(&["-q", "scan", "--import", &path, "--host", name]);
+    }
+    let month =
+        std::fs::read_to_string(format!("{}/windows/server2022-month-behind.txt", data())).unwrap();
+    assert!(month.contains("UBR=5139\n") && month.contains("cbs=no\n"));
+    let pending = env.file(
+        "reboot-pending.txt",
+        &month
+            .replace("UBR=5139\n", "UBR=5020\n")
+            .replace("cbs=no\n", "cbs=yes\n"),
+    );
+    env.ok(&[
+        "-q",
+        "host",
+        "add",
+        "server2022-reboot-pending",
+        "--platform",
+        "windows",
+    ]);
+    env.ok(&[
+        "-q",
+        "scan",
+        "--import",
+        pending.to_str().unwrap(),
+        "--host",
+        "server2022-reboot-pending",
+    ]);
+    env
+}
+
+#[test]
+fn findings_explain_and_gates_of_recorded_windows_hosts() {
+    let env = fleet();
+    // One finding per host missing updates; the unknown product is named on stderr.
+    assert_snapshot!("windows_findings", env.snap(&["findings"]));
+    assert_snapshot!(
+        "windows_findings_month_behind_json",
+        env.snap(&[
+            "findings",
+            "--host",
+            "server2022-month-behind",
+            "--format",
+            "json"
+        ])
+    );
+    // The chain of a 2025-Jul CVE on the host a year behind.
+    assert_snapshot!(
+        "windows_explain_year_behind",
+        env.snap(&["explain", "server2022-year-behind", "CVE-2025-47971"])
+    );
+    assert_snapshot!(
+        "windows_explain_year_behind_json",
+        env.snap(&[
+            "explain",
+            "server2022-year-behind",
+            "CVE-2025-47971",
+            "--format",
+            "json"
+        ])
+    );
+    // Fixed by build; fixed by the installed KB before its reboot.
+    assert_snapshot!(
+        "windows_explain_fixed_by_build",
+        env.snap(&["explain", "server2022-month-behind", "CVE-2025-47971"])
+    );
+    assert_snapshot!(
+        "windows_explain_reboot_pending",
+        env.snap(&["explain", "server2022-reboot-pending", "CVE-2026-33834"])
+    );
+    assert_snapshot!(
+        "windows_explain_unknown_product",
+        env.snap(&["explain", "unknown-product"])
+    );
+    assert_snapshot!(
+        "windows_explain_not_a_cve",
+        env.snap(&["explain", "server2022-latest", "openssl"])
+    );
+    // Without a CVE: one row per CVE the host misses, each proposing the June update.
+    let rows = env.ok(&["explain", "server2022-month-behind", "--format", "json"]);
+    let rows: serde_json::Value = serde_json::from_str(&rows).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 105);
+    assert!(
+        rows.iter()
+            .all(|r| r["proposed"] == 5094128 && r["verdict"] == "missing")
+    );
+
+    // Gates: exploited per MSRC counts as KEV (the year-behind host's 2026-Feb CVEs;
+    // the KEV catalogue is synced and current, so only the finding can trip it).
+    let gate = |host: &str, level: &str| {
+        env.run(&["-q", "findings", "--host", host, "--fail-on", level])
+            .status
+            .code()
+    };
+    assert_eq!(gate("server2022-year-behind", "kev"), Some(1));
+    assert_eq!(gate("server2022-month-behind", "kev"), Some(0));
+    assert_eq!(gate("server2022-latest", "any"), Some(0));
+    assert_eq!(gate("win10-22h2", "any"), Some(0));
+    assert_eq!(gate("win11-23h2", "any"), Some(0));
+    // Unknown, never compliant: every gate trips on it.
+    assert_eq!(gate("unknown-product", "kev"), Some(1));
+    assert_eq!(gate("unknown-product", "any"), Some(1));
+    assert_snapshot!(
+        "windows_gate_unknown_product",
+        env.snap(&[
+            "findings",
+            "--host",
+            "unknown-product",
+            "--fail-on",
+            "critical"
+        ])
+    );
+    let kev = env.ok(&["findings", "--kev", "--format", "json"]);
+    let kev: serde_json::Value = serde_json::from_str(&kev).unwrap();
+    let hosts: Vec<&str> = kev
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["host"].as_str().unwrap())
+        .collect();
+    assert_eq!(hosts, ["server2022-year-behind"]);
+
+    // The report: compliant, non-compliant and unknown Windows hosts.
+    let report = env.ok(&["report", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_snapshot!(
+        "windows_report_hosts",
+        serde_json::to_string_pretty(&report["hosts"]).unwrap()
+    );
 }
