@@ -389,6 +389,16 @@ fn findings_explain_and_gates_of_recorded_windows_hosts() {
         .collect();
     assert_eq!(hosts, ["server2022-year-behind"]);
 
+    // doctor names the host whose product the catalogue does not have.
+    let doctor = env.run(&["doctor"]);
+    assert!(
+        String::from_utf8_lossy(&doctor.stdout).contains(
+            "Windows hosts whose product the MSRC catalogue does not have: unknown-product"
+        ),
+        "{}",
+        String::from_utf8_lossy(&doctor.stdout)
+    );
+
     // The report: compliant, non-compliant and unknown Windows hosts.
     let report = env.ok(&["report", "--format", "json"]);
     let report: serde_json::Value = serde_json::from_str(&report).unwrap();
