@@ -13,9 +13,10 @@
 //! 2. **Per CVE.** A CVE's remediations for the product are grouped by kind (cumulative
 //!    update, hotpatch, security only); each group is represented by its newest KB (highest
 //!    FixedBuild). The CVE is fixed on the host when any group is satisfied: the host's
-//!    build `10.0.CurrentBuild.UBR` ≥ the FixedBuild (cumulative updates only: a hotpatch's
-//!    build lives on the hotpatch branch), or the KB — or any KB that supersedes it,
-//!    transitively across months — is installed.
+//!    build `10.0.CurrentBuild.UBR` ≥ the FixedBuild (of a cumulative update; a hotpatch's
+//!    build lives on the hotpatch branch, so for it the build of the first cumulative
+//!    update of the product above it, a later release carrying its fixes), or the KB —
+//!    or any KB that supersedes it, transitively across months — is installed.
 //! 3. **One finding per update.** Missing CVEs whose cumulative update the product's newest
 //!    cumulative update covers (its build is at least theirs, or it supersedes their KB)
 //!    collapse into one finding for that update; the rest are findings of their own KB.
@@ -591,6 +592,14 @@ pub fn assess(conn: &Connection, cat: &mut Catalogue, w: &WindowsFacts) -> Resul
             .filter(|r| r.kind == RemediationKind::Cumulative && r.fixed_build.is_some()),
     )
     .cloned();
+    // Every cumulative update of the product by build, lowest first.
+    let cumulative_builds: Vec<(WindowsBuild, u32)> = remediations
+        .iter()
+        .filter(|r| r.kind == RemediationKind::Cumulative)
+        .filter_map(|r| Some((r.fixed_build?, r.kb)))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let mut by_cve: BTreeMap<&str, Vec<&Remediation>> = BTreeMap::new();
     for r in remediations.iter() {
         by_cve.entry(r.cve.as_str()).or_default().push(r);
@@ -614,6 +623,20 @@ pub fn assess(conn: &Connection, cat: &mut Catalogue, w: &WindowsFacts) -> Resul
                 fixed = Some(Fixed::Build {
                     kb: req.kb,
                     fixed_build: fb,
+                });
+                break;
+            }
+            // A hotpatch's (or security-only update's) build is not on the host's line;
+            // the first cumulative update of the product built above it is a later
+            // release and carries its fixes: reaching that build fixes the CVE.
+            if req.kind != RemediationKind::Cumulative
+                && let Some(fb) = req.fixed_build
+                && let Some(&(later, kb)) = cumulative_builds.iter().find(|(b, _)| *b >= fb)
+                && build >= later
+            {
+                fixed = Some(Fixed::Build {
+                    kb,
+                    fixed_build: later,
                 });
                 break;
             }
@@ -1549,6 +1572,40 @@ mod tests {
         );
         let e = explain_cve(c, &mut cat, &w, "CVE-T-9").unwrap();
         assert_eq!(e.verdict, ExplainVerdict::NotApplicable);
+
+        // A CVE whose only remediation for the product is a hotpatch (MSRC lists some so):
+        // its build is on the hotpatch line; the first cumulative update built above it
+        // (KB 20, .200) is a later release carrying its fixes.
+        c.execute(
+            "INSERT INTO advisories (id, source, advisory_id) VALUES (99, 'msrc:TEST', 'CVE-T-5')",
+            [],
+        )
+        .unwrap();
+        c.execute(
+            "INSERT INTO msrc_remediations VALUES (99, 'TEST-1', 51, 'Security Hotpatch Update', '10.0.20348.150', 0, 'high')",
+            [],
+        )
+        .unwrap();
+        let mut cat = Catalogue::new();
+        let t5 = |cat: &mut Catalogue, ubr: u32| {
+            let w = WindowsFacts {
+                ubr,
+                pending: Vec::new(),
+                ..w.clone()
+            };
+            let a = assess(c, cat, &w).unwrap();
+            a.cves.into_iter().find(|v| v.cve == "CVE-T-5").unwrap()
+        };
+        let v = t5(&mut cat, 160);
+        assert_eq!((v.fixed, v.proposed), (None, Some(51)));
+        let v = t5(&mut cat, 200);
+        assert_eq!(
+            v.fixed,
+            Some(Fixed::Build {
+                kb: 20,
+                fixed_build: "10.0.20348.200".parse().unwrap()
+            })
+        );
 
         // A product the catalogue does not have: unknown, no findings.
         w.product_name = "Windows Server 2019 Datacenter".into();
