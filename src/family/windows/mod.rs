@@ -902,6 +902,19 @@ mod tests {
         assert_eq!(f.reboot_required, None);
     }
 
+    /// A byte order mark before the header (a UTF-8 console writer's) is not part of it.
+    #[test]
+    fn a_byte_order_mark_before_the_header_is_passed_over() {
+        let out = format!("\u{feff}{}", wrap(OS_LINES));
+        let f = parse(&out).expect("parses");
+        assert_eq!(f.kernel_running.as_deref(), Some("10.0.20348.5139"));
+        let names: Vec<String> = crate::scan::section_sizes(&out)
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(names, ["win-os"]);
+    }
+
     #[test]
     fn collector_errors_and_limits_are_warnings() {
         let out = wrap(&format!(
