@@ -858,9 +858,21 @@ mod tests {
             COLLECTOR.ends_with("}\n\n\n"),
             "two empty lines after the block"
         );
-        let opens = COLLECTOR.matches('{').count();
-        let closes = COLLECTOR.matches('}').count();
-        assert_eq!(opens, closes);
+        // What can be checked without PowerShell's parser: brackets pair up outside
+        // comments, and every try has its catch (a section's failure is its own).
+        let code: String = code.iter().map(|l| format!("{l}\n")).collect();
+        for (open, close) in [('{', '}'), ('(', ')'), ('[', ']')] {
+            assert_eq!(
+                code.matches(open).count(),
+                code.matches(close).count(),
+                "{open}{close}"
+            );
+        }
+        assert_eq!(
+            code.matches("try {").count(),
+            code.matches("} catch {").count()
+        );
+        assert_eq!(code.matches("try {").count(), 7);
         assert_eq!(
             REMOTE_COMMAND,
             [
