@@ -323,7 +323,7 @@ fn hostile_windows_output() {
         )
         .replace(
             "(KB5094128)\n",
-            "(KB5094128)\nKB5094129\tCritical\tSecurity Updates\tcan-request\t\u{1b}]0;pwned\u{7}title\nKB5094130\tUrgent\tSecurity Updates\tnever\tx\n",
+            "(KB5094128)\nKB5094129\tCritical\t0fa1201d-4330-4fa8-8ae9-b877473b6441\tSecurity Updates\tcan-request\t\u{1b}]0;pwned\u{7}title\nKB5094130\tUrgent\t0fa1201d-4330-4fa8-8ae9-b877473b6441\tSecurity Updates\tnever\tx\n",
         )
         .replace("wu=no\n", "wu=no\nwu=yes\n");
     let file = env.file("hostile.txt", &hostile);

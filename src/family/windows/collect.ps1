@@ -109,9 +109,14 @@ try {
             $Rows++
             $Kb = ''
             foreach ($Id in @($Update.KBArticleIDs)) { $Kb = 'KB' + (Clean $Id); break }
-            $Classification = ''
+            # The classification's CategoryID is the same in every language; its Name is
+            # in the account's (kept for a classification patchcycle does not know).
+            $Classification = "`t"
             foreach ($Category in @($Update.Categories)) {
-                if ($Category.Type -eq 'UpdateClassification') { $Classification = Clean $Category.Name; break }
+                if ($Category.Type -eq 'UpdateClassification') {
+                    $Classification = (Clean $Category.CategoryID) + "`t" + (Clean $Category.Name)
+                    break
+                }
             }
             # IUpdateInstallationBehavior.RebootBehavior (InstallationImpact): 0 never
             # reboots, 1 always requires a reboot, 2 can request one.
