@@ -853,7 +853,8 @@ pub fn explain_cve(
     cve: &str,
 ) -> Result<CveExplanation> {
     let a = assess(conn, cat, w)?;
-    Ok(explanation(&a, w, cve))
+    // CVE ids are upper case in the catalogue; `cve-2025-47971` names the same one.
+    Ok(explanation(&a, w, &cve.to_ascii_uppercase()))
 }
 
 /// Explains every CVE the host misses (all of them when its product is unknown: one
@@ -899,7 +900,7 @@ fn explanation(a: &Assessment, w: &WindowsFacts, cve: &str) -> CveExplanation {
         return e;
     };
     let names: Vec<&str> = products.iter().map(|p| p.name.as_str()).collect();
-    let Some(v) = a.cves.iter().find(|v| v.cve.eq_ignore_ascii_case(cve)) else {
+    let Some(v) = a.cves.iter().find(|v| v.cve == cve) else {
         e.verdict = ExplainVerdict::NotApplicable;
         e.rule = format!(
             "the MSRC catalogue has no remediation of {cve} for {}",
@@ -1569,6 +1570,11 @@ mod tests {
         assert_eq!(
             e.rule,
             "fixed: build 10.0.20348.300 ≥ 10.0.20348.300, the FixedBuild of KB30"
+        );
+        let e = explain_cve(c, &mut cat, &w, "cve-t-3").unwrap();
+        assert_eq!(
+            (e.cve.as_str(), e.verdict),
+            ("CVE-T-3", ExplainVerdict::Fixed)
         );
         let e = explain_cve(c, &mut cat, &w, "CVE-T-9").unwrap();
         assert_eq!(e.verdict, ExplainVerdict::NotApplicable);
