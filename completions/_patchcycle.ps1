@@ -123,6 +123,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Tag (repeat, or separate with commas)')
             [CompletionResult]::new('--notes', '--notes', [CompletionResultType]::ParameterName, 'Free-form notes')
             [CompletionResult]::new('--ecosystem', '--ecosystem', [CompletionResultType]::ParameterName, 'OS and release, so `sync` covers it before the first scan (Debian:12, Ubuntu:24.04:LTS, AlmaLinux:9, Rocky Linux:9, Alpine:v3.20); a scan replaces it')
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'What the host runs: `scan` sends a Windows host the PowerShell collector')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
@@ -134,8 +135,8 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'patchcycle;host;list' {
@@ -202,6 +203,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--rm-tag', '--rm-tag', [CompletionResultType]::ParameterName, 'Remove a tag (repeat, or separate with commas)')
             [CompletionResult]::new('--notes', '--notes', [CompletionResultType]::ParameterName, 'Replace the notes ("" clears them)')
             [CompletionResult]::new('--ecosystem', '--ecosystem', [CompletionResultType]::ParameterName, 'Declare the OS and release (Debian:12, AlmaLinux:9, …); a scan replaces it')
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'What the host runs (posix or windows): which collector `scan` sends')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
@@ -214,8 +216,8 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'patchcycle;host;rm' {
@@ -513,7 +515,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--import', '--import', [CompletionResultType]::ParameterName, 'Read saved collector output instead of connecting (needs --host)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'The host that --import, --local or --image is for')
             [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'Scan a container image: a `docker save` archive or an OCI image layout (a tar or a directory), recorded as a host of kind image')
-            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'With --image: which image of a multi-platform index (os/arch[/variant], e.g. linux/arm64/v8)')
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'With --image: which image of a multi-platform index (os/arch[/variant], e.g. linux/arm64/v8). With --print-script: which collector, posix or windows')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'With --local: collect from this root directory (a mounted disk, chroot or unpacked container image) instead of the running system (needs --host)')
             [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'Hosts scanned at once')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds allowed per host')
@@ -526,7 +528,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Scan this machine (no ssh); it is added to the inventory if missing')
             [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Update the hosts'' package lists first (apt-get update, dnf/yum makecache, apk update)')
             [CompletionResult]::new('--allow-stale', '--allow-stale', [CompletionResultType]::ParameterName, 'Judge hosts on scans older than max_scan_age and catalogues older than max_feed_age instead of calling them unknown (never on missing data)')
-            [CompletionResult]::new('--print-script', '--print-script', [CompletionResultType]::ParameterName, 'Print the collector script and exit')
+            [CompletionResult]::new('--print-script', '--print-script', [CompletionResultType]::ParameterName, 'Print the collector script and exit: the POSIX one, or the PowerShell one with --platform windows or --host naming a Windows host')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')

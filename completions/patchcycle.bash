@@ -2732,7 +2732,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__host__subcmd__add)
-            opts="-g -t -q -v -y -h --group --tag --notes --ecosystem --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -t -q -v -y -h --group --tag --notes --ecosystem --platform --db --config --format --quiet --verbose --no-color --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2760,6 +2760,10 @@ _patchcycle() {
                     ;;
                 --ecosystem)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -W "posix windows" -- "${cur}"))
                     return 0
                     ;;
                 --db)
@@ -3068,7 +3072,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__host__subcmd__set)
-            opts="-g -q -v -y -h --destination --group --no-group --add-tag --rm-tag --notes --ecosystem --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -q -v -y -h --destination --group --no-group --add-tag --rm-tag --notes --ecosystem --platform --db --config --format --quiet --verbose --no-color --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3100,6 +3104,10 @@ _patchcycle() {
                     ;;
                 --ecosystem)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -W "posix windows" -- "${cur}"))
                     return 0
                     ;;
                 --db)

@@ -103,6 +103,8 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -s t -l tag -d 'Tag (repeat, or separate with commas)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l notes -d 'Free-form notes' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l ecosystem -d 'OS and release, so `sync` covers it before the first scan (Debian:12, Ubuntu:24.04:LTS, AlmaLinux:9, Rocky Linux:9, Alpine:v3.20); a scan replaces it' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l platform -d 'What the host runs: `scan` sends a Windows host the PowerShell collector' -r -f -a "posix\t'Linux and other POSIX systems (the `sh` collector)'
+windows\t'Windows with its OpenSSH server (the PowerShell collector)'"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l format -d 'Output format' -r -f -a "table\t''
@@ -113,7 +115,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from list" -s g -l group -d 'Only hosts of this group' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from list" -s t -l tag -d 'Only hosts with this tag' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from list" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
@@ -157,6 +159,8 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l rm-tag -d 'Remove a tag (repeat, or separate with commas)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l notes -d 'Replace the notes ("" clears them)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l ecosystem -d 'Declare the OS and release (Debian:12, AlmaLinux:9, …); a scan replaces it' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l platform -d 'What the host runs (posix or windows): which collector `scan` sends' -r -f -a "posix\t'Linux and other POSIX systems (the `sh` collector)'
+windows\t'Windows with its OpenSSH server (the PowerShell collector)'"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l format -d 'Output format' -r -f -a "table\t''
@@ -168,7 +172,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l no-color -d 'No colours (also when NO_COLOR is set)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -l format -d 'Output format' -r -f -a "table\t''
@@ -355,7 +359,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s g -l grou
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l import -d 'Read saved collector output instead of connecting (needs --host)' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l host -d 'The host that --import, --local or --image is for' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l image -d 'Scan a container image: a `docker save` archive or an OCI image layout (a tar or a directory), recorded as a host of kind image' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l platform -d 'With --image: which image of a multi-platform index (os/arch[/variant], e.g. linux/arm64/v8)' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l platform -d 'With --image: which image of a multi-platform index (os/arch[/variant], e.g. linux/arm64/v8). With --print-script: which collector, posix or windows' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l root -d 'With --local: collect from this root directory (a mounted disk, chroot or unpacked container image) instead of the running system (needs --host)' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l parallel -d 'Hosts scanned at once' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l timeout -d 'Seconds allowed per host' -r
@@ -378,7 +382,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l all -d 'S
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l local -d 'Scan this machine (no ssh); it is added to the inventory if missing'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l refresh -d 'Update the hosts\' package lists first (apt-get update, dnf/yum makecache, apk update)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l allow-stale -d 'Judge hosts on scans older than max_scan_age and catalogues older than max_feed_age instead of calling them unknown (never on missing data)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l print-script -d 'Print the collector script and exit'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l print-script -d 'Print the collector script and exit: the POSIX one, or the PowerShell one with --platform windows or --host naming a Windows host'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l no-color -d 'No colours (also when NO_COLOR is set)'

@@ -120,12 +120,14 @@ max_shrink = 0.5
 # The largest file each source may download, in MiB; a download is stopped as soon as
 # it goes over. OSV: one ecosystem's all.zip (1..=16384); KEV: the JSON (1..=64, it is
 # read whole); EPSS: the .csv.gz (1..=16384); errata: each repomd.xml and updateinfo
-# file (1..=16384).
+# file (1..=16384); MSRC: the updates index and each monthly CVRF document, compressed
+# or not, and its XML once decompressed (1..=1024).
 [sync.max_mib]
 osv = 1024
 kev = 16
 epss = 64
 errata = 256
+msrc = 64
 
 [sync.osv]
 enabled = true
@@ -140,6 +142,13 @@ url = "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabil
 [sync.epss]
 enabled = true
 url = "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz"
+
+# Microsoft's Security Update Guide (CVRF API v3.0): `<url>/updates`, then
+# `<url>/cvrf/<YYYY-Mon>` for each monthly document. `sync msrc` syncs it; a plain `sync`
+# keeps it current once it has been synced.
+[sync.msrc]
+enabled = true
+url = "https://api.msrc.microsoft.com/cvrf/v3.0"
 
 # RPM repositories whose errata (repodata updateinfo) to sync; one table each:
 # [[sync.errata]]
@@ -299,6 +308,8 @@ pub struct SyncConfig {
     pub osv: OsvConfig,
     pub kev: FeedConfig,
     pub epss: FeedConfig,
+    /// The MSRC Security Update Guide: the base URL of its CVRF API.
+    pub msrc: FeedConfig,
     pub errata: Vec<ErrataConfig>,
 }
 
@@ -321,6 +332,10 @@ impl Default for SyncConfig {
                 enabled: true,
                 url: "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz".into(),
             },
+            msrc: FeedConfig {
+                enabled: true,
+                url: "https://api.msrc.microsoft.com/cvrf/v3.0".into(),
+            },
             errata: Vec::new(),
         }
     }
@@ -334,6 +349,8 @@ pub struct MaxMib {
     pub kev: u32,
     pub epss: u32,
     pub errata: u32,
+    /// The MSRC index and each CVRF document, as downloaded and decompressed.
+    pub msrc: u32,
 }
 
 impl Default for MaxMib {
@@ -345,6 +362,8 @@ impl Default for MaxMib {
             kev: 16,
             epss: 64,
             errata: 256,
+            // The largest monthly CVRF document (2026) is ~8 MiB of XML.
+            msrc: 64,
         }
     }
 }
@@ -362,6 +381,8 @@ impl SyncConfig {
     pub const MAX_MIB: u32 = 16 * 1024;
     /// KEV's JSON is parsed from memory: its cap is bounded by what the parser reads.
     pub const MAX_KEV_MIB: u32 = 64;
+    /// A CVRF document is decompressed within this bound (a zstd bomb stops there).
+    pub const MAX_MSRC_MIB: u32 = 1024;
 
     /// Every numeric key within its documented range, else the first one that is not,
     /// as one line naming the key, the value and the range.
@@ -413,6 +434,12 @@ impl SyncConfig {
                 key: "sync.max_mib.errata",
                 value: self.max_mib.errata,
                 range: 1..=Self::MAX_MIB,
+                unit: "MiB",
+            },
+            Bounded {
+                key: "sync.max_mib.msrc",
+                value: self.max_mib.msrc,
+                range: 1..=Self::MAX_MSRC_MIB,
                 unit: "MiB",
             },
         ];

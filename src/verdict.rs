@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::catalog::Severity;
@@ -40,6 +40,15 @@ pub enum Unknown {
     NoEcosystem,
     /// No synced source has advisories for the host's ecosystem.
     NoCatalogue { ecosystem: String },
+    /// A Windows host whose product the MSRC catalogue does not have (by the names of its
+    /// product tree): nothing says which updates it needs.
+    NoProduct {
+        /// `ProductName` as the host reported it.
+        product: String,
+        /// `10.0.CurrentBuild.UBR`.
+        build: String,
+        why: String,
+    },
     /// The sources of the host's ecosystem are older than `max_feed_age`.
     StaleCatalogue {
         source: String,
@@ -64,6 +73,7 @@ impl Unknown {
             Unknown::StaleScan { .. } => "stale-scan",
             Unknown::NoEcosystem => "no-ecosystem",
             Unknown::NoCatalogue { .. } => "no-catalogue",
+            Unknown::NoProduct { .. } => "no-product",
             Unknown::StaleCatalogue { .. } => "stale-catalogue",
         }
     }
@@ -84,6 +94,16 @@ impl Unknown {
             Unknown::NoCatalogue { ecosystem } => {
                 format!("no synced catalogue has advisories for {ecosystem}")
             }
+            Unknown::NoProduct {
+                product,
+                build,
+                why,
+            } => format!(
+                "Windows product \"{}\" ({}) not in the MSRC catalogue: {}",
+                crate::text::one_line(product),
+                crate::text::one_line(build),
+                crate::text::one_line(why)
+            ),
             Unknown::StaleCatalogue {
                 source,
                 as_of,
@@ -102,6 +122,10 @@ impl fmt::Display for Unknown {
     }
 }
 
+/// The ecosystem of Windows hosts: matched against the MSRC catalogue by product,
+/// build and KB, not through advisories' `affected` rows.
+pub const WINDOWS_ECOSYSTEM: &str = "Windows";
+
 /// A synced catalogue source and the time its data was last known current.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Feed {
@@ -114,6 +138,8 @@ pub struct Feed {
 /// What a host's verdict is judged from (a row of the inventory).
 #[derive(Debug, Clone, Copy)]
 pub struct HostFacts<'a> {
+    /// The host's name (a Windows host's product is read from its latest good scan).
+    pub name: &'a str,
     pub group: Option<&'a str>,
     pub ecosystem: Option<&'a str>,
     /// Finish time of the last good scan.
@@ -179,6 +205,8 @@ pub struct Knowledge {
     pub policies: Policies,
     /// ecosystem → indexes into `feeds` of the sources with advisories for it.
     coverage: HashMap<String, Vec<usize>>,
+    /// The MSRC products, read once for every Windows host judged.
+    windows: crate::family::windows::matching::Catalogue,
 }
 
 impl Knowledge {
@@ -194,6 +222,7 @@ impl Knowledge {
             feeds: feeds(conn)?,
             policies: Policies::load(conn, default_policy)?,
             coverage: HashMap::new(),
+            windows: Default::default(),
         })
     }
 
@@ -204,6 +233,9 @@ impl Knowledge {
 
     /// The synced sources that hold advisories for `ecosystem`.
     pub fn sources_for(&mut self, conn: &Connection, ecosystem: &str) -> Result<Vec<&Feed>> {
+        if ecosystem == WINDOWS_ECOSYSTEM {
+            return Ok(self.msrc_feed().into_iter().collect());
+        }
         if !self.coverage.contains_key(ecosystem) {
             let mut stmt = conn.prepare_cached(
                 "SELECT 1 FROM affected f JOIN advisories a ON a.id = f.advisory \
@@ -221,6 +253,54 @@ impl Knowledge {
             .iter()
             .map(|&i| &self.feeds[i])
             .collect())
+    }
+
+    /// The MSRC catalogue as one feed: `msrc`, the check of the Security Update Guide's
+    /// index that every `sync msrc` makes (each monthly document is a source of its own,
+    /// `msrc:2026-Jun`, re-fetched only when the index says it changed). None: never
+    /// synced, or no document imported.
+    fn msrc_feed(&self) -> Option<&Feed> {
+        let documents = self
+            .feeds
+            .iter()
+            .any(|f| f.source.starts_with("msrc:") && f.as_of.is_some());
+        self.feed("msrc").filter(|f| documents && f.as_of.is_some())
+    }
+
+    /// Why a Windows host's product cannot be judged: the product of its latest good scan
+    /// is not in the MSRC catalogue. None: it is (or the scan holds no Windows facts).
+    fn windows_product_problem(
+        &mut self,
+        conn: &Connection,
+        host: &str,
+    ) -> Result<Option<Unknown>> {
+        use crate::family::windows::matching::{ProductMatch, WindowsBuild};
+        let stored: Option<Option<String>> = conn
+            .query_row(
+                "SELECT s.windows FROM scans s JOIN hosts h ON h.id = s.host_id \
+                 WHERE h.name = ?1 AND s.status = 'ok' ORDER BY s.id DESC LIMIT 1",
+                [host],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(text) = stored.flatten() else {
+            return Ok(None);
+        };
+        let Ok(w) = serde_json::from_str::<crate::family::WindowsFacts>(&text) else {
+            return Ok(Some(Unknown::NoProduct {
+                product: String::new(),
+                build: String::new(),
+                why: "the stored scan's Windows facts do not read back".into(),
+            }));
+        };
+        Ok(match self.windows.products(conn, &w)? {
+            ProductMatch::Known { .. } => None,
+            ProductMatch::Unknown { why, .. } => Some(Unknown::NoProduct {
+                product: w.product_name.clone(),
+                build: WindowsBuild::of_host(&w).to_string(),
+                why,
+            }),
+        })
     }
 
     /// Every reason the host's verdict cannot be trusted (empty: it can); old knowledge
@@ -248,6 +328,10 @@ impl Knowledge {
                     why.push(Unknown::NoCatalogue {
                         ecosystem: eco.to_string(),
                     });
+                } else if eco == WINDOWS_ECOSYSTEM
+                    && let Some(u) = self.windows_product_problem(conn, host.name)?
+                {
+                    why.push(u);
                 }
                 // Every source of the ecosystem must be current: an old one may miss a fix.
                 for f in sources {
@@ -412,8 +496,11 @@ pub fn age_line(
         line.push_str(&format!(", {never} never scanned"));
     }
     line.push_str("; catalogue: ");
+    // The MSRC catalogue is one source per monthly document (`msrc:2026-Jun`), all
+    // checked through its index (`msrc`): named once, as `msrc`.
     let synced: Vec<String> = feeds
         .iter()
+        .filter(|f| !f.source.starts_with("msrc:"))
         .filter_map(|f| {
             let t = clock::parse(f.as_of.as_deref()?)?;
             Some(format!("{} {}", f.source, clock::ago(t, now)))
@@ -465,6 +552,7 @@ pub fn judge_hosts(
         let unknown = knowledge.judge(
             conn,
             HostFacts {
+                name: &h.name,
                 group: h.group.as_deref(),
                 ecosystem: h.ecosystem.as_deref(),
                 last_scan: h.last_scan.as_deref(),

@@ -1,4 +1,4 @@
-//! The vulnerability catalogue: feeds (OSV, CISA KEV, EPSS, RPM errata), how they are
+//! The vulnerability catalogue: feeds (OSV, CISA KEV, EPSS, RPM errata, MSRC), how they are
 //! fetched, validated and imported, and how they are looked up.
 
 pub mod cvss;
@@ -7,6 +7,7 @@ pub mod epss;
 pub mod errata;
 pub mod fetch;
 pub mod kev;
+pub mod msrc;
 pub mod notes;
 pub mod osv;
 pub mod query;

@@ -14,14 +14,15 @@ use super::ecosystem::{self, NotOsv};
 use super::fetch::{self, Cap, Download, Fetched, Fetcher, Location};
 use super::scratch::{self, Scratch};
 use super::store::{self, Holding, ImportStats};
-use super::{epss, errata, kev, osv};
+use super::{epss, errata, kev, msrc, osv};
 use crate::config::SyncConfig;
 use crate::error::Failure;
 use crate::{audit, db};
 
 /// Where `--from DIR`, `--mirror URL` and `--export DIR` put each source.
 pub const LAYOUT_HELP: &str = "osv-mirror/<Ecosystem>/all.zip, kev/known_exploited_vulnerabilities.json, \
-epss/epss_scores-current.csv.gz, errata/<name>/repodata/repomd.xml (+ the updateinfo file it names)";
+epss/epss_scores-current.csv.gz, errata/<name>/repodata/repomd.xml (+ the updateinfo file it names), \
+msrc/cvrf/index.json (+ msrc/cvrf/<YYYY-Mon>.xml.zst or .xml for each document it lists)";
 
 /// One catalogue source.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +31,9 @@ pub enum Source {
     Osv(String),
     Kev,
     Epss,
+    /// The MSRC Security Update Guide: its index, then one source per monthly document
+    /// (`msrc:2024-Jan`), see [`msrc`].
+    Msrc,
     Errata {
         name: String,
         url: String,
@@ -43,6 +47,7 @@ impl Source {
             Source::Osv(e) => format!("osv:{e}"),
             Source::Kev => "kev".into(),
             Source::Epss => "epss".into(),
+            Source::Msrc => "msrc".into(),
             Source::Errata { name, .. } => format!("errata:{name}"),
         }
     }
@@ -53,6 +58,7 @@ impl Source {
             Source::Osv(e) => format!("osv-mirror/{e}/all.zip"),
             Source::Kev => "kev/known_exploited_vulnerabilities.json".into(),
             Source::Epss => "epss/epss_scores-current.csv.gz".into(),
+            Source::Msrc => msrc::INDEX_LAYOUT.into(),
             Source::Errata { name, .. } => format!("errata/{name}/repodata/repomd.xml"),
         }
     }
@@ -63,6 +69,7 @@ impl Source {
             Source::Osv(_) => (cfg.max_mib.osv, "sync.max_mib.osv"),
             Source::Kev => (cfg.max_mib.kev, "sync.max_mib.kev"),
             Source::Epss => (cfg.max_mib.epss, "sync.max_mib.epss"),
+            Source::Msrc => (cfg.max_mib.msrc, "sync.max_mib.msrc"),
             Source::Errata { .. } => (cfg.max_mib.errata, "sync.max_mib.errata"),
         };
         Cap {
@@ -158,6 +165,7 @@ fn named_source(cfg: &SyncConfig, n: &str) -> Result<Source> {
         }
         None if n.eq_ignore_ascii_case("kev") => Source::Kev,
         None if n.eq_ignore_ascii_case("epss") => Source::Epss,
+        None if n.eq_ignore_ascii_case("msrc") => Source::Msrc,
         _ => {
             let base = n.split(':').next().unwrap_or(n);
             let hint = if let Some(k) = ecosystem::OSV_ECOSYSTEMS
@@ -167,10 +175,10 @@ fn named_source(cfg: &SyncConfig, n: &str) -> Result<Source> {
                 .or_else(|| ecosystem::did_you_mean(base, ecosystem::OSV_ECOSYSTEMS))
             {
                 format!("did you mean osv:{k}?")
-            } else if let Some(k) = ecosystem::did_you_mean(n, &["kev", "epss"]) {
+            } else if let Some(k) = ecosystem::did_you_mean(n, &["kev", "epss", "msrc"]) {
                 format!("did you mean {k}?")
             } else {
-                "sources are osv:<Ecosystem>, kev, epss and errata:<name>".into()
+                "sources are osv:<Ecosystem>, kev, epss, msrc and errata:<name>".into()
             };
             return Err(Failure::usage(format!("unknown source {n:?}"))
                 .hint(hint)
@@ -180,8 +188,9 @@ fn named_source(cfg: &SyncConfig, n: &str) -> Result<Source> {
     Ok(source)
 }
 
-/// The sources to sync: those named (`osv:Debian`, `kev`, `epss`, `errata:NAME`), or every
-/// enabled one. OSV ecosystems default to those of the inventory's hosts (from their
+/// The sources to sync: those named (`osv:Debian`, `kev`, `epss`, `msrc`, `errata:NAME`),
+/// or every enabled one (MSRC once it has been synced: its 189 documents are not
+/// fetched for a fleet that never asked for them). OSV ecosystems default to those of the inventory's hosts (from their
 /// latest scan, or declared with `host add --ecosystem`) plus `[sync.osv] ecosystems`.
 pub fn select(conn: &Connection, cfg: &SyncConfig, names: &[String]) -> Result<Selection> {
     if !names.is_empty() {
@@ -296,6 +305,9 @@ pub fn select(conn: &Connection, cfg: &SyncConfig, names: &[String]) -> Result<S
     if cfg.epss.enabled {
         sources.push(Source::Epss);
     }
+    if cfg.msrc.enabled && msrc::held_any(conn)? {
+        sources.push(Source::Msrc);
+    }
     for e in cfg.errata.iter().filter(|e| e.enabled) {
         sources.push(Source::Errata {
             name: e.name.clone(),
@@ -328,6 +340,7 @@ impl Origin {
                 Source::Osv(e) => Location::parse(&cfg.osv.url)?.join(&format!("{e}/all.zip")),
                 Source::Kev => Location::parse(&cfg.kev.url)?,
                 Source::Epss => Location::parse(&cfg.epss.url)?,
+                Source::Msrc => Location::parse(&cfg.msrc.url)?.join("updates"),
                 Source::Errata { url, .. } => Location::parse(url)?.join("repodata/repomd.xml"),
             },
         })
@@ -376,6 +389,9 @@ pub struct Outcome {
     /// Why a `refused` source was refused.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refusal: Option<RefusalKind>,
+    /// MSRC: what became of each document of the index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msrc: Option<msrc::Summary>,
 }
 
 /// The kind of a [`Refusal`], as JSON names it.
@@ -558,6 +574,9 @@ enum Step {
 /// Syncs one source: fetch, import in one transaction, record; never leaves half an
 /// import behind.
 pub fn sync_one(conn: &mut Connection, run: &Run<'_>, source: &Source) -> Outcome {
+    if *source == Source::Msrc {
+        return msrc::sync(conn, run);
+    }
     let Run {
         cfg, origin, now, ..
     } = *run;
@@ -700,6 +719,7 @@ fn sync_inner(conn: &mut Connection, run: &Run<'_>, source: &Source) -> Result<S
         Source::Osv(_) | Source::Errata { .. } => Holding::Advisories(&name),
         Source::Kev => Holding::Kev,
         Source::Epss => Holding::Epss,
+        Source::Msrc => unreachable_msrc()?,
     };
     let before = store::held(&tx, holding)?;
     let file = main.file.reopen().context("reopening the download")?;
@@ -707,6 +727,7 @@ fn sync_inner(conn: &mut Connection, run: &Run<'_>, source: &Source) -> Result<S
         Source::Osv(_) => osv::import_zip(&tx, &name, &file)?,
         Source::Kev => kev::import(&tx, &file)?,
         Source::Epss => epss::import(&tx, &file)?,
+        Source::Msrc => unreachable_msrc()?,
         Source::Errata { ecosystem, .. } => {
             let (d, _) = extra
                 .as_ref()
@@ -780,7 +801,12 @@ fn sync_inner(conn: &mut Connection, run: &Run<'_>, source: &Source) -> Result<S
     Ok(Step::Imported(stats, bytes))
 }
 
-fn keep_raw(feeds: &Path, rel: &str, d: Download) -> Result<()> {
+/// MSRC is synced document by document ([`msrc::sync`]), never through the one-file path.
+fn unreachable_msrc<T>() -> Result<T> {
+    Err(anyhow::anyhow!("msrc is synced by msrc::sync"))
+}
+
+pub(super) fn keep_raw(feeds: &Path, rel: &str, d: Download) -> Result<()> {
     let dest = feeds.join(rel);
     if let Some(dir) = dest.parent() {
         scratch::private_dir(dir)?;

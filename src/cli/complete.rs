@@ -77,14 +77,14 @@ pub fn deployments() -> ArgValueCompleter {
     })
 }
 
-/// Sync sources: `kev`, `epss`, the sources a plain `sync` would take (the inventory's and
+/// Sync sources: `kev`, `epss`, `msrc`, the sources a plain `sync` would take (the inventory's and
 /// the config's OSV ecosystems, enabled errata) and every configured errata source.
 pub fn sync_sources() -> ArgValueCompleter {
     ArgValueCompleter::new(|current: &OsStr| {
         let Some(prefix) = current.to_str() else {
             return Vec::new();
         };
-        let mut names = vec!["kev".to_string(), "epss".to_string()];
+        let mut names = vec!["kev".to_string(), "epss".to_string(), "msrc".to_string()];
         let config = load_config(&command_line());
         if let Some(cfg) = &config {
             names.extend(cfg.sync.errata.iter().map(|e| format!("errata:{}", e.name)));

@@ -44,6 +44,9 @@ pub fn run(ctx: &Context, a: &ExplainArgs) -> Result<()> {
                 .into(),
         );
     };
+    if let Some(w) = query::windows_facts(conn, scan_id)? {
+        return explain_windows(ctx, conn, &a.host, &w, a.subject.as_deref());
+    }
     let Some(eco) = host.ecosystem.clone() else {
         return Err(Failure::usage(format!("the OS of {} has no known ecosystem", a.host)).into());
     };
@@ -153,4 +156,106 @@ pub fn run(ctx: &Context, a: &ExplainArgs) -> Result<()> {
             ("RULE", &|v: &Verdict| v.rule.clone()),
         ],
     )
+}
+
+/// `explain` of a Windows host: per CVE, the chain product → remediation → supersedence
+/// → verdict; without a CVE, one row per CVE the host misses.
+fn explain_windows(
+    ctx: &Context,
+    conn: &rusqlite::Connection,
+    host: &str,
+    w: &crate::family::WindowsFacts,
+    subject: Option<&str>,
+) -> Result<()> {
+    use crate::family::windows::matching::{
+        Catalogue, CveExplanation, ProductMatch, chain_text, explain_cve, explain_missing,
+    };
+    let mut cat = Catalogue::new();
+    let product = |e: &CveExplanation| match &e.product {
+        ProductMatch::Known { products: ps } => ps
+            .iter()
+            .map(|p| format!("{} ({})", p.name, p.id))
+            .collect::<Vec<_>>()
+            .join(", "),
+        ProductMatch::Unknown {
+            rule: Some(rule), ..
+        } => format!("none (looked for \"{rule}\")"),
+        ProductMatch::Unknown { rule: None, .. } => "none".to_string(),
+    };
+    let kb = |k: Option<u32>| k.map_or_else(|| "-".to_string(), |k| format!("KB{k}"));
+    let Some(subject) = subject else {
+        let all = explain_missing(conn, &mut cat, w)?;
+        return output::list(
+            &ctx.style,
+            &all,
+            &[
+                ("CVE", &|e: &CveExplanation| {
+                    or_dash(Some(&e.cve).filter(|c| !c.is_empty()))
+                }),
+                ("PRODUCT", &product),
+                ("BUILD", &|e: &CveExplanation| e.build.to_string()),
+                ("VERDICT", &|e: &CveExplanation| {
+                    e.verdict.as_str().to_string()
+                }),
+                ("PROPOSED", &|e: &CveExplanation| kb(e.proposed)),
+                ("RULE", &|e: &CveExplanation| e.rule.clone()),
+            ],
+        );
+    };
+    if !subject
+        .get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case("CVE-"))
+    {
+        return Err(Failure::usage(format!(
+            "{host} is a Windows host: explain takes a CVE id, not {}",
+            crate::text::one_line(subject)
+        ))
+        .hint(format!("`patchcycle explain {host} CVE-YYYY-NNNN`, or `patchcycle findings --host {host}` for its missing updates"))
+        .into());
+    }
+    let e = explain_cve(conn, &mut cat, w, subject)?;
+    let mut fields: Vec<(&str, String)> = vec![
+        ("cve", e.cve.clone()),
+        (
+            "host",
+            format!(
+                "{} ({}{}, {}), build {}",
+                e.host_product,
+                e.installation_type,
+                e.display_version
+                    .as_deref()
+                    .map(|d| format!(" {d}"))
+                    .unwrap_or_default(),
+                e.arch,
+                e.build
+            ),
+        ),
+        ("product", product(&e)),
+    ];
+    for (i, r) in e.remediations.iter().enumerate() {
+        fields.push((
+            if i == 0 { "remediation" } else { "" },
+            format!(
+                "KB{} {}, fixed build {}, {}{}",
+                r.kb,
+                r.subtype.as_deref().unwrap_or("(no SubType)"),
+                or_dash(r.fixed_build.as_ref()),
+                r.month,
+                match r.restart_required {
+                    Some(true) => ", restart required",
+                    Some(false) => ", no restart",
+                    None => "",
+                }
+            ),
+        ));
+    }
+    if e.chain.len() > 1 {
+        fields.push(("supersedence", chain_text(&e.chain)));
+    }
+    fields.push(("verdict", e.verdict.as_str().to_string()));
+    fields.push(("rule", e.rule.clone()));
+    if !e.reboot_pending.is_empty() {
+        fields.push(("reboot pending", e.reboot_pending.join(", ")));
+    }
+    output::show(&ctx.style, &e, &fields)
 }

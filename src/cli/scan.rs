@@ -58,8 +58,8 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE", conflicts_with_all = ["hosts", "group", "all", "local", "import", "root", "refresh"])]
     pub image: Option<PathBuf>,
     /// With --image: which image of a multi-platform index (os/arch[/variant], e.g.
-    /// linux/arm64/v8)
-    #[arg(long, value_name = "OS/ARCH", requires = "image")]
+    /// linux/arm64/v8). With --print-script: which collector, posix or windows
+    #[arg(long, value_name = "OS/ARCH")]
     pub platform: Option<String>,
     /// With --local: collect from this root directory (a mounted disk, chroot or unpacked
     /// container image) instead of the running system (needs --host)
@@ -76,20 +76,21 @@ pub struct ScanArgs {
     pub timeout: u64,
     #[command(flatten)]
     pub gate: GateArgs,
-    /// Print the collector script and exit
-    #[arg(long, conflicts_with_all = ["hosts", "group", "all", "local", "import", "host", "root", "refresh", "image", "platform", "fail_on", "allow_stale"])]
+    /// Print the collector script and exit: the POSIX one, or the PowerShell one with
+    /// --platform windows or --host naming a Windows host
+    #[arg(long, conflicts_with_all = ["hosts", "group", "all", "local", "import", "root", "refresh", "image", "fail_on", "allow_stale"])]
     pub print_script: bool,
 }
 
 pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
     if a.print_script {
-        use std::io::Write;
-        std::io::stdout().lock().write_all(
-            scan::collector_script(false, None)
-                .map_err(Failure::usage)?
-                .as_bytes(),
-        )?;
-        return Ok(());
+        return print_script(ctx, a);
+    }
+    if a.platform.is_some() && a.image.is_none() {
+        return Err(Failure::usage(
+            "--platform picks an image of a multi-platform index (with --image) or the collector --print-script prints",
+        )
+        .into());
     }
     let mut db = ctx.open_db()?;
     let now = clock::now_stamp()?;
@@ -98,7 +99,7 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
 
     if let Some(file) = &a.import {
         let name = a.host.as_deref().unwrap_or_default();
-        inventory::require_host(&db.conn, name)?;
+        let host = inventory::require_host(&db.conn, name)?;
         let bytes = crate::input::read_file(file, crate::input::InputKind::ScanImport)?;
         let started = Instant::now();
         let text = String::from_utf8_lossy(&bytes);
@@ -109,6 +110,9 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
             sections: scan::section_sizes(&text),
         };
         report_collection(&ctx.style, name, Method::Import, &collection);
+        if let Ok(f) = &collection.facts {
+            warn_platform(ctx, &host, f);
+        }
         summaries.push(store(
             &ctx.style,
             &mut db.conn,
@@ -278,6 +282,35 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
     partial_failure(&summaries)
 }
 
+/// `scan --print-script`: the collector for the platform `--platform` names, or the one
+/// `--host`'s inventory entry says it runs; the POSIX one by default.
+fn print_script(ctx: &Context, a: &ScanArgs) -> Result<()> {
+    use std::io::Write;
+    let platform = match (&a.platform, &a.host) {
+        (Some(_), Some(_)) => {
+            return Err(Failure::usage(
+                "--print-script takes --platform or --host, not both (the host's inventory entry says its platform)",
+            )
+            .into());
+        }
+        (Some(p), None) => inventory::Platform::from_user(p)
+            .map_err(|e| Failure::usage(format!("--platform with --print-script: {e}")))?,
+        (None, Some(h)) => {
+            let db = ctx.open_db()?;
+            inventory::require_host(&db.conn, h)?.platform
+        }
+        (None, None) => inventory::Platform::Posix,
+    };
+    let script = match platform {
+        inventory::Platform::Posix => {
+            scan::collector_script(false, None).map_err(Failure::usage)?
+        }
+        inventory::Platform::Windows => scan::windows_collector_script(),
+    };
+    std::io::stdout().lock().write_all(script.as_bytes())?;
+    Ok(())
+}
+
 /// `scan --image FILE`: names the image (--host, else its tag), refuses a machine of
 /// that name before anything is unpacked, then unpacks, collects, records the host of
 /// kind image and stores its scan.
@@ -399,6 +432,23 @@ fn scan_image(
     )
 }
 
+/// Saved output of one platform's collector imported for a host the inventory says
+/// runs the other: the import stands (the output says what the host is), but `scan`
+/// would send the host the wrong collector until its inventory entry is fixed.
+fn warn_platform(ctx: &Context, host: &Host, f: &facts::Facts) {
+    let reported = if f.windows.is_some() {
+        inventory::Platform::Windows
+    } else {
+        inventory::Platform::Posix
+    };
+    if reported != host.platform && host.kind == inventory::HostKind::Host {
+        ctx.style.warn(format!(
+            "{}: the output is the {reported} collector's, but the inventory says the host is {}: `scan` sends it the {} collector (fix it with `patchcycle host set {} --platform {reported}`)",
+            host.name, host.platform, host.platform, host.name
+        ));
+    }
+}
+
 /// Exit 4 when some hosts failed, naming every one with its reason: under `-q` (and in
 /// cron mail) this line is all that is seen of them.
 fn partial_failure(summaries: &[Summary]) -> Result<()> {
@@ -474,10 +524,16 @@ fn report_collection(style: &Style, host: &str, method: Method, c: &Collection) 
                 Method::Import => "read",
                 Method::Ssh | Method::Local | Method::Image => "collected",
             };
-            style.verbose(
-                1,
-                format!("{host}: {verb} {} packages in {took}", f.packages.len()),
-            );
+            let what = match &f.windows {
+                Some(w) => format!(
+                    "Windows build 10.0.{}.{} with {} installed updates",
+                    w.current_build,
+                    w.ubr,
+                    w.installed.len()
+                ),
+                None => format!("{} packages", f.packages.len()),
+            };
+            style.verbose(1, format!("{host}: {verb} {what} in {took}"));
         }
         Err(e) => style.verbose(1, format!("{host}: failed after {took}: {}", e.error)),
     }
@@ -549,6 +605,26 @@ fn collect_host(
     refresh: bool,
     timeout: Duration,
 ) -> scan::Collection {
+    if h.platform == inventory::Platform::Windows {
+        if h.local {
+            return scan::Collection {
+                facts: Err(
+                    "a Windows host is scanned over ssh, but this one is marked as collected on this machine (scan --local)"
+                        .to_string()
+                        .into(),
+                ),
+                first_output: None,
+                elapsed: Duration::ZERO,
+                sections: Vec::new(),
+            };
+        }
+        let target = Target::Ssh {
+            address: h.address.clone(),
+            user: h.user.clone(),
+            port: h.port,
+        };
+        return scan::collect_windows(ssh, control, &target, timeout);
+    }
     if !h.local {
         let target = Target::Ssh {
             address: h.address.clone(),
@@ -673,6 +749,15 @@ fn ensure_local_host(
     now: &str,
 ) -> Result<()> {
     let root_text = root.map(|r| r.display().to_string());
+    if let Some(h) = inventory::get_host(conn, name)?
+        && h.platform == inventory::Platform::Windows
+    {
+        return Err(Failure::usage(format!(
+            "host {name} is a Windows host: it is scanned over ssh with the PowerShell collector, not on this machine"
+        ))
+        .hint(format!("`patchcycle scan {name}`"))
+        .into());
+    }
     if inventory::get_host(conn, name)?.is_some() {
         if root.is_none() {
             let tx = db::write_tx(conn)?;

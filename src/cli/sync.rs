@@ -19,8 +19,12 @@ use crate::{clock, text};
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
-Sources: osv:<Ecosystem> (e.g. osv:Debian, osv:AlmaLinux), kev, epss, errata:<name>;
+Sources: osv:<Ecosystem> (e.g. osv:Debian, osv:AlmaLinux), kev, epss, msrc, errata:<name>;
 names are matched case-insensitively.
+msrc is Microsoft's Security Update Guide: its index, then each monthly CVRF document
+whose CurrentReleaseDate changed (each its own source, msrc:2024-Jan); a plain `sync`
+includes it once it has been synced. Vendor fixes without a KB number (CBL-Mariner and
+Azure Linux packages) are counted, not imported: Linux is matched through OSV.
 Without sources, every enabled source is synced; OSV ecosystems default to those of
 every host in the inventory (from its latest scan, or `host add --ecosystem`) plus
 [sync.osv] ecosystems in the config. A source the --from directory or mirror lacks is
@@ -36,7 +40,9 @@ Layout of --from DIR, --mirror URL and --export DIR:
   osv-mirror/<Ecosystem>/all.zip
   kev/known_exploited_vulnerabilities.json
   epss/epss_scores-current.csv.gz
-  errata/<name>/repodata/repomd.xml (+ the updateinfo file it names)")]
+  errata/<name>/repodata/repomd.xml (+ the updateinfo file it names)
+  msrc/cvrf/index.json (the API's /updates answer)
+  msrc/cvrf/<YYYY-Mon>.xml.zst or msrc/cvrf/<YYYY-Mon>.xml (each document it lists)")]
 pub struct SyncArgs {
     /// Sources to sync [default: all enabled]
     #[arg(add = super::complete::sync_sources())]
@@ -157,6 +163,9 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
                     .warn(format!("{}: {}", o.source, text::one_line(w)));
             }
         }
+        if let Some(m) = &o.msrc {
+            ctx.style.status(msrc_line(m));
+        }
         if o.result == SyncResult::Missing {
             ctx.style.warn(format!(
                 "{}: not synced, {}; the catalogue held for it is kept",
@@ -168,7 +177,10 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
     }
     // A changed catalogue changes what the stored scans mean: match them again now, so
     // findings and reports follow without a new scan.
-    if outcomes.iter().any(|o| o.result == SyncResult::Imported) {
+    // (MSRC documents are imported one by one: some may stand while another failed.)
+    if outcomes.iter().any(|o| {
+        o.result == SyncResult::Imported || o.msrc.as_ref().is_some_and(|m| m.imported > 0)
+    }) {
         let r = rematch::rematch_all(&mut db.conn, &now, &ctx.actor)?;
         if r.hosts > 0 || !r.skipped.is_empty() {
             ctx.style.status(format!(
@@ -211,6 +223,52 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
         )?;
     }
     sync_exit(&outcomes)
+}
+
+/// `msrc: 189 documents: 13 imported, 176 unchanged; …`: what became of the documents of
+/// the index, and the vendor fixes without a KB that were not imported.
+fn msrc_line(m: &crate::catalog::msrc::Summary) -> String {
+    use crate::output::count;
+    let mut parts = vec![format!("{} imported", count(m.imported))];
+    for (n, what) in [
+        (m.unchanged, "unchanged"),
+        (m.missing, "missing"),
+        (m.failed, "failed"),
+        (m.refused, "refused"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{} {what}", count(n)));
+        }
+    }
+    let mut line = format!(
+        "msrc: {} {}: {}",
+        count(m.documents),
+        if m.documents == 1 {
+            "document"
+        } else {
+            "documents"
+        },
+        parts.join(", ")
+    );
+    if m.imported > 0 {
+        line.push_str(&format!(
+            "; {} KB remediations (CVE, KB, product) imported",
+            count(m.remediations)
+        ));
+    }
+    if m.linux_fixes > 0 {
+        line.push_str(&format!(
+            "; {} CBL-Mariner/Azure Linux fixes not imported (no KB; Linux is matched through OSV)",
+            count(m.linux_fixes)
+        ));
+    }
+    if m.fixes_without_kb > 0 {
+        line.push_str(&format!(
+            "; {} other fixes without a KB number not imported",
+            count(m.fixes_without_kb)
+        ));
+    }
+    line
 }
 
 /// Exit 3 when a source failed or was refused, naming them, with the first reason of

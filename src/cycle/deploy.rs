@@ -1111,6 +1111,7 @@ mod tests {
                 group: Some("pilot".into()),
                 tags: Vec::new(),
                 notes: None,
+                platform: crate::inventory::Platform::Posix,
             },
             now,
         )

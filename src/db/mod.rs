@@ -79,6 +79,16 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "0012_deployment_manager.sql",
         include_str!("../../migrations/0012_deployment_manager.sql"),
     ),
+    (
+        13,
+        "0013_msrc.sql",
+        include_str!("../../migrations/0013_msrc.sql"),
+    ),
+    (
+        14,
+        "0014_windows.sql",
+        include_str!("../../migrations/0014_windows.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

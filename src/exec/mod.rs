@@ -91,6 +91,9 @@ pub enum RunError {
     Spawn(String, std::io::Error),
     #[error("a time limit of {} is beyond what this system's clock can count to", crate::inventory::policy::format_duration(*.0))]
     TimeLimit(Duration),
+    /// A script for another system than this one, asked to run here.
+    #[error("a PowerShell script is run on a Windows host over ssh, never on this machine")]
+    NotHere,
 }
 
 /// One shell word for `s`: single-quoted, with each `'` written as `'\''`. Safe for any
@@ -99,11 +102,36 @@ pub fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
+/// What reads the script on the host's stdin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interpreter {
+    /// `sh -s`: every POSIX host.
+    Sh,
+    /// A Windows host's PowerShell, reached through its OpenSSH server: the remote
+    /// command is fixed words, whatever the account's default shell (cmd.exe or
+    /// PowerShell) makes of them.
+    PowerShell(&'static [&'static str]),
+}
+
+impl Interpreter {
+    fn words(self) -> &'static [&'static str] {
+        match self {
+            Interpreter::Sh => &["sh", "-s"],
+            Interpreter::PowerShell(words) => words,
+        }
+    }
+}
+
 /// The ssh command line for a target; the destination comes after `--`, so nothing in
 /// it can be read as an option (it is validated as well).
-pub fn ssh_command(cfg: &SshConfig, control_dir: &Path, target: &Target) -> Command {
+pub fn ssh_command(
+    cfg: &SshConfig,
+    control_dir: &Path,
+    target: &Target,
+    interpreter: Interpreter,
+) -> Command {
     let mut cmd = ssh_base(cfg, control_dir, target, &[]);
-    cmd.args(["sh", "-s"]);
+    cmd.args(interpreter.words());
     cmd
 }
 
@@ -221,7 +249,37 @@ pub fn run_script(
     script: &str,
     timeout: Duration,
 ) -> Result<RunOutput, RunError> {
-    run(ssh, control_dir, target, script, timeout, false)
+    run(
+        ssh,
+        control_dir,
+        target,
+        script,
+        timeout,
+        false,
+        Interpreter::Sh,
+    )
+}
+
+/// Runs `script` on a Windows host over ssh: sent on stdin to the PowerShell command
+/// line `interpreter` gives, within `timeout`. The ssh options (host-key checking
+/// included) are the ones every other run uses.
+pub fn run_powershell(
+    ssh: &SshConfig,
+    control_dir: &Path,
+    target: &Target,
+    script: &str,
+    timeout: Duration,
+    command: &'static [&'static str],
+) -> Result<RunOutput, RunError> {
+    run(
+        ssh,
+        control_dir,
+        target,
+        script,
+        timeout,
+        false,
+        Interpreter::PowerShell(command),
+    )
 }
 
 /// Like [`run_script`], but the ssh client runs in a process group of its own, so a
@@ -234,7 +292,15 @@ pub fn run_script_detached(
     script: &str,
     timeout: Duration,
 ) -> Result<RunOutput, RunError> {
-    run(ssh, control_dir, target, script, timeout, true)
+    run(
+        ssh,
+        control_dir,
+        target,
+        script,
+        timeout,
+        true,
+        Interpreter::Sh,
+    )
 }
 
 fn run(
@@ -244,14 +310,16 @@ fn run(
     script: &str,
     timeout: Duration,
     detach: bool,
+    interpreter: Interpreter,
 ) -> Result<RunOutput, RunError> {
-    let mut cmd = match target {
-        Target::Local => {
+    let mut cmd = match (target, interpreter) {
+        (Target::Local, Interpreter::Sh) => {
             let mut c = Command::new("sh");
             c.arg("-s");
             c
         }
-        Target::Ssh { .. } => ssh_command(ssh, control_dir, target),
+        (Target::Local, Interpreter::PowerShell(_)) => return Err(RunError::NotHere),
+        (Target::Ssh { .. }, _) => ssh_command(ssh, control_dir, target, interpreter),
     };
     cmd.stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -397,6 +465,42 @@ mod tests {
         );
         assert!(!marker.exists(), "nothing was run");
         assert!(deadline(Duration::from_secs(86_400)).is_ok());
+    }
+
+    /// A PowerShell script goes to a Windows host over ssh with its command line after
+    /// the destination; it never runs on this machine.
+    #[test]
+    fn a_powershell_script_goes_over_ssh_only() {
+        let words: &'static [&'static str] = &["powershell", "-Command", "-"];
+        let r = run_powershell(
+            &SshConfig::default(),
+            Path::new("/nonexistent"),
+            &Target::Local,
+            "Write-Output 1",
+            Duration::from_secs(5),
+            words,
+        );
+        assert!(matches!(r, Err(RunError::NotHere)), "{r:?}");
+        let target = Target::Ssh {
+            address: "w1".into(),
+            user: None,
+            port: None,
+        };
+        let cmd = ssh_command(
+            &SshConfig::default(),
+            Path::new("/run/pc"),
+            &target,
+            Interpreter::PowerShell(words),
+        );
+        let line = command_line(&cmd);
+        assert!(line.ends_with(" -- w1 powershell -Command -"), "{line}");
+        let cmd = ssh_command(
+            &SshConfig::default(),
+            Path::new("/run/pc"),
+            &target,
+            Interpreter::Sh,
+        );
+        assert!(command_line(&cmd).ends_with(" -- w1 sh -s"));
     }
 
     /// The time to the first byte is measured apart from the whole run.

@@ -15,6 +15,7 @@ pub mod facts;
 pub mod pkgcmd;
 pub mod restart;
 pub mod rpm;
+pub mod windows;
 
 use serde::Serialize;
 

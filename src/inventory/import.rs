@@ -120,6 +120,9 @@ pub struct Record {
     pub tags: Option<Vec<String>>,
     /// `None`: the format has no notes; existing notes are kept.
     pub notes: Option<Option<String>>,
+    /// `None`: the row does not say; a stored host keeps its platform, a new one is
+    /// POSIX.
+    pub platform: Option<super::Platform>,
 }
 
 /// A row problem: line number and message.
@@ -186,7 +189,9 @@ fn row_failure(source: &str, mut errors: Vec<RowError>) -> Failure {
 /// (scan facts and timestamps): every field of [`Host`] that is not editable. Derived from
 /// the struct, so a new field can never break the export → import round trip.
 fn read_only_column(name: &str) -> bool {
-    const EDITABLE: &[&str] = &["name", "address", "user", "port", "group", "tags", "notes"];
+    const EDITABLE: &[&str] = &[
+        "name", "address", "user", "port", "group", "tags", "notes", "platform",
+    ];
     if EDITABLE.contains(&name) {
         return false;
     }
@@ -210,7 +215,7 @@ fn parse_csv(text: &str) -> (Vec<Record>, Vec<RowError>) {
     let mut col: HashMap<&str, usize> = HashMap::new();
     for (i, h) in headers.iter().enumerate() {
         match h {
-            "name" | "address" | "user" | "port" | "group" | "tags" | "notes" => {
+            "name" | "address" | "user" | "port" | "group" | "tags" | "notes" | "platform" => {
                 if col.insert(h, i).is_some() {
                     errors.push((1, format!("column {h:?} appears twice")));
                 }
@@ -219,7 +224,7 @@ fn parse_csv(text: &str) -> (Vec<Record>, Vec<RowError>) {
             other => errors.push((
                 1,
                 format!(
-                    "unknown column {other:?}; expected name,address,user,port,group,tags (and notes)"
+                    "unknown column {other:?}; expected name,address,user,port,group,tags (and notes, platform)"
                 ),
             )),
         }
@@ -265,6 +270,7 @@ fn parse_csv(text: &str) -> (Vec<Record>, Vec<RowError>) {
             col.contains_key("tags")
                 .then(|| split_tags(&get("tags").unwrap_or_default())),
             col.contains_key("notes").then(|| get("notes")),
+            get("platform").as_deref(),
         );
         match result {
             Ok(r) => records.push(r),
@@ -303,6 +309,7 @@ fn record_from_fields(
     group: Option<String>,
     tags: Option<Vec<String>>,
     notes: Option<Option<String>>,
+    platform: Option<&str>,
 ) -> Result<Record, String> {
     if name.is_empty() {
         return Err("name is empty".into());
@@ -336,6 +343,7 @@ fn record_from_fields(
     if let Some(Some(n)) = &notes {
         validate::text("notes", n)?;
     }
+    let platform = platform.map(super::Platform::from_user).transpose()?;
     Ok(Record {
         line,
         name: name.to_string(),
@@ -346,6 +354,7 @@ fn record_from_fields(
         groups: group.into_iter().map(|g| (g, 0)).collect(),
         tags,
         notes,
+        platform,
     })
 }
 
@@ -366,6 +375,7 @@ struct TomlHost {
     group: Option<String>,
     tags: Option<Vec<String>>,
     notes: Option<String>,
+    platform: Option<String>,
 }
 
 fn parse_toml(text: &str) -> (Vec<Record>, Vec<RowError>) {
@@ -394,6 +404,7 @@ fn parse_toml(text: &str) -> (Vec<Record>, Vec<RowError>) {
             h.group,
             h.tags,
             Some(h.notes.filter(|n| !n.is_empty())),
+            h.platform.as_deref(),
         ) {
             Ok(r) => records.push(r),
             Err(msg) => errors.push((line, msg)),
@@ -565,6 +576,13 @@ fn parse_ini(text: &str) -> (Vec<Record>, Vec<RowError>) {
         let address = var(&["ansible_host", "ansible_ssh_host"]);
         let user = var(&["ansible_user", "ansible_ssh_user"]);
         let port = var(&["ansible_port", "ansible_ssh_port"]);
+        // `platform` says it; else Ansible's own sign of a Windows host over ssh: its
+        // shell is PowerShell or cmd (`ansible_shell_type`).
+        let platform = var(&["platform"]).or_else(|| {
+            var(&["ansible_shell_type"])
+                .filter(|t| matches!(t.as_str(), "powershell" | "cmd"))
+                .map(|_| "windows".to_string())
+        });
         let groups: Vec<(String, usize)> = ordered
             .into_iter()
             .filter(|(g, _)| g != "ungrouped" && g != "all")
@@ -578,6 +596,7 @@ fn parse_ini(text: &str) -> (Vec<Record>, Vec<RowError>) {
             None,
             None,
             None,
+            platform.as_deref(),
         ) {
             Ok(mut r) => {
                 r.groups = groups;
@@ -789,6 +808,9 @@ impl Change {
         if b.notes != s.notes {
             out.push("notes".into());
         }
+        if b.platform != s.platform {
+            out.push("platform".into());
+        }
         out
     }
 }
@@ -864,6 +886,10 @@ pub fn plan(
                 Some(n) => n,
                 None => before.as_ref().and_then(|b| b.notes.clone()),
             },
+            platform: r
+                .platform
+                .or_else(|| before.as_ref().map(|b| b.platform))
+                .unwrap_or_default(),
         };
         spec.normalize();
         if let Err(msg) = spec.validate() {
@@ -954,6 +980,7 @@ pub fn spec_json(s: &HostSpec) -> serde_json::Value {
         "group": s.group,
         "tags": s.tags,
         "notes": s.notes,
+        "platform": s.platform,
     })
 }
 

@@ -33,6 +33,34 @@ crate::db::stored::stored_state! {
     }
 }
 
+crate::db::stored::stored_state! {
+    /// What a host runs (`hosts.platform`), said in the inventory before any scan: it
+    /// decides which collector `scan` sends.
+    Platform {
+        /// Linux and other POSIX systems: the `sh` collector.
+        Posix = "posix",
+        /// Windows: the PowerShell collector, over the host's OpenSSH server.
+        Windows = "windows",
+    }
+}
+
+impl Platform {
+    /// The platform a user typed (`--platform`, an inventory file's `platform`).
+    pub fn from_user(s: &str) -> Result<Platform, String> {
+        Platform::parse(&s.trim().to_ascii_lowercase()).ok_or_else(|| {
+            format!(
+                "unknown platform {:?} (expected {})",
+                crate::text::one_line(s),
+                Platform::ALL
+                    .iter()
+                    .map(|p| p.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            )
+        })
+    }
+}
+
 /// A host as stored and as printed (JSON field names are part of the CLI contract).
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct Host {
@@ -65,6 +93,8 @@ pub struct Host {
     pub kind: HostKind,
     /// For an image: the digest of its config (`sha256:…`, the image ID).
     pub image_digest: Option<String>,
+    /// What the host runs: which collector `scan` sends it.
+    pub platform: Platform,
     /// Collected on this machine (`scan --local`), never over ssh.
     #[serde(skip)]
     pub local: bool,
@@ -142,6 +172,7 @@ pub struct HostSpec {
     pub group: Option<String>,
     pub tags: Vec<String>,
     pub notes: Option<String>,
+    pub platform: Platform,
 }
 
 impl HostSpec {
@@ -179,7 +210,7 @@ const HOST_COLUMNS: &str = "h.name, h.address, h.user, h.port, g.name, h.tags, h
      h.last_scan, h.created_at, h.updated_at, \
      (SELECT s.status FROM scans s WHERE s.host_id = h.id ORDER BY s.id DESC LIMIT 1), \
      (SELECT s.error FROM scans s WHERE s.host_id = h.id ORDER BY s.id DESC LIMIT 1), \
-     h.deferred_until, h.defer_reason, h.local, h.local_root, h.kind, h.image_digest";
+     h.deferred_until, h.defer_reason, h.local, h.local_root, h.kind, h.image_digest, h.platform";
 
 fn host_from_row(r: &Row<'_>) -> rusqlite::Result<Host> {
     let tags: String = r.get(5)?;
@@ -216,6 +247,7 @@ fn host_from_row(r: &Row<'_>) -> rusqlite::Result<Host> {
         local_root: r.get(21)?,
         kind: r.get(22)?,
         image_digest: r.get(23)?,
+        platform: r.get(24)?,
     })
 }
 
@@ -375,10 +407,10 @@ pub(crate) fn write_host_row(
 ) -> Result<()> {
     let sql = if update {
         "UPDATE hosts SET address = ?2, user = ?3, port = ?4, group_id = ?5, tags = ?6, \
-         notes = ?7, updated_at = ?8 WHERE name = ?1"
+         notes = ?7, updated_at = ?8, platform = ?9 WHERE name = ?1"
     } else {
-        "INSERT INTO hosts (name, address, user, port, group_id, tags, notes, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)"
+        "INSERT INTO hosts (name, address, user, port, group_id, tags, notes, created_at, updated_at, platform) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)"
     };
     let n = conn.prepare_cached(sql)?.execute(params![
         spec.name,
@@ -388,7 +420,8 @@ pub(crate) fn write_host_row(
         group_id,
         serde_json::to_string(&spec.tags)?,
         spec.notes,
-        now
+        now,
+        spec.platform
     ])?;
     if n == 0 {
         return Err(Failure::usage(format!("unknown host {:?}", spec.name)).into());
@@ -430,6 +463,7 @@ impl From<&Host> for HostSpec {
             group: h.group.clone(),
             tags: h.tags.clone(),
             notes: h.notes.clone(),
+            platform: h.platform,
         }
     }
 }

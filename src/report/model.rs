@@ -861,6 +861,7 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         let why = knowledge.judge(
             conn,
             crate::verdict::HostFacts {
+                name: &h.name,
                 group: h.group.as_deref(),
                 ecosystem: h.ecosystem.as_deref(),
                 last_scan: h.last_scan.as_deref(),
@@ -873,7 +874,9 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         let catalogue_problem = why.iter().any(|u| {
             matches!(
                 u,
-                Unknown::NoCatalogue { .. } | Unknown::StaleCatalogue { .. }
+                Unknown::NoCatalogue { .. }
+                    | Unknown::StaleCatalogue { .. }
+                    | Unknown::NoProduct { .. }
             )
         });
         let unknown = knowledge.effective(why);

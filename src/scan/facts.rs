@@ -40,6 +40,14 @@ pub enum FactsError {
     /// The package database is one the package manager itself would refuse to read.
     #[error("{0}")]
     InvalidDatabase(String),
+    /// Windows collector output without what tells the host's product and build.
+    #[error("{0}")]
+    Windows(family::windows::Unusable),
+    /// Sections of both collectors: not one collector's output.
+    #[error(
+        "the output has both the POSIX collector's os-release and the Windows collector's sections: not one collector's output"
+    )]
+    MixedOutput,
     #[error(
         "{os} uses {manager}, but the output has no {manager} section (the collector found no {manager} on the host)"
     )]
@@ -98,6 +106,7 @@ const COMMON_SECTIONS: [&str; 7] = [
 /// known here.
 fn known_section(name: &str) -> bool {
     COMMON_SECTIONS.contains(&name)
+        || family::windows::SECTIONS.contains(&name)
         || family::FAMILIES
             .iter()
             .any(|f| f.sections().contains(&name))
@@ -116,6 +125,9 @@ struct Split<'a> {
 /// way as a live run. A header of another protocol and a section given twice are
 /// refused.
 fn sections(out: &str) -> Result<Split<'_>, FactsError> {
+    // A byte order mark before the header (a UTF-8 console writer may add one) is not
+    // part of it.
+    let out = out.strip_prefix('\u{feff}').unwrap_or(out);
     let header_line = out.lines().next().ok_or(FactsError::NoHeader)?;
     let (header, output) = protocol::split_headed(out).ok_or(FactsError::NoHeader)?;
     if header.extra {
@@ -200,6 +212,14 @@ fn parse_into(out: &str, f: &mut Facts) -> Result<(), FactsError> {
             names.join(", "),
             if sec.unknown_count > names.len() { ", …" } else { "" }
         ));
+    }
+
+    // The PowerShell collector's output: a Windows host, read by its own parser.
+    if family::windows::is_windows_output(&sec.known) {
+        if sec.known.has("os-release") {
+            return Err(FactsError::MixedOutput);
+        }
+        return family::windows::parse(f, &sec.known).map_err(FactsError::Windows);
     }
 
     // Long lines are kept here: a field this reads is refused below by name.

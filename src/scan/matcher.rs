@@ -110,6 +110,8 @@ pub struct Matcher {
     prepared: HashMap<(String, String), Rc<Vec<Prepared>>>,
     /// advisory rowid → enrichment
     enrich: HashMap<i64, Enrichment>,
+    /// The MSRC catalogue as Windows hosts are matched against it.
+    windows: crate::family::windows::matching::Catalogue,
 }
 
 impl Matcher {
@@ -303,6 +305,9 @@ impl Matcher {
     /// The findings of one host: advisories through source packages, and pending
     /// security updates from the host's own package manager (also without a catalogue).
     pub fn findings(&mut self, conn: &Connection, facts: &Facts) -> Result<Vec<Finding>> {
+        if let Some(w) = &facts.windows {
+            return self.windows_findings(conn, w);
+        }
         let packages = facts.packages.iter().map(|p| Installed {
             name: &p.name,
             version: &p.version,
@@ -319,6 +324,43 @@ impl Matcher {
             &facts.pending,
             &facts.host_advisories,
         )
+    }
+
+    /// The findings of a Windows host: one per missing update (the product's newest
+    /// cumulative update carrying every CVE it fixes on the host, other KBs on their own);
+    /// see [`crate::family::windows::matching`]. A host whose product the catalogue does
+    /// not know has none here: it is unknown (the verdict module's `NoProduct`), never
+    /// compliant.
+    fn windows_findings(
+        &mut self,
+        conn: &Connection,
+        w: &crate::family::WindowsFacts,
+    ) -> Result<Vec<Finding>> {
+        use crate::family::windows::matching::{WindowsBuild, assess, missing_updates};
+        let assessment = assess(conn, &mut self.windows, w)?;
+        let missing = missing_updates(conn, &mut self.windows, w, &assessment)?;
+        let installed = WindowsBuild::of_host(w).to_string();
+        let mut out = Vec::with_capacity(missing.len());
+        for m in missing {
+            out.push(Finding {
+                package: format!("KB{}", m.kb),
+                source_name: m.product,
+                installed: installed.clone(),
+                candidate: m.offered.map(|kb| format!("KB{kb}")),
+                security: true,
+                matched: Rc::new(Aggregate {
+                    advisories_json: serde_json::to_string(&m.cves)?,
+                    cves_json: serde_json::to_string(&m.cves)?,
+                    advisories: m.cves.clone(),
+                    cves: m.cves,
+                    fixed: m.fixed_build.map(|b| b.to_string()),
+                    severity: m.severity,
+                    kev: m.kev,
+                    epss: m.epss,
+                }),
+            });
+        }
+        Ok(out)
     }
 
     /// [`Matcher::findings`] of a host whose packages are borrowed from elsewhere (a

@@ -72,6 +72,12 @@ pub fn collector_script(refresh: bool, root: Option<&std::path::Path>) -> Result
         + &protocol::end_printer())
 }
 
+/// The Windows collector (PowerShell) with a fresh random token, its only substitution:
+/// nothing from the inventory or the database goes into it.
+pub fn windows_collector_script() -> String {
+    crate::family::windows::COLLECTOR.replace("@TOKEN@", &protocol::new_token())
+}
+
 /// How a host was reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -157,9 +163,44 @@ pub fn collect(
         Ok(s) => s,
         Err(e) => return failed(e),
     };
-    let out = match exec::run_script(ssh, control_dir, target, &script, timeout) {
+    let out = exec::run_script(ssh, control_dir, target, &script, timeout);
+    collection_of(started, out)
+}
+
+/// Collects and parses a Windows host's facts: the PowerShell collector over ssh.
+pub fn collect_windows(
+    ssh: &SshConfig,
+    control_dir: &std::path::Path,
+    target: &Target,
+    timeout: Duration,
+) -> Collection {
+    let started = std::time::Instant::now();
+    let out = exec::run_powershell(
+        ssh,
+        control_dir,
+        target,
+        &windows_collector_script(),
+        timeout,
+        &crate::family::windows::REMOTE_COMMAND,
+    );
+    collection_of(started, out)
+}
+
+/// A run's output parsed into a collection (or why there is none).
+fn collection_of(
+    started: std::time::Instant,
+    out: Result<exec::RunOutput, exec::RunError>,
+) -> Collection {
+    let out = match out {
         Ok(o) => o,
-        Err(e) => return failed(e.to_string()),
+        Err(e) => {
+            return Collection {
+                facts: Err(e.to_string().into()),
+                first_output: None,
+                elapsed: started.elapsed(),
+                sections: Vec::new(),
+            };
+        }
     };
     let text = String::from_utf8_lossy(&out.stdout);
     let facts = facts::parse(&text).map_err(|e| {
@@ -192,6 +233,7 @@ pub struct SectionSize {
 /// what follows a `@@PC TOKEN BEGIN` header counts, with that token; anything else (no
 /// header, text before it) gives no sections.
 pub fn section_sizes(out: &str) -> Vec<SectionSize> {
+    let out = out.strip_prefix('\u{feff}').unwrap_or(out);
     let Some((_, output)) = protocol::split_headed(out) else {
         return Vec::new();
     };
@@ -295,8 +337,8 @@ pub fn store(
             let latest = f.kernel_latest().map(str::to_string);
             tx.execute(
                 "INSERT INTO scans (host_id, started, finished, method, status, os_id, os_version, ecosystem, \
-                 kernel_running, kernels, reboot_required, reboot_pkgs, warnings, manager, refused, restart) \
-                 VALUES (?1, ?2, ?3, ?4, 'ok', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                 kernel_running, kernels, reboot_required, reboot_pkgs, warnings, manager, refused, restart, windows) \
+                 VALUES (?1, ?2, ?3, ?4, 'ok', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
                 params![
                     host_id,
                     started,
@@ -312,7 +354,8 @@ pub fn store(
                     serde_json::to_string(&f.warnings)?,
                     manager_name(f.manager),
                     serde_json::to_string(&f.refused)?,
-                    f.restart.as_ref().map(serde_json::to_string).transpose()?
+                    f.restart.as_ref().map(serde_json::to_string).transpose()?,
+                    f.windows.as_ref().map(serde_json::to_string).transpose()?
                 ],
             )?;
             let scan_id = tx.last_insert_rowid();
@@ -350,7 +393,8 @@ pub fn store(
             )?;
             summary.status = "ok".into();
             summary.ecosystem = f.ecosystem.clone();
-            summary.packages = Some(f.packages.len());
+            // A Windows host has no package list (its updates are KBs): `-`, not 0.
+            summary.packages = f.windows.is_none().then_some(f.packages.len());
             summary.pending = Some(f.pending.len());
             summary.pending_security = Some(f.pending.iter().filter(|p| p.security).count());
             summary.findings = Some(findings.len() + carried);
@@ -450,7 +494,8 @@ pub(crate) fn manager_name(m: Option<facts::Manager>) -> &'static str {
 }
 
 /// Stores what a re-match needs of a good scan: installed packages, pending updates and
-/// host-reported advisories. Only the host's latest good scan keeps them.
+/// host-reported advisories (a Windows host's facts are on its scan row). Only the
+/// host's latest good scan keeps them.
 fn store_inventory(
     tx: &rusqlite::Transaction<'_>,
     host_id: i64,
@@ -465,6 +510,10 @@ fn store_inventory(
             params![host_id, scan_id],
         )?;
     }
+    tx.execute(
+        "UPDATE scans SET windows = NULL WHERE host_id = ?1 AND id <> ?2 AND windows IS NOT NULL",
+        params![host_id, scan_id],
+    )?;
     let mut ins = tx.prepare_cached(
         "INSERT INTO installed (scan_id, name, arch, version, source_name, source_version, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;

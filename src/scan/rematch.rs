@@ -15,9 +15,10 @@ use anyhow::Result;
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
-use super::facts::{HostAdvisory, Manager, Pending, manager_for};
+use super::facts::{Facts, HostAdvisory, Manager, Pending, manager_for};
 use super::matcher::{Installed, Matcher};
 use crate::catalog::Severity;
+use crate::family::WindowsFacts;
 use crate::{audit, db};
 
 /// What a re-match changed.
@@ -63,6 +64,8 @@ struct LatestScan {
     kernel_running: Option<String>,
     /// `scans.manager`: see [`StoredManager`].
     manager: Option<String>,
+    /// `scans.windows`: what a Windows host reported (JSON), None for other families.
+    windows: Option<String>,
 }
 
 /// The installed packages of one stored scan: every name and version in one buffer,
@@ -204,7 +207,7 @@ pub fn rematch_all(conn: &mut Connection, now: &str, actor: &str) -> Result<Rema
     let tx = db::write_tx(conn)?;
     let scans: Vec<LatestScan> = tx
         .prepare(
-            "SELECT h.name, s.id, s.os_id, s.ecosystem, s.manager, s.kernel_running FROM hosts h \
+            "SELECT h.name, s.id, s.os_id, s.ecosystem, s.manager, s.kernel_running, s.windows FROM hosts h \
              JOIN scans s ON s.id = (SELECT max(x.id) FROM scans x WHERE x.host_id = h.id AND x.status = 'ok') \
              ORDER BY s.id",
         )?
@@ -216,6 +219,7 @@ pub fn rematch_all(conn: &mut Connection, now: &str, actor: &str) -> Result<Rema
                 ecosystem: r.get(3)?,
                 manager: r.get(4)?,
                 kernel_running: r.get(5)?,
+                windows: r.get(6)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -271,15 +275,38 @@ pub fn rematch_all(conn: &mut Connection, now: &str, actor: &str) -> Result<Rema
                     .map_err(|_| anyhow::anyhow!("the re-match reader stopped early"))??,
                 None => Loaded::read(&tx, ids[i], std::mem::take(&mut inline))?,
             };
-            let findings = matcher.match_host(
-                &tx,
-                scan.ecosystem.as_deref(),
-                *manager,
-                scan.kernel_running.as_deref(),
-                loaded.packages.iter(),
-                &loaded.pending,
-                &loaded.host_advisories,
-            )?;
+            let findings = match &scan.windows {
+                // A Windows host has no package rows: it is matched by its product,
+                // build and KBs, as at scan time.
+                Some(json) => {
+                    let windows: WindowsFacts = serde_json::from_str(json).map_err(|e| {
+                        anyhow::anyhow!(
+                            "the stored Windows facts of host {}'s latest scan are unreadable ({e}): scan it again",
+                            crate::text::one_line(&scan.host)
+                        )
+                    })?;
+                    let facts = Facts {
+                        manager: *manager,
+                        os_id: scan.os_id.clone(),
+                        ecosystem: scan.ecosystem.clone(),
+                        kernel_running: scan.kernel_running.clone(),
+                        pending: loaded.pending.clone(),
+                        host_advisories: loaded.host_advisories.clone(),
+                        windows: Some(windows),
+                        ..Facts::default()
+                    };
+                    matcher.findings(&tx, &facts)?
+                }
+                None => matcher.match_host(
+                    &tx,
+                    scan.ecosystem.as_deref(),
+                    *manager,
+                    scan.kernel_running.as_deref(),
+                    loaded.packages.iter(),
+                    &loaded.pending,
+                    &loaded.host_advisories,
+                )?,
+            };
             out.hosts += 1;
             let before_text = &loaded.before_text;
             if before_text.is_empty() {
