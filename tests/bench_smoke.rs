@@ -92,6 +92,46 @@ fn sync_bench_runs_small() {
 }
 
 #[test]
+fn msrc_sync_bench_runs_small() {
+    let bin = build_example("msrc_sync_bench");
+    // Two of the real documents of tests/data/msrc, with an index listing just them.
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/msrc/cvrf");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cvrf = dir.path().join("msrc/cvrf");
+    std::fs::create_dir_all(&cvrf).expect("mkdir");
+    let mut index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(data.join("index.json")).expect("index"))
+            .expect("json");
+    let months = ["2026-May", "2026-Jun"];
+    index["value"]
+        .as_array_mut()
+        .expect("value")
+        .retain(|e| months.contains(&e["ID"].as_str().unwrap_or_default()));
+    std::fs::write(cvrf.join("index.json"), index.to_string()).expect("write index");
+    for m in months {
+        let f = format!("{m}.xml.zst");
+        std::fs::copy(data.join(&f), cvrf.join(&f)).expect("copy");
+    }
+    let out = Command::new(&bin)
+        .arg("--from")
+        .arg(dir.path())
+        .output()
+        .expect("run msrc_sync_bench");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "msrc_sync_bench failed: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("sync msrc, 2 documents, fresh db"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("unchanged re-sync"), "{stdout}");
+    assert!(stdout.contains("held: 2 documents"), "{stdout}");
+}
+
+#[test]
 fn match_bench_runs_small() {
     let bin = build_example("match_bench");
     let out = Command::new(&bin)
