@@ -136,6 +136,7 @@ fn the_ansible_engine_runs_the_win_updates_play_and_an_unreached_host_stays_unto
     assert!(inventory.contains(r#""pc_kbs": ["#), "{inventory}");
     assert!(inventory.contains(r#""KB5094128""#), "{inventory}");
     assert!(inventory.contains(r#""ansible_shell_type": "powershell""#));
+    assert!(inventory.contains(r#""KB5094128(?![0-9])""#), "{inventory}");
     let log = std::fs::read_to_string(wave.join("ansible.log")).unwrap();
     assert!(log.contains("unreachable=1"), "{log}");
 }
