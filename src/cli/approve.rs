@@ -9,6 +9,7 @@ use super::Context;
 use crate::catalog::{Risk, Severity};
 use crate::cycle::approval::{self, ApprovedPatch, Decision, NewApproval, NotifyEvent};
 use crate::cycle::state::{self as cycle, Patch};
+use crate::cycle::win_updates;
 use crate::error::Failure;
 use crate::inventory::policy::AutoApproveClass;
 use crate::{audit, clock, db, inventory};
@@ -80,10 +81,18 @@ fn approved_patch(p: &Patch) -> ApprovedPatch {
     }
 }
 
+/// Whether `--package NAME` names the patch: its package exactly, or, for a Windows
+/// patch, its KB however written (`KB5094128`, `kb5094128`, `5094128`).
+fn package_named(p: &Patch, name: &str) -> bool {
+    p.package == name
+        || (p.ecosystem == win_updates::ECOSYSTEM
+            && win_updates::kb_name(name).is_some_and(|kb| kb == p.package))
+}
+
 fn selected(a: &ApproveArgs, all: Vec<Patch>) -> Vec<Patch> {
     let level = a.severity.as_deref().and_then(Severity::parse);
     all.into_iter()
-        .filter(|p| a.package.is_empty() || a.package.contains(&p.package))
+        .filter(|p| a.package.is_empty() || a.package.iter().any(|x| package_named(p, x)))
         .filter(|p| a.advisory.is_empty() || p.advisories.iter().any(|x| a.advisory.contains(x)))
         .filter(|p| level.is_none_or(|l| Severity::stored_at_least(p.severity.as_deref(), l)))
         .filter(|p| !a.kev || p.kev)
@@ -525,6 +534,24 @@ mod tests {
             kev,
             hosts: 1,
         }
+    }
+
+    #[test]
+    fn a_windows_kb_is_named_however_written_and_nothing_else_is() {
+        let kb = Patch {
+            ecosystem: "Windows".into(),
+            ..patch("KB5094128", Some("critical"), false)
+        };
+        for name in ["KB5094128", "kb5094128", "5094128"] {
+            assert!(package_named(&kb, name), "{name}");
+        }
+        assert!(!package_named(&kb, "KB5094129"));
+        // Outside Windows a package name is exact.
+        assert!(!package_named(
+            &patch("KB5094128", None, false),
+            "kb5094128"
+        ));
+        assert!(package_named(&patch("openssl", None, false), "openssl"));
     }
 
     /// Each patch is counted once, KEV before any severity, in the order of risk.

@@ -188,6 +188,16 @@ pub fn execute(ctx: &Context, kind: Kind, group: &str, a: &RunArgs) -> Result<()
         }
         (false, None) => {
             let plan = plan::build(&db.conn, a.cycle.as_deref(), &g, kind, now)?;
+            if a.engine != EngineKind::Ansible
+                && let Some(host) = plan.builtin_refused()
+            {
+                return Err(Failure::usage(format!(
+                    "host {host}: {}",
+                    crate::cycle::win_updates::BUILTIN_REFUSED
+                ))
+                .hint("use --engine ansible")
+                .into());
+            }
             if a.engine == EngineKind::Ansible
                 && let Some((host, why)) = plan.ansible_refused()
             {

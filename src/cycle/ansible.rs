@@ -124,17 +124,7 @@ fn write_wave(
         );
         hosts.insert(h.name.clone(), Value::Object(vars));
     }
-    let mut ssh_args = format!(
-        "-o BatchMode=yes -o ConnectTimeout={} -o StrictHostKeyChecking={}",
-        job.ssh.connect_timeout,
-        match job.ssh.strict_host_key_checking {
-            crate::config::HostKeyChecking::Yes => "yes",
-            crate::config::HostKeyChecking::AcceptNew => "accept-new",
-        }
-    );
-    if let Some(f) = &job.ssh.config_file {
-        ssh_args = format!("-F {} {ssh_args}", sh_quote(&f.display().to_string()));
-    }
+    let ssh_args = ssh_common_args(job.ssh);
     let inventory = json!({"all": {"hosts": hosts, "vars": {
         "ansible_connection": "ssh",
         "ansible_ssh_common_args": ssh_args,
@@ -154,6 +144,24 @@ fn write_wave(
     )?;
     std::fs::write(dir.join("playbook.yml"), PLAYBOOK)?;
     Ok(dir)
+}
+
+/// The ssh options every playbook passes (`ansible_ssh_common_args`): batch mode, the
+/// configured connect timeout, host-key checking and ssh config file, as patchcycle's own
+/// ssh uses them.
+pub(crate) fn ssh_common_args(ssh: &SshConfig) -> String {
+    let args = format!(
+        "-o BatchMode=yes -o ConnectTimeout={} -o StrictHostKeyChecking={}",
+        ssh.connect_timeout,
+        match ssh.strict_host_key_checking {
+            crate::config::HostKeyChecking::Yes => "yes",
+            crate::config::HostKeyChecking::AcceptNew => "accept-new",
+        }
+    );
+    match &ssh.config_file {
+        Some(f) => format!("-F {} {args}", sh_quote(&f.display().to_string())),
+        None => args,
+    }
 }
 
 /// Stops the host in Ansible when apt's exit status was not 0 (the scripts keep it in

@@ -26,11 +26,12 @@ use crate::config::SshConfig;
 use crate::cycle::ansible;
 use crate::cycle::deployment::{
     self, Before, Check, Deployment, HostCounts, HostRow, HostState, Method, NewDeployment,
-    NewHost, Outcome, RestartOutcome, Restarted, Step, host_rows,
+    NewHost, Outcome, Patcher, RestartOutcome, Restarted, Step, host_rows,
 };
 use crate::cycle::judge::{self, StepError, builtin_checks, touched, untouched};
 use crate::cycle::plan::Plan;
 use crate::cycle::snapshot::{self, Snapshot};
+use crate::cycle::win_updates;
 use crate::cycle::window::Window;
 use crate::exec::{self, Target as Dest, protocol};
 use crate::family::deploy::{self as family_deploy, Deployer, Pin, Readback};
@@ -61,7 +62,7 @@ pub fn create(
                 targets: &h.targets,
                 skip: h.skip.as_deref(),
                 blocker: h.blocker.as_deref(),
-                manager: h.manager,
+                patcher: h.patcher,
             })
             .collect(),
         details: json!({
@@ -276,8 +277,13 @@ impl Engine<'_> {
     /// One wave through ansible-playbook: snapshots first (taken here), then the
     /// playbook, then each host's outputs up the same ladder as the built-in engine.
     fn run_wave_ansible(&self, wave: i64, hosts: &[HostRow]) -> Result<()> {
+        let (windows, hosts): (Vec<HostRow>, Vec<HostRow>) = hosts
+            .iter()
+            .cloned()
+            .partition(|r| r.patcher == Patcher::WindowsUpdate);
+        self.run_windows_wave(wave, &windows)?;
         let mut ready = Vec::new();
-        for r in hosts {
+        for r in &hosts {
             self.mark_running(r);
             if let Err(why) = r.deployer().and_then(|d| d.ansible_supported()) {
                 self.fail_host(r, untouched(format!("{why}; nothing was run on the host")));
@@ -322,6 +328,174 @@ impl Engine<'_> {
             self.conclude(row, r);
         }
         Ok(())
+    }
+
+    /// The Windows hosts of one wave: snapshots first (taken here), then the
+    /// win_updates play, then each host's results judged and saved step by step.
+    fn run_windows_wave(&self, wave: i64, hosts: &[HostRow]) -> Result<()> {
+        let mut ready = Vec::new();
+        for r in hosts {
+            self.mark_running(r);
+            match self.snapshot_step(r) {
+                Ok(_) => ready.push(r.host_id),
+                Err(e) => self.fail_host(r, untouched(e)),
+            }
+        }
+        if ready.is_empty() {
+            return Ok(());
+        }
+        // Re-read: the rows now have their snapshots.
+        let rows: Vec<HostRow> = self
+            .with_db(|c| host_rows(c, self.deployment.id))?
+            .into_iter()
+            .filter(|r| ready.contains(&r.host_id))
+            .collect();
+        let kbs: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| {
+                r.targets
+                    .iter()
+                    .filter_map(|t| win_updates::kb_name(&t.package))
+                    .collect()
+            })
+            .collect();
+        let job = win_updates::Job {
+            dir: PathBuf::from(format!(
+                "{}.ansible/deployment-{}/windows-wave-{wave}",
+                self.db_path.display(),
+                self.deployment.id
+            )),
+            policy: &self.policy,
+            ssh: self.ssh,
+        };
+        let mut plays: Vec<win_updates::WinHost<'_>> = Vec::new();
+        for (r, k) in rows.iter().zip(&kbs) {
+            let classifications = self.with_db(|c| windows_classifications(c, r.host_id, k))?;
+            plays.push(win_updates::WinHost {
+                host: &r.host,
+                kbs: k.clone(),
+                classifications,
+            });
+        }
+        let results = win_updates::run_wave(&job, &plays)?;
+        for ((row, kbs), result) in rows.iter().zip(&kbs).zip(results) {
+            let r = match result {
+                Ok(v) => self.windows_ladder(row, kbs, &v),
+                Err(why) => Err(untouched(why)),
+            };
+            self.conclude(row, r);
+        }
+        Ok(())
+    }
+
+    /// One Windows host's win_updates results up the steps: before (its build and the
+    /// KBs), install, reboot, health, after; each saved before the next.
+    fn windows_ladder(
+        &self,
+        row: &HostRow,
+        kbs: &[String],
+        result: &serde_json::Value,
+    ) -> Result<(), StepError> {
+        if kbs.is_empty() {
+            return Err(untouched("no KB to install; nothing was run on the host"));
+        }
+        let before = Before {
+            changes: row
+                .targets
+                .iter()
+                .map(|t| family_deploy::Change {
+                    package: t.package.clone(),
+                    from: Some(t.from.clone()),
+                    to: t.to.clone(),
+                    arch: None,
+                })
+                .collect(),
+            boot_id: String::new(),
+            systemd: String::new(),
+        };
+        self.save(
+            row.host_id,
+            &[
+                (
+                    "before",
+                    serde_json::to_string(&before).unwrap_or_default().into(),
+                ),
+                ("step", Step::Before.as_str().to_string().into()),
+            ],
+        )
+        .map_err(saving)?;
+        let judged = match win_updates::judge(kbs, result) {
+            Ok(j) => j,
+            Err(f) if f.touched => {
+                // Windows Update may have changed the host: a rollback (the snapshot) is
+                // offered for it.
+                self.save_step(row.host_id, Step::Install)?;
+                return Err(touched(f.message));
+            }
+            Err(f) => return Err(untouched(f.message)),
+        };
+        self.save_step(row.host_id, Step::Install)?;
+        self.save(
+            row.host_id,
+            &[
+                ("rebooted", i64::from(judged.rebooted).into()),
+                ("step", Step::Reboot.as_str().to_string().into()),
+            ],
+        )
+        .map_err(saving)?;
+        let mut checks = vec![Check {
+            check: "windows update".into(),
+            ok: true,
+            detail: format!(
+                "{} installed and no longer offered; no reboot pending",
+                judged.installed.join(", ")
+            ),
+        }];
+        let commands = &self.policy.health_commands;
+        for (cmd, (ok, detail)) in commands.iter().zip(&judged.checks) {
+            checks.push(Check {
+                check: format!("command {cmd}"),
+                ok: *ok,
+                detail: detail.clone(),
+            });
+        }
+        if judged.checks.len() < commands.len() {
+            checks.push(Check {
+                check: "commands".into(),
+                ok: false,
+                detail: "ansible did not run every health command".into(),
+            });
+        }
+        checks.extend(self.http_probes(&row.host));
+        self.save(
+            row.host_id,
+            &[(
+                "health",
+                serde_json::to_string(&checks).unwrap_or_default().into(),
+            )],
+        )
+        .map_err(saving)?;
+        judge::health(&checks)?;
+        self.save_step(row.host_id, Step::Health)?;
+        let after: BTreeMap<&str, &str> = judged
+            .installed
+            .iter()
+            .map(|kb| (kb.as_str(), "installed"))
+            .collect();
+        self.save(
+            row.host_id,
+            &[
+                (
+                    "after",
+                    serde_json::to_string(&after).unwrap_or_default().into(),
+                ),
+                ("step", Step::After.as_str().to_string().into()),
+                ("state", HostState::Done.as_str().to_string().into()),
+                ("error", rusqlite::types::Value::Null),
+                ("finished", clock::now_stamp().unwrap_or_default().into()),
+            ],
+        )
+        .map_err(saving)
     }
 
     pub(crate) fn audit_host(
@@ -695,6 +869,31 @@ impl Engine<'_> {
             }
         }
     }
+}
+
+/// The classifications a Windows host's latest good scan gave the `kbs` its Windows
+/// Update Agent offered ("Security Updates"); empty without such a scan.
+fn windows_classifications(conn: &Connection, host_id: i64, kbs: &[String]) -> Result<Vec<String>> {
+    use rusqlite::OptionalExtension as _;
+    let stored: Option<Option<String>> = conn
+        .query_row(
+            "SELECT windows FROM scans WHERE host_id = ?1 AND status = 'ok' ORDER BY id DESC LIMIT 1",
+            [host_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(facts) = stored
+        .flatten()
+        .and_then(|t| serde_json::from_str::<crate::family::WindowsFacts>(&t).ok())
+    else {
+        return Ok(Vec::new());
+    };
+    Ok(facts
+        .pending
+        .iter()
+        .filter(|p| kbs.contains(&format!("KB{}", p.kb)))
+        .map(|p| p.classification.clone())
+        .collect())
 }
 
 /// The `restart` section of a step's output, parsed as the scan parses it.
@@ -1081,6 +1280,26 @@ mod tests {
 
     /// A real database with one group, one host and a deployment of one target.
     fn engine(dir: &std::path::Path, ssh: &SshConfig) -> Engine<'static> {
+        engine_for(
+            dir,
+            ssh,
+            deployment::Patcher::Package(crate::family::Manager::Dpkg),
+            Target {
+                package: "openssl".into(),
+                from: "3.0.11-1~deb12u1".into(),
+                to: "3.0.11-1~deb12u2".into(),
+                arch: None,
+            },
+        )
+    }
+
+    /// The same with the host patched by `patcher`, to `target`.
+    fn engine_for(
+        dir: &std::path::Path,
+        ssh: &SshConfig,
+        patcher: deployment::Patcher,
+        target: Target,
+    ) -> Engine<'static> {
         let path = dir.join("patchcycle.db");
         let (mut db, _) = Db::open(&path, OpenMode::Create).unwrap();
         let now = "2026-12-07T00:00:00Z";
@@ -1111,7 +1330,11 @@ mod tests {
                 group: Some("pilot".into()),
                 tags: Vec::new(),
                 notes: None,
-                platform: crate::inventory::Platform::Posix,
+                platform: if patcher == deployment::Patcher::WindowsUpdate {
+                    crate::inventory::Platform::Windows
+                } else {
+                    crate::inventory::Platform::Posix
+                },
             },
             now,
         )
@@ -1122,12 +1345,7 @@ mod tests {
                 [now],
             )
             .unwrap();
-        let targets = vec![Target {
-            package: "openssl".into(),
-            from: "3.0.11-1~deb12u1".into(),
-            to: "3.0.11-1~deb12u2".into(),
-            arch: None,
-        }];
+        let targets = vec![target];
         let id = deployment::create(
             &mut db.conn,
             &NewDeployment {
@@ -1142,7 +1360,7 @@ mod tests {
                     targets: &targets,
                     skip: None,
                     blocker: None,
-                    manager: Some(crate::family::Manager::Dpkg),
+                    patcher: Some(patcher),
                 }],
                 details: json!({}),
             },
@@ -1295,5 +1513,109 @@ mod tests {
             ..out
         };
         assert_eq!(services_reboot_reason(&sessions), None);
+    }
+
+    fn windows_engine(dir: &std::path::Path) -> Engine<'static> {
+        engine_for(
+            dir,
+            &SshConfig::default(),
+            deployment::Patcher::WindowsUpdate,
+            Target {
+                package: "KB5094128".into(),
+                from: "10.0.20348.4294".into(),
+                to: "10.0.20348.5256".into(),
+                arch: None,
+            },
+        )
+    }
+
+    /// win_updates' registered results for one host, as its RETURN docs shape them.
+    fn windows_result(installed: bool, reboot_required: bool) -> serde_json::Value {
+        let update = json!({"title": "2026-11 Cumulative Update for Microsoft server operating system version 21H2 for x64-based Systems (KB5094128)",
+                            "kb": ["5094128"], "installed": installed, "downloaded": true,
+                            "categories": ["Security Updates"], "id": "8f1a3e55-0b1c-4d3e-9a51-2f4c6d7e8a90"});
+        json!({"updates": {"changed": installed, "failed_update_count": i32::from(!installed),
+                           "found_update_count": 1, "installed_update_count": i32::from(installed),
+                           "reboot_required": reboot_required, "rebooted": installed,
+                           "updates": {"8f1a3e55-0b1c-4d3e-9a51-2f4c6d7e8a90": update}, "filtered_updates": {}},
+               "after": {"changed": false, "failed_update_count": 0, "found_update_count": 0,
+                         "installed_update_count": 0, "reboot_required": false, "rebooted": false,
+                         "updates": {}, "filtered_updates": {}},
+               "checks": {}})
+    }
+
+    #[test]
+    fn a_windows_host_whose_kbs_installed_is_done_and_each_step_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = windows_engine(dir.path());
+        let r = row(&e);
+        assert_eq!(r.patcher, deployment::Patcher::WindowsUpdate);
+        e.windows_ladder(&r, &["KB5094128".into()], &windows_result(true, false))
+            .unwrap();
+        let done = row(&e);
+        assert_eq!(done.state, HostState::Done);
+        assert_eq!(done.step, Step::After);
+        let before = done.before.unwrap();
+        assert_eq!(before.changes[0].package, "KB5094128");
+        assert_eq!(before.changes[0].from.as_deref(), Some("10.0.20348.4294"));
+    }
+
+    #[test]
+    fn a_windows_host_with_a_kb_not_installed_or_a_reboot_pending_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = windows_engine(dir.path());
+        let err = e
+            .windows_ladder(
+                &row(&e),
+                &["KB5094128".into()],
+                &windows_result(false, false),
+            )
+            .unwrap_err();
+        assert_eq!(
+            err.message,
+            "KB5094128 was not installed; nothing was installed"
+        );
+        assert!(!err.touched);
+        assert_eq!(row(&e).step, Step::Before);
+        let err = e
+            .windows_ladder(&row(&e), &["KB5094128".into()], &windows_result(true, true))
+            .unwrap_err();
+        assert!(err.touched);
+        assert!(err.message.starts_with("a reboot is still pending"));
+        // Touched: the step says Windows Update may have changed the host.
+        assert_eq!(row(&e).step, Step::Install);
+    }
+
+    #[test]
+    fn the_builtin_engine_fails_a_windows_host_by_name_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = windows_engine(dir.path());
+        let err = e.ladder(&row(&e), &Builtin(&e)).unwrap_err();
+        assert!(!err.touched);
+        assert_eq!(
+            err.message,
+            format!(
+                "{}; nothing was run on the host",
+                win_updates::BUILTIN_REFUSED
+            )
+        );
+    }
+
+    #[test]
+    fn a_windows_host_without_a_snapshot_is_not_rolled_back_and_no_kb_is_uninstalled() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = windows_engine(dir.path());
+        e.windows_ladder(
+            &row(&e),
+            &["KB5094128".into()],
+            &windows_result(true, false),
+        )
+        .unwrap();
+        for method in [Method::Auto, Method::Packages, Method::Snapshot] {
+            assert_eq!(
+                e.rollback_host(&row(&e), method).unwrap_err(),
+                win_updates::NO_KB_ROLLBACK
+            );
+        }
     }
 }

@@ -206,20 +206,57 @@ pub struct HostRow {
     pub rollback_dir: Option<String>,
     pub error: Option<String>,
     pub restart: Option<RestartOutcome>,
-    /// The package manager whose family's scripts patch the host.
-    pub manager: Manager,
+    /// What patches the host (recorded with the deployment).
+    pub patcher: Patcher,
+}
+
+/// Why the built-in engine does not patch Windows hosts.
+pub const BUILTIN_REFUSED: &str = "the built-in engine cannot patch Windows hosts (its steps are POSIX shell scripts; Windows hosts are patched through Windows Update by ansible.windows.win_updates)";
+
+/// What patches a host of a deployment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Patcher {
+    /// The scripts of the family whose package manager the host's scan reported.
+    Package(Manager),
+    /// Windows Update, through Ansible's `ansible.windows.win_updates` (`--engine
+    /// ansible` only: the built-in engine's steps are POSIX shell scripts).
+    WindowsUpdate,
+}
+
+impl Patcher {
+    /// As `deployment_hosts.manager` stores it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Patcher::Package(m) => m.as_str(),
+            Patcher::WindowsUpdate => "windows-update",
+        }
+    }
+
+    /// The stored name ([`Patcher::as_str`]) back.
+    pub fn from_name(s: &str) -> Option<Patcher> {
+        match s {
+            "windows-update" => Some(Patcher::WindowsUpdate),
+            other => Manager::from_name(other).map(Patcher::Package),
+        }
+    }
 }
 
 impl HostRow {
     /// The deploy side of the host's family (its package manager is recorded with the
     /// deployment).
     pub fn deployer(&self) -> Result<&'static dyn crate::family::deploy::Deployer, String> {
-        crate::family::of_manager(self.manager)
+        let manager = match self.patcher {
+            Patcher::Package(m) => m,
+            Patcher::WindowsUpdate => {
+                return Err(format!("{BUILTIN_REFUSED}; nothing was run on the host"));
+            }
+        };
+        crate::family::of_manager(manager)
             .deployer()
             .ok_or_else(|| {
                 format!(
                     "deploy to {} hosts is not supported yet; nothing was run on the host",
-                    self.manager.as_str()
+                    manager.as_str()
                 )
             })
     }
@@ -333,9 +370,9 @@ pub fn host_rows(conn: &Connection, deployment: i64) -> Result<Vec<HostRow>> {
             row?;
         let host = inventory::require_host(conn, &name)?;
         // Rows from before the column could only be dpkg hosts.
-        let manager = match manager {
-            None => Manager::Dpkg,
-            Some(m) => Manager::from_name(&m)
+        let patcher = match manager {
+            None => Patcher::Package(Manager::Dpkg),
+            Some(m) => Patcher::from_name(&m)
                 .with_context(|| format!("stored package manager {m:?} of host {name}"))?,
         };
         out.push(HostRow {
@@ -359,7 +396,7 @@ pub fn host_rows(conn: &Connection, deployment: i64) -> Result<Vec<HostRow>> {
                 .map(|s| serde_json::from_str(&s))
                 .transpose()
                 .context("stored restart outcome")?,
-            manager,
+            patcher,
         });
     }
     out.sort_by(|a, b| {
@@ -500,9 +537,8 @@ pub struct NewHost<'a> {
     pub skip: Option<&'a str>,
     /// Planned, but it cannot be patched, and why (it fails untouched).
     pub blocker: Option<&'a str>,
-    /// The package manager the host's last scan reported (None: blocked before it was
-    /// known).
-    pub manager: Option<Manager>,
+    /// What patches the host, from its last scan (None: blocked before it was known).
+    pub patcher: Option<Patcher>,
 }
 
 /// Records a new deployment and its hosts (one transaction).
@@ -551,7 +587,7 @@ pub fn create(
                 state,
                 serde_json::to_string(h.targets)?,
                 error,
-                h.manager.map(Manager::as_str)
+                h.patcher.map(Patcher::as_str)
             ],
         )?;
     }

@@ -11,4 +11,5 @@ pub mod plan;
 pub mod rollback;
 pub mod snapshot;
 pub mod state;
+pub mod win_updates;
 pub mod window;

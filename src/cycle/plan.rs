@@ -11,9 +11,10 @@ use serde::Serialize;
 
 use crate::catalog::query::scheme_for;
 use crate::cycle::approval::{self, Decision};
-use crate::cycle::deployment;
+use crate::cycle::deployment::{self, Patcher};
 pub use crate::cycle::deployment::{Kind, Target};
 use crate::cycle::state;
+use crate::cycle::win_updates;
 use crate::cycle::window::Window;
 use crate::error::Failure;
 use crate::family::Manager;
@@ -32,9 +33,10 @@ pub struct HostPlan {
     pub skip: Option<String>,
     /// Why the host cannot be patched (it is planned and will fail untouched).
     pub blocker: Option<String>,
-    /// The package manager of the host's latest scan, whose family's scripts patch it.
+    /// What patches the host: the package manager of its latest scan (whose family's
+    /// scripts patch it), or Windows Update.
     #[serde(skip)]
-    pub manager: Option<Manager>,
+    pub patcher: Option<Patcher>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -77,12 +79,61 @@ impl Plan {
     /// The first planned host `--engine ansible` cannot patch, and why.
     pub fn ansible_refused(&self) -> Option<(&str, String)> {
         self.planned().find_map(|h| {
-            let d = crate::family::of_manager(h.manager?).deployer()?;
+            let Patcher::Package(m) = h.patcher? else {
+                return None;
+            };
+            let d = crate::family::of_manager(m).deployer()?;
             d.ansible_supported()
                 .err()
                 .map(|why| (h.host.as_str(), why))
         })
     }
+}
+
+impl Plan {
+    /// The first planned Windows host: the built-in engine cannot patch it.
+    pub fn builtin_refused(&self) -> Option<&str> {
+        self.planned()
+            .find(|h| h.patcher == Some(Patcher::WindowsUpdate))
+            .map(|h| h.host.as_str())
+    }
+}
+
+/// A Windows host's targets: each KB of `packages` its scan's findings say is missing,
+/// from the host's build to the KB's fixed build (the KB itself when the catalogue names
+/// no fixed build).
+fn windows_targets(conn: &Connection, scan_id: i64, packages: &PackageSet) -> Result<Vec<Target>> {
+    let wanted: Vec<String> = packages
+        .keys()
+        .filter(|(e, _)| e == win_updates::ECOSYSTEM)
+        .filter_map(|(_, p)| win_updates::kb_name(p))
+        .collect();
+    let mut stmt = conn.prepare_cached(
+        "SELECT package, installed, fixed FROM findings WHERE scan_id = ?1 ORDER BY package",
+    )?;
+    let rows = stmt.query_map([scan_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })?;
+    let mut targets: Vec<Target> = Vec::new();
+    for row in rows {
+        let (package, installed, fixed) = row?;
+        let Some(kb) = win_updates::kb_name(&package) else {
+            continue;
+        };
+        if wanted.contains(&kb) && !targets.iter().any(|t| t.package == kb) {
+            targets.push(Target {
+                to: fixed.unwrap_or_else(|| kb.clone()),
+                package: kb,
+                from: installed,
+                arch: None,
+            });
+        }
+    }
+    Ok(targets)
 }
 
 /// (ecosystem, package) → target version.
@@ -175,7 +226,7 @@ pub fn build(
             targets: Vec::new(),
             skip: None,
             blocker: None,
-            manager: None,
+            patcher: None,
         };
         if let Some(until) = &h.deferred_until
             && until.as_str() > stamp.as_str()
@@ -202,6 +253,15 @@ pub fn build(
             plans.push(hp);
             continue;
         };
+        if eco == win_updates::ECOSYSTEM {
+            hp.patcher = Some(Patcher::WindowsUpdate);
+            hp.targets = windows_targets(conn, scan_id, &packages)?;
+            if hp.targets.is_empty() {
+                hp.skip = Some("nothing to install".into());
+            }
+            plans.push(hp);
+            continue;
+        }
         let Some(family) = crate::family::of_ecosystem(&eco).filter(|f| f.deployer().is_some())
         else {
             hp.blocker = Some(format!(
@@ -210,7 +270,7 @@ pub fn build(
             plans.push(hp);
             continue;
         };
-        hp.manager = Some(family.manager());
+        hp.patcher = Some(Patcher::Package(family.manager()));
         let Some(scheme) = scheme_for(&eco) else {
             hp.blocker = Some(format!("no version scheme for {eco}"));
             plans.push(hp);
@@ -291,14 +351,26 @@ pub fn build(
     };
     // The built-in checks of each family the plan patches (Debian's when none is known
     // yet, as before families had their own).
-    let mut checks = vec!["ssh".to_string(), "systemd no worse than before".into()];
-    let mut managers: Vec<Manager> = plans.iter().filter_map(|h| h.manager).collect();
+    let mut managers: Vec<Manager> = plans
+        .iter()
+        .filter_map(|h| match h.patcher {
+            Some(Patcher::Package(m)) => Some(m),
+            _ => None,
+        })
+        .collect();
     managers.dedup();
-    if managers.is_empty() {
+    let windows = plans
+        .iter()
+        .any(|h| h.patcher == Some(Patcher::WindowsUpdate));
+    if managers.is_empty() && !windows {
         managers.push(Manager::Dpkg);
     }
+    let mut checks = vec!["ssh".to_string()];
+    if !managers.is_empty() {
+        checks.push("systemd no worse than before".into());
+    }
     let mut seen = Vec::new();
-    for m in managers {
+    for &m in &managers {
         if seen.contains(&m) {
             continue;
         }
@@ -307,7 +379,15 @@ pub fn build(
             checks.extend(d.check_names().iter().map(|c| c.to_string()));
         }
     }
-    checks.push("versions equal targets".into());
+    if !managers.is_empty() {
+        checks.push("versions equal targets".into());
+    }
+    if windows {
+        checks.push(
+            "Windows Update: every approved KB installed and no longer offered, no reboot pending"
+                .into(),
+        );
+    }
     checks.extend(
         policy
             .health_commands

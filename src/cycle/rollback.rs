@@ -2,9 +2,10 @@
 //! verified against those recorded before; and removing both once a cycle is closed.
 
 use crate::cycle::deploy::Engine;
-use crate::cycle::deployment::{HostRow, Step, may_be_changed};
+use crate::cycle::deployment::{HostRow, Patcher, Step, may_be_changed};
 pub use crate::cycle::deployment::{Method, Rollback, RolledHost};
 use crate::cycle::snapshot;
+use crate::cycle::win_updates::NO_KB_ROLLBACK;
 use crate::exec::protocol;
 use crate::family::deploy::rc;
 
@@ -19,6 +20,9 @@ impl Engine<'_> {
         // The install starts after "keep": before that, nothing on the host changed.
         if row.step < Step::Keep {
             return Ok("nothing to undo: the host was not changed".into());
+        }
+        if row.patcher == Patcher::WindowsUpdate {
+            return self.rollback_windows(row, method);
         }
         let d = row.deployer()?;
         let use_packages = match method {
@@ -77,6 +81,27 @@ impl Engine<'_> {
             }
         }
     }
+    /// A Windows host: its snapshot reverted, or refused by name. No KB is uninstalled:
+    /// the combined servicing stack + cumulative update packages cannot be (`wusa
+    /// /uninstall` refuses them), so patchcycle never tries.
+    fn rollback_windows(&self, row: &HostRow, method: Method) -> Result<String, String> {
+        let snap = match (method, &row.snapshot) {
+            (Method::Packages, _) | (_, None) => return Err(NO_KB_ROLLBACK.to_string()),
+            (_, Some(snap)) => snap,
+        };
+        snapshot::revert(
+            &self.policy,
+            &row.host,
+            self.deployment.id,
+            snap,
+            self.step_timeout(),
+        )?;
+        Ok(format!(
+            "reverted to snapshot {}; not verified (the next scan reads the host's build and KBs)",
+            snap.name
+        ))
+    }
+
     /// Removes a host's kept packages and its snapshot (the cycle is closed).
     pub fn cleanup_host(&self, row: &HostRow) -> Result<String, String> {
         let mut done = Vec::new();

@@ -17,6 +17,7 @@ use crate::catalog::Severity;
 use crate::catalog::query::scheme_for;
 use crate::cycle::approval::{self, Decision};
 use crate::cycle::deployment::{self, DeploymentState, Kind};
+use crate::cycle::win_updates;
 use crate::error::Failure;
 use crate::inventory::{self, Group};
 
@@ -187,6 +188,7 @@ pub fn start(conn: &Connection, name: &str, cutoff: NaiveDate, now: &str) -> Res
         *worst = (*worst).max(severity);
         e.kev |= kev.unwrap_or(false);
     }
+    freeze_windows(conn, &mut set)?;
     let mut ins = conn.prepare(
         "INSERT INTO cycle_patches (cycle_id, ecosystem, package, target, advisories, severity, kev, hosts) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -205,6 +207,69 @@ pub fn start(conn: &Connection, name: &str, cutoff: NaiveDate, now: &str) -> Res
         ])?;
     }
     Ok((id, set.len()))
+}
+
+/// Windows hosts' part of the patch set: each KB their latest good scans' findings
+/// name (one finding per missing cumulative update), as a patch of ecosystem `Windows`
+/// whose target is the highest fixed build any host needs (the KB when the catalogue
+/// names none), with the CVEs as its advisories (`approve --advisory CVE-…` selects the
+/// KBs that fix it).
+fn freeze_windows(
+    conn: &Connection,
+    set: &mut BTreeMap<(String, String), (Patch, Option<Severity>)>,
+) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT f.package, f.fixed, f.advisories, f.cves, f.severity, f.kev \
+         FROM findings f JOIN scans s ON s.id = f.scan_id \
+         WHERE s.ecosystem = ?1 \
+           AND s.id IN (SELECT max(id) FROM scans WHERE status = 'ok' GROUP BY host_id)",
+    )?;
+    let rows = stmt.query_map([win_updates::ECOSYSTEM], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<String>>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<Severity>>(4)?,
+            r.get::<_, Option<bool>>(5)?,
+        ))
+    })?;
+    for row in rows {
+        let (package, fixed, advisories, cves, severity, kev) = row?;
+        // Only KB articles go on to Windows Update's accept list.
+        let Some(kb) = win_updates::kb_name(&package) else {
+            continue;
+        };
+        let target = fixed.unwrap_or_else(|| kb.clone());
+        let (e, worst) = set
+            .entry((win_updates::ECOSYSTEM.to_string(), kb.clone()))
+            .or_insert_with(|| {
+                let patch = Patch {
+                    ecosystem: win_updates::ECOSYSTEM.to_string(),
+                    package: kb,
+                    target: target.clone(),
+                    ..Patch::default()
+                };
+                (patch, None)
+            });
+        e.hosts += 1;
+        if win_updates::build_cmp(&e.target, &target).is_lt() {
+            e.target = target;
+        }
+        for list in [advisories, cves] {
+            let names: Vec<String> = list
+                .and_then(|a| serde_json::from_str(&a).ok())
+                .unwrap_or_default();
+            for a in names {
+                if !e.advisories.contains(&a) {
+                    e.advisories.push(a);
+                }
+            }
+        }
+        *worst = (*worst).max(severity);
+        e.kev |= kev.unwrap_or(false);
+    }
+    Ok(())
 }
 
 pub fn patches(conn: &Connection, cycle_id: i64) -> Result<Vec<Patch>> {
@@ -449,4 +514,155 @@ pub fn close(conn: &Connection, cycle_id: i64, name: &str, now: DateTime<Utc>) -
 /// The default cycle name for a time: `YYYY-MM`.
 pub fn default_name(now: DateTime<Utc>) -> String {
     format!("{:04}-{:02}", now.year(), now.month())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{Db, OpenMode};
+    use crate::inventory::HostSpec;
+
+    /// Two Windows hosts' latest scans as the MSRC matcher leaves them: one finding per
+    /// missing cumulative update (package the KB, fixed the FixedBuild, the CVEs). Written
+    /// with SQL here until the Windows collector's recorded outputs exist to import.
+    fn windows_db(dir: &std::path::Path) -> Db {
+        let (db, _) = Db::open(&dir.join("patchcycle.db"), OpenMode::Create).unwrap();
+        let now = "2026-12-07T00:00:00Z";
+        crate::inventory::insert_group(
+            &db.conn,
+            &crate::inventory::GroupSpec {
+                name: "pilot".into(),
+                order: 1,
+                stakeholder: None,
+                admin: None,
+                window: None,
+                policy: crate::inventory::policy::Policy::default(),
+            },
+            now,
+        )
+        .unwrap();
+        for (i, (name, installed, fixed, cves, severity)) in [
+            (
+                "win1",
+                "10.0.20348.4294",
+                "10.0.20348.5256",
+                r#"["CVE-2026-21001","CVE-2026-21002"]"#,
+                "critical",
+            ),
+            (
+                "win2",
+                "10.0.20348.5100",
+                "10.0.20348.5250",
+                r#"["CVE-2026-21003"]"#,
+                "high",
+            ),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            crate::inventory::insert_host(
+                &db.conn,
+                &HostSpec {
+                    name: name.into(),
+                    address: format!("{name}.example.org"),
+                    user: None,
+                    port: None,
+                    group: Some("pilot".into()),
+                    tags: Vec::new(),
+                    notes: None,
+                    platform: crate::inventory::Platform::Windows,
+                },
+                now,
+            )
+            .unwrap();
+            let host_id = i as i64 + 1;
+            db.conn
+                .execute(
+                    "INSERT INTO scans (host_id, started, finished, method, status, os_id, ecosystem) \
+                     VALUES (?1, ?2, ?2, 'import', 'ok', 'windows', 'Windows')",
+                    params![host_id, now],
+                )
+                .unwrap();
+            let scan = db.conn.last_insert_rowid();
+            db.conn
+                .execute(
+                    "INSERT INTO findings (scan_id, package, source_name, installed, fixed, candidate, security, advisories, cves, severity, kev) \
+                     VALUES (?1, 'KB5094128', 'Windows Server 2022', ?2, ?3, 'KB5094128', 1, ?4, ?4, ?5, ?6)",
+                    params![scan, installed, fixed, cves, severity, i == 0],
+                )
+                .unwrap();
+        }
+        db
+    }
+
+    #[test]
+    fn a_cycle_freezes_windows_kbs_with_their_cves_and_highest_fixed_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = windows_db(dir.path());
+        let day = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let (id, count) = start(&db.conn, "2026-12", day, "2026-12-07T00:00:00Z").unwrap();
+        assert_eq!(count, 1);
+        let p = patches(&db.conn, id).unwrap();
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].ecosystem, "Windows");
+        assert_eq!(p[0].package, "KB5094128");
+        assert_eq!(p[0].target, "10.0.20348.5256");
+        assert_eq!(
+            p[0].advisories,
+            ["CVE-2026-21001", "CVE-2026-21002", "CVE-2026-21003"]
+        );
+        assert_eq!(p[0].severity.as_deref(), Some("critical"));
+        assert!(p[0].kev);
+        assert_eq!(p[0].hosts, 2);
+    }
+
+    #[test]
+    fn a_windows_hosts_plan_targets_its_own_fixed_build_through_windows_update() {
+        use crate::cycle::deployment::Patcher;
+        use crate::cycle::plan;
+        let dir = tempfile::tempdir().unwrap();
+        let db = windows_db(dir.path());
+        let day = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        start(&db.conn, "2026-12", day, "2026-12-07T00:00:00Z").unwrap();
+        let group = crate::inventory::require_group(&db.conn, "pilot").unwrap();
+        let now = DateTime::parse_from_rfc3339("2026-12-07T01:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let p = plan::build(&db.conn, None, &group, Kind::Test, now).unwrap();
+        let targets: Vec<(&str, &str, &str, &str)> = p
+            .hosts
+            .iter()
+            .flat_map(|h| {
+                h.targets.iter().map(|t| {
+                    (
+                        h.host.as_str(),
+                        t.package.as_str(),
+                        t.from.as_str(),
+                        t.to.as_str(),
+                    )
+                })
+            })
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                ("win1", "KB5094128", "10.0.20348.4294", "10.0.20348.5256"),
+                ("win2", "KB5094128", "10.0.20348.5100", "10.0.20348.5250"),
+            ]
+        );
+        assert!(
+            p.hosts
+                .iter()
+                .all(|h| h.patcher == Some(Patcher::WindowsUpdate) && h.wave > 0)
+        );
+        assert_eq!(p.builtin_refused(), Some("win1"));
+        assert_eq!(p.ansible_refused(), None);
+        assert_eq!(
+            p.checks,
+            [
+                "ssh",
+                "Windows Update: every approved KB installed and no longer offered, no reboot pending"
+            ]
+        );
+    }
 }

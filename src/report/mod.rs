@@ -108,11 +108,17 @@ pub(crate) fn fmt_epss(e: Option<f64>) -> String {
 
 pub(crate) fn reboot_why(b: &RebootRow) -> String {
     let mut why = Vec::new();
-    if b.reboot_required {
-        why.push("reboot-required");
+    if !b.windows.is_empty() {
+        // A Windows host's own reasons say more than the flag they set.
+        why.push(format!(
+            "Windows: {}",
+            crate::text::one_line(&b.windows.join(", "))
+        ));
+    } else if b.reboot_required {
+        why.push("reboot-required".into());
     }
     if b.kernel_update {
-        why.push("newer kernel installed");
+        why.push("newer kernel installed".into());
     }
     why.join(", ")
 }

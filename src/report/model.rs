@@ -254,6 +254,10 @@ pub struct RebootRow {
     pub kernel_latest: Option<String>,
     /// A newer kernel is installed than the one running.
     pub kernel_update: bool,
+    /// Why a Windows host's reboot is pending: `cbs` (Component Based Servicing), `wu`
+    /// (Windows Update's RebootRequired), `file-rename` (PendingFileRenameOperations).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub windows: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
@@ -400,6 +404,23 @@ struct HostFacts {
     /// The newest scan attempt's outcome; None: never scanned.
     scan_status: Option<ScanStatus>,
     scan_error: Option<String>,
+    /// Why a Windows host's reboot is pending (`cbs`, `wu`, `file-rename`), from its
+    /// latest good scan; empty for every other host.
+    windows_reboot: Vec<String>,
+}
+
+/// The OS a Windows host is reported under: its MSRC product by Microsoft's naming rules
+/// ("Windows Server 2022", "Windows 11 Version 23H2 for x64-based Systems"), so hosts of
+/// one product are counted together whatever their edition; without one, the product
+/// name it reported, marked unknown.
+fn windows_os(w: &crate::family::WindowsFacts) -> String {
+    match crate::family::windows::matching::product_rule(w) {
+        Ok(rule) => rule.to_string(),
+        Err(_) => format!(
+            "Windows (unknown product: {})",
+            crate::text::one_line(&w.product_name)
+        ),
+    }
 }
 
 fn hosts(conn: &Connection) -> Result<Vec<HostFacts>> {
@@ -439,14 +460,35 @@ fn hosts(conn: &Connection) -> Result<Vec<HostFacts>> {
             last_scan: r.get(9)?,
             scan_status: None,
             scan_error: None,
+            windows_reboot: Vec::new(),
         })
     })?;
+    // Windows hosts' facts, from each host's latest good scan, in one pass.
+    let mut windows: HashMap<i64, crate::family::WindowsFacts> = HashMap::default();
+    let mut stmt = conn.prepare(
+        "SELECT s.host_id, s.windows FROM scans s WHERE s.windows IS NOT NULL \
+         AND s.id IN (SELECT max(id) FROM scans WHERE status = 'ok' GROUP BY host_id)",
+    )?;
+    let rows_w = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows_w {
+        let (id, text) = row?;
+        // Facts that do not read back leave the host as the scan columns say; the
+        // verdict calls it unknown (crate::verdict).
+        if let Ok(w) = serde_json::from_str(&text) {
+            windows.insert(id, w);
+        }
+    }
     let mut out = Vec::new();
     for row in rows {
         let mut h = row?;
         if let Some((status, error)) = latest.remove(&h.id) {
             h.scan_status = Some(status);
             h.scan_error = error;
+        }
+        if let Some(w) = windows.remove(&h.id) {
+            h.os = Some(windows_os(&w));
+            h.reboot_required |= !w.reboot_pending.is_empty();
+            h.windows_reboot = w.reboot_pending;
         }
         out.push(h);
     }
@@ -920,6 +962,7 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
                 kernel_running: h.kernel_running.clone(),
                 kernel_latest: h.kernel_latest.clone(),
                 kernel_update,
+                windows: h.windows_reboot.clone(),
             });
         }
         if stale || unreachable || catalogue_problem {
