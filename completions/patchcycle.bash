@@ -3356,7 +3356,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__report)
-            opts="-o -q -v -y -h --cycle --fail-on --allow-stale --output --threshold --expiring-days --now --format --db --config --quiet --verbose --no-color --yes --actor --help"
+            opts="-o -q -v -y -h --cycle --fail-on --allow-stale --output --threshold --expiring-days --trend-cycles --now --format --db --config --quiet --verbose --no-color --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3383,6 +3383,10 @@ _patchcycle() {
                     return 0
                     ;;
                 --expiring-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trend-cycles)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -359,7 +359,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s g -l grou
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l import -d 'Read saved collector output instead of connecting (needs --host)' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l host -d 'The host that --import, --local or --image is for' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l image -d 'Scan a container image: a `docker save` archive or an OCI image layout (a tar or a directory), recorded as a host of kind image' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l platform -d 'With --image: which image of a multi-platform index (os/arch[/variant], e.g. linux/arm64/v8)' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l platform -d 'With --image: which image of a multi-platform index (os/arch[/variant], e.g. linux/arm64/v8). With --print-script: which collector, posix or windows' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l root -d 'With --local: collect from this root directory (a mounted disk, chroot or unpacked container image) instead of the running system (needs --host)' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l parallel -d 'Hosts scanned at once' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l timeout -d 'Seconds allowed per host' -r
@@ -382,7 +382,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l all -d 'S
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l local -d 'Scan this machine (no ssh); it is added to the inventory if missing'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l refresh -d 'Update the hosts\' package lists first (apt-get update, dnf/yum makecache, apk update)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l allow-stale -d 'Judge hosts on scans older than max_scan_age and catalogues older than max_feed_age instead of calling them unknown (never on missing data)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l print-script -d 'Print the collector script and exit'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l print-script -d 'Print the collector script and exit: the POSIX one, or the PowerShell one with --platform windows or --host naming a Windows host'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l no-color -d 'No colours (also when NO_COLOR is set)'
@@ -790,6 +790,7 @@ high\t''
 medium\t''
 low\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l expiring-days -d 'List exceptions expiring within this many days' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l trend-cycles -d 'Cycles in the trend (html and json): the selected cycle and those before it; 0: none' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l now -d 'Fix the report\'s clock: a day (its start in the configured time_zone), a span back (7d) or an RFC 3339 time; also PATCHCYCLE_NOW' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l format -d 'Output format' -r -f -a "table\t''
 json\t''

@@ -5,6 +5,7 @@
 
 mod chunks;
 pub mod csv;
+mod figures;
 pub mod html;
 mod json;
 pub mod junit;
@@ -14,6 +15,8 @@ pub mod prometheus;
 mod rows;
 pub mod sarif;
 pub mod table;
+pub mod trend;
+mod trend_svg;
 
 use std::io::Write;
 

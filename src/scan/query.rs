@@ -169,11 +169,35 @@ pub fn each_current(
     now: &str,
     hosts: Hosts<'_>,
     policies: &Policies,
+    each: impl FnMut(Row) -> Result<()>,
+) -> Result<()> {
+    each_finding(conn, now, None, hosts, policies, each)
+}
+
+/// Hands every finding as it stood at `at` to `each`, as [`each_current`] does now:
+/// each host's latest good scan finished at or before `at` (hosts added after `at` left
+/// out), with the exceptions active then (created at or before `at`, expiring after it).
+/// The report's trend reads the past through this.
+pub fn each_as_of(
+    conn: &Connection,
+    at: &str,
+    policies: &Policies,
+    each: impl FnMut(Row) -> Result<()>,
+) -> Result<()> {
+    each_finding(conn, at, Some(at), Hosts::All, policies, each)
+}
+
+fn each_finding(
+    conn: &Connection,
+    now: &str,
+    as_of: Option<&str>,
+    hosts: Hosts<'_>,
+    policies: &Policies,
     mut each: impl FnMut(Row) -> Result<()>,
 ) -> Result<()> {
     let active: Vec<Exception> = exceptions(conn, now)?
         .into_iter()
-        .filter(|e| e.state == "active")
+        .filter(|e| e.state == "active" && as_of.is_none_or(|t| e.created_at.as_str() <= t))
         .collect();
     // Only exceptions naming the row's package (binary or source) or no package can
     // apply: index them, so a large fleet is not checked against every exception.
@@ -188,16 +212,23 @@ pub fn each_current(
     let mut candidates: Vec<&Exception> = Vec::new();
     // Driven by the hosts in name order (their unique index) and each host's latest good
     // scan (scans_host): rows come out by host without sorting 100,000 of them in SQL.
-    let (range, bound) = match hosts {
-        Hosts::All => ("", None),
-        Hosts::Before(n) => ("WHERE h.name < ?1", Some(n)),
-        Hosts::From(n) => ("WHERE h.name >= ?1", Some(n)),
+    // The past is read whole: ?1 is then the time, bounding hosts and scans.
+    let (range, bound) = match (as_of, hosts) {
+        (Some(t), _) => ("WHERE h.created_at <= ?1", Some(t)),
+        (None, Hosts::All) => ("", None),
+        (None, Hosts::Before(n)) => ("WHERE h.name < ?1", Some(n)),
+        (None, Hosts::From(n)) => ("WHERE h.name >= ?1", Some(n)),
+    };
+    let scan_limit = if as_of.is_some() {
+        " AND finished <= ?1"
+    } else {
+        ""
     };
     let mut stmt = conn.prepare(&format!(
         "SELECT h.id, h.name, g.name, f.package, f.source_name, f.installed, f.fixed, f.candidate, \
                 f.advisories, f.cves, f.severity, f.kev, f.epss, s.finished, f.restart \
          FROM hosts h \
-         JOIN scans s ON s.id = (SELECT max(id) FROM scans WHERE host_id = h.id AND status = 'ok') \
+         JOIN scans s ON s.id = (SELECT max(id) FROM scans WHERE host_id = h.id AND status = 'ok'{scan_limit}) \
          JOIN findings f ON f.scan_id = s.id \
          LEFT JOIN groups g ON g.id = h.group_id \
          {range} ORDER BY h.name"
