@@ -33,6 +33,8 @@ pub enum Format {
     Html,
     // Prometheus text format, for node_exporter's textfile collector
     Prometheus,
+    // OpenVEX 0.2.0, for `exception export`
+    Openvex,
 }
 
 /// The formats a command accepts; its `--format` help and completion list only these.
@@ -44,14 +46,26 @@ pub enum FormatSet {
     Report,
     /// `audit export`: JSON or CSV (evidence is for machines)
     Export,
+    /// `exception export`: OpenVEX
+    Vex,
 }
 
 impl FormatSet {
     pub fn formats(self) -> &'static [Format] {
         match self {
             FormatSet::Records => &[Format::Table, Format::Json, Format::Csv],
-            FormatSet::Report => Format::value_variants(),
+            FormatSet::Report => &[
+                Format::Table,
+                Format::Json,
+                Format::Csv,
+                Format::Junit,
+                Format::Sarif,
+                Format::Markdown,
+                Format::Html,
+                Format::Prometheus,
+            ],
             FormatSet::Export => &[Format::Json, Format::Csv],
+            FormatSet::Vex => &[Format::Openvex],
         }
     }
 
@@ -117,6 +131,7 @@ impl Format {
             Format::Markdown => "markdown",
             Format::Html => "html",
             Format::Prometheus => "prometheus",
+            Format::Openvex => "openvex",
         }
     }
 
@@ -127,8 +142,12 @@ impl Format {
 }
 
 pub fn report_only(format: Format) -> anyhow::Error {
+    let command = match format {
+        Format::Openvex => "patchcycle exception export",
+        _ => "patchcycle report",
+    };
     crate::error::Failure::usage(format!(
-        "--format {} is a format of `patchcycle report` only",
+        "--format {} is a format of `{command}` only",
         format.name()
     ))
     .hint("use --format table, json or csv here")

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::catalog::Severity;
 use crate::verdict::Policies;
+use crate::vex::justification::Justification;
 
 /// Text of a finding (names, versions, ids, times): almost always short, so kept
 /// inline (up to 24 bytes) instead of in an allocation each; 100,000 findings have
@@ -61,11 +62,15 @@ pub struct Exception {
     pub expires: String,
     /// `active` or `expired` at the time of the query.
     pub state: String,
+    /// Why the finding does not apply, in OpenVEX's words; None: a risk accepted while
+    /// affected.
+    pub vex_justification: Option<Justification>,
 }
 
 pub fn exceptions(conn: &Connection, now: &str) -> Result<Vec<Exception>> {
     let mut stmt = conn.prepare(
-        "SELECT id, advisory, package, host, group_name, reason, actor, created_at, expires FROM exceptions ORDER BY id",
+        "SELECT id, advisory, package, host, group_name, reason, actor, created_at, expires, vex_justification \
+         FROM exceptions ORDER BY id",
     )?;
     let rows = stmt.query_map([], |r| {
         let expires: String = r.get(8)?;
@@ -85,6 +90,7 @@ pub fn exceptions(conn: &Connection, now: &str) -> Result<Vec<Exception>> {
             }
             .into(),
             expires,
+            vex_justification: r.get(9)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -101,15 +107,16 @@ pub struct NewException<'a> {
     pub actor: &'a str,
     pub created_at: &'a str,
     pub expires: &'a str,
+    pub vex_justification: Option<Justification>,
 }
 
 /// Records an exception (inside the caller's write transaction, with its audit entry);
 /// its id.
 pub fn add_exception(conn: &Connection, e: &NewException<'_>) -> Result<i64> {
     conn.execute(
-        "INSERT INTO exceptions (advisory, package, host, group_name, reason, actor, created_at, expires) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![e.advisory, e.package, e.host, e.group, e.reason, e.actor, e.created_at, e.expires],
+        "INSERT INTO exceptions (advisory, package, host, group_name, reason, actor, created_at, expires, vex_justification) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![e.advisory, e.package, e.host, e.group, e.reason, e.actor, e.created_at, e.expires, e.vex_justification],
     )?;
     Ok(conn.last_insert_rowid())
 }
