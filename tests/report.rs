@@ -1307,6 +1307,22 @@ fn trend_over_three_cycles_in_json_and_in_chromium() {
         &["-q", "cycle", "start", "2026-10"],
     );
     approve("2026-10-06T08:00:00Z", "pilot", "CHG-1");
+    // w1's findings accepted for six weeks: off October's point, back by November's close.
+    at(
+        &env,
+        "2026-10-10T08:00:00Z",
+        &[
+            "-q",
+            "exception",
+            "add",
+            "--host",
+            "w1",
+            "--reason",
+            "freeze until the migration",
+            "--expires",
+            "2026-11-15",
+        ],
+    );
     at(
         &env,
         "2026-10-30T17:00:00Z",
@@ -1336,6 +1352,22 @@ fn trend_over_three_cycles_in_json_and_in_chromium() {
     );
     scan("2026-12-03T09:00:00Z", "w1", "bookworm-patched.out");
     scan("2026-12-03T09:00:00Z", "p1", "bookworm-patched.out");
+    // w2's accepted in December: off December's point only.
+    at(
+        &env,
+        "2026-12-02T08:00:00Z",
+        &[
+            "-q",
+            "exception",
+            "add",
+            "--host",
+            "w2",
+            "--reason",
+            "replaced next month",
+            "--expires",
+            "30d",
+        ],
+    );
 
     let report = |args: &[&str]| {
         let out = env
