@@ -98,9 +98,10 @@ pub struct GlobalArgs {
     pub actor: Option<String>,
 }
 
-/// `report` (every format), `audit export` (JSON, CSV) and `exception export` (OpenVEX)
-/// get their own `--format` (the exports' must be named, so the global default is hidden); a test checks each command's
-/// values. (`mut_subcommands` keeps the order of the commands, unlike `mut_subcommand`.)
+/// `report` (every format), `audit export` (JSON, CSV), `exception export` (OpenVEX) and
+/// `cycle show` (with Markdown) get their own `--format` (the exports' must be named, so
+/// the global default is hidden); a test checks each command's values.
+/// (`mut_subcommands` keeps the order of the commands, unlike `mut_subcommand`.)
 fn with_own_formats(cmd: clap::Command) -> clap::Command {
     match cmd.get_name() {
         "report" => cmd.arg(format_arg(FormatSet::Report)),
@@ -110,6 +111,10 @@ fn with_own_formats(cmd: clap::Command) -> clap::Command {
         }),
         "exception" => cmd.mut_subcommands(|sub| match sub.get_name() {
             "export" => sub.arg(format_arg(FormatSet::Vex).hide_default_value(true)),
+            _ => sub,
+        }),
+        "cycle" => cmd.mut_subcommands(|sub| match sub.get_name() {
+            "show" => sub.arg(format_arg(FormatSet::Ticket)),
             _ => sub,
         }),
         _ => cmd,
@@ -301,12 +306,15 @@ pub fn run(cli: Cli) -> Result<()> {
     if let Command::Vercmp(args) = &cli.command {
         return vercmp::run(args);
     }
-    let own = match &cli.command {
+    let formats = match &cli.command {
         Command::Report(_) => FormatSet::Report,
+        Command::Cycle(cycle::CycleCommand::Show(_)) => FormatSet::Ticket,
         Command::Exception(exception::ExceptionCommand::Export(_)) => FormatSet::Vex,
         _ => FormatSet::Records,
     };
-    if !cli.global.format.is_generic() && !own.contains(cli.global.format) {
+    // Table, JSON and CSV reach every command: `exception export` refuses them itself,
+    // naming its own format.
+    if !cli.global.format.is_generic() && !formats.contains(cli.global.format) {
         return Err(crate::output::report_only(cli.global.format));
     }
     let ctx = Context::new(&cli.global, matches!(cli.command, Command::Init(_)))?;
