@@ -593,7 +593,7 @@ fn report_collection(
                 None => format!("{} packages", f.packages.len()),
             };
             let full = plan
-                .map(|p| format!(" (full: {})", p.full_reason.text()))
+                .map(|p| format!(" (full: {})", p.why_full(f.fingerprint.as_ref()).text()))
                 .unwrap_or_default();
             style.verbose(1, format!("{host}: {verb} {what} in {took}{full}"));
         }

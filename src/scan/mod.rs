@@ -701,4 +701,67 @@ mod tests {
         );
         assert!(section_sizes("no header\n@@PC x os-release\n").is_empty());
     }
+
+    /// The `@NAME@` placeholders of a text, in order.
+    fn placeholders(text: &str) -> Vec<&str> {
+        let mut found = Vec::new();
+        let mut rest = text;
+        while let Some(i) = rest.find('@') {
+            let after = &rest[i + 1..];
+            let name_len = after
+                .bytes()
+                .take_while(|b| b.is_ascii_uppercase() || *b == b'_')
+                .count();
+            if name_len > 0 && after[name_len..].starts_with('@') {
+                found.push(&after[..name_len]);
+                rest = &after[name_len + 1..];
+            } else {
+                rest = after;
+            }
+        }
+        found
+    }
+
+    /// Nothing from the inventory or the database goes into the POSIX collector but
+    /// values patchcycle generates: the token, the refresh flag, the collector's own
+    /// digest, the expected fingerprint (a [`incremental::Fingerprint`], hex checked
+    /// before it can exist) and the root of `--local --root` (one single-quoted word).
+    #[test]
+    fn the_collector_takes_only_generated_values() {
+        let template = collector_template();
+        let mut names = placeholders(&template);
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(
+            names,
+            ["COLLECTOR_ID", "FINGERPRINT", "PRELUDE", "REFRESH", "ROOT"]
+        );
+        let fp = incremental::Fingerprint::parse(&"0123456789abcdef".repeat(4)).unwrap();
+        let root = std::path::Path::new("/srv/it's a root");
+        let script = incremental_collector_script(true, Some(root), Some(&fp)).unwrap();
+        assert_eq!(placeholders(&script), Vec::<&str>::new());
+        let token = script
+            .lines()
+            .find_map(|l| l.strip_prefix("T='")?.strip_suffix('\''))
+            .unwrap()
+            .to_string();
+        // Putting each generated value back gives the template: nothing else went in.
+        let body = script.strip_suffix(&protocol::end_printer()).unwrap();
+        let back = body
+            .replacen(&protocol::prelude(&token), "", 1)
+            .replacen(&protocol::header_printer(), "", 1)
+            .replace(incremental::collector_id(), "@COLLECTOR_ID@")
+            .replace(
+                &format!("FP_WANT='{}'", fp.as_str()),
+                "FP_WANT='@FINGERPRINT@'",
+            )
+            .replace("REFRESH='1'", "REFRESH='@REFRESH@'")
+            .replace("R='/srv/it'\\''s a root'", "R=@ROOT@");
+        assert_eq!(back, template.replacen("@PRELUDE@\n", "", 1));
+        // Without a fingerprint, the host has nothing to compare with: it collects in full.
+        let full = collector_script(false, None).unwrap();
+        assert!(full.contains("FP_WANT=''\n"), "{full}");
+        // A value that is not lowercase hex is no fingerprint, so it never reaches a script.
+        assert!(incremental::Fingerprint::parse("0123456789abcdef' ; reboot ; '").is_none());
+    }
 }
