@@ -34,27 +34,32 @@ esac
 # `unchanged` and the controller reuses that scan's facts; any line the helpers cannot
 # produce (a failed stat, cat or digest) leaves the fingerprint empty, and the
 # collection full.
-# fp_stat PATH...: per path that exists, its name, size, mtime and ctime (with
-# nanoseconds where stat has them), inode and type.
+# fp_stat FORMAT PATH...: per path that exists, stat's FORMAT line.
 fp_stat() {
+  fmt=$1
+  shift
   for f do
     shift
     if [ -e "$f" ] || [ -L "$f" ]; then set -- "$@" "$f"; fi
   done
   [ $# -eq 0 ] && return 0
-  stat -c '%n %s %y %z %i %F' -- "$@" 2>/dev/null || echo '@@FAIL stat'
+  stat -c "$fmt" -- "$@" 2>/dev/null || echo '@@FAIL stat'
 }
-# fp_list DIR...: fp_stat of each directory's entries (one level).
+# fp_list DIR...: each directory's entries (one level) by name, size, mtime and ctime
+# (with nanoseconds where stat has them), inode and type: an entry replaced, touched,
+# or rewritten in place with its mtime put back changes one of them.
 fp_list() {
   for d do
     [ -d "$d" ] || continue
     echo "dir $d"
-    fp_stat "$d" "$d"/* "$d"/.[!.]*
+    fp_stat '%n %s %y %z %i %F' "$d" "$d"/* "$d"/.[!.]*
   done
 }
-# fp_file FILE...: fp_stat of the files, and a digest of their contents.
+# fp_file FILE...: the files by name, size, mtime, inode and type, and a digest of their
+# contents. Not their ctime: the content digest already covers a rewrite, and a reader
+# changes it (SQLite truncating rpmdb.sqlite-wal at every open, even a read).
 fp_file() {
-  fp_stat "$@"
+  fp_stat '%n %s %y %i %F' "$@"
   for f do
     shift
     [ -f "$f" ] || continue
