@@ -501,3 +501,76 @@ fn full_every_bounds_how_long_facts_are_reused() {
     }
     assert_snapshot!("full_every_bounds", shown);
 }
+
+/// What changes without the package state: a new boot id and another running kernel
+/// force a full collection. The host is this machine, reached through an `ssh` stand-in
+/// that runs the script's `sh -s` in a private mount namespace where the boot id and
+/// /proc/version are files the test writes (bind-mounted over the kernel's).
+#[test]
+fn a_new_boot_or_running_kernel_forces_a_full_collection() {
+    // SAFETY: geteuid cannot fail.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: bind-mounting over /proc needs root");
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::init();
+    let boot_id = env.file("boot_id", "11111111-2222-3333-4444-555555555555\n");
+    let version = env.file(
+        "version",
+        &std::fs::read_to_string("/proc/version").unwrap(),
+    );
+    let fake = env.file(
+        "fake-ssh",
+        &format!(
+            "#!/bin/sh\n# The last words are the remote command (sh -s); the rest is ssh's.\n\
+             exec unshare -m sh -c 'mount --bind \"$0\" /proc/sys/kernel/random/boot_id && \
+             mount --bind \"$1\" /proc/version && exec sh -s' '{}' '{}'\n",
+            boot_id.display(),
+            version.display()
+        ),
+    );
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let cfg = env.file(
+        "c.toml",
+        &format!("[ssh]\nprogram = \"{}\"\n", fake.display()),
+    );
+    env.ok(&["host", "add", "box"]);
+    let scan = || {
+        scan_with(
+            &env,
+            env.cmd(&[
+                "--config",
+                cfg.to_str().unwrap(),
+                "-v",
+                "--format",
+                "json",
+                "scan",
+                "box",
+            ]),
+        )
+    };
+    let (s, line) = scan();
+    assert_eq!(s["collection"], "full", "{s}");
+    assert!(line.ends_with("(full: first scan)"), "{line}");
+    let (s, _) = scan();
+    assert_eq!(s["collection"], "unchanged", "{s}");
+
+    std::fs::write(&boot_id, "66666666-7777-8888-9999-000000000000\n").unwrap();
+    let (s, line) = scan();
+    assert_eq!(s["collection"], "full", "a new boot id: {s}");
+    assert!(line.ends_with("(full: package state changed)"), "{line}");
+    let (s, _) = scan();
+    assert_eq!(s["collection"], "unchanged", "{s}");
+
+    let running = std::fs::read_to_string(&version).unwrap();
+    std::fs::write(
+        &version,
+        running.replacen("Linux version ", "Linux version 9.9.9-", 1),
+    )
+    .unwrap();
+    let (s, _) = scan();
+    assert_eq!(s["collection"], "full", "another running kernel: {s}");
+    let (s, _) = scan();
+    assert_eq!(s["collection"], "unchanged", "{s}");
+}

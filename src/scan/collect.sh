@@ -82,10 +82,13 @@ fp_text() {
   echo "root $R"
   echo "family $FAM"
   if [ -z "$R" ]; then
-    # The running kernel (release and build), the boot (boot id; PID 1's start time,
-    # a container's boot) and the reboot-required files.
-    echo "kernel $(cat /proc/version 2>/dev/null)"
-    echo "boot $(cat /proc/sys/kernel/random/boot_id 2>/dev/null) $(sed 's/.*) //' /proc/1/stat 2>/dev/null | cut -d ' ' -f 20)"
+    # The running kernel (release and build, and the release `uname -r` reports, which
+    # the collector reads) and the boot: the boot id and the kernel's boot time; PID
+    # 1's start time (a container's boot) and /proc/1's mtime (the boot time dnf's
+    # needs-restarting reads).
+    echo "kernel $(cat /proc/version 2>/dev/null) | $(uname -r 2>/dev/null)"
+    echo "boot $(cat /proc/sys/kernel/random/boot_id 2>/dev/null) $(sed -n 's/^btime //p' /proc/stat 2>/dev/null)"
+    echo "init $(sed 's/.*) //' /proc/1/stat 2>/dev/null | cut -d ' ' -f 20) $(stat -c %Y /proc/1 2>/dev/null)"
   fi
   fp_file "$OSR" "$R/etc/debian_version" "$R"/var/run/reboot-required*
   fp_list "$R/boot" "$R/lib/modules" "$R/usr/lib/modules"
