@@ -390,9 +390,9 @@ fn a_wrong_stored_fingerprint_never_hides_a_change() {
     assert_eq!(s["collection"], "unchanged", "{s}");
 }
 
-/// An `unchanged` answer is only taken for the scan it names: saved output claiming a
-/// fingerprint that is not the host's last good scan's fails the scan (its facts are not
-/// reused), and so does one that holds other sections beside it.
+/// Saved output is a full collection: an `unchanged` answer in it was asked by no one,
+/// so it fails the scan (its facts are not reused), whether it names the host's last
+/// fingerprint or another, and so does one with other sections beside it.
 #[test]
 fn an_unchanged_answer_for_another_scan_is_refused() {
     let env = Env::init();
@@ -573,4 +573,50 @@ fn a_new_boot_or_running_kernel_forces_a_full_collection() {
     assert_eq!(s["collection"], "full", "another running kernel: {s}");
     let (s, _) = scan();
     assert_eq!(s["collection"], "unchanged", "{s}");
+}
+
+/// The host's answer is checked against the database when it is stored, not only when
+/// the script was made: here the stored fingerprint changes while the host collects (an
+/// `ssh` stand-in rewrites it, then runs the real collector on a root), the host answers
+/// `unchanged` for what it was sent, and the scan fails instead of reusing facts the
+/// database no longer vouches for; the next one is full.
+#[test]
+fn an_unchanged_answer_is_checked_against_the_database_when_stored() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::init();
+    let dir = tempfile::tempdir().unwrap();
+    let root = debian_root(dir.path());
+    let fake = env.file(
+        "fake-ssh",
+        &format!(
+            "#!/bin/sh\n# Collects the root; when sent a fingerprint, first overwrites the stored one.\n\
+             script=$(cat)\n\
+             if printf '%s\\n' \"$script\" | grep -q \"^FP_WANT='[0-9a-f]\"; then\n\
+             \x20 sqlite3 -cmd '.timeout 5000' '{db}' \"UPDATE scans SET fingerprint = '{other}' WHERE id = (SELECT max(id) FROM scans)\" || exit 99\n\
+             fi\n\
+             printf '%s\\n' \"$script\" | sed \"s|^R=''\\$|R='{root}'|\" | exec sh -s\n",
+            db = env.db().display(),
+            other = "1".repeat(64),
+            root = root.root_str(),
+        ),
+    );
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let cfg = env.file(
+        "c.toml",
+        &format!("[ssh]\nprogram = \"{}\"\n", fake.display()),
+    );
+    env.ok(&["host", "add", "racer"]);
+    let args = ["--config", cfg.to_str().unwrap(), "-v", "scan", "racer"];
+    let out = env.run(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", render(&env, &out));
+    let (_, collection, _) = latest(&env, "racer");
+    assert_eq!(collection.as_deref(), Some("full"));
+    let shown = redact_timings(&env.snap(&args));
+    assert_snapshot!("unchanged_race", shown.replace(root.root_str(), "[ROOT]"));
+    let (_, collection, fp) = latest(&env, "racer");
+    assert_eq!((collection, fp), (None, None), "a failed scan");
+    let out = env.run(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", render(&env, &out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("(full: the last scan failed)"), "{stderr}");
 }

@@ -209,7 +209,30 @@ pub fn collect_incremental(
         Err(e) => return failed(e),
     };
     let out = exec::run_script(ssh, control_dir, target, &script, timeout);
-    collection_of(started, out)
+    let mut collection = collection_of(started, out);
+    collection.facts = unchanged_only_if_asked(collection.facts, expected);
+    collection
+}
+
+/// An `unchanged` answer is taken only from a host that was sent that very fingerprint:
+/// one it was not asked for (saved output, `--full`, a host sent no or another
+/// fingerprint) fails the scan, whatever the database holds.
+pub fn unchanged_only_if_asked(
+    facts: Result<Facts, ScanFailure>,
+    expected: Option<&incremental::Fingerprint>,
+) -> Result<Facts, ScanFailure> {
+    match facts {
+        Ok(f)
+            if f.collected == incremental::Collected::Unchanged
+                && (expected.is_none() || f.fingerprint.as_ref() != expected) =>
+        {
+            Err(ScanFailure::from(
+                "the host answered unchanged, which it was not asked: its facts are not reused (the next scan collects in full)"
+                    .to_string(),
+            ))
+        }
+        other => other,
+    }
 }
 
 /// Collects and parses a Windows host's facts: the PowerShell collector over ssh.
