@@ -745,6 +745,54 @@ mod tests {
         found
     }
 
+    /// The collector's digest, both ways a host may compute it: sha256sum's is SHA-256;
+    /// cksum's (a host without sha256sum) is its CRC and length as 16 hex digits. Both
+    /// are fingerprints the controller accepts.
+    #[test]
+    fn the_fingerprint_digest_is_sha256_or_cksum() {
+        let start = COLLECTOR.find("fp_digest() {").unwrap();
+        let len = COLLECTOR[start..].find("\n}\n").unwrap() + 3;
+        let function = &COLLECTOR[start..start + len];
+        let text = "collector x sha256sum\nroot \nfamily dpkg\n";
+        let digest = |tool: &str| {
+            let out = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(format!(
+                    "{function}FP_TOOL={tool}\nprintf '%s' \"$1\" | fp_digest"
+                ))
+                .arg("sh")
+                .arg(text)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{out:?}");
+            String::from_utf8(out.stdout)
+                .unwrap()
+                .trim_end()
+                .to_string()
+        };
+        let sha = digest("sha256sum");
+        assert_eq!(sha, crate::digest::sha256_hex(text.as_bytes()));
+        let crc = digest("cksum");
+        let cksum = std::process::Command::new("sh")
+            .arg("-c")
+            .arg("printf '%s' \"$1\" | cksum")
+            .arg("sh")
+            .arg(text)
+            .output()
+            .unwrap();
+        let cksum = String::from_utf8(cksum.stdout).unwrap();
+        let mut words = cksum.split_whitespace();
+        let (c, n): (u64, u64) = (
+            words.next().unwrap().parse().unwrap(),
+            words.next().unwrap().parse().unwrap(),
+        );
+        assert_eq!(crc, format!("{c:08x}{n:08x}"));
+        assert_eq!(n as usize, text.len());
+        for fp in [sha, crc] {
+            assert!(incremental::Fingerprint::parse(&fp).is_some(), "{fp}");
+        }
+    }
+
     /// Nothing from the inventory or the database goes into the POSIX collector but
     /// values patchcycle generates: the token, the refresh flag, the collector's own
     /// digest, the expected fingerprint (a [`incremental::Fingerprint`], hex checked
