@@ -207,6 +207,8 @@ pub struct Knowledge {
     coverage: HashMap<String, Vec<usize>>,
     /// The MSRC products, read once for every Windows host judged.
     windows: crate::family::windows::matching::Catalogue,
+    /// Whether any MSRC document is held (an index alone judges no Windows host).
+    msrc_documents: bool,
 }
 
 impl Knowledge {
@@ -223,6 +225,7 @@ impl Knowledge {
             policies: Policies::load(conn, default_policy)?,
             coverage: HashMap::new(),
             windows: Default::default(),
+            msrc_documents: crate::catalog::msrc::held_any(conn)?,
         })
     }
 
@@ -255,15 +258,12 @@ impl Knowledge {
             .collect())
     }
 
-    /// The MSRC catalogue as one feed: each monthly document is a source of its own
-    /// (`msrc:2026-Jun`), and every `sync msrc` reads the index listing all of them, so
-    /// the catalogue is as current as its most recently checked document. None: never
-    /// synced.
+    /// The MSRC catalogue as one feed: `msrc`, which [`feeds`] folds from the index and
+    /// every monthly document (`msrc:2026-Jun`, each a source of its own), aged by the
+    /// oldest of them. None: never synced, or no document imported.
     fn msrc_feed(&self) -> Option<&Feed> {
-        self.feeds
-            .iter()
-            .filter(|f| f.source.starts_with("msrc:") && f.as_of.is_some())
-            .max_by(|a, b| a.as_of.cmp(&b.as_of))
+        self.feed(crate::catalog::store::MSRC_SOURCE)
+            .filter(|f| self.msrc_documents && f.as_of.is_some())
     }
 
     /// Why a Windows host's product cannot be judged: the product of its latest good scan
@@ -293,7 +293,7 @@ impl Knowledge {
             }));
         };
         Ok(match self.windows.products(conn, &w)? {
-            ProductMatch::Known(_) => None,
+            ProductMatch::Known { .. } => None,
             ProductMatch::Unknown { why, .. } => Some(Unknown::NoProduct {
                 product: w.product_name.clone(),
                 build: WindowsBuild::of_host(&w).to_string(),
@@ -495,6 +495,7 @@ pub fn age_line(
         line.push_str(&format!(", {never} never scanned"));
     }
     line.push_str("; catalogue: ");
+    // (`feeds` names the MSRC catalogue once, as `msrc`.)
     let synced: Vec<String> = feeds
         .iter()
         .filter_map(|f| {
