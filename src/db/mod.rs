@@ -91,8 +91,13 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
     ),
     (
         15,
-        "0015_incremental.sql",
-        include_str!("../../migrations/0015_incremental.sql"),
+        "0015_gates.sql",
+        include_str!("../../migrations/0015_gates.sql"),
+    ),
+    (
+        16,
+        "0016_incremental.sql",
+        include_str!("../../migrations/0016_incremental.sql"),
     ),
 ];
 
