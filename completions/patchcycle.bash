@@ -3677,7 +3677,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__scan)
-            opts="-g -q -v -y -h --group --all --local --import --host --image --platform --root --refresh --parallel --timeout --fail-on --allow-stale --print-script --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -q -v -y -h --group --all --local --import --host --image --platform --root --refresh --full --parallel --timeout --fail-on --allow-stale --print-script --db --config --format --quiet --verbose --no-color --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

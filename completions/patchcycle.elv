@@ -487,6 +487,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --all 'Scan every host in the inventory'
             cand --local 'Scan this machine (no ssh); it is added to the inventory if missing'
             cand --refresh 'Update the hosts'' package lists first (apt-get update, dnf/yum makecache, apk update)'
+            cand --full 'Collect every host in full, even one whose package state is unchanged since its last full scan (see [scan] full_every)'
             cand --allow-stale 'Judge hosts on scans older than max_scan_age and catalogues older than max_feed_age instead of calling them unknown (never on missing data)'
             cand --print-script 'Print the collector script and exit: the POSIX one, or the PowerShell one with --platform windows or --host naming a Windows host'
             cand -q 'Print nothing but data and errors'

@@ -96,8 +96,13 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
     ),
     (
         16,
-        "0016_trendsvex.sql",
-        include_str!("../../migrations/0016_trendsvex.sql"),
+        "0016_incremental.sql",
+        include_str!("../../migrations/0016_incremental.sql"),
+    ),
+    (
+        17,
+        "0017_trendsvex.sql",
+        include_str!("../../migrations/0017_trendsvex.sql"),
     ),
 ];
 
