@@ -114,7 +114,12 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
         let started = Instant::now();
         let text = String::from_utf8_lossy(&bytes);
         let collection = Collection {
-            facts: facts::parse(&text).map_err(scan::ScanFailure::from),
+            // Saved output is a full collection: an `unchanged` answer in it was asked by
+            // no one.
+            facts: scan::unchanged_only_if_asked(
+                facts::parse(&text).map_err(scan::ScanFailure::from),
+                None,
+            ),
             first_output: None,
             elapsed: started.elapsed(),
             sections: scan::section_sizes(&text),
@@ -603,10 +608,7 @@ fn report_collection(
                 .and_then(|p| p.full_finished.as_deref())
                 .map(|at| format!(" since the full scan of {at}"))
                 .unwrap_or_default();
-            style.verbose(
-                1,
-                format!("{host}: unchanged{since} (facts reused) in {took}"),
-            );
+            style.verbose(1, format!("{host}: unchanged{since} in {took}"));
         }
         Ok(f) => {
             let verb = match method {
@@ -623,7 +625,7 @@ fn report_collection(
                 None => format!("{} packages", f.packages.len()),
             };
             let full = plan
-                .map(|p| format!(" (full: {})", p.full_reason.text()))
+                .map(|p| format!(" (full: {})", p.why_full(f.fingerprint.as_ref()).text()))
                 .unwrap_or_default();
             style.verbose(1, format!("{host}: {verb} {what} in {took}{full}"));
         }
@@ -652,15 +654,19 @@ fn store(
         finished,
         collection.facts,
     )?;
-    if ok {
-        style.verbose(
+    // What was stored decides: an unchanged answer the database no longer vouches for
+    // fails here, after the collection was reported.
+    match &summary.error {
+        None => style.verbose(
             1,
             format!(
                 "{host}: matched and stored {} findings in {}",
                 summary.findings.unwrap_or(0),
                 seconds(t.elapsed())
             ),
-        );
+        ),
+        Some(e) if ok => style.verbose(1, format!("{host}: not stored: {e}")),
+        Some(_) => {}
     }
     Ok(summary)
 }

@@ -34,27 +34,32 @@ esac
 # `unchanged` and the controller reuses that scan's facts; any line the helpers cannot
 # produce (a failed stat, cat or digest) leaves the fingerprint empty, and the
 # collection full.
-# fp_stat PATH...: per path that exists, its name, size, mtime and ctime (with
-# nanoseconds where stat has them), inode and type.
+# fp_stat FORMAT PATH...: per path that exists, stat's FORMAT line.
 fp_stat() {
+  fmt=$1
+  shift
   for f do
     shift
     if [ -e "$f" ] || [ -L "$f" ]; then set -- "$@" "$f"; fi
   done
   [ $# -eq 0 ] && return 0
-  stat -c '%n %s %y %z %i %F' -- "$@" 2>/dev/null || echo '@@FAIL stat'
+  stat -c "$fmt" -- "$@" 2>/dev/null || echo '@@FAIL stat'
 }
-# fp_list DIR...: fp_stat of each directory's entries (one level).
+# fp_list DIR...: each directory's entries (one level) by name, size, mtime and ctime
+# (with nanoseconds where stat has them), inode and type: an entry replaced, touched,
+# or rewritten in place with its mtime put back changes one of them.
 fp_list() {
   for d do
     [ -d "$d" ] || continue
     echo "dir $d"
-    fp_stat "$d" "$d"/* "$d"/.[!.]*
+    fp_stat '%n %s %y %z %i %F' "$d" "$d"/* "$d"/.[!.]*
   done
 }
-# fp_file FILE...: fp_stat of the files, and a digest of their contents.
+# fp_file FILE...: the files by name, size, mtime, inode and type, and a digest of their
+# contents. Not their ctime: the content digest already covers a rewrite, and a reader
+# changes it (SQLite truncating rpmdb.sqlite-wal at every open, even a read).
 fp_file() {
-  fp_stat "$@"
+  fp_stat '%n %s %y %i %F' "$@"
   for f do
     shift
     [ -f "$f" ] || continue
@@ -77,10 +82,13 @@ fp_text() {
   echo "root $R"
   echo "family $FAM"
   if [ -z "$R" ]; then
-    # The running kernel (release and build), the boot (boot id; PID 1's start time,
-    # a container's boot) and the reboot-required files.
-    echo "kernel $(cat /proc/version 2>/dev/null)"
-    echo "boot $(cat /proc/sys/kernel/random/boot_id 2>/dev/null) $(sed 's/.*) //' /proc/1/stat 2>/dev/null | cut -d ' ' -f 20)"
+    # The running kernel (release and build, and the release `uname -r` reports, which
+    # the collector reads) and the boot: the boot id and the kernel's boot time; PID
+    # 1's start time (a container's boot) and /proc/1's mtime (the boot time dnf's
+    # needs-restarting reads).
+    echo "kernel $(cat /proc/version 2>/dev/null) | $(uname -r 2>/dev/null)"
+    echo "boot $(cat /proc/sys/kernel/random/boot_id 2>/dev/null) $(sed -n 's/^btime //p' /proc/stat 2>/dev/null)"
+    echo "init $(sed 's/.*) //' /proc/1/stat 2>/dev/null | cut -d ' ' -f 20) $(stat -c %Y /proc/1 2>/dev/null)"
   fi
   fp_file "$OSR" "$R/etc/debian_version" "$R"/var/run/reboot-required*
   fp_list "$R/boot" "$R/lib/modules" "$R/usr/lib/modules"

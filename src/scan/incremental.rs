@@ -58,6 +58,9 @@ pub enum FullReason {
     Age,
     /// The host computed another fingerprint than its last full scan's.
     Changed,
+    /// The host was sent its last full scan's fingerprint but computed none (a file it
+    /// cannot read, no stat or digest tool): it collected in full.
+    NotComputed,
     /// Windows hosts are always collected in full (README, "Incremental scans").
     Windows,
     /// Saved output (`--import`), a container image, or a collector run without an
@@ -76,6 +79,7 @@ impl FullReason {
             FullReason::Collector => "the collector changed",
             FullReason::Age => "the last full scan is older than [scan] full_every",
             FullReason::Changed => "package state changed",
+            FullReason::NotComputed => "the host computed no fingerprint",
             FullReason::Windows => "Windows hosts are always collected in full",
             FullReason::NotAsked => "not incremental",
         }
@@ -95,6 +99,17 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Why a host that answered in full, reporting `reported`, did: the plan's reason,
+    /// or, when it was sent a fingerprint, that its state changed or that it could not
+    /// compute one.
+    pub fn why_full(&self, reported: Option<&Fingerprint>) -> FullReason {
+        match (&self.expected, reported) {
+            (None, _) => self.full_reason,
+            (Some(_), None) => FullReason::NotComputed,
+            (Some(_), Some(_)) => FullReason::Changed,
+        }
+    }
+
     /// A full collection, for this reason.
     pub fn full(reason: FullReason) -> Plan {
         Plan {
@@ -310,6 +325,92 @@ mod tests {
         ] {
             assert_eq!(Fingerprint::parse(bad), None, "{bad:?}");
         }
+    }
+
+    /// Every way to a full collection, and the one way to a comparison, on a real
+    /// database: `plan` reads the host's latest scan.
+    #[test]
+    fn the_latest_scan_decides_the_plan() {
+        use crate::db::{Db, OpenMode};
+        let dir = tempfile::tempdir().unwrap();
+        let (db, _) = Db::open(&dir.path().join("p.db"), OpenMode::Create).unwrap();
+        let c = &db.conn;
+        c.execute(
+            "INSERT INTO hosts (name, address, created_at, updated_at) VALUES ('h', 'h', 'x', 'x')",
+            [],
+        )
+        .unwrap();
+        let fp = "ab".repeat(32);
+        let day = Duration::from_secs(86_400);
+        let now = crate::clock::parse("2026-12-07T12:00:00Z").unwrap();
+        let plan_now = |forced, refresh| plan(c, "h", forced, refresh, day, now).unwrap();
+        let scan = |status: &str, fingerprint: Option<&str>, collector: Option<&str>, at: &str| {
+            c.execute(
+                "INSERT INTO scans (host_id, started, finished, method, status, collection, fingerprint, collector, full_finished) \
+                 VALUES (1, ?4, ?4, 'ssh', ?1, CASE ?1 WHEN 'ok' THEN 'full' END, ?2, ?3, ?4)",
+                rusqlite::params![status, fingerprint, collector, at],
+            )
+            .unwrap();
+        };
+        assert_eq!(plan_now(false, false), Plan::full(FullReason::FirstScan));
+        let id = collector_id();
+        scan("ok", Some(&fp), Some(id), "2026-12-07T08:00:00Z");
+        assert_eq!(
+            plan_now(false, false),
+            Plan {
+                expected: Fingerprint::parse(&fp),
+                full_reason: FullReason::Changed,
+                full_finished: Some("2026-12-07T08:00:00Z".into()),
+            }
+        );
+        assert_eq!(plan_now(true, false), Plan::full(FullReason::Forced));
+        assert_eq!(plan_now(false, true), Plan::full(FullReason::Refresh));
+        // Older than full_every (a day), or a stamp that is no time: full.
+        assert_eq!(
+            plan(c, "h", false, false, Duration::from_secs(3600), now).unwrap(),
+            Plan::full(FullReason::Age)
+        );
+        scan("ok", Some(&fp), Some(id), "yesterday");
+        assert_eq!(plan_now(false, false), Plan::full(FullReason::Age));
+        scan(
+            "ok",
+            Some(&fp),
+            Some("0123456789abcdef0123456789abcdef"),
+            "2026-12-07T09:00:00Z",
+        );
+        assert_eq!(plan_now(false, false), Plan::full(FullReason::Collector));
+        scan("ok", None, Some(id), "2026-12-07T09:00:00Z");
+        assert_eq!(
+            plan_now(false, false),
+            Plan::full(FullReason::NoFingerprint)
+        );
+        // A stored value that is not a fingerprint is never put into a script.
+        scan(
+            "ok",
+            Some("ab' ; reboot ; 'ab0123456789"),
+            Some(id),
+            "2026-12-07T09:00:00Z",
+        );
+        assert_eq!(
+            plan_now(false, false),
+            Plan::full(FullReason::NoFingerprint)
+        );
+        scan("ok", Some(&fp), Some(id), "2026-12-07T10:00:00Z");
+        assert!(plan_now(false, false).expected.is_some());
+        scan("failed", None, None, "2026-12-07T11:00:00Z");
+        assert_eq!(plan_now(false, false), Plan::full(FullReason::AfterFailure));
+        // Why a host sent a fingerprint answered in full.
+        let sent = Plan {
+            expected: Fingerprint::parse(&fp),
+            full_reason: FullReason::Changed,
+            full_finished: None,
+        };
+        assert_eq!(sent.why_full(None), FullReason::NotComputed);
+        assert_eq!(
+            sent.why_full(Fingerprint::parse(&"cd".repeat(32)).as_ref()),
+            FullReason::Changed
+        );
+        assert_eq!(Plan::full(FullReason::Age).why_full(None), FullReason::Age);
     }
 
     #[test]

@@ -209,7 +209,30 @@ pub fn collect_incremental(
         Err(e) => return failed(e),
     };
     let out = exec::run_script(ssh, control_dir, target, &script, timeout);
-    collection_of(started, out)
+    let mut collection = collection_of(started, out);
+    collection.facts = unchanged_only_if_asked(collection.facts, expected);
+    collection
+}
+
+/// An `unchanged` answer is taken only from a host that was sent that very fingerprint:
+/// one it was not asked for (saved output, `--full`, a host sent no or another
+/// fingerprint) fails the scan, whatever the database holds.
+pub fn unchanged_only_if_asked(
+    facts: Result<Facts, ScanFailure>,
+    expected: Option<&incremental::Fingerprint>,
+) -> Result<Facts, ScanFailure> {
+    match facts {
+        Ok(f)
+            if f.collected == incremental::Collected::Unchanged
+                && (expected.is_none() || f.fingerprint.as_ref() != expected) =>
+        {
+            Err(ScanFailure::from(
+                "the host answered unchanged, which it was not asked: its facts are not reused (the next scan collects in full)"
+                    .to_string(),
+            ))
+        }
+        other => other,
+    }
 }
 
 /// Collects and parses a Windows host's facts: the PowerShell collector over ssh.
@@ -701,5 +724,116 @@ mod tests {
             ]
         );
         assert!(section_sizes("no header\n@@PC x os-release\n").is_empty());
+    }
+
+    /// The `@NAME@` placeholders of a text, in order.
+    fn placeholders(text: &str) -> Vec<&str> {
+        let mut found = Vec::new();
+        let mut rest = text;
+        while let Some(i) = rest.find('@') {
+            let after = &rest[i + 1..];
+            let name_len = after
+                .bytes()
+                .take_while(|b| b.is_ascii_uppercase() || *b == b'_')
+                .count();
+            if name_len > 0 && after[name_len..].starts_with('@') {
+                found.push(&after[..name_len]);
+                rest = &after[name_len + 1..];
+            } else {
+                rest = after;
+            }
+        }
+        found
+    }
+
+    /// The collector's digest, both ways a host may compute it: sha256sum's is SHA-256;
+    /// cksum's (a host without sha256sum) is its CRC and length as 16 hex digits. Both
+    /// are fingerprints the controller accepts.
+    #[test]
+    fn the_fingerprint_digest_is_sha256_or_cksum() {
+        let start = COLLECTOR.find("fp_digest() {").unwrap();
+        let len = COLLECTOR[start..].find("\n}\n").unwrap() + 3;
+        let function = &COLLECTOR[start..start + len];
+        let text = "collector x sha256sum\nroot \nfamily dpkg\n";
+        let digest = |tool: &str| {
+            let out = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(format!(
+                    "{function}FP_TOOL={tool}\nprintf '%s' \"$1\" | fp_digest"
+                ))
+                .arg("sh")
+                .arg(text)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{out:?}");
+            String::from_utf8(out.stdout)
+                .unwrap()
+                .trim_end()
+                .to_string()
+        };
+        let sha = digest("sha256sum");
+        assert_eq!(sha, crate::digest::sha256_hex(text.as_bytes()));
+        let crc = digest("cksum");
+        let cksum = std::process::Command::new("sh")
+            .arg("-c")
+            .arg("printf '%s' \"$1\" | cksum")
+            .arg("sh")
+            .arg(text)
+            .output()
+            .unwrap();
+        let cksum = String::from_utf8(cksum.stdout).unwrap();
+        let mut words = cksum.split_whitespace();
+        let (c, n): (u64, u64) = (
+            words.next().unwrap().parse().unwrap(),
+            words.next().unwrap().parse().unwrap(),
+        );
+        assert_eq!(crc, format!("{c:08x}{n:08x}"));
+        assert_eq!(n as usize, text.len());
+        for fp in [sha, crc] {
+            assert!(incremental::Fingerprint::parse(&fp).is_some(), "{fp}");
+        }
+    }
+
+    /// Nothing from the inventory or the database goes into the POSIX collector but
+    /// values patchcycle generates: the token, the refresh flag, the collector's own
+    /// digest, the expected fingerprint (a [`incremental::Fingerprint`], hex checked
+    /// before it can exist) and the root of `--local --root` (one single-quoted word).
+    #[test]
+    fn the_collector_takes_only_generated_values() {
+        let template = collector_template();
+        let mut names = placeholders(&template);
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(
+            names,
+            ["COLLECTOR_ID", "FINGERPRINT", "PRELUDE", "REFRESH", "ROOT"]
+        );
+        let fp = incremental::Fingerprint::parse(&"0123456789abcdef".repeat(4)).unwrap();
+        let root = std::path::Path::new("/srv/it's a root");
+        let script = incremental_collector_script(true, Some(root), Some(&fp)).unwrap();
+        assert_eq!(placeholders(&script), Vec::<&str>::new());
+        let token = script
+            .lines()
+            .find_map(|l| l.strip_prefix("T='")?.strip_suffix('\''))
+            .unwrap()
+            .to_string();
+        // Putting each generated value back gives the template: nothing else went in.
+        let body = script.strip_suffix(&protocol::end_printer()).unwrap();
+        let back = body
+            .replacen(&protocol::prelude(&token), "", 1)
+            .replacen(&protocol::header_printer(), "", 1)
+            .replace(incremental::collector_id(), "@COLLECTOR_ID@")
+            .replace(
+                &format!("FP_WANT='{}'", fp.as_str()),
+                "FP_WANT='@FINGERPRINT@'",
+            )
+            .replace("REFRESH='1'", "REFRESH='@REFRESH@'")
+            .replace("R='/srv/it'\\''s a root'", "R=@ROOT@");
+        assert_eq!(back, template.replacen("@PRELUDE@\n", "", 1));
+        // Without a fingerprint, the host has nothing to compare with: it collects in full.
+        let full = collector_script(false, None).unwrap();
+        assert!(full.contains("FP_WANT=''\n"), "{full}");
+        // A value that is not lowercase hex is no fingerprint, so it never reaches a script.
+        assert!(incremental::Fingerprint::parse("0123456789abcdef' ; reboot ; '").is_none());
     }
 }

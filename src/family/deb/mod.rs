@@ -64,7 +64,7 @@ fi
 const FINGERPRINT: &str = r#"    fp_file "$R/var/lib/dpkg/status" "$R/var/lib/dpkg/arch" "$R/var/lib/apt/extended_states"
     fp_list "$R/var/lib/dpkg/updates" "$R/var/lib/dpkg/status.d" "$R/var/lib/apt/lists"
     fp_file "$R"/var/lib/dpkg/status.d/*
-    fp_file "$R/etc/apt/sources.list" "$R/etc/apt/preferences" "$R"/etc/apt/sources.list.d/* \
+    fp_file "$R/etc/apt/sources.list" "$R/etc/apt/preferences" "$R/etc/apt/apt.conf" "$R"/etc/apt/sources.list.d/* \
       "$R"/etc/apt/preferences.d/* "$R"/etc/apt/apt.conf.d/*
 "#;
 
