@@ -1616,7 +1616,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__findings)
-            opts="-g -p -q -v -y -h --host --group --severity --kev --epss-above --package --advisory --sort --all --fail-on --allow-stale --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -p -q -v -y -h --host --group --severity --kev --epss-above --package --advisory --sort --all --new --since --fail-on --allow-stale --db --config --format --quiet --verbose --no-color --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1656,6 +1656,10 @@ _patchcycle() {
                     ;;
                 --sort)
                     COMPREPLY=($(compgen -W "risk kev epss host package" -- "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --fail-on)

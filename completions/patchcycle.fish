@@ -359,7 +359,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s g -l grou
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l import -d 'Read saved collector output instead of connecting (needs --host)' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l host -d 'The host that --import, --local or --image is for' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l image -d 'Scan a container image: a `docker save` archive or an OCI image layout (a tar or a directory), recorded as a host of kind image' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l platform -d 'With --image: which image of a multi-platform index (os/arch[/variant], e.g. linux/arm64/v8)' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l platform -d 'With --image: which image of a multi-platform index (os/arch[/variant], e.g. linux/arm64/v8). With --print-script: which collector, posix or windows' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l root -d 'With --local: collect from this root directory (a mounted disk, chroot or unpacked container image) instead of the running system (needs --host)' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l parallel -d 'Hosts scanned at once' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l timeout -d 'Seconds allowed per host' -r
@@ -382,7 +382,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l all -d 'S
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l local -d 'Scan this machine (no ssh); it is added to the inventory if missing'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l refresh -d 'Update the hosts\' package lists first (apt-get update, dnf/yum makecache, apk update)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l allow-stale -d 'Judge hosts on scans older than max_scan_age and catalogues older than max_feed_age instead of calling them unknown (never on missing data)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l print-script -d 'Print the collector script and exit'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l print-script -d 'Print the collector script and exit: the POSIX one, or the PowerShell one with --platform windows or --host naming a Windows host'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l no-color -d 'No colours (also when NO_COLOR is set)'
@@ -402,6 +402,7 @@ kev\t''
 epss\t''
 host\t''
 package\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l since -d 'Only what was first seen after this time: findings, or advisories a finding gained (a day YYYY-MM-DD, a span such as 7d, or an RFC 3339 time)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l fail-on -d 'Exit 1 when this shows (comma-separated or repeated); every level also trips on an empty selection and on hosts patchcycle cannot judge. Stdout stays whole; a one-line summary goes to stderr' -r -f -a "any\t'Any open finding (a pending security update or an advisory, rated or not)'
 critical\t'An open finding at or above critical, or in CISA KEV'
 high\t'An open finding at or above high, or in CISA KEV'
@@ -419,6 +420,7 @@ csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l kev -d 'Only findings with a CISA KEV CVE'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l all -d 'Include findings hidden by exceptions'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l new -d 'Only what each host\'s previous good scan did not have: new findings, and findings that gained advisories (listed with those)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l allow-stale -d 'Judge hosts on scans older than max_scan_age and catalogues older than max_feed_age instead of calling them unknown (never on missing data)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -s v -l verbose -d 'Say more about what is done (repeat for more)'

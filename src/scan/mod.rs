@@ -4,6 +4,7 @@
 pub mod facts;
 pub mod image;
 pub mod matcher;
+pub mod news;
 pub mod query;
 pub mod rematch;
 
