@@ -9,7 +9,7 @@ use std::io::Write;
 use anyhow::Result;
 use clap::ValueEnum;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-use comfy_table::{ContentArrangement, Table, presets};
+use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width, presets};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -145,6 +145,17 @@ pub struct Style {
     pub stdout_tty: bool,
     pub stderr_tty: bool,
     pub stdin_tty: bool,
+    /// The width tables are fitted to when it is given (`COLUMNS`, as `ls` and git take
+    /// it, also when stdout is not a terminal); otherwise the terminal's on a TTY.
+    pub width: Option<u16>,
+}
+
+/// The table width `COLUMNS` asks for: a positive number, else none.
+pub fn columns_from_env() -> Option<u16> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u16>().ok())
+        .filter(|w| *w > 0)
 }
 
 impl Style {
@@ -374,18 +385,62 @@ pub fn cell(s: &str) -> String {
     crate::text::one_line(s).into_owned()
 }
 
-/// Borderless, kubectl-like tables; wrapped to the terminal only on a TTY.
+/// Borderless, kubectl-like tables; wrapped to `COLUMNS` when it is set, else to the
+/// terminal on a TTY, else not at all.
 pub fn new_table(style: &Style) -> Table {
     let mut table = Table::new();
     table.load_style(presets::NOTHING);
-    if style.stdout_tty {
+    if let Some(width) = style.width {
+        table.set_width(width);
+        table.set_content_arrangement(ContentArrangement::Dynamic);
+    } else if style.stdout_tty {
         table.set_content_arrangement(ContentArrangement::Dynamic);
     }
     table
 }
 
-/// Writes a table without the padding spaces comfy-table leaves at line ends and starts.
+/// The longest word a column keeps whole when the table is wrapped. A longer one (a URL
+/// in a title, a hostile host's string) may be broken rather than widen the table
+/// without bound; host and package names and versions are far shorter.
+const WHOLE_WORD_MAX: usize = 64;
+
+/// Makes every column at least as wide as its longest word (up to [`WHOLE_WORD_MAX`]),
+/// so wrapping to the terminal breaks lines between words (`DCL-CVE-1, DCL-CVE-2`),
+/// never inside a host, package or version (`10.42-1+de` / `b12u2`). A table that cannot
+/// fit so is wider than the terminal.
+fn keep_words_whole(table: &mut Table) {
+    let mut widths: Vec<usize> = Vec::new();
+    for row in table.header().into_iter().chain(table.row_iter()) {
+        for (i, cell) in row.cell_iter().enumerate() {
+            let longest = cell
+                .content()
+                .split_whitespace()
+                .map(|w| w.chars().count())
+                .max()
+                .unwrap_or(0)
+                .min(WHOLE_WORD_MAX);
+            if widths.len() <= i {
+                widths.resize(i + 1, 0);
+            }
+            widths[i] = widths[i].max(longest);
+        }
+    }
+    for (i, w) in widths.into_iter().enumerate() {
+        if let (Some(column), Ok(w)) = (table.column_mut(i), u16::try_from(w)) {
+            // comfy-table counts a boundary with the cell padding.
+            let w = w.saturating_add(column.padding_width());
+            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(w)));
+        }
+    }
+}
+
+/// Writes a table without the padding spaces comfy-table leaves at line ends and starts,
+/// its words whole ([`keep_words_whole`]).
 pub fn write_table(out: &mut impl Write, table: &Table) -> Result<()> {
+    let mut table = table.clone();
+    if !matches!(table.content_arrangement(), ContentArrangement::Disabled) {
+        keep_words_whole(&mut table);
+    }
     for line in table.lines() {
         let line = line.trim_end();
         writeln!(out, "{}", line.strip_prefix(' ').unwrap_or(line))?;

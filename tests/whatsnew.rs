@@ -135,3 +135,33 @@ fn nothing_new_after_the_same_scan() {
         env.snap(&["--format", "csv", "findings", "--new", "--host", "web1"])
     );
 }
+
+/// `env.snap` with the terminal width `COLUMNS` set (tables are fitted to it even when
+/// stdout is not a terminal).
+fn snap_cols(env: &Env, columns: u16, args: &[&str]) -> String {
+    let out = env
+        .cmd(args)
+        .env("COLUMNS", columns.to_string())
+        .output()
+        .unwrap();
+    render(env, &out)
+}
+
+/// At 100 and 80 columns the findings table wraps between words: the advisory list and
+/// the severity wrap, no host, package or version is ever broken.
+#[test]
+fn findings_fit_the_width_with_identifiers_whole() {
+    let env = Env::from_template(template());
+    downgraded(&env);
+    for cols in [100u16, 80] {
+        let table = snap_cols(&env, cols, &["findings", "--host", "web1"]);
+        for version in ["2.36-9+deb12u1", "10.42-1+deb12u2", "3.0.22-1~deb12u2"] {
+            assert!(table.contains(version), "{version} broken:\n{table}");
+        }
+        assert_snapshot!(format!("findings_cols_{cols}"), table);
+        assert_snapshot!(
+            format!("findings_new_cols_{cols}"),
+            snap_cols(&env, cols, &["findings", "--new"])
+        );
+    }
+}

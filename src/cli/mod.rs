@@ -202,6 +202,7 @@ impl Context {
             stdout_tty: std::io::stdout().is_terminal(),
             stderr_tty: std::io::stderr().is_terminal(),
             stdin_tty: std::io::stdin().is_terminal(),
+            width: crate::output::columns_from_env(),
         };
         crate::exec::trace_commands(style.verbose >= 2);
         let (config_path, explicit) = match &g.config {
