@@ -165,3 +165,62 @@ fn findings_fit_the_width_with_identifiers_whole() {
         );
     }
 }
+
+/// `notify_new` after a scan: the group's command gets only the new findings of its
+/// hosts (once per group, not when nothing is new); a failing one is a warning and an
+/// audit record, never a failed scan.
+#[test]
+fn notify_new_runs_after_a_scan_with_the_new_findings() {
+    let env = Env::from_template(template());
+    let log = env.home().join("notify.log");
+    let cmd = format!(
+        "notify_new=\"echo $PATCHCYCLE_EVENT $PATCHCYCLE_GROUP $PATCHCYCLE_COUNT >> {0}; cat $PATCHCYCLE_FINDINGS >> {0}\"",
+        log.display()
+    );
+    env.ok(&["group", "add", "ops", "--order", "0"]);
+    env.ok(&["group", "set", "ops", "--set", &cmd]);
+    env.ok(&["host", "set", "web1", "--group", "ops"]);
+    // The hosts without a group: the default policy's command, which fails.
+    std::fs::create_dir_all(env.config().parent().unwrap()).unwrap();
+    std::fs::write(
+        env.config(),
+        "[default_policy]\nnotify_new = \"echo broken >&2; exit 3\"\n",
+    )
+    .unwrap();
+    let base = collect("bookworm-base.out");
+    // web2 again, unchanged: nothing new, its command is not run.
+    let out = env
+        .cmd(&["-q", "scan", "--import", &base, "--host", "web2"])
+        .env("PATCHCYCLE_NOW", "2026-11-09T08:00:00Z")
+        .output()
+        .unwrap();
+    assert_eq!(render(&env, &out), "exit: 0\n--- stdout\n--- stderr\n");
+    // web1 downgraded: its two glibc findings, to the ops group's command.
+    downgraded(&env);
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        "new-findings ops 2\n\
+         web1 libc-bin 2.36-9+deb12u1 2.36-9+deb12u7 medium kev DCL-CVE-2023-4527,DCL-CVE-2023-4806,DCL-CVE-2023-4911,DCL-CVE-2023-5156,DCL-CVE-2023-6246,DCL-CVE-2023-6779,DCL-CVE-2023-6780,DCL-CVE-2024-2961,DCL-CVE-2024-33599,DCL-CVE-2024-33600,DCL-CVE-2024-33601,DCL-CVE-2024-33602\n\
+         web1 libc6 2.36-9+deb12u1 2.36-9+deb12u7 medium kev DCL-CVE-2023-4527,DCL-CVE-2023-4806,DCL-CVE-2023-4911,DCL-CVE-2023-5156,DCL-CVE-2023-6246,DCL-CVE-2023-6779,DCL-CVE-2023-6780,DCL-CVE-2024-2961,DCL-CVE-2024-33599,DCL-CVE-2024-33600,DCL-CVE-2024-33601,DCL-CVE-2024-33602\n"
+    );
+    // A new host without a group: its first scan is all new; the default command fails.
+    env.ok(&["-q", "host", "add", "web3"]);
+    let out = env
+        .cmd(&["-q", "scan", "--import", &base, "--host", "web3"])
+        .env("PATCHCYCLE_NOW", "2026-11-09T10:00:00Z")
+        .output()
+        .unwrap();
+    assert_snapshot!("notify_new_failed", render(&env, &out));
+    let audited: Vec<(String, String)> = env
+        .sqlite()
+        .prepare("SELECT object, details FROM audit WHERE action = 'notify_new.failed'")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(audited.len(), 1, "{audited:?}");
+    assert_eq!(audited[0].0, "(no group)");
+    // The scan is stored: web3's findings are listed.
+    assert!(env.ok(&["findings", "--host", "web3"]).contains("libssl3"));
+}

@@ -247,22 +247,11 @@ pub fn run(ctx: &Context, a: &FindingsArgs) -> Result<()> {
             let new_rows: Vec<NewRow> = rows
                 .into_iter()
                 .filter_map(|r| {
-                    let seen = history.get(&(r.host_id, r.package.clone()))?;
-                    let gained = match since {
-                        Some(t) => seen.new_after(t),
-                        None => seen.new_in_latest(),
-                    }?;
-                    // In the finding's own order: its advisories, then its CVEs.
-                    let gained = |ids: &[Str]| -> Vec<Str> {
-                        ids.iter()
-                            .filter(|id| gained.contains(id))
-                            .cloned()
-                            .collect()
-                    };
+                    let news = news::what_is_new(history, &r, since)?;
                     Some(NewRow {
-                        first_seen: seen.first_seen().into(),
-                        new_advisories: gained(&r.advisories),
-                        new_cves: gained(&r.cves),
+                        first_seen: news.first_seen,
+                        new_advisories: news.advisories,
+                        new_cves: news.cves,
                         finding: r,
                     })
                 })

@@ -19,9 +19,13 @@ use std::collections::{BTreeMap, HashMap};
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
+use serde_json::json;
 
-use super::query::{Str, string_list};
-use crate::clock;
+use super::query::{self, Row, Str, string_list};
+use crate::inventory::notify;
+use crate::inventory::policy::Policy;
+use crate::verdict::Policies;
+use crate::{audit, clock, db, inventory};
 
 /// One good scan: its id and finish time.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +81,133 @@ impl Seen {
 
 /// The history of every current finding, by (host id, package).
 pub type History = HashMap<(i64, Str), Seen>;
+
+/// What makes a current finding new: when it was first seen, and the advisories and
+/// CVEs it gained (all of a new finding's), in the finding's own order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct News {
+    pub first_seen: Str,
+    pub advisories: Vec<Str>,
+    pub cves: Vec<Str>,
+}
+
+/// What is new in `row`: since the host's previous good scan, or (`since`) first seen
+/// after that time; `None` when nothing is.
+pub fn what_is_new(history: &History, row: &Row, since: Option<DateTime<Utc>>) -> Option<News> {
+    let seen = history.get(&(row.host_id, row.package.clone()))?;
+    let gained = match since {
+        Some(t) => seen.new_after(t),
+        None => seen.new_in_latest(),
+    }?;
+    let keep = |ids: &[Str]| -> Vec<Str> {
+        ids.iter()
+            .filter(|id| gained.contains(id))
+            .cloned()
+            .collect()
+    };
+    Some(News {
+        first_seen: seen.first_seen().into(),
+        advisories: keep(&row.advisories),
+        cves: keep(&row.cves),
+    })
+}
+
+/// A `notify_new` command that failed: the group it ran for (`None`: the hosts without
+/// a group, under the default policy) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotifyFailure {
+    pub group: Option<String>,
+    pub error: String,
+}
+
+/// After a scan: runs each policy's `notify_new` command once for the new findings
+/// (since each host's previous good scan) of the `scanned` hosts it covers, excepted
+/// findings left out. Not run for a policy whose hosts have nothing new. A failed
+/// command is audited (`notify_new.failed`) and returned for the caller to warn about:
+/// it never fails the scan, whose results are stored already.
+pub fn notify_new(
+    conn: &mut Connection,
+    default: &Policy,
+    scanned: &[String],
+    now: &str,
+    actor: &str,
+) -> Result<Vec<NotifyFailure>> {
+    let groups: HashMap<String, Policy> = inventory::list_groups(conn)?
+        .into_iter()
+        .map(|g| (g.name, g.policy))
+        .collect();
+    let command_of = |group: Option<&str>| -> Option<&str> {
+        match group {
+            Some(g) => groups.get(g).unwrap_or(default).notify_new.as_deref(),
+            None => default.notify_new.as_deref(),
+        }
+    };
+    if scanned.is_empty()
+        || (default.notify_new.is_none() && groups.values().all(|p| p.notify_new.is_none()))
+    {
+        return Ok(Vec::new());
+    }
+    let policies = Policies::load(conn, default)?;
+    let history = history(conn)?;
+    // Per group, in the order the rows come (worst first within a host).
+    let mut lines: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
+    for row in query::current(conn, Some(scanned), now, &policies)? {
+        if row.excepted || command_of(row.group.as_deref()).is_none() {
+            continue;
+        }
+        let Some(news) = what_is_new(&history, &row, None) else {
+            continue;
+        };
+        let ids = if news.advisories.is_empty() {
+            &news.cves
+        } else {
+            &news.advisories
+        };
+        lines
+            .entry(row.group.as_deref().map(str::to_string))
+            .or_default()
+            .push(format!(
+                "{} {} {} {} {} {} {}",
+                row.host,
+                row.package,
+                row.installed,
+                row.fixed.as_deref().unwrap_or("-"),
+                row.severity.as_deref().unwrap_or("-"),
+                if row.kev { "kev" } else { "-" },
+                if ids.is_empty() {
+                    "-".to_string()
+                } else {
+                    ids.join(",")
+                },
+            ));
+    }
+    let mut failures = Vec::new();
+    for (group, lines) in lines {
+        let Some(command) = command_of(group.as_deref()) else {
+            continue;
+        };
+        let count = lines.len().to_string();
+        let env = [
+            ("PATCHCYCLE_EVENT", "new-findings"),
+            ("PATCHCYCLE_GROUP", group.as_deref().unwrap_or("")),
+            ("PATCHCYCLE_COUNT", count.as_str()),
+        ];
+        if let Some(error) = notify::run(command, &env, "PATCHCYCLE_FINDINGS", &lines)? {
+            let tx = db::write_tx(conn)?;
+            audit::append(
+                &tx,
+                now,
+                actor,
+                "notify_new.failed",
+                group.as_deref().unwrap_or("(no group)"),
+                &json!({"error": error, "findings": lines.len()}),
+            )?;
+            tx.commit()?;
+            failures.push(NotifyFailure { group, error });
+        }
+    }
+    Ok(failures)
+}
 
 /// Reads the findings of every good scan of each host in order and returns the history
 /// of the findings of each host's latest good scan. Every good scan is read, even for
