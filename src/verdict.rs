@@ -255,15 +255,16 @@ impl Knowledge {
             .collect())
     }
 
-    /// The MSRC catalogue as one feed: each monthly document is a source of its own
-    /// (`msrc:2026-Jun`), and every `sync msrc` reads the index listing all of them, so
-    /// the catalogue is as current as its most recently checked document. None: never
-    /// synced.
+    /// The MSRC catalogue as one feed: `msrc`, the check of the Security Update Guide's
+    /// index that every `sync msrc` makes (each monthly document is a source of its own,
+    /// `msrc:2026-Jun`, re-fetched only when the index says it changed). None: never
+    /// synced, or no document imported.
     fn msrc_feed(&self) -> Option<&Feed> {
-        self.feeds
+        let documents = self
+            .feeds
             .iter()
-            .filter(|f| f.source.starts_with("msrc:") && f.as_of.is_some())
-            .max_by(|a, b| a.as_of.cmp(&b.as_of))
+            .any(|f| f.source.starts_with("msrc:") && f.as_of.is_some());
+        self.feed("msrc").filter(|f| documents && f.as_of.is_some())
     }
 
     /// Why a Windows host's product cannot be judged: the product of its latest good scan
@@ -293,7 +294,7 @@ impl Knowledge {
             }));
         };
         Ok(match self.windows.products(conn, &w)? {
-            ProductMatch::Known(_) => None,
+            ProductMatch::Known { .. } => None,
             ProductMatch::Unknown { why, .. } => Some(Unknown::NoProduct {
                 product: w.product_name.clone(),
                 build: WindowsBuild::of_host(&w).to_string(),
@@ -495,8 +496,11 @@ pub fn age_line(
         line.push_str(&format!(", {never} never scanned"));
     }
     line.push_str("; catalogue: ");
+    // The MSRC catalogue is one source per monthly document (`msrc:2026-Jun`), all
+    // checked through its index (`msrc`): named once, as `msrc`.
     let synced: Vec<String> = feeds
         .iter()
+        .filter(|f| !f.source.starts_with("msrc:"))
         .filter_map(|f| {
             let t = clock::parse(f.as_of.as_deref()?)?;
             Some(format!("{} {}", f.source, clock::ago(t, now)))

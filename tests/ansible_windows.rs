@@ -81,10 +81,12 @@ fn wave(dir: &Path) -> PathBuf {
             WinHost {
                 host: &a,
                 kbs: vec!["KB5094128".into()],
+                classifications: vec!["Security Updates".into()],
             },
             WinHost {
                 host: &b,
                 kbs: vec!["kb5094128".into(), "5090000".into()],
+                classifications: vec!["Updates".into()],
             },
         ],
     )
@@ -126,6 +128,17 @@ fn the_windows_play_passes_ansible_playbooks_syntax_check() {
         assert_eq!(vars[h]["pc_reboot_timeout"], 900);
     }
     assert_eq!(vars["win1"]["pc_kbs"], json!(["KB5094128"]));
+    assert_eq!(vars["win1"]["pc_accept"], json!(["KB5094128(?![0-9])"]));
+    assert_eq!(vars["win1"]["pc_categories"], json!(CATEGORY_NAMES));
+    assert_eq!(
+        vars["win2"]["pc_categories"],
+        json!([
+            "CriticalUpdates",
+            "SecurityUpdates",
+            "UpdateRollups",
+            "Updates"
+        ])
+    );
     assert_eq!(vars["win2"]["pc_kbs"], json!(["KB5094128", "KB5090000"]));
     assert_eq!(vars["win2"]["ansible_port"], 2222);
     assert_eq!(vars["win2"]["ansible_user"], "Administrator");

@@ -67,6 +67,12 @@ fn vercmp_bench_runs_small_and_agrees_with_libapt_and_librpm() {
     // Four library rows (libapt, librpm; raw and loop-subtracted), each checked pair
     // by pair against our answers.
     assert_eq!(stdout.matches("all agree").count(), 4, "{stdout}");
+    // The whole `vercmp deb --stdin` process ran (its answers are checked against the
+    // in-memory ones inside the bench, which fails otherwise).
+    assert!(
+        stdout.contains("patchcycle vercmp deb --stdin (whole process, pipe out)"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -83,6 +89,46 @@ fn sync_bench_runs_small() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.contains("unchanged re-sync"), "{stdout}");
+}
+
+#[test]
+fn msrc_sync_bench_runs_small() {
+    let bin = build_example("msrc_sync_bench");
+    // Two of the real documents of tests/data/msrc, with an index listing just them.
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/msrc/cvrf");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cvrf = dir.path().join("msrc/cvrf");
+    std::fs::create_dir_all(&cvrf).expect("mkdir");
+    let mut index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(data.join("index.json")).expect("index"))
+            .expect("json");
+    let months = ["2026-May", "2026-Jun"];
+    index["value"]
+        .as_array_mut()
+        .expect("value")
+        .retain(|e| months.contains(&e["ID"].as_str().unwrap_or_default()));
+    std::fs::write(cvrf.join("index.json"), index.to_string()).expect("write index");
+    for m in months {
+        let f = format!("{m}.xml.zst");
+        std::fs::copy(data.join(&f), cvrf.join(&f)).expect("copy");
+    }
+    let out = Command::new(&bin)
+        .arg("--from")
+        .arg(dir.path())
+        .output()
+        .expect("run msrc_sync_bench");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "msrc_sync_bench failed: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("sync msrc, 2 documents, fresh db"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("unchanged re-sync"), "{stdout}");
+    assert!(stdout.contains("held: 2 documents"), "{stdout}");
 }
 
 #[test]

@@ -69,6 +69,103 @@ pub struct AdvisoryInfo {
     /// No advisory names the CVE: this record is what KEV and EPSS know.
     #[serde(skip)]
     pub cve_only: bool,
+    /// An MSRC CVE (`msrc:<month>` source): its exploited flags and KBs per product.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msrc: Option<MsrcInfo>,
+}
+
+/// What the Security Update Guide says of one CVE.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct MsrcInfo {
+    pub exploited: bool,
+    pub publicly_disclosed: bool,
+    /// One entry per KB update (with its SubType, FixedBuild and restart), listing the
+    /// products it fixes; ordered by KB.
+    pub kbs: Vec<MsrcKb>,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct MsrcKb {
+    pub kb: i64,
+    pub subtype: Option<String>,
+    pub fixed_build: Option<String>,
+    /// None: the document does not say (or says "Maybe").
+    pub restart_required: Option<bool>,
+    /// The KBs this one replaces (Supercedence).
+    pub supersedes: Vec<i64>,
+    pub products: Vec<MsrcProduct>,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct MsrcProduct {
+    pub product_id: String,
+    /// None: the product is in no document's product tree.
+    pub name: Option<String>,
+    pub severity: Option<Severity>,
+}
+
+/// The MSRC record of advisory `rowid`, None when it is not an MSRC CVE.
+fn msrc_of(conn: &Connection, rowid: i64) -> Result<Option<MsrcInfo>> {
+    let flags: Option<(bool, bool)> = conn
+        .prepare_cached("SELECT exploited, publicly_disclosed FROM msrc_cves WHERE advisory = ?1")?
+        .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((exploited, publicly_disclosed)) = flags else {
+        return Ok(None);
+    };
+    let mut st = conn.prepare_cached(
+        "SELECT r.kb, r.subtype, r.fixed_build, r.restart_required, r.product_id, p.name, r.severity \
+         FROM msrc_remediations r LEFT JOIN msrc_products p ON p.product_id = r.product_id \
+         WHERE r.advisory = ?1 \
+         ORDER BY r.kb, r.subtype, r.fixed_build, r.restart_required, p.name, r.product_id",
+    )?;
+    let rows = st.query_map([rowid], |r| {
+        Ok((
+            MsrcKb {
+                kb: r.get(0)?,
+                subtype: r.get(1)?,
+                fixed_build: r.get(2)?,
+                restart_required: r.get(3)?,
+                ..MsrcKb::default()
+            },
+            MsrcProduct {
+                product_id: r.get(4)?,
+                name: r.get(5)?,
+                severity: r.get(6)?,
+            },
+        ))
+    })?;
+    let mut kbs: Vec<MsrcKb> = Vec::new();
+    for row in rows {
+        let (kb, product) = row?;
+        match kbs.last_mut() {
+            Some(last)
+                if last.kb == kb.kb
+                    && last.subtype == kb.subtype
+                    && last.fixed_build == kb.fixed_build
+                    && last.restart_required == kb.restart_required =>
+            {
+                last.products.push(product)
+            }
+            _ => kbs.push(MsrcKb {
+                products: vec![product],
+                ..kb
+            }),
+        }
+    }
+    let mut sup = conn.prepare_cached(
+        "SELECT supersedes FROM msrc_supersedence WHERE advisory = ?1 AND kb = ?2 ORDER BY supersedes",
+    )?;
+    for kb in &mut kbs {
+        kb.supersedes = sup
+            .query_map(params![rowid, kb.kb], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+    }
+    Ok(Some(MsrcInfo {
+        exploited,
+        publicly_disclosed,
+        kbs,
+    }))
 }
 
 /// The KEV entry of a CVE (exact, upper-case id).
@@ -196,6 +293,7 @@ pub fn show(conn: &Connection, id: &str) -> Result<Vec<AdvisoryInfo>> {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
+        info.msrc = msrc_of(conn, rowid)?;
         info.no_advisory_in = no_advisory_in.clone();
         out.push(info);
     }

@@ -64,6 +64,9 @@ pub struct Affected {
     pub versions: Vec<String>,
 }
 
+/// The source that records the MSRC index; its monthly documents are `msrc:<ID>`.
+pub const MSRC_SOURCE: &str = "msrc";
+
 /// Counts of one import.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ImportStats {
@@ -336,7 +339,9 @@ pub struct SourceAge {
     pub status: SourceStatus,
 }
 
-/// Every recorded source with the time its data was last known current, by name.
+/// Every recorded source with the time its data was last known current, by name. The
+/// MSRC index and its monthly documents (`msrc`, `msrc:2024-Jan`, …) are one feed, `msrc`:
+/// as old as its oldest document, and not ok when one of them is not.
 pub fn source_ages(conn: &Connection) -> Result<Vec<SourceAge>> {
     let mut stmt = conn.prepare(
         "SELECT name, CASE WHEN status = ?1 THEN coalesce(checked_at, synced_at) ELSE synced_at END, \
@@ -349,7 +354,39 @@ pub fn source_ages(conn: &Connection) -> Result<Vec<SourceAge>> {
             status: r.get(2)?,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut out: Vec<SourceAge> = Vec::new();
+    let mut msrc: Option<SourceAge> = None;
+    for row in rows {
+        let row = row?;
+        let is_msrc = row.name == MSRC_SOURCE || row.name.starts_with(&format!("{}:", MSRC_SOURCE));
+        if !is_msrc {
+            out.push(row);
+            continue;
+        }
+        match msrc.as_mut() {
+            None => {
+                msrc = Some(SourceAge {
+                    name: MSRC_SOURCE.to_string(),
+                    ..row
+                })
+            }
+            Some(m) => {
+                // Stored stamps are RFC 3339 UTC of one width: text order is time order.
+                m.as_of = match (m.as_of.take(), row.as_of) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                if m.status == SourceStatus::Ok {
+                    m.status = row.status;
+                }
+            }
+        }
+    }
+    if let Some(m) = msrc {
+        let at = out.partition_point(|s| s.name.as_str() < m.name.as_str());
+        out.insert(at, m);
+    }
+    Ok(out)
 }
 
 /// The advisory sources (OSV ecosystems, errata) holding a good import, by name.

@@ -2,16 +2,19 @@
 //! of one source. Each source's import is one transaction; a failure rolls it back and
 //! leaves the catalogue held as it was.
 
+use std::cell::Cell;
+use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use rusqlite::Connection;
+use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use super::ecosystem::{self, NotOsv};
-use super::fetch::{self, Cap, Download, Fetched, Fetcher, Location};
+use super::fetch::{self, Cap, Download, Fetched, Fetcher, Location, Validators};
 use super::scratch::{self, Scratch};
 use super::store::{self, Holding, ImportStats};
 use super::{epss, errata, kev, msrc, osv};
@@ -575,7 +578,7 @@ enum Step {
 /// import behind.
 pub fn sync_one(conn: &mut Connection, run: &Run<'_>, source: &Source) -> Outcome {
     if *source == Source::Msrc {
-        return msrc::sync(conn, run);
+        return sync_msrc(conn, run);
     }
     let Run {
         cfg, origin, now, ..
@@ -801,7 +804,382 @@ fn sync_inner(conn: &mut Connection, run: &Run<'_>, source: &Source) -> Result<S
     Ok(Step::Imported(stats, bytes))
 }
 
-/// MSRC is synced document by document ([`msrc::sync`]), never through the one-file path.
+/// `sync msrc`: the index, then every document it lists whose CurrentReleaseDate
+/// changed, each imported in its own transaction (see [`msrc`]).
+pub fn sync_msrc(conn: &mut Connection, run: &Run<'_>) -> Outcome {
+    let started = Instant::now();
+    let mut outcome = Outcome {
+        source: msrc::INDEX_SOURCE.into(),
+        ..Outcome::default()
+    };
+    let index_url = run
+        .origin
+        .location(&Source::Msrc, run.cfg)
+        .map(|l| l.display())
+        .unwrap_or_default();
+    match sync_index(conn, run, &mut outcome) {
+        Ok(()) => {}
+        Err(e) => {
+            let refusal = e.downcast_ref::<Refusal>().cloned();
+            let msg = match &refusal {
+                Some(r) => format!("the index: {r}"),
+                None => e
+                    .chain()
+                    .map(|c| c.to_string())
+                    .collect::<Vec<_>>()
+                    .join(": "),
+            };
+            if let Ok(tx) = db::write_tx(conn) {
+                let recorded = match refusal {
+                    Some(_) => {
+                        store::record_refusal(&tx, msrc::INDEX_SOURCE, &index_url, &msg, run.now)
+                    }
+                    None => {
+                        store::record_failure(&tx, msrc::INDEX_SOURCE, &index_url, &msg, run.now)
+                    }
+                };
+                if recorded.is_ok() {
+                    let _ = tx.commit();
+                }
+            }
+            outcome.result = if refusal.is_some() {
+                outcome.refusal = Some(RefusalKind::Malformed);
+                SyncResult::Refused
+            } else {
+                SyncResult::Failed
+            };
+            outcome.error = Some(msg);
+        }
+    }
+    outcome.seconds = started.elapsed().as_secs_f64();
+    outcome
+}
+
+fn sync_index(conn: &mut Connection, run: &Run<'_>, outcome: &mut Outcome) -> Result<()> {
+    let source = Source::Msrc;
+    let loc = run.origin.location(&source, run.cfg)?;
+    let url = loc.display();
+    let cap = source.cap(run.cfg);
+    let fetched = match run
+        .fetcher
+        .fetch(&loc, &Validators::default(), run.scratch, &cap)
+    {
+        Err(e) if !run.named && matches!(run.origin, Origin::Base(_)) && fetch::is_missing(&e) => {
+            outcome.result = SyncResult::Missing;
+            outcome.error = Some(format!("{url} does not exist"));
+            return Ok(());
+        }
+        other => other?,
+    };
+    let Fetched::New(index_file) = fetched else {
+        return Err(anyhow::anyhow!("the index fetch returned no data"));
+    };
+    let bytes = std::fs::read(index_file.file.path()).context("reading the MSRC index")?;
+    let (entries, index_stats) = msrc::parse_index(&bytes)?;
+    if let Judgement::Refuse(r) = judge(&index_stats, 0, 1, 1.0) {
+        return Err(r.into());
+    }
+    let mut summary = msrc::Summary {
+        documents: entries.len() as u64,
+        ..msrc::Summary::default()
+    };
+    let held: HashMap<String, String> = conn
+        .prepare("SELECT id, current_release FROM msrc_documents")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut newest = held
+        .keys()
+        .filter_map(|k| msrc::DocId::parse(k))
+        .map(|d| d.key())
+        .max();
+    let mut unchanged: Vec<&msrc::IndexEntry> = Vec::new();
+    let mut first_problem: Option<String> = None;
+    for w in &index_stats.warnings {
+        push_warning(outcome, format!("index: {w}"));
+    }
+    outcome.skipped += index_stats.skipped;
+    for entry in &entries {
+        if held.get(entry.id.as_str()) == Some(&entry.current_release) {
+            unchanged.push(entry);
+            continue;
+        }
+        let is_newest = newest.is_none_or(|n| entry.id.key() >= n);
+        let name = entry.id.source();
+        match sync_document(conn, run, entry, is_newest) {
+            Ok(DocStep::Imported(doc)) => {
+                newest = newest.max(Some(entry.id.key()));
+                summary.imported += 1;
+                summary.remediations += doc.remediations;
+                summary.linux_fixes += doc.linux_fixes;
+                summary.fixes_without_kb += doc.fixes_without_kb;
+                outcome.records += doc.stats.records;
+                outcome.skipped += doc.stats.skipped;
+                for w in doc.stats.warnings {
+                    push_warning(outcome, format!("{}: {w}", entry.id.as_str()));
+                }
+            }
+            Ok(DocStep::Unchanged) => summary.unchanged += 1,
+            Ok(DocStep::Missing(why)) => {
+                summary.missing += 1;
+                push_warning(outcome, format!("{}: not synced, {why}", entry.id.as_str()));
+            }
+            Err(e) => {
+                let refusal = e.downcast_ref::<Refusal>().cloned();
+                let msg = e
+                    .chain()
+                    .map(|c| c.to_string())
+                    .collect::<Vec<_>>()
+                    .join(": ");
+                let doc_url = document_location(run, &entry.id, false)
+                    .map(|l| l.display())
+                    .unwrap_or_default();
+                // Best effort: recording must not hide the original error.
+                if let Ok(tx) = db::write_tx(conn) {
+                    let recorded = if refusal.is_some() {
+                        store::record_refusal(&tx, &name, &doc_url, &msg, run.now)
+                    } else {
+                        store::record_failure(&tx, &name, &doc_url, &msg, run.now)
+                    };
+                    if recorded.is_ok() {
+                        let _ = tx.commit();
+                    }
+                }
+                match refusal {
+                    Some(r) => {
+                        summary.refused += 1;
+                        if outcome.refusal.is_none() {
+                            outcome.refusal = Some(match r {
+                                Refusal::Malformed { .. } => RefusalKind::Malformed,
+                                Refusal::Shrink { .. } => RefusalKind::Shrink,
+                            });
+                        }
+                    }
+                    None => summary.failed += 1,
+                }
+                first_problem.get_or_insert(format!("{}: {msg}", entry.id.as_str()));
+            }
+        }
+    }
+    summary.unchanged += unchanged.len() as u64;
+    // The index and the unchanged months, checked now: one transaction.
+    let tx = db::write_tx(conn)?;
+    for entry in &unchanged {
+        store::record_unchanged(&tx, &entry.id.source(), None, None, run.now)?;
+    }
+    store::record_import(
+        &tx,
+        msrc::INDEX_SOURCE,
+        &url,
+        index_file.etag.as_deref(),
+        index_file.last_modified.as_deref(),
+        &index_file.sha256,
+        index_file.bytes,
+        &index_stats,
+        run.now,
+    )?;
+    tx.commit().context("recording the MSRC index")?;
+    outcome.bytes += index_file.bytes;
+    keep_raw(run.feeds, msrc::INDEX_LAYOUT, index_file)?;
+
+    let problems = summary.failed + summary.refused;
+    outcome.result = if summary.failed > 0 {
+        SyncResult::Failed
+    } else if summary.refused > 0 {
+        SyncResult::Refused
+    } else if summary.imported > 0 {
+        SyncResult::Imported
+    } else {
+        SyncResult::NotModified
+    };
+    if let Some(first) = first_problem {
+        outcome.error = Some(if problems > 1 {
+            format!("{problems} documents not imported; first: {first}")
+        } else {
+            first
+        });
+    }
+    outcome.msrc = Some(summary);
+    Ok(())
+}
+
+/// Warnings kept on the outcome; the rest are counted in `skipped`.
+fn push_warning(outcome: &mut Outcome, w: String) {
+    if outcome.warnings.len() < 20 {
+        outcome.warnings.push(w);
+    }
+}
+
+enum DocStep {
+    Imported(msrc::DocumentImport),
+    Unchanged,
+    Missing(String),
+}
+
+/// A document's location: upstream `<url>/cvrf/<ID>`, in a layout
+/// `msrc/cvrf/<ID>.xml.zst` (or `.xml` with `plain`).
+fn document_location(run: &Run<'_>, id: &msrc::DocId, plain: bool) -> Result<Location> {
+    Ok(match run.origin {
+        Origin::Upstream => {
+            Location::parse(&run.cfg.msrc.url)?.join(&format!("cvrf/{}", id.as_str()))
+        }
+        Origin::Base(base) => base.join(&format!(
+            "{}/{}.xml{}",
+            msrc::DOCUMENT_DIR,
+            id.as_str(),
+            if plain { "" } else { ".zst" }
+        )),
+    })
+}
+
+fn sync_document(
+    conn: &mut Connection,
+    run: &Run<'_>,
+    entry: &msrc::IndexEntry,
+    newest: bool,
+) -> Result<DocStep> {
+    let name = entry.id.source();
+    let cap = Cap {
+        source: name.clone(),
+        ..Source::Msrc.cap(run.cfg)
+    };
+    let held = store::validators(conn, &name)?;
+    let mut loc = document_location(run, &entry.id, false)?;
+    let mut fetched = run.fetcher.fetch(&loc, &held, run.scratch, &cap);
+    if matches!(run.origin, Origin::Base(_))
+        && let Err(e) = &fetched
+        && fetch::is_missing(e)
+    {
+        loc = document_location(run, &entry.id, true)?;
+        fetched = run.fetcher.fetch(&loc, &held, run.scratch, &cap);
+    }
+    let url = loc.display();
+    let download = match fetched {
+        Err(e) if !run.named && matches!(run.origin, Origin::Base(_)) && fetch::is_missing(&e) => {
+            return Ok(DocStep::Missing(format!(
+                "neither {url}.zst nor {url} exists"
+            )));
+        }
+        Err(e) => return Err(e),
+        Ok(Fetched::NotModified {
+            etag,
+            last_modified,
+        }) => {
+            // The same bytes under a new CurrentReleaseDate: remember the date, so the
+            // next sync does not fetch it again.
+            let tx = db::write_tx(conn)?;
+            store::record_unchanged(
+                &tx,
+                &name,
+                etag.as_deref(),
+                last_modified.as_deref(),
+                run.now,
+            )?;
+            tx.execute(
+                "UPDATE msrc_documents SET current_release = ?2 WHERE id = ?1",
+                params![entry.id.as_str(), entry.current_release],
+            )?;
+            tx.commit()?;
+            return Ok(DocStep::Unchanged);
+        }
+        Ok(Fetched::New(d)) => d,
+    };
+    let file = download.file.reopen().context("reopening the download")?;
+    let too_big = Rc::new(Cell::new(false));
+    let (input, compressed) = msrc::open_document(file, cap.bytes(), too_big.clone())?;
+    let tx = db::write_tx(conn)?;
+    store::ensure_source(&tx, &name, &url)?;
+    let before = store::held(&tx, Holding::Advisories(&name))?;
+    let imported = msrc::import_document(&tx, &name, entry, input, newest);
+    if too_big.get() {
+        return Err(Failure::runtime(format!(
+            "{name}: the document is larger than the {} MiB size cap of sync.max_mib.msrc once decompressed, so it was not imported; raise sync.max_mib.msrc in the config if it is really that large",
+            cap.mib
+        ))
+        .into());
+    }
+    let mut doc = imported?;
+    let after = store::held(&tx, Holding::Advisories(&name))?;
+    match judge(&doc.stats, before, after, run.cfg.max_shrink) {
+        Judgement::Accept => {}
+        Judgement::EmptyFirst => doc
+            .stats
+            .warnings
+            .push("the document has no CVEs (nothing was held for it either)".into()),
+        Judgement::Refuse(shrink @ Refusal::Shrink { .. }) if run.allow_shrink => {
+            doc.stats
+                .warnings
+                .push(format!("accepted with --allow-shrink (audited): {shrink}"));
+            audit::append(
+                &tx,
+                run.now,
+                run.actor,
+                "catalog.shrink_accepted",
+                &name,
+                &serde_json::json!({
+                    "url": url, "before": before, "after": after, "max_shrink": run.cfg.max_shrink,
+                }),
+            )?;
+        }
+        Judgement::Refuse(r) => return Err(r.into()),
+    }
+    tx.execute(
+        "INSERT INTO msrc_documents (id, source, title, initial_release, current_release) \
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO UPDATE SET source = ?2, title = ?3, \
+         initial_release = ?4, current_release = ?5",
+        params![
+            entry.id.as_str(),
+            name,
+            doc.title.as_ref().or(entry.title.as_ref()),
+            doc.initial_release
+                .as_ref()
+                .or(entry.initial_release.as_ref()),
+            entry.current_release
+        ],
+    )?;
+    store::record_import(
+        &tx,
+        &name,
+        &url,
+        download.etag.as_deref(),
+        download.last_modified.as_deref(),
+        &download.sha256,
+        download.bytes,
+        &doc.stats,
+        run.now,
+    )?;
+    audit::append(
+        &tx,
+        run.now,
+        run.actor,
+        "catalog.sync",
+        &name,
+        &serde_json::json!({
+            "url": url,
+            "sha256": download.sha256,
+            "records": doc.stats.records,
+            "skipped": doc.stats.skipped,
+            "remediations": doc.remediations,
+        }),
+    )?;
+    tx.commit().context("committing the import")?;
+    // Kept as it came (zstd or not), for `sync --export`; the other form is dropped.
+    let (keep, drop) = if compressed {
+        (".xml.zst", ".xml")
+    } else {
+        (".xml", ".xml.zst")
+    };
+    let rel = |ext: &str| format!("{}/{}{ext}", msrc::DOCUMENT_DIR, entry.id.as_str());
+    match std::fs::remove_file(run.feeds.join(rel(drop))) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(anyhow::Error::new(e).context("removing an older copy of the document"));
+        }
+        _ => {}
+    }
+    keep_raw(run.feeds, &rel(keep), download)?;
+    Ok(DocStep::Imported(doc))
+}
+
+/// MSRC is synced document by document ([`sync_msrc`]), never through the one-file path.
 fn unreachable_msrc<T>() -> Result<T> {
     Err(anyhow::anyhow!("msrc is synced by msrc::sync"))
 }

@@ -4,7 +4,7 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 
 use super::Context;
-use crate::catalog::query::{self, AdvisoryInfo, Hit, KevInfo, Search};
+use crate::catalog::query::{self, AdvisoryInfo, Hit, KevInfo, MsrcInfo, Search};
 use crate::error::Failure;
 use crate::output::{self, Format, or_dash};
 
@@ -198,6 +198,14 @@ fn print_advisory(ctx: &Context, a: &AdvisoryInfo) -> Result<()> {
         ("kev", kev),
         ("epss", epss),
     ];
+    if let Some(m) = &a.msrc {
+        let mut fields = fields.to_vec();
+        let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
+        fields.push(("exploited", yes_no(m.exploited)));
+        fields.push(("publicly disclosed", yes_no(m.publicly_disclosed)));
+        output::show(&ctx.style, a, &fields)?;
+        return print_msrc_kbs(ctx, m);
+    }
     output::show(&ctx.style, a, &fields)?;
     let mut table = output::new_table(&ctx.style);
     table.set_header(vec!["ECOSYSTEM", "PACKAGE", "RANGES"]);
@@ -236,6 +244,54 @@ fn print_advisory(ctx: &Context, a: &AdvisoryInfo) -> Result<()> {
         ]);
     }
     output::out_line("")?;
+    output::write_table(&mut std::io::stdout().lock(), &table)
+}
+
+/// An MSRC CVE's KB updates, one line each with the products it fixes.
+fn print_msrc_kbs(ctx: &Context, m: &MsrcInfo) -> Result<()> {
+    let mut table = output::new_table(&ctx.style);
+    table.set_header(vec![
+        "KB",
+        "SUBTYPE",
+        "FIXED BUILD",
+        "RESTART",
+        "SUPERSEDES",
+        "PRODUCTS",
+    ]);
+    for kb in &m.kbs {
+        let products: Vec<String> = kb
+            .products
+            .iter()
+            .map(|p| match &p.name {
+                Some(n) => n.clone(),
+                None => format!("product {}", p.product_id),
+            })
+            .collect();
+        table.add_row(vec![
+            format!("KB{}", kb.kb),
+            output::cell(&or_dash(kb.subtype.as_ref())),
+            output::cell(&or_dash(kb.fixed_build.as_ref())),
+            match kb.restart_required {
+                Some(true) => "yes".into(),
+                Some(false) => "no".into(),
+                None => "-".into(),
+            },
+            if kb.supersedes.is_empty() {
+                "-".into()
+            } else {
+                kb.supersedes
+                    .iter()
+                    .map(|k| format!("KB{k}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+            output::cell(&products.join("; ")),
+        ]);
+    }
+    output::out_line("")?;
+    if m.kbs.is_empty() {
+        return output::out_line("no KB update for this CVE (no Vendor Fix with a KB number)");
+    }
     output::write_table(&mut std::io::stdout().lock(), &table)
 }
 

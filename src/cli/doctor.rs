@@ -358,6 +358,18 @@ fn data_checks(ctx: &Context, conn: &rusqlite::Connection) -> Result<Vec<Check>>
             Some("`patchcycle sync` (it covers the scanned hosts' ecosystems), or add [[sync.errata]]"),
         ));
     }
+    let no_product = with(&|u| matches!(u, verdict::Unknown::NoProduct { .. }));
+    if !no_product.is_empty() {
+        checks.push(check(
+            "windows products",
+            false,
+            format!(
+                "Windows hosts whose product the MSRC catalogue does not have: {}",
+                some_of(&no_product)
+            ),
+            Some("see why with `patchcycle explain HOST`; such a host is unknown until its product is in the catalogue"),
+        ));
+    }
     Ok(checks)
 }
 

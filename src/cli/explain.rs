@@ -172,14 +172,15 @@ fn explain_windows(
     };
     let mut cat = Catalogue::new();
     let product = |e: &CveExplanation| match &e.product {
-        ProductMatch::Known(ps) => ps
+        ProductMatch::Known { products: ps } => ps
             .iter()
             .map(|p| format!("{} ({})", p.name, p.id))
             .collect::<Vec<_>>()
             .join(", "),
-        ProductMatch::Unknown { rule, .. } => {
-            format!("none ({})", rule.as_deref().unwrap_or("no naming rule"))
-        }
+        ProductMatch::Unknown {
+            rule: Some(rule), ..
+        } => format!("none (looked for \"{rule}\")"),
+        ProductMatch::Unknown { rule: None, .. } => "none".to_string(),
     };
     let kb = |k: Option<u32>| k.map_or_else(|| "-".to_string(), |k| format!("KB{k}"));
     let Some(subject) = subject else {
@@ -209,7 +210,7 @@ fn explain_windows(
             "{host} is a Windows host: explain takes a CVE id, not {}",
             crate::text::one_line(subject)
         ))
-        .hint(format!("e.g. `patchcycle explain {host} CVE-2026-21001`, or `patchcycle findings --host {host}` for its KBs"))
+        .hint(format!("`patchcycle explain {host} CVE-YYYY-NNNN`, or `patchcycle findings --host {host}` for its missing updates"))
         .into());
     }
     let e = explain_cve(conn, &mut cat, w, subject)?;

@@ -391,8 +391,20 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         extra.push((if i == 0 { "scan warnings" } else { "" }, w.clone()));
     }
     fields.splice(at..at, extra);
+    let windows = crate::scan::query::latest_windows(&db.conn, &h.name)?;
     let restart = crate::scan::query::latest_restart(&db.conn, &h.name)?;
-    fields.extend(restart_fields(h.last_scan.is_some(), restart.as_ref()));
+    match &windows {
+        Some(w) => {
+            // A Windows host's build is its "kernel"; its lines say so in its words.
+            fields.retain(|(k, _)| *k != "kernel running" && *k != "kernel latest");
+            let at = fields
+                .iter()
+                .position(|(k, _)| *k == "reboot required")
+                .map_or(fields.len(), |i| i + 1);
+            fields.splice(at..at, windows_fields(w, h.reboot_required.is_some()));
+        }
+        None => fields.extend(restart_fields(h.last_scan.is_some(), restart.as_ref())),
+    }
     let shown = Shown {
         host: &h,
         scan_warnings: &notes.warnings,
@@ -407,6 +419,9 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
             shown: Shown<'a>,
             /// None: not known (never scanned, or not checked by the collector).
             restart: Option<ShownRestart<'a>>,
+            /// What a Windows host reported; absent for other hosts.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            windows: Option<&'a crate::family::WindowsFacts>,
         }
         #[derive(serde::Serialize)]
         struct ShownRestart<'a> {
@@ -420,10 +435,93 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
                 facts,
                 decision: facts.decide(),
             }),
+            windows: windows.as_ref(),
         };
         return output::show(&ctx.style, &with, &fields);
     }
     output::show(&ctx.style, &shown, &fields)
+}
+
+/// Pending updates named on `host show` (the rest are counted).
+const PENDING_SHOWN: usize = 10;
+
+/// `host show`'s lines for a Windows host: product, build, installed and pending
+/// updates, why a reboot is pending, the last boot.
+/// `reboot_known`: whether every reboot-pending key was read (else no reason listed is
+/// not "no").
+fn windows_fields(
+    w: &crate::family::WindowsFacts,
+    reboot_known: bool,
+) -> Vec<(&'static str, String)> {
+    use crate::text::one_line;
+    let mut product = one_line(&w.product_name).into_owned();
+    let details: Vec<&str> = [w.edition.as_str(), w.installation_type.as_str()]
+        .into_iter()
+        .filter(|d| !d.is_empty())
+        .collect();
+    if !details.is_empty() {
+        product.push_str(&format!(" ({})", one_line(&details.join(", "))));
+    }
+    let mut build = format!("10.0.{}.{}", w.current_build, w.ubr);
+    let release: Vec<&str> = [w.display_version.as_deref().unwrap_or(""), w.arch.as_str()]
+        .into_iter()
+        .filter(|d| !d.is_empty())
+        .collect();
+    if !release.is_empty() {
+        build.push_str(&format!(" ({})", one_line(&release.join(", "))));
+    }
+    let installed = match w.installed.iter().max_by_key(|u| u.kb) {
+        None => "none reported".to_string(),
+        Some(newest) => format!(
+            "{} KB{} (highest KB{})",
+            w.installed.len(),
+            if w.installed.len() == 1 { "" } else { "s" },
+            newest.kb
+        ),
+    };
+    let mut out = vec![
+        ("product", product),
+        ("build", build),
+        ("installed updates", installed),
+    ];
+    if w.pending.is_empty() {
+        out.push(("pending updates", "none offered".into()));
+    }
+    for (i, p) in w.pending.iter().take(PENDING_SHOWN).enumerate() {
+        let severity = p
+            .severity
+            .as_deref()
+            .map(|s| format!(", {s}"))
+            .unwrap_or_default();
+        out.push((
+            if i == 0 { "pending updates" } else { "" },
+            format!(
+                "KB{} {} ({}{severity}; reboot: {})",
+                p.kb,
+                one_line(&p.title),
+                one_line(&p.classification),
+                p.reboot
+            ),
+        ));
+    }
+    if w.pending.len() > PENDING_SHOWN {
+        out.push(("", format!("and {} more", w.pending.len() - PENDING_SHOWN)));
+    }
+    out.push((
+        "reboot pending",
+        if !w.reboot_pending.is_empty() {
+            format!("yes ({})", w.reboot_pending.join(", "))
+        } else if reboot_known {
+            "no".into()
+        } else {
+            "unknown (the collector could not read every reboot-pending key)".into()
+        },
+    ));
+    out.push((
+        "last boot",
+        w.last_boot.clone().unwrap_or_else(|| "-".into()),
+    ));
+    out
 }
 
 /// `host show`'s restart lines: the decision, then one line per process with the

@@ -328,7 +328,10 @@ fn sync_exit(outcomes: &[Outcome]) -> Result<()> {
 }
 
 fn status(ctx: &Context, conn: &Connection) -> Result<()> {
-    let rows = store::statuses(conn)?;
+    let mut rows = store::statuses(conn)?;
+    if ctx.style.format == Format::Table {
+        rows = fold_msrc(rows);
+    }
     let now = clock::now()?;
     // Relative here; JSON carries the absolute synced_at / checked_at.
     let age = move |t: &Option<String>| -> String {
@@ -366,4 +369,58 @@ fn status(ctx: &Context, conn: &Connection) -> Result<()> {
             }),
         ],
     )
+}
+
+/// The table shows the MSRC index and its monthly documents (`msrc:2024-Jan`, one source
+/// each) as one row `msrc (N documents)`: records summed, the worst status, the first
+/// problem named by its month. JSON lists every source.
+fn fold_msrc(rows: Vec<SourceRow>) -> Vec<SourceRow> {
+    use crate::catalog::msrc::INDEX_SOURCE;
+    use crate::catalog::store::SourceStatus;
+    let prefix = format!("{INDEX_SOURCE}:");
+    let (msrc, mut out): (Vec<SourceRow>, Vec<SourceRow>) = rows
+        .into_iter()
+        .partition(|r| r.name == INDEX_SOURCE || r.name.starts_with(&prefix));
+    if msrc.is_empty() {
+        return out;
+    }
+    let documents = msrc.iter().filter(|r| r.name.starts_with(&prefix)).count();
+    let mut folded = SourceRow {
+        name: format!(
+            "{INDEX_SOURCE} ({documents} {})",
+            if documents == 1 {
+                "document"
+            } else {
+                "documents"
+            }
+        ),
+        status: SourceStatus::Ok,
+        ..SourceRow::default()
+    };
+    for r in msrc {
+        if folded.status == SourceStatus::Ok {
+            folded.status = r.status;
+        }
+        // The oldest sync of any document: what the catalogue of MSRC is as old as.
+        folded.synced_at = match (folded.synced_at.take(), r.synced_at) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        if r.name.starts_with(&prefix) {
+            folded.records += r.records;
+            folded.skipped += r.skipped;
+        }
+        if folded.sha256.is_none() {
+            folded.sha256 = r.sha256;
+        }
+        if folded.error.is_none()
+            && let Some(p) = r.error.or_else(|| r.warnings.into_iter().next())
+        {
+            let month = r.name.strip_prefix(&prefix).unwrap_or("index");
+            folded.error = Some(format!("{month}: {p}"));
+        }
+    }
+    let at = out.partition_point(|r| r.name.as_str() < INDEX_SOURCE);
+    out.insert(at, folded);
+    out
 }

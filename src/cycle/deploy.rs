@@ -368,14 +368,15 @@ impl Engine<'_> {
             policy: &self.policy,
             ssh: self.ssh,
         };
-        let plays: Vec<win_updates::WinHost<'_>> = rows
-            .iter()
-            .zip(&kbs)
-            .map(|(r, k)| win_updates::WinHost {
+        let mut plays: Vec<win_updates::WinHost<'_>> = Vec::new();
+        for (r, k) in rows.iter().zip(&kbs) {
+            let classifications = self.with_db(|c| windows_classifications(c, r.host_id, k))?;
+            plays.push(win_updates::WinHost {
                 host: &r.host,
                 kbs: k.clone(),
-            })
-            .collect();
+                classifications,
+            });
+        }
         let results = win_updates::run_wave(&job, &plays)?;
         for ((row, kbs), result) in rows.iter().zip(&kbs).zip(results) {
             let r = match result {
@@ -868,6 +869,31 @@ impl Engine<'_> {
             }
         }
     }
+}
+
+/// The classifications a Windows host's latest good scan gave the `kbs` its Windows
+/// Update Agent offered ("Security Updates"); empty without such a scan.
+fn windows_classifications(conn: &Connection, host_id: i64, kbs: &[String]) -> Result<Vec<String>> {
+    use rusqlite::OptionalExtension as _;
+    let stored: Option<Option<String>> = conn
+        .query_row(
+            "SELECT windows FROM scans WHERE host_id = ?1 AND status = 'ok' ORDER BY id DESC LIMIT 1",
+            [host_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(facts) = stored
+        .flatten()
+        .and_then(|t| serde_json::from_str::<crate::family::WindowsFacts>(&t).ok())
+    else {
+        return Ok(Vec::new());
+    };
+    Ok(facts
+        .pending
+        .iter()
+        .filter(|p| kbs.contains(&format!("KB{}", p.kb)))
+        .map(|p| p.classification.clone())
+        .collect())
 }
 
 /// The `restart` section of a step's output, parsed as the scan parses it.

@@ -66,6 +66,38 @@ pub struct WinHost<'a> {
     pub host: &'a Host,
     /// `KB…` names (passed through [`kb_name`]).
     pub kbs: Vec<String>,
+    /// Classifications the host's Windows Update Agent gave the approved KBs at its
+    /// latest scan ("Security Updates"), searched besides [`CATEGORY_NAMES`].
+    pub classifications: Vec<String>,
+}
+
+/// An `accept_list` entry for one KB: win_updates matches entries as case-insensitive
+/// regular expressions anywhere in the update's title and KB list, so `KB509412` would
+/// also accept KB5094128; no digit may follow.
+pub fn accept_entry(kb: &str) -> String {
+    format!("{kb}(?![0-9])")
+}
+
+/// The categories searched on a host: [`CATEGORY_NAMES`], then each classification the
+/// host reported for an approved KB (full names, as the module takes them), once.
+pub fn categories(classifications: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = CATEGORY_NAMES.iter().map(|c| c.to_string()).collect();
+    for c in classifications {
+        let c = c.trim();
+        // The module's camel-case names stand for these full names.
+        let known = CATEGORY_NAMES
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(&c.replace(' ', "")));
+        if c.is_empty()
+            || known
+            || c.chars().any(char::is_control)
+            || out.iter().any(|o| o.eq_ignore_ascii_case(c))
+        {
+            continue;
+        }
+        out.push(c.to_string());
+    }
+    out
 }
 
 /// What a wave needs to know of its deployment.
@@ -100,7 +132,13 @@ pub fn write_wave(job: &Job<'_>, hosts: &[WinHost<'_>]) -> Result<PathBuf> {
             vars.insert("ansible_user".into(), json!(u));
         }
         let kbs: Vec<String> = w.kbs.iter().filter_map(|k| kb_name(k)).collect();
+        let accept: Vec<String> = kbs.iter().map(|k| accept_entry(k)).collect();
         vars.insert("pc_kbs".into(), json!(kbs));
+        vars.insert("pc_accept".into(), json!(accept));
+        vars.insert(
+            "pc_categories".into(),
+            json!(categories(&w.classifications)),
+        );
         inv_hosts.insert(h.name.clone(), Value::Object(vars));
     }
     // win_updates' notes: Windows Update may reset the network adapter; a server alive
@@ -114,7 +152,6 @@ pub fn write_wave(job: &Job<'_>, hosts: &[WinHost<'_>]) -> Result<PathBuf> {
         "ansible_shell_type": "powershell",
         "ansible_ssh_common_args": ssh_args,
         "pc_results": results.display().to_string(),
-        "pc_categories": CATEGORY_NAMES,
         "pc_reboot": job.policy.reboot != RebootPolicy::Never,
         "pc_reboot_timeout": job.policy.reboot_timeout.0.as_secs(),
         "pc_checks": job.policy.health_commands.len(),
@@ -141,7 +178,7 @@ const PLAYBOOK: &str = r#"# Written by patchcycle for the Windows hosts of one w
         - name: install the approved KBs (Windows Update)
           ansible.windows.win_updates:
             state: installed
-            accept_list: "{{ pc_kbs }}"
+            accept_list: "{{ pc_accept }}"
             category_names: "{{ pc_categories }}"
             reboot: "{{ pc_reboot }}"
             reboot_timeout: "{{ pc_reboot_timeout }}"
@@ -149,7 +186,7 @@ const PLAYBOOK: &str = r#"# Written by patchcycle for the Windows hosts of one w
         - name: after (what Windows Update still offers of the approved KBs)
           ansible.windows.win_updates:
             state: searched
-            accept_list: "{{ pc_kbs }}"
+            accept_list: "{{ pc_accept }}"
             category_names: "{{ pc_categories }}"
           register: pc_after
         - name: health (the group's commands, in PowerShell)
@@ -498,6 +535,25 @@ mod tests {
                          "installed_update_count": 0, "reboot_required": false, "rebooted": false,
                          "updates": {}, "filtered_updates": {}},
                "checks": {"results": [{"rc": 0, "stdout": "ok\r\n"}]}})
+    }
+
+    #[test]
+    fn categories_add_what_the_host_reported_once() {
+        assert_eq!(
+            categories(&[
+                "Security Updates".into(),
+                "Updates".into(),
+                "updates".into()
+            ]),
+            [
+                "CriticalUpdates",
+                "SecurityUpdates",
+                "UpdateRollups",
+                "Updates"
+            ]
+        );
+        assert_eq!(categories(&[]), CATEGORY_NAMES);
+        assert_eq!(accept_entry("KB5094128"), "KB5094128(?![0-9])");
     }
 
     #[test]

@@ -467,6 +467,42 @@ mod tests {
         assert!(deadline(Duration::from_secs(86_400)).is_ok());
     }
 
+    /// A PowerShell script goes to a Windows host over ssh with its command line after
+    /// the destination; it never runs on this machine.
+    #[test]
+    fn a_powershell_script_goes_over_ssh_only() {
+        let words: &'static [&'static str] = &["powershell", "-Command", "-"];
+        let r = run_powershell(
+            &SshConfig::default(),
+            Path::new("/nonexistent"),
+            &Target::Local,
+            "Write-Output 1",
+            Duration::from_secs(5),
+            words,
+        );
+        assert!(matches!(r, Err(RunError::NotHere)), "{r:?}");
+        let target = Target::Ssh {
+            address: "w1".into(),
+            user: None,
+            port: None,
+        };
+        let cmd = ssh_command(
+            &SshConfig::default(),
+            Path::new("/run/pc"),
+            &target,
+            Interpreter::PowerShell(words),
+        );
+        let line = command_line(&cmd);
+        assert!(line.ends_with(" -- w1 powershell -Command -"), "{line}");
+        let cmd = ssh_command(
+            &SshConfig::default(),
+            Path::new("/run/pc"),
+            &target,
+            Interpreter::Sh,
+        );
+        assert!(command_line(&cmd).ends_with(" -- w1 sh -s"));
+    }
+
     /// The time to the first byte is measured apart from the whole run.
     #[test]
     fn a_local_run_measures_first_output_and_elapsed() {

@@ -234,6 +234,7 @@ pub struct SectionSize {
 /// what follows a `@@PC TOKEN BEGIN` header counts, with that token; anything else (no
 /// header, text before it) gives no sections.
 pub fn section_sizes(out: &str) -> Vec<SectionSize> {
+    let out = out.strip_prefix('\u{feff}').unwrap_or(out);
     let Some((_, output)) = protocol::split_headed(out) else {
         return Vec::new();
     };

@@ -282,6 +282,24 @@ pub fn latest_restart(
     Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
 }
 
+/// What a Windows host reported in its latest good scan; None for other hosts, before
+/// the first good scan, and for unreadable text (a hand-edited database: not known).
+pub fn latest_windows(
+    conn: &Connection,
+    host: &str,
+) -> Result<Option<crate::family::WindowsFacts>> {
+    let text: Option<String> = conn
+        .query_row(
+            "SELECT s.windows FROM scans s JOIN hosts h ON h.id = s.host_id \
+             WHERE h.name = ?1 AND s.status = 'ok' ORDER BY s.id DESC LIMIT 1",
+            [host],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+}
+
 /// A stored JSON array of strings (`["DSA-1","CVE-2"]`, as scan writes them). The
 /// common form, without escapes or spaces, is split directly; anything else goes to
 /// serde_json. Unreadable text is an empty list, as before.

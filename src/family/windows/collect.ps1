@@ -18,7 +18,9 @@
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $Utf8 = New-Object System.Text.UTF8Encoding($false)
-[Console]::OutputEncoding = $Utf8
+# Without a console (ssh -T) the console's code page cannot be set; the output goes
+# through a UTF-8 writer of its own on stdout either way.
+try { [Console]::OutputEncoding = $Utf8 } catch { }
 $OutputEncoding = $Utf8
 $Inv = [System.Globalization.CultureInfo]::InvariantCulture
 [System.Threading.Thread]::CurrentThread.CurrentCulture = $Inv
@@ -26,7 +28,8 @@ $Inv = [System.Globalization.CultureInfo]::InvariantCulture
 $T = '@TOKEN@'
 $MaxRows = 5000
 $WuaSearchSeconds = 600
-$Out = [Console]::Out
+$Out = New-Object System.IO.StreamWriter([Console]::OpenStandardOutput(), $Utf8)
+$Out.AutoFlush = $true
 function Emit([string]$Line) { $Out.Write($Line + "`n") }
 function Section([string]$Name) { $Out.Write("`n@@PC " + $T + ' ' + $Name + "`n") }
 function Clean($Text) {
@@ -106,9 +109,14 @@ try {
             $Rows++
             $Kb = ''
             foreach ($Id in @($Update.KBArticleIDs)) { $Kb = 'KB' + (Clean $Id); break }
-            $Classification = ''
+            # The classification's CategoryID is the same in every language; its Name is
+            # in the account's (kept for a classification patchcycle does not know).
+            $Classification = "`t"
             foreach ($Category in @($Update.Categories)) {
-                if ($Category.Type -eq 'UpdateClassification') { $Classification = Clean $Category.Name; break }
+                if ($Category.Type -eq 'UpdateClassification') {
+                    $Classification = (Clean $Category.CategoryID) + "`t" + (Clean $Category.Name)
+                    break
+                }
             }
             # IUpdateInstallationBehavior.RebootBehavior (InstallationImpact): 0 never
             # reboots, 1 always requires a reboot, 2 can request one.
@@ -145,6 +153,7 @@ try {
 } catch { Failed $_ }
 
 Section 'END'
+$Out.Flush()
 }
 
 

@@ -13,9 +13,10 @@
 //! 2. **Per CVE.** A CVE's remediations for the product are grouped by kind (cumulative
 //!    update, hotpatch, security only); each group is represented by its newest KB (highest
 //!    FixedBuild). The CVE is fixed on the host when any group is satisfied: the host's
-//!    build `10.0.CurrentBuild.UBR` ≥ the FixedBuild (cumulative updates only: a hotpatch's
-//!    build lives on the hotpatch branch), or the KB — or any KB that supersedes it,
-//!    transitively across months — is installed.
+//!    build `10.0.CurrentBuild.UBR` ≥ the FixedBuild (of a cumulative update; a hotpatch's
+//!    build lives on the hotpatch branch, so for it the build of the first cumulative
+//!    update of the product above it, a later release carrying its fixes), or the KB —
+//!    or any KB that supersedes it, transitively across months — is installed.
 //! 3. **One finding per update.** Missing CVEs whose cumulative update the product's newest
 //!    cumulative update covers (its build is at least theirs, or it supersedes their KB)
 //!    collapse into one finding for that update; the rest are findings of their own KB.
@@ -146,6 +147,17 @@ fn normalized(s: &str) -> String {
         .to_lowercase()
 }
 
+/// The long-term Windows Server releases and their build (`CurrentBuild`), from
+/// Microsoft's release information: (year, R2, build).
+const SERVER_BUILDS: [(&str, bool, u32); 6] = [
+    ("2012", false, 9200),
+    ("2012", true, 9600),
+    ("2016", false, 14393),
+    ("2019", false, 17763),
+    ("2022", false, 20348),
+    ("2025", false, 26100),
+];
+
 /// The CVRF product name of a host by Microsoft's naming rules, or why there is none.
 pub fn product_rule(w: &WindowsFacts) -> Result<ProductRule, String> {
     let product = w.product_name.split_whitespace().collect::<Vec<_>>();
@@ -170,13 +182,24 @@ pub fn product_rule(w: &WindowsFacts) -> Result<ProductRule, String> {
             };
             match (year, release) {
                 (Some(year), _) => {
-                    let r2 = if rest.get(1).is_some_and(|t| t.eq_ignore_ascii_case("R2")) {
-                        " R2"
-                    } else {
-                        ""
+                    let r2 = rest.get(1).is_some_and(|t| t.eq_ignore_ascii_case("R2"));
+                    let r2_text = if r2 { " R2" } else { "" };
+                    // Each long-term release is one build: a preview carrying a
+                    // release's name on another build is not that release.
+                    let Some(&(.., build)) = SERVER_BUILDS
+                        .iter()
+                        .find(|(y, is_r2, _)| y == year && *is_r2 == r2)
+                    else {
+                        return Err(format!("no rule for Windows Server {year}{r2_text}"));
                     };
+                    if w.current_build != build {
+                        return Err(format!(
+                            "Windows Server {year}{r2_text} is build {build}, the host runs build {} (a preview or another release)",
+                            w.current_build
+                        ));
+                    }
                     Ok(ProductRule::Named(format!(
-                        "Windows Server {year}{r2}{suffix}"
+                        "Windows Server {year}{r2_text}{suffix}"
                     )))
                 }
                 (None, Some(release)) => Ok(ProductRule::AnnualChannel {
@@ -392,7 +415,7 @@ impl Catalogue {
                 why,
             });
         }
-        Ok(ProductMatch::Known(found))
+        Ok(ProductMatch::Known { products: found })
     }
 
     /// Every KB remediation of `products`.
@@ -470,7 +493,9 @@ impl Catalogue {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "status", rename_all = "kebab-case")]
 pub enum ProductMatch {
-    Known(Vec<Product>),
+    Known {
+        products: Vec<Product>,
+    },
     /// No product: the host cannot be judged. `rule` is the name looked for.
     Unknown {
         rule: Option<String>,
@@ -551,7 +576,7 @@ fn newest<'a>(rs: impl Iterator<Item = &'a Remediation>) -> Option<&'a Remediati
 pub fn assess(conn: &Connection, cat: &mut Catalogue, w: &WindowsFacts) -> Result<Assessment> {
     let build = WindowsBuild::of_host(w);
     let product = cat.products(conn, w)?;
-    let ProductMatch::Known(products) = &product else {
+    let ProductMatch::Known { products } = &product else {
         return Ok(Assessment {
             build,
             product,
@@ -567,6 +592,14 @@ pub fn assess(conn: &Connection, cat: &mut Catalogue, w: &WindowsFacts) -> Resul
             .filter(|r| r.kind == RemediationKind::Cumulative && r.fixed_build.is_some()),
     )
     .cloned();
+    // Every cumulative update of the product by build, lowest first.
+    let cumulative_builds: Vec<(WindowsBuild, u32)> = remediations
+        .iter()
+        .filter(|r| r.kind == RemediationKind::Cumulative)
+        .filter_map(|r| Some((r.fixed_build?, r.kb)))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let mut by_cve: BTreeMap<&str, Vec<&Remediation>> = BTreeMap::new();
     for r in remediations.iter() {
         by_cve.entry(r.cve.as_str()).or_default().push(r);
@@ -590,6 +623,20 @@ pub fn assess(conn: &Connection, cat: &mut Catalogue, w: &WindowsFacts) -> Resul
                 fixed = Some(Fixed::Build {
                     kb: req.kb,
                     fixed_build: fb,
+                });
+                break;
+            }
+            // A hotpatch's (or security-only update's) build is not on the host's line;
+            // the first cumulative update of the product built above it is a later
+            // release and carries its fixes: reaching that build fixes the CVE.
+            if req.kind != RemediationKind::Cumulative
+                && let Some(fb) = req.fixed_build
+                && let Some(&(later, kb)) = cumulative_builds.iter().find(|(b, _)| *b >= fb)
+                && build >= later
+            {
+                fixed = Some(Fixed::Build {
+                    kb,
+                    fixed_build: later,
                 });
                 break;
             }
@@ -677,7 +724,7 @@ pub fn missing_updates(
     w: &WindowsFacts,
     a: &Assessment,
 ) -> Result<Vec<MissingUpdate>> {
-    let ProductMatch::Known(products) = &a.product else {
+    let ProductMatch::Known { products } = &a.product else {
         return Ok(Vec::new());
     };
     let mut by_kb: BTreeMap<u32, Vec<&CveVerdict>> = BTreeMap::new();
@@ -806,7 +853,8 @@ pub fn explain_cve(
     cve: &str,
 ) -> Result<CveExplanation> {
     let a = assess(conn, cat, w)?;
-    Ok(explanation(&a, w, cve))
+    // CVE ids are upper case in the catalogue; `cve-2025-47971` names the same one.
+    Ok(explanation(&a, w, &cve.to_ascii_uppercase()))
 }
 
 /// Explains every CVE the host misses (all of them when its product is unknown: one
@@ -817,7 +865,7 @@ pub fn explain_missing(
     w: &WindowsFacts,
 ) -> Result<Vec<CveExplanation>> {
     let a = assess(conn, cat, w)?;
-    if !matches!(a.product, ProductMatch::Known(_)) {
+    if !matches!(a.product, ProductMatch::Known { .. }) {
         return Ok(vec![explanation(&a, w, "")]);
     }
     Ok(a.cves
@@ -845,14 +893,14 @@ fn explanation(a: &Assessment, w: &WindowsFacts, cve: &str) -> CveExplanation {
         reboot_pending: w.reboot_pending.clone(),
         rule: String::new(),
     };
-    let ProductMatch::Known(products) = &a.product else {
+    let ProductMatch::Known { products } = &a.product else {
         if let ProductMatch::Unknown { why, .. } = &a.product {
             e.rule = format!("unknown: {why}; the host is never judged compliant");
         }
         return e;
     };
     let names: Vec<&str> = products.iter().map(|p| p.name.as_str()).collect();
-    let Some(v) = a.cves.iter().find(|v| v.cve.eq_ignore_ascii_case(cve)) else {
+    let Some(v) = a.cves.iter().find(|v| v.cve == cve) else {
         e.verdict = ExplainVerdict::NotApplicable;
         e.rule = format!(
             "the MSRC catalogue has no remediation of {cve} for {}",
@@ -1196,6 +1244,37 @@ mod tests {
         ))
         .unwrap();
         assert!(v2004.matches("Windows Server, version 2004 (Server Core installation)"));
+        // A preview carrying a release's name on another build is not that release.
+        let preview = host(
+            "Windows Server 2025 Datacenter",
+            "Server",
+            Some("24H2"),
+            26491,
+            "x64",
+        );
+        assert_eq!(
+            product_rule(&preview),
+            Err("Windows Server 2025 is build 26100, the host runs build 26491 (a preview or another release)".into())
+        );
+        let r2 = host(
+            "Windows Server 2012 R2 Standard",
+            "Server",
+            None,
+            9600,
+            "x64",
+        );
+        assert_eq!(
+            product_rule(&r2),
+            Ok(ProductRule::Named("Windows Server 2012 R2".into()))
+        );
+        let old = host(
+            "Windows Server 2008 R2 Datacenter",
+            "Server",
+            None,
+            7601,
+            "x64",
+        );
+        assert!(product_rule(&old).is_err());
         // No rule: not guessed.
         assert!(
             product_rule(&host(
@@ -1392,10 +1471,12 @@ mod tests {
         let a = assess(c, &mut cat, &w).unwrap();
         assert_eq!(
             a.product,
-            ProductMatch::Known(vec![Product {
-                id: "TEST-1".into(),
-                name: "Windows Server 2022".into()
-            }])
+            ProductMatch::Known {
+                products: vec![Product {
+                    id: "TEST-1".into(),
+                    name: "Windows Server 2022".into()
+                }]
+            }
         );
         assert_eq!(a.latest_cumulative.as_ref().map(|l| l.kb), Some(30));
         let missing = missing_updates(c, &mut cat, &w, &a).unwrap();
@@ -1490,8 +1571,47 @@ mod tests {
             e.rule,
             "fixed: build 10.0.20348.300 ≥ 10.0.20348.300, the FixedBuild of KB30"
         );
+        let e = explain_cve(c, &mut cat, &w, "cve-t-3").unwrap();
+        assert_eq!(
+            (e.cve.as_str(), e.verdict),
+            ("CVE-T-3", ExplainVerdict::Fixed)
+        );
         let e = explain_cve(c, &mut cat, &w, "CVE-T-9").unwrap();
         assert_eq!(e.verdict, ExplainVerdict::NotApplicable);
+
+        // A CVE whose only remediation for the product is a hotpatch (MSRC lists some so):
+        // its build is on the hotpatch line; the first cumulative update built above it
+        // (KB 20, .200) is a later release carrying its fixes.
+        c.execute(
+            "INSERT INTO advisories (id, source, advisory_id) VALUES (99, 'msrc:TEST', 'CVE-T-5')",
+            [],
+        )
+        .unwrap();
+        c.execute(
+            "INSERT INTO msrc_remediations VALUES (99, 'TEST-1', 51, 'Security Hotpatch Update', '10.0.20348.150', 0, 'high')",
+            [],
+        )
+        .unwrap();
+        let mut cat = Catalogue::new();
+        let t5 = |cat: &mut Catalogue, ubr: u32| {
+            let w = WindowsFacts {
+                ubr,
+                pending: Vec::new(),
+                ..w.clone()
+            };
+            let a = assess(c, cat, &w).unwrap();
+            a.cves.into_iter().find(|v| v.cve == "CVE-T-5").unwrap()
+        };
+        let v = t5(&mut cat, 160);
+        assert_eq!((v.fixed, v.proposed), (None, Some(51)));
+        let v = t5(&mut cat, 200);
+        assert_eq!(
+            v.fixed,
+            Some(Fixed::Build {
+                kb: 20,
+                fixed_build: "10.0.20348.200".parse().unwrap()
+            })
+        );
 
         // A product the catalogue does not have: unknown, no findings.
         w.product_name = "Windows Server 2019 Datacenter".into();

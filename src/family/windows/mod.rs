@@ -128,7 +128,7 @@ pub fn parse(f: &mut Facts, sections: &Sections<'_>) -> Result<(), Unusable> {
                 p.title.clone()
             },
             origin: "Windows Update".into(),
-            security: p.classification == "Security Updates",
+            security: is_security_classification(&p.classification),
         })
         .collect();
     f.windows = Some(w);
@@ -421,7 +421,7 @@ fn read_history(f: &mut Facts, lines: &[&str], present: bool) -> Vec<HistoryEntr
         if !utc_ok(when) {
             f.refuse(
                 WUA_HISTORY,
-                l,
+                id,
                 format!(
                     "{WUA_HISTORY}: KB{n}: {:?} is not a UTC time (YYYY-MM-DDTHH:MM:SSZ)",
                     shorten(when)
@@ -436,7 +436,7 @@ fn read_history(f: &mut Facts, lines: &[&str], present: bool) -> Vec<HistoryEntr
             _ => {
                 f.refuse(
                     WUA_HISTORY,
-                    l,
+                    id,
                     format!(
                         "{WUA_HISTORY}: KB{n}: unknown operation {:?}",
                         shorten(operation)
@@ -456,7 +456,7 @@ fn read_history(f: &mut Facts, lines: &[&str], present: bool) -> Vec<HistoryEntr
             _ => {
                 f.refuse(
                     WUA_HISTORY,
-                    l,
+                    id,
                     format!("{WUA_HISTORY}: KB{n}: unknown result {:?}", shorten(result)),
                 );
                 continue;
@@ -507,7 +507,103 @@ fn merge_installed(
         .collect()
 }
 
-/// The agent's offer: `KB<TAB>MSRC severity<TAB>classification<TAB>reboot<TAB>title`.
+/// An update classification of the Windows Update Agent, by its CategoryID (the same in
+/// every language; the Name the agent gives is in the account's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Classification {
+    SecurityUpdates,
+    CriticalUpdates,
+    DefinitionUpdates,
+    UpdateRollups,
+    Updates,
+    ServicePacks,
+    FeaturePacks,
+    Drivers,
+    Upgrades,
+}
+
+impl Classification {
+    /// The classifications by CategoryID (WSUS's classification GUIDs).
+    const IDS: [(&'static str, Classification); 9] = [
+        (
+            "0fa1201d-4330-4fa8-8ae9-b877473b6441",
+            Classification::SecurityUpdates,
+        ),
+        (
+            "e6cf1350-c01b-414d-a61f-263d14d133b4",
+            Classification::CriticalUpdates,
+        ),
+        (
+            "e0789628-ce08-4437-be74-2495b842f43b",
+            Classification::DefinitionUpdates,
+        ),
+        (
+            "28bc880e-0592-4cbf-8f95-c79b17911d5f",
+            Classification::UpdateRollups,
+        ),
+        (
+            "cd5ffd1e-e932-4e3a-bf74-18bf0b1bbd83",
+            Classification::Updates,
+        ),
+        (
+            "68c5b0a3-d1a6-4553-ae49-01d3a7827828",
+            Classification::ServicePacks,
+        ),
+        (
+            "b54e7d24-7add-428f-8b75-90a396fa584f",
+            Classification::FeaturePacks,
+        ),
+        (
+            "ebfc1fc5-71a4-4f7b-9aca-3b9a503104a0",
+            Classification::Drivers,
+        ),
+        (
+            "3689bdc8-b205-4af4-8d4a-a63924c5e9d5",
+            Classification::Upgrades,
+        ),
+    ];
+
+    fn of_id(id: &str) -> Option<Classification> {
+        Self::IDS
+            .iter()
+            .find(|(known, _)| known.eq_ignore_ascii_case(id))
+            .map(|(_, c)| *c)
+    }
+
+    /// The English name, as `PendingUpdate::classification` keeps it.
+    fn name(self) -> &'static str {
+        match self {
+            Classification::SecurityUpdates => "Security Updates",
+            Classification::CriticalUpdates => "Critical Updates",
+            Classification::DefinitionUpdates => "Definition Updates",
+            Classification::UpdateRollups => "Update Rollups",
+            Classification::Updates => "Updates",
+            Classification::ServicePacks => "Service Packs",
+            Classification::FeaturePacks => "Feature Packs",
+            Classification::Drivers => "Drivers",
+            Classification::Upgrades => "Upgrades",
+        }
+    }
+}
+
+/// Whether a pending update's classification (as [`read_pending`] keeps it) is the
+/// security one.
+pub fn is_security_classification(classification: &str) -> bool {
+    classification == Classification::SecurityUpdates.name()
+}
+
+/// A CategoryID's shape: 8-4-4-4-12 hex digits.
+fn guid_ok(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])
+        && parts
+            .iter()
+            .all(|p| p.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The agent's offer: `KB<TAB>MSRC severity<TAB>classification id<TAB>classification
+/// name<TAB>reboot<TAB>title`. A known classification id gives its English name; an
+/// unknown one keeps the name the agent gave.
 fn read_pending(f: &mut Facts, lines: &[&str], present: bool) -> Vec<PendingUpdate> {
     if !present {
         f.warn(format!(
@@ -525,8 +621,8 @@ fn read_pending(f: &mut Facts, lines: &[&str], present: bool) -> Vec<PendingUpda
         if too_long(f, WUA_PENDING, l) {
             continue;
         }
-        let fields: Vec<&str> = l.splitn(5, '\t').collect();
-        let [id, severity, classification, reboot, title] = fields.as_slice() else {
+        let fields: Vec<&str> = l.splitn(6, '\t').collect();
+        let [id, severity, class_id, class_name, reboot, title] = fields.as_slice() else {
             f.refuse(
                 WUA_PENDING,
                 l,
@@ -548,7 +644,7 @@ fn read_pending(f: &mut Facts, lines: &[&str], present: bool) -> Vec<PendingUpda
             other => {
                 f.refuse(
                     WUA_PENDING,
-                    l,
+                    id,
                     format!(
                         "{WUA_PENDING}: KB{n}: unknown MSRC severity {:?}",
                         shorten(other)
@@ -557,10 +653,25 @@ fn read_pending(f: &mut Facts, lines: &[&str], present: bool) -> Vec<PendingUpda
                 continue;
             }
         };
+        let classification = match Classification::of_id(class_id) {
+            Some(c) => c.name(),
+            None if class_id.is_empty() || guid_ok(class_id) => class_name,
+            None => {
+                f.refuse(
+                    WUA_PENDING,
+                    id,
+                    format!(
+                        "{WUA_PENDING}: KB{n}: {:?} is not a classification id",
+                        shorten(class_id)
+                    ),
+                );
+                continue;
+            }
+        };
         if !safe_text(classification, MAX_LABEL) || !safe_text(title, MAX_TITLE) {
             f.refuse(
                 WUA_PENDING,
-                l,
+                id,
                 format!(
                     "{WUA_PENDING}: KB{n}: classification or title rejected (control characters, or longer than {MAX_LABEL}/{MAX_TITLE} bytes)"
                 ),
@@ -572,7 +683,7 @@ fn read_pending(f: &mut Facts, lines: &[&str], present: bool) -> Vec<PendingUpda
             other => {
                 f.refuse(
                     WUA_PENDING,
-                    l,
+                    id,
                     format!(
                         "{WUA_PENDING}: KB{n}: unknown reboot behaviour {:?}",
                         shorten(other)
@@ -589,7 +700,7 @@ fn read_pending(f: &mut Facts, lines: &[&str], present: bool) -> Vec<PendingUpda
             kb: n,
             title: (*title).to_string(),
             severity,
-            classification: (*classification).to_string(),
+            classification: classification.to_string(),
             reboot,
         });
     }
@@ -749,9 +860,21 @@ mod tests {
             COLLECTOR.ends_with("}\n\n\n"),
             "two empty lines after the block"
         );
-        let opens = COLLECTOR.matches('{').count();
-        let closes = COLLECTOR.matches('}').count();
-        assert_eq!(opens, closes);
+        // What can be checked without PowerShell's parser: brackets pair up outside
+        // comments, and every try has its catch (a section's failure is its own).
+        let code: String = code.iter().map(|l| format!("{l}\n")).collect();
+        for (open, close) in [('{', '}'), ('(', ')'), ('[', ']')] {
+            assert_eq!(
+                code.matches(open).count(),
+                code.matches(close).count(),
+                "{open}{close}"
+            );
+        }
+        assert_eq!(
+            code.matches("try {").count(),
+            code.matches("} catch {").count()
+        );
+        assert_eq!(code.matches("try {").count(), 7);
         assert_eq!(
             REMOTE_COMMAND,
             [
@@ -773,8 +896,10 @@ mod tests {
              KB5078766\t2026-03-11T02:00:00Z\tinstall\tsucceeded\n\
              KB5078766\t2026-03-20T02:00:00Z\tuninstall\tsucceeded\n\
              KB5070000\t2026-03-01T02:00:00Z\tinstall\tfailed\n\
-             @S win-wua-pending\nKB5094128\tCritical\tSecurity Updates\tcan-request\t2026-06 Cumulative Update (KB5094128)\n\
-             KB2267602\t\tDefinition Updates\tnever\t\n\
+             @S win-wua-pending\nKB5094128\tCritical\t0FA1201D-4330-4FA8-8AE9-B877473B6441\tSicherheitsupdates\tcan-request\t2026-06 Cumulative Update (KB5094128)\n\
+             KB2267602\t\te0789628-ce08-4437-be74-2495b842f43b\tDefinitionsupdates\tnever\t\n\
+             KB5000001\t\t\t\tnever\tno classification\n\
+             KB5000002\t\t11111111-2222-3333-4444-555555555555\tNew Things\talways\tt\n\
              @S win-reboot\ncbs=yes\nwu=no\nfile-rename=yes\n@S win-boot\n2026-05-13T02:27:05Z\n"
         ));
         let f = parse(&out).expect("parses");
@@ -799,7 +924,17 @@ mod tests {
                 (5087545, Some("2026-05-13"))
             ]
         );
-        assert_eq!(w.pending.len(), 2);
+        assert_eq!(w.pending.len(), 4);
+        let classes: Vec<&str> = w
+            .pending
+            .iter()
+            .map(|p| p.classification.as_str())
+            .collect();
+        // By id, whatever the account's language; an unknown id keeps the agent's name.
+        assert_eq!(
+            classes,
+            ["Security Updates", "Definition Updates", "", "New Things"]
+        );
         assert_eq!(w.pending[0].severity.as_deref(), Some("Critical"));
         assert_eq!(w.pending[0].reboot, "can-request");
         assert_eq!(w.pending[1].severity, None);
@@ -812,7 +947,7 @@ mod tests {
         assert_eq!(f.reboot_required, Some(true));
         assert_eq!(f.manager, None);
         assert!(f.packages.is_empty());
-        assert_eq!(f.pending.len(), 2);
+        assert_eq!(f.pending.len(), 4);
         assert_eq!(f.pending[0].package, "KB5094128");
         assert!(f.pending[0].security);
         assert_eq!(f.pending[1].to, "KB2267602", "no title: the KB");
@@ -821,6 +956,8 @@ mod tests {
 
     #[test]
     fn hostile_rows_are_refused_one_by_one() {
+        const SEC: &str = "0fa1201d-4330-4fa8-8ae9-b877473b6441";
+        const ODD: &str = "11111111-2222-3333-4444-555555555555";
         let long = "x".repeat(MAX_TITLE + 1);
         let out = wrap(&format!(
             "{OS_LINES}@S win-hotfix\nKB5087545\t2026-05-13\nKB12a\t2026-05-13\nKB-1\t\n\
@@ -828,11 +965,12 @@ mod tests {
              @S win-wua-history\nKB5082142\t2026-04-15 02:11:20\tinstall\tsucceeded\n\
              KB5082143\t2026-04-15T02:11:20Z\treboot\tsucceeded\n\
              KB5082144\t2026-04-15T02:11:20Z\tinstall\tmaybe\n\
-             @S win-wua-pending\nKB5094128\tSevere\tSecurity Updates\tcan-request\tt\n\
-             KB5094129\t\tSecurity Updates\tsometimes\tt\n\
-             KB5094130\t\tSecurity Updates\tnever\t{long}\n\
-             KB5094131\t\tSecurity\u{1b}[2J Updates\tnever\tt\n\
-             KB99999999999\t\tx\tnever\tt\n\
+             @S win-wua-pending\nKB5094128\tSevere\t{SEC}\tS\tcan-request\tt\n\
+             KB5094129\t\t{SEC}\tS\tsometimes\tt\n\
+             KB5094130\t\t{SEC}\tS\tnever\t{long}\n\
+             KB5094131\t\t{ODD}\tSecurity\u{1b}[2J Updates\tnever\tt\n\
+             KB99999999999\t\t{SEC}\tS\tnever\tt\n\
+             KB5094132\t\t$(reboot)\tS\tnever\tt\n\
              @S win-reboot\ncbs=yes\nwu=maybe\nfile-rename=no\n@S win-boot\nyesterday\n"
         ));
         let f = parse(&out).expect("the host is still read");
@@ -840,7 +978,7 @@ mod tests {
         assert_eq!(w.installed.len(), 1);
         assert_eq!(f.refused_in(HOTFIX), 6);
         assert_eq!(f.refused_in(WUA_HISTORY), 3);
-        assert_eq!(f.refused_in(WUA_PENDING), 5);
+        assert_eq!(f.refused_in(WUA_PENDING), 6);
         assert!(w.pending.is_empty());
         assert_eq!(f.refused_in(REBOOT), 1);
         // One reboot key unread: whether a reboot is pending is unknown, not "no".
@@ -902,6 +1040,19 @@ mod tests {
                 .any(|w| w.contains("no win-hotfix section"))
         );
         assert_eq!(f.reboot_required, None);
+    }
+
+    /// A byte order mark before the header (a UTF-8 console writer's) is not part of it.
+    #[test]
+    fn a_byte_order_mark_before_the_header_is_passed_over() {
+        let out = format!("\u{feff}{}", wrap(OS_LINES));
+        let f = parse(&out).expect("parses");
+        assert_eq!(f.kernel_running.as_deref(), Some("10.0.20348.5139"));
+        let names: Vec<String> = crate::scan::section_sizes(&out)
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(names, ["win-os"]);
     }
 
     #[test]
