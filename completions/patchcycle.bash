@@ -452,7 +452,7 @@ _patchcycle() {
 
     case "${cmd}" in
         patchcycle)
-            opts="-q -v -y -h -V --db --config --format --quiet --verbose --no-color --yes --actor --help --version init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help"
+            opts="-q -v -y -h -V --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help --version init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -482,7 +482,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__advisory)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help show search help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help show search help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -568,7 +568,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__advisory__subcmd__search)
-            opts="-p -e -q -v -y -h --package --ecosystem --version --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-p -e -q -v -y -h --package --ecosystem --version --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -618,7 +618,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__advisory__subcmd__show)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -648,7 +648,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__approve)
-            opts="-g -q -v -y -h --group --auto --cycle --decision --advisory --package --severity --kev --change --comment --expires --emergency --reason --allow-stale --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -q -v -y -h --group --auto --cycle --decision --advisory --package --severity --kev --change --comment --expires --emergency --reason --allow-stale --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -722,7 +722,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__audit)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help list ls verify anchor export help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help list ls verify anchor export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -752,7 +752,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__audit__subcmd__anchor)
-            opts="-o -q -v -y -h --output --key --print --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-o -q -v -y -h --output --key --print --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -794,7 +794,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__audit__subcmd__export)
-            opts="-o -q -v -y -h --since --output --format --db --config --quiet --verbose --no-color --yes --actor --help"
+            opts="-o -q -v -y -h --since --output --format --db --config --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -920,7 +920,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__audit__subcmd__list)
-            opts="-n -q -v -y -h --since --action --object --limit --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-n -q -v -y -h --since --action --object --limit --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -970,7 +970,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__audit__subcmd__verify)
-            opts="-q -v -y -h --anchor --head --key --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --anchor --head --key --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1012,7 +1012,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__calendar)
-            opts="-q -v -y -h --group --count --ics --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --group --count --ics --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1050,7 +1050,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__cycle)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help start status list ls close help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help start status list ls close help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1080,7 +1080,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__cycle__subcmd__close)
-            opts="-q -v -y -h --cleanup --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --cleanup --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1194,7 +1194,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__cycle__subcmd__list)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1224,7 +1224,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__cycle__subcmd__start)
-            opts="-q -v -y -h --cutoff --allow-stale --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --cutoff --allow-stale --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1258,7 +1258,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__cycle__subcmd__status)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1288,7 +1288,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__deploy)
-            opts="-g -q -v -y -h --group --cycle --dry-run --resume --now --reason --no-rollback --engine --parallel --list --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -q -v -y -h --group --cycle --dry-run --resume --now --reason --no-rollback --engine --parallel --list --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1342,7 +1342,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__doctor)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1372,7 +1372,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__exception)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help add list ls rm help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help add list ls rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1402,7 +1402,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__exception__subcmd__add)
-            opts="-q -v -y -h --advisory --package --host --group --reason --expires --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --advisory --package --host --group --reason --expires --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1526,7 +1526,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__exception__subcmd__list)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1556,7 +1556,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__exception__subcmd__rm)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1586,7 +1586,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__explain)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1616,7 +1616,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__findings)
-            opts="-g -p -q -v -y -h --host --group --severity --kev --epss-above --package --advisory --sort --all --new --since --fail-on --allow-stale --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -p -q -v -y -h --host --group --severity --kev --epss-above --package --advisory --sort --all --new --since --fail-on --allow-stale --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1690,7 +1690,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__group)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help add list ls show set rm help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help add list ls show set rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1720,7 +1720,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__group__subcmd__add)
-            opts="-q -v -y -h --order --stakeholder --admin --window --policy-file --set --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --order --stakeholder --admin --window --policy-file --set --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1872,7 +1872,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__group__subcmd__list)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1902,7 +1902,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__group__subcmd__rm)
-            opts="-q -v -y -h --move-to --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --move-to --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1936,7 +1936,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__group__subcmd__set)
-            opts="-q -v -y -h --order --stakeholder --admin --window --policy-file --set --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --order --stakeholder --admin --window --policy-file --set --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1990,7 +1990,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__group__subcmd__show)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2706,7 +2706,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__host)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help add list ls show set rm import defer help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help add list ls show set rm import defer help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2736,7 +2736,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__host__subcmd__add)
-            opts="-g -t -q -v -y -h --group --tag --notes --ecosystem --platform --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -t -q -v -y -h --group --tag --notes --ecosystem --platform --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2794,7 +2794,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__host__subcmd__defer)
-            opts="-q -v -y -h --until --reason --clear --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --until --reason --clear --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2958,7 +2958,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__host__subcmd__import)
-            opts="-g -q -v -y -h --type --group --dry-run --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -q -v -y -h --type --group --dry-run --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3000,7 +3000,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__host__subcmd__list)
-            opts="-g -t -q -v -y -h --group --tag --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -t -q -v -y -h --group --tag --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3046,7 +3046,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__host__subcmd__rm)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3076,7 +3076,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__host__subcmd__set)
-            opts="-g -q -v -y -h --destination --group --no-group --add-tag --rm-tag --notes --ecosystem --platform --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -q -v -y -h --destination --group --no-group --add-tag --rm-tag --notes --ecosystem --platform --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3138,7 +3138,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__host__subcmd__show)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3168,7 +3168,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__init)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3198,7 +3198,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__note)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help add list ls help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help add list ls help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3228,7 +3228,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__note__subcmd__add)
-            opts="-q -v -y -h --advisory --package --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --advisory --package --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3322,7 +3322,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__note__subcmd__list)
-            opts="-q -v -y -h --advisory --package --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --advisory --package --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3360,7 +3360,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__report)
-            opts="-o -q -v -y -h --cycle --fail-on --allow-stale --output --threshold --expiring-days --now --format --db --config --quiet --verbose --no-color --yes --actor --help"
+            opts="-o -q -v -y -h --cycle --fail-on --allow-stale --output --threshold --expiring-days --now --format --db --config --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3418,7 +3418,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__rollback)
-            opts="-q -v -y -h --host --method --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --host --method --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3456,7 +3456,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__scan)
-            opts="-g -q -v -y -h --group --all --local --import --host --image --platform --root --refresh --parallel --timeout --fail-on --allow-stale --print-script --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -q -v -y -h --group --all --local --import --host --image --platform --root --refresh --parallel --timeout --fail-on --allow-stale --print-script --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3526,7 +3526,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__sync)
-            opts="-q -v -y -h --from --mirror --export --status --allow-shrink --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --from --mirror --export --status --allow-shrink --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3568,7 +3568,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__test)
-            opts="-g -q -v -y -h --group --cycle --dry-run --resume --now --reason --no-rollback --engine --parallel --status --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -q -v -y -h --group --cycle --dry-run --resume --now --reason --no-rollback --engine --parallel --status --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3622,7 +3622,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__vercmp)
-            opts="-q -v -y -h --stdin --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --stdin --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

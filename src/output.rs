@@ -148,6 +148,75 @@ pub struct Style {
     /// The width tables are fitted to when it is given (`COLUMNS`, as `ls` and git take
     /// it, also when stdout is not a terminal); otherwise the terminal's on a TTY.
     pub width: Option<u16>,
+    /// `--no-pager`: long output is never paged.
+    pub no_pager: bool,
+}
+
+/// The pager long output goes through on a terminal, as git runs its own: stdout (fd 1)
+/// is the pager's stdin until this is dropped, which flushes, points fd 1 at /dev/null
+/// (closing the pipe: the pager sees the end of its input, and nothing left in stdout's
+/// buffer after a quit pager reaches the terminal later) and waits for the pager to quit.
+/// So it is started for a command's last output. A pager that quits before the end (`q`
+/// in less) makes writes fail with a broken pipe, which commands end on quietly
+/// ([`unless_stdout_closed`]).
+pub struct Pager {
+    child: std::process::Child,
+}
+
+impl Pager {
+    /// Starts `PAGER` (`sh -c`, as git does; `less -FRX` when unset: it quits at once
+    /// when the text fits on the screen and keeps colours and the screen as they are)
+    /// when stdout is a terminal, the output a table and `--no-pager` not given. None
+    /// when output goes straight to stdout: not a terminal, an empty `PAGER` or `cat`, or
+    /// a pager that could not be started.
+    pub fn start(style: &Style) -> Option<Pager> {
+        use std::os::fd::AsRawFd;
+        if style.no_pager || !style.stdout_tty || style.format != Format::Table {
+            return None;
+        }
+        let command = match std::env::var("PAGER") {
+            Ok(p) if p.trim().is_empty() || p.trim() == "cat" => return None,
+            Ok(p) => p,
+            Err(_) => "less -FRX".to_string(),
+        };
+        std::io::stdout().flush().ok()?;
+        let mut child = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&command)
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .ok()?;
+        let pipe = child.stdin.take()?;
+        // SAFETY: dup2 onto fd 1 of a descriptor this process owns.
+        if unsafe { libc::dup2(pipe.as_raw_fd(), 1) } < 0 {
+            drop(pipe);
+            let _ = child.wait();
+            return None;
+        }
+        // fd 1 holds the pipe now; this copy is not needed.
+        drop(pipe);
+        Some(Pager { child })
+    }
+}
+
+impl Drop for Pager {
+    fn drop(&mut self) {
+        use std::os::fd::AsRawFd;
+        let _ = std::io::stdout().flush();
+        if let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") {
+            // SAFETY: dup2 onto fd 1 of a descriptor this process owns.
+            unsafe { libc::dup2(null.as_raw_fd(), 1) };
+        } else {
+            // SAFETY: closing fd 1 ends the pager's input all the same.
+            unsafe { libc::close(1) };
+        }
+        // Ctrl-C while reading is for the pager (less ignores it): not a reason to leave
+        // it on the terminal without its parent.
+        // SAFETY: signal dispositions, the old one put back after the wait.
+        let old = unsafe { libc::signal(libc::SIGINT, libc::SIG_IGN) };
+        let _ = self.child.wait();
+        unsafe { libc::signal(libc::SIGINT, old) };
+    }
 }
 
 /// The table width `COLUMNS` asks for: a positive number, else none.

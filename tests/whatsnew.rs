@@ -224,3 +224,49 @@ fn notify_new_runs_after_a_scan_with_the_new_findings() {
     // The scan is stored: web3's findings are listed.
     assert!(env.ok(&["findings", "--host", "web3"]).contains("libssl3"));
 }
+
+/// `advisory show CVE-2023-4911` on the real OSV Debian and AlmaLinux data: the 471
+/// affected packages are one row per ecosystem and fix, the first package names and a
+/// count; at 100 and 80 columns the package lists wrap, the versions stay whole.
+#[test]
+fn advisory_show_groups_affected_packages() {
+    let env = Env::init();
+    let mirror = env.home().join("mirror");
+    for rel in [
+        "osv-mirror/Debian/all.zip",
+        "osv-mirror/AlmaLinux/all.zip",
+        "kev/known_exploited_vulnerabilities.json",
+    ] {
+        let dest = mirror.join(rel);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(data().join(rel), &dest).unwrap();
+    }
+    let m = mirror.to_str().unwrap();
+    env.ok(&[
+        "-q",
+        "sync",
+        "--from",
+        m,
+        "osv:Debian",
+        "osv:AlmaLinux",
+        "kev",
+    ]);
+    for cols in [100u16, 80] {
+        let shown = snap_cols(&env, cols, &["advisory", "show", "CVE-2023-4911"]);
+        for version in ["2.34-60.el9_2.7", "2.28-225.el8_8.6", "2.36-9+deb12u3"] {
+            assert!(shown.contains(version), "{version} broken:\n{shown}");
+        }
+        assert_snapshot!(format!("advisory_show_cols_{cols}"), shown);
+    }
+    // JSON keeps every affected package.
+    let json: serde_json::Value =
+        serde_json::from_str(&env.ok(&["--format", "json", "advisory", "show", "CVE-2023-4911"]))
+            .unwrap();
+    let affected: usize = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["affected"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(affected, 430);
+}
