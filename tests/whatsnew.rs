@@ -270,3 +270,55 @@ fn advisory_show_groups_affected_packages() {
         .sum();
     assert_eq!(affected, 430);
 }
+
+/// `report` lists the findings opened and closed in the cycle: web1's glibc set back
+/// (opened) and web2 partly patched (closed) after the cycle started; the scans before
+/// its start are not in it.
+#[test]
+fn report_lists_findings_opened_and_closed_in_the_cycle() {
+    let env = Env::from_template(template());
+    at(&env, "2026-11-08T10:00:00Z", &["-q", "cycle", "start"]);
+    downgraded(&env);
+    let patched = collect("bookworm-patched.out");
+    at(
+        &env,
+        "2026-11-09T10:00:00Z",
+        &["-q", "scan", "--import", &patched, "--host", "web2"],
+    );
+    let report = |args: &[&str]| {
+        let out = env
+            .cmd(args)
+            .env("PATCHCYCLE_NOW", "2026-11-10T09:00:00Z")
+            .output()
+            .unwrap();
+        render(&env, &out)
+    };
+    let table = report(&["report"]);
+    let start = table.find("OPENED AND CLOSED").expect(&table);
+    let end = table[start..].find("MTTR PER CYCLE").expect(&table) + start;
+    assert_snapshot!("report_changes_table", &table[start..end]);
+    let json: serde_json::Value = serde_json::from_str(
+        report(&["--format", "json", "report"])
+            .split("--- stdout\n")
+            .nth(1)
+            .and_then(|s| s.split("--- stderr").next())
+            .unwrap(),
+    )
+    .unwrap();
+    assert_snapshot!(
+        "report_changes_json",
+        serde_json::to_string_pretty(&json["cycle_changes"]).unwrap()
+    );
+    let md = report(&["--format", "markdown", "report"]);
+    let start = md.find("## Opened and closed").expect(&md);
+    let end = md[start..].find("## MTTR").expect(&md) + start;
+    assert_snapshot!("report_changes_markdown", &md[start..end]);
+    let html = report(&["--format", "html", "report"]);
+    let start = html.find("<h2>Opened and closed").expect(&html);
+    let end = html[start..].find("<h2>MTTR").expect(&html) + start;
+    assert_snapshot!("report_changes_html", &html[start..end]);
+    // The page uses the browser's width; one-word cells (versions) never wrap.
+    assert!(!html.contains("max-width"), "{html}");
+    assert!(html.contains("td.word{white-space:nowrap}"));
+    assert!(html.contains("<td class=\"word\">2.36-9+deb12u1</td>"));
+}
