@@ -150,7 +150,7 @@ url = "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz"
 
 # Microsoft's Security Update Guide (CVRF API v3.0): `<url>/updates`, then
 # `<url>/cvrf/<YYYY-Mon>` for each monthly document. `sync msrc` syncs it; a plain `sync`
-# keeps it current once it has been synced.
+# syncs it once it has been synced or when the inventory has a Windows host.
 [sync.msrc]
 enabled = true
 url = "https://api.msrc.microsoft.com/cvrf/v3.0"

@@ -207,6 +207,8 @@ pub struct Knowledge {
     coverage: HashMap<String, Vec<usize>>,
     /// The MSRC products, read once for every Windows host judged.
     windows: crate::family::windows::matching::Catalogue,
+    /// Whether any MSRC document is held (an index alone judges no Windows host).
+    msrc_documents: bool,
 }
 
 impl Knowledge {
@@ -223,6 +225,7 @@ impl Knowledge {
             policies: Policies::load(conn, default_policy)?,
             coverage: HashMap::new(),
             windows: Default::default(),
+            msrc_documents: crate::catalog::msrc::held_any(conn)?,
         })
     }
 
@@ -255,16 +258,12 @@ impl Knowledge {
             .collect())
     }
 
-    /// The MSRC catalogue as one feed: `msrc`, the check of the Security Update Guide's
-    /// index that every `sync msrc` makes (each monthly document is a source of its own,
-    /// `msrc:2026-Jun`, re-fetched only when the index says it changed). None: never
-    /// synced, or no document imported.
+    /// The MSRC catalogue as one feed: `msrc`, which [`feeds`] folds from the index and
+    /// every monthly document (`msrc:2026-Jun`, each a source of its own), aged by the
+    /// oldest of them. None: never synced, or no document imported.
     fn msrc_feed(&self) -> Option<&Feed> {
-        let documents = self
-            .feeds
-            .iter()
-            .any(|f| f.source.starts_with("msrc:") && f.as_of.is_some());
-        self.feed("msrc").filter(|f| documents && f.as_of.is_some())
+        self.feed(crate::catalog::store::MSRC_SOURCE)
+            .filter(|f| self.msrc_documents && f.as_of.is_some())
     }
 
     /// Why a Windows host's product cannot be judged: the product of its latest good scan
@@ -496,11 +495,9 @@ pub fn age_line(
         line.push_str(&format!(", {never} never scanned"));
     }
     line.push_str("; catalogue: ");
-    // The MSRC catalogue is one source per monthly document (`msrc:2026-Jun`), all
-    // checked through its index (`msrc`): named once, as `msrc`.
+    // (`feeds` names the MSRC catalogue once, as `msrc`.)
     let synced: Vec<String> = feeds
         .iter()
-        .filter(|f| !f.source.starts_with("msrc:"))
         .filter_map(|f| {
             let t = clock::parse(f.as_of.as_deref()?)?;
             Some(format!("{} {}", f.source, clock::ago(t, now)))

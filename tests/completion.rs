@@ -171,7 +171,7 @@ fn sync_sources_are_those_sync_takes() {
         "--allow-shrink",
         "--help",
     ];
-    let sources = ["epss", "errata:rocky9", "kev", "osv:Debian"];
+    let sources = ["epss", "errata:rocky9", "kev", "msrc", "osv:Debian"];
     let want: Vec<&str> = sources.iter().chain(&own).chain(GLOBAL).copied().collect();
     assert_eq!(complete(&env, &["sync", "kev", ""]), want);
     assert_eq!(complete(&env, &["sync", "o"]), ["osv:Debian"]);

@@ -217,6 +217,34 @@ fn from_directory_imports_every_cve_of_every_month() {
 }
 
 #[test]
+fn a_windows_host_makes_a_plain_sync_fetch_msrc() {
+    let env = Env::init();
+    env.ok(&[
+        "host",
+        "add",
+        "win-01",
+        "admin@127.0.0.1",
+        "--platform",
+        "windows",
+    ]);
+    let out = env.run(&["sync", "--from", data().to_str().unwrap()]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", render(&env, &out));
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("msrc ") && l.contains("imported")),
+        "{stdout}"
+    );
+    assert_eq!(count(&env, "SELECT count(*) FROM msrc_documents"), 13);
+    // The Windows host is no OSV ecosystem: no "no known OS" or "no feed" warning names it.
+    assert!(!stderr.contains("win-01"), "{stderr}");
+}
+
+#[test]
 fn advisory_show_lists_the_kbs_of_an_msrc_cve() {
     let env = Env::init();
     let m = Mirror::new(&["2026-Jun"]);

@@ -51,6 +51,15 @@ pub fn held_any(conn: &Connection) -> Result<bool> {
     )
 }
 
+/// Whether the inventory has a Windows host: a plain `sync` then fetches MSRC.
+pub fn windows_hosts(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM hosts WHERE platform = 'windows')",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
 /// A monthly document's id, `YYYY-Mon` (`2024-Jan`); the API also has `2018-FEB` (the
 /// month in capitals) and `2017-May-B` (a second release in a month: one letter or digit
 /// after a dash). Nothing else: the id names a file in `--from` layouts.

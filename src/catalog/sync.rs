@@ -192,8 +192,9 @@ fn named_source(cfg: &SyncConfig, n: &str) -> Result<Source> {
 }
 
 /// The sources to sync: those named (`osv:Debian`, `kev`, `epss`, `msrc`, `errata:NAME`),
-/// or every enabled one (MSRC once it has been synced: its 189 documents are not
-/// fetched for a fleet that never asked for them). OSV ecosystems default to those of the inventory's hosts (from their
+/// or every enabled one (MSRC once it has been synced or when the inventory has a Windows
+/// host: its 189 documents are not fetched for a fleet that never asked for them). OSV
+/// ecosystems default to those of the inventory's hosts (from their
 /// latest scan, or declared with `host add --ecosystem`) plus `[sync.osv] ecosystems`.
 pub fn select(conn: &Connection, cfg: &SyncConfig, names: &[String]) -> Result<Selection> {
     if !names.is_empty() {
@@ -215,7 +216,8 @@ pub fn select(conn: &Connection, cfg: &SyncConfig, names: &[String]) -> Result<S
     if cfg.osv.enabled {
         // (host, ecosystem with release or None)
         let hosts: Vec<(String, Option<String>)> = conn
-            .prepare("SELECT name, ecosystem FROM hosts ORDER BY name")?
+            // Windows hosts are matched against MSRC, never OSV.
+            .prepare("SELECT name, ecosystem FROM hosts WHERE platform <> 'windows' ORDER BY name")?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         let mut ecos: Vec<String> = Vec::new();
@@ -308,7 +310,7 @@ pub fn select(conn: &Connection, cfg: &SyncConfig, names: &[String]) -> Result<S
     if cfg.epss.enabled {
         sources.push(Source::Epss);
     }
-    if cfg.msrc.enabled && msrc::held_any(conn)? {
+    if cfg.msrc.enabled && (msrc::held_any(conn)? || msrc::windows_hosts(conn)?) {
         sources.push(Source::Msrc);
     }
     for e in cfg.errata.iter().filter(|e| e.enabled) {
