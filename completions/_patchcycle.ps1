@@ -743,6 +743,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a cycle: freeze this month''s patch set from the latest scans')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show each group''s state in the cycle and what blocks its next step')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the frozen patch set: package or KB, target, advisories, severity, KEV, EPSS, hosts affected per group, knowledge-base notes [default: the open cycle]')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List cycles')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List cycles')
             [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'Close a cycle (refused while approved groups are not deployed)')
@@ -772,6 +773,23 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('--no-pager', '--no-pager', [CompletionResultType]::ParameterName, 'Never page long output on a terminal (PAGER, default less -FRX)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'patchcycle;cycle;show' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
@@ -840,6 +858,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
         'patchcycle;cycle;help' {
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a cycle: freeze this month''s patch set from the latest scans')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show each group''s state in the cycle and what blocks its next step')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the frozen patch set: package or KB, target, advisories, severity, KEV, EPSS, hosts affected per group, knowledge-base notes [default: the open cycle]')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List cycles')
             [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'Close a cycle (refused while approved groups are not deployed)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -849,6 +868,9 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             break
         }
         'patchcycle;cycle;help;status' {
+            break
+        }
+        'patchcycle;cycle;help;show' {
             break
         }
         'patchcycle;cycle;help;list' {
@@ -871,7 +893,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
-            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan per host (packages from → to, snapshot, reboot, checks, window) and change nothing')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan per host (packages from → to, snapshot, reboot, checks, window) and change nothing; a deploy not yet approved is previewed with the whole patch set, marked "preview: not approved"')
             [CompletionResult]::new('--resume', '--resume', [CompletionResultType]::ParameterName, 'Continue the group''s interrupted or halted deployment; finished hosts are not touched again')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Run outside the maintenance window (audited); needs --reason')
             [CompletionResult]::new('--no-rollback', '--no-rollback', [CompletionResultType]::ParameterName, 'Patch hosts even where no rollback packages and no snapshot can be had (audited)')
@@ -904,9 +926,9 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
-            [CompletionResult]::new('--auto', '--auto', [CompletionResultType]::ParameterName, 'For cron: approve, in every group whose policy lists auto_approve classes, the patches of those classes once the gate is open (never through the emergency lane)')
+            [CompletionResult]::new('--auto', '--auto', [CompletionResultType]::ParameterName, 'For cron: approve, in every group whose policy has auto_approve classes or approve_rules, the patches whose rule is due (its `after` counted from the cycle''s start) once the gate is open (never through the emergency lane)')
             [CompletionResult]::new('--kev', '--kev', [CompletionResultType]::ParameterName, 'Only patches with a CISA KEV CVE')
-            [CompletionResult]::new('--emergency', '--emergency', [CompletionResultType]::ParameterName, 'Bypass the ring gate (audited and flagged in reports); needs --reason')
+            [CompletionResult]::new('--emergency', '--emergency', [CompletionResultType]::ParameterName, 'Bypass the ring gate (audited and flagged in reports; not four eyes); needs --reason')
             [CompletionResult]::new('--allow-stale', '--allow-stale', [CompletionResultType]::ParameterName, 'Approve although the group''s scans or the catalogue are older than the policy''s max_scan_age / max_feed_age (audited with the hosts concerned)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
@@ -931,7 +953,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
-            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan per host (packages from → to, snapshot, reboot, checks, window) and change nothing')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan per host (packages from → to, snapshot, reboot, checks, window) and change nothing; a deploy not yet approved is previewed with the whole patch set, marked "preview: not approved"')
             [CompletionResult]::new('--resume', '--resume', [CompletionResultType]::ParameterName, 'Continue the group''s interrupted or halted deployment; finished hosts are not touched again')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Run outside the maintenance window (audited); needs --reason')
             [CompletionResult]::new('--no-rollback', '--no-rollback', [CompletionResultType]::ParameterName, 'Patch hosts even where no rollback packages and no snapshot can be had (audited)')
@@ -1445,6 +1467,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
         'patchcycle;help;cycle' {
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a cycle: freeze this month''s patch set from the latest scans')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show each group''s state in the cycle and what blocks its next step')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the frozen patch set: package or KB, target, advisories, severity, KEV, EPSS, hosts affected per group, knowledge-base notes [default: the open cycle]')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List cycles')
             [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'Close a cycle (refused while approved groups are not deployed)')
             break
@@ -1453,6 +1476,9 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             break
         }
         'patchcycle;help;cycle;status' {
+            break
+        }
+        'patchcycle;help;cycle;show' {
             break
         }
         'patchcycle;help;cycle;list' {

@@ -142,6 +142,9 @@ _patchcycle() {
             patchcycle__subcmd__cycle,ls)
                 cmd="patchcycle__subcmd__cycle__subcmd__list"
                 ;;
+            patchcycle__subcmd__cycle,show)
+                cmd="patchcycle__subcmd__cycle__subcmd__show"
+                ;;
             patchcycle__subcmd__cycle,start)
                 cmd="patchcycle__subcmd__cycle__subcmd__start"
                 ;;
@@ -156,6 +159,9 @@ _patchcycle() {
                 ;;
             patchcycle__subcmd__cycle__subcmd__help,list)
                 cmd="patchcycle__subcmd__cycle__subcmd__help__subcmd__list"
+                ;;
+            patchcycle__subcmd__cycle__subcmd__help,show)
+                cmd="patchcycle__subcmd__cycle__subcmd__help__subcmd__show"
                 ;;
             patchcycle__subcmd__cycle__subcmd__help,start)
                 cmd="patchcycle__subcmd__cycle__subcmd__help__subcmd__start"
@@ -315,6 +321,9 @@ _patchcycle() {
                 ;;
             patchcycle__subcmd__help__subcmd__cycle,list)
                 cmd="patchcycle__subcmd__help__subcmd__cycle__subcmd__list"
+                ;;
+            patchcycle__subcmd__help__subcmd__cycle,show)
+                cmd="patchcycle__subcmd__help__subcmd__cycle__subcmd__show"
                 ;;
             patchcycle__subcmd__help__subcmd__cycle,start)
                 cmd="patchcycle__subcmd__help__subcmd__cycle__subcmd__start"
@@ -1050,7 +1059,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__cycle)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help start status list ls close help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help start status show list ls close help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1110,7 +1119,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__cycle__subcmd__help)
-            opts="start status list close help"
+            opts="start status show list close help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1152,6 +1161,20 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__cycle__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__cycle__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1210,6 +1233,36 @@ _patchcycle() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__cycle__subcmd__show)
+            opts="-q -v -y -h --format --db --config --quiet --verbose --no-color --no-pager --yes --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --actor)
@@ -2174,7 +2227,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__help__subcmd__cycle)
-            opts="start status list close"
+            opts="start status show list close"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2202,6 +2255,20 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__help__subcmd__cycle__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__help__subcmd__cycle__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -690,6 +690,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --help 'Print help'
             cand start 'Start a cycle: freeze this month''s patch set from the latest scans'
             cand status 'Show each group''s state in the cycle and what blocks its next step'
+            cand show 'Show the frozen patch set: package or KB, target, advisories, severity, KEV, EPSS, hosts affected per group, knowledge-base notes [default: the open cycle]'
             cand list 'List cycles'
             cand ls 'List cycles'
             cand close 'Close a cycle (refused while approved groups are not deployed)'
@@ -717,6 +718,22 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
             cand --format 'Output format'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand --no-pager 'Never page long output on a terminal (PAGER, default less -FRX)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'patchcycle;cycle;show'= {
+            cand --format 'Output format'
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -781,6 +798,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;cycle;help'= {
             cand start 'Start a cycle: freeze this month''s patch set from the latest scans'
             cand status 'Show each group''s state in the cycle and what blocks its next step'
+            cand show 'Show the frozen patch set: package or KB, target, advisories, severity, KEV, EPSS, hosts affected per group, knowledge-base notes [default: the open cycle]'
             cand list 'List cycles'
             cand close 'Close a cycle (refused while approved groups are not deployed)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -788,6 +806,8 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;cycle;help;start'= {
         }
         &'patchcycle;cycle;help;status'= {
+        }
+        &'patchcycle;cycle;help;show'= {
         }
         &'patchcycle;cycle;help;list'= {
         }
@@ -806,7 +826,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
             cand --format 'Output format'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
-            cand --dry-run 'Print the plan per host (packages from → to, snapshot, reboot, checks, window) and change nothing'
+            cand --dry-run 'Print the plan per host (packages from → to, snapshot, reboot, checks, window) and change nothing; a deploy not yet approved is previewed with the whole patch set, marked "preview: not approved"'
             cand --resume 'Continue the group''s interrupted or halted deployment; finished hosts are not touched again'
             cand --now 'Run outside the maintenance window (audited); needs --reason'
             cand --no-rollback 'Patch hosts even where no rollback packages and no snapshot can be had (audited)'
@@ -838,9 +858,9 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
             cand --format 'Output format'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
-            cand --auto 'For cron: approve, in every group whose policy lists auto_approve classes, the patches of those classes once the gate is open (never through the emergency lane)'
+            cand --auto 'For cron: approve, in every group whose policy has auto_approve classes or approve_rules, the patches whose rule is due (its `after` counted from the cycle''s start) once the gate is open (never through the emergency lane)'
             cand --kev 'Only patches with a CISA KEV CVE'
-            cand --emergency 'Bypass the ring gate (audited and flagged in reports); needs --reason'
+            cand --emergency 'Bypass the ring gate (audited and flagged in reports; not four eyes); needs --reason'
             cand --allow-stale 'Approve although the group''s scans or the catalogue are older than the policy''s max_scan_age / max_feed_age (audited with the hosts concerned)'
             cand -q 'Print nothing but data and errors'
             cand --quiet 'Print nothing but data and errors'
@@ -864,7 +884,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
             cand --format 'Output format'
             cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
-            cand --dry-run 'Print the plan per host (packages from → to, snapshot, reboot, checks, window) and change nothing'
+            cand --dry-run 'Print the plan per host (packages from → to, snapshot, reboot, checks, window) and change nothing; a deploy not yet approved is previewed with the whole patch set, marked "preview: not approved"'
             cand --resume 'Continue the group''s interrupted or halted deployment; finished hosts are not touched again'
             cand --now 'Run outside the maintenance window (audited); needs --reason'
             cand --no-rollback 'Patch hosts even where no rollback packages and no snapshot can be had (audited)'
@@ -1321,12 +1341,15 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;help;cycle'= {
             cand start 'Start a cycle: freeze this month''s patch set from the latest scans'
             cand status 'Show each group''s state in the cycle and what blocks its next step'
+            cand show 'Show the frozen patch set: package or KB, target, advisories, severity, KEV, EPSS, hosts affected per group, knowledge-base notes [default: the open cycle]'
             cand list 'List cycles'
             cand close 'Close a cycle (refused while approved groups are not deployed)'
         }
         &'patchcycle;help;cycle;start'= {
         }
         &'patchcycle;help;cycle;status'= {
+        }
+        &'patchcycle;help;cycle;show'= {
         }
         &'patchcycle;help;cycle;list'= {
         }

@@ -537,24 +537,25 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from help" -f -a "list" -d 'List exceptions, active and expired'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove an exception'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -l format -d 'Output format' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status show list ls close help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status show list ls close help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status show list ls close help" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -s q -l quiet -d 'Print nothing but data and errors'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -l no-color -d 'No colours (also when NO_COLOR is set)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -s h -l help -d 'Print help'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -f -a "start" -d 'Start a cycle: freeze this month\'s patch set from the latest scans'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -f -a "status" -d 'Show each group\'s state in the cycle and what blocks its next step'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -f -a "list" -d 'List cycles'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -f -a "ls" -d 'List cycles'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -f -a "close" -d 'Close a cycle (refused while approved groups are not deployed)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status list ls close help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status show list ls close help" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status show list ls close help" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status show list ls close help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status show list ls close help" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status show list ls close help" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status show list ls close help" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status show list ls close help" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status show list ls close help" -f -a "start" -d 'Start a cycle: freeze this month\'s patch set from the latest scans'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status show list ls close help" -f -a "status" -d 'Show each group\'s state in the cycle and what blocks its next step'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status show list ls close help" -f -a "show" -d 'Show the frozen patch set: package or KB, target, advisories, severity, KEV, EPSS, hosts affected per group, knowledge-base notes [default: the open cycle]'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status show list ls close help" -f -a "list" -d 'List cycles'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status show list ls close help" -f -a "ls" -d 'List cycles'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status show list ls close help" -f -a "close" -d 'Close a cycle (refused while approved groups are not deployed)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status show list ls close help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -l cutoff -d 'Cutoff date (YYYY-MM-DD) [default: Patch Tuesday of the month]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
@@ -581,6 +582,19 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from show" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''
+markdown\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from show" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from show" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from show" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from show" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t''
@@ -620,6 +634,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start a cycle: freeze this month\'s patch set from the latest scans'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show each group\'s state in the cycle and what blocks its next step'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the frozen patch set: package or KB, target, advisories, severity, KEV, EPSS, hosts affected per group, knowledge-base notes [default: the open cycle]'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from help" -f -a "list" -d 'List cycles'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from help" -f -a "close" -d 'Close a cycle (refused while approved groups are not deployed)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -635,7 +650,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l format -d
 json\t''
 csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l dry-run -d 'Print the plan per host (packages from → to, snapshot, reboot, checks, window) and change nothing'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l dry-run -d 'Print the plan per host (packages from → to, snapshot, reboot, checks, window) and change nothing; a deploy not yet approved is previewed with the whole patch set, marked "preview: not approved"'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l resume -d 'Continue the group\'s interrupted or halted deployment; finished hosts are not touched again'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l now -d 'Run outside the maintenance window (audited); needs --reason'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l no-rollback -d 'Patch hosts even where no rollback packages and no snapshot can be had (audited)'
@@ -667,9 +682,9 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l format
 json\t''
 csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l auto -d 'For cron: approve, in every group whose policy lists auto_approve classes, the patches of those classes once the gate is open (never through the emergency lane)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l auto -d 'For cron: approve, in every group whose policy has auto_approve classes or approve_rules, the patches whose rule is due (its `after` counted from the cycle\'s start) once the gate is open (never through the emergency lane)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l kev -d 'Only patches with a CISA KEV CVE'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l emergency -d 'Bypass the ring gate (audited and flagged in reports); needs --reason'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l emergency -d 'Bypass the ring gate (audited and flagged in reports; not four eyes); needs --reason'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l allow-stale -d 'Approve although the group\'s scans or the catalogue are older than the policy\'s max_scan_age / max_feed_age (audited with the hosts concerned)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -s v -l verbose -d 'Say more about what is done (repeat for more)'
@@ -689,7 +704,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l format 
 json\t''
 csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l dry-run -d 'Print the plan per host (packages from → to, snapshot, reboot, checks, window) and change nothing'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l dry-run -d 'Print the plan per host (packages from → to, snapshot, reboot, checks, window) and change nothing; a deploy not yet approved is previewed with the whole patch set, marked "preview: not approved"'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l resume -d 'Continue the group\'s interrupted or halted deployment; finished hosts are not touched again'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l now -d 'Run outside the maintenance window (audited); needs --reason'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l no-rollback -d 'Patch hosts even where no rollback packages and no snapshot can be had (audited)'
@@ -1006,6 +1021,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from exception" -f -a "rm" -d 'Remove an exception'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from cycle" -f -a "start" -d 'Start a cycle: freeze this month\'s patch set from the latest scans'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from cycle" -f -a "status" -d 'Show each group\'s state in the cycle and what blocks its next step'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from cycle" -f -a "show" -d 'Show the frozen patch set: package or KB, target, advisories, severity, KEV, EPSS, hosts affected per group, knowledge-base notes [default: the open cycle]'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from cycle" -f -a "list" -d 'List cycles'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from cycle" -f -a "close" -d 'Close a cycle (refused while approved groups are not deployed)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from note" -f -a "add" -d 'Add a note on an advisory or a package'

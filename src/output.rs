@@ -44,6 +44,9 @@ pub enum FormatSet {
     Report,
     /// `audit export`: JSON or CSV (evidence is for machines)
     Export,
+    /// `cycle show`: the records' formats and Markdown (the patch set goes to the CAB's
+    /// ticket)
+    Ticket,
 }
 
 impl FormatSet {
@@ -52,6 +55,7 @@ impl FormatSet {
             FormatSet::Records => &[Format::Table, Format::Json, Format::Csv],
             FormatSet::Report => Format::value_variants(),
             FormatSet::Export => &[Format::Json, Format::Csv],
+            FormatSet::Ticket => &[Format::Table, Format::Json, Format::Csv, Format::Markdown],
         }
     }
 
@@ -127,8 +131,13 @@ impl Format {
 }
 
 pub fn report_only(format: Format) -> anyhow::Error {
+    let commands = if FormatSet::Ticket.contains(format) {
+        "`patchcycle report` and `cycle show`"
+    } else {
+        "`patchcycle report`"
+    };
     crate::error::Failure::usage(format!(
-        "--format {} is a format of `patchcycle report` only",
+        "--format {} is a format of {commands} only",
         format.name()
     ))
     .hint("use --format table, json or csv here")
@@ -413,6 +422,31 @@ fn write_list<T: Serialize + Default>(
         }
     }
     Ok(())
+}
+
+/// [`list`], whose table never wraps the `unwrapped` columns (by index): names and
+/// versions stay whole on a narrow terminal, the other columns wrap instead.
+pub fn list_unwrapped<T: Serialize + Default>(
+    style: &Style,
+    items: &[T],
+    columns: &[Column<'_, T>],
+    unwrapped: &[usize],
+) -> Result<()> {
+    if style.format != Format::Table {
+        return list(style, items, columns);
+    }
+    let mut table = new_table(style);
+    table.set_header(columns.iter().map(|(h, _)| *h));
+    for item in items {
+        table.add_row(columns.iter().map(|(_, f)| cell(&f(item))));
+    }
+    for &i in unwrapped {
+        if let Some(c) = table.column_mut(i) {
+            c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    unless_stdout_closed(write_table(&mut out, &table))
 }
 
 /// One record: a two-column FIELD/VALUE table, a JSON object, or a one-row CSV.

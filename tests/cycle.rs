@@ -215,7 +215,11 @@ fn a_failed_pilot_blocks_and_decisions_are_recorded() {
         &["--yes", "approve", "--group", "prod"],
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("ring 0 (pilot) failed its test"));
+    // The default policy wants every pilot host to have succeeded.
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("pilot: 0 of 1 hosts succeeded (0 %), needs 100 %")
+    );
     // Declining and deferring are not gated.
     env.ok(&[
         "--yes",

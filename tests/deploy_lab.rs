@@ -86,7 +86,7 @@ fn full_cycle_test_approve_deploy_rollback() {
         &["approve", "--group", "prod", "--change", "CHG-1", "--yes"],
         1,
     );
-    assert!(refused.contains("still soaking"), "{refused}");
+    assert!(refused.contains("pilot: soak 25s left of 30s"), "{refused}");
     s.code(
         31,
         &["approve", "--group", "prod", "--change", "CHG-1", "--yes"],

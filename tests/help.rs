@@ -82,9 +82,9 @@ fn global_options_are_the_same_block_on_every_page() {
         let help = short_help(cmd);
         let block = global_block(&help)
             .unwrap_or_else(|| panic!("`patchcycle {path} -h` has no {GLOBAL_OPTIONS}:\n{help}"));
-        // report and audit export take other formats; their blocks differ in the --format
-        // entry only.
-        let (want, got) = if path == "report" || path == "audit export" {
+        // report, audit export and cycle show take other formats; their blocks differ in
+        // the --format entry only.
+        let (want, got) = if ["report", "audit export", "cycle show"].contains(&path.as_str()) {
             (without_format(&top), without_format(&block))
         } else {
             (top.clone(), block)
@@ -143,6 +143,7 @@ fn format_lists_only_the_values_a_command_accepts() {
         let want: &[&str] = match path.as_str() {
             "report" => &report,
             "audit export" => &["json", "csv"],
+            "cycle show" => &["table", "json", "csv", "markdown"],
             _ => &records,
         };
         assert_eq!(shown, want, "`patchcycle {path} --format`");

@@ -11,7 +11,7 @@ use crate::cycle::approval::{self, ApprovedPatch, Decision, NewApproval, NotifyE
 use crate::cycle::state::{self as cycle, Patch};
 use crate::cycle::win_updates;
 use crate::error::Failure;
-use crate::inventory::policy::AutoApproveClass;
+use crate::inventory::policy::{ApproveRule, AutoApproveClass, Span};
 use crate::{audit, clock, db, inventory};
 
 /// The keys of the picker, shown above it.
@@ -22,15 +22,17 @@ const PICKER_KEYS: &str = "up/down: move | space: toggle | a: all | enter: confi
 On a terminal (without --yes) the patch set is shown as a picker, worst first (KEV, then
 severity, then EPSS), every patch selected; then the decision is confirmed.
 
-Exit codes: 0 recorded; 1 refused by the ring gate; 2 usage error, or cancelled (Esc or q
-in the picker, or no at the confirmation): nothing is recorded; 130 interrupted (Ctrl-C):
-nothing is recorded, the terminal is restored.")]
+Exit codes: 0 recorded; 1 refused by the ring gate or by four eyes (policy
+require_distinct_approver); 2 usage error, or cancelled (Esc or q in the picker, or no at
+the confirmation): nothing is recorded; 130 interrupted (Ctrl-C): nothing is recorded, the
+terminal is restored.")]
 pub struct ApproveArgs {
     /// The group (ring) the decision is for
     #[arg(short, long, required_unless_present = "auto", add = super::complete::groups())]
     pub group: Option<String>,
-    /// For cron: approve, in every group whose policy lists auto_approve classes, the
-    /// patches of those classes once the gate is open (never through the emergency lane)
+    /// For cron: approve, in every group whose policy has auto_approve classes or
+    /// approve_rules, the patches whose rule is due (its `after` counted from the cycle's
+    /// start) once the gate is open (never through the emergency lane)
     #[arg(long, conflicts_with_all = ["group", "emergency", "decision", "advisory", "package", "severity", "kev"])]
     pub auto: bool,
     /// Cycle [default: the open cycle]
@@ -61,7 +63,7 @@ pub struct ApproveArgs {
     /// configured time_zone), a span (30d, 12h, 2w) or an RFC 3339 time
     #[arg(long, value_name = "DATE")]
     pub expires: Option<String>,
-    /// Bypass the ring gate (audited and flagged in reports); needs --reason
+    /// Bypass the ring gate (audited and flagged in reports; not four eyes); needs --reason
     #[arg(long, requires = "reason")]
     pub emergency: bool,
     /// Why the emergency lane is used
@@ -144,6 +146,15 @@ pub fn run(ctx: &Context, a: &ApproveArgs) -> Result<()> {
                 .into(),
         );
     }
+    // Four eyes first: no lane, not even the emergency one, lets a person approve
+    // their own change.
+    if a.decision == Decision::Approve
+        && let Some(why) = approval::same_actor(&db.conn, cycle_id, &group, &ctx.actor)?
+    {
+        return Err(Failure::gate(format!("approval refused: {why}"))
+            .hint("another person approves (the emergency lane does not bypass four eyes)")
+            .into());
+    }
     if a.decision == Decision::Approve
         && let Some(block) = cycle::gate_block(&db.conn, cycle_id, &group, now)?
     {
@@ -221,6 +232,7 @@ pub fn run(ctx: &Context, a: &ApproveArgs) -> Result<()> {
             reason: a.reason.as_deref(),
             at: &stamp,
             expires: expires.as_deref(),
+            auto: false,
         },
     )?;
     audit::append(
@@ -370,11 +382,37 @@ fn in_class(p: &Patch, class: AutoApproveClass) -> bool {
         AutoApproveClass::Critical => sev == Some(Severity::Critical),
         AutoApproveClass::High => sev.is_some_and(|s| s >= Severity::High),
         // Every patch of the set is a security update (the set is frozen from those).
-        AutoApproveClass::Security => true,
+        AutoApproveClass::Security | AutoApproveClass::All => true,
     }
 }
 
-/// `approve --auto`: one approval per eligible group, recorded as the policy's.
+/// The rules `approve --auto` applies for a policy: `auto_approve` classes (due once
+/// the gate is open: after 0s) and `approve_rules`.
+fn auto_rules(policy: &inventory::policy::Policy) -> Vec<ApproveRule> {
+    policy
+        .auto_approve
+        .iter()
+        .map(|&class| ApproveRule {
+            class,
+            after: Span(std::time::Duration::ZERO),
+        })
+        .chain(policy.approve_rules.iter().copied())
+        .collect()
+}
+
+/// The rule that makes a patch due first (the shortest `after` among the classes it is
+/// in), or None when no rule names it.
+fn earliest_rule(p: &Patch, rules: &[ApproveRule]) -> Option<ApproveRule> {
+    rules
+        .iter()
+        .filter(|r| in_class(p, r.class))
+        .min_by_key(|r| r.after.0)
+        .copied()
+}
+
+/// `approve --auto`: per group whose policy has rules, the patches whose rule is due at
+/// `now` (counted from the cycle's start) once the gate is open, added to what the group
+/// already has approved; recorded as the policy's, with the rules in the comment.
 fn auto(
     ctx: &Context,
     conn: &mut rusqlite::Connection,
@@ -386,20 +424,61 @@ fn auto(
     if c.state != "open" {
         return Err(Failure::usage(format!("cycle {} is closed", c.name)).into());
     }
+    let started = clock::parse(&c.created_at)
+        .ok_or_else(|| anyhow::anyhow!("stored cycle start {:?} is not RFC 3339", c.created_at))?;
     let all = cycle::patches(conn, cycle_id)?;
     let stamp = clock::stamp(now);
     let mut approved = 0;
     for group in inventory::list_groups(conn)? {
-        let classes = &group.policy.auto_approve;
-        if classes.is_empty() || group.hosts == 0 {
+        let rules = auto_rules(&group.policy);
+        if rules.is_empty() || group.hosts == 0 {
             continue;
         }
-        if approval::decided(conn, cycle_id, &group.name)? {
+        // A person's decision (an approval of what they chose, a decline, a deferral)
+        // stands; only an approval the rules made grows as more of them fall due.
+        let already: Vec<ApprovedPatch> = match approval::latest(conn, cycle_id, &group.name)? {
+            Some(l) if l.auto && l.decision == Decision::Approve => l.patches()?,
+            Some(_) => continue,
+            None => Vec::new(),
+        };
+        let mut due: Vec<(ApprovedPatch, ApproveRule)> = Vec::new();
+        let mut next: Option<chrono::DateTime<chrono::Utc>> = None;
+        for p in &all {
+            let Some(rule) = earliest_rule(p, &rules) else {
+                continue;
+            };
+            let patch = approved_patch(p);
+            if already.contains(&patch) {
+                continue;
+            }
+            let at = chrono::Duration::from_std(rule.after.0)
+                .ok()
+                .and_then(|d| started.checked_add_signed(d))
+                .ok_or_else(|| anyhow::anyhow!("rule {rule}: the date overflows"))?;
+            if at <= now {
+                due.push((patch, rule));
+            } else {
+                next = Some(next.map_or(at, |n| n.min(at)));
+            }
+        }
+        if let Some(at) = next {
+            ctx.style.status(format!(
+                "{}: more patches due by rule at {}",
+                group.name,
+                clock::stamp(at)
+            ));
+        }
+        if due.is_empty() {
             continue;
         }
         if let Some(block) = cycle::gate_block(conn, cycle_id, &group, now)? {
             ctx.style
                 .status(format!("{}: not yet: {block}", group.name));
+            continue;
+        }
+        if let Some(why) = approval::same_actor(conn, cycle_id, &group, &ctx.actor)? {
+            ctx.style
+                .warn(format!("{}: not approved: {why}", group.name));
             continue;
         }
         // Nothing is approved on old data, not even automatically.
@@ -418,18 +497,23 @@ fn auto(
             }
             Err(e) => return Err(e),
         };
-        let chosen: Vec<ApprovedPatch> = all
-            .iter()
-            .filter(|p| classes.iter().any(|&cl| in_class(p, cl)))
-            .map(approved_patch)
-            .collect();
-        if chosen.is_empty() {
-            continue;
+        let mut used: Vec<ApproveRule> = Vec::new();
+        for (_, r) in &due {
+            if !used.contains(r) {
+                used.push(*r);
+            }
         }
+        let added = due.len();
+        let mut chosen = already;
+        chosen.extend(due.into_iter().map(|(p, _)| p));
+        chosen.sort();
         let tx = db::write_tx(conn)?;
         let comment = format!(
-            "auto-approved by policy: {}",
-            serde_json::to_string(classes)?
+            "auto: {}",
+            used.iter()
+                .map(|r| format!("rule {r}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         approval::record(
             &tx,
@@ -445,15 +529,18 @@ fn auto(
                 reason: None,
                 at: &stamp,
                 expires: expires.as_deref(),
+                auto: true,
             },
         )?;
+        let rules_json: Vec<String> = used.iter().map(ToString::to_string).collect();
         audit::append(
             &tx,
             &stamp,
             &ctx.actor,
             "approve.auto",
             &format!("{}/{}", c.name, group.name),
-            &json!({"patches": chosen.len(), "classes": classes, "change": a.change, "accepted_stale": accepted_stale}),
+            &json!({"patches": chosen.len(), "added": added, "rules": rules_json,
+                    "change": a.change, "accepted_stale": accepted_stale}),
         )?;
         tx.commit()?;
         notify(
@@ -466,11 +553,8 @@ fn auto(
             &chosen,
         )?;
         approved += 1;
-        ctx.style.status(format!(
-            "{}: auto-approved {} patch(es)",
-            group.name,
-            chosen.len()
-        ));
+        ctx.style
+            .status(format!("{}: auto-approved {added} patch(es)", group.name,));
     }
     if approved == 0 {
         ctx.style.status("nothing to auto-approve");

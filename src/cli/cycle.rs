@@ -5,9 +5,10 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::Context;
+use crate::cycle::patch_set::{self, ShownPatch};
 use crate::cycle::state::{self as cycle, Cycle, GroupStatus};
 use crate::error::Failure;
-use crate::output::{self, or_dash};
+use crate::output::{self, Format, or_dash};
 use crate::{audit, clock, db, verdict};
 
 #[derive(Debug, Subcommand)]
@@ -16,6 +17,9 @@ pub enum CycleCommand {
     Start(StartArgs),
     /// Show each group's state in the cycle and what blocks its next step
     Status(NameArg),
+    /// Show the frozen patch set: package or KB, target, advisories, severity, KEV, EPSS,
+    /// hosts affected per group, knowledge-base notes [default: the open cycle]
+    Show(NameArg),
     /// List cycles
     #[command(visible_alias = "ls")]
     List,
@@ -58,6 +62,7 @@ pub fn run(ctx: &Context, cmd: CycleCommand) -> Result<()> {
     match cmd {
         CycleCommand::Start(a) => start(ctx, &a),
         CycleCommand::Status(a) => status(ctx, &a),
+        CycleCommand::Show(a) => show(ctx, &a),
         CycleCommand::List => list(ctx),
         CycleCommand::Close(a) => close(ctx, &a),
     }
@@ -79,7 +84,7 @@ fn start(ctx: &Context, a: &StartArgs) -> Result<()> {
     let stamp = clock::stamp(now);
     let accepted_stale = check_data(ctx, &db.conn, None, now, a.allow_stale, "cycle start")?;
     let tx = db::write_tx(&mut db.conn)?;
-    let (_, patches) = cycle::start(&tx, &name, cutoff, &stamp)?;
+    let (_, patches) = cycle::start(&tx, &name, cutoff, &stamp, &ctx.actor)?;
     audit::append(
         &tx,
         &stamp,
@@ -154,14 +159,108 @@ fn list(ctx: &Context) -> Result<()> {
     )
 }
 
+/// The named cycle; without a name, the open cycle, else the newest one.
+fn named_or_current(conn: &rusqlite::Connection, name: Option<&str>) -> Result<(i64, Cycle)> {
+    match (name, cycle::find(conn, None)) {
+        (None, Err(_)) => cycle::newest(conn),
+        (None, Ok(found)) => Ok(found),
+        (Some(n), _) => cycle::find(conn, Some(n)),
+    }
+}
+
+/// Advisories shown in a table cell before `+N more`.
+const ADVISORIES_SHOWN: usize = 3;
+
+fn show(ctx: &Context, a: &NameArg) -> Result<()> {
+    let db = ctx.open_db()?;
+    let (id, c) = named_or_current(&db.conn, a.name.as_deref())?;
+    let set = patch_set::of_cycle(&db.conn, id)?;
+    ctx.style.status(format!(
+        "cycle {} ({}, cutoff {}, {} patches)",
+        c.name, c.state, c.cutoff, c.patches
+    ));
+    let severity = |p: &ShownPatch| or_dash(p.severity.as_ref());
+    let kev = |p: &ShownPatch| if p.kev { "yes" } else { "-" }.to_string();
+    let epss = |p: &ShownPatch| p.epss.map_or("-".into(), |e| format!("{e:.3}"));
+    let advisories = |p: &ShownPatch| {
+        if p.advisories.is_empty() {
+            "-".to_string()
+        } else {
+            output::first_few(p.advisories.iter(), ADVISORIES_SHOWN)
+        }
+    };
+    let groups = |p: &ShownPatch| {
+        if p.hosts_by_group.is_empty() {
+            return "-".to_string();
+        }
+        p.hosts_by_group
+            .iter()
+            .map(|g| format!("{} {}", g.group.as_deref().unwrap_or("(no group)"), g.hosts))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let columns: &[output::Column<'_, ShownPatch>] = &[
+        ("ECOSYSTEM", &|p: &ShownPatch| p.ecosystem.clone()),
+        ("PACKAGE", &|p: &ShownPatch| p.package.clone()),
+        ("TARGET", &|p: &ShownPatch| p.target.clone()),
+        ("SEVERITY", &severity),
+        ("KEV", &kev),
+        ("EPSS", &epss),
+        ("HOSTS BY GROUP", &groups),
+        ("ADVISORIES", &advisories),
+        ("NOTES", &|p: &ShownPatch| p.notes.len().to_string()),
+    ];
+    // The notes in full below the set, each under its patch.
+    let notes: Vec<(String, &str)> = set
+        .iter()
+        .flat_map(|p| p.notes.iter().map(|n| (p.package.clone(), n.as_str())))
+        .collect();
+    match ctx.style.format {
+        Format::Table => {
+            // Names and versions are never wrapped (the advisories are cut instead).
+            output::list_unwrapped(&ctx.style, &set, columns, &[0, 1, 2])?;
+            if !notes.is_empty() {
+                output::out_line("")?;
+                for (package, note) in &notes {
+                    output::out_line(format!(
+                        "note on {}: {}",
+                        crate::text::one_line(package),
+                        crate::text::one_line(note)
+                    ))?;
+                }
+            }
+            Ok(())
+        }
+        Format::Markdown => {
+            use crate::report::markdown::cell;
+            let mut text = format!("## Patch set of cycle {}\n\n", cell(&c.name));
+            if set.is_empty() {
+                text.push_str("None.\n");
+            } else {
+                let header: Vec<&str> = columns.iter().map(|(h, _)| *h).collect();
+                text.push_str(&format!("| {} |\n|", header.join(" | ")));
+                text.push_str(&"---|".repeat(header.len()));
+                text.push('\n');
+                for p in &set {
+                    let cells: Vec<String> = columns.iter().map(|(_, f)| cell(&f(p))).collect();
+                    text.push_str(&format!("| {} |\n", cells.join(" | ")));
+                }
+            }
+            if !notes.is_empty() {
+                text.push_str("\n### Notes\n\n");
+                for (package, note) in &notes {
+                    text.push_str(&format!("- {}: {}\n", cell(package), cell(note)));
+                }
+            }
+            output::out_bytes(text.as_bytes())
+        }
+        _ => output::list(&ctx.style, &set, columns),
+    }
+}
+
 fn status(ctx: &Context, a: &NameArg) -> Result<()> {
     let db = ctx.open_db()?;
-    // Without a name: the open cycle, else the newest one.
-    let (id, c) = match (&a.name, cycle::find(&db.conn, None)) {
-        (None, Err(_)) => cycle::newest(&db.conn)?,
-        (None, Ok(found)) => found,
-        (Some(n), _) => cycle::find(&db.conn, Some(n))?,
-    };
+    let (id, c) = named_or_current(&db.conn, a.name.as_deref())?;
     let now = clock::now()?;
     let rows = cycle::status(&db.conn, id, now)?;
     // Each group's window, under way or next, in the window's own zone.

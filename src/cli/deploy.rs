@@ -34,7 +34,8 @@ pub struct RunArgs {
     #[arg(long, add = super::complete::cycles())]
     pub cycle: Option<String>,
     /// Print the plan per host (packages from → to, snapshot, reboot, checks, window)
-    /// and change nothing
+    /// and change nothing; a deploy not yet approved is previewed with the whole patch
+    /// set, marked "preview: not approved"
     #[arg(long)]
     pub dry_run: bool,
     /// Continue the group's interrupted or halted deployment; finished hosts are not
@@ -133,7 +134,7 @@ pub fn execute(ctx: &Context, kind: Kind, group: &str, a: &RunArgs) -> Result<()
     }
     let now = clock::now()?;
     if a.dry_run {
-        let plan = plan::build(&db.conn, a.cycle.as_deref(), &g, kind, now)?;
+        let plan = plan::dry_run(&db.conn, a.cycle.as_deref(), &g, kind, now)?;
         return print_plan(ctx, &plan);
     }
     let group_id = inventory::group_id(&db.conn, group)?;
@@ -422,6 +423,12 @@ fn print_plan(ctx: &Context, plan: &Plan) -> Result<()> {
         }
     }
     if ctx.style.format == Format::Table {
+        if let Some(why) = &plan.preview {
+            output::out_line(format!(
+                "preview: not approved ({}): the plan of the whole patch set, as an approval would allow it",
+                crate::text::one_line(why)
+            ))?;
+        }
         let snap = serde_json::to_string(&plan.snapshot).unwrap_or_default();
         let reboot = serde_json::to_string(&plan.reboot).unwrap_or_default();
         for (k, v) in [

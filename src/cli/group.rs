@@ -301,9 +301,31 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         ("restart", enum_name(&p.restart)),
         ("snapshot", enum_name(&p.snapshot)),
         ("soak", p.soak.to_string()),
+        ("promote_min_success", p.promote_min_success.to_string()),
+        ("promote_min_hosts", p.promote_min_hosts.to_string()),
         (
             "auto_approve",
             list_or_dash(p.auto_approve.iter().map(enum_name).collect()),
+        ),
+        (
+            "approve_rules",
+            if p.approve_rules.is_empty() {
+                "-".into()
+            } else {
+                // The delay runs from the cycle's start, whatever the advisory's date.
+                format!(
+                    "{} (from cycle start)",
+                    p.approve_rules
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            },
+        ),
+        (
+            "require_distinct_approver",
+            p.require_distinct_approver.to_string(),
         ),
         ("rollback_on_failure", p.rollback_on_failure.to_string()),
         ("health_commands", list_or_dash(p.health_commands.clone())),

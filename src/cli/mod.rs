@@ -101,14 +101,19 @@ pub struct GlobalArgs {
     pub actor: Option<String>,
 }
 
-/// `report` (every format) and `audit export` (JSON, CSV: its format must be named, so the
-/// global default is hidden) get their own `--format`; a test checks each command's
-/// values. (`mut_subcommands` keeps the order of the commands, unlike `mut_subcommand`.)
+/// `report` (every format), `audit export` (JSON, CSV: its format must be named, so the
+/// global default is hidden) and `cycle show` (with Markdown) get their own `--format`;
+/// a test checks each command's values. (`mut_subcommands` keeps the order of the
+/// commands, unlike `mut_subcommand`.)
 fn with_own_formats(cmd: clap::Command) -> clap::Command {
     match cmd.get_name() {
         "report" => cmd.arg(format_arg(FormatSet::Report)),
         "audit" => cmd.mut_subcommands(|sub| match sub.get_name() {
             "export" => sub.arg(format_arg(FormatSet::Export).hide_default_value(true)),
+            _ => sub,
+        }),
+        "cycle" => cmd.mut_subcommands(|sub| match sub.get_name() {
+            "show" => sub.arg(format_arg(FormatSet::Ticket)),
             _ => sub,
         }),
         _ => cmd,
@@ -302,7 +307,12 @@ pub fn run(cli: Cli) -> Result<()> {
     if let Command::Vercmp(args) = &cli.command {
         return vercmp::run(args);
     }
-    if !cli.global.format.is_generic() && !matches!(cli.command, Command::Report(_)) {
+    let formats = match &cli.command {
+        Command::Report(_) => FormatSet::Report,
+        Command::Cycle(cycle::CycleCommand::Show(_)) => FormatSet::Ticket,
+        _ => FormatSet::Records,
+    };
+    if !formats.contains(cli.global.format) {
         return Err(crate::output::report_only(cli.global.format));
     }
     let ctx = Context::new(&cli.global, matches!(cli.command, Command::Init(_)))?;

@@ -73,14 +73,16 @@ pub struct NewApproval<'a> {
     pub reason: Option<&'a str>,
     pub at: &'a str,
     pub expires: Option<&'a str>,
+    /// Recorded by `approve --auto` (which adds to its own approvals only).
+    pub auto: bool,
 }
 
 /// Records a decision (inside the caller's write transaction, with its audit entry).
 pub fn record(conn: &Connection, a: &NewApproval<'_>) -> Result<()> {
     let group_id = inventory::group_id(conn, a.group)?;
     conn.execute(
-        "INSERT INTO approvals (cycle_id, group_id, decision, packages, actor, change_ref, comment, emergency, reason, at, expires) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO approvals (cycle_id, group_id, decision, packages, actor, change_ref, comment, emergency, reason, at, expires, auto) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             a.cycle_id,
             group_id,
@@ -92,7 +94,8 @@ pub fn record(conn: &Connection, a: &NewApproval<'_>) -> Result<()> {
             a.emergency,
             a.reason,
             a.at,
-            a.expires
+            a.expires,
+            a.auto
         ],
     )?;
     Ok(())
@@ -114,6 +117,8 @@ pub struct Latest {
     pub change_ref: Option<String>,
     pub emergency: bool,
     pub expires: Option<String>,
+    /// Recorded by `approve --auto`.
+    pub auto: bool,
     /// The stored JSON of the set; read by [`Latest::patches`] only where it is needed,
     /// so that the status of a cycle does not depend on it.
     packages: String,
@@ -130,7 +135,7 @@ impl Latest {
 pub fn latest(conn: &Connection, cycle_id: i64, group: &str) -> Result<Option<Latest>> {
     Ok(conn
         .query_row(
-            "SELECT a.decision, a.packages, a.change_ref, a.emergency, a.expires FROM approvals a \
+            "SELECT a.decision, a.packages, a.change_ref, a.emergency, a.expires, a.auto FROM approvals a \
              JOIN groups g ON g.id = a.group_id WHERE a.cycle_id = ?1 AND g.name = ?2 \
              ORDER BY a.id DESC LIMIT 1",
             params![cycle_id, group],
@@ -141,6 +146,7 @@ pub fn latest(conn: &Connection, cycle_id: i64, group: &str) -> Result<Option<La
                     change_ref: r.get(2)?,
                     emergency: r.get(3)?,
                     expires: r.get(4)?,
+                    auto: r.get(5)?,
                 })
             },
         )
@@ -205,6 +211,50 @@ pub fn in_force_at(
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?)
+}
+
+/// Four eyes (`require_distinct_approver`): why `actor` may not approve `group` in the
+/// cycle, or None. The approver must be neither who started the cycle nor who ran a test
+/// of it on a lower ring; a cycle whose starter is not recorded cannot show that, and
+/// is refused too. The emergency lane is no way around it: it bypasses the ring gate,
+/// not the second person.
+pub fn same_actor(
+    conn: &Connection,
+    cycle_id: i64,
+    group: &Group,
+    actor: &str,
+) -> Result<Option<String>> {
+    if !group.policy.require_distinct_approver {
+        return Ok(None);
+    }
+    let (cycle, creator): (String, Option<String>) = conn.query_row(
+        "SELECT name, created_by FROM cycles WHERE id = ?1",
+        [cycle_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let mut stmt = conn.prepare(
+        "SELECT DISTINCT d.actor FROM deployments d JOIN groups g ON g.id = d.group_id \
+         WHERE d.cycle_id = ?1 AND d.kind = ?2 AND g.ring < ?3 ORDER BY d.actor",
+    )?;
+    let testers: Vec<String> = stmt
+        .query_map(params![cycle_id, Kind::Test, group.order], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let started = match &creator {
+        Some(c) => format!("started by {c}"),
+        None => "started by someone not recorded".into(),
+    };
+    let tested = if testers.is_empty() {
+        "not tested on a lower ring".to_string()
+    } else {
+        format!("tested by {}", testers.join(", "))
+    };
+    let same = creator.as_deref().is_none_or(|c| c == actor) || testers.iter().any(|t| t == actor);
+    Ok(same.then(|| {
+        format!(
+            "{actor} may not approve {}: cycle {cycle} was {started} and {tested} (require_distinct_approver)",
+            group.name
+        )
+    }))
 }
 
 /// What the group's `notify` command is told about (`PATCHCYCLE_EVENT`, and
@@ -389,6 +439,7 @@ mod tests {
                 reason: Some("exploited"),
                 at: "2026-12-07T01:00:00Z",
                 expires: None,
+                auto: false,
             },
         )
         .unwrap();
@@ -406,6 +457,7 @@ mod tests {
                 reason: None,
                 at: "2026-12-07T02:00:00Z",
                 expires: Some("2026-12-31"),
+                auto: false,
             },
         )
         .unwrap();
@@ -455,6 +507,57 @@ mod tests {
         assert_eq!(
             in_force_at(&db.conn, cycle, pilot, "2026-12-07T00:30:00Z").unwrap(),
             None
+        );
+    }
+
+    /// Schema 15 on a database of schema 14: the cycle's starter and the approvals
+    /// `approve --auto` recorded are read from the audit log; a person's approval, and a
+    /// cycle without a `cycle.start` entry, are left as they were.
+    #[test]
+    fn schema_15_fills_starter_and_auto_from_the_audit_log() {
+        let conn = Connection::open_in_memory().unwrap();
+        for (version, name, sql) in crate::db::MIGRATIONS.iter().filter(|m| m.0 < 15) {
+            conn.execute_batch(sql)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            conn.pragma_update(None, "user_version", version).unwrap();
+        }
+        let at = "2026-11-10T09:00:00Z";
+        conn.execute_batch(&format!(
+            "INSERT INTO groups (id, name, ring, created_at, updated_at) VALUES (1, 'prod', 2, '{at}', '{at}');
+             INSERT INTO cycles (id, name, cutoff, state, created_at) VALUES
+                 (1, '2026-11', '2026-11-10', 'open', '{at}'),
+                 (2, '2026-10', '2026-10-13', 'closed', '{at}');
+             INSERT INTO audit (at, actor, action, object, details, prev_hash, hash) VALUES
+                 ('{at}', 'alice', 'cycle.start', '2026-11', '{{}}', 'x', 'y'),
+                 ('{at}', 'cron', 'approve.auto', '2026-11/prod', '{{}}', 'y', 'z');
+             INSERT INTO approvals (cycle_id, group_id, decision, packages, actor, at) VALUES
+                 (1, 1, 'approve', '[]', 'cron', '{at}'),
+                 (1, 1, 'approve', '[]', 'bob', '{at}');"
+        ))
+        .unwrap();
+        let (_, _, sql) = crate::db::MIGRATIONS
+            .iter()
+            .find(|m| m.0 == 15)
+            .expect("migration 15");
+        conn.execute_batch(sql).unwrap();
+        let starters: Vec<Option<String>> = conn
+            .prepare("SELECT created_by FROM cycles ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(starters, [Some("alice".to_string()), None]);
+        let auto: Vec<(String, bool)> = conn
+            .prepare("SELECT actor, auto FROM approvals ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            auto,
+            [("cron".to_string(), true), ("bob".to_string(), false)]
         );
     }
 }

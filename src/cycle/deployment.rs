@@ -835,6 +835,40 @@ pub struct RingResult {
     pub finished: String,
 }
 
+/// A ring's hosts in a cycle, each counted once however many runs it took part in: its
+/// latest row of a finished (not running) test or deploy of the cycle that did not skip
+/// it. `ok` counts those done. A rerun plans only the hosts an earlier run did not
+/// patch, and a resume finishes the same deployment, so neither runs nor resumes are
+/// counted twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RingHosts {
+    pub total: u64,
+    pub ok: u64,
+}
+
+pub fn ring_hosts(conn: &Connection, cycle_id: i64, group: &str) -> Result<RingHosts> {
+    let (total, ok): (i64, i64) = conn.query_row(
+        "WITH rows AS ( \
+             SELECT dh.host_id, dh.state, d.id AS did FROM deployment_hosts dh \
+             JOIN deployments d ON d.id = dh.deployment_id JOIN groups g ON g.id = d.group_id \
+             WHERE d.cycle_id = ?1 AND g.name = ?2 AND d.state != ?3 AND dh.state != ?4) \
+         SELECT count(*), coalesce(sum(r.state = ?5), 0) FROM rows r \
+         WHERE r.did = (SELECT max(o.did) FROM rows o WHERE o.host_id = r.host_id)",
+        params![
+            cycle_id,
+            group,
+            DeploymentState::Running,
+            HostState::Skipped,
+            HostState::Done
+        ],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(RingHosts {
+        total: total.max(0) as u64,
+        ok: ok.max(0) as u64,
+    })
+}
+
 /// The latest ring result of a group in a cycle.
 pub fn latest_ring_result(
     conn: &Connection,

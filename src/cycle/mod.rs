@@ -7,6 +7,7 @@ pub mod deploy;
 pub mod deployment;
 pub mod health;
 pub mod judge;
+pub mod patch_set;
 pub mod plan;
 pub mod rollback;
 pub mod snapshot;

@@ -48,6 +48,10 @@ pub struct Plan {
     #[serde(skip)]
     pub group_id: i64,
     pub kind: Kind,
+    /// A dry run of a deploy not (or no longer) approved: why (`group prod has no
+    /// approval in cycle 2026-11`); the plan is then of the whole frozen patch set.
+    /// None for a plan that may run.
+    pub preview: Option<String>,
     pub change_ref: Option<String>,
     pub snapshot: SnapshotProvider,
     pub reboot: RebootPolicy,
@@ -140,30 +144,23 @@ fn windows_targets(conn: &Connection, scan_id: i64, packages: &PackageSet) -> Re
 type PackageSet = BTreeMap<(String, String), String>;
 
 /// The approved package set of a group in a cycle, and the change reference.
+/// The group's approved set and change reference, or why there is none valid at `now`
+/// (no decision, a decline or deferral, an expired approval).
 fn approved(
     conn: &Connection,
     cycle_id: i64,
     cycle: &str,
     group: &Group,
     now: DateTime<Utc>,
-) -> Result<(PackageSet, Option<String>)> {
-    let row = approval::latest(conn, cycle_id, &group.name)?;
-    let not_approved = |why: String| -> anyhow::Error {
-        Failure::gate(why)
-            .hint(format!(
-                "approve it first: `patchcycle approve --group {} --change REF`",
-                group.name
-            ))
-            .into()
-    };
-    let Some(latest) = row else {
-        return Err(not_approved(format!(
+) -> Result<Result<(PackageSet, Option<String>), String>> {
+    let Some(latest) = approval::latest(conn, cycle_id, &group.name)? else {
+        return Ok(Err(format!(
             "group {} has no approval in cycle {cycle}",
             group.name
         )));
     };
     if latest.decision != Decision::Approve {
-        return Err(not_approved(format!(
+        return Ok(Err(format!(
             "group {}'s latest decision in cycle {cycle} is {}",
             group.name, latest.decision
         )));
@@ -172,7 +169,7 @@ fn approved(
     if let Some(e) = &latest.expires
         && e.get(..10).unwrap_or(e) < now.date_naive().to_string().as_str()
     {
-        return Err(not_approved(format!(
+        return Ok(Err(format!(
             "group {}'s approval in cycle {cycle} expired on {e}",
             group.name
         )));
@@ -182,7 +179,29 @@ fn approved(
         .into_iter()
         .map(|p| ((p.ecosystem, p.package), p.target))
         .collect();
-    Ok((set, latest.change_ref))
+    Ok(Ok((set, latest.change_ref)))
+}
+
+/// The frozen patch set of a cycle, as a package set.
+fn frozen(conn: &Connection, cycle_id: i64) -> Result<PackageSet> {
+    Ok(state::patches(conn, cycle_id)?
+        .into_iter()
+        .map(|p| ((p.ecosystem, p.package), p.target))
+        .collect())
+}
+
+/// The plan a dry run shows. A deploy without a valid approval is planned as a preview
+/// ([`Plan::preview`] says why it is not approved) of the whole frozen patch set: what
+/// an approval of the set, as `approve` selects it by default, would allow. With a valid
+/// approval it is the plan [`build`] makes.
+pub fn dry_run(
+    conn: &Connection,
+    cycle: Option<&str>,
+    group: &Group,
+    kind: Kind,
+    now: DateTime<Utc>,
+) -> Result<Plan> {
+    build_with(conn, cycle, group, kind, now, true)
 }
 
 /// Builds the plan. `Failure::gate` when a deploy lacks a valid approval.
@@ -193,20 +212,40 @@ pub fn build(
     kind: Kind,
     now: DateTime<Utc>,
 ) -> Result<Plan> {
+    build_with(conn, cycle, group, kind, now, false)
+}
+
+fn build_with(
+    conn: &Connection,
+    cycle: Option<&str>,
+    group: &Group,
+    kind: Kind,
+    now: DateTime<Utc>,
+    preview_allowed: bool,
+) -> Result<Plan> {
     let (cycle_id, c) = state::find(conn, cycle)?;
     if c.state != "open" {
         return Err(Failure::usage(format!("cycle {} is closed", c.name)).into());
     }
     let group_id = inventory::group_id(conn, &group.name)?;
+    let mut preview = None;
     let (packages, change_ref) = match kind {
-        Kind::Deploy => approved(conn, cycle_id, &c.name, group, now)?,
-        Kind::Test => (
-            state::patches(conn, cycle_id)?
-                .into_iter()
-                .map(|p| ((p.ecosystem, p.package), p.target))
-                .collect(),
-            None,
-        ),
+        Kind::Deploy => match approved(conn, cycle_id, &c.name, group, now)? {
+            Ok(set) => set,
+            Err(why) if preview_allowed => {
+                preview = Some(why);
+                (frozen(conn, cycle_id)?, None)
+            }
+            Err(why) => {
+                return Err(Failure::gate(why)
+                    .hint(format!(
+                        "approve it first: `patchcycle approve --group {} --change REF`",
+                        group.name
+                    ))
+                    .into());
+            }
+        },
+        Kind::Test => (frozen(conn, cycle_id)?, None),
     };
     let policy = group.policy.clone();
     let hosts = inventory::list_hosts(
@@ -406,6 +445,7 @@ pub fn build(
         group: group.name.clone(),
         group_id,
         kind,
+        preview,
         change_ref,
         snapshot: policy.snapshot,
         reboot: policy.reboot,

@@ -114,7 +114,13 @@ pub fn newest(conn: &Connection) -> Result<(i64, Cycle)> {
 /// Freezes the patch set from each host's latest good scan: for every (ecosystem,
 /// package) with a pending security update, the highest candidate version any host was
 /// offered, with the advisories the findings name.
-pub fn start(conn: &Connection, name: &str, cutoff: NaiveDate, now: &str) -> Result<(i64, usize)> {
+pub fn start(
+    conn: &Connection,
+    name: &str,
+    cutoff: NaiveDate,
+    now: &str,
+    actor: &str,
+) -> Result<(i64, usize)> {
     if let Some(open) = conn
         .query_row("SELECT name FROM cycles WHERE state = 'open'", [], |r| {
             r.get::<_, String>(0)
@@ -135,8 +141,8 @@ pub fn start(conn: &Connection, name: &str, cutoff: NaiveDate, now: &str) -> Res
             .into());
     }
     conn.execute(
-        "INSERT INTO cycles (name, cutoff, state, created_at) VALUES (?1, ?2, 'open', ?3)",
-        params![name, cutoff.to_string(), now],
+        "INSERT INTO cycles (name, cutoff, state, created_at, created_by) VALUES (?1, ?2, 'open', ?3, ?4)",
+        params![name, cutoff.to_string(), now, actor],
     )?;
     let id = conn.last_insert_rowid();
     let mut stmt = conn.prepare(
@@ -339,50 +345,122 @@ pub fn record_ring_result(
     )
 }
 
-/// Why a group may not be approved yet, or None when the gate is open.
+/// Why a group may not be approved yet (every reason, `; `-joined in one line), or None
+/// when the gate is open.
 pub fn gate_block(
     conn: &Connection,
     cycle_id: i64,
     group: &Group,
     now: DateTime<Utc>,
 ) -> Result<Option<String>> {
+    let blocks = gate_blocks(conn, cycle_id, group, now)?;
+    Ok((!blocks.is_empty()).then(|| blocks.join("; ")))
+}
+
+/// Every reason a group may not be approved yet; empty when the gate is open. Each lower
+/// ring that holds hosts must have a result for the cycle, not be rolled back, and meet
+/// its own policy: `promote_min_success` of its hosts succeeded, at least
+/// `promote_min_hosts` of them, and `soak` passed since its latest result. The reasons
+/// are those of the lowest ring that blocks, each check that fails named.
+pub fn gate_blocks(
+    conn: &Connection,
+    cycle_id: i64,
+    group: &Group,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>> {
+    let mut blocks = Vec::new();
     for lower in inventory::list_groups(conn)?
         .into_iter()
         .filter(|g| g.order < group.order && g.hosts > 0)
     {
-        match deployment::latest_ring_result(conn, cycle_id, &lower.name)? {
-            None => {
-                return Ok(Some(format!(
-                    "ring {} ({}) has no test or deploy result for this cycle",
-                    lower.order, lower.name
-                )));
-            }
-            Some(r) if !r.success => {
-                // A rollback records a failed result too; say which it was.
-                let why = match deployment::latest(conn, cycle_id, &lower.name, None)? {
-                    Some(d) if d.state == DeploymentState::PartlyRolledBack => format!(
-                        "was partly rolled back after its {} (deployment {})",
-                        d.kind, d.id
-                    ),
-                    Some(d) if d.state == DeploymentState::RolledBack => {
-                        format!("was rolled back after its {} (deployment {})", d.kind, d.id)
-                    }
-                    _ => format!("failed its {}", r.kind),
-                };
-                return Ok(Some(format!("ring {} ({}) {why}", lower.order, lower.name)));
-            }
-            Some(r) => {
-                let finished = r.finished;
-                if let Some(left) = soak_left(&finished, lower.policy.soak.0, now)? {
-                    return Ok(Some(format!(
-                        "ring {} ({}) passed at {finished} but is still soaking: {left} left of {}",
-                        lower.order, lower.name, lower.policy.soak
-                    )));
-                }
+        let Some(r) = deployment::latest_ring_result(conn, cycle_id, &lower.name)? else {
+            blocks.push(format!(
+                "ring {} ({}) has no test or deploy result for this cycle",
+                lower.order, lower.name
+            ));
+            break;
+        };
+        // A rollback records a failed result too; a rolled-back ring is no evidence.
+        if !r.success {
+            let rolled = match deployment::latest(conn, cycle_id, &lower.name, None)? {
+                Some(d) if d.state == DeploymentState::PartlyRolledBack => Some(format!(
+                    "was partly rolled back after its {} (deployment {})",
+                    d.kind, d.id
+                )),
+                Some(d) if d.state == DeploymentState::RolledBack => Some(format!(
+                    "was rolled back after its {} (deployment {})",
+                    d.kind, d.id
+                )),
+                _ => None,
+            };
+            if let Some(why) = rolled {
+                blocks.push(format!("ring {} ({}) {why}", lower.order, lower.name));
+                break;
             }
         }
+        // Hosts, not runs: from the runs' hosts; a result recorded without a deployment
+        // (by a script, through `record_ring_result`) counts as it was recorded.
+        let mut hosts = deployment::ring_hosts(conn, cycle_id, &lower.name)?;
+        if hosts.total == 0 {
+            hosts = deployment::RingHosts {
+                total: r.hosts_total.max(0) as u64,
+                ok: r.hosts_ok.max(0) as u64,
+            };
+        }
+        let p = &lower.policy;
+        if !p.promote_min_success.reached(hosts.ok, hosts.total) {
+            blocks.push(format!(
+                "{}: {} of {} hosts succeeded ({}), needs {}",
+                lower.name,
+                hosts.ok,
+                hosts.total,
+                percent_of(hosts.ok, hosts.total),
+                spaced_percent(p.promote_min_success)
+            ));
+        }
+        if hosts.ok < u64::from(p.promote_min_hosts) {
+            blocks.push(format!(
+                "{}: {} host{} succeeded, needs {}",
+                lower.name,
+                hosts.ok,
+                if hosts.ok == 1 { "" } else { "s" },
+                p.promote_min_hosts
+            ));
+        }
+        let finished = r.finished;
+        if let Some(left) = soak_left(&finished, p.soak.0, now)? {
+            blocks.push(format!(
+                "{}: soak {left} left of {} (its {} finished at {finished})",
+                lower.name, p.soak, r.kind
+            ));
+        }
+        // The lowest ring that blocks is the one to act on.
+        if !blocks.is_empty() {
+            break;
+        }
     }
-    Ok(None)
+    Ok(blocks)
+}
+
+/// `87.5 %`: a share of hosts to one decimal, without a trailing `.0`.
+fn percent_of(ok: u64, total: u64) -> String {
+    if total == 0 {
+        return "no hosts".into();
+    }
+    // Tenths of a percent, rounded down so that 94.96 % never shows as "95 %".
+    let permille = ok.saturating_mul(1000) / total;
+    spaced_percent(crate::inventory::policy::Share::from_permille(
+        u32::try_from(permille).unwrap_or(u32::MAX),
+    ))
+}
+
+/// `95 %`, `87.5 %`: a policy share as the gate's messages write it.
+fn spaced_percent(s: crate::inventory::policy::Share) -> String {
+    let text = s.to_string();
+    match text.strip_suffix('%') {
+        Some(n) => format!("{n} %"),
+        None => text,
+    }
 }
 
 /// How much of `soak` is left at `now` after a result that finished at `finished` (a
@@ -600,7 +678,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = windows_db(dir.path());
         let day = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
-        let (id, count) = start(&db.conn, "2026-12", day, "2026-12-07T00:00:00Z").unwrap();
+        let (id, count) = start(&db.conn, "2026-12", day, "2026-12-07T00:00:00Z", "alice").unwrap();
         assert_eq!(count, 1);
         let p = patches(&db.conn, id).unwrap();
         assert_eq!(p.len(), 1);
@@ -623,7 +701,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = windows_db(dir.path());
         let day = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
-        start(&db.conn, "2026-12", day, "2026-12-07T00:00:00Z").unwrap();
+        start(&db.conn, "2026-12", day, "2026-12-07T00:00:00Z", "alice").unwrap();
         let group = crate::inventory::require_group(&db.conn, "pilot").unwrap();
         let now = DateTime::parse_from_rfc3339("2026-12-07T01:00:00Z")
             .unwrap()

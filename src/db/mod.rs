@@ -89,6 +89,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "0014_windows.sql",
         include_str!("../../migrations/0014_windows.sql"),
     ),
+    (
+        15,
+        "0015_gates.sql",
+        include_str!("../../migrations/0015_gates.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

@@ -52,6 +52,18 @@ pub struct Policy {
     /// The severity a pending security update counts as when no synced advisory rates
     /// it: it is still an open finding, never invisible to a gate.
     pub unrated_severity: crate::catalog::Severity,
+    /// The share of the lower ring's hosts that must have succeeded (their latest test or
+    /// deploy in the cycle done) before this ring may be approved.
+    pub promote_min_success: Share,
+    /// How many of the lower ring's hosts must have succeeded before this ring may be
+    /// approved (0: no minimum, as before the key existed).
+    pub promote_min_hosts: u32,
+    /// When `approve --auto` may approve a class of patches: a delay counted from the
+    /// cycle's start (`approve_rules = [{ class = "kev", after = "0d" }, …]`).
+    pub approve_rules: Vec<ApproveRule>,
+    /// Four eyes: who approves must be neither who started the cycle nor who ran a test
+    /// of it on a lower ring (the emergency lane included).
+    pub require_distinct_approver: bool,
 }
 
 const HOUR: u64 = 3_600;
@@ -141,6 +153,10 @@ pub mod bounds {
     pub const SLA_LOW: Bound = Bound::new("sla_days.low", 1, 3_650);
     pub const HEALTH_COMMANDS: Bound = Bound::new("health_commands", 0, 100);
     pub const HTTP_CHECKS: Bound = Bound::new("http_checks", 0, 100);
+    pub const PROMOTE_MIN_SUCCESS: Bound = Bound::new("promote_min_success", 0, 100);
+    pub const PROMOTE_MIN_HOSTS: Bound = Bound::new("promote_min_hosts", 0, 10_000);
+    pub const APPROVE_RULES: Bound = Bound::new("approve_rules", 0, 5);
+    pub const APPROVE_RULE_AFTER: Bound = Bound::new("approve_rules.after", 0, 366 * DAY);
 }
 
 /// Snapshot commands, run by `sh -c` on the controller. `{host}`, `{address}`,
@@ -201,6 +217,11 @@ impl Default for Policy {
             max_scan_age: Span(Duration::from_secs(7 * 86_400)),
             max_feed_age: Span(Duration::from_secs(3 * 86_400)),
             unrated_severity: crate::catalog::Severity::Medium,
+            // All hosts, as the gate asked before the key existed ("a successful result").
+            promote_min_success: Share::from_permille(1000),
+            promote_min_hosts: 0,
+            approve_rules: Vec::new(),
+            require_distinct_approver: false,
         }
     }
 }
@@ -314,6 +335,25 @@ impl Policy {
         SLA_LOW.count(s.low.into())?;
         HEALTH_COMMANDS.entries(self.health_commands.len())?;
         HTTP_CHECKS.entries(self.http_checks.len())?;
+        // A share is checked in whole percent of its range; its tenths are its own.
+        PROMOTE_MIN_SUCCESS.share(u64::from(self.promote_min_success.permille() / 10))?;
+        if self.promote_min_success.permille() > 1000 {
+            return Err(format!(
+                "promote_min_success = {} is out of range (0% to 100%)",
+                self.promote_min_success
+            ));
+        }
+        PROMOTE_MIN_HOSTS.count(self.promote_min_hosts.into())?;
+        APPROVE_RULES.entries(self.approve_rules.len())?;
+        for (i, r) in self.approve_rules.iter().enumerate() {
+            APPROVE_RULE_AFTER.span(r.after)?;
+            if self.approve_rules[..i].iter().any(|o| o.class == r.class) {
+                return Err(format!(
+                    "approve_rules names class {} twice",
+                    r.class.as_str()
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -445,6 +485,136 @@ pub enum AutoApproveClass {
     Critical,
     High,
     Security,
+    /// Every patch of the set.
+    All,
+}
+
+impl AutoApproveClass {
+    /// The policy's spelling (`class = "kev"`), as serde reads and writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AutoApproveClass::Kev => "kev",
+            AutoApproveClass::Critical => "critical",
+            AutoApproveClass::High => "high",
+            AutoApproveClass::Security => "security",
+            AutoApproveClass::All => "all",
+        }
+    }
+}
+
+/// One approval rule: `approve --auto` may approve the class's patches once `after` has
+/// passed since the cycle started (and the ring gate is open).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApproveRule {
+    pub class: AutoApproveClass,
+    pub after: Span,
+}
+
+impl fmt::Display for ApproveRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} after {}", self.class.as_str(), self.after)
+    }
+}
+
+/// A share of hosts, kept in tenths of a percent (87.5 % is 875). Written `"95%"`,
+/// `"87.5%"` or as a fraction `0.95`; shown back as `95%`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Share(u32);
+
+impl Share {
+    pub const fn from_permille(permille: u32) -> Share {
+        Share(permille)
+    }
+
+    pub fn permille(self) -> u32 {
+        self.0
+    }
+
+    /// Whether `ok` of `total` reach the share (exactly, in integers; 0 of 0 does).
+    pub fn reached(self, ok: u64, total: u64) -> bool {
+        ok.saturating_mul(1000) >= u64::from(self.0).saturating_mul(total)
+    }
+
+    fn parse_percent(text: &str) -> Option<Share> {
+        let (whole, tenth) = match text.split_once('.') {
+            Some((w, t)) if t.len() == 1 => (w, t),
+            Some(_) => return None,
+            None => (text, "0"),
+        };
+        if whole.is_empty()
+            || !whole
+                .bytes()
+                .chain(tenth.bytes())
+                .all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        let w: u32 = whole.parse().ok()?;
+        let t: u32 = tenth.parse().ok()?;
+        w.checked_mul(10)?.checked_add(t).map(Share)
+    }
+}
+
+/// `95%`, `87.5%`: whole percent without a decimal, else one decimal.
+impl fmt::Display for Share {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_multiple_of(10) {
+            write!(f, "{}%", self.0 / 10)
+        } else {
+            write!(f, "{}.{}%", self.0 / 10, self.0 % 10)
+        }
+    }
+}
+
+impl FromStr for Share {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let t = s.trim();
+        let bad =
+            || format!("promote_min_success {s:?} is not a share like \"95%\", \"87.5%\" or 0.95");
+        match t.strip_suffix('%') {
+            Some(p) => Share::parse_percent(p.trim()).ok_or_else(bad),
+            None => {
+                let x: f64 = t.parse().map_err(|_| bad())?;
+                if !(0.0..=1.0).contains(&x) {
+                    return Err(format!(
+                        "promote_min_success = {t} is out of range (0.0 to 1.0, or 0% to 100%)"
+                    ));
+                }
+                let permille = (x * 1000.0).round();
+                if (permille - x * 1000.0).abs() > 1e-6 {
+                    return Err(format!(
+                        "promote_min_success = {t} is finer than a tenth of a percent"
+                    ));
+                }
+                // In 0..=1000 after the range check above.
+                Ok(Share(permille as u32))
+            }
+        }
+    }
+}
+
+impl Serialize for Share {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Share {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Fraction(f64),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Fraction(x) => x.to_string().parse(),
+            Raw::Text(t) => t.parse(),
+        }
+        .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Failed hosts that halt a deployment: a count, or a share of the group's hosts.
@@ -700,5 +870,83 @@ mod tests {
         assert!(Policy::from_toml("max_paralel = 3").is_err());
         let p = Policy::from_toml("failure_threshold = \"120%\"").unwrap();
         assert!(p.validate().is_err());
+    }
+
+    /// `promote_min_success` is read as a percentage or a fraction and always shown back
+    /// as a percentage; a value between tenths of a percent or past 100 % is refused.
+    #[test]
+    fn promote_min_success_forms() {
+        let share = |toml: &str| Policy::from_toml(toml).map(|p| p.promote_min_success);
+        for (toml, shown) in [
+            ("promote_min_success = \"95%\"", "95%"),
+            ("promote_min_success = \" 87.5 % \"", "87.5%"),
+            ("promote_min_success = 0.95", "95%"),
+            ("promote_min_success = 0.875", "87.5%"),
+            ("promote_min_success = 1", "100%"),
+            ("promote_min_success = 0", "0%"),
+            ("promote_min_success = \"0.9\"", "90%"),
+        ] {
+            let s = share(toml).unwrap_or_else(|e| panic!("{toml}: {e}"));
+            assert_eq!(s.to_string(), shown, "{toml}");
+            let p = Policy::from_toml(toml).unwrap();
+            assert_eq!(Policy::from_toml(&p.to_toml()).unwrap(), p, "{toml}");
+        }
+        for bad in [
+            "promote_min_success = 1.5",
+            "promote_min_success = -0.1",
+            "promote_min_success = 0.9512",
+            "promote_min_success = \"95.25%\"",
+            "promote_min_success = \"ninety\"",
+            "promote_min_success = \"%\"",
+        ] {
+            assert!(share(bad).is_err(), "{bad} accepted");
+        }
+        let over = Policy::from_toml("promote_min_success = \"101%\"").unwrap();
+        assert_eq!(
+            over.validate(),
+            Err("promote_min_success = 101% is out of range (0% to 100%)".into())
+        );
+        let s: Share = "87.5%".parse().unwrap();
+        assert!(s.reached(7, 8) && !s.reached(6, 8));
+        let s: Share = "95%".parse().unwrap();
+        assert!(!s.reached(7, 8) && s.reached(19, 20) && !s.reached(18, 20));
+        assert!(
+            s.reached(0, 0),
+            "no hosts is judged by promote_min_hosts, not the share"
+        );
+    }
+
+    #[test]
+    fn approve_rules_are_a_list_of_class_and_after() {
+        let p = Policy::from_toml(
+            "approve_rules = [{ class = \"kev\", after = \"0d\" }, \
+             { class = \"critical\", after = \"3d\" }, { class = \"all\", after = \"14d\" }]",
+        )
+        .unwrap();
+        assert_eq!(p.validate(), Ok(()));
+        let shown: Vec<String> = p.approve_rules.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            ["kev after 0s", "critical after 3d", "all after 14d"]
+        );
+        assert_eq!(Policy::from_toml(&p.to_toml()).unwrap(), p);
+        let twice = Policy::from_toml(
+            "approve_rules = [{ class = \"kev\", after = \"0d\" }, { class = \"kev\", after = \"1d\" }]",
+        )
+        .unwrap();
+        assert_eq!(
+            twice.validate(),
+            Err("approve_rules names class kev twice".into())
+        );
+        let late =
+            Policy::from_toml("approve_rules = [{ class = \"all\", after = \"367d\" }]").unwrap();
+        assert_eq!(
+            late.validate(),
+            Err("approve_rules.after = 367d is out of range (0s to 366d)".into())
+        );
+        assert!(
+            Policy::from_toml("approve_rules = [{ class = \"low\", after = \"1d\" }]").is_err()
+        );
+        assert!(Policy::from_toml("approve_rules = [{ class = \"kev\" }]").is_err());
     }
 }
