@@ -548,6 +548,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Scan every host in the inventory')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Scan this machine (no ssh); it is added to the inventory if missing')
             [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Update the hosts'' package lists first (apt-get update, dnf/yum makecache, apk update)')
+            [CompletionResult]::new('--full', '--full', [CompletionResultType]::ParameterName, 'Collect every host in full, even one whose package state is unchanged since its last full scan (see [scan] full_every)')
             [CompletionResult]::new('--allow-stale', '--allow-stale', [CompletionResultType]::ParameterName, 'Judge hosts on scans older than max_scan_age and catalogues older than max_feed_age instead of calling them unknown (never on missing data)')
             [CompletionResult]::new('--print-script', '--print-script', [CompletionResultType]::ParameterName, 'Print the collector script and exit: the POSIX one, or the PowerShell one with --platform windows or --host naming a Windows host')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
@@ -630,6 +631,8 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List exceptions, active and expired')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List exceptions, active and expired')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove an exception')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the active exceptions as an OpenVEX 0.2.0 document (--format openvex)')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add the exceptions an OpenVEX 0.2.0 document states (not_affected, affected)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -640,6 +643,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Group')
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why the risk is accepted (recorded in the audit log)')
             [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'Until when the exception applies: a last day (YYYY-MM-DD, through its end in the configured time_zone), a span (30d, 12h, 2w) or an RFC 3339 time; at most a year ahead')
+            [CompletionResult]::new('--vex-justification', '--vex-justification', [CompletionResultType]::ParameterName, 'Why the finding does not apply, in OpenVEX''s words: exported as a not_affected statement with this justification; without it, as affected (risk accepted)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
@@ -707,10 +711,51 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'patchcycle;exception;export' {
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'The document''s author (default: the actor)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE (atomically) instead of stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE (atomically) instead of stdout')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
+            [CompletionResult]::new('--skip-without-advisory', '--skip-without-advisory', [CompletionResultType]::ParameterName, 'Leave out active exceptions that name no advisory (each named in a warning) instead of refusing the export')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('--no-pager', '--no-pager', [CompletionResultType]::ParameterName, 'Never page long output on a terminal (PAGER, default less -FRX)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'patchcycle;exception;import' {
+            [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'Expiry of the statements whose status_notes carry none ("patchcycle: expires TIME"): a last day, a span (30d) or an RFC 3339 time; at most a year ahead')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but data and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is done (repeat for more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also when NO_COLOR is set)')
+            [CompletionResult]::new('--no-pager', '--no-pager', [CompletionResultType]::ParameterName, 'Never page long output on a terminal (PAGER, default less -FRX)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation; required where no terminal can ask')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'patchcycle;exception;help' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Accept a risk until a date: hides matching findings from gates and counts')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List exceptions, active and expired')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove an exception')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the active exceptions as an OpenVEX 0.2.0 document (--format openvex)')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add the exceptions an OpenVEX 0.2.0 document states (not_affected, affected)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -721,6 +766,12 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             break
         }
         'patchcycle;exception;help;rm' {
+            break
+        }
+        'patchcycle;exception;help;export' {
+            break
+        }
+        'patchcycle;exception;help;import' {
             break
         }
         'patchcycle;exception;help;help' {
@@ -1163,6 +1214,7 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report to FILE (atomically: temporary file, fsync, rename) instead of stdout')
             [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'Compliance: a host with an open finding at or above this (or in KEV) is not compliant')
             [CompletionResult]::new('--expiring-days', '--expiring-days', [CompletionResultType]::ParameterName, 'List exceptions expiring within this many days')
+            [CompletionResult]::new('--trend-cycles', '--trend-cycles', [CompletionResultType]::ParameterName, 'Cycles in the trend (html and json): the selected cycle and those before it; 0: none')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Fix the report''s clock: a day (its start in the configured time_zone), a span back (7d) or an RFC 3339 time; also PATCHCYCLE_NOW')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]')
@@ -1453,6 +1505,8 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Accept a risk until a date: hides matching findings from gates and counts')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List exceptions, active and expired')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove an exception')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the active exceptions as an OpenVEX 0.2.0 document (--format openvex)')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add the exceptions an OpenVEX 0.2.0 document states (not_affected, affected)')
             break
         }
         'patchcycle;help;exception;add' {
@@ -1462,6 +1516,12 @@ Register-ArgumentCompleter -Native -CommandName 'patchcycle' -ScriptBlock {
             break
         }
         'patchcycle;help;exception;rm' {
+            break
+        }
+        'patchcycle;help;exception;export' {
+            break
+        }
+        'patchcycle;help;exception;import' {
             break
         }
         'patchcycle;help;cycle' {

@@ -172,8 +172,14 @@ _patchcycle() {
             patchcycle__subcmd__exception,add)
                 cmd="patchcycle__subcmd__exception__subcmd__add"
                 ;;
+            patchcycle__subcmd__exception,export)
+                cmd="patchcycle__subcmd__exception__subcmd__export"
+                ;;
             patchcycle__subcmd__exception,help)
                 cmd="patchcycle__subcmd__exception__subcmd__help"
+                ;;
+            patchcycle__subcmd__exception,import)
+                cmd="patchcycle__subcmd__exception__subcmd__import"
                 ;;
             patchcycle__subcmd__exception,list)
                 cmd="patchcycle__subcmd__exception__subcmd__list"
@@ -187,8 +193,14 @@ _patchcycle() {
             patchcycle__subcmd__exception__subcmd__help,add)
                 cmd="patchcycle__subcmd__exception__subcmd__help__subcmd__add"
                 ;;
+            patchcycle__subcmd__exception__subcmd__help,export)
+                cmd="patchcycle__subcmd__exception__subcmd__help__subcmd__export"
+                ;;
             patchcycle__subcmd__exception__subcmd__help,help)
                 cmd="patchcycle__subcmd__exception__subcmd__help__subcmd__help"
+                ;;
+            patchcycle__subcmd__exception__subcmd__help,import)
+                cmd="patchcycle__subcmd__exception__subcmd__help__subcmd__import"
                 ;;
             patchcycle__subcmd__exception__subcmd__help,list)
                 cmd="patchcycle__subcmd__exception__subcmd__help__subcmd__list"
@@ -333,6 +345,12 @@ _patchcycle() {
                 ;;
             patchcycle__subcmd__help__subcmd__exception,add)
                 cmd="patchcycle__subcmd__help__subcmd__exception__subcmd__add"
+                ;;
+            patchcycle__subcmd__help__subcmd__exception,export)
+                cmd="patchcycle__subcmd__help__subcmd__exception__subcmd__export"
+                ;;
+            patchcycle__subcmd__help__subcmd__exception,import)
+                cmd="patchcycle__subcmd__help__subcmd__exception__subcmd__import"
                 ;;
             patchcycle__subcmd__help__subcmd__exception,list)
                 cmd="patchcycle__subcmd__help__subcmd__exception__subcmd__list"
@@ -1425,7 +1443,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__exception)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help add list ls rm help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help add list ls rm export import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1455,7 +1473,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__exception__subcmd__add)
-            opts="-q -v -y -h --advisory --package --host --group --reason --expires --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
+            opts="-q -v -y -h --advisory --package --host --group --reason --expires --vex-justification --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1485,6 +1503,10 @@ _patchcycle() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vex-justification)
+                    COMPREPLY=($(compgen -W "component_not_present vulnerable_code_not_present vulnerable_code_not_in_execute_path vulnerable_code_cannot_be_controlled_by_adversary inline_mitigations_already_exist" -- "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1508,8 +1530,50 @@ _patchcycle() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        patchcycle__subcmd__exception__subcmd__export)
+            opts="-o -q -v -y -h --author --skip-without-advisory --output --format --db --config --quiet --verbose --no-color --no-pager --yes --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --author)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "openvex" -- "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         patchcycle__subcmd__exception__subcmd__help)
-            opts="add list rm help"
+            opts="add list rm export import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1536,7 +1600,35 @@ _patchcycle() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        patchcycle__subcmd__exception__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         patchcycle__subcmd__exception__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__exception__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1571,6 +1663,40 @@ _patchcycle() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__exception__subcmd__import)
+            opts="-q -v -y -h --expires --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --expires)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2339,7 +2465,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__help__subcmd__exception)
-            opts="add list rm"
+            opts="add list rm export import"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2353,6 +2479,34 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__help__subcmd__exception__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__help__subcmd__exception__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patchcycle__subcmd__help__subcmd__exception__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3427,7 +3581,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__report)
-            opts="-o -q -v -y -h --cycle --fail-on --allow-stale --output --threshold --expiring-days --now --format --db --config --quiet --verbose --no-color --no-pager --yes --actor --help"
+            opts="-o -q -v -y -h --cycle --fail-on --allow-stale --output --threshold --expiring-days --trend-cycles --now --format --db --config --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3454,6 +3608,10 @@ _patchcycle() {
                     return 0
                     ;;
                 --expiring-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trend-cycles)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3523,7 +3681,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__scan)
-            opts="-g -q -v -y -h --group --all --local --import --host --image --platform --root --refresh --parallel --timeout --fail-on --allow-stale --print-script --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
+            opts="-g -q -v -y -h --group --all --local --import --host --image --platform --root --refresh --full --parallel --timeout --fail-on --allow-stale --print-script --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -508,6 +508,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --all 'Scan every host in the inventory'
             cand --local 'Scan this machine (no ssh); it is added to the inventory if missing'
             cand --refresh 'Update the hosts'' package lists first (apt-get update, dnf/yum makecache, apk update)'
+            cand --full 'Collect every host in full, even one whose package state is unchanged since its last full scan (see [scan] full_every)'
             cand --allow-stale 'Judge hosts on scans older than max_scan_age and catalogues older than max_feed_age instead of calling them unknown (never on missing data)'
             cand --print-script 'Print the collector script and exit: the POSIX one, or the PowerShell one with --platform windows or --host naming a Windows host'
             cand -q 'Print nothing but data and errors'
@@ -587,6 +588,8 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand list 'List exceptions, active and expired'
             cand ls 'List exceptions, active and expired'
             cand rm 'Remove an exception'
+            cand export 'Write the active exceptions as an OpenVEX 0.2.0 document (--format openvex)'
+            cand import 'Add the exceptions an OpenVEX 0.2.0 document states (not_affected, affected)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'patchcycle;exception;add'= {
@@ -596,6 +599,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --group 'Group'
             cand --reason 'Why the risk is accepted (recorded in the audit log)'
             cand --expires 'Until when the exception applies: a last day (YYYY-MM-DD, through its end in the configured time_zone), a span (30d, 12h, 2w) or an RFC 3339 time; at most a year ahead'
+            cand --vex-justification 'Why the finding does not apply, in OpenVEX''s words: exported as a not_affected statement with this justification; without it, as affected (risk accepted)'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
             cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
             cand --format 'Output format'
@@ -659,10 +663,49 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'patchcycle;exception;export'= {
+            cand --author 'The document''s author (default: the actor)'
+            cand -o 'Write to FILE (atomically) instead of stdout'
+            cand --output 'Write to FILE (atomically) instead of stdout'
+            cand --format 'Output format'
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand --skip-without-advisory 'Leave out active exceptions that name no advisory (each named in a warning) instead of refusing the export'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand --no-pager 'Never page long output on a terminal (PAGER, default less -FRX)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'patchcycle;exception;import'= {
+            cand --expires 'Expiry of the statements whose status_notes carry none ("patchcycle: expires TIME"): a last day, a span (30d) or an RFC 3339 time; at most a year ahead'
+            cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
+            cand --config 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]'
+            cand --format 'Output format'
+            cand --actor 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]'
+            cand -q 'Print nothing but data and errors'
+            cand --quiet 'Print nothing but data and errors'
+            cand -v 'Say more about what is done (repeat for more)'
+            cand --verbose 'Say more about what is done (repeat for more)'
+            cand --no-color 'No colours (also when NO_COLOR is set)'
+            cand --no-pager 'Never page long output on a terminal (PAGER, default less -FRX)'
+            cand -y 'Answer yes to every confirmation; required where no terminal can ask'
+            cand --yes 'Answer yes to every confirmation; required where no terminal can ask'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'patchcycle;exception;help'= {
             cand add 'Accept a risk until a date: hides matching findings from gates and counts'
             cand list 'List exceptions, active and expired'
             cand rm 'Remove an exception'
+            cand export 'Write the active exceptions as an OpenVEX 0.2.0 document (--format openvex)'
+            cand import 'Add the exceptions an OpenVEX 0.2.0 document states (not_affected, affected)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'patchcycle;exception;help;add'= {
@@ -670,6 +713,10 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
         &'patchcycle;exception;help;list'= {
         }
         &'patchcycle;exception;help;rm'= {
+        }
+        &'patchcycle;exception;help;export'= {
+        }
+        &'patchcycle;exception;help;import'= {
         }
         &'patchcycle;exception;help;help'= {
         }
@@ -1077,6 +1124,7 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand --output 'Write the report to FILE (atomically: temporary file, fsync, rename) instead of stdout'
             cand --threshold 'Compliance: a host with an open finding at or above this (or in KEV) is not compliant'
             cand --expiring-days 'List exceptions expiring within this many days'
+            cand --trend-cycles 'Cycles in the trend (html and json): the selected cycle and those before it; 0: none'
             cand --now 'Fix the report''s clock: a day (its start in the configured time_zone), a span back (7d) or an RFC 3339 time; also PATCHCYCLE_NOW'
             cand --format 'Output format'
             cand --db 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]'
@@ -1331,12 +1379,18 @@ set edit:completion:arg-completer[patchcycle] = {|@words|
             cand add 'Accept a risk until a date: hides matching findings from gates and counts'
             cand list 'List exceptions, active and expired'
             cand rm 'Remove an exception'
+            cand export 'Write the active exceptions as an OpenVEX 0.2.0 document (--format openvex)'
+            cand import 'Add the exceptions an OpenVEX 0.2.0 document states (not_affected, affected)'
         }
         &'patchcycle;help;exception;add'= {
         }
         &'patchcycle;help;exception;list'= {
         }
         &'patchcycle;help;exception;rm'= {
+        }
+        &'patchcycle;help;exception;export'= {
+        }
+        &'patchcycle;help;exception;import'= {
         }
         &'patchcycle;help;cycle'= {
             cand start 'Start a cycle: freeze this month''s patch set from the latest scans'

@@ -402,6 +402,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l actor -d 
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l all -d 'Scan every host in the inventory'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l local -d 'Scan this machine (no ssh); it is added to the inventory if missing'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l refresh -d 'Update the hosts\' package lists first (apt-get update, dnf/yum makecache, apk update)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l full -d 'Collect every host in full, even one whose package state is unchanged since its last full scan (see [scan] full_every)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l allow-stale -d 'Judge hosts on scans older than max_scan_age and catalogues older than max_feed_age instead of calling them unknown (never on missing data)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l print-script -d 'Print the collector script and exit: the POSIX one, or the PowerShell one with --platform windows or --host naming a Windows host'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s q -l quiet -d 'Print nothing but data and errors'
@@ -462,29 +463,36 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -l no-col
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -s h -l help -d 'Print help'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -l format -d 'Output format' -r -f -a "table\t''
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm export import help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm export import help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm export import help" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -s q -l quiet -d 'Print nothing but data and errors'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -l no-color -d 'No colours (also when NO_COLOR is set)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -s h -l help -d 'Print help'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -f -a "add" -d 'Accept a risk until a date: hides matching findings from gates and counts'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -f -a "list" -d 'List exceptions, active and expired'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -f -a "ls" -d 'List exceptions, active and expired'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -f -a "rm" -d 'Remove an exception'
-complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm export import help" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm export import help" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm export import help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm export import help" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm export import help" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm export import help" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm export import help" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm export import help" -f -a "add" -d 'Accept a risk until a date: hides matching findings from gates and counts'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm export import help" -f -a "list" -d 'List exceptions, active and expired'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm export import help" -f -a "ls" -d 'List exceptions, active and expired'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm export import help" -f -a "rm" -d 'Remove an exception'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm export import help" -f -a "export" -d 'Write the active exceptions as an OpenVEX 0.2.0 document (--format openvex)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm export import help" -f -a "import" -d 'Add the exceptions an OpenVEX 0.2.0 document states (not_affected, affected)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm export import help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l advisory -d 'Advisory id or CVE the exception covers' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l package -d 'Package (binary or source name)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l host -d 'Host' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l group -d 'Group' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l reason -d 'Why the risk is accepted (recorded in the audit log)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l expires -d 'Until when the exception applies: a last day (YYYY-MM-DD, through its end in the configured time_zone), a span (30d, 12h, 2w) or an RFC 3339 time; at most a year ahead' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l vex-justification -d 'Why the finding does not apply, in OpenVEX\'s words: exported as a not_affected statement with this justification; without it, as affected (risk accepted)' -r -f -a "component_not_present\t''
+vulnerable_code_not_present\t''
+vulnerable_code_not_in_execute_path\t''
+vulnerable_code_cannot_be_controlled_by_adversary\t''
+inline_mitigations_already_exist\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l format -d 'Output format' -r -f -a "table\t''
@@ -533,9 +541,37 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from export" -l author -d 'The document\'s author (default: the actor)' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to FILE (atomically) instead of stdout' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from export" -l format -d 'Output format' -r -f -a "openvex\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from export" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from export" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from export" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from export" -l skip-without-advisory -d 'Leave out active exceptions that name no advisory (each named in a warning) instead of refusing the export'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from export" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from export" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from export" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from import" -l expires -d 'Expiry of the statements whose status_notes carry none ("patchcycle: expires TIME"): a last day, a span (30d) or an RFC 3339 time; at most a year ahead' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from import" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from import" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from import" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from import" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print nothing but data and errors'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Say more about what is done (repeat for more)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from import" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from import" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from import" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from help" -f -a "add" -d 'Accept a risk until a date: hides matching findings from gates and counts'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from help" -f -a "list" -d 'List exceptions, active and expired'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove an exception'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write the active exceptions as an OpenVEX 0.2.0 document (--format openvex)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from help" -f -a "import" -d 'Add the exceptions an OpenVEX 0.2.0 document states (not_affected, affected)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status show list ls close help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status show list ls close help" -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/patchcycle/config.toml]' -r -F
@@ -853,6 +889,7 @@ high\t''
 medium\t''
 low\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l expiring-days -d 'List exceptions expiring within this many days' -r
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l trend-cycles -d 'Cycles in the trend (html and json): the selected cycle and those before it; 0: none' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l now -d 'Fix the report\'s clock: a day (its start in the configured time_zone), a span back (7d) or an RFC 3339 time; also PATCHCYCLE_NOW' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -1019,6 +1056,8 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from exception" -f -a "add" -d 'Accept a risk until a date: hides matching findings from gates and counts'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from exception" -f -a "list" -d 'List exceptions, active and expired'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from exception" -f -a "rm" -d 'Remove an exception'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from exception" -f -a "export" -d 'Write the active exceptions as an OpenVEX 0.2.0 document (--format openvex)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from exception" -f -a "import" -d 'Add the exceptions an OpenVEX 0.2.0 document states (not_affected, affected)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from cycle" -f -a "start" -d 'Start a cycle: freeze this month\'s patch set from the latest scans'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from cycle" -f -a "status" -d 'Show each group\'s state in the cycle and what blocks its next step'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and __fish_seen_subcommand_from cycle" -f -a "show" -d 'Show the frozen patch set: package or KB, target, advisories, severity, KEV, EPSS, hosts affected per group, knowledge-base notes [default: the open cycle]'

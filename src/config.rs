@@ -161,6 +161,13 @@ url = "https://api.msrc.microsoft.com/cvrf/v3.0"
 # url = "https://dl.rockylinux.org/pub/rocky/9/BaseOS/x86_64/os/"
 # ecosystem = "Rocky Linux:9"
 
+# Incremental scans (README, "Incremental scans"): a host whose package-state
+# fingerprint matches its last full scan's answers "unchanged", and that scan's facts
+# are matched again. A host is still collected in full once its last full collection is
+# older than this (1s to 366d); `scan --full` forces one.
+[scan]
+full_every = "24h"
+
 # Bounds on unpacking one image for `scan --image` (only what the collector reads is
 # written); an image over one is refused, not scanned in part. File bytes written, in
 # MiB (1..=1048576); tar entries read in all layers (1..=100000000); decompressed layer
@@ -181,7 +188,23 @@ pub struct Config {
     pub ssh: SshConfig,
     pub default_policy: Policy,
     pub sync: SyncConfig,
+    pub scan: ScanConfig,
     pub image: ImageConfig,
+}
+
+/// `[scan]`: how often a host whose fingerprint is unchanged is still collected in full.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScanConfig {
+    pub full_every: crate::inventory::policy::Span,
+}
+
+impl Default for ScanConfig {
+    fn default() -> Self {
+        ScanConfig {
+            full_every: crate::inventory::policy::Span(std::time::Duration::from_secs(86_400)),
+        }
+    }
 }
 
 /// `[image]`: the bounds on unpacking one image for `scan --image` (README: "Container
@@ -641,6 +664,9 @@ impl Config {
         config
             .ssh
             .validate()
+            .map_err(|e| Failure::usage(format!("invalid config {}: {e}", path.display())))?;
+        crate::inventory::policy::bounds::SCAN_FULL_EVERY
+            .span(config.scan.full_every)
             .map_err(|e| Failure::usage(format!("invalid config {}: {e}", path.display())))?;
         config
             .image

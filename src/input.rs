@@ -24,6 +24,8 @@ pub enum InputKind {
     ScanImport,
     /// `host import` (a file or standard input): a fleet's inventory.
     Inventory,
+    /// `exception import`: an OpenVEX document.
+    Vex,
 }
 
 /// Most collector output read, from a host over SSH or from a file (`scan --import`).
@@ -36,6 +38,7 @@ impl InputKind {
             InputKind::Config | InputKind::PolicyFile => MIB,
             InputKind::ScanImport => MAX_COLLECTOR_OUTPUT as u64,
             InputKind::Inventory => 256 * MIB,
+            InputKind::Vex => 64 * MIB,
         }
     }
 
@@ -45,6 +48,7 @@ impl InputKind {
             InputKind::PolicyFile => "a policy file",
             InputKind::ScanImport => "a collector's output",
             InputKind::Inventory => "an inventory",
+            InputKind::Vex => "an OpenVEX document",
         }
     }
 }

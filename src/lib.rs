@@ -28,3 +28,4 @@ pub mod scan;
 pub mod text;
 pub mod verdict;
 pub mod version;
+pub mod vex;

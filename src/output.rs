@@ -33,6 +33,8 @@ pub enum Format {
     Html,
     // Prometheus text format, for node_exporter's textfile collector
     Prometheus,
+    // OpenVEX 0.2.0, for `exception export`
+    Openvex,
 }
 
 /// The formats a command accepts; its `--format` help and completion list only these.
@@ -44,6 +46,8 @@ pub enum FormatSet {
     Report,
     /// `audit export`: JSON or CSV (evidence is for machines)
     Export,
+    /// `exception export`: OpenVEX
+    Vex,
     /// `cycle show`: the records' formats and Markdown (the patch set goes to the CAB's
     /// ticket)
     Ticket,
@@ -53,8 +57,18 @@ impl FormatSet {
     pub fn formats(self) -> &'static [Format] {
         match self {
             FormatSet::Records => &[Format::Table, Format::Json, Format::Csv],
-            FormatSet::Report => Format::value_variants(),
+            FormatSet::Report => &[
+                Format::Table,
+                Format::Json,
+                Format::Csv,
+                Format::Junit,
+                Format::Sarif,
+                Format::Markdown,
+                Format::Html,
+                Format::Prometheus,
+            ],
             FormatSet::Export => &[Format::Json, Format::Csv],
+            FormatSet::Vex => &[Format::Openvex],
             FormatSet::Ticket => &[Format::Table, Format::Json, Format::Csv, Format::Markdown],
         }
     }
@@ -121,6 +135,7 @@ impl Format {
             Format::Markdown => "markdown",
             Format::Html => "html",
             Format::Prometheus => "prometheus",
+            Format::Openvex => "openvex",
         }
     }
 
@@ -131,7 +146,9 @@ impl Format {
 }
 
 pub fn report_only(format: Format) -> anyhow::Error {
-    let commands = if FormatSet::Ticket.contains(format) {
+    let commands = if format == Format::Openvex {
+        "`patchcycle exception export`"
+    } else if FormatSet::Ticket.contains(format) {
         "`patchcycle report` and `cycle show`"
     } else {
         "`patchcycle report`"

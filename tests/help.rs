@@ -82,9 +82,11 @@ fn global_options_are_the_same_block_on_every_page() {
         let help = short_help(cmd);
         let block = global_block(&help)
             .unwrap_or_else(|| panic!("`patchcycle {path} -h` has no {GLOBAL_OPTIONS}:\n{help}"));
-        // report, audit export and cycle show take other formats; their blocks differ in
-        // the --format entry only.
-        let (want, got) = if ["report", "audit export", "cycle show"].contains(&path.as_str()) {
+        // report, audit export, exception export and cycle show take other formats; their
+        // blocks differ in the --format entry only.
+        let (want, got) = if ["report", "audit export", "exception export", "cycle show"]
+            .contains(&path.as_str())
+        {
             (without_format(&top), without_format(&block))
         } else {
             (top.clone(), block)
@@ -143,6 +145,7 @@ fn format_lists_only_the_values_a_command_accepts() {
         let want: &[&str] = match path.as_str() {
             "report" => &report,
             "audit export" => &["json", "csv"],
+            "exception export" => &["openvex"],
             "cycle show" => &["table", "json", "csv", "markdown"],
             _ => &records,
         };

@@ -1216,3 +1216,289 @@ fn output_to_a_device_or_a_symlink_keeps_it() {
         stdout(&env, &["report", "--format", "markdown"])
     );
 }
+
+/// Three monthly cycles built through the CLI (sync, scans, cycle start, approve, close,
+/// with the clock moving forward): the trend's series in JSON, one point per cycle as of
+/// its close (the open one as of the report), and the HTML charts in headless Chromium.
+#[test]
+fn trend_over_three_cycles_in_json_and_in_chromium() {
+    let env = Env::init();
+    let mirror = env.home().join("mirror");
+    for rel in [
+        "osv-mirror/Debian/all.zip",
+        "kev/known_exploited_vulnerabilities.json",
+    ] {
+        let dest = mirror.join(rel);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(data().join(rel), &dest).unwrap();
+    }
+    let m = mirror.to_str().unwrap();
+    at(
+        &env,
+        "2026-10-01T08:00:00Z",
+        &["-q", "sync", "--from", m, "osv:Debian", "kev"],
+    );
+    // One import, checked "not modified" since: a past point only knows the import,
+    // so the feeds may be 90 days old here.
+    for (g, order) in [("pilot", "0"), ("prod", "1")] {
+        at(
+            &env,
+            "2026-10-01T08:00:00Z",
+            &[
+                "-q",
+                "group",
+                "add",
+                g,
+                "--order",
+                order,
+                "--set",
+                "max_feed_age=90d",
+                "--set",
+                "max_scan_age=40d",
+            ],
+        );
+    }
+    for (h, g) in [
+        ("p1", "pilot"),
+        ("w1", "prod"),
+        ("w2", "prod"),
+        ("d1", "prod"),
+    ] {
+        at(
+            &env,
+            "2026-10-01T08:00:00Z",
+            &["-q", "host", "add", h, "-g", g],
+        );
+    }
+    let scan = |when: &str, host: &str, file: &str| {
+        at(
+            &env,
+            when,
+            &["-q", "scan", "--import", &collect(file), "--host", host],
+        );
+    };
+    // The CAB declines the pilot's patches each month (a deployment needs SSH to hosts;
+    // the trend reads scans, findings and cycles), which lets each cycle close.
+    let approve = |when: &str, group: &str, change: &str| {
+        at(
+            &env,
+            when,
+            &[
+                "-q",
+                "--yes",
+                "approve",
+                "--group",
+                group,
+                "--change",
+                change,
+                "--decision",
+                "decline",
+            ],
+        );
+    };
+    // October: the fleet as found; d1 runs the glibc in CISA KEV.
+    scan("2026-10-02T09:00:00Z", "p1", "bookworm-base.out");
+    scan("2026-10-02T09:00:00Z", "w1", "bookworm-base.out");
+    scan("2026-10-02T09:00:00Z", "w2", "bookworm-oldpkg.out");
+    scan("2026-10-02T09:00:00Z", "d1", "bookworm-old-glibc.out");
+    at(
+        &env,
+        "2026-10-05T08:00:00Z",
+        &["-q", "cycle", "start", "2026-10"],
+    );
+    approve("2026-10-06T08:00:00Z", "pilot", "CHG-1");
+    // w1's findings accepted for six weeks: off October's point, back by November's close.
+    at(
+        &env,
+        "2026-10-10T08:00:00Z",
+        &[
+            "-q",
+            "exception",
+            "add",
+            "--host",
+            "w1",
+            "--reason",
+            "freeze until the migration",
+            "--expires",
+            "2026-11-15",
+        ],
+    );
+    at(
+        &env,
+        "2026-10-30T17:00:00Z",
+        &["-q", "cycle", "close", "2026-10"],
+    );
+    // November: the pilot and d1 patched.
+    at(
+        &env,
+        "2026-11-02T08:00:00Z",
+        &["-q", "cycle", "start", "2026-11"],
+    );
+    scan("2026-11-03T09:00:00Z", "p1", "bookworm-patched.out");
+    scan("2026-11-10T09:00:00Z", "d1", "bookworm-base.out");
+    scan("2026-11-10T09:00:00Z", "w1", "bookworm-base.out");
+    scan("2026-11-10T09:00:00Z", "w2", "bookworm-oldpkg.out");
+    approve("2026-11-04T08:00:00Z", "pilot", "CHG-2");
+    at(
+        &env,
+        "2026-11-27T17:00:00Z",
+        &["-q", "cycle", "close", "2026-11"],
+    );
+    // December, still open: w1 patched.
+    at(
+        &env,
+        "2026-12-01T08:00:00Z",
+        &["-q", "cycle", "start", "2026-12"],
+    );
+    scan("2026-12-03T09:00:00Z", "w1", "bookworm-patched.out");
+    scan("2026-12-03T09:00:00Z", "p1", "bookworm-patched.out");
+    // w2's accepted in December: off December's point only.
+    at(
+        &env,
+        "2026-12-02T08:00:00Z",
+        &[
+            "-q",
+            "exception",
+            "add",
+            "--host",
+            "w2",
+            "--reason",
+            "replaced next month",
+            "--expires",
+            "30d",
+        ],
+    );
+
+    let report = |args: &[&str]| {
+        let out = env
+            .cmd(args)
+            .env("PATCHCYCLE_NOW", "2026-12-04T09:00:00Z")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", render(&env, &out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json: serde_json::Value = serde_json::from_str(&report(&[
+        "report",
+        "--format",
+        "json",
+        "--threshold",
+        "critical",
+    ]))
+    .unwrap();
+    schema_check(&repo("docs/schemas/report-v2.schema.json"), &json);
+    assert_snapshot!(
+        "trend_three_cycles_json",
+        serde_json::to_string_pretty(&json["trend"]).unwrap()
+    );
+    // The open cycle's point is the report's own summary.
+    let points = json["trend"]["points"].as_array().unwrap();
+    let last = points.last().unwrap();
+    let s = &json["summary"];
+    assert_eq!(last["compliance_pct"], s["compliance_pct"]);
+    assert_eq!(last["open_findings"]["total"], s["open_findings"]);
+    assert_eq!(last["kev_open"], s["kev_findings"]);
+    assert_eq!(last["mttr_days"], s["mttr_days"]);
+    assert_eq!(last["unknown"], s["unknown"]);
+    // --trend-cycles bounds the series to the newest cycles; 0 leaves it out.
+    let two: serde_json::Value = serde_json::from_str(&report(&[
+        "report",
+        "--format",
+        "json",
+        "--threshold",
+        "critical",
+        "--trend-cycles",
+        "2",
+    ]))
+    .unwrap();
+    assert_eq!(two["trend"]["points"].as_array().unwrap()[..], points[1..]);
+    // A closed cycle's report ends its trend at that cycle.
+    let oct: serde_json::Value = serde_json::from_str(&report(&[
+        "report",
+        "--format",
+        "json",
+        "--threshold",
+        "critical",
+        "--cycle",
+        "2026-11",
+    ]))
+    .unwrap();
+    assert_eq!(oct["trend"]["points"].as_array().unwrap()[..], points[..2]);
+    assert_snapshot!(
+        "trend_cycles_bound",
+        env.snap(&["report", "--trend-cycles", "25"])
+    );
+
+    let page = env.home().join("trend.html");
+    report(&[
+        "report",
+        "--format",
+        "html",
+        "--threshold",
+        "critical",
+        "-o",
+        page.to_str().unwrap(),
+    ]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    for external in [
+        "src=\"http",
+        "href=\"http",
+        "url(http",
+        "@import",
+        "<script",
+    ] {
+        assert!(!html.contains(external), "external resource: {external}");
+    }
+    let Some(bin) = chromium() else {
+        assert!(
+            !common::lab::in_ci(),
+            "chromium is missing under CI (tests/install-deps.sh installs it)"
+        );
+        eprintln!("SKIPPED (chromium part): chromium is not installed; run tests/install-deps.sh");
+        return;
+    };
+    let artifacts = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .join("report-artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    let png = artifacts.join("trend.png");
+    let _ = std::fs::remove_file(&png);
+    let (dom, console) = load_in_chromium(&bin, &page, Some(&png));
+    assert!(console.is_empty(), "console errors: {console:#?}");
+    for id in [
+        "trend-compliance",
+        "trend-severity",
+        "trend-kev",
+        "trend-mttr",
+    ] {
+        assert!(dom.contains(&format!("<svg id=\"{id}\"")), "{id} missing");
+        assert!(
+            dom.contains(&format!("<title id=\"{id}-title\">")),
+            "{id} title"
+        );
+    }
+    // Every point of the JSON series is drawn with its value.
+    for p in points {
+        let cycle = p["cycle"].as_str().unwrap();
+        let pct = p["compliance_pct"]
+            .as_f64()
+            .map_or_else(|| "unknown".to_string(), |v| format!("{v:.1}"));
+        let kev = format!("{:.1}", p["kev_open"].as_f64().unwrap());
+        for (series, value) in [("compliance", pct), ("kev", kev)] {
+            let mark =
+                format!("data-series=\"{series}\" data-cycle=\"{cycle}\" data-value=\"{value}\"");
+            assert!(dom.contains(&mark), "missing {mark}");
+        }
+        for sev in ["critical", "high", "medium", "low"] {
+            let mark = format!(
+                "class=\"trend-bar\" data-series=\"{sev}\" data-cycle=\"{cycle}\" data-value=\"{}\"",
+                p["open_findings"][sev]
+            );
+            assert!(dom.contains(&mark), "missing {mark}");
+        }
+    }
+    let meta = std::fs::metadata(&png).expect("screenshot written");
+    assert!(meta.len() > 10_000, "screenshot is {} bytes", meta.len());
+    println!("screenshot: {}", png.display());
+}

@@ -1337,3 +1337,101 @@ fn dnf_deployer_scripts_patch_and_roll_back_a_root_for_real() {
     run_script(&d.cleanup_script(&protocol::new_token(), deployment));
     assert!(!Path::new(&patchcycle::family::deploy::rollback_dir(deployment)).exists());
 }
+
+/// Incremental scans of an rpm root: after a full collection, an unchanged root answers
+/// `unchanged` (dnf is not run) with the same findings; an upgrade in the rpm database
+/// and new repository metadata in dnf's cache each force a full collection that sees
+/// them.
+#[test]
+fn an_rpm_root_is_collected_in_full_when_rpmdb_or_dnf_metadata_change() {
+    let env = Env::init();
+    let work = tempfile::tempdir().unwrap();
+    let w = work.path();
+    let root = alma_setup(&env, w);
+    let out = env.run(&["sync", "--from", data().to_str().unwrap(), "osv:AlmaLinux"]);
+    assert_eq!(out.status.code(), Some(0), "{}", render(&env, &out));
+    let r = root.to_str().unwrap();
+    let scan = |extra: &[&str]| {
+        let mut args = vec!["--local", "--root", r, "--host", "alma9"];
+        args.extend_from_slice(extra);
+        scan_json(&env, &args)
+    };
+    let collection = |s: &Value| s["collection"].as_str().unwrap().to_string();
+    let fingerprint = || -> Option<String> {
+        env.sqlite()
+            .query_row(
+                "SELECT fingerprint FROM scans ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    // --refresh fills dnf's cache (and takes no fingerprint: the lists change under it).
+    let s = scan(&["--refresh"]);
+    assert_eq!(
+        (collection(&s), s["pending"].clone()),
+        ("full".into(), 2.into()),
+        "{s}"
+    );
+    assert_eq!(fingerprint(), None);
+    let s = scan(&[]);
+    assert_eq!(collection(&s), "full", "{s}");
+    let full_findings = findings(&env, "alma9");
+    assert_eq!(full_findings.len(), 2);
+    let cache: Vec<PathBuf> = std::fs::read_dir(root.join("var/cache/dnf"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("repodata/repomd.xml"))
+        .filter(|p| p.exists())
+        .collect();
+    assert_eq!(
+        cache.len(),
+        1,
+        "dnf's cache of the test repository: {cache:?}"
+    );
+    let s = scan(&[]);
+    assert_eq!(
+        (collection(&s), s["pending"].clone()),
+        ("unchanged".into(), 2.into()),
+        "{s}"
+    );
+    assert_eq!(findings(&env, "alma9"), full_findings);
+
+    // An upgrade in the rpm database.
+    let home = env.home();
+    run(Command::new("rpm")
+        .env("HOME", home)
+        .arg("--root")
+        .arg(&root)
+        .args(["--dbpath", "/var/lib/rpm", "-U", "--nodeps"])
+        .arg(rpm_file(w, "openssl-3.0.7-6.el9_2")));
+    let s = scan(&[]);
+    assert_eq!(
+        (collection(&s), s["pending"].clone()),
+        ("full".into(), 1.into()),
+        "{s}"
+    );
+    let s = scan(&[]);
+    assert_eq!(collection(&s), "unchanged", "{s}");
+
+    // The repository loses the fixed builds; dnf's cache is refreshed outside patchcycle.
+    let repo = w.join("mirror/errata/alma9");
+    for nvr in ["openssl-3.0.7-6.el9_2", "openssl-libs-3.0.7-6.el9_2"] {
+        std::fs::remove_file(repo.join(format!("{nvr}.noarch.rpm"))).unwrap();
+    }
+    run(Command::new("createrepo_c")
+        .args(["-q", "--update"])
+        .arg(&repo));
+    run(Command::new("dnf")
+        .env("HOME", home)
+        .arg("--installroot")
+        .arg(&root)
+        .args(["-q", "makecache"]));
+    let s = scan(&[]);
+    assert_eq!(
+        (collection(&s), s["pending"].clone()),
+        ("full".into(), 0.into()),
+        "{s}"
+    );
+    let s = scan(&[]);
+    assert_eq!(collection(&s), "unchanged", "{s}");
+}

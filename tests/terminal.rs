@@ -202,9 +202,13 @@ fn verbose_local_scan_shows_each_phase() {
     let v = [&["-v"][..], &args[..]].concat();
     assert_snapshot!("local_v", redact_timings(&env.snap(&v)));
     // -vv: the local command line and the section sizes (with --root, uname is left
-    // empty: the running kernel is not the root's).
-    let vv = [&["-vv"][..], &args[..]].concat();
+    // empty: the running kernel is not the root's), of a full collection (--full: the
+    // root has not changed since the first scan).
+    let vv = [&["-vv"][..], &args[..], &["--full"][..]].concat();
     assert_snapshot!("local_vv", redact_timings(&env.snap(&vv)));
+    // Unchanged: only the fingerprint, `unchanged` and restart sections come back.
+    let unchanged = [&["-vv"][..], &args[..]].concat();
+    assert_snapshot!("local_vv_unchanged", redact_timings(&env.snap(&unchanged)));
 }
 
 // ---------------------------------------------------------------------------------------

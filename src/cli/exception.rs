@@ -1,13 +1,17 @@
 //! `patchcycle exception add|list|rm`: scoped, expiring risk acceptance.
 
+use std::io::Write;
+
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::Context;
 use crate::error::Failure;
-use crate::output::{self, or_dash};
+use crate::input::{self, InputKind};
+use crate::output::{self, Format, or_dash};
 use crate::scan::query::{self, Exception, NewException};
+use crate::vex::{self, Justification};
 use crate::{audit, clock, db, inventory};
 
 #[derive(Debug, Subcommand)]
@@ -19,6 +23,10 @@ pub enum ExceptionCommand {
     List,
     /// Remove an exception
     Rm(RmArgs),
+    /// Write the active exceptions as an OpenVEX 0.2.0 document (--format openvex)
+    Export(ExportArgs),
+    /// Add the exceptions an OpenVEX 0.2.0 document states (not_affected, affected)
+    Import(ImportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -42,6 +50,34 @@ pub struct AddArgs {
     /// configured time_zone), a span (30d, 12h, 2w) or an RFC 3339 time; at most a year ahead
     #[arg(long, value_name = "DATE")]
     pub expires: String,
+    /// Why the finding does not apply, in OpenVEX's words: exported as a not_affected
+    /// statement with this justification; without it, as affected (risk accepted)
+    #[arg(long, value_name = "JUSTIFICATION")]
+    pub vex_justification: Option<Justification>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The document's author (default: the actor)
+    #[arg(long, value_name = "NAME")]
+    pub author: Option<String>,
+    /// Leave out active exceptions that name no advisory (each named in a warning)
+    /// instead of refusing the export
+    #[arg(long)]
+    pub skip_without_advisory: bool,
+    /// Write to FILE (atomically) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The OpenVEX 0.2.0 document (JSON)
+    pub file: std::path::PathBuf,
+    /// Expiry of the statements whose status_notes carry none ("patchcycle: expires
+    /// TIME"): a last day, a span (30d) or an RFC 3339 time; at most a year ahead
+    #[arg(long, value_name = "DATE")]
+    pub expires: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -55,6 +91,8 @@ pub fn run(ctx: &Context, cmd: ExceptionCommand) -> Result<()> {
         ExceptionCommand::Add(a) => add(ctx, &a),
         ExceptionCommand::List => list(ctx),
         ExceptionCommand::Rm(a) => rm(ctx, &a),
+        ExceptionCommand::Export(a) => export(ctx, &a),
+        ExceptionCommand::Import(a) => import(ctx, &a),
     }
 }
 
@@ -81,10 +119,7 @@ fn add(ctx: &Context, a: &AddArgs) -> Result<()> {
     if until <= now {
         return Err(Failure::usage(format!("--expires {} is in the past", a.expires)).into());
     }
-    // A year ahead, through the end of that day: the latest day allowed is a year and a
-    // day from today (a leap year's worth).
-    let latest = clock::day_start(now.with_timezone(&zone).date_naive(), zone)
-        .map(|t| t + chrono::Duration::days(367));
+    let latest = latest_expiry(now, zone);
     if latest.is_some_and(|latest| until > latest) {
         return Err(
             Failure::usage(format!("--expires {} is more than a year ahead", a.expires))
@@ -144,6 +179,7 @@ fn add(ctx: &Context, a: &AddArgs) -> Result<()> {
             actor: &ctx.actor,
             created_at: &stamp,
             expires: &expires,
+            vex_justification: a.vex_justification,
         },
     )?;
     audit::append(
@@ -152,11 +188,117 @@ fn add(ctx: &Context, a: &AddArgs) -> Result<()> {
         &ctx.actor,
         "exception.add",
         &format!("exception {id}"),
-        &json!({"advisory": advisory, "package": a.package, "host": a.host, "group": a.group, "reason": a.reason, "expires": expires}),
+        &json!({"advisory": advisory, "package": a.package, "host": a.host, "group": a.group, "reason": a.reason, "expires": expires, "vex_justification": a.vex_justification}),
     )?;
     tx.commit()?;
     ctx.style
         .status(format!("added exception {id} (until {shown})"));
+    Ok(())
+}
+
+/// The latest expiry allowed from `now`: a year ahead, through the end of that day (the
+/// latest day allowed is a year and a day from today, a leap year's worth).
+fn latest_expiry(
+    now: chrono::DateTime<chrono::Utc>,
+    zone: chrono_tz::Tz,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    clock::day_start(now.with_timezone(&zone).date_naive(), zone)
+        .map(|t| t + chrono::Duration::days(367))
+}
+
+fn export(ctx: &Context, a: &ExportArgs) -> Result<()> {
+    if ctx.style.format != Format::Openvex {
+        return Err(Failure::usage("exception export writes --format openvex")
+            .hint("pass --format openvex (the only format of exception export)")
+            .into());
+    }
+    let author = a.author.as_deref().unwrap_or(&ctx.actor);
+    if author.trim().is_empty() {
+        return Err(Failure::usage("--author is empty").into());
+    }
+    inventory::validate::text("--author", author).map_err(Failure::usage)?;
+    let now = clock::now()?;
+    let db = ctx.open_db()?;
+    let out = vex::export(&db.conn, now, author, a.skip_without_advisory)?;
+    for id in &out.skipped {
+        ctx.style.warn(format!(
+            "exception {id} left out: it names no advisory, and an OpenVEX statement is about one vulnerability"
+        ));
+    }
+    output::write_document(a.output.as_deref(), |w| {
+        w.write_all(out.document.as_bytes())?;
+        Ok(())
+    })?;
+    ctx.style.status(format!(
+        "exported {} statement{}",
+        out.statements,
+        if out.statements == 1 { "" } else { "s" }
+    ));
+    Ok(())
+}
+
+fn import(ctx: &Context, a: &ImportArgs) -> Result<()> {
+    let now = clock::now()?;
+    let zone = ctx.config.zone();
+    let default_expires = match &a.expires {
+        Some(e) => {
+            let t = clock::parse_date_flag("--expires", e, clock::Toward::Future, zone, now)?;
+            if t <= now {
+                return Err(Failure::usage(format!("--expires {e} is in the past")).into());
+            }
+            Some(t)
+        }
+        None => None,
+    };
+    let name = a.file.display().to_string();
+    let text = input::text(input::read_file(&a.file, InputKind::Vex)?, &name)?;
+    let incoming = vex::read(
+        &text,
+        &vex::Limits {
+            now,
+            latest: latest_expiry(now, zone),
+            default_expires,
+        },
+    )?;
+    let mut db = ctx.open_db()?;
+    let stamp = clock::stamp(now);
+    let tx = db::write_tx(&mut db.conn)?;
+    let done = vex::import(&tx, &incoming, &ctx.actor, &stamp, &name)?;
+    tx.commit()?;
+    if !done.unknown_ids.is_empty() {
+        let shown: Vec<&str> = done
+            .unknown_ids
+            .iter()
+            .take(5)
+            .map(String::as_str)
+            .collect();
+        let more = done.unknown_ids.len() - shown.len();
+        ctx.style.warn(format!(
+            "no synced source knows {}{}: those exceptions cover only findings that name exactly that id",
+            shown.join(", "),
+            if more > 0 { format!(" and {more} more") } else { String::new() }
+        ));
+    }
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    ctx.style.status(format!(
+        "imported {} from {}{}",
+        plural(done.added.len(), "exception", "exceptions"),
+        plural(
+            incoming
+                .iter()
+                .map(|i| i.statement)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
+            "statement",
+            "statements"
+        ),
+        if done.present > 0 {
+            format!(" ({} already present)", done.present)
+        } else {
+            String::new()
+        }
+    ));
     Ok(())
 }
 
@@ -177,6 +319,10 @@ fn list(ctx: &Context) -> Result<()> {
             ("PACKAGE", &|e: &Exception| or_dash(e.package.as_ref())),
             ("HOST", &|e: &Exception| or_dash(e.host.as_ref())),
             ("GROUP", &|e: &Exception| or_dash(e.group.as_ref())),
+            ("VEX", &|e: &Exception| {
+                e.vex_justification
+                    .map_or_else(|| "-".to_string(), |j| j.as_str().to_string())
+            }),
             ("ACTOR", &|e: &Exception| e.actor.clone()),
             ("REASON", &|e: &Exception| e.reason.clone()),
         ],

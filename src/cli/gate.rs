@@ -43,6 +43,8 @@ pub fn check(
         expiring_days: 0,
         default_policy: ctx.config.default_policy.clone(),
         allow_stale: args.allow_stale,
+        // A gate reads only the current figures.
+        trend_cycles: 0,
     };
     let r = model::build(conn, &opts, now)?;
     crate::report::gate::check(&r, &args.fail_on, scope, now)

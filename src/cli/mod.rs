@@ -101,15 +101,19 @@ pub struct GlobalArgs {
     pub actor: Option<String>,
 }
 
-/// `report` (every format), `audit export` (JSON, CSV: its format must be named, so the
-/// global default is hidden) and `cycle show` (with Markdown) get their own `--format`;
-/// a test checks each command's values. (`mut_subcommands` keeps the order of the
-/// commands, unlike `mut_subcommand`.)
+/// `report` (every format), `audit export` (JSON, CSV), `exception export` (OpenVEX) and
+/// `cycle show` (with Markdown) get their own `--format` (the exports' must be named, so
+/// the global default is hidden); a test checks each command's values.
+/// (`mut_subcommands` keeps the order of the commands, unlike `mut_subcommand`.)
 fn with_own_formats(cmd: clap::Command) -> clap::Command {
     match cmd.get_name() {
         "report" => cmd.arg(format_arg(FormatSet::Report)),
         "audit" => cmd.mut_subcommands(|sub| match sub.get_name() {
             "export" => sub.arg(format_arg(FormatSet::Export).hide_default_value(true)),
+            _ => sub,
+        }),
+        "exception" => cmd.mut_subcommands(|sub| match sub.get_name() {
+            "export" => sub.arg(format_arg(FormatSet::Vex).hide_default_value(true)),
             _ => sub,
         }),
         "cycle" => cmd.mut_subcommands(|sub| match sub.get_name() {
@@ -310,9 +314,12 @@ pub fn run(cli: Cli) -> Result<()> {
     let formats = match &cli.command {
         Command::Report(_) => FormatSet::Report,
         Command::Cycle(cycle::CycleCommand::Show(_)) => FormatSet::Ticket,
+        Command::Exception(exception::ExceptionCommand::Export(_)) => FormatSet::Vex,
         _ => FormatSet::Records,
     };
-    if !formats.contains(cli.global.format) {
+    // Table, JSON and CSV reach every command: `exception export` refuses them itself,
+    // naming its own format.
+    if !cli.global.format.is_generic() && !formats.contains(cli.global.format) {
         return Err(crate::output::report_only(cli.global.format));
     }
     let ctx = Context::new(&cli.global, matches!(cli.command, Command::Init(_)))?;

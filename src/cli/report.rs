@@ -14,7 +14,7 @@ use crate::clock;
 use crate::error::Failure;
 use crate::output;
 use crate::report::gate::{self, Scope};
-use crate::report::{self, model};
+use crate::report::{self, model, trend};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Threshold {
@@ -40,6 +40,9 @@ pub struct ReportArgs {
     /// List exceptions expiring within this many days
     #[arg(long, value_name = "DAYS", default_value_t = 14)]
     pub expiring_days: u32,
+    /// Cycles in the trend (html and json): the selected cycle and those before it; 0: none
+    #[arg(long, value_name = "N", default_value_t = crate::report::trend::DEFAULT_CYCLES)]
+    pub trend_cycles: u32,
     /// Fix the report's clock: a day (its start in the configured time_zone), a span back
     /// (7d) or an RFC 3339 time; also PATCHCYCLE_NOW
     #[arg(long, value_name = "TIME")]
@@ -66,6 +69,13 @@ pub fn run(ctx: &Context, a: &ReportArgs) -> Result<()> {
     if a.expiring_days > 3650 {
         return Err(Failure::usage("--expiring-days must be at most 3650").into());
     }
+    if a.trend_cycles > trend::MAX_CYCLES {
+        return Err(Failure::usage(format!(
+            "--trend-cycles must be at most {}",
+            trend::MAX_CYCLES
+        ))
+        .into());
+    }
     let db = ctx.open_db()?;
     let opts = model::Options {
         cycle: a.cycle.clone(),
@@ -78,6 +88,11 @@ pub fn run(ctx: &Context, a: &ReportArgs) -> Result<()> {
         expiring_days: a.expiring_days,
         default_policy: ctx.config.default_policy.clone(),
         allow_stale: a.gate.allow_stale,
+        // Only html and json show the trend: the other formats do not pay for it.
+        trend_cycles: match ctx.style.format {
+            output::Format::Html | output::Format::Json => a.trend_cycles,
+            _ => 0,
+        },
     };
     let r = model::build(&db.conn, &opts, now)?;
     output::write_document(a.output.as_deref(), |w| {

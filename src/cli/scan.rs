@@ -13,6 +13,7 @@ use crate::error::{Exit, Failure};
 use crate::exec::{self, Target, pool};
 use crate::inventory::{self, Host, HostFilter, HostSpec};
 use crate::output::{self, Style, or_dash, seconds};
+use crate::scan::incremental::{self, Collected, Plan};
 use crate::scan::{self, Collection, Method, Summary, facts, matcher::Matcher};
 use crate::{audit, clock, db};
 
@@ -68,6 +69,10 @@ pub struct ScanArgs {
     /// Update the hosts' package lists first (apt-get update, dnf/yum makecache, apk update)
     #[arg(long)]
     pub refresh: bool,
+    /// Collect every host in full, even one whose package state is unchanged since its
+    /// last full scan (see [scan] full_every)
+    #[arg(long, conflicts_with_all = ["import", "image"])]
+    pub full: bool,
     /// Hosts scanned at once
     #[arg(long, default_value_t = 16, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub parallel: u32,
@@ -78,7 +83,7 @@ pub struct ScanArgs {
     pub gate: GateArgs,
     /// Print the collector script and exit: the POSIX one, or the PowerShell one with
     /// --platform windows or --host naming a Windows host
-    #[arg(long, conflicts_with_all = ["hosts", "group", "all", "local", "import", "root", "refresh", "image", "fail_on", "allow_stale"])]
+    #[arg(long, conflicts_with_all = ["hosts", "group", "all", "local", "import", "root", "refresh", "full", "image", "fail_on", "allow_stale"])]
     pub print_script: bool,
 }
 
@@ -104,12 +109,17 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
         let started = Instant::now();
         let text = String::from_utf8_lossy(&bytes);
         let collection = Collection {
-            facts: facts::parse(&text).map_err(scan::ScanFailure::from),
+            // Saved output is a full collection: an `unchanged` answer in it was asked by
+            // no one.
+            facts: scan::unchanged_only_if_asked(
+                facts::parse(&text).map_err(scan::ScanFailure::from),
+                None,
+            ),
             first_output: None,
             elapsed: started.elapsed(),
             sections: scan::section_sizes(&text),
         };
-        report_collection(&ctx.style, name, Method::Import, &collection);
+        report_collection(&ctx.style, name, Method::Import, &collection, None);
         if let Ok(f) = &collection.facts {
             warn_platform(ctx, &host, f);
         }
@@ -147,15 +157,17 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
         ensure_local_host(ctx, &mut db.conn, &name, root.as_deref(), &now)?;
         let started = now.clone();
         let control = exec::control_dir()?;
-        let collection = scan::collect(
+        let plan = plan_for(ctx, &db.conn, &name, false, a)?;
+        let collection = scan::collect_incremental(
             &ctx.config.ssh,
             &control,
             &Target::Local,
             a.refresh,
             root.as_deref(),
+            plan.expected.as_ref(),
             Duration::from_secs(a.timeout),
         );
-        report_collection(&ctx.style, &name, Method::Local, &collection);
+        report_collection(&ctx.style, &name, Method::Local, &collection, Some(&plan));
         let finished = clock::now_stamp()?;
         summaries.push(store(
             &ctx.style,
@@ -168,6 +180,19 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
         )?);
     } else {
         let hosts = select_hosts(ctx, &db.conn, a)?;
+        let plans: Vec<Plan> = hosts
+            .iter()
+            .map(|h| {
+                plan_for(
+                    ctx,
+                    &db.conn,
+                    &h.name,
+                    h.platform == inventory::Platform::Windows,
+                    a,
+                )
+            })
+            .collect::<Result<_>>()?;
+        let work: Vec<(&Host, &Plan)> = hosts.iter().zip(&plans).collect();
         let control = exec::control_dir()?;
         let timeout = Duration::from_secs(a.timeout);
         let ssh = &ctx.config.ssh;
@@ -177,15 +202,15 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
             p => p,
         };
         let results = pool::run(
-            &hosts,
+            &work,
             a.parallel as usize,
             progress,
-            |h: &Host| h.name.clone(),
-            |h: &Host| {
+            |(h, _): &(&Host, &Plan)| h.name.clone(),
+            |(h, plan): &(&Host, &Plan)| {
                 let started = clock::now_stamp().unwrap_or_default();
-                let c = collect_host(ssh, &control, h, a.refresh, timeout);
+                let c = collect_host(ssh, &control, h, a.refresh, plan, timeout);
                 let finished = clock::now_stamp().unwrap_or_default();
-                report_collection(&ctx.style, &h.name, Method::Ssh, &c);
+                report_collection(&ctx.style, &h.name, Method::Ssh, &c, Some(plan));
                 HostRun {
                     started,
                     finished,
@@ -411,7 +436,7 @@ fn scan_image(
             st.whiteouts
         ),
     );
-    report_collection(&ctx.style, &name, Method::Image, &scanned.collection);
+    report_collection(&ctx.style, &name, Method::Image, &scanned.collection, None);
     let finished = clock::now_stamp()?;
     {
         let tx = db::write_tx(conn)?;
@@ -514,9 +539,38 @@ impl pool::Outcome for HostRun {
     }
 }
 
-/// `-v`: how long the host took to answer and to collect; `-vv`: the sizes of the
-/// collector's sections. Printed as each host finishes.
-fn report_collection(style: &Style, host: &str, method: Method, c: &Collection) {
+/// What `scan` asks of one host (README, "Incremental scans"): a Windows host, `--full`
+/// and `--refresh` always collect in full; otherwise its last scan decides.
+fn plan_for(
+    ctx: &Context,
+    conn: &rusqlite::Connection,
+    host: &str,
+    windows: bool,
+    a: &ScanArgs,
+) -> Result<Plan> {
+    if windows {
+        return Ok(Plan::full(incremental::FullReason::Windows));
+    }
+    incremental::plan(
+        conn,
+        host,
+        a.full,
+        a.refresh,
+        ctx.config.scan.full_every.0,
+        clock::now()?,
+    )
+}
+
+/// `-v`: how long the host took to answer and to collect, and whether it was collected
+/// in full (and why) or answered unchanged; `-vv`: the sizes of the collector's
+/// sections. Printed as each host finishes.
+fn report_collection(
+    style: &Style,
+    host: &str,
+    method: Method,
+    c: &Collection,
+    plan: Option<&Plan>,
+) {
     if let Some(t) = c.first_output {
         let what = match method {
             Method::Ssh => "connected",
@@ -542,6 +596,13 @@ fn report_collection(style: &Style, host: &str, method: Method, c: &Collection) 
     }
     let took = seconds(c.elapsed);
     match &c.facts {
+        Ok(f) if f.collected == Collected::Unchanged => {
+            let since = plan
+                .and_then(|p| p.full_finished.as_deref())
+                .map(|at| format!(" since the full scan of {at}"))
+                .unwrap_or_default();
+            style.verbose(1, format!("{host}: unchanged{since} in {took}"));
+        }
         Ok(f) => {
             let verb = match method {
                 Method::Import => "read",
@@ -556,7 +617,10 @@ fn report_collection(style: &Style, host: &str, method: Method, c: &Collection) 
                 ),
                 None => format!("{} packages", f.packages.len()),
             };
-            style.verbose(1, format!("{host}: {verb} {what} in {took}"));
+            let full = plan
+                .map(|p| format!(" (full: {})", p.why_full(f.fingerprint.as_ref()).text()))
+                .unwrap_or_default();
+            style.verbose(1, format!("{host}: {verb} {what} in {took}{full}"));
         }
         Err(e) => style.verbose(1, format!("{host}: failed after {took}: {}", e.error)),
     }
@@ -583,15 +647,19 @@ fn store(
         finished,
         collection.facts,
     )?;
-    if ok {
-        style.verbose(
+    // What was stored decides: an unchanged answer the database no longer vouches for
+    // fails here, after the collection was reported.
+    match &summary.error {
+        None => style.verbose(
             1,
             format!(
                 "{host}: matched and stored {} findings in {}",
                 summary.findings.unwrap_or(0),
                 seconds(t.elapsed())
             ),
-        );
+        ),
+        Some(e) if ok => style.verbose(1, format!("{host}: not stored: {e}")),
+        Some(_) => {}
     }
     Ok(summary)
 }
@@ -626,6 +694,7 @@ fn collect_host(
     control: &std::path::Path,
     h: &Host,
     refresh: bool,
+    plan: &Plan,
     timeout: Duration,
 ) -> scan::Collection {
     if h.platform == inventory::Platform::Windows {
@@ -654,7 +723,15 @@ fn collect_host(
             user: h.user.clone(),
             port: h.port,
         };
-        return scan::collect(ssh, control, &target, refresh, None, timeout);
+        return scan::collect_incremental(
+            ssh,
+            control,
+            &target,
+            refresh,
+            None,
+            plan.expected.as_ref(),
+            timeout,
+        );
     }
     let root = h.local_root.as_deref().map(std::path::Path::new);
     if let Some(r) = root
@@ -671,7 +748,15 @@ fn collect_host(
             sections: Vec::new(),
         };
     }
-    scan::collect(ssh, control, &Target::Local, refresh, root, timeout)
+    scan::collect_incremental(
+        ssh,
+        control,
+        &Target::Local,
+        refresh,
+        root,
+        plan.expected.as_ref(),
+        timeout,
+    )
 }
 
 fn select_hosts(ctx: &Context, conn: &rusqlite::Connection, a: &ScanArgs) -> Result<Vec<Host>> {

@@ -94,6 +94,16 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "0015_gates.sql",
         include_str!("../../migrations/0015_gates.sql"),
     ),
+    (
+        16,
+        "0016_incremental.sql",
+        include_str!("../../migrations/0016_incremental.sql"),
+    ),
+    (
+        17,
+        "0017_trendsvex.sql",
+        include_str!("../../migrations/0017_trendsvex.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

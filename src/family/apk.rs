@@ -38,6 +38,13 @@ const COLLECTOR: &str = r#"if [ "$FAM" = apk ] && [ -f "$R/lib/apk/db/installed"
 fi
 "#;
 
+/// The family's part of the fingerprint: apk's database, world and repositories, and
+/// the cached indexes `apk version` compares against.
+const FINGERPRINT: &str = r#"    fp_file "$R/lib/apk/db/installed" "$R/etc/apk/world" "$R/etc/apk/repositories" \
+      "$R"/etc/apk/repositories.d/* "$R/etc/apk/arch"
+    fp_list "$R/var/cache/apk" "$R/etc/apk/cache"
+"#;
+
 pub struct Apk;
 
 impl Family for Apk {
@@ -63,6 +70,10 @@ impl Family for Apk {
 
     fn collector(&self) -> &'static str {
         COLLECTOR
+    }
+
+    fn fingerprint(&self) -> &'static str {
+        FINGERPRINT
     }
 
     fn sections(&self) -> &'static [&'static str] {

@@ -61,6 +61,38 @@ pub struct HostAdvisory {
     pub severity: Option<String>,
 }
 
+crate::db::stored::stored_state! {
+    /// How a good scan's facts were collected (`scans.collection`).
+    Collected {
+        /// The whole collector ran on the host.
+        Full = "full",
+        /// The host's fingerprint matched its last full scan's: that scan's facts were
+        /// reused and matched again.
+        Unchanged = "unchanged",
+    }
+}
+
+/// A package-state fingerprint: lowercase hex, as the collector prints it (a SHA-256
+/// digest, or cksum's CRC and length on a host without sha256sum). Only a value of this
+/// type is ever put into a script.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Fingerprint(String);
+
+impl Fingerprint {
+    /// Lowercase hex digits, 16 to 128 of them; anything else is not a fingerprint.
+    pub fn parse(s: &str) -> Option<Fingerprint> {
+        let ok = (16..=128).contains(&s.len())
+            && s.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        ok.then(|| Fingerprint(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// What one host reported.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Facts {
@@ -84,6 +116,15 @@ pub struct Facts {
     /// family. Windows hosts have no package list: they are matched by product, build
     /// and KB against the MSRC catalogue.
     pub windows: Option<WindowsFacts>,
+    /// The host's package-state fingerprint (the collector's `fingerprint` section);
+    /// None when it computed none, or the output is older than fingerprints.
+    pub fingerprint: Option<Fingerprint>,
+    /// The version digest of the collector that computed the fingerprint.
+    pub collector: Option<String>,
+    /// Full: everything above was collected. Unchanged: the host only said that its
+    /// fingerprint is its last full scan's (and sent `restart`); the scanner fills the
+    /// rest in from that scan.
+    pub collected: Collected,
     pub warnings: Vec<String>,
     /// Rows the parsers refused, per section: every one counted, the first few named.
     /// Kept apart from `warnings`, which are capped: a count here is never cut short.

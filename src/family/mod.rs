@@ -42,6 +42,13 @@ pub trait Family: Sync {
     /// one of [`Family::os_ids`] (`"$FAM"` is then [`Manager::as_str`]), printing
     /// [`Family::sections`].
     fn collector(&self) -> &'static str;
+    /// The family's part of the package-state fingerprint (README, "Incremental
+    /// scans"): shell lines run by the collector's `fp_text` on the family's hosts,
+    /// calling `fp_file` (stat and contents) and `fp_list` (a directory's entries) on
+    /// everything its collector part reads that can change without the kernel, the boot
+    /// or os-release changing: the package database, the package manager's metadata
+    /// and configuration. Cheap: no package manager runs.
+    fn fingerprint(&self) -> &'static str;
     /// The sections its collector part prints.
     fn sections(&self) -> &'static [&'static str];
     /// The collector sections that list installed packages (dpkg: `dpkg-query`'s rows,

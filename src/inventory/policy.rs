@@ -141,6 +141,9 @@ pub mod bounds {
     pub const REBOOT_GRACE: Bound = Bound::new("reboot_grace", 0, HOUR);
     pub const MAX_SCAN_AGE: Bound = Bound::new("max_scan_age", 1, 366 * DAY);
     pub const MAX_FEED_AGE: Bound = Bound::new("max_feed_age", 1, 366 * DAY);
+    /// `[scan] full_every` in config.toml (not a group's policy: one scan covers hosts
+    /// of many groups).
+    pub const SCAN_FULL_EVERY: Bound = Bound::new("scan.full_every", 1, 366 * DAY);
     pub const HTTP_CHECK_TIMEOUT: Bound = Bound::new("http_checks.timeout", 1, HOUR);
     pub const FAILURE_COUNT: Bound = Bound::new("failure_threshold", 0, 10_000);
     pub const FAILURE_SHARE: Bound = Bound::new("failure_threshold", 0, 100);

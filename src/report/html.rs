@@ -16,7 +16,7 @@ th,td{border:1px solid #d0d7de;padding:.25em .6em;text-align:left;vertical-align
 td.num{text-align:right;white-space:nowrap}td.word{white-space:nowrap}.cards{display:flex;flex-wrap:wrap;gap:.8em;margin:1em 0}\
 .card{border:1px solid #d0d7de;border-radius:6px;padding:.6em 1em;min-width:9em}\
 .card b{display:block;font-size:1.5em}.bad{color:#b42318}.ok{color:#067647}\
-svg text{font-size:12px;fill:#1d2125}.more{color:#5e6c84;font-style:italic}";
+svg text{font-size:12px;fill:#1d2125}svg.trend{display:block;margin:.5em 0}.more{color:#5e6c84;font-style:italic}";
 
 fn table(o: &mut String, header: &[&str], rows: Vec<Vec<String>>, numeric: &[usize]) {
     let total = rows.len();
@@ -217,6 +217,7 @@ pub fn render(r: &Report) -> String {
         "Compliance by OS",
         &r.compliance_by_os,
     );
+    super::trend_svg::render(&mut o, &r.trend);
     let sev = &r.findings_by_severity;
     o.push_str("<h2>Findings by severity</h2>\n");
     table(

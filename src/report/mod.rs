@@ -5,6 +5,7 @@
 
 mod chunks;
 pub mod csv;
+mod figures;
 pub mod html;
 mod json;
 pub mod junit;
@@ -14,6 +15,8 @@ pub mod prometheus;
 mod rows;
 pub mod sarif;
 pub mod table;
+pub mod trend;
+mod trend_svg;
 
 use std::io::Write;
 
@@ -93,6 +96,8 @@ pub fn render<W: Write>(r: &Report, format: Format, style: &Style, out: &mut W) 
         Format::Markdown => out.write_all(markdown::render(r).as_bytes())?,
         Format::Html => out.write_all(html::render(r).as_bytes())?,
         Format::Prometheus => out.write_all(prometheus::render(r).as_bytes())?,
+        // `report` refuses it before anything is built (cli::run); said again, not assumed.
+        Format::Openvex => return Err(crate::output::report_only(format)),
     }
     Ok(())
 }

@@ -37,6 +37,8 @@ use crate::inventory::{self, ScanStatus, policy::SlaDays};
 use crate::scan::query::{self, Str};
 use crate::verdict::{Knowledge, Policies, Unknown};
 
+use super::figures::{pct, round1};
+
 /// The `schema` value of the JSON form; bumped on incompatible changes.
 pub const SCHEMA: &str = "patchcycle-report/2";
 
@@ -52,6 +54,8 @@ pub struct Options {
     pub default_policy: crate::inventory::policy::Policy,
     /// Judge hosts on old scans and feeds (`--allow-stale`) instead of calling them unknown.
     pub allow_stale: bool,
+    /// Cycles in the trend (`--trend-cycles`); 0: no trend is computed.
+    pub trend_cycles: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -81,6 +85,8 @@ pub struct Report {
     /// Findings opened (first seen) and closed (gone from a good scan) between the
     /// selected cycle's start and its close, or now while it runs.
     pub cycle_changes: Vec<ChangeRow>,
+    /// Compliance, open findings, KEV and MTTR over the last cycles (see `super::trend`).
+    pub trend: super::trend::Trend,
     pub approvals: Vec<ApprovalRow>,
     pub deployments: Vec<DeploymentRow>,
     pub exceptions_expiring: Vec<ExceptionRow>,
@@ -377,11 +383,6 @@ pub struct StaleRow {
     pub error: Option<String>,
 }
 
-/// One decimal, the precision every format shows.
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
-}
-
 /// A host's verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "kebab-case")]
@@ -400,15 +401,6 @@ impl HostVerdict {
             HostVerdict::Unknown => "unknown",
         }
     }
-}
-
-/// `part` of `whole` in percent; None when nothing is known (`known == 0`): a share of
-/// nothing is not 100 %.
-fn pct(part: usize, whole: usize, known: usize) -> Option<f64> {
-    if whole == 0 || known == 0 {
-        return None;
-    }
-    Some(round1(part as f64 * 100.0 / whole as f64))
 }
 
 /// A host as the report needs it.
@@ -1151,6 +1143,27 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
 
     let host_names: HashMap<i64, String> = hosts.iter().map(|h| (h.id, h.name.clone())).collect();
     let cycle_changes = cycle_changes(&history, &host_names);
+    let trend = match opts.trend_cycles {
+        0 => super::trend::Trend::default(),
+        n => super::trend::build(
+            conn,
+            &cycles,
+            selected.as_ref().map(|(_, c)| c.name.as_str()),
+            n,
+            |name| {
+                mttr.iter()
+                    .find(|m| m.cycle.as_deref() == Some(name))
+                    .map(|m| (m.mean_days, m.fixed))
+            },
+            &super::trend::Inputs {
+                default_policy: &opts.default_policy,
+                threshold: opts.threshold,
+                allow_stale: opts.allow_stale,
+                now,
+            },
+        )?,
+    };
+
     let (approvals, deployments) = match &selected {
         Some((id, _)) => (approval::of_cycle(conn, *id)?, deployments(conn, *id)?),
         None => (Vec::new(), Vec::new()),
@@ -1253,6 +1266,7 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         reboots,
         mttr,
         cycle_changes,
+        trend,
         approvals,
         deployments,
         exceptions_expiring,

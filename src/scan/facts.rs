@@ -52,6 +52,9 @@ pub enum FactsError {
         "{os} uses {manager}, but the output has no {manager} section (the collector found no {manager} on the host)"
     )]
     NoManager { os: String, manager: &'static str },
+    /// An `unchanged` answer that does not hold together.
+    #[error("{0}")]
+    Unchanged(String),
     #[error("malformed collector header {0:?} (expected \"@@PC TOKEN BEGIN {PROTOCOL}\")")]
     BadHeader(String),
     #[error(
@@ -91,8 +94,10 @@ fn all_refused(manager: &str, count: usize, first: &[String]) -> String {
 }
 
 /// The sections every collector prints, whatever the family.
-const COMMON_SECTIONS: [&str; 7] = [
+const COMMON_SECTIONS: [&str; 9] = [
     "os-release",
+    "fingerprint",
+    "unchanged",
     "uname",
     "boot",
     "reboot",
@@ -257,6 +262,11 @@ fn parse_into(out: &str, f: &mut Facts) -> Result<(), FactsError> {
         &version_text,
     );
 
+    read_fingerprint(f, &get("fingerprint"));
+    if sec.known.has("unchanged") {
+        return read_unchanged(f, &sec.known);
+    }
+
     // `uname -r` prints one line; an offline root (`--root`) prints none. Anything else
     // leaves the running kernel unknown, and with it whether a newer kernel waits for a
     // reboot: the reboot state is then unknown too (below), never "no".
@@ -385,6 +395,79 @@ fn parse_into(out: &str, f: &mut Facts) -> Result<(), FactsError> {
         f.reboot_required = f.reboot_required.filter(|r| *r);
     }
     f.kernels.sort();
+    Ok(())
+}
+
+/// The `fingerprint` section: the host's package-state fingerprint (empty when it
+/// could not compute one) and the collector's version digest. A line that is neither
+/// is refused with a warning: the scan then has no fingerprint, and the next one is
+/// full.
+fn read_fingerprint(f: &mut Facts, lines: &[&str]) {
+    for line in lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
+        if let Some(id) = line.strip_prefix("collector ") {
+            if id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+                f.collector = Some(id.to_ascii_lowercase());
+            } else {
+                f.warn(format!("fingerprint: rejected collector {:?}", shorten(id)));
+            }
+        } else if let Some(fp) = crate::family::facts::Fingerprint::parse(line) {
+            f.fingerprint = Some(fp);
+        } else {
+            f.warn(format!("fingerprint: rejected {:?}", shorten(line)));
+        }
+    }
+    if f.collector.is_none() {
+        // Without its collector, a fingerprint cannot be compared with anything.
+        f.fingerprint = None;
+    }
+}
+
+/// An `unchanged` answer: the host's fingerprint is the one it was sent (its last full
+/// scan's). It holds that fingerprint again, and beside it only the `restart` section
+/// (processes on replaced code change without the package state changing); the
+/// scanner fills the rest in from the stored scan.
+fn read_unchanged(f: &mut Facts, sec: &Sections<'_>) -> Result<(), FactsError> {
+    let said: Vec<&str> = sec
+        .get("unchanged")
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let Some(fp) = f.fingerprint.clone() else {
+        return Err(FactsError::Unchanged(
+            "the host answered unchanged without a fingerprint of its own".into(),
+        ));
+    };
+    if said.as_slice() != [fp.as_str()] {
+        return Err(FactsError::Unchanged(
+            "the host's unchanged answer does not repeat its fingerprint".into(),
+        ));
+    }
+    let collected: Vec<&str> = ["uname", "boot", "reboot", "reboot-pkgs", "refresh"]
+        .into_iter()
+        .chain(
+            family::FAMILIES
+                .iter()
+                .flat_map(|fam| fam.sections().iter().copied()),
+        )
+        .filter(|s| sec.has(s))
+        .collect();
+    if let Some(first) = collected.first() {
+        return Err(FactsError::Unchanged(format!(
+            "the host answered unchanged but sent section {first:?} too: not one collector's answer"
+        )));
+    }
+    f.collected = crate::family::facts::Collected::Unchanged;
+    let fam = f.os_id.as_deref().and_then(family::of_os_id);
+    let mut restart_warnings = Vec::new();
+    f.restart = family::restart::parse(
+        sec.has("restart").then(|| sec.get("restart")),
+        &|n| fam.is_some_and(|fam| fam.name_ok(n)),
+        &mut |w| restart_warnings.push(w),
+    );
+    for w in restart_warnings {
+        f.warn(w);
+    }
     Ok(())
 }
 

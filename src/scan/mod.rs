@@ -3,6 +3,7 @@
 
 pub mod facts;
 pub mod image;
+pub mod incremental;
 pub mod matcher;
 pub mod news;
 pub mod query;
@@ -22,9 +23,50 @@ use matcher::{Finding, Matcher};
 
 const COLLECTOR: &str = include_str!("collect.sh");
 
+/// The collector as generated from its parts (the families' fragments and
+/// fingerprints, the restart section), before the per-run values go in: what
+/// [`incremental::collector_id`] digests.
+pub(crate) fn collector_template() -> String {
+    let families: String = crate::family::FAMILIES
+        .iter()
+        .map(|f| {
+            format!(
+                "  {}) FAM={} ;;\n",
+                f.os_ids().join("|"),
+                f.manager().as_str()
+            )
+        })
+        .collect();
+    let fragments: String = crate::family::FAMILIES
+        .iter()
+        .map(|f| f.collector())
+        .collect();
+    let fingerprints: String = crate::family::FAMILIES
+        .iter()
+        .map(|f| format!("  {})\n{}    ;;\n", f.manager().as_str(), f.fingerprint()))
+        .collect();
+    COLLECTOR
+        .replace("@FAMILIES@\n", &families)
+        .replace("@FRAGMENTS@\n", &fragments)
+        .replace("@FINGERPRINTS@\n", &fingerprints)
+        .replace("@RESTART@\n", crate::family::restart::COLLECTOR)
+}
+
 /// The collector script with a fresh random token (section markers), the refresh flag
-/// and the root directory to collect from (None: the running system).
+/// and the root directory to collect from (None: the running system). It collects in
+/// full: see [`incremental_collector_script`].
 pub fn collector_script(refresh: bool, root: Option<&std::path::Path>) -> Result<String, String> {
+    incremental_collector_script(refresh, root, None)
+}
+
+/// The collector script, with the fingerprint of the host's last full scan to compare
+/// (None: collect in full). The fingerprint is generated data, checked lowercase hex
+/// ([`incremental::Fingerprint`]), never inventory text.
+pub fn incremental_collector_script(
+    refresh: bool,
+    root: Option<&std::path::Path>,
+    expected: Option<&incremental::Fingerprint>,
+) -> Result<String, String> {
     let root = match root {
         None => "''".to_string(),
         Some(p) => {
@@ -42,24 +84,7 @@ pub fn collector_script(refresh: bool, root: Option<&std::path::Path>) -> Result
         }
     };
     let token = protocol::new_token();
-    let families: String = crate::family::FAMILIES
-        .iter()
-        .map(|f| {
-            format!(
-                "  {}) FAM={} ;;\n",
-                f.os_ids().join("|"),
-                f.manager().as_str()
-            )
-        })
-        .collect();
-    let fragments: String = crate::family::FAMILIES
-        .iter()
-        .map(|f| f.collector())
-        .collect();
-    Ok(COLLECTOR
-        .replace("@FAMILIES@\n", &families)
-        .replace("@FRAGMENTS@\n", &fragments)
-        .replace("@RESTART@\n", crate::family::restart::COLLECTOR)
+    Ok(collector_template()
         .replace(
             "@PRELUDE@\n",
             &format!(
@@ -67,6 +92,11 @@ pub fn collector_script(refresh: bool, root: Option<&std::path::Path>) -> Result
                 protocol::prelude(&token),
                 protocol::header_printer()
             ),
+        )
+        .replace("@COLLECTOR_ID@", incremental::collector_id())
+        .replace(
+            "@FINGERPRINT@",
+            expected.map_or("", incremental::Fingerprint::as_str),
         )
         .replace("@REFRESH@", if refresh { "1" } else { "0" })
         .replace("@ROOT@", &root)
@@ -144,13 +174,28 @@ pub struct Collection {
     pub sections: Vec<SectionSize>,
 }
 
-/// Collects and parses one host's facts.
+/// Collects and parses one host's facts, in full.
 pub fn collect(
     ssh: &SshConfig,
     control_dir: &std::path::Path,
     target: &Target,
     refresh: bool,
     root: Option<&std::path::Path>,
+    timeout: Duration,
+) -> Collection {
+    collect_incremental(ssh, control_dir, target, refresh, root, None, timeout)
+}
+
+/// Collects and parses one host's facts; with the fingerprint of its last full scan,
+/// the host answers `unchanged` when its own is the same (facts then say
+/// [`incremental::Collected::Unchanged`], and [`store`] fills them in from that scan).
+pub fn collect_incremental(
+    ssh: &SshConfig,
+    control_dir: &std::path::Path,
+    target: &Target,
+    refresh: bool,
+    root: Option<&std::path::Path>,
+    expected: Option<&incremental::Fingerprint>,
     timeout: Duration,
 ) -> Collection {
     let started = std::time::Instant::now();
@@ -160,12 +205,35 @@ pub fn collect(
         elapsed: started.elapsed(),
         sections: Vec::new(),
     };
-    let script = match collector_script(refresh, root) {
+    let script = match incremental_collector_script(refresh, root, expected) {
         Ok(s) => s,
         Err(e) => return failed(e),
     };
     let out = exec::run_script(ssh, control_dir, target, &script, timeout);
-    collection_of(started, out)
+    let mut collection = collection_of(started, out);
+    collection.facts = unchanged_only_if_asked(collection.facts, expected);
+    collection
+}
+
+/// An `unchanged` answer is taken only from a host that was sent that very fingerprint:
+/// one it was not asked for (saved output, `--full`, a host sent no or another
+/// fingerprint) fails the scan, whatever the database holds.
+pub fn unchanged_only_if_asked(
+    facts: Result<Facts, ScanFailure>,
+    expected: Option<&incremental::Fingerprint>,
+) -> Result<Facts, ScanFailure> {
+    match facts {
+        Ok(f)
+            if f.collected == incremental::Collected::Unchanged
+                && (expected.is_none() || f.fingerprint.as_ref() != expected) =>
+        {
+            Err(ScanFailure::from(
+                "the host answered unchanged, which it was not asked: its facts are not reused (the next scan collects in full)"
+                    .to_string(),
+            ))
+        }
+        other => other,
+    }
 }
 
 /// Collects and parses a Windows host's facts: the PowerShell collector over ssh.
@@ -268,6 +336,10 @@ pub struct Summary {
     pub kernel_running: Option<String>,
     pub kernel_latest: Option<String>,
     pub reboot_required: Option<bool>,
+    /// How the facts were collected: in full, or reused from the last full scan (the
+    /// host's fingerprint was unchanged); absent for a failed scan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collection: Option<incremental::Collected>,
     /// Processes still running replaced code, and what helps them; absent when the scan
     /// did not look (failed, or a collector without the `restart` section).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -308,6 +380,31 @@ pub fn store(
         method: method.as_str().into(),
         ..Summary::default()
     };
+    // An unchanged host's facts are its last full scan's, read back here; the
+    // restart section is the host's own answer of now.
+    let mut reused: Option<(i64, String)> = None;
+    let result = match result {
+        Ok(f) if f.collected == incremental::Collected::Unchanged => match f.fingerprint.as_ref() {
+            None => Err(ScanFailure::from(
+                "the host answered unchanged without a fingerprint".to_string(),
+            )),
+            Some(reported) => match incremental::stored_facts(&tx, host_id, reported)? {
+                Ok((previous, mut stored, full_finished)) => {
+                    stored.restart = f.restart;
+                    for w in f.warnings {
+                        if !stored.warnings.contains(&w) {
+                            stored.warnings.push(w);
+                        }
+                    }
+                    stored.collector = f.collector;
+                    reused = Some((previous, full_finished));
+                    Ok(stored)
+                }
+                Err(e) => Err(ScanFailure::from(e)),
+            },
+        },
+        other => other,
+    };
     match result {
         Err(e) => {
             tx.execute(
@@ -336,10 +433,12 @@ pub fn store(
                 |r| r.get(0),
             )?;
             let latest = f.kernel_latest().map(str::to_string);
+            let full_finished = reused.as_ref().map_or(finished, |(_, at)| at.as_str());
             tx.execute(
                 "INSERT INTO scans (host_id, started, finished, method, status, os_id, os_version, ecosystem, \
-                 kernel_running, kernels, reboot_required, reboot_pkgs, warnings, manager, refused, restart, windows) \
-                 VALUES (?1, ?2, ?3, ?4, 'ok', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                 kernel_running, kernels, reboot_required, reboot_pkgs, warnings, manager, refused, restart, windows, \
+                 collection, fingerprint, collector, full_finished) \
+                 VALUES (?1, ?2, ?3, ?4, 'ok', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
                 params![
                     host_id,
                     started,
@@ -356,11 +455,18 @@ pub fn store(
                     manager_name(f.manager),
                     serde_json::to_string(&f.refused)?,
                     f.restart.as_ref().map(serde_json::to_string).transpose()?,
-                    f.windows.as_ref().map(serde_json::to_string).transpose()?
+                    f.windows.as_ref().map(serde_json::to_string).transpose()?,
+                    f.collected,
+                    f.fingerprint.as_ref().map(incremental::Fingerprint::as_str),
+                    f.collector.as_deref(),
+                    full_finished
                 ],
             )?;
             let scan_id = tx.last_insert_rowid();
-            store_inventory(&tx, host_id, scan_id, &f)?;
+            match &reused {
+                None => store_inventory(&tx, host_id, scan_id, &f)?,
+                Some((previous, _)) => move_inventory(&tx, *previous, scan_id)?,
+            }
             insert_findings(&tx, scan_id, &findings)?;
             let decision = f.restart.as_ref().map(|r| r.decide());
             let carried = match (&f.restart, previous) {
@@ -393,6 +499,7 @@ pub fn store(
                 ],
             )?;
             summary.status = "ok".into();
+            summary.collection = Some(f.collected);
             summary.ecosystem = f.ecosystem.clone();
             // A Windows host has no package list (its updates are KBs): `-`, not 0.
             summary.packages = f.windows.is_none().then_some(f.packages.len());
@@ -546,6 +653,24 @@ fn store_inventory(
     Ok(())
 }
 
+/// Hands an unchanged scan the stored inventory of the scan whose facts it reuses:
+/// the installed packages and host advisories move to it (only a host's latest good
+/// scan keeps them), its pending updates are copied (every scan keeps its own).
+fn move_inventory(tx: &rusqlite::Transaction<'_>, previous: i64, scan_id: i64) -> Result<()> {
+    for table in ["installed", "host_advisories"] {
+        tx.execute(
+            &format!("UPDATE {table} SET scan_id = ?2 WHERE scan_id = ?1"),
+            params![previous, scan_id],
+        )?;
+    }
+    tx.execute(
+        "INSERT INTO pending (scan_id, package, from_version, to_version, origin, security) \
+         SELECT ?2, package, from_version, to_version, origin, security FROM pending WHERE scan_id = ?1 ORDER BY rowid",
+        params![previous, scan_id],
+    )?;
+    Ok(())
+}
+
 /// Writes the findings rows of one scan: at scan time and at a re-match after `sync`.
 pub(crate) fn insert_findings(conn: &Connection, scan_id: i64, findings: &[Finding]) -> Result<()> {
     let mut fi = conn.prepare_cached(
@@ -600,5 +725,116 @@ mod tests {
             ]
         );
         assert!(section_sizes("no header\n@@PC x os-release\n").is_empty());
+    }
+
+    /// The `@NAME@` placeholders of a text, in order.
+    fn placeholders(text: &str) -> Vec<&str> {
+        let mut found = Vec::new();
+        let mut rest = text;
+        while let Some(i) = rest.find('@') {
+            let after = &rest[i + 1..];
+            let name_len = after
+                .bytes()
+                .take_while(|b| b.is_ascii_uppercase() || *b == b'_')
+                .count();
+            if name_len > 0 && after[name_len..].starts_with('@') {
+                found.push(&after[..name_len]);
+                rest = &after[name_len + 1..];
+            } else {
+                rest = after;
+            }
+        }
+        found
+    }
+
+    /// The collector's digest, both ways a host may compute it: sha256sum's is SHA-256;
+    /// cksum's (a host without sha256sum) is its CRC and length as 16 hex digits. Both
+    /// are fingerprints the controller accepts.
+    #[test]
+    fn the_fingerprint_digest_is_sha256_or_cksum() {
+        let start = COLLECTOR.find("fp_digest() {").unwrap();
+        let len = COLLECTOR[start..].find("\n}\n").unwrap() + 3;
+        let function = &COLLECTOR[start..start + len];
+        let text = "collector x sha256sum\nroot \nfamily dpkg\n";
+        let digest = |tool: &str| {
+            let out = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(format!(
+                    "{function}FP_TOOL={tool}\nprintf '%s' \"$1\" | fp_digest"
+                ))
+                .arg("sh")
+                .arg(text)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{out:?}");
+            String::from_utf8(out.stdout)
+                .unwrap()
+                .trim_end()
+                .to_string()
+        };
+        let sha = digest("sha256sum");
+        assert_eq!(sha, crate::digest::sha256_hex(text.as_bytes()));
+        let crc = digest("cksum");
+        let cksum = std::process::Command::new("sh")
+            .arg("-c")
+            .arg("printf '%s' \"$1\" | cksum")
+            .arg("sh")
+            .arg(text)
+            .output()
+            .unwrap();
+        let cksum = String::from_utf8(cksum.stdout).unwrap();
+        let mut words = cksum.split_whitespace();
+        let (c, n): (u64, u64) = (
+            words.next().unwrap().parse().unwrap(),
+            words.next().unwrap().parse().unwrap(),
+        );
+        assert_eq!(crc, format!("{c:08x}{n:08x}"));
+        assert_eq!(n as usize, text.len());
+        for fp in [sha, crc] {
+            assert!(incremental::Fingerprint::parse(&fp).is_some(), "{fp}");
+        }
+    }
+
+    /// Nothing from the inventory or the database goes into the POSIX collector but
+    /// values patchcycle generates: the token, the refresh flag, the collector's own
+    /// digest, the expected fingerprint (a [`incremental::Fingerprint`], hex checked
+    /// before it can exist) and the root of `--local --root` (one single-quoted word).
+    #[test]
+    fn the_collector_takes_only_generated_values() {
+        let template = collector_template();
+        let mut names = placeholders(&template);
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(
+            names,
+            ["COLLECTOR_ID", "FINGERPRINT", "PRELUDE", "REFRESH", "ROOT"]
+        );
+        let fp = incremental::Fingerprint::parse(&"0123456789abcdef".repeat(4)).unwrap();
+        let root = std::path::Path::new("/srv/it's a root");
+        let script = incremental_collector_script(true, Some(root), Some(&fp)).unwrap();
+        assert_eq!(placeholders(&script), Vec::<&str>::new());
+        let token = script
+            .lines()
+            .find_map(|l| l.strip_prefix("T='")?.strip_suffix('\''))
+            .unwrap()
+            .to_string();
+        // Putting each generated value back gives the template: nothing else went in.
+        let body = script.strip_suffix(&protocol::end_printer()).unwrap();
+        let back = body
+            .replacen(&protocol::prelude(&token), "", 1)
+            .replacen(&protocol::header_printer(), "", 1)
+            .replace(incremental::collector_id(), "@COLLECTOR_ID@")
+            .replace(
+                &format!("FP_WANT='{}'", fp.as_str()),
+                "FP_WANT='@FINGERPRINT@'",
+            )
+            .replace("REFRESH='1'", "REFRESH='@REFRESH@'")
+            .replace("R='/srv/it'\\''s a root'", "R=@ROOT@");
+        assert_eq!(back, template.replacen("@PRELUDE@\n", "", 1));
+        // Without a fingerprint, the host has nothing to compare with: it collects in full.
+        let full = collector_script(false, None).unwrap();
+        assert!(full.contains("FP_WANT=''\n"), "{full}");
+        // A value that is not lowercase hex is no fingerprint, so it never reaches a script.
+        assert!(incremental::Fingerprint::parse("0123456789abcdef' ; reboot ; '").is_none());
     }
 }

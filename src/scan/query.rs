@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::catalog::Severity;
 use crate::verdict::Policies;
+use crate::vex::justification::Justification;
 
 /// Text of a finding (names, versions, ids, times): almost always short, so kept
 /// inline (up to 24 bytes) instead of in an allocation each; 100,000 findings have
@@ -61,11 +62,15 @@ pub struct Exception {
     pub expires: String,
     /// `active` or `expired` at the time of the query.
     pub state: String,
+    /// Why the finding does not apply, in OpenVEX's words; None: a risk accepted while
+    /// affected.
+    pub vex_justification: Option<Justification>,
 }
 
 pub fn exceptions(conn: &Connection, now: &str) -> Result<Vec<Exception>> {
     let mut stmt = conn.prepare(
-        "SELECT id, advisory, package, host, group_name, reason, actor, created_at, expires FROM exceptions ORDER BY id",
+        "SELECT id, advisory, package, host, group_name, reason, actor, created_at, expires, vex_justification \
+         FROM exceptions ORDER BY id",
     )?;
     let rows = stmt.query_map([], |r| {
         let expires: String = r.get(8)?;
@@ -85,6 +90,7 @@ pub fn exceptions(conn: &Connection, now: &str) -> Result<Vec<Exception>> {
             }
             .into(),
             expires,
+            vex_justification: r.get(9)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -101,15 +107,16 @@ pub struct NewException<'a> {
     pub actor: &'a str,
     pub created_at: &'a str,
     pub expires: &'a str,
+    pub vex_justification: Option<Justification>,
 }
 
 /// Records an exception (inside the caller's write transaction, with its audit entry);
 /// its id.
 pub fn add_exception(conn: &Connection, e: &NewException<'_>) -> Result<i64> {
     conn.execute(
-        "INSERT INTO exceptions (advisory, package, host, group_name, reason, actor, created_at, expires) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![e.advisory, e.package, e.host, e.group, e.reason, e.actor, e.created_at, e.expires],
+        "INSERT INTO exceptions (advisory, package, host, group_name, reason, actor, created_at, expires, vex_justification) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![e.advisory, e.package, e.host, e.group, e.reason, e.actor, e.created_at, e.expires, e.vex_justification],
     )?;
     Ok(conn.last_insert_rowid())
 }
@@ -169,11 +176,35 @@ pub fn each_current(
     now: &str,
     hosts: Hosts<'_>,
     policies: &Policies,
+    each: impl FnMut(Row) -> Result<()>,
+) -> Result<()> {
+    each_finding(conn, now, None, hosts, policies, each)
+}
+
+/// Hands every finding as it stood at `at` to `each`, as [`each_current`] does now:
+/// each host's latest good scan finished at or before `at` (hosts added after `at` left
+/// out), with the exceptions active then (created at or before `at`, expiring after it).
+/// The report's trend reads the past through this.
+pub fn each_as_of(
+    conn: &Connection,
+    at: &str,
+    policies: &Policies,
+    each: impl FnMut(Row) -> Result<()>,
+) -> Result<()> {
+    each_finding(conn, at, Some(at), Hosts::All, policies, each)
+}
+
+fn each_finding(
+    conn: &Connection,
+    now: &str,
+    as_of: Option<&str>,
+    hosts: Hosts<'_>,
+    policies: &Policies,
     mut each: impl FnMut(Row) -> Result<()>,
 ) -> Result<()> {
     let active: Vec<Exception> = exceptions(conn, now)?
         .into_iter()
-        .filter(|e| e.state == "active")
+        .filter(|e| e.state == "active" && as_of.is_none_or(|t| e.created_at.as_str() <= t))
         .collect();
     // Only exceptions naming the row's package (binary or source) or no package can
     // apply: index them, so a large fleet is not checked against every exception.
@@ -188,16 +219,23 @@ pub fn each_current(
     let mut candidates: Vec<&Exception> = Vec::new();
     // Driven by the hosts in name order (their unique index) and each host's latest good
     // scan (scans_host): rows come out by host without sorting 100,000 of them in SQL.
-    let (range, bound) = match hosts {
-        Hosts::All => ("", None),
-        Hosts::Before(n) => ("WHERE h.name < ?1", Some(n)),
-        Hosts::From(n) => ("WHERE h.name >= ?1", Some(n)),
+    // The past is read whole: ?1 is then the time, bounding hosts and scans.
+    let (range, bound) = match (as_of, hosts) {
+        (Some(t), _) => ("WHERE h.created_at <= ?1", Some(t)),
+        (None, Hosts::All) => ("", None),
+        (None, Hosts::Before(n)) => ("WHERE h.name < ?1", Some(n)),
+        (None, Hosts::From(n)) => ("WHERE h.name >= ?1", Some(n)),
+    };
+    let scan_limit = if as_of.is_some() {
+        " AND finished <= ?1"
+    } else {
+        ""
     };
     let mut stmt = conn.prepare(&format!(
         "SELECT h.id, h.name, g.name, f.package, f.source_name, f.installed, f.fixed, f.candidate, \
                 f.advisories, f.cves, f.severity, f.kev, f.epss, s.finished, f.restart \
          FROM hosts h \
-         JOIN scans s ON s.id = (SELECT max(id) FROM scans WHERE host_id = h.id AND status = 'ok') \
+         JOIN scans s ON s.id = (SELECT max(id) FROM scans WHERE host_id = h.id AND status = 'ok'{scan_limit}) \
          JOIN findings f ON f.scan_id = s.id \
          LEFT JOIN groups g ON g.id = h.group_id \
          {range} ORDER BY h.name"

@@ -403,7 +403,10 @@ pub fn rematch_all(conn: &mut Connection, now: &str, actor: &str) -> Result<Rema
 }
 
 /// What a stored scan's package manager reported besides packages.
-fn stored_reports(conn: &Connection, scan_id: i64) -> Result<(Vec<Pending>, Vec<HostAdvisory>)> {
+pub(crate) fn stored_reports(
+    conn: &Connection,
+    scan_id: i64,
+) -> Result<(Vec<Pending>, Vec<HostAdvisory>)> {
     let pending = conn
         .prepare_cached(
             "SELECT package, from_version, to_version, origin, security FROM pending WHERE scan_id = ?1 ORDER BY rowid",

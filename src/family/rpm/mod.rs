@@ -55,6 +55,18 @@ const COLLECTOR: &str = r#"if [ "$FAM" = rpm ] && command -v rpm >/dev/null 2>&1
 fi
 "#;
 
+/// The family's part of the fingerprint: the rpm database in each of its formats and
+/// places (sqlite with its write-ahead log, Berkeley DB's Packages, ndb's Packages.db;
+/// not the lock and environment files a read rewrites), the metadata dnf and yum match
+/// from (each cached repository's repomd.xml) and their repository configuration.
+const FINGERPRINT: &str = r#"    for d in "$R/var/lib/rpm" "$R/usr/lib/sysimage/rpm"; do
+      fp_file "$d/rpmdb.sqlite" "$d/rpmdb.sqlite-wal" "$d/Packages" "$d/Packages.db"
+    done
+    fp_file "$R"/var/cache/dnf/*/repodata/repomd.xml "$R"/var/cache/libdnf5/*/repodata/repomd.xml \
+      "$R"/var/cache/yum/*/*/repomd.xml "$R"/var/cache/yum/*/*/*/repomd.xml
+    fp_file "$R"/etc/yum.repos.d/* "$R/etc/dnf/dnf.conf" "$R/etc/yum.conf" "$R"/etc/dnf/vars/* "$R"/etc/yum/vars/*
+"#;
+
 pub struct Rpm;
 
 impl Family for Rpm {
@@ -106,6 +118,10 @@ impl Family for Rpm {
 
     fn collector(&self) -> &'static str {
         COLLECTOR
+    }
+
+    fn fingerprint(&self) -> &'static str {
+        FINGERPRINT
     }
 
     fn sections(&self) -> &'static [&'static str] {
