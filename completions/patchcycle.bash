@@ -479,7 +479,7 @@ _patchcycle() {
 
     case "${cmd}" in
         patchcycle)
-            opts="-q -v -y -h -V --db --config --format --quiet --verbose --no-color --yes --actor --help --version init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help"
+            opts="-q -v -y -h -V --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help --version init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -509,7 +509,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__advisory)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help show search help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help show search help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -595,7 +595,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__advisory__subcmd__search)
-            opts="-p -e -q -v -y -h --package --ecosystem --version --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-p -e -q -v -y -h --package --ecosystem --version --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -645,7 +645,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__advisory__subcmd__show)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -675,7 +675,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__approve)
-            opts="-g -q -v -y -h --group --auto --cycle --decision --advisory --package --severity --kev --change --comment --expires --emergency --reason --allow-stale --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -q -v -y -h --group --auto --cycle --decision --advisory --package --severity --kev --change --comment --expires --emergency --reason --allow-stale --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -749,7 +749,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__audit)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help list ls verify anchor export help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help list ls verify anchor export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -779,7 +779,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__audit__subcmd__anchor)
-            opts="-o -q -v -y -h --output --key --print --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-o -q -v -y -h --output --key --print --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -821,7 +821,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__audit__subcmd__export)
-            opts="-o -q -v -y -h --since --output --format --db --config --quiet --verbose --no-color --yes --actor --help"
+            opts="-o -q -v -y -h --since --output --format --db --config --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -947,7 +947,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__audit__subcmd__list)
-            opts="-n -q -v -y -h --since --action --object --limit --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-n -q -v -y -h --since --action --object --limit --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -997,7 +997,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__audit__subcmd__verify)
-            opts="-q -v -y -h --anchor --head --key --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --anchor --head --key --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1039,7 +1039,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__calendar)
-            opts="-q -v -y -h --group --count --ics --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --group --count --ics --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1077,7 +1077,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__cycle)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help start status show list ls close help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help start status show list ls close help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1107,7 +1107,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__cycle__subcmd__close)
-            opts="-q -v -y -h --cleanup --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --cleanup --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1235,7 +1235,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__cycle__subcmd__list)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1265,7 +1265,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__cycle__subcmd__show)
-            opts="-q -v -y -h --format --db --config --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --format --db --config --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1295,7 +1295,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__cycle__subcmd__start)
-            opts="-q -v -y -h --cutoff --allow-stale --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --cutoff --allow-stale --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1329,7 +1329,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__cycle__subcmd__status)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1359,7 +1359,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__deploy)
-            opts="-g -q -v -y -h --group --cycle --dry-run --resume --now --reason --no-rollback --engine --parallel --list --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -q -v -y -h --group --cycle --dry-run --resume --now --reason --no-rollback --engine --parallel --list --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1413,7 +1413,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__doctor)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1443,7 +1443,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__exception)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help add list ls rm export import help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help add list ls rm export import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1473,7 +1473,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__exception__subcmd__add)
-            opts="-q -v -y -h --advisory --package --host --group --reason --expires --vex-justification --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --advisory --package --host --group --reason --expires --vex-justification --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1531,7 +1531,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__exception__subcmd__export)
-            opts="-o -q -v -y -h --author --skip-without-advisory --output --format --db --config --quiet --verbose --no-color --yes --actor --help"
+            opts="-o -q -v -y -h --author --skip-without-advisory --output --format --db --config --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1671,7 +1671,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__exception__subcmd__import)
-            opts="-q -v -y -h --expires --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --expires --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1705,7 +1705,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__exception__subcmd__list)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1735,7 +1735,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__exception__subcmd__rm)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1765,7 +1765,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__explain)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1795,7 +1795,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__findings)
-            opts="-g -p -q -v -y -h --host --group --severity --kev --epss-above --package --advisory --sort --all --fail-on --allow-stale --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -p -q -v -y -h --host --group --severity --kev --epss-above --package --advisory --sort --all --new --since --fail-on --allow-stale --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1837,6 +1837,10 @@ _patchcycle() {
                     COMPREPLY=($(compgen -W "risk kev epss host package" -- "${cur}"))
                     return 0
                     ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --fail-on)
                     COMPREPLY=($(compgen -W "any critical high medium low kev sla reboot unknown" -- "${cur}"))
                     return 0
@@ -1865,7 +1869,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__group)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help add list ls show set rm help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help add list ls show set rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1895,7 +1899,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__group__subcmd__add)
-            opts="-q -v -y -h --order --stakeholder --admin --window --policy-file --set --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --order --stakeholder --admin --window --policy-file --set --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2047,7 +2051,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__group__subcmd__list)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2077,7 +2081,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__group__subcmd__rm)
-            opts="-q -v -y -h --move-to --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --move-to --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2111,7 +2115,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__group__subcmd__set)
-            opts="-q -v -y -h --order --stakeholder --admin --window --policy-file --set --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --order --stakeholder --admin --window --policy-file --set --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2165,7 +2169,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__group__subcmd__show)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2923,7 +2927,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__host)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help add list ls show set rm import defer help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help add list ls show set rm import defer help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2953,7 +2957,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__host__subcmd__add)
-            opts="-g -t -q -v -y -h --group --tag --notes --ecosystem --platform --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -t -q -v -y -h --group --tag --notes --ecosystem --platform --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3011,7 +3015,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__host__subcmd__defer)
-            opts="-q -v -y -h --until --reason --clear --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --until --reason --clear --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3175,7 +3179,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__host__subcmd__import)
-            opts="-g -q -v -y -h --type --group --dry-run --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -q -v -y -h --type --group --dry-run --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3217,7 +3221,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__host__subcmd__list)
-            opts="-g -t -q -v -y -h --group --tag --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -t -q -v -y -h --group --tag --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3263,7 +3267,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__host__subcmd__rm)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3293,7 +3297,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__host__subcmd__set)
-            opts="-g -q -v -y -h --destination --group --no-group --add-tag --rm-tag --notes --ecosystem --platform --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -q -v -y -h --destination --group --no-group --add-tag --rm-tag --notes --ecosystem --platform --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3355,7 +3359,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__host__subcmd__show)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3385,7 +3389,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__init)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3415,7 +3419,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__note)
-            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --yes --actor --help add list ls help"
+            opts="-q -v -y -h --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help add list ls help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3445,7 +3449,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__note__subcmd__add)
-            opts="-q -v -y -h --advisory --package --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --advisory --package --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3539,7 +3543,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__note__subcmd__list)
-            opts="-q -v -y -h --advisory --package --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --advisory --package --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3577,7 +3581,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__report)
-            opts="-o -q -v -y -h --cycle --fail-on --allow-stale --output --threshold --expiring-days --trend-cycles --now --format --db --config --quiet --verbose --no-color --yes --actor --help"
+            opts="-o -q -v -y -h --cycle --fail-on --allow-stale --output --threshold --expiring-days --trend-cycles --now --format --db --config --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3639,7 +3643,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__rollback)
-            opts="-q -v -y -h --host --method --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --host --method --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3677,7 +3681,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__scan)
-            opts="-g -q -v -y -h --group --all --local --import --host --image --platform --root --refresh --full --parallel --no-persist --timeout --fail-on --allow-stale --print-script --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -q -v -y -h --group --all --local --import --host --image --platform --root --refresh --full --parallel --no-persist --timeout --fail-on --allow-stale --print-script --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3747,7 +3751,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__sync)
-            opts="-q -v -y -h --from --mirror --export --status --allow-shrink --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --from --mirror --export --status --allow-shrink --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3789,7 +3793,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__test)
-            opts="-g -q -v -y -h --group --cycle --dry-run --resume --now --reason --no-rollback --engine --parallel --status --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-g -q -v -y -h --group --cycle --dry-run --resume --now --reason --no-rollback --engine --parallel --status --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3843,7 +3847,7 @@ _patchcycle() {
             return 0
             ;;
         patchcycle__subcmd__vercmp)
-            opts="-q -v -y -h --stdin --db --config --format --quiet --verbose --no-color --yes --actor --help"
+            opts="-q -v -y -h --stdin --db --config --format --quiet --verbose --no-color --no-pager --yes --actor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_patchcycle_global_optspecs
-    string join \n db= config= format= q/quiet v/verbose no-color y/yes actor= h/help V/version
+    string join \n db= config= format= q/quiet v/verbose no-color no-pager y/yes actor= h/help V/version
 end
 
 function __fish_patchcycle_needs_command
@@ -33,6 +33,7 @@ complete -c patchcycle -n "__fish_patchcycle_needs_command" -l actor -d 'Who is 
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_needs_command" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_needs_command" -s V -l version -d 'Print version'
@@ -66,6 +67,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -l actor -d 
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand init" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
@@ -77,6 +79,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -l actor -
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
@@ -88,6 +91,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fi
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and not __fish_seen_subcommand_from add list ls show set rm import defer help" -f -a "add" -d 'Add a host'
@@ -114,6 +118,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from list" -s g -l group -d 'Only hosts of this group' -r
@@ -127,6 +132,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from list" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from list" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from ls" -s g -l group -d 'Only hosts of this group' -r
@@ -140,6 +146,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from ls" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from ls" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from ls" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from show" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
@@ -151,6 +158,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from show" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from show" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l destination -d 'New SSH destination' -r
@@ -171,6 +179,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
@@ -182,6 +191,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -l type -d 'File format [default: from the extension (.csv, .toml, .ini/.cfg = Ansible INI), else recognised from the content (a CSV header, a TOML [[hosts]] table, INI sections)]' -r -f -a "csv\t''
@@ -198,6 +208,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l until -d 'Until when: a last day (YYYY-MM-DD, through its end in the configured time_zone), a span (30d, 12h, 2w) or an RFC 3339 time' -r
@@ -212,6 +223,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from defer" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand host; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a host'
@@ -231,6 +243,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and not __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and not __fish_seen_subcommand_from add list ls show set rm help" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and not __fish_seen_subcommand_from add list ls show set rm help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and not __fish_seen_subcommand_from add list ls show set rm help" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and not __fish_seen_subcommand_from add list ls show set rm help" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and not __fish_seen_subcommand_from add list ls show set rm help" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and not __fish_seen_subcommand_from add list ls show set rm help" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and not __fish_seen_subcommand_from add list ls show set rm help" -f -a "add" -d 'Add a group (ring)'
@@ -255,6 +268,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from list" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
@@ -266,6 +280,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from list" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from list" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from ls" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
@@ -277,6 +292,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from ls" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from ls" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from ls" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from show" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
@@ -288,6 +304,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from show" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from show" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -l order -d 'Ring order: 0 = pilot, then test, production, …; lower rings go first' -r
@@ -305,6 +322,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from rm" -l move-to -d 'Move the group\'s hosts to this group first' -r
@@ -317,6 +335,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from rm" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from rm" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a group (ring)'
@@ -337,6 +356,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l ics -
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand calendar" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l from -d 'Read every source from this directory instead of the network (air gap)' -r -F
@@ -353,6 +373,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l allow-shr
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand sync" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s g -l group -d 'Scan every host of this group' -r
@@ -388,6 +409,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l print-scr
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l host -d 'Only this host' -r
@@ -404,6 +426,7 @@ kev\t''
 epss\t''
 host\t''
 package\t''"
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l since -d 'Only what was first seen after this time: findings, or advisories a finding gained (a day YYYY-MM-DD, a span such as 7d, or an RFC 3339 time)' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l fail-on -d 'Exit 1 when this shows (comma-separated or repeated); every level also trips on an empty selection and on hosts patchcycle cannot judge. Stdout stays whole; a one-line summary goes to stderr' -r -f -a "any\t'Any open finding (a pending security update or an advisory, rated or not)'
 critical\t'An open finding at or above critical, or in CISA KEV'
 high\t'An open finding at or above high, or in CISA KEV'
@@ -421,10 +444,12 @@ csv\t''"
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l actor -d 'Who is acting, for the audit log [default: $SUDO_USER, then $USER]' -r
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l kev -d 'Only findings with a CISA KEV CVE'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l all -d 'Include findings hidden by exceptions'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l new -d 'Only what each host\'s previous good scan did not have: new findings, and findings that gained advisories (listed with those)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l allow-stale -d 'Judge hosts on scans older than max_scan_age and catalogues older than max_feed_age instead of calling them unknown (never on missing data)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand findings" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
@@ -436,6 +461,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -l actor 
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand explain" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm export import help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
@@ -447,6 +473,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm export import help" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm export import help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm export import help" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm export import help" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm export import help" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm export import help" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and not __fish_seen_subcommand_from add list ls rm export import help" -f -a "add" -d 'Accept a risk until a date: hides matching findings from gates and counts'
@@ -476,6 +503,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
@@ -487,6 +515,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
@@ -498,6 +527,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
@@ -509,6 +539,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from export" -l author -d 'The document\'s author (default: the actor)' -r
@@ -521,6 +552,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from export" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from export" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from export" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from import" -l expires -d 'Expiry of the statements whose status_notes carry none ("patchcycle: expires TIME"): a last day, a span (30d) or an RFC 3339 time; at most a year ahead' -r
@@ -533,6 +565,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from import" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from import" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from import" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand exception; and __fish_seen_subcommand_from help" -f -a "add" -d 'Accept a risk until a date: hides matching findings from gates and counts'
@@ -550,6 +583,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status show list ls close help" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status show list ls close help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status show list ls close help" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status show list ls close help" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status show list ls close help" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status show list ls close help" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and not __fish_seen_subcommand_from start status show list ls close help" -f -a "start" -d 'Start a cycle: freeze this month\'s patch set from the latest scans'
@@ -570,6 +604,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
@@ -581,6 +616,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from show" -l format -d 'Output format' -r -f -a "table\t''
@@ -593,6 +629,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from show" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from show" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
@@ -604,6 +641,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
@@ -615,6 +653,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
@@ -627,6 +666,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from close" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand cycle; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start a cycle: freeze this month\'s patch set from the latest scans'
@@ -655,6 +695,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l status -d
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand test" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -s g -l group -d 'The group (ring) the decision is for' -r
@@ -685,6 +726,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l allow-
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand approve" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -s g -l group -d 'The group (ring) to deploy' -r
@@ -707,6 +749,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l list -d
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand deploy" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -l host -d 'Only these hosts (repeatable) [default: every host the deployment changed]' -r
@@ -722,6 +765,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -l actor
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand rollback" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
@@ -733,6 +777,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fi
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and not __fish_seen_subcommand_from add list ls help" -f -a "add" -d 'Add a note on an advisory or a package'
@@ -750,6 +795,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -l advisory -d 'Only notes on this advisory or CVE' -r
@@ -763,6 +809,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -l advisory -d 'Only notes on this advisory or CVE' -r
@@ -776,6 +823,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand note; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a note on an advisory or a package'
@@ -790,6 +838,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not 
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and not __fish_seen_subcommand_from show search help" -f -a "show" -d 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE, in any case; a CVE only KEV or EPSS know shows what they know'
@@ -804,6 +853,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fi
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -s p -l package -d 'Package name (for Debian and Ubuntu: the source package)' -r
@@ -818,6 +868,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fi
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from search" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand advisory; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show advisories by id (ALSA-2023:2523, DSA-5678-1, …) or CVE, in any case; a CVE only KEV or EPSS know shows what they know'
@@ -856,6 +907,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l allow-s
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify anchor export help" -l db -d 'SQLite database [default: $XDG_DATA_HOME/patchcycle/patchcycle.db]' -r -F
@@ -867,6 +919,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __f
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify anchor export help" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify anchor export help" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify anchor export help" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify anchor export help" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify anchor export help" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify anchor export help" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and not __fish_seen_subcommand_from list ls verify anchor export help" -f -a "list" -d 'List audit rows, oldest first'
@@ -888,6 +941,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -l since -d 'Only rows at or after this time: a day (YYYY-MM-DD, from its start in the configured time_zone), a span back from now (7d, 12h, 2w) or an RFC 3339 time' -r
@@ -903,6 +957,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -l anchor -d 'Also compare the chain with the anchors of this file (made by `audit anchor`; each line\'s MAC is checked with --key) [default FILE: <db>.audit-anchors]' -r -F
@@ -917,6 +972,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from anchor" -s o -l output -d 'Append the anchor to this file [default: <db>.audit-anchors]' -r -F
@@ -931,6 +987,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from anchor" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from anchor" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from anchor" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from anchor" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from anchor" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from anchor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -l since -d 'Only rows at or after this time: a day (YYYY-MM-DD, from its start in the configured time_zone), a span back from now (7d, 12h, 2w) or an RFC 3339 time' -r
@@ -943,6 +1000,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "list" -d 'List audit rows, oldest first'
@@ -960,6 +1018,7 @@ complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -l stdin -
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -s q -l quiet -d 'Print nothing but data and errors'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -s v -l verbose -d 'Say more about what is done (repeat for more)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -l no-color -d 'No colours (also when NO_COLOR is set)'
+complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -l no-pager -d 'Never page long output on a terminal (PAGER, default less -FRX)'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -s y -l yes -d 'Answer yes to every confirmation; required where no terminal can ask'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand vercmp" -s h -l help -d 'Print help'
 complete -c patchcycle -n "__fish_patchcycle_using_subcommand help; and not __fish_seen_subcommand_from init doctor host group calendar sync scan findings explain exception cycle test approve deploy rollback note advisory report audit vercmp help" -f -a "init" -d 'Create the configuration file and the database (idempotent)'

@@ -89,6 +89,11 @@ max_deferral_days = 14
 # deploy), _CYCLE, _GROUP, _WINDOW, _CHANGE, _DECISION and _PATCHES (a file listing
 # "ecosystem package target" lines) in its environment.
 # notify = "mail -s \"patches approved for $PATCHCYCLE_GROUP\" ops@example.com < $PATCHCYCLE_PATCHES"
+# A command run on this machine (sh -c) after a scan found findings (or advisories of a
+# finding) that the host's previous good scan did not have, once per group, for cron mail;
+# not run when nothing is new. It gets PATCHCYCLE_EVENT (new-findings), _GROUP, _COUNT and
+# _FINDINGS (a file of "host package installed fixed severity kev|- new-advisories" lines).
+# notify_new = "mail -s \"new findings in $PATCHCYCLE_GROUP\" ops@example.com < $PATCHCYCLE_FINDINGS"
 
 # What patchcycle must know before it calls a host compliant or lets a gate pass: a host
 # whose last good scan is older than max_scan_age, or whose ecosystem's catalogue (OSV or

@@ -9,7 +9,7 @@ use std::io::Write;
 use anyhow::Result;
 use clap::ValueEnum;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-use comfy_table::{ContentArrangement, Table, presets};
+use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width, presets};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -171,6 +171,86 @@ pub struct Style {
     pub stdout_tty: bool,
     pub stderr_tty: bool,
     pub stdin_tty: bool,
+    /// The width tables are fitted to when it is given (`COLUMNS`, as `ls` and git take
+    /// it, also when stdout is not a terminal); otherwise the terminal's on a TTY.
+    pub width: Option<u16>,
+    /// `--no-pager`: long output is never paged.
+    pub no_pager: bool,
+}
+
+/// The pager long output goes through on a terminal, as git runs its own: stdout (fd 1)
+/// is the pager's stdin until this is dropped, which flushes, points fd 1 at /dev/null
+/// (closing the pipe: the pager sees the end of its input, and nothing left in stdout's
+/// buffer after a quit pager reaches the terminal later) and waits for the pager to quit.
+/// So it is started for a command's last output. A pager that quits before the end (`q`
+/// in less) makes writes fail with a broken pipe, which commands end on quietly
+/// ([`unless_stdout_closed`]).
+pub struct Pager {
+    child: std::process::Child,
+}
+
+impl Pager {
+    /// Starts `PAGER` (`sh -c`, as git does; `less -FRX` when unset: it quits at once
+    /// when the text fits on the screen and keeps colours and the screen as they are)
+    /// when stdout is a terminal, the output a table and `--no-pager` not given. None
+    /// when output goes straight to stdout: not a terminal, an empty `PAGER` or `cat`, or
+    /// a pager that could not be started.
+    pub fn start(style: &Style) -> Option<Pager> {
+        use std::os::fd::AsRawFd;
+        if style.no_pager || !style.stdout_tty || style.format != Format::Table {
+            return None;
+        }
+        let command = match std::env::var("PAGER") {
+            Ok(p) if p.trim().is_empty() || p.trim() == "cat" => return None,
+            Ok(p) => p,
+            Err(_) => "less -FRX".to_string(),
+        };
+        std::io::stdout().flush().ok()?;
+        let mut child = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&command)
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .ok()?;
+        let pipe = child.stdin.take()?;
+        // SAFETY: dup2 onto fd 1 of a descriptor this process owns.
+        if unsafe { libc::dup2(pipe.as_raw_fd(), 1) } < 0 {
+            drop(pipe);
+            let _ = child.wait();
+            return None;
+        }
+        // fd 1 holds the pipe now; this copy is not needed.
+        drop(pipe);
+        Some(Pager { child })
+    }
+}
+
+impl Drop for Pager {
+    fn drop(&mut self) {
+        use std::os::fd::AsRawFd;
+        let _ = std::io::stdout().flush();
+        if let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") {
+            // SAFETY: dup2 onto fd 1 of a descriptor this process owns.
+            unsafe { libc::dup2(null.as_raw_fd(), 1) };
+        } else {
+            // SAFETY: closing fd 1 ends the pager's input all the same.
+            unsafe { libc::close(1) };
+        }
+        // Ctrl-C while reading is for the pager (less ignores it): not a reason to leave
+        // it on the terminal without its parent.
+        // SAFETY: signal dispositions, the old one put back after the wait.
+        let old = unsafe { libc::signal(libc::SIGINT, libc::SIG_IGN) };
+        let _ = self.child.wait();
+        unsafe { libc::signal(libc::SIGINT, old) };
+    }
+}
+
+/// The table width `COLUMNS` asks for: a positive number, else none.
+pub fn columns_from_env() -> Option<u16> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u16>().ok())
+        .filter(|w| *w > 0)
 }
 
 impl Style {
@@ -425,18 +505,62 @@ pub fn cell(s: &str) -> String {
     crate::text::one_line(s).into_owned()
 }
 
-/// Borderless, kubectl-like tables; wrapped to the terminal only on a TTY.
+/// Borderless, kubectl-like tables; wrapped to `COLUMNS` when it is set, else to the
+/// terminal on a TTY, else not at all.
 pub fn new_table(style: &Style) -> Table {
     let mut table = Table::new();
     table.load_style(presets::NOTHING);
-    if style.stdout_tty {
+    if let Some(width) = style.width {
+        table.set_width(width);
+        table.set_content_arrangement(ContentArrangement::Dynamic);
+    } else if style.stdout_tty {
         table.set_content_arrangement(ContentArrangement::Dynamic);
     }
     table
 }
 
-/// Writes a table without the padding spaces comfy-table leaves at line ends and starts.
+/// The longest word a column keeps whole when the table is wrapped. A longer one (a URL
+/// in a title, a hostile host's string) may be broken rather than widen the table
+/// without bound; host and package names and versions are far shorter.
+const WHOLE_WORD_MAX: usize = 64;
+
+/// Makes every column at least as wide as its longest word (up to [`WHOLE_WORD_MAX`]),
+/// so wrapping to the terminal breaks lines between words (`DCL-CVE-1, DCL-CVE-2`),
+/// never inside a host, package or version (`10.42-1+de` / `b12u2`). A table that cannot
+/// fit so is wider than the terminal.
+fn keep_words_whole(table: &mut Table) {
+    let mut widths: Vec<usize> = Vec::new();
+    for row in table.header().into_iter().chain(table.row_iter()) {
+        for (i, cell) in row.cell_iter().enumerate() {
+            let longest = cell
+                .content()
+                .split_whitespace()
+                .map(|w| w.chars().count())
+                .max()
+                .unwrap_or(0)
+                .min(WHOLE_WORD_MAX);
+            if widths.len() <= i {
+                widths.resize(i + 1, 0);
+            }
+            widths[i] = widths[i].max(longest);
+        }
+    }
+    for (i, w) in widths.into_iter().enumerate() {
+        if let (Some(column), Ok(w)) = (table.column_mut(i), u16::try_from(w)) {
+            // comfy-table counts a boundary with the cell padding.
+            let w = w.saturating_add(column.padding_width());
+            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(w)));
+        }
+    }
+}
+
+/// Writes a table without the padding spaces comfy-table leaves at line ends and starts,
+/// its words whole ([`keep_words_whole`]).
 pub fn write_table(out: &mut impl Write, table: &Table) -> Result<()> {
+    let mut table = table.clone();
+    if !matches!(table.content_arrangement(), ContentArrangement::Disabled) {
+        keep_words_whole(&mut table);
+    }
     for line in table.lines() {
         let line = line.trim_end();
         writeln!(out, "{}", line.strip_prefix(' ').unwrap_or(line))?;

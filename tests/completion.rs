@@ -72,6 +72,7 @@ const GLOBAL: &[&str] = &[
     "--quiet",
     "--verbose",
     "--no-color",
+    "--no-pager",
     "--yes",
     "--actor",
 ];

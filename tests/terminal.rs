@@ -348,6 +348,11 @@ struct Tmux {
 impl Tmux {
     /// None when tmux is missing (allowed outside CI only).
     fn start(env: &Env, command: &str) -> Option<Tmux> {
+        Tmux::start_with(env, "", command)
+    }
+
+    /// `start` with `prefix` (e.g. `env -u PAGER`) before the command.
+    fn start_with(env: &Env, prefix: &str, command: &str) -> Option<Tmux> {
         if Command::new("tmux").arg("-V").output().is_err() {
             assert!(
                 std::env::var("CI").as_deref() != Ok("true"),
@@ -364,7 +369,7 @@ impl Tmux {
         };
         let bin = env!("CARGO_BIN_EXE_patchcycle");
         let script = format!(
-            "cd '{home}' && HOME='{home}' USER=tester PATCHCYCLE_NOW={NOW} NO_COLOR=1 '{bin}' {command}; echo EXIT=$?; sleep 30",
+            "cd '{home}' && HOME='{home}' USER=tester PATCHCYCLE_NOW={NOW} NO_COLOR=1 {prefix} '{bin}' {command}; echo EXIT=$?; sleep 30",
             home = env.home().display()
         );
         let out = t.run(&["new-session", "-d", "-x", "200", "-y", "30", &script]);
@@ -581,4 +586,105 @@ fn verbose_test_shows_each_host_start_and_end() {
     let out = redact_timings(&env.snap(&["-v", "--yes", "test", "--now", "--reason", "lab"]))
         .replace(&format!("port {port}:"), "port [PORT]:");
     assert_snapshot!("test_v", out);
+}
+
+/// A catalogue where `advisory show CVE-2023-4911` is longer than a 30-line pane: the
+/// real OSV Debian and AlmaLinux data and CISA KEV of tests/data/shared.
+fn glibc_catalogue() -> Env {
+    let env = Env::init();
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/shared");
+    let mirror = env.home().join("mirror");
+    for rel in [
+        "osv-mirror/Debian/all.zip",
+        "osv-mirror/AlmaLinux/all.zip",
+        "kev/known_exploited_vulnerabilities.json",
+    ] {
+        let dest = mirror.join(rel);
+        std::fs::create_dir_all(dest.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(shared.join(rel), &dest).expect("copy");
+    }
+    let m = mirror.to_str().expect("utf-8");
+    env.ok(&[
+        "-q",
+        "sync",
+        "--from",
+        m,
+        "osv:Debian",
+        "osv:AlmaLinux",
+        "kev",
+    ]);
+    env
+}
+
+/// The last non-empty line of a screen.
+fn last_line(screen: &str) -> &str {
+    screen
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+}
+
+/// `advisory show` pages long output on a terminal as git does: `less -FRX` without
+/// PAGER, `q` ends it with exit 0 and nothing on stderr; a pager that quits early
+/// (`head -n 3`) ends the command quietly; `--no-pager` (global or after the command)
+/// and an empty PAGER write straight to the terminal.
+#[test]
+fn advisory_show_pages_long_output_on_a_terminal() {
+    let env = glibc_catalogue();
+    let Some(tmux) = Tmux::start_with(
+        &env,
+        "env -u PAGER",
+        "advisory show CVE-2023-4911 2>err.txt",
+    ) else {
+        return;
+    };
+    let screen = tmux.wait_for("ECOSYSTEM");
+    // less waits at its prompt: the first advisory on top, the rest to come.
+    assert_eq!(last_line(&screen), ":", "{screen}");
+    assert!(screen.starts_with("id:         ALSA-2023:5453"), "{screen}");
+    assert!(!screen.contains("EXIT="), "{screen}");
+    tmux.keys(&["q"]);
+    let done = tmux.wait_for("EXIT=");
+    assert_eq!(last_line(&done), "EXIT=0", "{done}");
+    assert_eq!(
+        std::fs::read_to_string(env.home().join("err.txt")).unwrap(),
+        ""
+    );
+    drop(tmux);
+
+    // A pager that reads three lines and quits: the rest meets a closed pipe.
+    let Some(tmux) = Tmux::start_with(
+        &env,
+        "PAGER='head -n 3'",
+        "advisory show CVE-2023-4911 2>err.txt",
+    ) else {
+        return;
+    };
+    let done = tmux.wait_for("EXIT=");
+    assert_eq!(
+        done.trim_end(),
+        "id:         ALSA-2023:5453\nsource:     osv:AlmaLinux\nkind:       security\nEXIT=0"
+    );
+    assert_eq!(
+        std::fs::read_to_string(env.home().join("err.txt")).unwrap(),
+        ""
+    );
+    drop(tmux);
+
+    for (prefix, command) in [
+        ("env -u PAGER", "--no-pager advisory show CVE-2023-4911"),
+        ("env -u PAGER", "advisory show CVE-2023-4911 --no-pager"),
+        ("PAGER=", "advisory show CVE-2023-4911"),
+    ] {
+        let Some(tmux) = Tmux::start_with(&env, prefix, command) else {
+            return;
+        };
+        let done = tmux.wait_for("EXIT=");
+        // Straight to the terminal: the end of the output above the exit code.
+        assert!(
+            done.contains("Debian:12  fixed 2.36-9+deb12u3  glibc\nEXIT=0"),
+            "{prefix} {command}:\n{done}"
+        );
+    }
 }

@@ -59,6 +59,12 @@ fn show(ctx: &Context, a: &ShowArgs) -> Result<()> {
     if ctx.style.format != Format::Table {
         return output::list(&ctx.style, &found, &[]);
     }
+    let _pager = output::Pager::start(&ctx.style);
+    output::unless_stdout_closed(print_found(ctx, a, &found))
+}
+
+/// The advisories `show` found, as text.
+fn print_found(ctx: &Context, a: &ShowArgs, found: &[AdvisoryInfo]) -> Result<()> {
     for (i, adv) in found.iter().enumerate() {
         if i > 0 {
             output::out_line("")?;
@@ -207,44 +213,82 @@ fn print_advisory(ctx: &Context, a: &AdvisoryInfo) -> Result<()> {
         return print_msrc_kbs(ctx, m);
     }
     output::show(&ctx.style, a, &fields)?;
-    let mut table = output::new_table(&ctx.style);
-    table.set_header(vec!["ECOSYSTEM", "PACKAGE", "RANGES"]);
+    output::out_line("")?;
+    output::write_table(&mut std::io::stdout().lock(), &affected_table(ctx, a))
+}
+
+/// How many package names an affected row shows before a count (`--format json` lists
+/// every affected package).
+const PACKAGES_SHOWN: usize = 6;
+
+/// The affected packages grouped: one row per ecosystem and set of ranges, with the
+/// packages that share them (an advisory for glibc names 260 AlmaLinux subpackages, all
+/// fixed in the same build: one row, not 260).
+fn affected_table(ctx: &Context, a: &AdvisoryInfo) -> comfy_table::Table {
+    let mut groups: Vec<((&str, String), Vec<&str>)> = Vec::new();
     for f in &a.affected {
-        let mut ranges: Vec<String> = f
-            .ranges
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|r| {
-                let events: Vec<String> = r["events"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|e| {
-                        e.as_object()?
-                            .iter()
-                            .next()
-                            .map(|(k, v)| format!("{k} {}", v.as_str().unwrap_or("?")))
-                    })
-                    .collect();
-                format!(
-                    "{}: {}",
-                    r["type"].as_str().unwrap_or("?"),
-                    events.join(", ")
-                )
-            })
-            .collect();
-        if !f.versions.is_empty() {
-            ranges.push(format!("{} listed versions", f.versions.len()));
+        let key = (
+            f.ecosystem.as_str(),
+            ranges_text(&f.ranges, f.versions.len()),
+        );
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, packages)) => packages.push(&f.package),
+            None => groups.push((key, vec![&f.package])),
         }
+    }
+    let mut table = output::new_table(&ctx.style);
+    table.set_header(vec!["ECOSYSTEM", "RANGES", "PACKAGES"]);
+    for ((ecosystem, ranges), mut packages) in groups {
+        packages.sort_by(|x, y| crate::inventory::natural_cmp(x, y));
+        packages.dedup();
         table.add_row(vec![
-            output::cell(&f.ecosystem),
-            output::cell(&f.package),
-            output::cell(&ranges.join("; ")),
+            output::cell(ecosystem),
+            output::cell(&ranges),
+            output::cell(&output::first_few(packages.into_iter(), PACKAGES_SHOWN)),
         ]);
     }
-    output::out_line("")?;
-    output::write_table(&mut std::io::stdout().lock(), &table)
+    table
+}
+
+/// An OSV `ranges` array as read at a glance: `fixed 2.36-9+deb12u3` for the common
+/// ECOSYSTEM range from 0; other types and starts are named (`GIT: introduced a1, fixed
+/// b2`); then how many versions are listed.
+fn ranges_text(ranges: &serde_json::Value, listed_versions: usize) -> String {
+    let mut parts: Vec<String> = ranges
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            let events: Vec<String> = r["events"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|e| {
+                    let (k, v) = e.as_object()?.iter().next()?;
+                    let v = v.as_str().unwrap_or("?");
+                    // "Affected from the start" says nothing.
+                    (!(k == "introduced" && v == "0")).then(|| format!("{k} {v}"))
+                })
+                .collect();
+            let events = if events.is_empty() {
+                "every version".to_string()
+            } else {
+                events.join(", ")
+            };
+            match r["type"].as_str() {
+                Some("ECOSYSTEM") => events,
+                other => format!("{}: {events}", other.unwrap_or("?")),
+            }
+        })
+        .collect();
+    if listed_versions > 0 {
+        parts.push(format!("{listed_versions} listed versions"));
+    }
+    if parts.is_empty() {
+        "-".into()
+    } else {
+        parts.join("; ")
+    }
 }
 
 /// An MSRC CVE's KB updates, one line each with the products it fixes.

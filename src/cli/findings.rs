@@ -7,16 +7,19 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
 use rusqlite::Connection;
+use serde::Serialize;
 
 use super::Context;
 use super::gate::GateArgs;
 use crate::catalog::{Risk, Severity};
+use crate::clock::Toward;
 use crate::error::Failure;
 use crate::inventory::natural_cmp;
 use crate::inventory::{Host, HostFilter};
 use crate::output::{self, or_dash};
 use crate::report::gate::Scope;
-use crate::scan::query::{self, Row, at_least};
+use crate::scan::news;
+use crate::scan::query::{self, Row, Str, at_least};
 pub use crate::verdict::FailOn;
 use crate::verdict::{self, Knowledge, Policies};
 use crate::{clock, inventory};
@@ -62,8 +65,80 @@ pub struct FindingsArgs {
     /// Include findings hidden by exceptions
     #[arg(long)]
     pub all: bool,
+    /// Only what each host's previous good scan did not have: new findings, and
+    /// findings that gained advisories (listed with those)
+    #[arg(long, conflicts_with = "since")]
+    pub new: bool,
+    /// Only what was first seen after this time: findings, or advisories a finding
+    /// gained (a day YYYY-MM-DD, a span such as 7d, or an RFC 3339 time)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
     #[command(flatten)]
     pub gate: GateArgs,
+}
+
+/// A finding listed by `--new` or `--since`: the finding, when it was first seen, and
+/// the advisories and CVEs that make it new (all of a new finding's).
+#[derive(Debug, Serialize, Default)]
+struct NewRow {
+    #[serde(flatten)]
+    finding: Row,
+    first_seen: Str,
+    new_advisories: Vec<Str>,
+    new_cves: Vec<Str>,
+}
+
+const ADVISORIES: &str = "ADVISORIES";
+
+/// How a table cell of a finding is rendered.
+type RowCell = fn(&Row) -> String;
+
+/// A finding's cell rendered for a listed new finding.
+type NewRowCell = Box<dyn Fn(&NewRow) -> String>;
+
+/// The table columns of a finding. Identifiers (host, package, versions) are single
+/// words the table never breaks; the advisory list is cut to a count so it stays short.
+const COLUMNS: [(&str, RowCell); 10] = [
+    ("HOST", |r| r.host.to_string()),
+    ("PACKAGE", |r| r.package.to_string()),
+    ("INSTALLED", |r| r.installed.to_string()),
+    ("FIXED", |r| or_dash(r.fixed.as_ref())),
+    ("CANDIDATE", |r| {
+        if r.restart_pending.is_empty() {
+            or_dash(r.candidate.as_ref())
+        } else {
+            // Fixed on disk, old code still running: say which holds it.
+            let holders: Vec<String> = r
+                .restart_pending
+                .iter()
+                .map(|h| crate::text::one_line(h).into_owned())
+                .collect();
+            format!("installed; restart pending: {}", holders.join(", "))
+        }
+    }),
+    ("SEVERITY", |r| {
+        let s = or_dash(r.severity.as_ref());
+        if r.unrated {
+            format!("{s} (unrated)")
+        } else {
+            s
+        }
+    }),
+    ("KEV", |r| if r.kev { "yes".into() } else { "-".into() }),
+    ("EPSS", |r| r.epss.map_or("-".into(), |e| format!("{e:.3}"))),
+    (ADVISORIES, |r| advisory_list(&r.advisories)),
+    ("EXCEPTED", |r| {
+        if r.excepted { "yes".into() } else { "-".into() }
+    }),
+];
+
+/// Advisories as a table shows them: the first two, then how many more.
+fn advisory_list(ids: &[Str]) -> String {
+    match ids.len() {
+        0 => "(security update)".into(),
+        1..=2 => ids.join(", "),
+        n => format!("{}, +{}", ids[..2].join(", "), n - 2),
+    }
 }
 
 fn risk(r: &Row) -> Risk<'_> {
@@ -149,54 +224,67 @@ pub fn run(ctx: &Context, a: &FindingsArgs) -> Result<()> {
                 .then_with(|| natural_cmp(&x.host, &y.host))
         }),
     }
-    output::list(
-        &ctx.style,
-        &rows,
-        &[
-            ("HOST", &|r: &Row| r.host.to_string()),
-            ("PACKAGE", &|r: &Row| r.package.to_string()),
-            ("INSTALLED", &|r: &Row| r.installed.to_string()),
-            ("FIXED", &|r: &Row| or_dash(r.fixed.as_ref())),
-            ("CANDIDATE", &|r: &Row| {
-                if r.restart_pending.is_empty() {
-                    or_dash(r.candidate.as_ref())
+    let news = if a.new || a.since.is_some() {
+        Some(news::history(&db.conn)?)
+    } else {
+        None
+    };
+    let since = a
+        .since
+        .as_deref()
+        .map(|t| clock::parse_date_flag("--since", t, Toward::Past, ctx.config.zone(), now))
+        .transpose()?;
+    let listed: Vec<Row> = match &news {
+        None => {
+            let columns: Vec<output::Column<'_, Row>> = COLUMNS
+                .iter()
+                .map(|(h, f)| (*h, f as &dyn Fn(&Row) -> String))
+                .collect();
+            output::list(&ctx.style, &rows, &columns)?;
+            rows
+        }
+        Some(history) => {
+            let new_rows: Vec<NewRow> = rows
+                .into_iter()
+                .filter_map(|r| {
+                    let news = news::what_is_new(history, &r, since)?;
+                    Some(NewRow {
+                        first_seen: news.first_seen,
+                        new_advisories: news.advisories,
+                        new_cves: news.cves,
+                        finding: r,
+                    })
+                })
+                .collect();
+            let first_seen = |n: &NewRow| n.first_seen.to_string();
+            let new_advisories = |n: &NewRow| {
+                if n.new_advisories.is_empty() {
+                    advisory_list(&n.new_cves)
                 } else {
-                    // Fixed on disk, old code still running: say which holds it.
-                    let holders: Vec<String> = r
-                        .restart_pending
-                        .iter()
-                        .map(|h| crate::text::one_line(h).into_owned())
-                        .collect();
-                    format!("installed; restart pending: {}", holders.join(", "))
+                    advisory_list(&n.new_advisories)
                 }
-            }),
-            ("SEVERITY", &|r: &Row| {
-                let s = or_dash(r.severity.as_ref());
-                if r.unrated {
-                    format!("{s} (unrated)")
+            };
+            let mut columns: Vec<output::Column<'_, NewRow>> = Vec::new();
+            let wrapped: Vec<NewRowCell> = COLUMNS
+                .iter()
+                .map(|(_, f)| {
+                    let f = *f;
+                    Box::new(move |n: &NewRow| f(&n.finding)) as NewRowCell
+                })
+                .collect();
+            for ((header, _), cell) in COLUMNS.iter().zip(&wrapped) {
+                if *header == ADVISORIES {
+                    columns.push(("NEW ADVISORIES", &new_advisories));
+                    columns.push(("FIRST SEEN", &first_seen));
                 } else {
-                    s
+                    columns.push((header, cell.as_ref()));
                 }
-            }),
-            ("KEV", &|r: &Row| {
-                if r.kev { "yes".into() } else { "-".into() }
-            }),
-            ("EPSS", &|r: &Row| {
-                r.epss.map_or("-".into(), |e| format!("{e:.3}"))
-            }),
-            ("ADVISORIES", &|r: &Row| {
-                let n = r.advisories.len();
-                match n {
-                    0 => "(security update)".into(),
-                    1..=2 => r.advisories.join(","),
-                    _ => format!("{},… ({n})", r.advisories[..2].join(",")),
-                }
-            }),
-            ("EXCEPTED", &|r: &Row| {
-                if r.excepted { "yes".into() } else { "-".into() }
-            }),
-        ],
-    )?;
+            }
+            output::list(&ctx.style, &new_rows, &columns)?;
+            new_rows.into_iter().map(|n| n.finding).collect()
+        }
+    };
+    let rows = listed;
     if hidden_kev > 0 {
         ctx.style.warn(format!(
             "the filters hid {hidden_kev} CISA KEV finding(s); list them with `patchcycle findings --kev`"

@@ -70,6 +70,16 @@ pub const ENVIRONMENT: &[EnvVar] = &[
         what: "When set and not empty, no colours (as --no-color).",
     },
     EnvVar {
+        name: "COLUMNS",
+        what: "The width tables are fitted to, also when stdout is not a terminal \
+               (else the terminal's on a terminal, and no wrapping off one).",
+    },
+    EnvVar {
+        name: "PAGER",
+        what: "The pager of long output on a terminal (advisory show), run by sh -c; \
+               default less -FRX; empty or cat: none (as --no-pager).",
+    },
+    EnvVar {
         name: "XDG_CONFIG_HOME",
         what: "Base directory of the default configuration file (default: ~/.config).",
     },

@@ -331,6 +331,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         ("health_commands", list_or_dash(p.health_commands.clone())),
         ("max_deferral_days", p.max_deferral_days.to_string()),
         ("notify", or_dash(p.notify.as_ref())),
+        ("notify_new", or_dash(p.notify_new.as_ref())),
         (
             "sla_days",
             format!(

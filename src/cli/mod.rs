@@ -90,6 +90,9 @@ pub struct GlobalArgs {
     /// No colours (also when NO_COLOR is set)
     #[arg(long, global = true, help_heading = GLOBAL_OPTIONS)]
     pub no_color: bool,
+    /// Never page long output on a terminal (PAGER, default less -FRX)
+    #[arg(long, global = true, help_heading = GLOBAL_OPTIONS)]
+    pub no_pager: bool,
     /// Answer yes to every confirmation; required where no terminal can ask
     #[arg(short = 'y', long, global = true, help_heading = GLOBAL_OPTIONS)]
     pub yes: bool,
@@ -211,6 +214,8 @@ impl Context {
             stdout_tty: std::io::stdout().is_terminal(),
             stderr_tty: std::io::stderr().is_terminal(),
             stdin_tty: std::io::stdin().is_terminal(),
+            width: crate::output::columns_from_env(),
+            no_pager: g.no_pager,
         };
         crate::exec::trace_commands(style.verbose >= 2);
         let (config_path, explicit) = match &g.config {

@@ -275,6 +275,29 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
         )?;
         tx.commit()?;
     }
+    // What the good scans found that their host's previous good scan did not have, to
+    // each policy's notify_new command. Its failure is a warning: the scan stands.
+    let good: Vec<String> = summaries
+        .iter()
+        .filter(|s| s.error.is_none())
+        .map(|s| s.host.clone())
+        .collect();
+    for f in scan::news::notify_new(
+        &mut db.conn,
+        &ctx.config.default_policy,
+        &good,
+        &now,
+        &ctx.actor,
+    )? {
+        let whose = match &f.group {
+            Some(g) => format!("group {g}"),
+            None => "the hosts without a group".to_string(),
+        };
+        ctx.style.warn(format!(
+            "notify_new for {whose} failed ({}); the scan is stored",
+            f.error
+        ));
+    }
     for s in &summaries {
         if !ctx.style.quiet {
             for w in &s.warnings {

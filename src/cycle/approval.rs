@@ -2,8 +2,6 @@
 //! planner, the cycle status and the report; and the group's `notify` command, run after
 //! an approval and before a test or deploy.
 
-use std::io::Write;
-
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -301,35 +299,23 @@ pub fn run_notify(
     let Some(command) = group.policy.notify.as_deref() else {
         return Ok(None);
     };
-    let mut list = tempfile::NamedTempFile::new()?;
-    for p in patches {
-        writeln!(list, "{} {} {}", p.ecosystem, p.package, p.target)?;
-    }
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(command)
-        .env("PATCHCYCLE_CYCLE", cycle_name)
-        .env("PATCHCYCLE_GROUP", &group.name)
-        .env("PATCHCYCLE_WINDOW", group.window.as_deref().unwrap_or(""))
-        .env("PATCHCYCLE_CHANGE", change.unwrap_or(""))
-        .env("PATCHCYCLE_DECISION", event.as_str())
-        .env("PATCHCYCLE_EVENT", event.as_str())
-        .env("PATCHCYCLE_PATCHES", list.path())
-        .stdin(std::process::Stdio::null())
-        .output();
-    Ok(match out {
-        Ok(o) if o.status.success() => None,
-        Ok(o) => Some(format!(
-            "{}: {}",
-            o.status,
-            String::from_utf8_lossy(&o.stderr)
-                .trim()
-                .chars()
-                .take(200)
-                .collect::<String>()
-        )),
-        Err(e) => Some(e.to_string()),
-    })
+    let lines: Vec<String> = patches
+        .iter()
+        .map(|p| format!("{} {} {}", p.ecosystem, p.package, p.target))
+        .collect();
+    inventory::notify::run(
+        command,
+        &[
+            ("PATCHCYCLE_CYCLE", cycle_name),
+            ("PATCHCYCLE_GROUP", &group.name),
+            ("PATCHCYCLE_WINDOW", group.window.as_deref().unwrap_or("")),
+            ("PATCHCYCLE_CHANGE", change.unwrap_or("")),
+            ("PATCHCYCLE_DECISION", event.as_str()),
+            ("PATCHCYCLE_EVENT", event.as_str()),
+        ],
+        "PATCHCYCLE_PATCHES",
+        &lines,
+    )
 }
 
 /// Audits a failed `notify` command (`notify.failed`), in its own transaction.

@@ -1,6 +1,7 @@
 //! Inventory: hosts and groups (rings), and importing them from CSV, TOML and Ansible INI.
 
 pub mod import;
+pub mod notify;
 pub mod policy;
 pub mod reboot;
 pub mod validate;

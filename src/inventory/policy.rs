@@ -25,6 +25,9 @@ pub struct Policy {
     /// Run (by `sh -c`, on the controller) when the group is approved; the details come
     /// in PATCHCYCLE_* environment variables, never spliced into the command.
     pub notify: Option<String>,
+    /// Run (by `sh -c`, on the controller) after a scan found something new on the
+    /// group's hosts: the new findings in a file (PATCHCYCLE_FINDINGS), for cron mail.
+    pub notify_new: Option<String>,
     pub sla_days: SlaDays,
     /// How long apt/dnf may wait for another package manager's lock.
     pub lock_timeout: Span,
@@ -205,6 +208,7 @@ impl Default for Policy {
             health_commands: Vec::new(),
             max_deferral_days: 14,
             notify: None,
+            notify_new: None,
             sla_days: SlaDays::default(),
             lock_timeout: Span(Duration::from_secs(300)),
             step_timeout: Span(Duration::from_secs(1800)),
@@ -239,10 +243,12 @@ impl Policy {
                 ));
             }
         }
-        if let Some(n) = &self.notify
-            && (n.trim().is_empty() || n.chars().any(|c| c.is_control() && c != '\t'))
-        {
-            return Err("notify is empty or contains a control character".into());
+        for (key, command) in [("notify", &self.notify), ("notify_new", &self.notify_new)] {
+            if let Some(n) = command
+                && (n.trim().is_empty() || n.chars().any(|c| c.is_control() && c != '\t'))
+            {
+                return Err(format!("{key} is empty or contains a control character"));
+            }
         }
         let no_control = |t: &str| !t.chars().any(|c| c.is_control() && c != '\t');
         match self.snapshot {

@@ -9,11 +9,11 @@ use super::model::{Compliance, Report};
 use super::rows;
 use super::{LIST_LIMIT, fmt_opt};
 
-const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2em;color:#1d2125;max-width:80em}\
+const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2em;color:#1d2125}\
 h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ddd;padding-bottom:.2em}\
 .meta{color:#5e6c84}table{border-collapse:collapse;margin:.5em 0;font-size:.9em}\
 th,td{border:1px solid #d0d7de;padding:.25em .6em;text-align:left;vertical-align:top}th{background:#f3f4f6}\
-td.num{text-align:right}.cards{display:flex;flex-wrap:wrap;gap:.8em;margin:1em 0}\
+td.num{text-align:right;white-space:nowrap}td.word{white-space:nowrap}.cards{display:flex;flex-wrap:wrap;gap:.8em;margin:1em 0}\
 .card{border:1px solid #d0d7de;border-radius:6px;padding:.6em 1em;min-width:9em}\
 .card b{display:block;font-size:1.5em}.bad{color:#b42318}.ok{color:#067647}\
 svg text{font-size:12px;fill:#1d2125}svg.trend{display:block;margin:.5em 0}.more{color:#5e6c84;font-style:italic}";
@@ -45,6 +45,10 @@ fn table_n(
         for (i, c) in r.iter().enumerate() {
             if numeric.contains(&i) {
                 let _ = write!(o, "<td class=\"num\">{}</td>", esc(c));
+            } else if !c.contains(char::is_whitespace) {
+                // One word (a host, package, version, time): kept whole on one line;
+                // text with spaces (advisory lists, reasons) wraps between its words.
+                let _ = write!(o, "<td class=\"word\">{}</td>", esc(c));
             } else {
                 let _ = write!(o, "<td>{}</td>", esc(c));
             }
@@ -285,6 +289,14 @@ pub fn render(r: &Report) -> String {
     );
     o.push_str("<h2>Pending reboots</h2>\n");
     table(&mut o, &rows::REBOOTS, rows::reboots(r), &[]);
+    if r.cycle.is_some() {
+        let _ = writeln!(
+            o,
+            "<h2>Opened and closed in the cycle ({})</h2>",
+            rows::changes_count(r)
+        );
+        table(&mut o, &rows::CHANGES, rows::changes(r), &[4]);
+    }
     o.push_str("<h2>MTTR per cycle</h2>\n");
     table(&mut o, &rows::MTTR, rows::mttr(r), &[1, 2, 3, 4]);
     o.push_str("<h2>Approvals</h2>\n");

@@ -210,6 +210,14 @@ pub fn render(r: &Report) -> String {
     );
     let _ = writeln!(o, "\n## Pending reboots\n");
     table(&mut o, &rows::REBOOTS, rows::reboots(r));
+    if r.cycle.is_some() {
+        let _ = writeln!(
+            o,
+            "\n## Opened and closed in the cycle ({})\n",
+            rows::changes_count(r)
+        );
+        table(&mut o, &rows::CHANGES, rows::changes(r));
+    }
     let _ = writeln!(o, "\n## MTTR per cycle\n");
     table(&mut o, &rows::MTTR, rows::mttr(r));
     let _ = writeln!(o, "\n## Approvals\n");

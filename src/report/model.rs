@@ -82,12 +82,34 @@ pub struct Report {
     pub findings: Vec<FindingRow>,
     pub reboots: Vec<RebootRow>,
     pub mttr: Vec<MttrRow>,
+    /// Findings opened (first seen) and closed (gone from a good scan) between the
+    /// selected cycle's start and its close, or now while it runs.
+    pub cycle_changes: Vec<ChangeRow>,
     /// Compliance, open findings, KEV and MTTR over the last cycles (see `super::trend`).
     pub trend: super::trend::Trend,
     pub approvals: Vec<ApprovalRow>,
     pub deployments: Vec<DeploymentRow>,
     pub exceptions_expiring: Vec<ExceptionRow>,
     pub stale_hosts: Vec<StaleRow>,
+}
+
+crate::db::stored::stored_state! {
+    /// What happened to a finding in the cycle.
+    Change {
+        Opened = "opened",
+        Closed = "closed",
+    }
+}
+
+/// A finding opened or closed in the cycle: when (the finish time of the good scan that
+/// first had it, or first no longer had it) and, for a closed one, how long it was open.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeRow {
+    pub change: Change,
+    pub host: String,
+    pub package: String,
+    pub at: String,
+    pub days_open: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -496,6 +518,11 @@ struct History {
     first_seen: HashMap<(i64, u32), i64>,
     /// Fixes seen: (when, days open).
     fixes: Vec<(i64, f64)>,
+    /// The window whose openings and closings are kept (Unix seconds, inclusive).
+    window: Option<(i64, i64)>,
+    /// Findings opened and closed in the window: (host id, package id, when, days open
+    /// for a closed one).
+    changes: Vec<(i64, u32, i64, Option<f64>)>,
 }
 
 impl History {
@@ -509,9 +536,9 @@ fn seconds(stamp: &str) -> Option<i64> {
     clock::parse(stamp).map(|t| t.timestamp())
 }
 
-/// Walks every good scan in order: the first-seen time of each current finding, and
-/// every fix seen (fixed time, days open).
-fn history(conn: &Connection) -> Result<History> {
+/// Walks every good scan in order: the first-seen time of each current finding, every
+/// fix seen (fixed time, days open), and the findings opened and closed in `window`.
+fn history(conn: &Connection, window: Option<(i64, i64)>) -> Result<History> {
     let mut stmt = conn.prepare(
         "SELECT s.host_id, s.id, s.finished, f.package FROM scans s \
          LEFT JOIN findings f ON f.scan_id = s.id WHERE s.status = 'ok' ORDER BY s.host_id, s.id",
@@ -521,6 +548,8 @@ fn history(conn: &Connection) -> Result<History> {
         packages: HashMap::default(),
         first_seen: HashMap::default(),
         fixes: Vec::new(),
+        window,
+        changes: Vec::new(),
     };
     // The host and scan being read (id, finished), its packages, and the open findings
     // of the host (package -> since).
@@ -530,21 +559,34 @@ fn history(conn: &Connection) -> Result<History> {
     let mut open: HashMap<u32, i64> = HashMap::default();
 
     fn close_scan(
+        host: i64,
         finished: i64,
         in_scan: &mut Vec<u32>,
         open: &mut HashMap<u32, i64>,
-        fixes: &mut Vec<(i64, f64)>,
+        h: &mut History,
     ) {
+        let in_window = h
+            .window
+            .is_some_and(|(from, to)| (from..=to).contains(&finished));
         in_scan.sort_unstable();
         open.retain(|pkg, since| {
             if in_scan.binary_search(pkg).is_ok() {
                 return true;
             }
-            fixes.push((finished, ((finished - *since) as f64 / 86_400.0).max(0.0)));
+            let days = ((finished - *since) as f64 / 86_400.0).max(0.0);
+            h.fixes.push((finished, days));
+            if in_window {
+                h.changes.push((host, *pkg, finished, Some(days)));
+            }
             false
         });
         for p in in_scan.drain(..) {
-            open.entry(p).or_insert(finished);
+            if let std::collections::hash_map::Entry::Vacant(v) = open.entry(p) {
+                v.insert(finished);
+                if in_window {
+                    h.changes.push((host, p, finished, None));
+                }
+            }
         }
     }
 
@@ -552,8 +594,8 @@ fn history(conn: &Connection) -> Result<History> {
         let host_id: i64 = r.get(0)?;
         let scan_id: i64 = r.get(1)?;
         if scan.is_none_or(|s| s.0 != scan_id) {
-            if let Some(s) = scan {
-                close_scan(s.1, &mut in_scan, &mut open, &mut h.fixes);
+            if let (Some(s), Some(prev)) = (scan, host) {
+                close_scan(prev, s.1, &mut in_scan, &mut open, &mut h);
             }
             if host != Some(host_id) {
                 if let Some(prev) = host {
@@ -578,8 +620,8 @@ fn history(conn: &Connection) -> Result<History> {
             in_scan.push(id);
         }
     }
-    if let Some(s) = scan {
-        close_scan(s.1, &mut in_scan, &mut open, &mut h.fixes);
+    if let (Some(s), Some(prev)) = (scan, host) {
+        close_scan(prev, s.1, &mut in_scan, &mut open, &mut h);
     }
     if let Some(prev) = host {
         for (p, since) in open.drain() {
@@ -587,6 +629,45 @@ fn history(conn: &Connection) -> Result<History> {
         }
     }
     Ok(h)
+}
+
+/// The findings opened and closed in the window [`history`] kept: opened first, each
+/// kind in time order, then by host and package.
+fn cycle_changes(history: &History, host_names: &HashMap<i64, String>) -> Vec<ChangeRow> {
+    let names: HashMap<u32, &str> = history
+        .packages
+        .iter()
+        .map(|(name, id)| (*id, name.as_str()))
+        .collect();
+    let mut rows: Vec<(i64, ChangeRow)> = history
+        .changes
+        .iter()
+        .filter_map(|(host, pkg, at, days)| {
+            let when = chrono::DateTime::from_timestamp(*at, 0)?;
+            Some((
+                *at,
+                ChangeRow {
+                    change: if days.is_some() {
+                        Change::Closed
+                    } else {
+                        Change::Opened
+                    },
+                    host: host_names.get(host)?.clone(),
+                    package: (*names.get(pkg)?).to_string(),
+                    at: clock::stamp(when),
+                    days_open: days.map(|d| (d * 10.0).round() / 10.0),
+                },
+            ))
+        })
+        .collect();
+    rows.sort_by(|(t1, a), (t2, b)| {
+        (a.change == Change::Closed)
+            .cmp(&(b.change == Change::Closed))
+            .then(t1.cmp(t2))
+            .then_with(|| inventory::natural_cmp(&a.host, &b.host))
+            .then_with(|| a.package.cmp(&b.package))
+    });
+    rows.into_iter().map(|(_, r)| r).collect()
 }
 
 fn kev_due_dates(conn: &Connection) -> Result<HashMap<String, String>> {
@@ -724,6 +805,15 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         .map(|g| (g.name, g.policy.sla_days))
         .collect();
     let hosts = hosts(conn)?;
+    // The selected cycle's window for the findings opened and closed in it.
+    let window = selected.as_ref().and_then(|(_, c)| {
+        let from = seconds(&c.created_at)?;
+        let to = match c.closed_at.as_deref() {
+            Some(closed) => seconds(closed)?,
+            None => now.timestamp(),
+        };
+        Some((from, to))
+    });
     let mut knowledge = Knowledge::load(conn, &opts.default_policy, now, opts.allow_stale)?;
     let policies = &knowledge.policies;
     // The scan-history walk and the current findings are the big reads. On a file
@@ -746,7 +836,9 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
     };
     let stamp_now = now_stamp.as_str();
     let (history, findings) = std::thread::scope(|s| {
-        let beside = path.as_deref().map(|p| s.spawn(move || history(&open(p)?)));
+        let beside = path
+            .as_deref()
+            .map(|p| s.spawn(move || history(&open(p)?, window)));
         let second = match (path.as_deref(), middle.as_deref()) {
             (Some(p), Some(m)) => Some(s.spawn(move || {
                 current_findings(&open(p)?, stamp_now, query::Hosts::From(m), policies)
@@ -772,7 +864,7 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         };
         let history = match beside {
             Some(h) => joined(h),
-            None => history(conn),
+            None => history(conn, window),
         };
         (history, findings)
     });
@@ -1049,6 +1141,8 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
             .map_or(0, |c| order.get(c).map_or(0, |i| i + 1))
     });
 
+    let host_names: HashMap<i64, String> = hosts.iter().map(|h| (h.id, h.name.clone())).collect();
+    let cycle_changes = cycle_changes(&history, &host_names);
     let trend = match opts.trend_cycles {
         0 => super::trend::Trend::default(),
         n => super::trend::build(
@@ -1171,6 +1265,7 @@ pub fn build(conn: &Connection, opts: &Options, now: DateTime<Utc>) -> Result<Re
         findings,
         reboots,
         mttr,
+        cycle_changes,
         trend,
         approvals,
         deployments,

@@ -64,6 +64,34 @@ pub fn reboots(r: &Report) -> Vec<Vec<String>> {
         .collect()
 }
 
+pub const CHANGES: [&str; 5] = ["Change", "Host", "Package", "At", "Days open"];
+
+/// The findings opened and closed in the cycle.
+pub fn changes(r: &Report) -> Vec<Vec<String>> {
+    r.cycle_changes
+        .iter()
+        .map(|c| {
+            vec![
+                c.change.as_str().to_string(),
+                c.host.clone(),
+                c.package.clone(),
+                c.at.clone(),
+                c.days_open.map_or("-".into(), |d| format!("{d:.1}")),
+            ]
+        })
+        .collect()
+}
+
+/// "3 opened, 1 closed", for a section heading.
+pub fn changes_count(r: &Report) -> String {
+    let closed = r
+        .cycle_changes
+        .iter()
+        .filter(|c| c.change == super::model::Change::Closed)
+        .count();
+    format!("{} opened, {closed} closed", r.cycle_changes.len() - closed)
+}
+
 pub const MTTR: [&str; 5] = ["Cycle", "Fixed", "Mean days", "Median days", "Max days"];
 
 pub fn mttr(r: &Report) -> Vec<Vec<String>> {

@@ -221,6 +221,19 @@ pub fn render(r: &Report, style: &Style) -> Result<String> {
         table_of(&mut out, style, &rows::REBOOTS, rows::reboots(r))?;
     }
 
+    if r.cycle.is_some() {
+        section(
+            &mut out,
+            &format!(
+                "OPENED AND CLOSED IN THE CYCLE ({})",
+                rows::changes_count(r)
+            ),
+        )?;
+        if !r.cycle_changes.is_empty() {
+            table_of(&mut out, style, &rows::CHANGES, rows::changes(r))?;
+        }
+    }
+
     section(&mut out, "MTTR PER CYCLE")?;
     if !r.mttr.is_empty() {
         table_of(&mut out, style, &rows::MTTR, rows::mttr(r))?;

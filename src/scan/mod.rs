@@ -5,6 +5,7 @@ pub mod facts;
 pub mod image;
 pub mod incremental;
 pub mod matcher;
+pub mod news;
 pub mod query;
 pub mod rematch;
 

@@ -341,7 +341,7 @@ pub fn latest_windows(
 /// A stored JSON array of strings (`["DSA-1","CVE-2"]`, as scan writes them). The
 /// common form, without escapes or spaces, is split directly; anything else goes to
 /// serde_json. Unreadable text is an empty list, as before.
-fn string_list(text: &str) -> Vec<Str> {
+pub(crate) fn string_list(text: &str) -> Vec<Str> {
     if !text.contains(['\\', ' ', '\n'])
         && let Some(inner) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']'))
     {
