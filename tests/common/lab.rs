@@ -195,17 +195,38 @@ impl Lab {
     }
 
     /// Runs `cmd` on `host` as root through `ssh -F <config>`.
+    ///
+    /// The lab's ssh_config keeps a ControlMaster per host. A host's simulated reboot
+    /// drops every session, the master's too; a call that meets a master in that state
+    /// exits 255 without a message (the config's LogLevel is ERROR). Such a call is made
+    /// once more on a connection of its own, and its first failure is kept in stderr.
     pub fn ssh(&self, host: &str, cmd: &str) -> Output {
-        Command::new("ssh")
-            .arg("-F")
-            .arg(&self.ssh_config)
-            .arg("-o")
-            .arg("StrictHostKeyChecking=yes")
-            .arg(host)
-            .arg(cmd)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run ssh: {e}"))
+        let run = |extra: &[&str]| {
+            Command::new("ssh")
+                .arg("-F")
+                .arg(&self.ssh_config)
+                .arg("-o")
+                .arg("StrictHostKeyChecking=yes")
+                .args(extra)
+                .arg(host)
+                .arg(cmd)
+                .stdin(Stdio::null())
+                .output()
+                .unwrap_or_else(|e| panic!("cannot run ssh: {e}"))
+        };
+        let first = run(&[]);
+        if first.status.code() != Some(255) {
+            return first;
+        }
+        let mut again = run(&["-o", "ControlPath=none"]);
+        if !again.status.success() {
+            let mut stderr = format!("first attempt ({}): ", first.status).into_bytes();
+            stderr.extend_from_slice(&first.stderr);
+            stderr.extend_from_slice(b"\nsecond attempt, without the ControlMaster: ");
+            stderr.extend_from_slice(&again.stderr);
+            again.stderr = stderr;
+        }
+        again
     }
 
     /// Like [`Lab::ssh`], but panics unless the command succeeds; returns stdout.
