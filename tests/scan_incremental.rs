@@ -121,13 +121,15 @@ fn latest(env: &Env, host: &str) -> (i64, Option<String>, Option<String>) {
         .unwrap()
 }
 
-/// The installed rows of the host's latest good scan.
+/// The installed rows of the host's latest good scan (an unchanged scan's are its full
+/// scan's, `scans.facts_scan`).
 fn installed(env: &Env, host: &str) -> Vec<(String, String)> {
     let db = env.sqlite();
     let mut stmt = db
         .prepare(
             "SELECT i.name, i.version FROM installed i WHERE i.scan_id = \
-             (SELECT max(s.id) FROM scans s JOIN hosts h ON h.id = s.host_id WHERE h.name = ?1 AND s.status = 'ok') \
+             (SELECT coalesce(s.facts_scan, s.id) FROM scans s JOIN hosts h ON h.id = s.host_id \
+              WHERE h.name = ?1 AND s.status = 'ok' ORDER BY s.id DESC LIMIT 1) \
              ORDER BY i.name",
         )
         .unwrap();
@@ -619,4 +621,92 @@ fn an_unchanged_answer_is_checked_against_the_database_when_stored() {
     assert_eq!(out.status.code(), Some(0), "{}", render(&env, &out));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("(full: the last scan failed)"), "{stderr}");
+}
+
+/// An unchanged scan writes no package rows (it names the scan that holds them), and
+/// copies its predecessor's findings only while the catalogue is the one they were
+/// matched against: a predecessor matched against another catalogue (a sync whose
+/// re-match did not run, a scan stored by an older patchcycle) is matched again.
+#[test]
+fn an_unchanged_scan_copies_findings_only_against_the_same_catalogue() {
+    let env = Env::init();
+    let dir = tempfile::tempdir().unwrap();
+    let root = debian_root(dir.path());
+    let cat = tempfile::tempdir().unwrap();
+    sync_debian(
+        &env,
+        cat.path(),
+        &[
+            ("DEBIAN-CVE-2099-0101", "foo-src", "1.1-1"),
+            ("DEBIAN-CVE-2099-0202", "bar", "2.1-1"),
+        ],
+    );
+    scan(&env, &root, "d6", &[]);
+    let (full_id, _, _) = latest(&env, "d6");
+    let full_findings = findings_of(&env, full_id);
+    assert_eq!(full_findings.len(), 2, "{full_findings:?}");
+    let rows = |env: &Env| -> i64 {
+        env.sqlite()
+            .query_row("SELECT count(*) FROM installed", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = rows(&env);
+
+    let (s, _) = scan(&env, &root, "d6", &[]);
+    assert_eq!(s["collection"], "unchanged", "{s}");
+    assert_eq!(s["packages"], 3, "{s}");
+    let (second, _, _) = latest(&env, "d6");
+    assert_eq!(rows(&env), before, "an unchanged scan wrote package rows");
+    let facts_scan: i64 = env
+        .sqlite()
+        .query_row(
+            "SELECT facts_scan FROM scans WHERE id = ?1",
+            [second],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(facts_scan, full_id);
+    assert_eq!(findings_of(&env, second), full_findings);
+
+    // The same catalogue: the findings are the predecessor's rows, as they are stored.
+    // (Tampered with here, to tell a copy from a match.)
+    env.sqlite()
+        .execute(
+            "UPDATE findings SET epss = 0.5 WHERE scan_id = ?1 AND package = 'bar'",
+            [second],
+        )
+        .unwrap();
+    scan(&env, &root, "d6", &[]);
+    let (third, _, _) = latest(&env, "d6");
+    let copied = findings_of(&env, third);
+    assert!(
+        copied
+            .iter()
+            .any(|r| r.contains(&"epss=Real(0.5)".to_string())),
+        "not copied: {copied:?}"
+    );
+
+    // Another catalogue than the one they were matched against: matched again, so the
+    // stored rows do not matter.
+    env.sqlite()
+        .execute(
+            "UPDATE scans SET catalog = 'another catalogue' WHERE id = ?1",
+            [third],
+        )
+        .unwrap();
+    let (s, _) = scan(&env, &root, "d6", &[]);
+    assert_eq!(s["collection"], "unchanged", "{s}");
+    let (fourth, _, _) = latest(&env, "d6");
+    assert_eq!(findings_of(&env, fourth), full_findings);
+    // Unknown (stored before the catalogue was recorded): matched again too.
+    env.sqlite()
+        .execute_batch(&format!(
+            "UPDATE scans SET catalog = NULL WHERE id = {fourth}; DELETE FROM findings WHERE scan_id = {fourth};"
+        ))
+        .unwrap();
+    scan(&env, &root, "d6", &[]);
+    let (fifth, _, _) = latest(&env, "d6");
+    assert_eq!(findings_of(&env, fifth), full_findings);
+    assert_eq!(installed(&env, "d6").len(), 3);
+    assert_eq!(rows(&env), before);
 }

@@ -97,12 +97,13 @@ fn findings(env: &Env, host: &str) -> Vec<String> {
     .collect()
 }
 
-/// Whether the host's latest good scan lists the package.
+/// Whether the host's latest good scan lists the package (through `scans.facts_scan`).
 fn has_package(env: &Env, host: &str, package: &str) -> bool {
     env.sqlite()
         .query_row(
             "SELECT count(*) FROM installed i WHERE i.name = ?2 AND i.scan_id = \
-             (SELECT max(s.id) FROM scans s JOIN hosts h ON h.id = s.host_id WHERE h.name = ?1 AND s.status = 'ok')",
+             (SELECT coalesce(s.facts_scan, s.id) FROM scans s JOIN hosts h ON h.id = s.host_id \
+              WHERE h.name = ?1 AND s.status = 'ok' ORDER BY s.id DESC LIMIT 1)",
             [host, package],
             |r| r.get::<_, i64>(0),
         )

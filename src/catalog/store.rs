@@ -120,6 +120,42 @@ pub fn held(conn: &Connection, holding: Holding<'_>) -> Result<u64> {
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
+/// A digest of the catalogue held, as findings matched against it depend on it: every
+/// source's import (its name, content digest, import time, record count and status;
+/// each import writes them in the transaction that replaces the source's records), the
+/// MSRC documents' release dates, and this patchcycle's version (its matching rules).
+/// Stored with each scan's findings (`scans.catalog`): an unchanged host's findings are
+/// copied from its previous scan only while this is the same; any import changes it.
+pub fn state_digest(conn: &Connection) -> Result<String> {
+    let mut text = format!("patchcycle {}\n", env!("CARGO_PKG_VERSION"));
+    let mut push = |row: &rusqlite::Row<'_>, n: usize| -> rusqlite::Result<()> {
+        for i in 0..n {
+            match row.get_ref(i)? {
+                rusqlite::types::ValueRef::Null => text.push('\u{1}'),
+                rusqlite::types::ValueRef::Integer(v) => text.push_str(&v.to_string()),
+                v => text.push_str(v.as_str().unwrap_or("\u{2}")),
+            }
+            text.push('\0');
+        }
+        text.push('\n');
+        Ok(())
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT name, sha256, synced_at, records, status FROM sources ORDER BY name",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        push(r, 5)?;
+    }
+    let mut stmt =
+        conn.prepare_cached("SELECT id, current_release FROM msrc_documents ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        push(r, 2)?;
+    }
+    Ok(crate::digest::sha256_hex(text.as_bytes()))
+}
+
 /// Makes sure the source row exists (advisories reference it).
 pub fn ensure_source(conn: &Connection, name: &str, url: &str) -> Result<()> {
     conn.execute(

@@ -128,15 +128,17 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
         if let Ok(f) = &collection.facts {
             warn_platform(ctx, &host, f);
         }
+        let mut batch = scan::Batch::new(&mut db.conn);
         summaries.push(store(
             &ctx.style,
-            &mut db.conn,
+            &mut batch,
             &mut matcher,
             name,
             Method::Import,
             (&now, &now),
             collection,
         )?);
+        batch.finish()?;
     } else if let Some(file) = &a.image {
         summaries.push(scan_image(ctx, &mut db.conn, &mut matcher, a, file, &now)?);
     } else if a.local {
@@ -174,15 +176,17 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
         );
         report_collection(&ctx.style, &name, Method::Local, &collection, Some(&plan));
         let finished = clock::now_stamp()?;
+        let mut batch = scan::Batch::new(&mut db.conn);
         summaries.push(store(
             &ctx.style,
-            &mut db.conn,
+            &mut batch,
             &mut matcher,
             &name,
             Method::Local,
             (&started, &finished),
             collection,
         )?);
+        batch.finish()?;
     } else {
         let hosts = select_hosts(ctx, &db.conn, a)?;
         let plans: Vec<Plan> = hosts
@@ -217,6 +221,7 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
         };
         // Each host is stored as soon as it and the hosts before it are collected, while
         // the next ones are: the fleet's collections are never all in memory at once.
+        let mut batch = scan::Batch::new(&mut db.conn);
         pool::run_in_order(
             &work,
             a.parallel as usize,
@@ -236,7 +241,7 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
             |(h, _): &(&Host, &Plan), run: HostRun| -> Result<()> {
                 summaries.push(store(
                     &ctx.style,
-                    &mut db.conn,
+                    &mut batch,
                     &mut matcher,
                     &h.name,
                     if h.local { Method::Local } else { Method::Ssh },
@@ -246,6 +251,7 @@ pub fn run(ctx: &Context, a: &ScanArgs) -> Result<()> {
                 Ok(())
             },
         )?;
+        batch.finish()?;
         if ssh.persist == Persist::Off {
             pool::run(
                 &hosts,
@@ -499,15 +505,18 @@ fn scan_image(
             inventory::ImageRecord::Unchanged => {}
         }
     }
-    store(
+    let mut batch = scan::Batch::new(conn);
+    let summary = store(
         &ctx.style,
-        conn,
+        &mut batch,
         matcher,
         &name,
         Method::Image,
         (&started, &finished),
         scanned.collection,
-    )
+    )?;
+    batch.finish()?;
+    Ok(summary)
 }
 
 /// Saved output of one platform's collector imported for a host the inventory says
@@ -659,7 +668,7 @@ fn report_collection(
 /// Matches and stores one host's collection; `-v` says how long that took.
 fn store(
     style: &Style,
-    conn: &mut rusqlite::Connection,
+    batch: &mut scan::Batch<'_>,
     matcher: &mut Matcher,
     host: &str,
     method: Method,
@@ -668,15 +677,7 @@ fn store(
 ) -> Result<Summary> {
     let t = Instant::now();
     let ok = collection.facts.is_ok();
-    let summary = scan::store(
-        conn,
-        matcher,
-        host,
-        method,
-        started,
-        finished,
-        collection.facts,
-    )?;
+    let summary = batch.store(matcher, host, method, started, finished, collection.facts)?;
     // What was stored decides: an unchanged answer the database no longer vouches for
     // fails here, after the collection was reported.
     match &summary.error {

@@ -316,7 +316,7 @@ fn build_with(
             continue;
         };
         let mut stmt = conn.prepare_cached(
-            "SELECT name, version, arch FROM installed WHERE scan_id = ?1 AND name = ?2 ORDER BY rowid",
+            "SELECT name, version, arch FROM installed WHERE scan_id = (SELECT coalesce(facts_scan, id) FROM scans WHERE id = ?1) AND name = ?2 ORDER BY rowid",
         )?;
         for ((pe, pkg), target) in &packages {
             if *pe != eco {

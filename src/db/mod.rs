@@ -104,6 +104,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "0017_trendsvex.sql",
         include_str!("../../migrations/0017_trendsvex.sql"),
     ),
+    (
+        18,
+        "0018_reuse.sql",
+        include_str!("../../migrations/0018_reuse.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.
@@ -313,6 +318,9 @@ impl Db {
             .into());
         }
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
+        // A scan stores every host with the same few dozen statements (matching and
+        // storing): all of them stay prepared, not just rusqlite's default 16.
+        conn.set_prepared_statement_cache_capacity(64);
         let mut db = Db {
             conn,
             path: path.to_path_buf(),

@@ -194,15 +194,32 @@ pub fn plan(
     })
 }
 
-/// The facts of a host's latest good scan, read back for an unchanged scan to reuse
-/// (with its id), after checking that the host's answer is for that scan: its latest
-/// scan is good, of this collector, with the fingerprint the host reported. Anything
-/// else is an error the scan fails with (the next one is then full).
+/// What an unchanged scan reuses of its host's latest good scan.
+pub(crate) struct Reusable {
+    /// The latest good scan (its pending updates and findings are copied).
+    pub previous: i64,
+    /// The scan whose `installed` and `host_advisories` rows hold the facts
+    /// (`scans.facts_scan`).
+    pub facts_scan: i64,
+    /// When those facts were collected in full.
+    pub full_finished: String,
+    /// The catalogue `previous`'s findings were matched against (`scans.catalog`).
+    pub catalog: Option<String>,
+    /// The facts of the scan row; packages, pending updates and host advisories only
+    /// after [`load_inventory`].
+    pub facts: Facts,
+}
+
+/// The facts of a host's latest good scan, read back for an unchanged scan to reuse,
+/// after checking that the host's answer is for that scan: its latest scan is good, of
+/// this collector, with the fingerprint the host reported. Anything else is an error the
+/// scan fails with (the next one is then full). The package rows are not read: see
+/// [`load_inventory`].
 pub(crate) fn stored_facts(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Connection,
     host_id: i64,
     reported: &Fingerprint,
-) -> Result<Result<(i64, Facts, String), String>> {
+) -> Result<Result<Reusable, String>> {
     /// The latest scan of the host, as stored.
     struct Last {
         scan_id: i64,
@@ -216,11 +233,13 @@ pub(crate) fn stored_facts(
         reboot_pkgs: String,
         warnings: String,
         refused: String,
+        facts_scan: Option<i64>,
+        catalog: Option<String>,
     }
     let last: Option<Last> = tx
         .query_row(
             "SELECT id, status = 'ok', fingerprint, collector, full_finished, windows IS NOT NULL, os_id, os_version, \
-             ecosystem, kernel_running, kernels, reboot_required, reboot_pkgs, warnings, manager, refused \
+             ecosystem, kernel_running, kernels, reboot_required, reboot_pkgs, warnings, manager, refused, facts_scan, catalog \
              FROM scans WHERE host_id = ?1 ORDER BY id DESC LIMIT 1",
             [host_id],
             |r| {
@@ -247,6 +266,8 @@ pub(crate) fn stored_facts(
                     reboot_pkgs: r.get(12)?,
                     warnings: r.get(13)?,
                     refused: r.get(15)?,
+                    facts_scan: r.get(16)?,
+                    catalog: r.get(17)?,
                 })
             },
         )
@@ -271,21 +292,31 @@ pub(crate) fn stored_facts(
             "the host answered unchanged, but its last scan does not say when it was collected in full".into(),
         ));
     };
-    let scan_id = last.scan_id;
-    let mut f = Facts {
-        kernels: serde_json::from_str(&last.kernels)?,
-        reboot_pkgs: serde_json::from_str(&last.reboot_pkgs)?,
-        warnings: serde_json::from_str(&last.warnings)?,
-        refused: serde_json::from_str::<Vec<Refused>>(&last.refused)?,
-        fingerprint: Some(reported.clone()),
-        collected: Collected::Unchanged,
-        ..last.facts
-    };
+    Ok(Ok(Reusable {
+        previous: last.scan_id,
+        facts_scan: last.facts_scan.unwrap_or(last.scan_id),
+        full_finished,
+        catalog: last.catalog,
+        facts: Facts {
+            kernels: serde_json::from_str(&last.kernels)?,
+            reboot_pkgs: serde_json::from_str(&last.reboot_pkgs)?,
+            warnings: serde_json::from_str(&last.warnings)?,
+            refused: serde_json::from_str::<Vec<Refused>>(&last.refused)?,
+            fingerprint: Some(reported.clone()),
+            collected: Collected::Unchanged,
+            ..last.facts
+        },
+    }))
+}
+
+/// Reads the reused packages, pending updates and host advisories into `r.facts`, for
+/// matching them again (the catalogue changed since `r.previous` was matched).
+pub(crate) fn load_inventory(tx: &Connection, r: &mut Reusable) -> Result<()> {
     let mut stmt = tx.prepare_cached(
         "SELECT name, arch, version, source_name, source_version, state FROM installed WHERE scan_id = ?1 ORDER BY rowid",
     )?;
-    f.packages = stmt
-        .query_map([scan_id], |r| {
+    r.facts.packages = stmt
+        .query_map([r.facts_scan], |r| {
             Ok(Package {
                 name: r.get(0)?,
                 arch: r.get(1)?,
@@ -296,10 +327,12 @@ pub(crate) fn stored_facts(
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let (pending, host_advisories) = super::rematch::stored_reports(tx, scan_id)?;
-    f.pending = pending;
-    f.host_advisories = host_advisories;
-    Ok(Ok((scan_id, f, full_finished)))
+    // Pending updates are the previous scan's own; host advisories are found through its
+    // facts scan.
+    let (pending, host_advisories) = super::rematch::stored_reports(tx, r.previous)?;
+    r.facts.pending = pending;
+    r.facts.host_advisories = host_advisories;
+    Ok(())
 }
 
 #[cfg(test)]

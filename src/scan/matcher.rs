@@ -112,11 +112,26 @@ pub struct Matcher {
     enrich: HashMap<i64, Enrichment>,
     /// The MSRC catalogue as Windows hosts are matched against it.
     windows: crate::family::windows::matching::Catalogue,
+    /// The digest of the catalogue this matcher reads ([`crate::catalog::store::state_digest`]),
+    /// taken at its first use, as its caches are.
+    catalog: Option<String>,
 }
 
 impl Matcher {
     pub fn new() -> Matcher {
         Matcher::default()
+    }
+
+    /// The digest of the catalogue this matcher's verdicts come from: the one held when
+    /// it was first asked (a sync during a long run changes the catalogue under the
+    /// caches; the findings then carry the older digest, and the next scan matches again).
+    pub fn catalog_state(&mut self, conn: &Connection) -> Result<String> {
+        if let Some(d) = &self.catalog {
+            return Ok(d.clone());
+        }
+        let d = crate::catalog::store::state_digest(conn)?;
+        self.catalog = Some(d.clone());
+        Ok(d)
     }
 
     fn prepared(

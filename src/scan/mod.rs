@@ -12,7 +12,7 @@ pub mod rematch;
 use std::time::Duration;
 
 use anyhow::Result;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use crate::catalog::Severity;
@@ -361,9 +361,96 @@ pub struct RestartSummary {
     pub restart_pending_findings: usize,
 }
 
-/// Stores one host's scan (facts or failure) in one transaction.
-pub fn store(
-    conn: &mut Connection,
+/// Stores a fleet's scans host by host, several hosts to a transaction: each host in a
+/// savepoint of its own (all of it or nothing), the transaction committed after
+/// [`Batch::HOSTS`] hosts or [`Batch::SPAN`], whichever comes first, and by
+/// [`Batch::finish`]. A commit per host rewrote the same tail pages of the scans,
+/// findings and pending tables for every host: for an unchanged host, most of the
+/// controller's work (README, "Benchmarks"). A crash loses at most the hosts of one
+/// open batch, which then show their previous scan.
+pub struct Batch<'c> {
+    conn: &'c mut Connection,
+    /// When the open transaction began, and how many hosts it holds.
+    open: Option<(std::time::Instant, usize)>,
+}
+
+impl<'c> Batch<'c> {
+    /// Hosts per transaction, at most.
+    pub const HOSTS: usize = 100;
+    /// How long a transaction stays open, at most, after its first host: how late a
+    /// concurrent reader may see a stored host.
+    pub const SPAN: Duration = Duration::from_secs(1);
+
+    pub fn new(conn: &'c mut Connection) -> Batch<'c> {
+        Batch { conn, open: None }
+    }
+
+    /// Stores one host; an error leaves none of that host's writes and commits the hosts
+    /// stored before it.
+    pub fn store(
+        &mut self,
+        matcher: &mut Matcher,
+        host_name: &str,
+        method: Method,
+        started: &str,
+        finished: &str,
+        result: Result<Facts, ScanFailure>,
+    ) -> Result<Summary> {
+        if self.open.is_none() {
+            self.conn
+                .execute_batch("BEGIN IMMEDIATE")
+                .map_err(anyhow::Error::from)
+                .map_err(|e| e.context("starting a write transaction"))?;
+            self.open = Some((std::time::Instant::now(), 0));
+        }
+        self.conn.execute_batch("SAVEPOINT scan_host")?;
+        match store_in(
+            self.conn, matcher, host_name, method, started, finished, result,
+        ) {
+            Ok(summary) => {
+                self.conn.execute_batch("RELEASE scan_host")?;
+                if let Some((since, hosts)) = &mut self.open {
+                    *hosts += 1;
+                    if *hosts >= Self::HOSTS || since.elapsed() >= Self::SPAN {
+                        self.commit()?;
+                    }
+                }
+                Ok(summary)
+            }
+            Err(e) => {
+                self.conn
+                    .execute_batch("ROLLBACK TO scan_host; RELEASE scan_host")?;
+                self.commit()?;
+                Err(e)
+            }
+        }
+    }
+
+    fn commit(&mut self) -> Result<()> {
+        if self.open.take().is_some() {
+            self.conn.execute_batch("COMMIT")?;
+        }
+        Ok(())
+    }
+
+    /// Commits the hosts stored since the last commit.
+    pub fn finish(mut self) -> Result<()> {
+        self.commit()
+    }
+}
+
+impl Drop for Batch<'_> {
+    /// Not finished (a panic, an early return): the open transaction is rolled back.
+    fn drop(&mut self) {
+        if self.open.take().is_some() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
+/// Stores one host's scan (facts or failure) inside the caller's transaction.
+fn store_in(
+    tx: &Connection,
     matcher: &mut Matcher,
     host_name: &str,
     method: Method,
@@ -371,10 +458,12 @@ pub fn store(
     finished: &str,
     result: Result<Facts, ScanFailure>,
 ) -> Result<Summary> {
-    let tx = crate::db::write_tx(conn)?;
-    let host_id: i64 = tx.query_row("SELECT id FROM hosts WHERE name = ?1", [host_name], |r| {
-        r.get(0)
-    })?;
+    let host_id: i64 = row_cached(
+        tx,
+        "SELECT id FROM hosts WHERE name = ?1",
+        [host_name],
+        |r| r.get(0),
+    )?;
     let mut summary = Summary {
         host: host_name.to_string(),
         method: method.as_str().into(),
@@ -382,14 +471,22 @@ pub fn store(
     };
     // An unchanged host's facts are its last full scan's, read back here; the
     // restart section is the host's own answer of now.
-    let mut reused: Option<(i64, String)> = None;
+    let mut reused: Option<Reuse> = None;
     let result = match result {
         Ok(f) if f.collected == incremental::Collected::Unchanged => match f.fingerprint.as_ref() {
             None => Err(ScanFailure::from(
                 "the host answered unchanged without a fingerprint".to_string(),
             )),
-            Some(reported) => match incremental::stored_facts(&tx, host_id, reported)? {
-                Ok((previous, mut stored, full_finished)) => {
+            Some(reported) => match incremental::stored_facts(tx, host_id, reported)? {
+                Ok(mut r) => {
+                    // The previous findings stand only against the catalogue they were
+                    // matched with; otherwise the reused facts are matched again.
+                    let copy = r.catalog.is_some()
+                        && r.catalog.as_deref() == Some(matcher.catalog_state(tx)?.as_str());
+                    if !copy {
+                        incremental::load_inventory(tx, &mut r)?;
+                    }
+                    let mut stored = std::mem::take(&mut r.facts);
                     stored.restart = f.restart;
                     for w in f.warnings {
                         if !stored.warnings.contains(&w) {
@@ -397,7 +494,12 @@ pub fn store(
                         }
                     }
                     stored.collector = f.collector;
-                    reused = Some((previous, full_finished));
+                    reused = Some(Reuse {
+                        previous: r.previous,
+                        facts_scan: r.facts_scan,
+                        full_finished: r.full_finished,
+                        copy_findings: copy,
+                    });
                     Ok(stored)
                 }
                 Err(e) => Err(ScanFailure::from(e)),
@@ -407,7 +509,8 @@ pub fn store(
     };
     match result {
         Err(e) => {
-            tx.execute(
+            exec_cached(
+                tx,
                 "INSERT INTO scans (host_id, started, finished, method, status, error, warnings, refused) \
                  VALUES (?1, ?2, ?3, ?4, 'failed', ?5, ?6, ?7)",
                 params![
@@ -426,19 +529,24 @@ pub fn store(
             summary.refused = e.refused;
         }
         Ok(f) => {
-            let findings = matcher.findings(&tx, &f)?;
-            let previous: Option<i64> = tx.query_row(
-                "SELECT max(id) FROM scans WHERE host_id = ?1 AND status = 'ok'",
-                [host_id],
-                |r| r.get(0),
-            )?;
+            let catalog = matcher.catalog_state(tx)?;
+            let findings = match &reused {
+                Some(r) if r.copy_findings => None,
+                _ => Some(matcher.findings(tx, &f)?),
+            };
+            let previous: Option<i64> = tx
+                .prepare_cached("SELECT max(id) FROM scans WHERE host_id = ?1 AND status = 'ok'")?
+                .query_row([host_id], |r| r.get(0))?;
             let latest = f.kernel_latest().map(str::to_string);
-            let full_finished = reused.as_ref().map_or(finished, |(_, at)| at.as_str());
-            tx.execute(
+            let full_finished = reused
+                .as_ref()
+                .map_or(finished, |r| r.full_finished.as_str());
+            exec_cached(
+                tx,
                 "INSERT INTO scans (host_id, started, finished, method, status, os_id, os_version, ecosystem, \
                  kernel_running, kernels, reboot_required, reboot_pkgs, warnings, manager, refused, restart, windows, \
-                 collection, fingerprint, collector, full_finished) \
-                 VALUES (?1, ?2, ?3, ?4, 'ok', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+                 collection, fingerprint, collector, full_finished, facts_scan, catalog) \
+                 VALUES (?1, ?2, ?3, ?4, 'ok', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
                 params![
                     host_id,
                     started,
@@ -459,20 +567,26 @@ pub fn store(
                     f.collected,
                     f.fingerprint.as_ref().map(incremental::Fingerprint::as_str),
                     f.collector.as_deref(),
-                    full_finished
+                    full_finished,
+                    reused.as_ref().map(|r| r.facts_scan),
+                    catalog
                 ],
             )?;
             let scan_id = tx.last_insert_rowid();
             match &reused {
-                None => store_inventory(&tx, host_id, scan_id, &f)?,
-                Some((previous, _)) => move_inventory(&tx, *previous, scan_id)?,
+                None => store_inventory(tx, host_id, scan_id, &f)?,
+                // Pending updates are kept per scan; the package rows stay where they are.
+                Some(r) => copy_pending(tx, r.previous, scan_id)?,
             }
-            insert_findings(&tx, scan_id, &findings)?;
+            match (&findings, &reused) {
+                (Some(findings), _) => insert_findings(tx, scan_id, findings)?,
+                (None, Some(r)) => copy_findings(tx, r.previous, scan_id)?,
+                (None, None) => {}
+            }
             let decision = f.restart.as_ref().map(|r| r.decide());
+            let facts_scan = reused.as_ref().map_or(scan_id, |r| r.facts_scan);
             let carried = match (&f.restart, previous) {
-                (Some(r), Some(prev)) => {
-                    carry_restart_pending(&tx, prev, scan_id, &f, r, &findings)?
-                }
+                (Some(r), Some(prev)) => carry_restart_pending(tx, prev, scan_id, facts_scan, r)?,
                 _ => 0,
             };
             // A process only a reboot helps (PID 1, D-Bus, systemd's daemons) makes the
@@ -484,7 +598,8 @@ pub fn store(
                 (_, Some(true)) => Some(true),
                 (flag, _) => flag,
             };
-            tx.execute(
+            exec_cached(
+                tx,
                 "UPDATE hosts SET os_id = ?2, os_version = ?3, ecosystem = coalesce(?4, ecosystem), kernel_running = ?5, kernel_latest = ?6, \
                  reboot_required = ?7, last_scan = ?8, updated_at = ?8 WHERE id = ?1",
                 params![
@@ -502,33 +617,36 @@ pub fn store(
             summary.collection = Some(f.collected);
             summary.ecosystem = f.ecosystem.clone();
             // A Windows host has no package list (its updates are KBs): `-`, not 0.
-            summary.packages = f.windows.is_none().then_some(f.packages.len());
-            summary.pending = Some(f.pending.len());
-            summary.pending_security = Some(f.pending.iter().filter(|p| p.security).count());
-            summary.findings = Some(findings.len() + carried);
-            summary.critical = Some(count_sev(&findings, Severity::Critical));
-            summary.high = Some(count_sev(&findings, Severity::High));
-            summary.kev = Some(findings.iter().filter(|x| x.matched.kev).count());
-            if carried > 0 {
-                let mut stmt = tx.prepare(
-                    "SELECT severity, kev FROM findings WHERE scan_id = ?1 AND restart IS NOT NULL",
-                )?;
-                let rows = stmt.query_map([scan_id], |r| {
-                    Ok((r.get::<_, Option<Severity>>(0)?, r.get::<_, bool>(1)?))
-                })?;
-                for row in rows {
-                    let (severity, kev) = row?;
-                    let bump = |n: &mut Option<usize>| *n = n.map(|n| n + 1);
-                    match severity {
-                        Some(Severity::Critical) => bump(&mut summary.critical),
-                        Some(Severity::High) => bump(&mut summary.high),
-                        _ => {}
-                    }
-                    if kev {
-                        bump(&mut summary.kev);
-                    }
-                }
-            }
+            summary.packages = match (&f.windows, &reused) {
+                (Some(_), _) => None,
+                (None, None) => Some(f.packages.len()),
+                (None, Some(r)) => Some(row_cached(
+                    tx,
+                    "SELECT count(*) FROM installed WHERE scan_id = ?1",
+                    [r.facts_scan],
+                    |row| row.get::<_, i64>(0),
+                )? as usize),
+            };
+            let (pending, pending_security): (i64, i64) = row_cached(
+                tx,
+                "SELECT count(*), coalesce(sum(security), 0) FROM pending WHERE scan_id = ?1",
+                [scan_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            summary.pending = Some(pending as usize);
+            summary.pending_security = Some(pending_security as usize);
+            // Counted as stored: the findings of now and those kept open for a restart.
+            let (total, critical, high, kev): (i64, i64, i64, i64) = row_cached(
+                tx,
+                "SELECT count(*), coalesce(sum(severity = 'critical'), 0), coalesce(sum(severity = 'high'), 0), \
+                 coalesce(sum(kev), 0) FROM findings WHERE scan_id = ?1",
+                [scan_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )?;
+            summary.findings = Some(total as usize);
+            summary.critical = Some(critical as usize);
+            summary.high = Some(high as usize);
+            summary.kev = Some(kev as usize);
             summary.kernel_running = f.kernel_running.clone();
             summary.kernel_latest = latest;
             // Decided as `host show` and the report decide it.
@@ -551,7 +669,6 @@ pub fn store(
             summary.refused = f.refused;
         }
     }
-    tx.commit()?;
     Ok(summary)
 }
 
@@ -569,30 +686,63 @@ pub fn store(
 /// package without such a process is fixed as before; a host's first scan carries
 /// nothing (no finding is invented for code never seen vulnerable).
 fn carry_restart_pending(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Connection,
     previous_scan: i64,
     scan_id: i64,
-    f: &Facts,
+    facts_scan: i64,
     restart: &crate::family::restart::RestartFacts,
-    findings: &[Finding],
 ) -> Result<usize> {
     let mut carried = 0;
     for package in restart.packages() {
-        if findings.iter().any(|x| x.package == package) {
+        let fixed_now: bool = row_cached(
+            tx,
+            "SELECT NOT EXISTS (SELECT 1 FROM findings WHERE scan_id = ?1 AND package = ?2)",
+            params![scan_id, package],
+            |r| r.get(0),
+        )?;
+        if !fixed_now {
             continue;
         }
-        let Some(now) = f.packages.iter().find(|p| p.name == package) else {
+        let now: Option<String> = tx
+            .query_row(
+                "SELECT version FROM installed WHERE scan_id = ?1 AND name = ?2 ORDER BY rowid LIMIT 1",
+                params![facts_scan, package],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(now) = now else {
             continue;
         };
         let holders = serde_json::to_string(&restart.holders_of(package))?;
-        carried += tx.execute(
+        carried += exec_cached(
+            tx,
             "INSERT INTO findings (scan_id, package, source_name, installed, fixed, candidate, security, advisories, cves, severity, kev, epss, restart) \
              SELECT ?1, package, source_name, installed, fixed, candidate, security, advisories, cves, severity, kev, epss, ?2 \
              FROM findings WHERE scan_id = ?3 AND package = ?4 AND installed <> ?5 ORDER BY rowid",
-            params![scan_id, holders, previous_scan, package, now.version],
+            params![scan_id, holders, previous_scan, package, now],
         )?;
     }
     Ok(carried)
+}
+
+/// `execute` through the connection's statement cache: a fleet's scan runs the same
+/// statements for every host.
+fn exec_cached(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(params)
+}
+
+/// `query_row` through the connection's statement cache.
+fn row_cached<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    conn.prepare_cached(sql)?.query_row(params, f)
 }
 
 /// How `scans.manager` spells a scan's package manager; `none` (no manager recognised)
@@ -604,12 +754,7 @@ pub(crate) fn manager_name(m: Option<facts::Manager>) -> &'static str {
 /// Stores what a re-match needs of a good scan: installed packages, pending updates and
 /// host-reported advisories (a Windows host's facts are on its scan row). Only the
 /// host's latest good scan keeps them.
-fn store_inventory(
-    tx: &rusqlite::Transaction<'_>,
-    host_id: i64,
-    scan_id: i64,
-    f: &Facts,
-) -> Result<()> {
+fn store_inventory(tx: &Connection, host_id: i64, scan_id: i64, f: &Facts) -> Result<()> {
     for table in ["installed", "host_advisories"] {
         tx.execute(
             &format!(
@@ -653,21 +798,38 @@ fn store_inventory(
     Ok(())
 }
 
-/// Hands an unchanged scan the stored inventory of the scan whose facts it reuses:
-/// the installed packages and host advisories move to it (only a host's latest good
-/// scan keeps them), its pending updates are copied (every scan keeps its own).
-fn move_inventory(tx: &rusqlite::Transaction<'_>, previous: i64, scan_id: i64) -> Result<()> {
-    for table in ["installed", "host_advisories"] {
-        tx.execute(
-            &format!("UPDATE {table} SET scan_id = ?2 WHERE scan_id = ?1"),
-            params![previous, scan_id],
-        )?;
-    }
-    tx.execute(
+/// What an unchanged scan takes from the host's latest good scan.
+struct Reuse {
+    previous: i64,
+    /// Where the package rows are (`scans.facts_scan`).
+    facts_scan: i64,
+    full_finished: String,
+    /// `previous`'s findings were matched against the catalogue held now: copied, not
+    /// matched again.
+    copy_findings: bool,
+}
+
+/// An unchanged scan's pending updates: the previous scan's (every scan keeps its own).
+fn copy_pending(tx: &Connection, previous: i64, scan_id: i64) -> Result<()> {
+    tx.prepare_cached(
         "INSERT INTO pending (scan_id, package, from_version, to_version, origin, security) \
          SELECT ?2, package, from_version, to_version, origin, security FROM pending WHERE scan_id = ?1 ORDER BY rowid",
-        params![previous, scan_id],
-    )?;
+    )?
+    .execute(params![previous, scan_id])?;
+    Ok(())
+}
+
+/// An unchanged scan's findings when the catalogue is the one the previous scan's were
+/// matched against: the same facts against the same catalogue give the same findings
+/// (tests/scan_incremental.rs compares them with a full scan's). Rows kept open for a
+/// restart are not copied: [`carry_restart_pending`] decides them anew.
+fn copy_findings(tx: &Connection, previous: i64, scan_id: i64) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO findings (scan_id, package, source_name, installed, fixed, candidate, security, advisories, cves, severity, kev, epss) \
+         SELECT ?2, package, source_name, installed, fixed, candidate, security, advisories, cves, severity, kev, epss \
+         FROM findings WHERE scan_id = ?1 AND restart IS NULL ORDER BY rowid",
+    )?
+    .execute(params![previous, scan_id])?;
     Ok(())
 }
 
@@ -694,10 +856,6 @@ pub(crate) fn insert_findings(conn: &Connection, scan_id: i64, findings: &[Findi
         ])?;
     }
     Ok(())
-}
-
-fn count_sev(f: &[Finding], s: Severity) -> usize {
-    f.iter().filter(|x| x.matched.severity == Some(s)).count()
 }
 
 #[cfg(test)]

@@ -488,7 +488,7 @@ pub fn unsettled_packages(conn: &Connection, host: &str) -> Result<Vec<Unsettled
         return Ok(Vec::new());
     };
     let mut stmt = conn.prepare_cached(
-        "SELECT name, arch, version, state FROM installed WHERE scan_id = ?1 AND state <> 'installed' ORDER BY rowid",
+        "SELECT name, arch, version, state FROM installed WHERE scan_id = (SELECT coalesce(facts_scan, id) FROM scans WHERE id = ?1) AND state <> 'installed' ORDER BY rowid",
     )?;
     let rows = stmt.query_map([scan_id], |r| {
         Ok(UnsettledPackage {
@@ -518,9 +518,9 @@ pub fn installed_matches(
 ) -> Result<Vec<InstalledMatch>> {
     Ok(conn
         .prepare(if by_binary {
-            "SELECT DISTINCT name, name, version FROM installed WHERE scan_id = ?1"
+            "SELECT DISTINCT name, name, version FROM installed WHERE scan_id = (SELECT coalesce(facts_scan, id) FROM scans WHERE id = ?1)"
         } else {
-            "SELECT DISTINCT name, source_name, source_version FROM installed WHERE scan_id = ?1"
+            "SELECT DISTINCT name, source_name, source_version FROM installed WHERE scan_id = (SELECT coalesce(facts_scan, id) FROM scans WHERE id = ?1)"
         })?
         .query_map([scan_id], |r| {
             Ok(InstalledMatch {

@@ -83,7 +83,7 @@ impl StoredPackages {
         self.text.clear();
         self.ends.clear();
         let mut stmt = conn.prepare_cached(
-            "SELECT name, version, source_name, source_version, coalesce(arch, '') FROM installed WHERE scan_id = ?1 ORDER BY rowid",
+            "SELECT name, version, source_name, source_version, coalesce(arch, '') FROM installed WHERE scan_id = (SELECT coalesce(facts_scan, id) FROM scans WHERE id = ?1) ORDER BY rowid",
         )?;
         let mut rows = stmt.query([scan_id])?;
         while let Some(r) = rows.next()? {
@@ -234,6 +234,8 @@ pub fn rematch_all(conn: &mut Connection, now: &str, actor: &str) -> Result<Rema
     }
     let ids: Vec<i64> = work.iter().map(|(s, _)| s.scan_id).collect();
     let mut matcher = Matcher::new();
+    // What each re-matched scan's findings now rest on (`scans.catalog`).
+    let catalog = matcher.catalog_state(&tx)?;
     let mut after_text = String::new();
     std::thread::scope(|scope| -> Result<()> {
         // Loaded scans come over a short channel; their buffers go back to be reused.
@@ -308,6 +310,8 @@ pub fn rematch_all(conn: &mut Connection, now: &str, actor: &str) -> Result<Rema
                 )?,
             };
             out.hosts += 1;
+            tx.prepare_cached("UPDATE scans SET catalog = ?2 WHERE id = ?1")?
+                .execute(params![scan.scan_id, catalog])?;
             let before_text = &loaded.before_text;
             if before_text.is_empty() {
                 // Nothing stored before (scanned before any catalogue): every finding is new.
@@ -423,7 +427,7 @@ pub(crate) fn stored_reports(
         .collect::<rusqlite::Result<_>>()?;
     let host_advisories = conn
         .prepare_cached(
-            "SELECT advisory, package, version, severity FROM host_advisories WHERE scan_id = ?1 ORDER BY rowid",
+            "SELECT advisory, package, version, severity FROM host_advisories WHERE scan_id = (SELECT coalesce(facts_scan, id) FROM scans WHERE id = ?1) ORDER BY rowid",
         )?
         .query_map([scan_id], |r| {
             Ok(HostAdvisory {
