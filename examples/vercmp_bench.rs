@@ -430,6 +430,24 @@ fn run() -> Result<(), String> {
         );
     }
     println!();
+    // The #23 comparison, spelled out: the whole process against both libapt rows.
+    let rate_of = |scheme: &str, prefix: &str, suffix: &str| {
+        rows.iter()
+            .find(|r| r.scheme == scheme && r.what.starts_with(prefix) && r.what.contains(suffix))
+            .map(Row::rate)
+    };
+    if let (Some(process), Some(raw), Some(sub)) = (
+        rate_of("deb", "patchcycle vercmp deb --stdin", "whole process"),
+        rate_of("deb", "libapt", "raw loop"),
+        rate_of("deb", "libapt", "minus empty loop"),
+    ) {
+        println!(
+            "vercmp deb --stdin (whole process) against libapt: {:.2}x the raw loop, \
+             {:.2}x the loop-subtracted rate",
+            process / raw,
+            process / sub
+        );
+    }
     println!("ours: best of 3 runs, validation of both strings included, no allocation per pair.");
     println!(
         "python rows: one timed loop; 'minus empty loop' still includes Python call overhead."

@@ -82,33 +82,94 @@ pub(crate) fn parse_ref(raw: &str) -> Result<DebRef<'_>, VersionError> {
             }
         }
     }
-    if !odd {
-        let (epoch_digits, rest_at) = if first_colon == usize::MAX {
-            (&b[..0], 0)
-        } else {
-            (&b[..first_colon], first_colon + 1)
-        };
-        let has_rev = last_hyphen >= rest_at && b.get(last_hyphen) == Some(&b'-');
-        let up_end = if has_rev { last_hyphen } else { b.len() };
-        let plain = (first_colon == usize::MAX
-            || (!epoch_digits.is_empty()
-                && epoch_digits.len() <= 9
-                && epoch_digits.iter().all(u8::is_ascii_digit)))
-            && rest_at < up_end
-            && b[rest_at].is_ascii_digit()
-            && (!has_rev || (last_hyphen + 1 < b.len() && last_colon < last_hyphen));
-        if plain {
-            let epoch = epoch_digits
-                .iter()
-                .fold(0u32, |acc, &d| acc * 10 + u32::from(d - b'0'));
-            return Ok(DebRef {
-                epoch,
-                upstream: &b[rest_at..up_end],
-                revision: has_rev.then(|| &b[last_hyphen + 1..]),
-            });
-        }
+    if !odd && let Some(v) = plain_ref(b, first_colon, last_colon, last_hyphen) {
+        return Ok(v);
     }
     parse_ref_careful(raw)
+}
+
+/// The fast path's decision, from one scan of `b` (non-empty, every byte of class PLAIN,
+/// COLON or HYPHEN): the first and last `:` (`usize::MAX` and 0 when there is none) and the
+/// last `-` (0 when there is none). `Some` only for a plain version
+/// (`[epoch:]digit[alnum.+~:-]*` with its separators where dpkg wants them), whose parts
+/// are then exactly those `parse_ref_careful` would find; `None` leaves the string to it.
+#[inline(always)]
+fn plain_ref(
+    b: &[u8],
+    first_colon: usize,
+    last_colon: usize,
+    last_hyphen: usize,
+) -> Option<DebRef<'_>> {
+    let (epoch_digits, rest_at) = if first_colon == usize::MAX {
+        (&b[..0], 0)
+    } else {
+        (&b[..first_colon], first_colon + 1)
+    };
+    let has_rev = last_hyphen >= rest_at && b.get(last_hyphen) == Some(&b'-');
+    let up_end = if has_rev { last_hyphen } else { b.len() };
+    let plain = (first_colon == usize::MAX
+        || (!epoch_digits.is_empty()
+            && epoch_digits.len() <= 9
+            && epoch_digits.iter().all(u8::is_ascii_digit)))
+        && rest_at < up_end
+        && b[rest_at].is_ascii_digit()
+        && (!has_rev || (last_hyphen + 1 < b.len() && last_colon < last_hyphen));
+    if !plain {
+        return None;
+    }
+    let epoch = epoch_digits
+        .iter()
+        .fold(0u32, |acc, &d| acc * 10 + u32::from(d - b'0'));
+    Some(DebRef {
+        epoch,
+        upstream: &b[rest_at..up_end],
+        revision: has_rev.then(|| &b[last_hyphen + 1..]),
+    })
+}
+
+/// The common `vercmp deb --stdin` line, `A B\n` with two plain versions (see
+/// [`parse_ref`]), validated, split and compared: the line's length with its newline, and
+/// the answer. `None` for anything else (no newline in `buf`, another separator, an empty
+/// field, a version that is not plain), which the caller hands to the general path: it
+/// finds the same two fields and the same parts for every line answered here, and the
+/// error for every other.
+///
+/// The newline and the space are found with memchr, and each field is classified without
+/// a branch per byte (a jump per byte cost more than the comparison).
+#[inline]
+pub(crate) fn compare_plain_line(buf: &[u8]) -> Option<(usize, Ordering)> {
+    let nl = memchr::memchr(b'\n', buf)?;
+    let line = &buf[..nl];
+    let sp = memchr::memchr(b' ', line)?;
+    let (a, b) = (&line[..sp], &line[sp + 1..]);
+    let x = plain_field(a)?;
+    let y = plain_field(b)?;
+    Some((nl + 1, cmp_ref(&x, &y)))
+}
+
+/// [`parse_ref`]'s fast path on one field, with selects instead of branches: `None` when
+/// the field is empty, holds a byte other than PLAIN, COLON or HYPHEN (a second space, a
+/// `\r`, a tab…), or is not plain.
+#[inline(always)]
+fn plain_field(f: &[u8]) -> Option<DebRef<'_>> {
+    let (mut first_colon, mut last_colon, mut last_hyphen) = (usize::MAX, 0, 0);
+    let mut other = false;
+    for (i, &c) in f.iter().enumerate() {
+        let k = CLASS[c as usize];
+        other |= k == OTHER;
+        let colon = k == COLON;
+        first_colon = if colon {
+            first_colon.min(i)
+        } else {
+            first_colon
+        };
+        last_colon = if colon { i } else { last_colon };
+        last_hyphen = if k == HYPHEN { i } else { last_hyphen };
+    }
+    if other || f.is_empty() {
+        return None;
+    }
+    plain_ref(f, first_colon, last_colon, last_hyphen)
 }
 
 /// The full dpkg `parseversion()` logic, for everything the fast path does not settle.

@@ -387,7 +387,9 @@ pub const MAX_VERCMP_LINE: usize = 64 * 1024;
 ///
 /// Lines are cut straight out of a 1 MiB read buffer (memchr for the newline) and split by
 /// hand, so a line costs its validation and comparison and almost nothing else: this
-/// loop is what `vercmp --stdin` spends its time in.
+/// loop is what `vercmp --stdin` spends its time in. For deb, the common line (two plain
+/// versions, one space, a newline) is found, split and validated in a single scan of its
+/// bytes; every other line takes the general path, with the same answers and errors.
 pub fn vercmp_stream<R: Read, W: Write>(
     scheme: Scheme,
     mut input: R,
@@ -402,6 +404,17 @@ pub fn vercmp_stream<R: Read, W: Write>(
     let mut eof = false;
     let mut line: u64 = 0;
     loop {
+        if scheme == Scheme::Deb {
+            // The common line in one scan; a line longer than the limit is not seen whole
+            // here (the slice stops at the limit) and gets its error below.
+            while let Some((len, ord)) =
+                deb::compare_plain_line(&buf[start..end.min(start + MAX_VERCMP_LINE)])
+            {
+                start += len;
+                line += 1;
+                out.write_all(symbol(ord))?;
+            }
+        }
         let line_bytes = match memchr::memchr(b'\n', &buf[start..end]) {
             Some(pos) => {
                 let l = start..start + pos + 1;
@@ -459,14 +472,20 @@ pub fn vercmp_stream<R: Read, W: Write>(
                 source,
             }
         })?;
-        out.write_all(match ord {
-            Ordering::Less => b"<\n",
-            Ordering::Equal => b"=\n",
-            Ordering::Greater => b">\n",
-        })?;
+        out.write_all(symbol(ord))?;
     }
     out.flush()?;
     Ok(())
+}
+
+/// The output line of one answer.
+#[inline(always)]
+fn symbol(ord: Ordering) -> &'static [u8] {
+    match ord {
+        Ordering::Less => b"<\n",
+        Ordering::Equal => b"=\n",
+        Ordering::Greater => b">\n",
+    }
 }
 
 /// The common line, `A B\n` (or `\r\n`, or no newline at the end): printable ASCII with
@@ -637,6 +656,74 @@ mod tests {
         let mut out = Vec::new();
         vercmp_stream(Scheme::Deb, &input[..], &mut out).unwrap();
         assert_eq!(out, b"<\n>\n=\n");
+    }
+
+    /// The deb one-scan line path answers exactly what the general path answers, and
+    /// leaves every line it does not settle (odd separators, odd versions) to it.
+    #[test]
+    fn deb_plain_line_path_agrees_with_the_general_path() {
+        let versions = [
+            "1.0",
+            "1.0-1",
+            "1:1.0-1",
+            "0:1.0",
+            "1.0~rc1-2",
+            "1.0+dfsg-1ubuntu1",
+            "2:1.2.3-4:5",
+            "1.0-a-b",
+            "10:1",
+            "1a",
+            "1.0-",
+            "1:",
+            ":1.0",
+            "a1.0",
+            "1.0-1:2",
+            "0000000001:1",
+            "1234567890:1",
+            "1.0-~",
+            "1-1-",
+            "1:2:3",
+            "-1",
+            "1.0-1.",
+            "1.0_1",
+            "+1:1",
+        ];
+        for a in versions {
+            for b in versions {
+                let line = format!("{a} {b}\n");
+                let fast = deb::compare_plain_line(line.as_bytes());
+                let general = Scheme::Deb.compare_pair(a, b);
+                if let Some((len, ord)) = fast {
+                    assert_eq!(len, line.len(), "{line:?}");
+                    assert_eq!(general.ok(), Some(ord), "{line:?}");
+                }
+                let mut out = Vec::new();
+                let streamed = vercmp_stream(Scheme::Deb, line.as_bytes(), &mut out);
+                match general {
+                    Ok(ord) => {
+                        assert!(streamed.is_ok(), "{line:?}");
+                        assert_eq!(out, symbol(ord), "{line:?}");
+                    }
+                    Err((side, e)) => {
+                        let err = streamed.unwrap_err();
+                        assert!(
+                            matches!(&err, VercmpStreamError::InvalidVersion { line: 1, version, source, .. }
+                                if version == [a, b][side] && *source == e),
+                            "{line:?}: {err}"
+                        );
+                    }
+                }
+            }
+        }
+        for line in [
+            "1.0  1.1\n",
+            " 1.0 1.1\n",
+            "1.0 1.1\r\n",
+            "1.0\t1.1\n",
+            "1.0 1.1",
+        ] {
+            assert_eq!(deb::compare_plain_line(line.as_bytes()), None, "{line:?}");
+        }
     }
 
     #[test]
