@@ -910,7 +910,7 @@ mod tests {
     /// are fingerprints the controller accepts.
     #[test]
     fn the_fingerprint_digest_is_sha256_or_cksum() {
-        let start = COLLECTOR.find("fp_digest() {").unwrap();
+        let start = COLLECTOR.find("fp_hex() {").unwrap();
         let len = COLLECTOR[start..].find("\n}\n").unwrap() + 3;
         let function = &COLLECTOR[start..start + len];
         let text = "collector x sha256sum\nroot \nfamily dpkg\n";
@@ -918,7 +918,7 @@ mod tests {
             let out = std::process::Command::new("sh")
                 .arg("-c")
                 .arg(format!(
-                    "{function}FP_TOOL={tool}\nprintf '%s' \"$1\" | fp_digest"
+                    "{function}FP_TOOL={tool}\nfp_hex \"$(printf '%s' \"$1\" | \"$FP_TOOL\")\"\necho \"$FP\""
                 ))
                 .arg("sh")
                 .arg(text)
