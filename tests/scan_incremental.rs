@@ -36,6 +36,21 @@ fn sync_debian(env: &Env, dir: &std::path::Path, fixes: &[(&str, &str, &str)]) {
     assert_eq!(out.status.code(), Some(0), "{}", render(env, &out));
 }
 
+/// The catalogue most tests scan against: fixes for foo-src and bar (synced from a
+/// mirror in the returned directory, which later syncs may rewrite).
+fn two_fixes(env: &Env) -> tempfile::TempDir {
+    let cat = tempfile::tempdir().unwrap();
+    sync_debian(
+        env,
+        cat.path(),
+        &[
+            ("DEBIAN-CVE-2099-0101", "foo-src", "1.1-1"),
+            ("DEBIAN-CVE-2099-0202", "bar", "2.1-1"),
+        ],
+    );
+    cat
+}
+
 /// A Debian root with a vulnerable library (source `foo-src`), apt lists and a kernel.
 fn debian_root(dir: &std::path::Path) -> DpkgRoot {
     let root = DpkgRoot::new(dir, BOOKWORM);
@@ -148,15 +163,7 @@ fn an_unchanged_host_gives_the_findings_of_a_full_scan() {
     let env = Env::init();
     let dir = tempfile::tempdir().unwrap();
     let root = debian_root(dir.path());
-    let cat = tempfile::tempdir().unwrap();
-    sync_debian(
-        &env,
-        cat.path(),
-        &[
-            ("DEBIAN-CVE-2099-0101", "foo-src", "1.1-1"),
-            ("DEBIAN-CVE-2099-0202", "bar", "2.1-1"),
-        ],
-    );
+    let cat = two_fixes(&env);
     let mut shown = Vec::new();
 
     let (first, line) = scan(&env, &root, "d1", &[]);
@@ -635,15 +642,7 @@ fn an_unchanged_scan_reuses_findings_only_against_the_same_catalogue() {
     let env = Env::init();
     let dir = tempfile::tempdir().unwrap();
     let root = debian_root(dir.path());
-    let cat = tempfile::tempdir().unwrap();
-    sync_debian(
-        &env,
-        cat.path(),
-        &[
-            ("DEBIAN-CVE-2099-0101", "foo-src", "1.1-1"),
-            ("DEBIAN-CVE-2099-0202", "bar", "2.1-1"),
-        ],
-    );
+    let cat = two_fixes(&env);
     scan(&env, &root, "d6", &[]);
     let (full_id, _, _) = latest(&env, "d6");
     let full_findings = findings_of(&env, full_id);

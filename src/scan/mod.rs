@@ -387,15 +387,7 @@ impl<'c> Batch<'c> {
 
     /// Stores one host; an error leaves none of that host's writes and commits the hosts
     /// stored before it.
-    pub fn store(
-        &mut self,
-        matcher: &mut Matcher,
-        host_name: &str,
-        method: Method,
-        started: &str,
-        finished: &str,
-        result: Result<Facts, ScanFailure>,
-    ) -> Result<Summary> {
+    pub fn store(&mut self, matcher: &mut Matcher, scan: HostScan<'_>) -> Result<Summary> {
         if self.open.is_none() {
             self.conn
                 .execute_batch("BEGIN IMMEDIATE")
@@ -404,9 +396,7 @@ impl<'c> Batch<'c> {
             self.open = Some((std::time::Instant::now(), 0));
         }
         self.conn.execute_batch("SAVEPOINT scan_host")?;
-        match store_in(
-            self.conn, matcher, host_name, method, started, finished, result,
-        ) {
+        match store_in(self.conn, matcher, scan) {
             Ok(summary) => {
                 self.conn.execute_batch("RELEASE scan_host")?;
                 if let Some((since, hosts)) = &mut self.open {
@@ -448,16 +438,26 @@ impl Drop for Batch<'_> {
     }
 }
 
+/// One host's scan as the controller has it, to store.
+pub struct HostScan<'a> {
+    pub host: &'a str,
+    pub method: Method,
+    /// When the collection started and finished.
+    pub started: &'a str,
+    pub finished: &'a str,
+    /// What was collected, or why nothing was.
+    pub result: Result<Facts, ScanFailure>,
+}
+
 /// Stores one host's scan (facts or failure) inside the caller's transaction.
-fn store_in(
-    tx: &Connection,
-    matcher: &mut Matcher,
-    host_name: &str,
-    method: Method,
-    started: &str,
-    finished: &str,
-    result: Result<Facts, ScanFailure>,
-) -> Result<Summary> {
+fn store_in(tx: &Connection, matcher: &mut Matcher, scan: HostScan<'_>) -> Result<Summary> {
+    let HostScan {
+        host: host_name,
+        method,
+        started,
+        finished,
+        result,
+    } = scan;
     let host_id: i64 = row_cached(
         tx,
         "SELECT id FROM hosts WHERE name = ?1",
