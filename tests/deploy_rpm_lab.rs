@@ -463,7 +463,7 @@ fn mixed_debian_and_rpm_cycle_end_to_end() {
         .env
         .sqlite()
         .prepare(
-            "SELECT f.package || ' ' || f.installed FROM findings f JOIN scans sc ON sc.id = f.scan_id \
+            "SELECT f.package || ' ' || f.installed FROM findings f JOIN scans sc ON coalesce(sc.findings_scan, sc.id) = f.scan_id \
              JOIN hosts h ON h.id = sc.host_id WHERE h.name = 'r1' \
              AND sc.id = (SELECT max(id) FROM scans WHERE host_id = h.id)",
         )

@@ -148,8 +148,8 @@ fn duplicate_package_lines_count_once_or_refuse_the_host() {
     let latest = || -> (i64, i64) {
         env.sqlite()
             .query_row(
-                "SELECT (SELECT count(*) FROM installed WHERE scan_id = s.id), \
-                 (SELECT count(*) FROM findings WHERE scan_id = s.id) \
+                "SELECT (SELECT count(*) FROM installed WHERE scan_id = coalesce(s.facts_scan, s.id)), \
+                 (SELECT count(*) FROM findings WHERE scan_id = coalesce(s.findings_scan, s.id)) \
                  FROM scans s ORDER BY s.id DESC LIMIT 1",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?)),

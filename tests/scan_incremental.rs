@@ -36,6 +36,21 @@ fn sync_debian(env: &Env, dir: &std::path::Path, fixes: &[(&str, &str, &str)]) {
     assert_eq!(out.status.code(), Some(0), "{}", render(env, &out));
 }
 
+/// The catalogue most tests scan against: fixes for foo-src and bar (synced from a
+/// mirror in the returned directory, which later syncs may rewrite).
+fn two_fixes(env: &Env) -> tempfile::TempDir {
+    let cat = tempfile::tempdir().unwrap();
+    sync_debian(
+        env,
+        cat.path(),
+        &[
+            ("DEBIAN-CVE-2099-0101", "foo-src", "1.1-1"),
+            ("DEBIAN-CVE-2099-0202", "bar", "2.1-1"),
+        ],
+    );
+    cat
+}
+
 /// A Debian root with a vulnerable library (source `foo-src`), apt lists and a kernel.
 fn debian_root(dir: &std::path::Path) -> DpkgRoot {
     let root = DpkgRoot::new(dir, BOOKWORM);
@@ -93,7 +108,8 @@ fn findings_of(env: &Env, scan_id: i64) -> Vec<Vec<String>> {
     let db = env.sqlite();
     let mut stmt = db
         .prepare(
-            "SELECT * FROM findings WHERE scan_id = ?1 ORDER BY package, installed, advisories",
+            "SELECT * FROM findings WHERE scan_id = (SELECT coalesce(findings_scan, id) FROM scans WHERE id = ?1) \
+             ORDER BY package, installed, advisories",
         )
         .unwrap();
     let n = stmt.column_count();
@@ -147,15 +163,7 @@ fn an_unchanged_host_gives_the_findings_of_a_full_scan() {
     let env = Env::init();
     let dir = tempfile::tempdir().unwrap();
     let root = debian_root(dir.path());
-    let cat = tempfile::tempdir().unwrap();
-    sync_debian(
-        &env,
-        cat.path(),
-        &[
-            ("DEBIAN-CVE-2099-0101", "foo-src", "1.1-1"),
-            ("DEBIAN-CVE-2099-0202", "bar", "2.1-1"),
-        ],
-    );
+    let cat = two_fixes(&env);
     let mut shown = Vec::new();
 
     let (first, line) = scan(&env, &root, "d1", &[]);
@@ -623,90 +631,109 @@ fn an_unchanged_answer_is_checked_against_the_database_when_stored() {
     assert!(stderr.contains("(full: the last scan failed)"), "{stderr}");
 }
 
-/// An unchanged scan writes no package rows (it names the scan that holds them), and
-/// copies its predecessor's findings only while the catalogue is the one they were
-/// matched against: a predecessor matched against another catalogue (a sync whose
-/// re-match did not run, a scan stored by an older patchcycle) is matched again.
+/// An unchanged scan writes no package rows and no findings rows: it names the scans
+/// that hold them (`facts_scan`, `findings_scan`), as long as the catalogue is the one
+/// those findings were matched against. A predecessor matched against another catalogue
+/// (a sync whose re-match did not run, a scan stored by an older patchcycle) is matched
+/// again, into rows of its own; a re-match that changes a referencing scan's findings
+/// gives it rows of its own and leaves the older scan's alone.
 #[test]
-fn an_unchanged_scan_copies_findings_only_against_the_same_catalogue() {
+fn an_unchanged_scan_reuses_findings_only_against_the_same_catalogue() {
     let env = Env::init();
     let dir = tempfile::tempdir().unwrap();
     let root = debian_root(dir.path());
-    let cat = tempfile::tempdir().unwrap();
+    let cat = two_fixes(&env);
+    scan(&env, &root, "d6", &[]);
+    let (full_id, _, _) = latest(&env, "d6");
+    let full_findings = findings_of(&env, full_id);
+    assert_eq!(full_findings.len(), 2, "{full_findings:?}");
+    let count = |table: &str| -> i64 {
+        env.sqlite()
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    };
+    let refs = |id: i64| -> (Option<i64>, Option<i64>) {
+        env.sqlite()
+            .query_row(
+                "SELECT facts_scan, findings_scan FROM scans WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+    };
+    let (installed_rows, findings_rows) = (count("installed"), count("findings"));
+
+    let (s, _) = scan(&env, &root, "d6", &[]);
+    assert_eq!(s["collection"], "unchanged", "{s}");
+    assert_eq!(s["packages"], 3, "{s}");
+    assert_eq!(s["findings"], 2, "{s}");
+    let (second, _, _) = latest(&env, "d6");
+    assert_eq!(refs(second), (Some(full_id), Some(full_id)));
+    assert_eq!(count("installed"), installed_rows, "package rows written");
+    assert_eq!(count("findings"), findings_rows, "findings rows written");
+    assert_eq!(findings_of(&env, second), full_findings);
+    // What reads findings sees them through the reference.
+    let shown: Value =
+        serde_json::from_str(&env.ok(&["--format", "json", "findings", "--host", "d6"])).unwrap();
+    assert_eq!(shown.as_array().map(Vec::len), Some(2), "{shown}");
+
+    // A third scan names the full scan too, not the second.
+    scan(&env, &root, "d6", &[]);
+    let (third, _, _) = latest(&env, "d6");
+    assert_eq!(refs(third), (Some(full_id), Some(full_id)));
+
+    // Another catalogue than the one they were matched against: matched again, into
+    // rows of its own (the rows they would have reused are tampered with here, to tell).
+    env.sqlite()
+        .execute_batch(&format!(
+            "UPDATE scans SET catalog = 'another catalogue' WHERE id = {third}; \
+             UPDATE findings SET epss = 0.5 WHERE scan_id = {full_id};"
+        ))
+        .unwrap();
+    let (s, _) = scan(&env, &root, "d6", &[]);
+    assert_eq!(s["collection"], "unchanged", "{s}");
+    let (fourth, _, _) = latest(&env, "d6");
+    assert_eq!(refs(fourth), (Some(full_id), None));
+    let matched = findings_of(&env, fourth);
+    assert_eq!(matched.len(), 2, "{matched:?}");
+    assert!(
+        matched
+            .iter()
+            .all(|r| !r.contains(&"epss=Real(0.5)".to_string())),
+        "{matched:?}"
+    );
+    // Unknown (stored before the catalogue was recorded): matched again too.
+    env.sqlite()
+        .execute("UPDATE scans SET catalog = NULL WHERE id = ?1", [fourth])
+        .unwrap();
+    scan(&env, &root, "d6", &[]);
+    let (fifth, _, _) = latest(&env, "d6");
+    assert_eq!(refs(fifth), (Some(full_id), None));
+    assert_eq!(findings_of(&env, fifth), matched);
+    // The same catalogue again: the fifth scan's rows are named by the sixth.
+    scan(&env, &root, "d6", &[]);
+    let (sixth, _, _) = latest(&env, "d6");
+    assert_eq!(refs(sixth), (Some(full_id), Some(fifth)));
+
+    // A sync that changes the findings: the latest scan gets rows of its own, the
+    // scan it named keeps its own.
+    let before_fifth = findings_of(&env, fifth);
     sync_debian(
         &env,
         cat.path(),
         &[
             ("DEBIAN-CVE-2099-0101", "foo-src", "1.1-1"),
             ("DEBIAN-CVE-2099-0202", "bar", "2.1-1"),
+            ("DEBIAN-CVE-2099-0303", "linux", "6.1.66-1"),
         ],
     );
+    assert_eq!(refs(sixth), (Some(full_id), None));
+    assert_eq!(findings_of(&env, sixth).len(), 3);
+    assert_eq!(findings_of(&env, fifth), before_fifth);
+    // And the next unchanged scan names the sixth.
     scan(&env, &root, "d6", &[]);
-    let (full_id, _, _) = latest(&env, "d6");
-    let full_findings = findings_of(&env, full_id);
-    assert_eq!(full_findings.len(), 2, "{full_findings:?}");
-    let rows = |env: &Env| -> i64 {
-        env.sqlite()
-            .query_row("SELECT count(*) FROM installed", [], |r| r.get(0))
-            .unwrap()
-    };
-    let before = rows(&env);
-
-    let (s, _) = scan(&env, &root, "d6", &[]);
-    assert_eq!(s["collection"], "unchanged", "{s}");
-    assert_eq!(s["packages"], 3, "{s}");
-    let (second, _, _) = latest(&env, "d6");
-    assert_eq!(rows(&env), before, "an unchanged scan wrote package rows");
-    let facts_scan: i64 = env
-        .sqlite()
-        .query_row(
-            "SELECT facts_scan FROM scans WHERE id = ?1",
-            [second],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(facts_scan, full_id);
-    assert_eq!(findings_of(&env, second), full_findings);
-
-    // The same catalogue: the findings are the predecessor's rows, as they are stored.
-    // (Tampered with here, to tell a copy from a match.)
-    env.sqlite()
-        .execute(
-            "UPDATE findings SET epss = 0.5 WHERE scan_id = ?1 AND package = 'bar'",
-            [second],
-        )
-        .unwrap();
-    scan(&env, &root, "d6", &[]);
-    let (third, _, _) = latest(&env, "d6");
-    let copied = findings_of(&env, third);
-    assert!(
-        copied
-            .iter()
-            .any(|r| r.contains(&"epss=Real(0.5)".to_string())),
-        "not copied: {copied:?}"
-    );
-
-    // Another catalogue than the one they were matched against: matched again, so the
-    // stored rows do not matter.
-    env.sqlite()
-        .execute(
-            "UPDATE scans SET catalog = 'another catalogue' WHERE id = ?1",
-            [third],
-        )
-        .unwrap();
-    let (s, _) = scan(&env, &root, "d6", &[]);
-    assert_eq!(s["collection"], "unchanged", "{s}");
-    let (fourth, _, _) = latest(&env, "d6");
-    assert_eq!(findings_of(&env, fourth), full_findings);
-    // Unknown (stored before the catalogue was recorded): matched again too.
-    env.sqlite()
-        .execute_batch(&format!(
-            "UPDATE scans SET catalog = NULL WHERE id = {fourth}; DELETE FROM findings WHERE scan_id = {fourth};"
-        ))
-        .unwrap();
-    scan(&env, &root, "d6", &[]);
-    let (fifth, _, _) = latest(&env, "d6");
-    assert_eq!(findings_of(&env, fifth), full_findings);
+    let (seventh, _, _) = latest(&env, "d6");
+    assert_eq!(refs(seventh), (Some(full_id), Some(sixth)));
     assert_eq!(installed(&env, "d6").len(), 3);
-    assert_eq!(rows(&env), before);
+    assert_eq!(count("installed"), installed_rows);
 }

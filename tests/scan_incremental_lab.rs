@@ -80,7 +80,8 @@ fn findings(env: &Env, host: &str) -> Vec<String> {
     let mut stmt = db
         .prepare(
             "SELECT f.* FROM findings f WHERE f.scan_id = \
-             (SELECT max(s.id) FROM scans s JOIN hosts h ON h.id = s.host_id WHERE h.name = ?1) \
+             (SELECT coalesce(s.findings_scan, s.id) FROM scans s JOIN hosts h ON h.id = s.host_id \
+              WHERE h.name = ?1 ORDER BY s.id DESC LIMIT 1) \
              ORDER BY f.package, f.installed, f.advisories",
         )
         .unwrap();

@@ -85,7 +85,7 @@ fn scan_matches_apt_and_dpkg_on_lab_hosts() {
         );
         let findings: i64 = db
             .query_row(
-                "SELECT count(*) FROM findings f JOIN scans s ON s.id = f.scan_id JOIN hosts h ON h.id = s.host_id \
+                "SELECT count(*) FROM findings f JOIN scans s ON coalesce(s.findings_scan, s.id) = f.scan_id JOIN hosts h ON h.id = s.host_id \
                  WHERE h.name = ?1 AND s.id = (SELECT max(id) FROM scans WHERE host_id = h.id)",
                 [&h],
                 |r| r.get(0),

@@ -711,7 +711,8 @@ fn finding_rows(env: &Env, host: &str) -> Vec<Vec<String>> {
             "SELECT f.package, f.source_name, f.installed, coalesce(f.fixed, '-'), coalesce(f.candidate, '-'), \
                f.security, f.advisories, f.cves, coalesce(f.severity, '-'), f.kev, coalesce(f.epss, -1) \
              FROM findings f WHERE f.scan_id = \
-               (SELECT max(s.id) FROM scans s JOIN hosts h ON h.id = s.host_id WHERE h.name = ?1 AND s.status = 'ok')",
+               (SELECT coalesce(s.findings_scan, s.id) FROM scans s JOIN hosts h ON h.id = s.host_id \
+                WHERE h.name = ?1 AND s.status = 'ok' ORDER BY s.id DESC LIMIT 1)",
         )
         .unwrap();
     let mut rows: Vec<Vec<String>> = stmt

@@ -677,7 +677,16 @@ fn store(
 ) -> Result<Summary> {
     let t = Instant::now();
     let ok = collection.facts.is_ok();
-    let summary = batch.store(matcher, host, method, started, finished, collection.facts)?;
+    let summary = batch.store(
+        matcher,
+        scan::HostScan {
+            host,
+            method,
+            started,
+            finished,
+            result: collection.facts,
+        },
+    )?;
     // What was stored decides: an unchanged answer the database no longer vouches for
     // fails here, after the collection was reported.
     match &summary.error {

@@ -113,7 +113,7 @@ fn windows_targets(conn: &Connection, scan_id: i64, packages: &PackageSet) -> Re
         .filter_map(|(_, p)| win_updates::kb_name(p))
         .collect();
     let mut stmt = conn.prepare_cached(
-        "SELECT package, installed, fixed FROM findings WHERE scan_id = ?1 ORDER BY package",
+        "SELECT package, installed, fixed FROM findings WHERE scan_id = (SELECT coalesce(findings_scan, id) FROM scans WHERE id = ?1) ORDER BY package",
     )?;
     let rows = stmt.query_map([scan_id], |r| {
         Ok((

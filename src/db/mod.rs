@@ -109,6 +109,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "0018_reuse.sql",
         include_str!("../../migrations/0018_reuse.sql"),
     ),
+    (
+        19,
+        "0019_findings_ref.sql",
+        include_str!("../../migrations/0019_findings_ref.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

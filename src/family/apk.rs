@@ -40,9 +40,9 @@ fi
 
 /// The family's part of the fingerprint: apk's database, world and repositories, and
 /// the cached indexes `apk version` compares against.
-const FINGERPRINT: &str = r#"    fp_file "$R/lib/apk/db/installed" "$R/etc/apk/world" "$R/etc/apk/repositories" \
-      "$R"/etc/apk/repositories.d/* "$R/etc/apk/arch"
-    fp_list "$R/var/cache/apk" "$R/etc/apk/cache"
+const FINGERPRINT: &str = r#"    set -- "$@" file "$R/lib/apk/db/installed" "$R/etc/apk/world" "$R/etc/apk/repositories" \
+      "$R"/etc/apk/repositories.d/* "$R/etc/apk/arch" \
+      list "$R/var/cache/apk" "$R/etc/apk/cache"
 "#;
 
 pub struct Apk;

@@ -44,8 +44,8 @@ pub trait Family: Sync {
     fn collector(&self) -> &'static str;
     /// The family's part of the package-state fingerprint (README, "Incremental
     /// scans"): shell lines run by the collector's `fp_text` on the family's hosts,
-    /// calling `fp_file` (stat and contents) and `fp_list` (a directory's entries) on
-    /// everything its collector part reads that can change without the kernel, the boot
+    /// adding to its words (`set -- "$@" …`) `file` (stat and contents) or `list` (a
+    /// directory's entries), then the paths of that kind, for everything its collector part reads that can change without the kernel, the boot
     /// or os-release changing: the package database, the package manager's metadata
     /// and configuration. Cheap: no package manager runs.
     fn fingerprint(&self) -> &'static str;

@@ -18,24 +18,31 @@ else
   echo 'state	live'
   RS_SYSD=0
   [ -d /run/systemd/system ] && RS_SYSD=1
-  # SysV services: a /run/NAME.pid (or /var/run) holding a pid, with /etc/init.d/NAME.
-  RS_PIDS=$(for f in /run/*.pid /var/run/*.pid; do
-    [ -f "$f" ] || continue
-    n=${f##*/}; n=${n%.pid}
-    [ -x "/etc/init.d/$n" ] || continue
-    p=$(head -n 1 "$f" 2>/dev/null | tr -cd '0-9')
-    [ -n "$p" ] && echo "$p $n"
-  done 2>/dev/null | head -n 256)
-  RS_NS=$(readlink /proc/self/ns/pid 2>/dev/null)
-  RS_N=0
-  RS_T0=$(date +%s)
+  # Candidates first, in two processes for the whole table: a maps file with a deleted
+  # mapping, or a deleted executable (sorted out by sed only when grep named a maps file
+  # or ls a deleted file). Only they are read one by one, and what only they need is
+  # read once there is one: most hosts have none, and nothing else runs then.
+  RS_CAND=$( { grep -l ' (deleted)$' /proc/[0-9]*/maps; ls -l /proc/[0-9]*/exe; } 2>/dev/null)
+  case "$RS_CAND" in
+    *'/maps'*|*' (deleted)'*)
+      RS_CAND=$(printf '%s\n' "$RS_CAND" | sed -n -e 's|^/proc/\([0-9]*\)/maps$|\1|p' \
+                  -e 's|.* /proc/\([0-9]*\)/exe -> .* (deleted)$|\1|p' | sort -un) ;;
+    *) RS_CAND= ;;
+  esac
   RS_FILES=
-  # Candidates first, in two processes for the whole table: a maps file with a
-  # deleted mapping, or a deleted executable. Only they are read one by one.
-  RS_CAND=$( { grep -l ' (deleted)$' /proc/[0-9]*/maps 2>/dev/null |
-                 sed -n 's|^/proc/\([0-9]*\)/maps$|\1|p'
-               ls -l /proc/[0-9]*/exe 2>/dev/null |
-                 sed -n 's|.* /proc/\([0-9]*\)/exe -> .* (deleted)$|\1|p'; } | sort -un)
+  if [ -n "$RS_CAND" ]; then
+    # SysV services: a /run/NAME.pid (or /var/run) holding a pid, with /etc/init.d/NAME.
+    RS_PIDS=$(for f in /run/*.pid /var/run/*.pid; do
+      [ -f "$f" ] || continue
+      n=${f##*/}; n=${n%.pid}
+      [ -x "/etc/init.d/$n" ] || continue
+      p=$(head -n 1 "$f" 2>/dev/null | tr -cd '0-9')
+      [ -n "$p" ] && echo "$p $n"
+    done 2>/dev/null | head -n 256)
+    RS_NS=$(readlink /proc/self/ns/pid 2>/dev/null)
+    RS_N=0
+    RS_T0=$(date +%s)
+  fi
   for pid in $RS_CAND; do
     RS_N=$((RS_N + 1))
     if [ "$RS_N" -gt 4096 ]; then echo 'limit	pids'; break; fi
@@ -81,7 +88,7 @@ else
   # The package owning each path, where the package manager knows it (bookworm ships
   # some libraries under /lib, which maps shows through the /usr merge as /usr/lib).
   RS_O=0
-  printf '%s\n' "$RS_FILES" | sed '/^$/d' | sort -u | while IFS= read -r p; do
+  [ -z "$RS_FILES" ] || printf '%s\n' "$RS_FILES" | sed '/^$/d' | sort -u | while IFS= read -r p; do
     RS_O=$((RS_O + 1))
     if [ "$RS_O" -gt 64 ]; then echo 'limit	owners'; break; fi
     o=

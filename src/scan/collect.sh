@@ -18,11 +18,33 @@ export PATH
 s os-release
 OSR="$R/etc/os-release"
 [ -f "$OSR" ] || OSR="$R/usr/lib/os-release"
-cat "$OSR" 2>/dev/null
+OS=$(cat "$OSR" 2>/dev/null)
+[ -z "$OS" ] || printf '%s\n' "$OS"
 # The package manager to ask follows the os-release ID (read, never sourced): the IDs
 # of each family in family::FAMILIES. Without an ID, dpkg if it is there. Each family's
 # own commands (its Family::collector fragment) follow the common sections.
-ID=$(sed -n 's/^ID=//p' "$OSR" 2>/dev/null | head -n 1 | tr -d "\"'" | tr 'A-Z' 'a-z')
+# The value of the first line "ID=...", without its quotes, in lowercase; in the shell
+# (an unchanged answer is made of little else than forks: each costs about a
+# millisecond on a loaded host), with tr only for capitals.
+ID=
+OS="
+$OS"
+case "$OS" in
+  *"
+ID="*)
+    ID=${OS#*"
+ID="}
+    ID=${ID%%"
+"*}
+    while :; do
+      case "$ID" in
+        *[\"\']*) ID=${ID%%[\"\']*}${ID#*[\"\']} ;;
+        *) break ;;
+      esac
+    done
+    case "$ID" in *[A-Z]*) ID=$(printf '%s\n' "$ID" | tr 'A-Z' 'a-z') ;; esac
+    ;;
+esac
 case "$ID" in
 @FAMILIES@
   '') FAM=dpkg ;;
@@ -32,69 +54,90 @@ esac
 # of what the rest of the collector would read, computed without running the package
 # manager. When it is the one of the host's last full scan (FP_WANT), the host answers
 # `unchanged` and the controller reuses that scan's facts; any line the helpers cannot
-# produce (a failed stat, cat or digest) leaves the fingerprint empty, and the
+# produce (a failed stat, read or digest) leaves the fingerprint empty, and the
 # collection full.
-# fp_stat FORMAT PATH...: per path that exists, stat's FORMAT line.
+# What it covers is a list of words, fp_text's positional parameters: `file` or `list`,
+# then the paths of that kind (a path always starts with "/": "$R/..." with R empty or
+# absolute). One stat per format and one digest cover them all, whatever their number:
+# an unchanged answer costs the host a handful of processes, not one per file.
+# - file: by name, size, mtime, inode and type, and a digest of its contents (one line
+#   per file). Not its ctime: the content digest already covers a rewrite, and a reader
+#   changes it (SQLite truncating rpmdb.sqlite-wal at every open, even a read).
+# - list: a directory and each of its entries (one level) by name, size, mtime and
+#   ctime (with nanoseconds where stat has them), inode and type: an entry replaced,
+#   touched, or rewritten in place with its mtime put back changes one of them.
+# fp_stat FORMAT KIND WORD...: stat's FORMAT line for each path of KIND that exists (a
+# list's directory and its entries).
 fp_stat() {
-  fmt=$1
-  shift
+  fmt=$1 kind=$2 m=
+  shift 2
   for f do
     shift
-    if [ -e "$f" ] || [ -L "$f" ]; then set -- "$@" "$f"; fi
+    case "$f" in
+      /*) [ "$m" = "$kind" ] || continue ;;
+      *) m=$f; continue ;;
+    esac
+    if [ "$kind" = list ]; then
+      [ -d "$f" ] || continue
+      for e in "$f" "$f"/* "$f"/.[!.]*; do
+        if [ -e "$e" ] || [ -L "$e" ]; then set -- "$@" "$e"; fi
+      done
+    elif [ -e "$f" ] || [ -L "$f" ]; then
+      set -- "$@" "$f"
+    fi
   done
   [ $# -eq 0 ] && return 0
   stat -c "$fmt" -- "$@" 2>/dev/null || echo '@@FAIL stat'
 }
-# fp_list DIR...: each directory's entries (one level) by name, size, mtime and ctime
-# (with nanoseconds where stat has them), inode and type: an entry replaced, touched,
-# or rewritten in place with its mtime put back changes one of them.
-fp_list() {
-  for d do
-    [ -d "$d" ] || continue
-    echo "dir $d"
-    fp_stat '%n %s %y %z %i %F' "$d" "$d"/* "$d"/.[!.]*
-  done
-}
-# fp_file FILE...: the files by name, size, mtime, inode and type, and a digest of their
-# contents. Not their ctime: the content digest already covers a rewrite, and a reader
-# changes it (SQLite truncating rpmdb.sqlite-wal at every open, even a read).
-fp_file() {
-  fp_stat '%n %s %y %i %F' "$@"
+# fp_sum WORD...: the digest of each regular file of kind `file`, in one process.
+fp_sum() {
+  m=
   for f do
     shift
-    [ -f "$f" ] || continue
+    case "$f" in
+      /*) [ "$m" = file ] && [ -f "$f" ] || continue ;;
+      *) m=$f; continue ;;
+    esac
     # A file this user cannot read would hide its changes: no fingerprint then.
     [ -r "$f" ] || { echo '@@FAIL read'; return 0; }
     set -- "$@" "$f"
   done
   [ $# -eq 0 ] && return 0
-  h=$(cat -- "$@" | fp_digest) && [ -n "$h" ] || { echo '@@FAIL cat'; return 0; }
-  echo "content $h"
+  # No "--": every path starts with "/", and busybox's cksum takes no options.
+  "$FP_TOOL" "$@" 2>/dev/null || echo '@@FAIL digest'
 }
-fp_digest() {
+# fp_hex LINE: FP, the digest in the line FP_TOOL printed for its standard input:
+# sha256sum's digest, or cksum's CRC and length as 16 hex digits.
+fp_hex() {
   case "$FP_TOOL" in
-    sha256sum) sha256sum | { read -r h _; echo "$h"; } ;;
-    cksum) cksum | { read -r c n; printf '%08x%08x\n' "$c" "$n"; } ;;
+    sha256sum) FP=${1%% *} ;;
+    cksum) n=${1#* } && FP=$(printf '%08x%08x' "${1%% *}" "${n%% *}") ;;
   esac
 }
 fp_text() {
   echo "collector @COLLECTOR_ID@ $FP_TOOL"
   echo "root $R"
   echo "family $FAM"
+  set -- file "$OSR" "$R/etc/debian_version" "$R"/var/run/reboot-required* \
+    list "$R/boot" "$R/lib/modules" "$R/usr/lib/modules"
   if [ -z "$R" ]; then
     # The running kernel (release and build, and the release `uname -r` reports, which
     # the collector reads) and the boot: the boot id and the kernel's boot time; PID
-    # 1's start time (a container's boot) and /proc/1's mtime (the boot time dnf's
-    # needs-restarting reads).
-    echo "kernel $(cat /proc/version 2>/dev/null) | $(uname -r 2>/dev/null)"
-    echo "boot $(cat /proc/sys/kernel/random/boot_id 2>/dev/null) $(sed -n 's/^btime //p' /proc/stat 2>/dev/null)"
-    echo "init $(sed 's/.*) //' /proc/1/stat 2>/dev/null | cut -d ' ' -f 20) $(stat -c %Y /proc/1 2>/dev/null)"
+    # 1's start time (a container's boot) and /proc/1's mtime (with the files' stat:
+    # the boot time dnf's needs-restarting reads).
+    v= b=
+    { read -r v </proc/version; read -r b </proc/sys/kernel/random/boot_id; } 2>/dev/null
+    echo "kernel $v | $(uname -r 2>/dev/null)"
+    echo "boot $b $(sed -n -e 's/^btime //p' \
+      -e 's/^[0-9]* (.*) \([^ ]* \)\{19\}\([^ ]*\).*/\2/p' /proc/stat /proc/1/stat 2>/dev/null)"
+    set -- "$@" file /proc/1
   fi
-  fp_file "$OSR" "$R/etc/debian_version" "$R"/var/run/reboot-required*
-  fp_list "$R/boot" "$R/lib/modules" "$R/usr/lib/modules"
   case "$FAM" in
 @FINGERPRINTS@
   esac
+  fp_stat '%n %s %y %i %F' file "$@"
+  fp_stat '%n %s %y %z %i %F' list "$@"
+  fp_sum "$@"
 }
 FP=
 if [ "$REFRESH" != 1 ] && command -v stat >/dev/null 2>&1; then
@@ -105,7 +148,10 @@ if [ "$REFRESH" != 1 ] && command -v stat >/dev/null 2>&1; then
     FP_TEXT=$(fp_text)
     case "$FP_TEXT" in
       *'@@FAIL'*) ;;
-      *) FP=$(printf '%s\n' "$FP_TEXT" | fp_digest) ;;
+      *) fp_hex "$("$FP_TOOL" <<EOF
+$FP_TEXT
+EOF
+)" ;;
     esac
     case "$FP" in *[!0-9a-f]*) FP= ;; esac
   fi

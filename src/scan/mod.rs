@@ -387,15 +387,7 @@ impl<'c> Batch<'c> {
 
     /// Stores one host; an error leaves none of that host's writes and commits the hosts
     /// stored before it.
-    pub fn store(
-        &mut self,
-        matcher: &mut Matcher,
-        host_name: &str,
-        method: Method,
-        started: &str,
-        finished: &str,
-        result: Result<Facts, ScanFailure>,
-    ) -> Result<Summary> {
+    pub fn store(&mut self, matcher: &mut Matcher, scan: HostScan<'_>) -> Result<Summary> {
         if self.open.is_none() {
             self.conn
                 .execute_batch("BEGIN IMMEDIATE")
@@ -404,9 +396,7 @@ impl<'c> Batch<'c> {
             self.open = Some((std::time::Instant::now(), 0));
         }
         self.conn.execute_batch("SAVEPOINT scan_host")?;
-        match store_in(
-            self.conn, matcher, host_name, method, started, finished, result,
-        ) {
+        match store_in(self.conn, matcher, scan) {
             Ok(summary) => {
                 self.conn.execute_batch("RELEASE scan_host")?;
                 if let Some((since, hosts)) = &mut self.open {
@@ -448,16 +438,26 @@ impl Drop for Batch<'_> {
     }
 }
 
+/// One host's scan as the controller has it, to store.
+pub struct HostScan<'a> {
+    pub host: &'a str,
+    pub method: Method,
+    /// When the collection started and finished.
+    pub started: &'a str,
+    pub finished: &'a str,
+    /// What was collected, or why nothing was.
+    pub result: Result<Facts, ScanFailure>,
+}
+
 /// Stores one host's scan (facts or failure) inside the caller's transaction.
-fn store_in(
-    tx: &Connection,
-    matcher: &mut Matcher,
-    host_name: &str,
-    method: Method,
-    started: &str,
-    finished: &str,
-    result: Result<Facts, ScanFailure>,
-) -> Result<Summary> {
+fn store_in(tx: &Connection, matcher: &mut Matcher, scan: HostScan<'_>) -> Result<Summary> {
+    let HostScan {
+        host: host_name,
+        method,
+        started,
+        finished,
+        result,
+    } = scan;
     let host_id: i64 = row_cached(
         tx,
         "SELECT id FROM hosts WHERE name = ?1",
@@ -537,6 +537,26 @@ fn store_in(
             let previous: Option<i64> = tx
                 .prepare_cached("SELECT max(id) FROM scans WHERE host_id = ?1 AND status = 'ok'")?
                 .query_row([host_id], |r| r.get(0))?;
+            // Findings that are the previous scan's exactly are not written again: the
+            // scan names the one that holds them. Not when a finding is, or may be, kept
+            // open for a restart: those rows are decided per scan.
+            let findings_ref: Option<i64> = match &reused {
+                Some(r)
+                    if r.copy_findings
+                        && f.restart.as_ref().is_none_or(|x| x.packages().is_empty()) =>
+                {
+                    let (held_by, restart_rows): (i64, bool) = row_cached(
+                        tx,
+                        "SELECT coalesce(s.findings_scan, s.id), EXISTS (SELECT 1 FROM findings \
+                         WHERE scan_id = coalesce(s.findings_scan, s.id) AND restart IS NOT NULL) \
+                         FROM scans s WHERE s.id = ?1",
+                        [r.previous],
+                        |row| Ok((row.get(0)?, row.get(1)?)),
+                    )?;
+                    (!restart_rows).then_some(held_by)
+                }
+                _ => None,
+            };
             let latest = f.kernel_latest().map(str::to_string);
             let full_finished = reused
                 .as_ref()
@@ -545,8 +565,8 @@ fn store_in(
                 tx,
                 "INSERT INTO scans (host_id, started, finished, method, status, os_id, os_version, ecosystem, \
                  kernel_running, kernels, reboot_required, reboot_pkgs, warnings, manager, refused, restart, windows, \
-                 collection, fingerprint, collector, full_finished, facts_scan, catalog) \
-                 VALUES (?1, ?2, ?3, ?4, 'ok', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+                 collection, fingerprint, collector, full_finished, facts_scan, catalog, findings_scan) \
+                 VALUES (?1, ?2, ?3, ?4, 'ok', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
                 params![
                     host_id,
                     started,
@@ -569,7 +589,8 @@ fn store_in(
                     f.collector.as_deref(),
                     full_finished,
                     reused.as_ref().map(|r| r.facts_scan),
-                    catalog
+                    catalog,
+                    findings_ref
                 ],
             )?;
             let scan_id = tx.last_insert_rowid();
@@ -580,6 +601,7 @@ fn store_in(
             }
             match (&findings, &reused) {
                 (Some(findings), _) => insert_findings(tx, scan_id, findings)?,
+                (None, Some(_)) if findings_ref.is_some() => {}
                 (None, Some(r)) => copy_findings(tx, r.previous, scan_id)?,
                 (None, None) => {}
             }
@@ -639,7 +661,7 @@ fn store_in(
             let (total, critical, high, kev): (i64, i64, i64, i64) = row_cached(
                 tx,
                 "SELECT count(*), coalesce(sum(severity = 'critical'), 0), coalesce(sum(severity = 'high'), 0), \
-                 coalesce(sum(kev), 0) FROM findings WHERE scan_id = ?1",
+                 coalesce(sum(kev), 0) FROM findings WHERE scan_id = (SELECT coalesce(findings_scan, id) FROM scans WHERE id = ?1)",
                 [scan_id],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )?;
@@ -718,7 +740,7 @@ fn carry_restart_pending(
             tx,
             "INSERT INTO findings (scan_id, package, source_name, installed, fixed, candidate, security, advisories, cves, severity, kev, epss, restart) \
              SELECT ?1, package, source_name, installed, fixed, candidate, security, advisories, cves, severity, kev, epss, ?2 \
-             FROM findings WHERE scan_id = ?3 AND package = ?4 AND installed <> ?5 ORDER BY rowid",
+             FROM findings WHERE scan_id = (SELECT coalesce(findings_scan, id) FROM scans WHERE id = ?3) AND package = ?4 AND installed <> ?5 ORDER BY rowid",
             params![scan_id, holders, previous_scan, package, now],
         )?;
     }
@@ -827,7 +849,7 @@ fn copy_findings(tx: &Connection, previous: i64, scan_id: i64) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO findings (scan_id, package, source_name, installed, fixed, candidate, security, advisories, cves, severity, kev, epss) \
          SELECT ?2, package, source_name, installed, fixed, candidate, security, advisories, cves, severity, kev, epss \
-         FROM findings WHERE scan_id = ?1 AND restart IS NULL ORDER BY rowid",
+         FROM findings WHERE scan_id = (SELECT coalesce(findings_scan, id) FROM scans WHERE id = ?1) AND restart IS NULL ORDER BY rowid",
     )?
     .execute(params![previous, scan_id])?;
     Ok(())
@@ -910,7 +932,7 @@ mod tests {
     /// are fingerprints the controller accepts.
     #[test]
     fn the_fingerprint_digest_is_sha256_or_cksum() {
-        let start = COLLECTOR.find("fp_digest() {").unwrap();
+        let start = COLLECTOR.find("fp_hex() {").unwrap();
         let len = COLLECTOR[start..].find("\n}\n").unwrap() + 3;
         let function = &COLLECTOR[start..start + len];
         let text = "collector x sha256sum\nroot \nfamily dpkg\n";
@@ -918,7 +940,7 @@ mod tests {
             let out = std::process::Command::new("sh")
                 .arg("-c")
                 .arg(format!(
-                    "{function}FP_TOOL={tool}\nprintf '%s' \"$1\" | fp_digest"
+                    "{function}FP_TOOL={tool}\nfp_hex \"$(printf '%s' \"$1\" | \"$FP_TOOL\")\"\necho \"$FP\""
                 ))
                 .arg("sh")
                 .arg(text)

@@ -216,7 +216,7 @@ pub fn notify_new(
 pub fn history(conn: &Connection) -> Result<History> {
     let mut stmt = conn.prepare(
         "SELECT s.host_id, s.id, s.finished, f.package, f.advisories, f.cves \
-         FROM scans s LEFT JOIN findings f ON f.scan_id = s.id \
+         FROM scans s LEFT JOIN findings f ON f.scan_id = coalesce(s.findings_scan, s.id) \
          WHERE s.status = 'ok' \
          ORDER BY s.host_id, s.id",
     )?;
@@ -308,7 +308,7 @@ mod tests {
     fn db(scans: &[ScanSpec<'_>]) -> Connection {
         let conn = Connection::open_in_memory().unwrap();
         conn.execute_batch(
-            "CREATE TABLE scans (id INTEGER PRIMARY KEY, host_id INTEGER, finished TEXT, status TEXT);
+            "CREATE TABLE scans (id INTEGER PRIMARY KEY, host_id INTEGER, finished TEXT, status TEXT, findings_scan INTEGER);
              CREATE TABLE findings (scan_id INTEGER, package TEXT, advisories TEXT, cves TEXT);",
         )
         .unwrap();
@@ -364,6 +364,19 @@ mod tests {
         // A host's first scan: everything is new.
         assert_eq!(news(&h, 2, "a"), Some(vec!["X-1".to_string()]));
         assert_eq!(h.len(), 4);
+    }
+
+    /// A scan that names another's findings (`findings_scan`, an unchanged host) has
+    /// those findings: nothing is new in it, and first-seen times run on.
+    #[test]
+    fn a_scan_naming_anothers_findings_has_them() {
+        let conn = db(&[(1, T1, &[("a", r#"["X-1"]"#)]), (1, T2, &[])]);
+        conn.execute("UPDATE scans SET findings_scan = 1 WHERE id = 2", [])
+            .unwrap();
+        let h = history(&conn).unwrap();
+        assert_eq!(news(&h, 1, "a"), None);
+        assert_eq!(h[&(1, Str::from("a"))].first_seen(), T1);
+        assert_eq!(h.len(), 1);
     }
 
     #[test]

@@ -236,7 +236,7 @@ fn each_finding(
                 f.advisories, f.cves, f.severity, f.kev, f.epss, s.finished, f.restart \
          FROM hosts h \
          JOIN scans s ON s.id = (SELECT max(id) FROM scans WHERE host_id = h.id AND status = 'ok'{scan_limit}) \
-         JOIN findings f ON f.scan_id = s.id \
+         JOIN findings f ON f.scan_id = coalesce(s.findings_scan, s.id) \
          LEFT JOIN groups g ON g.id = h.group_id \
          {range} ORDER BY h.name"
     ))?;
@@ -537,9 +537,9 @@ pub fn installed_matches(
 pub fn finding_packages(conn: &Connection, scan_id: i64, by_binary: bool) -> Result<Vec<String>> {
     Ok(conn
         .prepare(if by_binary {
-            "SELECT DISTINCT package FROM findings WHERE scan_id = ?1"
+            "SELECT DISTINCT package FROM findings WHERE scan_id = (SELECT coalesce(findings_scan, id) FROM scans WHERE id = ?1)"
         } else {
-            "SELECT DISTINCT source_name FROM findings WHERE scan_id = ?1"
+            "SELECT DISTINCT source_name FROM findings WHERE scan_id = (SELECT coalesce(findings_scan, id) FROM scans WHERE id = ?1)"
         })?
         .query_map([scan_id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?)

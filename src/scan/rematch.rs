@@ -327,6 +327,7 @@ pub fn rematch_all(conn: &mut Connection, now: &str, actor: &str) -> Result<Rema
                         })
                         .collect();
                     out.new += keys.len() as u64;
+                    own_findings(&tx, scan.scan_id)?;
                     super::insert_findings(&tx, scan.scan_id, &findings)?;
                 }
             } else {
@@ -360,12 +361,7 @@ pub fn rematch_all(conn: &mut Connection, now: &str, actor: &str) -> Result<Rema
                         .lines()
                         .filter(|l| old_keys.contains(key(l)) && !old_lines.contains(l))
                         .count() as u64;
-                    // A finding kept open for a pending restart (scan::carry_restart_pending)
-                    // rests on the host's processes, not on the catalogue: it stays.
-                    tx.execute(
-                        "DELETE FROM findings WHERE scan_id = ?1 AND restart IS NULL",
-                        [scan.scan_id],
-                    )?;
+                    own_findings(&tx, scan.scan_id)?;
                     super::insert_findings(&tx, scan.scan_id, &findings)?;
                 }
             }
@@ -404,6 +400,24 @@ pub fn rematch_all(conn: &mut Connection, now: &str, actor: &str) -> Result<Rema
     )?;
     tx.commit()?;
     Ok(out)
+}
+
+/// Makes way for a scan's new findings rows: a scan that repeated another's findings
+/// (`scans.findings_scan`) gets rows of its own (the other scan's stay: they are its
+/// history); a scan's own rows go, except those kept open for a pending restart
+/// (scan::carry_restart_pending), which rest on the host's processes, not on the
+/// catalogue.
+fn own_findings(tx: &Connection, scan_id: i64) -> Result<()> {
+    let referenced = tx
+        .prepare_cached(
+            "UPDATE scans SET findings_scan = NULL WHERE id = ?1 AND findings_scan IS NOT NULL",
+        )?
+        .execute([scan_id])?;
+    if referenced == 0 {
+        tx.prepare_cached("DELETE FROM findings WHERE scan_id = ?1 AND restart IS NULL")?
+            .execute([scan_id])?;
+    }
+    Ok(())
 }
 
 /// What a stored scan's package manager reported besides packages.
@@ -445,7 +459,7 @@ pub(crate) fn stored_reports(
 fn stored_lines(conn: &Connection, scan_id: i64, out: &mut String) -> Result<()> {
     let mut stmt = conn.prepare_cached(
         "SELECT package, source_name, installed, fixed, candidate, security, advisories, cves, severity, kev, epss \
-         FROM findings WHERE scan_id = ?1 AND restart IS NULL ORDER BY rowid",
+         FROM findings WHERE scan_id = (SELECT coalesce(findings_scan, id) FROM scans WHERE id = ?1) AND restart IS NULL ORDER BY rowid",
     )?;
     let mut rows = stmt.query(params![scan_id])?;
     while let Some(r) = rows.next()? {

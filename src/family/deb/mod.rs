@@ -61,11 +61,11 @@ fi
 /// The family's part of the fingerprint: dpkg's database (status, its journal under
 /// updates/, a distroless image's status.d), what `apt-get -s dist-upgrade` reads besides
 /// it (the package lists, extended_states, sources, preferences and apt.conf.d).
-const FINGERPRINT: &str = r#"    fp_file "$R/var/lib/dpkg/status" "$R/var/lib/dpkg/arch" "$R/var/lib/apt/extended_states"
-    fp_list "$R/var/lib/dpkg/updates" "$R/var/lib/dpkg/status.d" "$R/var/lib/apt/lists"
-    fp_file "$R"/var/lib/dpkg/status.d/*
-    fp_file "$R/etc/apt/sources.list" "$R/etc/apt/preferences" "$R/etc/apt/apt.conf" "$R"/etc/apt/sources.list.d/* \
-      "$R"/etc/apt/preferences.d/* "$R"/etc/apt/apt.conf.d/*
+const FINGERPRINT: &str = r#"    set -- "$@" file "$R/var/lib/dpkg/status" "$R/var/lib/dpkg/arch" "$R/var/lib/apt/extended_states" \
+      "$R"/var/lib/dpkg/status.d/* \
+      "$R/etc/apt/sources.list" "$R/etc/apt/preferences" "$R/etc/apt/apt.conf" "$R"/etc/apt/sources.list.d/* \
+      "$R"/etc/apt/preferences.d/* "$R"/etc/apt/apt.conf.d/* \
+      list "$R/var/lib/dpkg/updates" "$R/var/lib/dpkg/status.d" "$R/var/lib/apt/lists"
 "#;
 
 pub struct Deb;

@@ -60,11 +60,11 @@ fi
 /// not the lock and environment files a read rewrites), the metadata dnf and yum match
 /// from (each cached repository's repomd.xml) and their repository configuration.
 const FINGERPRINT: &str = r#"    for d in "$R/var/lib/rpm" "$R/usr/lib/sysimage/rpm"; do
-      fp_file "$d/rpmdb.sqlite" "$d/rpmdb.sqlite-wal" "$d/Packages" "$d/Packages.db"
+      set -- "$@" file "$d/rpmdb.sqlite" "$d/rpmdb.sqlite-wal" "$d/Packages" "$d/Packages.db"
     done
-    fp_file "$R"/var/cache/dnf/*/repodata/repomd.xml "$R"/var/cache/libdnf5/*/repodata/repomd.xml \
-      "$R"/var/cache/yum/*/*/repomd.xml "$R"/var/cache/yum/*/*/*/repomd.xml
-    fp_file "$R"/etc/yum.repos.d/* "$R/etc/dnf/dnf.conf" "$R/etc/yum.conf" "$R"/etc/dnf/vars/* "$R"/etc/yum/vars/*
+    set -- "$@" file "$R"/var/cache/dnf/*/repodata/repomd.xml "$R"/var/cache/libdnf5/*/repodata/repomd.xml \
+      "$R"/var/cache/yum/*/*/repomd.xml "$R"/var/cache/yum/*/*/*/repomd.xml \
+      "$R"/etc/yum.repos.d/* "$R/etc/dnf/dnf.conf" "$R/etc/yum.conf" "$R"/etc/dnf/vars/* "$R"/etc/yum/vars/*
 "#;
 
 pub struct Rpm;
