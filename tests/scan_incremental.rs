@@ -51,6 +51,20 @@ fn two_fixes(env: &Env) -> tempfile::TempDir {
     cat
 }
 
+/// The catalogue of [`two_fixes`] with a third record, a kernel fix: a sync that
+/// changes what the hosts' findings are.
+fn add_kernel_fix(env: &Env, cat: &tempfile::TempDir) {
+    sync_debian(
+        env,
+        cat.path(),
+        &[
+            ("DEBIAN-CVE-2099-0101", "foo-src", "1.1-1"),
+            ("DEBIAN-CVE-2099-0202", "bar", "2.1-1"),
+            ("DEBIAN-CVE-2099-0303", "linux", "6.1.66-1"),
+        ],
+    );
+}
+
 /// A Debian root with a vulnerable library (source `foo-src`), apt lists and a kernel.
 fn debian_root(dir: &std::path::Path) -> DpkgRoot {
     let root = DpkgRoot::new(dir, BOOKWORM);
@@ -200,15 +214,7 @@ fn an_unchanged_host_gives_the_findings_of_a_full_scan() {
     }
 
     // The catalogue changes: an unchanged host is matched against the new one.
-    sync_debian(
-        &env,
-        cat.path(),
-        &[
-            ("DEBIAN-CVE-2099-0101", "foo-src", "1.1-1"),
-            ("DEBIAN-CVE-2099-0202", "bar", "2.1-1"),
-            ("DEBIAN-CVE-2099-0303", "linux", "6.1.66-1"),
-        ],
-    );
+    add_kernel_fix(&env, &cat);
     let (third, line) = scan(&env, &root, "d1", &[]);
     shown.push(line);
     assert_eq!(third["collection"], "unchanged", "{third}");
@@ -718,15 +724,7 @@ fn an_unchanged_scan_reuses_findings_only_against_the_same_catalogue() {
     // A sync that changes the findings: the latest scan gets rows of its own, the
     // scan it named keeps its own.
     let before_fifth = findings_of(&env, fifth);
-    sync_debian(
-        &env,
-        cat.path(),
-        &[
-            ("DEBIAN-CVE-2099-0101", "foo-src", "1.1-1"),
-            ("DEBIAN-CVE-2099-0202", "bar", "2.1-1"),
-            ("DEBIAN-CVE-2099-0303", "linux", "6.1.66-1"),
-        ],
-    );
+    add_kernel_fix(&env, &cat);
     assert_eq!(refs(sixth), (Some(full_id), None));
     assert_eq!(findings_of(&env, sixth).len(), 3);
     assert_eq!(findings_of(&env, fifth), before_fifth);
