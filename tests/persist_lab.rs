@@ -64,6 +64,17 @@ fn master_alive(socket: &Path) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// Runs `true` in a session over the master at `socket` (ssh's idle timer restarts).
+fn session_over(socket: &Path) -> bool {
+    Command::new("ssh")
+        .arg("-S")
+        .arg(socket)
+        .args(["-o", "ControlMaster=no", "-o", "BatchMode=yes", "x", "true"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
 #[test]
 fn a_changed_host_key_fails_as_before_once_the_master_is_older_than_persist() {
     let lab = lab_or_skip!(1);
@@ -106,7 +117,10 @@ fn a_changed_host_key_fails_as_before_once_the_master_is_older_than_persist() {
     env.ok(&["-q", "--config", cfg, "scan", "h1"]);
     // Past persist, the master still runs (used a moment ago, so not idle long enough
     // to exit) but is too old to be reused: the scan stops it, connects anew, and fails
-    // on the key exactly as a scan without any master does.
+    // on the key exactly as a scan without any master does. Two quick scans may leave
+    // it idle for most of the wait: a session over it at 5 s keeps it from idling out.
+    std::thread::sleep(Duration::from_millis(5000).saturating_sub(made.elapsed()));
+    assert!(session_over(&socket), "a session over the master at 5 s");
     let wait = Duration::from_millis(8600).saturating_sub(made.elapsed());
     std::thread::sleep(wait);
     assert!(master_alive(&socket), "the master should still run");
