@@ -254,3 +254,136 @@ fn connections_sshd_refuses_beyond_maxstartups_are_retried_with_a_bound() {
     assert!(text.contains("(refused 6 times in "), "{text}");
     assert!(started.elapsed() < Duration::from_secs(15), "{text}");
 }
+
+/// A wrapper around the system ssh that counts its runs in `count` (each run appends a
+/// line), for `[ssh] program`.
+fn counting_ssh(env: &Env) -> (PathBuf, PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let count = env.home().join("ssh-runs");
+    let prog = env.file(
+        "counting-ssh",
+        &format!(
+            "#!/bin/sh\necho run >> '{}'\nexec ssh \"$@\"\n",
+            count.display()
+        ),
+    );
+    std::fs::set_permissions(&prog, std::fs::Permissions::from_mode(0o755)).unwrap();
+    (prog, count)
+}
+
+fn runs(count: &Path) -> usize {
+    std::fs::read_to_string(count).map_or(0, |t| t.lines().count())
+}
+
+/// With a warm master, patchcycle opens the session through the master's socket itself
+/// (OpenSSH's mux protocol): no ssh process starts, and the scan is the same as one
+/// through `ssh`. The session's time limit holds: a script past it ends, on the host as
+/// well. Without a master (a stale socket), ssh runs and makes one.
+#[test]
+fn a_warm_master_takes_sessions_without_an_ssh_process() {
+    let lab = lab_or_skip!(1);
+    let env = Env::init();
+    let (prog, count) = counting_ssh(&env);
+    let cfg = env.file(
+        "c.toml",
+        &format!(
+            "[ssh]\nprogram = \"{}\"\nconfig_file = \"{}\"\npersist = \"10m\"\n",
+            prog.display(),
+            lab.ssh_config().display()
+        ),
+    );
+    let cfg = cfg.to_str().unwrap();
+    env.ok(&["-q", "host", "add", "h1"]);
+    env.ok(&["-q", "--config", cfg, "scan", "h1"]);
+    assert_eq!(runs(&count), 1, "the first scan makes the master");
+    let socket = the_socket(&env);
+    assert!(master_alive(&socket));
+
+    let out = env.run(&["-vv", "--config", cfg, "scan", "h1"]);
+    let text = render(&env, &out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(&format!(
+            "+ # through the ControlMaster at {}: sh -s  # the script on stdin",
+            socket.display()
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("h1: unchanged since the full scan of"),
+        "{text}"
+    );
+    assert_eq!(
+        runs(&count),
+        1,
+        "no ssh process for a session through the master"
+    );
+
+    // The time limit: a script that would print for 30 s ends at 2 s, and so does its
+    // shell on the host (the session is closed with the connection to the master, and
+    // its next write fails).
+    let ssh = patchcycle::config::SshConfig {
+        program: prog.display().to_string(),
+        config_file: Some(lab.ssh_config().to_path_buf()),
+        persist: patchcycle::config::Persist::For(Duration::from_secs(600)),
+        ..patchcycle::config::SshConfig::default()
+    };
+    let target = patchcycle::exec::Target::Ssh {
+        address: "h1".into(),
+        user: None,
+        port: None,
+    };
+    let dir = env.runtime_dir().join("patchcycle");
+    assert_eq!(
+        patchcycle::exec::control_socket(&ssh, &dir, &target),
+        socket
+    );
+    let t0 = Instant::now();
+    let r = patchcycle::exec::run_script(
+        &ssh,
+        &dir,
+        &target,
+        "echo $$ > /tmp/pc-mux-timeout.pid\ni=0\nwhile [ $i -lt 300 ]; do echo tick; sleep 0.1; i=$((i + 1)); done\n",
+        Duration::from_secs(2),
+    );
+    let took = t0.elapsed();
+    assert!(
+        matches!(r, Err(patchcycle::exec::RunError::Timeout(_))),
+        "{r:?}"
+    );
+    assert!(took < Duration::from_secs(10), "{took:?}");
+    assert_eq!(runs(&count), 1);
+    let mut gone = false;
+    for _ in 0..50 {
+        let ps = lab.ssh(
+            "h1",
+            "kill -0 \"$(cat /tmp/pc-mux-timeout.pid)\" 2>/dev/null && echo runs",
+        );
+        if String::from_utf8_lossy(&ps.stdout).trim().is_empty() {
+            gone = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(gone, "the script's process still runs on the host");
+
+    // A master that is gone leaves its socket behind: ssh runs, and makes a new one.
+    let out = Command::new("ssh")
+        .arg("-S")
+        .arg(&socket)
+        .args(["-O", "exit", "x"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stale = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    drop(stale);
+    assert!(socket.exists());
+    env.ok(&["-q", "--config", cfg, "scan", "h1"]);
+    assert_eq!(runs(&count), 2, "ssh ran once more, for a new master");
+    assert!(master_alive(&socket));
+    let _ = Command::new("ssh")
+        .arg("-S")
+        .arg(&socket)
+        .args(["-O", "exit", "x"])
+        .output();
+}

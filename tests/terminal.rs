@@ -64,7 +64,31 @@ fn snap(env: &Env, ports: &[u16], args: &[&str]) -> String {
     for p in ports {
         s = s.replace(&format!("port {p}:"), "port [PORT]:");
     }
-    s
+    redact_sockets(&s)
+}
+
+/// A ControlMaster socket's name (a digest of the target and the ssh config's path,
+/// which is under the test's own home) as `[SOCKET]`.
+fn redact_sockets(text: &str) -> String {
+    let marker = "/patchcycle/";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(marker) {
+        let after = &rest[i + marker.len()..];
+        let hex = after
+            .bytes()
+            .take_while(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
+            .count();
+        out.push_str(&rest[..i + marker.len()]);
+        if hex == 40 {
+            out.push_str("[SOCKET]");
+            rest = &after[40..];
+        } else {
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn base_out() -> String {
@@ -72,6 +96,17 @@ fn base_out() -> String {
         .join("tests/data/collect/bookworm-base.out")
         .display()
         .to_string()
+}
+
+#[test]
+fn sockets_are_redacted_and_nothing_else() {
+    let name = "0123456789abcdef0123456789abcdef01234567";
+    assert_eq!(
+        redact_sockets(&format!(
+            "ControlPath=/run/patchcycle/{name} x /patchcycle/abc"
+        )),
+        "ControlPath=/run/patchcycle/[SOCKET] x /patchcycle/abc"
+    );
 }
 
 #[test]

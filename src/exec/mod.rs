@@ -2,6 +2,7 @@
 //! to `sh -s` on stdin, so no user data is ever quoted into a command line; output is
 //! bounded in size and the run in time.
 
+mod mux;
 pub mod pool;
 pub mod protocol;
 
@@ -53,6 +54,16 @@ static TRACE_COMMANDS: AtomicBool = AtomicBool::new(false);
 /// closing a ControlMaster) must show it, not only those that remember to.
 pub fn trace_commands(on: bool) {
     TRACE_COMMANDS.store(on, Ordering::Relaxed);
+}
+
+/// `-vv` for a session opened through a master ([`mux`]): what ran, and where.
+fn trace_mux(socket: &Path, command: &str) {
+    if TRACE_COMMANDS.load(Ordering::Relaxed) {
+        eprintln!(
+            "+ # through the ControlMaster at {}: {command}  # the script on stdin",
+            socket.display()
+        );
+    }
 }
 
 fn trace(cmd: &Command, note: &str) {
@@ -173,7 +184,10 @@ fn ssh_base(cfg: &SshConfig, control_dir: &Path, target: &Target, extra: &[&str]
             Persist::Off => "ControlPersist=no".to_string(),
         })
         .arg("-o")
-        .arg(format!("ControlPath={}/%C", control_dir.display()))
+        .arg(format!(
+            "ControlPath={}",
+            control_socket(cfg, control_dir, target).display()
+        ))
         .args(extra);
     if let Target::Ssh {
         address,
@@ -190,6 +204,33 @@ fn ssh_base(cfg: &SshConfig, control_dir: &Path, target: &Target, extra: &[&str]
         cmd.arg("--").arg(address);
     }
     cmd
+}
+
+/// The ControlMaster socket of a target: named by a digest of what reaches it (the ssh
+/// configuration file, the address, the user and the port as the inventory gives them),
+/// not by OpenSSH's `%C`, which hashes what ssh resolves from its configuration. Named
+/// here, patchcycle knows the socket without asking ssh, and opens sessions through a
+/// master itself ([`mux`]); 40 hex digits, as long as `%C`, so that the path fits a
+/// socket's. Two aliases of one host get a master each (`%C` would share one).
+pub fn control_socket(cfg: &SshConfig, control_dir: &Path, target: &Target) -> PathBuf {
+    let key = match target {
+        Target::Ssh {
+            address,
+            user,
+            port,
+        } => format!(
+            "{}\0{address}\0{}\0{}",
+            cfg.config_file
+                .as_deref()
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            user.as_deref().unwrap_or(""),
+            port.map(|p| p.to_string()).unwrap_or_default()
+        ),
+        Target::Local => String::new(),
+    };
+    let digest = crate::digest::sha256_hex(key.as_bytes());
+    control_dir.join(&digest[..40])
 }
 
 /// A private directory for ControlMaster sockets (short path: sockets are limited to
@@ -587,6 +628,44 @@ fn run_once(
     interpreter: Interpreter,
 ) -> Result<RunOutput, RunError> {
     let TimeLimit { timeout, deadline } = limit;
+    // A warm master (`[ssh] persist`) takes the session without an ssh process. Not for
+    // a detached run: its session must outlive this process, which an ssh client of
+    // its own process group does.
+    if let (Target::Ssh { .. }, false, Persist::For(_)) = (target, detach, ssh.persist) {
+        let socket = control_socket(ssh, control_dir, target);
+        let command = interpreter.words().join(" ");
+        let started = Instant::now();
+        match mux::run(&socket, &command, script, deadline, MAX_OUTPUT) {
+            mux::Outcome::NoMaster => {}
+            mux::Outcome::Refused(why) => {
+                trace_mux(&socket, &command);
+                return Err(RunError::Ssh(why));
+            }
+            mux::Outcome::Ran(session) => {
+                trace_mux(&socket, &command);
+                if session.timed_out {
+                    return Err(RunError::Timeout(timeout));
+                }
+                if session.too_large {
+                    return Err(RunError::TooLarge);
+                }
+                let Some(status) = session.status else {
+                    return Err(RunError::Ssh(
+                        protocol::last_line(&session.stderr)
+                            .unwrap_or("the ControlMaster ended the session without an exit status (connection lost?)")
+                            .to_string(),
+                    ));
+                };
+                return Ok(RunOutput {
+                    stdout: session.stdout,
+                    stderr: session.stderr,
+                    status: Some(status),
+                    first_output: session.first_output,
+                    elapsed: started.elapsed(),
+                });
+            }
+        }
+    }
     let mut cmd = match (target, interpreter) {
         (Target::Local, Interpreter::Sh) => {
             let mut c = Command::new("sh");

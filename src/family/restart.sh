@@ -10,6 +10,7 @@ s restart
 #   file PID PATH
 #   owner PATH PACKAGE
 #   limit pids|time|owners
+RS_PROC=
 if [ -n "$R" ]; then
   echo 'state	offline'
 elif [ ! -r /proc/self/maps ]; then
@@ -18,15 +19,18 @@ else
   echo 'state	live'
   RS_SYSD=0
   [ -d /run/systemd/system ] && RS_SYSD=1
-  # Candidates first, in two processes for the whole table: a maps file with a deleted
-  # mapping, or a deleted executable (sorted out by sed only when grep named a maps file
-  # or ls a deleted file). Only they are read one by one, and what only they need is
-  # read once there is one: most hosts have none, and nothing else runs then.
-  RS_CAND=$( { grep -l ' (deleted)$' /proc/[0-9]*/maps; ls -l /proc/[0-9]*/exe; } 2>/dev/null)
-  case "$RS_CAND" in
-    *'/maps'*|*' (deleted)'*)
-      RS_CAND=$(printf '%s\n' "$RS_CAND" | sed -n -e 's|^/proc/\([0-9]*\)/maps$|\1|p' \
-                  -e 's|.* /proc/\([0-9]*\)/exe -> .* (deleted)$|\1|p' | sort -un) ;;
+  # Candidates first, in one process for the whole table: each maps file with a deleted
+  # mapping, by its first such line (sorted out by sed only when grep found one). A
+  # deleted executable is one of them: the program a process runs is mapped, and its
+  # mapping ends in " (deleted)" as /proc/PID/exe does. The same grep reads the lines
+  # the collector's fingerprint needs, btime of /proc/stat and PID 1's stat line (no
+  # maps line starts with either). Only candidates are read one by one, and what only
+  # they need is read once there is one: most hosts have none, and nothing else runs.
+  RS_PROC=$(grep -H -m 1 -e '^btime ' -e '^1 (' -e ' (deleted)$' \
+    /proc/stat /proc/1/stat /proc/[0-9]*/maps 2>/dev/null)
+  case "$RS_PROC" in
+    *'/maps:'*)
+      RS_CAND=$(printf '%s\n' "$RS_PROC" | sed -n 's|^/proc/\([0-9]*\)/maps:.*|\1|p' | sort -un) ;;
     *) RS_CAND= ;;
   esac
   RS_FILES=

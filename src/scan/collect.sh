@@ -18,14 +18,23 @@ export PATH
 s os-release
 OSR="$R/etc/os-release"
 [ -f "$OSR" ] || OSR="$R/usr/lib/os-release"
-OS=$(cat "$OSR" 2>/dev/null)
-[ -z "$OS" ] || printf '%s\n' "$OS"
+# Read by the shell, not cat: an unchanged answer is made of little else than its
+# processes (about a millisecond each on a loaded host). At most 256 lines (it has a
+# dozen), each as it is, the last one even without its newline.
+OS= n=0
+if [ -r "$OSR" ]; then
+  while [ "$n" -lt 256 ] && { IFS= read -r l || [ -n "$l" ]; }; do
+    OS="$OS$l
+"
+    n=$((n + 1))
+  done <"$OSR"
+fi
+printf '%s' "$OS"
 # The package manager to ask follows the os-release ID (read, never sourced): the IDs
 # of each family in family::FAMILIES. Without an ID, dpkg if it is there. Each family's
 # own commands (its Family::collector fragment) follow the common sections.
 # The value of the first line "ID=...", without its quotes, in lowercase; in the shell
-# (an unchanged answer is made of little else than forks: each costs about a
-# millisecond on a loaded host), with tr only for capitals.
+# (no process), with tr only for capitals.
 ID=
 OS="
 $OS"
@@ -50,34 +59,40 @@ case "$ID" in
   '') FAM=dpkg ;;
   *) FAM=none ;;
 esac
+# Processes on replaced code change without the package state changing: the restart
+# section is collected on both paths. It comes first: its one pass over /proc also
+# reads what the fingerprint takes from there (RS_PROC).
+@RESTART@
 # The fingerprint of the host's package state (README, "Incremental scans"): a digest
 # of what the rest of the collector would read, computed without running the package
 # manager. When it is the one of the host's last full scan (FP_WANT), the host answers
 # `unchanged` and the controller reuses that scan's facts; any line the helpers cannot
 # produce (a failed stat, read or digest) leaves the fingerprint empty, and the
 # collection full.
-# What it covers is a list of words, fp_text's positional parameters: `file` or `list`,
-# then the paths of that kind (a path always starts with "/": "$R/..." with R empty or
-# absolute). One stat per format and one digest cover them all, whatever their number:
-# an unchanged answer costs the host a handful of processes, not one per file.
-# - file: by name, size, mtime, inode and type, and a digest of its contents (one line
-#   per file). Not its ctime: the content digest already covers a rewrite, and a reader
-#   changes it (SQLite truncating rpmdb.sqlite-wal at every open, even a read).
-# - list: a directory and each of its entries (one level) by name, size, mtime and
-#   ctime (with nanoseconds where stat has them), inode and type: an entry replaced,
-#   touched, or rewritten in place with its mtime put back changes one of them.
-# fp_stat FORMAT KIND WORD...: stat's FORMAT line for each path of KIND that exists (a
-# list's directory and its entries).
+# What it covers is a list of words, fp_text's positional parameters: a kind, then the
+# paths of that kind (a path always starts with "/": "$R/..." with R empty or
+# absolute). One stat and one digest cover them all, whatever their number: an
+# unchanged answer costs the host three processes (the restart section's grep, stat,
+# the digest), not one per file.
+# - file: by name, size, mtime and ctime (with nanoseconds where stat has them), inode
+#   and type. Any write moves the ctime, and no one can set it back: a file rewritten
+#   in place with its size and mtime put back still changes it.
+# - list: a directory and each of its entries (one level), as a file.
+# - db: a file its readers change the ctime of (SQLite chowns rpmdb.sqlite-wal at
+#   every open by root, a read too): by name, size, mtime, inode and type, and a
+#   digest of its contents.
+# fp_stat FORMAT KINDS WORD...: stat's FORMAT line for each path of one of KINDS (a
+# list of words) that exists (a list's directory and its entries).
 fp_stat() {
-  fmt=$1 kind=$2 m=
+  fmt=$1 kinds=" $2 " m=
   shift 2
   for f do
     shift
     case "$f" in
-      /*) [ "$m" = "$kind" ] || continue ;;
+      /*) case "$kinds" in *" $m "*) ;; *) continue ;; esac ;;
       *) m=$f; continue ;;
     esac
-    if [ "$kind" = list ]; then
+    if [ "$m" = list ]; then
       [ -d "$f" ] || continue
       for e in "$f" "$f"/* "$f"/.[!.]*; do
         if [ -e "$e" ] || [ -L "$e" ]; then set -- "$@" "$e"; fi
@@ -89,13 +104,13 @@ fp_stat() {
   [ $# -eq 0 ] && return 0
   stat -c "$fmt" -- "$@" 2>/dev/null || echo '@@FAIL stat'
 }
-# fp_sum WORD...: the digest of each regular file of kind `file`, in one process.
+# fp_sum WORD...: the digest of each regular file of kind `db`, in one process.
 fp_sum() {
   m=
   for f do
     shift
     case "$f" in
-      /*) [ "$m" = file ] && [ -f "$f" ] || continue ;;
+      /*) [ "$m" = db ] && [ -f "$f" ] || continue ;;
       *) m=$f; continue ;;
     esac
     # A file this user cannot read would hide its changes: no fingerprint then.
@@ -114,6 +129,13 @@ fp_hex() {
     cksum) n=${1#* } && FP=$(printf '%08x%08x' "${1%% *}" "${n%% *}") ;;
   esac
 }
+# fp_field N WORD...: FP_FIELD, the Nth word (none if there are fewer).
+fp_field() {
+  FP_FIELD=
+  [ $# -gt "$1" ] || return 0
+  shift "$1"
+  FP_FIELD=$1
+}
 fp_text() {
   echo "collector @COLLECTOR_ID@ $FP_TOOL"
   echo "root $R"
@@ -122,21 +144,32 @@ fp_text() {
     list "$R/boot" "$R/lib/modules" "$R/usr/lib/modules"
   if [ -z "$R" ]; then
     # The running kernel (release and build, and the release `uname -r` reports, which
-    # the collector reads) and the boot: the boot id and the kernel's boot time; PID
-    # 1's start time (a container's boot) and /proc/1's mtime (with the files' stat:
-    # the boot time dnf's needs-restarting reads).
-    v= b=
-    { read -r v </proc/version; read -r b </proc/sys/kernel/random/boot_id; } 2>/dev/null
-    echo "kernel $v | $(uname -r 2>/dev/null)"
-    echo "boot $b $(sed -n -e 's/^btime //p' \
-      -e 's/^[0-9]* (.*) \([^ ]* \)\{19\}\([^ ]*\).*/\2/p' /proc/stat /proc/1/stat 2>/dev/null)"
+    # the collector reads) and the boot: the boot id and the kernel's boot time (btime);
+    # PID 1's start time (a container's boot: field 22 of its stat line, counted after
+    # the name in parentheses) and /proc/1's mtime (with the files' stat: the boot time
+    # dnf's needs-restarting reads). The restart section's grep read /proc/stat and
+    # /proc/1/stat into RS_PROC (one line each, "FILE:LINE").
+    v= b= k= bt= p1=
+    { read -r v </proc/version; read -r b </proc/sys/kernel/random/boot_id
+      read -r k </proc/sys/kernel/osrelease; } 2>/dev/null
+    echo "kernel $v | $k"
+    case "$RS_PROC" in *"/proc/stat:btime "*)
+      bt=${RS_PROC#*"/proc/stat:btime "}; bt=${bt%%"
+"*} ;;
+    esac
+    case "$RS_PROC" in *"/proc/1/stat:1 ("*)
+      p1=${RS_PROC#*"/proc/1/stat:1 ("}; p1=${p1%%"
+"*}; p1=${p1##*") "} ;;
+    esac
+    fp_field 20 $p1
+    echo "boot $b $bt $FP_FIELD"
     set -- "$@" file /proc/1
   fi
   case "$FAM" in
 @FINGERPRINTS@
   esac
-  fp_stat '%n %s %y %i %F' file "$@"
-  fp_stat '%n %s %y %z %i %F' list "$@"
+  fp_stat '%n %s %y %z %i %F' 'file list' "$@"
+  fp_stat '%n %s %y %i %F' db "$@"
   fp_sum "$@"
 }
 FP=
@@ -159,13 +192,13 @@ fi
 s fingerprint
 echo "$FP"
 echo "collector @COLLECTOR_ID@"
-UNCHANGED=0
 if [ -n "$FP" ] && [ "$FP" = "$FP_WANT" ]; then
-  UNCHANGED=1
   s unchanged
   echo "$FP"
+  # Nothing else to say: the shell stops here, before it has even read the rest.
+@END@
+  exit 0
 fi
-if [ "$UNCHANGED" = 0 ]; then
 s uname
 # An offline root does not run a kernel.
 if [ -z "$R" ]; then uname -r; fi
@@ -175,10 +208,4 @@ s reboot
 if [ -f "$R/var/run/reboot-required" ]; then echo yes; else echo no; fi
 s reboot-pkgs
 cat "$R/var/run/reboot-required.pkgs" 2>/dev/null
-fi
-# Processes on replaced code change without the package state changing: the restart
-# section is collected on both paths.
-@RESTART@
-if [ "$UNCHANGED" = 0 ]; then
 @FRAGMENTS@
-fi

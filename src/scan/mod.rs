@@ -27,6 +27,11 @@ const COLLECTOR: &str = include_str!("collect.sh");
 /// fingerprints, the restart section), before the per-run values go in: what
 /// [`incremental::collector_id`] digests.
 pub(crate) fn collector_template() -> String {
+    without_comments(&collector_source())
+}
+
+/// The collector assembled from its parts, comments and all.
+fn collector_source() -> String {
     let families: String = crate::family::FAMILIES
         .iter()
         .map(|f| {
@@ -50,6 +55,24 @@ pub(crate) fn collector_template() -> String {
         .replace("@FRAGMENTS@\n", &fragments)
         .replace("@FINGERPRINTS@\n", &fingerprints)
         .replace("@RESTART@\n", crate::family::restart::COLLECTOR)
+}
+
+/// `script` without its comment lines, but for its opening block (what the script is,
+/// and that nothing from the inventory goes into it: for whoever reads `--print-script`).
+/// The host's shell parses every byte it is sent, and on an unchanged host parsing is a
+/// good part of the work; the comments are read here, in the source. No here-document
+/// of the collector holds a line that starts with "#" (tested), so only comments go.
+fn without_comments(script: &str) -> String {
+    let mut out = String::with_capacity(script.len());
+    let mut opening = true;
+    for line in script.split_inclusive('\n') {
+        let comment = line.trim_start().starts_with('#');
+        opening &= comment;
+        if opening || !comment {
+            out.push_str(line);
+        }
+    }
+    out
 }
 
 /// The collector script with a fresh random token (section markers), the refresh flag
@@ -100,6 +123,7 @@ pub fn incremental_collector_script(
         )
         .replace("@REFRESH@", if refresh { "1" } else { "0" })
         .replace("@ROOT@", &root)
+        .replace("@END@\n", &protocol::end_printer())
         + &protocol::end_printer())
 }
 
@@ -975,6 +999,43 @@ mod tests {
         }
     }
 
+    /// Only comments leave the collector: no line of a here-document starts with "#",
+    /// and the opening block stays (what `--print-script` prints says what it is).
+    #[test]
+    fn stripping_comments_leaves_every_command() {
+        let source = collector_source();
+        let mut delimiter: Option<String> = None;
+        for line in source.lines() {
+            match &delimiter {
+                Some(d) if line == d => delimiter = None,
+                Some(_) => assert!(!line.trim_start().starts_with('#'), "{line}"),
+                None => {
+                    if let Some(word) = line.split("<<").nth(1) {
+                        let word = word.trim_start_matches('-').trim();
+                        let word = word.trim_matches(|c| c == '\'' || c == '"');
+                        let word: String = word
+                            .chars()
+                            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                            .collect();
+                        assert!(!word.is_empty(), "{line}");
+                        delimiter = Some(word);
+                    }
+                }
+            }
+        }
+        assert!(delimiter.is_none());
+        let template = collector_template();
+        assert!(template.starts_with("# patchcycle collector."));
+        assert!(template.len() < source.len() * 3 / 4, "{}", template.len());
+        let code = |text: &str| -> Vec<String> {
+            text.lines()
+                .filter(|l| !l.trim_start().starts_with('#'))
+                .map(str::to_string)
+                .collect()
+        };
+        assert_eq!(code(&template), code(&source));
+    }
+
     /// Nothing from the inventory or the database goes into the POSIX collector but
     /// values patchcycle generates: the token, the refresh flag, the collector's own
     /// digest, the expected fingerprint (a [`incremental::Fingerprint`], hex checked
@@ -987,7 +1048,14 @@ mod tests {
         names.dedup();
         assert_eq!(
             names,
-            ["COLLECTOR_ID", "FINGERPRINT", "PRELUDE", "REFRESH", "ROOT"]
+            [
+                "COLLECTOR_ID",
+                "END",
+                "FINGERPRINT",
+                "PRELUDE",
+                "REFRESH",
+                "ROOT"
+            ]
         );
         let fp = incremental::Fingerprint::parse(&"0123456789abcdef".repeat(4)).unwrap();
         let root = std::path::Path::new("/srv/it's a root");
@@ -1010,7 +1078,14 @@ mod tests {
             )
             .replace("REFRESH='1'", "REFRESH='@REFRESH@'")
             .replace("R='/srv/it'\\''s a root'", "R=@ROOT@");
-        assert_eq!(back, template.replacen("@PRELUDE@\n", "", 1));
+        assert_eq!(
+            back,
+            template.replacen("@PRELUDE@\n", "", 1).replacen(
+                "@END@\n",
+                &protocol::end_printer(),
+                1
+            )
+        );
         // Without a fingerprint, the host has nothing to compare with: it collects in full.
         let full = collector_script(false, None).unwrap();
         assert!(full.contains("FP_WANT=''\n"), "{full}");

@@ -60,7 +60,7 @@ fi
 /// not the lock and environment files a read rewrites), the metadata dnf and yum match
 /// from (each cached repository's repomd.xml) and their repository configuration.
 const FINGERPRINT: &str = r#"    for d in "$R/var/lib/rpm" "$R/usr/lib/sysimage/rpm"; do
-      set -- "$@" file "$d/rpmdb.sqlite" "$d/rpmdb.sqlite-wal" "$d/Packages" "$d/Packages.db"
+      set -- "$@" db "$d/rpmdb.sqlite" "$d/rpmdb.sqlite-wal" "$d/Packages" "$d/Packages.db"
     done
     set -- "$@" file "$R"/var/cache/dnf/*/repodata/repomd.xml "$R"/var/cache/libdnf5/*/repodata/repomd.xml \
       "$R"/var/cache/yum/*/*/repomd.xml "$R"/var/cache/yum/*/*/*/repomd.xml \
