@@ -320,3 +320,44 @@ fn no_file_of_the_cli_holds_sql() {
         found.join("\n")
     );
 }
+
+/// The joins of `table` in `code` that name the scan's own id (`… = s.id` or `= scans.id`
+/// right after `JOIN table … ON`): the reads that would miss an unchanged scan's rows.
+fn joins_by_own_id(code: &str, table: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (i, _) in code.match_indices(&format!("JOIN {table} ")) {
+        let rest = &code[i..];
+        let on = rest.split(['"', '\n']).next().unwrap_or(rest);
+        if on.contains(".scan_id = s.id") || on.contains(".scan_id = scans.id") {
+            found.push(on.to_string());
+        }
+    }
+    found
+}
+
+/// Where a scan's findings and package rows are (its own, or those of the scan an
+/// unchanged scan reuses) is said once, by the schema (migration 0020: `findings_of`,
+/// `facts_of` and the `scan_*` views): no source spells it again, and no join of those
+/// tables goes by the scan's own id.
+#[test]
+fn readers_find_a_scans_rows_through_the_schema() {
+    assert_eq!(
+        joins_by_own_id("x JOIN findings f ON f.scan_id = s.id WHERE", "findings"),
+        ["JOIN findings f ON f.scan_id = s.id WHERE"]
+    );
+    assert!(joins_by_own_id("JOIN findings f ON f.scan_id = s.findings_of", "findings").is_empty());
+    for (name, code) in modules() {
+        for spelled in [
+            "coalesce(findings_scan",
+            "coalesce(facts_scan",
+            "coalesce(s.findings_scan",
+            "coalesce(s.facts_scan",
+        ] {
+            assert!(!code.contains(spelled), "{name} spells {spelled}…) again");
+        }
+        for table in ["findings", "installed", "host_advisories"] {
+            let bad = joins_by_own_id(&code, table);
+            assert!(bad.is_empty(), "{name}: {bad:?}");
+        }
+    }
+}

@@ -135,7 +135,7 @@ fn affected_now(conn: &Connection) -> Result<BTreeMap<(String, String), Groups>>
     }
     let mut stmt = conn.prepare(&format!(
         "SELECT f.package, g.ring, g.name, s.host_id \
-         FROM scans s JOIN findings f ON f.scan_id = coalesce(s.findings_scan, s.id) JOIN hosts h ON h.id = s.host_id \
+         FROM scans s JOIN findings f ON f.scan_id = s.findings_of JOIN hosts h ON h.id = s.host_id \
          LEFT JOIN groups g ON g.id = h.group_id WHERE s.ecosystem = ?1 AND {LATEST}"
     ))?;
     let rows = stmt.query_map([win_updates::ECOSYSTEM], |r| {

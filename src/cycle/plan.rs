@@ -113,7 +113,7 @@ fn windows_targets(conn: &Connection, scan_id: i64, packages: &PackageSet) -> Re
         .filter_map(|(_, p)| win_updates::kb_name(p))
         .collect();
     let mut stmt = conn.prepare_cached(
-        "SELECT package, installed, fixed FROM findings WHERE scan_id = (SELECT coalesce(findings_scan, id) FROM scans WHERE id = ?1) ORDER BY package",
+        "SELECT package, installed, fixed FROM scan_findings WHERE of_scan = ?1 ORDER BY package",
     )?;
     let rows = stmt.query_map([scan_id], |r| {
         Ok((
@@ -316,7 +316,7 @@ fn build_with(
             continue;
         };
         let mut stmt = conn.prepare_cached(
-            "SELECT name, version, arch FROM installed WHERE scan_id = (SELECT coalesce(facts_scan, id) FROM scans WHERE id = ?1) AND name = ?2 ORDER BY rowid",
+            "SELECT name, version, arch FROM scan_installed WHERE of_scan = ?1 AND name = ?2 ORDER BY row_order",
         )?;
         for ((pe, pkg), target) in &packages {
             if *pe != eco {

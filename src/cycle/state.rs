@@ -148,7 +148,7 @@ pub fn start(
     let mut stmt = conn.prepare(
         "SELECT s.ecosystem, p.package, p.to_version, f.advisories, f.severity, f.kev \
          FROM pending p JOIN scans s ON s.id = p.scan_id \
-         LEFT JOIN findings f ON f.scan_id = coalesce(s.findings_scan, s.id) AND f.package = p.package \
+         LEFT JOIN findings f ON f.scan_id = s.findings_of AND f.package = p.package \
          WHERE p.security = 1 AND s.ecosystem IS NOT NULL \
            AND s.id IN (SELECT max(id) FROM scans WHERE status = 'ok' GROUP BY host_id)",
     )?;
@@ -226,7 +226,7 @@ fn freeze_windows(
 ) -> Result<()> {
     let mut stmt = conn.prepare(
         "SELECT f.package, f.fixed, f.advisories, f.cves, f.severity, f.kev \
-         FROM scans s JOIN findings f ON f.scan_id = coalesce(s.findings_scan, s.id) \
+         FROM scans s JOIN findings f ON f.scan_id = s.findings_of \
          WHERE s.ecosystem = ?1 \
            AND s.id IN (SELECT max(id) FROM scans WHERE status = 'ok' GROUP BY host_id)",
     )?;

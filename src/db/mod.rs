@@ -114,6 +114,11 @@ pub const MIGRATIONS: &[(u32, &str, &str)] = &[
         "0019_findings_ref.sql",
         include_str!("../../migrations/0019_findings_ref.sql"),
     ),
+    (
+        20,
+        "0020_scan_rows.sql",
+        include_str!("../../migrations/0020_scan_rows.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

@@ -694,42 +694,13 @@ fn run_once(
         }
         drop(stdin);
     });
-    let mut out = child.stdout.take();
-    let reader = std::thread::spawn(move || -> (Vec<u8>, bool, Option<Duration>) {
-        let mut buf = Vec::new();
-        let Some(o) = out.as_mut() else {
-            return (buf, false, None);
-        };
-        let mut limited = o.take(MAX_OUTPUT as u64 + 1);
-        let mut first = None;
-        let mut chunk = vec![0u8; 64 * 1024];
-        loop {
-            match limited.read(&mut chunk) {
-                Ok(0) => break,
-                Ok(n) => {
-                    first.get_or_insert_with(|| started.elapsed());
-                    buf.extend_from_slice(&chunk[..n]);
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(_) => break,
-            }
-        }
-        let too_large = buf.len() > MAX_OUTPUT;
-        // Drain the rest so the child does not block on a full pipe before we kill it.
-        if too_large {
-            let _ = std::io::copy(o, &mut std::io::sink());
-        }
-        (buf, too_large, first)
+    let out = child.stdout.take();
+    let reader = std::thread::spawn(move || match out {
+        Some(o) => read_output(o, started, MAX_OUTPUT),
+        None => (Vec::new(), false, None),
     });
-    let mut err = child.stderr.take();
-    let err_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        if let Some(e) = err.as_mut() {
-            let _ = e.take(64 * 1024).read_to_end(&mut buf);
-            let _ = std::io::copy(e, &mut std::io::sink());
-        }
-        String::from_utf8_lossy(&buf).into_owned()
-    });
+    let err = child.stderr.take();
+    let err_reader = std::thread::spawn(move || err.map(read_stderr).unwrap_or_default());
     let status = wait_or_kill(&mut child, deadline);
     let _ = writer.join();
     let (stdout, too_large, first_output) = reader.join().unwrap_or_default();
@@ -767,6 +738,45 @@ fn run_once(
         first_output,
         elapsed,
     })
+}
+
+/// A run's stdout up to `max` bytes, whether there was more (read to its end all the
+/// same, so that the writer never blocks on a full pipe), and when its first byte came
+/// (counted from `started`).
+fn read_output(
+    mut r: impl Read,
+    started: Instant,
+    max: usize,
+) -> (Vec<u8>, bool, Option<Duration>) {
+    let mut buf = Vec::new();
+    let mut limited = (&mut r).take(max as u64 + 1);
+    let mut first = None;
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        match limited.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => {
+                first.get_or_insert_with(|| started.elapsed());
+                buf.extend_from_slice(&chunk[..n]);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => break,
+        }
+    }
+    let too_large = buf.len() > max;
+    if too_large {
+        buf.truncate(max);
+        let _ = std::io::copy(&mut r, &mut std::io::sink());
+    }
+    (buf, too_large, first)
+}
+
+/// A run's stderr: its first 64 KiB (the rest is read and dropped), as text.
+fn read_stderr(mut r: impl Read) -> String {
+    let mut buf = Vec::new();
+    let _ = (&mut r).take(64 * 1024).read_to_end(&mut buf);
+    let _ = std::io::copy(&mut r, &mut std::io::sink());
+    String::from_utf8_lossy(&buf).into_owned()
 }
 
 #[cfg(test)]

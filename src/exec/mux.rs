@@ -154,34 +154,13 @@ pub(crate) fn run(
     let (tx, rx) = std::sync::mpsc::channel();
     let out_tx = tx.clone();
     std::thread::spawn(move || {
-        let mut r = std::fs::File::from(stdout_read);
-        let mut buf = Vec::new();
-        let mut first = None;
-        let mut chunk = vec![0u8; 64 * 1024];
-        let mut too_large = false;
-        loop {
-            match r.read(&mut chunk) {
-                Ok(0) => break,
-                Ok(n) => {
-                    first.get_or_insert_with(|| started.elapsed());
-                    if buf.len() + n > max_output {
-                        too_large = true;
-                    } else {
-                        buf.extend_from_slice(&chunk[..n]);
-                    }
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(_) => break,
-            }
-        }
+        let (buf, too_large, first) =
+            super::read_output(std::fs::File::from(stdout_read), started, max_output);
         let _ = out_tx.send(Stream::Out(buf, too_large, first));
     });
     std::thread::spawn(move || {
-        let mut r = std::fs::File::from(stderr_read);
-        let mut buf = Vec::new();
-        let _ = (&mut r).take(64 * 1024).read_to_end(&mut buf);
-        let _ = std::io::copy(&mut r, &mut std::io::sink());
-        let _ = tx.send(Stream::Err(String::from_utf8_lossy(&buf).into_owned()));
+        let text = super::read_stderr(std::fs::File::from(stderr_read));
+        let _ = tx.send(Stream::Err(text));
     });
 
     // The exit status, or the end of the connection, or the deadline.

@@ -541,7 +541,7 @@ fn seconds(stamp: &str) -> Option<i64> {
 fn history(conn: &Connection, window: Option<(i64, i64)>) -> Result<History> {
     let mut stmt = conn.prepare(
         "SELECT s.host_id, s.id, s.finished, f.package FROM scans s \
-         LEFT JOIN findings f ON f.scan_id = coalesce(s.findings_scan, s.id) WHERE s.status = 'ok' ORDER BY s.host_id, s.id",
+         LEFT JOIN findings f ON f.scan_id = s.findings_of WHERE s.status = 'ok' ORDER BY s.host_id, s.id",
     )?;
     let mut rows = stmt.query([])?;
     let mut h = History {

@@ -571,8 +571,8 @@ fn store_in(tx: &Connection, matcher: &mut Matcher, scan: HostScan<'_>) -> Resul
                 {
                     let (held_by, restart_rows): (i64, bool) = row_cached(
                         tx,
-                        "SELECT coalesce(s.findings_scan, s.id), EXISTS (SELECT 1 FROM findings \
-                         WHERE scan_id = coalesce(s.findings_scan, s.id) AND restart IS NOT NULL) \
+                        "SELECT s.findings_of, EXISTS (SELECT 1 FROM findings \
+                         WHERE scan_id = s.findings_of AND restart IS NOT NULL) \
                          FROM scans s WHERE s.id = ?1",
                         [r.previous],
                         |row| Ok((row.get(0)?, row.get(1)?)),
@@ -685,7 +685,7 @@ fn store_in(tx: &Connection, matcher: &mut Matcher, scan: HostScan<'_>) -> Resul
             let (total, critical, high, kev): (i64, i64, i64, i64) = row_cached(
                 tx,
                 "SELECT count(*), coalesce(sum(severity = 'critical'), 0), coalesce(sum(severity = 'high'), 0), \
-                 coalesce(sum(kev), 0) FROM findings WHERE scan_id = (SELECT coalesce(findings_scan, id) FROM scans WHERE id = ?1)",
+                 coalesce(sum(kev), 0) FROM scan_findings WHERE of_scan = ?1",
                 [scan_id],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )?;
@@ -764,7 +764,7 @@ fn carry_restart_pending(
             tx,
             "INSERT INTO findings (scan_id, package, source_name, installed, fixed, candidate, security, advisories, cves, severity, kev, epss, restart) \
              SELECT ?1, package, source_name, installed, fixed, candidate, security, advisories, cves, severity, kev, epss, ?2 \
-             FROM findings WHERE scan_id = (SELECT coalesce(findings_scan, id) FROM scans WHERE id = ?3) AND package = ?4 AND installed <> ?5 ORDER BY rowid",
+             FROM scan_findings WHERE of_scan = ?3 AND package = ?4 AND installed <> ?5 ORDER BY row_order",
             params![scan_id, holders, previous_scan, package, now],
         )?;
     }
@@ -873,7 +873,7 @@ fn copy_findings(tx: &Connection, previous: i64, scan_id: i64) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO findings (scan_id, package, source_name, installed, fixed, candidate, security, advisories, cves, severity, kev, epss) \
          SELECT ?2, package, source_name, installed, fixed, candidate, security, advisories, cves, severity, kev, epss \
-         FROM findings WHERE scan_id = (SELECT coalesce(findings_scan, id) FROM scans WHERE id = ?1) AND restart IS NULL ORDER BY rowid",
+         FROM scan_findings WHERE of_scan = ?1 AND restart IS NULL ORDER BY row_order",
     )?
     .execute(params![previous, scan_id])?;
     Ok(())

@@ -216,7 +216,7 @@ pub fn notify_new(
 pub fn history(conn: &Connection) -> Result<History> {
     let mut stmt = conn.prepare(
         "SELECT s.host_id, s.id, s.finished, f.package, f.advisories, f.cves \
-         FROM scans s LEFT JOIN findings f ON f.scan_id = coalesce(s.findings_scan, s.id) \
+         FROM scans s LEFT JOIN findings f ON f.scan_id = s.findings_of \
          WHERE s.status = 'ok' \
          ORDER BY s.host_id, s.id",
     )?;
@@ -308,7 +308,8 @@ mod tests {
     fn db(scans: &[ScanSpec<'_>]) -> Connection {
         let conn = Connection::open_in_memory().unwrap();
         conn.execute_batch(
-            "CREATE TABLE scans (id INTEGER PRIMARY KEY, host_id INTEGER, finished TEXT, status TEXT, findings_scan INTEGER);
+            "CREATE TABLE scans (id INTEGER PRIMARY KEY, host_id INTEGER, finished TEXT, status TEXT, findings_scan INTEGER,
+               findings_of INTEGER GENERATED ALWAYS AS (coalesce(findings_scan, id)) VIRTUAL);
              CREATE TABLE findings (scan_id INTEGER, package TEXT, advisories TEXT, cves TEXT);",
         )
         .unwrap();

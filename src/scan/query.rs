@@ -236,7 +236,7 @@ fn each_finding(
                 f.advisories, f.cves, f.severity, f.kev, f.epss, s.finished, f.restart \
          FROM hosts h \
          JOIN scans s ON s.id = (SELECT max(id) FROM scans WHERE host_id = h.id AND status = 'ok'{scan_limit}) \
-         JOIN findings f ON f.scan_id = coalesce(s.findings_scan, s.id) \
+         JOIN findings f ON f.scan_id = s.findings_of \
          LEFT JOIN groups g ON g.id = h.group_id \
          {range} ORDER BY h.name"
     ))?;
@@ -488,7 +488,7 @@ pub fn unsettled_packages(conn: &Connection, host: &str) -> Result<Vec<Unsettled
         return Ok(Vec::new());
     };
     let mut stmt = conn.prepare_cached(
-        "SELECT name, arch, version, state FROM installed WHERE scan_id = (SELECT coalesce(facts_scan, id) FROM scans WHERE id = ?1) AND state <> 'installed' ORDER BY rowid",
+        "SELECT name, arch, version, state FROM scan_installed WHERE of_scan = ?1 AND state <> 'installed' ORDER BY row_order",
     )?;
     let rows = stmt.query_map([scan_id], |r| {
         Ok(UnsettledPackage {
@@ -518,9 +518,9 @@ pub fn installed_matches(
 ) -> Result<Vec<InstalledMatch>> {
     Ok(conn
         .prepare(if by_binary {
-            "SELECT DISTINCT name, name, version FROM installed WHERE scan_id = (SELECT coalesce(facts_scan, id) FROM scans WHERE id = ?1)"
+            "SELECT DISTINCT name, name, version FROM scan_installed WHERE of_scan = ?1"
         } else {
-            "SELECT DISTINCT name, source_name, source_version FROM installed WHERE scan_id = (SELECT coalesce(facts_scan, id) FROM scans WHERE id = ?1)"
+            "SELECT DISTINCT name, source_name, source_version FROM scan_installed WHERE of_scan = ?1"
         })?
         .query_map([scan_id], |r| {
             Ok(InstalledMatch {
@@ -537,9 +537,9 @@ pub fn installed_matches(
 pub fn finding_packages(conn: &Connection, scan_id: i64, by_binary: bool) -> Result<Vec<String>> {
     Ok(conn
         .prepare(if by_binary {
-            "SELECT DISTINCT package FROM findings WHERE scan_id = (SELECT coalesce(findings_scan, id) FROM scans WHERE id = ?1)"
+            "SELECT DISTINCT package FROM scan_findings WHERE of_scan = ?1"
         } else {
-            "SELECT DISTINCT source_name FROM findings WHERE scan_id = (SELECT coalesce(findings_scan, id) FROM scans WHERE id = ?1)"
+            "SELECT DISTINCT source_name FROM scan_findings WHERE of_scan = ?1"
         })?
         .query_map([scan_id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?)

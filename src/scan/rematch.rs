@@ -83,7 +83,7 @@ impl StoredPackages {
         self.text.clear();
         self.ends.clear();
         let mut stmt = conn.prepare_cached(
-            "SELECT name, version, source_name, source_version, coalesce(arch, '') FROM installed WHERE scan_id = (SELECT coalesce(facts_scan, id) FROM scans WHERE id = ?1) ORDER BY rowid",
+            "SELECT name, version, source_name, source_version, coalesce(arch, '') FROM scan_installed WHERE of_scan = ?1 ORDER BY row_order",
         )?;
         let mut rows = stmt.query([scan_id])?;
         while let Some(r) = rows.next()? {
@@ -441,7 +441,7 @@ pub(crate) fn stored_reports(
         .collect::<rusqlite::Result<_>>()?;
     let host_advisories = conn
         .prepare_cached(
-            "SELECT advisory, package, version, severity FROM host_advisories WHERE scan_id = (SELECT coalesce(facts_scan, id) FROM scans WHERE id = ?1) ORDER BY rowid",
+            "SELECT advisory, package, version, severity FROM scan_host_advisories WHERE of_scan = ?1 ORDER BY row_order",
         )?
         .query_map([scan_id], |r| {
             Ok(HostAdvisory {
@@ -459,7 +459,7 @@ pub(crate) fn stored_reports(
 fn stored_lines(conn: &Connection, scan_id: i64, out: &mut String) -> Result<()> {
     let mut stmt = conn.prepare_cached(
         "SELECT package, source_name, installed, fixed, candidate, security, advisories, cves, severity, kev, epss \
-         FROM findings WHERE scan_id = (SELECT coalesce(findings_scan, id) FROM scans WHERE id = ?1) AND restart IS NULL ORDER BY rowid",
+         FROM scan_findings WHERE of_scan = ?1 AND restart IS NULL ORDER BY row_order",
     )?;
     let mut rows = stmt.query(params![scan_id])?;
     while let Some(r) = rows.next()? {
