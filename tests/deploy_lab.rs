@@ -554,10 +554,10 @@ fn failed_http_probe_and_rollback_through_a_snapshot_command() {
     let policy = format!(
         "snapshot = \"command\"\nhttp_checks = [{{ url = \"{}/missing\", timeout = \"5s\" }}]\n\
          [snapshot_command]\ncreate = \"printf '%s\\\\n' {{name}} >> {}\"\n\
-         revert = \"bash {} reset {{host}}\"\ncleanup = \"printf 'cleanup %s\\\\n' {{name}} >> {}\"\n",
+         revert = \"{} {{host}}\"\ncleanup = \"printf 'cleanup %s\\\\n' {{name}} >> {}\"\n",
         server.url(),
         log.display(),
-        common::lab::script_path().display(),
+        common::lab::reset_command(),
         log.display()
     );
     let file = s.env.file("policy.toml", &policy);

@@ -79,13 +79,13 @@ pub(crate) fn run(
         return Outcome::NoMaster;
     };
     // Every exchange with the master is local and short; the deadline bounds them all.
-    let handshake = |control: &UnixStream| {
+    let bounded = |control: &UnixStream| {
         let left = deadline.saturating_duration_since(Instant::now());
         let left = left.max(Duration::from_millis(1));
         control.set_read_timeout(Some(left)).is_ok()
             && control.set_write_timeout(Some(left)).is_ok()
     };
-    if !handshake(&control) {
+    if !bounded(&control) {
         return Outcome::NoMaster;
     }
     let mut hello = Vec::with_capacity(8);
@@ -146,8 +146,10 @@ pub(crate) fn run(
         }
     }
 
+    // Not waited for: it ends when the script is written or the master closes the
+    // session's stdin (a host that stops reading, as an unchanged one does).
     let script = script.to_string();
-    let writer = std::thread::spawn(move || {
+    std::thread::spawn(move || {
         let mut w = std::fs::File::from(stdin_write);
         let _ = w.write_all(script.as_bytes());
     });
@@ -167,7 +169,7 @@ pub(crate) fn run(
     let mut status = None;
     let mut timed_out = false;
     loop {
-        if !handshake(&control) {
+        if !bounded(&control) {
             break;
         }
         match read_packet(&mut control) {
@@ -179,14 +181,18 @@ pub(crate) fn run(
                 Some(MUX_S_TTY_ALLOC_FAIL) => {}
                 _ => break,
             },
+            // A read timeout is the deadline, or the clock's rounding a little before
+            // it: then the wait goes on.
             Err(e)
                 if matches!(
                     e.kind(),
                     std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) && Instant::now() >= deadline =>
+                ) =>
             {
-                timed_out = true;
-                break;
+                if Instant::now() >= deadline {
+                    timed_out = true;
+                    break;
+                }
             }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(_) => break,
@@ -194,7 +200,6 @@ pub(crate) fn run(
     }
     // Closing the connection ends the session if it still runs (the deadline passed).
     drop(control);
-    let _ = writer.join();
     let mut session = Session {
         stdout: Vec::new(),
         too_large: false,

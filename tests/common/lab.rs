@@ -96,6 +96,21 @@ pub fn script_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lab/lab.sh")
 }
 
+/// `lab.sh reset` (the host to follow) as a command line for patchcycle to run (a
+/// snapshot revert command): patchcycle runs it with its own environment, which tests
+/// clear, so the lab's directory and port base are spelled out (else lab.sh would reset
+/// a host of the default lab, not of the one the test uses).
+pub fn reset_command() -> String {
+    let mut words = format!("PATCHCYCLE_LAB_DIR='{}'", lab_dir().display());
+    if let Some(base) = std::env::var_os("PATCHCYCLE_LAB_PORT_BASE") {
+        words.push_str(&format!(
+            " PATCHCYCLE_LAB_PORT_BASE='{}'",
+            base.to_string_lossy()
+        ));
+    }
+    format!("{words} bash '{}' reset", script_path().display())
+}
+
 fn last_lines(s: &[u8], n: usize) -> String {
     let s = String::from_utf8_lossy(s);
     let lines: Vec<&str> = s.lines().filter(|l| !l.trim().is_empty()).collect();
