@@ -161,20 +161,6 @@ impl Drop for ResetOnDrop<'_> {
     }
 }
 
-/// The port of a lab host, from the lab's ssh config.
-fn port_of(lab: &Lab, host: &str) -> u16 {
-    let config = std::fs::read_to_string(lab.ssh_config()).unwrap();
-    let mut lines = config
-        .lines()
-        .skip_while(|l| l.trim() != format!("Host {host}"));
-    lines.next();
-    lines
-        .take_while(|l| !l.starts_with("Host "))
-        .find_map(|l| l.trim().strip_prefix("Port "))
-        .and_then(|p| p.parse().ok())
-        .expect("the host's port")
-}
-
 /// Holds sshd's one pre-authentication slot (`MaxStartups 1:100:1`): a connection that
 /// reads sshd's banner and never answers.
 fn hold_slot(port: u16) -> TcpStream {
@@ -196,7 +182,7 @@ fn connections_sshd_refuses_beyond_maxstartups_are_retried_with_a_bound() {
         "sed -i 's/^MaxStartups .*/MaxStartups 1:100:1/' /etc/ssh/sshd_config.d/00-patchcycle-lab.conf \
          && grep -q '^MaxStartups 1:100:1$' /etc/ssh/sshd_config.d/00-patchcycle-lab.conf && kill -HUP 1",
     );
-    let port = port_of(&lab, "h2");
+    let port = lab.port("h2");
     // sshd re-executes itself on SIGHUP: wait (bounded) until it listens again.
     let deadline = Instant::now() + Duration::from_secs(10);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
@@ -319,9 +305,7 @@ fn a_warm_master_takes_sessions_without_an_ssh_process() {
         "no ssh process for a session through the master"
     );
 
-    // The time limit: a script that would print for 30 s ends at 2 s, and so does its
-    // shell on the host (the session is closed with the connection to the master, and
-    // its next write fails).
+    // Sessions through the master, from the library.
     let ssh = patchcycle::config::SshConfig {
         program: prog.display().to_string(),
         config_file: Some(lab.ssh_config().to_path_buf()),
@@ -338,6 +322,26 @@ fn a_warm_master_takes_sessions_without_an_ssh_process() {
         patchcycle::exec::control_socket(&ssh, &dir, &target),
         socket
     );
+    // All of a large output arrives, however far behind the reading is when the exit
+    // status comes: the connection stays open until the master has written it all.
+    for _ in 0..3 {
+        let out = patchcycle::exec::run_script(
+            &ssh,
+            &dir,
+            &target,
+            "head -c 8000000 /dev/zero | tr '\\0' x\necho; echo END\n",
+            Duration::from_secs(60),
+        )
+        .expect("a large output through the master");
+        assert_eq!(out.status, Some(0));
+        assert_eq!(out.stdout.len(), 8_000_005, "{:?}", &out.stderr);
+        assert!(out.stdout.ends_with(b"x\nEND\n"));
+    }
+    assert_eq!(runs(&count), 1);
+
+    // The time limit: a script that would print for 30 s ends at 2 s, and so does its
+    // shell on the host (the session is closed with the connection to the master, and
+    // its next write fails).
     let t0 = Instant::now();
     let r = patchcycle::exec::run_script(
         &ssh,

@@ -273,7 +273,10 @@ fn unreachable_and_changed_host_keys_are_per_host_errors() {
     let tmp = tempfile::tempdir().unwrap();
     // A known_hosts where h1's key is replaced by h2's: h1 now presents a "changed" key.
     let config = std::fs::read_to_string(lab.ssh_config()).unwrap();
-    let known = std::fs::read_to_string("/var/lib/patchcycle-lab/known_hosts").unwrap();
+    let lab_known = common::lab::lab_dir().join("known_hosts");
+    let lab_known = lab_known.to_str().unwrap();
+    let known = std::fs::read_to_string(lab_known).unwrap();
+    let h1_port = format!("[127.0.0.1]:{} ", lab.port("h1"));
     let key = |h: &str| {
         known
             .lines()
@@ -286,7 +289,7 @@ fn unreachable_and_changed_host_keys_are_per_host_errors() {
     };
     let mut bad = String::new();
     for l in known.lines() {
-        if l.starts_with("h1 ") || l.starts_with("[127.0.0.1]:2201 ") {
+        if l.starts_with("h1 ") || l.starts_with(&h1_port) {
             bad.push_str(&format!("{} {}\n", l.split(' ').next().unwrap(), key("h2")));
         } else {
             bad.push_str(l);
@@ -298,10 +301,7 @@ fn unreachable_and_changed_host_keys_are_per_host_errors() {
     let cfg_path = tmp.path().join("ssh_config");
     std::fs::write(
         &cfg_path,
-        config.replace(
-            "/var/lib/patchcycle-lab/known_hosts",
-            known_path.to_str().unwrap(),
-        ),
+        config.replace(lab_known, known_path.to_str().unwrap()),
     )
     .unwrap();
     let (env, cfg) = lab_env(&cfg_path);

@@ -198,8 +198,6 @@ pub(crate) fn run(
             Err(_) => break,
         }
     }
-    // Closing the connection ends the session if it still runs (the deadline passed).
-    drop(control);
     let mut session = Session {
         stdout: Vec::new(),
         too_large: false,
@@ -208,22 +206,35 @@ pub(crate) fn run(
         timed_out,
         first_output: None,
     };
-    // The master closes the pipes when the session's channel closes; a little past the
-    // deadline at most, so that a master that never does cannot hold the run.
-    let until = deadline.max(Instant::now()) + Duration::from_secs(5);
-    for _ in 0..2 {
-        match rx.recv_timeout(until.saturating_duration_since(Instant::now())) {
-            Ok(Stream::Out(buf, too_large, first)) => {
-                session.stdout = buf;
-                session.too_large = too_large;
-                session.first_output = first;
+    // The exit status can come before the master has written all the output it holds
+    // to the pipes (it writes as this process reads). Closing the connection now would
+    // make it drop the rest (the session's output fails with its control client): the
+    // connection stays open until both pipes end, or the deadline passes.
+    let mut pending = 2;
+    let mut collect = |until: Instant, session: &mut Session| {
+        while pending > 0 {
+            match rx.recv_timeout(until.saturating_duration_since(Instant::now())) {
+                Ok(Stream::Out(buf, too_large, first)) => {
+                    session.stdout = buf;
+                    session.too_large = too_large;
+                    session.first_output = first;
+                }
+                Ok(Stream::Err(text)) => session.stderr = text,
+                Err(_) => return,
             }
-            Ok(Stream::Err(text)) => session.stderr = text,
-            Err(_) => {
-                session.timed_out = true;
-                break;
-            }
+            pending -= 1;
         }
+    };
+    if !session.timed_out {
+        collect(deadline, &mut session);
+    }
+    // Closing the connection ends the session if it still runs (the deadline passed),
+    // and the master then closes the pipes: a little past the deadline at most, so that
+    // a master that never does cannot hold the run.
+    drop(control);
+    collect(Instant::now() + Duration::from_secs(5), &mut session);
+    if pending > 0 {
+        session.timed_out = true;
     }
     Outcome::Ran(session)
 }

@@ -203,6 +203,20 @@ impl Lab {
         &self.ssh_config
     }
 
+    /// The port a lab host listens on, from the lab's ssh config.
+    pub fn port(&self, host: &str) -> u16 {
+        let config = std::fs::read_to_string(self.ssh_config()).expect("the lab's ssh config");
+        let mut lines = config
+            .lines()
+            .skip_while(|l| l.trim() != format!("Host {host}"));
+        lines.next();
+        lines
+            .take_while(|l| !l.starts_with("Host "))
+            .find_map(|l| l.trim().strip_prefix("Port "))
+            .and_then(|p| p.parse().ok())
+            .expect("the host's port")
+    }
+
     /// The host names this lab was started with: h1..hN (r1..rN for rpm hosts).
     pub fn hosts(&self) -> Vec<String> {
         let p = self.variant.prefix();
